@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Set up everything Our Society Desktop needs on a fresh Debian machine, then run it.
+#   bash dev.sh app [ARGS...]   set up, then open the desktop app (extra ARGS go to `oursociety`)
+#   bash dev.sh test [ARGS...]  set up, then run lint, type checks and the whole test suite
+#   bash dev.sh bench [ARGS...] set up, then run the benchmark suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages: Qt's runtime libraries (offscreen and X11), Xvfb for screenshots, poppler for PDF checks,
+# and python3-venv, which a bare Debian Python lacks.
+DEB_PACKAGES=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
+  xvfb poppler-utils)
+
+install_debian_packages() {
+  command -v dpkg >/dev/null 2>&1 || return 0
+  local missing=()
+  for p in "${DEB_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+setup_venv() {
+  local stamp=.venv/.installed-from
+  local want
+  want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e ".[dev]"
+    echo "$want" > "$stamp"
+  fi
+}
+
+cmd=${1:-app}
+shift || true
+install_debian_packages
+setup_venv
+case "$cmd" in
+  app)
+    exec .venv/bin/oursociety "$@"
+    ;;
+  test)
+    .venv/bin/ruff check .
+    .venv/bin/mypy oursociety_desktop
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  bench)
+    exec .venv/bin/python -m benchmarks "$@"
+    ;;
+  *)
+    echo "usage: bash dev.sh app|test|bench [ARGS...]" >&2
+    exit 2
+    ;;
+esac

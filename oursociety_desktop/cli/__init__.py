@@ -1,0 +1,84 @@
+"""The `oursociety` command (DESIGN.md §10): the same core as the app, scriptable.
+
+Exit 0 on success, 1 on bad input (one line on stderr, never a traceback), 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+import oursociety_desktop.cli as _cli_package
+from oursociety_desktop import __version__
+from oursociety_desktop.cli.common import Command
+from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.paths import data_dir, log_path
+
+
+def command_modules() -> list[ModuleType]:
+    """Every module of this package with a `register(subparsers)` function, in name order.
+
+    An area (exchange, printing, vCard/CSV...) adds its commands by adding a module here; nothing else changes.
+    """
+    modules = []
+    for info in sorted(pkgutil.iter_modules(_cli_package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{_cli_package.__name__}.{info.name}")
+        if callable(getattr(module, "register", None)):
+            modules.append(module)
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    parser = argparse.ArgumentParser(prog="oursociety", description="Our Society Desktop: a hub organiser.")
+    parser.add_argument("--data-dir", metavar="DIR", help="the hub's data folder (default: $OURSOCIETY_DATA_DIR, "
+                                                          "else the user data folder)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in command_modules():
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    folder = data_dir(args.data_dir)
+    handler: Command | None = getattr(args, "handler", None)
+    if handler is None:
+        from oursociety_desktop.app import run_app
+
+        return run_app(folder)
+    try:
+        return handler(args, folder)
+    except UserError as exc:
+        print(f"oursociety: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("oursociety: interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, details to the log
+        where = _log_unexpected(folder)
+        print(f"oursociety: unexpected error ({type(exc).__name__}: {exc}); details in {where}", file=sys.stderr)
+        return 1
+
+
+def _log_unexpected(folder: Path) -> str:
+    text = traceback.format_exc()
+    target = log_path(folder) if folder.is_dir() else Path.home() / ".oursociety-error.log"
+    try:
+        with target.open("a", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        return str(target)
+    except OSError:
+        return "(no log could be written)"

@@ -1,0 +1,65 @@
+"""Helpers shared by the command modules: opening the hub, printing JSON, parsing FIELD=VALUE."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.errors import UserError
+
+Command = Callable[[argparse.Namespace, Path], int]
+SubParsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def open_hub(folder: Path) -> Database:
+    """Open the hub in the data folder (runs pending migrations)."""
+    return Database.open(folder)
+
+
+def print_json(value: Any) -> None:
+    """Print JSON with sorted keys, non-ASCII kept."""
+    json.dump(value, sys.stdout, ensure_ascii=False, sort_keys=True, indent=2)
+    sys.stdout.write("\n")
+
+
+TRUE_WORDS = {"1", "true", "yes", "on", "y"}
+FALSE_WORDS = {"0", "false", "no", "off", "n", ""}
+
+
+def parse_bool(field: str, text: str) -> bool:
+    """true/false, yes/no, 1/0, on/off."""
+    lowered = text.strip().lower()
+    if lowered in TRUE_WORDS:
+        return True
+    if lowered in FALSE_WORDS:
+        return False
+    raise UserError(f"{field} takes true or false, not '{text}'.")
+
+
+def parse_labelled_list(text: str) -> list[dict[str, str]]:
+    """`label:value;label:value` (or a JSON list) into [{"label", "value"}]."""
+    stripped = text.strip()
+    if stripped.startswith("["):
+        try:
+            value = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"Could not read the list '{text[:40]}': {exc.msg}.") from None
+        if not isinstance(value, list):
+            raise UserError("Expected a JSON list of {\"label\", \"value\"} objects.")
+        return value
+    out = []
+    for part in stripped.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        label, sep, value = part.partition(":")
+        if sep and label and " " not in label.strip() and not label.strip().startswith("+"):
+            out.append({"label": label.strip(), "value": value.strip()})
+        else:
+            out.append({"label": "", "value": part})
+    return out

@@ -1,0 +1,188 @@
+"""Hub-level commands: gui, init, hub, demo, stats, check, dump, backup, restore."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from oursociety_desktop.cli.common import open_hub, print_json
+from oursociety_desktop.models.backup import backup_to, restore_from, verify_database_file
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.demo import generate_demo
+from oursociety_desktop.models.dump import iter_dump_lines
+from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.health import check_database, hub_stats
+from oursociety_desktop.models.tables import Hub
+from oursociety_desktop.paths import database_path
+
+
+def register(sub: Any) -> None:
+    """Add this module's sub-commands."""
+    p = sub.add_parser("gui", help="open the desktop app")
+    p.set_defaults(handler=cmd_gui)
+
+    p = sub.add_parser("init", help="create a new hub in the data folder")
+    p.add_argument("--hub-name", default="Our Society hub")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("hub", help="show this hub, or rename it")
+    p.add_argument("--json", action="store_true")
+    hub_sub = p.add_subparsers(dest="hub_command", metavar="rename")
+    r = hub_sub.add_parser("rename", help="rename this hub")
+    r.add_argument("name")
+    p.set_defaults(handler=cmd_hub)
+
+    p = sub.add_parser("demo", help="add realistic demo data")
+    p.add_argument("--contacts", type=int, default=500)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("stats", help="counts per record type")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("check", help="integrity and invariants; exit 0 when sound")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("dump", help="canonical JSON of the synchronised state")
+    p.set_defaults(handler=cmd_dump)
+
+    p = sub.add_parser("backup", help="write a consistent copy of the database")
+    p.add_argument("out", type=Path)
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database with a backup (the current one is kept aside)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=cmd_restore)
+
+
+def cmd_gui(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.app import run_app
+
+    return run_app(folder)
+
+
+def cmd_init(args: argparse.Namespace, folder: Path) -> int:
+    db = Database.create(folder, args.hub_name)
+    print(f"Created hub '{db.hub_name}' ({db.hub_id}) in {folder}")
+    db.close()
+    return 0
+
+
+def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        if args.hub_command == "rename":
+            name = args.name.strip()
+            if not name:
+                raise UserError("The hub needs a name.")
+            with db.write() as tx:
+                hub = tx.session.get(Hub, db.hub_id)
+                assert hub is not None
+                hub.name = name
+                tx.session.add(hub)
+            print(f"Hub renamed to '{name}'.")
+            return 0
+        info = {"id": db.hub_id, "name": db.hub_name, "data_dir": str(folder),
+                "database": str(database_path(folder)), "default_region": db.setting("default_region"),
+                "default_share_with_hubs": db.setting("default_share_with_hubs")}
+        if args.json:
+            print_json(info)
+        else:
+            for key, value in info.items():
+                print(f"{key}: {value}")
+        return 0
+    finally:
+        db.close()
+
+
+def cmd_demo(args: argparse.Namespace, folder: Path) -> int:
+    if args.contacts < 0 or args.contacts > 2_000_000:
+        raise UserError("--contacts takes a number from 0 to 2,000,000.")
+    db = open_hub(folder)
+    try:
+        started = time.perf_counter()
+        made = generate_demo(db, args.contacts, args.seed)
+        elapsed = time.perf_counter() - started
+        print(", ".join(f"{n:,} {k.replace('_', ' ')}s" for k, n in made.items()) + f" added in {elapsed:.1f} s")
+        return 0
+    finally:
+        db.close()
+
+
+def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        with db.read() as session:
+            stats = hub_stats(session.connection())
+        if args.json:
+            print_json(stats)
+        else:
+            for record_type, counts in stats["records"].items():
+                detail = ", ".join(f"{v:,} {k}" for k, v in counts.items())
+                print(f"{record_type.replace('_', ' ')}s: {detail}")
+            print(f"open conflicts: {stats['open_conflicts']}")
+            print(f"peer hubs: {stats['peer_hubs']}")
+        return 0
+    finally:
+        db.close()
+
+
+def cmd_check(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        with db.read() as session:
+            report = check_database(session.connection())
+    finally:
+        db.close()
+    for warning in report.warnings:
+        print(f"warning: {warning}")
+    for problem in report.problems:
+        print(f"problem: {problem}")
+    if report.sound:
+        print("ok")
+        return 0
+    print(f"oursociety: the database has {len(report.problems)} problem(s); see above.", file=sys.stderr)
+    return 1
+
+
+def cmd_dump(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        with db.read() as session:
+            out = sys.stdout
+            for line in iter_dump_lines(session.connection()):
+                out.write(line)
+                out.write("\n")
+        return 0
+    finally:
+        db.close()
+
+
+def cmd_backup(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        out = backup_to(db.path, args.out.expanduser().resolve())
+    finally:
+        db.close()
+    print(f"Backup written to {out}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, folder: Path) -> int:
+    source = args.file.expanduser().resolve()
+    verify_database_file(source)
+    db = open_hub(folder)  # proves the folder holds a hub and nobody else is writing now
+    try:
+        with db.write():
+            pass
+    finally:
+        db.close()
+    aside = restore_from(source, database_path(folder))
+    reopened = Database.open(folder)
+    reopened.close()
+    print(f"Restored from {source}; the previous database was kept as {aside}")
+    return 0

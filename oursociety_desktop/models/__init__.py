@@ -1,0 +1,1 @@
+"""The Qt-free core: tables, storage, per-field stamped edits, search and merge."""

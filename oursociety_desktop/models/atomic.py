@@ -1,0 +1,86 @@
+"""Files that appear whole or not at all: write to a temporary file beside the target, fsync, rename
+(DESIGN.md §9). A crash or an error leaves the target as it was and no partial file under its name."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from oursociety_desktop.models.errors import UserError
+
+TEMP_SUFFIX = ".partial"
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file's bytes to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
+
+
+def check_writable_target(target: Path) -> None:
+    """Raise a one-line UserError when `target` cannot be written (missing or read-only folder)."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise UserError(f"Cannot write {target}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"Cannot write {target}: the folder {folder} is read-only.")
+    if target.is_dir():
+        raise UserError(f"Cannot write {target}: it is a folder.")
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path to fill; on success it is fsynced and renamed onto `target`, else removed."""
+    target = Path(target)
+    check_writable_target(target)
+    temp = _temp_name(target)
+    try:
+        yield temp
+        fsync_file(temp)
+        os.replace(temp, target)
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        _remove_quietly(temp)
+        raise UserError(f"Could not write {target}: {exc.strerror or exc}. Nothing was written.") from None
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+
+
+@contextmanager
+def atomic_write(target: Path) -> Iterator[BinaryIO]:
+    """Yield a binary file to write; it replaces `target` only once complete and flushed to disk."""
+    with atomic_path(target) as temp, temp.open("wb") as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass

@@ -1,0 +1,115 @@
+"""Backups: consistent copies of the hub database, automatic ones with rotation, and restore (DESIGN.md §2, §9)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from oursociety_desktop.models.atomic import atomic_path, fsync_file
+from oursociety_desktop.models.errors import UserError
+
+AUTO_PREFIX = "auto-"
+DEFAULT_KEEP = 10
+
+
+def backup_to(db_path: Path, out: Path) -> Path:
+    """Write a consistent copy of the database to `out` (VACUUM INTO a temporary file, checked, then renamed)."""
+    out = Path(out)
+    with atomic_path(out) as temp:
+        source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+        try:
+            source.execute("VACUUM INTO ?", (str(temp),))
+        except sqlite3.Error as exc:
+            raise UserError(f"Could not back up {db_path}: {exc}.") from None
+        finally:
+            source.close()
+        verify_database_file(temp)
+    return out
+
+
+def verify_database_file(path: Path) -> None:
+    """Raise UserError unless `path` is an SQLite file that passes integrity_check and holds a hub."""
+    try:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise UserError(f"{path} is not an Our Society database (not an SQLite file).")
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchone()
+            if not result or result[0] != "ok":
+                raise UserError(f"{path} is damaged (integrity check: {result[0] if result else 'no answer'}).")
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not {"hub", "contact", "schema_version"} <= tables:
+                raise UserError(f"{path} is an SQLite file but not an Our Society hub database.")
+            if conn.execute("SELECT COUNT(*) FROM hub").fetchone()[0] != 1:
+                raise UserError(f"{path} has no hub record; it cannot be restored.")
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"{path} is damaged or not a database ({exc}).") from None
+
+
+def automatic_backup(db_path: Path, reason: str, keep: int = DEFAULT_KEEP) -> Path:
+    """Back up into the data folder's backups/ before a risky step, keeping the newest `keep` automatic ones."""
+    folder = db_path.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    safe_reason = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "backup"
+    out = backup_to(db_path, folder / f"{AUTO_PREFIX}{stamp}-{safe_reason}.sqlite3")
+    rotate_backups(folder, keep)
+    return out
+
+
+def rotate_backups(folder: Path, keep: int) -> list[Path]:
+    """Delete the oldest automatic backups beyond `keep`; returns what was removed. Manual backups stay."""
+    autos = sorted(p for p in folder.glob(f"{AUTO_PREFIX}*.sqlite3") if p.is_file())
+    doomed = autos[: max(0, len(autos) - max(1, keep))]
+    for path in doomed:
+        path.unlink(missing_ok=True)
+    return doomed
+
+
+def restore_from(backup: Path, db_path: Path) -> Path:
+    """Replace the database with a checked backup; the current file is kept aside first. Returns where.
+
+    The caller must have closed every connection to `db_path`.
+    """
+    backup = Path(backup)
+    if not backup.is_file():
+        raise UserError(f"No backup file at {backup}.")
+    verify_database_file(backup)
+    aside: Path = db_path
+    if db_path.exists():
+        _checkpoint(db_path)
+        aside = automatic_backup(db_path, reason="before-restore")
+    with atomic_path(db_path) as temp:
+        source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        try:
+            source.execute("VACUUM INTO ?", (str(temp),))
+        finally:
+            source.close()
+        fsync_file(temp)
+        # The old WAL belongs to the old file; leaving it would replay stale pages onto the restored one.
+        for suffix in ("-wal", "-shm"):
+            side = db_path.with_name(db_path.name + suffix)
+            if side.exists():
+                os.unlink(side)
+    return aside
+
+
+def _checkpoint(db_path: Path) -> None:
+    """Fold the write-ahead log into the main file, so nothing committed lives only in the -wal file."""
+    try:
+        conn = sqlite3.connect(db_path, timeout=5)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise UserError(f"Could not prepare {db_path} for the restore: {exc}. Nothing was changed.") from None

@@ -1,0 +1,90 @@
+"""Hybrid logical clock stamps (DESIGN.md §5).
+
+A stamp is a fixed-width string ``"<ms:013d>.<counter:06x>.<hub id>"``: comparing two stamps as strings compares
+wall-clock milliseconds first, then the counter, then the hub id, so stamps are totally ordered, and SQL can
+compare and take the max of them as text. A clock never issues a stamp lower than or equal to one it issued or
+observed before, even when the wall clock goes backwards.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+MAX_COUNTER = 0xFFFFFF
+FUTURE_TOLERANCE_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True, order=True)
+class Stamp:
+    """A decoded stamp; ordering follows (ms, counter, hub_id), the same as the encoded string."""
+
+    ms: int
+    counter: int
+    hub_id: str
+
+    def encode(self) -> str:
+        """The sortable text form stored in the database and in bundles."""
+        return f"{self.ms:013d}.{self.counter:06x}.{self.hub_id}"
+
+    @classmethod
+    def decode(cls, text: str) -> Stamp:
+        """Parse the text form; raise ValueError when it is not a stamp."""
+        parts = text.split(".", 2)
+        if len(parts) != 3 or len(parts[0]) != 13 or len(parts[1]) != 6 or not parts[2]:
+            raise ValueError(f"not a version stamp: {text[:60]!r}")
+        return cls(int(parts[0], 10), int(parts[1], 16), parts[2])
+
+
+def wall_clock_ms() -> int:
+    """Milliseconds since the epoch from the system clock."""
+    return time.time_ns() // 1_000_000
+
+
+class HybridLogicalClock:
+    """Issues strictly increasing stamps for one hub and absorbs stamps seen from other hubs."""
+
+    def __init__(self, hub_id: str, last: str | None = None, wall: Callable[[], int] = wall_clock_ms) -> None:
+        self.hub_id = hub_id
+        self._wall = wall
+        decoded = Stamp.decode(last) if last else None
+        self._ms = decoded.ms if decoded else 0
+        self._counter = decoded.counter if decoded else 0
+
+    @property
+    def last(self) -> str:
+        """The highest stamp issued or observed so far (for persisting)."""
+        return Stamp(self._ms, self._counter, self.hub_id).encode()
+
+    def now(self) -> str:
+        """A new stamp, greater than every stamp this clock issued or observed."""
+        wall = self._wall()
+        if wall > self._ms:
+            self._ms, self._counter = wall, 0
+        else:
+            self._advance_counter()
+        return Stamp(self._ms, self._counter, self.hub_id).encode()
+
+    def observe(self, remote: str) -> None:
+        """Move past a stamp received from another hub, so that later local edits order after it.
+
+        A remote stamp more than 24 h ahead of our wall clock is still absorbed: our next edit must beat it,
+        otherwise a hub with a wrong clock would win every later edit. The import preview flags such stamps.
+        """
+        other = Stamp.decode(remote)
+        if (other.ms, other.counter) > (self._ms, self._counter):
+            self._ms, self._counter = other.ms, other.counter
+
+    def _advance_counter(self) -> None:
+        if self._counter >= MAX_COUNTER:
+            # Counter exhausted within one millisecond: borrow the next millisecond rather than wrap.
+            self._ms, self._counter = self._ms + 1, 0
+        else:
+            self._counter += 1
+
+
+def is_far_future(stamp: str, wall_ms: int | None = None) -> bool:
+    """True when a stamp lies more than 24 h ahead of the wall clock."""
+    now = wall_clock_ms() if wall_ms is None else wall_ms
+    return Stamp.decode(stamp).ms > now + FUTURE_TOLERANCE_MS

@@ -1,0 +1,219 @@
+"""Contacts: create, edit, delete, erase ("forget"), with validation and the derived search rows (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from oursociety_desktop.models.database import Tx
+from oursociety_desktop.models.errors import ValidationError
+from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
+from oursociety_desktop.models.search import search_body, write_search_rows
+from oursociety_desktop.models.tables import (
+    CONTACT_STAGES,
+    ActionLink,
+    Connection,
+    Contact,
+    Membership,
+)
+from oursociety_desktop.models.text import sort_key
+
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
+BOOL_FIELDS = ("share_with_hubs", "include_in_directory", "do_not_phone", "do_not_email", "do_not_mail",
+               "do_not_sms")
+LIST_FIELDS = ("languages", "tags")
+MAX_TEXT = 100_000
+
+
+def validate_email(value: str) -> str:
+    """Return the trimmed address, or raise ValidationError saying what is wrong."""
+    address = value.strip()
+    if not _EMAIL.match(address):
+        raise ValidationError("emails", f"'{value}' is not a valid email address (expected name@example.org).")
+    return address
+
+
+def _labelled(field: str, items: Any) -> list[dict[str, str]]:
+    if not isinstance(items, list):
+        raise ValidationError(field, f"{field} must be a list of {{label, value}} entries.")
+    out: list[dict[str, str]] = []
+    for item in items:
+        if isinstance(item, str):
+            item = {"label": "", "value": item}
+        if not isinstance(item, Mapping) or not isinstance(item.get("value", ""), str):
+            raise ValidationError(field, f"Each entry of {field} needs a text value.")
+        value = str(item.get("value", "")).strip()
+        if not value:
+            continue
+        if field == "emails":
+            value = validate_email(value)
+        out.append({"label": str(item.get("label", "") or "").strip(), "value": value})
+    return out
+
+
+def normalise_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate and tidy contact values (trim text, check emails, stage, flags, lists). Raises ValidationError."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in ("phones", "emails"):
+            out[name] = _labelled(name, value)
+        elif name in LIST_FIELDS:
+            if isinstance(value, str):
+                value = [p for p in re.split(r"[,;]", value)]
+            if not isinstance(value, list):
+                raise ValidationError(name, f"{name} must be a list of words.")
+            out[name] = list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+        elif name in BOOL_FIELDS or name in ("deleted",):
+            if not isinstance(value, bool):
+                raise ValidationError(name, f"{name} must be true or false.")
+            out[name] = value
+        elif name == "engagement_stage":
+            stage = str(value).strip().lower() or "new"
+            if stage not in CONTACT_STAGES:
+                choices = ", ".join(CONTACT_STAGES)
+                raise ValidationError(name, f"Unknown engagement stage '{value}'; use one of {choices}.")
+            out[name] = stage
+        else:
+            if not isinstance(value, str):
+                raise ValidationError(name, f"{name} must be text.")
+            if len(value) > MAX_TEXT:
+                raise ValidationError(name, f"{name} is longer than {MAX_TEXT:,} characters.")
+            out[name] = value.strip() if name not in ("notes", "private_notes") else value
+    return out
+
+
+def _require_a_name(values: Mapping[str, Any]) -> None:
+    if not any(str(values.get(n) or "").strip() for n in ("given_name", "family_name", "display_name",
+                                                            "organisation")):
+        raise ValidationError("given_name", "A contact needs a name (given, family or display name) or organisation.")
+
+
+def refresh_derived(tx: Tx, contact: Contact) -> None:
+    """Recompute the contact's local sort key, search text and E.164 phone index."""
+    region = str(tx.setting("default_region"))
+    contact.sort_key = sort_key(contact.family_name, contact.given_name, contact.display_name or contact.organisation)
+    tx.session.add(contact)
+    tx.session.flush()
+    body, e164s = search_body(contact.model_dump(), region)
+    write_search_rows(tx.session.connection(), [(contact.id, body, e164s)])
+
+
+def create_contact(tx: Tx, values: Mapping[str, Any]) -> Contact:
+    """Add a contact. `share_with_hubs` defaults to the hub setting (off unless the organiser changed it)."""
+    clean = normalise_values(values)
+    _require_a_name(clean)
+    clean.setdefault("share_with_hubs", bool(tx.setting("default_share_with_hubs")))
+    contact = create_record(tx, Contact, clean)
+    refresh_derived(tx, contact)
+    return contact
+
+
+def update_contact(tx: Tx, contact_id: str, changes: Mapping[str, Any]) -> Contact:
+    """Change some fields of a live contact; each changed field gets a new stamp."""
+    contact = get_record(tx.session, Contact, contact_id, live=True)
+    clean = normalise_values(changes)
+    merged = {**contact.model_dump(), **clean}
+    _require_a_name(merged)
+    if update_record(tx, contact, clean):
+        refresh_derived(tx, contact)
+    return contact
+
+
+def delete_contact(tx: Tx, contact_id: str) -> Contact:
+    """Tombstone a contact (undoable with `undelete_contact`)."""
+    contact = get_record(tx.session, Contact, contact_id)
+    set_deleted(tx, contact, True)
+    return contact
+
+
+def undelete_contact(tx: Tx, contact_id: str) -> Contact:
+    """Bring back a deleted (not erased) contact: the undo of delete."""
+    contact = get_record(tx.session, Contact, contact_id)
+    set_deleted(tx, contact, False)
+    return contact
+
+
+def erased_values() -> dict[str, Any]:
+    """The value every personal field takes when a person is erased."""
+    blank = Contact()
+    return {name: getattr(blank, name) for name in Contact.PERSONAL_FIELDS}
+
+
+def forget_contact(tx: Tx, contact_id: str, reason: str = "erasure requested") -> Contact:
+    """Erase a person (right to erasure): wipe every personal field, keep only id, stamp and reason.
+
+    Their memberships, action links and connections are tombstoned and connection notes wiped. Erasure is final:
+    later edits are refused here, and the merge lets erasure beat any concurrent edit at other hubs.
+    """
+    contact = get_record(tx.session, Contact, contact_id)
+    if contact.erased:
+        return contact
+    stamp = tx.stamp()
+    for name, value in erased_values().items():
+        setattr(contact, name, value)
+    contact.deleted = True
+    contact.erased = True
+    contact.erased_reason = reason.strip()[:200] or "erasure requested"
+    contact.merged_into = ""
+    contact.sort_key = ""
+    # After erasure only one stamp matters: the erasure's. Field stamps would say when the person was edited.
+    contact.base_stamp = stamp
+    contact.stamps = {}
+    contact.stamp = stamp
+    tx.session.add(contact)
+    _erase_related(tx, contact.id)
+    write_search_rows(tx.session.connection(), [(contact.id, "", [])])
+    return contact
+
+
+def _erase_related(tx: Tx, contact_id: str) -> None:
+    session = tx.session
+    session.flush()
+    for membership in session.exec(select(Membership).where(Membership.contact_id == contact_id)).all():
+        set_deleted(tx, membership, True)
+    for link in session.exec(select(ActionLink).where(ActionLink.contact_id == contact_id)).all():
+        set_deleted(tx, link, True)
+    for connection in session.exec(
+        select(Connection).where(
+            (col(Connection.contact_a) == contact_id)
+            | (col(Connection.contact_b) == contact_id)
+            | (col(Connection.introduced_by) == contact_id)
+        )
+    ).all():
+        changes: dict[str, Any] = {"note": ""}
+        if connection.introduced_by == contact_id:
+            changes["introduced_by"] = ""
+        else:
+            changes["deleted"] = True
+        update_record(tx, connection, changes)
+
+
+def get_contact(session: Session, contact_id: str) -> Contact:
+    """A contact by id or unique id prefix (deleted ones included)."""
+    return get_record(session, Contact, contact_id)
+
+
+def contact_json(contact: Contact, *, include_private: bool = True) -> dict[str, Any]:
+    """A contact as plain JSON values (what `contact show --json` prints)."""
+    data: dict[str, Any] = {"id": contact.id, "origin_hub": contact.origin_hub, "stamp": contact.stamp,
+                            "shown_name": contact.shown_name}
+    for name in Contact.SYNC_FIELDS:
+        if name in Contact.LOCAL_FIELDS and not include_private:
+            continue
+        data[name] = getattr(contact, name)
+    return data
+
+
+def touch_all_search_rows(tx: Tx) -> int:
+    """Rebuild every contact's search row (after the default phone region changes). Returns how many."""
+    session = tx.session
+    region = str(tx.setting("default_region"))
+    rows = []
+    for contact in session.exec(select(Contact)).all():
+        body, e164s = search_body(contact.model_dump(), region) if not contact.erased else ("", [])
+        rows.append((contact.id, body, e164s))
+    write_search_rows(session.connection(), rows)
+    return len(rows)

@@ -1,0 +1,256 @@
+"""The SQLite database: opening it safely, transactions, settings, and translating SQLite's faults into
+one-line messages (DESIGN.md §9).
+
+Every write runs in one `BEGIN IMMEDIATE` transaction (`Database.write()`), so there is one writer at a time and
+a second process gets a clear "busy" message instead of a half-done edit. The hub's hybrid logical clock is read
+at the start of each write transaction and saved at its end, so two processes on one database never issue
+overlapping stamps.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, update
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel import Session, select
+
+from oursociety_desktop.models.clock import HybridLogicalClock
+from oursociety_desktop.models.errors import DatabaseBusy, UserError
+from oursociety_desktop.models.phones import DEFAULT_REGION
+from oursociety_desktop.models.tables import Hub, Setting, new_id
+
+BUSY_TIMEOUT_MS = 1500
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "default_region": DEFAULT_REGION,
+    "default_share_with_hubs": False,
+    "text_size": 0,
+    "backup_keep": 10,
+}
+
+
+def utc_now_iso() -> str:
+    """The current time as an ISO 8601 UTC string (second precision)."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class Tx:
+    """One write transaction: the ORM session, this hub's id, its clock and settings read at the start."""
+
+    session: Session
+    hub_id: str
+    clock: HybridLogicalClock
+
+    def stamp(self) -> str:
+        """A new version stamp, later than any this hub issued or saw."""
+        return self.clock.now()
+
+    def setting(self, key: str) -> Any:
+        """A hub setting, or its default."""
+        return get_setting(self.session, key)
+
+
+def get_setting(session: Session, key: str) -> Any:
+    """Read a hub setting, falling back to its default."""
+    row = session.get(Setting, key)
+    if row is None:
+        return DEFAULT_SETTINGS.get(key)
+    return row.value
+
+
+def set_setting(session: Session, key: str, value: Any) -> None:
+    """Write a hub setting (inside a write transaction)."""
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+        session.add(row)
+
+
+def translate_db_error(exc: BaseException, path: Path) -> UserError:
+    """Turn an SQLite fault into a one-line message that says what to do."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(
+            f"The database in {path.parent} is busy: another Our Society window or command is writing to it. "
+            "Wait for it to finish or close it, then try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return UserError(f"The data folder {path.parent} is read-only; choose a writable folder with --data-dir.")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return UserError(
+            f"The database file {path} is damaged or not an Our Society database; "
+            "restore a backup with `oursociety restore FILE`."
+        )
+    if "disk is full" in text or "database or disk is full" in text:
+        return UserError(f"The disk holding {path.parent} is full; free some space and try again. Nothing was changed.")
+    if "unable to open" in text:
+        return UserError(f"Cannot open the database in {path.parent}; check the folder exists and is writable.")
+    return UserError(f"The database in {path.parent} reported an error: {text.splitlines()[0] if text else exc!r}")
+
+
+def _make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
+        # Autocommit at the driver level; transactions are begun explicitly below, so writes can be IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        write = conn.get_execution_options().get("oursociety_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """An open hub database. Create with `Database.create`, open with `Database.open`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine = _make_engine(path)
+        self.hub_id = ""
+        self.hub_name = ""
+
+    # ---- opening ----
+
+    @classmethod
+    def create(cls, folder: Path, hub_name: str) -> Database:
+        """Create a new hub database in `folder` (made if missing). Refuses to overwrite an existing hub."""
+        from oursociety_desktop.models.migrations import migrate
+        from oursociety_desktop.paths import database_path
+
+        name = hub_name.strip()
+        if not name:
+            raise UserError("The hub needs a name; give one with --hub-name.")
+        path = database_path(folder)
+        if path.exists():
+            raise UserError(f"There is already a hub in {folder}; use it, or choose another folder with --data-dir.")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"Cannot create the data folder {folder}: {exc.strerror or exc}.") from None
+        _require_writable(folder)
+        db = cls(path)
+        try:
+            migrate(db)
+            with db.engine.connect().execution_options(oursociety_write=True) as conn, conn.begin():
+                hub_id = new_id()
+                conn.execute(Hub.__table__.insert().values(id=hub_id, name=name, created_at=utc_now_iso()))  # type: ignore[attr-defined]
+        except (OperationalError, DatabaseError) as exc:
+            db.close()
+            raise translate_db_error(exc, path) from None
+        db._load_hub()
+        return db
+
+    @classmethod
+    def open(cls, folder: Path, *, run_migrations: bool = True) -> Database:
+        """Open the hub in `folder`, running pending schema migrations (after a backup) first."""
+        from oursociety_desktop.models.migrations import migrate
+        from oursociety_desktop.paths import database_path
+
+        path = database_path(folder)
+        if not folder.is_dir():
+            raise UserError(f"The data folder {folder} does not exist; run `oursociety init` to create a hub there.")
+        if not path.is_file():
+            raise UserError(f"There is no hub in {folder}; run `oursociety init` to create one.")
+        _require_writable(folder)
+        _require_sqlite_header(path)
+        db = cls(path)
+        try:
+            if run_migrations:
+                migrate(db)
+            db._load_hub()
+        except (OperationalError, DatabaseError) as exc:
+            db.close()
+            raise translate_db_error(exc, path) from None
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _load_hub(self) -> None:
+        with self.read() as session:
+            hub = session.exec(select(Hub)).first()
+            if hub is None:
+                raise UserError(f"The database {self.path} has no hub record; restore a backup.")
+            self.hub_id, self.hub_name = hub.id, hub.name
+
+    def close(self) -> None:
+        """Release every connection (the file can then be moved or replaced)."""
+        self.engine.dispose()
+
+    # ---- transactions ----
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """One write transaction (BEGIN IMMEDIATE): committed when the block ends, rolled back on any error."""
+        try:
+            with self.engine.connect().execution_options(oursociety_write=True) as conn, conn.begin():
+                last = conn.execute(select(Hub.clock).where(Hub.id == self.hub_id)).scalar_one()
+                clock = HybridLogicalClock(self.hub_id, last or None)
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    tx = Tx(session=session, hub_id=self.hub_id, clock=clock)
+                    yield tx
+                    session.flush()
+                if clock.last != last:
+                    conn.execute(update(Hub).where(Hub.id == self.hub_id).values(clock=clock.last))  # type: ignore[arg-type]
+        except (OperationalError, DatabaseError) as exc:
+            raise translate_db_error(exc, self.path) from None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only snapshot (one deferred transaction)."""
+        try:
+            with self.engine.connect() as conn, conn.begin(), Session(bind=conn) as session:
+                yield session
+        except (OperationalError, DatabaseError) as exc:
+            raise translate_db_error(exc, self.path) from None
+
+    def setting(self, key: str) -> Any:
+        """Read one hub setting."""
+        with self.read() as session:
+            return get_setting(session, key)
+
+
+def _require_writable(folder: Path) -> None:
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"The data folder {folder} is read-only; choose a writable folder with --data-dir.")
+    db_file = folder / "oursociety.sqlite3"
+    if db_file.exists() and not os.access(db_file, os.W_OK):
+        raise UserError(f"The database file {db_file} is read-only; make it writable or restore a backup elsewhere.")
+
+
+def _require_sqlite_header(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise UserError(f"Cannot read the database file {path}: {exc.strerror or exc}.") from None
+    if header != b"SQLite format 3\x00":
+        raise UserError(
+            f"The database file {path} is damaged or not an Our Society database; "
+            "restore a backup with `oursociety restore FILE`."
+        )

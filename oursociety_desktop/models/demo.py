@@ -1,0 +1,266 @@
+"""Realistic demo data, deterministic for a seed (`oursociety demo`), written in bulk with SQLAlchemy Core.
+
+Phone numbers use Ofcom's ranges reserved for drama (07700 900xxx, 0161 496 0xxx...), so no real person is
+ever rung; names come from many cultures and scripts.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from oursociety_desktop.models import demo_names as N
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.search import search_body, write_search_rows
+from oursociety_desktop.models.tables import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    CONNECTION_KINDS,
+    CONTACT_STAGES,
+    Action,
+    ActionLink,
+    Contact,
+    Group,
+    Membership,
+)
+from oursociety_desktop.models.tables import (
+    Connection as ConnectionRecord,
+)
+from oursociety_desktop.models.text import sort_key
+
+Progress = Callable[[int, str], bool | None]
+"""A progress callback: (percent, message). Returning False asks the generator to stop (Cancel)."""
+
+BATCH = 5000
+TODAY = date(2026, 1, 15)
+
+
+class Cancelled(Exception):
+    """Raised when a progress callback asked to stop; the transaction is rolled back."""
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    """How much demo data to make. Defaults scale with the number of contacts, as in DESIGN.md §8."""
+
+    contacts: int
+    groups: int
+    memberships: int
+    actions: int
+    connections: int
+
+    @classmethod
+    def for_contacts(cls, contacts: int) -> DemoSize:
+        """The reference proportions: 100,000 contacts, 500 groups, 200,000 memberships, 50,000 actions."""
+        groups = max(3, min(500, contacts // 200)) if contacts else 0
+        return cls(contacts, groups, contacts * 2 if groups else 0, contacts // 2, contacts // 10)
+
+
+class _Stamper:
+    """Bulk stamps: one per record, strictly increasing, in the hub's clock format."""
+
+    def __init__(self, db: Database, conn: Connection) -> None:
+        from oursociety_desktop.models.clock import HybridLogicalClock
+
+        last = conn.exec_driver_sql("SELECT clock FROM hub").scalar_one()
+        self.clock = HybridLogicalClock(db.hub_id, last or None)
+
+    def __call__(self) -> str:
+        return self.clock.now()
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _phone(rng: random.Random, town: tuple[str, str, str, str]) -> dict[str, str]:
+    if rng.random() < 0.65:
+        number = f"07700 900{rng.randrange(1000):03d}"
+        return {"label": "mobile", "value": number if rng.random() < 0.7 else "+44 " + number[1:]}
+    return {"label": rng.choice(("home", "work")), "value": f"{town[3]}{rng.randrange(1000):03d}"}
+
+
+def _contact_rows(rng: random.Random, count: int, hub_id: str, stamp: Callable[[], str], region: str
+                  ) -> Iterator[tuple[dict[str, Any], tuple[str, str, list[str]]]]:
+    for _ in range(count):
+        culture, givens, families, languages = rng.choice(N.CULTURES)
+        given, family = rng.choice(givens), rng.choice(families)
+        town = rng.choice(N.TOWNS)
+        phones = [_phone(rng, town) for _ in range(rng.choice((0, 1, 1, 1, 2)))]
+        ascii_given = given if given.isascii() else "friend"
+        email_name = f"{ascii_given}.{family}".lower().replace(" ", "").replace("'", "")
+        if not email_name.isascii():
+            email_name = f"member{rng.randrange(100000)}"
+        emails = [{"label": "home", "value": f"{email_name}{rng.randrange(100)}@example.org"}] \
+            if rng.random() < 0.7 else []
+        tags = sorted(set(rng.sample(N.SKILLS, rng.randrange(0, 3)) + rng.sample(N.INTERESTS, rng.randrange(0, 3))))
+        s = stamp()
+        share = rng.random() < 0.6
+        row: dict[str, Any] = {
+            "id": _uuid(rng), "origin_hub": hub_id, "base_stamp": s, "stamps": {}, "stamp": s, "deleted": False,
+            "given_name": given, "family_name": family, "display_name": "",
+            "organisation": rng.choice(N.ORGANISATIONS), "role": rng.choice(N.ROLES),
+            "phones": phones, "emails": emails,
+            "street": f"{rng.randrange(1, 220)} {rng.choice(N.STREETS)}", "locality": town[0], "region": town[1],
+            "postcode": f"{town[2]}{rng.randrange(1, 30)} {rng.randrange(1, 10)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+                        f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
+            "country": "United Kingdom", "languages": list(languages[: rng.randrange(1, len(languages) + 1)]),
+            "tags": tags, "notes": "" if rng.random() < 0.7 else f"Met at the {rng.choice(N.MEETING_TITLES).lower()}.",
+            "private_notes": "" if rng.random() < 0.9 else "Prefers a call in the evening.",
+            "share_with_hubs": share, "include_in_directory": rng.random() < 0.8,
+            "do_not_phone": rng.random() < 0.08, "do_not_email": rng.random() < 0.08,
+            "do_not_mail": rng.random() < 0.1, "do_not_sms": rng.random() < 0.1,
+            "consent_recorded_at": (TODAY - timedelta(days=rng.randrange(900))).isoformat(),
+            "consent_method": rng.choice(("paper form", "verbal, at a meeting", "online form", "email")),
+            "engagement_stage": rng.choice(CONTACT_STAGES), "erased": False, "erased_reason": "", "merged_into": "",
+            "sort_key": sort_key(family, given, ""),
+        }
+        body, e164s = search_body(row, region)
+        yield row, (row["id"], body, e164s)
+        del culture
+
+
+def _bulk(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(table), rows)
+
+
+def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress | None = None) -> dict[str, int]:
+    """Add demo records to the hub in one transaction. Returns how many of each were made."""
+    size = DemoSize.for_contacts(max(0, contacts))
+    rng = random.Random(seed)
+    made = {"contact": 0, "group": 0, "membership": 0, "action": 0, "action_link": 0, "connection": 0}
+    total_steps = max(1, size.contacts + size.memberships + size.actions * 2 + size.connections + size.groups)
+    done = 0
+
+    def report(step: int, message: str) -> None:
+        nonlocal done
+        done += step
+        if progress is not None and progress(min(99, done * 100 // total_steps), message) is False:
+            raise Cancelled("Demo data generation was cancelled; nothing was added.")
+
+    region = str(db.setting("default_region"))
+    with db.engine.connect().execution_options(oursociety_write=True) as conn, conn.begin():
+        stamp = _Stamper(db, conn)
+        hub = db.hub_id
+        contact_ids: list[str] = []
+        batch: list[dict[str, Any]] = []
+        search_rows: list[tuple[str, str, list[str]]] = []
+        for row, search_row in _contact_rows(rng, size.contacts, hub, stamp, region):
+            batch.append(row)
+            search_rows.append(search_row)
+            contact_ids.append(row["id"])
+            if len(batch) >= BATCH:
+                _bulk(conn, Contact.__table__, batch)  # type: ignore[attr-defined]
+                write_search_rows(conn, search_rows)
+                report(len(batch), "Adding contacts")
+                batch, search_rows = [], []
+        _bulk(conn, Contact.__table__, batch)  # type: ignore[attr-defined]
+        write_search_rows(conn, search_rows)
+        report(len(batch), "Adding contacts")
+        made["contact"] = len(contact_ids)
+
+        group_ids: list[str] = []
+        group_rows: list[dict[str, Any]] = []
+        for i in range(size.groups):
+            s = stamp()
+            topic, place = N.GROUP_TOPICS[i % len(N.GROUP_TOPICS)], N.GROUP_PLACES[(i // len(N.GROUP_TOPICS))
+                                                                                   % len(N.GROUP_PLACES)]
+            parent = rng.choice(group_ids[: max(1, len(group_ids) // 4)]) if group_ids and rng.random() < 0.4 else ""
+            gid = _uuid(rng)
+            suffix = f" {i // (len(N.GROUP_TOPICS) * len(N.GROUP_PLACES)) + 1}" \
+                if i >= len(N.GROUP_TOPICS) * len(N.GROUP_PLACES) else ""
+            group_rows.append({
+                "id": gid, "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s, "deleted": False,
+                "name": f"{place} {topic}{suffix}", "description": f"{topic} work in the {place.lower()} of town.",
+                "kind": rng.choice(("working group", "neighbourhood circle", "project")), "parent_id": parent,
+            })
+            group_ids.append(gid)
+        _bulk(conn, Group.__table__, group_rows)  # type: ignore[attr-defined]
+        made["group"] = len(group_rows)
+        report(len(group_rows), "Adding groups")
+
+        if group_ids and contact_ids:
+            seen: set[tuple[str, str]] = set()
+            rows: list[dict[str, Any]] = []
+            while len(seen) < min(size.memberships, len(group_ids) * len(contact_ids)):
+                pair = (rng.choice(group_ids), rng.choice(contact_ids))
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                s = stamp()
+                rows.append({"id": _uuid(rng), "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s,
+                             "deleted": False, "group_id": pair[0], "contact_id": pair[1],
+                             "role": "coordinator" if rng.random() < 0.05 else "member",
+                             "since": (TODAY - timedelta(days=rng.randrange(1500))).isoformat()})
+                if len(rows) >= BATCH:
+                    _bulk(conn, Membership.__table__, rows)  # type: ignore[attr-defined]
+                    report(len(rows), "Adding memberships")
+                    made["membership"] += len(rows)
+                    rows = []
+            _bulk(conn, Membership.__table__, rows)  # type: ignore[attr-defined]
+            made["membership"] += len(rows)
+            report(len(rows), "Adding memberships")
+
+        actions: list[dict[str, Any]] = []
+        links: list[dict[str, Any]] = []
+        for _ in range(size.actions if contact_ids else 0):
+            s = stamp()
+            kind = rng.choice(ACTION_KINDS)
+            status = rng.choice(ACTION_STATUSES)
+            due = TODAY + timedelta(days=rng.randrange(-60, 90))
+            title = rng.choice(N.MEETING_TITLES) if kind in ("meeting", "event") else \
+                f"{rng.choice(N.ACTION_VERBS)} {rng.choice(N.ACTION_TOPICS)}"
+            aid = _uuid(rng)
+            actions.append({
+                "id": aid, "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s, "deleted": False,
+                "title": title, "kind": kind, "status": status, "due": due.isoformat(),
+                "starts_at": f"{due.isoformat()}T18:30" if kind in ("meeting", "event") else "",
+                "ends_at": f"{due.isoformat()}T20:00" if kind in ("meeting", "event") else "",
+                "location": rng.choice(("", "Community centre", "Library meeting room", "St Mary's hall", "Online")),
+                "group_id": rng.choice(group_ids) if group_ids and rng.random() < 0.6 else "",
+                "notes": "", "outcome": "Went well; next steps agreed." if status == "done" else "",
+            })
+            for role in ("owner", "about") if rng.random() < 0.5 else ("owner",):
+                ls = stamp()
+                links.append({"id": _uuid(rng), "origin_hub": hub, "base_stamp": ls, "stamps": {}, "stamp": ls,
+                              "deleted": False, "action_id": aid, "contact_id": rng.choice(contact_ids),
+                              "role": role})
+            if len(actions) >= BATCH:
+                _bulk(conn, Action.__table__, actions)  # type: ignore[attr-defined]
+                _bulk(conn, ActionLink.__table__, links)  # type: ignore[attr-defined]
+                made["action"] += len(actions)
+                made["action_link"] += len(links)
+                report(len(actions) * 2, "Adding actions")
+                actions, links = [], []
+        _bulk(conn, Action.__table__, actions)  # type: ignore[attr-defined]
+        _bulk(conn, ActionLink.__table__, links)  # type: ignore[attr-defined]
+        made["action"] += len(actions)
+        made["action_link"] += len(links)
+
+        connections: list[dict[str, Any]] = []
+        for _ in range(size.connections if len(contact_ids) >= 3 else 0):
+            a, b, c = rng.sample(contact_ids, 3)
+            s = stamp()
+            kind = rng.choice(CONNECTION_KINDS)
+            connections.append({
+                "id": _uuid(rng), "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s, "deleted": False,
+                "contact_a": a, "contact_b": b, "kind": kind, "introduced_by": c if kind == "introduced" else "",
+                "date": (TODAY - timedelta(days=rng.randrange(700))).isoformat(),
+                "note": rng.choice(("Both keen on growing food.", "Neighbours who had never met.",
+                                    "Shared interest in youth work.", "")),
+                "follow_up_action_id": "",
+            })
+        _bulk(conn, ConnectionRecord.__table__, connections)  # type: ignore[attr-defined]
+        made["connection"] = len(connections)
+        report(len(connections), "Adding connections")
+        conn.exec_driver_sql("UPDATE hub SET clock = ?", (stamp.clock.last,))
+    if progress is not None:
+        progress(100, "Done")
+    return made

@@ -1,0 +1,34 @@
+"""Errors the user can act on. Their message is one line that says what is wrong and what to do."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem with input or environment, reported to the user as one line (exit code 1)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFound(UserError):
+    """An id that names no record."""
+
+
+class ValidationError(UserError):
+    """A value that breaks a field's rules. `field` names the field, for showing the message beside it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class DatabaseBusy(UserError):
+    """Another window or command is writing to the same database."""
+
+
+class RecordErased(UserError):
+    """An edit to a record that was erased ("forgotten"); erasure cannot be undone."""

@@ -1,0 +1,120 @@
+"""Groups (nested) and memberships (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from oursociety_desktop.models.database import Tx
+from oursociety_desktop.models.errors import NotFound, UserError, ValidationError
+from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
+from oursociety_desktop.models.tables import GROUP_KINDS, MEMBERSHIP_ROLES, Contact, Group, Membership
+
+
+def _clean_group(values: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    if "name" in out and not out["name"]:
+        raise ValidationError("name", "A group needs a name.")
+    if "kind" in out and out["kind"] not in GROUP_KINDS:
+        raise ValidationError("kind", f"Unknown group kind '{out['kind']}'; use one of {', '.join(GROUP_KINDS)}.")
+    return out
+
+
+def find_group(session: Session, name_or_id: str) -> Group:
+    """A live group by exact name (case-insensitive) or by id / id prefix."""
+    wanted = name_or_id.strip()
+    by_name = session.exec(
+        select(Group).where(func.lower(Group.name) == wanted.lower(), col(Group.deleted).is_(False))
+    ).all()
+    if len(by_name) == 1:
+        return by_name[0]
+    if len(by_name) > 1:
+        raise UserError(f"More than one group is called '{wanted}'; use its id instead.")
+    try:
+        return get_record(session, Group, wanted, live=True)
+    except NotFound:
+        raise NotFound(f"No group called '{wanted}'.") from None
+
+
+def _check_parent(session: Session, group_id: str | None, parent_id: str) -> None:
+    if not parent_id:
+        return
+    parent = get_record(session, Group, parent_id, live=True)
+    seen = {group_id} if group_id else set()
+    node: Group | None = parent
+    while node is not None:
+        if node.id in seen:
+            raise ValidationError("parent_id", "A group cannot sit inside itself or one of its own sub-groups.")
+        seen.add(node.id)
+        node = session.get(Group, node.parent_id) if node.parent_id else None
+
+
+def create_group(tx: Tx, values: Mapping[str, Any]) -> Group:
+    """Add a group; `parent_id` may name a live parent group."""
+    clean = _clean_group(values)
+    if not clean.get("name"):
+        raise ValidationError("name", "A group needs a name.")
+    _check_parent(tx.session, None, str(clean.get("parent_id", "")))
+    return create_record(tx, Group, clean)
+
+
+def update_group(tx: Tx, group_id: str, changes: Mapping[str, Any]) -> Group:
+    """Rename, describe or move a group (never into its own sub-tree)."""
+    group = get_record(tx.session, Group, group_id, live=True)
+    clean = _clean_group(changes)
+    if "parent_id" in clean:
+        _check_parent(tx.session, group.id, str(clean["parent_id"]))
+    update_record(tx, group, clean)
+    return group
+
+
+def delete_group(tx: Tx, group_id: str, deleted: bool = True) -> Group:
+    """Tombstone a group (memberships stay, so undo brings the group back whole)."""
+    group = get_record(tx.session, Group, group_id)
+    set_deleted(tx, group, deleted)
+    return group
+
+
+def add_member(tx: Tx, group_id: str, contact_id: str, role: str = "member", since: str = "") -> Membership:
+    """Put a contact in a group, or bring back / update their existing membership."""
+    if role not in MEMBERSHIP_ROLES:
+        raise ValidationError("role", f"Unknown role '{role}'; use one of {', '.join(MEMBERSHIP_ROLES)}.")
+    group = get_record(tx.session, Group, group_id, live=True)
+    contact = get_record(tx.session, Contact, contact_id, live=True)
+    existing = tx.session.exec(
+        select(Membership).where(Membership.group_id == group.id, Membership.contact_id == contact.id)
+        .order_by(col(Membership.deleted), col(Membership.id))
+    ).first()
+    if existing is not None:
+        changes: dict[str, Any] = {"deleted": False, "role": role}
+        if since:
+            changes["since"] = since
+        update_record(tx, existing, changes)
+        return existing
+    return create_record(tx, Membership, {"group_id": group.id, "contact_id": contact.id, "role": role,
+                                          "since": since})
+
+
+def remove_member(tx: Tx, group_id: str, contact_id: str) -> Membership:
+    """Take a contact out of a group (tombstones the membership)."""
+    membership = tx.session.exec(
+        select(Membership).where(Membership.group_id == group_id, Membership.contact_id == contact_id,
+                                 col(Membership.deleted).is_(False))
+    ).first()
+    if membership is None:
+        raise NotFound("That contact is not a member of that group.")
+    set_deleted(tx, membership, True)
+    return membership
+
+
+def member_counts(session: Session) -> dict[str, int]:
+    """Live members per group id."""
+    rows = session.exec(
+        select(Membership.group_id, func.count())
+        .join(Contact, col(Contact.id) == col(Membership.contact_id))
+        .where(col(Membership.deleted).is_(False), col(Contact.deleted).is_(False))
+        .group_by(col(Membership.group_id))
+    ).all()
+    return {group_id: int(count) for group_id, count in rows}

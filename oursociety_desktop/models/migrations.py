@@ -1,0 +1,91 @@
+"""Schema versions and their upgrades, in one registry (STYLE.md rule 7).
+
+Each step runs in its own transaction and is recorded in `schema_version`. Before upgrading an existing
+database the file is backed up into the data folder's backups/ folder, so a failed upgrade loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, inspect, text
+from sqlmodel import SQLModel
+
+from oursociety_desktop.models.errors import UserError
+
+if TYPE_CHECKING:
+    from oursociety_desktop.models.database import Database
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: the version it brings the database to and the function that does it."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+FTS_DDL = (
+    # External-content FTS5 over contact_search.body (text folded in Python: case, accents, ł→l, tonos).
+    "CREATE VIRTUAL TABLE contact_fts USING fts5(body, content='contact_search', content_rowid='rowid', "
+    "tokenize=\"unicode61 remove_diacritics 2\", prefix='2 3 4')",
+    "CREATE TRIGGER contact_search_ai AFTER INSERT ON contact_search BEGIN "
+    "INSERT INTO contact_fts(rowid, body) VALUES (new.rowid, new.body); END",
+    "CREATE TRIGGER contact_search_ad AFTER DELETE ON contact_search BEGIN "
+    "INSERT INTO contact_fts(contact_fts, rowid, body) VALUES ('delete', old.rowid, old.body); END",
+    "CREATE TRIGGER contact_search_au AFTER UPDATE ON contact_search BEGIN "
+    "INSERT INTO contact_fts(contact_fts, rowid, body) VALUES ('delete', old.rowid, old.body); "
+    "INSERT INTO contact_fts(rowid, body) VALUES (new.rowid, new.body); END",
+)
+
+
+def _v1_initial(conn: Connection) -> None:
+    import oursociety_desktop.models.tables  # noqa: F401  (registers every table on SQLModel.metadata)
+
+    SQLModel.metadata.create_all(conn)
+    for statement in FTS_DDL:
+        conn.exec_driver_sql(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema: synchronised records, local tables, contact search index", _v1_initial),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def current_version(conn: Connection) -> int:
+    """The schema version stored in the database (0 for an empty file)."""
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    value = conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar()
+    return int(value or 0)
+
+
+def migrate(db: Database) -> list[int]:
+    """Bring the database to the latest schema; returns the versions applied. Backs up first when upgrading."""
+    from oursociety_desktop.models.backup import automatic_backup
+    from oursociety_desktop.models.database import utc_now_iso
+
+    with db.engine.connect() as conn:
+        version = current_version(conn)
+        conn.rollback()
+    if version > LATEST_VERSION:
+        raise UserError(
+            f"This hub's database uses schema version {version}, newer than this app understands "
+            f"({LATEST_VERSION}); update Our Society Desktop."
+        )
+    pending = [m for m in MIGRATIONS if m.version > version]
+    if pending and version > 0:
+        automatic_backup(db.path, reason=f"before-migration-v{pending[0].version}")
+    for step in pending:
+        with db.engine.connect().execution_options(oursociety_write=True) as conn, conn.begin():
+            step.apply(conn)
+            conn.execute(
+                text("INSERT INTO schema_version (version, applied_at) VALUES (:v, :at)"),
+                {"v": step.version, "at": utc_now_iso()},
+            )
+    return [m.version for m in pending]

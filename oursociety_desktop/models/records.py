@@ -1,0 +1,84 @@
+"""Edits to synchronised records with a version stamp per field (DESIGN.md §4, §5).
+
+Every service goes through these helpers, so each changed field gets the transaction's new stamp and the
+record's `stamp` is the highest of its field stamps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from sqlmodel import Session, col, select
+
+from oursociety_desktop.models.database import Tx
+from oursociety_desktop.models.errors import NotFound, RecordErased, UserError, ValidationError
+from oursociety_desktop.models.tables import SyncedRecord
+
+R = TypeVar("R", bound=SyncedRecord)
+
+MIN_ID_PREFIX = 6
+
+
+def get_record(session: Session, cls: type[R], record_id: str, *, live: bool = False) -> R:
+    """Fetch by id (or a unique prefix of at least 6 characters). Raises NotFound with a one-line message."""
+    key = record_id.strip().lower()
+    found = session.get(cls, key) if key else None
+    if found is None and len(key) >= MIN_ID_PREFIX:
+        matches = session.exec(select(cls).where(col(cls.id).startswith(key, autoescape=True)).limit(2)).all()
+        if len(matches) > 1:
+            raise UserError(f"More than one {cls.RECORD_TYPE.replace('_', ' ')} id starts with '{record_id}'; "
+                            "type more of the id.")
+        found = matches[0] if matches else None
+    if found is None:
+        raise NotFound(f"No {cls.RECORD_TYPE.replace('_', ' ')} with id '{record_id}'.")
+    if live and found.deleted:
+        raise NotFound(f"The {cls.RECORD_TYPE.replace('_', ' ')} '{record_id}' has been deleted.")
+    return found
+
+
+def check_fields(cls: type[SyncedRecord], changes: Mapping[str, Any]) -> None:
+    """Refuse field names that are not synchronised fields of `cls`."""
+    unknown = sorted(set(changes) - set(cls.SYNC_FIELDS))
+    if unknown:
+        allowed = ", ".join(f for f in cls.SYNC_FIELDS if f not in ("erased", "erased_reason", "merged_into"))
+        raise ValidationError(unknown[0], f"Unknown {cls.RECORD_TYPE} field '{unknown[0]}'; fields are: {allowed}.")
+
+
+def create_record(tx: Tx, cls: type[R], values: Mapping[str, Any], record_id: str | None = None) -> R:
+    """Insert a new record whose every synchronised field carries one new stamp."""
+    check_fields(cls, values)
+    stamp = tx.stamp()
+    record = cls(**values)
+    if record_id:
+        record.id = record_id
+    record.origin_hub = tx.hub_id
+    record.base_stamp = stamp
+    record.stamps = {}
+    record.stamp = stamp
+    tx.session.add(record)
+    return record
+
+
+def update_record(tx: Tx, record: R, changes: Mapping[str, Any]) -> list[str]:
+    """Set the fields that differ, each with a new stamp. Returns the names of the fields that changed."""
+    check_fields(type(record), changes)
+    if getattr(record, "erased", False):
+        raise RecordErased("This person was erased (forgotten); their record cannot be edited or restored.")
+    changed = [name for name, value in changes.items() if getattr(record, name) != value]
+    if not changed:
+        return []
+    stamp = tx.stamp()
+    stamps = dict(record.stamps)
+    for name in changed:
+        setattr(record, name, changes[name])
+        stamps[name] = stamp
+    record.stamps = stamps
+    record.stamp = stamp
+    tx.session.add(record)
+    return changed
+
+
+def set_deleted(tx: Tx, record: R, deleted: bool = True) -> bool:
+    """Tombstone (or un-tombstone, for undo) a record. Returns True when the flag changed."""
+    return bool(update_record(tx, record, {"deleted": deleted}))

@@ -1,0 +1,133 @@
+"""Contact search: the folded text each contact is indexed by, and FTS5 queries over it (DESIGN.md §8).
+
+The index covers names, organisation, role, emails, tags, languages, place and postcode, folded by `text.fold`
+(case, accents, ł→l, Greek tonos), and each phone number as digits: as typed, in E.164, and every ending of three
+or more digits, so "0123", "900 123" and "+44 7700 900123" all find the same person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from oursociety_desktop.models.phones import normalise_phone
+from oursociety_desktop.models.text import digits_only, fold
+
+MIN_PHONE_SUFFIX = 3
+_PHONEISH = re.compile(r"^\+?[\d\s().\-/٠-٩۰-۹]+$")
+_TOKEN = re.compile(r"\w+")
+# CJK ideographs, kana and hangul: indexed one character per token, so any part of a name matches.
+_CJK = re.compile(r"([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f])")
+
+
+def _split_cjk(folded: str) -> str:
+    return _CJK.sub(r" \1 ", folded)
+
+
+def phone_tokens(typed: str, e164: str | None) -> list[str]:
+    """Digit tokens for one phone number: the typed digits and the E.164 digits, each with all its endings of
+    three or more digits (a prefix query on an ending finds a number by the last digits typed)."""
+    tokens: list[str] = []
+    for digits in (digits_only(typed), (e164 or "").lstrip("+")):
+        tokens.extend(digits[i:] for i in range(0, len(digits) - MIN_PHONE_SUFFIX + 1))
+    return list(dict.fromkeys(tokens))
+
+
+def search_body(values: Mapping[str, Any], region: str) -> tuple[str, list[str]]:
+    """The folded text to index for a contact, and its phone numbers in E.164 (for duplicate detection)."""
+    parts: list[str] = [
+        str(values.get(name) or "")
+        for name in ("given_name", "family_name", "display_name", "organisation", "role", "locality", "region")
+    ]
+    postcode = str(values.get("postcode") or "")
+    parts.extend([postcode, postcode.replace(" ", "")])
+    parts.extend(str(t) for t in values.get("tags") or [])
+    parts.extend(str(t) for t in values.get("languages") or [])
+    e164s: list[str] = []
+    digit_parts: list[str] = []
+    for phone in values.get("phones") or []:
+        typed = str(phone.get("value", ""))
+        normalised = normalise_phone(typed, region)
+        if normalised.e164:
+            e164s.append(normalised.e164)
+        digit_parts.extend(phone_tokens(typed, normalised.e164))
+    for email in values.get("emails") or []:
+        address = str(email.get("value", ""))
+        parts.append(address)
+    body = _split_cjk(fold(" ".join(p for p in parts if p)))
+    return " ".join([body, *digit_parts]).strip(), list(dict.fromkeys(e164s))
+
+
+def build_match_query(typed: str) -> str | None:
+    """An FTS5 MATCH expression for what the user typed: every word as a prefix, all required.
+
+    Returns None when there is nothing to search for. Input is never passed to FTS5 unquoted, so quotes,
+    operators and brackets in it are just text.
+    """
+    raw = typed.strip()
+    if not raw:
+        return None
+    digits = digits_only(raw)
+    if _PHONEISH.match(raw) and len(digits) >= MIN_PHONE_SUFFIX:
+        if raw.startswith("00"):
+            digits = digits[2:]
+        return f'"{digits}"*'
+    tokens = _TOKEN.findall(_split_cjk(fold(raw)))
+    if not tokens:
+        return None
+    return " ".join(f'"{token}"*' for token in tokens)
+
+
+def search_contact_ids(conn: Connection, typed: str, limit: int = 200, offset: int = 0,
+                       include_deleted: bool = False) -> list[str]:
+    """Ids of contacts matching `typed`, best match first (bm25), then by name."""
+    query = build_match_query(typed)
+    if query is None:
+        return []
+    deleted_clause = "" if include_deleted else "AND c.deleted = 0"
+    rows = conn.execute(
+        text(
+            "SELECT c.id FROM contact_fts JOIN contact_search s ON s.rowid = contact_fts.rowid "
+            f"JOIN contact c ON c.id = s.contact_id WHERE contact_fts MATCH :q {deleted_clause} "
+            "ORDER BY contact_fts.rank, c.sort_key LIMIT :limit OFFSET :offset"
+        ),
+        {"q": query, "limit": limit, "offset": offset},
+    )
+    return [row[0] for row in rows]
+
+
+def count_matches(conn: Connection, typed: str) -> int:
+    """How many live contacts match `typed`."""
+    query = build_match_query(typed)
+    if query is None:
+        return 0
+    return int(
+        conn.execute(
+            text(
+                "SELECT COUNT(*) FROM contact_fts JOIN contact_search s ON s.rowid = contact_fts.rowid "
+                "JOIN contact c ON c.id = s.contact_id WHERE contact_fts MATCH :q AND c.deleted = 0"
+            ),
+            {"q": query},
+        ).scalar_one()
+    )
+
+
+def write_search_rows(conn: Connection, rows: Iterable[tuple[str, str, list[str]]]) -> None:
+    """Upsert (contact id, body, E.164 list) into the search and phone index tables, in bulk."""
+    batch = list(rows)
+    if not batch:
+        return
+    conn.execute(
+        text(
+            "INSERT INTO contact_search (contact_id, body) VALUES (:cid, :body) "
+            "ON CONFLICT(contact_id) DO UPDATE SET body = excluded.body WHERE body != excluded.body"
+        ),
+        [{"cid": cid, "body": body} for cid, body, _ in batch],
+    )
+    conn.execute(text("DELETE FROM contact_phone WHERE contact_id = :cid"), [{"cid": cid} for cid, _, _ in batch])
+    phone_rows = [{"cid": cid, "e164": e} for cid, _, e164s in batch for e in e164s]
+    if phone_rows:
+        conn.execute(text("INSERT OR IGNORE INTO contact_phone (contact_id, e164) VALUES (:cid, :e164)"), phone_rows)

@@ -1,0 +1,292 @@
+"""The tables (DESIGN.md §4). Synchronised records carry a UUID, their origin hub, one stamp per field and a
+`deleted` tombstone; local-only tables hold this hub, its peers, settings, the exchange log and conflicts.
+
+References between synchronised records (a membership's contact, an action link's action...) are plain indexed
+UUID columns, not SQL foreign keys: records arrive from other hubs in any order and a hub may never receive the
+record a reference points to (consent keeps it at home). `oursociety check` reports dangling live references.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Index
+from sqlmodel import Field, SQLModel
+
+CONTACT_STAGES = ("new", "contacted", "engaged", "active", "leader", "inactive")
+GROUP_KINDS = ("working group", "neighbourhood circle", "project", "network", "other")
+MEMBERSHIP_ROLES = ("member", "coordinator")
+ACTION_KINDS = ("task", "meeting", "event", "call", "follow-up")
+ACTION_STATUSES = ("open", "doing", "done", "cancelled")
+ACTION_LINK_ROLES = ("owner", "attendee", "about")
+CONNECTION_KINDS = ("introduced", "knows", "mentors", "works with")
+
+
+def new_id() -> str:
+    """A fresh record id (UUID 4, canonical text form)."""
+    return str(uuid.uuid4())
+
+
+class SyncedRecord(SQLModel):
+    """Columns shared by every synchronised record."""
+
+    # Fields merged one by one with last-writer-wins; set by each subclass. `deleted` is one of them.
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # Fields stamped like the others but never written to a bundle or a dump.
+    LOCAL_FIELDS: ClassVar[tuple[str, ...]] = ()
+    RECORD_TYPE: ClassVar[str] = ""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    origin_hub: str = Field(default="")
+    # Per-field stamps, stored compactly: a field's stamp is `stamps[field]` if present, else `base_stamp` (the
+    # stamp of the creation, or of an erasure). A new record has `stamps == {}`; an edit adds only its fields.
+    base_stamp: str = Field(default="")
+    stamps: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    # The highest field stamp: what delta exports and "recently changed" select on.
+    stamp: str = Field(default="", index=True)
+    deleted: bool = Field(default=False)
+
+    def field_stamp(self, name: str) -> str:
+        """The version stamp of one synchronised field."""
+        return self.stamps.get(name, self.base_stamp)
+
+    def synced_values(self) -> dict[str, Any]:
+        """The values of the fields that travel, by name."""
+        return {name: getattr(self, name) for name in self.SYNC_FIELDS}
+
+
+class Contact(SyncedRecord, table=True):
+    """A person the hub knows."""
+
+    RECORD_TYPE: ClassVar[str] = "contact"
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = (
+        "given_name", "family_name", "display_name", "organisation", "role", "phones", "emails", "street",
+        "locality", "region", "postcode", "country", "languages", "tags", "notes", "private_notes",
+        "consent_recorded_at", "consent_method", "engagement_stage", "share_with_hubs", "include_in_directory",
+        "do_not_phone", "do_not_email", "do_not_mail", "do_not_sms",
+    )
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = (
+        *PERSONAL_FIELDS, "deleted", "erased", "erased_reason", "merged_into",
+    )
+    LOCAL_FIELDS: ClassVar[tuple[str, ...]] = ("private_notes",)
+    __table_args__ = (Index("ix_contact_live_sort", "deleted", "sort_key"),)
+
+    given_name: str = ""
+    family_name: str = ""
+    display_name: str = ""
+    organisation: str = ""
+    role: str = ""
+    phones: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
+    emails: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
+    street: str = ""
+    locality: str = ""
+    region: str = ""
+    postcode: str = ""
+    country: str = ""
+    languages: list[str] = Field(default_factory=list, sa_type=JSON)
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    notes: str = ""
+    private_notes: str = ""
+    share_with_hubs: bool = False
+    include_in_directory: bool = False
+    do_not_phone: bool = False
+    do_not_email: bool = False
+    do_not_mail: bool = False
+    do_not_sms: bool = False
+    consent_recorded_at: str = ""
+    consent_method: str = ""
+    engagement_stage: str = "new"
+    erased: bool = False
+    erased_reason: str = ""
+    merged_into: str = ""
+    # Derived locally (never synchronised): the folded family-then-given key the lists sort by.
+    sort_key: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        """The display name if set, else given and family name, else a placeholder."""
+        if self.display_name:
+            return self.display_name
+        joined = " ".join(p for p in (self.given_name, self.family_name) if p)
+        if joined:
+            return joined
+        return "(erased)" if self.erased else "(no name)"
+
+
+class Group(SyncedRecord, table=True):
+    """A working group, neighbourhood circle or project; may sit inside a parent group."""
+
+    __tablename__ = "contact_group"
+    RECORD_TYPE: ClassVar[str] = "group"
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = ("name", "description", "kind", "parent_id", "deleted")
+
+    name: str = ""
+    description: str = ""
+    kind: str = "working group"
+    parent_id: str = Field(default="", index=True)
+
+
+class Membership(SyncedRecord, table=True):
+    """A contact's place in a group."""
+
+    RECORD_TYPE: ClassVar[str] = "membership"
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = ("group_id", "contact_id", "role", "since", "deleted")
+
+    group_id: str = Field(default="", index=True)
+    contact_id: str = Field(default="", index=True)
+    role: str = "member"
+    since: str = ""
+
+
+class Action(SyncedRecord, table=True):
+    """A task, meeting, event, call or follow-up."""
+
+    RECORD_TYPE: ClassVar[str] = "action"
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = (
+        "title", "kind", "status", "due", "starts_at", "ends_at", "location", "group_id", "notes", "outcome",
+        "deleted",
+    )
+    __table_args__ = (Index("ix_action_live_due", "deleted", "status", "due"),)
+
+    title: str = ""
+    kind: str = "task"
+    status: str = "open"
+    due: str = ""
+    starts_at: str = ""
+    ends_at: str = ""
+    location: str = ""
+    group_id: str = Field(default="", index=True)
+    notes: str = ""
+    outcome: str = ""
+
+
+class ActionLink(SyncedRecord, table=True):
+    """A contact's part in an action: owner, attendee or the person it is about."""
+
+    __tablename__ = "action_link"
+    RECORD_TYPE: ClassVar[str] = "action_link"
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = ("action_id", "contact_id", "role", "deleted")
+
+    action_id: str = Field(default="", index=True)
+    contact_id: str = Field(default="", index=True)
+    role: str = "owner"
+
+
+class Connection(SyncedRecord, table=True):
+    """Two contacts who know each other, and who introduced them, when and why."""
+
+    RECORD_TYPE: ClassVar[str] = "connection"
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = (
+        "contact_a", "contact_b", "kind", "introduced_by", "date", "note", "follow_up_action_id", "deleted",
+    )
+
+    contact_a: str = Field(default="", index=True)
+    contact_b: str = Field(default="", index=True)
+    kind: str = "introduced"
+    introduced_by: str = Field(default="", index=True)
+    date: str = ""
+    note: str = ""
+    follow_up_action_id: str = ""
+
+
+SYNCED_TABLES: tuple[type[SyncedRecord], ...] = (Contact, Group, Membership, Action, ActionLink, Connection)
+RECORD_TYPES: dict[str, type[SyncedRecord]] = {t.RECORD_TYPE: t for t in SYNCED_TABLES}
+
+
+# ---- local-only tables ----
+
+
+class Hub(SQLModel, table=True):
+    """This hub: exactly one row."""
+
+    id: str = Field(primary_key=True)
+    name: str
+    created_at: str
+    # The highest hybrid-logical-clock stamp issued or seen, so stamps keep increasing across restarts.
+    clock: str = ""
+
+
+class PeerHub(SQLModel, table=True):
+    """Another hub this one has exchanged bundles with."""
+
+    __tablename__ = "peer_hub"
+
+    id: str = Field(primary_key=True)
+    name: str = ""
+    first_seen_at: str = ""
+    last_import_at: str = ""
+    # The highest local stamp included in the last bundle made for this peer (delta exports start after it).
+    sent_watermark: str = ""
+
+
+class Setting(SQLModel, table=True):
+    """A hub setting (default region, default sharing flag, text size...), stored as JSON."""
+
+    key: str = Field(primary_key=True)
+    value: Any = Field(default=None, sa_type=JSON)
+
+
+class SchemaVersion(SQLModel, table=True):
+    """Applied schema migrations, one row each."""
+
+    __tablename__ = "schema_version"
+
+    version: int = Field(primary_key=True)
+    applied_at: str
+
+
+class ExchangeLog(SQLModel, table=True):
+    """One line per bundle made or imported."""
+
+    __tablename__ = "exchange_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str
+    direction: str  # "export" | "import"
+    peer_hub: str = ""
+    file_name: str = ""
+    summary: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class Conflict(SQLModel, table=True):
+    """A value that lost a concurrent edit at this hub, kept so the organiser can take it instead."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_type: str
+    record_id: str = Field(index=True)
+    field: str
+    ours_value: Any = Field(default=None, sa_type=JSON)
+    ours_stamp: str = ""
+    theirs_value: Any = Field(default=None, sa_type=JSON)
+    theirs_stamp: str = ""
+    detected_at: str = ""
+    resolved: bool = Field(default=False, index=True)
+
+
+class NotDuplicate(SQLModel, table=True):
+    """A pair of contacts the organiser said are different people (ids in sorted order)."""
+
+    __tablename__ = "not_duplicate"
+
+    contact_a: str = Field(primary_key=True)
+    contact_b: str = Field(primary_key=True)
+
+
+class ContactSearch(SQLModel, table=True):
+    """Derived, local: the folded text the FTS5 index covers. Its integer rowid survives VACUUM."""
+
+    __tablename__ = "contact_search"
+
+    rowid: int | None = Field(default=None, primary_key=True)
+    contact_id: str = Field(unique=True)
+    body: str = ""
+
+
+class ContactPhone(SQLModel, table=True):
+    """Derived, local: each contact's phone numbers in E.164, for duplicate detection."""
+
+    __tablename__ = "contact_phone"
+
+    contact_id: str = Field(primary_key=True)
+    e164: str = Field(primary_key=True, index=True)

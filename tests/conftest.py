@@ -1,0 +1,35 @@
+"""Shared fixtures: every test gets its own data folder with a real SQLite hub in a temporary directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Real widgets, no display: set before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from oursociety_desktop.models.database import Database  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user data folder, whatever a test forgets to pass."""
+    monkeypatch.setenv("OURSOCIETY_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A data folder path (not yet created)."""
+    return tmp_path / "hub"
+
+
+@pytest.fixture
+def db(data_dir: Path) -> Iterator[Database]:
+    """A fresh hub database in a temporary folder."""
+    database = Database.create(data_dir, "Test Hub")
+    yield database
+    database.close()
