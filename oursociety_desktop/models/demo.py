@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert
 
 from oursociety_desktop.models import demo_names as N
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.search import search_body, write_search_rows
 from oursociety_desktop.models.tables import (
     ACTION_KINDS,
@@ -39,10 +40,6 @@ Progress = Callable[[int, str], bool | None]
 
 BATCH = 5000
 TODAY = date(2026, 1, 15)
-
-
-class Cancelled(Exception):
-    """Raised when a progress callback asked to stop; the transaction is rolled back."""
 
 
 @dataclass(frozen=True)

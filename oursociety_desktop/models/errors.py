@@ -32,3 +32,10 @@ class DatabaseBusy(UserError):
 
 class RecordErased(UserError):
     """An edit to a record that was erased ("forgotten"); erasure cannot be undone."""
+
+
+class Cancelled(UserError):
+    """The user pressed Cancel on long work; the core raises it so the transaction rolls back."""
+
+    def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
+        super().__init__(message)
