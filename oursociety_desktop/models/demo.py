@@ -169,7 +169,9 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
             s = stamp()
             topic, place = N.GROUP_TOPICS[i % len(N.GROUP_TOPICS)], N.GROUP_PLACES[(i // len(N.GROUP_TOPICS))
                                                                                    % len(N.GROUP_PLACES)]
-            parent = rng.choice(group_ids[: max(1, len(group_ids) // 4)]) if group_ids and rng.random() < 0.4 else ""
+            # Every third group (and some others) sits inside an earlier one, so even a small hub shows nesting.
+            nested = bool(group_ids) and (i % 3 == 2 or rng.random() < 0.3)
+            parent = rng.choice(group_ids[: max(1, len(group_ids) // 4)]) if nested else ""
             gid = _uuid(rng)
             suffix = f" {i // (len(N.GROUP_TOPICS) * len(N.GROUP_PLACES)) + 1}" \
                 if i >= len(N.GROUP_TOPICS) * len(N.GROUP_PLACES) else ""

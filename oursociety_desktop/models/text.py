@@ -23,7 +23,7 @@ def fold(text: str) -> str:
     """Lower-case, accent-free, with ł→l, æ→ae, Greek tonos removed and runs of spaces collapsed.
 
     >>> fold("Łukasiewicz Γιώργος Zoë")
-    'lukasiewicz γιωργος zoe'
+    'lukasiewicz γιωργοσ zoe'
     """
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
