@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json
-from oursociety_desktop.models.backup import backup_to, restore_from, verify_database_file
+from oursociety_desktop.models.backup import backup_to, ensure_not_busy, restore_from, verify_database_file
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
 from oursociety_desktop.models.dump import iter_dump_lines
@@ -175,12 +175,11 @@ def cmd_backup(args: argparse.Namespace, folder: Path) -> int:
 def cmd_restore(args: argparse.Namespace, folder: Path) -> int:
     source = args.file.expanduser().resolve()
     verify_database_file(source)
-    db = open_hub(folder)  # proves the folder holds a hub and nobody else is writing now
-    try:
-        with db.write():
-            pass
-    finally:
-        db.close()
+    if not folder.is_dir():
+        raise UserError(f"The data folder {folder} does not exist; create a hub with `oursociety init` first.")
+    # The current database may be damaged (that is when people restore), so it is not opened, only checked
+    # for another process holding its write lock.
+    ensure_not_busy(database_path(folder))
     aside = restore_from(source, database_path(folder))
     reopened = Database.open(folder)
     reopened.close()

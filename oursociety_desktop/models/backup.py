@@ -86,8 +86,7 @@ def restore_from(backup: Path, db_path: Path) -> Path:
     verify_database_file(backup)
     aside: Path = db_path
     if db_path.exists():
-        _checkpoint(db_path)
-        aside = automatic_backup(db_path, reason="before-restore")
+        aside = _keep_current_aside(db_path)
     with atomic_path(db_path) as temp:
         source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
         try:
@@ -113,3 +112,47 @@ def _checkpoint(db_path: Path) -> None:
             conn.close()
     except sqlite3.Error as exc:
         raise UserError(f"Could not prepare {db_path} for the restore: {exc}. Nothing was changed.") from None
+
+
+def _keep_current_aside(db_path: Path) -> Path:
+    """Copy the current database into backups/ before a restore; a damaged one is moved there as it is."""
+    try:
+        verify_database_file(db_path)
+    except UserError:
+        folder = db_path.parent / "backups"
+        folder.mkdir(exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = folder / f"damaged-{stamp}.sqlite3"
+        os.replace(db_path, target)
+        for suffix in ("-wal", "-shm"):
+            side = db_path.with_name(db_path.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+        return target
+    _checkpoint(db_path)
+    return automatic_backup(db_path, reason="before-restore")
+
+
+def ensure_not_busy(db_path: Path, timeout_s: float = 1.5) -> None:
+    """Raise DatabaseBusy when another process holds the write lock on a (readable) database file."""
+    from oursociety_desktop.models.errors import DatabaseBusy
+
+    if not db_path.exists():
+        return
+    try:
+        conn = sqlite3.connect(db_path, timeout=timeout_s, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseBusy(
+                f"The database in {db_path.parent} is busy: another Our Society window or command is using it. "
+                "Close it, then restore."
+            ) from None
+    except sqlite3.DatabaseError:
+        pass  # damaged: the restore is what fixes it
+    finally:
+        conn.close()

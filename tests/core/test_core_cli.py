@@ -265,3 +265,34 @@ def test_demo_and_check(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert stats["records"]["membership"]["live"] == 600
     code, out, _ = run(capsys, "--data-dir", str(hub), "check")
     assert code == 0 and out.strip().endswith("ok")
+
+
+def test_restore_replaces_a_damaged_database(hub: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = ["--data-dir", str(hub)]
+    keep = run(capsys, *d, "contact", "add", "--given", "Kept")[1].strip()
+    backup = tmp_path / "good.sqlite3"
+    assert run(capsys, *d, "backup", str(backup))[0] == 0
+    db_file = hub / "oursociety.sqlite3"
+    for side in ("-wal", "-shm"):
+        Path(str(db_file) + side).unlink(missing_ok=True)
+    db_file.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50 + b"garbage" * 500)
+    assert run(capsys, *d, "stats")[0] == 1
+    code, out, err = run(capsys, *d, "restore", str(backup))
+    assert code == 0, err
+    assert list((hub / "backups").glob("damaged-*.sqlite3"))
+    assert [c["id"] for c in json.loads(run(capsys, *d, "contact", "list", "--json")[1])] == [keep]
+    assert run(capsys, *d, "check")[0] == 0
+
+
+def test_restore_refused_while_another_process_writes(hub: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    backup = tmp_path / "b.sqlite3"
+    assert run(capsys, "--data-dir", str(hub), "backup", str(backup))[0] == 0
+    holder = sqlite3.connect(hub / "oursociety.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code, _, err = run(capsys, "--data-dir", str(hub), "restore", str(backup))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 1 and "busy" in err
