@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import text
+from sqlmodel import Session, col, select
 
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
+from oursociety_desktop.models.groups import contact_name_sql
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.tables import (
     ACTION_KINDS,
@@ -108,4 +111,120 @@ def unlink_contact(tx: Tx, link_id: str) -> ActionLink:
     """Remove a contact's link to an action."""
     link = get_record(tx.session, ActionLink, link_id)
     set_deleted(tx, link, True)
+    return link
+
+
+# ---- lists for the Actions workspace (filtered and paginated in SQL) ----
+
+OPEN_STATUSES = ("open", "doing")
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """What the action list shows. Empty strings mean "any"; `today` anchors overdue and this week."""
+
+    status: str = ""
+    owner_id: str = ""
+    group_id: str = ""
+    overdue: bool = False
+    this_week: bool = False
+    today: date = field(default_factory=date.today)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action as the list shows it: its date is the due date, else the start."""
+
+    id: str
+    title: str
+    kind: str
+    status: str
+    when: str
+    group_name: str
+    owners: str
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """One contact linked to an action."""
+
+    link_id: str
+    contact_id: str
+    name: str
+    role: str
+
+
+# The date an action is listed under: due, else the day it starts ('' when neither is set).
+_WHEN = "CASE WHEN a.due != '' THEN a.due ELSE substr(a.starts_at, 1, 10) END"
+
+
+def _where(flt: ActionFilter) -> tuple[str, dict[str, Any]]:
+    clauses = ["a.deleted = 0"]
+    params: dict[str, Any] = {}
+    if flt.status:
+        clauses.append("a.status = :status")
+        params["status"] = flt.status
+    if flt.group_id:
+        clauses.append("a.group_id = :group_id")
+        params["group_id"] = flt.group_id
+    if flt.owner_id:
+        clauses.append("EXISTS (SELECT 1 FROM action_link l WHERE l.action_id = a.id AND l.contact_id = :owner "
+                       "AND l.role = 'owner' AND l.deleted = 0)")
+        params["owner"] = flt.owner_id
+    if flt.overdue:
+        clauses.append(f"a.status IN ('open', 'doing') AND {_WHEN} != '' AND {_WHEN} < :today")
+        params["today"] = flt.today.isoformat()
+    if flt.this_week:
+        monday = flt.today - timedelta(days=flt.today.weekday())
+        clauses.append(f"{_WHEN} BETWEEN :monday AND :sunday")
+        params["monday"], params["sunday"] = monday.isoformat(), (monday + timedelta(days=6)).isoformat()
+    return " AND ".join(clauses), params
+
+
+def count_actions(session: Session, flt: ActionFilter) -> int:
+    """How many live actions the filter selects."""
+    where, params = _where(flt)
+    return int(session.connection().execute(text(f"SELECT COUNT(*) FROM action a WHERE {where}"), params)
+               .scalar_one())
+
+
+def list_actions(session: Session, flt: ActionFilter, limit: int = 200, offset: int = 0) -> list[ActionRow]:
+    """One page of the filtered actions: dated ones first by date, then undated, newest change first."""
+    where, params = _where(flt)
+    owners = (
+        f"(SELECT group_concat(name, ', ') FROM (SELECT {contact_name_sql('c')} AS name FROM action_link l "
+        "JOIN contact c ON c.id = l.contact_id AND c.deleted = 0 "
+        "WHERE l.action_id = a.id AND l.role = 'owner' AND l.deleted = 0 ORDER BY c.sort_key))"
+    )
+    rows = session.connection().execute(
+        text(
+            f"SELECT a.id, a.title, a.kind, a.status, {_WHEN} AS day, COALESCE(g.name, ''), {owners} "
+            "FROM (SELECT a.* FROM action a "
+            f"WHERE {where} ORDER BY {_WHEN} = '', {_WHEN}, a.stamp DESC LIMIT :limit OFFSET :offset) a "
+            "LEFT JOIN contact_group g ON g.id = a.group_id AND g.deleted = 0 "
+            f"ORDER BY {_WHEN} = '', {_WHEN}, a.stamp DESC"
+        ),
+        {**params, "limit": limit, "offset": offset},
+    )
+    return [ActionRow(r[0], r[1], r[2], r[3], r[4] or "", r[5], r[6] or "") for r in rows]
+
+
+def links_of(session: Session, action_id: str) -> list[LinkRow]:
+    """Live contacts linked to an action, owners first, then attendees, then who it is about."""
+    rows = session.connection().execute(
+        text(
+            f"SELECT l.id, c.id, {contact_name_sql('c')}, l.role FROM action_link l "
+            "JOIN contact c ON c.id = l.contact_id AND c.deleted = 0 "
+            "WHERE l.action_id = :aid AND l.deleted = 0 "
+            "ORDER BY CASE l.role WHEN 'owner' THEN 0 WHEN 'attendee' THEN 1 ELSE 2 END, c.sort_key"
+        ),
+        {"aid": action_id},
+    )
+    return [LinkRow(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def set_link_deleted(tx: Tx, link_id: str, deleted: bool) -> ActionLink:
+    """Remove (or, for undo, bring back) one contact's link to an action."""
+    link = get_record(tx.session, ActionLink, link_id)
+    set_deleted(tx, link, deleted)
     return link

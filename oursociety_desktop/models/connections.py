@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, or_, select
 
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
+from oursociety_desktop.models.groups import contact_name_sql
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.tables import CONNECTION_KINDS, Action, Connection, Contact
 
@@ -74,3 +77,54 @@ def connections_of(session: Session, contact_id: str) -> list[Connection]:
             .order_by(col(Connection.date).desc(), col(Connection.stamp).desc())
         ).all()
     )
+
+
+# ---- the list for the Connections workspace ----
+
+
+@dataclass(frozen=True)
+class ConnectionRow:
+    """One live connection with the names of the people in it and its follow-up's title."""
+
+    id: str
+    kind: str
+    date: str
+    person_a: str
+    person_b: str
+    introduced_by: str
+    note: str
+    follow_up: str
+
+
+def _person_clause(person_id: str) -> tuple[str, dict[str, Any]]:
+    if not person_id:
+        return "", {}
+    return (" AND (k.contact_a = :p OR k.contact_b = :p OR k.introduced_by = :p)", {"p": person_id})
+
+
+def count_connections(session: Session, person_id: str = "") -> int:
+    """How many live connections there are (or that one person is part of or made)."""
+    clause, params = _person_clause(person_id)
+    return int(session.connection().execute(
+        text(f"SELECT COUNT(*) FROM connection k WHERE k.deleted = 0{clause}"), params).scalar_one())
+
+
+def list_connections(session: Session, person_id: str = "", limit: int = 200, offset: int = 0
+                     ) -> list[ConnectionRow]:
+    """One page of live connections, newest date first, with names resolved in the same query."""
+    clause, params = _person_clause(person_id)
+    rows = session.connection().execute(
+        text(
+            f"SELECT k.id, k.kind, k.date, COALESCE({contact_name_sql('a')}, ''), "
+            f"COALESCE({contact_name_sql('b')}, ''), "
+            f"CASE WHEN i.id IS NULL THEN '' ELSE {contact_name_sql('i')} END, k.note, COALESCE(f.title, '') "
+            "FROM (SELECT * FROM connection k WHERE k.deleted = 0"
+            f"{clause} ORDER BY k.date DESC, k.stamp DESC LIMIT :limit OFFSET :offset) k "
+            "LEFT JOIN contact a ON a.id = k.contact_a LEFT JOIN contact b ON b.id = k.contact_b "
+            "LEFT JOIN contact i ON i.id = k.introduced_by "
+            "LEFT JOIN action f ON f.id = k.follow_up_action_id AND f.deleted = 0 "
+            "ORDER BY k.date DESC, k.stamp DESC"
+        ),
+        {**params, "limit": limit, "offset": offset},
+    )
+    return [ConnectionRow(*(str(v) for v in r)) for r in rows]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from oursociety_desktop.models.database import Tx
@@ -118,3 +120,88 @@ def member_counts(session: Session) -> dict[str, int]:
         .group_by(col(Membership.group_id))
     ).all()
     return {group_id: int(count) for group_id, count in rows}
+
+
+# ---- lists for the Groups workspace (one SQL query each, no per-row queries) ----
+
+
+def contact_name_sql(alias: str) -> str:
+    """An SQL expression for a contact's shown name (display name, else given and family name)."""
+    return (
+        f"CASE WHEN {alias}.display_name != '' THEN {alias}.display_name "
+        f"WHEN trim({alias}.given_name || ' ' || {alias}.family_name) != '' "
+        f"THEN trim({alias}.given_name || ' ' || {alias}.family_name) "
+        f"WHEN {alias}.erased THEN '(erased)' ELSE '(no name)' END"
+    )
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One live group as the tree shows it."""
+
+    id: str
+    name: str
+    kind: str
+    description: str
+    parent_id: str
+    members: int
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One live member of a group, with the contact's shown name."""
+
+    membership_id: str
+    contact_id: str
+    name: str
+    role: str
+    since: str
+
+
+def group_rows(session: Session) -> list[GroupRow]:
+    """Every live group with its live member count, by name. A parent that is deleted or missing reads as ''."""
+    rows = session.connection().execute(
+        text(
+            "SELECT g.id, g.name, g.kind, g.description, "
+            "CASE WHEN p.id IS NULL THEN '' ELSE g.parent_id END, COALESCE(m.n, 0) "
+            "FROM contact_group g "
+            "LEFT JOIN contact_group p ON p.id = g.parent_id AND p.deleted = 0 "
+            "LEFT JOIN (SELECT ms.group_id AS gid, COUNT(*) AS n FROM membership ms "
+            "  JOIN contact c ON c.id = ms.contact_id AND c.deleted = 0 "
+            "  WHERE ms.deleted = 0 GROUP BY ms.group_id) m ON m.gid = g.id "
+            "WHERE g.deleted = 0 ORDER BY lower(g.name), g.id"
+        )
+    )
+    return [GroupRow(r[0], r[1], r[2], r[3], r[4], int(r[5])) for r in rows]
+
+
+def members_of(session: Session, group_id: str, limit: int = 500, offset: int = 0) -> list[MemberRow]:
+    """Live members of one group (live contacts only), coordinators first, then by name."""
+    rows = session.connection().execute(
+        text(
+            f"SELECT ms.id, c.id, {contact_name_sql('c')}, ms.role, ms.since FROM membership ms "
+            "JOIN contact c ON c.id = ms.contact_id AND c.deleted = 0 "
+            "WHERE ms.group_id = :gid AND ms.deleted = 0 "
+            "ORDER BY ms.role = 'member', c.sort_key, c.id LIMIT :limit OFFSET :offset"
+        ),
+        {"gid": group_id, "limit": limit, "offset": offset},
+    )
+    return [MemberRow(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def membership_state(session: Session, group_id: str, contact_id: str) -> str | None:
+    """The contact's live role in the group, or None when not a live member (what an undo restores)."""
+    role = session.connection().execute(
+        text("SELECT role FROM membership WHERE group_id = :g AND contact_id = :c AND deleted = 0 LIMIT 1"),
+        {"g": group_id, "c": contact_id},
+    ).scalar()
+    return None if role is None else str(role)
+
+
+def restore_membership(tx: Tx, group_id: str, contact_id: str, role: str | None) -> None:
+    """Bring a membership back to a state read by `membership_state` (None: not a member)."""
+    if role is None:
+        if membership_state(tx.session, group_id, contact_id) is not None:
+            remove_member(tx, group_id, contact_id)
+    else:
+        add_member(tx, group_id, contact_id, role)

@@ -1,0 +1,1 @@
+"""The Groups workspace: nested groups as a tree, their members and roles."""
