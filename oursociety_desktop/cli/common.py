@@ -11,14 +11,23 @@ from typing import Any
 
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.paths import storage_warning
 
 Command = Callable[[argparse.Namespace, Path], int]
 SubParsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def open_hub(folder: Path) -> Database:
-    """Open the hub in the data folder (runs pending migrations)."""
+    """Open the hub in the data folder (runs pending migrations); warns when the folder is a risky place."""
+    warn_about_location(folder)
     return Database.open(folder)
+
+
+def warn_about_location(folder: Path) -> None:
+    """Print a warning on stderr when the data folder is on removable media or in a cloud-synced folder."""
+    warning = storage_warning(folder)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def print_json(value: Any) -> None:

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.cli.common import open_hub, print_json
+from oursociety_desktop.cli.common import open_hub, print_json, warn_about_location
 from oursociety_desktop.models.backup import backup_to, ensure_not_busy, restore_from, verify_database_file
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
@@ -66,6 +66,7 @@ def cmd_gui(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_init(args: argparse.Namespace, folder: Path) -> int:
+    warn_about_location(folder)
     db = Database.create(folder, args.hub_name)
     print(f"Created hub '{db.hub_name}' ({db.hub_id}) in {folder}")
     db.close()
