@@ -1,0 +1,113 @@
+"""Kill a real `oursociety` process with SIGKILL at a random moment and check what it left behind.
+
+After each kill the database must pass `PRAGMA integrity_check`, hold exactly the state before or after the
+operation (compared through `oursociety dump` and record counts), and no partial output file may sit under the
+final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TRIALS = int(os.environ.get("OURSOCIETY_CRASH_TRIALS", "3"))
+
+
+def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([sys.executable, "-m", "oursociety_desktop", *args], capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"oursociety {' '.join(args)} failed: {proc.stderr}")
+    return proc
+
+
+def state_digest(hub: Path) -> str:
+    """What must be 'before or after': the synchronised state, plus local counts (log, peers, conflicts)."""
+    # Field stamps are left out: an operation that issues new local stamps (demo data) gets different ones on
+    # every run, while the values, ids and counts must match exactly.
+    data = json.loads(cli("--data-dir", str(hub), "dump").stdout)
+    for records in data.values():
+        for record in records:
+            record.pop("stamps", None)
+    dump = json.dumps(data, sort_keys=True)
+    conn = sqlite3.connect(hub / "oursociety.sqlite3")
+    try:
+        counts = [conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+                  for t in ("contact", "contact_group", "membership", "action", "action_link", "connection",
+                            "exchange_log", "peer_hub", "conflict", "contact_search")]
+    finally:
+        conn.close()
+    return hashlib.sha256((dump + repr(counts)).encode()).hexdigest()
+
+
+def integrity(hub: Path) -> str:
+    conn = sqlite3.connect(hub / "oursociety.sqlite3")
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def copy_hub(source: Path, target: Path) -> Path:
+    """A byte copy of a closed hub folder (WAL folded in first)."""
+    conn = sqlite3.connect(source / "oursociety.sqlite3")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("backups"))
+    return target
+
+
+@dataclass
+class CrashReport:
+    trials: int = 0
+    before: int = 0
+    after: int = 0
+    finished_before_kill: int = 0
+    outcomes: list[str] = field(default_factory=list)
+
+
+def kill_trials(template: Path, work: Path, args: Callable[[Path], list[str]], expected_after: str,
+                duration: float, output: Path | None = None, trials: int = TRIALS, seed: int = 1,
+                check_output: Callable[[Path], None] | None = None) -> CrashReport:
+    """Run `oursociety <args(hub)>` on fresh copies of `template`, SIGKILL it after a random delay, check state."""
+    rng = random.Random(seed)
+    expected_before = state_digest(template)
+    report = CrashReport()
+    for trial in range(trials):
+        hub = copy_hub(template, work / f"trial-{trial}")
+        if output is not None and output.exists():
+            output.unlink()
+        delay = rng.uniform(0.05, max(0.1, duration))
+        proc = subprocess.Popen([sys.executable, "-m", "oursociety_desktop", *args(hub)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        else:
+            report.finished_before_kill += 1
+        proc.wait()
+        assert integrity(hub) == "ok", f"trial {trial}: integrity check failed after kill at {delay:.2f} s"
+        digest = state_digest(hub)
+        assert digest in (expected_before, expected_after), f"trial {trial}: state is neither before nor after"
+        if digest == expected_before:
+            report.before += 1
+        else:
+            report.after += 1
+        if output is not None and output.exists() and check_output is not None:
+            check_output(output)
+        report.trials += 1
+        report.outcomes.append(f"{delay:.2f}s:{'after' if digest == expected_after else 'before'}")
+        shutil.rmtree(hub)
+    return report
