@@ -1,0 +1,69 @@
+"""`oursociety print directory|group|signin|labels|actions|calls -o OUT.pdf [options]` (DESIGN.md §6, §10)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from oursociety_desktop.cli.common import open_hub
+from oursociety_desktop.exports.pdf.labels import label_formats
+from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, DEFAULT_FIELDS, PrintOptions, default_paper
+from oursociety_desktop.exports.pdf.products import PRODUCTS, print_product
+from oursociety_desktop.models.errors import UserError
+
+
+def register(sub: Any) -> None:
+    """Add the `print` command."""
+    p = sub.add_parser("print", help="print a directory, group sheet, sign-in sheet, labels, action or call list")
+    p.add_argument("product", choices=list(PRODUCTS), metavar="|".join(PRODUCTS))
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
+    p.add_argument("--group", default="", metavar="NAME", help="only this group (name or id)")
+    p.add_argument("--tag", default="", help="only contacts with this tag")
+    p.add_argument("--paper", choices=("a4", "letter"), default=None,
+                   help=f"paper size (default from the locale: {default_paper()})")
+    p.add_argument("--large-print", action="store_true", help="body text at 16 pt")
+    p.add_argument("--fields", default=",".join(DEFAULT_FIELDS),
+                   help=f"comma-separated, from {', '.join(CONTACT_FIELDS)} (default: %(default)s)")
+    p.add_argument("--sort", choices=("family", "given"), default="family", help="sort by family or first name")
+    p.add_argument("--by-group", action="store_true", help="directory: sections by group; actions: by group")
+    p.add_argument("--action", default="", metavar="ID", help="sign-in sheet: the meeting (an action id)")
+    p.add_argument("--blank-rows", type=int, default=10, help="sign-in sheet: empty rows for newcomers")
+    p.add_argument("--label-format", default="L7160", metavar="CODE",
+                   help=f"labels: {', '.join(label_formats())} (default: %(default)s)")
+    p.add_argument("--start-at", type=int, default=1, metavar="N", help="labels: first unused label on the sheet")
+    p.set_defaults(handler=cmd_print)
+
+
+def options_from_args(args: argparse.Namespace) -> PrintOptions:
+    """The print options the command line asked for."""
+    fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
+    options = PrintOptions(fields=fields, sort=args.sort, group=args.group, tag=args.tag,
+                           large_print=args.large_print, by_group=args.by_group, action=args.action,
+                           blank_rows=args.blank_rows, label_format=args.label_format, start_at=args.start_at)
+    if args.paper:
+        options.paper = args.paper
+    elif args.product == "labels":
+        from oursociety_desktop.exports.pdf.labels import find_format
+
+        options.paper = find_format(args.label_format).paper
+    return options
+
+
+def cmd_print(args: argparse.Namespace, folder: Path) -> int:
+    """Write the product; say how many pages and who was left out."""
+    options = options_from_args(args)
+    out = Path(args.output).expanduser().absolute()
+    if out.suffix.lower() != ".pdf":
+        raise UserError(f"The output should be a .pdf file, not '{out.name}'.")
+    db = open_hub(folder)
+    try:
+        result = print_product(args.product, db, options, out)
+    finally:
+        db.close()
+    pages = "page" if result.pages == 1 else "pages"
+    print(f"Wrote {out} ({result.pages} {pages}, {result.entries} entries).")
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    return 0

@@ -1,0 +1,1 @@
+"""Getting data out of the hub: bundles, vCard, CSV and printed products (PDF)."""

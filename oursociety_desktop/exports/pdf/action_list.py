@@ -1,0 +1,134 @@
+"""The action list / agenda: open actions by owner (or by group), due dates, overdue ones marked, tick boxes.
+
+Owners appear by name only if they agreed to be in the directory; others show as "a hub contact"."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Table
+from sqlmodel import col, select
+
+from oursociety_desktop.exports.pdf import fonts
+from oursociety_desktop.exports.pdf.contact_tables import PADDING, table_style
+from oursociety_desktop.exports.pdf.furniture import (
+    TICK_BOX,
+    TextBlock,
+    begin,
+    build_document,
+    cell,
+    frame_width,
+    long_date,
+)
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, report
+from oursociety_desktop.exports.pdf.selection import resolve_group, select_contacts
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.tables import Action, ActionLink, Group
+from oursociety_desktop.models.text import fold
+
+OPEN_STATUSES = ("open", "doing")
+UNLISTED = "a hub contact (not in the directory)"
+NO_OWNER = "No owner yet"
+NO_GROUP = "No group"
+OVERDUE_RED = colors.Color(0.65, 0.0, 0.0)
+
+
+def due_text(due: str, today: date) -> tuple[str, bool]:
+    """The due date as "12 March 2026" (with the time if any) and whether it is past."""
+    if not due:
+        return "", False
+    day = date.fromisoformat(due[:10])
+    text = long_date(day) + (f", {due[11:16]}" if len(due) > 10 else "")
+    return text, day < today
+
+
+def print_action_list(db: Database, options: PrintOptions, out: Path, progress: Progress | None = None
+                      ) -> PrintResult:
+    """Write the open actions to `out`, in sections by owner, or by group with `options.by_group`."""
+    sizes = begin(options, progress)
+    with db.read() as session:
+        group = resolve_group(session, options.group)
+        query = select(Action).where(col(Action.deleted).is_(False), col(Action.status).in_(OPEN_STATUSES))
+        if group is not None:
+            query = query.where(col(Action.group_id) == group.id)
+        actions = list(session.exec(query).all())
+        links = session.exec(select(ActionLink.action_id, ActionLink.contact_id).where(
+            col(ActionLink.deleted).is_(False), col(ActionLink.role) == "owner")).all()
+        owners: dict[str, list[str]] = defaultdict(list)
+        wanted_actions = {a.id for a in actions}
+        for action_id, contact_id in links:
+            if action_id in wanted_actions:
+                owners[action_id].append(contact_id)
+        listed = {c.id: c for c in select_contacts(
+            session, "directory", contact_ids={cid for ids in owners.values() for cid in ids}).contacts}
+        group_names = {g.id: g.name for g in session.exec(select(Group).where(col(Group.deleted).is_(False)))}
+    if options.tag:
+        tag = fold(options.tag)
+        actions = [a for a in actions if any(tag in (fold(t) for t in listed[c].tags)
+                                             for c in owners.get(a.id, []) if c in listed)]
+    report(progress, 20, "Setting out the actions")
+
+    def owner_names(action: Action) -> list[str]:
+        names = sorted({listed[c].name if c in listed else UNLISTED for c in owners.get(action.id, [])})
+        return names or [NO_OWNER]
+
+    sections: dict[str, list[Action]] = defaultdict(list)
+    for action in actions:
+        keys = [group_names.get(action.group_id, NO_GROUP)] if options.by_group else owner_names(action)
+        for key in keys:
+            sections[key].append(action)
+    tail = (NO_OWNER, UNLISTED, NO_GROUP)
+    order = sorted(sections, key=lambda k: (k in tail, tail.index(k) if k in tail else 0, fold(k)))
+    title = "Open actions" + (f": {group.name}" if group else "")
+    width = frame_width(options)
+    story: list[Flowable] = [TextBlock(title, sizes.title, bold=True, space_after=2 * mm)]
+    overdue_count = sum(due_text(a.due, options.today)[1] for a in actions)
+    story.append(TextBlock(f"{len(actions)} open, {overdue_count} overdue, as of {long_date(options.today)}; "
+                           f"by {'group' if options.by_group else 'owner'}.", sizes.body, space_after=2 * mm))
+    if not actions:
+        story.append(TextBlock("No open actions.", sizes.body))
+    for key in order:
+        story.append(CondPageBreak(sizes.heading * 2 + sizes.leading * 4 + 6 * mm))
+        story.append(TextBlock(key, sizes.heading, bold=True, space_before=3 * mm, space_after=1 * mm))
+        items = sorted(sections[key], key=lambda a: (not a.due, a.due, fold(a.title)))
+        story.append(action_table(items, options, width, sizes.body, sizes.leading, sizes.furniture,
+                                  (lambda a: group_names.get(a.group_id, "")) if not options.by_group
+                                  else (lambda a: ", ".join(owner_names(a)))))
+    pages = build_document(out, story, options, db.hub_name, title, progress)
+    report(progress, 100, "Done")
+    return PrintResult(pages, len(actions), 0, [])
+
+
+def action_table(actions: list[Action], options: PrintOptions, width: float, size: float, leading: float,
+                 header_size: float, other: object) -> Table:
+    """Tick box, action (title, kind, where), due date (overdue marked), and group or owners."""
+    assert callable(other)
+    tick = size * 2.4
+    widths = [tick] + [(width - tick) * w for w in (0.46, 0.22, 0.32)]
+    header: list[object] = ["Done", "Action", "Due", "Owner" if options.by_group else "Group"]
+    rows: list[list[object]] = [header]
+    overdue_rows = []
+    for i, action in enumerate(actions, start=1):
+        details = action.title + f"\n{action.kind}" + (f", {action.status}" if action.status != "open" else "")
+        if action.location:
+            details += f" \u2014 {action.location}"
+        due, overdue = due_text(action.due, options.today)
+        if overdue:
+            due += "\nOVERDUE"
+            overdue_rows.append(i)
+        rows.append([TICK_BOX,
+                     cell(details, widths[1] - 2 * PADDING, size, leading),
+                     cell(due, widths[2] - 2 * PADDING, size, leading),
+                     cell(str(other(action)), widths[3] - 2 * PADDING, size, leading)])
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    style = table_style(1, size, leading, header_size)
+    style.add("FONTNAME", (1, 1), (1, -1), fonts.BODY)
+    for row in overdue_rows:
+        style.add("FONTNAME", (2, row), (2, row), fonts.BOLD)
+        style.add("TEXTCOLOR", (2, row), (2, row), OVERDUE_RED)
+    table.setStyle(style)
+    return table

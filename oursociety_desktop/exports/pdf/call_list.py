@@ -1,0 +1,45 @@
+"""The call list (phone tree): names and phone numbers only, with a box to tick once the person is reached.
+
+Only people in the directory who have a number and have not asked not to be phoned are on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from oursociety_desktop.exports.pdf.contact_tables import Column, contact_table
+from oursociety_desktop.exports.pdf.furniture import TICK_BOX, TextBlock, begin, build_document, frame_width
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, report
+from oursociety_desktop.exports.pdf.selection import group_roles, resolve_group, select_contacts, withheld_note
+from oursociety_desktop.models.database import Database
+
+
+def print_call_list(db: Database, options: PrintOptions, out: Path, progress: Progress | None = None
+                    ) -> PrintResult:
+    """Write the call list to `out`."""
+    sizes = begin(options, progress)
+    with db.read() as session:
+        group = resolve_group(session, options.group)
+        wanted = group_roles(session, group.id) if group else None
+        selection = select_contacts(session, "directory", contact_ids=wanted, tag=options.tag)
+    callable_people = sorted((c for c in selection.contacts if c.phones), key=lambda c: c.key(options.sort))
+    no_phone = len(selection.contacts) - len(callable_people)
+    report(progress, 20, "Setting out the call list")
+    title = "Call list" + (f": {group.name}" if group else "") + (f" \u2014 tagged \u201c{options.tag}\u201d"
+                                                                   if options.tag else "")
+    story: list[Flowable] = [TextBlock(title, sizes.title, bold=True, space_after=2 * mm)]
+    notes = withheld_note(selection.withheld, "not in the directory by their choice")
+    notes += withheld_note(no_phone, "no phone number, or asked not to be phoned")
+    story.append(TextBlock("\n".join([f"{len(callable_people)} people to call.", *notes]), sizes.body,
+                           space_after=3 * mm))
+    columns = [Column("name", "Name", lambda c: c.name, 3.0), Column("phone", "Phone", lambda c: "\n".join(c.phones),
+                                                                      3.0),
+               Column("notes", "Notes", lambda c: "", 3.5)]
+    if callable_people:
+        story.append(contact_table(callable_people, columns, frame_width(options), sizes,
+                                   lead_cells=[(sizes.body * 3.2, lambda c: TICK_BOX)]))
+    pages = build_document(out, story, options, db.hub_name, title, progress)
+    report(progress, 100, "Done")
+    return PrintResult(pages, len(callable_people), selection.withheld + no_phone, notes)

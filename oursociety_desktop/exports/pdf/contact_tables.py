@@ -1,0 +1,103 @@
+"""Contact tables shared by the directory, group sheet and call list: columns from the chosen fields, cells
+wrapped to their column, a light rule under each row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, Table, TableStyle
+
+from oursociety_desktop.exports.pdf import fonts
+from oursociety_desktop.exports.pdf.furniture import RULE_GREY, SHADE, Sizes, cell
+from oursociety_desktop.exports.pdf.selection import PrintedContact
+
+PADDING = 3.0
+FIELD_TITLES = {"name": "Name", "organisation": "Organisation", "role": "Role", "phone": "Phone",
+                "email": "Email", "address": "Address", "languages": "Languages", "tags": "Skills and interests",
+                "details": "Contact details", "group_role": "Role in group"}
+FIELD_WEIGHTS = {"name": 2.6, "organisation": 2.6, "role": 2.0, "phone": 3.4, "email": 3.8, "address": 3.8,
+                 "languages": 2.0, "tags": 3.0, "details": 5.0, "group_role": 2.3}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its key, title, and how to get a contact's text for it."""
+
+    key: str
+    title: str
+    text: Callable[[PrintedContact], str]
+    weight: float
+    prefix: str = ""
+
+
+def contact_columns(fields: Sequence[str], large_print: bool, extra: Sequence[Column] = ()) -> list[Column]:
+    """The name column, any extra columns (a role in a group), then the chosen fields. In large print the
+    fields stack in one "contact details" column, so 16 pt text is not squeezed into narrow columns."""
+    columns = [Column("name", FIELD_TITLES["name"], lambda c: c.name, FIELD_WEIGHTS["name"]), *extra]
+    if large_print and len(fields) > 1:
+        chosen = tuple(fields)
+
+        def details(c: PrintedContact) -> str:
+            return "\n".join(t for t in (c.field_text(f) for f in chosen) if t)
+
+        columns.append(Column("details", FIELD_TITLES["details"], details, FIELD_WEIGHTS["details"]))
+        return columns
+    for name in fields:
+        columns.append(Column(name, FIELD_TITLES[name], _field_getter(name), FIELD_WEIGHTS[name]))
+    return columns
+
+
+def _field_getter(name: str) -> Callable[[PrintedContact], str]:
+    def text(contact: PrintedContact) -> str:
+        return contact.field_text(name)
+
+    return text
+
+
+def column_widths(columns: Sequence[Column], total: float, fixed: Sequence[float] = ()) -> list[float]:
+    """Share `total` points between the columns by weight, after any fixed-width leading columns."""
+    rest = total - sum(fixed)
+    weight = sum(c.weight for c in columns) or 1.0
+    return [*fixed, *(rest * c.weight / weight for c in columns)]
+
+
+def contact_table(contacts: Sequence[PrintedContact], columns: Sequence[Column], total_width: float,
+                  sizes: Sizes, lead_cells: Sequence[tuple[float, Callable[[PrintedContact], str]]] = ()) -> Table:
+    """A table of contacts with a repeated header row; `lead_cells` are narrow fixed columns (tick boxes)."""
+    widths = column_widths(columns, total_width, [w for w, _ in lead_cells])
+    size, leading = sizes.body, sizes.leading
+    small = sizes.furniture
+    header: list[str | Flowable] = ["" for _ in lead_cells] + [c.title for c in columns]
+    rows: list[list[str | Flowable]] = [header]
+    n_lead = len(lead_cells)
+    for contact in contacts:
+        row: list[str | Flowable] = [text(contact) for _, text in lead_cells]
+        for i, column in enumerate(columns):
+            font = fonts.BOLD if column.key == "name" else fonts.BODY
+            row.append(cell(column.text(contact), widths[n_lead + i] - 2 * PADDING, size, leading, font))
+        rows.append(row)
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(table_style(n_lead, size, leading, small))
+    return table
+
+
+def table_style(name_column: int, size: float, leading: float, header_size: float) -> TableStyle:
+    """Body font, bold names, a small shaded header row, top-aligned cells and light row rules."""
+    return TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.BODY),
+        ("FONTSIZE", (0, 1), (-1, -1), size),
+        ("LEADING", (0, 1), (-1, -1), leading),
+        ("FONTNAME", (name_column, 1), (name_column, -1), fonts.BOLD),
+        ("FONTSIZE", (0, 0), (-1, 0), header_size),
+        ("LEADING", (0, 0), (-1, 0), header_size * 1.2),
+        ("TEXTCOLOR", (0, 0), (-1, 0), colors.Color(0.3, 0.3, 0.3)),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE_GREY),
+    ])

@@ -1,0 +1,82 @@
+"""The directory: everyone who agreed to be listed, A–Z under letter headings, or section by section per group."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable
+from sqlmodel import col, select
+
+from oursociety_desktop.exports.pdf.contact_tables import contact_columns, contact_table
+from oursociety_desktop.exports.pdf.furniture import TextBlock, begin, build_document, frame_width
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, report
+from oursociety_desktop.exports.pdf.selection import (
+    PrintedContact,
+    memberships,
+    resolve_group,
+    select_contacts,
+    withheld_note,
+)
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.tables import Group
+
+SORT_NAMES = {"family": "family name", "given": "first name"}
+
+
+def heading_letter(key: str) -> str:
+    """The letter a sort key files under: its first letter in capitals, "#" for digits and symbols."""
+    first = key[:1]
+    return first.upper() if first.isalpha() else "#"
+
+
+def print_directory(db: Database, options: PrintOptions, out: Path, progress: Progress | None = None
+                    ) -> PrintResult:
+    """Write the directory PDF to `out`: A–Z, or by group with `options.by_group`."""
+    sizes = begin(options, progress)
+    sections: list[tuple[str, list[PrintedContact]]] = []
+    with db.read() as session:
+        group = resolve_group(session, options.group)
+        members = memberships(session)
+        wanted = None if group is None else [cid for cid, _ in members.get(group.id, [])]
+        selection = select_contacts(session, "directory", contact_ids=wanted, tag=options.tag)
+        contacts = sorted(selection.contacts, key=lambda c: c.key(options.sort))
+        if options.by_group:
+            groups = [group] if group else list(session.exec(select(Group).where(col(Group.deleted).is_(False))))
+            by_id = {c.id: c for c in contacts}
+            placed: set[str] = set()
+            for g in sorted(groups, key=lambda g: g.name.casefold()):
+                ids = {cid for cid, _ in members.get(g.id, [])}
+                section = sorted((by_id[i] for i in ids if i in by_id), key=lambda c: c.key(options.sort))
+                placed.update(c.id for c in section)
+                if section:
+                    sections.append((g.name, section))
+            rest = [c for c in contacts if c.id not in placed]
+            if rest and group is None:
+                sections.append(("Not in any group", rest))
+        else:
+            sections = [(letter, list(items)) for letter, items in
+                        groupby(contacts, key=lambda c: heading_letter(c.key(options.sort)))]
+    report(progress, 10, "Setting out the directory")
+    width = frame_width(options)
+    columns = contact_columns(options.fields, options.large_print)
+    title = "Directory" + (f": {group.name}" if group else "") + (f" \u2014 tagged \u201c{options.tag}\u201d"
+                                                                   if options.tag else "")
+    story: list[Flowable] = [TextBlock(title, sizes.title, bold=True, space_after=2 * mm)]
+    summary = f"{len(contacts)} {'person' if len(contacts) == 1 else 'people'}, sorted by {SORT_NAMES[options.sort]}"
+    summary += ", by group." if options.by_group else "."
+    story.append(TextBlock(summary, sizes.body, space_after=3 * mm))
+    if not contacts:
+        story.append(TextBlock("Nobody in this selection has agreed to be listed in the directory.", sizes.body))
+    for i, (heading, section) in enumerate(sections):
+        # A heading never sits alone at the foot of a page: break first unless a few rows fit under it.
+        story.append(CondPageBreak(sizes.heading * 2 + sizes.leading * 4 + 6 * mm))
+        story.append(TextBlock(heading, sizes.heading, bold=True, space_before=3 * mm, space_after=1 * mm))
+        story.append(contact_table(section, columns, width, sizes))
+        report(progress, 10 + 20 * (i + 1) // max(1, len(sections)), "Setting out the directory")
+    pages = build_document(out, story, options, db.hub_name, title, progress)
+    report(progress, 100, "Done")
+    entries = sum(len(s) for _, s in sections)
+    return PrintResult(pages, entries, selection.withheld,
+                       withheld_note(selection.withheld, "not included in the directory by their choice"))

@@ -1,0 +1,212 @@
+"""What every printed page carries and how a document is built.
+
+Every page: the hub's name, the date printed, "Page n of m" and a line saying it holds personal data. The total
+page count is only known at the end, so the canvas keeps each page's state and draws the furniture on save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, SimpleDocTemplate
+
+from oursociety_desktop.exports.pdf import fonts
+from oursociety_desktop.exports.pdf.options import PrintOptions, Progress, report
+from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, is_plain, layout
+from oursociety_desktop.models.atomic import atomic_path
+
+PRIVACY_LINE = "Contains personal data \u2014 keep safe, shred after use."
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+TICK_BOX = "\u2610"  # ☐, in DejaVu Sans: survives copying and text extraction, unlike a drawn square
+SIDE_MARGIN = 15 * mm
+TOP_MARGIN = 20 * mm
+BOTTOM_MARGIN = 18 * mm
+RULE_GREY = colors.Color(0.75, 0.75, 0.75)
+SHADE = colors.Color(0.93, 0.93, 0.93)
+
+
+def long_date(day: date) -> str:
+    """"24 November 2026": the same in every locale, never ambiguous like 11/12."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Type sizes in points. Large print keeps body text at 16 pt (DESIGN.md §6)."""
+
+    body: float
+    heading: float
+    title: float
+    furniture: float
+
+    @property
+    def leading(self) -> float:
+        """Line spacing of body text."""
+        return round(self.body * 1.22, 1)
+
+    @classmethod
+    def for_options(cls, options: PrintOptions) -> Sizes:
+        """Normal or large print."""
+        if options.large_print:
+            return cls(body=16, heading=20, title=24, furniture=11)
+        return cls(body=9.5, heading=13, title=17, furniture=7.5)
+
+
+@dataclass
+class Furniture:
+    """The page furniture for one document; `pages` is set once the document is saved."""
+
+    hub_name: str
+    today: date
+    size: float
+    pages: int = 0
+    rules: bool = True
+    top_baseline: float | None = None  # from the top edge; default sits in the document's top margin
+    bottom_baseline: float | None = None  # from the bottom edge
+
+    def draw(self, canvas: Canvas, page: int, total: int) -> None:
+        """Header (hub name, date printed) and footer (privacy line, page n of m) inside the page margins."""
+        width, height = canvas._pagesize
+        left, right = SIDE_MARGIN * 0.6, width - SIDE_MARGIN * 0.6
+        top = height - (8 * mm + self.size * 0.4 if self.top_baseline is None else self.top_baseline)
+        bottom = 7 * mm if self.bottom_baseline is None else self.bottom_baseline
+        printed = f"Printed {long_date(self.today)}"
+        limit = right - left - canvas.stringWidth(printed, fonts.BODY, self.size) - 6 * mm
+        draw_lines(canvas, layout(self.hub_name, fonts.BOLD, self.size, limit)[:1], left, top, self.size, 0)
+        canvas.setFont(fonts.BODY, self.size)
+        canvas.drawRightString(right, top, printed)
+        canvas.drawString(left, bottom, PRIVACY_LINE)
+        canvas.drawRightString(right, bottom, f"Page {page} of {total}")
+        if not self.rules:
+            return
+        canvas.setStrokeColor(RULE_GREY)
+        canvas.setLineWidth(0.5)
+        canvas.line(left, top - self.size * 0.45, right, top - self.size * 0.45)
+        canvas.line(left, bottom + self.size * 1.2, right, bottom + self.size * 1.2)
+
+
+def canvas_class(furniture: Furniture) -> type[Canvas]:
+    """A canvas that defers the furniture until the page count is known."""
+
+    class FurnishedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._page_states: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._page_states)
+            for state in self._page_states:
+                self.__dict__.update(state)
+                furniture.draw(self, self._pageNumber, total)
+                Canvas.showPage(self)
+            furniture.pages = total
+            Canvas.save(self)
+
+    return FurnishedCanvas
+
+
+class TextBlock(Flowable):  # type: ignore[misc]
+    """Text wrapped to the space it is given, any script, in body or bold type."""
+
+    def __init__(self, text: str, size: float, bold: bool = False, space_before: float = 0.0,
+                 space_after: float = 0.0, keep_with_next: bool = False) -> None:
+        super().__init__()
+        self.text, self.size, self.bold = text, size, bold
+        self.leading = round(size * 1.22, 1)
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self.keepWithNext = keep_with_next
+        self.lines: list[Line] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        font = fonts.BOLD if self.bold else fonts.BODY
+        self.lines = layout(self.text, font, self.size, availWidth)
+        return availWidth, self.leading * len(self.lines)
+
+    def draw(self) -> None:
+        draw_lines(self.canv, self.lines, 0, self.leading * len(self.lines) - self.size, self.size, self.leading)
+
+
+class LinesCell(Flowable):  # type: ignore[misc]
+    """Lines already laid out (mixed fonts), for a table cell: used only when a plain string cannot carry them."""
+
+    def __init__(self, lines: list[Line], size: float, leading: float) -> None:
+        super().__init__()
+        self.lines, self.size, self.leading = lines, size, leading
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return max((line.width for line in self.lines), default=0.0), self.leading * len(self.lines)
+
+    def draw(self) -> None:
+        draw_lines(self.canv, self.lines, 0, self.leading * len(self.lines) - self.size, self.size, self.leading)
+
+
+def cell(text: str, limit: float, size: float, leading: float, font: str = fonts.BODY) -> str | Flowable:
+    """A table cell's content wrapped to `limit` points: a plain string when one font carries it (fast), else
+    a flowable of font runs."""
+    if text.isascii() and "\n" not in text and fonts_width(text, font, size) <= limit:
+        return text
+    lines = layout(text, font, size, limit)
+    if is_plain(lines, font):
+        return "\n".join(line.text for line in lines)
+    return LinesCell(lines, size, leading)
+
+
+def fonts_width(text: str, font: str, size: float) -> float:
+    """Width of an ASCII string in a registered font."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return float(stringWidth(text, font, size))
+
+
+def begin(options: PrintOptions, progress: Progress | None) -> Sizes:
+    """Check the options, load the fonts and report the start; every product calls this first."""
+    options.check()
+    fonts.register_fonts()
+    report(progress, 0, "Reading the hub")
+    return Sizes.for_options(options)
+
+
+def build_document(out: Path, story: Sequence[Flowable], options: PrintOptions, hub_name: str, title: str,
+                   progress: Progress | None) -> int:
+    """Lay out the story on pages with the furniture and write it to `out` atomically; returns the page count."""
+    fonts.register_fonts()
+    sizes = Sizes.for_options(options)
+    furniture = Furniture(hub_name, options.today, sizes.furniture)
+    state = {"total": max(1, len(story)), "done": 0}
+
+    def on_progress(kind: str, value: int) -> None:
+        if kind == "SIZE_EST":
+            state["total"] = max(1, value)
+        elif kind == "PROGRESS":
+            state["done"] = min(value, state["total"])
+        if kind in ("PROGRESS", "PAGE"):
+            percent = 30 + int(65 * state["done"] / state["total"])
+            report(progress, percent, f"Laying out page {value}" if kind == "PAGE" else "Laying out pages")
+
+    with atomic_path(out) as temp:
+        doc = SimpleDocTemplate(
+            str(temp), pagesize=options.page_size, leftMargin=SIDE_MARGIN, rightMargin=SIDE_MARGIN,
+            topMargin=TOP_MARGIN + (4 * mm if options.large_print else 0), bottomMargin=BOTTOM_MARGIN,
+            title=title, author=hub_name, creator="Our Society Desktop", subject=PRIVACY_LINE,
+        )
+        doc.setProgressCallBack(on_progress)
+        doc.build(list(story), canvasmaker=canvas_class(furniture))
+        report(progress, 98, "Saving")
+    return furniture.pages
+
+
+def frame_width(options: PrintOptions) -> float:
+    """The width text can use between the side margins."""
+    return float(options.page_size[0] - 2 * SIDE_MARGIN)

@@ -1,0 +1,148 @@
+"""Address labels on Avery sheets (L7160, L7161, L7163 on A4; 5160, 5163 on Letter), starting at any label of
+a part-used sheet. Contacts who asked for no post (`do_not_mail`) are skipped, and so are those without an
+address. The text shrinks to fit a label, but never below 16 pt in large print."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from reportlab.lib.units import mm
+
+from oursociety_desktop.exports.pdf import fonts
+from oursociety_desktop.exports.pdf.furniture import Furniture, canvas_class
+from oursociety_desktop.exports.pdf.options import PAPER_SIZES, PrintOptions, PrintResult, Progress, report
+from oursociety_desktop.exports.pdf.selection import (
+    PrintedContact,
+    group_roles,
+    resolve_group,
+    select_contacts,
+    withheld_note,
+)
+from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, layout
+from oursociety_desktop.models.atomic import atomic_path
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.errors import UserError
+
+INSET = 4 * mm  # space kept clear inside each label: printers drift by a millimetre or two
+MIN_SIZE = 6.0
+
+
+@dataclass(frozen=True)
+class LabelFormat:
+    """One sheet layout, in millimetres."""
+
+    code: str
+    name: str
+    paper: str
+    columns: int
+    rows: int
+    label_width: float
+    label_height: float
+    top: float
+    left: float
+    h_pitch: float
+    v_pitch: float
+    corner_radius: float
+
+    @property
+    def per_sheet(self) -> int:
+        """Labels on one sheet."""
+        return self.columns * self.rows
+
+    def position(self, index: int) -> tuple[float, float, float, float]:
+        """Label `index` (0-based, along each row then down) as (x, y, width, height) in points, y from the
+        bottom of the page as PDF counts it."""
+        row, column = divmod(index % self.per_sheet, self.columns)
+        page_height = PAPER_SIZES[self.paper][1]
+        x = (self.left + column * self.h_pitch) * mm
+        top = (self.top + row * self.v_pitch) * mm
+        return x, page_height - top - self.label_height * mm, self.label_width * mm, self.label_height * mm
+
+
+@cache
+def label_formats() -> dict[str, LabelFormat]:
+    """The label formats shipped in resources/labels/formats.json, by code."""
+    text = resources.files("oursociety_desktop.resources").joinpath("labels", "formats.json").read_text("utf-8")
+    data = json.loads(text)
+    return {code: LabelFormat(code=code, **spec) for code, spec in data.items() if not code.startswith("_")}
+
+
+def find_format(code: str) -> LabelFormat:
+    """A label format by code (case-insensitive; "Avery L7160" works too), or a one-line UserError."""
+    wanted = code.strip().upper().removeprefix("AVERY").strip()
+    formats = label_formats()
+    if wanted not in formats:
+        raise UserError(f"Unknown label format '{code}'; use one of {', '.join(formats)}.")
+    return formats[wanted]
+
+
+def fit_label(lines: list[str], width: float, height: float, size: float, floor: float) -> tuple[float, list[Line]]:
+    """The largest size from `size` down to `floor` at which the wrapped address fits the label; the name's
+    lines are bold."""
+    while True:
+        laid: list[Line] = []
+        for i, text in enumerate(lines):
+            laid.extend(layout(text, fonts.BOLD if i == 0 else fonts.BODY, size, width))
+        if len(laid) * size * 1.15 <= height or size <= floor:
+            return size, laid
+        size -= 0.5
+
+
+def label_lines(contact: PrintedContact) -> list[str]:
+    """The name, then the address lines."""
+    return [contact.name, *contact.address_lines]
+
+
+def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progress | None = None) -> PrintResult:
+    """Write address labels for `options.label_format`, starting at label `options.start_at`."""
+    options.check()
+    fonts.register_fonts()
+    fmt = find_format(options.label_format)
+    if not 1 <= options.start_at <= fmt.per_sheet:
+        raise UserError(f"--start-at must be between 1 and {fmt.per_sheet} for {fmt.code}.")
+    report(progress, 0, "Reading addresses")
+    with db.read() as session:
+        group = resolve_group(session, options.group)
+        wanted = group_roles(session, group.id) if group else None
+        selection = select_contacts(session, "labels", contact_ids=wanted, tag=options.tag)
+    with_address = [c for c in selection.contacts if c.address_lines]
+    no_address = len(selection.contacts) - len(with_address)
+    contacts = sorted(with_address, key=lambda c: c.key(options.sort))
+    size = 16.0 if options.large_print else 10.0
+    floor = 16.0 if options.large_print else MIN_SIZE
+    # The furniture goes in the sheet's top and bottom margins, in small type, clear of every label.
+    bottom_margin = PAPER_SIZES[fmt.paper][1] / mm - fmt.top - (fmt.rows - 1) * fmt.v_pitch - fmt.label_height
+    furniture = Furniture(db.hub_name, options.today, 6.5, rules=False,
+                          top_baseline=fmt.top * mm / 2 + 2.2, bottom_baseline=bottom_margin * mm / 2 - 2.2)
+    cut_short = 0
+    with atomic_path(out) as temp:
+        canvas = canvas_class(furniture)(str(temp), pagesize=PAPER_SIZES[fmt.paper])
+        canvas.setTitle(f"Address labels ({fmt.code})")
+        canvas.setAuthor(db.hub_name)
+        slot = options.start_at - 1
+        for done, contact in enumerate(contacts):
+            if slot and slot % fmt.per_sheet == 0:
+                canvas.showPage()
+            x, y, w, h = fmt.position(slot)
+            fitted, lines = fit_label(label_lines(contact), w - 2 * INSET, h - 2 * INSET, size, floor)
+            leading = fitted * 1.15
+            block = len(lines) * leading
+            top = y + h / 2 + min(block, h - 2 * INSET) / 2 - fitted * 0.85
+            room = max(1, int((h - 2 * INSET) // leading))
+            cut_short += len(lines) > room
+            draw_lines(canvas, lines[:room], x + INSET, top, fitted, leading)
+            slot += 1
+            if done % 200 == 0:
+                report(progress, 5 + 90 * done // max(1, len(contacts)), "Setting out labels")
+        canvas.showPage()
+        canvas.save()
+    report(progress, 100, "Done")
+    notes = withheld_note(selection.withheld, "asked not to be sent post")
+    notes += withheld_note(no_address, "no address on record")
+    if cut_short:
+        notes.append(f"{cut_short} labels were too long to fit and lost their last lines; try a larger label.")
+    return PrintResult(furniture.pages, len(contacts), selection.withheld + no_address, notes)

@@ -1,0 +1,87 @@
+"""The options every printed product takes, the default paper size, and what a product reports back."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from reportlab.lib.pagesizes import A4, LETTER
+
+from oursociety_desktop.models.errors import Cancelled, UserError
+
+Progress = Callable[[int, str], bool | None]
+"""(percent, message); returning False asks the product to stop: it raises Cancelled and writes nothing."""
+
+PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
+
+# Countries whose stationery is US Letter; everyone else uses A4.
+LETTER_COUNTRIES = ("US", "CA")
+
+CONTACT_FIELDS = ("organisation", "role", "phone", "email", "address", "languages", "tags")
+"""Fields a directory, group sheet or call list can show besides the name."""
+DEFAULT_FIELDS = ("phone", "email", "address")
+SORT_ORDERS = ("family", "given")
+
+
+def default_paper(environ: dict[str, str] | None = None) -> str:
+    """"letter" for US and Canadian locales (LC_ALL, LC_PAPER, LANG, in that order), else "a4"."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_PAPER", "LANG"):
+        value = env.get(name, "")
+        if value:
+            territory = value.split(".")[0].partition("_")[2].upper()
+            return "letter" if territory in LETTER_COUNTRIES else "a4"
+    return "a4"
+
+
+@dataclass
+class PrintOptions:
+    """What to print and how. Products ignore the options that do not apply to them."""
+
+    paper: str = field(default_factory=default_paper)
+    large_print: bool = False
+    fields: tuple[str, ...] = DEFAULT_FIELDS
+    sort: str = "family"
+    group: str = ""  # a group name or id: only its members (or, for actions, its actions)
+    tag: str = ""  # only contacts with this tag (case and accents ignored)
+    by_group: bool = False  # directory: one section per group; actions: sections by group, not by owner
+    action: str = ""  # sign-in sheet: the meeting (an action id) whose attendees are pre-printed
+    blank_rows: int = 10  # sign-in sheet: empty rows for newcomers
+    label_format: str = "L7160"
+    start_at: int = 1  # labels: the first unused label on a part-used sheet, counted from 1
+    today: date = field(default_factory=date.today)
+
+    def check(self) -> None:
+        """Raise a one-line UserError for an option no product could honour."""
+        if self.paper not in PAPER_SIZES:
+            raise UserError(f"Unknown paper size '{self.paper}'; use a4 or letter.")
+        unknown = [f for f in self.fields if f not in CONTACT_FIELDS]
+        if unknown:
+            raise UserError(f"Unknown field '{unknown[0]}'; choose from {', '.join(CONTACT_FIELDS)}.")
+        if self.sort not in SORT_ORDERS:
+            raise UserError(f"Unknown sort order '{self.sort}'; use family or given.")
+        if not 0 <= self.blank_rows <= 200:
+            raise UserError("Blank rows must be between 0 and 200.")
+
+    @property
+    def page_size(self) -> tuple[float, float]:
+        """The page size in points."""
+        return PAPER_SIZES[self.paper]
+
+
+@dataclass
+class PrintResult:
+    """What was printed: pages, entries printed, and people left out (with why, for the organiser)."""
+
+    pages: int = 0
+    entries: int = 0
+    left_out: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def report(progress: Progress | None, percent: int, message: str) -> None:
+    """Pass progress on; raise Cancelled when the caller asked to stop."""
+    if progress is not None and progress(percent, message) is False:
+        raise Cancelled("Printing cancelled; no file was written.")

@@ -1,0 +1,44 @@
+"""The printed products by name, as the command line and the Print workspace offer them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from oursociety_desktop.exports.pdf.action_list import print_action_list
+from oursociety_desktop.exports.pdf.call_list import print_call_list
+from oursociety_desktop.exports.pdf.directory import print_directory
+from oursociety_desktop.exports.pdf.group_sheet import print_group_sheet
+from oursociety_desktop.exports.pdf.labels import print_labels
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress
+from oursociety_desktop.exports.pdf.signin import print_signin_sheet
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.errors import UserError
+
+Product = Callable[[Database, PrintOptions, Path, Progress | None], PrintResult]
+
+PRODUCTS: dict[str, Product] = {
+    "directory": print_directory,
+    "group": print_group_sheet,
+    "signin": print_signin_sheet,
+    "labels": print_labels,
+    "actions": print_action_list,
+    "calls": print_call_list,
+}
+
+PRODUCT_TITLES = {
+    "directory": "Directory",
+    "group": "Group sheet",
+    "signin": "Sign-in sheet",
+    "labels": "Address labels",
+    "actions": "Action list",
+    "calls": "Call list",
+}
+
+
+def print_product(name: str, db: Database, options: PrintOptions, out: Path, progress: Progress | None = None
+                  ) -> PrintResult:
+    """Write the named product to `out`."""
+    if name not in PRODUCTS:
+        raise UserError(f"Unknown product '{name}'; use one of {', '.join(PRODUCTS)}.")
+    return PRODUCTS[name](db, options, Path(out), progress)

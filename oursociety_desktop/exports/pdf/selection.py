@@ -1,0 +1,165 @@
+"""Who may appear on paper, and with what (DESIGN.md §6).
+
+Directories, sheets and call lists show only contacts with `include_in_directory`; labels skip `do_not_mail`;
+phone numbers are left off for `do_not_phone`, emails for `do_not_email`; erased, deleted and merged-away
+contacts never appear. Every product reads contacts through this module, so the rules live in one place.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from oursociety_desktop.models.groups import find_group
+from oursociety_desktop.models.tables import Contact, Group, Membership
+from oursociety_desktop.models.text import fold
+
+
+@dataclass
+class PrintedContact:
+    """A contact as it may be printed: the withheld details are already gone."""
+
+    id: str
+    name: str
+    given_key: str
+    sort_key: str
+    organisation: str = ""
+    role: str = ""
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    address_lines: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    def key(self, sort: str) -> str:
+        """The sort key for "family" (family name first) or "given" order."""
+        return self.given_key if sort == "given" else self.sort_key
+
+    def field_text(self, name: str) -> str:
+        """One printable field ("phone", "email", "address"...) as text, lines separated by newlines."""
+        if name == "phone":
+            return "\n".join(self.phones)
+        if name == "email":
+            return "\n".join(self.emails)
+        if name == "address":
+            return ", ".join(self.address_lines)
+        if name in ("languages", "tags"):
+            return ", ".join(getattr(self, name))
+        return str(getattr(self, name))
+
+
+def _labelled(items: Any, with_label: bool = True) -> list[str]:
+    out = []
+    for item in items or []:
+        if isinstance(item, dict):
+            value = str(item.get("value", "")).strip()
+            label = str(item.get("label", "")).strip()
+            if value:
+                out.append(f"{value} ({label})" if label and with_label else value)
+        elif str(item).strip():
+            out.append(str(item).strip())
+    return out
+
+
+def address_lines(row: Any) -> list[str]:
+    """Street (which may hold several lines), town, region and postcode, country: the empty ones dropped."""
+    lines = [line.strip() for line in (row.street or "").splitlines() if line.strip()]
+    lines.append(row.locality or "")
+    lines.append(" ".join(p for p in (row.region or "", row.postcode or "") if p))
+    lines.append(row.country or "")
+    return [line for line in lines if line.strip()]
+
+
+def home_country(rows: Sequence[Any]) -> str:
+    """The country most contacts live in (folded): left off addresses, as on domestic post."""
+    counts = Counter(fold(row.country) for row in rows if row.country)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def printed_contact(row: Any, home_country: str = "") -> PrintedContact:
+    """Build the printable form of a contact row, leaving off what the person asked to keep off paper."""
+    display = row.display_name or " ".join(p for p in (row.given_name, row.family_name) if p) or "(no name)"
+    return PrintedContact(
+        id=row.id, name=display, sort_key=row.sort_key or fold(display),
+        given_key=fold(f"{row.given_name} {row.family_name}") if (row.given_name or row.family_name)
+        else fold(display),
+        organisation=row.organisation or "", role=row.role or "",
+        phones=[] if row.do_not_phone else _labelled(row.phones),
+        emails=[] if row.do_not_email else _labelled(row.emails, with_label=False),
+        address_lines=[line for line in address_lines(row) if not home_country or fold(line) != home_country],
+        languages=list(row.languages or []), tags=list(row.tags or []),
+    )
+
+
+@dataclass
+class Selection:
+    """The contacts a product may print, and how many matched the filters but were withheld."""
+
+    contacts: list[PrintedContact]
+    withheld: int
+
+
+def resolve_group(session: Session, name_or_id: str) -> Group | None:
+    """The group an option names (a one-line UserError if there is none), or None when no group was asked."""
+    return find_group(session, name_or_id) if name_or_id.strip() else None
+
+
+def group_roles(session: Session, group_id: str) -> dict[str, str]:
+    """contact id -> role for the live members of a group."""
+    rows = session.execute(
+        select(col(Membership.contact_id), col(Membership.role)).where(
+            col(Membership.group_id) == group_id, col(Membership.deleted).is_(False))
+    ).all()
+    return {contact_id: role for contact_id, role in rows}
+
+
+def memberships(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """group id -> [(contact id, role)] for every live membership."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    rows = session.execute(select(col(Membership.group_id), col(Membership.contact_id), col(Membership.role))
+                           .where(col(Membership.deleted).is_(False))).all()
+    for group_id, contact_id, role in rows:
+        out.setdefault(group_id, []).append((contact_id, role))
+    return out
+
+
+def select_contacts(session: Session, purpose: str, *, contact_ids: Iterable[str] | None = None,
+                    tag: str = "") -> Selection:
+    """Live contacts allowed on paper for `purpose`: "directory" (directories, sheets, call lists) or "labels".
+
+    `contact_ids` limits the choice (a group's members, a meeting's attendees); `tag` keeps only contacts with
+    that tag. Contacts that match but may not be printed are counted in `withheld`.
+    """
+    table: Any = Contact.__table__  # type: ignore[attr-defined]
+    query = select(table).where(table.c.deleted.is_(False), table.c.erased.is_(False), table.c.merged_into == "")
+    wanted = None if contact_ids is None else set(contact_ids)
+    if wanted is not None and len(wanted) <= 500:
+        query = query.where(table.c.id.in_(sorted(wanted)))
+    folded_tag = fold(tag)
+    chosen, withheld = [], 0
+    rows = session.execute(query).all()
+    home = home_country(rows)
+    for row in rows:
+        if wanted is not None and row.id not in wanted:
+            continue
+        if folded_tag and folded_tag not in (fold(t) for t in row.tags or []):
+            continue
+        allowed = not row.do_not_mail if purpose == "labels" else bool(row.include_in_directory)
+        if not allowed:
+            withheld += 1
+            continue
+        chosen.append(printed_contact(row, home))
+    return Selection(chosen, withheld)
+
+
+def withheld_note(count: int, reason: str) -> list[str]:
+    """A line for the organiser about people left off, or nothing."""
+    if not count:
+        return []
+    people = "person" if count == 1 else "people"
+    return [f"{count} {people} not printed: {reason}."]

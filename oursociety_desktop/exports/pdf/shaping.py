@@ -1,0 +1,182 @@
+"""Text for the page: wrapping to a width, Arabic and Hebrew shaped and reordered, each character in a font
+that has it.
+
+ReportLab draws a string in one font and does not fall back per glyph, and its own bidi shaping breaks text
+extraction. So a text is wrapped in logical order, each line is reshaped (arabic_reshaper) and put in visual
+order (python-bidi), and then cut into runs: DejaVu Sans wherever it has the glyph, else the CJK font.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import arabic_reshaper
+from bidi.algorithm import get_display
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from oursociety_desktop.exports.pdf import fonts
+
+Run = tuple[str, str]
+"""(font name, text) drawn in one go."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line: its runs in visual (left-to-right drawing) order and its width in points."""
+
+    runs: tuple[Run, ...]
+    width: float
+
+    @property
+    def text(self) -> str:
+        """The line's characters as drawn."""
+        return "".join(text for _, text in self.runs)
+
+
+@lru_cache(maxsize=4096)
+def _is_rtl_char(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("R", "AL")
+
+
+def has_rtl(text: str) -> bool:
+    """Whether the text holds right-to-left letters (Arabic, Urdu, Persian, Hebrew...)."""
+    return not text.isascii() and any(_is_rtl_char(ch) for ch in text)
+
+
+def _chain(font: str) -> tuple[str, ...]:
+    """Fonts to try, in order, for a character: the asked one, regular DejaVu (it has a few Arabic letters the
+    bold lacks), then the CJK font."""
+    return (font, fonts.BODY, fonts.CJK) if font != fonts.BODY else (font, fonts.CJK)
+
+
+def _font_for(char: str, chain: tuple[str, ...]) -> str | None:
+    for name in chain:
+        if fonts.covers(name, char):
+            return name
+    return None
+
+
+def _glyph_safe(text: str, font: str) -> str:
+    """Replace presentation forms no bundled font has (a few Urdu final forms) by their base letter."""
+    chain = _chain(font)
+    out = []
+    for ch in text:
+        if _font_for(ch, chain) is None:
+            base = unicodedata.normalize("NFKC", ch)
+            if base != ch and all(_font_for(b, chain) for b in base):
+                ch = base
+        out.append(ch)
+    return "".join(out)
+
+
+def visual(text: str, font: str = fonts.BODY) -> str:
+    """A logical-order line made ready to draw: Arabic joined into its contextual forms, everything in visual
+    order. Left-to-right text comes back unchanged."""
+    if not has_rtl(text):
+        return text
+    return str(get_display(_glyph_safe(arabic_reshaper.reshape(text), font)))
+
+
+def runs(text: str, font: str = fonts.BODY) -> tuple[Run, ...]:
+    """Cut a visual-order string into runs, each in the first bundled font that has its characters."""
+    if text.isascii():
+        return ((font, text),)
+    chain = _chain(font)
+    out: list[Run] = []
+    current, start = font, 0
+    for i, ch in enumerate(text):
+        wanted = font if ch == " " else (_font_for(ch, chain) or font)
+        if wanted != current:
+            if i > start:
+                out.append((current, text[start:i]))
+            current, start = wanted, i
+    if start < len(text):
+        out.append((current, text[start:]))
+    return tuple(out)
+
+
+def width(text: str, font: str, size: float) -> float:
+    """The drawn width of a logical string, CJK characters measured in the CJK font."""
+    if text.isascii():
+        return float(stringWidth(text, font, size))
+    return float(sum(stringWidth(t, f, size) for f, t in runs(visual(text, font), font)))
+
+
+def _split_long_word(word: str, font: str, size: float, limit: float) -> list[str]:
+    pieces, piece = [], ""
+    for ch in word:
+        if piece and width(piece + ch, font, size) > limit:
+            pieces.append(piece)
+            piece = ch
+        else:
+            piece += ch
+    if piece:
+        pieces.append(piece)
+    return pieces
+
+
+def _at_split(word: str) -> tuple[str, str]:
+    """An email address broken before its "@", where a reader expects the break."""
+    at = word.index("@", 1)
+    return word[:at], word[at:]
+
+
+def wrap_logical(text: str, font: str, size: float, limit: float) -> list[str]:
+    """Break a text into logical-order lines no wider than `limit`: at spaces, at newlines, and inside a word
+    only when the word alone is too wide (a long email address, a CJK run without spaces)."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        paragraph = " ".join(paragraph.split())
+        if width(paragraph, font, size) <= limit:
+            lines.append(paragraph)
+            continue
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if width(candidate, font, size) <= limit:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+                line = ""
+            if width(word, font, size) <= limit:
+                line = word
+            elif "@" in word[1:] and all(width(p, font, size) <= limit for p in _at_split(word)):
+                local, domain = _at_split(word)
+                lines.append(local)
+                line = domain
+            else:
+                pieces = _split_long_word(word, font, size, limit)
+                lines.extend(pieces[:-1])
+                line = pieces[-1]
+        lines.append(line)
+    return lines
+
+
+def layout(text: str, font: str, size: float, limit: float) -> list[Line]:
+    """Wrapped, shaped, reordered lines cut into font runs, ready to draw."""
+    out = []
+    for logical in wrap_logical(text, font, size, limit):
+        line_runs = runs(visual(logical, font), font)
+        out.append(Line(line_runs, sum(stringWidth(t, f, size) for f, t in line_runs)))
+    return out
+
+
+def is_plain(lines: list[Line], font: str) -> bool:
+    """Whether every line is one run in `font`, so a plain string can carry it (the fast path in tables)."""
+    return all(len(line.runs) <= 1 and (not line.runs or line.runs[0][0] == font) for line in lines)
+
+
+def draw_lines(canvas: Canvas, lines: list[Line], x: float, y: float, size: float, leading: float,
+               align_right: bool = False, limit: float = 0.0) -> None:
+    """Draw lines downwards from baseline `y` (right-aligned within `limit` when `align_right`)."""
+    for line in lines:
+        cx = x + (limit - line.width if align_right else 0.0)
+        for font_name, text in line.runs:
+            canvas.setFont(font_name, size)
+            canvas.drawString(cx, y, text)
+            cx += stringWidth(text, font_name, size)
+        y -= leading

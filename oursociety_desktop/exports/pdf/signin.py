@@ -1,0 +1,95 @@
+"""The sign-in sheet: a meeting's or group's people pre-printed with a tick box, then blank rows where
+newcomers write their name, phone and email and tick whether the hub may contact them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Table
+from sqlmodel import col, select
+
+from oursociety_desktop.exports.pdf.contact_tables import Column, contact_table, table_style
+from oursociety_desktop.exports.pdf.furniture import TICK_BOX, TextBlock, begin, build_document, frame_width
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, report
+from oursociety_desktop.exports.pdf.selection import group_roles, resolve_group, select_contacts, withheld_note
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.records import get_record
+from oursociety_desktop.models.tables import Action, ActionLink, Group
+
+
+def meeting_heading(action: Action) -> str:
+    """"Title", then when and where, as one text."""
+    when = action.starts_at or action.due
+    parts = [action.title]
+    details = [p for p in (when.replace("T", " at "), action.location) if p]
+    if details:
+        parts.append(" \u2014 ".join(details))
+    return "\n".join(parts)
+
+
+def print_signin_sheet(db: Database, options: PrintOptions, out: Path, progress: Progress | None = None
+                       ) -> PrintResult:
+    """Write a sign-in sheet for `options.action` (a meeting) and/or `options.group` to `out`."""
+    sizes = begin(options, progress)
+    heading = "Sign-in sheet"
+    people: set[str] = set()
+    chosen = False
+    with db.read() as session:
+        group = resolve_group(session, options.group)
+        action = get_record(session, Action, options.action, live=True) if options.action.strip() else None
+        if action is not None:
+            chosen = True
+            people.update(session.exec(select(ActionLink.contact_id).where(
+                col(ActionLink.action_id) == action.id, col(ActionLink.deleted).is_(False))).all())
+            if group is None and action.group_id:
+                group = session.exec(select(Group).where(col(Group.id) == action.group_id,
+                                                         col(Group.deleted).is_(False))).first()
+        if group is not None:
+            chosen = True
+            people.update(group_roles(session, group.id))
+        selection = select_contacts(session, "directory", contact_ids=people, tag=options.tag) if chosen else None
+    report(progress, 20, "Setting out the sheet")
+    subtitle = meeting_heading(action) if action is not None else ""
+    if group is not None:
+        subtitle = "\n".join(p for p in (subtitle, f"Group: {group.name}") if p)
+    width = frame_width(options)
+    story: list[Flowable] = [TextBlock(heading, sizes.title, bold=True, space_after=2 * mm)]
+    if subtitle:
+        story.append(TextBlock(subtitle, sizes.heading, bold=True, space_after=3 * mm))
+    contacts = sorted(selection.contacts, key=lambda c: c.key(options.sort)) if selection else []
+    if contacts:
+        story.append(TextBlock("Please tick your name.", sizes.body, space_after=2 * mm))
+        columns = [Column("name", "Name", lambda c: c.name, 3.0),
+                   Column("changes", "New phone, email or address?", lambda c: "", 4.0)]
+        tick_width = sizes.body * 2.6
+        story.append(contact_table(contacts, columns, width, sizes, lead_cells=[(tick_width, lambda c: TICK_BOX)]))
+    story.append(TextBlock("New here? Please add your details", sizes.heading, bold=True, space_before=5 * mm,
+                           space_after=1 * mm))
+    story.append(TextBlock(f"Tick \u201cOK to contact\u201d if {db.hub_name} may keep your details and contact you "
+                           "about its work. You can change your mind at any time.", sizes.body, space_after=2 * mm))
+    story.append(blank_rows_table(options.blank_rows, width, sizes.body, sizes.furniture))
+    pages = build_document(out, story, options, db.hub_name, heading, progress)
+    report(progress, 100, "Done")
+    withheld = selection.withheld if selection else 0
+    return PrintResult(pages, len(contacts), withheld,
+                       withheld_note(withheld, "not in the directory by their choice; they can sign below"))
+
+
+def blank_rows_table(count: int, width: float, size: float, header_size: float) -> Table:
+    """Empty rows tall enough for handwriting: name, phone, email and an "OK to contact" box."""
+    box_width = max(20 * mm, size * 5.5)
+    widths = [(width - box_width) * w for w in (0.34, 0.26, 0.40)] + [box_width]
+    rows: list[list[str]] = [["Name", "Phone", "Email", "OK to contact"]]
+    rows += [["", "", "", TICK_BOX] for _ in range(count)]
+    row_height = max(10 * mm, size * 2.4)
+    table = Table(rows, colWidths=widths, rowHeights=[None] + [row_height] * count, repeatRows=1)
+    style = table_style(0, size, size * 1.22, header_size)
+    style.add("FONTNAME", (0, 1), (0, -1), "OS-DejaVuSans")
+    style.add("ALIGN", (3, 0), (3, -1), "CENTER")
+    style.add("VALIGN", (0, 1), (-1, -1), "MIDDLE")
+    style.add("FONTSIZE", (3, 1), (3, -1), size * 1.6)
+    style.add("LEADING", (3, 1), (3, -1), size * 1.8)
+    style.add("GRID", (0, 0), (-1, -1), 0.5, "#999999")
+    table.setStyle(style)
+    return table

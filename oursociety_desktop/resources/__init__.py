@@ -1,0 +1,1 @@
+"""Data files (fonts, label formats, icons) read through importlib.resources; no code."""
