@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -33,6 +34,22 @@ def normalise_phone(typed: str, region: str = DEFAULT_REGION) -> NormalisedPhone
     if not phonenumbers.is_valid_number(parsed):
         return NormalisedPhone(typed, e164, f"'{text}' is not an assigned number range; kept, please check it.")
     return NormalisedPhone(typed, e164, None)
+
+
+@lru_cache(maxsize=100_000)
+def e164_of(typed: str, region: str = DEFAULT_REGION) -> str | None:
+    """Just the E.164 form of a typed number (None when it does not parse), cached: what search indexing needs,
+    without the slower validity check that only serves the warning."""
+    text = typed.strip()
+    if not text:
+        return None
+    try:
+        parsed = phonenumbers.parse(text, region.upper() or DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
 def is_known_region(region: str) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from oursociety_desktop.models.phones import normalise_phone
+from oursociety_desktop.models.phones import e164_of
 from oursociety_desktop.models.text import digits_only, fold
 
 MIN_PHONE_SUFFIX = 3
@@ -50,10 +50,10 @@ def search_body(values: Mapping[str, Any], region: str) -> tuple[str, list[str]]
     digit_parts: list[str] = []
     for phone in values.get("phones") or []:
         typed = str(phone.get("value", ""))
-        normalised = normalise_phone(typed, region)
-        if normalised.e164:
-            e164s.append(normalised.e164)
-        digit_parts.extend(phone_tokens(typed, normalised.e164))
+        e164 = e164_of(typed, region)
+        if e164:
+            e164s.append(e164)
+        digit_parts.extend(phone_tokens(typed, e164))
     for email in values.get("emails") or []:
         address = str(email.get("value", ""))
         parts.append(address)
