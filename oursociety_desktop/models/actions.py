@@ -116,12 +116,14 @@ def unlink_contact(tx: Tx, link_id: str) -> ActionLink:
 
 # ---- lists for the Actions workspace (filtered and paginated in SQL) ----
 
-OPEN_STATUSES = ("open", "doing")
+# A status filter value meaning "open or doing": what is still to do.
+TO_DO = "to do"
 
 
 @dataclass(frozen=True)
 class ActionFilter:
-    """What the action list shows. Empty strings mean "any"; `today` anchors overdue and this week."""
+    """What the action list shows. Empty strings mean "any"; `status` may also be TO_DO (open or doing);
+    `today` anchors overdue and this week (Monday to Sunday)."""
 
     status: str = ""
     owner_id: str = ""
@@ -161,14 +163,19 @@ _WHEN = "CASE WHEN a.due != '' THEN a.due ELSE substr(a.starts_at, 1, 10) END"
 def _where(flt: ActionFilter) -> tuple[str, dict[str, Any]]:
     clauses = ["a.deleted = 0"]
     params: dict[str, Any] = {}
-    if flt.status:
+    if flt.status == TO_DO:
+        clauses.append("a.status IN ('open', 'doing')")
+    elif flt.status:
         clauses.append("a.status = :status")
         params["status"] = flt.status
     if flt.group_id:
         clauses.append("a.group_id = :group_id")
         params["group_id"] = flt.group_id
     if flt.owner_id:
-        clauses.append("EXISTS (SELECT 1 FROM action_link l WHERE l.action_id = a.id AND l.contact_id = :owner "
+        # Unary + keeps SQLite from scanning the (deleted, status, due) index: one owner has few actions, found
+        # by primary key from the link list.
+        clauses[0] = "+a.deleted = 0"
+        clauses.append("a.id IN (SELECT l.action_id FROM action_link l WHERE l.contact_id = :owner "
                        "AND l.role = 'owner' AND l.deleted = 0)")
         params["owner"] = flt.owner_id
     if flt.overdue:

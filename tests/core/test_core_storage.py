@@ -30,22 +30,25 @@ def test_connection_pragmas(db: Database) -> None:
 def test_pending_migration_runs_after_a_backup(db: Database, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db.close()
     applied: list[str] = []
+    next_version = migrations.LATEST_VERSION + 1
 
     def add_column(conn: object) -> None:
-        assert list((data_dir / "backups").glob("auto-*before-migration-v2.sqlite3")), "backup must come first"
+        backups = list((data_dir / "backups").glob(f"auto-*before-migration-v{next_version}.sqlite3"))
+        assert backups, "the backup must come before the step"
         conn.exec_driver_sql("ALTER TABLE setting ADD COLUMN note TEXT DEFAULT ''")  # type: ignore[attr-defined]
-        applied.append("v2")
+        applied.append("next")
 
-    step = migrations.Migration(2, "test step", add_column)
+    step = migrations.Migration(next_version, "test step", add_column)
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, step))
-    monkeypatch.setattr(migrations, "LATEST_VERSION", 2)
+    monkeypatch.setattr(migrations, "LATEST_VERSION", next_version)
     again = Database.open(data_dir)
     with again.read() as session:
-        assert session.connection().execute(text("SELECT MAX(version) FROM schema_version")).scalar_one() == 2
+        version = session.connection().execute(text("SELECT MAX(version) FROM schema_version")).scalar_one()
+        assert version == next_version
     again.close()
-    assert applied == ["v2"]
+    assert applied == ["next"]
     Database.open(data_dir).close()  # nothing pending: no second run
-    assert applied == ["v2"]
+    assert applied == ["next"]
 
 
 def test_newer_schema_is_refused(db: Database, data_dir: Path) -> None:
