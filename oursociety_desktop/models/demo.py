@@ -59,19 +59,6 @@ class DemoSize:
         return cls(contacts, groups, contacts * 2 if groups else 0, contacts // 2, contacts // 10)
 
 
-class _Stamper:
-    """Bulk stamps: one per record, strictly increasing, in the hub's clock format."""
-
-    def __init__(self, db: Database, conn: Connection) -> None:
-        from oursociety_desktop.models.clock import HybridLogicalClock
-
-        last = conn.exec_driver_sql("SELECT clock FROM hub").scalar_one()
-        self.clock = HybridLogicalClock(db.hub_id, last or None)
-
-    def __call__(self) -> str:
-        return self.clock.now()
-
-
 def _uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
@@ -143,8 +130,9 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
             raise Cancelled("Demo data generation was cancelled; nothing was added.")
 
     region = str(db.setting("default_region"))
-    with db.engine.connect().execution_options(oursociety_write=True) as conn, conn.begin():
-        stamp = _Stamper(db, conn)
+    with db.write() as tx:
+        conn = tx.session.connection()
+        stamp = tx.stamp
         hub = db.hub_id
         contact_ids: list[str] = []
         batch: list[dict[str, Any]] = []
@@ -259,7 +247,6 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
         _bulk(conn, ConnectionRecord.__table__, connections)  # type: ignore[attr-defined]
         made["connection"] = len(connections)
         report(len(connections), "Adding connections")
-        conn.exec_driver_sql("UPDATE hub SET clock = ?", (stamp.clock.last,))
     if progress is not None:
         progress(100, "Done")
     return made

@@ -125,3 +125,24 @@ def test_check_finds_broken_invariants(db: Database) -> None:
     assert not report.sound
     assert any("erased" in p for p in report.problems)
     assert any("search index" in p for p in report.problems)
+
+
+def test_disk_full_during_a_bulk_write_changes_nothing(db: Database) -> None:
+    from sqlalchemy import event
+
+    generate_demo(db, 50, seed=1)
+    with db.read() as session:
+        before = session.connection().execute(text("SELECT COUNT(*) FROM contact")).scalar_one()
+        pages = session.connection().exec_driver_sql("PRAGMA page_count").scalar_one()
+    db.engine.dispose()
+
+    def small_disk(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 20}")
+
+    event.listen(db.engine, "connect", small_disk)
+    with pytest.raises(UserError, match="full"):
+        generate_demo(db, 5000, seed=2)
+    with db.read() as session:
+        conn = session.connection()
+        assert conn.execute(text("SELECT COUNT(*) FROM contact")).scalar_one() == before
+        assert check_database(conn).sound
