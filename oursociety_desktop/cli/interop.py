@@ -1,0 +1,188 @@
+"""Interoperability commands (DESIGN.md §7, §10): vcard import|export, csv import|export, duplicates."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from oursociety_desktop.cli.common import open_hub, print_json
+from oursociety_desktop.exports import csv_io, vcard
+from oursociety_desktop.exports.csv_presets import PRESET_CHOICES
+from oursociety_desktop.exports.people_import import (
+    DUPLICATE_CHOICES,
+    ImportOptions,
+    ImportRow,
+    ImportSummary,
+    run_import,
+    save_rejected_rows,
+)
+from oursociety_desktop.models.atomic import atomic_write, check_writable_target
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.duplicates import find_duplicates
+from oursociety_desktop.models.errors import UserError
+
+
+def _import_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="check and count, change nothing")
+    p.add_argument("--on-duplicate", choices=DUPLICATE_CHOICES, default="skip",
+                   help="what to do with people already in the hub (default: skip)")
+    p.add_argument("--group", default="", help="put everyone imported in this group (made if missing)")
+    p.add_argument("--tag", default="", help="add this tag to everyone imported")
+    p.add_argument("--skip-bad", action="store_true", help="import the good rows and skip the bad ones")
+    p.add_argument("--errors-to", type=Path, metavar="FILE",
+                   help="save rows that could not be imported to FILE (implies --skip-bad)")
+    p.add_argument("--json", action="store_true")
+
+
+def register(sub: Any) -> None:
+    """Add the vcard, csv and duplicates commands."""
+    vc = sub.add_parser("vcard", help="import or export vCard (.vcf) files")
+    vsub = vc.add_subparsers(dest="vcard_command", metavar="import|export", required=True)
+    p = vsub.add_parser("import", help="import a vCard file (2.1, 3.0 or 4.0)")
+    _import_options(p)
+    p.set_defaults(handler=cmd_vcard_import)
+    p = vsub.add_parser("export", help="export live contacts as vCards")
+    p.add_argument("out", type=Path)
+    p.add_argument("--version", dest="vcard_version", choices=vcard.VERSIONS, default="3.0")
+    p.add_argument("--one-per-contact", action="store_true", help="OUT is a folder; one .vcf file per contact")
+    p.set_defaults(handler=cmd_vcard_export)
+
+    cs = sub.add_parser("csv", help="import or export CSV files")
+    csub = cs.add_subparsers(dest="csv_command", metavar="import|export", required=True)
+    p = csub.add_parser("import", help="import a CSV file with a column mapping")
+    _import_options(p)
+    p.add_argument("--preset", choices=PRESET_CHOICES, default="auto")
+    p.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD[:LABEL]",
+                   help="map a column by hand (repeatable)")
+    p.add_argument("--save-mapping", action="store_true", help="remember this mapping for files with these headers")
+    p.add_argument("--encoding", default="", help="the file's encoding (default: detected)")
+    p.add_argument("--delimiter", default="", help="the delimiter (default: detected)")
+    p.set_defaults(handler=cmd_csv_import)
+    p = csub.add_parser("export", help="export live contacts as CSV")
+    p.add_argument("out", type=Path)
+    p.add_argument("--fields", default=",".join(csv_io.DEFAULT_EXPORT_FIELDS),
+                   help=f"comma-separated fields (from: {', '.join(csv_io.EXPORTABLE_FIELDS)})")
+    p.set_defaults(handler=cmd_csv_export)
+
+    p = sub.add_parser("duplicates", help="list likely duplicate contacts")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=0, help="show at most this many pairs")
+    p.set_defaults(handler=cmd_duplicates)
+
+
+def _finish_import(db: Database, rows: list[ImportRow], args: argparse.Namespace, kind: str,
+                   header: list[str] | None) -> int:
+    skip_bad = args.skip_bad or args.errors_to is not None
+    if args.errors_to is not None:
+        check_writable_target(args.errors_to)
+    options = ImportOptions(on_duplicate=args.on_duplicate, skip_bad_rows=skip_bad, group=args.group,
+                            tag=args.tag, kind=kind)
+    summary: ImportSummary = run_import(db, rows, options, dry_run=args.dry_run)
+    bad = [r for r in rows if not r.ok]
+    if args.errors_to is not None and bad:
+        save_rejected_rows(args.errors_to, bad, header)
+    for row in bad[:20]:
+        print(f"skipped {row.problem_line()}", file=sys.stderr)
+    if args.json:
+        data = summary.as_dict()
+        data["problems"] = [r.problem_line() for r in bad]
+        print_json(data)
+    else:
+        print(summary.line())
+    return 0
+
+
+def cmd_vcard_import(args: argparse.Namespace, folder: Path) -> int:
+    rows = vcard.read_vcard_file(args.file)
+    db = open_hub(folder)
+    try:
+        return _finish_import(db, rows, args, "vcard", None)
+    finally:
+        db.close()
+
+
+def cmd_csv_import(args: argparse.Namespace, folder: Path) -> int:
+    delimiter = "\t" if args.delimiter in ("tab", "\\t") else args.delimiter
+    table = csv_io.read_csv_file(args.file, args.encoding, delimiter)
+    db = open_hub(folder)
+    try:
+        with db.read() as session:
+            mapping = None if args.preset != "auto" or args.map else csv_io.saved_mapping(session, table.headers)
+        if mapping is None:
+            mapping = csv_io.suggest_mapping(table.headers, args.preset)
+        mapping = csv_io.parse_mapping_overrides(table.headers, mapping, args.map)
+        if not any(m.field != "ignore" for m in mapping.values()):
+            raise UserError(f"No column of {args.file.name} could be matched to a contact field; map them with "
+                            "--map HEADER=FIELD.")
+        rows = csv_io.table_to_rows(table, mapping)
+        code = _finish_import(db, rows, args, "csv", table.headers)
+        if args.save_mapping and not args.dry_run:
+            with db.write() as tx:
+                csv_io.save_mapping(tx.session, table.headers, mapping)
+        return code
+    finally:
+        db.close()
+
+
+def cmd_vcard_export(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        with db.read() as session:
+            contacts = csv_io.live_contacts(session.connection())
+    finally:
+        db.close()
+    out: Path = args.out
+    if args.one_per_contact:
+        if out.exists() and not out.is_dir():
+            raise UserError(f"{out} is a file; --one-per-contact needs a folder.")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"Cannot create the folder {out}: {exc.strerror or exc}.") from None
+        for values in contacts:
+            with atomic_write(out / f"{vcard.safe_file_stem(values)}.vcf") as fh:
+                fh.write(vcard.contact_to_vcard(values, args.vcard_version).encode("utf-8"))
+        print(f"Wrote {len(contacts)} vCard files to {out}.")
+        return 0
+    with atomic_write(out) as fh:
+        for chunk in vcard.write_vcards(contacts, args.vcard_version):
+            fh.write(chunk)
+    print(f"Wrote {len(contacts)} contacts to {out}.")
+    return 0
+
+
+def cmd_csv_export(args: argparse.Namespace, folder: Path) -> int:
+    fields = [f.strip() for f in args.fields.split(",") if f.strip()]
+    if not fields:
+        raise UserError("Choose at least one field with --fields.")
+    db = open_hub(folder)
+    try:
+        with db.read() as session:
+            count = csv_io.export_csv(session.connection(), args.out, fields)
+    finally:
+        db.close()
+    print(f"Wrote {count} contacts to {args.out}.")
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        with db.read() as session:
+            pairs = find_duplicates(session.connection())
+    finally:
+        db.close()
+    if args.limit > 0:
+        pairs = pairs[:args.limit]
+    if args.json:
+        print_json([p.as_dict() for p in pairs])
+        return 0
+    if not pairs:
+        print("No likely duplicates found.")
+    for pair in pairs:
+        print(f"{pair.score:3d}  {pair.a[:8]} {pair.a_name}  <->  {pair.b[:8]} {pair.b_name}  "
+              f"({'; '.join(pair.reasons)})")
+    return 0

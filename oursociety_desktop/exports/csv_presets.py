@@ -1,0 +1,201 @@
+"""Column presets for the CSV files other address books export: Google Contacts, Outlook, CiviCRM, Thunderbird.
+
+A preset maps a header (compared case-insensitively) to a target: a contact field, `phone`/`email` with a label,
+`note` (kept as a "Header: value" line in the notes, so nothing is lost) or `ignore`. Google's numbered columns
+("Phone 1 - Value" with "Phone 1 - Label") are recognised by pattern in every preset.
+"""
+
+from __future__ import annotations
+
+import re
+
+Target = tuple[str, str]  # (field, label)
+
+# Fields a column can be mapped to, with the words shown in the mapping step.
+TARGETS: dict[str, str] = {
+    "ignore": "(not imported)", "given_name": "Given name", "middle_name": "Middle name (added to given name)",
+    "family_name": "Family name", "display_name": "Display name", "organisation": "Organisation",
+    "role": "Role / job title", "phone": "Phone", "email": "Email", "phone_label": "Phone label",
+    "email_label": "Email label", "street": "Street", "street2": "Street, second line", "locality": "Town / city",
+    "region": "Region / county", "postcode": "Postcode", "country": "Country", "languages": "Languages",
+    "tags": "Tags", "notes": "Notes", "note": "Add to notes as 'Header: value'", "private_notes": "Private notes",
+    "share_with_hubs": "Share with other hubs (yes/no)", "include_in_directory": "In printed directory (yes/no)",
+    "do_not_phone": "Do not phone (yes/no)", "do_not_email": "Do not email (yes/no)",
+    "do_not_mail": "Do not mail (yes/no)", "do_not_sms": "Do not text (yes/no)",
+    "engagement_stage": "Engagement stage", "consent_recorded_at": "Consent recorded at",
+    "consent_method": "Consent method",
+}
+
+COMMON: dict[str, Target] = {
+    "first name": ("given_name", ""), "given name": ("given_name", ""), "forename": ("given_name", ""),
+    "first": ("given_name", ""), "middle name": ("middle_name", ""), "additional name": ("middle_name", ""),
+    "last name": ("family_name", ""), "surname": ("family_name", ""), "family name": ("family_name", ""),
+    "last": ("family_name", ""), "name": ("display_name", ""), "full name": ("display_name", ""),
+    "display name": ("display_name", ""), "email": ("email", ""), "e-mail": ("email", ""),
+    "email address": ("email", ""), "e-mail address": ("email", ""), "phone": ("phone", ""),
+    "telephone": ("phone", ""), "phone number": ("phone", ""), "mobile": ("phone", "mobile"),
+    "mobile phone": ("phone", "mobile"), "cell": ("phone", "mobile"), "home phone": ("phone", "home"),
+    "work phone": ("phone", "work"), "company": ("organisation", ""), "organisation": ("organisation", ""),
+    "organization": ("organisation", ""), "organisation name": ("organisation", ""), "role": ("role", ""),
+    "job title": ("role", ""), "title": ("role", ""), "position": ("role", ""), "street": ("street", ""),
+    "address": ("street", ""), "street address": ("street", ""), "address line 1": ("street", ""),
+    "address line 2": ("street2", ""), "city": ("locality", ""), "town": ("locality", ""),
+    "locality": ("locality", ""), "county": ("region", ""), "state": ("region", ""), "region": ("region", ""),
+    "postcode": ("postcode", ""), "post code": ("postcode", ""), "postal code": ("postcode", ""),
+    "zip": ("postcode", ""), "zip code": ("postcode", ""), "country": ("country", ""),
+    "notes": ("notes", ""), "note": ("notes", ""), "comments": ("notes", ""), "tags": ("tags", ""),
+    "labels": ("tags", ""), "categories": ("tags", ""), "language": ("languages", ""),
+    "languages": ("languages", ""), "birthday": ("note", ""), "nickname": ("note", ""),
+    "website": ("note", ""), "web page": ("note", ""),
+}
+
+GOOGLE: dict[str, Target] = {
+    "name": ("display_name", ""), "given name": ("given_name", ""), "additional name": ("middle_name", ""),
+    "family name": ("family_name", ""), "first name": ("given_name", ""), "middle name": ("middle_name", ""),
+    "last name": ("family_name", ""), "organization name": ("organisation", ""),
+    "organization title": ("role", ""), "organization 1 - name": ("organisation", ""),
+    "organization 1 - title": ("role", ""), "notes": ("notes", ""), "labels": ("tags", ""),
+    "group membership": ("tags", ""), "birthday": ("note", ""), "nickname": ("note", ""), "photo": ("ignore", ""),
+    "file as": ("ignore", ""), "yomi name": ("ignore", ""), "phonetic first name": ("ignore", ""),
+    "phonetic middle name": ("ignore", ""), "phonetic last name": ("ignore", ""), "name prefix": ("ignore", ""),
+    "name suffix": ("ignore", ""), "initials": ("ignore", ""), "short name": ("ignore", ""),
+    "maiden name": ("note", ""), "organization department": ("note", ""), "gender": ("ignore", ""),
+    "location": ("ignore", ""), "billing information": ("ignore", ""), "directory server": ("ignore", ""),
+    "mileage": ("ignore", ""), "occupation": ("note", ""), "hobby": ("note", ""), "sensitivity": ("ignore", ""),
+    "priority": ("ignore", ""), "subject": ("ignore", ""), "language": ("languages", ""),
+}
+
+OUTLOOK: dict[str, Target] = {
+    "first name": ("given_name", ""), "middle name": ("middle_name", ""), "last name": ("family_name", ""),
+    "title": ("ignore", ""), "suffix": ("ignore", ""), "nickname": ("note", ""), "given yomi": ("ignore", ""),
+    "surname yomi": ("ignore", ""), "e-mail address": ("email", ""), "e-mail 2 address": ("email", ""),
+    "e-mail 3 address": ("email", ""), "e-mail type": ("ignore", ""), "e-mail display name": ("ignore", ""),
+    "e-mail 2 type": ("ignore", ""), "e-mail 2 display name": ("ignore", ""), "e-mail 3 type": ("ignore", ""),
+    "e-mail 3 display name": ("ignore", ""), "home phone": ("phone", "home"), "home phone 2": ("phone", "home"),
+    "business phone": ("phone", "work"), "business phone 2": ("phone", "work"), "mobile phone": ("phone", "mobile"),
+    "car phone": ("phone", "car"), "other phone": ("phone", "other"), "primary phone": ("phone", "main"),
+    "pager": ("phone", "pager"), "business fax": ("phone", "work fax"), "home fax": ("phone", "home fax"),
+    "other fax": ("phone", "fax"), "company main phone": ("phone", "work"), "callback": ("phone", "callback"),
+    "radio phone": ("phone", "radio"), "telex": ("ignore", ""), "tty/tdd phone": ("phone", "textphone"),
+    "assistant's phone": ("phone", "assistant"), "isdn": ("phone", "isdn"), "imaddress": ("note", ""),
+    "job title": ("role", ""), "department": ("note", ""), "company": ("organisation", ""),
+    "office location": ("note", ""), "manager's name": ("note", ""), "assistant's name": ("note", ""),
+    "company yomi": ("ignore", ""), "business street": ("note", ""), "business street 2": ("note", ""),
+    "business street 3": ("note", ""), "business city": ("note", ""), "business state": ("note", ""),
+    "business postal code": ("note", ""), "business country/region": ("note", ""), "home street": ("street", ""),
+    "home street 2": ("street2", ""), "home street 3": ("street2", ""), "home city": ("locality", ""),
+    "home state": ("region", ""), "home postal code": ("postcode", ""), "home country/region": ("country", ""),
+    "other street": ("note", ""), "other city": ("note", ""), "other state": ("note", ""),
+    "other postal code": ("note", ""), "other country/region": ("note", ""), "personal web page": ("note", ""),
+    "web page": ("note", ""), "spouse": ("note", ""), "schools": ("ignore", ""), "hobby": ("note", ""),
+    "location": ("ignore", ""), "birthday": ("note", ""), "anniversary": ("note", ""), "notes": ("notes", ""),
+    "categories": ("tags", ""), "language": ("languages", ""), "gender": ("ignore", ""),
+    "account": ("ignore", ""), "billing information": ("ignore", ""), "directory server": ("ignore", ""),
+    "initials": ("ignore", ""), "internet free busy": ("ignore", ""), "keywords": ("tags", ""),
+    "mileage": ("ignore", ""), "priority": ("ignore", ""), "private": ("ignore", ""),
+    "profession": ("note", ""), "referred by": ("note", ""), "sensitivity": ("ignore", ""),
+    "user 1": ("note", ""), "user 2": ("note", ""), "user 3": ("note", ""), "user 4": ("note", ""),
+    "children": ("ignore", ""), "government id number": ("ignore", ""), "organizational id number": ("ignore", ""),
+    "business address po box": ("ignore", ""), "home address po box": ("ignore", ""),
+    "other address po box": ("ignore", ""), "e-mail 1 address": ("email", ""),
+}
+
+CIVICRM: dict[str, Target] = {
+    "contact id": ("ignore", ""), "contact type": ("ignore", ""), "contact subtype": ("ignore", ""),
+    "do not email": ("do_not_email", ""), "do not phone": ("do_not_phone", ""), "do not mail": ("do_not_mail", ""),
+    "do not sms": ("do_not_sms", ""), "do not trade": ("ignore", ""), "no bulk emails (user opt out)": ("ignore", ""),
+    "legal identifier": ("ignore", ""), "external identifier": ("ignore", ""), "sort name": ("ignore", ""),
+    "display name": ("display_name", ""), "nickname": ("note", ""), "legal name": ("ignore", ""),
+    "image url": ("ignore", ""), "preferred communication method": ("note", ""),
+    "preferred language": ("languages", ""), "preferred mail format": ("ignore", ""), "contact hash": ("ignore", ""),
+    "contact source": ("note", ""), "first name": ("given_name", ""), "middle name": ("middle_name", ""),
+    "last name": ("family_name", ""), "individual prefix": ("ignore", ""), "individual suffix": ("ignore", ""),
+    "formal title": ("ignore", ""), "communication style": ("ignore", ""), "email greeting": ("ignore", ""),
+    "postal greeting": ("ignore", ""), "addressee": ("ignore", ""), "job title": ("role", ""),
+    "gender": ("ignore", ""), "birth date": ("note", ""), "deceased": ("note", ""), "deceased date": ("note", ""),
+    "household name": ("note", ""), "organization name": ("organisation", ""), "sic code": ("ignore", ""),
+    "unique id (openid)": ("ignore", ""), "current employer": ("organisation", ""),
+    "contact is in trash": ("ignore", ""), "created date": ("ignore", ""), "modified date": ("ignore", ""),
+    "location type": ("ignore", ""), "street address": ("street", ""), "supplemental address 1": ("street2", ""),
+    "supplemental address 2": ("street2", ""), "supplemental address 3": ("street2", ""), "city": ("locality", ""),
+    "postal code suffix": ("ignore", ""), "postal code": ("postcode", ""), "latitude": ("ignore", ""),
+    "longitude": ("ignore", ""), "address name": ("ignore", ""), "master address belongs to": ("ignore", ""),
+    "county": ("region", ""), "state": ("region", ""), "country": ("country", ""), "phone": ("phone", ""),
+    "phone extension": ("note", ""), "phone type": ("phone_label", ""), "email": ("email", ""),
+    "on hold": ("ignore", ""), "use for bulk mail": ("ignore", ""), "signature text": ("ignore", ""),
+    "signature html": ("ignore", ""), "im provider": ("ignore", ""), "im screen name": ("note", ""),
+    "openid": ("ignore", ""), "world region": ("ignore", ""), "website": ("note", ""), "group(s)": ("tags", ""),
+    "tag(s)": ("tags", ""), "note(s)": ("notes", ""), "state/province": ("region", ""),
+    "street address (primary)": ("street", ""), "city (primary)": ("locality", ""),
+    "postal code (primary)": ("postcode", ""), "country (primary)": ("country", ""),
+    "email (primary)": ("email", ""), "phone (primary)": ("phone", ""),
+    "state/province (primary)": ("region", ""),
+}
+
+THUNDERBIRD: dict[str, Target] = {
+    "first name": ("given_name", ""), "last name": ("family_name", ""), "display name": ("display_name", ""),
+    "nickname": ("note", ""), "primary email": ("email", ""), "secondary email": ("email", ""),
+    "screen name": ("note", ""), "work phone": ("phone", "work"), "home phone": ("phone", "home"),
+    "fax number": ("phone", "fax"), "pager number": ("phone", "pager"), "mobile number": ("phone", "mobile"),
+    "home address": ("street", ""), "home address 2": ("street2", ""), "home city": ("locality", ""),
+    "home state": ("region", ""), "home zipcode": ("postcode", ""), "home country": ("country", ""),
+    "work address": ("note", ""), "work address 2": ("note", ""), "work city": ("note", ""),
+    "work state": ("note", ""), "work zipcode": ("note", ""), "work country": ("note", ""),
+    "job title": ("role", ""), "department": ("note", ""), "organization": ("organisation", ""),
+    "web page 1": ("note", ""), "web page 2": ("note", ""), "birth year": ("note", ""),
+    "birth month": ("note", ""), "birth day": ("note", ""), "custom 1": ("note", ""), "custom 2": ("note", ""),
+    "custom 3": ("note", ""), "custom 4": ("note", ""), "notes": ("notes", ""),
+}
+
+PRESETS: dict[str, dict[str, Target]] = {"google": GOOGLE, "outlook": OUTLOOK, "civicrm": CIVICRM,
+                                         "thunderbird": THUNDERBIRD}
+PRESET_CHOICES = ("auto", "google", "outlook", "civicrm", "thunderbird")
+
+# Google's numbered columns: "Phone 1 - Value", "E-mail 2 - Label", "Address 1 - City"...
+NUMBERED = re.compile(r"^(e-mail|email|phone|address|website|relation|event|im|custom field|organization|"
+                      r"external id) (\d+) - (.+)$")
+_GOOGLE_ADDRESS = {"street": "street", "city": "locality", "region": "region", "postal code": "postcode",
+                   "country": "country", "po box": "street2", "extended address": "street2",
+                   "formatted": "ignore", "label": "ignore", "type": "ignore", "neighborhood": "street2"}
+
+
+def header_key(header: str) -> str:
+    """A header compared case-insensitively with runs of spaces collapsed."""
+    return " ".join(header.replace("\ufeff", "").strip().casefold().split())
+
+
+def numbered_target(header: str) -> tuple[str, str, str] | None:
+    """For a Google numbered header: (field, label, the header of its label column) or None."""
+    match = NUMBERED.match(header_key(header))
+    if not match:
+        return None
+    kind, number, part = match.groups()
+    if kind in ("e-mail", "email", "phone"):
+        field = "email" if kind != "phone" else "phone"
+        if part == "value":
+            return field, "", f"{kind} {number} - label"
+        if part in ("label", "type"):
+            return "ignore", "", ""
+        return "ignore", "", ""
+    if kind == "address":
+        if number != "1":
+            return ("note", "", "") if part not in ("formatted", "label", "type") else ("ignore", "", "")
+        return _GOOGLE_ADDRESS.get(part, "note"), "", ""
+    if kind == "organization":
+        return {"name": ("organisation", "", ""), "title": ("role", "", "")}.get(part, ("note", "", ""))
+    if part in ("value",):
+        return "note", "", ""
+    return "ignore", "", ""
+
+
+def detect_preset(headers: list[str]) -> str:
+    """The preset whose headers best cover these, or "auto"."""
+    keys = {header_key(h) for h in headers}
+    best, best_hits = "auto", 0
+    for name, table in PRESETS.items():
+        hits = len(keys & set(table))
+        if name == "google":
+            hits += sum(1 for k in keys if NUMBERED.match(k))
+        if hits > best_hits and hits >= max(3, len(keys) // 3):
+            best, best_hits = name, hits
+    return best
