@@ -1,0 +1,158 @@
+"""Hub exchange commands (DESIGN.md §10): export, import, sync, conflicts, conflicts resolve."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from oursociety_desktop.cli.common import open_hub, print_json
+from oursociety_desktop.exports.exchange import ImportResult, export_bundle, import_bundle, sync_folder
+from oursociety_desktop.models.conflicts import conflict_json, list_conflicts, record_label, resolve_conflict
+from oursociety_desktop.models.errors import UserError
+
+MAX_PASSPHRASE_FILE = 4096
+
+
+def register(sub: Any) -> None:
+    """Add this module's sub-commands."""
+    p = sub.add_parser("export", help="write a hub bundle (*.oursociety) for another hub")
+    p.add_argument("file", type=Path)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--for-hub", metavar="HUB_ID", help="only what changed since the last bundle for that hub")
+    which.add_argument("--full", action="store_true", help="everything shareable (the default)")
+    p.add_argument("--passphrase-file", type=Path, metavar="F", help="encrypt with the passphrase in file F")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", help="preview or import a hub bundle")
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    p.add_argument("--passphrase-file", type=Path, metavar="F")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("sync", help="exchange through a shared folder (USB stick, synced folder)")
+    p.add_argument("folder", type=Path)
+    p.add_argument("--passphrase-file", type=Path, metavar="F")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sync)
+
+    p = sub.add_parser("conflicts", help="the conflicts inbox, or resolve one")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--all", action="store_true", help="include resolved conflicts")
+    conflict_sub = p.add_subparsers(dest="conflicts_command", metavar="resolve")
+    r = conflict_sub.add_parser("resolve", help="keep ours, or take theirs (a new edit that travels)")
+    r.add_argument("id", type=int)
+    r.add_argument("--keep", choices=("ours", "theirs"), required=True)
+    p.set_defaults(handler=cmd_conflicts)
+
+
+def read_passphrase(path: Path | None) -> str | None:
+    """The passphrase from a file (its first line, without the line ending)."""
+    if path is None:
+        return None
+    try:
+        with Path(path).open("rb") as fh:
+            raw = fh.read(MAX_PASSPHRASE_FILE + 1)
+    except OSError as exc:
+        raise UserError(f"Cannot read the passphrase file {path}: {exc.strerror or exc}.") from None
+    if len(raw) > MAX_PASSPHRASE_FILE:
+        raise UserError(f"The passphrase file {path} is too large; put only the passphrase in it.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"The passphrase file {path} is not UTF-8 text.") from None
+    lines = text.splitlines()
+    passphrase = lines[0] if lines else ""
+    if not passphrase:
+        raise UserError(f"The passphrase file {path} is empty.")
+    return passphrase
+
+
+def cmd_export(args: argparse.Namespace, folder: Path) -> int:
+    passphrase = read_passphrase(args.passphrase_file)
+    db = open_hub(folder)
+    try:
+        result = export_bundle(db, args.file, for_hub=args.for_hub, passphrase=passphrase)
+    finally:
+        db.close()
+    if args.json:
+        print_json(result.to_json())
+    else:
+        counts = ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in result.manifest.counts.items() if n)
+        print(f"Wrote {result.manifest.kind} bundle {args.file} ({counts or 'no records'})")
+    return 0
+
+
+def describe_import(result: ImportResult) -> list[str]:
+    """The preview / summary as lines of text."""
+    m = result.manifest
+    verb = "Would import" if result.dry_run else "Imported"
+    lines = [f"{verb} {result.file_name}: {m.kind} bundle from hub '{m.source_hub_name}' ({m.source_hub_id}, "
+             f"{result.source}), made {m.created_at}"]
+    lines.extend(f"  note: {note}" for note in result.notes)
+    lines.append(f"  {'type':<12} {'new':>8} {'updated':>8} {'deleted':>8} {'conflict':>8} {'unchanged':>9}")
+    for record_type, c in result.report.counts.items():
+        lines.append(f"  {record_type:<12} {c.new:>8} {c.updated:>8} {c.deleted:>8} {c.conflicting:>8} "
+                     f"{c.unchanged:>9}")
+    lines.append(f"  {result.changes} change(s); {result.report.new_conflicts} new conflict(s)")
+    return lines
+
+
+def cmd_import(args: argparse.Namespace, folder: Path) -> int:
+    passphrase = read_passphrase(args.passphrase_file)
+    db = open_hub(folder)
+    try:
+        result = import_bundle(db, args.file, passphrase=passphrase, dry_run=args.dry_run)
+    finally:
+        db.close()
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print("\n".join(describe_import(result)))
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
+    passphrase = read_passphrase(args.passphrase_file)
+    db = open_hub(folder)
+    try:
+        result = sync_folder(db, args.folder, passphrase=passphrase)
+    finally:
+        db.close()
+    if args.json:
+        print_json(result.to_json())
+        return 0
+    for imported in result.imported:
+        print(f"Imported {imported.file_name} from '{imported.manifest.source_hub_name}': "
+              f"{imported.changes} change(s), {imported.report.new_conflicts} new conflict(s)")
+    for skipped in result.skipped:
+        print(f"Skipped {skipped}")
+    print(f"Wrote {result.written.name}" if result.written else "Nothing new to write")
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        if args.conflicts_command == "resolve":
+            with db.write() as tx:
+                resolve_conflict(tx, args.id, args.keep)
+            print(f"Conflict {args.id} resolved: kept {args.keep}")
+            return 0
+        with db.read() as session:
+            conflicts = list_conflicts(session, include_resolved=args.all)
+            labels = {c.record_id: record_label(session, c.record_type, c.record_id) for c in conflicts}
+    finally:
+        db.close()
+    if args.json:
+        print_json([{**conflict_json(c), "record_label": labels[c.record_id]} for c in conflicts])
+        return 0
+    if not conflicts:
+        print("No open conflicts.")
+    for c in conflicts:
+        state = " (resolved)" if c.resolved else ""
+        print(f"{c.id}: {c.record_type} '{labels[c.record_id]}' {c.field}: ours {c.ours_value!r} "
+              f"vs theirs {c.theirs_value!r}{state}")
+    return 0

@@ -1,0 +1,325 @@
+"""Hub exchange by file (DESIGN.md §5): make bundles, preview and apply imports, sync through a shared folder.
+
+These functions are what the command line and the Exchange workspace call. Each takes an optional
+`progress(percent, message)` callback; returning False from it cancels, and the transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select, text
+
+from oursociety_desktop.exports.bundle import (
+    FILE_SUFFIX,
+    BundleReader,
+    Manifest,
+    open_bundle_bytes,
+    read_bundle_bytes,
+    write_bundle,
+)
+from oursociety_desktop.models.backup import automatic_backup
+from oursociety_desktop.models.database import Database, Tx
+from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.exchange_log import (
+    folder_watermark,
+    is_known_peer,
+    log_exchange,
+    lower_watermarks,
+    note_peer,
+    peer_watermark,
+    seen_bundle_ids,
+    set_folder_watermark,
+    set_peer_watermark,
+)
+from oursociety_desktop.models.merge import BundleMerger, MergeReport
+from oursociety_desktop.models.sharing import iter_outgoing, outgoing_record, shareable_contact_ids, travels
+from oursociety_desktop.models.tables import SYNCED_TABLES
+
+Progress = Callable[[int, str], bool | None]
+DEPENDANT_TYPES = ("membership", "action_link", "connection")
+
+
+def _check(progress: Progress | None, percent: int, message: str) -> None:
+    if progress is not None and progress(percent, message) is False:
+        raise Cancelled()
+
+
+# ---- export ----
+
+
+@dataclass
+class ExportResult:
+    """A bundle just written."""
+
+    path: Path
+    manifest: Manifest
+
+    def to_json(self) -> dict[str, Any]:
+        """What `export --json` would print."""
+        return {"file": str(self.path), "bundle_id": self.manifest.bundle_id, "kind": self.manifest.kind,
+                "since": self.manifest.since, "for_hub": self.manifest.for_hub, "counts": self.manifest.counts}
+
+
+def _delta_records(conn: Connection, since: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Records stamped above `since`, plus every travelling reference to a contact in the delta: a contact whose
+    sharing was just switched on brings its older memberships, links and connections with it. Deltas are small,
+    so they are gathered in memory and handed out in type order."""
+    by_type: dict[str, dict[str, dict[str, Any]]] = {cls.RECORD_TYPE: {} for cls in SYNCED_TABLES}
+    for record_type, record in iter_outgoing(conn, since):
+        by_type[record_type][record["id"]] = record
+    ids = sorted(by_type["contact"])
+    if ids:
+        shareable = shareable_contact_ids(conn)
+        for cls in SYNCED_TABLES:
+            if cls.RECORD_TYPE not in DEPENDANT_TYPES:
+                continue
+            table = cls.__table__  # type: ignore[attr-defined]
+            have = by_type[cls.RECORD_TYPE]
+            columns = ("contact_a", "contact_b", "introduced_by") if cls.RECORD_TYPE == "connection" \
+                else ("contact_id",)
+            for column in columns:
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start:start + 500]
+                    for mapping in conn.execute(select(table).where(table.c[column].in_(chunk))).mappings():
+                        row = dict(mapping)
+                        if row["id"] not in have and travels(cls.RECORD_TYPE, row, shareable):
+                            have[row["id"]] = outgoing_record(cls, row)
+    for cls in SYNCED_TABLES:
+        records = by_type[cls.RECORD_TYPE]
+        for record_id in sorted(records):
+            yield cls.RECORD_TYPE, records[record_id]
+
+
+def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since: str | None = None,
+                  passphrase: str | None = None, progress: Progress | None = None,
+                  folder_key: str | None = None) -> ExportResult:
+    """Write a bundle: full (everything shareable), a delta for a peer hub (`for_hub`: what changed since the
+    last bundle made for it), or a delta for an exchange folder (`folder_key`). Logged in the exchange log."""
+    out = Path(out)
+    for_hub = (for_hub or "").strip().lower() or None
+    if for_hub == db.hub_id:
+        raise UserError("That is this hub's own id; give the id of the hub the bundle is for.")
+    _check(progress, 0, "Reading the records to share")
+    with db.write() as tx:
+        conn = tx.session.connection()
+        clock = str(conn.execute(text("SELECT clock FROM hub")).scalar_one() or "")
+        if since is None:
+            if for_hub is not None:
+                since = peer_watermark(tx.session, for_hub)
+            elif folder_key is not None:
+                since = folder_watermark(tx.session, folder_key)
+            else:
+                since = ""
+        total = _count_rows(conn) if not since else 0
+        records = _delta_records(conn, since) if since else iter_outgoing(conn)
+        manifest = write_bundle(out, records, source_hub_id=db.hub_id, source_hub_name=db.hub_name,
+                                kind="delta" if since else "full", since=since, for_hub=for_hub or "",
+                                clock=clock, passphrase=passphrase, expected_total=total, progress=progress)
+        if for_hub is not None:
+            set_peer_watermark(tx, for_hub, clock)
+        if folder_key is not None:
+            set_folder_watermark(tx, folder_key, clock)
+        log_exchange(tx, "export", for_hub or "", out.name,
+                     {"bundle_id": manifest.bundle_id, "kind": manifest.kind, "since": since,
+                      "counts": manifest.counts, "encrypted": passphrase is not None})
+    _check(progress, 100, "Bundle written")
+    return ExportResult(out, manifest)
+
+
+def _count_rows(conn: Connection) -> int:
+    total = 0
+    for cls in SYNCED_TABLES:
+        total += int(conn.execute(text(f"SELECT COUNT(*) FROM {cls.__tablename__}")).scalar_one())  # noqa: S608
+    return total
+
+
+# ---- import ----
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run, would do)."""
+
+    file_name: str
+    manifest: Manifest
+    report: MergeReport
+    dry_run: bool
+    source: str  # "this hub" | "new hub" | "known hub"
+    file_sha256: str = ""
+    backup: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        """Records changed (0 when everything was already known)."""
+        return self.report.changes
+
+    def to_json(self) -> dict[str, Any]:
+        """Counts and flags, machine-readably (`import --json`)."""
+        data = self.report.to_json()
+        data.update({"file": self.file_name, "dry_run": self.dry_run, "bundle_id": self.manifest.bundle_id,
+                     "kind": self.manifest.kind, "created_at": self.manifest.created_at,
+                     "source_hub": {"id": self.manifest.source_hub_id, "name": self.manifest.source_hub_name},
+                     "source": self.source, "notes": self.notes})
+        return data
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a preview back."""
+
+
+def _source_kind(db: Database, manifest: Manifest) -> str:
+    if manifest.source_hub_id == db.hub_id:
+        return "this hub"
+    with db.read() as session:
+        return "known hub" if is_known_peer(session, manifest.source_hub_id) else "new hub"
+
+
+def open_for_import(path: Path, passphrase: str | None) -> tuple[BundleReader, str]:
+    """Read and check a bundle's container; returns the reader and the file's SHA-256."""
+    data = read_bundle_bytes(Path(path))
+    digest = hashlib.sha256(data).hexdigest()
+    return open_bundle_bytes(data, passphrase, Path(path).name), digest
+
+
+def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dry_run: bool = False,
+                  progress: Progress | None = None, backup: bool = True) -> ImportResult:
+    """Preview (`dry_run`) or apply a bundle. Applying backs the database up first, then merges everything in one
+    transaction and logs it. Any fault in the bundle, found at any point, rolls everything back."""
+    path = Path(path)
+    _check(progress, 0, "Checking the bundle")
+    reader, digest = open_for_import(path, passphrase)
+    manifest = reader.manifest
+    source = _source_kind(db, manifest)
+    notes: list[str] = []
+    if source == "this hub":
+        notes.append("This bundle was made by this hub itself.")
+        if not dry_run:
+            raise UserError(f"{path.name} was made by this hub itself; there is nothing to import from it.")
+    elif source == "new hub":
+        notes.append(f"First bundle from hub '{manifest.source_hub_name}' ({manifest.source_hub_id}).")
+    backup_path = ""
+    if not dry_run and backup:
+        _check(progress, 2, "Backing up the database")
+        backup_path = str(automatic_backup(db.path, "before-import", int(db.setting("backup_keep") or 10)))
+    total = max(1, manifest.total_records)
+    result: ImportResult | None = None
+    try:
+        with db.write() as tx:
+            merger = BundleMerger(tx)
+            done = 0
+            for record_type, batch in reader.iter_batches():
+                merger.merge_batch(record_type, batch)
+                done += len(batch)
+                _check(progress, 5 + done * 90 // total, f"Merging {record_type.replace('_', ' ')} records")
+            report = merger.finish()
+            if report.far_future:
+                notes.append(f"{report.far_future} record(s) carry a stamp more than 24 hours in the future "
+                             "(the other hub's clock is wrong); this hub's clock moves past them, so later edits "
+                             "here still win.")
+            result = ImportResult(path.name, manifest, report, dry_run, source, digest, backup_path, notes)
+            if dry_run:
+                raise _DryRun()
+            _record_import(tx, result)
+    except _DryRun:
+        pass
+    assert result is not None
+    _check(progress, 100, "Done")
+    return result
+
+
+def _record_import(tx: Tx, result: ImportResult) -> None:
+    manifest = result.manifest
+    note_peer(tx, manifest.source_hub_id, manifest.source_hub_name)
+    lower_watermarks(tx, result.report.change_floor)
+    summary = result.report.to_json()
+    summary.update({"bundle_id": manifest.bundle_id, "kind": manifest.kind, "file_sha256": result.file_sha256,
+                    "source_hub_name": manifest.source_hub_name})
+    log_exchange(tx, "import", manifest.source_hub_id, result.file_name, summary)
+
+
+# ---- exchange folder ----
+
+
+@dataclass
+class SyncResult:
+    """What `sync FOLDER` did."""
+
+    written: Path | None
+    imported: list[ImportResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain summary."""
+        return {"written": str(self.written) if self.written else None,
+                "imported": [r.to_json() for r in self.imported], "skipped": self.skipped}
+
+
+def folder_key(folder: Path) -> str:
+    """The key an exchange folder's watermark is kept under."""
+    return str(Path(folder).resolve())
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:30] or "hub"
+
+
+def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
+                progress: Progress | None = None) -> SyncResult:
+    """Import every bundle in `folder` from other hubs not imported before, then write this hub's delta there
+    (only when something changed since the last one written to this folder)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"The exchange folder {folder} does not exist; plug in the drive or choose another folder.")
+    result = SyncResult(written=None)
+    with db.read() as session:
+        seen = seen_bundle_ids(session)
+    candidates = sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(FILE_SUFFIX)
+                        and not p.name.startswith("."))
+    todo: list[tuple[Path, str]] = []
+    for path in candidates:
+        try:
+            reader, _ = open_for_import(path, passphrase)
+        except UserError as exc:
+            result.skipped.append(f"{path.name}: {exc.message}")
+            continue
+        manifest = reader.manifest
+        if manifest.source_hub_id == db.hub_id or manifest.bundle_id in seen:
+            continue
+        todo.append((path, manifest.bundle_id))
+    backed_up = False
+    for index, (path, bundle_id) in enumerate(todo):
+        _check(progress, index * 80 // max(1, len(todo)), f"Importing {path.name}")
+        if not backed_up:
+            automatic_backup(db.path, "before-sync", int(db.setting("backup_keep") or 10))
+            backed_up = True
+        try:
+            result.imported.append(import_bundle(db, path, passphrase=passphrase, backup=False))
+        except Cancelled:
+            raise
+        except UserError as exc:
+            result.skipped.append(f"{path.name}: {exc.message}")
+        seen.add(bundle_id)
+    _check(progress, 85, "Writing this hub's changes")
+    key = folder_key(folder)
+    with db.read() as session:
+        since = folder_watermark(session, key)
+        conn = session.connection()
+        if since:
+            has_changes = next(iter(_delta_records(conn, since)), None) is not None
+        else:
+            has_changes = next(iter(iter_outgoing(conn)), None) is not None
+        clock = str(conn.execute(text("SELECT clock FROM hub")).scalar_one() or "")
+    if has_changes:
+        name = f"{_slug(db.hub_name)}-{db.hub_id[:8]}-{clock[:13] or '0'}-{clock[14:20] or '0'}{FILE_SUFFIX}"
+        out = folder / name
+        export_bundle(db, out, folder_key=key, passphrase=passphrase)
+        result.written = out
+    _check(progress, 100, "Done")
+    return result

@@ -1,0 +1,76 @@
+"""The conflicts inbox (DESIGN.md §5): values that lost a concurrent edit at this hub.
+
+In a Conflict row, *ours* is the value this hub holds (the winner, with its stamp) and *theirs* the value that lost.
+"Keep ours" just closes the conflict; "take theirs" writes the losing value again as a new edit, which carries a new
+stamp and so wins at every hub it reaches.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from oursociety_desktop.models.contacts import update_contact
+from oursociety_desktop.models.database import Tx
+from oursociety_desktop.models.errors import NotFound, UserError
+from oursociety_desktop.models.records import get_record, update_record
+from oursociety_desktop.models.tables import RECORD_TYPES, Conflict, Contact
+
+
+def list_conflicts(session: Session, include_resolved: bool = False) -> list[Conflict]:
+    """Conflicts, open ones only unless asked, oldest first."""
+    query = select(Conflict)
+    if not include_resolved:
+        query = query.where(col(Conflict.resolved).is_(False))
+    return list(session.exec(query.order_by(col(Conflict.id))).all())
+
+
+def conflict_json(conflict: Conflict) -> dict[str, Any]:
+    """A conflict as plain JSON (what `conflicts --json` prints)."""
+    return {"id": conflict.id, "record_type": conflict.record_type, "record_id": conflict.record_id,
+            "field": conflict.field, "ours_value": conflict.ours_value, "ours_stamp": conflict.ours_stamp,
+            "theirs_value": conflict.theirs_value, "theirs_stamp": conflict.theirs_stamp,
+            "detected_at": conflict.detected_at, "resolved": conflict.resolved}
+
+
+def record_label(session: Session, record_type: str, record_id: str) -> str:
+    """A short human name for the record a conflict is about."""
+    cls = RECORD_TYPES.get(record_type)
+    record = session.get(cls, record_id) if cls is not None else None
+    if record is None:
+        return record_id[:8]
+    if isinstance(record, Contact):
+        return record.shown_name
+    for name in ("name", "title"):
+        value = getattr(record, name, "")
+        if value:
+            return str(value)
+    return f"{record_type.replace('_', ' ')} {record_id[:8]}"
+
+
+def resolve_conflict(tx: Tx, conflict_id: int, keep: str) -> Conflict:
+    """Close a conflict keeping ours, or take theirs (a new edit). Other open conflicts on the same field close too."""
+    if keep not in ("ours", "theirs"):
+        raise UserError("Say which value to keep: --keep ours or --keep theirs.")
+    conflict = tx.session.get(Conflict, conflict_id)
+    if conflict is None:
+        raise NotFound(f"No conflict with id {conflict_id}; `oursociety conflicts` lists them.")
+    if conflict.resolved:
+        raise UserError(f"Conflict {conflict_id} was already resolved.")
+    if keep == "theirs":
+        cls = RECORD_TYPES.get(conflict.record_type)
+        if cls is None:
+            raise UserError(f"Conflict {conflict_id} is about an unknown record type.")
+        record = get_record(tx.session, cls, conflict.record_id)
+        if cls is Contact:
+            update_contact(tx, record.id, {conflict.field: conflict.theirs_value})
+        else:
+            update_record(tx, record, {conflict.field: conflict.theirs_value})
+    for other in tx.session.exec(
+        select(Conflict).where(Conflict.record_id == conflict.record_id, Conflict.field == conflict.field,
+                               col(Conflict.resolved).is_(False))
+    ).all():
+        other.resolved = True
+        tx.session.add(other)
+    return conflict
