@@ -196,6 +196,8 @@ def parse_property(line: str, number: int, version: str) -> VProperty:
                 params.setdefault("TYPE", []).append(key)
             continue
         values = [v.strip().strip('"') for v in _split_outside_quotes(raw_values, ",")]
+        if key == "TYPE":  # 4.0 allows TYPE="work,voice": a quoted list is still a list
+            values = [t.strip() for v in values for t in v.split(",")]
         params.setdefault(key, []).extend(values)
     encoding = [e.upper() for e in params.get("ENCODING", [])]
     if "QUOTED-PRINTABLE" in encoding:
@@ -365,6 +367,11 @@ def _values_from(props: list[VProperty], labels: Mapping[str, str], version: str
             languages.append(unescape_text(prop.value, version).strip())
         elif name in _EXTRA_LABELS:
             value = unescape_text(prop.value, version).strip()
+            if name == "X-ANDROID-CUSTOM" and value.startswith("vnd.android.cursor.item/"):
+                kind, _, rest = value[len("vnd.android.cursor.item/"):].partition(";")
+                data = next((p for p in rest.split(";") if p.strip()), "")
+                extras.append(f"{kind.replace('_', ' ').capitalize()}: {data}") if data else None
+                continue
             if name == "NICKNAME":
                 value = ", ".join(unescape_text(p, version).strip() for p in split_escaped(prop.value, ","))
             label = labels.get(prop.group, "") if prop.group else ""
@@ -380,6 +387,9 @@ def _values_from(props: list[VProperty], labels: Mapping[str, str], version: str
                 extras.append(f"{name.title()}: {value}")
             elif value:
                 skipped.append(name)
+    show_as_company = any(p.name == "X-ABSHOWAS" and p.value.strip().upper() == "COMPANY" for p in props)
+    if show_as_company and fn == values.get("organisation") and not any(name_parts or []):
+        fn = ""  # a company card: the organisation is the name, as for a contact made here with only one
     _apply_names(values, fn, name_parts)
     if roles:
         values["role"] = ", ".join(dict.fromkeys(r for r in roles if r))
@@ -509,6 +519,8 @@ def contact_to_vcard(values: Mapping[str, Any], version: str = "3.0") -> str:
         lines.append(f"ORG:{escape_text(str(values['organisation']))}")
     if values.get("role"):
         lines.append(f"TITLE:{escape_text(str(values['role']))}")
+    if not (display or joined) and values.get("organisation"):
+        lines.append("X-ABShowAs:COMPANY")
     item = [0]
     value_text = ";VALUE=text" if version == "4.0" else ""
     for phone in values.get("phones") or []:
