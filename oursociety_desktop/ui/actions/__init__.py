@@ -1,0 +1,1 @@
+"""The Actions workspace: tasks, meetings, events, calls and follow-ups, filtered, edited and closed."""

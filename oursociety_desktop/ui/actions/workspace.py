@@ -1,0 +1,242 @@
+"""The Actions workspace: filters over a lazily fetched action list, and the editor of the selected action.
+
+The editor's pending changes are saved when another action is chosen and when the workspace is hidden (switching
+workspace or closing the window), so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oursociety_desktop.models.actions import delete_action
+from oursociety_desktop.models.errors import NotFound
+from oursociety_desktop.ui.actions.editor import ActionEditor
+from oursociety_desktop.ui.actions.filter_bar import ActionFilterBar
+from oursociety_desktop.ui.actions.table_model import (
+    ACTION_ROW_ROLE,
+    COL_GROUP,
+    COL_KIND,
+    COL_OWNERS,
+    COL_STATUS,
+    COL_TITLE,
+    COL_WHEN,
+    ActionTableModel,
+)
+from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+
+RELEVANT = {"action", "action_link", "group", "contact", "connection"}
+
+
+class ActionsWorkspace(QWidget):
+    """Actions filtered by status, owner, group, overdue and this week; edit, mark done, delete, with undo."""
+
+    TITLE: ClassVar[str] = QCoreApplication.translate("ActionsWorkspace", "Actions")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = False
+        self.model = ActionTableModel(ctx, self)
+        self.filter_bar = ActionFilterBar(ctx, self)
+        self.editor = ActionEditor(ctx, self)
+        self._build()
+        self.filter_bar.changed.connect(self.apply_filter)
+        self.editor.saved.connect(self._select_action)
+        ctx.events.changed.connect(self._on_changed)
+        self.apply_filter()
+
+    def _build(self) -> None:
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setAccessibleName(self.tr("Actions"))
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setTabKeyNavigation(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        char = self.fontMetrics().horizontalAdvance("0")
+        for column, chars in ((COL_WHEN, 12), (COL_KIND, 10), (COL_STATUS, 10), (COL_GROUP, 18), (COL_OWNERS, 18)):
+            header.resizeSection(column, chars * char + 16)
+        self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_current(cur))
+        self.view.activated.connect(lambda _index: self.editor.focus_first())
+        self.count_label = QLabel(self)
+        self.new_button = QPushButton(self.tr("&New action"), self)
+        self.new_button.setToolTip(self.tr("New action (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_action)
+        self.delete_button = QPushButton(self.tr("Delete"), self)
+        self.delete_button.setToolTip(self.tr("Delete the selected action (Delete); undo with Ctrl+Z"))
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.message = MessageLine(self)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.new_button)
+        row.addWidget(self.delete_button)
+        row.addStretch(1)
+        row.addWidget(self.count_label)
+        left_layout.addLayout(row)
+        left_layout.addWidget(self.message)
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.editor)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setMinimumWidth(360)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(splitter, 1)
+        QWidget.setTabOrder(self.filter_bar.week_check, self.view)
+        QWidget.setTabOrder(self.view, self.new_button)
+        QWidget.setTabOrder(self.new_button, self.delete_button)
+        QWidget.setTabOrder(self.delete_button, self.editor.title_edit)
+
+        new = QShortcut(QKeySequence.StandardKey.New, self)
+        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new.activated.connect(self.new_action)
+        delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.delete_selected)
+
+    # ---- reading ----
+
+    def apply_filter(self) -> None:
+        """Show the actions the filter bar selects."""
+        self.model.set_filter(self.filter_bar.current())
+        self._after_reload()
+
+    def refresh(self) -> None:
+        """Read everything again (after changes elsewhere or an undo)."""
+        self._stale = False
+        self.filter_bar.reload_groups()
+        self.editor.reload_groups()
+        self.model.set_filter(self.filter_bar.current())
+        if self.editor.action_id and not self.editor.is_dirty():
+            self._reload_editor()
+        self._after_reload()
+
+    def _reload_editor(self) -> None:
+        try:
+            self.editor.load(self.editor.action_id)
+        except NotFound:
+            self.editor.load("")
+
+    def _after_reload(self) -> None:
+        self.count_label.setText(self.tr("%n action(s)", "", self.model.total))
+        if self.editor.action_id:
+            self._select_row(self.editor.action_id)
+
+    def _on_changed(self, record_type: str) -> None:
+        if record_type not in RELEVANT:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self.editor.is_dirty():
+            self.editor.save()
+        super().hideEvent(event)
+
+    # ---- selection ----
+
+    def selected_id(self) -> str:
+        """The id of the selected action ('' when none)."""
+        index = self.view.currentIndex()
+        return str(index.data(ACTION_ROW_ROLE).id) if index.isValid() else ""
+
+    def _select_row(self, action_id: str) -> bool:
+        row = self.model.row_of(action_id)
+        if row < 0:
+            self.view.selectionModel().clearSelection()
+            return False
+        self.view.selectionModel().blockSignals(True)
+        self.view.selectionModel().setCurrentIndex(
+            self.model.index(row, COL_TITLE),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.selectionModel().blockSignals(False)
+        self.view.scrollTo(self.model.index(row, COL_TITLE))
+        return True
+
+    def _select_action(self, action_id: str) -> None:
+        self._select_row(action_id)
+
+    def _on_current(self, current: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        action_id = str(current.data(ACTION_ROW_ROLE).id)
+        if action_id == self.editor.action_id:
+            return
+        if self.editor.is_dirty() and not self.editor.save():
+            self.message.show_error(self.tr("The open action was not saved: fix the marked field first."))
+            self._select_row(self.editor.action_id)
+            return
+        self.editor.load(action_id)
+
+    def open_record(self, record_id: str) -> None:
+        """Open an action in the editor (and select it in the list when the filter shows it)."""
+        if self.editor.is_dirty() and not self.editor.save():
+            return
+        try:
+            self.editor.load(record_id)
+        except NotFound as exc:
+            self.message.show_error(exc.message)
+            return
+        self._select_row(record_id)
+
+    # ---- edits ----
+
+    def new_action(self) -> None:
+        """Start a new action in the editor (saved with Save)."""
+        if self.editor.is_dirty() and not self.editor.save():
+            return
+        self.view.selectionModel().clearSelection()
+        self.editor.load("")
+        self.editor.focus_first()
+
+    def delete_selected(self) -> None:
+        """Delete the selected action (undoable)."""
+        action_id = self.selected_id()
+        if not action_id:
+            return
+        row = self.model.rows[self.model.row_of(action_id)]
+        if try_edit(self.ctx, self.tr("Delete action {0}").format(row.title),
+                    lambda tx: delete_action(tx, action_id, True), lambda tx: delete_action(tx, action_id, False),
+                    "action", self.message):
+            if self.editor.action_id == action_id:
+                self.editor.load("")
+            self.message.show_error(self.tr("Deleted “{0}”. Undo with Ctrl+Z.").format(row.title))

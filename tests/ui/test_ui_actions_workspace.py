@@ -1,0 +1,240 @@
+"""The Actions workspace driven as a user would: filters, editor, links, mark done, delete, undo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+from sqlmodel import select
+
+from oursociety_desktop.models.actions import create_action, link_contact
+from oursociety_desktop.models.contacts import create_contact
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.groups import create_group
+from oursociety_desktop.models.tables import Action, ActionLink
+from oursociety_desktop.ui.actions.outcome_dialog import OutcomeDialog
+from oursociety_desktop.ui.actions.table_model import COL_TITLE
+from oursociety_desktop.ui.actions.workspace import ActionsWorkspace
+from oursociety_desktop.ui.context import AppContext, DataEvents
+from oursociety_desktop.ui.tasks import SyncTaskRunner
+from oursociety_desktop.ui.widgets.contact_picker import ContactPickerDialog
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def ctx(db: Database) -> AppContext:
+    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
+
+
+@pytest.fixture
+def seeded(db: Database) -> dict[str, str]:
+    with db.write() as tx:
+        anna = create_contact(tx, {"given_name": "Anna", "family_name": "Kowalska"}).id
+        omar = create_contact(tx, {"given_name": "Omar", "family_name": "Haddad"}).id
+        garden = create_group(tx, {"name": "Garden"}).id
+        late = create_action(tx, {"title": "Call the council", "kind": "call",
+                                  "due": (TODAY - timedelta(days=10)).isoformat()}).id
+        soon = create_action(tx, {"title": "Plant bulbs", "due": (TODAY + timedelta(days=30)).isoformat(),
+                                  "group_id": garden}).id
+        link_contact(tx, late, anna, "owner")
+    return {"anna": anna, "omar": omar, "garden": garden, "late": late, "soon": soon}
+
+
+@pytest.fixture
+def ws(qtbot: QtBot, ctx: AppContext, seeded: dict[str, str]) -> Iterator[ActionsWorkspace]:
+    widget = ActionsWorkspace(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    yield widget
+
+
+def action(db: Database, action_id: str) -> Action:
+    with db.read() as session:
+        found = session.get(Action, action_id)
+        assert found is not None
+        return found
+
+
+def shown_titles(ws: ActionsWorkspace) -> list[str]:
+    return [ws.model.index(r, COL_TITLE).data() for r in range(ws.model.rowCount())]
+
+
+def select_title(ws: ActionsWorkspace, title: str) -> None:
+    row = shown_titles(ws).index(title)
+    ws.view.setFocus()
+    ws.view.setCurrentIndex(ws.model.index(row, COL_TITLE))
+
+
+def type_text(widget: object, text: str) -> None:
+    for ch in text:
+        QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, ch,  # type: ignore[call-overload]
+                           Qt.KeyboardModifier.NoModifier)
+
+
+def test_create_action_with_keyboard_then_undo(qtbot: QtBot, ws: ActionsWorkspace, ctx: AppContext) -> None:
+    qtbot.keyClick(ws.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert ws.editor.action_id == "" and ws.editor.title_edit.hasFocus()
+    type_text(ws.editor.title_edit, "Spotkanie w Łodzi")
+    qtbot.keyClicks(ws.editor.due_edit, "2031-05-04")
+    qtbot.keyClicks(ws.editor.location_edit, "Hall")
+    ws.editor.kind_combo.setCurrentIndex(ws.editor.kind_combo.findData("meeting"))
+    ws.editor.group_combo.setCurrentIndex(ws.editor.group_combo.findText("Garden"))
+    qtbot.keyClick(ws.editor.title_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    with ctx.db.read() as session:
+        made = session.exec(select(Action).where(Action.title == "Spotkanie w Łodzi")).one()
+    assert (made.due, made.kind, made.location, made.status) == ("2031-05-04", "meeting", "Hall", "open")
+    assert ws.editor.action_id == made.id
+    assert "Spotkanie w Łodzi" in shown_titles(ws)
+    assert ws.selected_id() == made.id
+    ctx.undo_stack.undo()
+    assert action(ctx.db, made.id).deleted
+    assert "Spotkanie w Łodzi" not in shown_titles(ws)
+    ctx.undo_stack.redo()
+    assert not action(ctx.db, made.id).deleted
+
+
+def test_edit_fields_and_undo(qtbot: QtBot, ws: ActionsWorkspace, ctx: AppContext, seeded: dict[str, str]) -> None:
+    select_title(ws, "Plant bulbs")
+    assert ws.editor.action_id == seeded["soon"]
+    ws.editor.status_combo.setCurrentIndex(ws.editor.status_combo.findData("doing"))
+    ws.editor.starts_edit.setText("2031-01-02 10:30")
+    type_text(ws.editor.notes_edit, "Ask Zoë")
+    qtbot.mouseClick(ws.editor.save_button, Qt.MouseButton.LeftButton)
+    saved = action(ctx.db, seeded["soon"])
+    assert (saved.status, saved.starts_at, saved.notes) == ("doing", "2031-01-02T10:30", "Ask Zoë")
+    assert ws.editor.starts_edit.text() == "2031-01-02 10:30"
+    ctx.undo_stack.undo()
+    saved = action(ctx.db, seeded["soon"])
+    assert (saved.status, saved.starts_at, saved.notes) == ("open", "", "")
+    assert ws.editor.status_combo.currentData() == "open"  # the editor follows the undo
+
+
+def test_bad_date_is_shown_beside_the_field_and_nothing_changes(qtbot: QtBot, ws: ActionsWorkspace,
+                                                                 ctx: AppContext, seeded: dict[str, str]) -> None:
+    select_title(ws, "Plant bulbs")
+    before = action(ctx.db, seeded["soon"])
+    ws.editor.due_edit.setText("31/12/2031")
+    ws.editor.title_edit.setText("Plant tulips")
+    qtbot.mouseClick(ws.editor.save_button, Qt.MouseButton.LeftButton)
+    assert ws.editor.errors["due"].isVisible()
+    assert "not a date" in ws.editor.errors["due"].text()
+    assert ws.editor.due_edit.hasFocus()
+    after = action(ctx.db, seeded["soon"])
+    assert (after.title, after.due, after.stamp) == (before.title, before.due, before.stamp)
+    assert ctx.undo_stack.count() == 0
+    # Choosing another action does not lose the typing: it stays, with the message.
+    select_title(ws, "Call the council")
+    assert ws.editor.action_id == seeded["soon"]
+    assert ws.message.isVisible()
+
+
+def test_empty_title_is_refused(qtbot: QtBot, ws: ActionsWorkspace, ctx: AppContext) -> None:
+    ws.new_action()
+    qtbot.keyClicks(ws.editor.location_edit, "Somewhere")
+    ws.editor.save()
+    assert "needs a title" in ws.editor.errors["title"].text()
+    with ctx.db.read() as session:
+        assert len(session.exec(select(Action)).all()) == 2
+
+
+def test_switching_action_saves_pending_edit(ws: ActionsWorkspace, ctx: AppContext, seeded: dict[str, str]) -> None:
+    select_title(ws, "Plant bulbs")
+    ws.editor.location_edit.setText("Allotment 4")
+    select_title(ws, "Call the council")
+    assert action(ctx.db, seeded["soon"]).location == "Allotment 4"
+    assert ws.editor.action_id == seeded["late"]
+
+
+def test_mark_done_asks_for_outcome_then_undo(qtbot: QtBot, ws: ActionsWorkspace, ctx: AppContext,
+                                              seeded: dict[str, str]) -> None:
+    select_title(ws, "Call the council")
+    qtbot.mouseClick(ws.editor.done_button, Qt.MouseButton.LeftButton)
+    dialog = ws.findChild(OutcomeDialog)
+    assert dialog is not None
+    type_text(dialog.outcome_edit, "Grant agreed — €500")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    done = action(ctx.db, seeded["late"])
+    assert (done.status, done.outcome) == ("done", "Grant agreed — €500")
+    assert "Call the council" not in shown_titles(ws)  # the default filter shows what is still to do
+    ctx.undo_stack.undo()
+    back = action(ctx.db, seeded["late"])
+    assert (back.status, back.outcome) == ("open", "")
+    assert "Call the council" in shown_titles(ws)
+
+
+def test_link_and_unlink_contacts_with_roles(qtbot: QtBot, ws: ActionsWorkspace, ctx: AppContext,
+                                             seeded: dict[str, str]) -> None:
+    select_title(ws, "Plant bulbs")
+    qtbot.mouseClick(ws.editor.links.link_button, Qt.MouseButton.LeftButton)
+    picker = ws.findChild(ContactPickerDialog)
+    assert picker is not None
+    qtbot.keyClicks(picker.search_edit, "hadd")
+    picker.search_now()
+    picker.role_combo.setCurrentIndex(picker.role_combo.findData("attendee"))
+    qtbot.keyClick(picker.search_edit, Qt.Key.Key_Return)
+    links = ws.editor.links.model.rows
+    assert [(r.name, r.role) for r in links] == [("Omar Haddad", "attendee")]
+    with ctx.db.read() as session:
+        link = session.exec(select(ActionLink).where(ActionLink.action_id == seeded["soon"])).one()
+    assert (link.contact_id, link.role, link.deleted) == (seeded["omar"], "attendee", False)
+    ws.editor.links.view.setFocus()
+    ws.editor.links.view.setCurrentIndex(ws.editor.links.model.index(0, 0))
+    qtbot.keyClick(ws.editor.links.view, Qt.Key.Key_Delete)
+    with ctx.db.read() as session:
+        assert session.get(ActionLink, link.id).deleted  # type: ignore[union-attr]
+    assert ws.editor.links.model.rowCount() == 0
+    ctx.undo_stack.undo()
+    with ctx.db.read() as session:
+        assert not session.get(ActionLink, link.id).deleted  # type: ignore[union-attr]
+    assert ws.editor.links.model.rowCount() == 1
+
+
+def test_delete_with_key_and_undo(qtbot: QtBot, ws: ActionsWorkspace, ctx: AppContext,
+                                  seeded: dict[str, str]) -> None:
+    select_title(ws, "Plant bulbs")
+    qtbot.keyClick(ws.view, Qt.Key.Key_Delete)
+    assert action(ctx.db, seeded["soon"]).deleted
+    assert shown_titles(ws) == ["Call the council"]
+    assert ws.editor.action_id == ""
+    ctx.undo_stack.undo()
+    assert not action(ctx.db, seeded["soon"]).deleted
+    assert shown_titles(ws) == ["Call the council", "Plant bulbs"]
+
+
+def test_filter_bar(qtbot: QtBot, ws: ActionsWorkspace, seeded: dict[str, str]) -> None:
+    assert shown_titles(ws) == ["Call the council", "Plant bulbs"]
+    assert ws.count_label.text() == "2 action(s)"
+    ws.filter_bar.overdue_check.click()
+    assert shown_titles(ws) == ["Call the council"]
+    ws.filter_bar.overdue_check.click()
+    ws.filter_bar.group_combo.setCurrentIndex(ws.filter_bar.group_combo.findData(seeded["garden"]))
+    assert shown_titles(ws) == ["Plant bulbs"]
+    ws.filter_bar.group_combo.setCurrentIndex(0)
+    ws.filter_bar.week_check.click()
+    assert shown_titles(ws) == []
+    ws.filter_bar.week_check.click()
+    qtbot.mouseClick(ws.filter_bar.owner_button, Qt.MouseButton.LeftButton)
+    picker = ws.findChild(ContactPickerDialog)
+    assert picker is not None
+    qtbot.keyClicks(picker.search_edit, "anna")
+    picker.search_now()
+    qtbot.keyClick(picker.search_edit, Qt.Key.Key_Return)
+    assert ws.filter_bar.owner_button.text() == "Anna Kowalska"
+    assert shown_titles(ws) == ["Call the council"]
+    qtbot.mouseClick(ws.filter_bar.clear_owner_button, Qt.MouseButton.LeftButton)
+    ws.filter_bar.status_combo.setCurrentIndex(ws.filter_bar.status_combo.findData("done"))
+    assert shown_titles(ws) == []
+
+
+def test_open_record_from_elsewhere(ws: ActionsWorkspace, seeded: dict[str, str]) -> None:
+    ws.open_record(seeded["late"])
+    assert ws.editor.title_edit.text() == "Call the council"
+    assert ws.selected_id() == seeded["late"]
+    assert [r.name for r in ws.editor.links.model.rows] == ["Anna Kowalska"]
