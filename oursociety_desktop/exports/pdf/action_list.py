@@ -24,7 +24,7 @@ from oursociety_desktop.exports.pdf.furniture import (
     frame_width,
     long_date,
 )
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, report
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
 from oursociety_desktop.exports.pdf.selection import resolve_group, select_contacts
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.tables import Action, ActionLink, Group
@@ -99,7 +99,7 @@ def print_action_list(db: Database, options: PrintOptions, out: Path, progress: 
                                   (lambda a: group_names.get(a.group_id, "")) if not options.by_group
                                   else (lambda a: ", ".join(owner_names(a)))))
     pages = build_document(out, story, options, db.hub_name, title, progress)
-    report(progress, 100, "Done")
+    finished(progress)
     return PrintResult(pages, len(actions), 0, [])
 
 

@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable
 
 from oursociety_desktop.exports.pdf.contact_tables import Column, contact_table
 from oursociety_desktop.exports.pdf.furniture import TICK_BOX, TextBlock, begin, build_document, frame_width
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, report
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
 from oursociety_desktop.exports.pdf.selection import group_roles, resolve_group, select_contacts, withheld_note
 from oursociety_desktop.models.database import Database
 
@@ -41,5 +41,5 @@ def print_call_list(db: Database, options: PrintOptions, out: Path, progress: Pr
         story.append(contact_table(callable_people, columns, frame_width(options), sizes,
                                    lead_cells=[(sizes.body * 3.2, lambda c: TICK_BOX)]))
     pages = build_document(out, story, options, db.hub_name, title, progress)
-    report(progress, 100, "Done")
+    finished(progress)
     return PrintResult(pages, len(callable_people), selection.withheld + no_phone, notes)

@@ -17,8 +17,8 @@ PADDING = 3.0
 FIELD_TITLES = {"name": "Name", "organisation": "Organisation", "role": "Role", "phone": "Phone",
                 "email": "Email", "address": "Address", "languages": "Languages", "tags": "Skills and interests",
                 "details": "Contact details", "group_role": "Role in group"}
-FIELD_WEIGHTS = {"name": 2.6, "organisation": 2.6, "role": 2.0, "phone": 3.4, "email": 3.8, "address": 3.8,
-                 "languages": 2.0, "tags": 3.0, "details": 5.0, "group_role": 2.3}
+FIELD_WEIGHTS = {"name": 3.0, "organisation": 2.6, "role": 2.0, "phone": 3.4, "email": 3.8, "address": 3.8,
+                 "languages": 2.0, "tags": 3.0, "details": 5.0, "group_role": 2.1}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from oursociety_desktop.exports.pdf.contact_tables import contact_columns, contact_table
 from oursociety_desktop.exports.pdf.furniture import TextBlock, begin, build_document, frame_width
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, report
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
 from oursociety_desktop.exports.pdf.selection import (
     PrintedContact,
     memberships,
@@ -76,7 +76,7 @@ def print_directory(db: Database, options: PrintOptions, out: Path, progress: Pr
         story.append(contact_table(section, columns, width, sizes))
         report(progress, 10 + 20 * (i + 1) // max(1, len(sections)), "Setting out the directory")
     pages = build_document(out, story, options, db.hub_name, title, progress)
-    report(progress, 100, "Done")
+    finished(progress)
     entries = sum(len(s) for _, s in sections)
     return PrintResult(pages, entries, selection.withheld,
                        withheld_note(selection.withheld, "not included in the directory by their choice"))

@@ -1,4 +1,5 @@
-"""The bundled fonts: DejaVu Sans (Latin, Greek, Cyrillic, Arabic, Hebrew) and Droid Sans Fallback (CJK).
+"""The bundled fonts: DejaVu Sans (Latin, Greek, Cyrillic, Arabic, Hebrew), FreeSerif (the Urdu letters DejaVu
+lacks) and Droid Sans Fallback (CJK).
 
 They live in `oursociety_desktop/resources/fonts/` with their licences and are read through importlib.resources,
 so printing never depends on the fonts installed on the machine.
@@ -15,8 +16,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 BODY = "OS-DejaVuSans"
 BOLD = "OS-DejaVuSans-Bold"
 CJK = "OS-DroidSansFallback"
+EXTRA = "OS-FreeSerif"  # Urdu letters DejaVu lacks
 
-_FILES = {BODY: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", CJK: "DroidSansFallbackFull.ttf"}
+_FILES = {BODY: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", EXTRA: "FreeSerif.ttf", CJK: "DroidSansFallbackFull.ttf"}
 _lock = threading.Lock()
 _coverage: dict[str, frozenset[int] | dict[int, int]] = {}
 

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from oursociety_desktop.exports.pdf.contact_tables import FIELD_TITLES, FIELD_WEIGHTS, Column, contact_columns
 from oursociety_desktop.exports.pdf.contact_tables import contact_table as build_table
 from oursociety_desktop.exports.pdf.furniture import TextBlock, begin, build_document, frame_width
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, report
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
 from oursociety_desktop.exports.pdf.selection import group_roles, select_contacts, withheld_note
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
@@ -57,5 +57,5 @@ def print_group_sheet(db: Database, options: PrintOptions, out: Path, progress: 
     else:
         story.append(TextBlock("No members to list.", sizes.body))
     pages = build_document(out, story, options, db.hub_name, f"Group sheet: {group.name}", progress)
-    report(progress, 100, "Done")
+    finished(progress)
     return PrintResult(pages, len(members), selection.withheld, notes)

@@ -14,7 +14,14 @@ from reportlab.lib.units import mm
 
 from oursociety_desktop.exports.pdf import fonts
 from oursociety_desktop.exports.pdf.furniture import Furniture, canvas_class
-from oursociety_desktop.exports.pdf.options import PAPER_SIZES, PrintOptions, PrintResult, Progress, report
+from oursociety_desktop.exports.pdf.options import (
+    PAPER_SIZES,
+    PrintOptions,
+    PrintResult,
+    Progress,
+    finished,
+    report,
+)
 from oursociety_desktop.exports.pdf.selection import (
     PrintedContact,
     group_roles,
@@ -138,9 +145,10 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
             slot += 1
             if done % 200 == 0:
                 report(progress, 5 + 90 * done // max(1, len(contacts)), "Setting out labels")
+        report(progress, 95, "Saving")
         canvas.showPage()
         canvas.save()
-    report(progress, 100, "Done")
+    finished(progress)
     notes = withheld_note(selection.withheld, "asked not to be sent post")
     notes += withheld_note(no_address, "no address on record")
     if cut_short:

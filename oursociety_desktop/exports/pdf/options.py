@@ -85,3 +85,9 @@ def report(progress: Progress | None, percent: int, message: str) -> None:
     """Pass progress on; raise Cancelled when the caller asked to stop."""
     if progress is not None and progress(percent, message) is False:
         raise Cancelled("Printing cancelled; no file was written.")
+
+
+def finished(progress: Progress | None) -> None:
+    """Report completion; too late to cancel, the file is written."""
+    if progress is not None:
+        progress(100, "Done")

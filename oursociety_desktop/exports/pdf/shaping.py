@@ -8,6 +8,7 @@ order (python-bidi), and then cut into runs: DejaVu Sans wherever it has the gly
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,8 +49,8 @@ def has_rtl(text: str) -> bool:
 
 def _chain(font: str) -> tuple[str, ...]:
     """Fonts to try, in order, for a character: the asked one, regular DejaVu (it has a few Arabic letters the
-    bold lacks), then the CJK font."""
-    return (font, fonts.BODY, fonts.CJK) if font != fonts.BODY else (font, fonts.CJK)
+    bold lacks), FreeSerif (Urdu's heh goal and yeh barree), then the CJK font."""
+    return (font, fonts.BODY, fonts.EXTRA, fonts.CJK) if font != fonts.BODY else (font, fonts.EXTRA, fonts.CJK)
 
 
 def _font_for(char: str, chain: tuple[str, ...]) -> str | None:
@@ -85,10 +86,15 @@ def runs(text: str, font: str = fonts.BODY) -> tuple[Run, ...]:
     if text.isascii():
         return ((font, text),)
     chain = _chain(font)
+    # One font for the whole line when one has every glyph: extraction tools reorder right-to-left text run by
+    # run, so an Urdu name cut into two fonts would read back scrambled.
+    for name in chain:
+        if all(ch == " " or fonts.covers(name, ch) for ch in text):
+            return ((name, text),)
     out: list[Run] = []
     current, start = font, 0
     for i, ch in enumerate(text):
-        wanted = font if ch == " " else (_font_for(ch, chain) or font)
+        wanted = current if ch == " " else (_font_for(ch, chain) or font)
         if wanted != current:
             if i > start:
                 out.append((current, text[start:i]))
@@ -106,6 +112,22 @@ def width(text: str, font: str, size: float) -> float:
 
 
 def _split_long_word(word: str, font: str, size: float, limit: float) -> list[str]:
+    """Break a word too wide for the line: after its hyphens where possible, else between characters."""
+    if "-" in word[1:-1]:
+        pieces, piece = [], ""
+        for part in re.split(r"(?<=-)", word):
+            if piece and width(piece + part, font, size) > limit:
+                pieces.append(piece)
+                piece = ""
+            piece += part
+        pieces.append(piece)
+        if all(width(p, font, size) <= limit for p in pieces):
+            return pieces
+        return [q for p in pieces for q in _split_chars(p, font, size, limit)]
+    return _split_chars(word, font, size, limit)
+
+
+def _split_chars(word: str, font: str, size: float, limit: float) -> list[str]:
     pieces, piece = [], ""
     for ch in word:
         if piece and width(piece + ch, font, size) > limit:
@@ -174,9 +196,10 @@ def draw_lines(canvas: Canvas, lines: list[Line], x: float, y: float, size: floa
                align_right: bool = False, limit: float = 0.0) -> None:
     """Draw lines downwards from baseline `y` (right-aligned within `limit` when `align_right`)."""
     for line in lines:
-        cx = x + (limit - line.width if align_right else 0.0)
+        # One text object per line, fonts switched inside it, so text extraction reads the line as one piece.
+        text_object = canvas.beginText(x + (limit - line.width if align_right else 0.0), y)
         for font_name, text in line.runs:
-            canvas.setFont(font_name, size)
-            canvas.drawString(cx, y, text)
-            cx += stringWidth(text, font_name, size)
+            text_object.setFont(font_name, size)
+            text_object.textOut(text)
+        canvas.drawText(text_object)
         y -= leading

@@ -3,6 +3,7 @@ newcomers write their name, phone and email and tick whether the hub may contact
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -10,8 +11,15 @@ from reportlab.platypus import Flowable, Table
 from sqlmodel import col, select
 
 from oursociety_desktop.exports.pdf.contact_tables import Column, contact_table, table_style
-from oursociety_desktop.exports.pdf.furniture import TICK_BOX, TextBlock, begin, build_document, frame_width
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, report
+from oursociety_desktop.exports.pdf.furniture import (
+    TICK_BOX,
+    TextBlock,
+    begin,
+    build_document,
+    frame_width,
+    long_date,
+)
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
 from oursociety_desktop.exports.pdf.selection import group_roles, resolve_group, select_contacts, withheld_note
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.records import get_record
@@ -22,7 +30,9 @@ def meeting_heading(action: Action) -> str:
     """"Title", then when and where, as one text."""
     when = action.starts_at or action.due
     parts = [action.title]
-    details = [p for p in (when.replace("T", " at "), action.location) if p]
+    when_text = long_date(date.fromisoformat(when[:10])) + (f", {when[11:16]}" if len(when) > 10 else "") \
+        if when else ""
+    details = [p for p in (when_text, action.location) if p]
     if details:
         parts.append(" \u2014 ".join(details))
     return "\n".join(parts)
@@ -70,7 +80,7 @@ def print_signin_sheet(db: Database, options: PrintOptions, out: Path, progress:
                            "about its work. You can change your mind at any time.", sizes.body, space_after=2 * mm))
     story.append(blank_rows_table(options.blank_rows, width, sizes.body, sizes.furniture))
     pages = build_document(out, story, options, db.hub_name, heading, progress)
-    report(progress, 100, "Done")
+    finished(progress)
     withheld = selection.withheld if selection else 0
     return PrintResult(pages, len(contacts), withheld,
                        withheld_note(withheld, "not in the directory by their choice; they can sign below"))

@@ -1,0 +1,89 @@
+"""`oursociety print ...` end to end: files written, options honoured, bad input refused in one line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from print_fixture import build_hub, flat, pdf_text  # noqa: E402
+
+from oursociety_desktop.cli import main  # noqa: E402
+from oursociety_desktop.models.dump import iter_dump_lines  # noqa: E402
+
+
+@pytest.fixture
+def hub_dir(db, data_dir: Path) -> Path:  # type: ignore[no-untyped-def]
+    build_hub(db)
+    return data_dir
+
+
+@pytest.mark.parametrize("product, extra", [
+    ("directory", ["--by-group"]), ("group", ["--group", "Choir"]), ("signin", ["--group", "Choir"]),
+    ("labels", ["--label-format", "5163", "--start-at", "3"]), ("actions", []), ("calls", ["--large-print"]),
+])
+def test_every_product_from_the_command_line(hub_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                             product: str, extra: list[str]) -> None:
+    out = tmp_path / f"{product}.pdf"
+    code = main(["--data-dir", str(hub_dir), "print", product, "-o", str(out), "--paper", "a4", *extra]
+                if product != "labels" else ["--data-dir", str(hub_dir), "print", product, "-o", str(out), *extra])
+    assert code == 0
+    assert "Wrote" in capsys.readouterr().out
+    reader = PdfReader(str(out))
+    assert len(reader.pages) >= 1
+    assert "Page 1 of" in pdf_text(out)
+    if product == "labels":
+        assert round(float(reader.pages[0].mediabox.width)) == 612  # 5163 is a Letter sheet
+
+
+def test_fields_option(hub_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "d.pdf"
+    assert main(["--data-dir", str(hub_dir), "print", "directory", "-o", str(out), "--fields", "phone"]) == 0
+    text = flat(pdf_text(out))
+    assert "07700 900" in text and "@example.org" not in text and "High Street" not in text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["group", "--group", "Nobody"], "No group called 'Nobody'"),
+    (["labels", "--label-format", "XYZ"], "Unknown label format 'XYZ'"),
+    (["directory", "--fields", "phone,favourite colour"], "Unknown field"),
+    (["labels", "--start-at", "99"], "--start-at must be between 1 and 21"),
+])
+def test_bad_options(hub_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+                     message: str) -> None:
+    out = tmp_path / "x.pdf"
+    before = list(iter_dump_lines_of(hub_dir))
+    assert main(["--data-dir", str(hub_dir), "print", args[0], "-o", str(out), *args[1:]]) == 1
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1
+    assert not out.exists()
+    assert list(iter_dump_lines_of(hub_dir)) == before
+
+
+@pytest.mark.parametrize("where", ["missing-folder", "is-a-folder", "under-a-file"])
+def test_unwritable_output(hub_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str) -> None:
+    # (The tests run as root here, so a chmod-ed folder would not stop the write; these paths fail for anyone.)
+    target = {"missing-folder": tmp_path / "nowhere" / "c.pdf", "is-a-folder": tmp_path / "c.pdf",
+              "under-a-file": tmp_path / "notes.txt" / "c.pdf"}[where]
+    if where == "is-a-folder":
+        target.mkdir()
+    (tmp_path / "notes.txt").write_text("x")
+    code = main(["--data-dir", str(hub_dir), "print", "calls", "-o", str(target)])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and len(err.splitlines()) == 1 and "Cannot write" in err
+    assert not target.is_file()
+
+
+def iter_dump_lines_of(folder: Path) -> list[str]:
+    from oursociety_desktop.models.database import Database
+
+    database = Database.open(folder)
+    try:
+        with database.engine.connect() as conn:
+            return list(iter_dump_lines(conn))
+    finally:
+        database.close()
