@@ -1,0 +1,1 @@
+"""The Contacts workspace: list, search, filters, editor and bulk actions."""

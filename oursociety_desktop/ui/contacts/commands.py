@@ -1,0 +1,175 @@
+"""Undoable contact edits: each function is one database transaction and one step on the undo stack.
+
+The UI calls these; they raise the core's UserError (ValidationError says which field) when an edit is refused,
+and then nothing is changed and nothing is pushed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from sqlmodel import col, select
+
+from oursociety_desktop.models.contacts import (
+    create_contact,
+    delete_contact,
+    forget_contact,
+    normalise_values,
+    undelete_contact,
+    update_contact,
+)
+from oursociety_desktop.models.database import Tx
+from oursociety_desktop.models.groups import add_member, remove_member
+from oursociety_desktop.models.records import get_record
+from oursociety_desktop.models.tables import Contact, Group, Membership
+from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.undo import push_edit
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ContactCommands", text)
+
+
+def _names(ctx: AppContext, ids: Sequence[str]) -> str:
+    if len(ids) != 1:
+        return _tr("{0} contacts").format(len(ids))
+    with ctx.db.read() as session:
+        return get_record(session, Contact, ids[0]).shown_name
+
+
+def _column_values(ctx: AppContext, ids: Sequence[str], field: str) -> list[tuple[str, Any]]:
+    """(id, value of `field`) for live contacts among `ids`, read in chunks under SQLite's variable limit."""
+    out: list[tuple[str, Any]] = []
+    chosen = list(ids)
+    with ctx.db.read() as session:
+        for start in range(0, len(chosen), 5000):
+            chunk = chosen[start:start + 5000]
+            out.extend(session.exec(select(Contact.id, getattr(Contact, field)).where(
+                col(Contact.id).in_(chunk), col(Contact.deleted).is_(False))).all())
+    return out
+
+
+def new_contact(ctx: AppContext, values: Mapping[str, Any]) -> str:
+    """Create a contact (undo deletes it); returns its id."""
+    created: list[str] = []
+
+    def do(tx: Tx) -> None:
+        if created:
+            undelete_contact(tx, created[0])
+        else:
+            created.append(create_contact(tx, values).id)
+
+    def undo(tx: Tx) -> None:
+        delete_contact(tx, created[0])
+
+    push_edit(ctx, _tr("Add contact"), do, undo, "contact")
+    return created[0]
+
+
+def edit_fields(ctx: AppContext, contact_id: str, changes: Mapping[str, Any]) -> bool:
+    """Change some fields of one contact; returns False when nothing differed (nothing is pushed)."""
+    with ctx.db.read() as session:
+        contact = get_record(session, Contact, contact_id, live=True)
+        before = {name: getattr(contact, name) for name in changes}
+    clean = normalise_values(changes)  # a refused value raises here, before anything is written
+    if all(before[name] == clean[name] for name in clean):
+        return False
+    label = ", ".join(name.replace("_", " ") for name in changes)
+    def apply(values: Mapping[str, Any]) -> Callable[[Tx], None]:
+        def step(tx: Tx) -> None:
+            update_contact(tx, contact_id, values)
+        return step
+
+    push_edit(ctx, _tr("Edit {0} of {1}").format(label, contact.shown_name), apply(changes), apply(before),
+              "contact")
+    return True
+
+
+def delete_contacts(ctx: AppContext, ids: Sequence[str]) -> None:
+    """Delete contacts (tombstones); undo brings them back."""
+    chosen = list(ids)
+
+    def do(tx: Tx) -> None:
+        for cid in chosen:
+            delete_contact(tx, cid)
+
+    def undo(tx: Tx) -> None:
+        for cid in chosen:
+            undelete_contact(tx, cid)
+
+    push_edit(ctx, _tr("Delete {0}").format(_names(ctx, chosen)), do, undo, "contact")
+
+
+def forget_contacts(ctx: AppContext, ids: Sequence[str], reason: str) -> None:
+    """Erase people for good. Not undoable: erasure is final, so nothing is pushed on the undo stack."""
+    with ctx.db.write() as tx:
+        for cid in ids:
+            forget_contact(tx, cid, reason)
+    ctx.events.changed.emit("contact")
+    ctx.events.changed.emit("membership")
+
+
+def add_to_group(ctx: AppContext, ids: Sequence[str], group_id: str) -> int:
+    """Put contacts in a group; undo takes out only those who were not members before. Returns how many."""
+    with ctx.db.read() as session:
+        group = get_record(session, Group, group_id, live=True)
+        members = set(session.exec(select(Membership.contact_id).where(
+            Membership.group_id == group.id, col(Membership.deleted).is_(False))).all())
+    joining = [cid for cid in ids if cid not in members]
+    if not joining:
+        return 0
+
+    def do(tx: Tx) -> None:
+        for cid in joining:
+            add_member(tx, group.id, cid)
+
+    def undo(tx: Tx) -> None:
+        for cid in joining:
+            remove_member(tx, group.id, cid)
+
+    push_edit(ctx, _tr("Add {0} to {1}").format(_names(ctx, joining), group.name), do, undo, "membership")
+    return len(joining)
+
+
+def add_tag(ctx: AppContext, ids: Sequence[str], tag: str) -> int:
+    """Tag contacts; undo removes the tag from those who did not have it. Returns how many changed."""
+    word = tag.strip()
+    if not word:
+        return 0
+    rows = _column_values(ctx, ids, "tags")
+    tagging = {cid: list(tags or []) for cid, tags in rows if word not in (tags or [])}
+    if not tagging:
+        return 0
+
+    def do(tx: Tx) -> None:
+        for cid, tags in tagging.items():
+            update_contact(tx, cid, {"tags": [*tags, word]})
+
+    def undo(tx: Tx) -> None:
+        for cid, tags in tagging.items():
+            update_contact(tx, cid, {"tags": tags})
+
+    push_edit(ctx, _tr("Tag {0} with {1}").format(_names(ctx, list(tagging)), word), do, undo, "contact")
+    return len(tagging)
+
+
+def set_flag(ctx: AppContext, ids: Sequence[str], field: str, value: bool) -> int:
+    """Set a consent flag (share_with_hubs, include_in_directory...) on contacts. Returns how many changed."""
+    if field not in Contact.PERSONAL_FIELDS or not isinstance(getattr(Contact(), field), bool):
+        raise ValueError(field)
+    rows = _column_values(ctx, ids, field)
+    changing = [cid for cid, current in rows if bool(current) != value]
+    if not changing:
+        return 0
+
+    def apply(flag: bool) -> Callable[[Tx], None]:
+        def step(tx: Tx) -> None:
+            for cid in changing:
+                update_contact(tx, cid, {field: flag})
+        return step
+
+    push_edit(ctx, _tr("Set {0} for {1}").format(field.replace("_", " "), _names(ctx, changing)),
+              apply(value), apply(not value), "contact")
+    return len(changing)

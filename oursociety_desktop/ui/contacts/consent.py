@@ -1,0 +1,84 @@
+"""The consent section of the contact editor: what the person agreed to, and when and how they said so."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
+
+from oursociety_desktop.ui.widgets.fields import FieldMessage
+
+CONSENT_FLAGS = ("share_with_hubs", "include_in_directory", "do_not_phone", "do_not_email", "do_not_mail",
+                 "do_not_sms")
+
+
+class ConsentSection(QGroupBox):
+    """Checkboxes for sharing and contact preferences, plus the consent record. Emits `field_changed(name, value)`."""
+
+    field_changed = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Consent and privacy"), parent)
+        self.flags: dict[str, QCheckBox] = {}
+        texts = {
+            "share_with_hubs": (self.tr("Share with other hubs"),
+                                self.tr("This person's record may travel to other hubs in exchange bundles.")),
+            "include_in_directory": (self.tr("Include in printed directory"),
+                                     self.tr("This person may appear in directories, sign-in and group sheets.")),
+            "do_not_phone": (self.tr("Do not phone"), self.tr("Leave their phone numbers off printed lists.")),
+            "do_not_email": (self.tr("Do not email"), self.tr("Leave their email addresses off printed lists.")),
+            "do_not_mail": (self.tr("Do not post"), self.tr("Leave them off address labels.")),
+            "do_not_sms": (self.tr("Do not text (SMS)"), self.tr("Do not send them text messages.")),
+        }
+        intro = QLabel(self.tr("What this person has agreed to. Nothing leaves the hub without their consent."))
+        intro.setWordWrap(True)
+        grid = QGridLayout()
+        for i, name in enumerate(CONSENT_FLAGS):
+            label, tip = texts[name]
+            box = QCheckBox(label, self)
+            box.setToolTip(tip)
+            box.setAccessibleName(label)
+            box.setAccessibleDescription(tip)
+            box.toggled.connect(lambda checked, n=name: self.field_changed.emit(n, bool(checked)))
+            self.flags[name] = box
+            grid.addWidget(box, i // 2, i % 2)
+        self.recorded_at = QLineEdit(self)
+        self.recorded_at.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.recorded_at.setAccessibleName(self.tr("Consent recorded on"))
+        self.recorded_at.editingFinished.connect(
+            lambda: self.field_changed.emit("consent_recorded_at", self.recorded_at.text()))
+        self.method = QComboBox(self)
+        self.method.setEditable(True)
+        self.method.addItems(["", self.tr("in person, verbally"), self.tr("signed form"), self.tr("email"),
+                              self.tr("phone call"), self.tr("online form")])
+        self.method.setAccessibleName(self.tr("How consent was recorded"))
+        line = self.method.lineEdit()
+        assert line is not None
+        line.editingFinished.connect(lambda: self.field_changed.emit("consent_method", self.method.currentText()))
+        self.method.activated.connect(lambda _i: self.field_changed.emit("consent_method", self.method.currentText()))
+        self.messages = {"consent_recorded_at": FieldMessage(self), "consent_method": FieldMessage(self)}
+        form = QFormLayout()
+        form.addRow(self.tr("Consent recorded on:"), self.recorded_at)
+        form.addRow("", self.messages["consent_recorded_at"])
+        form.addRow(self.tr("How it was recorded:"), self.method)
+        form.addRow("", self.messages["consent_method"])
+        outer = QFormLayout(self)
+        outer.addRow(intro)
+        outer.addRow(grid)
+        outer.addRow(form)
+
+    def load(self, values: dict[str, object]) -> None:
+        """Show a contact's consent (emits nothing)."""
+        for name, box in self.flags.items():
+            box.blockSignals(True)
+            box.setChecked(bool(values.get(name)))
+            box.blockSignals(False)
+        self.recorded_at.setText(str(values.get("consent_recorded_at") or ""))
+        self.method.blockSignals(True)
+        self.method.setEditText(str(values.get("consent_method") or ""))
+        self.method.blockSignals(False)
+        for message in self.messages.values():
+            message.clear_message()
+
+    def focus_order(self) -> list[QWidget]:
+        """The inputs in tab order."""
+        return [*self.flags.values(), self.recorded_at, self.method]

@@ -1,0 +1,160 @@
+"""The SQL behind the contacts list: filters, FTS search and pages by LIMIT/OFFSET (no Qt here).
+
+Without search text the list walks the (deleted, sort_key) index, so any page of 100,000 contacts is a short
+index range. With search text it asks the FTS5 index (the same MATCH expression as `search_contact_ids`) and
+orders by rank, then name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from oursociety_desktop.models.search import build_match_query
+
+# Consent filters: key -> SQL condition on the contact row `c`.
+FLAG_FILTERS: dict[str, str] = {
+    "share": "c.share_with_hubs = 1",
+    "no_share": "c.share_with_hubs = 0",
+    "directory": "c.include_in_directory = 1",
+    "no_directory": "c.include_in_directory = 0",
+    "do_not_phone": "c.do_not_phone = 1",
+    "do_not_email": "c.do_not_email = 1",
+    "do_not_mail": "c.do_not_mail = 1",
+    "do_not_sms": "c.do_not_sms = 1",
+}
+
+COLUMNS = ("c.id, c.given_name, c.family_name, c.display_name, c.organisation, c.phones, c.emails, c.locality, "
+           "c.tags, c.share_with_hubs, c.include_in_directory")
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One line of the list, decoded."""
+
+    id: str
+    name: str
+    organisation: str
+    phone: str
+    email: str
+    locality: str
+    tags: str
+    share: bool
+    directory: bool
+
+
+@dataclass(frozen=True)
+class ContactQuery:
+    """What the list shows: search text and filters. Equal queries give equal results."""
+
+    search: str = ""
+    group_id: str = ""
+    tag: str = ""
+    flags: tuple[str, ...] = field(default_factory=tuple)
+
+    def _where(self) -> tuple[str, str, dict[str, Any]]:
+        """(FROM clause, WHERE conditions, parameters)."""
+        params: dict[str, Any] = {}
+        conditions = ["c.deleted = 0"]
+        match = build_match_query(self.search) if self.search.strip() else None
+        if match is not None:
+            source = ("contact_fts JOIN contact_search s ON s.rowid = contact_fts.rowid "
+                      "JOIN contact c ON c.id = s.contact_id")
+            conditions.append("contact_fts MATCH :match")
+            params["match"] = match
+        else:
+            source = "contact c"
+        if self.group_id:
+            conditions.append("c.id IN (SELECT m.contact_id FROM membership m WHERE m.group_id = :group_id "
+                              "AND m.deleted = 0)")
+            params["group_id"] = self.group_id
+        if self.tag:
+            conditions.append("EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE t.value = :tag)")
+            params["tag"] = self.tag
+        for flag in self.flags:
+            conditions.append(FLAG_FILTERS[flag])
+        return source, " AND ".join(conditions), params
+
+    @property
+    def searching(self) -> bool:
+        """True when the search text gives an FTS query."""
+        return bool(self.search.strip()) and build_match_query(self.search) is not None
+
+    @property
+    def matches_nothing(self) -> bool:
+        """Typed text with nothing searchable in it (only punctuation) matches no contact."""
+        return bool(self.search.strip()) and build_match_query(self.search) is None
+
+    def count(self, conn: Connection) -> int:
+        """How many contacts the list holds."""
+        if self.matches_nothing:
+            return 0
+        source, where, params = self._where()
+        return int(conn.execute(text(f"SELECT COUNT(*) FROM {source} WHERE {where}"), params).scalar_one())
+
+    def page(self, conn: Connection, offset: int, limit: int) -> list[ContactRow]:
+        """Rows `offset` to `offset + limit` in list order."""
+        if self.matches_nothing:
+            return []
+        source, where, params = self._where()
+        order = "contact_fts.rank, c.sort_key" if self.searching else "c.sort_key"
+        sql = f"SELECT {COLUMNS} FROM {source} WHERE {where} ORDER BY {order}, c.id LIMIT :limit OFFSET :offset"
+        rows = conn.execute(text(sql), {**params, "limit": limit, "offset": offset})
+        return [_decode(row) for row in rows]
+
+    def ids(self, conn: Connection) -> list[str]:
+        """Every contact id the list holds, in list order (for "select all" then a bulk action)."""
+        if self.matches_nothing:
+            return []
+        source, where, params = self._where()
+        order = "contact_fts.rank, c.sort_key" if self.searching else "c.sort_key"
+        return [str(r[0]) for r in conn.execute(text(f"SELECT c.id FROM {source} WHERE {where} ORDER BY {order}, c.id"),
+                                                params)]
+
+    def position(self, conn: Connection, contact_id: str) -> int | None:
+        """The row a contact is on in name order (None when it is not in the list, or while searching)."""
+        if self.searching or self.matches_nothing:
+            return None
+        source, where, params = self._where()
+        found = conn.execute(text(f"SELECT c.sort_key FROM {source} WHERE {where} AND c.id = :cid"),
+                             {**params, "cid": contact_id}).first()
+        if found is None:
+            return None
+        before = conn.execute(
+            text(f"SELECT COUNT(*) FROM {source} WHERE {where} AND (c.sort_key < :sk OR "
+                 "(c.sort_key = :sk AND c.id < :cid))"),
+            {**params, "sk": found[0], "cid": contact_id},
+        ).scalar_one()
+        return int(before)
+
+
+def _first_value(raw: Any) -> str:
+    items = json.loads(raw) if isinstance(raw, str) else (raw or [])
+    if not items:
+        return ""
+    first = str(items[0].get("value", ""))
+    return first if len(items) == 1 else f"{first} (+{len(items) - 1})"
+
+
+def _decode(row: Any) -> ContactRow:
+    cid, given, family, display, organisation, phones, emails, locality, tags, share, directory = row
+    name = display or " ".join(p for p in (given, family) if p) or organisation or "(no name)"
+    tag_list = json.loads(tags) if isinstance(tags, str) else (tags or [])
+    return ContactRow(cid, name, organisation or "", _first_value(phones), _first_value(emails), locality or "",
+                      ", ".join(tag_list), bool(share), bool(directory))
+
+
+def all_tags(conn: Connection) -> list[str]:
+    """Every tag used by a live contact, sorted."""
+    rows = conn.execute(text("SELECT DISTINCT t.value FROM contact c, json_each(c.tags) t WHERE c.deleted = 0 "
+                             "ORDER BY t.value COLLATE NOCASE"))
+    return [str(r[0]) for r in rows if r[0]]
+
+
+def all_groups(conn: Connection) -> list[tuple[str, str]]:
+    """(id, name) of every live group, by name."""
+    rows = conn.execute(text("SELECT id, name FROM contact_group WHERE deleted = 0 ORDER BY name COLLATE NOCASE"))
+    return [(str(r[0]), str(r[1])) for r in rows]

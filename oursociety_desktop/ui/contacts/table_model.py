@@ -1,0 +1,144 @@
+"""The contacts list as a Qt table model: rows are fetched from SQLite a page at a time, when first shown.
+
+The model knows how many rows the query holds (one COUNT) and asks for the page a row falls in only when a
+view paints it, so opening 100,000 contacts reads a few hundred rows. Pages are cached until the query or the
+data changes.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.ui.contacts.query import ContactQuery, ContactRow
+
+COL_NAME, COL_ORGANISATION, COL_PHONE, COL_EMAIL, COL_LOCALITY, COL_TAGS, COL_SHARING = range(7)
+COLUMN_COUNT = 7
+CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGE_SIZE = 200
+MAX_CACHED_PAGES = 50
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class ContactTableModel(QAbstractTableModel):
+    """Live contacts matching a `ContactQuery`, in list order; `CONTACT_ID_ROLE` gives a row's contact id."""
+
+    def __init__(self, db: Database, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.query = ContactQuery()
+        self._count = 0
+        self._pages: OrderedDict[int, list[ContactRow]] = OrderedDict()
+        self.pages_fetched = 0
+        self._headers = [self.tr("Name"), self.tr("Organisation"), self.tr("Phone"), self.tr("Email"),
+                         self.tr("Place"), self.tr("Tags"), self.tr("Sharing")]
+        self.reload()
+
+    # ---- loading ----
+
+    def set_query(self, query: ContactQuery) -> None:
+        """Show the contacts matching `query` (resets the view)."""
+        if query == self.query:
+            return
+        self.query = query
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the count and forget cached pages (after the data changed)."""
+        self.beginResetModel()
+        self._pages.clear()
+        with self.db.read() as session:
+            conn = session.connection()
+            first = self.query.page(conn, 0, PAGE_SIZE)
+            # A short first page is the whole answer: no COUNT needed.
+            self._count = len(first) if len(first) < PAGE_SIZE else self.query.count(conn)
+        self._pages[0] = first
+        self.pages_fetched += 1
+        self.endResetModel()
+
+    def _row(self, row: int) -> ContactRow | None:
+        number, within = divmod(row, PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is None:
+            with self.db.read() as session:
+                page = self.query.page(session.connection(), number * PAGE_SIZE, PAGE_SIZE)
+            self.pages_fetched += 1
+            self._pages[number] = page
+            while len(self._pages) > MAX_CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page[within] if within < len(page) else None
+
+    # ---- Qt model API ----
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._count:
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, CONTACT_ID_ROLE, Qt.ItemDataRole.ToolTipRole,
+                        Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        record = self._row(index.row())
+        if record is None:
+            return None
+        if role == CONTACT_ID_ROLE:
+            return record.id
+        column = index.column()
+        if column == COL_NAME:
+            return record.name
+        if column == COL_ORGANISATION:
+            return record.organisation
+        if column == COL_PHONE:
+            return record.phone
+        if column == COL_EMAIL:
+            return record.email
+        if column == COL_LOCALITY:
+            return record.locality
+        if column == COL_TAGS:
+            return record.tags
+        if column == COL_SHARING:
+            parts = []
+            if record.share:
+                parts.append(self.tr("hubs"))
+            if record.directory:
+                parts.append(self.tr("directory"))
+            return ", ".join(parts) if parts else self.tr("private")
+        return None
+
+    # ---- helpers for views ----
+
+    def contact_id(self, row: int) -> str | None:
+        """The contact id shown on a row."""
+        record = self._row(row) if 0 <= row < self._count else None
+        return record.id if record else None
+
+    def all_ids(self) -> list[str]:
+        """Every contact id in the list, in order, in one query."""
+        with self.db.read() as session:
+            return self.query.ids(session.connection())
+
+    def row_of(self, contact_id: str, scan_limit: int = 5 * PAGE_SIZE) -> int | None:
+        """The row a contact is on, or None when the list does not hold it."""
+        with self.db.read() as session:
+            position = self.query.position(session.connection(), contact_id)
+        if position is not None:
+            return position if self.contact_id(position) == contact_id else None
+        for row in range(min(self._count, scan_limit)):
+            if self.contact_id(row) == contact_id:
+                return row
+        return None
