@@ -131,7 +131,7 @@ def parse_csv(data: bytes, source: str = "the file", encoding: str = "", delimit
     delimiter = delimiter or detect_delimiter(text)
     old_limit = csv.field_size_limit()
     csv.field_size_limit(MAX_FILE_BYTES)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     try:
         line = 1

@@ -287,7 +287,7 @@ def _apple_label(value: str) -> str:
 
 
 def _card_to_row(number: int, card: _RawCard) -> ImportRow:
-    row = ImportRow(number=number, where=f"card {number} (line {card.line})", source="\n".join(card.text))
+    row = ImportRow(number=number, where=f"card {number} (line {card.line})", source="\r\n".join(card.text))
     if not card.complete:
         row.problems.append("the file ends before this card's END:VCARD line (the file looks cut off)")
         return row

@@ -59,3 +59,9 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str,
         out = capsys.readouterr()
         return code, out.out, out.err
     return run
+
+
+@pytest.fixture
+def db_fingerprint() -> Callable[[Path], tuple[str, list[str]]]:
+    """`fingerprint(folder)`: the database's bytes (hashed) and canonical dump, to prove nothing changed."""
+    return fingerprint

@@ -1,0 +1,286 @@
+"""CSV import (encodings, delimiters, presets, mapping, duplicates, group and tag, rejected rows) and export
+(formula-injection escaping that reads back to the original values)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from oursociety_desktop.exports import csv_io
+from oursociety_desktop.exports.csv_presets import detect_preset
+from oursociety_desktop.exports.people_import import ImportOptions, plan_import, run_import
+from oursociety_desktop.models.contacts import contact_json, create_contact, normalise_values
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.groups import find_group
+from oursociety_desktop.models.tables import Contact, Membership
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+def _contacts(db: Database) -> dict[str, dict[str, Any]]:
+    with db.read() as session:
+        return {c.shown_name: contact_json(c) for c in session.exec(select(Contact)).all() if not c.deleted}
+
+
+def _import_file(db: Database, path: Path, preset: str = "auto", **options: Any) -> Any:
+    table = csv_io.read_csv_file(path)
+    rows = csv_io.table_to_rows(table, csv_io.suggest_mapping(table.headers, preset))
+    return run_import(db, rows, ImportOptions(**options))
+
+
+def test_google_contacts_csv(db: Database, fixtures: Path) -> None:
+    table = csv_io.read_csv_file(fixtures / "google_contacts.csv")
+    assert detect_preset(table.headers) == "google"
+    summary = _import_file(db, fixtures / "google_contacts.csv")
+    assert summary.added == 3
+    people = _contacts(db)
+    amara = people["Amara Okafor"]
+    assert amara["emails"] == [{"label": "Home", "value": "amara.okafor@example.org"},
+                               {"label": "Work", "value": "a.okafor@example.com"}]
+    assert amara["phones"] == [{"label": "Mobile", "value": "+44 7700 900456"},
+                               {"label": "Work", "value": "0113 496 0999"},
+                               {"label": "Work", "value": "0113 496 0998"}]
+    assert (amara["street"], amara["locality"], amara["region"], amara["postcode"], amara["country"]) == (
+        "45 Chapel Road", "Leeds", "West Yorkshire", "LS6 2AB", "United Kingdom")
+    assert amara["organisation"] == "Leeds Community Garden" and amara["role"] == "Treasurer"
+    assert amara["tags"] == ["Gardeners"]
+    assert amara["notes"].startswith("Met at the spring fair, interested in composting\nand youth work")
+    assert "Birthday: 1990-05-17" in amara["notes"] and "https://example.org/amara" in amara["notes"]
+    # People with neither phone nor email are imported.
+    assert people["Jan Kowalski"]["phones"] == [] and people["Jan Kowalski"]["emails"] == []
+
+
+def test_outlook_csv_in_cp1252(db: Database, fixtures: Path) -> None:
+    table = csv_io.read_csv_file(fixtures / "outlook_contacts.csv")
+    assert table.encoding == "cp1252" and detect_preset(table.headers) == "outlook"
+    _import_file(db, fixtures / "outlook_contacts.csv")
+    sean = _contacts(db)["Seán O'Brien"]
+    assert sean["organisation"] == "Café Solidarité" and sean["role"] == "Manager"
+    assert sean["notes"].startswith("Owns the café – hosts our meetings; £20 donation")
+    assert {"label": "mobile", "value": "+353 87 765 4321"} in sean["phones"]
+    assert {"label": "work fax", "value": "021 456 7899"} in sean["phones"]
+    assert sean["tags"] == ["Volunteers", "Donors"]
+    assert sean["street"] == "7 Rue de l'Église" and sean["locality"] == "Cork"
+
+
+def test_civicrm_export_flags_and_phone_type(db: Database, fixtures: Path) -> None:
+    _import_file(db, fixtures / "civicrm_export.csv", preset="civicrm")
+    people = _contacts(db)
+    kwame = people["Kwame Mensah"]
+    assert kwame["do_not_phone"] is True and kwame["do_not_email"] is False
+    assert kwame["phones"] == [{"label": "Mobile", "value": "020 7946 0321"}]
+    assert kwame["street"] == "22 Acre Lane, Flat 4" and kwame["organisation"] == "Brixton Tenants Union"
+    assert kwame["tags"] == ["Newsletter", "Volunteers", "Housing"]
+    assert people["Mei Ng"]["do_not_mail"] is True
+
+
+def test_thunderbird_csv_with_lf(db: Database, fixtures: Path) -> None:
+    _import_file(db, fixtures / "thunderbird_contacts.csv")
+    people = _contacts(db)
+    assert people["Siobhán Murphy"]["emails"][1]["value"] == "s.murphy@example.com"
+    assert people["Tomek Zieliński"]["given_name"] == "Tomasz"
+
+
+def test_encodings_and_delimiters(tmp_path: Path) -> None:
+    text = "Vorname;Nachname;E-Mail\r\nJürgen;Müller;jm@example.de\r\nZoë;Ćwik;zc@example.pl\r\n"
+    for encoding, delimiter in (("utf-8", ";"), ("utf-8-sig", ";"), ("utf-16", "\t"), ("utf-16-le", "\t"),
+                                ("cp1252", ",")):
+        body = text.replace(";", delimiter)
+        if encoding == "cp1252":
+            body = body.replace("Ćwik", "Cwik")
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes(body.encode(encoding))
+        table = csv_io.read_csv_file(path)
+        assert table.delimiter == delimiter, encoding
+        assert table.headers == ["Vorname", "Nachname", "E-Mail"]
+        assert table.rows[0][1][1] == "Müller"
+
+
+def test_mapping_saved_as_setting_and_reused(tmp_path: Path, hub: Path, run_cli: Run) -> None:
+    path = tmp_path / "club.csv"
+    path.write_text("Vorname,Nachname,Handy\nJürgen,Müller,07700 900555\n", encoding="utf-8")
+    code, _, err = run_cli("--data-dir", hub, "csv", "import", path, "--map", "Vorname=given_name",
+                           "--map", "Nachname=family_name", "--map", "Handy=phone:mobile", "--save-mapping")
+    assert code == 0, err
+    path.write_text("Vorname,Nachname,Handy\nHelga,Schmidt,07700 900556\n", encoding="utf-8")
+    code, out, err = run_cli("--data-dir", hub, "csv", "import", path, "--json")
+    assert code == 0 and json.loads(out)["added"] == 1
+    hub_db = Database.open(hub)
+    try:
+        people = _contacts(hub_db)
+        assert people["Helga Schmidt"]["phones"] == [{"label": "mobile", "value": "07700 900556"}]
+        assert hub_db.setting("csv_mappings")
+    finally:
+        hub_db.close()
+
+
+def test_preview_lists_problems_and_matches(db: Database, tmp_path: Path) -> None:
+    with db.write() as tx:
+        existing = create_contact(tx, {"given_name": "Anna", "family_name": "Kowalska",
+                                       "emails": ["ANNA@example.org"]})
+    path = tmp_path / "p.csv"
+    path.write_text("First Name,Last Name,Email\nAnna,Kowalska,anna@EXAMPLE.org\nBad,Email,not-an-email\n"
+                    "Carl,Jones,\n,,\n", encoding="utf-8")
+    table = csv_io.read_csv_file(path)
+    rows = plan_import(db, csv_io.table_to_rows(table, csv_io.suggest_mapping(table.headers)))
+    assert rows[0].match_id == existing.id
+    assert "not a valid email" in rows[1].problems[0]
+    assert rows[2].ok and not rows[2].match_id
+    assert len(rows) == 3  # the blank row is not a row
+
+
+def _dup_file(tmp_path: Path) -> Path:
+    path = tmp_path / "dups.csv"
+    path.write_text("First Name,Last Name,Email,Phone,Company,Notes\n"
+                    "Anna,Kowalska,anna@example.org,07700 900999,New Org,\n"
+                    "Zed,New,zed@example.org,,,\n", encoding="utf-8")
+    return path
+
+
+def _seed(db: Database) -> str:
+    with db.write() as tx:
+        return create_contact(tx, {"given_name": "Anna", "family_name": "Kowalska", "emails": ["anna@example.org"],
+                                   "organisation": "Old Org", "notes": ""}).id
+
+
+def test_duplicates_skip_update_fill_add(tmp_path: Path) -> None:
+    results = {}
+    for choice in ("skip", "update", "fill", "add"):
+        db = Database.create(tmp_path / choice, "Hub")
+        try:
+            anna_id = _seed(db)
+            summary = _import_file(db, _dup_file(tmp_path), on_duplicate=choice)
+            with db.read() as session:
+                anna = contact_json(session.get(Contact, anna_id))  # type: ignore[arg-type]
+                count = len([c for c in session.exec(select(Contact)).all() if not c.deleted])
+            results[choice] = (summary, anna, count)
+        finally:
+            db.close()
+    skip, anna, count = results["skip"]
+    assert (skip.added, skip.duplicates_skipped, count) == (1, 1, 2) and anna["organisation"] == "Old Org"
+    update, anna, count = results["update"]
+    assert update.updated == 1 and count == 2
+    assert anna["organisation"] == "New Org" and anna["phones"] == [{"label": "", "value": "07700 900999"}]
+    fill, anna, count = results["fill"]
+    assert fill.filled == 1 and anna["organisation"] == "Old Org"
+    assert anna["phones"] == [{"label": "", "value": "07700 900999"}]
+    add, anna, count = results["add"]
+    assert add.added == 2 and count == 3
+
+
+def test_group_and_tag_for_everyone_imported(db: Database, fixtures: Path) -> None:
+    summary = _import_file(db, fixtures / "google_contacts.csv", group="Spring fair 2026", tag="fair")
+    with db.read() as session:
+        group = find_group(session, "Spring fair 2026")
+        members = session.exec(select(Membership).where(Membership.group_id == group.id)).all()
+        assert {m.contact_id for m in members} == set(summary.added_ids)
+        tagged = [c for c in session.exec(select(Contact)).all() if "fair" in c.tags]
+        assert len(tagged) == 3
+
+
+def test_errors_file_and_skip_bad_rows(hub: Path, tmp_path: Path, run_cli: Run) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text("First Name,Last Name,Email\nGood,One,good@example.org\nBad,Two,nope\nRagged,Row\n",
+                    encoding="utf-8")
+    errors = tmp_path / "errors.csv"
+    code, out, err = run_cli("--data-dir", hub, "csv", "import", path, "--errors-to", errors)
+    assert code == 0, err
+    assert "1 added" in out and "2 bad rows skipped" in out
+    saved = list(csv.reader(io.StringIO(errors.read_text(encoding="utf-8-sig"))))
+    assert saved[0] == ["First Name", "Last Name", "Email", "Problem"]
+    assert saved[1][:3] == ["Bad", "Two", "nope"] and "not a valid email" in saved[1][3]
+    assert saved[2][:2] == ["Ragged", "Row"] and "ragged" in saved[2][-1]
+
+
+def test_dry_run_changes_nothing(hub: Path, fixtures: Path, run_cli: Run, db_fingerprint: Any) -> None:
+    before = db_fingerprint(hub)
+    code, out, _ = run_cli("--data-dir", hub, "csv", "import", fixtures / "google_contacts.csv", "--dry-run")
+    assert code == 0 and "3 added" in out and "dry run" in out
+    assert db_fingerprint(hub) == before
+
+
+def test_export_escapes_formulas_and_reads_back(db: Database, tmp_path: Path) -> None:
+    with db.write() as tx:
+        create_contact(tx, {"given_name": "=HYPERLINK(\"http://evil\")", "family_name": "+Plus",
+                            "organisation": "@org", "role": "-1", "notes": "\tTabbed\r\nnote",
+                            "phones": ["+44 7700 900123"], "tags": ["=SUM(A1)"]})
+    out = tmp_path / "out.csv"
+    with db.read() as session:
+        assert csv_io.export_csv(session.connection(), out) == 1
+    raw = out.read_text(encoding="utf-8-sig")
+    cells = list(csv.reader(io.StringIO(raw)))[1]
+    assert all(not c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+    assert "'=HYPERLINK" in raw and "'+44 7700 900123" in raw
+    other = Database.create(tmp_path / "other", "Other")
+    try:
+        _import_file(other, out)
+        [back] = _contacts(other).values()
+        assert back["given_name"] == "=HYPERLINK(\"http://evil\")" and back["family_name"] == "+Plus"
+        assert back["organisation"] == "@org" and back["role"] == "-1"
+        assert back["notes"] == "\tTabbed\r\nnote" and back["tags"] == ["=SUM(A1)"]
+        assert back["phones"] == [{"label": "", "value": "+44 7700 900123"}]
+    finally:
+        other.close()
+
+
+_cell_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(_cell_text, min_size=3, max_size=3), prefix=st.sampled_from(["", "'", "''", "=", "'=", "+",
+                                                                                    "-", "@", "\t", "\r"]))
+def test_escape_round_trip_property(values: list[str], prefix: str) -> None:
+    for value in values:
+        original = prefix + value
+        assert csv_io.unescape_cell(csv_io.escape_cell(original)) == original
+        assert not csv_io.escape_cell(original).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_export_round_trip_all_fields(db: Database, tmp_path: Path) -> None:
+    with db.write() as tx:
+        made = contact_json(create_contact(tx, {
+            "given_name": "Zofia", "family_name": "Nowak", "display_name": "Zosia N.", "organisation": "Food, Bank",
+            "role": "Lead", "phones": [{"label": "mobile", "value": "07700 900123"}, {"label": "Work shed",
+                                                                                        "value": "0161 496 0000"}],
+            "emails": [{"label": "home", "value": "z@example.org"}], "street": "1 Canal St\nFlat 2",
+            "locality": "Manchester", "region": "GM", "postcode": "M1 1AA", "country": "UK",
+            "languages": ["pl", "en"], "tags": ["food", "youth work"], "notes": "Line 1,\nline \"2\"; ok",
+            "do_not_phone": True, "engagement_stage": "active"}))
+    out = tmp_path / "all.csv"
+    with db.read() as session:
+        csv_io.export_csv(session.connection(), out, csv_io.EXPORTABLE_FIELDS)
+    other = Database.create(tmp_path / "o", "O")
+    try:
+        _import_file(other, out)
+        [back] = _contacts(other).values()
+        for name in csv_io.EXPORTABLE_FIELDS:
+            assert back[name] == made[name], name
+    finally:
+        other.close()
+
+
+def test_cli_csv_export_fields(hub: Path, tmp_path: Path, run_cli: Run) -> None:
+    out = tmp_path / "few.csv"
+    code, _, err = run_cli("--data-dir", hub, "csv", "export", out, "--fields", "given_name,family_name,emails")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["Given Name", "Family Name", "E-mail 1 - Label", "E-mail 1 - Value"]
+    assert ["Anna", "Kowalska", "", "anna@example.org"] in rows
+    code, _, err = run_cli("--data-dir", hub, "csv", "export", out, "--fields", "secret")
+    assert code == 1 and "Cannot export the field 'secret'" in err
+
+
+def test_people_without_phone_or_email(db: Database) -> None:
+    rows = csv_io.table_to_rows(csv_io.parse_csv(b"Name\nJust A Name\n"),
+                                csv_io.suggest_mapping(["Name"]))
+    summary = run_import(db, rows, ImportOptions())
+    assert summary.added == 1
+    assert normalise_values(rows[0].values) == {"display_name": "Just A Name"}
