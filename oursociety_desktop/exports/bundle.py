@@ -88,11 +88,12 @@ def record_line(record: dict[str, Any]) -> bytes:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
-def write_bundle(out: Path, records: Iterable[tuple[str, dict[str, Any]]], *, source_hub_id: str,
+def write_bundle(out: Path, records: Iterable[tuple[str, dict[str, Any] | bytes]], *, source_hub_id: str,
                  source_hub_name: str, kind: str, since: str = "", for_hub: str = "", clock: str = "",
                  passphrase: str | None = None, expected_total: int = 0, progress: Progress | None = None
                  ) -> Manifest:
-    """Write a bundle of `records` ((record type, outgoing dict), grouped by type in RECORD_TYPES_IN_ORDER).
+    """Write a bundle of `records` ((record type, outgoing dict or an already encoded line), grouped by type in
+    RECORD_TYPES_IN_ORDER).
 
     The file appears whole or not at all. Every record type gets a member, empty or not.
     """
@@ -109,7 +110,7 @@ def write_bundle(out: Path, records: Iterable[tuple[str, dict[str, Any]]], *, so
             with zf.open(name, "w", force_zip64=True) as member:
                 pending: list[bytes] = []
                 for record in grouped(record_type):
-                    pending.append(record_line(record))
+                    pending.append(record if isinstance(record, bytes) else record_line(record))
                     count += 1
                     if len(pending) >= BATCH:
                         size += _flush(member, digest, pending)
@@ -145,13 +146,13 @@ def _report(progress: Progress | None, done: int, total: int, message: str) -> N
         raise Cancelled()
 
 
-def _group_by_type(records: Iterable[tuple[str, dict[str, Any]]]
-                   ) -> Callable[[str], Iterator[dict[str, Any]]]:
+def _group_by_type(records: Iterable[tuple[str, dict[str, Any] | bytes]]
+                   ) -> Callable[[str], Iterator[dict[str, Any] | bytes]]:
     """Hand out the records of one type at a time from a stream already grouped in type order."""
     stream = iter(records)
-    lookahead: list[tuple[str, dict[str, Any]]] = []
+    lookahead: list[tuple[str, dict[str, Any] | bytes]] = []
 
-    def of_type(record_type: str) -> Iterator[dict[str, Any]]:
+    def of_type(record_type: str) -> Iterator[dict[str, Any] | bytes]:
         while True:
             if lookahead:
                 item = lookahead[0]

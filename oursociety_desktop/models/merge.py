@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, insert, select, text
 
 from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, wall_clock_ms
-from oursociety_desktop.models.contacts import LIST_FIELDS, MAX_TEXT, _erase_related, erased_values
+from oursociety_desktop.models.contacts import MAX_TEXT, _erase_related, erased_values
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.search import search_body, write_search_rows
@@ -67,8 +67,29 @@ def _bad(record_type: str, record_id: Any, what: str) -> UserError:
                      "Nothing was imported.")
 
 
-def check_incoming(cls: type[SyncedRecord], fields: tuple[str, ...], record: dict[str, Any]) -> None:
-    """Raise UserError unless `record` has the shape of an outgoing record of `cls` (docs/bundle-format.md)."""
+def _field_kinds(cls: type[SyncedRecord], fields: tuple[str, ...]) -> list[tuple[str, str]]:
+    defaults = _DEFAULTS[cls.RECORD_TYPE]
+    kinds = []
+    for name in fields:
+        default = defaults[name]
+        if isinstance(default, bool):
+            kinds.append((name, "bool"))
+        elif isinstance(default, str):
+            kinds.append((name, "text"))
+        elif name in LABELLED_FIELDS:
+            kinds.append((name, "labelled"))
+        else:
+            kinds.append((name, "words"))
+    return kinds
+
+
+_KINDS: dict[str, list[tuple[str, str]]] = {
+    name: _field_kinds(cls, outgoing_fields(cls)) for name, cls in RECORD_TYPES.items()
+}
+
+
+def check_envelope(cls: type[SyncedRecord], fields: tuple[str, ...], record: dict[str, Any]) -> None:
+    """Check a record's id, origin and stamps (enough to tell whether this hub already has this version)."""
     record_type = cls.RECORD_TYPE
     rid = record.get("id")
     if not isinstance(rid, str) or not 1 <= len(rid) <= MAX_ID:
@@ -87,38 +108,45 @@ def check_incoming(cls: type[SyncedRecord], fields: tuple[str, ...], record: dic
             raise _bad(record_type, rid, f"a stamp for unknown field '{str(name)[:40]}'")
         if not isinstance(stamp, str) or not STAMP_PATTERN.fullmatch(stamp):
             raise _bad(record_type, rid, f"the stamp of {name} is not a version stamp")
-    defaults = _DEFAULTS[record_type]
-    for name in fields:
+
+
+def check_incoming(cls: type[SyncedRecord], fields: tuple[str, ...], record: dict[str, Any]) -> None:
+    """Raise UserError unless `record` has the shape of an outgoing record of `cls` (docs/bundle-format.md)."""
+    check_envelope(cls, fields, record)
+    check_values(cls, record)
+
+
+def check_values(cls: type[SyncedRecord], record: dict[str, Any]) -> None:
+    """Check every travelling field's presence and type (after `check_envelope`)."""
+    record_type = cls.RECORD_TYPE
+    rid = record["id"]
+    for name, kind in _KINDS[record_type]:
         if name not in record:
             raise _bad(record_type, rid, f"field '{name}' is missing")
-        _check_value(record_type, rid, name, record[name], defaults[name])
+        value = record[name]
+        if kind == "text":
+            if type(value) is not str or len(value) > MAX_TEXT:
+                raise _bad(record_type, rid, f"{name} must be text of at most {MAX_TEXT:,} characters")
+        elif kind == "bool":
+            if type(value) is not bool:
+                raise _bad(record_type, rid, f"{name} must be true or false")
+        else:
+            if type(value) is not list or len(value) > MAX_LIST:
+                raise _bad(record_type, rid, f"{name} must be a list of at most {MAX_LIST} entries")
+            if kind == "labelled":
+                for item in value:
+                    if type(item) is not dict or item.keys() != {"label", "value"} \
+                            or not all(type(v) is str and len(v) <= 1000 for v in item.values()):
+                        raise _bad(record_type, rid, f"each entry of {name} must be {{\"label\", \"value\"}} text")
+            elif not all(type(v) is str and len(v) <= 1000 for v in value):
+                raise _bad(record_type, rid, f"{name} must be a list of words")
     if record_type == "contact" and record["erased"]:
         wiped = erased_values()
-        for name in fields:
+        for name, _kind in _KINDS[record_type]:
             if name in wiped and record[name] != wiped[name]:
                 raise _bad(record_type, rid, f"it is erased but still holds {name}")
         if not record["deleted"]:
             raise _bad(record_type, rid, "it is erased but not deleted")
-
-
-def _check_value(record_type: str, rid: str, name: str, value: Any, default: Any) -> None:
-    if isinstance(default, bool):
-        if not isinstance(value, bool):
-            raise _bad(record_type, rid, f"{name} must be true or false")
-    elif isinstance(default, str):
-        if not isinstance(value, str) or len(value) > MAX_TEXT:
-            raise _bad(record_type, rid, f"{name} must be text of at most {MAX_TEXT:,} characters")
-    elif isinstance(default, list):
-        if not isinstance(value, list) or len(value) > MAX_LIST:
-            raise _bad(record_type, rid, f"{name} must be a list of at most {MAX_LIST} entries")
-        if name in LABELLED_FIELDS:
-            for item in value:
-                if not isinstance(item, dict) or set(item) != {"label", "value"} \
-                        or not all(isinstance(v, str) and len(v) <= 1000 for v in item.values()):
-                    raise _bad(record_type, rid, f"each entry of {name} must be {{\"label\", \"value\"}} text")
-        elif name in LIST_FIELDS:
-            if not all(isinstance(v, str) and len(v) <= 1000 for v in value):
-                raise _bad(record_type, rid, f"{name} must be a list of words")
 
 
 # ---- the merge ----
@@ -197,15 +225,19 @@ class BundleMerger:
             raise UserError(f"The bundle holds records of an unknown type '{record_type[:40]}'; nothing was imported.")
         fields = outgoing_fields(cls)
         for record in records:
-            check_incoming(cls, fields, record)
+            check_envelope(cls, fields, record)
         ids = [r["id"] for r in records]
         if len(set(ids)) != len(ids):
             raise UserError(f"The bundle lists a {record_type.replace('_', ' ')} twice; it is not valid. "
                             "Nothing was imported.")
         table: Table = cls.__table__  # type: ignore[attr-defined]
-        local_rows = {row["id"]: dict(row) for row in
-                      self.conn.execute(select(table).where(table.c.id.in_(ids))).mappings()}
         counts = self.report.counts[record_type]
+        records = self._drop_known_versions(table, fields, records, counts)
+        for record in records:
+            check_values(cls, record)
+        ids = [r["id"] for r in records]
+        local_rows = {row["id"]: dict(row) for row in
+                      self.conn.execute(select(table).where(table.c.id.in_(ids))).mappings()} if ids else {}
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         conflicts: list[dict[str, Any]] = []
@@ -247,6 +279,34 @@ class BundleMerger:
                 self.report.change_floor = row["stamp"]
         if cls is Contact and changed:
             self._refresh_contacts(changed)
+
+    def _drop_known_versions(self, table: Table, fields: tuple[str, ...], records: list[dict[str, Any]],
+                             counts: TypeCounts) -> list[dict[str, Any]]:
+        """Count and drop records whose every field stamp equals ours: the same writes, so nothing to merge.
+
+        Reads only ids and stamps (stamps as raw JSON text), which keeps re-importing a big bundle cheap."""
+        ids = [r["id"] for r in records]
+        known: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            for rid, base, raw in self.conn.exec_driver_sql(
+                f"SELECT id, base_stamp, stamps FROM {table.name} WHERE id IN ({marks})", tuple(chunk)  # noqa: S608
+            ):
+                known[rid] = (base, raw)
+        rest = []
+        for record in records:
+            mine = known.get(record["id"])
+            if mine is not None and mine[0] == record["base_stamp"]:
+                raw = mine[1]
+                ours = json.loads(raw) if raw and raw != "{}" else {}
+                if len(ours) != len(record["stamps"]):
+                    ours = {k: v for k, v in ours.items() if k in fields}
+                if ours == record["stamps"]:
+                    counts.unchanged += 1
+                    continue
+            rest.append(record)
+        return rest
 
     def _new_row(self, cls: type[SyncedRecord], fields: tuple[str, ...], record: dict[str, Any]) -> dict[str, Any]:
         row = dict(_DEFAULTS[cls.RECORD_TYPE])
