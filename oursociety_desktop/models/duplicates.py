@@ -87,7 +87,7 @@ _SEPARATORS = re.compile(r"[\s\-‐.,'’\"()/]+")
 
 def name_tokens(text: str) -> list[str]:
     """A name's words folded, transliterated and with nicknames mapped to one form."""
-    words = _SEPARATORS.split(fold(text).translate(_TRANSLIT))
+    words = _SEPARATORS.split(fold(text).replace("ου", "ou").translate(_TRANSLIT))
     return [NICKNAMES.get(w, w) for w in words if w]
 
 
