@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, or_, select
 
-from oursociety_desktop.models.actions import parse_when
+from oursociety_desktop.models.actions import create_action, link_contact, parse_when
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.models.groups import contact_name_sql
@@ -128,3 +128,18 @@ def list_connections(session: Session, person_id: str = "", limit: int = 200, of
         {**params, "limit": limit, "offset": offset},
     )
     return [ConnectionRow(*(str(v) for v in r)) for r in rows]
+
+
+def record_introduction(tx: Tx, values: Mapping[str, Any], follow_up: Mapping[str, Any] | None = None
+                        ) -> Connection:
+    """Create a connection and, if `follow_up` holds action fields, its follow-up action in the same transaction:
+    the two people are linked to it as "about" and the introducer, if any, as its owner."""
+    if follow_up is None:
+        return create_connection(tx, values)
+    action = create_action(tx, {"kind": "follow-up", **follow_up})
+    connection = create_connection(tx, {**values, "follow_up_action_id": action.id})
+    for contact_id in (connection.contact_a, connection.contact_b):
+        link_contact(tx, action.id, contact_id, "about")
+    if connection.introduced_by:
+        link_contact(tx, action.id, connection.introduced_by, "owner")
+    return connection

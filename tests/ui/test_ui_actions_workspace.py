@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
@@ -238,3 +239,32 @@ def test_open_record_from_elsewhere(ws: ActionsWorkspace, seeded: dict[str, str]
     assert ws.editor.title_edit.text() == "Call the council"
     assert ws.selected_id() == seeded["late"]
     assert [r.name for r in ws.editor.links.model.rows] == ["Anna Kowalska"]
+
+
+
+def test_every_input_has_an_accessible_name(ws: QWidget) -> None:
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QHeaderView,
+        QLineEdit,
+        QPlainTextEdit,
+    )
+
+    def inside_combo(w: QWidget) -> bool:  # Qt builds a popup list inside each combo box
+        parent = w.parentWidget()
+        while parent is not None and parent is not ws:
+            if isinstance(parent, QComboBox):
+                return True
+            parent = parent.parentWidget()
+        return False
+
+    inputs = [w for kind in (QLineEdit, QComboBox, QPlainTextEdit, QAbstractItemView)
+              for w in ws.findChildren(kind)  # type: ignore[type-var]
+              if not inside_combo(w) and not isinstance(w, QHeaderView)]
+    assert len(inputs) >= 1
+    assert [w for w in inputs if not w.accessibleName()] == []
+    buttons = [b for b in ws.findChildren(QAbstractButton) if not inside_combo(b) and b.isVisibleTo(ws)
+               and b.parentWidget().metaObject().className() not in ('QTableView', 'QTableCornerButton')]
+    assert [b for b in buttons if not (b.accessibleName() or b.text())] == []

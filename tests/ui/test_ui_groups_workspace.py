@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
@@ -213,3 +213,32 @@ def test_refreshes_when_another_view_changes_memberships(ws: GroupsWorkspace, ct
     ctx.events.changed.emit("membership")
     assert ws.members_model.rowCount() == 1
     assert ws.tree_model.index_of(seeded["food"]).siblingAtColumn(COL_MEMBERS).data() == 1
+
+
+
+def test_every_input_has_an_accessible_name(ws: QWidget) -> None:
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QHeaderView,
+        QLineEdit,
+        QPlainTextEdit,
+    )
+
+    def inside_combo(w: QWidget) -> bool:  # Qt builds a popup list inside each combo box
+        parent = w.parentWidget()
+        while parent is not None and parent is not ws:
+            if isinstance(parent, QComboBox):
+                return True
+            parent = parent.parentWidget()
+        return False
+
+    inputs = [w for kind in (QLineEdit, QComboBox, QPlainTextEdit, QAbstractItemView)
+              for w in ws.findChildren(kind)  # type: ignore[type-var]
+              if not inside_combo(w) and not isinstance(w, QHeaderView)]
+    assert len(inputs) >= 1
+    assert [w for w in inputs if not w.accessibleName()] == []
+    buttons = [b for b in ws.findChildren(QAbstractButton) if not inside_combo(b) and b.isVisibleTo(ws)
+               and b.parentWidget().metaObject().className() not in ('QTableView', 'QTableCornerButton')]
+    assert [b for b in buttons if not (b.accessibleName() or b.text())] == []

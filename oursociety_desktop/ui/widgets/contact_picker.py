@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,13 +29,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import bindparam, text
 
 from oursociety_desktop.models.groups import contact_name_sql
+from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.search import search_contact_ids
+from oursociety_desktop.models.tables import Contact
 from oursociety_desktop.ui.context import AppContext
 
 MAX_RESULTS = 50
@@ -182,3 +194,32 @@ def open_contact_picker(ctx: AppContext, parent: QWidget, title: str, on_chosen:
     dialog.accepted.connect(lambda: on_chosen(dialog.chosen_id(), dialog.chosen_role()))
     dialog.open()
     return dialog
+
+
+class ContactButton(QPushButton):
+    """A form field holding one contact: shows their name, opens the picker when pressed (Space or Enter)."""
+
+    changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, picker_title: str, empty_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.picker_title = picker_title
+        self.empty_text = empty_text
+        self.contact_id = ""
+        self.clicked.connect(self.choose)
+        self.set_contact("")
+
+    def choose(self) -> None:
+        """Open the picker; the chosen contact becomes the value."""
+        open_contact_picker(self.ctx, self, self.picker_title, lambda contact_id, _role: self.set_contact(contact_id))
+
+    def set_contact(self, contact_id: str) -> None:
+        """Hold this contact ('' for none) and show their name."""
+        self.contact_id = contact_id
+        name = ""
+        if contact_id:
+            with self.ctx.db.read() as session:
+                name = get_record(session, Contact, contact_id).shown_name
+        self.setText(name or self.empty_text)
+        self.changed.emit(contact_id)

@@ -1,0 +1,1 @@
+"""The Connections workspace: who introduced whom, when and why, and the follow-ups that came of it."""
