@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 # and python3-venv, which a bare Debian Python lacks.
 DEB_PACKAGES=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
-  xvfb poppler-utils)
+  xvfb poppler-utils fonts-noto-core)
 
 install_debian_packages() {
   command -v dpkg >/dev/null 2>&1 || return 0

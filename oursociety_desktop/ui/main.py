@@ -1,36 +1,87 @@
-"""Application start-up: a minimal window that shows the hub and where its data lives.
-
-The full workspaces come with the desktop-app issue; this keeps `oursociety` runnable from the first day.
-"""
+"""Application start-up: the QApplication, the error handler, first run (when the data folder has no hub),
+then the main window on the user's data."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.paths import database_path
+from oursociety_desktop.ui.context import AppContext, DataEvents
+from oursociety_desktop.ui.errors import ErrorHandler
+from oursociety_desktop.ui.first_run import FirstRunDialog, add_demo_data, create_hub
+from oursociety_desktop.ui.main_window import MainWindow
+from oursociety_desktop.ui.settings import apply_text_size
+from oursociety_desktop.ui.tasks import TaskRunner
 
 
-def run(folder: Path, argv: list[str]) -> int:
-    """Create the QApplication and show the main window; returns the exit code."""
+def application(argv: list[str]) -> QApplication:
+    """The one QApplication, named for the platform (settings, window titles)."""
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Our Society")
-    try:
-        db = Database.open(folder) if database_path(folder).exists() else Database.create(folder, "Our Society hub")
-    except UserError as exc:
-        QMessageBox.critical(None, app.tr("Our Society"), exc.message)
-        return 1
-    window = QMainWindow()
-    window.setWindowTitle(app.tr("Our Society — {0}").format(db.hub_name))
-    label = QLabel(app.tr("Hub: {0}\nData folder: {1}").format(db.hub_name, folder))
-    label.setMargin(24)
-    window.setCentralWidget(label)
-    window.resize(900, 600)
+    app.setApplicationDisplayName("Our Society")
+    app.setOrganizationName("OurSociety")
+    return app
+
+
+def make_context(db: Database, runner: TaskRunner | None = None) -> AppContext:
+    """The services every workspace is given."""
+    return AppContext(db=db, runner=runner or TaskRunner(), undo_stack=QUndoStack(), events=DataEvents())
+
+
+def open_or_create(folder: Path, parent: QWidget | None = None) -> tuple[Database, bool] | None:
+    """Open the hub in `folder`, or run first run to create it. Returns (db, wants_demo), or None if cancelled."""
+    if database_path(folder).exists():
+        return Database.open(folder), False
+    dialog = FirstRunDialog(folder, parent)
+    if not dialog.exec():
+        return None
+    choices = dialog.choices()
+    return create_hub(folder, choices), choices.demo
+
+
+def open_main_window(ctx: AppContext, folder: Path, wants_demo: bool) -> MainWindow:
+    """Build and show the main window; demo data, if asked for, is added on the task runner."""
+    apply_text_size(int(ctx.db.setting("text_size") or 0))
+    window = MainWindow(ctx, folder)
+    ctx.runner.parent_widget = window
     window.show()
-    code = app.exec()
-    db.close()
-    return int(code)
+    if wants_demo:
+        def done(_made: object) -> None:
+            for record_type in ("contact", "group", "action", "connection"):
+                ctx.events.changed.emit(record_type)
+
+        def failed(message: str) -> None:
+            QMessageBox.warning(window, window.tr("Demo data"), message)
+
+        add_demo_data(ctx.runner, ctx.db, on_done=done, on_error=failed)
+    return window
+
+
+def run(folder: Path, argv: list[str]) -> int:
+    """Start the app on the hub in `folder`; returns the exit code."""
+    app = application(argv)
+    window: list[MainWindow] = []
+    handler = ErrorHandler(folder, parent=lambda: window[0] if window else None).install()
+    try:
+        try:
+            opened = open_or_create(folder)
+        except UserError as exc:
+            QMessageBox.critical(None, app.tr("Our Society"), exc.message)
+            return 1
+        if opened is None:
+            return 0
+        db, wants_demo = opened
+        ctx = make_context(db)
+        window.append(open_main_window(ctx, folder, wants_demo))
+        code = app.exec()
+        ctx.runner.pool.waitForDone()
+        db.close()
+        return int(code)
+    finally:
+        handler.uninstall()

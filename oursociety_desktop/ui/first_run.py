@@ -1,0 +1,133 @@
+"""First run: name the hub, choose the default phone region, start empty or with demo data, and see where the
+data will live. The hub is created by `create_hub`; demo data is generated on the task runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oursociety_desktop.models.database import Database, set_setting
+from oursociety_desktop.models.demo import generate_demo
+from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.phones import DEFAULT_REGION, is_known_region
+from oursociety_desktop.ui.settings import region_choices
+from oursociety_desktop.ui.tasks import TaskRunner
+from oursociety_desktop.ui.widgets.fields import FieldMessage
+
+DEMO_CONTACTS = 500
+
+
+@dataclass(frozen=True)
+class FirstRunChoices:
+    """What the organiser chose."""
+
+    hub_name: str
+    region: str
+    demo: bool
+
+
+def system_region() -> str:
+    """The region of the system locale if phonenumbers knows it, else GB."""
+    name = QLocale.system().name()  # e.g. "pl_PL"
+    code = name.split("_")[-1].upper() if "_" in name else ""
+    return code if is_known_region(code) else DEFAULT_REGION
+
+
+class FirstRunDialog(QDialog):
+    """Asks for the hub's name, default phone region and whether to start with demo data."""
+
+    def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Welcome to Our Society"))
+        intro = QLabel(self.tr("This laptop does not have a hub yet. Give it a name and choose how phone numbers "
+                               "are read; you can change both later in Settings."), self)
+        intro.setWordWrap(True)
+        self.hub_name = QLineEdit(self)
+        self.hub_name.setPlaceholderText(self.tr("e.g. Riverside Community Hub"))
+        self.hub_name.setAccessibleName(self.tr("Hub name"))
+        self.region = QComboBox(self)
+        self.region.setAccessibleName(self.tr("Default phone region"))
+        for code, text in region_choices():
+            self.region.addItem(text, code)
+        self.region.setCurrentIndex(max(0, self.region.findData(system_region())))
+        self.empty = QRadioButton(self.tr("Start with an empty hub"), self)
+        self.demo = QRadioButton(self.tr("Start with demo data ({0} made-up contacts) to try things out")
+                                 .format(DEMO_CONTACTS), self)
+        self.empty.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.empty)
+        group.addButton(self.demo)
+        self.folder_label = QLabel(str(folder), self)
+        self.folder_label.setWordWrap(True)
+        self.folder_label.setAccessibleName(self.tr("Data folder"))
+        note = QLabel(self.tr("Everything stays on this computer, in the data folder above. Keep it on this laptop's "
+                              "own disk, not on a USB stick or a cloud-synced folder."), self)
+        note.setWordWrap(True)
+        self.message = FieldMessage(self)
+        form = QFormLayout()
+        name_label = QLabel(self.tr("&Hub name:"), self)
+        name_label.setBuddy(self.hub_name)
+        region_label = QLabel(self.tr("Default phone &region:"), self)
+        region_label.setBuddy(self.region)
+        form.addRow(name_label, self.hub_name)
+        form.addRow("", self.message)
+        form.addRow(region_label, self.region)
+        form.addRow(self.tr("Start with:"), self.empty)
+        form.addRow("", self.demo)
+        form.addRow(self.tr("Data folder:"), self.folder_label)
+        form.addRow("", note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert ok is not None
+        ok.setText(self.tr("Create hub"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def choices(self) -> FirstRunChoices:
+        """What is filled in now."""
+        return FirstRunChoices(self.hub_name.text().strip(), str(self.region.currentData()), self.demo.isChecked())
+
+    def accept(self) -> None:
+        if not self.choices().hub_name:
+            self.message.show_error(self.tr("Give the hub a name, e.g. the name of your group or town."))
+            self.hub_name.setFocus()
+            return
+        super().accept()
+
+
+def create_hub(folder: Path, choices: FirstRunChoices) -> Database:
+    """Create the hub database with the chosen name and region (no demo data yet)."""
+    if not is_known_region(choices.region):
+        raise UserError(f"Unknown phone region '{choices.region}'.")
+    db = Database.create(folder, choices.hub_name)
+    with db.write() as tx:
+        set_setting(tx.session, "default_region", choices.region)
+    return db
+
+
+def add_demo_data(runner: TaskRunner, db: Database, on_done: Callable[[Any], None],
+                  on_error: Callable[[str], None], contacts: int = DEMO_CONTACTS) -> None:
+    """Generate demo data on the task runner (with progress and Cancel)."""
+    runner.run(lambda progress: generate_demo(db, contacts, 1, progress), title="Adding demo data",
+               on_done=on_done, on_error=on_error)

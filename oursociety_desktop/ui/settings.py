@@ -1,0 +1,188 @@
+"""Settings: hub name, default phone region, default sharing for new contacts, text size, the data folder and
+"back up now" (run on the task runner)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oursociety_desktop.models.backup import backup_to
+from oursociety_desktop.models.contacts import touch_all_search_rows
+from oursociety_desktop.models.database import Database, set_setting
+from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.tables import Hub
+from oursociety_desktop.paths import backup_dir
+from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.widgets.fields import FieldMessage
+
+TEXT_SIZES = (0, 2, 4, 7, 10)  # points added to the system font
+LARGER_TEXT = 4
+_BASE_POINT_SIZE: list[float] = []
+
+
+def apply_text_size(extra_points: int) -> None:
+    """Grow the application font by `extra_points` over the system size (0 = the system's own size)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    if not _BASE_POINT_SIZE:
+        _BASE_POINT_SIZE.append(app.font().pointSizeF())
+    font = QFont(app.font())
+    font.setPointSizeF(_BASE_POINT_SIZE[0] + max(0, int(extra_points)))
+    app.setFont(font)
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """(code, "code — country calling code") for every region phonenumbers knows, by code."""
+    return [(code, f"{code} (+{phonenumbers.country_code_for_region(code)})")
+            for code in sorted(phonenumbers.SUPPORTED_REGIONS)]
+
+
+def rename_hub(db: Database, name: str) -> None:
+    """Give the hub a new name (one transaction)."""
+    clean = name.strip()
+    if not clean:
+        raise UserError("The hub needs a name.")
+    with db.write() as tx:
+        hub = tx.session.get(Hub, db.hub_id)
+        assert hub is not None
+        hub.name = clean
+        tx.session.add(hub)
+    db.hub_name = clean
+
+
+def make_backup(progress: Any, db_path: Path, folder: Path) -> Path:
+    """Task function: a consistent copy of the database in the data folder's backups/ folder."""
+    progress(10, "Backing up…")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = backup_dir(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"Cannot create the backups folder {target}: {exc.strerror or exc}.") from None
+    return backup_to(db_path, target / f"manual-{stamp}.sqlite3")
+
+
+class SettingsDialog(QDialog):
+    """The settings page. `save()` writes what changed; the backup button works at once."""
+
+    def __init__(self, ctx: AppContext, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.folder = ctx, folder
+        self.setWindowTitle(self.tr("Settings"))
+        self.hub_name = QLineEdit(ctx.db.hub_name, self)
+        self.hub_name.setAccessibleName(self.tr("Hub name"))
+        self.region = QComboBox(self)
+        self.region.setAccessibleName(self.tr("Default phone region"))
+        for code, text in region_choices():
+            self.region.addItem(text, code)
+        self.region.setCurrentIndex(max(0, self.region.findData(ctx.db.setting("default_region"))))
+        self.share = QCheckBox(self.tr("New contacts are shared with other hubs"), self)
+        self.share.setAccessibleName(self.tr("New contacts are shared with other hubs"))
+        self.share.setChecked(bool(ctx.db.setting("default_share_with_hubs")))
+        self.text_size = QComboBox(self)
+        self.text_size.setAccessibleName(self.tr("Text size"))
+        for extra, label in zip(TEXT_SIZES, (self.tr("System size"), self.tr("Large"), self.tr("Larger"),
+                                             self.tr("Very large"), self.tr("Largest")), strict=True):
+            self.text_size.addItem(label, extra)
+        self.text_size.setCurrentIndex(max(0, self.text_size.findData(int(ctx.db.setting("text_size") or 0))))
+        self.folder_label = QLabel(str(folder), self)
+        self.folder_label.setWordWrap(True)
+        self.folder_label.setAccessibleName(self.tr("Data folder"))
+        open_folder = QPushButton(self.tr("&Open data folder"), self)
+        open_folder.clicked.connect(self.open_data_folder)
+        self.backup_button = QPushButton(self.tr("&Back up now"), self)
+        self.backup_button.clicked.connect(self.backup_now)
+        self.backup_status = QLabel(self)
+        self.backup_status.setWordWrap(True)
+        self.message = FieldMessage(self)
+        form = QFormLayout()
+        for label, widget in ((self.tr("&Hub name:"), self.hub_name), (self.tr("Default phone &region:"), self.region),
+                              (self.tr("New contacts:"), self.share), (self.tr("&Text size:"), self.text_size)):
+            caption = QLabel(label, self)
+            caption.setBuddy(widget)
+            form.addRow(caption, widget)
+        form.addRow("", self.message)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_label, 1)
+        folder_row.addWidget(open_folder)
+        form.addRow(self.tr("Data folder:"), folder_row)
+        form.addRow(self.tr("Backups:"), self.backup_button)
+        form.addRow("", self.backup_status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                                   self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+    def open_data_folder(self) -> bool:
+        """Show the data folder in the system's file manager."""
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
+
+    def backup_now(self) -> None:
+        """Back up on the task runner; the result is shown under the button."""
+        self.backup_button.setEnabled(False)
+        self.backup_status.setText(self.tr("Backing up…"))
+
+        def done(path: Path) -> None:
+            self.backup_button.setEnabled(True)
+            self.backup_status.setText(self.tr("Backed up to {0}").format(path))
+
+        def failed(message: str) -> None:
+            self.backup_button.setEnabled(True)
+            self.backup_status.setText(self.tr("Backup failed: {0}").format(message))
+
+        self.ctx.runner.run(make_backup, self.ctx.db.path, self.folder, title=self.tr("Backing up"),
+                            on_done=done, on_error=failed)
+
+    def accept(self) -> None:
+        try:
+            self.save()
+        except UserError as exc:
+            self.message.show_error(exc.message)
+            return
+        super().accept()
+
+    def save(self) -> None:
+        """Write the settings that changed; a new region rebuilds the phone search index on the task runner."""
+        db = self.ctx.db
+        if self.hub_name.text().strip() != db.hub_name:
+            rename_hub(db, self.hub_name.text())
+        region = str(self.region.currentData())
+        old_region = db.setting("default_region")
+        with db.write() as tx:
+            set_setting(tx.session, "default_region", region)
+            set_setting(tx.session, "default_share_with_hubs", self.share.isChecked())
+            set_setting(tx.session, "text_size", int(self.text_size.currentData()))
+        apply_text_size(int(self.text_size.currentData()))
+        if region != old_region:
+            def reindex(progress: Any) -> int:
+                progress(5, "Re-reading phone numbers for the new region…")
+                with db.write() as tx:
+                    return touch_all_search_rows(tx)
+
+            self.ctx.runner.run(reindex, title=self.tr("Updating phone search"),
+                                on_done=lambda _n: self.ctx.events.changed.emit("contact"))
+        self.ctx.events.changed.emit("settings")

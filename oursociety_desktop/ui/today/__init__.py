@@ -1,0 +1,1 @@
+"""The Today workspace: what needs doing now, and what changed lately."""

@@ -1,0 +1,122 @@
+"""Today: overdue and upcoming actions, recently changed contacts and the hub's counts; each line opens its
+record (Enter or double-click)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.today.summary import ActionLine, read_summary
+
+
+class TodayWorkspace(QWidget):
+    """The first page an organiser sees. Emits `open_record(record_type, id)` when a line is activated."""
+
+    TITLE = QCoreApplication.translate("Workspaces", "Today")
+    open_record = Signal(str, str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None,
+                 today: Callable[[], date] = date.today) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.today = today
+        self.heading = QLabel(self)
+        font = QFont(self.heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.counts = QLabel(self)
+        self.counts.setWordWrap(True)
+        self.counts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                            | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.overdue = self._list([self.tr("Overdue action"), self.tr("Due"), self.tr("Kind"), self.tr("Status")],
+                                  self.tr("Overdue actions"))
+        self.upcoming = self._list([self.tr("Action"), self.tr("Due"), self.tr("Kind"), self.tr("Status")],
+                                   self.tr("Upcoming actions, next two weeks"))
+        self.recent = self._list([self.tr("Contact"), self.tr("Changed")], self.tr("Recently changed contacts"))
+        grid = QGridLayout()
+        grid.addWidget(self._box(self.tr("Overdue"), self.overdue), 0, 0)
+        grid.addWidget(self._box(self.tr("Coming up (next 14 days)"), self.upcoming), 0, 1)
+        grid.addWidget(self._box(self.tr("Recently changed contacts"), self.recent), 1, 0, 1, 2)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.counts)
+        layout.addLayout(grid, 1)
+        self.setTabOrder(self.overdue, self.upcoming)
+        self.setTabOrder(self.upcoming, self.recent)
+        ctx.events.changed.connect(lambda _t: self.refresh())
+        self.refresh()
+
+    def _list(self, headers: list[str], name: str) -> QTreeWidget:
+        tree = QTreeWidget(self)
+        tree.setHeaderLabels(headers)
+        tree.setRootIsDecorated(False)
+        tree.setAlternatingRowColors(True)
+        tree.setAccessibleName(name)
+        tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        tree.header().setStretchLastSection(False)
+        tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(headers)):
+            tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        tree.itemActivated.connect(self._activated)
+        return tree
+
+    def _box(self, title: str, tree: QTreeWidget) -> QGroupBox:
+        box = QGroupBox(title, self)
+        layout = QVBoxLayout(box)
+        layout.addWidget(tree)
+        return box
+
+    def refresh(self) -> None:
+        """Re-read the page."""
+        today = self.today()
+        with self.ctx.db.read() as session:
+            summary = read_summary(session.connection(), today)
+        self.heading.setText(self.tr("{0} — {1}").format(self.ctx.db.hub_name, today.strftime("%A %d %B %Y")))
+        c = summary.counts
+        self.counts.setText(self.tr("{0} contacts · {1} groups · {2} open actions, {3} overdue · {4} connections")
+                            .format(f"{c['contacts']:,}", f"{c['groups']:,}", f"{c['open_actions']:,}",
+                                    f"{c['overdue']:,}", f"{c['connections']:,}"))
+        self._fill_actions(self.overdue, summary.overdue, self.tr("Nothing overdue."))
+        self._fill_actions(self.upcoming, summary.upcoming, self.tr("Nothing due in the next two weeks."))
+        self.recent.clear()
+        for line in summary.recent:
+            when = datetime.fromtimestamp(line.changed_ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+            self._add(self.recent, [line.name, when], ("contact", line.id))
+        if not summary.recent:
+            self._add(self.recent, [self.tr("No contacts yet.")], None)
+
+    def _fill_actions(self, tree: QTreeWidget, lines: list[ActionLine], empty: str) -> None:
+        tree.clear()
+        for line in lines:
+            self._add(tree, [line.title, line.due, line.kind, line.status], ("action", line.id))
+        if not lines:
+            self._add(tree, [empty], None)
+
+    def _add(self, tree: QTreeWidget, texts: list[str], target: tuple[str, str] | None) -> None:
+        item = QTreeWidgetItem(tree, texts)
+        item.setData(0, Qt.ItemDataRole.UserRole, target)
+        if target is None:
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        target = item.data(0, Qt.ItemDataRole.UserRole)
+        if target:
+            self.open_record.emit(target[0], target[1])
