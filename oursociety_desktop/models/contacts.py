@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
-from oursociety_desktop.models.search import search_body, write_search_rows
+from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.tables import (
     CONTACT_STAGES,
     ActionLink,
@@ -166,6 +166,7 @@ def forget_contact(tx: Tx, contact_id: str, reason: str = "erasure requested") -
     tx.session.add(contact)
     _erase_related(tx, contact.id)
     write_search_rows(tx.session.connection(), [(contact.id, "", [])])
+    purge_deleted_index_entries(tx.session.connection())
     return contact
 
 

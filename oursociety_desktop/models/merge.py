@@ -29,7 +29,7 @@ from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, wall_clock_ms
 from oursociety_desktop.models.contacts import MAX_TEXT, _erase_related, erased_values
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.models.search import search_body, write_search_rows
+from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.sharing import outgoing_fields
 from oursociety_desktop.models.tables import RECORD_TYPES, Conflict, Contact, SyncedRecord
 from oursociety_desktop.models.text import sort_key
@@ -459,6 +459,8 @@ class BundleMerger:
             _erase_related(self.tx, contact_id)
         # Those edits carry new stamps, above every delta watermark already: no floor to lower for them.
         self.tx.session.flush()
+        if self.report.erasures_applied:
+            purge_deleted_index_entries(self.conn)
         self.conn.execute(text(
             "DELETE FROM conflict WHERE record_type = 'contact' AND record_id IN "
             "(SELECT id FROM contact WHERE erased = 1)"

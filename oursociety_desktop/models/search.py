@@ -131,3 +131,12 @@ def write_search_rows(conn: Connection, rows: Iterable[tuple[str, str, list[str]
     phone_rows = [{"cid": cid, "e164": e} for cid, _, e164s in batch for e in e164s]
     if phone_rows:
         conn.execute(text("INSERT OR IGNORE INTO contact_phone (contact_id, e164) VALUES (:cid, :e164)"), phone_rows)
+
+
+def purge_deleted_index_entries(conn: Connection) -> None:
+    """Rewrite the full-text index without the entries of replaced search rows.
+
+    FTS5 only marks replaced entries as deleted; their tokens (names, phone digits) stay in the index's segments
+    until a merge. After an erasure they must go, so that after VACUUM the person is nowhere in the file.
+    """
+    conn.execute(text("INSERT INTO contact_fts(contact_fts) VALUES ('optimize')"))

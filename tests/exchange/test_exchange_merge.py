@@ -1,0 +1,294 @@
+"""Merging bundles between real hubs: per-field LWW, conflicts, deletion, erasure, relay, delta, consent."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
+
+from oursociety_desktop.exports.exchange import export_bundle, import_bundle
+from oursociety_desktop.models.clock import Stamp, wall_clock_ms
+from oursociety_desktop.models.conflicts import list_conflicts, resolve_conflict
+from oursociety_desktop.models.contacts import delete_contact, forget_contact
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.groups import add_member, create_group
+from oursociety_desktop.models.health import check_database
+from oursociety_desktop.models.tables import Membership
+
+
+@pytest.fixture
+def hubs(tmp_path: Path) -> tuple[Database, Database, Database]:
+    a, b, c = (make_hub(tmp_path, name) for name in ("A", "B", "C"))
+    yield a, b, c
+    for db in (a, b, c):
+        db.close()
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "bundles"
+    folder.mkdir()
+    return folder
+
+
+def sound(db: Database) -> None:
+    with db.engine.connect() as conn:
+        report = check_database(conn)
+    assert report.sound, report.problems
+
+
+def test_full_round_trip_converges_and_reimport_changes_nothing(hubs, out) -> None:
+    a, b, _ = hubs
+    cid = add_contact(a, given_name="Zoë", family_name="Łukasiewicz", phones=[{"label": "m", "value": "07700 900123"}])
+    first = send(a, b, out)
+    assert first.report.counts["contact"].new == 1 and first.source == "new hub"
+    assert dump_text(a) == dump_text(b)
+    again = send(a, b, out)
+    assert again.changes == 0 and again.report.counts["contact"].unchanged == 1 and again.source == "known hub"
+    row = contact_row(b, cid)
+    assert row["sort_key"] == "lukasiewicz zoe"
+    with b.engine.connect() as conn:
+        from oursociety_desktop.models.search import search_contact_ids
+        assert search_contact_ids(conn, "900123") == [cid]
+    sound(b)
+
+
+def test_concurrent_edits_to_different_fields_both_survive(hubs, out) -> None:
+    a, b, _ = hubs
+    cid = add_contact(a, given_name="Ada", role="volunteer")
+    send(a, b, out)
+    edit_contact(a, cid, given_name="Adah")
+    edit_contact(b, cid, role="coordinator")
+    send(a, b, out)
+    send(b, a, out)
+    for db in (a, b):
+        row = contact_row(db, cid)
+        assert (row["given_name"], row["role"]) == ("Adah", "coordinator")
+        with db.read() as session:
+            assert list_conflicts(session) == []
+    assert dump_text(a) == dump_text(b)
+    sound(a)
+    sound(b)
+
+
+def test_same_field_concurrent_edit_same_winner_and_loser_in_inbox_where_it_lost(hubs, out) -> None:
+    a, b, _ = hubs
+    cid = add_contact(a, given_name="Ada", notes="start")
+    send(a, b, out)
+    edit_contact(a, cid, notes="from A")
+    edit_contact(b, cid, notes="from B")  # later stamp: B wins
+    send(a, b, out)
+    send(b, a, out)
+    assert contact_row(a, cid)["notes"] == contact_row(b, cid)["notes"] == "from B"
+    assert dump_text(a) == dump_text(b)
+    with a.read() as session:
+        [conflict] = list_conflicts(session)
+    assert (conflict.field, conflict.ours_value, conflict.theirs_value) == ("notes", "from B", "from A")
+    # Re-importing shows no new conflict.
+    assert send(b, a, out).report.new_conflicts == 0
+    # Take theirs at A: a new edit that then travels and wins at B too.
+    with a.write() as tx:
+        resolve_conflict(tx, conflict.id, "theirs")
+    with a.read() as session:
+        assert list_conflicts(session) == []
+    assert contact_row(a, cid)["notes"] == "from A"
+    send(a, b, out)
+    assert contact_row(b, cid)["notes"] == "from A"
+    assert dump_text(a) == dump_text(b)
+
+
+def test_keep_ours_closes_the_conflict_without_an_edit(hubs, out) -> None:
+    a, b, _ = hubs
+    cid = add_contact(a, given_name="Ada")
+    send(a, b, out)
+    edit_contact(a, cid, role="x")
+    edit_contact(b, cid, role="y")
+    send(b, a, out)
+    before = dump_text(a)
+    with a.read() as session:
+        [conflict] = list_conflicts(session)
+    with a.write() as tx:
+        resolve_conflict(tx, conflict.id, "ours")
+    assert dump_text(a) == before
+
+
+def test_an_edit_elsewhere_does_not_resurrect_a_deleted_record(hubs, out) -> None:
+    a, b, _ = hubs
+    cid = add_contact(a, given_name="Ada")
+    send(a, b, out)
+    old = out / "old.oursociety"
+    export_bundle(a, old)
+    with a.write() as tx:
+        delete_contact(tx, cid)
+    edit_contact(b, cid, role="still here")  # concurrent edit to another field
+    send(a, b, out)
+    send(b, a, out)
+    for db in (a, b):
+        row = contact_row(db, cid)
+        assert row["deleted"] is True and row["role"] == "still here"
+    # An old bundle, made before the delete, never brings it back.
+    result = import_bundle(b, old, backup=False)
+    assert contact_row(b, cid)["deleted"] is True
+    assert result.changes == 0
+    assert dump_text(a) == dump_text(b)
+
+
+def test_erasure_beats_a_concurrent_edit_and_leaves_nothing_after_vacuum(hubs, out) -> None:
+    a, b, _ = hubs
+    cid = add_contact(a, given_name="Wiremu", family_name="Tapsell", emails=[{"label": "", "value": "wt@example.org"}],
+                      phones=[{"label": "", "value": "07700 900777"}], private_notes="secret-note")
+    with a.write() as tx:
+        group = create_group(tx, {"name": "Choir"})
+        add_member(tx, group.id, cid)
+    send(a, b, out)
+    edit_contact(a, cid, notes="Wiremu edited later", given_name="Wiremu2")
+    with b.write() as tx:
+        forget_contact(tx, cid, "asked to be forgotten")
+    send(a, b, out)
+    send(b, a, out)
+    for db in (a, b):
+        row = contact_row(db, cid)
+        assert row["erased"] and row["deleted"] and row["given_name"] == "" and row["notes"] == ""
+        assert row["erased_reason"] == "asked to be forgotten"
+        with db.read() as session:
+            from sqlmodel import select
+            assert all(m.deleted for m in session.exec(select(Membership)).all())
+            assert list_conflicts(session, include_resolved=True) == []
+        sound(db)
+    assert dump_text(a) == dump_text(b)
+    for db in (a, b):
+        db.close()
+        conn = sqlite3.connect(db.path, isolation_level=None)
+        conn.execute("VACUUM")
+        conn.close()
+        data = db.path.read_bytes()
+        for secret in (b"Wiremu", b"Tapsell", b"wt@example.org", b"900777", b"secret-note", b"tapsell"):
+            assert secret not in data, (db.hub_name, secret)
+
+
+def test_relay_a_to_b_to_c(hubs, out) -> None:
+    a, b, c = hubs
+    cid = add_contact(a, given_name="Relay")
+    send(a, b, out)
+    result = send(b, c, out)
+    assert result.report.counts["contact"].new == 1
+    assert contact_row(c, cid)["given_name"] == "Relay"
+    assert dump_text(a) == dump_text(b) == dump_text(c)
+
+
+def test_delta_for_a_peer_holds_only_what_changed_and_relays_old_stamps(hubs, out) -> None:
+    a, b, c = hubs
+    ids = [add_contact(b, given_name=f"B{i}") for i in range(3)]
+    first = export_to(b, out / "b1.oursociety", for_hub=c.hub_id)
+    assert first.manifest.kind == "full" and first.manifest.counts["contact"] == 3
+    import_bundle(c, out / "b1.oursociety", backup=False)
+    edit_contact(b, ids[0], role="edited")
+    delta = export_to(b, out / "b2.oursociety", for_hub=c.hub_id)
+    assert delta.manifest.kind == "delta" and delta.manifest.counts["contact"] == 1
+    # A record written at A *before* B's last bundle for C still reaches C through B's next delta.
+    old = add_contact(a, given_name="Old stamp")
+    a_bundle = out / "a.oursociety"
+    export_to(a, a_bundle)
+    empty = export_to(b, out / "b3.oursociety", for_hub=c.hub_id)
+    assert empty.manifest.total_records == 0
+    import_bundle(b, a_bundle, backup=False)
+    relay = export_to(b, out / "b4.oursociety", for_hub=c.hub_id)
+    assert relay.manifest.counts["contact"] >= 1
+    import_bundle(c, out / "b2.oursociety", backup=False)
+    import_bundle(c, out / "b4.oursociety", backup=False)
+    assert contact_row(c, old)["given_name"] == "Old stamp"
+    assert dump_text(b) == dump_text(c)
+
+
+def test_consent_on_the_way_out(hubs, out) -> None:
+    a, b, _ = hubs
+    kept = add_contact(a, given_name="Hidden", family_name="Person", share_with_hubs=False)
+    shared = add_contact(a, given_name="Shared", private_notes="PRIVATE-NOTE-TEXT")
+    with a.write() as tx:
+        group = create_group(tx, {"name": "Garden"})
+        add_member(tx, group.id, kept)
+        add_member(tx, group.id, shared)
+    path = out / "a.oursociety"
+    result = export_to(a, path)
+    assert result.manifest.counts["contact"] == 1 and result.manifest.counts["membership"] == 1
+    with zipfile.ZipFile(path) as zf:
+        everything = b"".join(zf.read(n) for n in zf.namelist())
+    for secret in (b"Hidden", kept.encode(), b"PRIVATE-NOTE-TEXT", b"private_notes"):
+        assert secret not in everything
+    import_bundle(b, path, backup=False)
+    # Sharing switched on later brings the contact and its older membership in the next delta.
+    export_to(a, out / "first.oursociety", for_hub=b.hub_id)
+    edit_contact(a, kept, share_with_hubs=True)
+    delta = export_to(a, out / "delta.oursociety", for_hub=b.hub_id)
+    assert delta.manifest.counts["contact"] == 1 and delta.manifest.counts["membership"] == 1
+    import_bundle(b, out / "delta.oursociety", backup=False)
+    assert contact_row(b, kept)["given_name"] == "Hidden"
+    assert contact_row(b, shared)["private_notes"] == ""
+
+
+def test_far_future_stamp_is_flagged_and_cannot_win_forever(hubs, out, monkeypatch) -> None:
+    a, b, _ = hubs
+    cid = add_contact(a, given_name="Ada")
+    send(a, b, out)
+    future = wall_clock_ms() + 10 * 365 * 24 * 3600 * 1000
+    import oursociety_desktop.models.database as database_module
+    real = database_module.HybridLogicalClock
+
+    class FutureClock(real):  # type: ignore[misc, valid-type]
+        def __init__(self, hub_id: str, last: str | None = None) -> None:
+            super().__init__(hub_id, last, wall=lambda: future)
+
+    monkeypatch.setattr(database_module, "HybridLogicalClock", FutureClock)
+    edit_contact(a, cid, role="from the future")
+    monkeypatch.setattr(database_module, "HybridLogicalClock", real)
+    path = out / "future.oursociety"
+    export_to(a, path)
+    preview = import_bundle(b, path, dry_run=True)
+    assert preview.report.far_future == 1 and any("future" in n for n in preview.notes)
+    assert contact_row(b, cid)["role"] == ""  # dry run changed nothing
+    import_bundle(b, path, backup=False)
+    assert contact_row(b, cid)["role"] == "from the future"
+    edit_contact(b, cid, role="fixed here")  # B's clock moved past the future stamp
+    row = contact_row(b, cid)
+    assert row["role"] == "fixed here" and Stamp.decode(row["stamps"]["role"]).ms >= future
+    send(b, a, out)
+    assert contact_row(a, cid)["role"] == "fixed here"
+
+
+def test_own_bundle_is_named_in_preview_and_refused(hubs, out) -> None:
+    a, _, _ = hubs
+    add_contact(a)
+    path = out / "own.oursociety"
+    export_to(a, path)
+    preview = import_bundle(a, path, dry_run=True)
+    assert preview.source == "this hub" and "this hub itself" in preview.notes[0]
+    from oursociety_desktop.models.errors import UserError
+    with pytest.raises(UserError, match="made by this hub itself"):
+        import_bundle(a, path)
+
+
+def test_encrypted_bundle_round_trip(hubs, out) -> None:
+    a, b, _ = hubs
+    cid = add_contact(a, given_name="Secretive")
+    path = out / "enc.oursociety"
+    export_to(a, path, passphrase="correct horse battery")
+    assert b"Secretive" not in path.read_bytes() and path.read_bytes().startswith(b"OSBENC")
+    import_bundle(b, path, passphrase="correct horse battery", backup=False)
+    assert contact_row(b, cid)["given_name"] == "Secretive"
+
+
+def test_import_backs_up_and_logs(hubs, out) -> None:
+    a, b, _ = hubs
+    add_contact(a)
+    path = out / "a.oursociety"
+    export_to(a, path)
+    result = import_bundle(b, path)
+    assert result.backup and Path(result.backup).is_file()
+    from oursociety_desktop.models.exchange_log import exchange_log, known_peers
+    with b.read() as session:
+        [entry] = exchange_log(session)
+        assert entry.direction == "import" and entry.summary["bundle_id"] == result.manifest.bundle_id
+        assert [p.id for p in known_peers(session)] == [a.hub_id]
