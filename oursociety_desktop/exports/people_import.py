@@ -18,6 +18,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -285,9 +286,14 @@ def _merge_changes(existing: Contact, incoming: Mapping[str, Any], mode: str) ->
     return changes
 
 
-def _new_row(values: Mapping[str, Any], tx: Tx, share_default: bool) -> dict[str, Any]:
+@lru_cache(maxsize=1)
+def _blank_contact() -> dict[str, Any]:
     blank = Contact()
-    row: dict[str, Any] = {name: getattr(blank, name) for name in Contact.SYNC_FIELDS}
+    return {name: getattr(blank, name) for name in Contact.SYNC_FIELDS}
+
+
+def _new_row(values: Mapping[str, Any], tx: Tx, share_default: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {k: list(v) if isinstance(v, list) else v for k, v in _blank_contact().items()}
     row.update({k: list(v) if isinstance(v, list) else v for k, v in values.items()})
     row.setdefault("share_with_hubs", share_default)
     if "share_with_hubs" not in values:

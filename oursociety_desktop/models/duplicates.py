@@ -227,10 +227,11 @@ def score_pair(a: _Person, b: _Person) -> tuple[int, list[str]]:
     score = similarity * 0.85
     shared_emails = a.emails & b.emails
     shared_phones = a.phones & b.phones
+    # Both have emails (or phones) and none is shared: evidence of two people.
     if a.emails and b.emails and not shared_emails:
-        score -= 10
+        score -= 15
     if a.phones and b.phones and not shared_phones:
-        score -= 10
+        score -= 15
     if shared_emails:
         score = max(score, 70 + 0.3 * similarity)
         reasons.append(f"same email {sorted(shared_emails)[0]}")
