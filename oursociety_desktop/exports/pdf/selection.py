@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -26,8 +27,9 @@ class PrintedContact:
 
     id: str
     name: str
-    given_key: str
     sort_key: str
+    given_name: str = ""
+    family_name: str = ""
     organisation: str = ""
     role: str = ""
     phones: list[str] = field(default_factory=list)
@@ -38,7 +40,10 @@ class PrintedContact:
 
     def key(self, sort: str) -> str:
         """The sort key for "family" (family name first) or "given" order."""
-        return self.given_key if sort == "given" else self.sort_key
+        if sort == "given":
+            return fold(f"{self.given_name} {self.family_name}") if (self.given_name or self.family_name) \
+                else fold(self.name)
+        return self.sort_key
 
     def field_text(self, name: str) -> str:
         """One printable field ("phone", "email", "address"...) as text, lines separated by newlines."""
@@ -66,19 +71,24 @@ def _labelled(items: Any, with_label: bool = True) -> list[str]:
     return out
 
 
-def address_lines(row: Any) -> list[str]:
-    """Street (which may hold several lines), town, region and postcode, country: the empty ones dropped."""
+def address_lines(row: Any, home_country: str = "") -> list[str]:
+    """Street (which may hold several lines), town, region and postcode, country (unless it is the home
+    country): the empty ones dropped."""
     lines = [line.strip() for line in (row.street or "").splitlines() if line.strip()]
     lines.append(row.locality or "")
     lines.append(" ".join(p for p in (row.region or "", row.postcode or "") if p))
-    lines.append(row.country or "")
+    if row.country and (not home_country or _fold(row.country) != home_country):
+        lines.append(row.country)
     return [line for line in lines if line.strip()]
+
+
+_fold = lru_cache(maxsize=1024)(fold)
 
 
 def home_country(rows: Sequence[Any]) -> str:
     """The country most contacts live in (folded): left off addresses, as on domestic post."""
-    counts = Counter(fold(row.country) for row in rows if row.country)
-    return counts.most_common(1)[0][0] if counts else ""
+    counts = Counter(row.country for row in rows if row.country)
+    return _fold(counts.most_common(1)[0][0]) if counts else ""
 
 
 def printed_contact(row: Any, home_country: str = "") -> PrintedContact:
@@ -86,12 +96,11 @@ def printed_contact(row: Any, home_country: str = "") -> PrintedContact:
     display = row.display_name or " ".join(p for p in (row.given_name, row.family_name) if p) or "(no name)"
     return PrintedContact(
         id=row.id, name=display, sort_key=row.sort_key or fold(display),
-        given_key=fold(f"{row.given_name} {row.family_name}") if (row.given_name or row.family_name)
-        else fold(display),
+        given_name=row.given_name or "", family_name=row.family_name or "",
         organisation=row.organisation or "", role=row.role or "",
         phones=[] if row.do_not_phone else _labelled(row.phones),
         emails=[] if row.do_not_email else _labelled(row.emails, with_label=False),
-        address_lines=[line for line in address_lines(row) if not home_country or fold(line) != home_country],
+        address_lines=address_lines(row, home_country),
         languages=list(row.languages or []), tags=list(row.tags or []),
     )
 

@@ -104,8 +104,10 @@ def runs(text: str, font: str = fonts.BODY) -> tuple[Run, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=131072)
 def width(text: str, font: str, size: float) -> float:
-    """The drawn width of a logical string, CJK characters measured in the CJK font."""
+    """The drawn width of a logical string, CJK characters measured in the CJK font (cached: directories
+    measure the same towns, streets and words thousands of times, and ReportLab measures TTF text in Python)."""
     if text.isascii():
         return float(stringWidth(text, font, size))
     return float(sum(stringWidth(t, f, size) for f, t in runs(visual(text, font), font)))
@@ -155,25 +157,31 @@ def wrap_logical(text: str, font: str, size: float, limit: float) -> list[str]:
         if width(paragraph, font, size) <= limit:
             lines.append(paragraph)
             continue
-        line = ""
+        line, line_width = "", 0.0
+        space = width(" ", font, size)
         for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if width(candidate, font, size) <= limit:
-                line = candidate
+            # Word by word, widths summed (words shape and measure alone; a line's width is their sum).
+            word_width = width(word, font, size)
+            if line and line_width + space + word_width <= limit:
+                line, line_width = f"{line} {word}", line_width + space + word_width
+                continue
+            if not line and word_width <= limit:
+                line, line_width = word, word_width
                 continue
             if line:
                 lines.append(line)
                 line = ""
-            if width(word, font, size) <= limit:
-                line = word
+            line_width = 0.0
+            if word_width <= limit:
+                line, line_width = word, word_width
             elif "@" in word[1:] and all(width(p, font, size) <= limit for p in _at_split(word)):
                 local, domain = _at_split(word)
                 lines.append(local)
-                line = domain
+                line, line_width = domain, width(domain, font, size)
             else:
                 pieces = _split_long_word(word, font, size, limit)
                 lines.extend(pieces[:-1])
-                line = pieces[-1]
+                line, line_width = pieces[-1], width(pieces[-1], font, size)
         lines.append(line)
     return lines
 
