@@ -63,7 +63,8 @@ def cmd_print(args: argparse.Namespace, folder: Path) -> int:
     finally:
         db.close()
     pages = "page" if result.pages == 1 else "pages"
-    print(f"Wrote {out} ({result.pages} {pages}, {result.entries} entries).")
+    entries = "entry" if result.entries == 1 else "entries"
+    print(f"Wrote {out} ({result.pages} {pages}, {result.entries} {entries}).")
     for note in result.notes:
         print(note, file=sys.stderr)
     return 0

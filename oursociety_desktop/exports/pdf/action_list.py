@@ -5,12 +5,13 @@ Owners appear by name only if they agreed to be in the directory; others show as
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Table
+from reportlab.platypus import Flowable, Table
 from sqlmodel import col, select
 
 from oursociety_desktop.exports.pdf import fonts
@@ -91,44 +92,50 @@ def print_action_list(db: Database, options: PrintOptions, out: Path, progress: 
                            f"by {'group' if options.by_group else 'owner'}.", sizes.body, space_after=2 * mm))
     if not actions:
         story.append(TextBlock("No open actions.", sizes.body))
-    for key in order:
-        story.append(CondPageBreak(sizes.heading * 2 + sizes.leading * 4 + 6 * mm))
-        story.append(TextBlock(key, sizes.heading, bold=True, space_before=3 * mm, space_after=1 * mm))
-        items = sorted(sections[key], key=lambda a: (not a.due, a.due, fold(a.title)))
-        story.append(action_table(items, options, width, sizes.body, sizes.leading, sizes.furniture,
-                                  (lambda a: group_names.get(a.group_id, "")) if not options.by_group
-                                  else (lambda a: ", ".join(owner_names(a)))))
+    if actions:
+        other = (lambda a: group_names.get(a.group_id, "")) if not options.by_group \
+            else (lambda a: ", ".join(owner_names(a)))
+        grouped = [(key, sorted(sections[key], key=lambda a: (not a.due, a.due, fold(a.title)))) for key in order]
+        story.append(action_table(grouped, options, width, sizes.body, sizes.leading, sizes.heading,
+                                  sizes.furniture, other))
     pages = build_document(out, story, options, db.hub_name, title, progress)
     finished(progress)
     return PrintResult(pages, len(actions), 0, [])
 
 
-def action_table(actions: list[Action], options: PrintOptions, width: float, size: float, leading: float,
-                 header_size: float, other: object) -> Table:
-    """Tick box, action (title, kind, where), due date (overdue marked), and group or owners."""
-    assert callable(other)
-    tick = size * 2.4
+def action_table(sections: list[tuple[str, list[Action]]], options: PrintOptions, width: float, size: float,
+                 leading: float, heading_size: float, header_size: float, other: Callable[[Action], str]) -> Table:
+    """One table, its column titles repeated on every page: a heading row per owner (or group), then that
+    section's actions: tick box, action (title, kind, where), due date (overdue marked), group or owners."""
+    tick = size * 3.2
     widths = [tick] + [(width - tick) * w for w in (0.46, 0.22, 0.32)]
     header: list[object] = ["Done", "Action", "Due", "Owner" if options.by_group else "Group"]
     rows: list[list[object]] = [header]
-    overdue_rows = []
-    for i, action in enumerate(actions, start=1):
-        details = action.title + f"\n{action.kind}" + (f", {action.status}" if action.status != "open" else "")
-        if action.location:
-            details += f" \u2014 {action.location}"
-        due, overdue = due_text(action.due, options.today)
-        if overdue:
-            due += "\nOVERDUE"
-            overdue_rows.append(i)
-        rows.append([TICK_BOX,
-                     cell(details, widths[1] - 2 * PADDING, size, leading),
-                     cell(due, widths[2] - 2 * PADDING, size, leading),
-                     cell(str(other(action)), widths[3] - 2 * PADDING, size, leading)])
-    table = Table(rows, colWidths=widths, repeatRows=1)
     style = table_style(1, size, leading, header_size)
     style.add("FONTNAME", (1, 1), (1, -1), fonts.BODY)
-    for row in overdue_rows:
-        style.add("FONTNAME", (2, row), (2, row), fonts.BOLD)
-        style.add("TEXTCOLOR", (2, row), (2, row), OVERDUE_RED)
+    for key, actions in sections:
+        r = len(rows)
+        rows.append([cell(key, width - 2 * PADDING, heading_size, heading_size * 1.22, fonts.BOLD), "", "", ""])
+        style.add("SPAN", (0, r), (-1, r))
+        style.add("FONTNAME", (0, r), (-1, r), fonts.BOLD)
+        style.add("FONTSIZE", (0, r), (-1, r), heading_size)
+        style.add("LEADING", (0, r), (-1, r), heading_size * 1.22)
+        style.add("TOPPADDING", (0, r), (-1, r), heading_size * 0.6)
+        style.add("LINEBELOW", (0, r), (-1, r), 0.8, colors.black)
+        style.add("NOSPLIT", (0, r), (-1, r + 1))  # a heading never ends a page alone
+        for action in actions:
+            details = action.title + f"\n{action.kind}" + (f", {action.status}" if action.status != "open" else "")
+            if action.location:
+                details += f" \u2014 {action.location}"
+            due, overdue = due_text(action.due, options.today)
+            if overdue:
+                due += "\nOVERDUE"
+                style.add("FONTNAME", (2, len(rows)), (2, len(rows)), fonts.BOLD)
+                style.add("TEXTCOLOR", (2, len(rows)), (2, len(rows)), OVERDUE_RED)
+            rows.append([TICK_BOX,
+                         cell(details, widths[1] - 2 * PADDING, size, leading),
+                         cell(due, widths[2] - 2 * PADDING, size, leading),
+                         cell(other(action), widths[3] - 2 * PADDING, size, leading)])
+    table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(style)
     return table

@@ -39,7 +39,7 @@ def print_call_list(db: Database, options: PrintOptions, out: Path, progress: Pr
                Column("notes", "Notes", lambda c: "", 3.5)]
     if callable_people:
         story.append(contact_table(callable_people, columns, frame_width(options), sizes,
-                                   lead_cells=[(sizes.body * 3.2, lambda c: TICK_BOX)]))
+                                   lead_cells=[(sizes.body * 4.2, lambda c: TICK_BOX)], lead_titles=["Reached"]))
     pages = build_document(out, story, options, db.hub_name, title, progress)
     finished(progress)
     return PrintResult(pages, len(callable_people), selection.withheld + no_phone, notes)

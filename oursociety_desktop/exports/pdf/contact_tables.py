@@ -64,12 +64,15 @@ def column_widths(columns: Sequence[Column], total: float, fixed: Sequence[float
 
 
 def contact_table(contacts: Sequence[PrintedContact], columns: Sequence[Column], total_width: float,
-                  sizes: Sizes, lead_cells: Sequence[tuple[float, Callable[[PrintedContact], str]]] = ()) -> Table:
-    """A table of contacts with a repeated header row; `lead_cells` are narrow fixed columns (tick boxes)."""
+                  sizes: Sizes, lead_cells: Sequence[tuple[float, Callable[[PrintedContact], str]]] = (),
+                  lead_titles: Sequence[str] = ()) -> Table:
+    """A table of contacts with a repeated header row; `lead_cells` are narrow fixed columns (tick boxes),
+    headed by `lead_titles`."""
     widths = column_widths(columns, total_width, [w for w, _ in lead_cells])
     size, leading = sizes.body, sizes.leading
     small = sizes.furniture
-    header: list[str | Flowable] = ["" for _ in lead_cells] + [c.title for c in columns]
+    titles = list(lead_titles) + [""] * (len(lead_cells) - len(lead_titles))
+    header: list[str | Flowable] = titles + [c.title for c in columns]
     rows: list[list[str | Flowable]] = [header]
     n_lead = len(lead_cells)
     for contact in contacts:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable, Table, TableStyle
 from sqlmodel import col, select
 
 from oursociety_desktop.exports.pdf.contact_tables import Column, contact_table, table_style
@@ -72,8 +72,18 @@ def print_signin_sheet(db: Database, options: PrintOptions, out: Path, progress:
         story.append(TextBlock("Please tick your name.", sizes.body, space_after=2 * mm))
         columns = [Column("name", "Name", lambda c: c.name, 3.0),
                    Column("changes", "New phone, email or address?", lambda c: "", 4.0)]
-        tick_width = sizes.body * 2.6
-        story.append(contact_table(contacts, columns, width, sizes, lead_cells=[(tick_width, lambda c: TICK_BOX)]))
+        tick_width = sizes.body * 3.2
+        table = contact_table(contacts, columns, width, sizes, lead_cells=[(tick_width, lambda c: TICK_BOX)],
+                              lead_titles=["Here"])
+        # Room to tick with a pen: taller rows, a bigger box.
+        table.setStyle(TableStyle([
+            ("TOPPADDING", (0, 1), (-1, -1), sizes.body * 0.6),
+            ("BOTTOMPADDING", (0, 1), (-1, -1), sizes.body * 0.6),
+            ("FONTSIZE", (0, 1), (0, -1), sizes.body * 1.5),
+            ("LEADING", (0, 1), (0, -1), sizes.body * 1.5),
+            ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
+        ]))
+        story.append(table)
     story.append(TextBlock("New here? Please add your details", sizes.heading, bold=True, space_before=5 * mm,
                            space_after=1 * mm))
     story.append(TextBlock(f"Tick \u201cOK to contact\u201d if {db.hub_name} may keep your details and contact you "
