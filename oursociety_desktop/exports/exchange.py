@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -360,10 +362,10 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
             has_changes = next(iter(_delta_records(conn, since)), None) is not None
         else:
             has_changes = next(iter(iter_outgoing(conn)), None) is not None
-        clock = str(conn.execute(text("SELECT clock FROM hub")).scalar_one() or "")
     if has_changes:
-        name = f"{_slug(db.hub_name)}-{db.hub_id[:8]}-{clock[:13] or '0'}-{clock[14:20] or '0'}{FILE_SUFFIX}"
-        out = folder / name
+        # Unique names: a delta never replaces an earlier one that some hub may not have read yet.
+        moment = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        out = folder / f"{_slug(db.hub_name)}-{db.hub_id[:8]}-{moment}-{uuid.uuid4().hex[:8]}{FILE_SUFFIX}"
         export_bundle(db, out, folder_key=key, passphrase=passphrase)
         result.written = out
     _check(progress, 100, "Done")
