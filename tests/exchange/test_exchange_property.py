@@ -1,0 +1,222 @@
+"""Property test of hub exchange (DESIGN.md §5): several hubs make random creates, edits, deletes, erasures and
+membership changes, and exchange full and delta bundles imported in random order, duplicated and stale. After every
+hub has imported everything: the dump is byte-identical at every hub, no acknowledged write is lost (it survives, or
+its own hub overwrote it later, or it sits in a conflicts inbox), and nothing deleted comes back.
+
+The default run is small so the suite stays fast. Longer runs:
+    OURSOCIETY_PROPERTY_EXAMPLES=1000 OURSOCIETY_PROPERTY_HUBS=5 .venv/bin/pytest tests/exchange/test_exchange_property.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from exchange_helpers import dump_text, make_hub
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from sqlmodel import select
+
+from oursociety_desktop.exports.exchange import export_bundle, import_bundle
+from oursociety_desktop.models.contacts import create_contact, delete_contact, forget_contact, update_contact
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.groups import add_member, create_group, remove_member
+from oursociety_desktop.models.tables import Conflict, Contact, Group
+
+EXAMPLES = int(os.environ.get("OURSOCIETY_PROPERTY_EXAMPLES", "12"))
+HUBS = max(3, int(os.environ.get("OURSOCIETY_PROPERTY_HUBS", "3")))
+STEPS = int(os.environ.get("OURSOCIETY_PROPERTY_STEPS", "30"))
+
+EDITABLE = {
+    "given_name": st.sampled_from(["Ada", "Bea", "Cai", "Dara", "Émile", "Łucja"]),
+    "role": st.sampled_from(["", "treasurer", "secretary", "volunteer"]),
+    "notes": st.sampled_from(["", "met at the fair", "call back", "ζωή"]),
+    "tags": st.lists(st.sampled_from(["garden", "food", "youth"]), max_size=2, unique=True),
+    "do_not_phone": st.booleans(),
+}
+
+
+@dataclass(frozen=True)
+class Write:
+    """An acknowledged field write: committed at `hub` with `stamp`."""
+
+    hub: int
+    record_id: str
+    field: str
+    value: Any
+    stamp: str
+
+
+class HubExchange(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="exchange-property-"))
+        self.bundles_dir = self.root / "bundles"
+        self.bundles_dir.mkdir()
+        self.hubs: list[Database] = [make_hub(self.root, f"hub{i}") for i in range(HUBS)]
+        self.contacts: list[str] = []
+        self.groups: list[str] = []
+        self.bundles: list[Path] = []
+        self.writes: list[Write] = []
+        self.deleted: set[str] = set()
+        self.erased: set[str] = set()
+
+    def teardown(self) -> None:
+        for db in self.hubs:
+            db.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    # ---- local work ----
+
+    @rule(hub=st.integers(0, HUBS - 1), given=EDITABLE["given_name"], share=st.booleans())
+    def create(self, hub: int, given: str, share: bool) -> None:
+        with self.hubs[hub].write() as tx:
+            self.contacts.append(create_contact(tx, {"given_name": given, "share_with_hubs": share}).id)
+
+    @rule(hub=st.integers(0, HUBS - 1), name=st.sampled_from(["Choir", "Kitchen", "Garden"]))
+    def group(self, hub: int, name: str) -> None:
+        with self.hubs[hub].write() as tx:
+            self.groups.append(create_group(tx, {"name": name}).id)
+
+    @precondition(lambda self: self.contacts)
+    @rule(hub=st.integers(0, HUBS - 1), pick=st.integers(0, 10_000), data=st.data())
+    def edit(self, hub: int, pick: int, data: st.DataObject) -> None:
+        contact_id = self.contacts[pick % len(self.contacts)]
+        field = data.draw(st.sampled_from(sorted(EDITABLE)))
+        value = data.draw(EDITABLE[field])
+        try:
+            with self.hubs[hub].write() as tx:
+                contact = update_contact(tx, contact_id, {field: value})
+                stamp = contact.field_stamp(field)
+        except UserError:
+            return  # not at this hub yet, deleted or erased: refused, nothing written
+        self.writes.append(Write(hub, contact_id, field, contact.synced_values()[field], stamp))
+
+    @precondition(lambda self: self.contacts)
+    @rule(hub=st.integers(0, HUBS - 1), pick=st.integers(0, 10_000))
+    def delete(self, hub: int, pick: int) -> None:
+        contact_id = self.contacts[pick % len(self.contacts)]
+        try:
+            with self.hubs[hub].write() as tx:
+                contact = delete_contact(tx, contact_id)
+                self.writes.append(Write(hub, contact_id, "deleted", True, contact.field_stamp("deleted")))
+        except UserError:
+            return
+        self.deleted.add(contact_id)
+
+    @precondition(lambda self: self.contacts)
+    @rule(hub=st.integers(0, HUBS - 1), pick=st.integers(0, 10_000))
+    def forget(self, hub: int, pick: int) -> None:
+        contact_id = self.contacts[pick % len(self.contacts)]
+        try:
+            with self.hubs[hub].write() as tx:
+                forget_contact(tx, contact_id, "asked")
+        except UserError:
+            return
+        self.erased.add(contact_id)
+
+    @precondition(lambda self: self.contacts and self.groups)
+    @rule(hub=st.integers(0, HUBS - 1), g=st.integers(0, 10_000), c=st.integers(0, 10_000), remove=st.booleans())
+    def membership(self, hub: int, g: int, c: int, remove: bool) -> None:
+        group_id, contact_id = self.groups[g % len(self.groups)], self.contacts[c % len(self.contacts)]
+        try:
+            with self.hubs[hub].write() as tx:
+                (remove_member if remove else add_member)(tx, group_id, contact_id)
+        except UserError:
+            return
+
+    # ---- exchange ----
+
+    @rule(hub=st.integers(0, HUBS - 1), peer=st.integers(0, HUBS - 1), delta=st.booleans(),
+          encrypt=st.booleans())
+    def export(self, hub: int, peer: int, delta: bool, encrypt: bool) -> None:
+        path = self.bundles_dir / f"{len(self.bundles):04d}.oursociety"
+        for_hub = self.hubs[peer].hub_id if delta and peer != hub else None
+        export_bundle(self.hubs[hub], path, for_hub=for_hub, passphrase="property passphrase" if encrypt else None)
+        self.bundles.append(path)
+
+    @precondition(lambda self: self.bundles)
+    @rule(hub=st.integers(0, HUBS - 1), pick=st.integers(0, 10_000))
+    def import_any(self, hub: int, pick: int) -> None:
+        """Any bundle, at any time: stale, duplicated, out of order, relayed."""
+        path = self.bundles[pick % len(self.bundles)]
+        try:
+            import_bundle(self.hubs[hub], path, passphrase="property passphrase", backup=False)
+        except UserError as exc:
+            assert "made by this hub itself" in exc.message
+
+    @invariant()
+    def databases_stay_sound(self) -> None:
+        from oursociety_desktop.models.health import check_database
+
+        for db in self.hubs:
+            with db.engine.connect() as conn:
+                report = check_database(conn)
+            assert report.sound, report.problems
+
+    # ---- the end: everyone imports everything ----
+
+    def converge(self) -> None:
+        for round_number in range(2 * HUBS + 2):
+            changed = 0
+            fresh = []
+            for i, db in enumerate(self.hubs):
+                path = self.bundles_dir / f"final-{round_number}-{i}.oursociety"
+                export_bundle(db, path)
+                fresh.append(path)
+            for i, db in enumerate(self.hubs):
+                for j, path in enumerate(fresh):
+                    if i != j:
+                        changed += import_bundle(db, path, backup=False).changes
+            if not changed:
+                return
+        raise AssertionError("hubs did not converge")
+
+    def check_converged(self) -> None:
+        self.converge()
+        dumps = [dump_text(db) for db in self.hubs]
+        assert all(d == dumps[0] for d in dumps), "dumps differ after everyone imported everything"
+        final: dict[str, Contact] = {}
+        conflict_stamps: set[tuple[str, str, str]] = set()
+        for db in self.hubs:
+            with db.read() as session:
+                for contact in session.exec(select(Contact)).all():
+                    final.setdefault(contact.id, contact)
+                for conflict in session.exec(select(Conflict)).all():
+                    conflict_stamps.add((conflict.record_id, conflict.field, conflict.theirs_stamp))
+                assert session.exec(select(Group)).all() is not None
+        for write in self.writes:
+            contact = final.get(write.record_id)
+            if contact is None or contact.erased or not contact.share_with_hubs:
+                continue  # erasure beats every edit; an unshared contact never leaves its hub
+            if contact.field_stamp(write.field) == write.stamp or getattr(contact, write.field) == write.value:
+                continue
+            if any(w.hub == write.hub and w.record_id == write.record_id and w.field == write.field
+                   and w.stamp > write.stamp for w in self.writes):
+                continue  # its own hub wrote that field again later
+            assert (write.record_id, write.field, write.stamp) in conflict_stamps, f"lost write {write}"
+        for contact_id in self.deleted:
+            contact = final.get(contact_id)
+            if contact is not None and contact.share_with_hubs:
+                assert contact.deleted, f"deleted contact {contact_id} came back"
+
+
+class HubExchangeMachine(HubExchange):
+    def teardown(self) -> None:
+        try:
+            self.check_converged()
+        finally:
+            super().teardown()
+
+
+HubExchangeMachine.TestCase.settings = settings(
+    max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestHubExchange = HubExchangeMachine.TestCase
