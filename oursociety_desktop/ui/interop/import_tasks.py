@@ -1,0 +1,60 @@
+"""The import wizard's slow steps, run on the task runner (no Qt here: plain functions of the core)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from oursociety_desktop.exports import csv_io, vcard
+from oursociety_desktop.exports.people_import import (
+    ImportOptions,
+    ImportRow,
+    ImportSummary,
+    apply_import,
+    plan_import,
+    save_rejected_rows,
+)
+from oursociety_desktop.models.database import Database
+
+Progress = Callable[[int, str], bool]
+VCARD_SUFFIXES = (".vcf", ".vcard")
+
+
+@dataclass
+class LoadedFile:
+    """A file read for import: vCard rows, or a CSV table still to be mapped."""
+
+    path: Path
+    kind: str
+    rows: list[ImportRow] = field(default_factory=list)
+    table: csv_io.CsvTable | None = None
+
+
+def kind_of(path: Path) -> str:
+    """"vcard" or "csv", from the file name."""
+    return "vcard" if path.suffix.lower() in VCARD_SUFFIXES else "csv"
+
+
+def read_task(progress: Progress, path: Path) -> LoadedFile:
+    """Read (and for vCards, parse) the chosen file."""
+    progress(0, "Reading the file")
+    kind = kind_of(path)
+    if kind == "vcard":
+        return LoadedFile(path, kind, rows=vcard.read_vcard_file(path))
+    return LoadedFile(path, kind, table=csv_io.read_csv_file(path))
+
+
+def plan_task(progress: Progress, db: Database, rows: list[ImportRow]) -> list[ImportRow]:
+    """Check the rows and find duplicates, for the preview."""
+    return plan_import(db, rows, progress)
+
+
+def apply_task(progress: Progress, db: Database, rows: list[ImportRow], options: ImportOptions,
+               errors_to: Path | None, header: list[str] | None) -> ImportSummary:
+    """Import in one transaction; save the rows that were skipped as bad, if asked."""
+    summary = apply_import(db, rows, options, progress=progress)
+    if errors_to is not None and summary.bad_rows:
+        save_rejected_rows(errors_to, rows, header)
+    progress(100, "Done")
+    return summary
