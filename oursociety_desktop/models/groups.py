@@ -212,3 +212,10 @@ def restore_membership(tx: Tx, group_id: str, contact_id: str, role: str | None)
             remove_member(tx, group_id, contact_id)
     else:
         add_member(tx, group_id, contact_id, role)
+
+
+def group_choices(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of every live group by name: for choosers, without counting members."""
+    rows = session.connection().execute(
+        text("SELECT id, name FROM contact_group WHERE deleted = 0 ORDER BY lower(name), id"))
+    return [(r[0], r[1]) for r in rows]

@@ -268,3 +268,18 @@ def test_every_input_has_an_accessible_name(ws: QWidget) -> None:
     buttons = [b for b in ws.findChildren(QAbstractButton) if not inside_combo(b) and b.isVisibleTo(ws)
                and b.parentWidget().metaObject().className() not in ('QTableView', 'QTableCornerButton')]
     assert [b for b in buttons if not (b.accessibleName() or b.text())] == []
+
+
+def test_action_of_a_deleted_group_keeps_its_group(ws: ActionsWorkspace, ctx: AppContext,
+                                                   seeded: dict[str, str]) -> None:
+    from oursociety_desktop.models.groups import delete_group
+
+    with ctx.db.write() as tx:
+        delete_group(tx, seeded["garden"])
+    ctx.events.changed.emit("group")
+    ws.open_record(seeded["soon"])
+    assert ws.editor.group_combo.currentText() == "(group not available here)"
+    ws.editor.location_edit.setText("Shed")
+    assert ws.editor.save() == seeded["soon"]
+    saved = action(ctx.db, seeded["soon"])
+    assert (saved.group_id, saved.location) == (seeded["garden"], "Shed")  # saving did not drop the group

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from oursociety_desktop.models.actions import DATE_FIELDS, parse_when
 from oursociety_desktop.models.errors import UserError, ValidationError
-from oursociety_desktop.models.groups import group_rows
+from oursociety_desktop.models.groups import group_choices
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Action
 from oursociety_desktop.ui.actions.labels import kind_labels, status_labels
@@ -45,6 +45,7 @@ class ActionEditor(QWidget):
         self.action_id = ""
         self.loaded: dict[str, str] = {}
         self._build()
+        self.reload_groups()
         self.load("")
 
     def _build(self) -> None:
@@ -69,8 +70,11 @@ class ActionEditor(QWidget):
         self.notes_edit, self.outcome_edit = QPlainTextEdit(self), QPlainTextEdit(self)
         for text_box in (self.notes_edit, self.outcome_edit):
             text_box.setTabChangesFocus(True)
-        self.notes_edit.setMinimumHeight(70)
-        self.outcome_edit.setMinimumHeight(50)
+        line = self.fontMetrics().lineSpacing()
+        self.notes_edit.setMinimumHeight(line * 3 + 12)
+        self.notes_edit.setMaximumHeight(line * 7 + 12)
+        self.outcome_edit.setMinimumHeight(line * 2 + 12)
+        self.outcome_edit.setMaximumHeight(line * 4 + 12)
         self.widgets: dict[str, QWidget] = {
             "title": self.title_edit, "kind": self.kind_combo, "status": self.status_combo, "due": self.due_edit,
             "starts_at": self.starts_edit, "ends_at": self.ends_edit, "location": self.location_edit,
@@ -149,16 +153,15 @@ class ActionEditor(QWidget):
         """Refill the group chooser, keeping the current choice."""
         chosen = str(self.group_combo.currentData() or "")
         with self.ctx.db.read() as session:
-            rows = group_rows(session)
+            choices = group_choices(session)
         self.group_combo.clear()
         self.group_combo.addItem(self.tr("(no group)"), "")
-        for row in rows:
-            self.group_combo.addItem(row.name, row.id)
+        for group_id, name in choices:
+            self.group_combo.addItem(name, group_id)
         self.group_combo.setCurrentIndex(max(0, self.group_combo.findData(chosen)))
 
     def load(self, action_id: str) -> None:
         """Show an action ('' for a new one). Raises NotFound for a deleted or unknown id."""
-        self.reload_groups()
         values = dict.fromkeys(FIELDS, "")
         values.update(kind="task", status="open")
         if action_id:
@@ -178,8 +181,8 @@ class ActionEditor(QWidget):
             value = values[name]
             if isinstance(widget, QComboBox):
                 index = widget.findData(value)
-                if index < 0:  # a value from another hub's newer version: keep it visible
-                    widget.addItem(value, value)
+                if index < 0:  # a deleted group, or a value from a newer app at another hub: keep it
+                    widget.addItem(self.tr("(group not available here)") if name == "group_id" else value, value)
                     index = widget.count() - 1
                 widget.setCurrentIndex(index)
             elif isinstance(widget, QLineEdit):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from oursociety_desktop.models.actions import TO_DO, ActionFilter
-from oursociety_desktop.models.groups import group_rows
+from oursociety_desktop.models.groups import group_choices
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact
 from oursociety_desktop.ui.actions.labels import status_labels
@@ -35,13 +35,16 @@ class ActionFilterBar(QWidget):
         self.owner_button.setAccessibleName(self.tr("Filter by owner"))
         self.owner_button.setToolTip(self.tr("Show only actions this person owns"))
         self.owner_button.clicked.connect(self.choose_owner)
-        self.clear_owner_button = QPushButton(self.tr("Any owner"), self)
+        self.clear_owner_button = QToolButton(self)
+        self.clear_owner_button.setText("✕")
         self.clear_owner_button.setAccessibleName(self.tr("Show every owner's actions"))
+        self.clear_owner_button.setToolTip(self.tr("Show every owner's actions"))
         self.clear_owner_button.clicked.connect(lambda: self.set_owner("", ""))
         self.group_combo = QComboBox(self)
         self.group_combo.setAccessibleName(self.tr("Show actions of group"))
-        self.group_combo.setMinimumContentsLength(14)
+        self.group_combo.setMinimumContentsLength(18)
         self.group_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.group_combo.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 32)
         self.overdue_check = QCheckBox(self.tr("O&verdue"), self)
         self.overdue_check.setAccessibleName(self.tr("Only overdue actions"))
         self.week_check = QCheckBox(self.tr("This &week"), self)
@@ -59,9 +62,11 @@ class ActionFilterBar(QWidget):
         group_label = QLabel(self.tr("&Group:"), self)
         group_label.setBuddy(self.group_combo)
         layout.addWidget(group_label)
-        layout.addWidget(self.group_combo, 1)
+        layout.addWidget(self.group_combo)
+        layout.addSpacing(8)
         layout.addWidget(self.overdue_check)
         layout.addWidget(self.week_check)
+        layout.addStretch(1)
 
         self.reload_groups()
         self.set_owner("", "", notify=False)
@@ -74,12 +79,12 @@ class ActionFilterBar(QWidget):
         """Refill the group list, keeping the chosen group if it still exists."""
         chosen = self.group_combo.currentData() or ""
         with self.ctx.db.read() as session:
-            rows = group_rows(session)
+            choices = group_choices(session)
         self.group_combo.blockSignals(True)
         self.group_combo.clear()
         self.group_combo.addItem(self.tr("Any group"), "")
-        for row in rows:
-            self.group_combo.addItem(row.name, row.id)
+        for group_id, name in choices:
+            self.group_combo.addItem(name, group_id)
         index = self.group_combo.findData(chosen)
         self.group_combo.setCurrentIndex(max(0, index))
         self.group_combo.blockSignals(False)
@@ -99,7 +104,7 @@ class ActionFilterBar(QWidget):
         """Filter by this owner ('' for anyone)."""
         self.owner_id, self.owner_name = contact_id, name
         self.owner_button.setText(name or self.tr("Anyone…"))
-        self.clear_owner_button.setEnabled(bool(contact_id))
+        self.clear_owner_button.setVisible(bool(contact_id))
         if notify:
             self.changed.emit()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QFontMetrics, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from oursociety_desktop.models.actions import delete_action
 from oursociety_desktop.models.errors import NotFound
 from oursociety_desktop.ui.actions.editor import ActionEditor
 from oursociety_desktop.ui.actions.filter_bar import ActionFilterBar
+from oursociety_desktop.ui.actions.labels import kind_labels, status_labels
 from oursociety_desktop.ui.actions.table_model import (
     ACTION_ROW_ROLE,
     COL_GROUP,
@@ -73,10 +74,17 @@ class ActionsWorkspace(QWidget):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        # Fixed widths from the longest label each column can hold (no per-row measuring on 50k rows).
+        metrics = self.bold_metrics()
+        widest = {COL_WHEN: ["2026-12-31"], COL_KIND: list(kind_labels().values()),
+                  COL_STATUS: list(status_labels().values())}
+        for column, texts in widest.items():
+            header.resizeSection(column, max(metrics.horizontalAdvance(t) for t in texts) + 20)
         char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_WHEN, 12), (COL_KIND, 10), (COL_STATUS, 10), (COL_GROUP, 18), (COL_OWNERS, 18)):
+        for column, chars in ((COL_GROUP, 16), (COL_OWNERS, 18)):
             header.resizeSection(column, chars * char + 16)
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_current(cur))
         self.view.activated.connect(lambda _index: self.editor.focus_first())
@@ -104,12 +112,14 @@ class ActionsWorkspace(QWidget):
         scroll.setWidget(self.editor)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setMinimumWidth(360)
+        scroll.setMinimumWidth(380)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(scroll)
+        # The list gets the room: titles are what people scan; the editor needs about 45 characters.
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([820, 440])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter_bar)
@@ -125,6 +135,12 @@ class ActionsWorkspace(QWidget):
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
+
+    def bold_metrics(self) -> QFontMetrics:
+        """Metrics of the bold font overdue dates are shown in."""
+        font = self.font()
+        font.setBold(True)
+        return QFontMetrics(font)
 
     # ---- reading ----
 

@@ -32,7 +32,7 @@ class ConnectionTableModel(QAbstractTableModel):
         self.person_id = ""
         self.rows: list[ConnectionRow] = []
         self.total = 0
-        self._headers = (self.tr("Date"), self.tr("Kind"), self.tr("Person"), self.tr("Person"),
+        self._headers = (self.tr("Date"), self.tr("Kind"), self.tr("Person"), self.tr("Connected with"),
                          self.tr("Introduced by"), self.tr("Why"), self.tr("Follow-up"))
         self._kinds = kind_labels()
 

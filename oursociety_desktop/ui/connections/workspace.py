@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -60,11 +61,16 @@ class ConnectionsWorkspace(QWidget):
         self.refresh()
 
     def _build(self) -> None:
-        self.person_button = ContactButton(self.ctx, self.tr("Show the connections of"), self.tr("Everyone…"), self)
+        self.person_button = ContactButton(self.ctx, self.tr("Show the connections of"),
+                                           self.tr("Everyone — choose a person…"), self)
         self.person_button.setAccessibleName(self.tr("Show the connections of one person"))
         self.person_button.changed.connect(self._on_person)
-        self.everyone_button = QPushButton(self.tr("Show e&veryone"), self)
+        self.everyone_button = QToolButton(self)
+        self.everyone_button.setText("✕")
+        self.everyone_button.setAccessibleName(self.tr("Show everyone's connections"))
+        self.everyone_button.setToolTip(self.tr("Show everyone's connections"))
         self.everyone_button.clicked.connect(lambda: self.person_button.set_contact(""))
+        self.everyone_button.hide()
         person_label = QLabel(self.tr("&Person:"), self)
         person_label.setBuddy(self.person_button)
         self.count_label = QLabel(self)
@@ -79,11 +85,12 @@ class ConnectionsWorkspace(QWidget):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Stretch)
         char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_DATE, 12), (COL_KIND, 11), (COL_A, 20), (COL_B, 20), (COL_BY, 20),
-                              (COL_FOLLOW_UP, 22)):
+        for column, chars in ((COL_DATE, 11), (COL_KIND, 11), (COL_A, 22), (COL_B, 22), (COL_BY, 22),
+                              (COL_FOLLOW_UP, 24)):
             header.resizeSection(column, chars * char + 16)
         self.view.activated.connect(lambda _index: self.edit_selected())
         self.new_button = QPushButton(self.tr("&Record an introduction…"), self)
@@ -134,7 +141,7 @@ class ConnectionsWorkspace(QWidget):
 
     def _on_person(self, _person_id: str) -> None:
         self.model.set_person(self.person_button.contact_id)
-        self.everyone_button.setEnabled(bool(self.person_button.contact_id))
+        self.everyone_button.setVisible(bool(self.person_button.contact_id))
         self._after_reload("")
 
     def _after_reload(self, selected: str) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.groups import GroupRow
 from oursociety_desktop.models.tables import GROUP_KINDS
+from oursociety_desktop.ui.groups.labels import kind_labels
 
 Submit = Callable[[dict[str, Any]], None]
 
@@ -36,11 +37,8 @@ class GroupDialog(QDialog):
         self.name_edit.setAccessibleName(self.tr("Group name"))
         self.kind_combo = QComboBox(self)
         self.kind_combo.setAccessibleName(self.tr("Kind of group"))
-        kind_labels = {"working group": self.tr("working group"),
-                       "neighbourhood circle": self.tr("neighbourhood circle"),
-                       "project": self.tr("project"), "network": self.tr("network"), "other": self.tr("other")}
         for kind in GROUP_KINDS:
-            self.kind_combo.addItem(kind_labels.get(kind, kind), kind)
+            self.kind_combo.addItem(kind_labels().get(kind, kind), kind)
         self.parent_combo = QComboBox(self)
         self.parent_combo.setAccessibleName(self.tr("Sits inside group"))
         self.parent_combo.addItem(self.tr("(top level)"), "")

@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from oursociety_desktop.models.groups import MemberRow, members_of
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.groups.labels import role_labels
 
 COL_NAME, COL_ROLE, COL_SINCE = range(3)
 MEMBER_ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -26,7 +27,7 @@ class MemberTableModel(QAbstractTableModel):
         self.rows: list[MemberRow] = []
         self._more = False
         self._headers = (self.tr("Name"), self.tr("Role"), self.tr("Member since"))
-        self._roles = {"member": self.tr("member"), "coordinator": self.tr("coordinator")}
+        self._roles = role_labels()
 
     def show_group(self, group_id: str) -> None:
         """Show the first page of this group's members ('' shows nothing)."""

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from oursociety_desktop.models.groups import GroupRow
+from oursociety_desktop.ui.groups.labels import kind_labels
 
 COL_NAME, COL_MEMBERS, COL_KIND = range(3)
 GROUP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 GROUP_ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+class RowHeightDelegate(QStyledItemDelegate):
+    """Gives tree rows the same height as table rows, so the two panes line up."""
+
+    def __init__(self, height: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.height = height
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), max(hint.height(), self.height))
 
 
 class _Node:
@@ -33,6 +47,7 @@ class GroupTreeModel(QAbstractItemModel):
         self._root = _Node(None, None)
         self._by_id: dict[str, _Node] = {}
         self._headers = (self.tr("Group"), self.tr("Members"), self.tr("Kind"))
+        self._kinds = kind_labels()
 
     def load(self, rows: list[GroupRow]) -> None:
         """Replace the tree with these groups (as read by `models.groups.group_rows`, sorted by name)."""
@@ -102,7 +117,7 @@ class GroupTreeModel(QAbstractItemModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.name, row.members, row.kind)[column]
+            return (row.name, row.members, self._kinds.get(row.kind, row.kind))[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.description or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_MEMBERS:

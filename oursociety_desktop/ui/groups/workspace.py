@@ -6,20 +6,15 @@ on the undo stack; the views refresh from `ctx.events.changed`.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -28,21 +23,22 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.groups import (
     GroupRow,
-    add_member,
     create_group,
     delete_group,
     group_rows,
-    membership_state,
-    remove_member,
-    restore_membership,
     update_group,
 )
-from oursociety_desktop.models.tables import MEMBERSHIP_ROLES
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.groups.group_dialog import GroupDialog
-from oursociety_desktop.ui.groups.members_model import COL_NAME, MEMBER_ROW_ROLE, MemberTableModel
-from oursociety_desktop.ui.groups.tree_model import COL_KIND, COL_MEMBERS, GROUP_ID_ROLE, GroupTreeModel
-from oursociety_desktop.ui.widgets.contact_picker import open_contact_picker
+from oursociety_desktop.ui.groups.labels import kind_labels
+from oursociety_desktop.ui.groups.members_panel import MembersPanel
+from oursociety_desktop.ui.groups.tree_model import (
+    COL_KIND,
+    COL_MEMBERS,
+    GROUP_ID_ROLE,
+    GroupTreeModel,
+    RowHeightDelegate,
+)
 from oursociety_desktop.ui.widgets.edits import MessageLine, push, try_edit
 
 RELEVANT = {"group", "membership", "contact"}
@@ -56,8 +52,8 @@ class GroupsWorkspace(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._stale = False
         self.tree_model = GroupTreeModel(self)
-        self.members_model = MemberTableModel(ctx, self)
         self._build()
         ctx.events.changed.connect(self._on_changed)
         self.refresh()
@@ -70,11 +66,17 @@ class GroupsWorkspace(QWidget):
         self.tree.setAccessibleName(self.tr("Groups"))
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setItemDelegate(RowHeightDelegate(self.fontMetrics().height() + 8, self.tree))
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_MEMBERS, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_KIND, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths from what the columns can hold: measuring every row is slow with hundreds of groups.
+        metrics = self.fontMetrics()
+        header.setSectionResizeMode(COL_MEMBERS, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(COL_KIND, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(COL_MEMBERS, max(metrics.horizontalAdvance(t) for t in ("000000", self.tr("Members")))
+                             + 20)
+        header.resizeSection(COL_KIND, max(metrics.horizontalAdvance(t) for t in kind_labels().values()) + 20)
         self.tree.selectionModel().currentRowChanged.connect(lambda _cur, _prev: self._show_current_group())
         self.new_button = QPushButton(self.tr("&New group…"), self)
         self.edit_button = QPushButton(self.tr("&Edit / move…"), self)
@@ -97,57 +99,17 @@ class GroupsWorkspace(QWidget):
         row.addStretch(1)
         left_layout.addLayout(row)
 
-        self.title_label = QLabel(self)
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title_label.setFont(font)
-        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail_label = QLabel(self)
-        self.detail_label.setWordWrap(True)
-        self.members_view = QTableView(self)
-        self.members_view.setModel(self.members_model)
-        self.members_view.setAccessibleName(self.tr("Members of the group"))
-        self.members_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.members_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.members_view.setTabKeyNavigation(False)
-        self.members_view.setAlternatingRowColors(True)
-        self.members_view.verticalHeader().hide()
-        self.members_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.members_view.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        self.members_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.members_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.members_view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._sync_member_buttons())
-        self.tree.activated.connect(lambda _index: self.members_view.setFocus())
-        self.add_member_button = QPushButton(self.tr("&Add member…"), self)
-        self.add_member_button.setToolTip(self.tr("Add a contact to this group (Insert)"))
-        self.add_member_button.clicked.connect(self.add_member)
-        self.remove_member_button = QPushButton(self.tr("&Remove member"), self)
-        self.remove_member_button.setToolTip(self.tr("Take the selected contact out of this group (Delete)"))
-        self.remove_member_button.clicked.connect(self.remove_member)
-        self.role_combo = QComboBox(self)
-        self.role_combo.setAccessibleName(self.tr("Role of the selected member"))
-        self.role_combo.addItem(self.tr("member"), "member")
-        self.role_combo.addItem(self.tr("coordinator"), "coordinator")
-        self.role_combo.activated.connect(lambda _i: self.set_role(str(self.role_combo.currentData())))
-        role_label = QLabel(self.tr("R&ole:"), self)
-        role_label.setBuddy(self.role_combo)
         self.message = MessageLine(self)
-
+        self.members = MembersPanel(self.ctx, self.message, self)
+        # Short names for the members side, used by the shortcuts and by tests driving the workspace.
+        self.members_view, self.members_model = self.members.view, self.members.model
+        self.add_member_button, self.remove_member_button = self.members.add_button, self.members.remove_button
+        self.role_combo, self.detail_label = self.members.role_combo, self.members.detail_label
+        self.tree.activated.connect(lambda _index: self.members_view.setFocus())
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.title_label)
-        right_layout.addWidget(self.detail_label)
-        actions = QHBoxLayout()
-        actions.addWidget(self.add_member_button)
-        actions.addWidget(self.remove_member_button)
-        actions.addSpacing(12)
-        actions.addWidget(role_label)
-        actions.addWidget(self.role_combo)
-        actions.addStretch(1)
-        right_layout.addLayout(actions)
-        right_layout.addWidget(self.members_view, 1)
+        right_layout.addWidget(self.members, 1)
         right_layout.addWidget(self.message)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -162,14 +124,11 @@ class GroupsWorkspace(QWidget):
         QWidget.setTabOrder(self.new_button, self.edit_button)
         QWidget.setTabOrder(self.edit_button, self.delete_group_button)
         QWidget.setTabOrder(self.delete_group_button, self.add_member_button)
-        QWidget.setTabOrder(self.add_member_button, self.remove_member_button)
-        QWidget.setTabOrder(self.remove_member_button, self.role_combo)
-        QWidget.setTabOrder(self.role_combo, self.members_view)
 
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in ((QKeySequence.StandardKey.New, self.new_group),
                            (QKeySequence(Qt.Key.Key_F2), self.edit_group),
-                           (QKeySequence(Qt.Key.Key_Insert), self.add_member),
+                           (QKeySequence(Qt.Key.Key_Insert), self.members.add_member),
                            (QKeySequence(Qt.Key.Key_Delete), self._delete_focused)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(context)
@@ -179,6 +138,7 @@ class GroupsWorkspace(QWidget):
 
     def refresh(self) -> None:
         """Reload the tree (keeping what was open and selected) and the members."""
+        self._stale = False
         current = self.current_group_id()
         expanded = [gid for gid in self.tree_model.all_ids() if self.tree.isExpanded(self.tree_model.index_of(gid))]
         with self.ctx.db.read() as session:
@@ -194,8 +154,18 @@ class GroupsWorkspace(QWidget):
             self._show_current_group()
 
     def _on_changed(self, record_type: str) -> None:
-        if record_type in RELEVANT:
+        # A hidden workspace only notes that it is out of date and reads again when shown.
+        if record_type not in RELEVANT:
+            return
+        if self.isVisible():
             self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
 
     def current_group_id(self) -> str:
         """The selected group's id ('' when none)."""
@@ -225,45 +195,15 @@ class GroupsWorkspace(QWidget):
 
     def _show_current_group(self) -> None:
         group = self.current_group()
-        selected_member = self.current_member_id()
-        if group is None:
-            self.title_label.setText(self.tr("No group selected") if self.tree_model.rowCount()
-                                     else self.tr("No groups yet: press Ctrl+N to make one."))
-            self.detail_label.clear()
-            self.members_model.show_group("")
-        else:
-            self.title_label.setText(group.name)
-            details = [self.tr("%n member(s)", "", group.members), group.kind]
-            if group.description:
-                details.append(group.description)
-            self.detail_label.setText(" · ".join(details))
-            if group.id == self.members_model.group_id:
-                self.members_model.reload()
-            else:
-                self.members_model.show_group(group.id)
-                selected_member = ""
-        if selected_member:
-            row = self.members_model.row_of(selected_member)
-            if row >= 0:
-                self.members_view.selectRow(row)
-        for button in (self.edit_button, self.delete_group_button, self.add_member_button):
+        empty = (self.tr("No group selected") if self.tree_model.rowCount()
+                 else self.tr("No groups yet: press Ctrl+N to make one."))
+        self.members.show_group(group, empty)
+        for button in (self.edit_button, self.delete_group_button):
             button.setEnabled(group is not None)
-        self._sync_member_buttons()
 
     def current_member_id(self) -> str:
         """The contact id of the selected member ('' when none)."""
-        index = self.members_view.currentIndex()
-        if not index.isValid() or not self.members_view.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            return ""
-        return str(index.data(MEMBER_ROW_ROLE).contact_id)
-
-    def _sync_member_buttons(self) -> None:
-        index = self.members_view.currentIndex()
-        member = index.data(MEMBER_ROW_ROLE) if index.isValid() else None
-        self.remove_member_button.setEnabled(member is not None)
-        self.role_combo.setEnabled(member is not None)
-        if member is not None:
-            self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(member.role)))
+        return self.members.current_member_id()
 
     # ---- group edits ----
 
@@ -330,52 +270,6 @@ class GroupsWorkspace(QWidget):
 
     def _delete_focused(self) -> None:
         if self.members_view.hasFocus():
-            self.remove_member()
+            self.members.remove_member()
         elif self.tree.hasFocus():
             self.delete_group()
-
-    # ---- membership edits ----
-
-    def add_member(self) -> None:
-        """Pick a contact (and role) and add them to the selected group."""
-        group = self.current_group()
-        if group is None:
-            return
-        roles = [(role, self.role_combo.itemText(self.role_combo.findData(role))) for role in MEMBERSHIP_ROLES]
-        open_contact_picker(self.ctx, self, self.tr("Add a member to {0}").format(group.name),
-                            lambda contact_id, role: self._add(group.id, group.name, contact_id, role), roles=roles)
-
-    def _add(self, group_id: str, group_name: str, contact_id: str, role: str) -> None:
-        with self.ctx.db.read() as session:
-            before = membership_state(session, group_id, contact_id)
-        since = "" if before is not None else date.today().isoformat()
-        if self._edit(self.tr("Add member to {0}").format(group_name),
-                      lambda tx: add_member(tx, group_id, contact_id, role, since),
-                      lambda tx: restore_membership(tx, group_id, contact_id, before), "membership"):
-            row = self.members_model.row_of(contact_id)
-            if row >= 0:
-                self.members_view.selectRow(row)
-
-    def remove_member(self) -> None:
-        """Take the selected member out of the group (undoable)."""
-        group, contact_id = self.current_group(), self.current_member_id()
-        if group is None or not contact_id:
-            return
-        with self.ctx.db.read() as session:
-            before = membership_state(session, group.id, contact_id)
-        self._edit(self.tr("Remove member from {0}").format(group.name),
-                   lambda tx: remove_member(tx, group.id, contact_id),
-                   lambda tx: restore_membership(tx, group.id, contact_id, before), "membership")
-
-    def set_role(self, role: str) -> None:
-        """Give the selected member a new role in the group (undoable)."""
-        group, contact_id = self.current_group(), self.current_member_id()
-        if group is None or not contact_id:
-            return
-        with self.ctx.db.read() as session:
-            before = membership_state(session, group.id, contact_id)
-        if before == role:
-            return
-        self._edit(self.tr("Change role in {0}").format(group.name),
-                   lambda tx: add_member(tx, group.id, contact_id, role),
-                   lambda tx: restore_membership(tx, group.id, contact_id, before), "membership")
