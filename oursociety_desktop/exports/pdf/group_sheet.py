@@ -24,7 +24,7 @@ def print_group_sheet(db: Database, options: PrintOptions, out: Path, progress: 
     """Write one group's sheet (`options.group` names it) to `out`."""
     sizes = begin(options, progress)
     if not options.group.strip():
-        raise UserError("Say which group to print: --group NAME.")
+        raise UserError("Choose a group for the group sheet (--group NAME).")
     with db.read() as session:
         group = find_group(session, options.group)
         parent = session.exec(select(Group).where(col(Group.id) == group.parent_id,

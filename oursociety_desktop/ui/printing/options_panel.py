@@ -1,0 +1,193 @@
+"""The options side of the Print workspace: which product, and the options that apply to it.
+
+`PrintOptionsPanel.product()` and `.options()` hand the choice to the Qt-free products in `exports/pdf/`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import col, select
+
+from oursociety_desktop.exports.pdf.labels import find_format, label_formats
+from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, DEFAULT_FIELDS, PrintOptions, default_paper
+from oursociety_desktop.exports.pdf.products import PRODUCTS
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.tables import Action, Group
+
+# Which options each product honours; the others are disabled so nobody wonders why a choice did nothing.
+USES: dict[str, set[str]] = {
+    "directory": {"paper", "large", "fields", "sort", "group", "tag", "by_group"},
+    "group": {"paper", "large", "fields", "sort", "group", "tag"},
+    "signin": {"paper", "large", "sort", "group", "tag", "meeting", "blank_rows"},
+    "labels": {"large", "sort", "group", "tag", "label_format", "start_at"},
+    "actions": {"paper", "large", "group", "tag", "by_group"},
+    "calls": {"paper", "large", "sort", "group", "tag"},
+}
+
+
+class PrintOptionsPanel(QWidget):
+    """Product and options; emits `changed` whenever the user changes anything."""
+
+    changed = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._build()
+        self.reload_choices()
+        self._apply_product()
+
+    def _build(self) -> None:
+        titles = {"directory": self.tr("Directory"), "group": self.tr("Group sheet"),
+                  "signin": self.tr("Sign-in sheet"), "labels": self.tr("Address labels"),
+                  "actions": self.tr("Action list"), "calls": self.tr("Call list")}
+        self.product_combo = QComboBox(self)
+        for key in PRODUCTS:
+            self.product_combo.addItem(titles[key], key)
+        self.product_combo.setAccessibleName(self.tr("What to print"))
+        self.paper_combo = QComboBox(self)
+        self.paper_combo.addItem(self.tr("A4"), "a4")
+        self.paper_combo.addItem(self.tr("US Letter"), "letter")
+        self.paper_combo.setCurrentIndex(self.paper_combo.findData(default_paper()))
+        self.paper_combo.setAccessibleName(self.tr("Paper size"))
+        self.large_check = QCheckBox(self.tr("&Large print (16 pt)"), self)
+        self.large_check.setAccessibleName(self.tr("Large print"))
+        self.sort_combo = QComboBox(self)
+        self.sort_combo.addItem(self.tr("Family name"), "family")
+        self.sort_combo.addItem(self.tr("First name"), "given")
+        self.sort_combo.setAccessibleName(self.tr("Sort by"))
+        self.group_combo = QComboBox(self)
+        self.group_combo.setAccessibleName(self.tr("Group"))
+        self.tag_edit = QLineEdit(self)
+        self.tag_edit.setPlaceholderText(self.tr("any tag"))
+        self.tag_edit.setAccessibleName(self.tr("Only people with this tag"))
+        self.by_group_check = QCheckBox(self.tr("Sections by &group"), self)
+        self.by_group_check.setAccessibleName(self.tr("Sections by group"))
+        self.meeting_combo = QComboBox(self)
+        self.meeting_combo.setAccessibleName(self.tr("Meeting"))
+        self.blank_spin = QSpinBox(self)
+        self.blank_spin.setRange(0, 200)
+        self.blank_spin.setValue(10)
+        self.blank_spin.setAccessibleName(self.tr("Blank rows for newcomers"))
+        self.format_combo = QComboBox(self)
+        for code, fmt in label_formats().items():
+            self.format_combo.addItem(fmt.name, code)
+        self.format_combo.setAccessibleName(self.tr("Label sheet"))
+        self.start_spin = QSpinBox(self)
+        self.start_spin.setAccessibleName(self.tr("Start at label"))
+        self.field_checks: dict[str, QCheckBox] = {}
+        fields_box = QGroupBox(self.tr("Show"), self)
+        fields_layout = QVBoxLayout(fields_box)
+        names = {"organisation": self.tr("Organisation"), "role": self.tr("Role"), "phone": self.tr("Phone"),
+                 "email": self.tr("Email"), "address": self.tr("Address"), "languages": self.tr("Languages"),
+                 "tags": self.tr("Skills and interests")}
+        for field in CONTACT_FIELDS:
+            check = QCheckBox(names[field], fields_box)
+            check.setChecked(field in DEFAULT_FIELDS)
+            check.setAccessibleName(self.tr("Show {0}").format(names[field]))
+            check.toggled.connect(self.changed)
+            fields_layout.addWidget(check)
+            self.field_checks[field] = check
+        self.fields_box = fields_box
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Print:"), self.product_combo)
+        form.addRow(self.tr("&Paper:"), self.paper_combo)
+        form.addRow("", self.large_check)
+        form.addRow(self.tr("&Sort by:"), self.sort_combo)
+        form.addRow(self.tr("G&roup:"), self.group_combo)
+        form.addRow(self.tr("&Tag:"), self.tag_edit)
+        form.addRow("", self.by_group_check)
+        form.addRow(self.tr("&Meeting:"), self.meeting_combo)
+        form.addRow(self.tr("&Blank rows:"), self.blank_spin)
+        form.addRow(self.tr("Label &sheet:"), self.format_combo)
+        form.addRow(self.tr("Start at &label:"), self.start_spin)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        row.addWidget(fields_box)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self._form = form
+
+        self.product_combo.currentIndexChanged.connect(self._apply_product)
+        self.format_combo.currentIndexChanged.connect(self._apply_format)
+        for combo in (self.paper_combo, self.sort_combo, self.group_combo, self.meeting_combo, self.format_combo):
+            combo.currentIndexChanged.connect(self.changed)
+        for check in (self.large_check, self.by_group_check):
+            check.toggled.connect(self.changed)
+        self.tag_edit.editingFinished.connect(self.changed)
+        self.blank_spin.valueChanged.connect(self.changed)
+        self.start_spin.valueChanged.connect(self.changed)
+        self._apply_format()
+
+    def reload_choices(self) -> None:
+        """Refill the group and meeting lists from the database, keeping the current choices."""
+        group_id, meeting_id = self.group_combo.currentData(), self.meeting_combo.currentData()
+        with self.db.read() as session:
+            groups = session.exec(select(Group.id, Group.name).where(col(Group.deleted).is_(False))
+                                  .order_by(Group.name)).all()
+            meetings = session.exec(select(Action.id, Action.title, Action.starts_at, Action.due).where(
+                col(Action.deleted).is_(False), col(Action.kind).in_(("meeting", "event")),
+                col(Action.status).in_(("open", "doing"))).order_by(Action.starts_at, Action.title)).all()
+        for combo in (self.group_combo, self.meeting_combo):
+            combo.blockSignals(True)
+            combo.clear()
+        self.group_combo.addItem(self.tr("Everyone"), "")
+        for gid, name in groups:
+            self.group_combo.addItem(name, gid)
+        self.meeting_combo.addItem(self.tr("No meeting"), "")
+        for aid, title, starts, due in meetings:
+            when = (starts or due).replace("T", " ")
+            self.meeting_combo.addItem(f"{title} ({when})" if when else title, aid)
+        for combo, wanted in ((self.group_combo, group_id), (self.meeting_combo, meeting_id)):
+            index = combo.findData(wanted) if wanted else 0
+            combo.setCurrentIndex(max(0, index))
+            combo.blockSignals(False)
+
+    def _apply_product(self) -> None:
+        uses = USES[self.product()]
+        widgets = {"paper": self.paper_combo, "large": self.large_check, "sort": self.sort_combo,
+                   "group": self.group_combo, "tag": self.tag_edit, "by_group": self.by_group_check,
+                   "meeting": self.meeting_combo, "blank_rows": self.blank_spin, "label_format": self.format_combo,
+                   "start_at": self.start_spin, "fields": self.fields_box}
+        for key, widget in widgets.items():
+            widget.setEnabled(key in uses)
+        self.changed.emit()
+
+    def _apply_format(self) -> None:
+        fmt = find_format(str(self.format_combo.currentData()))
+        self.start_spin.setRange(1, fmt.per_sheet)
+
+    def product(self) -> str:
+        """The chosen product's key ("directory", "labels"...)."""
+        return str(self.product_combo.currentData())
+
+    def set_product(self, key: str) -> None:
+        """Choose a product by key."""
+        self.product_combo.setCurrentIndex(self.product_combo.findData(key))
+
+    def options(self) -> PrintOptions:
+        """The chosen options, for the core."""
+        product = self.product()
+        label_format = str(self.format_combo.currentData())
+        paper = find_format(label_format).paper if product == "labels" else str(self.paper_combo.currentData())
+        return PrintOptions(
+            paper=paper, large_print=self.large_check.isChecked(),
+            fields=tuple(f for f, check in self.field_checks.items() if check.isChecked()),
+            sort=str(self.sort_combo.currentData()), group=str(self.group_combo.currentData() or ""),
+            tag=self.tag_edit.text().strip(), by_group=self.by_group_check.isChecked(),
+            action=str(self.meeting_combo.currentData() or ""), blank_rows=self.blank_spin.value(),
+            label_format=label_format, start_at=self.start_spin.value(),
+        )

@@ -1,0 +1,133 @@
+"""The Print workspace with real widgets offscreen: choose, preview (QtPdf), save, print, cancel, errors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtGui import QUndoStack
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from print_fixture import build_hub, flat, pdf_text  # noqa: E402
+
+from oursociety_desktop.models.database import Database  # noqa: E402
+from oursociety_desktop.ui.context import AppContext, DataEvents  # noqa: E402
+from oursociety_desktop.ui.printing.workspace import PrintWorkspace  # noqa: E402
+from oursociety_desktop.ui.tasks import SyncTaskRunner  # noqa: E402
+
+
+@pytest.fixture
+def ctx(db: Database) -> AppContext:
+    build_hub(db)
+    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
+
+
+@pytest.fixture
+def ws(qtbot: QtBot, ctx: AppContext) -> Iterator[PrintWorkspace]:
+    widget = PrintWorkspace(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    yield widget
+
+
+def test_preview_shows_the_pdf_in_the_app(ws: PrintWorkspace) -> None:
+    ws.panel.set_product("directory")
+    ws.preview_button.click()
+    assert ws.document.pageCount() >= 1
+    assert ws.last_result is not None and ws.last_result.entries == 11
+    assert "1 person not printed" in ws.status.text()
+    assert ws.view.document() is ws.document
+
+
+def test_options_reach_the_product(ws: PrintWorkspace) -> None:
+    panel = ws.panel
+    panel.set_product("group")
+    panel.group_combo.setCurrentIndex(panel.group_combo.findText("Choir"))
+    panel.large_check.setChecked(True)
+    options = panel.options()
+    assert options.group and options.large_print
+    assert panel.fields_box.isEnabled() and not panel.format_combo.isEnabled()
+    ws.preview_button.click()
+    assert ws.last_result is not None and ws.last_result.entries == 3
+    panel.set_product("labels")
+    assert panel.format_combo.isEnabled() and not panel.paper_combo.isEnabled()
+    panel.format_combo.setCurrentIndex(panel.format_combo.findData("5163"))
+    assert panel.options().paper == "letter" and panel.start_spin.maximum() == 10
+
+
+def test_save_writes_the_file(ws: PrintWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "calls"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF files (*.pdf)"))
+    ws.panel.set_product("calls")
+    ws.save_button.click()
+    saved = tmp_path / "calls.pdf"
+    assert saved.exists() and "Łukasz Wójcik" in flat(pdf_text(saved))
+    # Saving straight after a preview copies the previewed file.
+    ws.preview_button.click()
+    saved.unlink()
+    ws.save_button.click()
+    assert saved.exists() and "Saved" in ws.status.text()
+
+
+def test_print_sends_every_page_at_true_size(ws: PrintWorkspace, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "printed.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    ws.panel.set_product("labels")
+    ws.print_button.click()  # no preview yet: it is made first
+    assert out.exists()
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == ws.document.pageCount() >= 1
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2  # A4, as L7160 needs
+
+
+def test_cancel_leaves_no_preview(qtbot: QtBot, ctx: AppContext) -> None:
+    ctx.runner = SyncTaskRunner(cancel_at=40)
+    widget = PrintWorkspace(ctx)
+    qtbot.addWidget(widget)
+    widget.preview_button.click()
+    assert widget.document.pageCount() == 0
+    assert "cancelled" in widget.message.text().lower()
+
+
+def test_bad_choice_is_a_one_line_message(ws: PrintWorkspace) -> None:
+    ws.panel.set_product("group")  # a group sheet with "Everyone" chosen
+    ws.preview_button.click()
+    assert not ws.message.isHidden()
+    assert ws.message.text() == "Choose a group for the group sheet (--group NAME)."
+    assert "\n" not in ws.message.text() and ws.document.pageCount() == 0
+
+
+def test_new_groups_appear_after_a_change(ws: PrintWorkspace, ctx: AppContext) -> None:
+    from oursociety_desktop.models.groups import create_group
+
+    with ctx.db.write() as tx:
+        create_group(tx, {"name": "Allotment"})
+    ctx.events.changed.emit("group")
+    assert ws.panel.group_combo.findText("Allotment") >= 0
+
+
+def test_every_input_has_an_accessible_name(ws: PrintWorkspace) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QSpinBox
+
+    inputs = [w for w in ws.findChildren(QWidget) if isinstance(w, QComboBox | QLineEdit | QSpinBox | QAbstractButton)
+              and not isinstance(w.parent(), QComboBox | QSpinBox)]  # their own inner line edits
+    assert len(inputs) > 15
+    for widget in inputs:
+        assert widget.accessibleName(), widget
