@@ -126,7 +126,10 @@ class SettingsDialog(QDialog):
         folder_row.addWidget(self.folder_label, 1)
         folder_row.addWidget(open_folder)
         form.addRow(self.tr("Data folder:"), folder_row)
-        form.addRow(self.tr("Backups:"), self.backup_button)
+        backup_row = QHBoxLayout()
+        backup_row.addWidget(self.backup_button)
+        backup_row.addWidget(QLabel(self.tr("into the backups folder inside the data folder"), self), 1)
+        form.addRow(self.tr("Backups:"), backup_row)
         form.addRow("", self.backup_status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
                                    self)

@@ -56,7 +56,7 @@ class ContactEditor(QScrollArea):
         self.setAccessibleName(self.tr("Contact editor"))
         body = QWidget(self)
         self.setWidget(body)
-        self.heading = QLabel(self.tr("No contact selected"), body)
+        self.heading = QLabel(body)
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
@@ -132,6 +132,8 @@ class ContactEditor(QScrollArea):
             listing = QListWidget(related_box)
             listing.setAccessibleName(title.rstrip(":"))
             listing.setMaximumHeight(96)
+            listing.setTextElideMode(Qt.TextElideMode.ElideRight)
+            listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             listing.itemActivated.connect(self._open_related)
             self.related[key] = listing
             related_form.addRow(title, listing)
@@ -146,6 +148,8 @@ class ContactEditor(QScrollArea):
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.forget_button)
         layout = QVBoxLayout(body)
+        self.sections: list[QWidget] = [name_box, reach_box, about_box, self.consent, related_box,
+                                         self.delete_button, self.forget_button]
         for widget in (self.heading, self.messages["general"], name_box, reach_box, about_box, self.consent,
                        related_box):
             layout.addWidget(widget)
@@ -154,7 +158,7 @@ class ContactEditor(QScrollArea):
         self.body = body
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 8)
-        self.setEnabled(False)
+        self.load(None)
 
     # ---- loading ----
 
@@ -173,11 +177,13 @@ class ContactEditor(QScrollArea):
                            "connection": contact_connections(conn, contact_id)} if contact else {}
         if contact is None or contact.deleted:
             self.contact_id = None
-            self.heading.setText(self.tr("No contact selected") if contact is None
-                                 else self.tr("{0} has been deleted").format(contact.shown_name))
-            self.setEnabled(False)
+            self.heading.setText(self.tr("Choose a contact in the list, or add one with New contact (Ctrl+N).")
+                                 if contact is None else
+                                 self.tr("{0} has been deleted. Undo (Ctrl+Z) brings them back.")
+                                 .format(contact.shown_name))
+            self._show_sections(False)
             return
-        self.setEnabled(True)
+        self._show_sections(True)
         self.heading.setText(contact.shown_name)
         values: dict[str, Any] = contact.model_dump()
         for name, edit in self.lines.items():
@@ -200,9 +206,14 @@ class ContactEditor(QScrollArea):
             listing.clear()
             for item in related[key]:
                 entry = QListWidgetItem(item.text, listing)
+                entry.setToolTip(item.text)
                 entry.setData(Qt.ItemDataRole.UserRole, (item.record_type, item.record_id))
             if not related[key]:
                 QListWidgetItem(self.tr("(none)"), listing).setFlags(Qt.ItemFlag.NoItemFlags)
+
+    def _show_sections(self, shown: bool) -> None:
+        for widget in self.sections:
+            widget.setVisible(shown)
 
     # ---- saving ----
 

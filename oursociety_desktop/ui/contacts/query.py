@@ -61,8 +61,10 @@ class ContactQuery:
         conditions = ["c.deleted = 0"]
         match = build_match_query(self.search) if self.search.strip() else None
         if match is not None:
-            source = ("contact_fts JOIN contact_search s ON s.rowid = contact_fts.rowid "
-                      "JOIN contact c ON c.id = s.contact_id")
+            # CROSS JOIN fixes the join order: the FTS index drives. Left to itself SQLite may walk every live
+            # contact and evaluate MATCH row by row (100x slower).
+            source = ("contact_fts CROSS JOIN contact_search s ON s.rowid = contact_fts.rowid "
+                      "CROSS JOIN contact c ON c.id = s.contact_id")
             conditions.append("contact_fts MATCH :match")
             params["match"] = match
         else:

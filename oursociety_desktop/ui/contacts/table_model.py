@@ -132,7 +132,7 @@ class ContactTableModel(QAbstractTableModel):
         with self.db.read() as session:
             return self.query.ids(session.connection())
 
-    def row_of(self, contact_id: str, scan_limit: int = 5 * PAGE_SIZE) -> int | None:
+    def row_of(self, contact_id: str, scan_limit: int = PAGE_SIZE) -> int | None:
         """The row a contact is on, or None when the list does not hold it."""
         with self.db.read() as session:
             position = self.query.position(session.connection(), contact_id)

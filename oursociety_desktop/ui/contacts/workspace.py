@@ -60,7 +60,7 @@ class ContactsWorkspace(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, chars in enumerate((24, 20, 16, 24, 12, 20)):
+        for column, chars in enumerate((20, 16, 15, 22, 11, 18)):
             self.table.setColumnWidth(column, self.fontMetrics().averageCharWidth() * chars)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -92,7 +92,7 @@ class ContactsWorkspace(QWidget):
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([600, 460])
+        self.splitter.setSizes([700, 440])
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)

@@ -1,0 +1,153 @@
+"""Screenshots of the real app on a demo hub, taken under Xvfb: one per registered workspace, plus the contact
+editor, settings and the first-run dialog, saved as docs/screenshot-<name>.png.
+
+    .venv/bin/python scripts/screenshots.py [--out docs] [--contacts 2000]
+
+Without a display it re-runs itself under `xvfb-run` (Debian package xvfb).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (1280, 800)
+
+
+def ensure_display() -> None:
+    """Re-execute under xvfb-run when there is no X display."""
+    if os.environ.get("DISPLAY") or os.environ.get("OURSOCIETY_SCREENSHOTS_CHILD"):
+        return
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        sys.exit("screenshots: no display and no xvfb-run; install the Debian package xvfb.")
+    env = {**os.environ, "OURSOCIETY_SCREENSHOTS_CHILD": "1", "QT_QPA_PLATFORM": "xcb"}
+    code = subprocess.call([xvfb, "-a", "-s", f"-screen 0 {SIZE[0]}x{SIZE[1]}x24", sys.executable, *sys.argv],
+                           env=env)
+    sys.exit(code)
+
+
+def build_hub(folder: Path, contacts: int) -> None:
+    """A demo hub, plus a few actions due soon (demo dates are fixed) and a contact with every field filled."""
+    from sqlmodel import select
+
+    from oursociety_desktop.models.actions import create_action, link_contact
+    from oursociety_desktop.models.contacts import create_contact
+    from oursociety_desktop.models.database import Database
+    from oursociety_desktop.models.demo import generate_demo
+    from oursociety_desktop.models.groups import add_member
+    from oursociety_desktop.models.tables import Group
+
+    db = Database.create(folder, "Riverside Community Hub")
+    generate_demo(db, contacts, seed=1)
+    today = date.today()
+    with db.write() as tx:
+        layla = create_contact(tx, {
+            "given_name": "ليلى", "family_name": "حداد", "organisation": "Women's Circle", "role": "coordinator",
+            "engagement_stage": "leader",
+            "phones": [{"label": "mobile", "value": "07700 900123"}, {"label": "home", "value": "0161 496 0777"}],
+            "emails": [{"label": "home", "value": "layla.haddad@example.org"}],
+            "street": "12 Mill Lane", "locality": "Manchester", "region": "Greater Manchester",
+            "postcode": "M4 6AB", "country": "United Kingdom", "languages": ["Arabic", "English"],
+            "tags": ["translation", "cooking", "youth work"], "notes": "Runs the Tuesday conversation club.",
+            "private_notes": "Prefers a call after 6 pm.", "share_with_hubs": True, "include_in_directory": True,
+            "do_not_mail": True, "consent_recorded_at": (today - timedelta(days=40)).isoformat(),
+            "consent_method": "signed form",
+        })
+        for group in tx.session.exec(select(Group).where(Group.deleted == False).limit(2)).all():  # noqa: E712
+            add_member(tx, group.id, layla.id, "coordinator")
+        for days, title, kind in ((0, "Call the council about the hall booking", "call"),
+                                  (2, "Tenants' forum", "meeting"), (3, "Follow up with new volunteers", "follow-up"),
+                                  (6, "Street party planning", "event"), (9, "Print sign-in sheets", "task"),
+                                  (12, "Monthly hub meeting", "meeting")):
+            due = (today + timedelta(days=days)).isoformat()
+            action = create_action(tx, {"title": title, "kind": kind, "due": due})
+            link_contact(tx, action.id, layla.id, "owner")
+    db.close()
+
+
+def save(widget: object, path: Path) -> None:
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    assert isinstance(widget, QWidget)
+    deadline = time.perf_counter() + 0.6
+    while time.perf_counter() < deadline:
+        QApplication.processEvents()
+    screen = QGuiApplication.primaryScreen()
+    image = screen.grabWindow(widget.winId()) if screen is not None else widget.grab()
+    if image.isNull() or image.width() < 50:
+        image = widget.grab()
+    image.save(str(path))
+    print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument("--contacts", type=int, default=2000)
+    args = parser.parse_args()
+    ensure_display()
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtWidgets import QApplication
+
+    from oursociety_desktop.models.database import Database
+    from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
+    from oursociety_desktop.ui.first_run import FirstRunDialog
+    from oursociety_desktop.ui.main import application, make_context
+    from oursociety_desktop.ui.main_window import MainWindow
+    from oursociety_desktop.ui.settings import SettingsDialog
+
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="oursociety-shots-"))
+    folder = work / "OurSociety"
+    build_hub(folder, args.contacts)
+    app = application([])
+    db = Database.open(folder)
+    ctx = make_context(db)
+    window = MainWindow(ctx, folder)
+    ctx.runner.parent_widget = window
+    window.resize(*SIZE)
+    window.move(0, 0)
+    window.show()
+    for spec in window.specs:
+        window.show_workspace(spec.key)
+        save(window, out / f"screenshot-{spec.key}.png")
+    contacts = window.show_workspace("contacts")
+    assert isinstance(contacts, ContactsWorkspace)
+    contacts.filters.search.setText("حداد")
+    contacts.filters.emit_now()
+    with db.read() as session:
+        layla = session.exec(__import__("sqlmodel").text(
+            "SELECT id FROM contact WHERE given_name = 'ليلى' AND family_name = 'حداد'")).first()
+    assert layla is not None
+    contacts.select_contact(layla[0])
+    save(window, out / "screenshot-contact-editor.png")
+    contacts.editor.verticalScrollBar().setValue(contacts.editor.verticalScrollBar().maximum())
+    save(window, out / "screenshot-contact-editor-consent.png")
+    settings = SettingsDialog(ctx, folder, window)
+    settings.show()
+    save(settings, out / "screenshot-settings.png")
+    settings.close()
+    first = FirstRunDialog(work / "NewHub")
+    first.show()
+    save(first, out / "screenshot-first-run.png")
+    first.close()
+    window.close()
+    app.processEvents()
+    db.close()
+    shutil.rmtree(work, ignore_errors=True)
+    QApplication.quit()
+
+
+if __name__ == "__main__":
+    main()
