@@ -329,6 +329,9 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
     given = " ".join(given_parts["given_name"] + given_parts["middle_name"])
     if given:
         values["given_name"] = given
+    joined = " ".join(p for p in (values.get("given_name", ""), values.get("family_name", "")) if p)
+    if values.get("display_name") == joined:
+        del values["display_name"]  # the same as the name it would be derived from: not a display name of its own
     if street2:
         values["street"] = ", ".join([values["street"], *street2] if values.get("street") else street2)
     if phones:

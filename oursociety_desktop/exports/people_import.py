@@ -308,7 +308,16 @@ def _new_row(values: Mapping[str, Any], tx: Tx, share_default: bool) -> dict[str
 
 def apply_import(db: Database, rows: list[ImportRow], options: ImportOptions, *, dry_run: bool = False,
                  progress: Progress | None = None, backup: bool = True) -> ImportSummary:
-    """Import checked rows (from `plan_import`) in one transaction. Bad rows refuse everything unless skipped."""
+    """Import checked rows (from `plan_import`) in one transaction. Bad rows refuse everything unless skipped.
+    A dry run goes through every step, then rolls back: the summary says what would happen."""
+    try:
+        return _apply(db, rows, options, dry_run, progress, backup)
+    except _DryRun as done:
+        return done.summary
+
+
+def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run: bool, progress: Progress | None,
+           backup: bool) -> ImportSummary:
     if options.on_duplicate not in DUPLICATE_CHOICES:
         raise UserError(f"Unknown duplicate choice '{options.on_duplicate}'; use {', '.join(DUPLICATE_CHOICES)}.")
     summary = ImportSummary(total=len(rows), dry_run=dry_run)
@@ -410,10 +419,7 @@ def run_import(db: Database, rows: list[ImportRow], options: ImportOptions, *, d
                progress: Progress | None = None) -> ImportSummary:
     """Plan and apply in one call (the CLI and the wizard's last step). A dry run changes nothing."""
     plan_import(db, rows, progress)
-    try:
-        return apply_import(db, rows, options, dry_run=dry_run, progress=progress)
-    except _DryRun as done:
-        return done.summary
+    return apply_import(db, rows, options, dry_run=dry_run, progress=progress)
 
 
 def _add_to_group(tx: Tx, group_id: str, contact_ids: list[str]) -> None:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.exports.people_import import ImportRow, decode_text_file, read_limited
+from oursociety_desktop.exports.people_import import ImportRow, decode_text_file, detect_encoding, read_limited
 from oursociety_desktop.models.contacts import MAX_TEXT
+from oursociety_desktop.models.errors import UserError
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 """The largest vCard file read (100 MB, about 200,000 cards); bigger files are refused before reading."""
@@ -88,15 +89,15 @@ def read_vcard_file(path: Path) -> list[ImportRow]:
 
 def parse_vcards(data: bytes, source: str = "the file") -> list[ImportRow]:
     """Parse every card in `data`. Raises UserError when the file is not a vCard file at all."""
-    from oursociety_desktop.models.errors import UserError
-
-    text = decode_text_file(data, source, "vCard")
+    encoding = detect_encoding(data, source, "vCard")
+    text = decode_text_file(data, source, "vCard", encoding)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     cards = _split_cards(raw_lines)
     if not cards:
         raise UserError(f"{source} is not a vCard file: it holds no BEGIN:VCARD line. Export contacts as .vcf "
                         "and try again.")
-    return [_card_to_row(number, card) for number, card in enumerate(cards, start=1)]
+    recode = encoding == "cp1252"
+    return [_card_to_row(number, card, recode) for number, card in enumerate(cards, start=1)]
 
 
 def _split_cards(raw_lines: list[str]) -> list[_RawCard]:
@@ -169,8 +170,9 @@ def _split_outside_quotes(text: str, sep: str, limit: int = -1) -> list[str]:
     return parts
 
 
-def parse_property(line: str, number: int, version: str) -> VProperty:
-    """One unfolded content line into a VProperty. Raises ValueError when it is not a property line."""
+def parse_property(line: str, number: int, version: str, recode: bool = False) -> VProperty:
+    """One unfolded content line into a VProperty. Raises ValueError when it is not a property line.
+    `recode`: the file was read as Windows-1252, so 8-bit values with another CHARSET are decoded again."""
     head_value = _split_outside_quotes(line, ":", 1)
     if len(head_value) != 2:
         raise ValueError(f"line {number} is not a vCard property (no ':')")
@@ -202,7 +204,7 @@ def parse_property(line: str, number: int, version: str) -> VProperty:
     encoding = [e.upper() for e in params.get("ENCODING", [])]
     if "QUOTED-PRINTABLE" in encoding:
         value = _decode_qp(value, (params.get("CHARSET") or ["utf-8"])[0], number)
-    elif version == "2.1" and params.get("CHARSET") and not value.isascii():
+    elif recode and params.get("CHARSET") and not value.isascii():
         value = _recode(value, params["CHARSET"][0])
     return VProperty(group=group.upper(), name=name.upper(), params=params, value=value, line=number)
 
@@ -286,7 +288,7 @@ def _apple_label(value: str) -> str:
     return match.group(1).lower() if match else value.strip()
 
 
-def _card_to_row(number: int, card: _RawCard) -> ImportRow:
+def _card_to_row(number: int, card: _RawCard, recode: bool = False) -> ImportRow:
     row = ImportRow(number=number, where=f"card {number} (line {card.line})", source="\r\n".join(card.text))
     if not card.complete:
         row.problems.append("the file ends before this card's END:VCARD line (the file looks cut off)")
@@ -298,7 +300,7 @@ def _card_to_row(number: int, card: _RawCard) -> ImportRow:
     props: list[VProperty] = []
     for line_number, line in card.lines:
         try:
-            props.append(parse_property(line, line_number, version))
+            props.append(parse_property(line, line_number, version, recode))
         except ValueError as exc:
             row.problems.append(str(exc))
     labels = {p.group: _apple_label(unescape_text(p.value, version)) for p in props

@@ -284,3 +284,9 @@ def test_people_without_phone_or_email(db: Database) -> None:
     summary = run_import(db, rows, ImportOptions())
     assert summary.added == 1
     assert normalise_values(rows[0].values) == {"display_name": "Just A Name"}
+
+
+def test_display_name_equal_to_the_name_is_not_kept(db: Database) -> None:
+    table = csv_io.parse_csv(b"Name,Given Name,Family Name\nAmara Okafor,Amara,Okafor\nDr A. O.,Amara,Okafor\n")
+    rows = csv_io.table_to_rows(table, csv_io.suggest_mapping(table.headers))
+    assert "display_name" not in rows[0].values and rows[1].values["display_name"] == "Dr A. O."

@@ -232,3 +232,42 @@ def test_any_text_round_trips(given_name: str, family: str, notes: str, org: str
     assert back.get("tags", []) == values["tags"]
     expected_notes = values["notes"] if values["notes"].strip() else ""
     assert back.get("notes", "") == expected_notes
+
+
+def test_outlook_style_21_in_windows_1252_without_qp() -> None:
+    card = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN;LANGUAGE=en-gb;CHARSET=Windows-1252:O'Brien;Seán\r\n"
+            "FN;CHARSET=Windows-1252:Seán O'Brien\r\nORG;CHARSET=Windows-1252:Café Solidarité\r\n"
+            "NOTE;CHARSET=Windows-1252:Owes £20 – paid later\r\nEND:VCARD\r\n").encode("cp1252")
+    [row] = parse_vcards(card)
+    assert row.values["given_name"] == "Seán" and row.values["organisation"] == "Café Solidarité"
+    assert row.values["notes"] == "Owes £20 – paid later"
+
+
+def test_same_person_twice_in_one_file(db: Database) -> None:
+    text = ("BEGIN:VCARD\nVERSION:3.0\nN:Nowak;Anna;;;\nEMAIL:anna@example.org\nEND:VCARD\n"
+            "BEGIN:VCARD\nVERSION:3.0\nN:Nowak;Anna;;;\nEMAIL:ANNA@example.org\nTEL:07700 900123\nEND:VCARD\n")
+    summary = run_import(db, parse_vcards(text.encode()), ImportOptions(on_duplicate="update"))
+    assert (summary.added, summary.updated) == (1, 1)
+    with db.read() as session:
+        [anna] = session.exec(select(Contact)).all()
+        assert anna.phones == [{"label": "", "value": "07700 900123"}]
+
+
+def test_cancel_during_import_rolls_back(db: Database) -> None:
+    from oursociety_desktop.models.dump import iter_dump_lines
+    from oursociety_desktop.models.errors import Cancelled
+
+    text = "".join(f"BEGIN:VCARD\nVERSION:3.0\nN:P{i};Test;;;\nEND:VCARD\n" for i in range(3000))
+    with db.read() as session:
+        before = list(iter_dump_lines(session.connection()))
+    calls: list[int] = []
+
+    def progress(percent: int, message: str) -> bool:
+        calls.append(percent)
+        return message != "Saving contacts"  # Cancel at the last moment, after every row was prepared
+
+    with pytest.raises(Cancelled):
+        run_import(db, parse_vcards(text.encode()), ImportOptions(), progress=progress)
+    with db.read() as session:
+        assert list(iter_dump_lines(session.connection())) == before
+    assert calls
