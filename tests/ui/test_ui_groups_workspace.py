@@ -242,3 +242,22 @@ def test_every_input_has_an_accessible_name(ws: QWidget) -> None:
     buttons = [b for b in ws.findChildren(QAbstractButton) if not inside_combo(b) and b.isVisibleTo(ws)
                and b.parentWidget().metaObject().className() not in ('QTableView', 'QTableCornerButton')]
     assert [b for b in buttons if not (b.accessibleName() or b.text())] == []
+
+
+def test_keyboard_only_flow(qtbot: QtBot, ws: GroupsWorkspace, ctx: AppContext, seeded: dict[str, str]) -> None:
+    ws.open_record(seeded["garden"])
+    ws.tree.setFocus()
+    qtbot.keyClick(ws.tree, Qt.Key.Key_Return)  # Enter opens the group: focus goes to its members
+    assert ws.members_view.hasFocus()
+    qtbot.keyClick(ws.members_view, Qt.Key.Key_Insert)  # Insert adds a member
+    picker = ws.findChild(ContactPickerDialog)
+    assert picker is not None
+    qtbot.keyClicks(picker.search_edit, "zof")
+    qtbot.keyClick(picker.search_edit, Qt.Key.Key_Return)
+    assert seeded["zofia"] in live_members(ctx.db, seeded["garden"])
+    qtbot.keyClick(ws.tree, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = ws.findChild(GroupDialog)
+    assert dialog is not None
+    qtbot.keyClicks(dialog.name_edit, "Youth")
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
+    assert group_by_name(ctx.db, "Youth") is not None
