@@ -87,3 +87,14 @@ def iter_dump_lines_of(folder: Path) -> list[str]:
             return list(iter_dump_lines(conn))
     finally:
         database.close()
+
+
+@pytest.mark.parametrize("lang, width", [("en_US.UTF-8", 612), ("en_GB.UTF-8", 595), ("fr_CA.UTF-8", 612)])
+def test_paper_defaults_to_the_locale(hub_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str,
+                                      width: int) -> None:
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_PAPER", raising=False)
+    monkeypatch.setenv("LANG", lang)
+    out = tmp_path / "calls.pdf"
+    assert main(["--data-dir", str(hub_dir), "print", "calls", "-o", str(out)]) == 0
+    assert round(float(PdfReader(str(out)).pages[0].mediabox.width)) == width
