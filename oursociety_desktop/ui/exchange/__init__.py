@@ -1,0 +1,1 @@
+"""The Exchange workspace: bundles, import preview, conflicts inbox, exchange log, exchange folder."""

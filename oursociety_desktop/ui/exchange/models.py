@@ -1,0 +1,189 @@
+"""Table models of the Exchange workspace: the import preview, the conflicts inbox, the exchange log, known hubs.
+
+These tables are small (one row per record type, conflict, bundle or peer), so each model holds plain rows
+loaded in one query; `ROW_ROLE` returns a row's object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from oursociety_desktop.models.conflicts import list_conflicts, record_label
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.exchange_log import exchange_log, known_peers
+from oursociety_desktop.models.merge import MergeReport
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+
+def shown_value(value: Any) -> str:
+    """A stored value as one line of text."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        parts = [f"{v.get('label', '')}: {v.get('value', '')}".strip(": ") if isinstance(v, dict) else str(v)
+                 for v in value]
+        return ", ".join(parts)
+    return str(value) if value is not None else ""
+
+
+class _RowsModel(QAbstractTableModel):
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+                   ) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.cell(row, index.column())
+        return None
+
+    def cell(self, row: Any, column: int) -> str:
+        raise NotImplementedError
+
+
+COL_TYPE, COL_NEW, COL_UPDATED, COL_DELETED, COL_CONFLICTING, COL_UNCHANGED = range(6)
+
+
+class PreviewModel(_RowsModel):
+    """Per record type: new, updated, deleted, conflicting and unchanged records of an import."""
+
+    HEADERS = ("Records", "New", "Updated", "Deleted", "Conflicting", "Unchanged")
+
+    def set_report(self, report: MergeReport | None) -> None:
+        """Show a merge report (None clears)."""
+        self.set_rows([] if report is None else [(name, counts) for name, counts in report.counts.items()])
+
+    def cell(self, row: Any, column: int) -> str:
+        name, counts = row
+        if column == COL_TYPE:
+            return self.tr(name.replace("_", " ")).capitalize()
+        values = (counts.new, counts.updated, counts.deleted, counts.conflicting, counts.unchanged)
+        return str(values[column - 1])
+
+
+COL_RECORD, COL_FIELD, COL_OURS, COL_THEIRS, COL_DETECTED = range(5)
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """One open conflict with a name for its record."""
+
+    id: int
+    record_type: str
+    record_label: str
+    field: str
+    ours_value: Any
+    theirs_value: Any
+    theirs_stamp: str
+    detected_at: str
+
+
+class ConflictTableModel(_RowsModel):
+    """The conflicts inbox: record, field, the value kept here (ours) and the value that lost (theirs)."""
+
+    HEADERS = ("Record", "Field", "Kept here (ours)", "Lost (theirs)", "Detected")
+
+    def load(self, db: Database) -> None:
+        """Read the open conflicts."""
+        with db.read() as session:
+            rows = [ConflictRow(c.id or 0, c.record_type, record_label(session, c.record_type, c.record_id),
+                                c.field, c.ours_value, c.theirs_value, c.theirs_stamp, c.detected_at)
+                    for c in list_conflicts(session)]
+        self.set_rows(rows)
+
+    def cell(self, row: Any, column: int) -> str:
+        assert isinstance(row, ConflictRow)
+        if column == COL_RECORD:
+            return f"{self.tr(row.record_type.replace('_', ' ')).capitalize()}: {row.record_label}"
+        if column == COL_FIELD:
+            return row.field.replace("_", " ")
+        if column == COL_OURS:
+            return shown_value(row.ours_value)
+        if column == COL_THEIRS:
+            return shown_value(row.theirs_value)
+        return row.detected_at
+
+
+COL_AT, COL_DIRECTION, COL_PEER, COL_FILE, COL_SUMMARY = range(5)
+
+
+class ExchangeLogModel(_RowsModel):
+    """Bundles made and imported, newest first."""
+
+    HEADERS = ("When", "Direction", "Hub", "File", "Summary")
+
+    def load(self, db: Database) -> None:
+        """Read the log."""
+        with db.read() as session:
+            names = {p.id: p.name for p in known_peers(session)}
+            rows = [(e.at, e.direction, names.get(e.peer_hub) or e.peer_hub[:8], e.file_name, e.summary)
+                    for e in exchange_log(session)]
+        self.set_rows(rows)
+
+    def cell(self, row: Any, column: int) -> str:
+        at, direction, peer, file_name, summary = row
+        if column == COL_AT:
+            return str(at)
+        if column == COL_DIRECTION:
+            return self.tr("Import") if direction == "import" else self.tr("Export")
+        if column == COL_PEER:
+            return str(peer)
+        if column == COL_FILE:
+            return str(file_name)
+        if direction == "import":
+            return self.tr("{0} change(s), {1} new conflict(s)").format(summary.get("changes", 0),
+                                                                       summary.get("new_conflicts", 0))
+        counts = summary.get("counts") or {}
+        return self.tr("{0} record(s), {1}").format(sum(counts.values()), summary.get("kind", ""))
+
+
+COL_HUB_NAME, COL_HUB_ID, COL_FIRST_SEEN, COL_LAST_IMPORT, COL_WATERMARK = range(5)
+
+
+class PeerHubModel(_RowsModel):
+    """Hubs this one has exchanged with."""
+
+    HEADERS = ("Hub", "Id", "First seen", "Last import", "Sent up to")
+
+    def load(self, db: Database) -> None:
+        """Read the known hubs."""
+        with db.read() as session:
+            self.set_rows([(p.name, p.id, p.first_seen_at, p.last_import_at, p.sent_watermark)
+                           for p in known_peers(session)])
+
+    def cell(self, row: Any, column: int) -> str:
+        value = row[column]
+        if column == COL_WATERMARK and value:
+            moment = datetime.fromtimestamp(int(value[:13]) / 1000, UTC)
+            return moment.replace(microsecond=0).isoformat()
+        return str(value)

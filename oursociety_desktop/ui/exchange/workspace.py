@@ -1,0 +1,455 @@
+"""The Exchange workspace (DESIGN.md §5): make a bundle, import one after a preview, the conflicts inbox, the
+exchange log and known hubs, and "sync with folder". Slow work runs on the task runner, with progress and Cancel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oursociety_desktop.exports.crypto import MIN_PASSPHRASE
+from oursociety_desktop.exports.exchange import (
+    ExportResult,
+    ImportResult,
+    SyncResult,
+    export_bundle,
+    import_bundle,
+    sync_folder,
+)
+from oursociety_desktop.models.conflicts import resolve_conflict
+from oursociety_desktop.models.database import set_setting
+from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.exchange_log import EXCHANGE_FOLDER
+from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.exchange.models import (
+    ROW_ROLE,
+    ConflictRow,
+    ConflictTableModel,
+    ExchangeLogModel,
+    PeerHubModel,
+    PreviewModel,
+)
+from oursociety_desktop.ui.widgets.edits import MessageLine
+
+RECORD_TYPES_SHOWN = ("contact", "group", "membership", "action", "action_link", "connection")
+
+
+def _table(model: Any, name: str) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    view.verticalHeader().hide()
+    return view
+
+
+class ExchangeWorkspace(QWidget):
+    """Sharing work with other hubs by file."""
+
+    TITLE: ClassVar[str] = QCoreApplication.translate("ExchangeWorkspace", "Exchange")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.import_path: Path | None = None
+        self.preview: ImportResult | None = None
+        self.preview_model = PreviewModel(self)
+        self.conflict_model = ConflictTableModel(self)
+        self.log_model = ExchangeLogModel(self)
+        self.peer_model = PeerHubModel(self)
+        self._build()
+        ctx.events.changed.connect(self._on_changed)
+        self.refresh()
+
+    # ---- layout ----
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Exchange sections"))
+        self.tabs.addTab(self._build_export(), self.tr("Make a bundle"))
+        self.tabs.addTab(self._build_import(), self.tr("Import"))
+        self.tabs.addTab(self._build_conflicts(), self.tr("Conflicts"))
+        self.tabs.addTab(self._build_folder(), self.tr("Exchange folder"))
+        self.tabs.addTab(self._build_log(), self.tr("Log and hubs"))
+        layout.addWidget(self.tabs)
+        self.message = MessageLine(self)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(self.tr("Exchange status"))
+        layout.addWidget(self.message)
+        layout.addWidget(self.status)
+
+    def _passphrase_edit(self, name: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.setAccessibleName(name)
+        edit.setPlaceholderText(self.tr("Leave empty for no encryption"))
+        return edit
+
+    def _build_export(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.full_radio = QRadioButton(self.tr("Everything this hub may share (full bundle)"))
+        self.delta_radio = QRadioButton(self.tr("Only what changed since the last bundle for:"))
+        for radio in (self.full_radio, self.delta_radio):
+            radio.setAccessibleName(radio.text())
+        self.full_radio.setChecked(True)
+        group = QButtonGroup(page)
+        group.addButton(self.full_radio)
+        group.addButton(self.delta_radio)
+        self.peer_combo = QComboBox()
+        self.peer_combo.setEditable(True)
+        self.peer_combo.setAccessibleName(self.tr("Hub the bundle is for"))
+        self.peer_combo.setToolTip(self.tr("Choose a known hub, or paste the id of a new one"))
+        self.export_passphrase = self._passphrase_edit(self.tr("Passphrase for the bundle"))
+        self.export_passphrase_again = self._passphrase_edit(self.tr("Passphrase again"))
+        self.export_button = QPushButton(self.tr("Save bundle…"))
+        self.export_button.setAccessibleName(self.tr("Save bundle"))
+        self.export_button.clicked.connect(self.start_export)
+        form.addRow(self.full_radio)
+        form.addRow(self.delta_radio, self.peer_combo)
+        form.addRow(self.tr("Passphrase (optional):"), self.export_passphrase)
+        form.addRow(self.tr("Passphrase again:"), self.export_passphrase_again)
+        form.addRow(self.export_button)
+        return page
+
+    def _build_import(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        row = QHBoxLayout()
+        self.choose_import_button = QPushButton(self.tr("Choose bundle…"))
+        self.choose_import_button.setAccessibleName(self.tr("Choose a bundle to import"))
+        self.choose_import_button.clicked.connect(self.choose_import)
+        self.import_file_label = QLabel(self.tr("No bundle chosen"))
+        self.import_file_label.setAccessibleName(self.tr("Bundle to import"))
+        row.addWidget(self.choose_import_button)
+        row.addWidget(self.import_file_label, 1)
+        layout.addLayout(row)
+        form = QFormLayout()
+        self.import_passphrase = self._passphrase_edit(self.tr("Passphrase of the bundle"))
+        self.import_passphrase.setPlaceholderText(self.tr("Only for encrypted bundles"))
+        form.addRow(self.tr("Passphrase:"), self.import_passphrase)
+        layout.addLayout(form)
+        self.preview_button = QPushButton(self.tr("Preview"))
+        self.preview_button.setAccessibleName(self.tr("Preview the import"))
+        self.preview_button.clicked.connect(self.start_preview)
+        self.preview_button.setEnabled(False)
+        self.preview_notes = QLabel()
+        self.preview_notes.setWordWrap(True)
+        self.preview_notes.setAccessibleName(self.tr("About this bundle"))
+        self.preview_view = _table(self.preview_model, self.tr("What the import will change"))
+        self.apply_button = QPushButton(self.tr("Import these changes"))
+        self.apply_button.setAccessibleName(self.tr("Import these changes"))
+        self.apply_button.setEnabled(False)
+        self.apply_button.clicked.connect(self.start_apply)
+        layout.addWidget(self.preview_button)
+        layout.addWidget(self.preview_notes)
+        layout.addWidget(self.preview_view, 1)
+        layout.addWidget(self.apply_button)
+        return page
+
+    def _build_conflicts(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel(self.tr("When two hubs changed the same thing, the later change is kept everywhere. "
+                               "The other value is listed here: keep ours, or take theirs instead."))
+        intro.setWordWrap(True)
+        self.conflict_view = _table(self.conflict_model, self.tr("Conflicts inbox"))
+        row = QHBoxLayout()
+        self.keep_ours_button = QPushButton(self.tr("Keep ours"))
+        self.take_theirs_button = QPushButton(self.tr("Take theirs"))
+        for button, keep in ((self.keep_ours_button, "ours"), (self.take_theirs_button, "theirs")):
+            button.setAccessibleName(button.text())
+            button.clicked.connect(lambda _checked=False, k=keep: self.resolve_selected(k))
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addWidget(intro)
+        layout.addWidget(self.conflict_view, 1)
+        layout.addLayout(row)
+        return page
+
+    def _build_folder(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel(self.tr("Any folder every hub can reach (a USB stick, a Syncthing or Nextcloud folder). "
+                               "Sync imports the other hubs' new bundles and writes this hub's changes there."))
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        row = QHBoxLayout()
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setAccessibleName(self.tr("Exchange folder"))
+        choose = QPushButton(self.tr("Choose…"))
+        choose.setAccessibleName(self.tr("Choose the exchange folder"))
+        choose.clicked.connect(self.choose_folder)
+        row.addWidget(self.folder_edit, 1)
+        row.addWidget(choose)
+        form.addRow(self.tr("Folder:"), row)
+        self.folder_passphrase = self._passphrase_edit(self.tr("Passphrase for the exchange folder"))
+        form.addRow(self.tr("Passphrase (optional):"), self.folder_passphrase)
+        self.sync_button = QPushButton(self.tr("Sync with folder"))
+        self.sync_button.setAccessibleName(self.tr("Sync with folder"))
+        self.sync_button.clicked.connect(self.start_sync)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.sync_button)
+        layout.addStretch(1)
+        return page
+
+    def _build_log(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(self.tr("Exchange log")))
+        self.log_view = _table(self.log_model, self.tr("Exchange log"))
+        layout.addWidget(self.log_view, 2)
+        layout.addWidget(QLabel(self.tr("Known hubs (this hub is {0}, id {1})").format(self.ctx.db.hub_name,
+                                                                                   self.ctx.db.hub_id)))
+        self.peer_view = _table(self.peer_model, self.tr("Known hubs"))
+        layout.addWidget(self.peer_view, 1)
+        return page
+
+    # ---- data ----
+
+    def refresh(self) -> None:
+        """Reload the conflicts, log, known hubs and the remembered exchange folder."""
+        self.conflict_model.load(self.ctx.db)
+        self.log_model.load(self.ctx.db)
+        self.peer_model.load(self.ctx.db)
+        current = self.peer_combo.currentText()
+        self.peer_combo.clear()
+        for name, hub_id, *_ in self.peer_model.rows:
+            self.peer_combo.addItem(f"{name or hub_id[:8]} ({hub_id})", hub_id)
+        if current:
+            self.peer_combo.setCurrentText(current)
+        if not self.folder_edit.text():
+            self.folder_edit.setText(str(self.ctx.db.setting(EXCHANGE_FOLDER) or ""))
+        count = len(self.conflict_model.rows)
+        self.tabs.setTabText(2, self.tr("Conflicts ({0})").format(count) if count else self.tr("Conflicts"))
+        has_selection = count > 0
+        self.keep_ours_button.setEnabled(has_selection)
+        self.take_theirs_button.setEnabled(has_selection)
+
+    def _on_changed(self, record_type: str) -> None:
+        if record_type in (*RECORD_TYPES_SHOWN, "exchange"):
+            self.refresh()
+
+    def _announce(self) -> None:
+        for record_type in (*RECORD_TYPES_SHOWN, "exchange"):
+            self.ctx.events.changed.emit(record_type)
+
+    def _fail(self, message: str) -> None:
+        self.message.show_error(message)
+        self.status.setText("")
+
+    # ---- asking the user (overridden in tests) ----
+
+    def ask_save_path(self) -> Path | None:
+        """Where to save a bundle."""
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save bundle"), f"{self.ctx.db.hub_name}.oursociety",
+                                              self.tr("Hub bundles (*.oursociety)"))
+        return Path(name) if name else None
+
+    def ask_open_path(self) -> Path | None:
+        """Which bundle to import."""
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import bundle"), "",
+                                              self.tr("Hub bundles (*.oursociety);;All files (*)"))
+        return Path(name) if name else None
+
+    def ask_folder(self) -> Path | None:
+        """The exchange folder."""
+        name = QFileDialog.getExistingDirectory(self, self.tr("Exchange folder"))
+        return Path(name) if name else None
+
+    # ---- make a bundle ----
+
+    def _export_passphrase(self) -> str | None:
+        first, again = self.export_passphrase.text(), self.export_passphrase_again.text()
+        if not first and not again:
+            return None
+        if first != again:
+            raise UserError(self.tr("The two passphrases differ; type the same passphrase twice."))
+        if len(first) < MIN_PASSPHRASE:
+            raise UserError(self.tr("The passphrase is too short; use at least {0} characters.").format(MIN_PASSPHRASE))
+        return first
+
+    def start_export(self) -> None:
+        """Check the choices, ask where to save, and write the bundle on the task runner."""
+        try:
+            passphrase = self._export_passphrase()
+            for_hub: str | None = None
+            if self.delta_radio.isChecked():
+                for_hub = str(self.peer_combo.currentData() or self.peer_combo.currentText()).strip()
+                if "(" in for_hub and for_hub.endswith(")"):
+                    for_hub = for_hub.rsplit("(", 1)[1][:-1]
+                if not for_hub:
+                    raise UserError(self.tr("Choose the hub the bundle is for, or make a full bundle."))
+        except UserError as exc:
+            self._fail(exc.message)
+            return
+        path = self.ask_save_path()
+        if path is None:
+            return
+        db = self.ctx.db
+
+        def work(progress: Any, out: Path, hub: str | None, secret: str | None) -> ExportResult:
+            return export_bundle(db, out, for_hub=hub, passphrase=secret, progress=progress)
+
+        self.message.clear_message()
+        self.ctx.runner.run(work, path, for_hub, passphrase, title=self.tr("Making a bundle"),
+                            on_done=self._export_done, on_error=self._fail)
+
+    def _export_done(self, result: ExportResult) -> None:
+        total = result.manifest.total_records
+        self.status.setText(self.tr("Saved {0} ({1} records).").format(result.path.name, total))
+        self.export_passphrase.clear()
+        self.export_passphrase_again.clear()
+        self._announce()
+
+    # ---- import ----
+
+    def choose_import(self) -> None:
+        """Pick a bundle; the preview is needed before anything is imported."""
+        path = self.ask_open_path()
+        if path is None:
+            return
+        self.import_path = path
+        self.import_file_label.setText(str(path))
+        self.preview = None
+        self.preview_model.set_report(None)
+        self.preview_notes.setText("")
+        self.apply_button.setEnabled(False)
+        self.preview_button.setEnabled(True)
+
+    def start_preview(self) -> None:
+        """Read the bundle and show what importing it would change (nothing is changed)."""
+        if self.import_path is None:
+            return
+        db, secret = self.ctx.db, self.import_passphrase.text() or None
+
+        def work(progress: Any, path: Path, passphrase: str | None) -> ImportResult:
+            return import_bundle(db, path, passphrase=passphrase, dry_run=True, progress=progress)
+
+        self.message.clear_message()
+        self.apply_button.setEnabled(False)
+        self.ctx.runner.run(work, self.import_path, secret, title=self.tr("Checking the bundle"),
+                            on_done=self._preview_done, on_error=self._fail)
+
+    def _preview_done(self, result: ImportResult) -> None:
+        self.preview = result
+        self.preview_model.set_report(result.report)
+        m = result.manifest
+        source = {"this hub": self.tr("made by this hub itself"), "new hub": self.tr("from a hub never seen before"),
+                  "known hub": self.tr("from a known hub")}[result.source]
+        lines = [self.tr("{0} bundle from '{1}' ({2}), made {3}.").format(m.kind, m.source_hub_name, source,
+                                                                        m.created_at)]
+        if result.report.far_future:
+            lines.append(self.tr("Warning: {0} record(s) carry a date more than 24 hours in the future; the other "
+                                 "hub's clock is wrong.").format(result.report.far_future))
+        lines.append(self.tr("{0} change(s), {1} new conflict(s).").format(result.changes,
+                                                                         result.report.new_conflicts))
+        self.preview_notes.setText("\n".join(lines))
+        self.apply_button.setEnabled(result.source != "this hub" and result.changes > 0)
+
+    def start_apply(self) -> None:
+        """Import the previewed bundle: backup, one transaction, logged."""
+        if self.import_path is None or self.preview is None:
+            return
+        db, secret = self.ctx.db, self.import_passphrase.text() or None
+
+        def work(progress: Any, path: Path, passphrase: str | None) -> ImportResult:
+            return import_bundle(db, path, passphrase=passphrase, progress=progress)
+
+        self.apply_button.setEnabled(False)
+        self.ctx.runner.run(work, self.import_path, secret, title=self.tr("Importing the bundle"),
+                            on_done=self._apply_done, on_error=self._fail)
+
+    def _apply_done(self, result: ImportResult) -> None:
+        self.status.setText(self.tr("Imported {0}: {1} change(s), {2} new conflict(s).").format(
+            result.file_name, result.changes, result.report.new_conflicts))
+        self.preview = None
+        self.import_passphrase.clear()
+        self._announce()
+
+    # ---- conflicts ----
+
+    def selected_conflict(self) -> ConflictRow | None:
+        """The conflict selected in the inbox (the first one if none is selected)."""
+        indexes = self.conflict_view.selectionModel().selectedRows()
+        row = indexes[0].row() if indexes else 0
+        if row >= len(self.conflict_model.rows):
+            return None
+        value = self.conflict_model.index(row, 0).data(ROW_ROLE)
+        return value if isinstance(value, ConflictRow) else None
+
+    def resolve_selected(self, keep: str) -> None:
+        """Keep ours, or take theirs (a new edit that travels to the other hubs)."""
+        conflict = self.selected_conflict()
+        if conflict is None:
+            return
+        try:
+            with self.ctx.db.write() as tx:
+                resolve_conflict(tx, conflict.id, keep)
+        except UserError as exc:
+            self._fail(exc.message)
+            return
+        self.message.clear_message()
+        self.status.setText(self.tr("Kept ours.") if keep == "ours" else self.tr("Took theirs: a new edit."))
+        self._announce()
+
+    # ---- exchange folder ----
+
+    def choose_folder(self) -> None:
+        """Pick the exchange folder."""
+        path = self.ask_folder()
+        if path is not None:
+            self.folder_edit.setText(str(path))
+
+    def start_sync(self) -> None:
+        """Import new bundles from the folder and write this hub's delta there, on the task runner."""
+        text = self.folder_edit.text().strip()
+        if not text:
+            self._fail(self.tr("Choose the exchange folder first."))
+            return
+        folder = Path(text)
+        db, secret = self.ctx.db, self.folder_passphrase.text() or None
+        with db.write() as tx:
+            set_setting(tx.session, EXCHANGE_FOLDER, str(folder))
+
+        def work(progress: Any, where: Path, passphrase: str | None) -> SyncResult:
+            return sync_folder(db, where, passphrase=passphrase, progress=progress)
+
+        self.message.clear_message()
+        self.ctx.runner.run(work, folder, secret, title=self.tr("Syncing with the exchange folder"),
+                            on_done=self._sync_done, on_error=self._fail)
+
+    def _sync_done(self, result: SyncResult) -> None:
+        changes = sum(r.changes for r in result.imported)
+        parts = [self.tr("Imported {0} bundle(s) with {1} change(s).").format(len(result.imported), changes),
+                 self.tr("Wrote {0}.").format(result.written.name) if result.written
+                 else self.tr("Nothing new to write.")]
+        if result.skipped:
+            parts.append(self.tr("Skipped: {0}").format("; ".join(result.skipped)))
+        self.status.setText(" ".join(parts))
+        self._announce()
