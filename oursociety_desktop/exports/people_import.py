@@ -374,7 +374,11 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
                 target = Contact(**{k: v for k, v in pending[target_id].items()})
             else:
                 target = updates.get(target_id) or get_record(tx.session, Contact, target_id)
-            changes = normalise_values(_merge_changes(target, values, mode))
+            changes = _merge_changes(target, values, mode)
+            tags_now = changes.get("tags", target.tags)
+            if tag and tag not in tags_now:  # the chosen tag marks everyone imported, whatever the mode
+                changes["tags"] = [*tags_now, tag]
+            changes = normalise_values(changes)
             if not changes:
                 summary.unchanged += 1
                 if target_id not in pending:

@@ -176,6 +176,15 @@ def test_duplicates_skip_update_fill_add(tmp_path: Path) -> None:
     assert add.added == 2 and count == 3
 
 
+def test_tag_marks_updated_and_filled_people_too(db: Database, tmp_path: Path) -> None:
+    with db.write() as tx:
+        anna = create_contact(tx, {"given_name": "Anna", "family_name": "Kowalska", "emails": ["anna@example.org"],
+                                   "tags": ["old"]}).id
+    _import_file(db, _dup_file(tmp_path), on_duplicate="fill", tag="spring")
+    with db.read() as session:
+        assert session.get(Contact, anna).tags == ["old", "spring"]  # type: ignore[union-attr]
+
+
 def test_group_and_tag_for_everyone_imported(db: Database, fixtures: Path) -> None:
     summary = _import_file(db, fixtures / "google_contacts.csv", group="Spring fair 2026", tag="fair")
     with db.read() as session:

@@ -203,6 +203,9 @@ def test_pair_model_without_a_window(qtbot: Any) -> None:
     assert model.index(0, COL_SCORE).data() == "93" and model.index(0, COL_A).data() == "Ann A"
     model.remove_pair("b", "a")
     assert model.rowCount() == 0
+    model.set_pairs([DuplicatePair("a", "b", 90), DuplicatePair("a", "c", 80), DuplicatePair("c", "d", 75)])
+    model.remove_contact("a")
+    assert [(p.a, p.b) for p in model.pairs] == [("c", "d")]
 
 
 def test_workspace_opens_wizard_and_dialog(ctx: AppContext, qtbot: Any) -> None:

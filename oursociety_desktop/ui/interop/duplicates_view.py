@@ -165,7 +165,7 @@ class DuplicatesWorkspace(QWidget):
             undo_merge(tx, state["undo"])
 
         if try_edit(self.ctx, self.tr("Merge two contacts"), do, undo, "contact", self.message):
-            self._drop_current()
+            self._drop_current(gone)
 
     def not_duplicate(self) -> None:
         """Remember that the selected pair are different people (one undo step)."""
@@ -176,11 +176,13 @@ class DuplicatesWorkspace(QWidget):
                     lambda tx: mark_not_duplicate(tx, a, b, False), "contact", self.message):
             self._drop_current()
 
-    def _drop_current(self) -> None:
+    def _drop_current(self, merged_away: str = "") -> None:
         assert self.current is not None
-        gone = {self.current.a, self.current.b}
         row = self.view.currentIndex().row()
-        self.model.remove_pair(*gone)
+        if merged_away:
+            self.model.remove_contact(merged_away)  # every pair naming it is settled
+        else:
+            self.model.remove_pair(self.current.a, self.current.b)
         self.count_label.setText(self.tr("%n likely duplicate pair(s).", "", len(self.model.pairs)))
         if self.model.pairs:
             self.view.selectRow(min(row, len(self.model.pairs) - 1))

@@ -28,9 +28,12 @@ class DuplicatePairModel(QAbstractTableModel):
         self.endResetModel()
 
     def remove_pair(self, a: str, b: str) -> None:
-        """Drop one pair (after a merge or "not a duplicate"), and any other pair naming a merged contact."""
-        keep = [p for p in self.pairs if {p.a, p.b} != {a, b}]
-        self.set_pairs(keep)
+        """Drop one pair (after "not a duplicate")."""
+        self.set_pairs([p for p in self.pairs if {p.a, p.b} != {a, b}])
+
+    def remove_contact(self, contact_id: str) -> None:
+        """Drop every pair naming a contact (after it was merged away)."""
+        self.set_pairs([p for p in self.pairs if contact_id not in (p.a, p.b)])
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.pairs)
