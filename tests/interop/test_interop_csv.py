@@ -299,3 +299,25 @@ def test_display_name_equal_to_the_name_is_not_kept(db: Database) -> None:
     table = csv_io.parse_csv(b"Name,Given Name,Family Name\nAmara Okafor,Amara,Okafor\nDr A. O.,Amara,Okafor\n")
     rows = csv_io.table_to_rows(table, csv_io.suggest_mapping(table.headers))
     assert "display_name" not in rows[0].values and rows[1].values["display_name"] == "Dr A. O."
+
+
+_field = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=25).map(str.strip)
+_risky = st.sampled_from(["", "=", "+", "-", "@", "'", "'=", "''+"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(given_name=st.tuples(_risky, _field).map("".join), family=st.tuples(_risky, _field).map("".join),
+       notes=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60),
+       phone=st.tuples(st.sampled_from(["+44 ", "0", "=1+", "-"]), st.text("0123456789 ", max_size=12)).map("".join),
+       tags=st.lists(_field.filter(lambda t: bool(t) and not set(t) & set(",;:")), max_size=3, unique=True))
+def test_any_contact_round_trips_through_csv(given_name: str, family: str, notes: str, phone: str,
+                                             tags: list[str]) -> None:
+    original = normalise_values({"given_name": given_name.strip(), "family_name": family.strip() or "X",
+                                 "notes": notes, "phones": [{"label": "mobile", "value": phone}], "tags": tags})
+    text = csv_io.contacts_to_csv([original])
+    table = csv_io.parse_csv(text.encode("utf-8-sig"))
+    [row] = csv_io.table_to_rows(table, csv_io.suggest_mapping(table.headers))
+    back = normalise_values(row.values)
+    for name in ("given_name", "family_name", "phones", "tags"):
+        assert back.get(name, [] if name in ("phones", "tags") else "") == original[name], name
+    assert back.get("notes", "") == (original["notes"] if original["notes"].strip() else "")
