@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from oursociety_desktop.exports.pdf import fonts
 from oursociety_desktop.exports.pdf.options import PrintOptions, Progress, report
-from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, is_plain, layout
+from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, is_plain, layout, width
 from oursociety_desktop.models.atomic import atomic_path
 
 PRIVACY_LINE = "Contains personal data \u2014 keep safe, shred after use."
@@ -155,19 +155,12 @@ class LinesCell(Flowable):  # type: ignore[misc]
 def cell(text: str, limit: float, size: float, leading: float, font: str = fonts.BODY) -> str | Flowable:
     """A table cell's content wrapped to `limit` points: a plain string when one font carries it (fast), else
     a flowable of font runs."""
-    if text.isascii() and "\n" not in text and fonts_width(text, font, size) <= limit:
+    if text.isascii() and "\n" not in text and width(text, font, size) <= limit:
         return text
     lines = layout(text, font, size, limit)
     if is_plain(lines, font):
         return "\n".join(line.text for line in lines)
     return LinesCell(lines, size, leading)
-
-
-def fonts_width(text: str, font: str, size: float) -> float:
-    """Width of an ASCII string in a registered font."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return float(stringWidth(text, font, size))
 
 
 def begin(options: PrintOptions, progress: Progress | None) -> Sizes:
