@@ -137,10 +137,8 @@ def _split_cards(raw_lines: list[str]) -> list[_RawCard]:
                 logical = []
                 continue
         if current is None or not stripped:
-            if stripped and current is None and not cards:
-                continue  # text before the first card (a mail header, say) is ignored
-            continue
-        if depth == 1:
+            continue  # text outside cards (a mail header, say) and blank lines are ignored
+        if depth == 1:  # lines of a nested card (a 2.1 AGENT) are not this card's
             logical.append((index, raw))
             qp_open = raw.endswith("=") and _is_qp(raw)
     return cards

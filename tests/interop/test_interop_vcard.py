@@ -271,3 +271,12 @@ def test_cancel_during_import_rolls_back(db: Database) -> None:
     with db.read() as session:
         assert list(iter_dump_lines(session.connection())) == before
     assert calls
+
+
+def test_nested_agent_card_does_not_leak_into_its_parent() -> None:
+    text = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Boss;Big\r\nFN:Big Boss\r\nAGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\n"
+            "N:Helper;Hal\r\nFN:Hal Helper\r\nTEL:0161 496 0000\r\nEND:VCARD\r\nEMAIL:boss@example.org\r\n"
+            "END:VCARD\r\n")
+    [row] = parse_vcards(text.encode())
+    assert row.values["family_name"] == "Boss" and "phones" not in row.values
+    assert row.values["emails"] == [{"label": "", "value": "boss@example.org"}]
