@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -280,3 +281,19 @@ def test_nested_agent_card_does_not_leak_into_its_parent() -> None:
     [row] = parse_vcards(text.encode())
     assert row.values["family_name"] == "Boss" and "phones" not in row.values
     assert row.values["emails"] == [{"label": "", "value": "boss@example.org"}]
+
+
+def test_cli_export_one_file_and_one_per_contact(hub: Path, tmp_path: Path, run_cli: Any) -> None:
+    code, out, err = run_cli("--data-dir", hub, "vcard", "export", tmp_path / "all.vcf", "--version", "4.0")
+    assert code == 0 and "Wrote 2 contacts" in out, err
+    rows = read_vcard_file(tmp_path / "all.vcf")
+    assert sorted(r.values["family_name"] for r in rows) == ["Kowalska", "Okoro"]
+    code, out, err = run_cli("--data-dir", hub, "vcard", "export", tmp_path / "cards", "--one-per-contact")
+    assert code == 0, err
+    files = sorted((tmp_path / "cards").glob("*.vcf"))
+    assert [f.name.split("-")[0] for f in files] == ["Anna", "Ben"]
+    [anna] = read_vcard_file(files[0])
+    assert anna.values["phones"] == [{"label": "mobile", "value": "07700 900001"}]
+    # Importing our own export again finds everyone already there.
+    code, out, err = run_cli("--data-dir", hub, "vcard", "import", tmp_path / "all.vcf", "--json")
+    assert code == 0 and json.loads(out)["duplicates_skipped"] == 2, err
