@@ -53,6 +53,7 @@ class GroupsWorkspace(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._stale = False
+        self._first_load = True
         self.tree_model = GroupTreeModel(self)
         self._build()
         ctx.events.changed.connect(self._on_changed)
@@ -144,6 +145,9 @@ class GroupsWorkspace(QWidget):
         with self.ctx.db.read() as session:
             rows = group_rows(session)
         self.tree_model.load(rows)
+        if self._first_load:
+            self._first_load = False
+            self.tree.expandToDepth(0)  # show the first level of sub-groups, so nesting is visible at once
         for gid in expanded:
             self.tree.setExpanded(self.tree_model.index_of(gid), True)
         if current and self.tree_model.group(current) is not None:
