@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, TableStyle
 
 from oursociety_desktop.exports.pdf.contact_tables import Column, contact_table
 from oursociety_desktop.exports.pdf.furniture import TICK_BOX, TextBlock, begin, build_document, frame_width
@@ -38,8 +38,16 @@ def print_call_list(db: Database, options: PrintOptions, out: Path, progress: Pr
                                                                       3.0),
                Column("notes", "Notes", lambda c: "", 3.5)]
     if callable_people:
-        story.append(contact_table(callable_people, columns, frame_width(options), sizes,
-                                   lead_cells=[(sizes.body * 4.2, lambda c: TICK_BOX)], lead_titles=["Reached"]))
+        table = contact_table(callable_people, columns, frame_width(options), sizes,
+                              lead_cells=[(sizes.body * 4.2, lambda c: TICK_BOX)], lead_titles=["Reached"])
+        # Room to write a note beside each call, and a box big enough to tick.
+        table.setStyle(TableStyle([
+            ("TOPPADDING", (0, 1), (-1, -1), sizes.body * 0.5),
+            ("BOTTOMPADDING", (0, 1), (-1, -1), sizes.body * 0.7),
+            ("FONTSIZE", (0, 1), (0, -1), sizes.body * 1.4),
+            ("LEADING", (0, 1), (0, -1), sizes.body * 1.4),
+        ]))
+        story.append(table)
     pages = build_document(out, story, options, db.hub_name, title, progress)
     finished(progress)
     return PrintResult(pages, len(callable_people), selection.withheld + no_phone, notes)
