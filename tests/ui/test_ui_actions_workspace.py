@@ -283,3 +283,17 @@ def test_action_of_a_deleted_group_keeps_its_group(ws: ActionsWorkspace, ctx: Ap
     assert ws.editor.save() == seeded["soon"]
     saved = action(ctx.db, seeded["soon"])
     assert (saved.group_id, saved.location) == (seeded["garden"], "Shed")  # saving did not drop the group
+
+
+def test_pending_edit_is_saved_when_the_workspace_is_hidden(ws: ActionsWorkspace, ctx: AppContext,
+                                                            seeded: dict[str, str]) -> None:
+    select_title(ws, "Plant bulbs")
+    ws.editor.location_edit.setText("Community garden")
+    ws.hide()  # switching workspace or closing the window
+    assert action(ctx.db, seeded["soon"]).location == "Community garden"
+    with ctx.db.write() as tx:
+        create_action(tx, {"title": "Made elsewhere"})
+    ctx.events.changed.emit("action")
+    assert "Made elsewhere" not in shown_titles(ws)  # hidden: nothing read yet
+    ws.show()
+    assert "Made elsewhere" in shown_titles(ws)
