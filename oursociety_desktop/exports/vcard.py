@@ -47,6 +47,8 @@ _EXTRA_LABELS = {"NICKNAME": "Nickname", "BDAY": "Birthday", "ANNIVERSARY": "Ann
                  "X-YAHOO": "Yahoo", "X-TWITTER": "Twitter", "X-PHONETIC-FIRST-NAME": "Phonetic given name",
                  "X-PHONETIC-LAST-NAME": "Phonetic family name", "X-ANDROID-CUSTOM": "Android", "ROLE": "Role"}
 _BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
+# Google's system groups, not tags anyone chose.
+_SYSTEM_CATEGORIES = {"mycontacts", "starred"}
 # Bookkeeping properties of other address books that carry nothing of the person.
 _QUIET = {"VERSION", "PRODID", "REV", "UID", "X-ABUID", "X-ABSHOWAS", "SORT-STRING", "KIND", "SOURCE", "CLASS",
           "X-ABLABEL", "X-ABADR", "LABEL", "X-OURSOCIETY-ID", "MAILER", "TZ", "GEO", "X-IMAGETYPE",
@@ -412,8 +414,9 @@ def _values_from(props: list[VProperty], labels: Mapping[str, str], version: str
         if len(text_notes) > MAX_TEXT:
             row.problems.append(f"its notes would be {len(text_notes):,} characters long, over the "
                                 f"{MAX_TEXT:,}-character limit")
+    tags = [t for t in dict.fromkeys(tags) if t and t.casefold() not in _SYSTEM_CATEGORIES]
     if tags:
-        values["tags"] = [t for t in dict.fromkeys(tags) if t]
+        values["tags"] = tags
     if languages:
         values["languages"] = [t for t in dict.fromkeys(languages) if t]
     if skipped:
