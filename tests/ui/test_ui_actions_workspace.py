@@ -151,6 +151,7 @@ def test_switching_action_saves_pending_edit(ws: ActionsWorkspace, ctx: AppConte
     select_title(ws, "Call the council")
     assert action(ctx.db, seeded["soon"]).location == "Allotment 4"
     assert ws.editor.action_id == seeded["late"]
+    assert ws.selected_id() == seeded["late"]  # the list shows the same action as the editor
 
 
 def test_mark_done_asks_for_outcome_then_undo(qtbot: QtBot, ws: ActionsWorkspace, ctx: AppContext,

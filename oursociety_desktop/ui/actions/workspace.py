@@ -222,6 +222,7 @@ class ActionsWorkspace(QWidget):
             self._select_row(self.editor.action_id)
             return
         self.editor.load(action_id)
+        self._select_row(action_id)  # saving above re-read the list, which reset the selection
 
     def open_record(self, record_id: str) -> None:
         """Open an action in the editor (and select it in the list when the filter shows it)."""
