@@ -113,6 +113,8 @@ def test_table_model_fetches_lazily(qtbot: QtBot, db: Database) -> None:
     model.fetchMore()
     model.fetchMore()
     assert model.rowCount() == PAGE * 2 + 50 and not model.canFetchMore()
+    model.reload()  # after an edit elsewhere: rows scrolled into view stay loaded
+    assert model.rowCount() == PAGE * 2 + 50
     whens = [model.index(r, COL_WHEN).data() for r in range(model.rowCount())]
     assert whens == sorted(whens)
     assert len({model.index(r, COL_TITLE).data() for r in range(model.rowCount())}) == PAGE * 2 + 50

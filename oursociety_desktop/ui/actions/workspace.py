@@ -154,7 +154,8 @@ class ActionsWorkspace(QWidget):
         self._stale = False
         self.filter_bar.reload_groups()
         self.editor.reload_groups()
-        self.model.set_filter(self.filter_bar.current())
+        self.model.flt = self.filter_bar.current()  # same filter, today's date
+        self.model.reload()  # keeps as many rows as were scrolled into view
         if self.editor.action_id and not self.editor.is_dirty():
             self._reload_editor()
         self._after_reload()
