@@ -361,7 +361,8 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
             if match is None:
                 new = _new_row(values, tx, share_default)
                 pending[new["id"]] = new
-                index.add(new["id"], new, row.e164s)
+                if options.on_duplicate != "add":  # later rows of the file may match this one
+                    index.add(new["id"], new, row.e164s)
                 summary.added += 1
                 summary.added_ids.append(new["id"])
                 continue
