@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QColor, QPalette, QUndoStack
 from PySide6.QtWidgets import QApplication, QWidget
 
 from oursociety_desktop.models.database import Database
@@ -47,15 +47,30 @@ def _workspace(name: str, ctx: AppContext) -> QWidget:
     raise SystemExit(f"Unknown workspace '{name}'; use groups, actions or connections.")
 
 
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    role = QPalette.ColorRole
+    for which, colour in ((role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1e1e1e"),
+                          (role.AlternateBase, "#262626"), (role.Text, "#e6e6e6"), (role.Button, "#3a3a3a"),
+                          (role.ButtonText, "#e6e6e6"), (role.Highlight, "#2f65ca"),
+                          (role.HighlightedText, "#ffffff"), (role.PlaceholderText, "#8a8a8a")):
+        palette.setColor(which, QColor(colour))
+    return palette
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workspace", choices=("groups", "actions", "connections"))
     parser.add_argument("out", type=Path)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--dark", action="store_true", help="use a dark palette (as a dark desktop theme would)")
     args = parser.parse_args(argv)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Our Society")
+    if args.dark:
+        app.setStyle("Fusion")
+        app.setPalette(_dark_palette())
     db = Database.open(args.data_dir)
     ctx = AppContext(db, TaskRunner(show_dialog=False), QUndoStack(), DataEvents())
     widget = _workspace(args.workspace, ctx)

@@ -89,7 +89,7 @@ class ActionEditor(QWidget):
             widget.setAccessibleName(names[name])
             error = QLabel(self)
             error.setWordWrap(True)
-            error.setStyleSheet("color: palette(highlight); font-weight: bold;")
+            error.setStyleSheet("font-weight: bold;")
             error.setAccessibleName(self.tr("Problem with {0}").format(names[name]))
             error.hide()
             self.errors[name] = error
@@ -224,7 +224,7 @@ class ActionEditor(QWidget):
         """Show a refusal beside its field (or under the title when it names none) and focus that field."""
         self.clear_errors()
         name = exc.field if isinstance(exc, ValidationError) and exc.field in self.errors else "title"
-        self.errors[name].setText(exc.message)
+        self.errors[name].setText("⚠ " + exc.message)
         self.errors[name].show()
         self.widgets[name].setFocus()
 

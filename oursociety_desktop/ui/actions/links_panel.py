@@ -57,6 +57,7 @@ class LinksPanel(QWidget):
         self.unlink_button.clicked.connect(self.unlink)
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("font-weight: bold;")
         self.error_label.setAccessibleName(self.tr("Problem with the people linked"))
         self.error_label.hide()
         row = QHBoxLayout()
@@ -122,5 +123,5 @@ class LinksPanel(QWidget):
             self.view.setCurrentIndex(self.model.index(0, 0, QModelIndex()))
 
     def _refuse(self, message: str) -> None:
-        self.error_label.setText(message)
+        self.error_label.setText("⚠ " + message)
         self.error_label.show()

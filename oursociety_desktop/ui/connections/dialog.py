@@ -75,7 +75,7 @@ class ConnectionDialog(QDialog):
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName(self.tr("Problem"))
-        self.error_label.setStyleSheet("color: palette(highlight); font-weight: bold;")
+        self.error_label.setStyleSheet("font-weight: bold;")
         self.error_label.hide()
         form = QFormLayout()
         form.addRow(self.tr("Introduced &by:"), self.by_button)
@@ -132,7 +132,7 @@ class ConnectionDialog(QDialog):
         try:
             self.submit(self.values(), self.follow_up())
         except UserError as exc:
-            self.error_label.setText(exc.message)
+            self.error_label.setText("⚠ " + exc.message)
             self.error_label.show()
             field = exc.field if isinstance(exc, ValidationError) else ""
             target: QWidget = {"contact_a": self.a_button, "contact_b": self.b_button,

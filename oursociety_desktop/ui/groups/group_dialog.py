@@ -51,6 +51,7 @@ class GroupDialog(QDialog):
         self.description_edit.setFixedHeight(90)
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("font-weight: bold;")
         self.error_label.setAccessibleName(self.tr("Error"))
         self.error_label.hide()
 
@@ -86,7 +87,7 @@ class GroupDialog(QDialog):
         try:
             self.submit(self.values())
         except UserError as exc:
-            self.error_label.setText(exc.message)
+            self.error_label.setText("⚠ " + exc.message)
             self.error_label.show()
             target = {"name": self.name_edit, "parent_id": self.parent_combo}.get(
                 exc.field if isinstance(exc, ValidationError) else "", self.name_edit)

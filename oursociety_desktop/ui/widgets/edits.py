@@ -22,7 +22,7 @@ class MessageLine(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setAccessibleName(self.tr("Message"))
-        self.setStyleSheet("color: palette(highlight); font-weight: bold;")
+        self.setStyleSheet("font-weight: bold;")
         self.hide()
 
     def show_error(self, message: str) -> None:
