@@ -126,3 +126,12 @@ def test_fetches_pages_lazily(db: Database) -> None:
     assert [model.contact_id(r) for r in range(0, 1200, 97)] == [everything[r].id for r in range(0, 1200, 97)]
     wanted = everything[777].id
     assert model.row_of(wanted) == 777
+    # A filter shows its first page at once and the full count just after.
+    model.set_query(ContactQuery(flags=("share",)))
+    assert model.rowCount() == PAGE_SIZE and not model.count_exact
+    with db.read() as session:
+        shared = ContactQuery(flags=("share",)).count(session.connection())
+    assert shared > PAGE_SIZE
+    assert model.complete_count() == shared == model.rowCount()
+    assert model.count_exact
+    assert model.data(model.index(shared - 1, COL_NAME))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.ui.contacts.query import ContactQuery, ContactRow
@@ -25,7 +25,13 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class ContactTableModel(QAbstractTableModel):
-    """Live contacts matching a `ContactQuery`, in list order; `CONTACT_ID_ROLE` gives a row's contact id."""
+    """Live contacts matching a `ContactQuery`, in list order; `CONTACT_ID_ROLE` gives a row's contact id.
+
+    A search or filter shows its first page at once; the full count of matches (a second pass over them) is
+    taken just after, from the event loop, and the remaining rows are then added (`count_known` is emitted).
+    """
+
+    count_known = Signal(int)
 
     def __init__(self, db: Database, parent: Any = None) -> None:
         super().__init__(parent)
@@ -34,6 +40,7 @@ class ContactTableModel(QAbstractTableModel):
         self._count = 0
         self._pages: OrderedDict[int, list[ContactRow]] = OrderedDict()
         self.pages_fetched = 0
+        self.count_exact = True
         self._headers = [self.tr("Name"), self.tr("Organisation"), self.tr("Phone"), self.tr("Email"),
                          self.tr("Place"), self.tr("Tags"), self.tr("Sharing")]
         self.reload()
@@ -54,11 +61,35 @@ class ContactTableModel(QAbstractTableModel):
         with self.db.read() as session:
             conn = session.connection()
             first = self.query.page(conn, 0, PAGE_SIZE)
-            # A short first page is the whole answer: no COUNT needed.
-            self._count = len(first) if len(first) < PAGE_SIZE else self.query.count(conn)
+            # A short first page is the whole answer; the whole list's count is a quick index count.
+            if len(first) < PAGE_SIZE:
+                self._count, self.count_exact = len(first), True
+            elif not self.query.filtered:
+                self._count, self.count_exact = self.query.count(conn), True
+            else:
+                self._count, self.count_exact = len(first), False
         self._pages[0] = first
         self.pages_fetched += 1
         self.endResetModel()
+        if self.count_exact:
+            self.count_known.emit(self._count)
+        else:
+            query = self.query
+            QTimer.singleShot(0, lambda: self.complete_count(query))
+
+    def complete_count(self, query: ContactQuery | None = None) -> int:
+        """Count every match now and add the rows past the first page (no-op if the query changed since)."""
+        if self.count_exact or (query is not None and query != self.query):
+            return self._count
+        with self.db.read() as session:
+            total = self.query.count(session.connection())
+        self.count_exact = True
+        if total > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, total - 1)
+            self._count = total
+            self.endInsertRows()
+        self.count_known.emit(self._count)
+        return self._count
 
     def _row(self, row: int) -> ContactRow | None:
         number, within = divmod(row, PAGE_SIZE)

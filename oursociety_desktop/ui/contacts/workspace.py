@@ -65,6 +65,7 @@ class ContactsWorkspace(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.count_label = QLabel(self)
+        self.model.count_known.connect(lambda _n: self._update_count())
         self.new_button = QPushButton(self.tr("&New contact"), self)
         self.new_button.setAccessibleName(self.tr("New contact"))
         self.new_button.clicked.connect(self.new_contact)
@@ -183,7 +184,10 @@ class ContactsWorkspace(QWidget):
 
     def _update_count(self) -> None:
         count = self.model.rowCount()
-        self.count_label.setText(self.tr("%n contact(s)", "", count))
+        if self.model.count_exact:
+            self.count_label.setText(self.tr("%n contact(s)", "", count))
+        else:
+            self.count_label.setText(self.tr("%n or more contacts", "", count))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         contact_id = self.model.contact_id(current.row()) if current.isValid() else None
@@ -212,7 +216,7 @@ class ContactsWorkspace(QWidget):
     def selected_ids(self) -> list[str]:
         """Ids of the selected contacts, in list order (the open contact when nothing is selected)."""
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        if rows and len(rows) == self.model.rowCount():
+        if rows and len(rows) == self.model.complete_count():
             return self.model.all_ids()  # one query, not a page per 200 rows
         ids = [cid for row in rows if (cid := self.model.contact_id(row))]
         if not ids and self.editor.contact_id:
