@@ -298,3 +298,15 @@ def test_cli_export_one_file_and_one_per_contact(hub: Path, tmp_path: Path, run_
     # Importing our own export again finds everyone already there.
     code, out, err = run_cli("--data-dir", hub, "vcard", "import", tmp_path / "all.vcf", "--json")
     assert code == 0 and json.loads(out)["duplicates_skipped"] == 2, err
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le"])
+def test_vcard_encodings(encoding: str) -> None:
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Żółć;Zoë;;;\r\nFN:Zoë Żółć\r\nEND:VCARD\r\n"
+    [row] = parse_vcards(text.encode(encoding))
+    assert row.values == {"given_name": "Zoë", "family_name": "Żółć"}
+
+
+def test_old_mac_cr_line_endings() -> None:
+    [row] = parse_vcards(b"BEGIN:VCARD\rVERSION:3.0\rN:Old;Mac;;;\rEND:VCARD\r")
+    assert row.values == {"given_name": "Mac", "family_name": "Old"}
