@@ -298,3 +298,28 @@ def test_arabic_name_renders_right_to_left(ws: ContactsWorkspace, ids: dict[str,
     first_x = line.cursorToX(0)[0]
     end_x = line.cursorToX(len(name))[0]
     assert first_x > end_x  # logical start on the right
+
+
+def test_tab_walks_the_editor_top_to_bottom(ws: ContactsWorkspace, ids: dict[str, str], qtbot: QtBot) -> None:
+    ws.open_contact(ids["anna"])
+    editor = ws.editor
+    expected = editor.focus_order()[:9]  # names, role, stage, phones table and its buttons
+    expected[0].setFocus()
+    seen = [QApplication.focusWidget()]
+    for _ in range(len(expected) - 1):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen == expected
+
+
+def test_every_input_has_an_accessible_name(ws: ContactsWorkspace, ids: dict[str, str]) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QPlainTextEdit
+
+    ws.open_contact(ids["anna"])
+    inputs = [w for w in ws.findChildren(QWidget)
+              if isinstance(w, QLineEdit | QComboBox | QPlainTextEdit | QAbstractButton | QAbstractItemView)
+              and w.isVisibleTo(ws) and not isinstance(w.parent(), QComboBox | QAbstractItemView)]
+    assert len(inputs) > 30
+    nameless = [f"{type(w).__name__} {w.objectName()}" for w in inputs
+                if not (w.accessibleName() or (isinstance(w, QAbstractButton) and w.text()))]
+    assert nameless == []

@@ -144,3 +144,19 @@ def test_refused_undo_is_reported_not_swallowed(window: MainWindow, ctx: AppCont
     ctx.events.failed.emit("The database is busy.")
     assert shown == ["The database is busy."]
     assert window.statusBar().currentMessage() == "The database is busy."
+
+
+def test_overdue_action_on_today_opens_in_actions(window: MainWindow, ctx: AppContext, qtbot: QtBot) -> None:
+    if not any(s.key == "actions" for s in window.specs):
+        pytest.skip("the Actions workspace is not in this checkout yet")
+    with ctx.db.write() as tx:
+        action_id = create_action(tx, {"title": "Book the hall", "due": "2020-02-02"}).id
+    today = window.show_workspace("today")
+    assert isinstance(today, TodayWorkspace)
+    item = today.overdue.topLevelItem(0)
+    assert item is not None and item.text(0) == "Book the hall"
+    today.overdue.setFocus()
+    today.overdue.setCurrentItem(item)
+    qtbot.keyClick(today.overdue, Qt.Key.Key_Return)
+    assert window.current_key() == "actions"
+    assert getattr(window.workspace("actions"), "editor").action_id == action_id  # noqa: B009 - other helper's API

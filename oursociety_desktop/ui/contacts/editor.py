@@ -156,9 +156,27 @@ class ContactEditor(QScrollArea):
         layout.addLayout(buttons)
         layout.addStretch(1)
         self.body = body
+        self._set_tab_order()
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 8)
         self.load(None)
+
+    def focus_order(self) -> list[QWidget]:
+        """The editor's inputs in the order Tab visits them: top to bottom, as laid out."""
+        lines = self.lines
+        return [
+            *(lines[n] for n in ("given_name", "family_name", "display_name", "organisation", "role")), self.stage,
+            self.phones.table, self.phones.add_button, self.phones.remove_button,
+            self.emails.table, self.emails.add_button, self.emails.remove_button,
+            *(lines[n] for n in ("street", "locality", "region", "postcode", "country", "languages", "tags")),
+            self.notes, self.private_notes, *self.consent.focus_order(),
+            *self.related.values(), self.delete_button, self.forget_button,
+        ]
+
+    def _set_tab_order(self) -> None:
+        order = self.focus_order()
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     # ---- loading ----
 
