@@ -75,7 +75,7 @@ def test_names_land_inside_their_labels(db, tmp_path: Path, code: str, start_at:
     assert len(set(slots)) == min(result.entries, fmt.per_sheet - start_at + 1)
     # Text stays clear of the label edges.
     for index, (_, x, _) in zip(slots, bold_names, strict=True):
-        assert x >= fmt.position(index)[0] + 3 * MM
+        assert x >= fmt.position(index)[0] + 2.9 * MM
     assert page_height > 700
 
 
@@ -92,12 +92,21 @@ def test_labels_skip_do_not_mail_but_not_unlisted(db, tmp_path: Path) -> None:
     assert result.left_out == 1
 
 
-def test_large_print_labels_are_16_point(db, tmp_path: Path) -> None:
+def test_large_print_labels_are_16_point_and_never_lose_a_line(db, tmp_path: Path) -> None:
     build_hub(db)
     out = tmp_path / "labels.pdf"
-    print_product("labels", db, PrintOptions(paper="a4", today=TODAY, label_format="L7161", large_print=True), out)
-    sizes = {round(size) for text, size, _, _ in drawn_strings(out) if "Leeds" in text}
+    result = print_product("labels", db, PrintOptions(paper="a4", today=TODAY, label_format="L7161",
+                                                      large_print=True), out)
+    drawn = drawn_strings(out)
+    sizes = {round(size) for text, size, _, _ in drawn if "High Street" in text}
     assert sizes and min(sizes) >= 16
+    # The one very long address is made smaller rather than cut: its postcode is still there, in one piece.
+    long_label = flat(" ".join(text for text, size, _, _ in drawn if size < 16 and size > 7))
+    assert "Warehouse" in long_label and "Estate Road" in long_label and "LS1 1AA" in long_label
+    assert any("below 16 pt" in note for note in result.notes)
+    # Postcodes are never broken across lines.
+    assert any(text.strip().endswith("LS1 1AA") for text, _, _, _ in drawn)
+    assert not any(text.strip() in ("LS1", "1AA") for text, _, _, _ in drawn)
 
 
 def test_start_at_out_of_range(db, tmp_path: Path) -> None:

@@ -34,8 +34,9 @@ from oursociety_desktop.models.atomic import atomic_path
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 
-INSET = 4 * mm  # space kept clear inside each label: printers drift by a millimetre or two
+INSET = 3 * mm  # space kept clear inside each label: printers drift by a millimetre or two
 MIN_SIZE = 6.0
+LEADING = 1.15  # line spacing, as a multiple of the type size
 
 
 @dataclass(frozen=True)
@@ -87,21 +88,34 @@ def find_format(code: str) -> LabelFormat:
     return formats[wanted]
 
 
-def fit_label(lines: list[str], width: float, height: float, size: float, floor: float) -> tuple[float, list[Line]]:
-    """The largest size from `size` down to `floor` at which the wrapped address fits the label; the name's
-    lines are bold."""
-    while True:
-        laid: list[Line] = []
-        for i, text in enumerate(lines):
-            laid.extend(layout(text, fonts.BOLD if i == 0 else fonts.BODY, size, width))
-        if len(laid) * size * 1.15 <= height or size <= floor:
+def _laid(lines: list[str], width: float, size: float) -> list[Line]:
+    laid: list[Line] = []
+    for i, text in enumerate(lines):
+        laid.extend(layout(text, fonts.BOLD if i == 0 else fonts.BODY, size, width))
+    return laid
+
+
+def fit_label(choices: list[list[str]], width: float, height: float, size: float) -> tuple[float, list[Line]]:
+    """The wrapped address at the largest size that fits the label: at `size` with the fullest address that
+    fits, else the shortest address shrunk step by step, even in large print (a label that lost its postcode is
+    worse than smaller type). The name's lines are bold."""
+    for lines in choices:
+        laid = _laid(lines, width, size)
+        if len(laid) * size * LEADING <= height:
             return size, laid
+    shortest = choices[-1]
+    while True:
         size -= 0.5
+        laid = _laid(shortest, width, size)
+        if len(laid) * size * LEADING <= height or size <= MIN_SIZE:
+            return size, laid
 
 
-def label_lines(contact: PrintedContact) -> list[str]:
-    """The name, then the address lines."""
-    return [contact.name, *contact.address_lines]
+def label_choices(contact: PrintedContact) -> list[list[str]]:
+    """The name and address, fullest first: then without the region."""
+    full = [contact.name, *contact.address_lines]
+    short = [contact.name, *contact.short_address_lines]
+    return [full, short] if short != full else [full]
 
 
 def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progress | None = None) -> PrintResult:
@@ -120,12 +134,11 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
     no_address = len(selection.contacts) - len(with_address)
     contacts = sorted(with_address, key=lambda c: c.key(options.sort))
     size = 16.0 if options.large_print else 10.0
-    floor = 16.0 if options.large_print else MIN_SIZE
     # The furniture goes in the sheet's top and bottom margins, in small type, clear of every label.
     bottom_margin = PAPER_SIZES[fmt.paper][1] / mm - fmt.top - (fmt.rows - 1) * fmt.v_pitch - fmt.label_height
     furniture = Furniture(db.hub_name, options.today, 6.5, rules=False,
                           top_baseline=fmt.top * mm / 2 + 2.2, bottom_baseline=bottom_margin * mm / 2 - 2.2)
-    cut_short = 0
+    cut_short = shrunk = 0
     with atomic_path(out) as temp:
         canvas = canvas_class(furniture)(str(temp), pagesize=PAPER_SIZES[fmt.paper])
         canvas.setTitle(f"Address labels ({fmt.code})")
@@ -135,8 +148,9 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
             if slot and slot % fmt.per_sheet == 0:
                 canvas.showPage()
             x, y, w, h = fmt.position(slot)
-            fitted, lines = fit_label(label_lines(contact), w - 2 * INSET, h - 2 * INSET, size, floor)
-            leading = fitted * 1.15
+            fitted, lines = fit_label(label_choices(contact), w - 2 * INSET, h - 2 * INSET, size)
+            shrunk += fitted < size
+            leading = fitted * LEADING
             block = len(lines) * leading
             top = y + h / 2 + min(block, h - 2 * INSET) / 2 - fitted * 0.85
             room = max(1, int((h - 2 * INSET) // leading))
@@ -151,6 +165,9 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
     finished(progress)
     notes = withheld_note(selection.withheld, "asked not to be sent post")
     notes += withheld_note(no_address, "no address on record")
+    if shrunk and options.large_print:
+        notes.append(f"{shrunk} labels are below 16 pt so that the whole address fits; "
+                     "a larger label (L7161, 5163) keeps them all large.")
     if cut_short:
         notes.append(f"{cut_short} labels were too long to fit and lost their last lines; try a larger label.")
     return PrintResult(furniture.pages, len(contacts), selection.withheld + no_address, notes)

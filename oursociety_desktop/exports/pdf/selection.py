@@ -35,6 +35,7 @@ class PrintedContact:
     phones: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     address_lines: list[str] = field(default_factory=list)
+    short_address_lines: list[str] = field(default_factory=list)  # the same without the region
     languages: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
@@ -71,12 +72,15 @@ def _labelled(items: Any, with_label: bool = True) -> list[str]:
     return out
 
 
-def address_lines(row: Any, home_country: str = "") -> list[str]:
+def address_lines(row: Any, home_country: str = "", with_region: bool = True) -> list[str]:
     """Street (which may hold several lines), town, region and postcode, country (unless it is the home
-    country): the empty ones dropped."""
+    country): the empty ones dropped. Without the region (county, state) when space is short: the post
+    does not need it in most countries."""
     lines = [line.strip() for line in (row.street or "").splitlines() if line.strip()]
     lines.append(row.locality or "")
-    lines.append(" ".join(p for p in (row.region or "", row.postcode or "") if p))
+    # A no-break space keeps a postcode on one line when the line wraps.
+    postcode = " ".join((row.postcode or "").split()).replace(" ", "\u00a0")
+    lines.append(" ".join(p for p in (row.region if with_region else "", postcode) if p))
     if row.country and (not home_country or _fold(row.country) != home_country):
         lines.append(row.country)
     return [line for line in lines if line.strip()]
@@ -101,6 +105,7 @@ def printed_contact(row: Any, home_country: str = "") -> PrintedContact:
         phones=[] if row.do_not_phone else _labelled(row.phones),
         emails=[] if row.do_not_email else _labelled(row.emails, with_label=False),
         address_lines=address_lines(row, home_country),
+        short_address_lines=address_lines(row, home_country, with_region=False),
         languages=list(row.languages or []), tags=list(row.tags or []),
     )
 

@@ -20,6 +20,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from oursociety_desktop.exports.pdf import fonts
 
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
 Run = tuple[str, str]
 """(font name, text) drawn in one go."""
 
@@ -153,7 +155,7 @@ def wrap_logical(text: str, font: str, size: float, limit: float) -> list[str]:
     only when the word alone is too wide (a long email address, a CJK run without spaces)."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        paragraph = " ".join(paragraph.split())
+        paragraph = _SPACES.sub(" ", paragraph).strip(" ")  # not str.split(): it would eat no-break spaces
         if width(paragraph, font, size) <= limit:
             lines.append(paragraph)
             continue
