@@ -68,7 +68,7 @@ class PrintWorkspace(QWidget):
         self.print_button = QPushButton(self.tr("P&rint…"), self)
         self.print_button.setAccessibleName(self.tr("Send to a printer"))
         self.print_button.clicked.connect(self.print_document)
-        self.status = QLabel(self)
+        self.status = QLabel(self.tr("Choose what to print, then press Preview."), self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("What was printed"))
         self.message = MessageLine(self)
