@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -129,5 +129,6 @@ def create_hub(folder: Path, choices: FirstRunChoices) -> Database:
 def add_demo_data(runner: TaskRunner, db: Database, on_done: Callable[[Any], None],
                   on_error: Callable[[str], None], contacts: int = DEMO_CONTACTS) -> None:
     """Generate demo data on the task runner (with progress and Cancel)."""
-    runner.run(lambda progress: generate_demo(db, contacts, 1, progress), title="Adding demo data",
+    runner.run(lambda progress: generate_demo(db, contacts, 1, progress),
+               title=QCoreApplication.translate("FirstRun", "Adding demo data"),
                on_done=on_done, on_error=on_error)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -72,7 +72,7 @@ def rename_hub(db: Database, name: str) -> None:
 
 def make_backup(progress: Any, db_path: Path, folder: Path) -> Path:
     """Task function: a consistent copy of the database in the data folder's backups/ folder."""
-    progress(10, "Backing up…")
+    progress(10, QCoreApplication.translate("Settings", "Backing up…"))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = backup_dir(folder)
     try:
@@ -182,7 +182,7 @@ class SettingsDialog(QDialog):
         apply_text_size(int(self.text_size.currentData()))
         if region != old_region:
             def reindex(progress: Any) -> int:
-                progress(5, "Re-reading phone numbers for the new region…")
+                progress(5, self.tr("Re-reading phone numbers for the new region…"))
                 with db.write() as tx:
                     return touch_all_search_rows(tx)
 

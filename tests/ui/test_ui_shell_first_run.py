@@ -111,3 +111,25 @@ def test_existing_hub_opens(db: Database, data_dir: Path) -> None:
     assert opened is not None
     assert opened[0].hub_id == db.hub_id
     opened[0].close()
+
+
+def test_run_opens_the_main_window_on_an_existing_hub(db: Database, data_dir: Path) -> None:
+    """What `oursociety` with no arguments does: the window opens on the hub; quitting returns 0."""
+    from oursociety_desktop.ui.main import run
+    from oursociety_desktop.ui.main_window import MainWindow
+
+    db.close()
+    seen: list[str] = []
+
+    def look() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows:
+            QTimer.singleShot(20, look)
+            return
+        seen.append(windows[0].windowTitle())
+        windows[0].close()
+        QApplication.quit()
+
+    QTimer.singleShot(0, look)
+    assert run(data_dir, []) == 0
+    assert seen == ["Our Society — Test Hub"]

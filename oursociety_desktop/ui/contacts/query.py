@@ -150,7 +150,7 @@ def _first_value(raw: Any) -> str:
 
 def _decode(row: Any) -> ContactRow:
     cid, given, family, display, organisation, phones, emails, locality, tags, share, directory = row
-    name = display or " ".join(p for p in (given, family) if p) or organisation or "(no name)"
+    name = display or " ".join(p for p in (given, family) if p) or organisation or ""  # the view says "(no name)"
     tag_list = json.loads(tags) if isinstance(tags, str) else (tags or [])
     return ContactRow(cid, name, organisation or "", _first_value(phones), _first_value(emails), locality or "",
                       ", ".join(tag_list), bool(share), bool(directory))

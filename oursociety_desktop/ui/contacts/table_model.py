@@ -131,7 +131,7 @@ class ContactTableModel(QAbstractTableModel):
             return record.id
         column = index.column()
         if column == COL_NAME:
-            return record.name
+            return record.name or self.tr("(no name)")
         if column == COL_ORGANISATION:
             return record.organisation
         if column == COL_PHONE:

@@ -63,7 +63,7 @@ def read_summary(conn: Connection, today: date) -> TodaySummary:
         "SELECT id, given_name, family_name, display_name, organisation, stamp FROM contact WHERE deleted = 0 "
         f"ORDER BY stamp DESC LIMIT {LIST_LIMIT}"))
     for cid, given, family, display, organisation, stamp in rows:
-        name = display or " ".join(p for p in (given, family) if p) or organisation or "?"
+        name = display or " ".join(p for p in (given, family) if p) or organisation or ""
         summary.recent.append(ContactLine(cid, name, int(stamp.split(".")[0]) if stamp else 0))
     open_where = "deleted = 0 AND status IN ('open', 'doing')"
     summary.counts = {

@@ -99,7 +99,7 @@ class TodayWorkspace(QWidget):
         self.recent.clear()
         for line in summary.recent:
             when = datetime.fromtimestamp(line.changed_ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
-            self._add(self.recent, [line.name, when], ("contact", line.id))
+            self._add(self.recent, [line.name or self.tr("(no name)"), when], ("contact", line.id))
         if not summary.recent:
             self._add(self.recent, [self.tr("No contacts yet.")], None)
 
