@@ -113,23 +113,38 @@ def test_existing_hub_opens(db: Database, data_dir: Path) -> None:
     opened[0].close()
 
 
+START_SCRIPT = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from oursociety_desktop.ui.main import run
+from oursociety_desktop.ui.main_window import MainWindow
+
+def look():
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    if not windows:
+        QTimer.singleShot(20, look)
+        return
+    print("TITLE", windows[0].windowTitle(), windows[0].current_key())
+    windows[0].close()
+    QApplication.quit()
+
+QTimer.singleShot(0, look)
+sys.exit(run(Path(sys.argv[1]), sys.argv[:1]))
+"""
+
+
 def test_run_opens_the_main_window_on_an_existing_hub(db: Database, data_dir: Path) -> None:
-    """What `oursociety` with no arguments does: the window opens on the hub; quitting returns 0."""
-    from oursociety_desktop.ui.main import run
-    from oursociety_desktop.ui.main_window import MainWindow
+    """What `oursociety` with no arguments does, in its own process: the window opens on the hub; quitting
+    returns 0."""
+    import os
+    import subprocess
+    import sys
 
     db.close()
-    seen: list[str] = []
-
-    def look() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        if not windows:
-            QTimer.singleShot(20, look)
-            return
-        seen.append(windows[0].windowTitle())
-        windows[0].close()
-        QApplication.quit()
-
-    QTimer.singleShot(0, look)
-    assert run(data_dir, []) == 0
-    assert seen == ["Our Society — Test Hub"]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", START_SCRIPT, str(data_dir)], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "TITLE Our Society — Test Hub today" in proc.stdout
