@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPushButton, QWidget
@@ -323,3 +323,43 @@ def test_every_input_has_an_accessible_name(ws: ContactsWorkspace, ids: dict[str
     nameless = [f"{type(w).__name__} {w.objectName()}" for w in inputs
                 if not (w.accessibleName() or (isinstance(w, QAbstractButton) and w.text()))]
     assert nameless == []
+
+
+def test_keyboard_only_search_then_open(ws: ContactsWorkspace, ids: dict[str, str], qtbot: QtBot) -> None:
+    qtbot.keyClick(ws, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is ws.filters.search
+    type_text(ws.filters.search, "zof")
+    qtbot.keyClick(ws.filters.search, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is ws.table
+    assert ws.editor.contact_id == ids["zofia"]
+
+
+def test_follows_a_dark_palette(ctx: AppContext, ids: dict[str, str], qtbot: QtBot) -> None:
+    """No colours are hard-coded: under a dark system palette the list and the editor are dark too."""
+    from PySide6.QtGui import QColor, QPalette
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    old = app.palette()
+    dark = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#202124"), (QPalette.ColorRole.Base, "#17181a"),
+                         (QPalette.ColorRole.AlternateBase, "#26272b"), (QPalette.ColorRole.Text, "#e8e8e8"),
+                         (QPalette.ColorRole.WindowText, "#e8e8e8"), (QPalette.ColorRole.Button, "#303134"),
+                         (QPalette.ColorRole.ButtonText, "#e8e8e8")):
+        dark.setColor(role, QColor(colour))
+    app.setPalette(dark)
+    try:
+        widget = ContactsWorkspace(ctx)
+        qtbot.addWidget(widget)
+        widget.resize(1000, 600)
+        widget.show()
+        widget.open_contact(ids["anna"])
+        image = widget.grab().toImage()
+        viewport = widget.table.viewport()
+        corner = viewport.mapTo(widget, viewport.rect().bottomRight()) - QPoint(5, 5)
+        assert image.pixelColor(corner).lightnessF() < 0.3  # the empty part of the list
+        line = widget.editor.lines["given_name"]
+        inside = line.mapTo(widget, line.rect().center()) + QPoint(line.width() // 3, 0)
+        assert image.pixelColor(inside).lightnessF() < 0.3  # an input box
+    finally:
+        app.setPalette(old)

@@ -46,6 +46,7 @@ class ContactsWorkspace(QWidget):
         self.model = ContactTableModel(ctx.db, self)
         self.filters = ContactFilterBar(self._groups, self._tags, self)
         self.filters.query_changed.connect(self._apply_query)
+        self.filters.search.returnPressed.connect(self._search_entered)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Contacts"))
@@ -177,6 +178,14 @@ class ContactsWorkspace(QWidget):
         self._update_count()
         if current:
             self.select_contact(current, load=False)
+
+    def _search_entered(self) -> None:
+        """Enter in the search box: search now and move to the list, on its first row (keyboard use)."""
+        self.filters.emit_now()
+        if self.model.rowCount():
+            if not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
+            self.table.setFocus()
 
     def _data_changed(self, record_type: str) -> None:
         if record_type in ("contact", "membership", "group", "action", "action_link", "connection"):
