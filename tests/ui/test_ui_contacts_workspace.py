@@ -363,3 +363,31 @@ def test_follows_a_dark_palette(ctx: AppContext, ids: dict[str, str], qtbot: QtB
         assert image.pixelColor(inside).lightnessF() < 0.3  # an input box
     finally:
         app.setPalette(old)
+
+
+def test_large_selection_runs_on_the_task_runner_and_cancel_changes_nothing(
+        ctx: AppContext, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from oursociety_desktop.ui.contacts import commands
+
+    monkeypatch.setattr(commands, "INLINE_LIMIT", 1)
+    monkeypatch.setattr(commands, "PROGRESS_EVERY", 1)
+    people = [ids["anna"], ids["zofia"], ids["omar"]]
+    runner = ctx.runner
+    assert isinstance(runner, SyncTaskRunner)
+    assert commands.set_flag(ctx, people, "share_with_hubs", True) == 3
+    assert runner.progress_seen  # went through the runner, reporting progress
+    assert all(contact(ctx.db, cid).share_with_hubs for cid in people)
+    assert ctx.undo_stack.count() == 1
+    ctx.undo_stack.undo()
+    assert not any(contact(ctx.db, cid).share_with_hubs for cid in people)
+    ctx.undo_stack.redo()
+    assert all(contact(ctx.db, cid).share_with_hubs for cid in people)
+
+    # Cancel part-way: the transaction rolls back and nothing is pushed.
+    failures: list[str] = []
+    ctx.events.failed.connect(failures.append)
+    cancelling = AppContext(ctx.db, SyncTaskRunner(cancel_at=0), ctx.undo_stack, ctx.events)
+    commands.add_tag(cancelling, people, "kitchen")
+    assert failures and "Cancelled" in failures[0]
+    assert all(contact(ctx.db, cid).tags == [] for cid in people)
+    assert ctx.undo_stack.count() == 1

@@ -21,11 +21,17 @@ from oursociety_desktop.models.contacts import (
     update_contact,
 )
 from oursociety_desktop.models.database import Tx
+from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.groups import add_member, remove_member
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact, Group, Membership
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.undo import push_edit
+from oursociety_desktop.ui.tasks import Progress
+from oursociety_desktop.ui.undo import DbCommand, push_edit
+
+# Selections larger than this are changed on the task runner (with progress and Cancel), not on the GUI thread.
+INLINE_LIMIT = 300
+PROGRESS_EVERY = 100
 
 
 def _tr(text: str) -> str:
@@ -49,6 +55,43 @@ def _column_values(ctx: AppContext, ids: Sequence[str], field: str) -> list[tupl
             out.extend(session.exec(select(Contact.id, getattr(Contact, field)).where(
                 col(Contact.id).in_(chunk), col(Contact.deleted).is_(False))).all())
     return out
+
+
+def _push_each(ctx: AppContext, text: str, items: list[str], forward: Callable[[Tx, str], object],
+               backward: Callable[[Tx, str], object], record_type: str) -> None:
+    """One undoable step that applies `forward` to every item (and `backward` on undo).
+
+    A few items are done at once; a large selection runs on the task runner with progress and Cancel (Cancel
+    rolls the whole step back), and the step is pushed on the undo stack when it is done.
+    """
+
+    def run(step: Callable[[Tx, str], object], tx: Tx, progress: Progress | None = None) -> None:
+        for number, item in enumerate(items, start=1):
+            step(tx, item)
+            if progress is not None and number % PROGRESS_EVERY == 0 and \
+                    not progress(number * 100 // len(items), text):
+                raise Cancelled(_tr("Cancelled; nothing was changed."))
+
+    def do(tx: Tx) -> None:
+        run(forward, tx)
+
+    def undo(tx: Tx) -> None:
+        run(backward, tx)
+
+    if len(items) <= INLINE_LIMIT:
+        push_edit(ctx, text, do, undo, record_type)
+        return
+
+    def task(progress: Progress) -> int:
+        with ctx.db.write() as tx:
+            run(forward, tx, progress)
+        return len(items)
+
+    def done(_count: object) -> None:
+        ctx.undo_stack.push(DbCommand(ctx, text, do, undo, record_type))  # its first redo is skipped: done above
+        ctx.events.changed.emit(record_type)
+
+    ctx.runner.run(task, title=text, on_done=done, on_error=ctx.events.failed.emit)
 
 
 def new_contact(ctx: AppContext, values: Mapping[str, Any]) -> str:
@@ -90,16 +133,8 @@ def edit_fields(ctx: AppContext, contact_id: str, changes: Mapping[str, Any]) ->
 def delete_contacts(ctx: AppContext, ids: Sequence[str]) -> None:
     """Delete contacts (tombstones); undo brings them back."""
     chosen = list(ids)
-
-    def do(tx: Tx) -> None:
-        for cid in chosen:
-            delete_contact(tx, cid)
-
-    def undo(tx: Tx) -> None:
-        for cid in chosen:
-            undelete_contact(tx, cid)
-
-    push_edit(ctx, _tr("Delete {0}").format(_names(ctx, chosen)), do, undo, "contact")
+    _push_each(ctx, _tr("Delete {0}").format(_names(ctx, chosen)), chosen,
+               lambda tx, cid: delete_contact(tx, cid), lambda tx, cid: undelete_contact(tx, cid), "contact")
 
 
 def forget_contacts(ctx: AppContext, ids: Sequence[str], reason: str) -> None:
@@ -118,18 +153,13 @@ def add_to_group(ctx: AppContext, ids: Sequence[str], group_id: str) -> int:
         members = set(session.exec(select(Membership.contact_id).where(
             Membership.group_id == group.id, col(Membership.deleted).is_(False))).all())
     joining = [cid for cid in ids if cid not in members]
+    group_key = group.id  # an id, not the ORM object, may cross to the worker thread
     if not joining:
         return 0
 
-    def do(tx: Tx) -> None:
-        for cid in joining:
-            add_member(tx, group.id, cid)
-
-    def undo(tx: Tx) -> None:
-        for cid in joining:
-            remove_member(tx, group.id, cid)
-
-    push_edit(ctx, _tr("Add {0} to {1}").format(_names(ctx, joining), group.name), do, undo, "membership")
+    _push_each(ctx, _tr("Add {0} to {1}").format(_names(ctx, joining), group.name), joining,
+               lambda tx, cid: add_member(tx, group_key, cid), lambda tx, cid: remove_member(tx, group_key, cid),
+               "membership")
     return len(joining)
 
 
@@ -143,15 +173,9 @@ def add_tag(ctx: AppContext, ids: Sequence[str], tag: str) -> int:
     if not tagging:
         return 0
 
-    def do(tx: Tx) -> None:
-        for cid, tags in tagging.items():
-            update_contact(tx, cid, {"tags": [*tags, word]})
-
-    def undo(tx: Tx) -> None:
-        for cid, tags in tagging.items():
-            update_contact(tx, cid, {"tags": tags})
-
-    push_edit(ctx, _tr("Tag {0} with {1}").format(_names(ctx, list(tagging)), word), do, undo, "contact")
+    _push_each(ctx, _tr("Tag {0} with {1}").format(_names(ctx, list(tagging)), word), list(tagging),
+               lambda tx, cid: update_contact(tx, cid, {"tags": [*tagging[cid], word]}),
+               lambda tx, cid: update_contact(tx, cid, {"tags": tagging[cid]}), "contact")
     return len(tagging)
 
 
@@ -164,12 +188,7 @@ def set_flag(ctx: AppContext, ids: Sequence[str], field: str, value: bool) -> in
     if not changing:
         return 0
 
-    def apply(flag: bool) -> Callable[[Tx], None]:
-        def step(tx: Tx) -> None:
-            for cid in changing:
-                update_contact(tx, cid, {field: flag})
-        return step
-
-    push_edit(ctx, _tr("Set {0} for {1}").format(field.replace("_", " "), _names(ctx, changing)),
-              apply(value), apply(not value), "contact")
+    _push_each(ctx, _tr("Set {0} for {1}").format(field.replace("_", " "), _names(ctx, changing)), changing,
+               lambda tx, cid: update_contact(tx, cid, {field: value}),
+               lambda tx, cid: update_contact(tx, cid, {field: not value}), "contact")
     return len(changing)
