@@ -34,7 +34,8 @@ from oursociety_desktop.exports.csv_presets import (
     header_key,
     numbered_target,
 )
-from oursociety_desktop.exports.people_import import ImportRow, decode_text_file, read_limited
+from oursociety_desktop.exports.people_import import ImportRow
+from oursociety_desktop.exports.text_files import decode_text_file, detect_encoding, read_limited
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.database import get_setting, set_setting
@@ -123,8 +124,6 @@ def parse_csv(data: bytes, source: str = "the file", encoding: str = "", delimit
     chosen = encoding
     text = decode_text_file(data, source, "CSV", encoding)
     if not chosen:
-        from oursociety_desktop.exports.people_import import detect_encoding
-
         chosen = detect_encoding(data, source, "CSV")
     if text.startswith("\ufeff"):
         text = text[1:]

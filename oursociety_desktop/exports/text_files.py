@@ -1,0 +1,85 @@
+"""Reading text files for import safely: a size limit checked before reading, and the encoding detected
+(UTF-8 with or without BOM, UTF-16 by BOM or NUL pattern, Windows-1252), binary junk refused with one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oursociety_desktop.models.errors import UserError
+
+
+def read_limited(path: Path, limit: int, kind: str) -> bytes:
+    """Read a whole file, refusing (before reading) one bigger than `limit` bytes."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise UserError(f"There is no file {path}.") from None
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if path.is_dir():
+        raise UserError(f"{path} is a folder, not a {kind} file.")
+    if size > limit:
+        raise UserError(f"{path.name} is {size / 1e6:,.1f} MB, over the {limit // (1024 * 1024)} MB limit for a "
+                        f"{kind} import; split it into smaller files and import them one by one.")
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if len(data) > limit:
+        raise UserError(f"{path.name} is over the {limit // (1024 * 1024)} MB limit for a {kind} import.")
+    return data
+
+
+def _looks_utf16(sample: bytes) -> str | None:
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def detect_encoding(data: bytes, source: str, kind: str) -> str:
+    """The encoding of a text file: UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern) or cp1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:65536]
+    utf16 = _looks_utf16(sample)
+    if utf16:
+        return utf16
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    if b"\x00" in sample or controls > max(8, len(sample) // 100):
+        raise UserError(f"{source} is not a {kind} file: it contains binary data. Choose the exported "
+                        f"{kind} file itself.")
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        raise UserError(f"Could not tell the text encoding of {source} (it is not UTF-8, UTF-16 or Windows-1252); "
+                        "save it as UTF-8 and try again.") from None
+
+
+def decode_text_file(data: bytes, source: str, kind: str, encoding: str = "") -> str:
+    """Decode a whole text file (encoding detected unless given) into str with a clear error on failure."""
+    chosen = encoding or detect_encoding(data, source, kind)
+    try:
+        text = data.decode(chosen)
+    except LookupError:
+        raise UserError(f"Unknown text encoding '{encoding}'; use utf-8, utf-16 or cp1252.") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{source} is not valid {chosen} text (byte {exc.start}); choose another encoding or "
+                        "save it as UTF-8.") from None
+    if "\x00" in text:
+        raise UserError(f"{source} is not a {kind} file: it contains binary data.")
+    return text
