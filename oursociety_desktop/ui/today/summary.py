@@ -43,10 +43,15 @@ class TodaySummary:
 
 
 def _actions(conn: Connection, where: str, params: dict[str, str]) -> list[ActionLine]:
-    rows = conn.execute(text(
-        "SELECT id, title, kind, status, due FROM action WHERE deleted = 0 AND status IN ('open', 'doing') "
-        f"AND due != '' AND {where} ORDER BY due, title LIMIT {LIST_LIMIT}"), params)
-    return [ActionLine(*row) for row in rows]
+    # One query per status, each an ordered walk of the (deleted, status, due) index that stops after LIST_LIMIT
+    # rows; a single `status IN (...)` query sorts every overdue action first (44 ms -> 1 ms at 50,000 actions).
+    found: list[ActionLine] = []
+    for status in ("open", "doing"):
+        rows = conn.execute(text(
+            "SELECT id, title, kind, status, due FROM action WHERE deleted = 0 AND status = :status "
+            f"AND due != '' AND {where} ORDER BY due LIMIT {LIST_LIMIT}"), {**params, "status": status})
+        found.extend(ActionLine(*row) for row in rows)
+    return sorted(found, key=lambda a: (a.due, a.title))[:LIST_LIMIT]
 
 
 def _count(conn: Connection, sql: str, params: dict[str, str] | None = None) -> int:
@@ -60,7 +65,9 @@ def read_summary(conn: Connection, today: date) -> TodaySummary:
     summary.overdue = _actions(conn, "due < :start", {"start": start})
     summary.upcoming = _actions(conn, "due >= :start AND substr(due, 1, 10) <= :end", {"start": start, "end": end})
     rows = conn.execute(text(
-        "SELECT id, given_name, family_name, display_name, organisation, stamp FROM contact WHERE deleted = 0 "
+        # `+deleted` keeps SQLite off the (deleted, sort_key) index, so it walks the stamp index backwards and stops
+        # after LIST_LIMIT rows instead of sorting every live contact (194 ms -> under 1 ms at 100,000).
+        "SELECT id, given_name, family_name, display_name, organisation, stamp FROM contact WHERE +deleted = 0 "
         f"ORDER BY stamp DESC LIMIT {LIST_LIMIT}"))
     for cid, given, family, display, organisation, stamp in rows:
         name = display or " ".join(p for p in (given, family) if p) or organisation or ""
