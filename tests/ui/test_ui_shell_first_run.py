@@ -148,3 +148,58 @@ def test_run_opens_the_main_window_on_an_existing_hub(db: Database, data_dir: Pa
                           env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "TITLE Our Society — Test Hub today" in proc.stdout
+
+
+FIRST_RUN_SCRIPT = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from oursociety_desktop.ui.first_run import FirstRunDialog
+from oursociety_desktop.ui.main import run
+from oursociety_desktop.ui.main_window import MainWindow
+
+def answer():
+    dialog = QApplication.activeModalWidget()
+    if not isinstance(dialog, FirstRunDialog):
+        QTimer.singleShot(20, answer)
+        return
+    dialog.hub_name.setText("Hub Północ")
+    dialog.region.setCurrentIndex(dialog.region.findData("PL"))
+    dialog.demo.setChecked(True)
+    dialog.accept()
+    QTimer.singleShot(20, wait_for_demo)
+
+def wait_for_demo():
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    if not windows or windows[0].ctx.runner.busy():
+        QTimer.singleShot(50, wait_for_demo)
+        return
+    today = windows[0].workspace("today")
+    print("COUNTS", today.counts.text())
+    windows[0].close()
+    QApplication.quit()
+
+QTimer.singleShot(0, answer)
+sys.exit(run(Path(sys.argv[1]), sys.argv[:1]))
+"""
+
+
+def test_first_run_in_the_real_app_with_demo_data_on_a_worker_thread(data_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", FIRST_RUN_SCRIPT, str(data_dir)], capture_output=True, text=True,
+                          env=env, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "COUNTS 500 contacts" in proc.stdout  # Today refreshed once the worker finished
+    db = Database.open(data_dir)
+    try:
+        assert db.hub_name == "Hub Północ"
+        assert db.setting("default_region") == "PL"
+        with db.read() as session:
+            assert record_counts(session.connection())["contact"]["live"] == 500
+    finally:
+        db.close()
