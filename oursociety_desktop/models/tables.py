@@ -105,13 +105,21 @@ class Contact(SyncedRecord, table=True):
 
     @property
     def shown_name(self) -> str:
-        """The display name if set, else given and family name, else a placeholder."""
-        if self.display_name:
-            return self.display_name
-        joined = " ".join(p for p in (self.given_name, self.family_name) if p)
-        if joined:
-            return joined
-        return "(erased)" if self.erased else "(no name)"
+        """The name people see: display name, else given and family name, else organisation, else a placeholder."""
+        return name_to_show(self.display_name, self.given_name, self.family_name, self.organisation, self.erased)
+
+
+def name_to_show(display: str, given: str, family: str, organisation: str, erased: bool = False) -> str:
+    """The one rule for a contact's shown name (lists, PDFs, messages): display name, else given and family
+    name, else the organisation (a contact may be an organisation only), else a placeholder."""
+    if display:
+        return display
+    joined = " ".join(p for p in (given, family) if p)
+    if joined:
+        return joined
+    if organisation:
+        return organisation
+    return "(erased)" if erased else "(no name)"
 
 
 class Group(SyncedRecord, table=True):

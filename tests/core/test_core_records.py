@@ -175,3 +175,12 @@ def test_groups_memberships_actions_connections(db: Database) -> None:
         assert sorted(m.deleted for m in memberships) == [False, True]
     with pytest.raises(ValidationError), db.write() as tx:
         actions.create_action(tx, {"title": "x", "due": "next tuesday"})
+
+
+def test_an_organisation_only_contact_is_shown_by_its_organisation(db: Database) -> None:
+    with db.write() as tx:
+        org = contacts.create_contact(tx, {"organisation": "Riverside Food Bank"})
+        person = contacts.create_contact(tx, {"given_name": "Ada", "organisation": "Riverside Food Bank"})
+    assert org.shown_name == "Riverside Food Bank"
+    assert person.shown_name == "Ada"
+    assert Contact().shown_name == "(no name)"

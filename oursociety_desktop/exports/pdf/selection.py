@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from oursociety_desktop.models.groups import find_group
-from oursociety_desktop.models.tables import Contact, Group, Membership
+from oursociety_desktop.models.tables import Contact, Group, Membership, name_to_show
 from oursociety_desktop.models.text import fold
 
 
@@ -97,7 +97,7 @@ def home_country(rows: Sequence[Any]) -> str:
 
 def printed_contact(row: Any, home_country: str = "") -> PrintedContact:
     """Build the printable form of a contact row, leaving off what the person asked to keep off paper."""
-    display = row.display_name or " ".join(p for p in (row.given_name, row.family_name) if p) or "(no name)"
+    display = name_to_show(row.display_name, row.given_name, row.family_name, row.organisation or "")
     return PrintedContact(
         id=row.id, name=display, sort_key=row.sort_key or fold(display),
         given_name=row.given_name or "", family_name=row.family_name or "",
