@@ -64,3 +64,46 @@ def test_unwritable_log_still_shows_the_dialog(tmp_path: Path, qtbot: QtBot) -> 
     assert handler.dialog is not None
     qtbot.addWidget(handler.dialog)
     assert "KeyError" in handler.last_report
+
+
+CRASHING_SLOT_SCRIPT = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from oursociety_desktop.ui.errors import ErrorDialog
+from oursociety_desktop.ui.main import application, run
+from oursociety_desktop.ui.main_window import MainWindow
+
+app = application(sys.argv[:1])  # timers need the application's event dispatcher
+
+def boom():
+    raise RuntimeError("slot failed on purpose")
+
+def check():
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ErrorDialog) and w.isVisible()]
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    if not dialogs:
+        QTimer.singleShot(20, check)
+        return
+    windows[0].show_workspace("contacts")  # still working after the error
+    print("STILL RUNNING", windows[0].current_key(), "slot failed on purpose" in dialogs[0].report.toPlainText())
+    QApplication.quit()
+
+QTimer.singleShot(50, boom)
+QTimer.singleShot(100, check)
+sys.exit(run(Path(sys.argv[1]), sys.argv[:1]))
+"""
+
+
+def test_exception_in_a_slot_of_the_running_app(db: Database, data_dir: Path) -> None:
+    import os
+    import subprocess
+
+    db.close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", CRASHING_SLOT_SCRIPT, str(data_dir)], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "STILL RUNNING contacts True" in proc.stdout
+    assert "RuntimeError: slot failed on purpose" in log_path(data_dir).read_text(encoding="utf-8")
