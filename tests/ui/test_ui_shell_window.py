@@ -124,13 +124,17 @@ def test_open_record_from_today_shows_the_contact(window: MainWindow, ctx: AppCo
     assert contacts.editor.related["action"].item(0).text().startswith("Call Mei")
 
 
-def test_larger_text_is_saved_and_applied(window: MainWindow, ctx: AppContext) -> None:
+def test_larger_text_is_saved_and_applied(window: MainWindow, ctx: AppContext, qtbot: QtBot) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     before = app.font().pointSizeF()
+    today = window.workspace("today")
+    assert isinstance(today, TodayWorkspace)
+    heading_before = today.heading.font().pointSizeF()
     window.larger_text.trigger()
     assert ctx.db.setting("text_size") > 0
     assert app.font().pointSizeF() > before
+    qtbot.waitUntil(lambda: today.heading.font().pointSizeF() > heading_before, timeout=2000)  # headings too
     window.larger_text.trigger()
     assert ctx.db.setting("text_size") == 0
     assert app.font().pointSizeF() == before
@@ -160,3 +164,24 @@ def test_overdue_action_on_today_opens_in_actions(window: MainWindow, ctx: AppCo
     qtbot.keyClick(today.overdue, Qt.Key.Key_Return)
     assert window.current_key() == "actions"
     assert getattr(window.workspace("actions"), "editor").action_id == action_id  # noqa: B009 - other helper's API
+
+
+def test_contact_editor_opens_their_group(window: MainWindow, ctx: AppContext, qtbot: QtBot) -> None:
+    if not any(s.key == "groups" for s in window.specs):
+        pytest.skip("the Groups workspace is not in this checkout yet")
+    from oursociety_desktop.models.groups import add_member, create_group
+
+    with ctx.db.write() as tx:
+        cid = create_contact(tx, {"given_name": "Ola"}).id
+        gid = create_group(tx, {"name": "Allotment"}).id
+        add_member(tx, gid, cid, "coordinator")
+    contacts = window.show_workspace("contacts")
+    assert isinstance(contacts, ContactsWorkspace)
+    contacts.open_contact(cid)
+    groups = contacts.editor.related["group"]
+    assert groups.item(0).text() == "Allotment (coordinator)"
+    groups.setFocus()
+    groups.setCurrentRow(0)
+    qtbot.keyClick(groups, Qt.Key.Key_Return)
+    assert window.current_key() == "groups"
+    assert getattr(window.workspace("groups"), "current_group_id")() == gid  # noqa: B009 - other helper's API

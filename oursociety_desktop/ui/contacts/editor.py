@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -34,7 +33,7 @@ from oursociety_desktop.ui.contacts import commands
 from oursociety_desktop.ui.contacts.consent import ConsentSection
 from oursociety_desktop.ui.contacts.related import contact_actions, contact_connections, contact_groups
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.widgets.fields import CommitTextEdit, FieldMessage, LabelledValuesEditor
+from oursociety_desktop.ui.widgets.fields import CommitTextEdit, FieldMessage, HeadingLabel, LabelledValuesEditor
 
 TEXT_FIELDS = ("given_name", "family_name", "display_name", "organisation", "role", "street", "locality", "region",
                "postcode", "country")
@@ -56,12 +55,7 @@ class ContactEditor(QScrollArea):
         self.setAccessibleName(self.tr("Contact editor"))
         body = QWidget(self)
         self.setWidget(body)
-        self.heading = QLabel(body)
-        font = QFont(self.heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.heading.setWordWrap(True)
+        self.heading = HeadingLabel("", 1.4, body)
         self.messages: dict[str, FieldMessage] = {}
         self.lines: dict[str, QLineEdit] = {}
         labels = {"given_name": self.tr("Given name:"), "family_name": self.tr("Family name:"),

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.today.summary import ActionLine, read_summary
+from oursociety_desktop.ui.widgets.fields import HeadingLabel
 
 
 class TodayWorkspace(QWidget):
@@ -35,11 +35,7 @@ class TodayWorkspace(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.today = today
-        self.heading = QLabel(self)
-        font = QFont(self.heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = HeadingLabel("", 1.5, self)
         self.counts = QLabel(self)
         self.counts.setWordWrap(True)
         self.counts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard

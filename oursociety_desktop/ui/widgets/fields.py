@@ -4,9 +4,10 @@ beside a field, and a label/value list for phones and emails."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QPalette
+from PySide6.QtGui import QFocusEvent, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -154,3 +155,22 @@ class LabelledValuesEditor(QWidget):
     def _on_item_changed(self, _item: QTableWidgetItem) -> None:
         if not self._loading:
             self.changed.emit(self.values())
+
+
+class HeadingLabel(QLabel):
+    """A bold label drawn `scale` times the application font, following the text size setting when it changes."""
+
+    def __init__(self, text: str = "", scale: float = 1.4, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.scale = scale
+        self.setWordWrap(True)
+        self._apply_font()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.fontChanged.connect(self._apply_font)
+
+    def _apply_font(self, *_font: object) -> None:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(font.pointSizeF() * self.scale)
+        font.setBold(True)
+        self.setFont(font)
