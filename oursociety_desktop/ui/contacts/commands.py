@@ -38,7 +38,8 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("ContactCommands", text)
 
 
-def _names(ctx: AppContext, ids: Sequence[str]) -> str:
+def describe(ctx: AppContext, ids: Sequence[str]) -> str:
+    """The shown name of one contact (e.g. Anna Adams), or "3 contacts" for several: for undo texts and dialogs."""
     if len(ids) != 1:
         return _tr("{0} contacts").format(len(ids))
     with ctx.db.read() as session:
@@ -133,7 +134,7 @@ def edit_fields(ctx: AppContext, contact_id: str, changes: Mapping[str, Any]) ->
 def delete_contacts(ctx: AppContext, ids: Sequence[str]) -> None:
     """Delete contacts (tombstones); undo brings them back."""
     chosen = list(ids)
-    _push_each(ctx, _tr("Delete {0}").format(_names(ctx, chosen)), chosen,
+    _push_each(ctx, _tr("Delete {0}").format(describe(ctx, chosen)), chosen,
                lambda tx, cid: delete_contact(tx, cid), lambda tx, cid: undelete_contact(tx, cid), "contact")
 
 
@@ -157,7 +158,7 @@ def add_to_group(ctx: AppContext, ids: Sequence[str], group_id: str) -> int:
     if not joining:
         return 0
 
-    _push_each(ctx, _tr("Add {0} to {1}").format(_names(ctx, joining), group.name), joining,
+    _push_each(ctx, _tr("Add {0} to {1}").format(describe(ctx, joining), group.name), joining,
                lambda tx, cid: add_member(tx, group_key, cid), lambda tx, cid: remove_member(tx, group_key, cid),
                "membership")
     return len(joining)
@@ -173,7 +174,7 @@ def add_tag(ctx: AppContext, ids: Sequence[str], tag: str) -> int:
     if not tagging:
         return 0
 
-    _push_each(ctx, _tr("Tag {0} with {1}").format(_names(ctx, list(tagging)), word), list(tagging),
+    _push_each(ctx, _tr("Tag {0} with {1}").format(describe(ctx, list(tagging)), word), list(tagging),
                lambda tx, cid: update_contact(tx, cid, {"tags": [*tagging[cid], word]}),
                lambda tx, cid: update_contact(tx, cid, {"tags": tagging[cid]}), "contact")
     return len(tagging)
@@ -188,7 +189,7 @@ def set_flag(ctx: AppContext, ids: Sequence[str], field: str, value: bool) -> in
     if not changing:
         return 0
 
-    _push_each(ctx, _tr("Set {0} for {1}").format(field.replace("_", " "), _names(ctx, changing)), changing,
+    _push_each(ctx, _tr("Set {0} for {1}").format(field.replace("_", " "), describe(ctx, changing)), changing,
                lambda tx, cid: update_contact(tx, cid, {field: value}),
                lambda tx, cid: update_contact(tx, cid, {field: not value}), "contact")
     return len(changing)

@@ -288,11 +288,7 @@ class ContactsWorkspace(QWidget):
         chosen = ids or self.selected_ids()
         if not chosen:
             return
-        names = self.model.data(self.table.currentIndex()) if len(chosen) == 1 and ids is None else None
-        label = str(names) if names else self.tr("%n contact(s)", "", len(chosen))
-        if len(chosen) == 1 and ids is not None:
-            label = self.editor.heading.text()
-        if dialogs.confirm_forget(self, label):
+        if dialogs.confirm_forget(self, commands.describe(self.ctx, chosen)):
             try:
                 commands.forget_contacts(self.ctx, chosen, "erasure requested")
             except UserError as exc:
