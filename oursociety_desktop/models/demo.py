@@ -39,7 +39,6 @@ Progress = Callable[[int, str], bool | None]
 """A progress callback: (percent, message). Returning False asks the generator to stop (Cancel)."""
 
 BATCH = 5000
-TODAY = date(2026, 1, 15)
 
 
 @dataclass(frozen=True)
@@ -70,8 +69,8 @@ def _phone(rng: random.Random, town: tuple[str, str, str, str]) -> dict[str, str
     return {"label": rng.choice(("home", "work")), "value": f"{town[3]}{rng.randrange(1000):03d}"}
 
 
-def _contact_rows(rng: random.Random, count: int, hub_id: str, stamp: Callable[[], str], region: str
-                  ) -> Iterator[tuple[dict[str, Any], tuple[str, str, list[str]]]]:
+def _contact_rows(rng: random.Random, count: int, hub_id: str, stamp: Callable[[], str], region: str,
+                  today: date) -> Iterator[tuple[dict[str, Any], tuple[str, str, list[str]]]]:
     for _ in range(count):
         culture, givens, families, languages = rng.choice(N.CULTURES)
         given, family = rng.choice(givens), rng.choice(families)
@@ -100,7 +99,7 @@ def _contact_rows(rng: random.Random, count: int, hub_id: str, stamp: Callable[[
             "share_with_hubs": share, "include_in_directory": rng.random() < 0.8,
             "do_not_phone": rng.random() < 0.08, "do_not_email": rng.random() < 0.08,
             "do_not_mail": rng.random() < 0.1, "do_not_sms": rng.random() < 0.1,
-            "consent_recorded_at": (TODAY - timedelta(days=rng.randrange(900))).isoformat(),
+            "consent_recorded_at": (today - timedelta(days=rng.randrange(900))).isoformat(),
             "consent_method": rng.choice(("paper form", "verbal, at a meeting", "online form", "email")),
             "engagement_stage": rng.choice(CONTACT_STAGES), "erased": False, "erased_reason": "", "merged_into": "",
             "sort_key": sort_key(family, given, ""),
@@ -115,8 +114,14 @@ def _bulk(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
         conn.execute(insert(table), rows)
 
 
-def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress | None = None) -> dict[str, int]:
-    """Add demo records to the hub in one transaction. Returns how many of each were made."""
+def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress | None = None,
+                  today: date | None = None) -> dict[str, int]:
+    """Add demo records to the hub in one transaction. Returns how many of each were made.
+
+    Everything but the dates is determined by the seed; dates are spread around `today` (default: the real
+    date), so a demo hub always has work due this week and a little overdue.
+    """
+    today = today or date.today()
     size = DemoSize.for_contacts(max(0, contacts))
     rng = random.Random(seed)
     made = {"contact": 0, "group": 0, "membership": 0, "action": 0, "action_link": 0, "connection": 0}
@@ -135,12 +140,14 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
         stamp = tx.stamp
         hub = db.hub_id
         contact_ids: list[str] = []
+        first_names: dict[str, str] = {}
         batch: list[dict[str, Any]] = []
         search_rows: list[tuple[str, str, list[str]]] = []
-        for row, search_row in _contact_rows(rng, size.contacts, hub, stamp, region):
+        for row, search_row in _contact_rows(rng, size.contacts, hub, stamp, region, today):
             batch.append(row)
             search_rows.append(search_row)
             contact_ids.append(row["id"])
+            first_names[row["id"]] = row["given_name"]
             if len(batch) >= BATCH:
                 _bulk(conn, Contact.__table__, batch)  # type: ignore[attr-defined]
                 write_search_rows(conn, search_rows)
@@ -185,7 +192,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
                 rows.append({"id": _uuid(rng), "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s,
                              "deleted": False, "group_id": pair[0], "contact_id": pair[1],
                              "role": "coordinator" if rng.random() < 0.05 else "member",
-                             "since": (TODAY - timedelta(days=rng.randrange(1500))).isoformat()})
+                             "since": (today - timedelta(days=rng.randrange(1500))).isoformat()})
                 if len(rows) >= BATCH:
                     _bulk(conn, Membership.__table__, rows)  # type: ignore[attr-defined]
                     report(len(rows), "Adding memberships")
@@ -201,9 +208,12 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
             s = stamp()
             kind = rng.choice(ACTION_KINDS)
             status = rng.choice(ACTION_STATUSES)
-            due = TODAY + timedelta(days=rng.randrange(-60, 90))
+            # Finished work lies in the past; open work mostly ahead, a little of it overdue, as in a real hub.
+            days = rng.randrange(-90, 1) if status in ("done", "cancelled") else rng.randrange(-10, 90)
+            due = today + timedelta(days=days)
+            about = rng.choice(contact_ids)
             title = rng.choice(N.MEETING_TITLES) if kind in ("meeting", "event") else \
-                f"{rng.choice(N.ACTION_VERBS)} {rng.choice(N.ACTION_TOPICS)}"
+                f"{rng.choice(N.ACTION_VERBS)} {first_names[about]} {rng.choice(N.ACTION_TOPICS)}"
             aid = _uuid(rng)
             actions.append({
                 "id": aid, "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s, "deleted": False,
@@ -214,11 +224,13 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
                 "group_id": rng.choice(group_ids) if group_ids and rng.random() < 0.6 else "",
                 "notes": "", "outcome": "Went well; next steps agreed." if status == "done" else "",
             })
-            for role in ("owner", "about") if rng.random() < 0.5 else ("owner",):
+            roles = [("owner", rng.choice(contact_ids))]
+            if kind not in ("meeting", "event"):
+                roles.append(("about", about))
+            for role, who in roles:
                 ls = stamp()
                 links.append({"id": _uuid(rng), "origin_hub": hub, "base_stamp": ls, "stamps": {}, "stamp": ls,
-                              "deleted": False, "action_id": aid, "contact_id": rng.choice(contact_ids),
-                              "role": role})
+                              "deleted": False, "action_id": aid, "contact_id": who, "role": role})
             if len(actions) >= BATCH:
                 _bulk(conn, Action.__table__, actions)  # type: ignore[attr-defined]
                 _bulk(conn, ActionLink.__table__, links)  # type: ignore[attr-defined]
@@ -239,7 +251,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
             connections.append({
                 "id": _uuid(rng), "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s, "deleted": False,
                 "contact_a": a, "contact_b": b, "kind": kind, "introduced_by": c if kind == "introduced" else "",
-                "date": (TODAY - timedelta(days=rng.randrange(700))).isoformat(),
+                "date": (today - timedelta(days=rng.randrange(700))).isoformat(),
                 "note": rng.choice(("Both keen on growing food.", "Neighbours who had never met.",
                                     "Shared interest in youth work.", "")),
                 "follow_up_action_id": "",

@@ -69,8 +69,9 @@ INTERESTS = ("housing", "food", "climate", "youth", "elderly", "refugees", "heal
 GROUP_TOPICS = ("Food", "Housing", "Youth", "Elders", "Climate", "Welcome", "Health", "Arts", "Jobs", "Green Spaces",
                 "Transport", "Safety", "Tech", "Money", "Parents")
 GROUP_PLACES = ("North", "South", "East", "West", "Central", "Riverside", "Hilltop", "Old Town", "Docks", "Park")
-ACTION_VERBS = ("Call", "Visit", "Email", "Meet", "Follow up with", "Introduce", "Check in with", "Invite")
-ACTION_TOPICS = ("about the food bank rota", "re: housing repairs", "for the street party", "on the allotment plan",
-                 "to welcome to the hub", "about the youth club", "about the credit union", "for the repair café")
+ACTION_VERBS = ("Call", "Visit", "Email", "Meet", "Follow up with", "Check in with", "Invite", "Ring")
+ACTION_TOPICS = ("about the food bank rota", "about housing repairs", "about the street party",
+                 "about the allotment plan", "to welcome them to the hub", "about the youth club",
+                 "about the credit union", "about the repair café")
 MEETING_TITLES = ("Monthly hub meeting", "Working group catch-up", "Street party planning", "New members welcome",
                   "Listening campaign", "Community kitchen rota", "Climate action night", "Tenants' forum")

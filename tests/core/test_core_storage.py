@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,7 @@ def test_demo_is_deterministic_and_diverse(tmp_path: Path) -> None:
     rows = []
     for name in ("one", "two"):
         hub = Database.create(tmp_path / name, name)
-        made = generate_demo(hub, 400, seed=42)
+        made = generate_demo(hub, 400, seed=42, today=date(2026, 3, 1))
         with hub.read() as session:
             conn = session.connection()
             rows.append(conn.execute(text("SELECT id, given_name, family_name, phones, emails FROM contact "
