@@ -74,6 +74,23 @@ def build_hub(folder: Path, contacts: int) -> None:
     db.close()
 
 
+def dark_palette() -> object:
+    """A dark system palette, as a desktop in dark mode would give the app (the app sets no colours itself)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#232427"), (QPalette.ColorRole.WindowText, "#e6e6e6"),
+                         (QPalette.ColorRole.Base, "#1b1c1e"), (QPalette.ColorRole.AlternateBase, "#26282b"),
+                         (QPalette.ColorRole.Text, "#e6e6e6"), (QPalette.ColorRole.Button, "#303236"),
+                         (QPalette.ColorRole.ButtonText, "#e6e6e6"), (QPalette.ColorRole.Highlight, "#3d6fb4"),
+                         (QPalette.ColorRole.HighlightedText, "#ffffff"), (QPalette.ColorRole.ToolTipBase, "#303236"),
+                         (QPalette.ColorRole.ToolTipText, "#e6e6e6"), (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
+                         (QPalette.ColorRole.Mid, "#3a3c40"), (QPalette.ColorRole.Midlight, "#4a4c50"),
+                         (QPalette.ColorRole.Dark, "#151617"), (QPalette.ColorRole.Light, "#505256")):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
 def save(widget: object, path: Path) -> None:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QWidget
@@ -134,6 +151,9 @@ def main() -> None:
     save(window, out / "screenshot-contact-editor.png")
     contacts.editor.verticalScrollBar().setValue(contacts.editor.verticalScrollBar().maximum())
     save(window, out / "screenshot-contact-editor-consent.png")
+    app.setPalette(dark_palette())  # what a system in dark mode hands the app
+    save(window, out / "screenshot-contacts-dark.png")
+    app.setPalette(app.style().standardPalette())
     settings = SettingsDialog(ctx, folder, window)
     settings.show()
     save(settings, out / "screenshot-settings.png")
