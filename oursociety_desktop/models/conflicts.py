@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from oursociety_desktop.models.contacts import update_contact
+from oursociety_desktop.models.contacts import refresh_derived, update_contact
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import NotFound, UserError
 from oursociety_desktop.models.records import get_record, update_record
@@ -63,10 +63,12 @@ def resolve_conflict(tx: Tx, conflict_id: int, keep: str) -> Conflict:
         if cls is None:
             raise UserError(f"Conflict {conflict_id} is about an unknown record type.")
         record = get_record(tx.session, cls, conflict.record_id)
-        if cls is Contact:
+        if isinstance(record, Contact) and not record.deleted:
             update_contact(tx, record.id, {conflict.field: conflict.theirs_value})
         else:
-            update_record(tx, record, {conflict.field: conflict.theirs_value})
+            # A deleted record (or its `deleted` field itself): a plain stamped edit, derived data refreshed after.
+            if update_record(tx, record, {conflict.field: conflict.theirs_value}) and isinstance(record, Contact):
+                refresh_derived(tx, record)
     for other in tx.session.exec(
         select(Conflict).where(Conflict.record_id == conflict.record_id, Conflict.field == conflict.field,
                                col(Conflict.resolved).is_(False))

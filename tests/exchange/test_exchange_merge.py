@@ -292,3 +292,27 @@ def test_import_backs_up_and_logs(hubs, out) -> None:
         [entry] = exchange_log(session)
         assert entry.direction == "import" and entry.summary["bundle_id"] == result.manifest.bundle_id
         assert [p.id for p in known_peers(session)] == [a.hub_id]
+
+
+def test_conflict_on_deleted_field_can_take_theirs(hubs, out) -> None:
+    a, b, _ = hubs
+    cid = add_contact(a, given_name="Ada")
+    send(a, b, out)
+    with a.write() as tx:
+        delete_contact(tx, cid)
+    with a.write() as tx:
+        from oursociety_desktop.models.contacts import undelete_contact
+        undelete_contact(tx, cid)
+    with b.write() as tx:
+        delete_contact(tx, cid)  # later: B's delete wins over A's undelete
+    send(b, a, out)
+    assert contact_row(a, cid)["deleted"] is True
+    with a.read() as session:
+        [conflict] = list_conflicts(session)
+    assert conflict.field == "deleted" and conflict.theirs_value is False
+    with a.write() as tx:
+        resolve_conflict(tx, conflict.id, "theirs")
+    assert contact_row(a, cid)["deleted"] is False
+    send(a, b, out)
+    assert contact_row(b, cid)["deleted"] is False
+    sound(a)

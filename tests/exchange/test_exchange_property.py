@@ -4,7 +4,8 @@ hub has imported everything: the dump is byte-identical at every hub, no acknowl
 its own hub overwrote it later, or it sits in a conflicts inbox), and nothing deleted comes back.
 
 The default run is small so the suite stays fast. Longer runs (OURSOCIETY_PROPERTY_STEPS sets the steps per example):
-    OURSOCIETY_PROPERTY_EXAMPLES=1000 OURSOCIETY_PROPERTY_HUBS=5 .venv/bin/pytest tests/exchange/test_exchange_property.py
+    OURSOCIETY_PROPERTY_EXAMPLES=1000 OURSOCIETY_PROPERTY_HUBS=5 \
+        .venv/bin/pytest tests/exchange/test_exchange_property.py
 """
 
 from __future__ import annotations
