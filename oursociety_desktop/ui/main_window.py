@@ -200,7 +200,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.ctx.runner.busy():
             answer = QMessageBox.question(self, self.tr("Work in progress"), self.tr(
-                "A task is still running. Quit anyway? The unfinished task will be rolled back."))
+                "A task is still running. Quit anyway? The app closes once it has finished; press Cancel in its "
+                "progress window instead to stop it with nothing changed."))
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
