@@ -391,3 +391,30 @@ def test_large_selection_runs_on_the_task_runner_and_cancel_changes_nothing(
     assert failures and "Cancelled" in failures[0]
     assert all(contact(ctx.db, cid).tags == [] for cid in people)
     assert ctx.undo_stack.count() == 1
+
+
+def test_editor_lists_groups_actions_and_connections(ws: ContactsWorkspace, ctx: AppContext,
+                                                     ids: dict[str, str], qtbot: QtBot) -> None:
+    from oursociety_desktop.models.actions import create_action, link_contact
+    from oursociety_desktop.models.connections import create_connection
+    from oursociety_desktop.models.groups import add_member
+
+    with ctx.db.write() as tx:
+        add_member(tx, ids["garden"], ids["anna"], "coordinator")
+        action = create_action(tx, {"title": "Seed swap", "due": "2026-04-01"})
+        link_contact(tx, action.id, ids["anna"], "attendee")
+        connection = create_connection(tx, {"contact_a": ids["zofia"], "contact_b": ids["omar"],
+                                            "introduced_by": ids["anna"], "kind": "introduced",
+                                            "date": "2026-02-01", "note": "both cook"})
+    ctx.events.changed.emit("connection")
+    ws.open_contact(ids["anna"])
+    related = ws.editor.related
+    assert related["group"].item(0).text() == "Garden (coordinator)"
+    assert related["action"].item(0).text() == "Seed swap — open, due 2026-04-01 (attendee)"
+    assert related["connection"].item(0).text() == "introduced Zofia Łukasiewicz and عمر حداد, 2026-02-01"
+    with qtbot.waitSignal(ws.open_record) as blocker:
+        related["connection"].itemActivated.emit(related["connection"].item(0))
+    assert blocker.args == ["connection", connection.id]
+    ws.open_contact(ids["omar"])
+    expected = "introduced: Zofia Łukasiewicz (introduced by Anna Adams), 2026-02-01"
+    assert related["connection"].item(0).text() == expected
