@@ -121,6 +121,8 @@ def write_bundle(out: Path, records: Iterable[tuple[str, dict[str, Any] | bytes]
             manifest.counts[record_type] = count
             manifest.members[name] = {"sha256": digest.hexdigest(), "size": size}
         zf.writestr(MANIFEST, json.dumps(manifest.to_json(), sort_keys=True, ensure_ascii=False, indent=1))
+    # The last moment to cancel: nothing has been written under the target's name yet.
+    _report(progress, expected_total, expected_total, "Saving the bundle")
     payload = buffer.getvalue()
     if passphrase is not None:
         payload = encrypt_bundle(payload, passphrase)
@@ -141,7 +143,7 @@ def _flush(member: Any, digest: Any, lines: list[bytes]) -> int:
 def _report(progress: Progress | None, done: int, total: int, message: str) -> None:
     if progress is None:
         return
-    percent = min(99, done * 100 // total) if total else 50
+    percent = min(99, done * 100 // total) if total else 99
     if progress(percent, message) is False:
         raise Cancelled()
 

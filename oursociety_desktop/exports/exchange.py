@@ -30,6 +30,7 @@ from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.exchange_log import (
+    ceiling,
     folder_watermark,
     is_known_peer,
     log_exchange,
@@ -169,13 +170,14 @@ def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since:
                                 kind="delta" if since else "full", since=since, for_hub=for_hub or "",
                                 clock=clock, passphrase=passphrase, expected_total=total, progress=progress)
         if for_hub is not None:
-            set_peer_watermark(tx, for_hub, clock)
+            set_peer_watermark(tx, for_hub, ceiling(clock))
         if folder_key is not None:
-            set_folder_watermark(tx, folder_key, clock)
+            set_folder_watermark(tx, folder_key, ceiling(clock))
         log_exchange(tx, "export", for_hub or "", out.name,
                      {"bundle_id": manifest.bundle_id, "kind": manifest.kind, "since": since,
                       "counts": manifest.counts, "encrypted": passphrase is not None})
-    _check(progress, 100, "Bundle written")
+    if progress is not None:
+        progress(100, "Bundle written")  # done: too late to cancel
     return ExportResult(out, manifest)
 
 

@@ -25,6 +25,13 @@ def below(stamp: str) -> str:
     return stamp[:21]
 
 
+def ceiling(clock: str) -> str:
+    """The watermark after a bundle made when the hub clock read `clock`: at or above every stamp with the same
+    time and counter, whatever hub issued it (a stamp observed from another hub can equal the clock's time and
+    counter yet sort above it by hub id)."""
+    return clock[:21] + "\U0010ffff" if clock else ""
+
+
 def note_peer(tx: Tx, hub_id: str, name: str) -> PeerHub:
     """Record (or refresh) a peer hub we received a bundle from."""
     now = utc_now_iso()

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, text
+from sqlalchemy import JSON, Table, insert, select, text
 
 from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, wall_clock_ms
 from oursociety_desktop.models.contacts import MAX_TEXT, _erase_related, erased_values
@@ -214,7 +214,6 @@ class BundleMerger:
         self.region = str(tx.setting("default_region"))
         self.detected_at = utc_now_iso()
         self.future_limit = (wall_clock_ms() if wall_ms is None else wall_ms) + FUTURE_TOLERANCE_MS
-        self._update_statements: dict[str, Any] = {}
 
     # -- per batch --
 
@@ -267,9 +266,9 @@ class BundleMerger:
         if len(fresh) < len(conflicts):
             self._uncount_known_conflicts(record_type, conflicts, fresh, updates, counts)
         if inserts:
-            self.conn.execute(insert(table), inserts)
+            self._write_rows(cls, table, inserts, update=False)
         if updates:
-            self.conn.execute(self._update_statement(cls, table), [self._bind(u) for u in updates])
+            self._write_rows(cls, table, updates, update=True)
         if fresh:
             self.conn.execute(insert(Conflict.__table__), fresh)  # type: ignore[attr-defined]
             self.report.new_conflicts += len(fresh)
@@ -419,19 +418,21 @@ class BundleMerger:
                 counts.unchanged += 1
         del record_type
 
-    def _update_statement(self, cls: type[SyncedRecord], table: Table) -> Any:
-        statement = self._update_statements.get(cls.RECORD_TYPE)
-        if statement is None:
-            columns = [*cls.SYNC_FIELDS, "base_stamp", "stamps", "stamp"] + (["sort_key"] if cls is Contact else [])
-            statement = table.update().where(table.c.id == bindparam("b_id")).values(
-                {name: bindparam(f"b_{name}", type_=table.c[name].type) for name in columns}
-            )
-            self._update_statements[cls.RECORD_TYPE] = statement
-        return statement
-
-    @staticmethod
-    def _bind(row: dict[str, Any]) -> dict[str, Any]:
-        return {f"b_{name}": value for name, value in row.items() if name != "origin_hub"}
+    def _write_rows(self, cls: type[SyncedRecord], table: Table, rows: list[dict[str, Any]], *, update: bool
+                    ) -> None:
+        """Bulk insert or update at the driver level: SQLAlchemy's per-row parameter processing would cost more
+        than SQLite itself. JSON columns are encoded as SQLAlchemy's JSON type encodes them (json.dumps)."""
+        columns = [*cls.SYNC_FIELDS, "base_stamp", "stamps", "stamp"] + (["sort_key"] if cls is Contact else [])
+        json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
+        dumps = json.dumps
+        if update:
+            sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"  # noqa: S608
+            order = [*columns, "id"]
+        else:
+            order = ["id", "origin_hub", *columns]
+            sql = f"INSERT INTO {table.name} ({', '.join(order)}) VALUES ({', '.join('?' * len(order))})"  # noqa: S608
+        params = [tuple(dumps(row[c]) if c in json_columns else row[c] for c in order) for row in rows]
+        self.conn.exec_driver_sql(sql, params)
 
     def _refresh_contacts(self, rows: list[dict[str, Any]]) -> None:
         search_rows: list[tuple[str, str, list[str]]] = []

@@ -316,3 +316,21 @@ def test_conflict_on_deleted_field_can_take_theirs(hubs, out) -> None:
     send(a, b, out)
     assert contact_row(b, cid)["deleted"] is False
     sound(a)
+
+
+def test_cancelled_export_leaves_no_file(hubs, out) -> None:
+    a, _, _ = hubs
+    for i in range(5):
+        add_contact(a, given_name=f"P{i}")
+    target = out / "cancelled.oursociety"
+
+    def cancel_at_the_end(percent: int, message: str) -> bool:
+        return message != "Saving the bundle"  # Cancel at the last moment, with the whole bundle built
+
+    from oursociety_desktop.models.errors import Cancelled
+    with pytest.raises(Cancelled):
+        export_bundle(a, target, progress=cancel_at_the_end)
+    assert list(out.iterdir()) == []
+    from oursociety_desktop.models.exchange_log import exchange_log
+    with a.read() as session:
+        assert exchange_log(session) == []  # the log line was rolled back with it
