@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+MAX_MESSAGE = 600
+
+
+def one_line(message: str) -> str:
+    """The message on one line: line breaks (which hostile input can smuggle into a quoted value) become ' ⏎ ',
+    other control characters are dropped, and an overlong message is cut with an ellipsis."""
+    text = " ⏎ ".join(part.strip() for part in message.splitlines() if part.strip())
+    text = "".join(ch for ch in text if ch >= " " or ch == "\t").replace("\t", " ")
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
 
 class UserError(Exception):
     """A problem with input or environment, reported to the user as one line (exit code 1)."""
 
     def __init__(self, message: str) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.message = message
 

@@ -184,3 +184,12 @@ def test_an_organisation_only_contact_is_shown_by_its_organisation(db: Database)
     assert org.shown_name == "Riverside Food Bank"
     assert person.shown_name == "Ada"
     assert Contact().shown_name == "(no name)"
+
+
+def test_user_errors_are_always_one_line() -> None:
+    from oursociety_desktop.models.errors import UserError
+
+    error = UserError("'a\nb\r\nc\u2028d\x00' is not valid")
+    assert error.message == "'a ⏎ b ⏎ c ⏎ d' is not valid"
+    assert len(UserError("x" * 5000).message) == 600
+    assert ValidationError("emails", "bad\nvalue").field == "emails"
