@@ -63,6 +63,14 @@ WORKSPACES: tuple[WorkspaceSpec, ...] = (
                   "oursociety_desktop.ui.actions.workspace", "ActionsWorkspace", "Ctrl+4"),
     WorkspaceSpec("connections", _noop("Connections"),
                   "oursociety_desktop.ui.connections.workspace", "ConnectionsWorkspace", "Ctrl+5"),
+    WorkspaceSpec("exchange", _noop("Exchange"),
+                  "oursociety_desktop.ui.exchange.workspace", "ExchangeWorkspace", "Ctrl+6"),
+    WorkspaceSpec("print", _noop("Print"),
+                  "oursociety_desktop.ui.printing.workspace", "PrintWorkspace", "Ctrl+7"),
+    WorkspaceSpec("interop", _noop("Import & export"),
+                  "oursociety_desktop.ui.interop.workspace", "InteropWorkspace", "Ctrl+8"),
+    WorkspaceSpec("duplicates", _noop("Duplicates"),
+                  "oursociety_desktop.ui.interop.duplicates_view", "DuplicatesWorkspace", "Ctrl+9"),
 )
 
 
