@@ -48,6 +48,8 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("dump", help="canonical JSON of the synchronised state")
+    p.add_argument("--include-unshared", action="store_true",
+                   help="also unshared contacts and private notes (this hub's whole state)")
     p.set_defaults(handler=cmd_dump)
 
     p = sub.add_parser("backup", help="write a consistent copy of the database")
@@ -155,7 +157,7 @@ def cmd_dump(args: argparse.Namespace, folder: Path) -> int:
     try:
         with db.read() as session:
             out = sys.stdout
-            for line in iter_dump_lines(session.connection()):
+            for line in iter_dump_lines(session.connection(), args.include_unshared):
                 out.write(line)
                 out.write("\n")
         return 0

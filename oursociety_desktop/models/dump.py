@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from oursociety_desktop.models.sharing import iter_outgoing
 from oursociety_desktop.models.tables import SYNCED_TABLES
@@ -27,10 +27,26 @@ def field_stamps_expanded(record: dict[str, Any], fields: list[str]) -> dict[str
     return {name: stamps.get(name, record["base_stamp"]) for name in fields}
 
 
-def iter_dump_lines(conn: Connection) -> Iterator[str]:
-    """The dump, line by line: a JSON object whose arrays hold one record per line, types and ids sorted."""
+def iter_every_record(conn: Connection) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every synchronised record with every synchronised field, shared or not (for `dump --include-unshared`)."""
+    for cls in SYNCED_TABLES:
+        table = cls.__table__  # type: ignore[attr-defined]
+        for mapping in conn.execute(select(table).order_by(table.c.id)).mappings():
+            row = dict(mapping)
+            record = {name: row[name] for name in ("id", "origin_hub", "base_stamp", "stamps")}
+            record.update({name: row[name] for name in cls.SYNC_FIELDS})
+            yield cls.RECORD_TYPE, record
+
+
+def iter_dump_lines(conn: Connection, include_unshared: bool = False) -> Iterator[str]:
+    """The dump, line by line: a JSON object whose arrays hold one record per line, types and ids sorted.
+
+    By default it holds what travels to other hubs (so converged hubs print identical dumps); with
+    `include_unshared` it holds this hub's whole synchronised state, private notes and unshared people included.
+    """
     by_type: dict[str, list[str]] = {cls.RECORD_TYPE: [] for cls in SYNCED_TABLES}
-    for record_type, record in iter_outgoing(conn):
+    source = iter_every_record(conn) if include_unshared else iter_outgoing(conn)
+    for record_type, record in source:
         fields = [k for k in record if k not in ("id", "origin_hub", "base_stamp", "stamps")]
         flat = {k: record[k] for k in fields}
         flat["id"] = record["id"]

@@ -223,6 +223,9 @@ def test_dump_is_canonical_and_respects_consent(hub: Path, capsys: pytest.Captur
     assert "secret thing" not in first and "private_notes" not in first and "Private" not in first
     record = data["contact"][0]
     assert list(record) == sorted(record)
+    everything = json.loads(run(capsys, *d, "dump", "--include-unshared")[1])
+    assert sorted(c["id"] for c in everything["contact"]) == sorted([shared, private])
+    assert len(everything["membership"]) == 2 and "secret thing" in json.dumps(everything)
     assert set(record["stamps"]) == set(record) - {"id", "origin_hub", "stamps"}
 
 

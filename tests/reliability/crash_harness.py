@@ -31,14 +31,26 @@ def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return proc
 
 
-def state_digest(hub: Path) -> str:
-    """What must be 'before or after': the synchronised state, plus local counts (log, peers, conflicts)."""
-    # Field stamps are left out: an operation that issues new local stamps (demo data) gets different ones on
-    # every run, while the values, ids and counts must match exactly.
-    data = json.loads(cli("--data-dir", str(hub), "dump").stdout)
-    for records in data.values():
+ID_FIELDS = ("id", "origin_hub", "contact_id", "group_id", "action_id", "contact_a", "contact_b", "introduced_by",
+             "parent_id", "follow_up_action_id", "merged_into")
+
+
+def state_digest(hub: Path, ignore_ids: bool = False) -> str:
+    """What must be 'before or after': the synchronised state, plus local counts (log, peers, conflicts).
+
+    Field stamps are left out: an operation that issues new local stamps (demo data) gets different ones on every
+    run, while values, ids and counts must match exactly. With `ignore_ids`, ids are left out too and records
+    compared as a sorted multiset (an import of a CSV gives new contacts fresh random ids on every run).
+    """
+    data = json.loads(cli("--data-dir", str(hub), "dump", "--include-unshared").stdout)
+    for name, records in data.items():
         for record in records:
             record.pop("stamps", None)
+            if ignore_ids:
+                for key in ID_FIELDS:
+                    record.pop(key, None)
+        if ignore_ids:
+            data[name] = sorted(json.dumps(r, sort_keys=True) for r in records)
     dump = json.dumps(data, sort_keys=True)
     conn = sqlite3.connect(hub / "oursociety.sqlite3")
     try:
@@ -80,10 +92,11 @@ class CrashReport:
 
 def kill_trials(template: Path, work: Path, args: Callable[[Path], list[str]], expected_after: str,
                 duration: float, output: Path | None = None, trials: int = TRIALS, seed: int = 1,
-                check_output: Callable[[Path], None] | None = None) -> CrashReport:
+                check_output: Callable[[Path], None] | None = None, ignore_ids: bool = False,
+                label: str = "") -> CrashReport:
     """Run `oursociety <args(hub)>` on fresh copies of `template`, SIGKILL it after a random delay, check state."""
     rng = random.Random(seed)
-    expected_before = state_digest(template)
+    expected_before = state_digest(template, ignore_ids)
     report = CrashReport()
     for trial in range(trials):
         hub = copy_hub(template, work / f"trial-{trial}")
@@ -99,7 +112,7 @@ def kill_trials(template: Path, work: Path, args: Callable[[Path], list[str]], e
             report.finished_before_kill += 1
         proc.wait()
         assert integrity(hub) == "ok", f"trial {trial}: integrity check failed after kill at {delay:.2f} s"
-        digest = state_digest(hub)
+        digest = state_digest(hub, ignore_ids)
         assert digest in (expected_before, expected_after), f"trial {trial}: state is neither before nor after"
         if digest == expected_before:
             report.before += 1
@@ -110,4 +123,10 @@ def kill_trials(template: Path, work: Path, args: Callable[[Path], list[str]], e
         report.trials += 1
         report.outcomes.append(f"{delay:.2f}s:{'after' if digest == expected_after else 'before'}")
         shutil.rmtree(hub)
+    summary = os.environ.get("OURSOCIETY_CRASH_REPORT")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as fh:
+            name = label or " ".join(args(Path("HUB"))[2:4])
+            fh.write(f"| {name} | {report.trials} | {report.before} | {report.after} | "
+                     f"{report.finished_before_kill} | {duration:.2f} s |\n")
     return report
