@@ -3,6 +3,8 @@
 #   bash dev.sh app [ARGS...]   set up, then open the desktop app (extra ARGS go to `oursociety`)
 #   bash dev.sh test [ARGS...]  set up, then run lint, type checks and the whole test suite
 #   bash dev.sh bench [ARGS...] set up, then run the benchmark suite
+#   bash dev.sh reliability     set up, then run the long proofs of issue 7: 20 kills per operation, the exchange
+#                               property test with 5 hubs x 1000 examples, and 10 minutes of fuzzing per reader
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -56,8 +58,11 @@ case "$cmd" in
   bench)
     exec .venv/bin/python -m benchmarks "$@"
     ;;
+  reliability)
+    exec bash scripts/reliability.sh "$@"
+    ;;
   *)
-    echo "usage: bash dev.sh app|test|bench [ARGS...]" >&2
+    echo "usage: bash dev.sh app|test|bench|reliability [ARGS...]" >&2
     exit 2
     ;;
 esac

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The long reliability run of issue 7 (not part of the default tests). Prints Markdown tables for
+# docs/reliability.md. FUZZ_SECONDS (default 600) sets the fuzzing time per reader; the two fuzz halves run
+# side by side, one per core.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+FUZZ_SECONDS=${FUZZ_SECONDS:-600}
+status=0
+out=$(mktemp -d)
+
+echo "## Reliability run, $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores"
+echo
+echo "### Crash safety: SIGKILL at random moments (20 trials per operation)"
+echo
+echo "| operation | trials | state before | state after | finished before the kill | duration |"
+echo "|---|---|---|---|---|---|"
+OURSOCIETY_CRASH_TRIALS=20 OURSOCIETY_CRASH_REPORT="$out/crash.md" \
+  $PY -m pytest -q -p no:randomly tests/reliability/test_reliability_crash.py > "$out/crash.log" 2>&1 || status=1
+cat "$out/crash.md" 2>/dev/null
+tail -n 1 "$out/crash.log"
+
+echo
+echo "### Fuzzing (${FUZZ_SECONDS} s per reader)"
+echo
+$PY -m fuzz.run --seconds "$FUZZ_SECONDS" --target vcard --target csv > "$out/fuzz1.md" 2> "$out/fuzz1.err" &
+p1=$!
+$PY -m fuzz.run --seconds "$FUZZ_SECONDS" --target bundle --target bundle-encrypted > "$out/fuzz2.md" \
+  2> "$out/fuzz2.err" &
+p2=$!
+wait $p1 || status=1
+wait $p2 || status=1
+grep '^|' "$out/fuzz1.md" | head -n 2
+grep '^| [a-z]' "$out/fuzz1.md" | grep -v '^| target' ; grep '^| [a-z]' "$out/fuzz2.md" | grep -v '^| target'
+grep -h '^    ' "$out/fuzz1.err" "$out/fuzz2.err" | head -n 20
+
+echo
+echo "### Convergence: exchange property test, 5 hubs, 1000 examples"
+echo
+start=$(date +%s)
+OURSOCIETY_PROPERTY_EXAMPLES=1000 OURSOCIETY_PROPERTY_HUBS=5 \
+  $PY -m pytest -q -p no:randomly tests/exchange/test_exchange_property.py > "$out/property.log" 2>&1 || status=1
+echo "$(tail -n 1 "$out/property.log") in $(( $(date +%s) - start )) s"
+exit $status
