@@ -251,11 +251,11 @@ class BundleMerger:
                 if lv != iv:
                     values[name] = iv
                     if may_conflict and _concurrent(ls, its, creation):
-                        conflicts.append(self._conflict(cls, local["id"], name, iv, its, lv, ls))
+                        conflicts.append(self._conflict(cls, local["id"], name, iv, its, lv, ls, incoming_won=True))
             else:
                 final[name] = ls
                 if its < ls and lv != iv and may_conflict and _concurrent(ls, its, creation):
-                    conflicts.append(self._conflict(cls, local["id"], name, lv, ls, iv, its))
+                    conflicts.append(self._conflict(cls, local["id"], name, lv, ls, iv, its, incoming_won=False))
         if not stamp_changed and not values:
             return _Outcome(None, "conflicting" if conflicts else "unchanged", conflicts)
         row = {name: values.get(name, local[name]) for name in cls.SYNC_FIELDS}
@@ -276,30 +276,46 @@ class BundleMerger:
         return _Outcome(row, category, conflicts)
 
     def _conflict(self, cls: type[SyncedRecord], record_id: str, name: str, ours: Any, ours_stamp: str,
-                  theirs: Any, theirs_stamp: str) -> dict[str, Any]:
+                  theirs: Any, theirs_stamp: str, *, incoming_won: bool) -> dict[str, Any]:
         return {"record_type": cls.RECORD_TYPE, "record_id": record_id, "field": name, "ours_value": ours,
                 "ours_stamp": ours_stamp, "theirs_value": theirs, "theirs_stamp": theirs_stamp,
-                "detected_at": self.detected_at, "resolved": False}
+                "detected_at": self.detected_at, "resolved": False, "incoming_won": incoming_won}
 
     def _fresh_conflicts(self, record_type: str, conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Drop conflicts already in the inbox (open or resolved): re-importing must not list them again."""
+        """Drop conflicts already in the inbox (open or resolved): re-importing must not list them again.
+
+        An incoming winner whose value is the losing value of a conflict in our inbox is someone's "take theirs"
+        arriving: it settles that conflict rather than opening a new one."""
         if not conflicts:
             return []
         ids = sorted({c["record_id"] for c in conflicts})
-        known = {
-            (row[0], row[1], row[2])
-            for row in self.conn.execute(
-                text("SELECT record_id, field, theirs_stamp FROM conflict WHERE record_type = :t AND record_id IN "
-                     "(SELECT value FROM json_each(:ids))"),
-                {"t": record_type, "ids": json.dumps(ids)},
-            )
-        }
+        known: set[tuple[str, str, str]] = set()
+        lost_values: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        for conflict_id, record_id, name, theirs_stamp, theirs_value in self.conn.execute(
+            text("SELECT id, record_id, field, theirs_stamp, theirs_value FROM conflict WHERE record_type = :t "
+                 "AND record_id IN (SELECT value FROM json_each(:ids))"),
+            {"t": record_type, "ids": json.dumps(ids)},
+        ):
+            known.add((record_id, name, theirs_stamp))
+            lost_values.setdefault((record_id, name), []).append((conflict_id, canonical(json.loads(theirs_value))))
         fresh = []
+        settled: list[int] = []
         for c in conflicts:
             key = (c["record_id"], c["field"], c["theirs_stamp"])  # "theirs" is always the losing value
-            if key not in known:
-                known.add(key)
-                fresh.append(c)
+            incoming_won = c.pop("incoming_won")
+            if key in known:
+                continue
+            if incoming_won:
+                taken = [cid for cid, value in lost_values.get((c["record_id"], c["field"]), [])
+                         if value == canonical(c["ours_value"])]
+                if taken:
+                    settled.extend(taken)
+                    continue
+            known.add(key)
+            fresh.append(c)
+        if settled:
+            self.conn.execute(text("UPDATE conflict SET resolved = 1 WHERE id IN (SELECT value FROM json_each(:ids))"),
+                              {"ids": json.dumps(settled)})
         return fresh
 
     def _uncount_known_conflicts(self, record_type: str, conflicts: list[dict[str, Any]],

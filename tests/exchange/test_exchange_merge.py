@@ -98,6 +98,10 @@ def test_same_field_concurrent_edit_same_winner_and_loser_in_inbox_where_it_lost
     send(a, b, out)
     assert contact_row(b, cid)["notes"] == "from A"
     assert dump_text(a) == dump_text(b)
+    # At B the same pair had been listed; A's choice arriving settles it instead of opening a new conflict.
+    with b.read() as session:
+        assert list_conflicts(session) == []
+        assert len(list_conflicts(session, include_resolved=True)) == 1
 
 
 def test_keep_ours_closes_the_conflict_without_an_edit(hubs, out) -> None:
