@@ -59,15 +59,16 @@ def test_import_needs_a_preview_then_applies(qtbot, hubs, tmp_path) -> None:
     bundle = tmp_path / "a.oursociety"
     export_to(a, bundle)
     w = workspace(qtbot, b)
-    w.ask_open_path = lambda: bundle  # type: ignore[method-assign]
-    assert not w.apply_button.isEnabled()
-    w.choose_import()
-    w.start_preview()
-    assert "never seen before" in w.preview_notes.text()
-    assert w.preview_model.index(0, 1).data() == "1"  # one new contact
+    panel = w.import_panel
+    panel.ask_open_path = lambda: bundle  # type: ignore[method-assign]
+    assert not panel.apply_button.isEnabled() and not panel.preview_button.isEnabled()
+    panel.choose_import_button.click()
+    panel.preview_button.click()
+    assert "never seen before" in panel.preview_notes.text()
+    assert panel.preview_model.index(0, 1).data() == "1"  # one new contact
     assert "Kwame" not in dump_text(b)  # the preview changed nothing
-    assert w.apply_button.isEnabled()
-    w.start_apply()
+    assert panel.apply_button.isEnabled()
+    panel.apply_button.click()
     assert "1 change(s)" in w.status.text()
     assert dump_text(a) == dump_text(b)
     assert w.peer_model.rowCount() == 1 and w.log_model.rowCount() == 1
@@ -78,11 +79,11 @@ def test_bad_bundle_shows_one_line(qtbot, hubs, tmp_path) -> None:
     bad = tmp_path / "bad.oursociety"
     bad.write_bytes(b"not a bundle")
     w = workspace(qtbot, b)
-    w.ask_open_path = lambda: bad  # type: ignore[method-assign]
-    w.choose_import()
-    w.start_preview()
+    w.import_panel.ask_open_path = lambda: bad  # type: ignore[method-assign]
+    w.import_panel.choose_import()
+    w.import_panel.start_preview()
     assert "not an Our Society hub bundle" in w.message.text()
-    assert not w.apply_button.isEnabled()
+    assert not w.import_panel.apply_button.isEnabled()
 
 
 def test_conflicts_inbox_take_theirs(qtbot, hubs, tmp_path) -> None:

@@ -9,18 +9,15 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,10 +26,8 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.exports.crypto import MIN_PASSPHRASE
 from oursociety_desktop.exports.exchange import (
     ExportResult,
-    ImportResult,
     SyncResult,
     export_bundle,
-    import_bundle,
     sync_folder,
 )
 from oursociety_desktop.models.conflicts import resolve_conflict
@@ -40,29 +35,18 @@ from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.exchange_log import EXCHANGE_FOLDER
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.exchange.import_panel import ImportPanel
 from oursociety_desktop.ui.exchange.models import (
     ROW_ROLE,
     ConflictRow,
     ConflictTableModel,
     ExchangeLogModel,
     PeerHubModel,
-    PreviewModel,
 )
+from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table
 from oursociety_desktop.ui.widgets.edits import MessageLine
 
 RECORD_TYPES_SHOWN = ("contact", "group", "membership", "action", "action_link", "connection")
-
-
-def _table(model: Any, name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    view.verticalHeader().hide()
-    return view
 
 
 class ExchangeWorkspace(QWidget):
@@ -73,9 +57,6 @@ class ExchangeWorkspace(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.import_path: Path | None = None
-        self.preview: ImportResult | None = None
-        self.preview_model = PreviewModel(self)
         self.conflict_model = ConflictTableModel(self)
         self.log_model = ExchangeLogModel(self)
         self.peer_model = PeerHubModel(self)
@@ -90,7 +71,10 @@ class ExchangeWorkspace(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("Exchange sections"))
         self.tabs.addTab(self._build_export(), self.tr("Make a bundle"))
-        self.tabs.addTab(self._build_import(), self.tr("Import"))
+        self.import_panel = ImportPanel(self.ctx)
+        self.import_panel.failed.connect(self._fail)
+        self.import_panel.finished.connect(self._import_finished)
+        self.tabs.addTab(self.import_panel, self.tr("Import"))
         self.tabs.addTab(self._build_conflicts(), self.tr("Conflicts"))
         self.tabs.addTab(self._build_folder(), self.tr("Exchange folder"))
         self.tabs.addTab(self._build_log(), self.tr("Log and hubs"))
@@ -101,13 +85,6 @@ class ExchangeWorkspace(QWidget):
         self.status.setAccessibleName(self.tr("Exchange status"))
         layout.addWidget(self.message)
         layout.addWidget(self.status)
-
-    def _passphrase_edit(self, name: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setEchoMode(QLineEdit.EchoMode.Password)
-        edit.setAccessibleName(name)
-        edit.setPlaceholderText(self.tr("Leave empty for no encryption"))
-        return edit
 
     def _build_export(self) -> QWidget:
         page = QWidget()
@@ -124,8 +101,8 @@ class ExchangeWorkspace(QWidget):
         self.peer_combo.setEditable(True)
         self.peer_combo.setAccessibleName(self.tr("Hub the bundle is for"))
         self.peer_combo.setToolTip(self.tr("Choose a known hub, or paste the id of a new one"))
-        self.export_passphrase = self._passphrase_edit(self.tr("Passphrase for the bundle"))
-        self.export_passphrase_again = self._passphrase_edit(self.tr("Passphrase again"))
+        self.export_passphrase = passphrase_edit(self, self.tr("Passphrase for the bundle"))
+        self.export_passphrase_again = passphrase_edit(self, self.tr("Passphrase again"))
         self.export_button = QPushButton(self.tr("Save bundle…"))
         self.export_button.setAccessibleName(self.tr("Save bundle"))
         self.export_button.clicked.connect(self.start_export)
@@ -136,48 +113,13 @@ class ExchangeWorkspace(QWidget):
         form.addRow(self.export_button)
         return page
 
-    def _build_import(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        row = QHBoxLayout()
-        self.choose_import_button = QPushButton(self.tr("Choose bundle…"))
-        self.choose_import_button.setAccessibleName(self.tr("Choose a bundle to import"))
-        self.choose_import_button.clicked.connect(self.choose_import)
-        self.import_file_label = QLabel(self.tr("No bundle chosen"))
-        self.import_file_label.setAccessibleName(self.tr("Bundle to import"))
-        row.addWidget(self.choose_import_button)
-        row.addWidget(self.import_file_label, 1)
-        layout.addLayout(row)
-        form = QFormLayout()
-        self.import_passphrase = self._passphrase_edit(self.tr("Passphrase of the bundle"))
-        self.import_passphrase.setPlaceholderText(self.tr("Only for encrypted bundles"))
-        form.addRow(self.tr("Passphrase:"), self.import_passphrase)
-        layout.addLayout(form)
-        self.preview_button = QPushButton(self.tr("Preview"))
-        self.preview_button.setAccessibleName(self.tr("Preview the import"))
-        self.preview_button.clicked.connect(self.start_preview)
-        self.preview_button.setEnabled(False)
-        self.preview_notes = QLabel()
-        self.preview_notes.setWordWrap(True)
-        self.preview_notes.setAccessibleName(self.tr("About this bundle"))
-        self.preview_view = _table(self.preview_model, self.tr("What the import will change"))
-        self.apply_button = QPushButton(self.tr("Import these changes"))
-        self.apply_button.setAccessibleName(self.tr("Import these changes"))
-        self.apply_button.setEnabled(False)
-        self.apply_button.clicked.connect(self.start_apply)
-        layout.addWidget(self.preview_button)
-        layout.addWidget(self.preview_notes)
-        layout.addWidget(self.preview_view, 1)
-        layout.addWidget(self.apply_button)
-        return page
-
     def _build_conflicts(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         intro = QLabel(self.tr("When two hubs changed the same thing, the later change is kept everywhere. "
                                "The other value is listed here: keep ours, or take theirs instead."))
         intro.setWordWrap(True)
-        self.conflict_view = _table(self.conflict_model, self.tr("Conflicts inbox"))
+        self.conflict_view = plain_table(self.conflict_model, self.tr("Conflicts inbox"))
         row = QHBoxLayout()
         self.keep_ours_button = QPushButton(self.tr("Keep ours"))
         self.take_theirs_button = QPushButton(self.tr("Take theirs"))
@@ -207,7 +149,7 @@ class ExchangeWorkspace(QWidget):
         row.addWidget(self.folder_edit, 1)
         row.addWidget(choose)
         form.addRow(self.tr("Folder:"), row)
-        self.folder_passphrase = self._passphrase_edit(self.tr("Passphrase for the exchange folder"))
+        self.folder_passphrase = passphrase_edit(self, self.tr("Passphrase for the exchange folder"))
         form.addRow(self.tr("Passphrase (optional):"), self.folder_passphrase)
         self.sync_button = QPushButton(self.tr("Sync with folder"))
         self.sync_button.setAccessibleName(self.tr("Sync with folder"))
@@ -222,11 +164,11 @@ class ExchangeWorkspace(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(QLabel(self.tr("Exchange log")))
-        self.log_view = _table(self.log_model, self.tr("Exchange log"))
+        self.log_view = plain_table(self.log_model, self.tr("Exchange log"))
         layout.addWidget(self.log_view, 2)
         layout.addWidget(QLabel(self.tr("Known hubs (this hub is {0}, id {1})").format(self.ctx.db.hub_name,
                                                                                    self.ctx.db.hub_id)))
-        self.peer_view = _table(self.peer_model, self.tr("Known hubs"))
+        self.peer_view = plain_table(self.peer_model, self.tr("Known hubs"))
         layout.addWidget(self.peer_view, 1)
         return page
 
@@ -259,6 +201,11 @@ class ExchangeWorkspace(QWidget):
         for record_type in (*RECORD_TYPES_SHOWN, "exchange"):
             self.ctx.events.changed.emit(record_type)
 
+    def _import_finished(self, status: str) -> None:
+        self.message.clear_message()
+        self.status.setText(status)
+        self._announce()
+
     def _fail(self, message: str) -> None:
         self.message.show_error(message)
         self.status.setText("")
@@ -269,12 +216,6 @@ class ExchangeWorkspace(QWidget):
         """Where to save a bundle."""
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Save bundle"), f"{self.ctx.db.hub_name}.oursociety",
                                               self.tr("Hub bundles (*.oursociety)"))
-        return Path(name) if name else None
-
-    def ask_open_path(self) -> Path | None:
-        """Which bundle to import."""
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import bundle"), "",
-                                              self.tr("Hub bundles (*.oursociety);;All files (*)"))
         return Path(name) if name else None
 
     def ask_folder(self) -> Path | None:
@@ -325,71 +266,6 @@ class ExchangeWorkspace(QWidget):
         self.status.setText(self.tr("Saved {0} ({1} records).").format(result.path.name, total))
         self.export_passphrase.clear()
         self.export_passphrase_again.clear()
-        self._announce()
-
-    # ---- import ----
-
-    def choose_import(self) -> None:
-        """Pick a bundle; the preview is needed before anything is imported."""
-        path = self.ask_open_path()
-        if path is None:
-            return
-        self.import_path = path
-        self.import_file_label.setText(str(path))
-        self.preview = None
-        self.preview_model.set_report(None)
-        self.preview_notes.setText("")
-        self.apply_button.setEnabled(False)
-        self.preview_button.setEnabled(True)
-
-    def start_preview(self) -> None:
-        """Read the bundle and show what importing it would change (nothing is changed)."""
-        if self.import_path is None:
-            return
-        db, secret = self.ctx.db, self.import_passphrase.text() or None
-
-        def work(progress: Any, path: Path, passphrase: str | None) -> ImportResult:
-            return import_bundle(db, path, passphrase=passphrase, dry_run=True, progress=progress)
-
-        self.message.clear_message()
-        self.apply_button.setEnabled(False)
-        self.ctx.runner.run(work, self.import_path, secret, title=self.tr("Checking the bundle"),
-                            on_done=self._preview_done, on_error=self._fail)
-
-    def _preview_done(self, result: ImportResult) -> None:
-        self.preview = result
-        self.preview_model.set_report(result.report)
-        m = result.manifest
-        source = {"this hub": self.tr("made by this hub itself"), "new hub": self.tr("from a hub never seen before"),
-                  "known hub": self.tr("from a known hub")}[result.source]
-        lines = [self.tr("{0} bundle from '{1}' ({2}), made {3}.").format(m.kind, m.source_hub_name, source,
-                                                                        m.created_at)]
-        if result.report.far_future:
-            lines.append(self.tr("Warning: {0} record(s) carry a date more than 24 hours in the future; the other "
-                                 "hub's clock is wrong.").format(result.report.far_future))
-        lines.append(self.tr("{0} change(s), {1} new conflict(s).").format(result.changes,
-                                                                         result.report.new_conflicts))
-        self.preview_notes.setText("\n".join(lines))
-        self.apply_button.setEnabled(result.source != "this hub" and result.changes > 0)
-
-    def start_apply(self) -> None:
-        """Import the previewed bundle: backup, one transaction, logged."""
-        if self.import_path is None or self.preview is None:
-            return
-        db, secret = self.ctx.db, self.import_passphrase.text() or None
-
-        def work(progress: Any, path: Path, passphrase: str | None) -> ImportResult:
-            return import_bundle(db, path, passphrase=passphrase, progress=progress)
-
-        self.apply_button.setEnabled(False)
-        self.ctx.runner.run(work, self.import_path, secret, title=self.tr("Importing the bundle"),
-                            on_done=self._apply_done, on_error=self._fail)
-
-    def _apply_done(self, result: ImportResult) -> None:
-        self.status.setText(self.tr("Imported {0}: {1} change(s), {2} new conflict(s).").format(
-            result.file_name, result.changes, result.report.new_conflicts))
-        self.preview = None
-        self.import_passphrase.clear()
         self._announce()
 
     # ---- conflicts ----

@@ -1,0 +1,132 @@
+"""The Import page of the Exchange workspace: choose a bundle, preview what it would change, then import it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from oursociety_desktop.exports.exchange import ImportResult, import_bundle
+from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.exchange.models import PreviewModel
+from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table
+
+
+class ImportPanel(QWidget):
+    """Nothing is imported before a preview; the import itself runs on the task runner after a backup."""
+
+    failed = Signal(str)
+    finished = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.import_path: Path | None = None
+        self.preview: ImportResult | None = None
+        self.preview_model = PreviewModel(self)
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.choose_import_button = QPushButton(self.tr("Choose bundle…"))
+        self.choose_import_button.setAccessibleName(self.tr("Choose a bundle to import"))
+        self.choose_import_button.clicked.connect(self.choose_import)
+        self.import_file_label = QLabel(self.tr("No bundle chosen"))
+        self.import_file_label.setAccessibleName(self.tr("Bundle to import"))
+        row.addWidget(self.choose_import_button)
+        row.addWidget(self.import_file_label, 1)
+        layout.addLayout(row)
+        form = QFormLayout()
+        self.import_passphrase = passphrase_edit(self, self.tr("Passphrase of the bundle"))
+        self.import_passphrase.setPlaceholderText(self.tr("Only for encrypted bundles"))
+        form.addRow(self.tr("Passphrase:"), self.import_passphrase)
+        layout.addLayout(form)
+        self.preview_button = QPushButton(self.tr("Preview"))
+        self.preview_button.setAccessibleName(self.tr("Preview the import"))
+        self.preview_button.clicked.connect(self.start_preview)
+        self.preview_button.setEnabled(False)
+        self.preview_notes = QLabel()
+        self.preview_notes.setWordWrap(True)
+        self.preview_notes.setAccessibleName(self.tr("About this bundle"))
+        self.preview_view = plain_table(self.preview_model, self.tr("What the import will change"))
+        self.apply_button = QPushButton(self.tr("Import these changes"))
+        self.apply_button.setAccessibleName(self.tr("Import these changes"))
+        self.apply_button.setEnabled(False)
+        self.apply_button.clicked.connect(self.start_apply)
+        layout.addWidget(self.preview_button)
+        layout.addWidget(self.preview_notes)
+        layout.addWidget(self.preview_view, 1)
+        layout.addWidget(self.apply_button)
+
+    def ask_open_path(self) -> Path | None:
+        """Which bundle to import."""
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import bundle"), "",
+                                              self.tr("Hub bundles (*.oursociety);;All files (*)"))
+        return Path(name) if name else None
+
+    def choose_import(self) -> None:
+        """Pick a bundle; the preview is needed before anything is imported."""
+        path = self.ask_open_path()
+        if path is None:
+            return
+        self.import_path = path
+        self.import_file_label.setText(str(path))
+        self.preview = None
+        self.preview_model.set_report(None)
+        self.preview_notes.setText("")
+        self.apply_button.setEnabled(False)
+        self.preview_button.setEnabled(True)
+
+    def start_preview(self) -> None:
+        """Read the bundle and show what importing it would change (nothing is changed)."""
+        if self.import_path is None:
+            return
+        db, secret = self.ctx.db, self.import_passphrase.text() or None
+
+        def work(progress: Any, path: Path, passphrase: str | None) -> ImportResult:
+            return import_bundle(db, path, passphrase=passphrase, dry_run=True, progress=progress)
+
+        self.apply_button.setEnabled(False)
+        self.ctx.runner.run(work, self.import_path, secret, title=self.tr("Checking the bundle"),
+                            on_done=self._preview_done, on_error=self._fail)
+
+    def _preview_done(self, result: ImportResult) -> None:
+        self.preview = result
+        self.preview_model.set_report(result.report)
+        m = result.manifest
+        source = {"this hub": self.tr("made by this hub itself"), "new hub": self.tr("from a hub never seen before"),
+                  "known hub": self.tr("from a known hub")}[result.source]
+        lines = [self.tr("{0} bundle from '{1}' ({2}), made {3}.").format(m.kind, m.source_hub_name, source,
+                                                                        m.created_at)]
+        if result.report.far_future:
+            lines.append(self.tr("Warning: {0} record(s) carry a date more than 24 hours in the future; the other "
+                                 "hub's clock is wrong.").format(result.report.far_future))
+        lines.append(self.tr("{0} change(s), {1} new conflict(s).").format(result.changes,
+                                                                         result.report.new_conflicts))
+        self.preview_notes.setText("\n".join(lines))
+        self.apply_button.setEnabled(result.source != "this hub" and result.changes > 0)
+
+    def start_apply(self) -> None:
+        """Import the previewed bundle: backup, one transaction, logged."""
+        if self.import_path is None or self.preview is None:
+            return
+        db, secret = self.ctx.db, self.import_passphrase.text() or None
+
+        def work(progress: Any, path: Path, passphrase: str | None) -> ImportResult:
+            return import_bundle(db, path, passphrase=passphrase, progress=progress)
+
+        self.apply_button.setEnabled(False)
+        self.ctx.runner.run(work, self.import_path, secret, title=self.tr("Importing the bundle"),
+                            on_done=self._apply_done, on_error=self._fail)
+
+    def _apply_done(self, result: ImportResult) -> None:
+        self.preview = None
+        self.import_passphrase.clear()
+        self.finished.emit(self.tr("Imported {0}: {1} change(s), {2} new conflict(s).").format(
+            result.file_name, result.changes, result.report.new_conflicts))
+
+    def _fail(self, message: str) -> None:
+        self.failed.emit(message)

@@ -1,0 +1,29 @@
+"""Small widgets shared by the Exchange workspace's pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
+
+
+def plain_table(model: Any, name: str) -> QTableView:
+    """A read-only, row-selecting table view with an accessible name."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    view.verticalHeader().hide()
+    return view
+
+
+def passphrase_edit(owner: QWidget, name: str) -> QLineEdit:
+    """A masked passphrase field."""
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setAccessibleName(name)
+    edit.setPlaceholderText(owner.tr("Leave empty for no encryption"))
+    return edit
