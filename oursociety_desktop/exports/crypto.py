@@ -30,6 +30,8 @@ MAX_LOG2_N = 20
 MAX_R = 16
 MAX_P = 4
 MIN_PASSPHRASE = 8
+# scrypt needs 128 * r * N bytes of memory: a header may not ask for more than this.
+MAX_SCRYPT_MEMORY = 256 * 1024**2
 
 
 def is_encrypted(data: bytes) -> bool:
@@ -70,7 +72,8 @@ def decrypt_bundle(data: bytes, passphrase: str | None) -> bytes:
     if version > ENCRYPTION_VERSION:
         raise UserError(f"This bundle uses encryption version {version}, newer than this app understands "
                         f"({ENCRYPTION_VERSION}); update Our Society Desktop.")
-    if version < 1 or not (10 <= log2_n <= MAX_LOG2_N) or not (1 <= r <= MAX_R) or not (1 <= p <= MAX_P):
+    if version < 1 or not (10 <= log2_n <= MAX_LOG2_N) or not (1 <= r <= MAX_R) or not (1 <= p <= MAX_P) \
+            or 128 * r * 2**log2_n > MAX_SCRYPT_MEMORY:
         raise UserError("The encrypted bundle's header is damaged; ask for the file again.")
     if passphrase is None:
         raise UserError("This bundle is encrypted; give its passphrase (--passphrase-file F).")

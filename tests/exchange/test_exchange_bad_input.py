@@ -134,6 +134,15 @@ def test_changed_byte_in_encrypted_bundle_and_header(target, tmp_path, source_bu
     assert_refused(target, tmp_path, bytes(data), "passphrase is wrong or the file was changed", PASS)
 
 
+def test_encryption_header_asking_for_too_much_work(target, tmp_path, source_bundles) -> None:
+    data = bytearray(source_bundles["encrypted"].read_bytes())
+    data[7], data[8] = 20, 16  # scrypt N = 2**20, r = 16: 2 GiB of memory
+    assert_refused(target, tmp_path, bytes(data), "header is damaged", PASS)
+    data = bytearray(source_bundles["encrypted"].read_bytes())
+    data[6] = 9  # a newer encryption version
+    assert_refused(target, tmp_path, bytes(data), "newer than this app", PASS)
+
+
 def test_wrong_or_missing_passphrase(target, tmp_path, source_bundles) -> None:
     data = source_bundles["encrypted"].read_bytes()
     assert_refused(target, tmp_path, data, "passphrase is wrong", "not the passphrase at all")
