@@ -24,7 +24,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, select
 
 from oursociety_desktop.models.clock import HybridLogicalClock
-from oursociety_desktop.models.errors import DatabaseBusy, UserError
+from oursociety_desktop.models.errors import DatabaseBusy, DatabaseDamaged, UserError
 from oursociety_desktop.models.phones import DEFAULT_REGION
 from oursociety_desktop.models.tables import Hub, Setting, new_id
 
@@ -89,7 +89,7 @@ def translate_db_error(exc: BaseException, path: Path) -> UserError:
     if "readonly" in text or "read-only" in text:
         return UserError(f"The data folder {path.parent} is read-only; choose a writable folder with --data-dir.")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return UserError(
+        return DatabaseDamaged(
             f"The database file {path} is damaged or not an Our Society database; "
             "restore a backup with `oursociety restore FILE`."
         )
@@ -250,7 +250,7 @@ def _require_sqlite_header(path: Path) -> None:
     except OSError as exc:
         raise UserError(f"Cannot read the database file {path}: {exc.strerror or exc}.") from None
     if header != b"SQLite format 3\x00":
-        raise UserError(
+        raise DatabaseDamaged(
             f"The database file {path} is damaged or not an Our Society database; "
             "restore a backup with `oursociety restore FILE`."
         )

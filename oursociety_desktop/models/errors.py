@@ -50,3 +50,7 @@ class Cancelled(UserError):
 
     def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
         super().__init__(message)
+
+
+class DatabaseDamaged(UserError):
+    """The database file is corrupt or not an Our Society database: the app offers to restore a backup."""

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QLockFile
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from oursociety_desktop.models.database import Database
-from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.errors import DatabaseDamaged, UserError
 from oursociety_desktop.paths import database_path
 from oursociety_desktop.ui.context import AppContext, DataEvents
 from oursociety_desktop.ui.errors import ErrorHandler
 from oursociety_desktop.ui.first_run import FirstRunDialog, add_demo_data, create_hub
 from oursociety_desktop.ui.main_window import MainWindow
+from oursociety_desktop.ui.recovery import offer_restore
 from oursociety_desktop.ui.settings import apply_text_size
 from oursociety_desktop.ui.tasks import TaskRunner
 
@@ -63,20 +65,52 @@ def open_main_window(ctx: AppContext, folder: Path, wants_demo: bool) -> MainWin
     return window
 
 
+def hold_instance_lock(folder: Path) -> QLockFile | None:
+    """One window per data folder: a second one is told, at once, that the hub is already open."""
+    lock = QLockFile(str(folder / "oursociety.lock"))
+    lock.setStaleLockTime(0)  # a lock left by a crashed process is detected by its dead PID, not by age
+    if lock.tryLock(500):
+        return lock
+    info = lock.getLockInfo()  # (ok, pid, host, app name); PySide6 drops the ok flag
+    pid, host = (info[-3], info[-2]) if len(info) >= 3 else ("?", "?")
+    text = QApplication.translate("Start", "This hub ({0}) is already open in another Our Society window "
+                                  "(process {1} on {2}). Switch to that window.")
+    QMessageBox.warning(None, QApplication.translate("Start", "Our Society is already open"),
+                        text.format(folder, pid, host))
+    return None
+
+
+def open_with_recovery(folder: Path) -> tuple[Database, bool] | None:
+    """Open (or create) the hub; a damaged database is explained and a backup offered; other errors are shown."""
+    while True:
+        try:
+            return open_or_create(folder)
+        except DatabaseDamaged as exc:
+            if not offer_restore(folder, exc.message):
+                return None
+        except UserError as exc:
+            QMessageBox.critical(None, QApplication.translate("Start", "Our Society"), exc.message)
+            return None
+
+
 def run(folder: Path, argv: list[str]) -> int:
     """Start the app on the hub in `folder`; returns the exit code."""
     app = application(argv)
     window: list[MainWindow] = []
     handler = ErrorHandler(folder, parent=lambda: window[0] if window else None).install()
     try:
-        try:
-            opened = open_or_create(folder)
-        except UserError as exc:
-            QMessageBox.critical(None, app.tr("Our Society"), exc.message)
+        # The lock lives in the data folder; on a first run the folder (and so the lock) comes with the new hub,
+        # so a cancelled first run leaves nothing behind.
+        lock = hold_instance_lock(folder) if folder.is_dir() else None
+        if lock is None and folder.is_dir():
             return 1
+        opened = open_with_recovery(folder)
         if opened is None:
             return 0
         db, wants_demo = opened
+        if lock is None and (lock := hold_instance_lock(folder)) is None:
+            db.close()
+            return 1
         ctx = make_context(db)
         window.append(open_main_window(ctx, folder, wants_demo))
         code = app.exec()
