@@ -25,6 +25,9 @@ def fold(text: str) -> str:
     >>> fold("Łukasiewicz Γιώργος Zoë")
     'lukasiewicz γιωργοσ zoe'
     """
+    if text.isascii():
+        # The same result, without the per-character work: ASCII has no accents, specials or compatibility forms.
+        return _SPACES.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     folded = stripped.casefold().translate(_SPECIAL)
