@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import DatabaseDamaged, UserError
-from oursociety_desktop.paths import database_path
+from oursociety_desktop.paths import database_path, storage_warning
 from oursociety_desktop.ui.context import AppContext, DataEvents
 from oursociety_desktop.ui.errors import ErrorHandler
 from oursociety_desktop.ui.first_run import FirstRunDialog, add_demo_data, create_hub
@@ -53,6 +53,7 @@ def open_main_window(ctx: AppContext, folder: Path, wants_demo: bool) -> MainWin
     window = MainWindow(ctx, folder)
     ctx.runner.parent_widget = window
     window.show()
+    warn_about_storage(window, folder)
     if wants_demo:
         def done(_made: object) -> None:
             for record_type in ("contact", "group", "action", "connection"):
@@ -63,6 +64,18 @@ def open_main_window(ctx: AppContext, folder: Path, wants_demo: bool) -> MainWin
 
         add_demo_data(ctx.runner, ctx.db, on_done=done, on_error=failed)
     return window
+
+
+def warn_about_storage(window: QWidget, folder: Path) -> QMessageBox | None:
+    """A non-blocking warning when the data folder is on removable media or in a cloud-synced folder."""
+    warning = storage_warning(folder)
+    if warning is None:
+        return None
+    box = QMessageBox(QMessageBox.Icon.Warning, window.tr("Where your data lives"), warning,
+                      QMessageBox.StandardButton.Ok, window)
+    box.setModal(False)
+    box.show()
+    return box
 
 
 def hold_instance_lock(folder: Path) -> QLockFile | None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -110,6 +111,11 @@ class SettingsDialog(QDialog):
         self.folder_label.setAccessibleName(self.tr("Data folder"))
         open_folder = QPushButton(self.tr("&Open data folder"), self)
         open_folder.clicked.connect(self.open_data_folder)
+        self.backup_keep = QSpinBox(self)
+        self.backup_keep.setRange(1, 200)
+        self.backup_keep.setAccessibleName(self.tr("How many automatic backups to keep"))
+        self.backup_keep.setSuffix(self.tr(" automatic backups kept"))
+        self.backup_keep.setValue(int(ctx.db.setting("backup_keep") or 10))
         self.backup_button = QPushButton(self.tr("&Back up now"), self)
         self.backup_button.clicked.connect(self.backup_now)
         self.backup_status = QLabel(self)
@@ -131,6 +137,9 @@ class SettingsDialog(QDialog):
         backup_row.addWidget(QLabel(self.tr("into the backups folder inside the data folder"), self), 1)
         form.addRow(self.tr("Backups:"), backup_row)
         form.addRow("", self.backup_status)
+        keep_caption = QLabel(self.tr("&Keep:"), self)
+        keep_caption.setBuddy(self.backup_keep)
+        form.addRow(keep_caption, self.backup_keep)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
                                    self)
         buttons.accepted.connect(self.accept)
@@ -179,6 +188,7 @@ class SettingsDialog(QDialog):
             set_setting(tx.session, "default_region", region)
             set_setting(tx.session, "default_share_with_hubs", self.share.isChecked())
             set_setting(tx.session, "text_size", int(self.text_size.currentData()))
+            set_setting(tx.session, "backup_keep", self.backup_keep.value())
         apply_text_size(int(self.text_size.currentData()))
         if region != old_region:
             def reindex(progress: Any) -> int:

@@ -106,3 +106,14 @@ def test_a_second_window_on_the_same_hub_is_refused(db: Database, data_dir: Path
     lock = ui_main.hold_instance_lock(data_dir)  # the crashed holder's lock is stale: taken over
     assert lock is not None
     lock.unlock()
+
+
+def test_a_data_folder_in_a_synced_folder_is_warned_about(tmp_path: Path, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    box = ui_main.warn_about_storage(parent, tmp_path / "Dropbox" / "OurSociety")
+    assert box is not None and box.isVisible() and not box.isModal()
+    assert "synced" in box.text()
+    assert ui_main.warn_about_storage(parent, tmp_path / "laptop" / "OurSociety") is None
