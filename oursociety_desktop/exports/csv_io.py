@@ -294,8 +294,9 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
             row.problems.append(f"the cell in column '{header}' is {len(raw):,} characters long, over the "
                                 f"{MAX_TEXT:,}-character limit")
             continue
+        # Notes keep their own spacing (indented lists, line breaks); a cell of spaces alone is still empty.
         value = raw if m.field in ("notes", "private_notes") else raw.strip()
-        if not value:
+        if not value.strip():
             continue
         if m.field in ("phone", "email"):
             label = m.label
