@@ -1,0 +1,430 @@
+"""A working session on the real window (issue 8): scrolling all 100,000 contacts, switching workspaces, memory
+over an hour of simulated use, and the longest time any handler kept the event loop busy (DESIGN.md §8).
+
+    python -m benchmarks.bench_session [--contacts 100000] [--hub DIR] [--minutes 3] [--actions 720]
+
+"An hour" is 720 actions: one every 5 s for 60 minutes (search, open a contact, edit and undo, scroll, switch
+workspace, open a group, open an action, in turn), compressed into `--minutes` of wall time. Memory is flat when
+the resident size at the end is within 5% of the size after the warm-up (the first 72 actions, the first six
+simulated minutes). The hub is edited and every edit undone, so the data are unchanged afterwards; still, pass a
+copy of a hub you care about. Runs offscreen unless a display is set.
+
+`SessionDriver` is also what tests/ui/test_ui_watchdog.py drives the window with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
+
+from PySide6.QtCore import (  # noqa: E402
+    QAbstractTableModel,
+    QMessageLogContext,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QAbstractSlider,
+    QApplication,
+    QStackedWidget,
+    QTableView,
+    QWidget,
+)
+
+from benchmarks.common import Row, build_hub, percentile, print_table  # noqa: E402
+from oursociety_desktop.models.database import Database  # noqa: E402
+from oursociety_desktop.ui.actions.workspace import ActionsWorkspace  # noqa: E402
+from oursociety_desktop.ui.contacts.filter_bar import SEARCH_DELAY_MS  # noqa: E402
+from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace  # noqa: E402
+from oursociety_desktop.ui.groups.workspace import GroupsWorkspace  # noqa: E402
+from oursociety_desktop.ui.main import application, make_context  # noqa: E402
+from oursociety_desktop.ui.main_window import MainWindow  # noqa: E402
+from oursociety_desktop.ui.watchdog import EventLoopWatchdog  # noqa: E402
+
+FRAME_TARGET_S = 0.050
+STALL_TARGET_MS = 200
+HOUR_ACTIONS = 720  # one action every 5 s for 60 minutes
+FLAT_GROWTH = 0.05
+TOWNS = ["Łódź", "Leeds", "Zürich", "Ørsted", "Bristol", "Kraków"]
+
+
+def rss_mb() -> float:
+    """Resident memory of this process, from /proc/self/statm."""
+    resident_pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return resident_pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+
+
+def wait(ms: int) -> None:
+    """Let the event loop run for `ms` (timers fire, paints happen), as the user's pause between actions."""
+    QTest.qWait(ms)
+
+
+class SessionDriver:
+    """Drives a MainWindow as an organiser would, one labelled step at a time (for the watchdog).
+
+    Every step goes through the real handlers: the navigation list, key events into the search box (one
+    character at a time, so non-ASCII text works), selecting rows, Return in an editor field, Edit ▸ Undo.
+    """
+
+    def __init__(self, window: MainWindow, dog: EventLoopWatchdog | None = None, seed: int = 1) -> None:
+        self.window, self.dog, self.rng = window, dog, random.Random(seed)
+        self.keys = [spec.key for spec in window.specs]
+
+    def step(self, label: str) -> None:
+        if self.dog is not None:
+            self.dog.label = label
+
+    @property
+    def contacts(self) -> ContactsWorkspace:
+        widget = self.window.workspace("contacts")
+        assert isinstance(widget, ContactsWorkspace)
+        return widget
+
+    def switch_to(self, key: str) -> QWidget:
+        """Choose a workspace in the navigation list (built the first time), then let it paint."""
+        self.step(f"switching to {key}")
+        self.window.nav.setCurrentRow(self.keys.index(key))
+        widget = self.window.stack.currentWidget()
+        widget.repaint()
+        wait(20)
+        return widget
+
+    def type_search(self, text: str, pause_ms: int = SEARCH_DELAY_MS + 60) -> int:
+        """Type into the Contacts search box key by key, wait for the list; returns the rows shown."""
+        contacts = self.switch_to("contacts") if self.window.current_key() != "contacts" else self.contacts
+        assert isinstance(contacts, ContactsWorkspace)
+        search = contacts.filters.search
+        search.setFocus()
+        for ch in text:
+            self.step(f"typing {ch!r} in Contacts search")
+            QTest.sendKeyEvent(QTest.KeyAction.Click, search, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
+            wait(15)
+        self.step(f"searching for {text!r} (after the typing pause)")
+        wait(pause_ms)
+        contacts.table.viewport().repaint()
+        return contacts.model.rowCount()
+
+    def clear_search(self) -> None:
+        """Empty the search box (select all, Backspace) and wait for the whole list."""
+        contacts = self.contacts
+        self.step("clearing the Contacts search")
+        contacts.filters.search.selectAll()
+        QTest.keyClick(contacts.filters.search, Qt.Key.Key_Backspace)
+        wait(SEARCH_DELAY_MS + 60)
+
+    def open_contact(self, row: int | None = None) -> str:
+        """Select a row of the contacts list: its contact opens in the editor. Returns the contact id."""
+        contacts = self.contacts
+        count = contacts.model.rowCount()
+        assert count > 0, "the contacts list is empty"
+        row = self.rng.randrange(count) if row is None else min(row, count - 1)
+        self.step(f"opening the contact on row {row} in the editor")
+        contacts.table.selectRow(row)
+        contacts.table.scrollTo(contacts.model.index(row, 0))
+        contacts.editor.viewport().repaint()
+        wait(15)
+        assert contacts.editor.contact_id is not None
+        return contacts.editor.contact_id
+
+    def edit_and_undo(self, field: str = "locality") -> tuple[str, str, str]:
+        """Type a new value into an editor field, Return (saved: one undoable step), then Edit ▸ Undo.
+
+        Returns (value before, value saved, value after undo) as the field shows them.
+        """
+        editor = self.contacts.editor
+        line = editor.lines[field]
+        before = line.text()
+        new = self.rng.choice([t for t in TOWNS if t != before])
+        self.step(f"editing {field} to {new!r}")
+        line.setFocus()
+        line.selectAll()
+        for ch in new:
+            QTest.sendKeyEvent(QTest.KeyAction.Click, line, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
+        QTest.keyClick(line, Qt.Key.Key_Return)
+        wait(15)
+        saved = line.text()
+        self.step(f"undoing the edit of {field}")
+        self.window.undo_action.trigger()
+        wait(15)
+        return before, saved, line.text()
+
+    def scroll_contacts(self, pages: int | None = None, on_frame: Callable[[float], None] | None = None) -> int:
+        """Page down the contacts list (to the bottom when `pages` is None), painting each frame; returns frames."""
+        table = self.contacts.table
+        bar = table.verticalScrollBar()
+        frames = 0
+        while bar.value() < bar.maximum() and (pages is None or frames < pages):
+            self.step(f"scrolling the contacts list (row {bar.value()})")
+            start = time.perf_counter()
+            bar.triggerAction(QAbstractSlider.SliderAction.SliderPageStepAdd)
+            table.viewport().repaint()
+            QApplication.processEvents()
+            if on_frame is not None:
+                on_frame(time.perf_counter() - start)
+            frames += 1
+        return frames
+
+    def open_groups(self, count: int = 3) -> list[str]:
+        """Select groups in the Groups tree (each shows its members); returns their ids."""
+        groups = self.switch_to("groups")
+        assert isinstance(groups, GroupsWorkspace)
+        ids = groups.tree_model.all_ids()
+        chosen = self.rng.sample(ids, min(count, len(ids)))
+        for group_id in chosen:
+            self.step(f"opening group {group_id[:8]}")
+            groups.tree.setCurrentIndex(groups.tree_model.index_of(group_id))
+            groups.members_view.viewport().repaint()
+            wait(15)
+        return chosen
+
+    def open_actions(self, count: int = 3) -> list[str]:
+        """Select rows of the Actions list (each opens in the action editor); returns their ids."""
+        actions = self.switch_to("actions")
+        assert isinstance(actions, ActionsWorkspace)
+        rows = actions.model.rowCount()
+        opened = []
+        for _ in range(min(count, rows)):
+            row = self.rng.randrange(rows)
+            self.step(f"opening the action on row {row}")
+            actions.view.setCurrentIndex(actions.model.index(row, 0))
+            actions.editor.repaint()
+            wait(15)
+            opened.append(actions.selected_id())
+        return opened
+
+    def search_words(self, hub_db: Path, count: int = 30) -> list[str]:
+        """Search texts people would type: family names from the hub, their first 2-6 letters."""
+        conn = sqlite3.connect(f"file:{hub_db}?mode=ro", uri=True)
+        names = [str(r[0]) for r in conn.execute(
+            "SELECT family_name FROM contact WHERE deleted = 0 AND family_name != '' ORDER BY random() LIMIT ?",
+            (count,))]
+        conn.close()
+        return [n[: self.rng.randint(2, 6)] for n in names] or ["an"]
+
+
+class FixedModel(QAbstractTableModel):
+    """Baseline for scrolling: as many rows as the contacts list, constant text, no database."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.rows
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 7
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"Row {index.row()} column {index.column()}"
+        return None
+
+
+def scroll_baseline(rows: int, like: QTableView, frames: int) -> list[float]:
+    """Page down a plain QTableView over an in-memory model of the same size and geometry."""
+    view = QTableView()
+    model = FixedModel(rows)
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(like.verticalHeader().defaultSectionSize())
+    view.resize(like.size())
+    view.show()
+    QApplication.processEvents()
+    bar = view.verticalScrollBar()
+    times = []
+    for _ in range(frames):
+        start = time.perf_counter()
+        bar.triggerAction(QAbstractSlider.SliderAction.SliderPageStepAdd)
+        view.viewport().repaint()
+        QApplication.processEvents()
+        times.append(time.perf_counter() - start)
+    view.close()
+    view.deleteLater()
+    return times
+
+
+def stack_baseline(rounds: int) -> list[float]:
+    """Switching between two empty QWidgets in a QStackedWidget of the window's size."""
+    stack = QStackedWidget()
+    stack.addWidget(QWidget())
+    stack.addWidget(QWidget())
+    stack.resize(1000, 700)
+    stack.show()
+    QApplication.processEvents()
+    times = []
+    for i in range(rounds * 9):
+        start = time.perf_counter()
+        stack.setCurrentIndex((i + 1) % 2)
+        stack.currentWidget().repaint()
+        QApplication.processEvents()
+        times.append(time.perf_counter() - start)
+    stack.close()
+    stack.deleteLater()
+    return times
+
+
+def measure_switching(driver: SessionDriver, rounds: int) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """Time each workspace switch: the first visit (builds it) and `rounds` more rounds over all nine."""
+    first: dict[str, float] = {}
+    later: dict[str, list[float]] = {key: [] for key in driver.keys}
+    for round_number in range(rounds + 1):
+        for key in driver.keys:
+            driver.step(f"switching to {key}")
+            start = time.perf_counter()
+            driver.window.nav.setCurrentRow(driver.keys.index(key))
+            driver.window.stack.currentWidget().repaint()
+            QApplication.processEvents()
+            elapsed = time.perf_counter() - start
+            if round_number == 0 and key not in first and key != "contacts":
+                first[key] = elapsed
+            else:
+                later[key].append(elapsed)
+            wait(10)
+    return first, later
+
+
+def simulated_hour(driver: SessionDriver, words: list[str], actions: int, minutes: float,
+                   sample_every: int = 20) -> tuple[list[tuple[int, float]], float]:
+    """`actions` realistic actions paced over `minutes` of wall time; returns ([(action number, RSS MB)], seconds)."""
+    budget = minutes * 60 / actions
+    samples = [(0, rss_mb())]
+    start = time.perf_counter()
+    kinds = ["search", "open", "edit", "scroll", "switch", "group", "action"]
+    for number in range(1, actions + 1):
+        kind = kinds[(number - 1) % len(kinds)]
+        if kind == "search":
+            driver.type_search(driver.rng.choice(words))
+        elif kind == "open":
+            if driver.window.current_key() != "contacts":
+                driver.switch_to("contacts")
+            if driver.contacts.model.rowCount() == 0:
+                driver.clear_search()
+            driver.open_contact()
+        elif kind == "edit":
+            driver.edit_and_undo()
+            driver.clear_search()
+        elif kind == "scroll":
+            driver.scroll_contacts(pages=driver.rng.randint(5, 40))
+        elif kind == "switch":
+            driver.switch_to(driver.rng.choice(driver.keys))
+        elif kind == "group":
+            driver.open_groups(1)
+        else:
+            driver.open_actions(1)
+        ahead = start + number * budget - time.perf_counter()
+        if ahead > 0:
+            wait(int(ahead * 1000))
+        if number % sample_every == 0:
+            samples.append((number, rss_mb()))
+    return samples, time.perf_counter() - start
+
+
+def run(hub: Path, minutes: float = 3.0, actions: int = HOUR_ACTIONS, rounds: int = 5) -> list[Row]:
+    """Measure the session on an existing hub; returns the table rows."""
+    app = application([])
+    db = Database.open(hub)
+    ctx = make_context(db)
+    window = MainWindow(ctx, hub, start="contacts")
+    window.show()
+    window.activateWindow()
+    wait(100)
+    rows: list[Row] = []
+    with EventLoopWatchdog(threshold_ms=STALL_TARGET_MS) as dog:
+        driver = SessionDriver(window, dog, seed=8)
+        contacts = driver.contacts
+        total = contacts.model.rowCount()
+
+        # (a) scrolling from the top to the bottom of every contact
+        frames: list[float] = []
+        contacts.table.scrollToTop()
+        driver.scroll_contacts(on_frame=frames.append)
+        assert contacts.table.verticalScrollBar().value() == contacts.table.verticalScrollBar().maximum()
+        dog.label = "scrolling baseline"
+        base_frames = scroll_baseline(total, contacts.table, len(frames))
+        over = sum(1 for f in frames if f > FRAME_TARGET_S)
+        rows.append(Row(f"scroll {total:,} contacts top to bottom, frame time p95 ({len(frames)} page-downs)",
+                        percentile(frames, 95), min(frames), max(frames), percentile(base_frames, 95),
+                        "≤ 50 ms (baseline: QTableView on an in-memory model)", runs=len(frames)))
+        rows.append(Row(f"scroll, worst frame ({over} over 50 ms)", max(frames), min(frames), max(frames),
+                        max(base_frames), "≤ 50 ms", runs=len(frames)))
+        rows.append(Row("scroll, median frame", percentile(frames, 50), min(frames), max(frames),
+                        percentile(base_frames, 50), "", runs=len(frames)))
+        contacts.table.scrollToTop()
+
+        # (b) switching workspaces
+        first, later = measure_switching(driver, rounds)
+        dog.label = "switching baseline"
+        base_switch = stack_baseline(rounds)
+        base_median = percentile(base_switch, 50)
+        every = [t for times in later.values() for t in times]
+        rows.append(Row(f"switch workspace, all nine, {rounds} rounds", percentile(every, 50), min(every), max(every),
+                        base_median, "(baseline: two empty QWidgets in a QStackedWidget)", runs=len(every)))
+        for key, times in later.items():
+            rows.append(Row(f"  switch to {key}", percentile(times, 50), min(times), max(times), base_median, "",
+                            runs=len(times)))
+        slowest = max(first, key=lambda k: first[k])
+        build = list(first.values())
+        rows.append(Row(f"first visit of a workspace (builds it; slowest: {slowest})", percentile(build, 50),
+                        min(build), max(build), None, "", runs=len(build)))
+
+        # (c) memory over an hour of simulated use
+        words = driver.search_words(db.path)
+        samples, wall = simulated_hour(driver, words, actions, minutes)
+        warm_index = next(i for i, (n, _) in enumerate(samples) if n >= actions // 10)
+        warm, end = samples[warm_index][1], samples[-1][1]
+        after_warm = [mb for _, mb in samples[warm_index:]]
+        growth = (end - warm) / warm
+        rows.append(Row(f"resident memory after warm-up ({samples[warm_index][0]} actions)", warm, min(after_warm),
+                        max(after_warm), samples[0][1], "(baseline: before the simulated hour)", unit="MB"))
+        rows.append(Row(f"resident memory after the simulated hour ({actions} actions in {wall / 60:.1f} min)",
+                        end, min(after_warm), max(after_warm), warm,
+                        f"growth {growth * 100:+.1f}%: flat is < {FLAT_GROWTH * 100:.0f}%", unit="MB",
+                        runs=len(after_warm)))
+    # (d) the watchdog over everything above
+    longest = dog.max_gap_ms / 1000
+    rows.append(Row(f"longest event-loop stall, whole session ({len(dog.stalls)} over {STALL_TARGET_MS} ms, "
+                    f"{dog.ticks:,} ticks)", longest, longest, longest, None, f"≤ {STALL_TARGET_MS} ms"))
+    window.close()
+    db.close()
+    app.processEvents()
+    if dog.stalls:
+        print("\nStalls over the threshold:\n" + dog.report())
+    return rows
+
+
+def quiet_offscreen_warnings(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Drop the offscreen platform's one-line warning printed for every window; keep everything else."""
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--hub", type=Path, help="use an existing demo hub (a copy: it is edited, then undone)")
+    parser.add_argument("--minutes", type=float, default=3.0, help="wall time for the simulated hour")
+    parser.add_argument("--actions", type=int, default=HOUR_ACTIONS, help="actions in the simulated hour")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of switching through all nine workspaces")
+    args = parser.parse_args()
+    qInstallMessageHandler(quiet_offscreen_warnings)
+    hub = args.hub if args.hub else build_hub(args.contacts)[0]
+    rows = run(hub, args.minutes, args.actions, args.rounds)
+    print_table(f"Working session, {args.contacts:,} contacts ({os.environ['QT_QPA_PLATFORM']})", rows)
+
+
+if __name__ == "__main__":
+    main()
