@@ -83,6 +83,11 @@ class HubExchange(RuleBasedStateMachine):
         with self.hubs[hub].write() as tx:
             self.groups.append(create_group(tx, {"name": name}).id)
 
+    def acknowledge(self, hub: int, contact_id: str, field: str, value: Any, stamp: str) -> None:
+        """Remember a committed write (an edit that changed nothing has no new stamp: nothing to remember)."""
+        if stamp:
+            self.writes.append(Write(hub, contact_id, field, value, stamp))
+
     def live_here(self, hub: int) -> list[str]:
         """Contacts this hub holds and may edit, newest first (recent ones overlap most between hubs)."""
         with self.hubs[hub].read() as session:
@@ -103,11 +108,13 @@ class HubExchange(RuleBasedStateMachine):
             value = f"{value} {len(self.writes)}"  # distinct values, so a lost write cannot hide behind an equal one
         try:
             with self.hubs[hub].write() as tx:
+                before = tx.session.get(Contact, contact_id)
+                old = before.field_stamp(field) if before is not None else ""
                 contact = update_contact(tx, contact_id, {field: value})
-                stamp = contact.field_stamp(field)
+                stamp = contact.field_stamp(field) if contact.field_stamp(field) != old else ""
         except UserError:
             return  # not at this hub yet, deleted or erased: refused, nothing written
-        self.writes.append(Write(hub, contact_id, field, contact.synced_values()[field], stamp))
+        self.acknowledge(hub, contact_id, field, contact.synced_values()[field], stamp)
 
     @precondition(lambda self: self.contacts)
     @rule(first=st.integers(0, HUBS - 1), second=st.integers(0, HUBS - 1), pick=st.integers(0, 10_000),
@@ -126,11 +133,13 @@ class HubExchange(RuleBasedStateMachine):
                 value = [*value, f"t{len(self.writes)}"]
             try:
                 with self.hubs[hub].write() as tx:
+                    before = tx.session.get(Contact, contact_id)
+                    old = before.field_stamp(field) if before is not None else ""
                     contact = update_contact(tx, contact_id, {field: value})
-                    stamp = contact.field_stamp(field)
+                    stamp = contact.field_stamp(field) if contact.field_stamp(field) != old else ""
             except UserError:
                 continue
-            self.writes.append(Write(hub, contact_id, field, contact.synced_values()[field], stamp))
+            self.acknowledge(hub, contact_id, field, contact.synced_values()[field], stamp)
 
     @precondition(lambda self: self.contacts)
     @rule(hub=st.integers(0, HUBS - 1), pick=st.integers(0, 10_000))
@@ -138,8 +147,11 @@ class HubExchange(RuleBasedStateMachine):
         contact_id = self.contacts[pick % len(self.contacts)]
         try:
             with self.hubs[hub].write() as tx:
+                before = tx.session.get(Contact, contact_id)
+                old = before.field_stamp("deleted") if before is not None else ""
                 contact = delete_contact(tx, contact_id)
-                self.writes.append(Write(hub, contact_id, "deleted", True, contact.field_stamp("deleted")))
+                if contact.field_stamp("deleted") != old:
+                    self.acknowledge(hub, contact_id, "deleted", True, contact.field_stamp("deleted"))
         except UserError:
             return
         self.deleted.add(contact_id)
