@@ -84,8 +84,17 @@ class SessionDriver:
         self.keys = [spec.key for spec in window.specs]
 
     def step(self, label: str) -> None:
+        """Tell the watchdog what is happening (and whether a background task, e.g. a duplicate scan, runs)."""
         if self.dog is not None:
-            self.dog.label = label
+            busy = self.window.ctx.runner.busy()
+            self.dog.label = f"{label} [background task running]" if busy else label
+
+    def settle(self, limit_s: float = 600) -> None:
+        """Wait (event loop running) until no background task is left."""
+        self.step("waiting for background tasks to finish")
+        deadline = time.perf_counter() + limit_s
+        while self.window.ctx.runner.busy() and time.perf_counter() < deadline:
+            wait(50)
 
     @property
     def contacts(self) -> ContactsWorkspace:
@@ -283,6 +292,7 @@ def measure_switching(driver: SessionDriver, rounds: int) -> tuple[dict[str, flo
     later: dict[str, list[float]] = {key: [] for key in driver.keys}
     for round_number in range(rounds + 1):
         for key in driver.keys:
+            driver.settle()  # a duplicate scan started by the last visit would slow the GUI thread (the GIL)
             driver.step(f"switching to {key}")
             start = time.perf_counter()
             driver.window.nav.setCurrentRow(driver.keys.index(key))
@@ -330,7 +340,17 @@ def simulated_hour(driver: SessionDriver, words: list[str], actions: int, minute
             wait(int(ahead * 1000))
         if number % sample_every == 0:
             samples.append((number, rss_mb()))
+            print(f"action {number}: {samples[-1][1]:.0f} MB, {time.perf_counter() - start:.0f} s",
+                  file=sys.stderr, flush=True)
     return samples, time.perf_counter() - start
+
+
+def note(rows: list[Row]) -> None:
+    """Progress on stderr, so a long run shows its figures as they come."""
+    for row in rows:
+        print(f"{row.operation}: {row.median * (1000 if row.unit == 's' else 1):.1f} "
+              f"{'ms' if row.unit == 's' else row.unit} (max {row.high * (1000 if row.unit == 's' else 1):.1f})",
+              file=sys.stderr, flush=True)
 
 
 def run(hub: Path, minutes: float = 3.0, actions: int = HOUR_ACTIONS, rounds: int = 5) -> list[Row]:
@@ -364,6 +384,7 @@ def run(hub: Path, minutes: float = 3.0, actions: int = HOUR_ACTIONS, rounds: in
         rows.append(Row("scroll, median frame", percentile(frames, 50), min(frames), max(frames),
                         percentile(base_frames, 50), "", runs=len(frames)))
         contacts.table.scrollToTop()
+        note(rows[:3])
 
         # (b) switching workspaces
         first, later = measure_switching(driver, rounds)
@@ -380,6 +401,7 @@ def run(hub: Path, minutes: float = 3.0, actions: int = HOUR_ACTIONS, rounds: in
         build = list(first.values())
         rows.append(Row(f"first visit of a workspace (builds it; slowest: {slowest})", percentile(build, 50),
                         min(build), max(build), None, "", runs=len(build)))
+        note(rows[3:])
 
         # (c) memory over an hour of simulated use
         words = driver.search_words(db.path)
@@ -394,10 +416,15 @@ def run(hub: Path, minutes: float = 3.0, actions: int = HOUR_ACTIONS, rounds: in
                         end, min(after_warm), max(after_warm), warm,
                         f"growth {growth * 100:+.1f}%: flat is < {FLAT_GROWTH * 100:.0f}%", unit="MB",
                         runs=len(after_warm)))
+        driver.settle()
     # (d) the watchdog over everything above
     longest = dog.max_gap_ms / 1000
     rows.append(Row(f"longest event-loop stall, whole session ({len(dog.stalls)} over {STALL_TARGET_MS} ms, "
                     f"{dog.ticks:,} ticks)", longest, longest, longest, None, f"≤ {STALL_TARGET_MS} ms"))
+    quiet = [st.ms / 1000 for st in dog.stalls if "[background task running]" not in st.label]
+    worst_quiet = max(quiet, default=0.0)
+    rows.append(Row(f"longest stall with no background task running ({len(quiet)} over {STALL_TARGET_MS} ms)",
+                    worst_quiet, worst_quiet, worst_quiet, None, f"≤ {STALL_TARGET_MS} ms"))
     window.close()
     db.close()
     app.processEvents()

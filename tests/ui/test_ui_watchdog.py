@@ -148,3 +148,28 @@ def test_scripted_session_never_blocks_the_event_loop(demo_window: MainWindow) -
     assert dog.ticks > 100
     dog.assert_no_stalls()
     assert time.perf_counter() - start < 20
+
+
+def test_hidden_workspaces_wait_to_be_shown_before_reading_again(demo_window: MainWindow) -> None:
+    """An edit in Contacts must not make Today and Print (built, but hidden) re-read everything: at 100k that held
+    the event loop up to 1.3 s per edit. Shown again, they are current."""
+    window = demo_window
+    today, printing = window.workspace("today"), window.show_workspace("print")
+    driver = SessionDriver(window, seed=2)
+    driver.switch_to("contacts")
+    calls: list[str] = []
+    for name, widget in (("today", today), ("print", printing)):
+        original = widget.refresh  # type: ignore[attr-defined]
+        widget.refresh = lambda n=name, o=original: (calls.append(n), o())  # type: ignore[attr-defined]
+    driver.open_contact(0)
+    before, saved, after = driver.edit_and_undo("locality")
+    assert saved != before and after == before
+    assert calls == []
+    window.ctx.events.changed.emit("group")
+    assert calls == []
+    driver.switch_to("today")
+    assert calls == ["today"]
+    driver.switch_to("print")
+    assert calls == ["today", "print"]
+    window.ctx.events.changed.emit("group")  # on show, a change is read at once
+    assert calls == ["today", "print", "print"]

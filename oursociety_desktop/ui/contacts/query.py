@@ -30,6 +30,11 @@ FLAG_FILTERS: dict[str, str] = {
 COLUMNS = ("c.id, c.given_name, c.family_name, c.display_name, c.organisation, c.phones, c.emails, c.locality, "
            "c.tags, c.share_with_hubs, c.include_in_directory")
 
+# List order: by name, ties by rowid. The (deleted, sort_key) index holds the rowid, so it serves this order
+# alone, and a deep page's OFFSET walks only index entries: the last page of 100,000 takes 5 ms. Ties broken by
+# `c.id` needed a temporary B-tree over every row before the page (377 ms for the last page: a scrolling stall).
+ORDER = "c.sort_key, c.rowid"
+
 
 @dataclass(frozen=True)
 class ContactRow:
@@ -109,8 +114,7 @@ class ContactQuery:
         source, where, params = self._where()
         # Matches are listed by name, like the whole list: predictable, and half the cost of ranking every match
         # by bm25 (every typed word must match as a prefix anyway).
-        order = "c.sort_key"
-        sql = f"SELECT {COLUMNS} FROM {source} WHERE {where} ORDER BY {order}, c.id LIMIT :limit OFFSET :offset"
+        sql = f"SELECT {COLUMNS} FROM {source} WHERE {where} ORDER BY {ORDER} LIMIT :limit OFFSET :offset"
         rows = conn.execute(text(sql), {**params, "limit": limit, "offset": offset})
         return [_decode(row) for row in rows]
 
@@ -119,8 +123,7 @@ class ContactQuery:
         if self.matches_nothing:
             return []
         source, where, params = self._where()
-        order = "c.sort_key"
-        return [str(r[0]) for r in conn.execute(text(f"SELECT c.id FROM {source} WHERE {where} ORDER BY {order}, c.id"),
+        return [str(r[0]) for r in conn.execute(text(f"SELECT c.id FROM {source} WHERE {where} ORDER BY {ORDER}"),
                                                 params)]
 
     def position(self, conn: Connection, contact_id: str) -> int | None:
@@ -128,14 +131,14 @@ class ContactQuery:
         if self.matches_nothing:
             return None
         source, where, params = self._where()
-        found = conn.execute(text(f"SELECT c.sort_key FROM {source} WHERE {where} AND c.id = :cid"),
+        found = conn.execute(text(f"SELECT c.sort_key, c.rowid FROM {source} WHERE {where} AND c.id = :cid"),
                              {**params, "cid": contact_id}).first()
         if found is None:
             return None
         before = conn.execute(
             text(f"SELECT COUNT(*) FROM {source} WHERE {where} AND (c.sort_key < :sk OR "
-                 "(c.sort_key = :sk AND c.id < :cid))"),
-            {**params, "sk": found[0], "cid": contact_id},
+                 "(c.sort_key = :sk AND c.rowid < :rid))"),
+            {**params, "sk": found[0], "rid": found[1]},
         ).scalar_one()
         return int(before)
 
