@@ -107,6 +107,7 @@ class SessionDriver:
         self.step(f"switching to {key}")
         self.window.nav.setCurrentRow(self.keys.index(key))
         widget = self.window.stack.currentWidget()
+        assert widget is not None
         widget.repaint()
         wait(20)
         return widget
@@ -278,7 +279,7 @@ def stack_baseline(rounds: int) -> list[float]:
     for i in range(rounds * 9):
         start = time.perf_counter()
         stack.setCurrentIndex((i + 1) % 2)
-        stack.currentWidget().repaint()
+        stack.currentWidget().repaint()  # type: ignore[union-attr]
         QApplication.processEvents()
         times.append(time.perf_counter() - start)
     stack.close()
@@ -296,7 +297,7 @@ def measure_switching(driver: SessionDriver, rounds: int) -> tuple[dict[str, flo
             driver.step(f"switching to {key}")
             start = time.perf_counter()
             driver.window.nav.setCurrentRow(driver.keys.index(key))
-            driver.window.stack.currentWidget().repaint()
+            driver.window.stack.currentWidget().repaint()  # type: ignore[union-attr]
             QApplication.processEvents()
             elapsed = time.perf_counter() - start
             if round_number == 0 and key not in first and key != "contacts":
