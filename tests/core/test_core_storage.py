@@ -147,3 +147,28 @@ def test_disk_full_during_a_bulk_write_changes_nothing(db: Database) -> None:
         conn = session.connection()
         assert conn.execute(text("SELECT COUNT(*) FROM contact")).scalar_one() == before
         assert check_database(conn).sound
+
+
+def test_upgrading_the_search_index_keeps_every_contact_findable(db: Database, data_dir: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from oursociety_desktop.models.search import search_contact_ids
+
+    generate_demo(db, 200, seed=3, today=date(2026, 3, 1))
+    with db.read() as session:
+        conn = session.connection()
+        name = conn.execute(text("SELECT family_name FROM contact WHERE family_name GLOB '[A-Z]*' LIMIT 1")).scalar()
+        before = search_contact_ids(conn, str(name)[:4], limit=500)
+    db.close()
+    # Re-run the upgrade from version 2, as a hub made before it would.
+    conn = sqlite3.connect(data_dir / "oursociety.sqlite3")
+    with conn:
+        conn.execute("DELETE FROM schema_version WHERE version >= 3")
+    conn.close()
+    again = Database.open(data_dir)
+    with again.read() as session:
+        conn2 = session.connection()
+        assert search_contact_ids(conn2, str(name)[:4], limit=500) == before and before
+        sql = conn2.execute(text("SELECT sql FROM sqlite_master WHERE name = 'contact_fts'")).scalar()
+        assert "prefix='2'" in str(sql)
+        assert check_database(conn2).sound
+    again.close()
