@@ -22,9 +22,11 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import create_group
 from oursociety_desktop.models.tables import Action
-from oursociety_desktop.ui.actions.table_model import COL_GROUP, COL_OWNERS, COL_TITLE, COL_WHEN, PAGE, ActionTableModel
+from oursociety_desktop.ui.actions.table_model import COL_GROUP, COL_OWNERS, COL_TITLE, COL_WHEN, ActionTableModel
 from oursociety_desktop.ui.context import AppContext, DataEvents
 from oursociety_desktop.ui.tasks import SyncTaskRunner
+
+PAGE = ActionTableModel.PAGE
 
 TODAY = date(2026, 11, 25)  # a Wednesday: this week runs 23–29 November
 

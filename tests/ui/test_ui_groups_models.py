@@ -19,9 +19,11 @@ from oursociety_desktop.models.groups import (
 )
 from oursociety_desktop.models.tables import Contact, Membership
 from oursociety_desktop.ui.context import AppContext, DataEvents
-from oursociety_desktop.ui.groups.members_model import COL_NAME, COL_ROLE, PAGE, MemberTableModel
+from oursociety_desktop.ui.groups.members_model import COL_NAME, COL_ROLE, MemberTableModel
 from oursociety_desktop.ui.groups.tree_model import COL_KIND, COL_MEMBERS, GROUP_ID_ROLE, GroupTreeModel
 from oursociety_desktop.ui.tasks import SyncTaskRunner
+
+PAGE = MemberTableModel.PAGE
 
 
 def row(gid: str, parent: str = "", members: int = 0) -> GroupRow:

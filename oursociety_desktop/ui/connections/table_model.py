@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from sqlmodel import Session
 
 from oursociety_desktop.models.connections import ConnectionRow, count_connections, list_connections
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.widgets.paged_model import Index, PagedTableModel
 
 COL_DATE, COL_KIND, COL_A, COL_B, COL_BY, COL_NOTE, COL_FOLLOW_UP = range(7)
 CONNECTION_ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-PAGE = 200
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def kind_labels() -> dict[str, str]:
@@ -23,17 +22,13 @@ def kind_labels() -> dict[str, str]:
             "mentors": t("Connections", "mentors"), "works with": t("Connections", "works with")}
 
 
-class ConnectionTableModel(QAbstractTableModel):
+class ConnectionTableModel(PagedTableModel):
     """Live connections, newest first; `person_id` narrows them to one person's."""
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, (self.tr("Date"), self.tr("Kind"), self.tr("Person"), self.tr("Connected with"),
+                               self.tr("Introduced by"), self.tr("Why"), self.tr("Follow-up")), parent)
         self.person_id = ""
-        self.rows: list[ConnectionRow] = []
-        self.total = 0
-        self._headers = (self.tr("Date"), self.tr("Kind"), self.tr("Person"), self.tr("Connected with"),
-                         self.tr("Introduced by"), self.tr("Why"), self.tr("Follow-up"))
         self._kinds = kind_labels()
 
     def set_person(self, person_id: str) -> None:
@@ -41,44 +36,16 @@ class ConnectionTableModel(QAbstractTableModel):
         self.person_id = person_id
         self.reload(first_page=True)
 
-    def reload(self, first_page: bool = False) -> None:
-        """Read again, keeping as many rows as were loaded unless `first_page`."""
-        limit = PAGE if first_page else max(PAGE, len(self.rows))
-        with self.ctx.db.read() as session:
-            total = count_connections(session, self.person_id)
-            rows = list_connections(session, self.person_id, limit=limit)
-        self.beginResetModel()
-        self.total, self.rows = total, rows
-        self.endResetModel()
+    def count(self, session: Session) -> int:
+        return count_connections(session, self.person_id)
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
-        return not parent.isValid() and len(self.rows) < self.total
+    def fetch(self, session: Session, limit: int, offset: int) -> list[ConnectionRow]:
+        return list_connections(session, self.person_id, limit=limit, offset=offset)
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        with self.ctx.db.read() as session:
-            more = list_connections(session, self.person_id, limit=PAGE, offset=len(self.rows))
-        if not more:
-            self.total = len(self.rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
-        self.rows.extend(more)
-        self.endInsertRows()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index)
+        if row is None:
             return None
-        row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             note = row.note.splitlines()[0] if row.note else ""
             return (row.date, self._kinds.get(row.kind, row.kind), row.person_a, row.person_b, row.introduced_by,
@@ -88,7 +55,3 @@ class ConnectionTableModel(QAbstractTableModel):
         if role == CONNECTION_ROW_ROLE:
             return row
         return None
-
-    def row_of(self, connection_id: str) -> int:
-        """The loaded row showing this connection, or -1."""
-        return next((i for i, r in enumerate(self.rows) if r.id == connection_id), -1)

@@ -1,0 +1,98 @@
+"""The one way a long list is read: a table model fetched a page at a time (STYLE.md rule 3).
+
+Subclasses say how to count and read rows in SQL; this class keeps what was loaded, lets Qt's view ask for more
+as it scrolls, and reloads after a change without losing the rows already scrolled into view.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from sqlmodel import Session
+
+from oursociety_desktop.ui.context import AppContext
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PagedTableModel(QAbstractTableModel):
+    """Rows read `PAGE` at a time; `total` is the number of rows there are, or None when `count` cannot say."""
+
+    PAGE = 200
+
+    def __init__(self, ctx: AppContext, headers: tuple[str, ...], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rows: list[Any] = []
+        self.total: int = 0
+        self._headers = headers
+        self._more = False
+
+    # ---- what a subclass provides ----
+
+    def count(self, session: Session) -> int | None:
+        """How many rows the current query has (None: unknown, then a short page means the end)."""
+        return None
+
+    def fetch(self, session: Session, limit: int, offset: int) -> list[Any]:
+        """One page of rows of the current query."""
+        raise NotImplementedError
+
+    # ---- loading ----
+
+    def reload(self, first_page: bool = False) -> None:
+        """Read again (after a change or a new filter), keeping as many rows as were loaded unless `first_page`."""
+        limit = self.PAGE if first_page else max(self.PAGE, len(self.rows))
+        with self.ctx.db.read() as session:
+            total = self.count(session)
+            rows = self.fetch(session, limit, 0)
+        self.beginResetModel()
+        self.rows = rows
+        self.total = len(rows) if total is None else total
+        self._more = len(rows) == limit if total is None else len(rows) < total
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Show nothing."""
+        self.beginResetModel()
+        self.rows, self.total, self._more = [], 0, False
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        with self.ctx.db.read() as session:
+            more = self.fetch(session, self.PAGE, len(self.rows))
+        self._more = len(more) == self.PAGE
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.total = max(self.total, len(self.rows))
+        self.endInsertRows()
+
+    # ---- the table ----
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def row_at(self, index: Index) -> Any | None:
+        """The row object behind an index, or None."""
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        return self.rows[index.row()]
+
+    def row_of(self, record_id: str) -> int:
+        """The loaded row whose `id` is `record_id`, or -1."""
+        return next((i for i, r in enumerate(self.rows) if getattr(r, "id", None) == record_id), -1)
