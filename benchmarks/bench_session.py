@@ -364,8 +364,10 @@ def run(hub: Path, minutes: float = 3.0, actions: int = HOUR_ACTIONS, rounds: in
     window.activateWindow()
     wait(100)
     rows: list[Row] = []
+    driver = SessionDriver(window, seed=8)
+    words = driver.search_words(db.path)  # the benchmark's own query (ORDER BY random()), kept out of the watch
     with EventLoopWatchdog(threshold_ms=STALL_TARGET_MS) as dog:
-        driver = SessionDriver(window, dog, seed=8)
+        driver.dog = dog
         contacts = driver.contacts
         total = contacts.model.rowCount()
 
@@ -405,7 +407,6 @@ def run(hub: Path, minutes: float = 3.0, actions: int = HOUR_ACTIONS, rounds: in
         note(rows[3:])
 
         # (c) memory over an hour of simulated use
-        words = driver.search_words(db.path)
         samples, wall = simulated_hour(driver, words, actions, minutes)
         warm_index = next(i for i, (n, _) in enumerate(samples) if n >= actions // 10)
         warm, end = samples[warm_index][1], samples[-1][1]
@@ -424,7 +425,8 @@ def run(hub: Path, minutes: float = 3.0, actions: int = HOUR_ACTIONS, rounds: in
                     f"{dog.ticks:,} ticks)", longest, longest, longest, None, f"≤ {STALL_TARGET_MS} ms"))
     quiet = [st.ms / 1000 for st in dog.stalls if "[background task running]" not in st.label]
     worst_quiet = max(quiet, default=0.0)
-    rows.append(Row(f"longest stall with no background task running ({len(quiet)} over {STALL_TARGET_MS} ms)",
+    rows.append(Row(f"longest of the stalls over {STALL_TARGET_MS} ms with no background task running "
+                    f"({len(quiet)}; 0 ms when none)",
                     worst_quiet, worst_quiet, worst_quiet, None, f"≤ {STALL_TARGET_MS} ms"))
     window.close()
     db.close()
