@@ -3,6 +3,10 @@ then the main window on the user's data."""
 
 from __future__ import annotations
 
+import ctypes
+import importlib
+import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile
@@ -54,6 +58,7 @@ def open_main_window(ctx: AppContext, folder: Path, wants_demo: bool) -> MainWin
     ctx.runner.parent_widget = window
     window.show()
     warn_about_storage(window, folder)
+    preload_in_background()
     if wants_demo:
         def done(_made: object) -> None:
             for record_type in ("contact", "group", "action", "connection"):
@@ -76,6 +81,41 @@ def warn_about_storage(window: QWidget, folder: Path) -> QMessageBox | None:
     box.setModal(False)
     box.show()
     return box
+
+
+# Modules behind the workspaces that are slow to import (ReportLab, rapidfuzz...). Importing them on the GUI thread
+# at the first visit of Print froze the window for 350-750 ms, so they are imported on a background thread as soon
+# as the window is up; none of them touches Qt.
+PRELOAD = ("oursociety_desktop.exports.pdf.products", "oursociety_desktop.exports.pdf.labels",
+           "oursociety_desktop.exports.exchange", "oursociety_desktop.exports.vcard",
+           "oursociety_desktop.exports.csv_io", "oursociety_desktop.models.duplicates")
+
+
+def preload_in_background(modules: tuple[str, ...] = PRELOAD) -> threading.Thread:
+    """Import the slow core modules on a daemon thread (an import error is left for the real import to report)."""
+    def work() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001, S112 - the workspace's own import reports it properly
+                continue
+
+    thread = threading.Thread(target=work, name="preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def limit_malloc_arenas(arenas: int = 2) -> bool:
+    """Cap glibc's malloc arenas. Each worker thread otherwise gets an arena of its own that keeps freed memory:
+    over an hour of simulated use, resident memory stepped up by 50 MB and stayed (with 2 arenas: +2.5%)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    m_arena_max = -8
+    return bool(libc.mallopt(m_arena_max, arenas))
 
 
 def hold_instance_lock(folder: Path) -> QLockFile | None:
@@ -108,6 +148,7 @@ def open_with_recovery(folder: Path) -> tuple[Database, bool] | None:
 
 def run(folder: Path, argv: list[str]) -> int:
     """Start the app on the hub in `folder`; returns the exit code."""
+    limit_malloc_arenas()
     app = application(argv)
     window: list[MainWindow] = []
     handler = ErrorHandler(folder, parent=lambda: window[0] if window else None).install()
