@@ -164,13 +164,15 @@ def forget_contact(tx: Tx, contact_id: str, reason: str = "erasure requested") -
     contact.stamps = {}
     contact.stamp = stamp
     tx.session.add(contact)
-    _erase_related(tx, contact.id)
+    erase_related_records(tx, contact.id)
     write_search_rows(tx.session.connection(), [(contact.id, "", [])])
     purge_deleted_index_entries(tx.session.connection())
     return contact
 
 
-def _erase_related(tx: Tx, contact_id: str) -> None:
+def erase_related_records(tx: Tx, contact_id: str) -> None:
+    """Tombstone an erased person's memberships and action links, and wipe or close their connections (an
+    introduction they made stays, without them). Used by `forget_contact` and when an erasure arrives by bundle."""
     session = tx.session
     session.flush()
     for membership in session.exec(select(Membership).where(Membership.contact_id == contact_id)).all():

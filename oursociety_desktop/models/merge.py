@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import JSON, Table, insert, select, text
 
 from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, wall_clock_ms
-from oursociety_desktop.models.contacts import _erase_related
+from oursociety_desktop.models.contacts import erase_related_records
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.incoming import DEFAULTS, check_envelope, check_incoming, check_values
@@ -371,7 +371,7 @@ class BundleMerger:
             "EXISTS (SELECT 1 FROM connection k WHERE k.introduced_by = c.id))"
         ))]
         for contact_id in doomed:
-            _erase_related(self.tx, contact_id)
+            erase_related_records(self.tx, contact_id)
         # Those edits carry new stamps, above every delta watermark already: no floor to lower for them.
         self.tx.session.flush()
         if self.report.erasures_applied:
