@@ -16,7 +16,7 @@ echo
 echo "| operation | trials | state before | state after | finished before the kill | duration |"
 echo "|---|---|---|---|---|---|"
 OURSOCIETY_CRASH_TRIALS=20 OURSOCIETY_CRASH_REPORT="$out/crash.md" \
-  $PY -m pytest -q -p no:randomly tests/reliability/test_reliability_crash.py > "$out/crash.log" 2>&1 || status=1
+  $PY -m pytest -p no:randomly tests/reliability/test_reliability_crash.py > "$out/crash.log" 2>&1 || status=1
 cat "$out/crash.md" 2>/dev/null
 tail -n 1 "$out/crash.log"
 
@@ -39,6 +39,6 @@ echo "### Convergence: exchange property test, 5 hubs, 1000 examples"
 echo
 start=$(date +%s)
 OURSOCIETY_PROPERTY_EXAMPLES=1000 OURSOCIETY_PROPERTY_HUBS=5 \
-  $PY -m pytest -q -p no:randomly tests/exchange/test_exchange_property.py > "$out/property.log" 2>&1 || status=1
+  $PY -m pytest -p no:randomly tests/exchange/test_exchange_property.py > "$out/property.log" 2>&1 || status=1
 echo "$(tail -n 1 "$out/property.log") in $(( $(date +%s) - start )) s"
 exit $status
