@@ -11,14 +11,11 @@ from typing import ClassVar
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QFontMetrics, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +37,7 @@ from oursociety_desktop.ui.actions.table_model import (
 )
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.widgets.tables import record_table
 
 RELEVANT = {"action", "action_link", "group", "contact", "connection"}
 
@@ -63,20 +61,8 @@ class ActionsWorkspace(QWidget):
         self.apply_filter()
 
     def _build(self) -> None:
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(self.tr("Actions"))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setTabKeyNavigation(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.view = record_table(self, self.model, self.tr("Actions"), COL_TITLE)
         header = self.view.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         # Fixed widths from the longest label each column can hold (no per-row measuring on 50k rows).
         metrics = self.bold_metrics()
         widest = {COL_WHEN: ["2026-12-31"], COL_KIND: list(kind_labels().values()),

@@ -10,12 +10,9 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -41,6 +38,7 @@ from oursociety_desktop.ui.connections.table_model import (
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, push, try_edit
+from oursociety_desktop.ui.widgets.tables import record_table
 
 RELEVANT = {"connection", "contact", "action"}
 EDITABLE = ("introduced_by", "contact_a", "contact_b", "kind", "date", "note")
@@ -74,20 +72,8 @@ class ConnectionsWorkspace(QWidget):
         person_label = QLabel(self.tr("&Person:"), self)
         person_label.setBuddy(self.person_button)
         self.count_label = QLabel(self)
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(self.tr("Connections"))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setTabKeyNavigation(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.view = record_table(self, self.model, self.tr("Connections"), COL_NOTE)
         header = self.view.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Stretch)
         char = self.fontMetrics().horizontalAdvance("0")
         for column, chars in ((COL_DATE, 11), (COL_KIND, 11), (COL_A, 22), (COL_B, 22), (COL_BY, 22),
                               (COL_FOLLOW_UP, 24)):

@@ -1,0 +1,27 @@
+"""The list view every workspace shows its records in: one row per record, selected whole, read left to right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+
+def record_table(parent: QWidget, model: QAbstractItemModel, accessible_name: str, stretch_column: int) -> QTableView:
+    """A table view for a list of records: single whole-row selection, no tab trap, compact rows, left-aligned
+    headers, user-resizable columns with `stretch_column` taking the spare width. Column widths are the caller's:
+    they come from labels, never from measuring rows (lists hold up to 100,000)."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setAccessibleName(accessible_name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setTabKeyNavigation(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(parent.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    return view
