@@ -22,6 +22,7 @@ from oursociety_desktop import __version__
 from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.settings import LARGER_TEXT, SettingsDialog, apply_text_size, make_backup
+from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
 
 # Which workspace shows a record of each type.
@@ -134,14 +135,20 @@ class MainWindow(QMainWindow):
     def show_workspace(self, key: str) -> QWidget:
         """Bring a workspace to the front (refreshing it) and select it in the navigation."""
         widget = self.workspace(key)
+        shown_once = bool(getattr(widget, "_shown_once", False))
+        if isinstance(widget, RefreshWhenShown) and shown_once:
+            # It reads again in its own showEvent; refreshing it here as well did the same work twice.
+            widget.mark_stale()
         self.stack.setCurrentWidget(widget)
         row = next(i for i, s in enumerate(self.specs) if s.key == key)
         if self.nav.currentRow() != row:
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(row)
             self.nav.blockSignals(False)
-        refresh = getattr(widget, "refresh", None)
-        if callable(refresh) and getattr(widget, "_shown_once", False):
+        if isinstance(widget, RefreshWhenShown):
+            if widget.is_stale():  # no showEvent came: it was already in front, or the window is not shown
+                widget.refresh()
+        elif shown_once and callable(refresh := getattr(widget, "refresh", None)):
             refresh()
         widget._shown_once = True  # type: ignore[attr-defined]
         self.workspace_shown.emit(key)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QFontMetrics, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QFontMetrics, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -37,27 +37,27 @@ from oursociety_desktop.ui.actions.table_model import (
 )
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
 
-RELEVANT = {"action", "action_link", "group", "contact", "connection"}
 
-
-class ActionsWorkspace(QWidget):
+class ActionsWorkspace(RefreshWhenShown, QWidget):
     """Actions filtered by status, owner, group, overdue and this week; edit, mark done, delete, with undo."""
+
+    RELEVANT: ClassVar[frozenset[str]] = frozenset({"action", "action_link", "group", "contact", "connection"})
 
     TITLE: ClassVar[str] = QCoreApplication.translate("ActionsWorkspace", "Actions")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._stale = False
         self.model = ActionTableModel(ctx, self)
         self.filter_bar = ActionFilterBar(ctx, self)
         self.editor = ActionEditor(ctx, self)
         self._build()
         self.filter_bar.changed.connect(self.apply_filter)
         self.editor.saved.connect(self._select_action)
-        ctx.events.changed.connect(self._on_changed)
+        ctx.events.changed.connect(self.on_data_changed)
         self.apply_filter()
 
     def _build(self) -> None:
@@ -156,19 +156,6 @@ class ActionsWorkspace(QWidget):
         self.count_label.setText(self.tr("%n action(s)", "", self.model.total))
         if self.editor.action_id:
             self._select_row(self.editor.action_id)
-
-    def _on_changed(self, record_type: str) -> None:
-        if record_type not in RELEVANT:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         if self.editor.is_dirty():

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -38,24 +38,25 @@ from oursociety_desktop.ui.connections.table_model import (
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, push, try_edit
+from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
 
-RELEVANT = {"connection", "contact", "action"}
 EDITABLE = ("introduced_by", "contact_a", "contact_b", "kind", "date", "note")
 
 
-class ConnectionsWorkspace(QWidget):
+class ConnectionsWorkspace(RefreshWhenShown, QWidget):
     """Who introduced whom: list, filter by person, record (with a follow-up), edit and delete, with undo."""
+
+    RELEVANT: ClassVar[frozenset[str]] = frozenset({"connection", "contact", "action"})
 
     TITLE: ClassVar[str] = QCoreApplication.translate("ConnectionsWorkspace", "Connections")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._stale = False
         self.model = ConnectionTableModel(ctx, self)
         self._build()
-        ctx.events.changed.connect(self._on_changed)
+        ctx.events.changed.connect(self.on_data_changed)
         self.refresh()
 
     def _build(self) -> None:
@@ -137,19 +138,6 @@ class ConnectionsWorkspace(QWidget):
         has_rows = self.model.rowCount() > 0
         self.edit_button.setEnabled(has_rows)
         self.delete_button.setEnabled(has_rows)
-
-    def _on_changed(self, record_type: str) -> None:
-        if record_type not in RELEVANT:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
 
     def selected_id(self) -> str:
         """The id of the selected connection ('' when none)."""

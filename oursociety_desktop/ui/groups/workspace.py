@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -40,23 +40,23 @@ from oursociety_desktop.ui.groups.tree_model import (
     RowHeightDelegate,
 )
 from oursociety_desktop.ui.widgets.edits import MessageLine, push, try_edit
+from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 
-RELEVANT = {"group", "membership", "contact"}
 
-
-class GroupsWorkspace(QWidget):
+class GroupsWorkspace(RefreshWhenShown, QWidget):
     """Nested groups with member counts; members with roles; add, remove and change roles with undo."""
+
+    RELEVANT: ClassVar[frozenset[str]] = frozenset({"group", "membership", "contact"})
 
     TITLE: ClassVar[str] = QCoreApplication.translate("GroupsWorkspace", "Groups")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._stale = False
         self._first_load = True
         self.tree_model = GroupTreeModel(self)
         self._build()
-        ctx.events.changed.connect(self._on_changed)
+        ctx.events.changed.connect(self.on_data_changed)
         self.refresh()
 
     # ---- layout ----
@@ -156,20 +156,6 @@ class GroupsWorkspace(QWidget):
             self._select_group(str(self.tree_model.index(0, 0).data(GROUP_ID_ROLE)))
         else:
             self._show_current_group()
-
-    def _on_changed(self, record_type: str) -> None:
-        # A hidden workspace only notes that it is out of date and reads again when shown.
-        if record_type not in RELEVANT:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
 
     def current_group_id(self) -> str:
         """The selected group's id ('' when none)."""
