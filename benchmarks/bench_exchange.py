@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from oursociety_desktop.exports.exchange import export_bundle, import_bundle  # noqa: E402
 from oursociety_desktop.models.contacts import update_contact  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
-from oursociety_desktop.models.tables import SYNCED_TABLES  # noqa: E402
+from oursociety_desktop.models.registry import REGISTRY  # noqa: E402
 from oursociety_desktop.paths import database_path  # noqa: E402
 
 Row = dict[str, Any]
@@ -47,8 +47,8 @@ def _select_and_dump(db_path: Path) -> int:
     conn = sqlite3.connect(db_path)
     conn.row_factory = sqlite3.Row
     size = 0
-    for cls in SYNCED_TABLES:
-        for row in conn.execute(f"SELECT * FROM {cls.__tablename__}"):  # noqa: S608
+    for record_type in REGISTRY:
+        for row in conn.execute(f"SELECT * FROM {record_type.table_name}"):  # noqa: S608
             size += len(json.dumps(dict(row), ensure_ascii=False))
     conn.close()
     return size
@@ -60,8 +60,8 @@ def _executemany_copy(source: Path, empty: Path) -> int:
     dst = sqlite3.connect(empty)
     count = 0
     with dst:
-        for cls in SYNCED_TABLES:
-            name = cls.__tablename__
+        for record_type in REGISTRY:
+            name = record_type.table_name
             rows = src.execute(f"SELECT * FROM {name}").fetchall()  # noqa: S608
             if rows:
                 marks = ",".join("?" * len(rows[0]))

@@ -1,9 +1,14 @@
-"""The hub bundle file (`*.oursociety`, DESIGN.md §5; specified in docs/bundle-format.md): writing and reading.
+"""The hub bundle file (`*.oursociety`), format 2.0, specified in docs/bundle-format.md: writing and reading.
 
-A bundle is a ZIP holding `manifest.json` and one JSON Lines member per record type, optionally wrapped in
-passphrase encryption (exports/crypto.py). Reading never trusts the file: its size, every member's name, the bytes
-each member actually decompresses to, each line's length and nesting, every member's SHA-256 and the record counts
-are checked, and any fault is one `UserError` line. Record contents are checked by models/merge.py.
+A bundle is a ZIP holding `manifest.json` and one JSON Lines member per record type it has records of, optionally
+wrapped in passphrase encryption (exports/crypto.py). The manifest is signed with the sending hub's Ed25519 key and
+names every member's SHA-256, so the signature covers the whole bundle.
+
+Readers accept format 1.x and 2.x. Within major version 2 a newer minor version may add record members (types this
+version does not know: kept and passed on), record fields and manifest keys; a newer major version is refused.
+Reading never trusts the file: its size, every member's name, the bytes each member actually decompresses to, each
+line's length and nesting, the signature, every member's SHA-256 and the record counts are checked, and any fault
+is one `UserError` line. Record contents are checked by the bundle merge (models/merge.py).
 """
 
 from __future__ import annotations
@@ -22,21 +27,36 @@ from typing import Any
 
 from oursociety_desktop.exports.crypto import decrypt_bundle, encrypt_bundle, is_encrypted
 from oursociety_desktop.models.atomic import atomic_write
+from oursociety_desktop.models.canonical import canonical_json, canonical_line
+from oursociety_desktop.models.clock import MAX_HUB_ID, is_stamp
 from oursociety_desktop.models.database import utc_now_iso
 from oursociety_desktop.models.errors import Cancelled, UserError
-from oursociety_desktop.models.tables import SYNCED_TABLES
+from oursociety_desktop.models.incoming import FIELD_NAME, TYPE_NAME
+from oursociety_desktop.models.registry import REGISTRY, member_name
+from oursociety_desktop.models.signing import (
+    PUBLIC_KEY_BYTES,
+    SIGNATURE_BYTES,
+    decode_fixed,
+    public_key_of,
+    sign,
+    verify,
+)
 
 FORMAT_NAME = "oursociety-bundle"
-FORMAT_MAJOR = 1
+FORMAT_MAJOR = 2
 FORMAT_MINOR = 0
+READABLE_MAJORS = (1, 2)
 FILE_SUFFIX = ".oursociety"
 MANIFEST = "manifest.json"
-RECORD_TYPES_IN_ORDER = tuple(cls.RECORD_TYPE for cls in SYNCED_TABLES)
-MEMBER_FOR_TYPE = {name: f"records/{name}.jsonl" for name in RECORD_TYPES_IN_ORDER}
-ALLOWED_MEMBERS = frozenset({MANIFEST, *MEMBER_FOR_TYPE.values()})
+SIGNATURE_KEY = "signature"
+# The six record types of format 1: a 1.x bundle holds no other member.
+FORMAT_1_TYPES = ("contact", "group", "membership", "action", "action_link", "connection")
+MEMBER_PATTERN = re.compile(r"records/([a-z][a-z0-9_]{0,39})\.jsonl")
+MAX_KNOWLEDGE_ENTRIES = 100_000
+MAX_DECLARED_TYPES = 200
 
 MAX_FILE_BYTES = 2 * 1024**3
-MAX_MANIFEST_BYTES = 1024**2
+MAX_MANIFEST_BYTES = 16 * 1024**2
 MAX_LINE_BYTES = 4 * 1024**2
 # Decompressed bytes allowed in all: generous for JSON Lines (which compress about 5-10 times), far below what a
 # decompression bomb (1000 times and more) would produce. Counted on bytes actually decompressed, not on headers.
@@ -50,6 +70,11 @@ COMPRESS_LEVEL = 1
 Progress = Callable[[int, str], bool | None]
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _VERSION = re.compile(r"^(\d{1,4})\.(\d{1,4})$")
+
+
+def member_for_type(record_type: str) -> str:
+    """The member holding records of a type (known or not)."""
+    return member_name(record_type)
 
 
 @dataclass
@@ -67,60 +92,105 @@ class Manifest:
     version: str = f"{FORMAT_MAJOR}.{FORMAT_MINOR}"
     counts: dict[str, int] = field(default_factory=dict)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Format 2: what the sender holds from each hub, which copy of the hub wrote it, its key and the references
+    # of every record type it wrote (so a reader that does not know a type can still apply consent and erasure).
+    knowledge: dict[str, str] = field(default_factory=dict)
+    incarnation: str = ""
+    signing_key: str = ""
+    signature: str = ""
+    types: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def total_records(self) -> int:
         """How many records the bundle holds, all types together."""
         return sum(self.counts.values())
 
+    @property
+    def major(self) -> int:
+        """The format's major version."""
+        return int(self.version.split(".")[0])
+
+    def record_types(self) -> list[str]:
+        """The types the bundle has a member for: known ones in registry order, then the others by name."""
+        present = [name for name in self.counts if member_for_type(name) in self.members]
+        known = [name for name in REGISTRY.names() if name in present]
+        return known + sorted(name for name in present if name not in REGISTRY)
+
     def to_json(self) -> dict[str, Any]:
-        """The manifest as written into the bundle."""
+        """The manifest as written into the bundle, without its signature."""
         return {
             "format": FORMAT_NAME, "version": self.version, "bundle_id": self.bundle_id,
-            "source_hub": {"id": self.source_hub_id, "name": self.source_hub_name},
+            "source_hub": {"id": self.source_hub_id, "name": self.source_hub_name,
+                           "incarnation": self.incarnation, "signing_key": self.signing_key},
             "created_at": self.created_at, "kind": self.kind, "since": self.since, "for_hub": self.for_hub,
-            "clock": self.clock, "counts": self.counts, "members": self.members,
+            "clock": self.clock, "knowledge": self.knowledge, "types": self.types, "counts": self.counts,
+            "members": self.members,
         }
 
 
-def record_line(record: dict[str, Any]) -> bytes:
-    """One record as a JSON Lines line: sorted keys, no spaces, UTF-8, newline-terminated."""
-    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+def signed_bytes(manifest: dict[str, Any]) -> bytes:
+    """What a manifest's signature signs: the canonical JSON of the manifest without its `signature` key."""
+    return canonical_json({k: v for k, v in manifest.items() if k != SIGNATURE_KEY}).encode("utf-8")
+
+
+def declared_types() -> dict[str, list[dict[str, Any]]]:
+    """The references of every known type, as a manifest declares them."""
+    return {t.name: [{"field": r.field, "target": r.target, "personal": r.personal} for r in t.references]
+            for t in REGISTRY}
 
 
 def write_bundle(out: Path, records: Iterable[tuple[str, dict[str, Any] | bytes]], *, source_hub_id: str,
-                 source_hub_name: str, kind: str, since: str = "", for_hub: str = "", clock: str = "",
-                 passphrase: str | None = None, expected_total: int = 0, progress: Progress | None = None
-                 ) -> Manifest:
-    """Write a bundle of `records` ((record type, outgoing dict or an already encoded line), grouped by type in
-    RECORD_TYPES_IN_ORDER).
+                 source_hub_name: str, incarnation: str, signing_key: str, kind: str, since: str = "",
+                 for_hub: str = "", clock: str = "", knowledge: dict[str, str] | None = None,
+                 opaque_types: dict[str, list[dict[str, Any]]] | None = None, passphrase: str | None = None,
+                 expected_total: int = 0, progress: Progress | None = None) -> Manifest:
+    """Write a signed bundle of `records` ((record type, outgoing dict or an already encoded line), grouped by
+    type: known types in registry order, then others). `signing_key` is the hub's private key (models/signing.py).
 
-    The file appears whole or not at all. Every record type gets a member, empty or not.
-    """
+    The file appears whole or not at all. A type without records gets no member. Raises ValueError when a type's
+    records are not together, UserError through `atomic_write` when the file cannot be written, Cancelled when
+    `progress` returns False."""
     manifest = Manifest(bundle_id=str(uuid.uuid4()), source_hub_id=source_hub_id, source_hub_name=source_hub_name,
                         created_at=utc_now_iso(), kind=kind, since=since, for_hub=for_hub, clock=clock,
-                        counts={name: 0 for name in RECORD_TYPES_IN_ORDER})
+                        knowledge=dict(knowledge or {}), incarnation=incarnation,
+                        signing_key=public_key_of(signing_key), types={**(opaque_types or {}), **declared_types()},
+                        counts={name: 0 for name in REGISTRY.names()})
     buffer = io.BytesIO()
     done = 0
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zf:
-        grouped = _group_by_type(records)
-        for record_type in RECORD_TYPES_IN_ORDER:
-            name = MEMBER_FOR_TYPE[record_type]
-            digest, size, count = hashlib.sha256(), 0, 0
-            with zf.open(name, "w", force_zip64=True) as member:
-                pending: list[bytes] = []
-                for record in grouped(record_type):
-                    pending.append(record if isinstance(record, bytes) else record_line(record))
-                    count += 1
-                    if len(pending) >= BATCH:
-                        size += _flush(member, digest, pending)
-                        pending = []
-                        done += BATCH
-                        _report(progress, done, expected_total, "Writing the bundle")
+        member: Any = None
+        current, digest, size, count = "", hashlib.sha256(), 0, 0
+        pending: list[bytes] = []
+
+        def close_member() -> None:
+            nonlocal size
+            if member is None:
+                return
+            size += _flush(member, digest, pending)
+            pending.clear()
+            member.close()
+            manifest.counts[current] = count
+            manifest.members[member_for_type(current)] = {"sha256": digest.hexdigest(), "size": size}
+
+        for record_type, record in records:
+            if record_type != current:
+                close_member()
+                if member_for_type(record_type) in manifest.members:
+                    raise ValueError(f"records of type {record_type} are not together")
+                current, digest, size, count = record_type, hashlib.sha256(), 0, 0
+                member = zf.open(member_for_type(record_type), "w", force_zip64=True)
+            pending.append(record if isinstance(record, bytes) else canonical_line(record))
+            count += 1
+            if len(pending) >= BATCH:
                 size += _flush(member, digest, pending)
-            manifest.counts[record_type] = count
-            manifest.members[name] = {"sha256": digest.hexdigest(), "size": size}
-        zf.writestr(MANIFEST, json.dumps(manifest.to_json(), sort_keys=True, ensure_ascii=False, indent=1))
+                pending.clear()
+                done += BATCH
+                _report(progress, done, expected_total, "Writing the bundle")
+        close_member()
+        body = manifest.to_json()
+        body[SIGNATURE_KEY] = sign(signing_key, signed_bytes(body))
+        manifest.signature = body[SIGNATURE_KEY]
+        zf.writestr(MANIFEST, json.dumps(body, sort_keys=True, ensure_ascii=False, indent=1))
     # The last moment to cancel: nothing has been written under the target's name yet.
     _report(progress, expected_total, expected_total, "Saving the bundle")
     payload = buffer.getvalue()
@@ -148,32 +218,6 @@ def _report(progress: Progress | None, done: int, total: int, message: str) -> N
         raise Cancelled()
 
 
-def _group_by_type(records: Iterable[tuple[str, dict[str, Any] | bytes]]
-                   ) -> Callable[[str], Iterator[dict[str, Any] | bytes]]:
-    """Hand out the records of one type at a time from a stream already grouped in type order."""
-    stream = iter(records)
-    lookahead: list[tuple[str, dict[str, Any] | bytes]] = []
-
-    def of_type(record_type: str) -> Iterator[dict[str, Any] | bytes]:
-        while True:
-            if lookahead:
-                item = lookahead[0]
-            else:
-                nxt = next(stream, None)
-                if nxt is None:
-                    return
-                lookahead.append(nxt)
-                item = nxt
-            if item[0] != record_type:
-                if RECORD_TYPES_IN_ORDER.index(item[0]) < RECORD_TYPES_IN_ORDER.index(record_type):
-                    raise ValueError(f"records out of type order: {item[0]} after {record_type}")
-                return
-            lookahead.pop()
-            yield item[1]
-
-    return of_type
-
-
 # ---- reading ----
 
 
@@ -187,10 +231,11 @@ class BundleReader:
         self._budget = min(MAX_DECOMPRESSED_BYTES, max(MIN_DECOMPRESSED_CAP, MAX_EXPANSION * compressed_size))
 
     def iter_batches(self, batch: int = BATCH) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        """(record type, up to `batch` parsed records), type by type; each member's hash and count are checked
-        once it has been read to the end, so a caller must treat the records as unconfirmed until iteration ends."""
-        for record_type in RECORD_TYPES_IN_ORDER:
-            name = MEMBER_FOR_TYPE[record_type]
+        """(record type, up to `batch` parsed records), type by type (known types in registry order, then the
+        others); each member's hash and count are checked once it has been read to the end, so a caller must treat
+        the records as unconfirmed until iteration ends. A type without a member has no records."""
+        for record_type in self.manifest.record_types():
+            name = member_for_type(record_type)
             expected = self.manifest.members[name]
             digest, count, pending = hashlib.sha256(), 0, []
             for line in self._lines(name, digest):
@@ -305,12 +350,14 @@ def open_bundle_bytes(data: bytes, passphrase: str | None, label: str) -> Bundle
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise UserError(f"The bundle {label} is truncated or damaged ({_short(exc)}); ask for the file again. "
                         "Nothing was imported.") from None
-    _check_members(infos, label)
+    present = _check_members(infos, label)
     manifest = _read_manifest(zf, label)
+    _check_listed(manifest, present, label)
     return BundleReader(zf, manifest, len(data), label)
 
 
-def _check_members(infos: list[zipfile.ZipInfo], label: str) -> None:
+def _check_members(infos: list[zipfile.ZipInfo], label: str) -> set[str]:
+    """Refuse unsafe, repeated or oddly stored members; returns the member names."""
     seen: set[str] = set()
     for info in infos:
         name = info.filename
@@ -318,9 +365,8 @@ def _check_members(infos: list[zipfile.ZipInfo], label: str) -> None:
         if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
             raise UserError(f"The bundle {label} holds a member with an unsafe path ({name[:80]!r}); it was "
                             "refused. Nothing was imported.")
-        if name not in ALLOWED_MEMBERS:
-            raise UserError(f"The bundle {label} holds an unexpected member {name[:80]!r}; it is not a valid "
-                            "bundle. Nothing was imported.")
+        if name != MANIFEST and not MEMBER_PATTERN.fullmatch(name):
+            raise _unexpected(label, name)
         if name in seen:
             raise UserError(f"The bundle {label} holds {name} twice; it is not a valid bundle. Nothing was imported.")
         if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -328,7 +374,22 @@ def _check_members(infos: list[zipfile.ZipInfo], label: str) -> None:
         seen.add(name)
     if MANIFEST not in seen:
         raise UserError(f"{label} has no manifest.json; it is not an Our Society hub bundle.")
-    missing = sorted(ALLOWED_MEMBERS - seen)
+    return seen
+
+
+def _unexpected(label: str, name: str) -> UserError:
+    return UserError(f"The bundle {label} holds an unexpected member {name[:80]!r}; it is not a valid bundle. "
+                     "Nothing was imported.")
+
+
+def _check_listed(manifest: Manifest, present: set[str], label: str) -> None:
+    """Every record member in the file is listed in the manifest, and every listed member is in the file."""
+    for name in sorted(present - {MANIFEST}):
+        type_match = MEMBER_PATTERN.fullmatch(name)
+        assert type_match is not None
+        if name not in manifest.members or (manifest.major == 1 and type_match.group(1) not in FORMAT_1_TYPES):
+            raise _unexpected(label, name)
+    missing = sorted(set(manifest.members) - present)
     if missing:
         raise UserError(f"The bundle {label} lacks {missing[0]}; it is truncated or not a valid bundle. "
                         "Nothing was imported.")
@@ -341,7 +402,8 @@ def _read_manifest(zf: zipfile.ZipFile, label: str) -> Manifest:
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
         raise UserError(f"The bundle {label} is damaged ({_short(exc)}); ask for the file again.") from None
     if len(raw) > MAX_MANIFEST_BYTES:
-        raise UserError(f"The bundle {label} has a manifest larger than 1 MB; it is not a valid bundle.")
+        raise UserError(f"The bundle {label} has a manifest larger than {MAX_MANIFEST_BYTES // 1024**2} MB; it is not "
+                        "a valid bundle.")
     try:
         value = json.loads(raw)
     except RecursionError:
@@ -352,7 +414,8 @@ def _read_manifest(zf: zipfile.ZipFile, label: str) -> Manifest:
 
 
 def parse_manifest(value: Any, label: str) -> Manifest:
-    """Check a manifest's shape and version; raise UserError for anything missing, wrong or too new."""
+    """Check a manifest's shape, version and (format 2) signature; raise UserError for anything missing, wrong or
+    too new. Keys a newer minor version added are ignored (and covered by the signature)."""
 
     def bad(what: str) -> UserError:
         return UserError(f"The manifest of {label} is not valid ({what}); the bundle is damaged or not a hub bundle.")
@@ -360,18 +423,18 @@ def parse_manifest(value: Any, label: str) -> Manifest:
     if not isinstance(value, dict) or value.get("format") != FORMAT_NAME:
         raise UserError(f"{label} is not an Our Society hub bundle (its manifest names no '{FORMAT_NAME}' format).")
     version = value.get("version")
-    if not isinstance(version, str):
-        raise bad("format version")
-    match = _VERSION.match(version)
+    match = _VERSION.match(version) if isinstance(version, str) else None
     if match is None:
         raise bad("format version")
-    if int(match.group(1)) > FORMAT_MAJOR:
+    major = int(match.group(1))
+    if major > FORMAT_MAJOR:
         raise UserError(f"The bundle {label} uses format version {version}, newer than this app reads "
                         f"({FORMAT_MAJOR}.x); update Our Society Desktop to import it.")
-    if int(match.group(1)) < 1:
+    if major not in READABLE_MAJORS:
         raise bad("format version")
     hub = value.get("source_hub")
-    if not isinstance(hub, dict) or not _short_text(hub.get("id"), 1, 64) or not _short_text(hub.get("name"), 0, 200):
+    if not isinstance(hub, dict) or not _short_text(hub.get("id"), 1, MAX_HUB_ID) \
+            or not _short_text(hub.get("name"), 0, 200):
         raise bad("source hub")
     for key in ("bundle_id", "created_at"):
         if not _short_text(value.get(key), 1, 64):
@@ -382,25 +445,80 @@ def parse_manifest(value: Any, label: str) -> Manifest:
     for key in ("since", "for_hub", "clock"):
         if not _short_text(value.get(key, ""), 0, 120):
             raise bad(key)
+    counts, members = _counts_and_members(value, bad)
+    manifest = Manifest(bundle_id=value["bundle_id"], source_hub_id=hub["id"], source_hub_name=hub["name"],
+                        created_at=value["created_at"], kind=kind, since=value.get("since", ""),
+                        for_hub=value.get("for_hub", ""), clock=value.get("clock", ""), version=str(version),
+                        counts=counts, members=members)
+    if major >= 2:
+        _read_format_two(value, hub, manifest, bad, label)
+    return manifest
+
+
+def _counts_and_members(value: dict[str, Any], bad: Callable[[str], UserError]
+                        ) -> tuple[dict[str, int], dict[str, dict[str, Any]]]:
     counts, members = value.get("counts"), value.get("members")
-    if not isinstance(counts, dict) or not isinstance(members, dict):
+    if not isinstance(counts, dict) or not isinstance(members, dict) or len(counts) > MAX_DECLARED_TYPES:
         raise bad("counts and members")
     clean_counts: dict[str, int] = {}
-    for record_type in RECORD_TYPES_IN_ORDER:
-        count = counts.get(record_type)
+    for record_type, count in counts.items():
+        if not isinstance(record_type, str) or not TYPE_NAME.fullmatch(record_type):
+            raise bad("a record type name")
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise bad(f"count of {record_type}")
         clean_counts[record_type] = count
-        member = members.get(MEMBER_FOR_TYPE[record_type])
+    for name, member in members.items():
+        type_match = MEMBER_PATTERN.fullmatch(name) if isinstance(name, str) else None
+        if type_match is None or type_match.group(1) not in clean_counts:
+            raise bad("unknown members listed")
         if not isinstance(member, dict) or not isinstance(member.get("sha256"), str) \
                 or not _HEX64.match(member["sha256"]):
-            raise bad(f"checksum of {MEMBER_FOR_TYPE[record_type]}")
-    if set(members) - set(MEMBER_FOR_TYPE.values()):
-        raise bad("unknown members listed")
-    return Manifest(bundle_id=value["bundle_id"], source_hub_id=hub["id"], source_hub_name=hub["name"],
-                    created_at=value["created_at"], kind=kind, since=value.get("since", ""),
-                    for_hub=value.get("for_hub", ""), clock=value.get("clock", ""), version=version,
-                    counts=clean_counts, members={k: dict(v) for k, v in members.items()})
+            raise bad(f"checksum of {name}")
+    for record_type, count in clean_counts.items():
+        if count and member_for_type(record_type) not in members:
+            raise bad(f"count of {record_type} without its member")
+    return clean_counts, {k: dict(v) for k, v in members.items()}
+
+
+def _read_format_two(value: dict[str, Any], hub: dict[str, Any], manifest: Manifest,
+                     bad: Callable[[str], UserError], label: str) -> None:
+    """Check and take the keys format 2 added: knowledge vector, incarnation, signing key and signature, types."""
+    knowledge = value.get("knowledge")
+    if not isinstance(knowledge, dict) or len(knowledge) > MAX_KNOWLEDGE_ENTRIES \
+            or not all(_short_text(h, 1, MAX_HUB_ID) and is_stamp(s) for h, s in knowledge.items()):
+        raise bad("knowledge vector")
+    if not _short_text(hub.get("incarnation"), 1, 64):
+        raise bad("hub incarnation")
+    if decode_fixed(hub.get("signing_key"), PUBLIC_KEY_BYTES) is None:
+        raise bad("hub signing key")
+    if decode_fixed(value.get(SIGNATURE_KEY), SIGNATURE_BYTES) is None:
+        raise bad("signature")
+    if not verify(hub["signing_key"], signed_bytes(value), value[SIGNATURE_KEY]):
+        raise UserError(f"The bundle {label} does not match its signature (it was changed after the hub "
+                        f"'{hub['name'][:60]}' wrote it, or forged); nothing was imported.")
+    manifest.knowledge = dict(knowledge)
+    manifest.incarnation = hub["incarnation"]
+    manifest.signing_key = hub["signing_key"]
+    manifest.signature = value[SIGNATURE_KEY]
+    manifest.types = _declared_types(value.get("types", {}), bad)
+
+
+def _declared_types(types: Any, bad: Callable[[str], UserError]) -> dict[str, list[dict[str, Any]]]:
+    if not isinstance(types, dict) or len(types) > MAX_DECLARED_TYPES:
+        raise bad("types")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, refs in types.items():
+        if not TYPE_NAME.fullmatch(name) or not isinstance(refs, list) or len(refs) > 64:
+            raise bad("types")
+        clean = []
+        for ref in refs:
+            if not isinstance(ref, dict) or not isinstance(ref.get("field"), str) \
+                    or not FIELD_NAME.fullmatch(ref["field"]) or not isinstance(ref.get("target"), str) \
+                    or not TYPE_NAME.fullmatch(ref["target"]) or type(ref.get("personal")) is not bool:
+                raise bad(f"references of {name}")
+            clean.append({"field": ref["field"], "target": ref["target"], "personal": ref["personal"]})
+        out[name] = clean
+    return out
 
 
 def _short_text(value: Any, min_len: int, max_len: int) -> bool:

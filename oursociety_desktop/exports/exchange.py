@@ -10,13 +10,13 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, text
 
 from oursociety_desktop.exports.bundle import (
     FILE_SUFFIX,
@@ -41,18 +41,12 @@ from oursociety_desktop.models.exchange_log import (
     set_folder_watermark,
     set_peer_watermark,
 )
+from oursociety_desktop.models.knowledge import knowledge_vector
 from oursociety_desktop.models.merge import BundleMerger, MergeReport
-from oursociety_desktop.models.sharing import (
-    iter_outgoing,
-    outgoing_fields,
-    outgoing_record,
-    shareable_contact_ids,
-    travels,
-)
-from oursociety_desktop.models.tables import SYNCED_TABLES
+from oursociety_desktop.models.outgoing import iter_outgoing_lines
+from oursociety_desktop.models.registry import REGISTRY
 
 Progress = Callable[[int, str], bool | None]
-DEPENDANT_TYPES = ("membership", "action_link", "connection")
 
 
 def _check(progress: Progress | None, percent: int, message: str) -> None:
@@ -76,73 +70,6 @@ class ExportResult:
                 "since": self.manifest.since, "for_hub": self.manifest.for_hub, "counts": self.manifest.counts}
 
 
-def _delta_records(conn: Connection, since: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Records stamped above `since`, plus every travelling reference to a contact in the delta: a contact whose
-    sharing was just switched on brings its older memberships, links and connections with it. Deltas are small,
-    so they are gathered in memory and handed out in type order."""
-    by_type: dict[str, dict[str, dict[str, Any]]] = {cls.RECORD_TYPE: {} for cls in SYNCED_TABLES}
-    for record_type, record in iter_outgoing(conn, since):
-        by_type[record_type][record["id"]] = record
-    ids = sorted(by_type["contact"])
-    if ids:
-        shareable = shareable_contact_ids(conn)
-        for cls in SYNCED_TABLES:
-            if cls.RECORD_TYPE not in DEPENDANT_TYPES:
-                continue
-            table = cls.__table__  # type: ignore[attr-defined]
-            have = by_type[cls.RECORD_TYPE]
-            columns = ("contact_a", "contact_b", "introduced_by") if cls.RECORD_TYPE == "connection" \
-                else ("contact_id",)
-            for column in columns:
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start:start + 500]
-                    for mapping in conn.execute(select(table).where(table.c[column].in_(chunk))).mappings():
-                        row = dict(mapping)
-                        if row["id"] not in have and travels(cls.RECORD_TYPE, row, shareable):
-                            have[row["id"]] = outgoing_record(cls, row)
-    for cls in SYNCED_TABLES:
-        records = by_type[cls.RECORD_TYPE]
-        for record_id in sorted(records):
-            yield cls.RECORD_TYPE, records[record_id]
-
-
-def iter_outgoing_lines(conn: Connection, batch: int = 5000) -> Iterator[tuple[str, bytes]]:
-    """Every shareable record as an encoded bundle line: the same records and fields as
-    `sharing.iter_outgoing` (its consent rules are reused), without decoding and re-encoding the JSON list
-    columns, which makes a full export of 100k contacts about twice as fast. Keys are not sorted."""
-    shareable = shareable_contact_ids(conn)
-    for cls in SYNCED_TABLES:
-        table = cls.__table__  # type: ignore[attr-defined]
-        fields = outgoing_fields(cls)
-        defaults = cls().synced_values()
-        bools = [f for f in fields if isinstance(defaults[f], bool)]
-        raw_json = [f for f in fields if isinstance(defaults[f], list)]
-        scalars = [f for f in fields if f not in raw_json]
-        columns = ["id", "origin_hub", "base_stamp", "stamps", *scalars, *raw_json]
-        refs = [c for c in ("contact_id", "contact_a", "contact_b", "introduced_by") if c in fields]
-        result = conn.exec_driver_sql(
-            f"SELECT {', '.join(columns)} FROM {table.name} ORDER BY id"  # noqa: S608
-        )
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        while True:
-            rows = result.fetchmany(batch)
-            if not rows:
-                break
-            for row in rows:
-                values = dict(zip(columns, row, strict=True))
-                if not travels(cls.RECORD_TYPE, {"id": values["id"], **{c: values[c] for c in refs}}, shareable):
-                    continue
-                stamps = json.loads(values["stamps"]) if values["stamps"] not in (None, "{}") else {}
-                if any(k not in fields for k in stamps):
-                    stamps = {k: v for k, v in stamps.items() if k in fields}
-                head = {"id": values["id"], "origin_hub": values["origin_hub"], "base_stamp": values["base_stamp"],
-                        "stamps": stamps}
-                for name in scalars:
-                    head[name] = bool(values[name]) if name in bools else values[name]
-                text_line = dumps(head)[:-1] + "".join(f',"{name}":{values[name] or "[]"}' for name in raw_json)
-                yield cls.RECORD_TYPE, (text_line + "}\n").encode("utf-8")
-
-
 def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since: str | None = None,
                   passphrase: str | None = None, progress: Progress | None = None,
                   folder_key: str | None = None) -> ExportResult:
@@ -164,11 +91,13 @@ def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since:
             else:
                 since = ""
         total = _count_rows(conn) if not since else 0
-        records: Iterator[tuple[str, dict[str, Any] | bytes]]
-        records = _delta_records(conn, since) if since else iter_outgoing_lines(conn)
-        manifest = write_bundle(out, records, source_hub_id=db.hub_id, source_hub_name=db.hub_name,
+        opaque_types = {name: json.loads(refs) for name, refs in conn.execute(
+            text("SELECT name, refs FROM opaque_type"))}
+        manifest = write_bundle(out, iter_outgoing_lines(conn, since), source_hub_id=db.hub_id,
+                                source_hub_name=db.hub_name, incarnation=db.incarnation, signing_key=db.signing_key,
                                 kind="delta" if since else "full", since=since, for_hub=for_hub or "",
-                                clock=clock, passphrase=passphrase, expected_total=total, progress=progress)
+                                clock=clock, knowledge=knowledge_vector(conn), opaque_types=opaque_types,
+                                passphrase=passphrase, expected_total=total, progress=progress)
         if for_hub is not None:
             set_peer_watermark(tx, for_hub, ceiling(clock))
         if folder_key is not None:
@@ -182,9 +111,9 @@ def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since:
 
 
 def _count_rows(conn: Connection) -> int:
-    total = 0
-    for cls in SYNCED_TABLES:
-        total += int(conn.execute(text(f"SELECT COUNT(*) FROM {cls.__tablename__}")).scalar_one())  # noqa: S608
+    total = int(conn.execute(text("SELECT COUNT(*) FROM opaque_record")).scalar_one())
+    for record_type in REGISTRY:
+        total += int(conn.execute(text(f"SELECT COUNT(*) FROM {record_type.table_name}")).scalar_one())  # noqa: S608
     return total
 
 
@@ -262,12 +191,16 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     try:
         with db.write() as tx:
             merger = BundleMerger(tx)
+            merger.declare_types(manifest.types)
             done = 0
             for record_type, batch in reader.iter_batches():
                 merger.merge_batch(record_type, batch)
                 done += len(batch)
                 _check(progress, 5 + done * 90 // total, f"Merging {record_type.replace('_', ' ')} records")
             report = merger.finish()
+            if report.unknown_records:
+                notes.append(f"{report.unknown_records} record(s) of kinds this version does not know; they are kept "
+                             "and passed on.")
             if report.far_future:
                 notes.append(f"{report.far_future} record(s) carry a stamp more than 24 hours in the future "
                              "(the other hub's clock is wrong); this hub's clock moves past them, so later edits "
@@ -359,11 +292,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
     key = folder_key(folder)
     with db.read() as session:
         since = folder_watermark(session, key)
-        conn = session.connection()
-        if since:
-            has_changes = next(iter(_delta_records(conn, since)), None) is not None
-        else:
-            has_changes = next(iter(iter_outgoing(conn)), None) is not None
+        has_changes = next(iter_outgoing_lines(session.connection(), since), None) is not None
     if has_changes:
         # Unique names: a delta never replaces an earlier one that some hub may not have read yet.
         moment = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")

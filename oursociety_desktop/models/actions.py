@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
-from oursociety_desktop.models.groups import contact_name_sql
+from oursociety_desktop.models.names import name_to_show_sql
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.tables import (
     ACTION_KINDS,
@@ -199,7 +199,7 @@ def list_actions(session: Session, flt: ActionFilter, limit: int = 200, offset: 
     """One page of the filtered actions: dated ones first by date, then undated, newest change first."""
     where, params = _where(flt)
     owners = (
-        f"(SELECT group_concat(name, ', ') FROM (SELECT {contact_name_sql('c')} AS name FROM action_link l "
+        f"(SELECT group_concat(name, ', ') FROM (SELECT {name_to_show_sql('c')} AS name FROM action_link l "
         "JOIN contact c ON c.id = l.contact_id AND c.deleted = 0 "
         "WHERE l.action_id = a.id AND l.role = 'owner' AND l.deleted = 0 ORDER BY c.sort_key))"
     )
@@ -220,7 +220,7 @@ def links_of(session: Session, action_id: str) -> list[LinkRow]:
     """Live contacts linked to an action, owners first, then attendees, then who it is about."""
     rows = session.connection().execute(
         text(
-            f"SELECT l.id, c.id, {contact_name_sql('c')}, l.role FROM action_link l "
+            f"SELECT l.id, c.id, {name_to_show_sql('c')}, l.role FROM action_link l "
             "JOIN contact c ON c.id = l.contact_id AND c.deleted = 0 "
             "WHERE l.action_id = :aid AND l.deleted = 0 "
             "ORDER BY CASE l.role WHEN 'owner' THEN 0 WHEN 'attendee' THEN 1 ELSE 2 END, c.sort_key"

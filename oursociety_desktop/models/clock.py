@@ -8,12 +8,18 @@ observed before, even when the wall clock goes backwards.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_COUNTER = 0xFFFFFF
 FUTURE_TOLERANCE_MS = 24 * 3600 * 1000
+MAX_HUB_ID = 64
+# The whole text form, as a bundle reader checks it: 13 decimal digits, 6 hex digits, a hub id of printable ASCII.
+STAMP_PATTERN = re.compile(r"\d{13}\.[0-9a-f]{6}\.[!-~]{1,64}")
+# Characters before the hub id: "<ms:13>.<counter:6>." (the time-and-counter prefix, without its final dot: 20).
+_PREFIX = 20
 
 
 @dataclass(frozen=True, order=True)
@@ -37,6 +43,33 @@ class Stamp:
         return cls(int(parts[0], 10), int(parts[1], 16), parts[2])
 
 
+def is_stamp(text: object) -> bool:
+    """True when `text` is a stamp in its text form (what a bundle may carry)."""
+    return isinstance(text, str) and STAMP_PATTERN.fullmatch(text) is not None
+
+
+def stamp_hub(stamp: str) -> str:
+    """The id of the hub that issued a stamp (the part after the time and counter)."""
+    return stamp[_PREFIX + 1:]
+
+
+def stamp_wall_ms(stamp: str) -> int:
+    """The wall-clock milliseconds since the epoch a stamp was issued at."""
+    return int(stamp[:13])
+
+
+def floor_below(stamp: str) -> str:
+    """A mark just under `stamp`: every stamp at or after `stamp`'s time and counter compares greater than it,
+    whichever hub issued it (the stamp's time-and-counter prefix with its dot)."""
+    return stamp[:_PREFIX + 1]
+
+
+def ceiling_of(clock: str) -> str:
+    """A mark at or above every stamp with the same time and counter as `clock`, whatever hub issued it (a stamp
+    observed from another hub can equal the clock's time and counter yet sort above it by hub id)."""
+    return clock[:_PREFIX + 1] + "\U0010ffff" if clock else ""
+
+
 def wall_clock_ms() -> int:
     """Milliseconds since the epoch from the system clock."""
     return time.time_ns() // 1_000_000
@@ -51,6 +84,8 @@ class HybridLogicalClock:
         decoded = Stamp.decode(last) if last else None
         self._ms = decoded.ms if decoded else 0
         self._counter = decoded.counter if decoded else 0
+        # The last stamp this clock issued (not observed): "" until `now` is called.
+        self.issued = ""
 
     @property
     def last(self) -> str:
@@ -64,7 +99,8 @@ class HybridLogicalClock:
             self._ms, self._counter = wall, 0
         else:
             self._advance_counter()
-        return Stamp(self._ms, self._counter, self.hub_id).encode()
+        self.issued = Stamp(self._ms, self._counter, self.hub_id).encode()
+        return self.issued
 
     def observe(self, remote: str) -> None:
         """Move past a stamp received from another hub, so that later local edits order after it.
@@ -87,4 +123,4 @@ class HybridLogicalClock:
 def is_far_future(stamp: str, wall_ms: int | None = None) -> bool:
     """True when a stamp lies more than 24 h ahead of the wall clock."""
     now = wall_clock_ms() if wall_ms is None else wall_ms
-    return Stamp.decode(stamp).ms > now + FUTURE_TOLERANCE_MS
+    return stamp_wall_ms(stamp) > now + FUTURE_TOLERANCE_MS

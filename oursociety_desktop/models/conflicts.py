@@ -15,7 +15,8 @@ from oursociety_desktop.models.contacts import refresh_derived, update_contact
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import NotFound, UserError
 from oursociety_desktop.models.records import get_record, update_record
-from oursociety_desktop.models.tables import RECORD_TYPES, Conflict, Contact
+from oursociety_desktop.models.registry import REGISTRY
+from oursociety_desktop.models.tables import Conflict, Contact
 
 
 def list_conflicts(session: Session, include_resolved: bool = False) -> list[Conflict]:
@@ -36,17 +37,12 @@ def conflict_json(conflict: Conflict) -> dict[str, Any]:
 
 def record_label(session: Session, record_type: str, record_id: str) -> str:
     """A short human name for the record a conflict is about."""
-    cls = RECORD_TYPES.get(record_type)
-    record = session.get(cls, record_id) if cls is not None else None
-    if record is None:
+    declared = REGISTRY.get(record_type)
+    record = session.get(declared.table, record_id) if declared is not None else None
+    if declared is None or record is None:
         return record_id[:8]
-    if isinstance(record, Contact):
-        return record.shown_name
-    for name in ("name", "title"):
-        value = getattr(record, name, "")
-        if value:
-            return str(value)
-    return f"{record_type.replace('_', ' ')} {record_id[:8]}"
+    label = declared.label(record.model_dump()) if declared.label is not None else ""
+    return label or f"{record_type.replace('_', ' ')} {record_id[:8]}"
 
 
 def resolve_conflict(tx: Tx, conflict_id: int, keep: str) -> Conflict:
@@ -59,10 +55,10 @@ def resolve_conflict(tx: Tx, conflict_id: int, keep: str) -> Conflict:
     if conflict.resolved:
         raise UserError(f"Conflict {conflict_id} was already resolved.")
     if keep == "theirs":
-        cls = RECORD_TYPES.get(conflict.record_type)
-        if cls is None:
+        declared = REGISTRY.get(conflict.record_type)
+        if declared is None:
             raise UserError(f"Conflict {conflict_id} is about an unknown record type.")
-        record = get_record(tx.session, cls, conflict.record_id)
+        record = get_record(tx.session, declared.table, conflict.record_id)
         if isinstance(record, Contact) and not record.deleted:
             update_contact(tx, record.id, {conflict.field: conflict.theirs_value})
         else:

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, or_, select
 from oursociety_desktop.models.actions import create_action, link_contact, parse_when
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
-from oursociety_desktop.models.groups import contact_name_sql
+from oursociety_desktop.models.names import name_to_show_sql
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.tables import CONNECTION_KINDS, Action, Connection, Contact
 
@@ -115,9 +115,9 @@ def list_connections(session: Session, person_id: str = "", limit: int = 200, of
     clause, params = _person_clause(person_id)
     rows = session.connection().execute(
         text(
-            f"SELECT k.id, k.kind, k.date, COALESCE({contact_name_sql('a')}, ''), "
-            f"COALESCE({contact_name_sql('b')}, ''), "
-            f"CASE WHEN i.id IS NULL THEN '' ELSE {contact_name_sql('i')} END, k.note, COALESCE(f.title, '') "
+            f"SELECT k.id, k.kind, k.date, COALESCE({name_to_show_sql('a')}, ''), "
+            f"COALESCE({name_to_show_sql('b')}, ''), "
+            f"CASE WHEN i.id IS NULL THEN '' ELSE {name_to_show_sql('i')} END, k.note, COALESCE(f.title, '') "
             "FROM (SELECT * FROM connection k WHERE k.deleted = 0"
             f"{clause} ORDER BY k.date DESC, k.stamp DESC LIMIT :limit OFFSET :offset) k "
             "LEFT JOIN contact a ON a.id = k.contact_a LEFT JOIN contact b ON b.id = k.contact_b "

@@ -6,19 +6,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
+from oursociety_desktop.models.references import erase_related_records
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
-from oursociety_desktop.models.tables import (
-    CONTACT_STAGES,
-    ActionLink,
-    Connection,
-    Contact,
-    Membership,
-)
+from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
 from oursociety_desktop.models.text import sort_key
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
@@ -145,7 +140,8 @@ def erased_values() -> dict[str, Any]:
 def forget_contact(tx: Tx, contact_id: str, reason: str = "erasure requested") -> Contact:
     """Erase a person (right to erasure): wipe every personal field, keep only id, stamp and reason.
 
-    Their memberships, action links and connections are tombstoned and connection notes wiped. Erasure is final:
+    What refers to them follows the registry's erasure rules (memberships, action links and connections with them
+    tombstoned, introductions they made kept without them, connection notes wiped). Erasure is final:
     later edits are refused here, and the merge lets erasure beat any concurrent edit at other hubs.
     """
     contact = get_record(tx.session, Contact, contact_id)
@@ -159,6 +155,7 @@ def forget_contact(tx: Tx, contact_id: str, reason: str = "erasure requested") -
     contact.erased_reason = reason.strip()[:200] or "erasure requested"
     contact.merged_into = ""
     contact.sort_key = ""
+    contact.extra = {}  # fields a newer version added may be personal too
     # After erasure only one stamp matters: the erasure's. Field stamps would say when the person was edited.
     contact.base_stamp = stamp
     contact.stamps = {}
@@ -168,30 +165,6 @@ def forget_contact(tx: Tx, contact_id: str, reason: str = "erasure requested") -
     write_search_rows(tx.session.connection(), [(contact.id, "", [])])
     purge_deleted_index_entries(tx.session.connection())
     return contact
-
-
-def erase_related_records(tx: Tx, contact_id: str) -> None:
-    """Tombstone an erased person's memberships and action links, and wipe or close their connections (an
-    introduction they made stays, without them). Used by `forget_contact` and when an erasure arrives by bundle."""
-    session = tx.session
-    session.flush()
-    for membership in session.exec(select(Membership).where(Membership.contact_id == contact_id)).all():
-        set_deleted(tx, membership, True)
-    for link in session.exec(select(ActionLink).where(ActionLink.contact_id == contact_id)).all():
-        set_deleted(tx, link, True)
-    for connection in session.exec(
-        select(Connection).where(
-            (col(Connection.contact_a) == contact_id)
-            | (col(Connection.contact_b) == contact_id)
-            | (col(Connection.introduced_by) == contact_id)
-        )
-    ).all():
-        changes: dict[str, Any] = {"note": ""}
-        if connection.introduced_by == contact_id:
-            changes["introduced_by"] = ""
-        else:
-            changes["deleted"] = True
-        update_record(tx, connection, changes)
 
 
 def get_contact(session: Session, contact_id: str) -> Contact:

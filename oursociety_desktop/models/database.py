@@ -25,7 +25,9 @@ from sqlmodel import Session, select
 
 from oursociety_desktop.models.clock import HybridLogicalClock
 from oursociety_desktop.models.errors import DatabaseBusy, DatabaseDamaged, UserError
+from oursociety_desktop.models.knowledge import note_known
 from oursociety_desktop.models.phones import DEFAULT_REGION
+from oursociety_desktop.models.signing import new_signing_key
 from oursociety_desktop.models.tables import Hub, Setting, new_id
 
 BUSY_TIMEOUT_MS = 1500
@@ -133,6 +135,8 @@ class Database:
         self.engine = _make_engine(path)
         self.hub_id = ""
         self.hub_name = ""
+        self.incarnation = ""
+        self.signing_key = ""
 
     # ---- opening ----
 
@@ -158,7 +162,9 @@ class Database:
             migrate(db)
             with db.engine.connect().execution_options(oursociety_write=True) as conn, conn.begin():
                 hub_id = new_id()
-                conn.execute(Hub.__table__.insert().values(id=hub_id, name=name, created_at=utc_now_iso()))  # type: ignore[attr-defined]
+                conn.execute(Hub.__table__.insert().values(  # type: ignore[attr-defined]
+                    id=hub_id, name=name, created_at=utc_now_iso(), incarnation=new_id(),
+                    signing_key=new_signing_key()))
         except (OperationalError, DatabaseError) as exc:
             db.close()
             raise translate_db_error(exc, path) from None
@@ -197,6 +203,7 @@ class Database:
             if hub is None:
                 raise UserError(f"The database {self.path} has no hub record; restore a backup.")
             self.hub_id, self.hub_name = hub.id, hub.name
+            self.incarnation, self.signing_key = hub.incarnation, hub.signing_key
 
     def close(self) -> None:
         """Release every connection (the file can then be moved or replaced)."""
@@ -217,6 +224,8 @@ class Database:
                     session.flush()
                 if clock.last != last:
                     conn.execute(update(Hub).where(Hub.id == self.hub_id).values(clock=clock.last))  # type: ignore[arg-type]
+                if clock.issued:
+                    note_known(conn, {self.hub_id: clock.issued})
         except (OperationalError, DatabaseError) as exc:
             raise translate_db_error(exc, self.path) from None
 

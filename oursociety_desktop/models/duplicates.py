@@ -22,22 +22,14 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, select
-from sqlmodel import col
-from sqlmodel import select as sm_select
 
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.names import name_to_show
 from oursociety_desktop.models.records import get_record, update_record
-from oursociety_desktop.models.tables import (
-    ActionLink,
-    Contact,
-    ContactPhone,
-    Membership,
-    NotDuplicate,
-)
-from oursociety_desktop.models.tables import (
-    Connection as ConnectionRecord,
-)
+from oursociety_desktop.models.references import follow_merge
+from oursociety_desktop.models.registry import REGISTRY
+from oursociety_desktop.models.tables import Contact, ContactPhone, NotDuplicate
 from oursociety_desktop.models.text import fold
 
 Progress = Callable[[int, str], bool | None]
@@ -178,8 +170,8 @@ class MatchIndex:
 
 
 def _shown(values: Mapping[str, Any]) -> str:
-    return str(values.get("display_name") or " ".join(
-        p for p in (values.get("given_name"), values.get("family_name")) if p) or values.get("organisation") or "")
+    return name_to_show(str(values.get("display_name") or ""), str(values.get("given_name") or ""),
+                        str(values.get("family_name") or ""), str(values.get("organisation") or ""))
 
 
 def load_people(conn: Connection) -> list[_Person]:
@@ -363,7 +355,8 @@ def _record(tx: Tx, undo: MergeUndo, record: Any, changes: Mapping[str, Any]) ->
 
 def merge_contacts(tx: Tx, gone_id: str, keep_id: str, chosen: Mapping[str, Any] | None = None) -> MergeUndo:
     """Merge contact `gone_id` into `keep_id` ("A merged into B") with the chosen field values (default:
-    `suggested_merge`). Memberships, action links and connections move to B; A is marked merged and deleted."""
+    `suggested_merge`). What referred to A follows to B (the registry's merge rules: a membership or link B already
+    has is tombstoned instead); A is marked merged and deleted."""
     from oursociety_desktop.models.contacts import normalise_values, refresh_derived
 
     gone = get_record(tx.session, Contact, gone_id, live=True)
@@ -380,36 +373,8 @@ def merge_contacts(tx: Tx, gone_id: str, keep_id: str, chosen: Mapping[str, Any]
     undo = MergeUndo(gone.id, keep.id)
     _record(tx, undo, keep, values)
     refresh_derived(tx, keep)
-    session = tx.session
-    kept_groups = {m.group_id for m in session.exec(
-        sm_select(Membership).where(Membership.contact_id == keep.id, col(Membership.deleted).is_(False))).all()}
-    for membership in session.exec(sm_select(Membership).where(Membership.contact_id == gone.id,
-                                                                col(Membership.deleted).is_(False))).all():
-        if membership.group_id in kept_groups:
-            _record(tx, undo, membership, {"deleted": True})
-        else:
-            _record(tx, undo, membership, {"contact_id": keep.id})
-            kept_groups.add(membership.group_id)
-    kept_links = {(link.action_id, link.role) for link in session.exec(
-        sm_select(ActionLink).where(ActionLink.contact_id == keep.id, col(ActionLink.deleted).is_(False))).all()}
-    for link in session.exec(sm_select(ActionLink).where(ActionLink.contact_id == gone.id,
-                                                         col(ActionLink.deleted).is_(False))).all():
-        if (link.action_id, link.role) in kept_links:
-            _record(tx, undo, link, {"deleted": True})
-        else:
-            _record(tx, undo, link, {"contact_id": keep.id})
-    for connection in session.exec(sm_select(ConnectionRecord).where(
-            (col(ConnectionRecord.contact_a) == gone.id) | (col(ConnectionRecord.contact_b) == gone.id)
-            | (col(ConnectionRecord.introduced_by) == gone.id))).all():
-        changes: dict[str, Any] = {}
-        for name in ("contact_a", "contact_b", "introduced_by"):
-            if getattr(connection, name) == gone.id:
-                changes[name] = keep.id
-        a = changes.get("contact_a", connection.contact_a)
-        b = changes.get("contact_b", connection.contact_b)
-        if a == b and not connection.deleted:
-            changes["deleted"] = True
-        _record(tx, undo, connection, changes)
+    follow_merge(tx, gone.id, keep.id,
+                 on_change=lambda record, before: undo.before.append((record.RECORD_TYPE, record.id, before)))
     _record(tx, undo, gone, {"merged_into": keep.id, "deleted": True})
     return undo
 
@@ -417,10 +382,8 @@ def merge_contacts(tx: Tx, gone_id: str, keep_id: str, chosen: Mapping[str, Any]
 def undo_merge(tx: Tx, undo: MergeUndo) -> None:
     """Put back what a merge changed (newest first), as new stamped edits that travel like any other."""
     from oursociety_desktop.models.contacts import refresh_derived
-    from oursociety_desktop.models.tables import RECORD_TYPES
-
     for record_type, record_id, old in reversed(undo.before):
-        record = get_record(tx.session, RECORD_TYPES[record_type], record_id)
+        record = get_record(tx.session, REGISTRY[record_type].table, record_id)
         update_record(tx, record, old)
         if isinstance(record, Contact):
             refresh_derived(tx, record)

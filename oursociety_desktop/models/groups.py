@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import NotFound, UserError, ValidationError
+from oursociety_desktop.models.names import name_to_show_sql
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.tables import GROUP_KINDS, MEMBERSHIP_ROLES, Contact, Group, Membership
 
@@ -125,16 +126,6 @@ def member_counts(session: Session) -> dict[str, int]:
 # ---- lists for the Groups workspace (one SQL query each, no per-row queries) ----
 
 
-def contact_name_sql(alias: str) -> str:
-    """An SQL expression for a contact's shown name (display name, else given and family name)."""
-    return (
-        f"CASE WHEN {alias}.display_name != '' THEN {alias}.display_name "
-        f"WHEN trim({alias}.given_name || ' ' || {alias}.family_name) != '' "
-        f"THEN trim({alias}.given_name || ' ' || {alias}.family_name) "
-        f"WHEN {alias}.erased THEN '(erased)' ELSE '(no name)' END"
-    )
-
-
 @dataclass(frozen=True)
 class GroupRow:
     """One live group as the tree shows it."""
@@ -186,7 +177,7 @@ def members_of(session: Session, group_id: str, limit: int = 500, offset: int = 
     """Live members of one group (live contacts only), coordinators first, then by name."""
     rows = session.connection().execute(
         text(
-            f"SELECT ms.id, c.id, {contact_name_sql('c')}, ms.role, ms.since FROM membership ms "
+            f"SELECT ms.id, c.id, {name_to_show_sql('c')}, ms.role, ms.since FROM membership ms "
             "JOIN contact c ON c.id = ms.contact_id AND c.deleted = 0 "
             "WHERE ms.group_id = :gid AND ms.deleted = 0 "
             "ORDER BY ms.role = 'member', c.sort_key, c.id LIMIT :limit OFFSET :offset"

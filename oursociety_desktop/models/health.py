@@ -8,19 +8,20 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from oursociety_desktop.models.migrations import LATEST_VERSION, current_version
-from oursociety_desktop.models.tables import SYNCED_TABLES, Contact
+from oursociety_desktop.models.references import dangling_references
+from oursociety_desktop.models.registry import REGISTRY
+from oursociety_desktop.models.tables import Contact
 
 
 def record_counts(conn: Connection) -> dict[str, dict[str, int]]:
     """Per record type: live and deleted counts (and erased, for contacts)."""
     out: dict[str, dict[str, int]] = {}
-    for cls in SYNCED_TABLES:
-        name = cls.__tablename__
+    for record_type in REGISTRY:
         row = conn.execute(
-            text(f"SELECT COUNT(*), COALESCE(SUM(deleted), 0) FROM {name}")  # noqa: S608 - fixed table names
+            text(f"SELECT COUNT(*), COALESCE(SUM(deleted), 0) FROM {record_type.table_name}")  # noqa: S608
         ).one()
         total, deleted = int(row[0]), int(row[1])
-        out[cls.RECORD_TYPE] = {"live": total - deleted, "deleted": deleted}
+        out[record_type.name] = {"live": total - deleted, "deleted": deleted}
     out["contact"]["erased"] = int(conn.execute(text("SELECT COUNT(*) FROM contact WHERE erased = 1")).scalar_one())
     out["contact"]["shared"] = int(
         conn.execute(text("SELECT COUNT(*) FROM contact WHERE deleted = 0 AND share_with_hubs = 1")).scalar_one()
@@ -32,6 +33,7 @@ def hub_stats(conn: Connection) -> dict[str, Any]:
     """Counts of records, open conflicts and known peer hubs."""
     return {
         "records": record_counts(conn),
+        "unknown_kind_records": int(conn.execute(text("SELECT COUNT(*) FROM opaque_record")).scalar_one()),
         "open_conflicts": int(conn.execute(text("SELECT COUNT(*) FROM conflict WHERE resolved = 0")).scalar_one()),
         "peer_hubs": int(conn.execute(text("SELECT COUNT(*) FROM peer_hub")).scalar_one()),
     }
@@ -50,16 +52,6 @@ class CheckReport:
         return not self.problems
 
 
-_DANGLING = (
-    ("membership", "group_id", "contact_group"),
-    ("membership", "contact_id", "contact"),
-    ("action_link", "action_id", "action"),
-    ("action_link", "contact_id", "contact"),
-    ("connection", "contact_a", "contact"),
-    ("connection", "contact_b", "contact"),
-)
-
-
 def check_database(conn: Connection) -> CheckReport:
     """Run SQLite's integrity check and this app's invariants over the whole database."""
     report = CheckReport()
@@ -73,18 +65,18 @@ def check_database(conn: Connection) -> CheckReport:
     hubs = int(conn.execute(text("SELECT COUNT(*) FROM hub")).scalar_one())
     if hubs != 1:
         report.problems.append(f"expected exactly one hub record, found {hubs}")
-    for cls in SYNCED_TABLES:
-        name = cls.__tablename__
+    for record_type in REGISTRY:
+        name = record_type.table_name
         bad = conn.execute(
             text(f"SELECT COUNT(*) FROM {name} WHERE base_stamp = '' OR stamp = '' OR stamp < base_stamp")  # noqa: S608
         ).scalar_one()
         if bad:
-            report.problems.append(f"{bad} {cls.RECORD_TYPE} record(s) without valid version stamps")
+            report.problems.append(f"{bad} {record_type.name} record(s) without valid version stamps")
         over = conn.execute(
             text(f"SELECT COUNT(*) FROM {name}, json_each({name}.stamps) j WHERE j.value > {name}.stamp")  # noqa: S608
         ).scalar_one()
         if over:
-            report.problems.append(f"{over} {cls.RECORD_TYPE} field stamp(s) newer than their record's stamp")
+            report.problems.append(f"{over} {record_type.name} field stamp(s) newer than their record's stamp")
     personal = " OR ".join(
         f"{f} NOT IN ('', '[]', 0)" for f in Contact.PERSONAL_FIELDS if f != "engagement_stage"
     )
@@ -98,14 +90,8 @@ def check_database(conn: Connection) -> CheckReport:
     fts = [row[0] for row in conn.execute(text("SELECT COUNT(*) FROM contact_fts"))]
     if fts and fts[0] != indexed:
         report.problems.append(f"full-text index holds {fts[0]} rows for {indexed} search rows")
-    for table, column, target in _DANGLING:
-        missing = conn.execute(
-            text(
-                f"SELECT COUNT(*) FROM {table} r WHERE r.deleted = 0 AND r.{column} != '' "  # noqa: S608
-                f"AND NOT EXISTS (SELECT 1 FROM {target} t WHERE t.id = r.{column})"
-            )
-        ).scalar_one()
-        if missing:
-            report.warnings.append(f"{missing} live {table} record(s) name a {target.replace('_', ' ')} this hub "
-                                   f"does not have ({column})")
+    for dangling in dangling_references(conn):
+        report.warnings.append(
+            f"{dangling.count} live {dangling.record_type.replace('_', ' ')} record(s) name a "
+            f"{dangling.target.replace('_', ' ')} this hub does not have ({dangling.field})")
     return report

@@ -24,27 +24,31 @@ from typing import Any
 
 from sqlalchemy import JSON, Table, insert, select, text
 
-from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, wall_clock_ms
-from oursociety_desktop.models.contacts import erase_related_records
+from oursociety_desktop.models.canonical import canonical_json
+from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_hub, stamp_wall_ms, wall_clock_ms
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.models.incoming import DEFAULTS, check_envelope, check_incoming, check_values
+from oursociety_desktop.models.incoming import (
+    TYPE_NAME,
+    check_envelope,
+    check_values,
+    unknown_field_names,
+)
+from oursociety_desktop.models.knowledge import newest_by_hub, note_known
+from oursociety_desktop.models.references import (
+    contacts_awaiting_erasure_rules,
+    erase_related_records,
+    remove_opaque_records_of,
+)
+from oursociety_desktop.models.registry import REGISTRY, RecordType
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
-from oursociety_desktop.models.sharing import outgoing_fields
-from oursociety_desktop.models.tables import RECORD_TYPES, Conflict, Contact, SyncedRecord
+from oursociety_desktop.models.tables import Conflict, OpaqueType
 from oursociety_desktop.models.text import sort_key
 
-__all__ = ["BundleMerger", "MergeReport", "TypeCounts", "check_incoming"]
+__all__ = ["BundleMerger", "MergeReport", "TypeCounts"]
 
-
-def canonical(value: Any) -> str:
-    """Canonical JSON of a value (for deterministic tie-breaks)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def stamp_hub(stamp: str) -> str:
-    """The id of the hub that issued a stamp."""
-    return stamp[21:]
+# A field one side has never held: its stamp is lower than any real stamp, so the other side's value always wins.
+_ABSENT = object()
 
 
 # ---- the merge ----
@@ -75,13 +79,15 @@ class TypeCounts:
 class MergeReport:
     """The outcome of merging one bundle."""
 
-    counts: dict[str, TypeCounts] = field(default_factory=lambda: {t: TypeCounts() for t in RECORD_TYPES})
+    counts: dict[str, TypeCounts] = field(default_factory=lambda: {t: TypeCounts() for t in REGISTRY.names()})
     new_conflicts: int = 0
     far_future: int = 0
     latest_stamp: str = ""
     # The lowest `stamp` of any record this merge changed: delta watermarks above it must come down to it.
     change_floor: str = ""
     erasures_applied: int = 0
+    # Records of types this version does not know: kept as they came and passed on.
+    unknown_records: int = 0
 
     @property
     def changes(self) -> int:
@@ -92,7 +98,7 @@ class MergeReport:
         """Counts per type and the flags, as plain JSON."""
         return {"counts": {t: c.to_json() for t, c in self.counts.items()}, "changes": self.changes,
                 "new_conflicts": self.new_conflicts, "far_future_records": self.far_future,
-                "latest_stamp": self.latest_stamp}
+                "latest_stamp": self.latest_stamp, "unknown_records": self.unknown_records}
 
 
 @dataclass
@@ -100,6 +106,45 @@ class _Outcome:
     row: dict[str, Any] | None
     category: str
     conflicts: list[dict[str, Any]]
+
+
+@dataclass
+class _Fields:
+    """Per-field last-writer-wins between a local and an incoming version of one record."""
+
+    stamps: dict[str, str] = field(default_factory=dict)  # the winning stamp of every field either side holds
+    won: dict[str, Any] = field(default_factory=dict)  # incoming values that replace different local ones
+    conflicts: list[tuple[str, Any, str, Any, str, bool]] = field(default_factory=list)
+    stamp_changed: bool = False
+
+
+def _merge_fields(names: list[str], local: dict[str, Any], local_stamps: dict[str, str],
+                  incoming: dict[str, Any], incoming_stamps: dict[str, str], creation: str,
+                  conflictable: frozenset[str]) -> _Fields:
+    """Merge field by field. A value's stamp is in the `*_stamps` maps; a field one side lacks is `_ABSENT` with
+    stamp "" and always loses. Conflicts (name, ours, ours stamp, theirs, theirs stamp, incoming won) are listed
+    for `conflictable` fields changed concurrently at two hubs after the record's creation."""
+    out = _Fields()
+    for name in names:
+        ls, its = local_stamps.get(name, ""), incoming_stamps.get(name, "")
+        lv, iv = local.get(name, _ABSENT), incoming.get(name, _ABSENT)
+        incoming_wins = its > ls or (its == ls and lv != iv and canonical_json(iv) > canonical_json(lv))
+        out.stamps[name] = its if incoming_wins else ls
+        if incoming_wins:
+            out.stamp_changed = out.stamp_changed or its != ls
+            if lv != iv:
+                out.won[name] = iv
+        concurrent = lv != iv and name in conflictable and _concurrent(ls, its, creation)
+        if concurrent and incoming_wins:
+            out.conflicts.append((name, iv, its, lv, ls, True))
+        elif concurrent and its < ls:
+            out.conflicts.append((name, lv, ls, iv, its, False))
+    return out
+
+
+def _stamp_map(names: list[str], values: dict[str, Any], base: str, stamps: dict[str, str]) -> dict[str, str]:
+    """Each present field's stamp, the compact form expanded (a field not in `stamps` carries `base`)."""
+    return {name: stamps.get(name, base) for name in names if name in values}
 
 
 class BundleMerger:
@@ -112,78 +157,107 @@ class BundleMerger:
         self.region = str(tx.setting("default_region"))
         self.detected_at = utc_now_iso()
         self.future_limit = (wall_clock_ms() if wall_ms is None else wall_ms) + FUTURE_TOLERANCE_MS
+        self.newest: dict[str, str] = {}
+
+    def declare_types(self, declared: dict[str, list[dict[str, Any]]]) -> None:
+        """Keep what a bundle declared of the references of types this version does not know (consent and erasure
+        use them). Declarations of known types are this version's own and are not taken from a bundle."""
+        for name, refs in sorted(declared.items()):
+            if name in REGISTRY:
+                continue
+            existing = self.tx.session.get(OpaqueType, name)
+            if existing is None:
+                self.tx.session.add(OpaqueType(name=name, refs=refs))
+            elif existing.refs != refs:
+                existing.refs = refs
+                self.tx.session.add(existing)
+        self.tx.session.flush()
 
     # -- per batch --
 
     def merge_batch(self, record_type: str, records: list[dict[str, Any]]) -> None:
         """Check and merge records of one type (each id at most once per batch)."""
-        cls = RECORD_TYPES.get(record_type)
-        if cls is None:
-            raise UserError(f"The bundle holds records of an unknown type '{record_type[:40]}'; nothing was imported.")
-        fields = outgoing_fields(cls)
+        declared = REGISTRY.get(record_type)
+        if declared is None:
+            self._merge_opaque(record_type, records)
+            return
+        fields = declared.outgoing_fields
+        unknown_of: dict[str, list[str]] = {}
         for record in records:
-            check_envelope(cls, fields, record)
-        ids = [r["id"] for r in records]
-        if len(set(ids)) != len(ids):
-            raise UserError(f"The bundle lists a {record_type.replace('_', ' ')} twice; it is not valid. "
-                            "Nothing was imported.")
-        table: Table = cls.__table__  # type: ignore[attr-defined]
+            unknown = unknown_field_names(declared, record)
+            check_envelope(record_type, {*fields, *unknown}, unknown, record)
+            unknown_of[record["id"]] = unknown
+        self._refuse_repeated_ids(record_type, records)
+        table: Table = declared.table.__table__  # type: ignore[attr-defined]
         counts = self.report.counts[record_type]
-        records = self._drop_known_versions(table, fields, records, counts)
+        records = self._drop_known_versions(declared, table, records, counts)
         for record in records:
-            check_values(cls, record)
+            check_values(declared, record)
         ids = [r["id"] for r in records]
         local_rows = {row["id"]: dict(row) for row in
                       self.conn.execute(select(table).where(table.c.id.in_(ids))).mappings()} if ids else {}
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         conflicts: list[dict[str, Any]] = []
-        latest = ""
         for record in records:
-            top = max(record["base_stamp"], *record["stamps"].values()) if record["stamps"] else record["base_stamp"]
-            if top > latest:
-                latest = top
-            if int(top[:13]) > self.future_limit:
-                self.report.far_future += 1
+            self._observe(record)
+            unknown = unknown_of[record["id"]]
             local = local_rows.get(record["id"])
             if local is None:
-                row = self._new_row(cls, fields, record)
+                row = self._new_row(declared, record, unknown)
                 inserts.append(row)
                 _count(counts, "deleted" if row["deleted"] else "new")
                 continue
-            outcome = self._merge_existing(cls, fields, local, record)
+            outcome = self._merge_existing(declared, local, record, unknown)
             if outcome.row is not None:
                 updates.append(outcome.row)
             conflicts.extend(outcome.conflicts)
             _count(counts, outcome.category)
-        if latest:
-            self.tx.clock.observe(latest)
-            if latest > self.report.latest_stamp:
-                self.report.latest_stamp = latest
         fresh = self._fresh_conflicts(record_type, conflicts)
         if len(fresh) < len(conflicts):
-            self._uncount_known_conflicts(record_type, conflicts, fresh, updates, counts)
+            self._uncount_known_conflicts(conflicts, fresh, updates, counts)
         if inserts:
-            self._write_rows(cls, table, inserts, update=False)
+            self._write_rows(declared, table, inserts, update=False)
         if updates:
-            self._write_rows(cls, table, updates, update=True)
+            self._write_rows(declared, table, updates, update=True)
         if fresh:
             self.conn.execute(insert(Conflict.__table__), fresh)  # type: ignore[attr-defined]
             self.report.new_conflicts += len(fresh)
-        changed = inserts + updates
+        self._note_changed(inserts + updates)
+        if record_type == "contact" and (inserts or updates):
+            self._refresh_contacts(inserts + updates)
+
+    @staticmethod
+    def _refuse_repeated_ids(record_type: str, records: list[dict[str, Any]]) -> None:
+        ids = [r["id"] for r in records]
+        if len(set(ids)) != len(ids):
+            raise UserError(f"The bundle lists a {record_type.replace('_', ' ')} twice; it is not valid. "
+                            "Nothing was imported.")
+
+    def _observe(self, record: dict[str, Any]) -> None:
+        """Move the hub clock past the record's newest stamp; count far-future stamps; note the knowledge."""
+        stamps = [record["base_stamp"], *record["stamps"].values()]
+        top = max(stamps)
+        if top > self.report.latest_stamp:
+            self.report.latest_stamp = top
+            self.tx.clock.observe(top)
+        if stamp_wall_ms(top) > self.future_limit:
+            self.report.far_future += 1
+        newest_by_hub(stamps, self.newest)
+
+    def _note_changed(self, changed: list[dict[str, Any]]) -> None:
         for row in changed:
             if not self.report.change_floor or row["stamp"] < self.report.change_floor:
                 self.report.change_floor = row["stamp"]
-        if cls is Contact and changed:
-            self._refresh_contacts(changed)
 
-    def _drop_known_versions(self, table: Table, fields: tuple[str, ...], records: list[dict[str, Any]],
+    def _drop_known_versions(self, declared: RecordType, table: Table, records: list[dict[str, Any]],
                              counts: TypeCounts) -> list[dict[str, Any]]:
         """Count and drop records whose every field stamp equals ours: the same writes, so nothing to merge.
 
         Reads only ids and stamps (stamps as raw JSON text), which keeps re-importing a big bundle cheap."""
-        ids = [r["id"] for r in records]
+        local_only = set(declared.local_fields)
         known: dict[str, tuple[str, str]] = {}
+        ids = [r["id"] for r in records]
         for start in range(0, len(ids), 900):
             chunk = ids[start:start + 900]
             marks = ",".join("?" * len(chunk))
@@ -198,76 +272,74 @@ class BundleMerger:
                 raw = mine[1]
                 ours = json.loads(raw) if raw and raw != "{}" else {}
                 if len(ours) != len(record["stamps"]):
-                    ours = {k: v for k, v in ours.items() if k in fields}
+                    ours = {k: v for k, v in ours.items() if k not in local_only}
                 if ours == record["stamps"]:
                     counts.unchanged += 1
+                    newest_by_hub([record["base_stamp"], *record["stamps"].values()], self.newest)
                     continue
             rest.append(record)
         return rest
 
-    def _new_row(self, cls: type[SyncedRecord], fields: tuple[str, ...], record: dict[str, Any]) -> dict[str, Any]:
-        row = dict(DEFAULTS[cls.RECORD_TYPE])
-        for name in fields:
+    def _new_row(self, declared: RecordType, record: dict[str, Any], unknown: list[str]) -> dict[str, Any]:
+        row = declared.defaults()
+        for name in declared.outgoing_fields:
             row[name] = record[name]
-        stamps = dict(record["stamps"])
-        row.update(id=record["id"], origin_hub=record["origin_hub"], base_stamp=record["base_stamp"], stamps=stamps,
+        stamps = {k: v for k, v in record["stamps"].items() if k in row or k in unknown}
+        row.update(id=record["id"], origin_hub=record["origin_hub"], base_stamp=record["base_stamp"],
+                   extra={name: record[name] for name in unknown}, stamps=stamps,
                    stamp=max(record["base_stamp"], *stamps.values()) if stamps else record["base_stamp"])
-        if cls is Contact:
-            row["sort_key"] = "" if row["erased"] else sort_key(row["family_name"], row["given_name"],
-                                                                 row["display_name"] or row["organisation"])
+        if declared.name == "contact":
             if row["erased"]:
+                self._wipe_extra(row)
                 self.report.erasures_applied += 1
+            row["sort_key"] = _contact_sort_key(row)
         return row
 
-    def _merge_existing(self, cls: type[SyncedRecord], fields: tuple[str, ...], local: dict[str, Any],
-                        record: dict[str, Any]) -> _Outcome:
-        is_contact = cls is Contact
+    @staticmethod
+    def _wipe_extra(row: dict[str, Any]) -> None:
+        """An erased contact keeps no field a newer version added (it may be personal)."""
+        row["stamps"] = {k: v for k, v in row["stamps"].items() if k not in row["extra"]}
+        row["extra"] = {}
+
+    def _merge_existing(self, declared: RecordType, local: dict[str, Any], record: dict[str, Any],
+                        unknown: list[str]) -> _Outcome:
+        is_contact = declared.name == "contact"
         if is_contact and (local["erased"] or record["erased"]):
             if not record["erased"]:
                 return _Outcome(None, "unchanged", [])  # a live copy never beats an erasure
             if not local["erased"]:
-                row = self._new_row(cls, fields, record)
+                row = self._new_row(declared, record, unknown)
                 row["private_notes"] = ""
                 return _Outcome(row, "deleted", [])
+        fields = declared.outgoing_fields
+        local_extra: dict[str, Any] = local["extra"] or {}
+        names = [*fields, *sorted(set(local_extra) | set(unknown))]
         lbase, ibase = local["base_stamp"], record["base_stamp"]
         lstamps: dict[str, str] = local["stamps"] or {}
-        istamps: dict[str, str] = record["stamps"]
+        local_values = {**{n: local[n] for n in fields}, **local_extra}
+        incoming_values = {n: record[n] for n in (*fields, *unknown)}
         creation = min(lbase, ibase)
-        may_conflict = not (is_contact and local["erased"])
-        final: dict[str, str] = {}
-        values: dict[str, Any] = {}
-        conflicts: list[dict[str, Any]] = []
-        stamp_changed = False
-        for name in cls.SYNC_FIELDS:
-            ls = lstamps.get(name, lbase)
-            if name not in fields:
-                final[name] = ls
-                continue
-            its = istamps.get(name, ibase)
-            lv, iv = local[name], record[name]
-            if its > ls or (its == ls and lv != iv and canonical(iv) > canonical(lv)):
-                final[name] = its
-                stamp_changed = stamp_changed or its != ls
-                if lv != iv:
-                    values[name] = iv
-                    if may_conflict and _concurrent(ls, its, creation):
-                        conflicts.append(self._conflict(cls, local["id"], name, iv, its, lv, ls, incoming_won=True))
-            else:
-                final[name] = ls
-                if its < ls and lv != iv and may_conflict and _concurrent(ls, its, creation):
-                    conflicts.append(self._conflict(cls, local["id"], name, lv, ls, iv, its, incoming_won=False))
-        if not stamp_changed and not values:
+        conflictable = frozenset(fields) if not (is_contact and local["erased"]) else frozenset()
+        merged = _merge_fields(names, local_values, _stamp_map(names, local_values, lbase, lstamps),
+                               incoming_values, _stamp_map(names, incoming_values, ibase, record["stamps"]),
+                               creation, conflictable)
+        conflicts = [self._conflict(declared.name, local["id"], *c) for c in merged.conflicts]
+        if not merged.stamp_changed and not merged.won:
             return _Outcome(None, "conflicting" if conflicts else "unchanged", conflicts)
-        row = {name: values.get(name, local[name]) for name in cls.SYNC_FIELDS}
+        final = {**{n: s for n, s in lstamps.items() if n in declared.local_fields}, **merged.stamps}
+        row = {name: merged.won.get(name, local[name]) for name in declared.sync_fields}
+        row["extra"] = {n: merged.won.get(n, local_extra.get(n)) for n in names[len(fields):]
+                        if n in merged.won or n in local_extra}
         row["id"] = local["id"]
         row["origin_hub"] = local["origin_hub"]
         row["base_stamp"] = creation
+        for name in declared.local_fields:
+            final.setdefault(name, lstamps.get(name, lbase))
         row["stamps"] = {name: s for name, s in final.items() if s != creation}
         row["stamp"] = max(final.values())
         if is_contact:
-            row["sort_key"] = "" if row["erased"] else sort_key(row["family_name"], row["given_name"],
-                                                                 row["display_name"] or row["organisation"])
-        if values.get("deleted") is True:
+            row["sort_key"] = _contact_sort_key(row)
+        if merged.won.get("deleted") is True:
             category = "deleted"
         elif conflicts:
             category = "conflicting"
@@ -275,9 +347,9 @@ class BundleMerger:
             category = "updated"
         return _Outcome(row, category, conflicts)
 
-    def _conflict(self, cls: type[SyncedRecord], record_id: str, name: str, ours: Any, ours_stamp: str,
-                  theirs: Any, theirs_stamp: str, *, incoming_won: bool) -> dict[str, Any]:
-        return {"record_type": cls.RECORD_TYPE, "record_id": record_id, "field": name, "ours_value": ours,
+    def _conflict(self, record_type: str, record_id: str, name: str, ours: Any, ours_stamp: str,
+                  theirs: Any, theirs_stamp: str, incoming_won: bool) -> dict[str, Any]:
+        return {"record_type": record_type, "record_id": record_id, "field": name, "ours_value": ours,
                 "ours_stamp": ours_stamp, "theirs_value": theirs, "theirs_stamp": theirs_stamp,
                 "detected_at": self.detected_at, "resolved": False, "incoming_won": incoming_won}
 
@@ -297,7 +369,8 @@ class BundleMerger:
             {"t": record_type, "ids": json.dumps(ids)},
         ):
             known.add((record_id, name, theirs_stamp))
-            lost_values.setdefault((record_id, name), []).append((conflict_id, canonical(json.loads(theirs_value))))
+            lost_values.setdefault((record_id, name), []).append(
+                (conflict_id, canonical_json(json.loads(theirs_value))))
         fresh = []
         settled: list[int] = []
         for c in conflicts:
@@ -307,7 +380,7 @@ class BundleMerger:
                 continue
             if incoming_won:
                 taken = [cid for cid, value in lost_values.get((c["record_id"], c["field"]), [])
-                         if value == canonical(c["ours_value"])]
+                         if value == canonical_json(c["ours_value"])]
                 if taken:
                     settled.extend(taken)
                     continue
@@ -318,9 +391,9 @@ class BundleMerger:
                               {"ids": json.dumps(settled)})
         return fresh
 
-    def _uncount_known_conflicts(self, record_type: str, conflicts: list[dict[str, Any]],
-                                 fresh: list[dict[str, Any]], updates: list[dict[str, Any]],
-                                 counts: TypeCounts) -> None:
+    @staticmethod
+    def _uncount_known_conflicts(conflicts: list[dict[str, Any]], fresh: list[dict[str, Any]],
+                                 updates: list[dict[str, Any]], counts: TypeCounts) -> None:
         """A record counted as conflicting only because of conflicts already known is unchanged (or updated)."""
         fresh_ids = {c["record_id"] for c in fresh}
         updated_ids = {u["id"] for u in updates}
@@ -330,13 +403,13 @@ class BundleMerger:
                 counts.updated += 1
             else:
                 counts.unchanged += 1
-        del record_type
 
-    def _write_rows(self, cls: type[SyncedRecord], table: Table, rows: list[dict[str, Any]], *, update: bool
-                    ) -> None:
+    def _write_rows(self, declared: RecordType, table: Table, rows: list[dict[str, Any]], *, update: bool) -> None:
         """Bulk insert or update at the driver level: SQLAlchemy's per-row parameter processing would cost more
         than SQLite itself. JSON columns are encoded as SQLAlchemy's JSON type encodes them (json.dumps)."""
-        columns = [*cls.SYNC_FIELDS, "base_stamp", "stamps", "stamp"] + (["sort_key"] if cls is Contact else [])
+        columns = [*declared.sync_fields, "base_stamp", "stamps", "stamp", "extra"]
+        if declared.name == "contact":
+            columns.append("sort_key")
         json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
         dumps = json.dumps
         if update:
@@ -358,29 +431,87 @@ class BundleMerger:
                 search_rows.append((row["id"], body, e164s))
         write_search_rows(self.conn, search_rows)
 
+    # -- records of types this version does not know --
+
+    def _merge_opaque(self, record_type: str, records: list[dict[str, Any]]) -> None:
+        """Keep records of an unknown type as they came, merged per field by stamp (never a conflict: this
+        version cannot show them), so they can be passed on."""
+        if not TYPE_NAME.fullmatch(record_type):
+            raise UserError(f"The bundle holds records of a type with a name that is not plain text "
+                            f"('{record_type[:40]}'); nothing was imported.")
+        for record in records:
+            names = unknown_field_names(None, record)
+            check_envelope(record_type, set(names), names, record)
+        self._refuse_repeated_ids(record_type, records)
+        counts = self.report.counts.setdefault(record_type, TypeCounts())
+        self.report.unknown_records += len(records)
+        ids = [r["id"] for r in records]
+        local = {rid: (origin, base, json.loads(stamps), json.loads(values)) for rid, origin, base, stamps, values
+                 in self.conn.execute(text(
+                     "SELECT id, origin_hub, base_stamp, stamps, fields FROM opaque_record WHERE record_type = :t "
+                     "AND id IN (SELECT value FROM json_each(:ids))"), {"t": record_type, "ids": json.dumps(ids)})}
+        writes: list[dict[str, Any]] = []
+        for record in records:
+            self._observe(record)
+            values = {k: v for k, v in record.items() if k not in ("id", "origin_hub", "base_stamp", "stamps")}
+            mine = local.get(record["id"])
+            if mine is None:
+                writes.append(_opaque_row(record_type, record["id"], record["origin_hub"], record["base_stamp"],
+                                          dict(record["stamps"]), values))
+                _count(counts, "new")
+                continue
+            origin, lbase, lstamps, lvalues = mine
+            names = sorted(set(lvalues) | set(values))
+            merged = _merge_fields(names, lvalues, _stamp_map(names, lvalues, lbase, lstamps), values,
+                                   _stamp_map(names, values, record["base_stamp"], record["stamps"]),
+                                   min(lbase, record["base_stamp"]), frozenset())
+            if not merged.stamp_changed and not merged.won:
+                _count(counts, "unchanged")
+                continue
+            creation = min(lbase, record["base_stamp"])
+            final_values = {**lvalues, **merged.won}
+            stamps = {n: s for n, s in merged.stamps.items() if s != creation}
+            writes.append(_opaque_row(record_type, record["id"], origin, creation, stamps, final_values))
+            _count(counts, "deleted" if merged.won.get("deleted") is True else "updated")
+        if writes:
+            self.conn.execute(text(
+                "INSERT OR REPLACE INTO opaque_record (record_type, id, origin_hub, base_stamp, stamps, stamp, fields) "
+                "VALUES (:record_type, :id, :origin_hub, :base_stamp, :stamps, :stamp, :fields)"), writes)
+            self._note_changed(writes)
+
     # -- at the end --
 
     def finish(self) -> MergeReport:
-        """Tombstone live references to erased contacts and drop conflicts about them; returns the report."""
-        doomed = [row[0] for row in self.conn.execute(text(
-            "SELECT c.id FROM contact c WHERE c.erased = 1 AND ("
-            "EXISTS (SELECT 1 FROM membership m WHERE m.contact_id = c.id AND m.deleted = 0) OR "
-            "EXISTS (SELECT 1 FROM action_link l WHERE l.contact_id = c.id AND l.deleted = 0) OR "
-            "EXISTS (SELECT 1 FROM connection k WHERE (k.contact_a = c.id OR k.contact_b = c.id) "
-            "AND (k.deleted = 0 OR k.note != '')) OR "
-            "EXISTS (SELECT 1 FROM connection k WHERE k.introduced_by = c.id))"
-        ))]
-        for contact_id in doomed:
+        """Apply the erasure rules to what names erased contacts, drop conflicts about them, and raise the
+        knowledge vector; returns the report."""
+        for contact_id in contacts_awaiting_erasure_rules(self.conn):
             erase_related_records(self.tx, contact_id)
         # Those edits carry new stamps, above every delta watermark already: no floor to lower for them.
         self.tx.session.flush()
+        if self.report.unknown_records:
+            erased = [row[0] for row in self.conn.execute(text("SELECT id FROM contact WHERE erased = 1"))]
+            remove_opaque_records_of(self.conn, erased)
         if self.report.erasures_applied:
             purge_deleted_index_entries(self.conn)
         self.conn.execute(text(
             "DELETE FROM conflict WHERE record_type = 'contact' AND record_id IN "
             "(SELECT id FROM contact WHERE erased = 1)"
         ))
+        note_known(self.conn, self.newest)
         return self.report
+
+
+def _opaque_row(record_type: str, rid: str, origin: str, base: str, stamps: dict[str, str],
+                values: dict[str, Any]) -> dict[str, Any]:
+    return {"record_type": record_type, "id": rid, "origin_hub": origin, "base_stamp": base,
+            "stamps": json.dumps(stamps), "stamp": max(base, *stamps.values()) if stamps else base,
+            "fields": json.dumps(values)}
+
+
+def _contact_sort_key(row: dict[str, Any]) -> str:
+    if row["erased"]:
+        return ""
+    return sort_key(row["family_name"], row["given_name"], row["display_name"] or row["organisation"])
 
 
 def _count(counts: TypeCounts, category: str) -> None:

@@ -1,4 +1,9 @@
-"""Schema versions and their upgrades, in one registry (STYLE.md rule 7).
+"""Schema versions and their upgrades, in one registry.
+
+Every hub, new or old, gets its schema from these steps alone: version 1 is the first release's schema, frozen
+(models/schema_v1.py), and each later change is a step of its own. So a hub created today and a hub created by the
+first release and upgraded since have the same schema (a test compares them), and no step has to tolerate its
+change already being there.
 
 Each step runs in its own transaction and is recorded in `schema_version`. Before upgrading an existing
 database the file is backed up into the data folder's backups/ folder, so a failed upgrade loses nothing.
@@ -6,14 +11,18 @@ database the file is backed up into the data folder's backups/ folder, so a fail
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect, text
-from sqlmodel import SQLModel
 
+from oursociety_desktop.models.clock import stamp_hub
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.schema_v1 import V1_TABLES
+from oursociety_desktop.models.signing import new_signing_key
 
 if TYPE_CHECKING:
     from oursociety_desktop.models.database import Database
@@ -43,9 +52,8 @@ FTS_DDL = (
 
 
 def _v1_initial(conn: Connection) -> None:
-    import oursociety_desktop.models.tables  # noqa: F401  (registers every table on SQLModel.metadata)
-
-    SQLModel.metadata.create_all(conn)
+    for statement in V1_TABLES:
+        conn.exec_driver_sql(statement)
     for statement in FTS_DDL:
         conn.exec_driver_sql(statement)
 
@@ -68,10 +76,47 @@ def _v3_lighter_prefix_index(conn: Connection) -> None:
     conn.exec_driver_sql("INSERT INTO contact_fts(contact_fts) VALUES ('rebuild')")
 
 
+# The six record tables of version 1: migration 4 gives each a column for fields a newer version added.
+_V1_RECORD_TABLES = ("contact", "contact_group", "membership", "action", "action_link", "connection")
+
+
+def _v4_format_two(conn: Connection) -> None:
+    # Bundle format 2: fields and record types of newer versions are kept and relayed; each hub has an incarnation
+    # and a signing key; the knowledge vector says, per issuing hub, the newest stamp held from it.
+    for table in _V1_RECORD_TABLES:
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN extra JSON NOT NULL DEFAULT '{{}}'")
+    conn.exec_driver_sql(
+        "CREATE TABLE opaque_record (record_type VARCHAR NOT NULL, id VARCHAR NOT NULL, origin_hub VARCHAR NOT NULL, "
+        "base_stamp VARCHAR NOT NULL, stamps JSON NOT NULL, stamp VARCHAR NOT NULL, fields JSON NOT NULL, "
+        "PRIMARY KEY (record_type, id))"
+    )
+    conn.exec_driver_sql("CREATE INDEX ix_opaque_record_stamp ON opaque_record (stamp)")
+    conn.exec_driver_sql("CREATE TABLE opaque_type (name VARCHAR NOT NULL, refs JSON NOT NULL, PRIMARY KEY (name))")
+    conn.exec_driver_sql(
+        "CREATE TABLE known_stamp (hub_id VARCHAR NOT NULL, stamp VARCHAR NOT NULL, PRIMARY KEY (hub_id))")
+    conn.exec_driver_sql("ALTER TABLE hub ADD COLUMN incarnation VARCHAR NOT NULL DEFAULT ''")
+    conn.exec_driver_sql("ALTER TABLE hub ADD COLUMN signing_key VARCHAR NOT NULL DEFAULT ''")
+    for (hub_id,) in conn.exec_driver_sql("SELECT id FROM hub").all():
+        conn.execute(text("UPDATE hub SET incarnation = :i, signing_key = :k WHERE id = :id"),
+                     {"i": str(uuid.uuid4()), "k": new_signing_key(), "id": hub_id})
+    newest: dict[str, str] = {}
+    for table in _V1_RECORD_TABLES:
+        for base, stamps in conn.exec_driver_sql(f"SELECT base_stamp, stamps FROM {table}"):  # noqa: S608
+            for stamp in (base, *json.loads(stamps or "{}").values()):
+                hub = stamp_hub(stamp)
+                if stamp > newest.get(hub, ""):
+                    newest[hub] = stamp
+    if newest:
+        conn.execute(text("INSERT INTO known_stamp (hub_id, stamp) VALUES (:h, :s)"),
+                     [{"h": h, "s": s} for h, s in sorted(newest.items())])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: synchronised records, local tables, contact search index", _v1_initial),
     Migration(2, "covering index for live member counts per group", _v2_membership_group_index),
     Migration(3, "contact search index with the 2-character prefix index only", _v3_lighter_prefix_index),
+    Migration(4, "bundle format 2: newer fields and record types kept, hub incarnation and signing key, knowledge "
+                 "vector", _v4_format_two),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

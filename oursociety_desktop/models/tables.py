@@ -3,7 +3,11 @@
 
 References between synchronised records (a membership's contact, an action link's action...) are plain indexed
 UUID columns, not SQL foreign keys: records arrive from other hubs in any order and a hub may never receive the
-record a reference points to (consent keeps it at home). `oursociety check` reports dangling live references.
+record a reference points to (consent keeps it at home). Which field refers to which type, and what a reference
+does when its target is deleted, erased or merged, is declared once in models/registry.py.
+
+The schema itself is made by the migrations (models/migrations.py), never from these classes; a test checks that
+the two agree.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
+
+from oursociety_desktop.models.names import name_to_show
 
 CONTACT_STAGES = ("new", "contacted", "engaged", "active", "leader", "inactive")
 GROUP_KINDS = ("working group", "neighbourhood circle", "project", "network", "other")
@@ -46,6 +52,9 @@ class SyncedRecord(SQLModel):
     # The highest field stamp: what delta exports and "recently changed" select on.
     stamp: str = Field(default="", index=True)
     deleted: bool = Field(default=False)
+    # Fields a newer version of the app added, kept as they came (values by name; their stamps are in `stamps`), so
+    # they merge per field like the others and travel on to other hubs untouched.
+    extra: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
     def field_stamp(self, name: str) -> str:
         """The version stamp of one synchronised field."""
@@ -105,21 +114,8 @@ class Contact(SyncedRecord, table=True):
 
     @property
     def shown_name(self) -> str:
-        """The name people see: display name, else given and family name, else organisation, else a placeholder."""
+        """The name people see (models/names.py has the rule)."""
         return name_to_show(self.display_name, self.given_name, self.family_name, self.organisation, self.erased)
-
-
-def name_to_show(display: str, given: str, family: str, organisation: str, erased: bool = False) -> str:
-    """The one rule for a contact's shown name (lists, PDFs, messages): display name, else given and family
-    name, else the organisation (a contact may be an organisation only), else a placeholder."""
-    if display:
-        return display
-    joined = " ".join(p for p in (given, family) if p)
-    if joined:
-        return joined
-    if organisation:
-        return organisation
-    return "(erased)" if erased else "(no name)"
 
 
 class Group(SyncedRecord, table=True):
@@ -198,8 +194,32 @@ class Connection(SyncedRecord, table=True):
     follow_up_action_id: str = ""
 
 
-SYNCED_TABLES: tuple[type[SyncedRecord], ...] = (Contact, Group, Membership, Action, ActionLink, Connection)
-RECORD_TYPES: dict[str, type[SyncedRecord]] = {t.RECORD_TYPE: t for t in SYNCED_TABLES}
+class OpaqueRecord(SQLModel, table=True):
+    """A record of a type this version does not know, kept as it came from a newer hub and passed on.
+
+    Its fields (by name, `deleted` among them when the type has it) merge per field by stamp like any other
+    record's; `stamps` is in the same compact form (a field missing from it carries `base_stamp`)."""
+
+    __tablename__ = "opaque_record"
+
+    record_type: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    origin_hub: str = ""
+    base_stamp: str = ""
+    stamps: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    stamp: str = Field(default="", index=True)
+    fields: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class OpaqueType(SQLModel, table=True):
+    """What the newest bundle declaring an unknown record type said of its references (so consent and erasure
+    reach records this version cannot read: a record personal to a contact travels only with that contact)."""
+
+    __tablename__ = "opaque_type"
+
+    name: str = Field(primary_key=True)
+    # [{"field": ..., "target": ..., "personal": bool}, ...] as the bundle's manifest declared them.
+    refs: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
 
 
 # ---- local-only tables ----
@@ -213,6 +233,19 @@ class Hub(SQLModel, table=True):
     created_at: str
     # The highest hybrid-logical-clock stamp issued or seen, so stamps keep increasing across restarts.
     clock: str = ""
+    # Which copy of this hub this database is (a UUID): a restored or copied database gets a new one.
+    incarnation: str = ""
+    # The hub's Ed25519 private signing key (raw 32 bytes, base64); bundles are signed with it.
+    signing_key: str = ""
+
+
+class KnownStamp(SQLModel, table=True):
+    """The knowledge vector: per hub that issued stamps, the highest of its stamps this hub holds."""
+
+    __tablename__ = "known_stamp"
+
+    hub_id: str = Field(primary_key=True)
+    stamp: str = ""
 
 
 class PeerHub(SQLModel, table=True):

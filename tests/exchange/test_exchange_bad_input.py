@@ -13,11 +13,12 @@ import pytest
 from exchange_helpers import add_contact, export_to, file_hash, make_hub
 
 from oursociety_desktop.cli import main
-from oursociety_desktop.exports.bundle import MANIFEST, MEMBER_FOR_TYPE
+from oursociety_desktop.exports.bundle import MANIFEST, SIGNATURE_KEY, member_for_type, signed_bytes
 from oursociety_desktop.exports.exchange import import_bundle
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import add_member, create_group
+from oursociety_desktop.models.signing import sign
 
 PASS = "a long enough passphrase"
 
@@ -36,7 +37,9 @@ def source_bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     export_to(src, plain)
     export_to(src, encrypted, passphrase=PASS)
     src.close()
-    return {"plain": plain, "encrypted": encrypted}
+    # The source's private key: the tests below re-sign what they change, so each reaches the check it is about
+    # (a bundle changed by someone without the key is refused by its signature: test_exchange_signature.py).
+    return {"plain": plain, "encrypted": encrypted, "key": src.signing_key}
 
 
 @pytest.fixture
@@ -52,7 +55,7 @@ def members_of(path: Path) -> dict[str, bytes]:
 
 
 def rezip(members: dict[str, bytes], fix_hashes: bool = True, manifest_edit: Callable[[dict], None] | None = None,
-          compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+          compression: int = zipfile.ZIP_DEFLATED, key: str = "") -> bytes:
     manifest = json.loads(members[MANIFEST])
     if fix_hashes:
         for name, data in members.items():
@@ -60,6 +63,8 @@ def rezip(members: dict[str, bytes], fix_hashes: bool = True, manifest_edit: Cal
                 manifest["members"][name]["sha256"] = hashlib.sha256(data).hexdigest()
     if manifest_edit:
         manifest_edit(manifest)
+    if key:
+        manifest[SIGNATURE_KEY] = sign(key, signed_bytes(manifest))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as zf:
         for name, data in members.items():
@@ -110,7 +115,7 @@ def test_truncated_zip(target, tmp_path, source_bundles) -> None:
 def test_corrupt_zip_bytes(target, tmp_path, source_bundles) -> None:
     data = bytearray(source_bundles["plain"].read_bytes())
     with zipfile.ZipFile(source_bundles["plain"]) as zf:
-        info = zf.getinfo(MEMBER_FOR_TYPE["contact"])
+        info = zf.getinfo(member_for_type("contact"))
     # Flip a byte in the middle of the contacts member's compressed data (local header: 30 bytes + name + extra).
     local_extra = int.from_bytes(data[info.header_offset + 28: info.header_offset + 30], "little")
     start = info.header_offset + 30 + len(info.filename) + local_extra
@@ -120,9 +125,9 @@ def test_corrupt_zip_bytes(target, tmp_path, source_bundles) -> None:
 
 def test_changed_record_fails_the_checksum(target, tmp_path, source_bundles) -> None:
     members = members_of(source_bundles["plain"])
-    name = MEMBER_FOR_TYPE["contact"]
+    name = member_for_type("contact")
     members[name] = members[name].replace(b"Person 1", b"Person X")
-    assert_refused(target, tmp_path, rezip(members, fix_hashes=False), "SHA-256")
+    assert_refused(target, tmp_path, rezip(members, key=source_bundles["key"], fix_hashes=False), "SHA-256")
 
 
 def test_changed_byte_in_encrypted_bundle_and_header(target, tmp_path, source_bundles) -> None:
@@ -153,10 +158,12 @@ def test_newer_major_version(target, tmp_path, source_bundles) -> None:
     members = members_of(source_bundles["plain"])
 
     def newer(manifest: dict) -> None:
-        manifest["version"] = "2.0"
+        manifest["version"] = "3.0"
 
-    message = assert_refused(target, tmp_path, rezip(members, manifest_edit=newer), "newer than this app")
-    assert "update Our Society Desktop" in message
+    message = assert_refused(target, tmp_path, rezip(members, key=source_bundles["key"], manifest_edit=newer),
+                             "newer than this app")
+    assert message == ("The bundle bad.oursociety uses format version 3.0, newer than this app reads (2.x); "
+                       "update Our Society Desktop to import it.")
 
 
 @pytest.mark.parametrize("name,match", [
@@ -169,7 +176,7 @@ def test_newer_major_version(target, tmp_path, source_bundles) -> None:
 def test_unsafe_or_unexpected_member_names(target, tmp_path, source_bundles, name, match) -> None:
     members = members_of(source_bundles["plain"])
     members[name] = b"{}\n"
-    assert_refused(target, tmp_path, rezip(members), match)
+    assert_refused(target, tmp_path, rezip(members, key=source_bundles["key"]), match)
 
 
 def test_decompression_bomb_is_bounded_by_bytes_actually_read(target, tmp_path, source_bundles) -> None:
@@ -178,7 +185,7 @@ def test_decompression_bomb_is_bounded_by_bytes_actually_read(target, tmp_path, 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for name, data in members.items():
-            if name == MEMBER_FOR_TYPE["contact"]:
+            if name == member_for_type("contact"):
                 with zf.open(name, "w") as member:
                     chunk = b"\n" * (1024 * 1024)
                     for _ in range(100):  # 100 MB of blank lines, about 100 kB compressed
@@ -193,22 +200,22 @@ def test_decompression_bomb_is_bounded_by_bytes_actually_read(target, tmp_path, 
 
 def test_record_line_too_large(target, tmp_path, source_bundles) -> None:
     members = members_of(source_bundles["plain"])
-    name = MEMBER_FOR_TYPE["contact"]
+    name = member_for_type("contact")
     members[name] = members[name] + b'{"notes":"' + b"x" * (5 * 1024 * 1024) + b'"}\n'
-    assert_refused(target, tmp_path, rezip(members), "larger than")
+    assert_refused(target, tmp_path, rezip(members, key=source_bundles["key"]), "larger than")
 
 
 def test_json_too_deep(target, tmp_path, source_bundles) -> None:
     members = members_of(source_bundles["plain"])
-    name = MEMBER_FOR_TYPE["group"]
+    name = member_for_type("group")
     members[name] = b"[" * 200_000 + b"]" * 200_000 + b"\n"
-    assert_refused(target, tmp_path, rezip(members), "nested too deeply")
+    assert_refused(target, tmp_path, rezip(members, key=source_bundles["key"]), "nested too deeply")
 
 
 def test_not_json(target, tmp_path, source_bundles) -> None:
     members = members_of(source_bundles["plain"])
-    members[MEMBER_FOR_TYPE["group"]] = b"{not json\n"
-    assert_refused(target, tmp_path, rezip(members), "not valid JSON")
+    members[member_for_type("group")] = b"{not json\n"
+    assert_refused(target, tmp_path, rezip(members, key=source_bundles["key"]), "not valid JSON")
 
 
 @pytest.mark.parametrize("record_type,edit,match", [
@@ -223,8 +230,8 @@ def test_not_json(target, tmp_path, source_bundles) -> None:
 ])
 def test_records_that_break_the_schema(target, tmp_path, source_bundles, record_type, edit, match) -> None:
     members = members_of(source_bundles["plain"])
-    name = MEMBER_FOR_TYPE[record_type]
-    lines = members[name].splitlines()
+    name = member_for_type(record_type)
+    lines = members.get(name, b"").splitlines()
     manifest_counts: dict[str, int] = {}
     if edit is None:
         # A bad record in the *last* member: everything before it was merged, and must be rolled back.
@@ -238,15 +245,17 @@ def test_records_that_break_the_schema(target, tmp_path, source_bundles, record_
 
     def counts(manifest: dict) -> None:
         manifest["counts"].update(manifest_counts)
+        data = members[name]  # a member the source had no records for is listed now
+        manifest["members"].setdefault(name, {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
 
-    assert_refused(target, tmp_path, rezip(members, manifest_edit=counts), match)
+    assert_refused(target, tmp_path, rezip(members, key=source_bundles["key"], manifest_edit=counts), match)
 
 
 def test_record_count_mismatch(target, tmp_path, source_bundles) -> None:
     members = members_of(source_bundles["plain"])
-    name = MEMBER_FOR_TYPE["contact"]
+    name = member_for_type("contact")
     members[name] = b"\n".join(members[name].splitlines()[:-1]) + b"\n"
-    assert_refused(target, tmp_path, rezip(members), "inconsistent")
+    assert_refused(target, tmp_path, rezip(members, key=source_bundles["key"]), "inconsistent")
 
 
 def test_cli_gives_one_line_and_exit_1(target, tmp_path, capsys) -> None:

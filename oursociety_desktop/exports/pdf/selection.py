@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from oursociety_desktop.models.groups import find_group
-from oursociety_desktop.models.tables import Contact, Group, Membership, name_to_show
+from oursociety_desktop.models.names import name_to_show
+from oursociety_desktop.models.tables import Contact, Group, Membership
 from oursociety_desktop.models.text import fold
 
 

@@ -31,7 +31,7 @@ from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
 from oursociety_desktop.ui.contacts import commands
 from oursociety_desktop.ui.contacts.consent import ConsentSection
-from oursociety_desktop.ui.contacts.related import contact_actions, contact_connections, contact_groups
+from oursociety_desktop.ui.contacts.related import related_items
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.fields import CommitTextEdit, FieldMessage, HeadingLabel, LabelledValuesEditor
 
@@ -185,8 +185,7 @@ class ContactEditor(QScrollArea):
                 except NotFound:
                     contact = None
                 conn = session.connection()
-                related = {"group": contact_groups(conn, contact_id), "action": contact_actions(conn, contact_id),
-                           "connection": contact_connections(conn, contact_id)} if contact else {}
+                related = related_items(conn, contact_id) if contact else {}
         if contact is None or contact.deleted:
             self.contact_id = None
             self.heading.setText(self.tr("Choose a contact in the list, or add one with New contact (Ctrl+N).")

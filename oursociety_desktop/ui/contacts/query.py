@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from oursociety_desktop.models.names import name_to_show
 from oursociety_desktop.models.search import build_match_query
 
 # Consent filters: key -> SQL condition on the contact row `c`.
@@ -153,7 +154,7 @@ def _first_value(raw: Any) -> str:
 
 def _decode(row: Any) -> ContactRow:
     cid, given, family, display, organisation, phones, emails, locality, tags, share, directory = row
-    name = display or " ".join(p for p in (given, family) if p) or organisation or ""  # the view says "(no name)"
+    name = name_to_show(display or "", given or "", family or "", organisation or "")
     tag_list = json.loads(tags) if isinstance(tags, str) else (tags or [])
     return ContactRow(cid, name, organisation or "", _first_value(phones), _first_value(emails), locality or "",
                       ", ".join(tag_list), bool(share), bool(directory))

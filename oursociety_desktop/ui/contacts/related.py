@@ -1,11 +1,17 @@
-"""What a contact is part of: their groups, actions and connections, read and described for the editor."""
+"""What a contact is part of: their groups, actions and connections, described for the editor's related lists.
+
+The records come from `models.references.related_to_contact`, which follows every reference the record registry
+declares; this module only words them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
+
+from oursociety_desktop.models.references import RelatedRecord, related_to_contact
 
 
 def _tr(source: str) -> str:
@@ -21,45 +27,47 @@ class RelatedItem:
     text: str
 
 
-def contact_groups(conn: Connection, contact_id: str) -> list[RelatedItem]:
-    """The live groups a contact belongs to, with their role."""
-    rows = conn.execute(text(
-        "SELECT g.id, g.name, m.role FROM membership m JOIN contact_group g ON g.id = m.group_id "
-        "WHERE m.contact_id = :cid AND m.deleted = 0 AND g.deleted = 0 ORDER BY g.name COLLATE NOCASE"),
-        {"cid": contact_id})
-    return [RelatedItem("group", gid, _tr("{0} ({1})").format(name, role)) for gid, name, role in rows]
+def related_items(conn: Connection, contact_id: str) -> dict[str, list[RelatedItem]]:
+    """The editor's three lists: "group" (live groups with the role, by name), "action" (open ones first, soonest
+    due first) and "connection" (newest first, described from the contact's side)."""
+    records = related_to_contact(conn, contact_id)
+
+    def live(record: RelatedRecord, field: str) -> bool:
+        return field in record.targets and not record.targets[field]["deleted"]
+
+    groups = [r for r in records if r.record_type == "membership" and live(r, "group_id")]
+    groups.sort(key=lambda r: str(r.targets["group_id"]["label"]).casefold())
+    actions = [r for r in records if r.record_type == "action_link" and live(r, "action_id")]
+    actions.sort(key=lambda r: (r.targets["action_id"]["status"] in ("done", "cancelled"),
+                                r.targets["action_id"]["due"] == "", r.targets["action_id"]["due"]))
+    connections = [r for r in records if r.record_type == "connection"]
+    connections.sort(key=lambda r: str(r.values["date"]), reverse=True)
+    return {
+        "group": [RelatedItem("group", r.values["group_id"], _tr("{0} ({1})").format(
+            r.targets["group_id"]["label"], r.values["role"])) for r in groups],
+        "action": [_action_item(r) for r in actions],
+        "connection": [_connection_item(r, contact_id) for r in connections],
+    }
 
 
-def contact_actions(conn: Connection, contact_id: str) -> list[RelatedItem]:
-    """The live actions a contact is linked to, open ones first, soonest due first."""
-    rows = conn.execute(text(
-        "SELECT a.id, a.title, a.status, a.due, l.role FROM action_link l JOIN action a ON a.id = l.action_id "
-        "WHERE l.contact_id = :cid AND l.deleted = 0 AND a.deleted = 0 "
-        "ORDER BY a.status IN ('done', 'cancelled'), a.due = '', a.due LIMIT 200"), {"cid": contact_id})
-    items = []
-    for aid, title, status, due, role in rows:
-        pattern = _tr("{0} — {1}, due {2} ({3})") if due else _tr("{0} — {1} ({3})")
-        items.append(RelatedItem("action", aid, pattern.format(title, status, due, role)))
-    return items
+def _action_item(record: RelatedRecord) -> RelatedItem:
+    action = record.targets["action_id"]
+    pattern = _tr("{0} — {1}, due {2} ({3})") if action["due"] else _tr("{0} — {1} ({3})")
+    text = pattern.format(action["label"], action["status"], action["due"], record.values["role"])
+    return RelatedItem("action", record.values["action_id"], text)
 
 
-def contact_connections(conn: Connection, contact_id: str) -> list[RelatedItem]:
-    """The live connections a contact is part of or made, newest first, described from their side."""
-    rows = conn.execute(text(
-        "SELECT k.id, k.kind, k.date, k.contact_a, k.contact_b, k.introduced_by, "
-        "a.given_name || ' ' || a.family_name, b.given_name || ' ' || b.family_name, "
-        "i.given_name || ' ' || i.family_name "
-        "FROM connection k LEFT JOIN contact a ON a.id = k.contact_a LEFT JOIN contact b ON b.id = k.contact_b "
-        "LEFT JOIN contact i ON i.id = k.introduced_by "
-        "WHERE k.deleted = 0 AND (k.contact_a = :cid OR k.contact_b = :cid OR k.introduced_by = :cid) "
-        "ORDER BY k.date DESC, k.stamp DESC LIMIT 200"), {"cid": contact_id})
-    items = []
-    for kid, kind, when, a, _b, by, a_name, b_name, by_name in rows:
-        a_name, b_name, by_name = (n.strip() if n else "?" for n in (a_name, b_name, by_name))
-        if by == contact_id:
-            line = _tr("introduced {0} and {1}").format(a_name, b_name)
-        else:
-            other = b_name if a == contact_id else a_name
-            line = (_tr("{0}: {1} (introduced by {2})") if by else _tr("{0}: {1}")).format(kind, other, by_name)
-        items.append(RelatedItem("connection", kid, _tr("{0}, {1}").format(line, when) if when else line))
-    return items
+def _connection_item(record: RelatedRecord, contact_id: str) -> RelatedItem:
+    values = record.values
+
+    def name(field: str) -> str:
+        return str(record.targets.get(field, {}).get("label") or "?")
+
+    if values["introduced_by"] == contact_id:
+        line = _tr("introduced {0} and {1}").format(name("contact_a"), name("contact_b"))
+    else:
+        other = name("contact_b") if values["contact_a"] == contact_id else name("contact_a")
+        line = (_tr("{0}: {1} (introduced by {2})") if values["introduced_by"] else _tr("{0}: {1}")).format(
+            values["kind"], other, name("introduced_by"))
+    when = values["date"]
+    return RelatedItem("connection", record.record_id, _tr("{0}, {1}").format(line, when) if when else line)

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from oursociety_desktop.models.clock import stamp_wall_ms
 from oursociety_desktop.models.conflicts import list_conflicts, record_label
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.exchange_log import exchange_log, known_peers
@@ -184,6 +185,6 @@ class PeerHubModel(_RowsModel):
     def cell(self, row: Any, column: int) -> str:
         value = row[column]
         if column == COL_WATERMARK and value:
-            moment = datetime.fromtimestamp(int(value[:13]) / 1000, UTC)
+            moment = datetime.fromtimestamp(stamp_wall_ms(value) / 1000, UTC)
             return moment.replace(microsecond=0).isoformat()
         return str(value)

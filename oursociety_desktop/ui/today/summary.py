@@ -8,6 +8,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, text
 
+from oursociety_desktop.models.clock import stamp_wall_ms
+from oursociety_desktop.models.names import name_to_show
+
 UPCOMING_DAYS = 14
 LIST_LIMIT = 50
 
@@ -70,8 +73,8 @@ def read_summary(conn: Connection, today: date) -> TodaySummary:
         "SELECT id, given_name, family_name, display_name, organisation, stamp FROM contact WHERE +deleted = 0 "
         f"ORDER BY stamp DESC LIMIT {LIST_LIMIT}"))
     for cid, given, family, display, organisation, stamp in rows:
-        name = display or " ".join(p for p in (given, family) if p) or organisation or ""
-        summary.recent.append(ContactLine(cid, name, int(stamp.split(".")[0]) if stamp else 0))
+        name = name_to_show(display, given, family, organisation)
+        summary.recent.append(ContactLine(cid, name, stamp_wall_ms(stamp) if stamp else 0))
     open_where = "deleted = 0 AND status IN ('open', 'doing')"
     summary.counts = {
         "contacts": _count(conn, "SELECT COUNT(*) FROM contact WHERE deleted = 0"),

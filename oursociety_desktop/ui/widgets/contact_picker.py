@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import bindparam, text
 
-from oursociety_desktop.models.groups import contact_name_sql
+from oursociety_desktop.models.names import name_to_show_sql
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.search import search_contact_ids
 from oursociety_desktop.models.tables import Contact
@@ -82,14 +82,14 @@ class ContactSearchModel(QAbstractListModel):
             if typed.strip():
                 ids = search_contact_ids(conn, typed, limit=fetch)
                 found = conn.execute(
-                    text(f"SELECT c.id, {contact_name_sql('c')}, {detail} FROM contact c WHERE c.id IN :ids")
+                    text(f"SELECT c.id, {name_to_show_sql('c')}, {detail} FROM contact c WHERE c.id IN :ids")
                     .bindparams(bindparam("ids", expanding=True)), {"ids": ids or [""]},
                 ).all()
                 by_id = {r[0]: (r[0], r[1], r[2]) for r in found}
                 rows = [by_id[i] for i in ids if i in by_id]
             else:
                 rows = [(r[0], r[1], r[2]) for r in conn.execute(
-                    text(f"SELECT c.id, {contact_name_sql('c')}, {detail} FROM contact c WHERE c.deleted = 0 "
+                    text(f"SELECT c.id, {name_to_show_sql('c')}, {detail} FROM contact c WHERE c.deleted = 0 "
                          "ORDER BY c.sort_key, c.id LIMIT :n"), {"n": fetch})]
         self.beginResetModel()
         self.rows = [r for r in rows if r[0] not in self.exclude][:MAX_RESULTS]

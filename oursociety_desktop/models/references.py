@@ -1,0 +1,194 @@
+"""What happens to the records that refer to a contact when the contact is erased or merged into another, which
+references dangle, and what refers to a contact (the editor's related lists): all read from the record registry.
+
+The rules themselves are declared in models/registry.py; this module applies them, for every declared type.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from oursociety_desktop.models.database import Tx
+from oursociety_desktop.models.records import update_record
+from oursociety_desktop.models.registry import ERASE_CLEAR, REGISTRY, RecordType, Reference
+from oursociety_desktop.models.tables import SyncedRecord
+
+# Called with each record a rule changed and its values before the change (the duplicate merge keeps them for undo).
+OnChange = Callable[[SyncedRecord, dict[str, Any]], None]
+
+
+def _records(tx: Tx, record_type: RecordType, where: str, params: dict[str, Any]) -> list[SyncedRecord]:
+    ids = [row[0] for row in tx.session.connection().execute(
+        text(f"SELECT id FROM {record_type.table_name} WHERE {where} ORDER BY id"), params)]  # noqa: S608
+    return [r for r in (tx.session.get(record_type.table, rid) for rid in ids) if r is not None]
+
+
+def _apply(tx: Tx, record: SyncedRecord, changes: dict[str, Any], on_change: OnChange | None) -> None:
+    before = {name: getattr(record, name) for name in changes}
+    if update_record(tx, record, changes) and on_change is not None:
+        on_change(record, before)
+
+
+def erase_related_records(tx: Tx, contact_id: str) -> None:
+    """Apply every declared erasure rule to the records personal to an erased contact: tombstone them or clear the
+    reference, and wipe the fields that may describe the person. Records of types this version does not know that
+    a newer hub declared personal to the contact are removed from this hub. Used by `forget_contact` and when an
+    erasure arrives by bundle."""
+    tx.session.flush()
+    for record_type, ref in REGISTRY.references_to("contact"):
+        if not ref.personal:
+            continue
+        for record in _records(tx, record_type, f"{ref.field} = :cid", {"cid": contact_id}):
+            changes: dict[str, Any] = {name: "" for name in record_type.erase_wipes}
+            if ref.on_erase == ERASE_CLEAR:
+                changes[ref.field] = ""
+            else:
+                changes["deleted"] = True
+            update_record(tx, record, changes)
+    remove_opaque_records_of(tx.session.connection(), [contact_id])
+
+
+def remove_opaque_records_of(conn: Connection, contact_ids: list[str]) -> int:
+    """Delete stored records of unknown types whose declared personal references name one of `contact_ids`."""
+    if not contact_ids:
+        return 0
+    removed = 0
+    for name, raw_refs in conn.execute(text("SELECT name, refs FROM opaque_type")).all():
+        refs = json.loads(raw_refs) if isinstance(raw_refs, str) else raw_refs
+        for ref in refs:
+            if not ref.get("personal") or ref.get("target") != "contact":
+                continue
+            result = conn.execute(
+                text("DELETE FROM opaque_record WHERE record_type = :t AND "
+                     "json_extract(fields, '$.' || :f) IN (SELECT value FROM json_each(:ids))"),
+                {"t": name, "f": ref["field"], "ids": json.dumps(contact_ids)},
+            )
+            removed += result.rowcount or 0
+    return removed
+
+
+def contacts_awaiting_erasure_rules(conn: Connection) -> list[str]:
+    """Erased contacts that some record still names in a way the erasure rules would change (an erasure that
+    arrived by bundle, or a record that arrived after it)."""
+    found: set[str] = set()
+    for record_type, ref in REGISTRY.references_to("contact"):
+        if not ref.personal:
+            continue
+        pending = [f"r.{name} != ''" for name in record_type.erase_wipes]
+        pending.append(f"r.{ref.field} != ''" if ref.on_erase == ERASE_CLEAR else "r.deleted = 0")
+        rows = conn.execute(text(
+            f"SELECT DISTINCT c.id FROM {record_type.table_name} r JOIN contact c ON c.id = r.{ref.field} "  # noqa: S608
+            f"WHERE c.erased = 1 AND ({' OR '.join(pending)})"))
+        found.update(row[0] for row in rows)
+    return sorted(found)
+
+
+def follow_merge(tx: Tx, gone_id: str, keep_id: str, on_change: OnChange | None = None) -> None:
+    """Point every live reference to contact `gone_id` at `keep_id` instead (a duplicate merge). A record that then
+    repeats a live record of the same identity, or names one person twice, is tombstoned instead."""
+    tx.session.flush()
+    for record_type, ref in REGISTRY.references_to("contact"):
+        for record in _records(tx, record_type, f"{ref.field} = :gone AND deleted = 0", {"gone": gone_id}):
+            changes: dict[str, Any] = {ref.field: keep_id}
+            if _would_repeat(tx, record_type, record, ref, keep_id) or _names_twice(record_type, record, ref, keep_id):
+                changes = {"deleted": True}
+            _apply(tx, record, changes, on_change)
+            tx.session.flush()
+
+
+def _would_repeat(tx: Tx, record_type: RecordType, record: SyncedRecord, ref: Reference, keep_id: str) -> bool:
+    if ref.field not in record_type.identity:
+        return False
+    wanted = {name: (keep_id if name == ref.field else getattr(record, name)) for name in record_type.identity}
+    where = " AND ".join(f"{name} = :{name}" for name in wanted)
+    return bool(tx.session.connection().execute(
+        text(f"SELECT 1 FROM {record_type.table_name} WHERE {where} AND deleted = 0 AND id != :id LIMIT 1"),  # noqa: S608
+        {**wanted, "id": record.id}).first())
+
+
+def _names_twice(record_type: RecordType, record: SyncedRecord, ref: Reference, keep_id: str) -> bool:
+    if ref.field not in record_type.distinct_fields:
+        return False
+    values = [keep_id if name == ref.field else getattr(record, name) for name in record_type.distinct_fields]
+    return len(set(values)) < len(values)
+
+
+@dataclass(frozen=True)
+class DanglingReference:
+    """Live records of one type whose reference names a record this hub does not have."""
+
+    record_type: str
+    field: str
+    target: str
+    count: int
+
+
+def dangling_references(conn: Connection) -> list[DanglingReference]:
+    """Every declared reference that live records hold to a record missing from this hub (it may never arrive:
+    consent keeps some records at their hub)."""
+    out = []
+    for record_type in REGISTRY:
+        for ref in record_type.references:
+            target = REGISTRY[ref.target]
+            count = int(conn.execute(text(
+                f"SELECT COUNT(*) FROM {record_type.table_name} r WHERE r.deleted = 0 AND r.{ref.field} != '' "  # noqa: S608
+                f"AND NOT EXISTS (SELECT 1 FROM {target.table_name} t WHERE t.id = r.{ref.field})")).scalar_one())
+            if count:
+                out.append(DanglingReference(record_type.name, ref.field, ref.target, count))
+    return out
+
+
+@dataclass
+class RelatedRecord:
+    """A live record that names a contact, with what the other records it names show in a list."""
+
+    record_type: str
+    record_id: str
+    via: str  # the field naming the contact
+    values: dict[str, Any]
+    # reference field -> {"label", "deleted", and the target type's summary fields}, for targets with a label that
+    # this hub has
+    targets: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def related_to_contact(conn: Connection, contact_id: str, limit: int = 200) -> list[RelatedRecord]:
+    """Every live record with a reference to the contact (per type and reference at most `limit`), each with its
+    synchronised values and, for each record it names that has a label, that record's label, deleted flag and
+    summary fields."""
+    out: list[RelatedRecord] = []
+    for record_type, ref in REGISTRY.references_to("contact"):
+        joins, selected = [], []
+        for index, other in enumerate(record_type.references):
+            target = REGISTRY[other.target]
+            if target.label_sql is None:
+                continue
+            alias = f"t{index}"
+            joins.append(f"LEFT JOIN {target.table_name} {alias} ON {alias}.id = r.{other.field}")
+            names = ["label", "deleted", *target.summary_fields]
+            sqls = [target.label_sql(alias), f"{alias}.deleted",
+                    *(f"{alias}.{name}" for name in target.summary_fields)]
+            selected.append((other.field, f"{alias}.id", names, sqls))
+        columns = ["r.id", *(f"r.{name}" for name in record_type.sync_fields)]
+        for _field, present, _names, sqls in selected:
+            columns.append(present)
+            columns.extend(sqls)
+        rows = conn.execute(text(
+            f"SELECT {', '.join(columns)} FROM {record_type.table_name} r {' '.join(joins)} "  # noqa: S608
+            f"WHERE r.{ref.field} = :cid AND r.deleted = 0 ORDER BY r.id LIMIT :limit"),
+            {"cid": contact_id, "limit": limit})
+        count = len(record_type.sync_fields)
+        for row in rows:
+            values = dict(zip(record_type.sync_fields, row[1:1 + count], strict=True))
+            targets: dict[str, dict[str, Any]] = {}
+            position = 1 + count
+            for ref_field, _present, names, _sqls in selected:
+                if row[position] is not None:
+                    targets[ref_field] = dict(zip(names, row[position + 1:position + 1 + len(names)], strict=True))
+                position += 1 + len(names)
+            out.append(RelatedRecord(record_type.name, row[0], ref.field, values, targets))
+    return out

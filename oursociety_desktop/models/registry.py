@@ -1,0 +1,229 @@
+"""The record registry: one declaration per synchronised record type, read by everything that must know the types.
+
+A `RecordType` says which table holds the records, which fields travel and which stay at this hub, the
+**references** from its records to other records (and what happens to a reference when its target is deleted,
+erased or merged into another record), which references make a record personal data of a contact, and how a
+record is named in a list. Sharing, both export paths, the bundle merge, erasure, the health check, the duplicate
+merge, the dump and the editor's related lists iterate the registry; none of them keeps a list of types or of
+references of its own. docs/architecture.md walks through adding a type.
+
+Reference rules (every reference is a plain UUID column, no SQL foreign key, because records arrive in any order):
+
+- deleted target: the reference stays as it is (an undo of the delete brings the whole picture back).
+- erased target (only contacts are erased): `ERASE_DELETE` tombstones the referring record, `ERASE_CLEAR` empties
+  the reference and keeps the record; either way the fields in `RecordType.erase_wipes` are emptied, because they
+  may describe the erased person.
+- merged target (duplicate contacts merged, "A merged into B"): the reference follows to the surviving record; a
+  record that then repeats another live one of the same `identity` is tombstoned, as is one whose
+  `distinct_fields` now name the same record twice (a connection of a person with themself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from oursociety_desktop.models.names import name_to_show, name_to_show_sql
+from oursociety_desktop.models.tables import (
+    Action,
+    ActionLink,
+    Connection,
+    Contact,
+    Group,
+    Membership,
+    SyncedRecord,
+)
+
+ERASE_DELETE = "delete"
+ERASE_CLEAR = "clear"
+
+# Fields of the record envelope: present in every outgoing record, never a field of its own.
+ENVELOPE = ("id", "origin_hub", "base_stamp", "stamps")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A field of one record type that holds the id of a record of type `target`.
+
+    `personal`: the referring record is personal data of the target contact: it leaves the hub only when that
+    contact may, and erasing the contact tombstones or clears it (`on_erase`)."""
+
+    field: str
+    target: str
+    personal: bool = False
+    on_erase: str = ERASE_DELETE
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """Everything the code needs to know about one synchronised record type."""
+
+    table: type[SyncedRecord]
+    references: tuple[Reference, ...] = ()
+    # Fields that identify the record among the live ones (a membership is one per group and contact).
+    identity: tuple[str, ...] = ()
+    # Reference fields that must name different records (a connection is between two people).
+    distinct_fields: tuple[str, ...] = ()
+    # Fields emptied when a contact this record is personal data of is erased.
+    erase_wipes: tuple[str, ...] = ()
+    # How a record is named in lists: in Python (from a row mapping) and as an SQL expression over an alias.
+    label: Callable[[Mapping[str, Any]], str] | None = None
+    label_sql: Callable[[str], str] | None = None
+    # Fields shown beside the label where a record is listed as the target of another's reference (an action's
+    # status and due date in a person's related actions).
+    summary_fields: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The type's name in bundles, dumps and the conflicts inbox (the table class's RECORD_TYPE)."""
+        return self.table.RECORD_TYPE
+
+    @property
+    def table_name(self) -> str:
+        """The SQL table holding the records."""
+        return str(self.table.__tablename__)
+
+    @property
+    def sync_fields(self) -> tuple[str, ...]:
+        """Fields merged one by one with last-writer-wins (`deleted` included)."""
+        return self.table.SYNC_FIELDS
+
+    @property
+    def local_fields(self) -> tuple[str, ...]:
+        """Synchronised fields that never leave this hub (stamped, but not written to a bundle or a dump)."""
+        return self.table.LOCAL_FIELDS
+
+    @property
+    def outgoing_fields(self) -> tuple[str, ...]:
+        """The synchronised fields that may leave the hub."""
+        return tuple(f for f in self.sync_fields if f not in self.local_fields)
+
+    @property
+    def member(self) -> str:
+        """The bundle member holding records of this type."""
+        return member_name(self.name)
+
+    def personal_references(self) -> tuple[Reference, ...]:
+        """References that make a record personal data of a contact."""
+        return tuple(r for r in self.references if r.personal)
+
+    def defaults(self) -> dict[str, Any]:
+        """Every synchronised field's value in a new, empty record."""
+        blank = self.table()
+        return {name: getattr(blank, name) for name in self.sync_fields}
+
+
+def member_name(record_type: str) -> str:
+    """The bundle member of a record type, known or not: `records/<type>.jsonl`."""
+    return f"records/{record_type}.jsonl"
+
+
+def _contact_label(row: Mapping[str, Any]) -> str:
+    return name_to_show(row.get("display_name") or "", row.get("given_name") or "", row.get("family_name") or "",
+                        row.get("organisation") or "", bool(row.get("erased")))
+
+
+BUILT_IN: tuple[RecordType, ...] = (
+    RecordType(Contact, label=_contact_label, label_sql=name_to_show_sql),
+    RecordType(
+        Group,
+        references=(Reference("parent_id", "group"),),
+        label=lambda row: str(row.get("name") or ""), label_sql=lambda a: f"{a}.name",
+    ),
+    RecordType(
+        Membership,
+        references=(Reference("group_id", "group"), Reference("contact_id", "contact", personal=True)),
+        identity=("group_id", "contact_id"),
+    ),
+    RecordType(
+        Action,
+        references=(Reference("group_id", "group"),),
+        label=lambda row: str(row.get("title") or ""), label_sql=lambda a: f"{a}.title",
+        summary_fields=("status", "due"),
+    ),
+    RecordType(
+        ActionLink,
+        references=(Reference("action_id", "action"), Reference("contact_id", "contact", personal=True)),
+        identity=("action_id", "contact_id", "role"),
+    ),
+    RecordType(
+        Connection,
+        references=(
+            Reference("contact_a", "contact", personal=True),
+            Reference("contact_b", "contact", personal=True),
+            Reference("introduced_by", "contact", personal=True, on_erase=ERASE_CLEAR),
+            Reference("follow_up_action_id", "action"),
+        ),
+        distinct_fields=("contact_a", "contact_b"),
+        erase_wipes=("note",),
+    ),
+)
+
+
+@dataclass
+class Registry:
+    """The record types in dependency order (a type comes after the types its references point at)."""
+
+    _types: dict[str, RecordType] = field(default_factory=dict)
+
+    def add(self, record_type: RecordType) -> None:
+        """Declare a type. Raises ValueError for a duplicate name or a reference to an undeclared type."""
+        if record_type.name in self._types:
+            raise ValueError(f"record type {record_type.name!r} is declared twice")
+        for ref in record_type.references:
+            if ref.target not in self._types and ref.target != record_type.name:
+                raise ValueError(f"{record_type.name}.{ref.field} refers to undeclared type {ref.target!r}")
+            if ref.field not in record_type.sync_fields:
+                raise ValueError(f"{record_type.name}.{ref.field} is not a synchronised field")
+        self._types[record_type.name] = record_type
+
+    def remove(self, name: str) -> None:
+        """Withdraw a type declared with `add` (tests that declare a type of their own)."""
+        del self._types[name]
+
+    def __iter__(self) -> Iterator[RecordType]:
+        return iter(tuple(self._types.values()))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._types
+
+    def get(self, name: str) -> RecordType | None:
+        """The declaration of a type, or None when this version does not know it."""
+        return self._types.get(name)
+
+    def __getitem__(self, name: str) -> RecordType:
+        return self._types[name]
+
+    def names(self) -> tuple[str, ...]:
+        """Type names in dependency order."""
+        return tuple(self._types)
+
+    def of_table(self, cls: type[SyncedRecord]) -> RecordType:
+        """The declaration of the type stored in table class `cls`."""
+        for record_type in self._types.values():
+            if record_type.table is cls:
+                return record_type
+        raise KeyError(cls.__name__)
+
+    def references_to(self, target: str) -> Iterator[tuple[RecordType, Reference]]:
+        """Every (type, reference) that points at records of type `target`."""
+        for record_type in self._types.values():
+            for ref in record_type.references:
+                if ref.target == target:
+                    yield record_type, ref
+
+    @contextmanager
+    def extended(self, record_type: RecordType) -> Iterator[RecordType]:
+        """Declare a type for the duration of a `with` block."""
+        self.add(record_type)
+        try:
+            yield record_type
+        finally:
+            self.remove(record_type.name)
+
+
+REGISTRY = Registry()
+for _declared in BUILT_IN:
+    REGISTRY.add(_declared)
