@@ -54,18 +54,17 @@ def field_kinds(record_type: RecordType) -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=64)
-def reserved_names(record_type: RecordType) -> frozenset[str]:
-    """Column names of the type's table that never come from a bundle (local fields, derived columns)."""
-    columns = set(record_type.table.model_fields)
-    return frozenset(columns - set(record_type.outgoing_fields) - set(ENVELOPE))
-
-
-def unknown_field_names(record_type: RecordType | None, record: dict[str, Any]) -> list[str]:
-    """Names of the fields a record carries that this version does not know (for a type this version does not
-    know: every field). Reserved names are left out: the merge ignores them."""
+def known_names(record_type: RecordType | None) -> frozenset[str]:
+    """The names of a record's keys this version knows: the envelope, and for a known type its table's columns
+    (fields that travel, and local or derived ones, which are never taken from a bundle)."""
     known = set(ENVELOPE)
     if record_type is not None:
-        known |= set(record_type.outgoing_fields) | reserved_names(record_type)
+        known |= set(record_type.table.model_fields)
+    return frozenset(known)
+
+
+def unknown_field_names(known: frozenset[str], record: dict[str, Any]) -> list[str]:
+    """Names of the fields a record carries that this version does not know (`known` from `known_names`)."""
     return [name for name in record if name not in known]
 
 

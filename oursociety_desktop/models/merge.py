@@ -32,6 +32,7 @@ from oursociety_desktop.models.incoming import (
     TYPE_NAME,
     check_envelope,
     check_values,
+    known_names,
     unknown_field_names,
 )
 from oursociety_desktop.models.knowledge import newest_by_hub, note_known
@@ -182,9 +183,10 @@ class BundleMerger:
             self._merge_opaque(record_type, records)
             return
         fields = declared.outgoing_fields
+        known = known_names(declared)
         unknown_of: dict[str, list[str]] = {}
         for record in records:
-            unknown = unknown_field_names(declared, record)
+            unknown = unknown_field_names(known, record)
             check_envelope(record_type, {*fields, *unknown}, unknown, record)
             unknown_of[record["id"]] = unknown
         self._refuse_repeated_ids(record_type, records)
@@ -439,8 +441,9 @@ class BundleMerger:
         if not TYPE_NAME.fullmatch(record_type):
             raise UserError(f"The bundle holds records of a type with a name that is not plain text "
                             f"('{record_type[:40]}'); nothing was imported.")
+        known = known_names(None)
         for record in records:
-            names = unknown_field_names(None, record)
+            names = unknown_field_names(known, record)
             check_envelope(record_type, set(names), names, record)
         self._refuse_repeated_ids(record_type, records)
         counts = self.report.counts.setdefault(record_type, TypeCounts())

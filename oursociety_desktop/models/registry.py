@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from oursociety_desktop.models.names import name_to_show, name_to_show_sql
@@ -110,7 +111,12 @@ class RecordType:
         return tuple(r for r in self.references if r.personal)
 
     def defaults(self) -> dict[str, Any]:
-        """Every synchronised field's value in a new, empty record."""
+        """Every synchronised field's value in a new, empty record (a fresh dict, with fresh lists)."""
+        return {name: list(value) if isinstance(value, list) else value for name, value in self._defaults.items()}
+
+    @cached_property
+    def _defaults(self) -> dict[str, Any]:
+        # Building a table instance costs about a millisecond (pydantic): once per type, not once per record.
         blank = self.table()
         return {name: getattr(blank, name) for name in self.sync_fields}
 

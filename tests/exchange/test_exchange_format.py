@@ -89,3 +89,62 @@ def test_a_bundle_read_from_the_spec(tmp_path: Path) -> None:
     assert contact["id"] == cid and contact["given_name"] == "Spec" and "private_notes" not in contact
     assert set(contact) - {"id", "origin_hub", "base_stamp", "stamps"} == set(CONTACT_FIELDS)
     assert manifest["counts"]["contact"] == 1
+
+
+def test_a_signed_2_0_bundle_written_from_the_spec_imports(tmp_path: Path) -> None:
+    """Format 2.0 with nothing but zipfile, json, hashlib, base64 and an Ed25519 library: the signature is over
+    the canonical JSON of the manifest without its signature (docs/bundle-format.md §3)."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    hub = "other-program-hub"
+    key = Ed25519PrivateKey.generate()
+    record_id = str(uuid.uuid4())
+    record = {"id": record_id, "origin_hub": hub, "base_stamp": f"1700000000000.000000.{hub}", "stamps": {},
+              **CONTACT_FIELDS}
+    member = (json.dumps(record) + "\n").encode()
+    manifest = {
+        "format": "oursociety-bundle", "version": "2.0", "bundle_id": str(uuid.uuid4()),
+        "source_hub": {"id": hub, "name": "Another program", "incarnation": str(uuid.uuid4()),
+                       "signing_key": base64.b64encode(key.public_key().public_bytes(Encoding.Raw,
+                                                                                     PublicFormat.Raw)).decode()},
+        "created_at": "2026-01-01T00:00:00+00:00", "kind": "full", "since": "", "for_hub": "",
+        "clock": f"1700000000000.000000.{hub}", "knowledge": {hub: f"1700000000000.000000.{hub}"}, "types": {},
+        "counts": {"contact": 1},
+        "members": {"records/contact.jsonl": {"sha256": hashlib.sha256(member).hexdigest(), "size": len(member)}},
+    }
+    canonical = json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    manifest["signature"] = base64.b64encode(key.sign(canonical)).decode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("records/contact.jsonl", member)
+        zf.writestr("manifest.json", json.dumps(manifest, indent=2))
+    path = tmp_path / "spec-2.oursociety"
+    path.write_bytes(buffer.getvalue())
+    db = make_hub(tmp_path, "Reader")
+    result = import_bundle(db, path, backup=False)
+    assert result.report.counts["contact"].new == 1 and result.manifest.knowledge == manifest["knowledge"]
+    assert contact_row(db, record_id)["family_name"] == "Written"
+    db.close()
+
+
+def test_a_bundle_verified_from_the_spec(tmp_path: Path) -> None:
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    db = make_hub(tmp_path, "Writer")
+    add_contact(db, given_name="Verified")
+    path = tmp_path / "out.oursociety"
+    export_to(db, path)
+    db.close()
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    signature = base64.b64decode(manifest.pop("signature"))
+    canonical = json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(manifest["source_hub"]["signing_key"]))
+    key.verify(signature, canonical)  # raises InvalidSignature otherwise
+    assert set(manifest["types"]) == set(TYPES)
+    assert {"field": "contact_id", "target": "contact", "personal": True} in manifest["types"]["membership"]

@@ -252,3 +252,27 @@ def test_a_manifest_changed_without_the_key_or_signed_by_another_key_is_refused(
                        "'Someone Else' wrote it, or forged); nothing was imported.")
     assert "does not match its signature" in refused(target, tmp_path,
                                                      repack(signed_source["members"], new_signing_key()))
+
+
+def test_the_apps_preview_says_unknown_kinds_are_kept_and_passed_on(qtbot, tmp_path: Path, newer_bundle) -> None:
+    from PySide6.QtGui import QUndoStack
+
+    from oursociety_desktop.ui.context import AppContext, DataEvents
+    from oursociety_desktop.ui.exchange.workspace import ExchangeWorkspace
+    from oursociety_desktop.ui.tasks import SyncTaskRunner
+
+    old = make_hub(tmp_path, "Old")
+    ctx = AppContext(db=old, runner=SyncTaskRunner(), undo_stack=QUndoStack(), events=DataEvents())
+    widget = ExchangeWorkspace(ctx)
+    qtbot.addWidget(widget)
+    panel = widget.import_panel
+    panel.ask_open_path = lambda: newer_bundle["path"]  # type: ignore[method-assign]
+    panel.choose_import_button.click()
+    panel.preview_button.click()
+    assert "2 record(s) of kinds this version does not know; they are kept and passed on." in \
+        panel.preview_notes.text()
+    rows = [panel.preview_model.index(r, 0).data() for r in range(panel.preview_model.rowCount())]
+    assert rows[-1] == "Future kind"
+    panel.apply_button.click()
+    assert len(opaque_rows(old)) == 2
+    old.close()

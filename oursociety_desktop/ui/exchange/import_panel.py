@@ -104,6 +104,9 @@ class ImportPanel(QWidget):
         if result.report.far_future:
             lines.append(self.tr("Warning: {0} record(s) carry a date more than 24 hours in the future; the other "
                                  "hub's clock is wrong.").format(result.report.far_future))
+        if result.report.unknown_records:
+            lines.append(self.tr("{0} record(s) of kinds this version does not know; they are kept and passed on.")
+                         .format(result.report.unknown_records))
         lines.append(self.tr("{0} change(s), {1} new conflict(s).").format(result.changes,
                                                                          result.report.new_conflicts))
         self.preview_notes.setText("\n".join(lines))

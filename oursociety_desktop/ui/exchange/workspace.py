@@ -34,6 +34,7 @@ from oursociety_desktop.models.conflicts import resolve_conflict
 from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.exchange_log import EXCHANGE_FOLDER
+from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.exchange.import_panel import ImportPanel
 from oursociety_desktop.ui.exchange.models import (
@@ -45,8 +46,6 @@ from oursociety_desktop.ui.exchange.models import (
 )
 from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table
 from oursociety_desktop.ui.widgets.edits import MessageLine
-
-RECORD_TYPES_SHOWN = ("contact", "group", "membership", "action", "action_link", "connection")
 
 
 class ExchangeWorkspace(QWidget):
@@ -194,11 +193,11 @@ class ExchangeWorkspace(QWidget):
         self.take_theirs_button.setEnabled(has_selection)
 
     def _on_changed(self, record_type: str) -> None:
-        if record_type in (*RECORD_TYPES_SHOWN, "exchange"):
+        if record_type in (*REGISTRY.names(), "exchange"):
             self.refresh()
 
     def _announce(self) -> None:
-        for record_type in (*RECORD_TYPES_SHOWN, "exchange"):
+        for record_type in (*REGISTRY.names(), "exchange"):
             self.ctx.events.changed.emit(record_type)
 
     def _import_finished(self, status: str) -> None:
