@@ -127,6 +127,9 @@ def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
             for record_type, counts in stats["records"].items():
                 detail = ", ".join(f"{v:,} {k}" for k, v in counts.items())
                 print(f"{record_type.replace('_', ' ')}s: {detail}")
+            if stats["unknown_kind_records"]:
+                print(f"records of kinds this version does not know (kept and passed on): "
+                      f"{stats['unknown_kind_records']:,}")
             print(f"open conflicts: {stats['open_conflicts']}")
             print(f"peer hubs: {stats['peer_hubs']}")
         return 0

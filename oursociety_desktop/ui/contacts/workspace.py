@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.ui.contacts import commands, dialogs
 from oursociety_desktop.ui.contacts.editor import ContactEditor
 from oursociety_desktop.ui.contacts.filter_bar import ContactFilterBar
@@ -188,7 +189,7 @@ class ContactsWorkspace(QWidget):
             self.table.setFocus()
 
     def _data_changed(self, record_type: str) -> None:
-        if record_type in ("contact", "membership", "group", "action", "action_link", "connection"):
+        if record_type in REGISTRY:
             self.refresh()
 
     def _update_count(self) -> None:
