@@ -14,6 +14,7 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
 from oursociety_desktop.models.dump import iter_dump_lines
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.exchange_log import known_peers
 from oursociety_desktop.models.health import check_database, hub_stats
 from oursociety_desktop.models.tables import Hub
 from oursociety_desktop.paths import database_path
@@ -89,14 +90,21 @@ def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
                 tx.session.add(hub)
             print(f"Hub renamed to '{name}'.")
             return 0
-        info = {"id": db.hub_id, "name": db.hub_name, "data_dir": str(folder),
-                "database": str(database_path(folder)), "default_region": db.setting("default_region"),
-                "default_share_with_hubs": db.setting("default_share_with_hubs")}
+        info: dict[str, Any] = {
+            "id": db.hub_id, "name": db.hub_name, "incarnation": db.incarnation, "data_dir": str(folder),
+            "database": str(database_path(folder)), "default_region": db.setting("default_region"),
+            "default_share_with_hubs": db.setting("default_share_with_hubs")}
+        with db.read() as session:
+            peers = [{"id": p.id, "name": p.name, "incarnation": p.incarnation, "acknowledged": p.acknowledged,
+                      "last_heard_from": p.last_import_at} for p in known_peers(session)]
         if args.json:
-            print_json(info)
+            print_json({**info, "peers": peers})
         else:
             for key, value in info.items():
                 print(f"{key}: {value}")
+            for peer in peers:
+                print(f"peer {peer['name']} ({peer['id']}): last heard from {peer['last_heard_from'] or 'never'}, "
+                      f"has everything up to {peer['acknowledged'] or 'nothing yet'}")
         return 0
     finally:
         db.close()

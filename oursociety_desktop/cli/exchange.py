@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json
-from oursociety_desktop.exports.exchange import ImportResult, export_bundle, import_bundle, sync_folder
+from oursociety_desktop.exports.exchange import ImportResult, export_bundle, import_bundle
+from oursociety_desktop.exports.exchange_folder import sync_folder
 from oursociety_desktop.models.conflicts import conflict_json, list_conflicts, record_label, resolve_conflict
 from oursociety_desktop.models.errors import UserError
 

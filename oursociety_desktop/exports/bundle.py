@@ -143,14 +143,16 @@ def write_bundle(out: Path, records: Iterable[tuple[str, dict[str, Any] | bytes]
                  source_hub_name: str, incarnation: str, signing_key: str, kind: str, since: str = "",
                  for_hub: str = "", clock: str = "", knowledge: dict[str, str] | None = None,
                  opaque_types: dict[str, list[dict[str, Any]]] | None = None, passphrase: str | None = None,
-                 expected_total: int = 0, progress: Progress | None = None) -> Manifest:
+                 expected_total: int = 0, progress: Progress | None = None, bundle_id: str | None = None
+                 ) -> Manifest:
     """Write a signed bundle of `records` ((record type, outgoing dict or an already encoded line), grouped by
     type: known types in registry order, then others). `signing_key` is the hub's private key (models/signing.py).
 
     The file appears whole or not at all. A type without records gets no member. Raises ValueError when a type's
     records are not together, UserError through `atomic_write` when the file cannot be written, Cancelled when
     `progress` returns False."""
-    manifest = Manifest(bundle_id=str(uuid.uuid4()), source_hub_id=source_hub_id, source_hub_name=source_hub_name,
+    manifest = Manifest(bundle_id=bundle_id or str(uuid.uuid4()), source_hub_id=source_hub_id,
+                        source_hub_name=source_hub_name,
                         created_at=utc_now_iso(), kind=kind, since=since, for_hub=for_hub, clock=clock,
                         knowledge=dict(knowledge or {}), incarnation=incarnation,
                         signing_key=public_key_of(signing_key), types={**(opaque_types or {}), **declared_types()},

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from oursociety_desktop.exports.bundle import (
-    FILE_SUFFIX,
     BundleReader,
     Manifest,
     open_bundle_bytes,
@@ -30,18 +26,14 @@ from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.exchange_log import (
-    ceiling,
-    folder_watermark,
+    delta_since,
     is_known_peer,
     log_exchange,
-    lower_watermarks,
+    lower_resend_marks,
     note_peer,
-    peer_watermark,
-    seen_bundle_ids,
-    set_folder_watermark,
-    set_peer_watermark,
+    take_acknowledgement,
 )
-from oursociety_desktop.models.knowledge import knowledge_vector
+from oursociety_desktop.models.knowledge import knowledge_vector, note_bundle_imported
 from oursociety_desktop.models.merge import BundleMerger, MergeReport
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
 from oursociety_desktop.models.registry import REGISTRY
@@ -72,9 +64,11 @@ class ExportResult:
 
 def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since: str | None = None,
                   passphrase: str | None = None, progress: Progress | None = None,
-                  folder_key: str | None = None) -> ExportResult:
-    """Write a bundle: full (everything shareable), a delta for a peer hub (`for_hub`: what changed since the
-    last bundle made for it), or a delta for an exchange folder (`folder_key`). Logged in the exchange log."""
+                  readers: list[str] | None = None, bundle_id: str | None = None) -> ExportResult:
+    """Write a bundle: full (everything shareable), a delta for a peer hub (`for_hub`: what that hub has not
+    acknowledged; full when it acknowledged nothing), or a delta for the hubs reading an exchange folder
+    (`readers`). Nothing moves when a bundle is written: only an acknowledgement does. Logged in the exchange log
+    with this hub's clock, which a peer's acknowledgement names."""
     out = Path(out)
     for_hub = (for_hub or "").strip().lower() or None
     if for_hub == db.hub_id:
@@ -82,14 +76,11 @@ def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since:
     _check(progress, 0, "Reading the records to share")
     with db.write() as tx:
         conn = tx.session.connection()
-        clock = str(conn.execute(text("SELECT clock FROM hub")).scalar_one() or "")
+        # A stamp of its own for the bundle: above every stamp held here, and never the same for two bundles, so
+        # an acknowledgement names exactly one bundle.
+        clock = tx.stamp()
         if since is None:
-            if for_hub is not None:
-                since = peer_watermark(tx.session, for_hub)
-            elif folder_key is not None:
-                since = folder_watermark(tx.session, folder_key)
-            else:
-                since = ""
+            since = delta_since(tx.session, [for_hub] if for_hub is not None else (readers or []))
         total = _count_rows(conn) if not since else 0
         opaque_types = {name: json.loads(refs) for name, refs in conn.execute(
             text("SELECT name, refs FROM opaque_type"))}
@@ -97,13 +88,10 @@ def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since:
                                 source_hub_name=db.hub_name, incarnation=db.incarnation, signing_key=db.signing_key,
                                 kind="delta" if since else "full", since=since, for_hub=for_hub or "",
                                 clock=clock, knowledge=knowledge_vector(conn), opaque_types=opaque_types,
-                                passphrase=passphrase, expected_total=total, progress=progress)
-        if for_hub is not None:
-            set_peer_watermark(tx, for_hub, ceiling(clock))
-        if folder_key is not None:
-            set_folder_watermark(tx, folder_key, ceiling(clock))
+                                passphrase=passphrase, expected_total=total, progress=progress,
+                                bundle_id=bundle_id)
         log_exchange(tx, "export", for_hub or "", out.name,
-                     {"bundle_id": manifest.bundle_id, "kind": manifest.kind, "since": since,
+                     {"bundle_id": manifest.bundle_id, "kind": manifest.kind, "since": since, "clock": clock,
                       "counts": manifest.counts, "encrypted": passphrase is not None})
     if progress is not None:
         progress(100, "Bundle written")  # done: too late to cancel
@@ -218,86 +206,12 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
 
 def _record_import(tx: Tx, result: ImportResult) -> None:
     manifest = result.manifest
-    note_peer(tx, manifest.source_hub_id, manifest.source_hub_name)
-    lower_watermarks(tx, result.report.change_floor)
+    note_peer(tx, manifest.source_hub_id, manifest.source_hub_name, manifest.incarnation)
+    take_acknowledgement(tx, manifest.source_hub_id, manifest.knowledge)
+    lower_resend_marks(tx, result.report.change_floor, except_hub=manifest.source_hub_id)
+    note_bundle_imported(tx.session.connection(), manifest.source_hub_id, manifest.kind, manifest.since,
+                         manifest.clock)
     summary = result.report.to_json()
     summary.update({"bundle_id": manifest.bundle_id, "kind": manifest.kind, "file_sha256": result.file_sha256,
                     "source_hub_name": manifest.source_hub_name})
     log_exchange(tx, "import", manifest.source_hub_id, result.file_name, summary)
-
-
-# ---- exchange folder ----
-
-
-@dataclass
-class SyncResult:
-    """What `sync FOLDER` did."""
-
-    written: Path | None
-    imported: list[ImportResult] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        """Plain summary."""
-        return {"written": str(self.written) if self.written else None,
-                "imported": [r.to_json() for r in self.imported], "skipped": self.skipped}
-
-
-def folder_key(folder: Path) -> str:
-    """The key an exchange folder's watermark is kept under."""
-    return str(Path(folder).resolve())
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:30] or "hub"
-
-
-def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
-                progress: Progress | None = None) -> SyncResult:
-    """Import every bundle in `folder` from other hubs not imported before, then write this hub's delta there
-    (only when something changed since the last one written to this folder)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise UserError(f"The exchange folder {folder} does not exist; plug in the drive or choose another folder.")
-    result = SyncResult(written=None)
-    with db.read() as session:
-        seen = seen_bundle_ids(session)
-    candidates = sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(FILE_SUFFIX)
-                        and not p.name.startswith("."))
-    todo: list[tuple[Path, str]] = []
-    for path in candidates:
-        try:
-            reader, _ = open_for_import(path, passphrase)
-        except UserError as exc:
-            result.skipped.append(f"{path.name}: {exc.message}")
-            continue
-        manifest = reader.manifest
-        if manifest.source_hub_id == db.hub_id or manifest.bundle_id in seen:
-            continue
-        todo.append((path, manifest.bundle_id))
-    backed_up = False
-    for index, (path, bundle_id) in enumerate(todo):
-        _check(progress, index * 80 // max(1, len(todo)), f"Importing {path.name}")
-        if not backed_up:
-            automatic_backup(db.path, "before-sync", int(db.setting("backup_keep") or 10))
-            backed_up = True
-        try:
-            result.imported.append(import_bundle(db, path, passphrase=passphrase, backup=False))
-        except Cancelled:
-            raise
-        except UserError as exc:
-            result.skipped.append(f"{path.name}: {exc.message}")
-        seen.add(bundle_id)
-    _check(progress, 85, "Writing this hub's changes")
-    key = folder_key(folder)
-    with db.read() as session:
-        since = folder_watermark(session, key)
-        has_changes = next(iter_outgoing_lines(session.connection(), since), None) is not None
-    if has_changes:
-        # Unique names: a delta never replaces an earlier one that some hub may not have read yet.
-        moment = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        out = folder / f"{_slug(db.hub_name)}-{db.hub_id[:8]}-{moment}-{uuid.uuid4().hex[:8]}{FILE_SUFFIX}"
-        export_bundle(db, out, folder_key=key, passphrase=passphrase)
-        result.written = out
-    _check(progress, 100, "Done")
-    return result

@@ -84,8 +84,6 @@ class HybridLogicalClock:
         decoded = Stamp.decode(last) if last else None
         self._ms = decoded.ms if decoded else 0
         self._counter = decoded.counter if decoded else 0
-        # The last stamp this clock issued (not observed): "" until `now` is called.
-        self.issued = ""
 
     @property
     def last(self) -> str:
@@ -99,8 +97,7 @@ class HybridLogicalClock:
             self._ms, self._counter = wall, 0
         else:
             self._advance_counter()
-        self.issued = Stamp(self._ms, self._counter, self.hub_id).encode()
-        return self.issued
+        return Stamp(self._ms, self._counter, self.hub_id).encode()
 
     def observe(self, remote: str) -> None:
         """Move past a stamp received from another hub, so that later local edits order after it.

@@ -25,7 +25,6 @@ from sqlmodel import Session, select
 
 from oursociety_desktop.models.clock import HybridLogicalClock
 from oursociety_desktop.models.errors import DatabaseBusy, DatabaseDamaged, UserError
-from oursociety_desktop.models.knowledge import note_known
 from oursociety_desktop.models.phones import DEFAULT_REGION
 from oursociety_desktop.models.signing import new_signing_key
 from oursociety_desktop.models.tables import Hub, Setting, new_id
@@ -224,8 +223,6 @@ class Database:
                     session.flush()
                 if clock.last != last:
                     conn.execute(update(Hub).where(Hub.id == self.hub_id).values(clock=clock.last))  # type: ignore[arg-type]
-                if clock.issued:
-                    note_known(conn, {self.hub_id: clock.issued})
         except (OperationalError, DatabaseError) as exc:
             raise translate_db_error(exc, self.path) from None
 

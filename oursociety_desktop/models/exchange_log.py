@@ -1,9 +1,13 @@
-"""Local bookkeeping of hub exchange: known peer hubs, delta watermarks, exchange folders and the exchange log.
+"""Local bookkeeping of hub exchange: known peer hubs and what each has acknowledged, exchange folders, and the
+exchange log.
 
-A delta bundle for a peer holds every shareable record whose `stamp` is above that peer's `sent_watermark`
-(the hub clock when the last bundle for it was made). An import can bring records whose stamps are *below* a
-watermark (they were written at a third hub long ago): so that they still relay, every import lowers each
-watermark to just under the lowest record stamp it changed (`lower_watermarks`).
+A delta bundle for a peer holds every shareable record stamped after what the peer has **acknowledged**: this
+hub's clock when it wrote the latest bundle the peer imported contiguously, as named in the knowledge vector of
+the peer's latest bundle to reach this hub (models/knowledge.py). Until the peer says more, every delta for it
+repeats everything since then, so a lost bundle heals at the next round; a peer that acknowledged nothing gets a
+full bundle. Records imported here after that bundle may carry older stamps (written long ago at a third hub): so
+that they still reach the peer, each import lowers the peer's `resend_from` mark below them, until the peer
+acknowledges a bundle written after that import.
 """
 
 from __future__ import annotations
@@ -13,26 +17,14 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from oursociety_desktop.models.database import Tx, get_setting, set_setting, utc_now_iso
+from oursociety_desktop.models.clock import floor_below, stamp_hub
+from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.tables import ExchangeLog, PeerHub
 
-FOLDER_WATERMARKS = "exchange_folder_watermarks"
 EXCHANGE_FOLDER = "exchange_folder"
 
 
-def below(stamp: str) -> str:
-    """A watermark just under `stamp`: every stamp >= `stamp` compares greater than it (its ms.counter prefix)."""
-    return stamp[:21]
-
-
-def ceiling(clock: str) -> str:
-    """The watermark after a bundle made when the hub clock read `clock`: at or above every stamp with the same
-    time and counter, whatever hub issued it (a stamp observed from another hub can equal the clock's time and
-    counter yet sort above it by hub id)."""
-    return clock[:21] + "\U0010ffff" if clock else ""
-
-
-def note_peer(tx: Tx, hub_id: str, name: str) -> PeerHub:
+def note_peer(tx: Tx, hub_id: str, name: str, incarnation: str = "") -> PeerHub:
     """Record (or refresh) a peer hub we received a bundle from."""
     now = utc_now_iso()
     peer = tx.session.get(PeerHub, hub_id)
@@ -41,6 +33,8 @@ def note_peer(tx: Tx, hub_id: str, name: str) -> PeerHub:
     else:
         peer.name = name or peer.name
         peer.last_import_at = now
+    if incarnation:
+        peer.incarnation = incarnation
     tx.session.add(peer)
     return peer
 
@@ -50,47 +44,55 @@ def is_known_peer(session: Session, hub_id: str) -> bool:
     return session.get(PeerHub, hub_id) is not None
 
 
-def peer_watermark(session: Session, hub_id: str) -> str:
-    """Where the next delta for a peer starts ("" when nothing was sent yet: a full bundle)."""
-    peer = session.get(PeerHub, hub_id)
-    return peer.sent_watermark if peer is not None else ""
+def delta_since(session: Session, hub_ids: list[str]) -> str:
+    """Where a delta for these peers starts: the lowest of their acknowledgements and resend marks; "" (a full
+    bundle) when there is none, or when any of them has acknowledged nothing."""
+    marks: list[str] = []
+    for hub_id in hub_ids:
+        peer = session.get(PeerHub, hub_id)
+        if peer is None or not peer.acknowledged:
+            return ""
+        marks.append(min(peer.acknowledged, peer.resend_from) if peer.resend_from else peer.acknowledged)
+    return min(marks, default="")
 
 
-def set_peer_watermark(tx: Tx, hub_id: str, watermark: str) -> None:
-    """After a delta bundle for a peer was written: the next one starts above `watermark`."""
+def take_acknowledgement(tx: Tx, hub_id: str, knowledge: dict[str, str]) -> None:
+    """Keep what a peer's latest bundle says it holds. Its entry for this hub is the acknowledgement, taken when it
+    names a bundle this hub wrote (else ignored: a delta then repeats more, never less)."""
     peer = tx.session.get(PeerHub, hub_id)
     if peer is None:
-        peer = PeerHub(id=hub_id, name="", first_seen_at=utc_now_iso())
-    peer.sent_watermark = watermark
+        return
+    peer.knowledge = dict(knowledge)
+    ack = knowledge.get(tx.hub_id, "")
+    written = _export_written_at(tx.session, ack) if ack and stamp_hub(ack) == tx.hub_id else None
+    if written is not None:
+        log_id, since = written
+        if peer.resend_from and log_id > peer.resend_after_log and since <= peer.resend_from:
+            peer.resend_from, peer.resend_after_log = "", 0
+        peer.acknowledged = ack
     tx.session.add(peer)
 
 
-def folder_watermark(session: Session, folder_key: str) -> str:
-    """Where the next delta written to an exchange folder starts."""
-    marks = get_setting(session, FOLDER_WATERMARKS) or {}
-    return str(marks.get(folder_key, ""))
+def _export_written_at(session: Session, clock: str) -> tuple[int, str] | None:
+    """(exchange log id, since) of the bundle this hub wrote when its clock read `clock`."""
+    row = session.connection().execute(text(
+        "SELECT id, json_extract(summary, '$.since') FROM exchange_log WHERE direction = 'export' "
+        "AND json_extract(summary, '$.clock') = :c ORDER BY id DESC LIMIT 1"), {"c": clock}).first()
+    return (int(row[0]), str(row[1] or "")) if row is not None else None
 
 
-def set_folder_watermark(tx: Tx, folder_key: str, watermark: str) -> None:
-    """After this hub's delta was written to an exchange folder."""
-    marks = dict(get_setting(tx.session, FOLDER_WATERMARKS) or {})
-    marks[folder_key] = watermark
-    set_setting(tx.session, FOLDER_WATERMARKS, marks)
-
-
-def lower_watermarks(tx: Tx, floor: str) -> None:
-    """Bring every peer and folder watermark down to just under `floor` (the lowest stamp an import changed)."""
+def lower_resend_marks(tx: Tx, floor: str, except_hub: str = "") -> None:
+    """After an import changed records stamped from `floor` up: every peer's next delta starts below them (but
+    the sender's: it has them)."""
     if not floor:
         return
-    mark = below(floor)
+    mark = floor_below(floor)
     tx.session.flush()
+    last_log = tx.session.connection().execute(text("SELECT COALESCE(MAX(id), 0) FROM exchange_log")).scalar_one()
     tx.session.connection().execute(
-        text("UPDATE peer_hub SET sent_watermark = :m WHERE sent_watermark > :m"), {"m": mark}
-    )
-    marks = dict(get_setting(tx.session, FOLDER_WATERMARKS) or {})
-    lowered = {key: min(value, mark) if value else value for key, value in marks.items()}
-    if lowered != marks:
-        set_setting(tx.session, FOLDER_WATERMARKS, lowered)
+        text("UPDATE peer_hub SET resend_from = CASE WHEN resend_from = '' OR resend_from > :m THEN :m "
+             "ELSE resend_from END, resend_after_log = :log WHERE id != :sender"),
+        {"m": mark, "log": int(last_log), "sender": except_hub})
 
 
 def log_exchange(tx: Tx, direction: str, peer_hub: str, file_name: str, summary: dict[str, Any]) -> ExchangeLog:

@@ -35,7 +35,6 @@ from oursociety_desktop.models.incoming import (
     known_names,
     unknown_field_names,
 )
-from oursociety_desktop.models.knowledge import newest_by_hub, note_known
 from oursociety_desktop.models.references import (
     contacts_awaiting_erasure_rules,
     erase_related_records,
@@ -158,7 +157,6 @@ class BundleMerger:
         self.region = str(tx.setting("default_region"))
         self.detected_at = utc_now_iso()
         self.future_limit = (wall_clock_ms() if wall_ms is None else wall_ms) + FUTURE_TOLERANCE_MS
-        self.newest: dict[str, str] = {}
 
     def declare_types(self, declared: dict[str, list[dict[str, Any]]]) -> None:
         """Keep what a bundle declared of the references of types this version does not know (consent and erasure
@@ -237,15 +235,14 @@ class BundleMerger:
                             "Nothing was imported.")
 
     def _observe(self, record: dict[str, Any]) -> None:
-        """Move the hub clock past the record's newest stamp; count far-future stamps; note the knowledge."""
-        stamps = [record["base_stamp"], *record["stamps"].values()]
-        top = max(stamps)
+        """Move the hub clock past the record's newest stamp; count far-future stamps."""
+        stamps = record["stamps"]
+        top = max(record["base_stamp"], *stamps.values()) if stamps else record["base_stamp"]
         if top > self.report.latest_stamp:
             self.report.latest_stamp = top
             self.tx.clock.observe(top)
         if stamp_wall_ms(top) > self.future_limit:
             self.report.far_future += 1
-        newest_by_hub(stamps, self.newest)
 
     def _note_changed(self, changed: list[dict[str, Any]]) -> None:
         for row in changed:
@@ -277,7 +274,6 @@ class BundleMerger:
                     ours = {k: v for k, v in ours.items() if k not in local_only}
                 if ours == record["stamps"]:
                     counts.unchanged += 1
-                    newest_by_hub([record["base_stamp"], *record["stamps"].values()], self.newest)
                     continue
             rest.append(record)
         return rest
@@ -485,8 +481,8 @@ class BundleMerger:
     # -- at the end --
 
     def finish(self) -> MergeReport:
-        """Apply the erasure rules to what names erased contacts, drop conflicts about them, and raise the
-        knowledge vector; returns the report."""
+        """Apply the erasure rules to what names erased contacts and drop conflicts about them; returns the
+        report."""
         for contact_id in contacts_awaiting_erasure_rules(self.conn):
             erase_related_records(self.tx, contact_id)
         # Those edits carry new stamps, above every delta watermark already: no floor to lower for them.
@@ -500,7 +496,6 @@ class BundleMerger:
             "DELETE FROM conflict WHERE record_type = 'contact' AND record_id IN "
             "(SELECT id FROM contact WHERE erased = 1)"
         ))
-        note_known(self.conn, self.newest)
         return self.report
 
 

@@ -11,7 +11,6 @@ database the file is backed up into the data folder's backups/ folder, so a fail
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect, text
 
-from oursociety_desktop.models.clock import stamp_hub
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.schema_v1 import V1_TABLES
 from oursociety_desktop.models.signing import new_signing_key
@@ -82,7 +80,7 @@ _V1_RECORD_TABLES = ("contact", "contact_group", "membership", "action", "action
 
 def _v4_format_two(conn: Connection) -> None:
     # Bundle format 2: fields and record types of newer versions are kept and relayed; each hub has an incarnation
-    # and a signing key; the knowledge vector says, per issuing hub, the newest stamp held from it.
+    # and a signing key; the knowledge vector says what this hub holds from each hub it imported bundles from.
     for table in _V1_RECORD_TABLES:
         conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN extra JSON NOT NULL DEFAULT '{{}}'")
     conn.exec_driver_sql(
@@ -99,16 +97,17 @@ def _v4_format_two(conn: Connection) -> None:
     for (hub_id,) in conn.exec_driver_sql("SELECT id FROM hub").all():
         conn.execute(text("UPDATE hub SET incarnation = :i, signing_key = :k WHERE id = :id"),
                      {"i": str(uuid.uuid4()), "k": new_signing_key(), "id": hub_id})
-    newest: dict[str, str] = {}
-    for table in _V1_RECORD_TABLES:
-        for base, stamps in conn.exec_driver_sql(f"SELECT base_stamp, stamps FROM {table}"):  # noqa: S608
-            for stamp in (base, *json.loads(stamps or "{}").values()):
-                hub = stamp_hub(stamp)
-                if stamp > newest.get(hub, ""):
-                    newest[hub] = stamp
-    if newest:
-        conn.execute(text("INSERT INTO known_stamp (hub_id, stamp) VALUES (:h, :s)"),
-                     [{"h": h, "s": s} for h, s in sorted(newest.items())])
+
+
+def _v5_acknowledged_deltas(conn: Connection) -> None:
+    # Deltas follow what each peer has acknowledged, not what was last written for it: a peer's acknowledgement and
+    # last known vector, the floor below which records imported here since must be sent again, its incarnation.
+    conn.exec_driver_sql("ALTER TABLE peer_hub DROP COLUMN sent_watermark")
+    conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN acknowledged VARCHAR NOT NULL DEFAULT ''")
+    conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN knowledge JSON NOT NULL DEFAULT '{}'")
+    conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN resend_from VARCHAR NOT NULL DEFAULT ''")
+    conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN resend_after_log INTEGER NOT NULL DEFAULT 0")
+    conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN incarnation VARCHAR NOT NULL DEFAULT ''")
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -117,6 +116,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "contact search index with the 2-character prefix index only", _v3_lighter_prefix_index),
     Migration(4, "bundle format 2: newer fields and record types kept, hub incarnation and signing key, knowledge "
                  "vector", _v4_format_two),
+    Migration(5, "deltas by acknowledgement: what each peer hub has acknowledged", _v5_acknowledged_deltas),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

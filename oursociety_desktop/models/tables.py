@@ -240,7 +240,8 @@ class Hub(SQLModel, table=True):
 
 
 class KnownStamp(SQLModel, table=True):
-    """The knowledge vector: per hub that issued stamps, the highest of its stamps this hub holds."""
+    """The knowledge vector: per hub this hub imported bundles from, the clock of that hub's latest bundle imported
+    contiguously (models/knowledge.py)."""
 
     __tablename__ = "known_stamp"
 
@@ -257,8 +258,17 @@ class PeerHub(SQLModel, table=True):
     name: str = ""
     first_seen_at: str = ""
     last_import_at: str = ""
-    # The highest local stamp included in the last bundle made for this peer (delta exports start after it).
-    sent_watermark: str = ""
+    # This hub's clock when it wrote the latest bundle the peer has imported contiguously (the peer's knowledge
+    # vector names it): a delta for the peer holds what this hub changed after it.
+    acknowledged: str = ""
+    # The peer's whole knowledge vector, from its latest bundle that reached this hub.
+    knowledge: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    # Records imported here after the acknowledged bundle may carry older stamps: a delta for the peer starts no
+    # later than this mark until the peer acknowledges a bundle written after exchange log line `resend_after_log`.
+    resend_from: str = ""
+    resend_after_log: int = 0
+    # The incarnation (copy) of the peer its latest bundle came from.
+    incarnation: str = ""
 
 
 class Setting(SQLModel, table=True):

@@ -57,15 +57,20 @@ def test_delta_for_hub_and_passphrase_file(two_hubs, tmp_path, capsys) -> None:
     secret = tmp_path / "pass.txt"
     secret.write_text("river stones and moss\n", encoding="utf-8")
     first, second = tmp_path / "1.oursociety", tmp_path / "2.oursociety"
-    assert run(capsys, "--data-dir", a, "export", first, "--for-hub", b_id, "--passphrase-file", secret)[0] == 0
+    code, out, _ = run(capsys, "--data-dir", a, "export", first, "--for-hub", b_id, "--passphrase-file", secret,
+                       "--json")
+    assert code == 0 and json.loads(out)["kind"] == "full"  # B has acknowledged nothing yet
+    code, _, err = run(capsys, "--data-dir", b, "import", first)
+    assert code == 1 and "encrypted" in err
+    assert run(capsys, "--data-dir", b, "import", first, "--passphrase-file", secret)[0] == 0
+    reply = tmp_path / "reply.oursociety"  # B's bundle acknowledges what it has from A
+    assert run(capsys, "--data-dir", b, "export", reply)[0] == 0
+    assert run(capsys, "--data-dir", a, "import", reply)[0] == 0
     add(capsys, a, "Second")
     code, out, _ = run(capsys, "--data-dir", a, "export", second, "--for-hub", b_id, "--passphrase-file", secret,
                        "--json")
     assert code == 0 and json.loads(out)["kind"] == "delta" and json.loads(out)["counts"]["contact"] == 1
-    code, _, err = run(capsys, "--data-dir", b, "import", first)
-    assert code == 1 and "encrypted" in err
-    for path in (first, second):
-        assert run(capsys, "--data-dir", b, "import", path, "--passphrase-file", secret)[0] == 0
+    assert run(capsys, "--data-dir", b, "import", second, "--passphrase-file", secret)[0] == 0
     _, listing, _ = run(capsys, "--data-dir", b, "contact", "list", "--json")
     assert {c["given_name"] for c in json.loads(listing)} >= {"First", "Second"}
 
@@ -83,12 +88,21 @@ def test_sync_folder_between_three_hubs(tmp_path, capsys) -> None:
             assert code == 0, err
     dumps = {run(capsys, "--data-dir", hub, "dump")[1] for hub in hubs}
     assert len(dumps) == 1 and all(f"From {h.name}" in next(iter(dumps)) for h in hubs)
-    # Converged: another sync may still read the others' last relays, but changes nothing and writes nothing.
+    # Converged: the acknowledgements settle within a few more rounds, after which a sync changes nothing, writes
+    # nothing, and every hub has removed the bundles everyone acknowledged.
+    for _ in range(4):
+        written = []
+        for hub in hubs:
+            code, out, _ = run(capsys, "--data-dir", hub, "sync", folder, "--json")
+            summary = json.loads(out)
+            assert code == 0 and all(r["changes"] == 0 for r in summary["imported"])
+            written.append(summary["written"])
+        if written == [None, None, None]:
+            break
+    assert written == [None, None, None]
     code, out, _ = run(capsys, "--data-dir", hubs[0], "sync", folder, "--json")
-    summary = json.loads(out)
-    assert code == 0 and all(r["changes"] == 0 for r in summary["imported"]) and summary["written"] is None
-    code, out, _ = run(capsys, "--data-dir", hubs[0], "sync", folder, "--json")
-    assert json.loads(out) == {"imported": [], "skipped": [], "written": None}
+    assert json.loads(out) == {"imported": [], "skipped": [], "written": None, "removed": []}
+    assert len(list(folder.glob("*.oursociety"))) <= 3
     code, _, err = run(capsys, "--data-dir", hubs[0], "sync", tmp_path / "missing")
     assert code == 1 and "does not exist" in err
 

@@ -189,6 +189,7 @@ def test_delta_for_a_peer_holds_only_what_changed_and_relays_old_stamps(hubs, ou
     first = export_to(b, out / "b1.oursociety", for_hub=c.hub_id)
     assert first.manifest.kind == "full" and first.manifest.counts["contact"] == 3
     import_bundle(c, out / "b1.oursociety", backup=False)
+    send(c, b, out)  # C acknowledges B's first bundle
     edit_contact(b, ids[0], role="edited")
     delta = export_to(b, out / "b2.oursociety", for_hub=c.hub_id)
     assert delta.manifest.kind == "delta" and delta.manifest.counts["contact"] == 1
@@ -196,12 +197,13 @@ def test_delta_for_a_peer_holds_only_what_changed_and_relays_old_stamps(hubs, ou
     old = add_contact(a, given_name="Old stamp")
     a_bundle = out / "a.oursociety"
     export_to(a, a_bundle)
+    import_bundle(c, out / "b2.oursociety", backup=False)
+    send(c, b, out)  # C acknowledges b2: B's next delta for C is empty
     empty = export_to(b, out / "b3.oursociety", for_hub=c.hub_id)
     assert empty.manifest.total_records == 0
     import_bundle(b, a_bundle, backup=False)
     relay = export_to(b, out / "b4.oursociety", for_hub=c.hub_id)
     assert relay.manifest.counts["contact"] >= 1
-    import_bundle(c, out / "b2.oursociety", backup=False)
     import_bundle(c, out / "b4.oursociety", backup=False)
     assert contact_row(c, old)["given_name"] == "Old stamp"
     assert dump_text(b) == dump_text(c)
@@ -223,8 +225,8 @@ def test_consent_on_the_way_out(hubs, out) -> None:
     for secret in (b"Hidden", kept.encode(), b"PRIVATE-NOTE-TEXT", b"private_notes"):
         assert secret not in everything
     import_bundle(b, path, backup=False)
+    send(b, a, out)  # B acknowledges what it has from A
     # Sharing switched on later brings the contact and its older membership in the next delta.
-    export_to(a, out / "first.oursociety", for_hub=b.hub_id)
     edit_contact(a, kept, share_with_hubs=True)
     delta = export_to(a, out / "delta.oursociety", for_hub=b.hub_id)
     assert delta.manifest.counts["contact"] == 1 and delta.manifest.counts["membership"] == 1

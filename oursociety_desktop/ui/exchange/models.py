@@ -168,23 +168,26 @@ class ExchangeLogModel(_RowsModel):
         return self.tr("{0} record(s), {1}").format(sum(counts.values()), summary.get("kind", ""))
 
 
-COL_HUB_NAME, COL_HUB_ID, COL_FIRST_SEEN, COL_LAST_IMPORT, COL_WATERMARK = range(5)
+COL_HUB_NAME, COL_HUB_ID, COL_FIRST_SEEN, COL_LAST_IMPORT, COL_ACKNOWLEDGED = range(5)
 
 
 class PeerHubModel(_RowsModel):
-    """Hubs this one has exchanged with."""
+    """Hubs this one has exchanged with: when we last heard from each, and up to when it has acknowledged what
+    this hub sent (a delta for it repeats everything after that)."""
 
-    HEADERS = ("Hub", "Id", "First seen", "Last import", "Sent up to")
+    HEADERS = ("Hub", "Id", "First seen", "Last heard from", "Has everything up to")
 
     def load(self, db: Database) -> None:
         """Read the known hubs."""
         with db.read() as session:
-            self.set_rows([(p.name, p.id, p.first_seen_at, p.last_import_at, p.sent_watermark)
+            self.set_rows([(p.name, p.id, p.first_seen_at, p.last_import_at, p.acknowledged)
                            for p in known_peers(session)])
 
     def cell(self, row: Any, column: int) -> str:
         value = row[column]
-        if column == COL_WATERMARK and value:
+        if column == COL_ACKNOWLEDGED and not value:
+            return self.tr("nothing yet")
+        if column == COL_ACKNOWLEDGED and value:
             moment = datetime.fromtimestamp(stamp_wall_ms(value) / 1000, UTC)
             return moment.replace(microsecond=0).isoformat()
         return str(value)

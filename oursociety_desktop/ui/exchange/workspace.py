@@ -24,12 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.exports.crypto import MIN_PASSPHRASE
-from oursociety_desktop.exports.exchange import (
-    ExportResult,
-    SyncResult,
-    export_bundle,
-    sync_folder,
-)
+from oursociety_desktop.exports.exchange import ExportResult, export_bundle
+from oursociety_desktop.exports.exchange_folder import SyncResult, sync_folder
 from oursociety_desktop.models.conflicts import resolve_conflict
 from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError

@@ -1,0 +1,263 @@
+"""Exchange through a shared folder (a USB stick, a Syncthing or Nextcloud folder): `sync FOLDER`.
+
+A folder is known by the id in its marker file (`oursociety-exchange-folder.json`), never by its path: a swapped,
+emptied or newly mounted stick is a new folder, and gets what its readers need. Bundle files are named
+`<hub>_<hub id>_<bundle id>.oursociety`, so a sync recognises its own files and bundles it has imported without
+opening them. Names are compared after Unicode normalisation (NFC) and case folding; the conflict copies that
+Syncthing (`*.sync-conflict-*`), Nextcloud (`* (conflicted copy ...)`) and Dropbox (`* (... conflicted copy ...)`)
+make keep the ids in their names, so they are recognised as the same bundle; temporary files of those tools
+(`.syncthing.*.tmp`, `~syncthing~*`, `.~*`) are never read.
+
+A sync imports every bundle from another hub it has not imported yet, writes this hub's delta for the hubs that
+read the folder (those whose bundles are in it: what they have not acknowledged), and removes this hub's own
+bundles once every one of those hubs has acknowledged them. It never deletes a file another hub wrote. A file it
+cannot read is reported once, not at every sync.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from oursociety_desktop.exports.bundle import FILE_SUFFIX
+from oursociety_desktop.exports.exchange import (
+    ImportResult,
+    Progress,
+    export_bundle,
+    import_bundle,
+    open_for_import,
+)
+from oursociety_desktop.models.atomic import atomic_write
+from oursociety_desktop.models.backup import automatic_backup
+from oursociety_desktop.models.database import Database, get_setting, set_setting
+from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.exchange_log import seen_bundle_ids
+from oursociety_desktop.models.outgoing import iter_outgoing_lines
+from oursociety_desktop.models.tables import PeerHub
+
+MARKER = "oursociety-exchange-folder.json"
+MARKER_FORMAT = "oursociety-exchange-folder"
+FOLDERS_SETTING = "exchange_folders"
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_IDS_IN_NAME = re.compile(rf"_(?P<hub>{_UUID})_(?P<bundle>{_UUID})")
+_TEMPORARY = re.compile(r"^(\.syncthing\..*\.tmp|~syncthing~.*|\.~.*|\..*)$")
+
+
+def _check(progress: Progress | None, percent: int, message: str) -> None:
+    if progress is not None and progress(percent, message) is False:
+        raise Cancelled()
+
+
+@dataclass
+class SyncResult:
+    """What `sync FOLDER` did."""
+
+    written: Path | None
+    imported: list[ImportResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain summary."""
+        return {"written": str(self.written) if self.written else None,
+                "imported": [r.to_json() for r in self.imported], "skipped": self.skipped, "removed": self.removed}
+
+
+def name_key(name: str) -> str:
+    """A file name as compared: NFC, case-folded."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def ids_in_name(name: str) -> tuple[str, str] | None:
+    """(hub id, bundle id) from a bundle file's name (or a sync tool's conflict copy of it), else None."""
+    match = _IDS_IN_NAME.search(name_key(name))
+    return (match.group("hub"), match.group("bundle")) if match else None
+
+
+def is_bundle_name(name: str) -> bool:
+    """True for a name a sync reads: a `.oursociety` file that is not a sync tool's temporary file."""
+    key = name_key(name)
+    return key.endswith(FILE_SUFFIX) and not _TEMPORARY.match(key)
+
+
+def folder_id(folder: Path) -> str:
+    """The folder's id from its marker file, which is written when missing. Raises UserError for a marker that is
+    not ours (the folder is then left alone)."""
+    marker = folder / MARKER
+    try:
+        raw = marker.read_bytes()
+    except FileNotFoundError:
+        new = str(uuid.uuid4())
+        with atomic_write(marker) as fh:
+            fh.write(json.dumps({"format": MARKER_FORMAT, "folder_id": new}).encode("utf-8"))
+        return new
+    except OSError as exc:
+        raise UserError(f"Cannot read {marker}: {exc.strerror or exc}.") from None
+    try:
+        value = json.loads(raw[:4096])
+        found = value["folder_id"] if value.get("format") == MARKER_FORMAT else None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        found = None
+    if not isinstance(found, str) or not re.fullmatch(_UUID, found):
+        raise UserError(f"{marker} is not an Our Society exchange folder marker; remove it or choose another "
+                        "folder.")
+    return found
+
+
+def _state(db: Database, fid: str) -> dict[str, Any]:
+    with db.read() as session:
+        folders = get_setting(session, FOLDERS_SETTING) or {}
+    state = dict(folders.get(fid) or {})
+    state.setdefault("readers", [])
+    state.setdefault("written", [])  # [{"file", "bundle_id", "clock"}], oldest first
+    state.setdefault("reported", [])  # names (keys) of unreadable files already reported
+    state.setdefault("digest", "")  # of the last bundle written here, so an unchanged delta is not written again
+    return state
+
+
+def _save_state(db: Database, fid: str, state: dict[str, Any]) -> None:
+    with db.write() as tx:
+        folders = dict(get_setting(tx.session, FOLDERS_SETTING) or {})
+        folders[fid] = state
+        set_setting(tx.session, FOLDERS_SETTING, folders)
+
+
+def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
+                progress: Progress | None = None) -> SyncResult:
+    """Import the bundles in `folder` this hub has not imported, write this hub's delta for the folder's readers
+    when there is something to say (new records, or acknowledgements of what was just imported), and remove this
+    hub's bundles every reader has acknowledged."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"The exchange folder {folder} does not exist; plug in the drive or choose another folder.")
+    fid = folder_id(folder)
+    state = _state(db, fid)
+    result = SyncResult(written=None)
+    with db.read() as session:
+        seen = seen_bundle_ids(session)
+    readers = set(state["readers"])
+    reported = set(state["reported"])
+    todo: list[tuple[Path, str]] = []
+    present: set[str] = set()
+    for path in sorted(folder.iterdir(), key=lambda p: name_key(p.name)):
+        if not is_bundle_name(path.name) or not path.is_file():
+            continue
+        key = name_key(path.name)
+        present.add(key)
+        ids = ids_in_name(path.name)
+        if ids is not None:
+            hub, bundle = ids
+            if hub == db.hub_id:
+                continue
+            readers.add(hub)
+            if bundle not in seen and key not in reported:
+                todo.append((path, bundle))
+            continue
+        if key in reported:
+            continue
+        try:  # a bundle named by another program: its manifest says what it is
+            manifest = open_for_import(path, passphrase)[0].manifest
+        except UserError as exc:
+            result.skipped.append(f"{path.name}: {exc.message}")
+            reported.add(key)
+            continue
+        if manifest.source_hub_id != db.hub_id and manifest.bundle_id not in seen:
+            readers.add(manifest.source_hub_id)
+            todo.append((path, manifest.bundle_id))
+    _import_all(db, todo, passphrase, progress, result, seen, reported)
+    _check(progress, 85, "Writing this hub's changes")
+    readers.discard(db.hub_id)
+    _write_delta(db, folder, sorted(readers), passphrase, state, result)
+    _remove_acknowledged(db, folder, sorted(readers), state, result)
+    state["readers"] = sorted(readers)
+    state["reported"] = sorted(k for k in reported if k in present)
+    _save_state(db, fid, state)
+    _check(progress, 100, "Done")
+    return result
+
+
+def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | None, progress: Progress | None,
+                result: SyncResult, seen: set[str], reported: set[str]) -> None:
+    backed_up = False
+    for index, (path, bundle_id) in enumerate(todo):
+        if bundle_id in seen:  # a conflict copy of a bundle imported a moment ago
+            continue
+        _check(progress, index * 80 // max(1, len(todo)), f"Importing {path.name}")
+        if not backed_up:
+            automatic_backup(db.path, "before-sync", int(db.setting("backup_keep") or 10))
+            backed_up = True
+        try:
+            result.imported.append(import_bundle(db, path, passphrase=passphrase, backup=False))
+            seen.add(bundle_id)
+        except Cancelled:
+            raise
+        except UserError as exc:
+            result.skipped.append(f"{path.name}: {exc.message}")
+            reported.add(name_key(path.name))
+
+
+def _write_delta(db: Database, folder: Path, readers: list[str], passphrase: str | None, state: dict[str, Any],
+                 result: SyncResult) -> None:
+    """Write this hub's delta for the readers when it says something: records they have not acknowledged that
+    differ from the last bundle written here, or an acknowledgement of bundles with records just imported (so their
+    writers stop repeating them). A bundle of acknowledgements alone is not acknowledged in turn, so hubs that
+    have nothing new fall quiet."""
+    from oursociety_desktop.models.exchange_log import delta_since
+
+    with db.read() as session:
+        since = delta_since(session, readers)
+        digest, records = hashlib.sha256(), 0
+        for record_type, line in iter_outgoing_lines(session.connection(), since):
+            digest.update(record_type.encode() + b"\0" + line)
+            records += 1
+    fingerprint = digest.hexdigest() if records else ""
+    acknowledge = any(r.manifest.total_records for r in result.imported)
+    last = state["written"][-1] if state["written"] else None
+    still_there = last is not None and (folder / last["file"]).exists()
+    if not acknowledge and (not records or (fingerprint == state["digest"] and still_there)):
+        return
+    bundle_id = str(uuid.uuid4())
+    slug = re.sub(r"[^a-z0-9]+", "-", db.hub_name.lower()).strip("-")[:30] or "hub"
+    out = folder / f"{slug}_{db.hub_id}_{bundle_id}{FILE_SUFFIX}"
+    exported = export_bundle(db, out, readers=readers, passphrase=passphrase, bundle_id=bundle_id)
+    # An earlier bundle of acknowledgements alone says less than this one: it goes.
+    for entry in [e for e in state["written"] if e.get("records") == 0]:
+        (folder / entry["file"]).unlink(missing_ok=True)
+        result.removed.append(entry["file"])
+        state["written"].remove(entry)
+    state["written"].append({"file": out.name, "bundle_id": bundle_id, "clock": exported.manifest.clock,
+                             "records": exported.manifest.total_records})
+    state["digest"] = fingerprint
+    result.written = out
+
+
+def _remove_acknowledged(db: Database, folder: Path, readers: list[str], state: dict[str, Any],
+                         result: SyncResult) -> None:
+    """Delete this hub's bundles (only those it wrote here, by name) that every reader has acknowledged. A hub
+    that starts reading the folder later has acknowledged nothing, so it is sent a full bundle."""
+    if not readers:
+        return
+    with db.read() as session:
+        acks = [(session.get(PeerHub, hub) or PeerHub(id=hub)).acknowledged for hub in readers]
+    if not all(acks):
+        return
+    everyone = min(acks)
+    keep: list[dict[str, Any]] = []
+    for entry in state["written"]:
+        if entry["clock"] and entry["clock"] <= everyone:
+            try:
+                (folder / entry["file"]).unlink()
+                result.removed.append(entry["file"])
+                continue
+            except FileNotFoundError:
+                continue
+            except OSError:
+                pass
+        keep.append(entry)
+    state["written"] = keep
