@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json
-from oursociety_desktop.exports.exchange import ImportResult, export_bundle, import_bundle
+from oursociety_desktop.exports.exchange import (
+    ImportResult,
+    accept_quarantined,
+    export_bundle,
+    import_bundle,
+    quarantined,
+)
 from oursociety_desktop.exports.exchange_folder import sync_folder
 from oursociety_desktop.models.conflicts import conflict_json, list_conflicts, record_label, resolve_conflict
 from oursociety_desktop.models.errors import UserError
@@ -39,6 +45,12 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)
 
+    p = sub.add_parser("quarantine", help="records stamped far ahead, waiting; or accept them")
+    p.add_argument("--json", action="store_true")
+    q_sub = p.add_subparsers(dest="quarantine_command", metavar="accept")
+    q_sub.add_parser("accept", help="merge every record in quarantine now")
+    p.set_defaults(handler=cmd_quarantine)
+
     p = sub.add_parser("conflicts", help="the conflicts inbox, or resolve one")
     p.add_argument("--json", action="store_true")
     p.add_argument("--all", action="store_true", help="include resolved conflicts")
@@ -47,6 +59,27 @@ def register(sub: Any) -> None:
     r.add_argument("id", type=int)
     r.add_argument("--keep", choices=("ours", "theirs"), required=True)
     p.set_defaults(handler=cmd_conflicts)
+
+
+def cmd_quarantine(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        if args.quarantine_command == "accept":
+            report = accept_quarantined(db)
+            print(f"Merged {report.released} record(s) from quarantine: {report.changes} change(s).")
+            return 0
+        entries = quarantined(db)
+    finally:
+        db.close()
+    if args.json:
+        print_json([e.to_json() for e in entries])
+    elif not entries:
+        print("Nothing in quarantine.")
+    else:
+        for entry in entries:
+            print(f"{entry.record_type} {entry.record_id}: stamped {entry.stamp} by hub {entry.hub_id}, "
+                  f"received {entry.received_at}")
+    return 0
 
 
 def read_passphrase(path: Path | None) -> str | None:

@@ -37,6 +37,7 @@ from oursociety_desktop.models.knowledge import knowledge_vector, note_bundle_im
 from oursociety_desktop.models.merge import BundleMerger, MergeReport
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
 from oursociety_desktop.models.registry import REGISTRY
+from oursociety_desktop.models.tables import PeerHub
 
 Progress = Callable[[int, str], bool | None]
 
@@ -120,6 +121,8 @@ class ImportResult:
     file_sha256: str = ""
     backup: str = ""
     notes: list[str] = field(default_factory=list)
+    # The notes that warn (records kept in quarantine, kinds this version does not know...), for the app's preview.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -179,6 +182,7 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     try:
         with db.write() as tx:
             merger = BundleMerger(tx)
+            merger.release_quarantine()
             merger.declare_types(manifest.types)
             done = 0
             for record_type, batch in reader.iter_batches():
@@ -186,14 +190,16 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
                 done += len(batch)
                 _check(progress, 5 + done * 90 // total, f"Merging {record_type.replace('_', ' ')} records")
             report = merger.finish()
+            warnings = []
             if report.unknown_records:
-                notes.append(f"{report.unknown_records} record(s) of kinds this version does not know; they are kept "
-                             "and passed on.")
+                warnings.append(f"{report.unknown_records} record(s) of kinds this version does not know; they are "
+                                "kept and passed on.")
             if report.far_future:
-                notes.append(f"{report.far_future} record(s) carry a stamp more than 24 hours in the future "
-                             "(the other hub's clock is wrong); this hub's clock moves past them, so later edits "
-                             "here still win.")
-            result = ImportResult(path.name, manifest, report, dry_run, source, digest, backup_path, notes)
+                warnings.append(far_future_note(tx, report.far_future_hubs))
+            if report.released:
+                warnings.append(f"{report.released} record(s) kept in quarantine earlier were merged now.")
+            result = ImportResult(path.name, manifest, report, dry_run, source, digest, backup_path,
+                                  notes + warnings, warnings)
             if dry_run:
                 raise _DryRun()
             _record_import(tx, result)
@@ -202,6 +208,54 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     assert result is not None
     _check(progress, 100, "Done")
     return result
+
+
+def far_future_note(tx: Tx, by_hub: dict[str, int]) -> str:
+    """One line naming the hubs whose clocks are wrong (from the stamps themselves, not the sender)."""
+    names = []
+    for hub_id, count in sorted(by_hub.items()):
+        peer = tx.session.get(PeerHub, hub_id)
+        who = f"'{peer.name}' ({hub_id[:8]})" if peer is not None and peer.name else hub_id[:40]
+        names.append(f"{who}: {count}")
+    total = sum(by_hub.values())
+    return (f"{total} record(s) carry a stamp more than 24 hours ahead of this computer's clock; the clock of hub "
+            f"{', '.join(names)} is wrong. They wait in quarantine, without moving this hub's clock, until that "
+            "time comes or you accept them (`oursociety quarantine accept`).")
+
+
+@dataclass
+class QuarantineEntry:
+    """A record waiting in quarantine."""
+
+    record_type: str
+    record_id: str
+    stamp: str
+    hub_id: str
+    received_at: str
+
+    def to_json(self) -> dict[str, str]:
+        """Plain values."""
+        return {"record_type": self.record_type, "id": self.record_id, "stamp": self.stamp, "hub": self.hub_id,
+                "received_at": self.received_at}
+
+
+def quarantined(db: Database) -> list[QuarantineEntry]:
+    """The records waiting in quarantine, oldest arrival first."""
+    with db.read() as session:
+        rows = session.connection().execute(text(
+            "SELECT record_type, id, stamp, hub_id, received_at FROM quarantined_record "
+            "ORDER BY received_at, record_type, id")).all()
+    return [QuarantineEntry(*row) for row in rows]
+
+
+def accept_quarantined(db: Database) -> MergeReport:
+    """Merge every record in quarantine now (the organiser accepts them); this hub's clock is not moved."""
+    with db.write() as tx:
+        merger = BundleMerger(tx)
+        merger.release_quarantine(accept_all=True)
+        report = merger.finish()
+        lower_resend_marks(tx, report.change_floor)
+        return report
 
 
 def _record_import(tx: Tx, result: ImportResult) -> None:

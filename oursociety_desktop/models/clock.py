@@ -1,9 +1,14 @@
-"""Hybrid logical clock stamps (DESIGN.md §5).
+"""Hybrid logical clock stamps: the version stamp of every synchronised field.
 
 A stamp is a fixed-width string ``"<ms:013d>.<counter:06x>.<hub id>"``: comparing two stamps as strings compares
 wall-clock milliseconds first, then the counter, then the hub id, so stamps are totally ordered, and SQL can
 compare and take the max of them as text. A clock never issues a stamp lower than or equal to one it issued or
-observed before, even when the wall clock goes backwards.
+observed before, even when the wall clock goes backwards. This module is the only one that knows the layout.
+
+Wall time is bounded (`MAX_WALL_MS`, the year 2255): a stamp beyond it is not a stamp this app accepts, and a
+clock never issues one, so no input can make it write a stamp that no longer fits the layout. A clock does not
+observe a stamp more than 24 hours ahead of its wall clock (the bundle merge keeps such records in quarantine):
+a hub whose clock is wrong cannot push the others' clocks ahead.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 MAX_COUNTER = 0xFFFFFF
 FUTURE_TOLERANCE_MS = 24 * 3600 * 1000
 MAX_HUB_ID = 64
+MAX_WALL_MS = 9_000_000_000_000  # 2255-03-14: far below the 13 digits' end, so the counter can never overflow it
 # The whole text form, as a bundle reader checks it: 13 decimal digits, 6 hex digits, a hub id of printable ASCII.
 STAMP_PATTERN = re.compile(r"\d{13}\.[0-9a-f]{6}\.[!-~]{1,64}")
 # Characters before the hub id: "<ms:13>.<counter:6>." (the time-and-counter prefix, without its final dot: 20).
@@ -44,8 +50,13 @@ class Stamp:
 
 
 def is_stamp(text: object) -> bool:
-    """True when `text` is a stamp in its text form (what a bundle may carry)."""
-    return isinstance(text, str) and STAMP_PATTERN.fullmatch(text) is not None
+    """True when `text` is a stamp in its text form within the range this app holds (what a bundle may carry)."""
+    return isinstance(text, str) and STAMP_PATTERN.fullmatch(text) is not None and int(text[:13]) <= MAX_WALL_MS
+
+
+def in_range(text: str) -> bool:
+    """For a text matching the stamp layout: whether its time is within the range this app holds."""
+    return int(text[:13]) <= MAX_WALL_MS
 
 
 def stamp_hub(stamp: str) -> str:
@@ -91,8 +102,9 @@ class HybridLogicalClock:
         return Stamp(self._ms, self._counter, self.hub_id).encode()
 
     def now(self) -> str:
-        """A new stamp, greater than every stamp this clock issued or observed."""
-        wall = self._wall()
+        """A new stamp, greater than every stamp this clock issued or observed. A system clock set beyond the
+        year 2255 counts as that year."""
+        wall = min(self._wall(), MAX_WALL_MS)
         if wall > self._ms:
             self._ms, self._counter = wall, 0
         else:
@@ -100,18 +112,18 @@ class HybridLogicalClock:
         return Stamp(self._ms, self._counter, self.hub_id).encode()
 
     def observe(self, remote: str) -> None:
-        """Move past a stamp received from another hub, so that later local edits order after it.
-
-        A remote stamp more than 24 h ahead of our wall clock is still absorbed: our next edit must beat it,
-        otherwise a hub with a wrong clock would win every later edit. The import preview flags such stamps.
-        """
+        """Move past a stamp received from another hub, so that later local edits order after it. A stamp more
+        than 24 hours ahead of the wall clock, or out of range, is not observed (it waits in quarantine)."""
         other = Stamp.decode(remote)
+        if other.ms > min(self._wall() + FUTURE_TOLERANCE_MS, MAX_WALL_MS):
+            return
         if (other.ms, other.counter) > (self._ms, self._counter):
             self._ms, self._counter = other.ms, other.counter
 
     def _advance_counter(self) -> None:
         if self._counter >= MAX_COUNTER:
-            # Counter exhausted within one millisecond: borrow the next millisecond rather than wrap.
+            # Counter exhausted within one millisecond: borrow the next millisecond rather than wrap. (16 million
+            # stamps a millisecond: at MAX_WALL_MS this still leaves 999 years of 13-digit milliseconds.)
             self._ms, self._counter = self._ms + 1, 0
         else:
             self._counter += 1

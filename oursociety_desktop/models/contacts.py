@@ -158,6 +158,7 @@ def forget_contact(tx: Tx, contact_id: str, reason: str = "erasure requested") -
     contact.extra = {}  # fields a newer version added may be personal too
     # After erasure only one stamp matters: the erasure's. Field stamps would say when the person was edited.
     contact.base_stamp = stamp
+    contact.origin_hub = tx.hub_id  # the hub that issued the base stamp, as every hub derives it
     contact.stamps = {}
     contact.stamp = stamp
     tx.session.add(contact)

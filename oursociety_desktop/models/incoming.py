@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from oursociety_desktop.models.clock import is_stamp
+from oursociety_desktop.models.clock import STAMP_PATTERN, is_stamp
 from oursociety_desktop.models.contacts import MAX_TEXT, erased_values
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.registry import ENVELOPE, RecordType
@@ -76,8 +76,7 @@ def check_envelope(type_name: str, carried: set[str], unknown: list[str], record
     origin = record.get("origin_hub")
     if not isinstance(origin, str) or len(origin) > MAX_ID:
         raise bad_record(type_name, rid, "origin_hub is not text")
-    if not is_stamp(record.get("base_stamp")):
-        raise bad_record(type_name, rid, "base_stamp is not a version stamp")
+    _check_stamp(type_name, rid, "base_stamp", record.get("base_stamp"))
     stamps = record.get("stamps")
     if not isinstance(stamps, dict):
         raise bad_record(type_name, rid, "stamps is not an object")
@@ -89,8 +88,15 @@ def check_envelope(type_name: str, carried: set[str], unknown: list[str], record
     for name, stamp in stamps.items():
         if name not in carried:
             raise bad_record(type_name, rid, f"a stamp for unknown field '{str(name)[:40]}'")
-        if not is_stamp(stamp):
-            raise bad_record(type_name, rid, f"the stamp of {name} is not a version stamp")
+        _check_stamp(type_name, rid, f"the stamp of {name}", stamp)
+
+
+def _check_stamp(type_name: str, rid: Any, what: str, stamp: Any) -> None:
+    if is_stamp(stamp):
+        return
+    if isinstance(stamp, str) and STAMP_PATTERN.fullmatch(stamp):
+        raise bad_record(type_name, rid, f"{what} lies beyond the year 2255, outside the dates this app can hold")
+    raise bad_record(type_name, rid, f"{what} is not a version stamp")
 
 
 def check_values(record_type: RecordType, record: dict[str, Any]) -> None:

@@ -81,7 +81,11 @@ class MergeReport:
 
     counts: dict[str, TypeCounts] = field(default_factory=lambda: {t: TypeCounts() for t in REGISTRY.names()})
     new_conflicts: int = 0
+    # Records kept in quarantine because a stamp lies over 24 h ahead, by the hub that issued that stamp.
     far_future: int = 0
+    far_future_hubs: dict[str, int] = field(default_factory=dict)
+    # Records released from quarantine into this merge (their time came, or the organiser accepted them).
+    released: int = 0
     latest_stamp: str = ""
     # The lowest `stamp` of any record this merge changed: delta watermarks above it must come down to it.
     change_floor: str = ""
@@ -98,6 +102,7 @@ class MergeReport:
         """Counts per type and the flags, as plain JSON."""
         return {"counts": {t: c.to_json() for t, c in self.counts.items()}, "changes": self.changes,
                 "new_conflicts": self.new_conflicts, "far_future_records": self.far_future,
+                "far_future_hubs": self.far_future_hubs, "released_from_quarantine": self.released,
                 "latest_stamp": self.latest_stamp, "unknown_records": self.unknown_records}
 
 
@@ -157,6 +162,7 @@ class BundleMerger:
         self.region = str(tx.setting("default_region"))
         self.detected_at = utc_now_iso()
         self.future_limit = (wall_clock_ms() if wall_ms is None else wall_ms) + FUTURE_TOLERANCE_MS
+        self.accepting_future = False
 
     def declare_types(self, declared: dict[str, list[dict[str, Any]]]) -> None:
         """Keep what a bundle declared of the references of types this version does not know (consent and erasure
@@ -188,6 +194,7 @@ class BundleMerger:
             check_envelope(record_type, {*fields, *unknown}, unknown, record)
             unknown_of[record["id"]] = unknown
         self._refuse_repeated_ids(record_type, records)
+        records = self._set_aside_far_future(record_type, records)
         table: Table = declared.table.__table__  # type: ignore[attr-defined]
         counts = self.report.counts[record_type]
         records = self._drop_known_versions(declared, table, records, counts)
@@ -235,14 +242,57 @@ class BundleMerger:
                             "Nothing was imported.")
 
     def _observe(self, record: dict[str, Any]) -> None:
-        """Move the hub clock past the record's newest stamp; count far-future stamps."""
-        stamps = record["stamps"]
-        top = max(record["base_stamp"], *stamps.values()) if stamps else record["base_stamp"]
+        """Move the hub clock past the record's newest stamp (the clock ignores one far ahead)."""
+        top = _newest(record)
         if top > self.report.latest_stamp:
             self.report.latest_stamp = top
             self.tx.clock.observe(top)
-        if stamp_wall_ms(top) > self.future_limit:
-            self.report.far_future += 1
+
+    def _set_aside_far_future(self, record_type: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Keep records with a stamp more than 24 h ahead in quarantine instead of merging them; returns the
+        others. The hub named is the one that issued the stamp (its clock is wrong), not the sender."""
+        if self.accepting_future:
+            return records
+        ready, waiting = [], []
+        for record in records:
+            top = _newest(record)
+            if stamp_wall_ms(top) > self.future_limit:
+                hub = stamp_hub(top)
+                self.report.far_future += 1
+                self.report.far_future_hubs[hub] = self.report.far_future_hubs.get(hub, 0) + 1
+                waiting.append({"record_type": record_type, "id": record["id"], "stamp": top, "hub_id": hub,
+                                "record": json.dumps(record), "received_at": self.detected_at})
+            else:
+                ready.append(record)
+        if waiting:
+            self.conn.execute(text(
+                "INSERT OR REPLACE INTO quarantined_record (record_type, id, stamp, hub_id, record, received_at) "
+                "VALUES (:record_type, :id, :stamp, :hub_id, :record, :received_at)"), waiting)
+        return ready
+
+    def release_quarantine(self, *, accept_all: bool = False) -> int:
+        """Merge the quarantined records whose time has come (their newest stamp is within 24 h of this hub's
+        clock), or all of them when the organiser accepts them (`accept_all`; their stamps still do not move this
+        hub's clock). Returns how many were released."""
+        limit = "\U0010ffff" if accept_all else f"{self.future_limit:013d}.\U0010ffff"
+        rows = self.conn.execute(text(
+            "SELECT record_type, id, stamp, record FROM quarantined_record WHERE stamp <= :limit "
+            "ORDER BY record_type, id, stamp"), {"limit": limit}).all()
+        if not rows:
+            return 0
+        self.conn.execute(text("DELETE FROM quarantined_record WHERE stamp <= :limit"), {"limit": limit})
+        by_type: dict[str, dict[str, dict[str, Any]]] = {}
+        for record_type, rid, _stamp, raw in rows:
+            by_type.setdefault(record_type, {})[rid] = json.loads(raw)  # the newest version of each record
+        order = [t for t in REGISTRY.names() if t in by_type] + sorted(t for t in by_type if t not in REGISTRY)
+        self.accepting_future = True
+        try:
+            for record_type in order:
+                self.merge_batch(record_type, list(by_type[record_type].values()))
+        finally:
+            self.accepting_future = False
+        self.report.released += len(rows)
+        return len(rows)
 
     def _note_changed(self, changed: list[dict[str, Any]]) -> None:
         for row in changed:
@@ -283,7 +333,8 @@ class BundleMerger:
         for name in declared.outgoing_fields:
             row[name] = record[name]
         stamps = {k: v for k, v in record["stamps"].items() if k in row or k in unknown}
-        row.update(id=record["id"], origin_hub=record["origin_hub"], base_stamp=record["base_stamp"],
+        # The creator is whoever issued the creation stamp, whatever the record says: every hub agrees on it.
+        row.update(id=record["id"], origin_hub=stamp_hub(record["base_stamp"]), base_stamp=record["base_stamp"],
                    extra={name: record[name] for name in unknown}, stamps=stamps,
                    stamp=max(record["base_stamp"], *stamps.values()) if stamps else record["base_stamp"])
         if declared.name == "contact":
@@ -329,7 +380,7 @@ class BundleMerger:
         row["extra"] = {n: merged.won.get(n, local_extra.get(n)) for n in names[len(fields):]
                         if n in merged.won or n in local_extra}
         row["id"] = local["id"]
-        row["origin_hub"] = local["origin_hub"]
+        row["origin_hub"] = stamp_hub(creation)
         row["base_stamp"] = creation
         for name in declared.local_fields:
             final.setdefault(name, lstamps.get(name, lbase))
@@ -361,12 +412,15 @@ class BundleMerger:
         ids = sorted({c["record_id"] for c in conflicts})
         known: set[tuple[str, str, str]] = set()
         lost_values: dict[tuple[str, str], list[tuple[int, str]]] = {}
-        for conflict_id, record_id, name, theirs_stamp, theirs_value in self.conn.execute(
-            text("SELECT id, record_id, field, theirs_stamp, theirs_value FROM conflict WHERE record_type = :t "
-                 "AND record_id IN (SELECT value FROM json_each(:ids))"),
+        for conflict_id, record_id, name, theirs_stamp, theirs_value, ours_stamp in self.conn.execute(
+            text("SELECT id, record_id, field, theirs_stamp, theirs_value, ours_stamp FROM conflict "
+                 "WHERE record_type = :t AND record_id IN (SELECT value FROM json_each(:ids))"),
             {"t": record_type, "ids": json.dumps(ids)},
         ):
+            # Either value of a conflict already listed was weighed by the organiser (or is waiting to be): the
+            # same write losing again, even the other way round (an old bundle after "take theirs"), is not new.
             known.add((record_id, name, theirs_stamp))
+            known.add((record_id, name, ours_stamp))
             lost_values.setdefault((record_id, name), []).append(
                 (conflict_id, canonical_json(json.loads(theirs_value))))
         fresh = []
@@ -374,14 +428,14 @@ class BundleMerger:
         for c in conflicts:
             key = (c["record_id"], c["field"], c["theirs_stamp"])  # "theirs" is always the losing value
             incoming_won = c.pop("incoming_won")
-            if key in known:
-                continue
             if incoming_won:
                 taken = [cid for cid, value in lost_values.get((c["record_id"], c["field"]), [])
                          if value == canonical_json(c["ours_value"])]
                 if taken:
                     settled.extend(taken)
                     continue
+            if key in known:
+                continue
             known.add(key)
             fresh.append(c)
         if settled:
@@ -405,7 +459,7 @@ class BundleMerger:
     def _write_rows(self, declared: RecordType, table: Table, rows: list[dict[str, Any]], *, update: bool) -> None:
         """Bulk insert or update at the driver level: SQLAlchemy's per-row parameter processing would cost more
         than SQLite itself. JSON columns are encoded as SQLAlchemy's JSON type encodes them (json.dumps)."""
-        columns = [*declared.sync_fields, "base_stamp", "stamps", "stamp", "extra"]
+        columns = [*declared.sync_fields, "origin_hub", "base_stamp", "stamps", "stamp", "extra"]
         if declared.name == "contact":
             columns.append("sort_key")
         json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
@@ -414,7 +468,7 @@ class BundleMerger:
             sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"  # noqa: S608
             order = [*columns, "id"]
         else:
-            order = ["id", "origin_hub", *columns]
+            order = ["id", *columns]
             sql = f"INSERT INTO {table.name} ({', '.join(order)}) VALUES ({', '.join('?' * len(order))})"  # noqa: S608
         params = [tuple(dumps(row[c]) if c in json_columns else row[c] for c in order) for row in rows]
         self.conn.exec_driver_sql(sql, params)
@@ -442,6 +496,7 @@ class BundleMerger:
             names = unknown_field_names(known, record)
             check_envelope(record_type, set(names), names, record)
         self._refuse_repeated_ids(record_type, records)
+        records = self._set_aside_far_future(record_type, records)
         counts = self.report.counts.setdefault(record_type, TypeCounts())
         self.report.unknown_records += len(records)
         ids = [r["id"] for r in records]
@@ -455,11 +510,11 @@ class BundleMerger:
             values = {k: v for k, v in record.items() if k not in ("id", "origin_hub", "base_stamp", "stamps")}
             mine = local.get(record["id"])
             if mine is None:
-                writes.append(_opaque_row(record_type, record["id"], record["origin_hub"], record["base_stamp"],
-                                          dict(record["stamps"]), values))
+                writes.append(_opaque_row(record_type, record["id"], record["base_stamp"], dict(record["stamps"]),
+                                          values))
                 _count(counts, "new")
                 continue
-            origin, lbase, lstamps, lvalues = mine
+            _origin, lbase, lstamps, lvalues = mine
             names = sorted(set(lvalues) | set(values))
             merged = _merge_fields(names, lvalues, _stamp_map(names, lvalues, lbase, lstamps), values,
                                    _stamp_map(names, values, record["base_stamp"], record["stamps"]),
@@ -470,7 +525,7 @@ class BundleMerger:
             creation = min(lbase, record["base_stamp"])
             final_values = {**lvalues, **merged.won}
             stamps = {n: s for n, s in merged.stamps.items() if s != creation}
-            writes.append(_opaque_row(record_type, record["id"], origin, creation, stamps, final_values))
+            writes.append(_opaque_row(record_type, record["id"], creation, stamps, final_values))
             _count(counts, "deleted" if merged.won.get("deleted") is True else "updated")
         if writes:
             self.conn.execute(text(
@@ -499,9 +554,14 @@ class BundleMerger:
         return self.report
 
 
-def _opaque_row(record_type: str, rid: str, origin: str, base: str, stamps: dict[str, str],
-                values: dict[str, Any]) -> dict[str, Any]:
-    return {"record_type": record_type, "id": rid, "origin_hub": origin, "base_stamp": base,
+def _newest(record: dict[str, Any]) -> str:
+    stamps = record["stamps"]
+    return str(max(record["base_stamp"], *stamps.values()) if stamps else record["base_stamp"])
+
+
+def _opaque_row(record_type: str, rid: str, base: str, stamps: dict[str, str], values: dict[str, Any]
+                ) -> dict[str, Any]:
+    return {"record_type": record_type, "id": rid, "origin_hub": stamp_hub(base), "base_stamp": base,
             "stamps": json.dumps(stamps), "stamp": max(base, *stamps.values()) if stamps else base,
             "fields": json.dumps(values)}
 

@@ -108,6 +108,11 @@ def _v5_acknowledged_deltas(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN resend_from VARCHAR NOT NULL DEFAULT ''")
     conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN resend_after_log INTEGER NOT NULL DEFAULT 0")
     conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN incarnation VARCHAR NOT NULL DEFAULT ''")
+    # Records stamped more than 24 hours ahead wait here instead of pushing this hub's clock ahead.
+    conn.exec_driver_sql(
+        "CREATE TABLE quarantined_record (record_type VARCHAR NOT NULL, id VARCHAR NOT NULL, stamp VARCHAR NOT NULL, "
+        "hub_id VARCHAR NOT NULL, record JSON NOT NULL, received_at VARCHAR NOT NULL, "
+        "PRIMARY KEY (record_type, id, stamp))")
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -116,7 +121,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "contact search index with the 2-character prefix index only", _v3_lighter_prefix_index),
     Migration(4, "bundle format 2: newer fields and record types kept, hub incarnation and signing key, knowledge "
                  "vector", _v4_format_two),
-    Migration(5, "deltas by acknowledgement: what each peer hub has acknowledged", _v5_acknowledged_deltas),
+    Migration(5, "deltas by acknowledgement: what each peer hub has acknowledged; a quarantine for records stamped "
+                 "far ahead", _v5_acknowledged_deltas),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -239,6 +239,20 @@ class Hub(SQLModel, table=True):
     signing_key: str = ""
 
 
+class QuarantinedRecord(SQLModel, table=True):
+    """A record that arrived with a stamp more than 24 hours ahead of this hub's clock: kept aside, not merged,
+    until this hub's time passes it or the organiser accepts it, so a hub with a wrong clock moves no clock here."""
+
+    __tablename__ = "quarantined_record"
+
+    record_type: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    stamp: str = Field(primary_key=True)  # the record's newest stamp
+    hub_id: str = ""  # the hub that issued that stamp: the one whose clock is wrong
+    record: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    received_at: str = ""
+
+
 class KnownStamp(SQLModel, table=True):
     """The knowledge vector: per hub this hub imported bundles from, the clock of that hub's latest bundle imported
     contiguously (models/knowledge.py)."""

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
-from oursociety_desktop.exports.exchange import export_bundle, import_bundle
+from oursociety_desktop.exports.exchange import accept_quarantined, export_bundle, import_bundle, quarantined
 from oursociety_desktop.models.clock import Stamp, wall_clock_ms
 from oursociety_desktop.models.conflicts import list_conflicts, resolve_conflict
 from oursociety_desktop.models.contacts import delete_contact, forget_contact
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import add_member, create_group
 from oursociety_desktop.models.health import check_database
 from oursociety_desktop.models.tables import Membership
@@ -235,11 +236,15 @@ def test_consent_on_the_way_out(hubs, out) -> None:
     assert contact_row(b, shared)["private_notes"] == ""
 
 
-def test_far_future_stamp_is_flagged_and_cannot_win_forever(hubs, out, monkeypatch) -> None:
-    a, b, _ = hubs
+def test_a_hub_a_year_ahead_moves_no_other_hubs_clock_and_is_named(hubs, out, monkeypatch) -> None:
+    """Case 7 of the issue "A network that survives...": A's clock is a year ahead; C accepts A's record and relays
+    it to B; B's preview names A (from the stamp), not C; nobody's own edits carry a future time."""
+    a, b, c = hubs
     cid = add_contact(a, given_name="Ada")
-    send(a, b, out)
-    future = wall_clock_ms() + 10 * 365 * 24 * 3600 * 1000
+    send(a, c, out)
+    send(c, b, out)
+    year = 365 * 24 * 3600 * 1000
+    future = wall_clock_ms() + year
     import oursociety_desktop.models.database as database_module
     real = database_module.HybridLogicalClock
 
@@ -250,18 +255,69 @@ def test_far_future_stamp_is_flagged_and_cannot_win_forever(hubs, out, monkeypat
     monkeypatch.setattr(database_module, "HybridLogicalClock", FutureClock)
     edit_contact(a, cid, role="from the future")
     monkeypatch.setattr(database_module, "HybridLogicalClock", real)
-    path = out / "future.oursociety"
-    export_to(a, path)
+    result = send(a, c, out)
+    assert result.report.far_future == 1 and contact_row(c, cid)["role"] == ""  # waiting in quarantine
+    assert quarantined(c)[0].hub_id == a.hub_id
+    accepted = accept_quarantined(c)
+    assert accepted.released == 1 and contact_row(c, cid)["role"] == "from the future"
+    path = out / "relayed.oursociety"
+    export_to(c, path)
     preview = import_bundle(b, path, dry_run=True)
-    assert preview.report.far_future == 1 and any("future" in n for n in preview.notes)
-    assert contact_row(b, cid)["role"] == ""  # dry run changed nothing
+    assert preview.report.far_future_hubs == {a.hub_id: 1}
+    [note] = [n for n in preview.notes if "ahead" in n]
+    assert f"the clock of hub {a.hub_id}: 1 is wrong" in note and "'C'" not in note  # B has not met A
     import_bundle(b, path, backup=False)
-    assert contact_row(b, cid)["role"] == "from the future"
-    edit_contact(b, cid, role="fixed here")  # B's clock moved past the future stamp
-    row = contact_row(b, cid)
-    assert row["role"] == "fixed here" and Stamp.decode(row["stamps"]["role"]).ms >= future
-    send(b, a, out)
-    assert contact_row(a, cid)["role"] == "fixed here"
+    assert contact_row(b, cid)["role"] == ""
+    for db in (b, c):  # their own next edits carry their own time, not A's
+        edit_contact(db, cid, given_name=f"Ada at {db.hub_name}")
+        stamp = contact_row(db, cid)["stamps"]["given_name"]
+        assert Stamp.decode(stamp).ms < wall_clock_ms() + 24 * 3600 * 1000
+    # The time comes (here: B's clock is told it is a year later): the next import releases the record.
+    from oursociety_desktop.models import merge as merge_module
+
+    monkeypatch.setattr(merge_module, "wall_clock_ms", lambda: future + 1000)
+    released = send(c, b, out)
+    assert released.report.released == 1 and contact_row(b, cid)["role"] == "from the future"
+
+
+def test_a_stamp_beyond_the_representable_range_is_refused_and_changes_nothing(hubs, out) -> None:
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    from oursociety_desktop.exports.bundle import SIGNATURE_KEY, signed_bytes
+    from oursociety_desktop.models.signing import sign
+
+    a, b, _ = hubs
+    add_contact(a, given_name="Ada")
+    path = out / "a.oursociety"
+    export_to(a, path)
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    [record] = [json.loads(line) for line in members["records/contact.jsonl"].splitlines()]
+    hostile = "9999999999999.ffffff." + a.hub_id
+    record["stamps"]["role"] = hostile
+    data = (json.dumps(record) + "\n").encode()
+    members["records/contact.jsonl"] = data
+    manifest = json.loads(members["manifest.json"])
+    manifest["members"]["records/contact.jsonl"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    manifest[SIGNATURE_KEY] = sign(a.signing_key, signed_bytes(manifest))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, body in members.items():
+            zf.writestr(name, json.dumps(manifest) if name == "manifest.json" else body)
+    bad = out / "hostile.oursociety"
+    bad.write_bytes(buffer.getvalue())
+    before = dump_text(b)
+    with pytest.raises(UserError) as info:
+        import_bundle(b, bad, backup=False)
+    assert info.value.message == (
+        f"A contact record ({record['id']}) in the bundle is not valid: the stamp of role lies beyond the year 2255, "
+        "outside the dates this app can hold. Nothing was imported.")
+    assert dump_text(b) == before
+    add_contact(b, given_name="Still writable")  # every write still works
+
 
 
 def test_own_bundle_is_named_in_preview_and_refused(hubs, out) -> None:

@@ -101,16 +101,12 @@ class ImportPanel(QWidget):
                   "known hub": self.tr("from a known hub")}[result.source]
         lines = [self.tr("{0} bundle from '{1}' ({2}), made {3}.").format(m.kind, m.source_hub_name, source,
                                                                         m.created_at)]
-        if result.report.far_future:
-            lines.append(self.tr("Warning: {0} record(s) carry a date more than 24 hours in the future; the other "
-                                 "hub's clock is wrong.").format(result.report.far_future))
-        if result.report.unknown_records:
-            lines.append(self.tr("{0} record(s) of kinds this version does not know; they are kept and passed on.")
-                         .format(result.report.unknown_records))
+        lines.extend(result.warnings)
         lines.append(self.tr("{0} change(s), {1} new conflict(s).").format(result.changes,
                                                                          result.report.new_conflicts))
         self.preview_notes.setText("\n".join(lines))
-        self.apply_button.setEnabled(result.source != "this hub" and result.changes > 0)
+        something = result.changes > 0 or result.report.far_future > 0  # quarantined records are kept too
+        self.apply_button.setEnabled(result.source != "this hub" and something)
 
     def start_apply(self) -> None:
         """Import the previewed bundle: backup, one transaction, logged."""
