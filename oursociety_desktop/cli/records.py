@@ -1,4 +1,5 @@
-"""Record commands: contact add|show|edit|delete|forget|list, group add|add-member|list, action add."""
+"""Record commands: contact add|show|edit|delete|forget|merge|list, group add|add-member|remove-member|list,
+action add, connection add."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from sqlmodel import col, select
 
 from oursociety_desktop.cli.common import open_hub, parse_bool, parse_labelled_list, print_json
 from oursociety_desktop.models import actions, contacts, groups
+from oursociety_desktop.models.connections import create_connection
 from oursociety_desktop.models.contacts import BOOL_FIELDS, LIST_FIELDS, contact_json
+from oursociety_desktop.models.duplicates import merge_contacts
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.phones import normalise_phone
 from oursociety_desktop.models.search import search_contact_ids
@@ -20,8 +23,9 @@ from oursociety_desktop.models.tables import Contact, Group, Membership
 
 def register(sub: Any) -> None:
     """Add this module's sub-commands."""
-    contact = sub.add_parser("contact", help="add, show, edit, delete, forget or list contacts")
-    csub = contact.add_subparsers(dest="contact_command", metavar="add|show|edit|delete|forget|list", required=True)
+    contact = sub.add_parser("contact", help="add, show, edit, delete, forget, merge or list contacts")
+    csub = contact.add_subparsers(dest="contact_command", metavar="add|show|edit|delete|forget|merge|list",
+                                  required=True)
 
     p = csub.add_parser("add", help="add a contact; prints its id")
     p.add_argument("--given", default="")
@@ -57,6 +61,11 @@ def register(sub: Any) -> None:
     p.add_argument("--reason", default="erasure requested")
     p.set_defaults(handler=cmd_contact_forget)
 
+    p = csub.add_parser("merge", help="merge a duplicate into the contact that stays (travels as 'merged into')")
+    p.add_argument("survivor_id")
+    p.add_argument("other_id")
+    p.set_defaults(handler=cmd_contact_merge)
+
     p = csub.add_parser("list", help="list contacts")
     p.add_argument("--search", default="")
     p.add_argument("--group", default="")
@@ -65,7 +74,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_contact_list)
 
     group = sub.add_parser("group", help="add groups and members")
-    gsub = group.add_subparsers(dest="group_command", metavar="add|add-member|list", required=True)
+    gsub = group.add_subparsers(dest="group_command", metavar="add|add-member|remove-member|list", required=True)
     p = gsub.add_parser("add", help="add a group; prints its id")
     p.add_argument("name")
     p.add_argument("--parent", default="")
@@ -77,6 +86,10 @@ def register(sub: Any) -> None:
     p.add_argument("contact_id")
     p.add_argument("--role", default="member")
     p.set_defaults(handler=cmd_group_add_member)
+    p = gsub.add_parser("remove-member", help="take a contact out of a group")
+    p.add_argument("group")
+    p.add_argument("contact_id")
+    p.set_defaults(handler=cmd_group_remove_member)
     p = gsub.add_parser("list", help="list groups with member counts")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_group_list)
@@ -90,6 +103,17 @@ def register(sub: Any) -> None:
     p.add_argument("--group", default="")
     p.add_argument("--assign", default="", metavar="CONTACT_ID")
     p.set_defaults(handler=cmd_action_add)
+
+    connection = sub.add_parser("connection", help="add connections between people")
+    ksub = connection.add_subparsers(dest="connection_command", metavar="add", required=True)
+    p = ksub.add_parser("add", help="record that two people know each other; prints its id")
+    p.add_argument("contact_a", metavar="A_ID")
+    p.add_argument("contact_b", metavar="B_ID")
+    p.add_argument("--kind", default="introduced")
+    p.add_argument("--introduced-by", default="", metavar="C_ID")
+    p.add_argument("--date", default="")
+    p.add_argument("--note", default="")
+    p.set_defaults(handler=cmd_connection_add)
 
 
 def _warn_phones(phones: list[dict[str, str]], region: str) -> None:
@@ -247,6 +271,45 @@ def cmd_group_add_member(args: argparse.Namespace, folder: Path) -> int:
             group = groups.find_group(tx.session, args.group)
             membership = groups.add_member(tx, group.id, args.contact_id, args.role)
         print(membership.id)
+        return 0
+    finally:
+        db.close()
+
+
+def cmd_group_remove_member(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        with db.write() as tx:
+            group = groups.find_group(tx.session, args.group)
+            contact = contacts.get_contact(tx.session, args.contact_id)
+            groups.remove_member(tx, group.id, contact.id)
+        print(f"Took {contact.shown_name} out of {group.name}.")
+        return 0
+    finally:
+        db.close()
+
+
+def cmd_contact_merge(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        with db.write() as tx:
+            undo = merge_contacts(tx, args.other_id, args.survivor_id)
+            kept = contacts.get_contact(tx.session, undo.keep_id)
+        print(f"Merged {undo.gone_id} into {kept.shown_name} ({kept.id}).")
+        return 0
+    finally:
+        db.close()
+
+
+def cmd_connection_add(args: argparse.Namespace, folder: Path) -> int:
+    db = open_hub(folder)
+    try:
+        with db.write() as tx:
+            found = [contacts.get_contact(tx.session, i).id if i else "" for i in
+                     (args.contact_a, args.contact_b, args.introduced_by)]
+            made = create_connection(tx, {"contact_a": found[0], "contact_b": found[1], "introduced_by": found[2],
+                                          "kind": args.kind, "date": args.date, "note": args.note})
+        print(made.id)
         return 0
     finally:
         db.close()

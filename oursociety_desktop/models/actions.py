@@ -8,12 +8,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.models.names import name_to_show_sql
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
+from oursociety_desktop.models.references import upsert_pair
+from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import (
     ACTION_KINDS,
     ACTION_LINK_ROLES,
@@ -97,14 +99,9 @@ def link_contact(tx: Tx, action_id: str, contact_id: str, role: str = "owner") -
         raise ValidationError("role", f"Unknown role '{role}'; use one of {', '.join(ACTION_LINK_ROLES)}.")
     action = get_record(tx.session, Action, action_id, live=True)
     contact = get_record(tx.session, Contact, contact_id, live=True)
-    existing = tx.session.exec(
-        select(ActionLink).where(ActionLink.action_id == action.id, ActionLink.contact_id == contact.id,
-                                 ActionLink.role == role).order_by(col(ActionLink.id))
-    ).first()
-    if existing is not None:
-        update_record(tx, existing, {"deleted": False})
-        return existing
-    return create_record(tx, ActionLink, {"action_id": action.id, "contact_id": contact.id, "role": role})
+    link = upsert_pair(tx, REGISTRY["action_link"], {"action_id": action.id, "contact_id": contact.id, "role": role})
+    assert isinstance(link, ActionLink)
+    return link
 
 
 def unlink_contact(tx: Tx, link_id: str) -> ActionLink:

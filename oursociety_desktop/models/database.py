@@ -168,12 +168,14 @@ class Database:
             db.close()
             raise translate_db_error(exc, path) from None
         db._load_hub()
+        with db.write() as tx:  # a new hub has no pairs to fold
+            tx.session.connection().exec_driver_sql("DELETE FROM setting WHERE key = 'fold_pairs_pending'")
         return db
 
     @classmethod
     def open(cls, folder: Path, *, run_migrations: bool = True) -> Database:
         """Open the hub in `folder`, running pending schema migrations (after a backup) first."""
-        from oursociety_desktop.models.migrations import migrate
+        from oursociety_desktop.models.migrations import fold_pending_pairs, migrate
         from oursociety_desktop.paths import database_path
 
         path = database_path(folder)
@@ -188,6 +190,8 @@ class Database:
             if run_migrations:
                 migrate(db)
             db._load_hub()
+            if run_migrations:
+                fold_pending_pairs(db)
         except (OperationalError, DatabaseError) as exc:
             db.close()
             raise translate_db_error(exc, path) from None

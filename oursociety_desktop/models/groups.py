@@ -13,7 +13,11 @@ from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import NotFound, UserError, ValidationError
 from oursociety_desktop.models.names import name_to_show_sql
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
+from oursociety_desktop.models.references import live_pairs, upsert_pair
+from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import GROUP_KINDS, MEMBERSHIP_ROLES, Contact, Group, Membership
+
+MEMBERSHIP = REGISTRY["membership"]
 
 
 def _clean_group(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -81,35 +85,29 @@ def delete_group(tx: Tx, group_id: str, deleted: bool = True) -> Group:
 
 
 def add_member(tx: Tx, group_id: str, contact_id: str, role: str = "member", since: str = "") -> Membership:
-    """Put a contact in a group, or bring back / update their existing membership."""
+    """Put a contact in a group, or bring back / update their membership. A contact has one membership per group,
+    whose id derives from the pair, so the same person added at two hubs is one membership everywhere."""
     if role not in MEMBERSHIP_ROLES:
         raise ValidationError("role", f"Unknown role '{role}'; use one of {', '.join(MEMBERSHIP_ROLES)}.")
     group = get_record(tx.session, Group, group_id, live=True)
     contact = get_record(tx.session, Contact, contact_id, live=True)
-    existing = tx.session.exec(
-        select(Membership).where(Membership.group_id == group.id, Membership.contact_id == contact.id)
-        .order_by(col(Membership.deleted), col(Membership.id))
-    ).first()
-    if existing is not None:
-        changes: dict[str, Any] = {"deleted": False, "role": role}
-        if since:
-            changes["since"] = since
-        update_record(tx, existing, changes)
-        return existing
-    return create_record(tx, Membership, {"group_id": group.id, "contact_id": contact.id, "role": role,
-                                          "since": since})
+    values: dict[str, Any] = {"group_id": group.id, "contact_id": contact.id, "role": role}
+    existing = tx.session.get(Membership, MEMBERSHIP.identity_id(values))
+    values["since"] = since or (existing.since if existing is not None else "")
+    membership = upsert_pair(tx, MEMBERSHIP, values)
+    assert isinstance(membership, Membership)
+    return membership
 
 
 def remove_member(tx: Tx, group_id: str, contact_id: str) -> Membership:
-    """Take a contact out of a group (tombstones the membership)."""
-    membership = tx.session.exec(
-        select(Membership).where(Membership.group_id == group_id, Membership.contact_id == contact_id,
-                                 col(Membership.deleted).is_(False))
-    ).first()
-    if membership is None:
+    """Take a contact out of a group (tombstones their membership, and any older copy of it)."""
+    found = live_pairs(tx, MEMBERSHIP, {"group_id": group_id, "contact_id": contact_id})
+    if not found:
         raise NotFound("That contact is not a member of that group.")
-    set_deleted(tx, membership, True)
-    return membership
+    for membership in found:
+        set_deleted(tx, membership, True)
+    assert isinstance(found[0], Membership)
+    return found[0]
 
 
 def member_counts(session: Session) -> dict[str, int]:

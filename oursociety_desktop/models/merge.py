@@ -38,6 +38,7 @@ from oursociety_desktop.models.incoming import (
 from oursociety_desktop.models.references import (
     contacts_awaiting_erasure_rules,
     erase_related_records,
+    fold_pairs,
     remove_opaque_records_of,
 )
 from oursociety_desktop.models.registry import REGISTRY, RecordType
@@ -163,6 +164,7 @@ class BundleMerger:
         self.detected_at = utc_now_iso()
         self.future_limit = (wall_clock_ms() if wall_ms is None else wall_ms) + FUTURE_TOLERANCE_MS
         self.accepting_future = False
+        self.changed_ids: dict[str, list[str]] = {}
 
     def declare_types(self, declared: dict[str, list[dict[str, Any]]]) -> None:
         """Keep what a bundle declared of the references of types this version does not know (consent and erasure
@@ -231,6 +233,7 @@ class BundleMerger:
             self.conn.execute(insert(Conflict.__table__), fresh)  # type: ignore[attr-defined]
             self.report.new_conflicts += len(fresh)
         self._note_changed(inserts + updates)
+        self.changed_ids.setdefault(record_type, []).extend(row["id"] for row in inserts + updates)
         if record_type == "contact" and (inserts or updates):
             self._refresh_contacts(inserts + updates)
 
@@ -373,7 +376,8 @@ class BundleMerger:
                                incoming_values, _stamp_map(names, incoming_values, ibase, record["stamps"]),
                                creation, conflictable)
         conflicts = [self._conflict(declared.name, local["id"], *c) for c in merged.conflicts]
-        if not merged.stamp_changed and not merged.won:
+        # A record made at two hubs under one id (a pair's derived id) takes the earlier creation everywhere.
+        if not merged.stamp_changed and not merged.won and creation == lbase:
             return _Outcome(None, "conflicting" if conflicts else "unchanged", conflicts)
         final = {**{n: s for n, s in lstamps.items() if n in declared.local_fields}, **merged.stamps}
         row = {name: merged.won.get(name, local[name]) for name in declared.sync_fields}
@@ -519,10 +523,10 @@ class BundleMerger:
             merged = _merge_fields(names, lvalues, _stamp_map(names, lvalues, lbase, lstamps), values,
                                    _stamp_map(names, values, record["base_stamp"], record["stamps"]),
                                    min(lbase, record["base_stamp"]), frozenset())
-            if not merged.stamp_changed and not merged.won:
+            creation = min(lbase, record["base_stamp"])
+            if not merged.stamp_changed and not merged.won and creation == lbase:
                 _count(counts, "unchanged")
                 continue
-            creation = min(lbase, record["base_stamp"])
             final_values = {**lvalues, **merged.won}
             stamps = {n: s for n, s in merged.stamps.items() if s != creation}
             writes.append(_opaque_row(record_type, record["id"], creation, stamps, final_values))
@@ -540,6 +544,9 @@ class BundleMerger:
         report."""
         for contact_id in contacts_awaiting_erasure_rules(self.conn):
             erase_related_records(self.tx, contact_id)
+        for record_type in REGISTRY:  # pairs made by hubs that do not derive their ids yet
+            if record_type.derived_id and self.changed_ids.get(record_type.name):
+                fold_pairs(self.tx, record_type, self.changed_ids[record_type.name])
         # Those edits carry new stamps, above every delta watermark already: no floor to lower for them.
         self.tx.session.flush()
         if self.report.unknown_records:

@@ -115,6 +115,16 @@ def _v5_acknowledged_deltas(conn: Connection) -> None:
         "PRIMARY KEY (record_type, id, stamp))")
 
 
+FOLD_PAIRS_PENDING = "fold_pairs_pending"
+
+
+def _v6_pair_identity(conn: Connection) -> None:
+    # A membership (and an action link) now has one identity per pair, its id derived from the pair. Folding the
+    # duplicates made before is a stamped edit, so it needs the hub's clock: this step asks for it, and
+    # `fold_pending_pairs` does it as the hub opens, right after the migrations (and their backup).
+    conn.execute(text("INSERT OR REPLACE INTO setting (key, value) VALUES (:k, 'true')"), {"k": FOLD_PAIRS_PENDING})
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: synchronised records, local tables, contact search index", _v1_initial),
     Migration(2, "covering index for live member counts per group", _v2_membership_group_index),
@@ -123,9 +133,26 @@ MIGRATIONS: tuple[Migration, ...] = (
                  "vector", _v4_format_two),
     Migration(5, "deltas by acknowledgement: what each peer hub has acknowledged; a quarantine for records stamped "
                  "far ahead", _v5_acknowledged_deltas),
+    Migration(6, "one membership per person and group, one link per action, person and role", _v6_pair_identity),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def fold_pending_pairs(db: Database) -> int:
+    """Fold pairs made before their ids were derived, once, after migration 6. Returns how many were folded."""
+    from oursociety_desktop.models.references import fold_pairs
+    from oursociety_desktop.models.registry import REGISTRY
+
+    if not db.setting(FOLD_PAIRS_PENDING):
+        return 0
+    folded = 0
+    with db.write() as tx:
+        for record_type in REGISTRY:
+            if record_type.derived_id:
+                folded += fold_pairs(tx, record_type)
+        tx.session.connection().execute(text("DELETE FROM setting WHERE key = :k"), {"k": FOLD_PAIRS_PENDING})
+    return folded
 
 
 def current_version(conn: Connection) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from oursociety_desktop.models.database import Tx
-from oursociety_desktop.models.records import update_record
+from oursociety_desktop.models.records import create_record, update_record
 from oursociety_desktop.models.registry import ERASE_CLEAR, REGISTRY, RecordType, Reference
 from oursociety_desktop.models.tables import SyncedRecord
 
@@ -90,15 +90,65 @@ def contacts_awaiting_erasure_rules(conn: Connection) -> list[str]:
 
 def follow_merge(tx: Tx, gone_id: str, keep_id: str, on_change: OnChange | None = None) -> None:
     """Point every live reference to contact `gone_id` at `keep_id` instead (a duplicate merge). A record that then
-    repeats a live record of the same identity, or names one person twice, is tombstoned instead."""
+    repeats a live record of the same identity, or names one person twice, is tombstoned instead; a record whose
+    id derives from its identity is tombstoned and its pair with `keep_id` made (or brought back)."""
     tx.session.flush()
     for record_type, ref in REGISTRY.references_to("contact"):
         for record in _records(tx, record_type, f"{ref.field} = :gone AND deleted = 0", {"gone": gone_id}):
-            changes: dict[str, Any] = {ref.field: keep_id}
-            if _would_repeat(tx, record_type, record, ref, keep_id) or _names_twice(record_type, record, ref, keep_id):
-                changes = {"deleted": True}
-            _apply(tx, record, changes, on_change)
+            if _names_twice(record_type, record, ref, keep_id):
+                _apply(tx, record, {"deleted": True}, on_change)
+            elif record_type.derived_id and ref.field in record_type.identity:
+                values = {name: getattr(record, name) for name in record_type.sync_fields if name != "deleted"}
+                _apply(tx, record, {"deleted": True}, on_change)
+                tx.session.flush()
+                upsert_pair(tx, record_type, {**values, ref.field: keep_id}, on_change)
+            elif _would_repeat(tx, record_type, record, ref, keep_id):
+                _apply(tx, record, {"deleted": True}, on_change)
+            else:
+                _apply(tx, record, {ref.field: keep_id}, on_change)
             tx.session.flush()
+
+
+def upsert_pair(tx: Tx, record_type: RecordType, values: dict[str, Any], on_change: OnChange | None = None
+                ) -> SyncedRecord:
+    """Make (or bring back and update) the one record of a `derived_id` type with these identity values."""
+    record_id = record_type.identity_id(values)
+    record = tx.session.get(record_type.table, record_id)
+    if record is None:
+        record = create_record(tx, record_type.table, values, record_id=record_id)
+        if on_change is not None:
+            on_change(record, {"deleted": True})
+        return record
+    _apply(tx, record, {**values, "deleted": False}, on_change)
+    return record
+
+
+def live_pairs(tx: Tx, record_type: RecordType, values: dict[str, Any]) -> list[SyncedRecord]:
+    """The live records of a `derived_id` type with these identity values (one, or more from before identities
+    were derived)."""
+    where = " AND ".join(f"{name} = :{name}" for name in record_type.identity)
+    return _records(tx, record_type, f"{where} AND deleted = 0", {n: values[n] for n in record_type.identity})
+
+
+def fold_pairs(tx: Tx, record_type: RecordType, ids: list[str] | None = None) -> int:
+    """Fold live records of a `derived_id` type that do not carry their derived id (made before ids were derived,
+    or by a hub running an older version) into the one that does; `ids` limits it to those records. Returns how
+    many were folded."""
+    tx.session.flush()
+    where = "deleted = 0" + (" AND id IN (SELECT value FROM json_each(:ids))" if ids is not None else "")
+    params = {"ids": json.dumps(ids)} if ids is not None else {}
+    folded = 0
+    for record in _records(tx, record_type, where, params):
+        values = {name: getattr(record, name) for name in record_type.sync_fields if name != "deleted"}
+        if record.id == record_type.identity_id(values):
+            continue
+        update_record(tx, record, {"deleted": True})
+        tx.session.flush()
+        derived = tx.session.get(record_type.table, record_type.identity_id(values))
+        if derived is None or derived.deleted:
+            upsert_pair(tx, record_type, values)
+        folded += 1
+    return folded
 
 
 def _would_repeat(tx: Tx, record_type: RecordType, record: SyncedRecord, ref: Reference, keep_id: str) -> bool:

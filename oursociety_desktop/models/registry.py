@@ -20,6 +20,7 @@ Reference rules (every reference is a plain UUID column, no SQL foreign key, bec
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,8 +64,11 @@ class RecordType:
 
     table: type[SyncedRecord]
     references: tuple[Reference, ...] = ()
-    # Fields that identify the record among the live ones (a membership is one per group and contact).
+    # Fields that identify the record among the live ones (a membership is one per group and contact). With
+    # `derived_id`, the record's id is derived from them (`pair_id`), so the same pair added at two hubs is one
+    # record everywhere, and one removal removes it.
     identity: tuple[str, ...] = ()
+    derived_id: bool = False
     # Reference fields that must name different records (a connection is between two people).
     distinct_fields: tuple[str, ...] = ()
     # Fields emptied when a contact this record is personal data of is erased.
@@ -106,6 +110,10 @@ class RecordType:
         """The bundle member holding records of this type."""
         return member_name(self.name)
 
+    def identity_id(self, values: Mapping[str, Any]) -> str:
+        """The id a record with these identity values has (`derived_id` types)."""
+        return pair_id(self.name, values, self.identity)
+
     def personal_references(self) -> tuple[Reference, ...]:
         """References that make a record personal data of a contact."""
         return tuple(r for r in self.references if r.personal)
@@ -119,6 +127,16 @@ class RecordType:
         # Building a table instance costs about a millisecond (pydantic): once per type, not once per record.
         blank = self.table()
         return {name: getattr(blank, name) for name in self.sync_fields}
+
+
+PAIR_NAMESPACE = uuid.UUID("6f1d7c2e-4b8a-5e0f-9a3d-2c6b8e1f4a70")
+
+
+def pair_id(record_type: str, values: Mapping[str, Any], identity: tuple[str, ...]) -> str:
+    """The id of a record identified by its `identity` fields: a UUID 5 of the type and their values, the same at
+    every hub."""
+    key = "\x1f".join([record_type, *(str(values[name]) for name in identity)])
+    return str(uuid.uuid5(PAIR_NAMESPACE, key))
 
 
 def member_name(record_type: str) -> str:
@@ -141,7 +159,7 @@ BUILT_IN: tuple[RecordType, ...] = (
     RecordType(
         Membership,
         references=(Reference("group_id", "group"), Reference("contact_id", "contact", personal=True)),
-        identity=("group_id", "contact_id"),
+        identity=("group_id", "contact_id"), derived_id=True,
     ),
     RecordType(
         Action,
@@ -152,7 +170,7 @@ BUILT_IN: tuple[RecordType, ...] = (
     RecordType(
         ActionLink,
         references=(Reference("action_id", "action"), Reference("contact_id", "contact", personal=True)),
-        identity=("action_id", "contact_id", "role"),
+        identity=("action_id", "contact_id", "role"), derived_id=True,
     ),
     RecordType(
         Connection,
