@@ -35,6 +35,7 @@ from oursociety_desktop.models.incoming import (
     known_names,
     unknown_field_names,
 )
+from oursociety_desktop.models.merged_contacts import settle_merged_contacts
 from oursociety_desktop.models.references import (
     contacts_awaiting_erasure_rules,
     erase_related_records,
@@ -93,6 +94,8 @@ class MergeReport:
     erasures_applied: int = 0
     # Records of types this version does not know: kept as they came and passed on.
     unknown_records: int = 0
+    # Records that followed a duplicate merge made at another hub (references, fields, crossing merges).
+    merges_settled: int = 0
 
     @property
     def changes(self) -> int:
@@ -112,6 +115,7 @@ class _Outcome:
     row: dict[str, Any] | None
     category: str
     conflicts: list[dict[str, Any]]
+    won: tuple[str, ...] = ()  # the fields whose incoming value replaced ours
 
 
 @dataclass
@@ -165,6 +169,8 @@ class BundleMerger:
         self.future_limit = (wall_clock_ms() if wall_ms is None else wall_ms) + FUTURE_TOLERANCE_MS
         self.accepting_future = False
         self.changed_ids: dict[str, list[str]] = {}
+        # Contacts merged into another whose fields this import changed: the edits follow to the survivor.
+        self.merged_away_edits: dict[str, set[str]] = {}
 
     def declare_types(self, declared: dict[str, list[dict[str, Any]]]) -> None:
         """Keep what a bundle declared of the references of types this version does not know (consent and erasure
@@ -220,6 +226,8 @@ class BundleMerger:
             outcome = self._merge_existing(declared, local, record, unknown)
             if outcome.row is not None:
                 updates.append(outcome.row)
+                if record_type == "contact" and outcome.row["merged_into"]:
+                    self.merged_away_edits.setdefault(local["id"], set()).update(outcome.won)
             conflicts.extend(outcome.conflicts)
             _count(counts, outcome.category)
         fresh = self._fresh_conflicts(record_type, conflicts)
@@ -398,7 +406,7 @@ class BundleMerger:
             category = "conflicting"
         else:
             category = "updated"
-        return _Outcome(row, category, conflicts)
+        return _Outcome(row, category, conflicts, tuple(merged.won))
 
     def _conflict(self, record_type: str, record_id: str, name: str, ours: Any, ours_stamp: str,
                   theirs: Any, theirs_stamp: str, incoming_won: bool) -> dict[str, Any]:
@@ -544,6 +552,8 @@ class BundleMerger:
         report."""
         for contact_id in contacts_awaiting_erasure_rules(self.conn):
             erase_related_records(self.tx, contact_id)
+        self.report.merges_settled = settle_merged_contacts(self.tx, self.merged_away_edits,
+                                                            self.changed_ids.get("contact", []))
         for record_type in REGISTRY:  # pairs made by hubs that do not derive their ids yet
             if record_type.derived_id and self.changed_ids.get(record_type.name):
                 fold_pairs(self.tx, record_type, self.changed_ids[record_type.name])
