@@ -16,6 +16,7 @@ from oursociety_desktop.models.dump import iter_dump_lines
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.exchange_log import known_peers
 from oursociety_desktop.models.health import check_database, hub_stats
+from oursociety_desktop.models.hub_identity import identity_question, keep_identity, new_identity
 from oursociety_desktop.models.tables import Hub
 from oursociety_desktop.paths import database_path
 
@@ -29,11 +30,15 @@ def register(sub: Any) -> None:
     p.add_argument("--hub-name", default="Our Society hub")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("hub", help="show this hub, or rename it")
+    p = sub.add_parser("hub", help="show this hub, rename it, or say what a copied hub is")
     p.add_argument("--json", action="store_true")
-    hub_sub = p.add_subparsers(dest="hub_command", metavar="rename")
+    hub_sub = p.add_subparsers(dest="hub_command", metavar="rename|identity")
     r = hub_sub.add_parser("rename", help="rename this hub")
     r.add_argument("name")
+    r = hub_sub.add_parser("identity", help="a copied hub: a new hub, or the one it replaces")
+    r.add_argument("choice", choices=("new", "keep"),
+                   help="new: a new hub with its own id, keeping the data; keep: this copy replaces the old one")
+    r.add_argument("--name", default="", help="the new hub's name (with new)")
     p.set_defaults(handler=cmd_hub)
 
     p = sub.add_parser("demo", help="add realistic demo data")
@@ -79,6 +84,15 @@ def cmd_init(args: argparse.Namespace, folder: Path) -> int:
 def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
     db = open_hub(folder)
     try:
+        if args.hub_command == "identity":
+            if args.choice == "new":
+                old = db.hub_id
+                new_identity(db, args.name)
+                print(f"This copy is now a new hub '{db.hub_name}' ({db.hub_id}); it was {old}.")
+            else:
+                keep_identity(db)
+                print(f"This copy is hub '{db.hub_name}' ({db.hub_id}), replacing the one it was copied from.")
+            return 0
         if args.hub_command == "rename":
             name = args.name.strip()
             if not name:
@@ -91,7 +105,8 @@ def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
             print(f"Hub renamed to '{name}'.")
             return 0
         info: dict[str, Any] = {
-            "id": db.hub_id, "name": db.hub_name, "incarnation": db.incarnation, "data_dir": str(folder),
+            "id": db.hub_id, "name": db.hub_name, "incarnation": db.incarnation,
+            "identity_question": identity_question(db), "data_dir": str(folder),
             "database": str(database_path(folder)), "default_region": db.setting("default_region"),
             "default_share_with_hubs": db.setting("default_share_with_hubs")}
         with db.read() as session:
@@ -197,5 +212,8 @@ def cmd_restore(args: argparse.Namespace, folder: Path) -> int:
     aside = restore_from(source, database_path(folder))
     reopened = Database.open(folder)
     reopened.close()
-    print(f"Restored from {source}; the previous database was kept as {aside}")
+    if aside is None:
+        print(f"Restored from {source}.")
+    else:
+        print(f"Restored from {source}; the previous database was kept as {aside}")
     return 0

@@ -33,6 +33,7 @@ from oursociety_desktop.models.exchange_log import (
     note_peer,
     take_acknowledgement,
 )
+from oursociety_desktop.models.hub_identity import incarnation_note, note_incarnation, require_settled_identity
 from oursociety_desktop.models.knowledge import knowledge_vector, note_bundle_imported
 from oursociety_desktop.models.merge import BundleMerger, MergeReport
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
@@ -71,6 +72,7 @@ def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since:
     (`readers`). Nothing moves when a bundle is written: only an acknowledgement does. Logged in the exchange log
     with this hub's clock, which a peer's acknowledgement names."""
     out = Path(out)
+    require_settled_identity(db)
     for_hub = (for_hub or "").strip().lower() or None
     if for_hub == db.hub_id:
         raise UserError("That is this hub's own id; give the id of the hub the bundle is for.")
@@ -173,6 +175,10 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
             raise UserError(f"{path.name} was made by this hub itself; there is nothing to import from it.")
     elif source == "new hub":
         notes.append(f"First bundle from hub '{manifest.source_hub_name}' ({manifest.source_hub_id}).")
+    if not dry_run:
+        require_settled_identity(db)
+    with db.read() as session:
+        copy_note = incarnation_note(session.get(PeerHub, manifest.source_hub_id), manifest.incarnation)
     backup_path = ""
     if not dry_run and backup:
         _check(progress, 2, "Backing up the database")
@@ -190,7 +196,7 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
                 done += len(batch)
                 _check(progress, 5 + done * 90 // total, f"Merging {record_type.replace('_', ' ')} records")
             report = merger.finish()
-            warnings = []
+            warnings = [copy_note] if copy_note else []
             if report.unknown_records:
                 warnings.append(f"{report.unknown_records} record(s) of kinds this version does not know; they are "
                                 "kept and passed on.")
@@ -260,7 +266,7 @@ def accept_quarantined(db: Database) -> MergeReport:
 
 def _record_import(tx: Tx, result: ImportResult) -> None:
     manifest = result.manifest
-    note_peer(tx, manifest.source_hub_id, manifest.source_hub_name, manifest.incarnation)
+    note_incarnation(note_peer(tx, manifest.source_hub_id, manifest.source_hub_name), manifest.incarnation)
     take_acknowledgement(tx, manifest.source_hub_id, manifest.knowledge)
     lower_resend_marks(tx, result.report.change_floor, except_hub=manifest.source_hub_id)
     note_bundle_imported(tx.session.connection(), manifest.source_hub_id, manifest.kind, manifest.since,

@@ -38,6 +38,7 @@ from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, get_setting, set_setting
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.exchange_log import seen_bundle_ids
+from oursociety_desktop.models.hub_identity import require_settled_identity
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
 from oursociety_desktop.models.tables import PeerHub
 
@@ -136,6 +137,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
     folder = Path(folder)
     if not folder.is_dir():
         raise UserError(f"The exchange folder {folder} does not exist; plug in the drive or choose another folder.")
+    require_settled_identity(db)
     fid = folder_id(folder)
     state = _state(db, fid)
     result = SyncResult(written=None)

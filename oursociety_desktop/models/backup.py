@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -75,8 +76,10 @@ def rotate_backups(folder: Path, keep: int) -> list[Path]:
     return doomed
 
 
-def restore_from(backup: Path, db_path: Path) -> Path:
-    """Replace the database with a checked backup; the current file is kept aside first. Returns where.
+def restore_from(backup: Path, db_path: Path) -> Path | None:
+    """Replace the database with a checked backup; the current file, if any, is kept aside first. Returns where
+    (None when there was no current file). The restored hub gets a new incarnation: it is another copy of the hub
+    than the one that wrote bundles since the backup, and other hubs can tell.
 
     The caller must have closed every connection to `db_path`.
     """
@@ -84,7 +87,7 @@ def restore_from(backup: Path, db_path: Path) -> Path:
     if not backup.is_file():
         raise UserError(f"No backup file at {backup}.")
     verify_database_file(backup)
-    aside: Path = db_path
+    aside: Path | None = None
     if db_path.exists():
         aside = _keep_current_aside(db_path)
     with atomic_path(db_path) as temp:
@@ -93,6 +96,7 @@ def restore_from(backup: Path, db_path: Path) -> Path:
             source.execute("VACUUM INTO ?", (str(temp),))
         finally:
             source.close()
+        _new_incarnation(temp)
         fsync_file(temp)
         # The old WAL belongs to the old file; leaving it would replay stale pages onto the restored one.
         for suffix in ("-wal", "-shm"):
@@ -100,6 +104,17 @@ def restore_from(backup: Path, db_path: Path) -> Path:
             if side.exists():
                 os.unlink(side)
     return aside
+
+
+def _new_incarnation(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(hub)")}
+        if "incarnation" in columns:  # a backup from before format 2 gets one from its migration
+            with conn:
+                conn.execute("UPDATE hub SET incarnation = ?", (str(uuid.uuid4()),))
+    finally:
+        conn.close()
 
 
 def _checkpoint(db_path: Path) -> None:

@@ -142,6 +142,7 @@ class Database:
     @classmethod
     def create(cls, folder: Path, hub_name: str) -> Database:
         """Create a new hub database in `folder` (made if missing). Refuses to overwrite an existing hub."""
+        from oursociety_desktop.models.hub_identity import check_location
         from oursociety_desktop.models.migrations import migrate
         from oursociety_desktop.paths import database_path
 
@@ -170,11 +171,13 @@ class Database:
         db._load_hub()
         with db.write() as tx:  # a new hub has no pairs to fold
             tx.session.connection().exec_driver_sql("DELETE FROM setting WHERE key = 'fold_pairs_pending'")
+        check_location(db)
         return db
 
     @classmethod
     def open(cls, folder: Path, *, run_migrations: bool = True) -> Database:
         """Open the hub in `folder`, running pending schema migrations (after a backup) first."""
+        from oursociety_desktop.models.hub_identity import check_location
         from oursociety_desktop.models.migrations import fold_pending_pairs, migrate
         from oursociety_desktop.paths import database_path
 
@@ -192,6 +195,7 @@ class Database:
             db._load_hub()
             if run_migrations:
                 fold_pending_pairs(db)
+                check_location(db)
         except (OperationalError, DatabaseError) as exc:
             db.close()
             raise translate_db_error(exc, path) from None
@@ -199,6 +203,10 @@ class Database:
             db.close()
             raise
         return db
+
+    def reload_hub(self) -> None:
+        """Read this hub's id, name, incarnation and key again (after they changed)."""
+        self._load_hub()
 
     def _load_hub(self) -> None:
         with self.read() as session:

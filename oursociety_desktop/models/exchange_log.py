@@ -24,7 +24,7 @@ from oursociety_desktop.models.tables import ExchangeLog, PeerHub
 EXCHANGE_FOLDER = "exchange_folder"
 
 
-def note_peer(tx: Tx, hub_id: str, name: str, incarnation: str = "") -> PeerHub:
+def note_peer(tx: Tx, hub_id: str, name: str) -> PeerHub:
     """Record (or refresh) a peer hub we received a bundle from."""
     now = utc_now_iso()
     peer = tx.session.get(PeerHub, hub_id)
@@ -33,8 +33,6 @@ def note_peer(tx: Tx, hub_id: str, name: str, incarnation: str = "") -> PeerHub:
     else:
         peer.name = name or peer.name
         peer.last_import_at = now
-    if incarnation:
-        peer.incarnation = incarnation
     tx.session.add(peer)
     return peer
 

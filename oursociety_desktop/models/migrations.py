@@ -108,6 +108,7 @@ def _v5_acknowledged_deltas(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN resend_from VARCHAR NOT NULL DEFAULT ''")
     conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN resend_after_log INTEGER NOT NULL DEFAULT 0")
     conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN incarnation VARCHAR NOT NULL DEFAULT ''")
+    conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN incarnations JSON NOT NULL DEFAULT '[]'")
     # Records stamped more than 24 hours ahead wait here instead of pushing this hub's clock ahead.
     conn.exec_driver_sql(
         "CREATE TABLE quarantined_record (record_type VARCHAR NOT NULL, id VARCHAR NOT NULL, stamp VARCHAR NOT NULL, "

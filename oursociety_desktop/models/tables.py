@@ -281,8 +281,9 @@ class PeerHub(SQLModel, table=True):
     # later than this mark until the peer acknowledges a bundle written after exchange log line `resend_after_log`.
     resend_from: str = ""
     resend_after_log: int = 0
-    # The incarnation (copy) of the peer its latest bundle came from.
+    # The incarnation (copy) of the peer its latest bundle came from, and every one seen.
     incarnation: str = ""
+    incarnations: list[str] = Field(default_factory=list, sa_type=JSON)
 
 
 class Setting(SQLModel, table=True):

@@ -78,6 +78,12 @@ def copy_hub(source: Path, target: Path) -> Path:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("backups"))
+    # Each trial's copy stands for the template hub itself, not a second laptop: it forgets where it was opened
+    # before, so it is not taken for a clone (tests/exchange/test_exchange_clones.py covers clones).
+    conn = sqlite3.connect(target / "oursociety.sqlite3")
+    with conn:
+        conn.execute("DELETE FROM setting WHERE key = 'hub_location'")
+    conn.close()
     return target
 
 
