@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from oursociety_desktop.cli.common import open_hub, parse_bool, parse_labelled_list, print_json
 from oursociety_desktop.models import actions, contacts, groups
+from oursociety_desktop.models.consent import CONSENT_METHODS, consent_values, describe_consent, hub_consent_defaults
 from oursociety_desktop.models.contacts import BOOL_FIELDS, LIST_FIELDS, contact_json
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.phones import normalise_phone
@@ -35,7 +36,12 @@ def register(sub: Any) -> None:
     share.add_argument("--share", dest="share", action="store_const", const=True, default=None,
                        help="share with other hubs")
     share.add_argument("--no-share", dest="share", action="store_const", const=False)
-    p.add_argument("--directory", action="store_true", help="include in printed directories")
+    listed = p.add_mutually_exclusive_group()
+    listed.add_argument("--directory", dest="directory", action="store_const", const=True, default=None,
+                        help="include in printed directories (sign-in and group sheets too)")
+    listed.add_argument("--no-directory", dest="directory", action="store_const", const=False)
+    p.add_argument("--consent-method", default="", choices=sorted(CONSENT_METHODS),
+                   help="how the person gave the consents above (recorded with today's date)")
     p.set_defaults(handler=cmd_contact_add)
 
     p = csub.add_parser("show", help="show one contact")
@@ -105,16 +111,23 @@ def cmd_contact_add(args: argparse.Namespace, folder: Path) -> int:
         "organisation": args.organisation,
         "phones": [entry for p in args.phone for entry in parse_labelled_list(p)],
         "emails": [entry for e in args.email for entry in parse_labelled_list(e)],
-        "tags": args.tag, "include_in_directory": args.directory,
+        "tags": args.tag,
     }
-    if args.share is not None:
-        values["share_with_hubs"] = args.share
     db = open_hub(folder)
     try:
         with db.write() as tx:
+            # What was not stated follows the hub's defaults, and the user is told so (stderr: stdout is the id).
+            values.update(consent_values(hub_consent_defaults(tx.setting), args.share, args.directory,
+                                         args.consent_method))
             contact = contacts.create_contact(tx, values)
             region = str(tx.setting("default_region"))
         _warn_phones(contact.phones, region)
+        stated = [flag for flag, given in (("--share", args.share), ("--directory", args.directory))
+                  if given is None]
+        note = describe_consent(contact.model_dump())
+        if stated:
+            note += f" (hub default for {' and '.join(stated)}; change it in Settings)"
+        print(note, file=sys.stderr)
         print(contact.id)
         return 0
     finally:

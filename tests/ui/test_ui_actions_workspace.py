@@ -80,7 +80,7 @@ def type_text(widget: object, text: str) -> None:
 
 
 def test_create_action_with_keyboard_then_undo(qtbot: QtBot, ws: ActionsWorkspace, ctx: AppContext) -> None:
-    qtbot.keyClick(ws.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(ws.new_button, Qt.Key.Key_Space)  # Ctrl+N is the window's File → New person now
     assert ws.editor.action_id == "" and ws.editor.title_edit.hasFocus()
     type_text(ws.editor.title_edit, "Spotkanie w Łodzi")
     qtbot.keyClicks(ws.editor.due_edit, "2031-05-04")

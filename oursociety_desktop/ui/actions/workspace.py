@@ -76,7 +76,7 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         self.view.activated.connect(lambda _index: self.editor.focus_first())
         self.count_label = QLabel(self)
         self.new_button = QPushButton(self.tr("&New action"), self)
-        self.new_button.setToolTip(self.tr("New action (Ctrl+N)"))
+        self.new_button.setToolTip(self.tr("New action (Ctrl+Shift+A)"))
         self.new_button.clicked.connect(self.new_action)
         self.delete_button = QPushButton(self.tr("Delete"), self)
         self.delete_button.setToolTip(self.tr("Delete the selected action (Delete); undo with Ctrl+Z"))
@@ -115,9 +115,6 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         QWidget.setTabOrder(self.new_button, self.delete_button)
         QWidget.setTabOrder(self.delete_button, self.editor.title_edit)
 
-        new = QShortcut(QKeySequence.StandardKey.New, self)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new.activated.connect(self.new_action)
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)

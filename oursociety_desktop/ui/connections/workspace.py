@@ -81,7 +81,7 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
             header.resizeSection(column, chars * char + 16)
         self.view.activated.connect(lambda _index: self.edit_selected())
         self.new_button = QPushButton(self.tr("&Record an introduction…"), self)
-        self.new_button.setToolTip(self.tr("Record who introduced whom (Ctrl+N)"))
+        self.new_button.setToolTip(self.tr("Record who introduced whom"))
         self.new_button.clicked.connect(self.new_connection)
         self.edit_button = QPushButton(self.tr("&Edit…"), self)
         self.edit_button.setToolTip(self.tr("Change the selected connection (Enter)"))
@@ -110,9 +110,6 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
         QWidget.setTabOrder(self.everyone_button, self.view)
         QWidget.setTabOrder(self.view, self.new_button)
 
-        new = QShortcut(QKeySequence.StandardKey.New, self)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new.activated.connect(self.new_connection)
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)

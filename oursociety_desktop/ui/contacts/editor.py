@@ -33,6 +33,7 @@ from oursociety_desktop.ui.contacts import commands
 from oursociety_desktop.ui.contacts.consent import ConsentSection
 from oursociety_desktop.ui.contacts.related import contact_actions, contact_connections, contact_groups
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.text_undo import mark_saved
 from oursociety_desktop.ui.widgets.fields import CommitTextEdit, FieldMessage, HeadingLabel, LabelledValuesEditor
 
 TEXT_FIELDS = ("given_name", "family_name", "display_name", "organisation", "role", "street", "locality", "region",
@@ -82,11 +83,10 @@ class ContactEditor(QScrollArea):
         self.emails.changed.connect(lambda items: self._save({"emails": items}))
         self.notes = CommitTextEdit(body)
         self.notes.setAccessibleName(self.tr("Notes"))
-        self.notes.editingFinished.connect(lambda: self._save({"notes": self.notes.toPlainText()}))
+        self.notes.editingFinished.connect(lambda: self._commit_box("notes", self.notes))
         self.private_notes = CommitTextEdit(body)
         self.private_notes.setAccessibleName(self.tr("Private notes (never leave this hub)"))
-        self.private_notes.editingFinished.connect(
-            lambda: self._save({"private_notes": self.private_notes.toPlainText()}))
+        self.private_notes.editingFinished.connect(lambda: self._commit_box("private_notes", self.private_notes))
         for box in (self.notes, self.private_notes):
             box.setMaximumHeight(90)
         self.consent = ConsentSection(body)
@@ -175,7 +175,11 @@ class ContactEditor(QScrollArea):
     # ---- loading ----
 
     def load(self, contact_id: str | None) -> None:
-        """Show a contact (or nothing). Unsaved text in a field is replaced by what is stored."""
+        """Show a contact (or nothing). Unsaved text in a field is replaced by what is stored.
+
+        Another person starts at the top of the editor, their name in view."""
+        if contact_id != self.contact_id:
+            self.verticalScrollBar().setValue(0)
         self.contact_id = contact_id
         contact: Contact | None = None
         if contact_id:
@@ -189,7 +193,7 @@ class ContactEditor(QScrollArea):
                            "connection": contact_connections(conn, contact_id)} if contact else {}
         if contact is None or contact.deleted:
             self.contact_id = None
-            self.heading.setText(self.tr("Choose a contact in the list, or add one with New contact (Ctrl+N).")
+            self.heading.setText(self.tr("Choose a contact in the list, or add one with File → New person (Ctrl+N).")
                                  if contact is None else
                                  self.tr("{0} has been deleted. Undo (Ctrl+Z) brings them back.")
                                  .format(contact.shown_name))
@@ -231,7 +235,12 @@ class ContactEditor(QScrollArea):
 
     def _commit_line(self, name: str) -> None:
         text = self.lines[name].text()
-        self._save({name: [p.strip() for p in text.split(",") if p.strip()] if name in LIST_TEXT_FIELDS else text})
+        if self._save({name: [p.strip() for p in text.split(",") if p.strip()] if name in LIST_TEXT_FIELDS else text}):
+            mark_saved(self.lines[name])  # saved: Ctrl+Z in the field now undoes the saved edit
+
+    def _commit_box(self, name: str, box: CommitTextEdit) -> None:
+        if self._save({name: box.toPlainText()}):
+            mark_saved(box)
 
     def _commit_consent(self, name: str, value: object) -> None:
         if name == "consent_recorded_at":

@@ -94,6 +94,18 @@ class ContactFilterBar(QWidget):
         return ContactQuery(search=self.search.text(), group_id=str(self.group.currentData() or ""),
                             tag=str(self.tag.currentData() or ""), flags=(flag,) if flag else ())
 
+    def clear(self) -> None:
+        """Show everyone: no search text, no filter (one query_changed)."""
+        widgets = (self.search, self.group, self.tag, self.consent)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in (self.group, self.tag, self.consent):
+            combo.setCurrentIndex(0)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.emit_now()
+
     def emit_now(self) -> None:
         """Apply the search without waiting for the typing pause."""
         self.timer.stop()

@@ -3,11 +3,10 @@ right, and bulk actions on a selection (each one undoable step)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oursociety_desktop.models.consent import hub_consent_defaults
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.ui.contacts import commands, dialogs
 from oursociety_desktop.ui.contacts.editor import ContactEditor
@@ -98,8 +98,6 @@ class ContactsWorkspace(QWidget):
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
-        self._shortcut(QKeySequence.StandardKey.Find, lambda: self.filters.search.setFocus())
-        self._shortcut(QKeySequence.StandardKey.New, self.new_contact)
         self.setTabOrder(self.filters.search, self.filters.group)
         self.setTabOrder(self.filters.group, self.filters.tag)
         self.setTabOrder(self.filters.tag, self.filters.consent)
@@ -111,13 +109,10 @@ class ContactsWorkspace(QWidget):
 
     # ---- building ----
 
-    def _shortcut(self, keys: QKeySequence | QKeySequence.StandardKey, slot: Callable[[], object]) -> QAction:
-        action = QAction(self)
-        action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    def focus_search(self) -> None:
+        """Edit → Find: the search box, its text selected so typing replaces it."""
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
 
     def _build_bulk_menu(self) -> QMenu:
         menu = QMenu(self)
@@ -207,6 +202,8 @@ class ContactsWorkspace(QWidget):
         """Make a contact the current row (and show it in the editor). False when the list does not hold it."""
         row = self.model.row_of(contact_id)
         if row is None:
+            # No row is left highlighted for someone other than the person the editor shows.
+            self.table.selectionModel().clear()
             if load:
                 self.editor.load(contact_id)
             return False
@@ -217,6 +214,14 @@ class ContactsWorkspace(QWidget):
         if load:
             self.editor.load(contact_id)
         return True
+
+    def show_new_contact(self, contact_id: str) -> None:
+        """A person just added: selected and scrolled into view (the search and filters are cleared when they hide
+        them), the editor on their first field."""
+        if not self.select_contact(contact_id):
+            self.filters.clear()
+            self.select_contact(contact_id)
+        self.editor.lines["given_name"].setFocus()
 
     def open_contact(self, contact_id: str) -> None:
         """Show a contact in the editor, selecting it in the list if the list holds it."""
@@ -239,10 +244,12 @@ class ContactsWorkspace(QWidget):
 
     def new_contact(self) -> None:
         """Ask for a name, create the contact and open it in the editor."""
-        dialog = dialogs.NewContactDialog(lambda values: commands.new_contact(self.ctx, values), self)
-        if dialog.exec() and dialog.created_id:
-            self.select_contact(dialog.created_id)
-            self.editor.lines["given_name"].setFocus()
+        dialog = dialogs.NewContactDialog(lambda values: commands.new_contact(self.ctx, values),
+                                          hub_consent_defaults(self.ctx.db.setting), self)
+        accepted = dialog.exec()
+        dialog.deleteLater()
+        if accepted and dialog.created_id:
+            self.show_new_contact(dialog.created_id)
 
     def add_selected_to_group(self) -> None:
         ids = self.selected_ids()

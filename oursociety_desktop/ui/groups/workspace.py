@@ -82,7 +82,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         self.new_button = QPushButton(self.tr("&New group…"), self)
         self.edit_button = QPushButton(self.tr("&Edit / move…"), self)
         self.delete_group_button = QPushButton(self.tr("Delete group"), self)
-        for button, tip in ((self.new_button, self.tr("New group (Ctrl+N)")),
+        for button, tip in ((self.new_button, self.tr("New group (Ctrl+Shift+N)")),
                             (self.edit_button, self.tr("Rename, describe or move the group (F2)")),
                             (self.delete_group_button, self.tr("Delete the group and its sub-groups (Delete)"))):
             button.setToolTip(tip)
@@ -127,8 +127,8 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         QWidget.setTabOrder(self.delete_group_button, self.add_member_button)
 
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in ((QKeySequence.StandardKey.New, self.new_group),
-                           (QKeySequence(Qt.Key.Key_F2), self.edit_group),
+        # New group is the window's File → New group (Ctrl+Shift+N), so it works wherever the focus is.
+        for keys, slot in ((QKeySequence(Qt.Key.Key_F2), self.edit_group),
                            (QKeySequence(Qt.Key.Key_Insert), self.members.add_member),
                            (QKeySequence(Qt.Key.Key_Delete), self._delete_focused)):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -186,7 +186,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
     def _show_current_group(self) -> None:
         group = self.current_group()
         empty = (self.tr("No group selected") if self.tree_model.rowCount()
-                 else self.tr("No groups yet: press Ctrl+N to make one."))
+                 else self.tr("No groups yet: press Ctrl+Shift+N to make one."))
         self.members.show_group(group, empty)
         for button in (self.edit_button, self.delete_group_button):
             button.setEnabled(group is not None)
