@@ -189,6 +189,9 @@ class MainWindow(QMainWindow):
             opener = getattr(widget, "open_record", None)
             if isinstance(opener, SignalInstance):  # a workspace that links to other records (Today, Contacts)
                 opener.connect(self.open_record)
+            review = getattr(widget, "review_held_back", None)
+            if isinstance(review, SignalInstance):  # Exchange and Print list who is left out: one click to them
+                review.connect(partial(self.review_people, "no_share" if key == "exchange" else "no_directory"))
             placeholder = self.stack.widget(self._pages[key])
             self.stack.insertWidget(self._pages[key], widget)
             if placeholder is not None:
@@ -250,6 +253,11 @@ class MainWindow(QMainWindow):
         widget = self.show_workspace(key)
         getattr(widget, method)()
         return widget
+
+    def review_people(self, flag: str) -> None:
+        """Contacts, showing only the people a bundle or a printout leaves out (a consent filter)."""
+        widget = self.show_workspace("contacts")
+        widget.show_only(flag)  # type: ignore[attr-defined]
 
     def new_person(self) -> None:
         """File → New person: the add dialog of Contacts, whichever workspace is on show."""

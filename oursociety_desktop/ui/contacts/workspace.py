@@ -109,6 +109,12 @@ class ContactsWorkspace(QWidget):
 
     # ---- building ----
 
+    def show_only(self, flag: str) -> None:
+        """List only the people with one consent state (e.g. "no_share"), search and other filters cleared."""
+        self.filters.clear()
+        self.filters.consent.setCurrentIndex(max(0, self.filters.consent.findData(flag)))
+        self.table.setFocus()
+
     def focus_search(self) -> None:
         """Edit → Find: the search box, its text selected so typing replaces it."""
         self.filters.search.setFocus()

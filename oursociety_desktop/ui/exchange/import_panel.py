@@ -19,6 +19,7 @@ class ImportPanel(QWidget):
 
     failed = Signal(str)
     finished = Signal(str)
+    previewed = Signal()  # a preview succeeded: older error messages no longer apply
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +96,7 @@ class ImportPanel(QWidget):
 
     def _preview_done(self, result: ImportResult) -> None:
         self.preview = result
+        self.previewed.emit()
         self.preview_model.set_report(result.report)
         m = result.manifest
         source = {"this hub": self.tr("made by this hub itself"), "new hub": self.tr("from a hub never seen before"),

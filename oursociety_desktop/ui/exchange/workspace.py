@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -43,8 +44,10 @@ from oursociety_desktop.ui.exchange.models import (
     ExchangeLogModel,
     PeerHubModel,
 )
+from oursociety_desktop.ui.exchange.outgoing_panel import OutgoingPanel
 from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table
 from oursociety_desktop.ui.widgets.edits import MessageLine
+from oursociety_desktop.ui.wording import plural
 
 RECORD_TYPES_SHOWN = ("contact", "group", "membership", "action", "action_link", "connection")
 
@@ -54,9 +57,12 @@ class ExchangeWorkspace(QWidget):
 
     TITLE: ClassVar[str] = QCoreApplication.translate("ExchangeWorkspace", "Exchange")
 
+    review_held_back = Signal()  # the window shows the people not shared, in Contacts
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._outgoing_stale = True
         self.conflict_model = ConflictTableModel(self)
         self.log_model = ExchangeLogModel(self)
         self.peer_model = PeerHubModel(self)
@@ -74,6 +80,7 @@ class ExchangeWorkspace(QWidget):
         self.import_panel = ImportPanel(self.ctx)
         self.import_panel.failed.connect(self._fail)
         self.import_panel.finished.connect(self._import_finished)
+        self.import_panel.previewed.connect(self._clear_message)  # no old "could not decrypt" beside it
         self.tabs.addTab(self.import_panel, self.tr("Import"))
         self.tabs.addTab(self._build_conflicts(), self.tr("Conflicts"))
         self.tabs.addTab(self._build_folder(), self.tr("Exchange folder"))
@@ -103,6 +110,8 @@ class ExchangeWorkspace(QWidget):
         self.peer_combo.setToolTip(self.tr("Choose a known hub, or paste the id of a new one"))
         self.export_passphrase = passphrase_edit(self, self.tr("Passphrase for the bundle"))
         self.export_passphrase_again = passphrase_edit(self, self.tr("Passphrase again"))
+        for edit in (self.export_passphrase, self.export_passphrase_again):
+            edit.textChanged.connect(self._passphrases_edited)
         self.export_button = QPushButton(self.tr("Save bundle…"))
         self.export_button.setAccessibleName(self.tr("Save bundle"))
         self.export_button.clicked.connect(self.start_export)
@@ -111,6 +120,10 @@ class ExchangeWorkspace(QWidget):
         form.addRow(self.tr("Passphrase (optional):"), self.export_passphrase)
         form.addRow(self.tr("Passphrase again:"), self.export_passphrase_again)
         form.addRow(self.export_button)
+        # Before anything is saved: who goes, who stays and why, and members per group.
+        self.outgoing = OutgoingPanel(self.ctx, page)
+        self.outgoing.review_held_back.connect(self.review_held_back)
+        form.addRow(self.outgoing)
         return page
 
     def _build_conflicts(self) -> QWidget:
@@ -175,7 +188,11 @@ class ExchangeWorkspace(QWidget):
     # ---- data ----
 
     def refresh(self) -> None:
-        """Reload the conflicts, log, known hubs and the remembered exchange folder."""
+        """Reload the conflicts, log, known hubs, the remembered exchange folder and who a bundle would carry."""
+        if self.isVisible():
+            self.outgoing.refresh()
+        else:
+            self._outgoing_stale = True
         self.conflict_model.load(self.ctx.db)
         self.log_model.load(self.ctx.db)
         self.peer_model.load(self.ctx.db)
@@ -193,6 +210,12 @@ class ExchangeWorkspace(QWidget):
         self.keep_ours_button.setEnabled(has_selection)
         self.take_theirs_button.setEnabled(has_selection)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._outgoing_stale:
+            self._outgoing_stale = False
+            self.outgoing.refresh()
+        super().showEvent(event)
+
     def _on_changed(self, record_type: str) -> None:
         if record_type in (*RECORD_TYPES_SHOWN, "exchange"):
             self.refresh()
@@ -200,6 +223,9 @@ class ExchangeWorkspace(QWidget):
     def _announce(self) -> None:
         for record_type in (*RECORD_TYPES_SHOWN, "exchange"):
             self.ctx.events.changed.emit(record_type)
+
+    def _clear_message(self) -> None:
+        self.message.clear_message()
 
     def _import_finished(self, status: str) -> None:
         self.message.clear_message()
@@ -235,6 +261,12 @@ class ExchangeWorkspace(QWidget):
             raise UserError(self.tr("The passphrase is too short; use at least {0} characters.").format(MIN_PASSPHRASE))
         return first
 
+    def _passphrases_edited(self) -> None:
+        """An old complaint about the passphrases goes as soon as they are fixed (or being fixed)."""
+        first, again = self.export_passphrase.text(), self.export_passphrase_again.text()
+        if self.message.isVisibleTo(self) and (first == again or not again):
+            self.message.clear_message()
+
     def start_export(self) -> None:
         """Check the choices, ask where to save, and write the bundle on the task runner."""
         try:
@@ -263,7 +295,14 @@ class ExchangeWorkspace(QWidget):
 
     def _export_done(self, result: ExportResult) -> None:
         total = result.manifest.total_records
-        self.status.setText(self.tr("Saved {0} ({1} records).").format(result.path.name, total))
+        saved = plural(total, self.tr("Saved {file} ({n} record)."), self.tr("Saved {file} ({n} records)."),
+                       file=result.path.name)
+        preview = self.outgoing.preview
+        if preview is not None:
+            saved += " " + plural(len(preview.held_back), self.tr("{n} person was held back (see the list)."),
+                                  self.tr("{n} people were held back (see the list)."))
+        self.message.clear_message()
+        self.status.setText(saved)
         self.export_passphrase.clear()
         self.export_passphrase_again.clear()
         self._announce()
