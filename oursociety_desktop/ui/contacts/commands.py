@@ -28,6 +28,7 @@ from oursociety_desktop.models.tables import Contact, Group, Membership
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.tasks import Progress
 from oursociety_desktop.ui.undo import DbCommand, push_edit
+from oursociety_desktop.ui.wording import field_label
 
 # Selections larger than this are changed on the task runner (with progress and Cancel), not on the GUI thread.
 INLINE_LIMIT = 300
@@ -120,7 +121,7 @@ def edit_fields(ctx: AppContext, contact_id: str, changes: Mapping[str, Any]) ->
     clean = normalise_values(changes)  # a refused value raises here, before anything is written
     if all(before[name] == clean[name] for name in clean):
         return False
-    label = ", ".join(name.replace("_", " ") for name in changes)
+    label = ", ".join(field_label(name) for name in changes)  # "do not post", as the box says
     def apply(values: Mapping[str, Any]) -> Callable[[Tx], None]:
         def step(tx: Tx) -> None:
             update_contact(tx, contact_id, values)

@@ -52,6 +52,7 @@ class ContactEditor(QScrollArea):
         super().__init__(parent)
         self.ctx = ctx
         self.contact_id: str | None = None
+        self.deleted_id: str | None = None
         self.setWidgetResizable(True)
         self.setAccessibleName(self.tr("Contact editor"))
         body = QWidget(self)
@@ -191,6 +192,8 @@ class ContactEditor(QScrollArea):
                 conn = session.connection()
                 related = {"group": contact_groups(conn, contact_id), "action": contact_actions(conn, contact_id),
                            "connection": contact_connections(conn, contact_id)} if contact else {}
+        # A deleted person shown as "deleted" comes back here when the delete is undone (see the workspace).
+        self.deleted_id = contact_id if contact is not None and contact.deleted else None
         if contact is None or contact.deleted:
             self.contact_id = None
             self.heading.setText(self.tr("Choose a contact in the list, or add one with File → New person (Ctrl+N).")

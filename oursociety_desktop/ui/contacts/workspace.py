@@ -152,8 +152,10 @@ class ContactsWorkspace(QWidget):
     # ---- list ----
 
     def refresh(self) -> None:
-        """Re-read the list and the open contact, keeping the selection (a bulk action can be followed by another)."""
-        current = self.editor.contact_id
+        """Re-read the list and the open contact, keeping the selection (a bulk action can be followed by another).
+
+        A person whose deletion the editor was showing is shown again once the delete is undone."""
+        current = self.editor.contact_id or self.editor.deleted_id
         rows = self.table.selectionModel().selectedRows()
         everything = bool(rows) and len(rows) == self.model.rowCount()
         kept = self.selected_ids() if len(rows) <= RESELECT_LIMIT else []
