@@ -5,7 +5,9 @@ translator sees complete sentences with a named `{n}` placeholder."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QTimeZone
 
 
 def plural(count: int, one: str, many: str, **values: object) -> str:
@@ -26,3 +28,19 @@ def field_label(name: str) -> str:
         "consent_method": "how consent was given",
     }
     return QCoreApplication.translate("Fields", labels.get(name, name.replace("_", " ")))
+
+
+def local_time(value: str | datetime, with_time: bool = True) -> str:
+    """A stored moment (ISO 8601, UTC when it has no zone) in the user's time zone and locale ("30/11/2026 09:15").
+
+    Text that is not a moment is returned as it is."""
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    shown = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
+    if not with_time:
+        return QLocale().toString(shown.date(), QLocale.FormatType.ShortFormat)
+    return QLocale().toString(shown, QLocale.FormatType.ShortFormat)

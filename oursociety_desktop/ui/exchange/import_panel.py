@@ -12,6 +12,7 @@ from oursociety_desktop.exports.exchange import ImportResult, import_bundle
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.exchange.models import PreviewModel
 from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table
+from oursociety_desktop.ui.wording import local_time, plural
 
 
 class ImportPanel(QWidget):
@@ -101,13 +102,14 @@ class ImportPanel(QWidget):
         m = result.manifest
         source = {"this hub": self.tr("made by this hub itself"), "new hub": self.tr("from a hub never seen before"),
                   "known hub": self.tr("from a known hub")}[result.source]
-        lines = [self.tr("{0} bundle from '{1}' ({2}), made {3}.").format(m.kind, m.source_hub_name, source,
-                                                                        m.created_at)]
+        kind = {"full": self.tr("A full"), "delta": self.tr("A changes-only")}.get(m.kind, m.kind)
+        lines = [self.tr("{0} bundle from “{1}” ({2}), made {3}.").format(kind, m.source_hub_name, source,
+                                                                        local_time(m.created_at))]
         if result.report.far_future:
             lines.append(self.tr("Warning: {0} record(s) carry a date more than 24 hours in the future; the other "
                                  "hub's clock is wrong.").format(result.report.far_future))
-        lines.append(self.tr("{0} change(s), {1} new conflict(s).").format(result.changes,
-                                                                         result.report.new_conflicts))
+        lines.append(plural(result.changes, self.tr("{n} change"), self.tr("{n} changes")) + ", " + plural(
+            result.report.new_conflicts, self.tr("{n} new conflict."), self.tr("{n} new conflicts.")))
         self.preview_notes.setText("\n".join(lines))
         self.apply_button.setEnabled(result.source != "this hub" and result.changes > 0)
 

@@ -16,6 +16,7 @@ from oursociety_desktop.models.conflicts import list_conflicts, record_label
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.exchange_log import exchange_log, known_peers
 from oursociety_desktop.models.merge import MergeReport
+from oursociety_desktop.ui.wording import local_time
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -131,7 +132,7 @@ class ConflictTableModel(_RowsModel):
             return shown_value(row.ours_value)
         if column == COL_THEIRS:
             return shown_value(row.theirs_value)
-        return row.detected_at
+        return local_time(row.detected_at)
 
 
 COL_AT, COL_DIRECTION, COL_PEER, COL_FILE, COL_SUMMARY = range(5)
@@ -153,7 +154,7 @@ class ExchangeLogModel(_RowsModel):
     def cell(self, row: Any, column: int) -> str:
         at, direction, peer, file_name, summary = row
         if column == COL_AT:
-            return str(at)
+            return local_time(str(at))
         if column == COL_DIRECTION:
             return self.tr("Import") if direction == "import" else self.tr("Export")
         if column == COL_PEER:
@@ -184,6 +185,7 @@ class PeerHubModel(_RowsModel):
     def cell(self, row: Any, column: int) -> str:
         value = row[column]
         if column == COL_WATERMARK and value:
-            moment = datetime.fromtimestamp(int(value[:13]) / 1000, UTC)
-            return moment.replace(microsecond=0).isoformat()
+            return local_time(datetime.fromtimestamp(int(value[:13]) / 1000, UTC))
+        if column in (COL_FIRST_SEEN, COL_LAST_IMPORT) and value:
+            return local_time(str(value))
         return str(value)

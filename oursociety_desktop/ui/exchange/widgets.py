@@ -27,3 +27,14 @@ def passphrase_edit(owner: QWidget, name: str) -> QLineEdit:
     edit.setAccessibleName(name)
     edit.setPlaceholderText(owner.tr("Leave empty for no encryption"))
     return edit
+
+
+# Core messages written for the command line name its options; in the window they name the field instead.
+CLI_HINTS = {" (--passphrase-file F)": " in the Passphrase box"}
+
+
+def window_message(message: str) -> str:
+    """A core message as the window shows it: command-line options replaced by what to do in the window."""
+    for hint, instead in CLI_HINTS.items():
+        message = message.replace(hint, instead)
+    return message

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -45,7 +45,7 @@ from oursociety_desktop.ui.exchange.models import (
     PeerHubModel,
 )
 from oursociety_desktop.ui.exchange.outgoing_panel import OutgoingPanel
-from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table
+from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table, window_message
 from oursociety_desktop.ui.widgets.edits import MessageLine
 from oursociety_desktop.ui.wording import plural
 
@@ -199,7 +199,9 @@ class ExchangeWorkspace(QWidget):
         current = self.peer_combo.currentText()
         self.peer_combo.clear()
         for name, hub_id, *_ in self.peer_model.rows:
-            self.peer_combo.addItem(f"{name or hub_id[:8]} ({hub_id})", hub_id)
+            # The hub's name; its id only where asked for (the tooltip, the Log and hubs tab).
+            self.peer_combo.addItem(name or hub_id[:8], hub_id)
+            self.peer_combo.setItemData(self.peer_combo.count() - 1, hub_id, Qt.ItemDataRole.ToolTipRole)
         if current:
             self.peer_combo.setCurrentText(current)
         if not self.folder_edit.text():
@@ -233,7 +235,7 @@ class ExchangeWorkspace(QWidget):
         self._announce()
 
     def _fail(self, message: str) -> None:
-        self.message.show_error(message)
+        self.message.show_error(window_message(message))
         self.status.setText("")
 
     # ---- asking the user (overridden in tests) ----
@@ -273,7 +275,9 @@ class ExchangeWorkspace(QWidget):
             passphrase = self._export_passphrase()
             for_hub: str | None = None
             if self.delta_radio.isChecked():
-                for_hub = str(self.peer_combo.currentData() or self.peer_combo.currentText()).strip()
+                index = self.peer_combo.currentIndex()
+                known = index >= 0 and self.peer_combo.itemText(index) == self.peer_combo.currentText()
+                for_hub = str(self.peer_combo.currentData() if known else self.peer_combo.currentText()).strip()
                 if "(" in for_hub and for_hub.endswith(")"):
                     for_hub = for_hub.rsplit("(", 1)[1][:-1]
                 if not for_hub:

@@ -68,7 +68,7 @@ class FilePage(QWizardPage):
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
         form = QFormLayout(self)
-        form.addRow(self.tr("&File:"), row)
+        form.addRow(self.tr("File:"), row)  # no buddy for a row: "&" showed as is
         form.addRow(self.tr("CSV &preset:"), self.preset)
         form.addRow(self.error)
 
