@@ -26,6 +26,7 @@ from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, DEFAULT_FIELD
 from oursociety_desktop.exports.pdf.products import PRODUCTS
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.tables import Action, Group
+from oursociety_desktop.ui.widgets.meeting_picker import make_searchable, meeting_label, upcoming_first
 
 # Which options each product honours; the others are disabled so nobody wonders why a choice did nothing.
 MAX_MEETINGS = 300
@@ -80,6 +81,7 @@ class PrintOptionsPanel(QWidget):
         self.by_group_check.setAccessibleName(self.tr("Sections by group"))
         self.meeting_combo = QComboBox(self)
         self.meeting_combo.setAccessibleName(self.tr("Meeting"))
+        make_searchable(self.meeting_combo)  # coming meetings first, with weekday, date and time; type to narrow
         self.blank_spin = QSpinBox(self)
         self.blank_spin.setRange(0, 200)
         self.blank_spin.setValue(10)
@@ -157,9 +159,8 @@ class PrintOptionsPanel(QWidget):
         for gid, name in groups:
             self.group_combo.addItem(name, gid)
         self.meeting_combo.addItem(self.tr("No meeting"), "")
-        for aid, title, starts, due in meetings:
-            when = (starts or due).replace("T", " ")
-            self.meeting_combo.addItem(f"{title} ({when})" if when else title, aid)
+        for aid, title, starts, due in upcoming_first(meetings):
+            self.meeting_combo.addItem(meeting_label(title, starts or due), aid)
         for combo, wanted in ((self.group_combo, group_id), (self.meeting_combo, meeting_id)):
             index = combo.findData(wanted) if wanted else 0
             combo.setCurrentIndex(max(0, index))
