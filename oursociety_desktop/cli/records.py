@@ -1,4 +1,4 @@
-"""Record commands: contact add|show|edit|delete|forget|list, group add|add-member|list, action add."""
+"""Record commands: contact add|show|edit|delete|forget|list, group add|add-member|list, action add|export-ics."""
 
 from __future__ import annotations
 
@@ -87,8 +87,8 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_group_list)
 
-    action = sub.add_parser("action", help="add actions")
-    asub = action.add_subparsers(dest="action_command", metavar="add", required=True)
+    action = sub.add_parser("action", help="add actions, or export meetings to a calendar file")
+    asub = action.add_subparsers(dest="action_command", metavar="add|export-ics", required=True)
     p = asub.add_parser("add", help="add an action; prints its id")
     p.add_argument("title")
     p.add_argument("--due", default="")
@@ -96,6 +96,13 @@ def register(sub: Any) -> None:
     p.add_argument("--group", default="")
     p.add_argument("--assign", default="", metavar="CONTACT_ID")
     p.set_defaults(handler=cmd_action_add)
+
+    p = asub.add_parser("export-ics", help="write dated actions to an iCalendar (.ics) file for phones")
+    p.add_argument("out", type=Path)
+    p.add_argument("--id", dest="ids", action="append", metavar="ACTION_ID",
+                   help="only this action (repeatable); default: every open action with a date")
+    p.add_argument("--include-done", action="store_true", help="also actions that are done or cancelled")
+    p.set_defaults(handler=cmd_action_export_ics)
 
 
 def _warn_phones(phones: list[dict[str, str]], region: str) -> None:
@@ -298,3 +305,18 @@ def cmd_action_add(args: argparse.Namespace, folder: Path) -> int:
         db.close()
 
 
+
+
+def cmd_action_export_ics(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.exports.ics import export_ics  # imported here: only this command needs icalendar
+
+    db = open_hub(folder)
+    try:
+        result = export_ics(db, args.out, args.ids, include_done=args.include_done)
+    finally:
+        db.close()
+    events = "1 event" if result.events == 1 else f"{result.events} events"
+    print(f"Wrote {events} to {result.path}.")
+    if result.skipped_undated:
+        print(f"{result.skipped_undated} chosen action(s) have no date and were left out.", file=sys.stderr)
+    return 0

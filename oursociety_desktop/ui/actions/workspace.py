@@ -6,11 +6,13 @@ workspace or closing the window), so nothing typed is lost.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QStandardPaths, Qt
 from PySide6.QtGui import QFontMetrics, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -20,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oursociety_desktop.exports.ics import export_ics
 from oursociety_desktop.models.actions import delete_action
-from oursociety_desktop.models.errors import NotFound
+from oursociety_desktop.models.errors import NotFound, UserError
 from oursociety_desktop.ui.actions.editor import ActionEditor
 from oursociety_desktop.ui.actions.filter_bar import ActionFilterBar
 from oursociety_desktop.ui.actions.labels import kind_labels, status_labels
@@ -39,6 +42,7 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.wording import plural
 
 
 class ActionsWorkspace(RefreshWhenShown, QWidget):
@@ -81,6 +85,11 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         self.delete_button = QPushButton(self.tr("Delete"), self)
         self.delete_button.setToolTip(self.tr("Delete the selected action (Delete); undo with Ctrl+Z"))
         self.delete_button.clicked.connect(self.delete_selected)
+        self.calendar_button = QPushButton(self.tr("Add to &calendar…"), self)
+        self.calendar_button.setToolTip(self.tr("Save the selected action, or every open dated action, as an "
+                                                "iCalendar (.ics) file for a phone or calendar app"))
+        self.calendar_button.setAccessibleName(self.tr("Add to calendar"))
+        self.calendar_button.clicked.connect(self.export_calendar)
         self.message = MessageLine(self)
 
         left = QWidget(self)
@@ -90,6 +99,7 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         row = QHBoxLayout()
         row.addWidget(self.new_button)
         row.addWidget(self.delete_button)
+        row.addWidget(self.calendar_button)
         row.addStretch(1)
         row.addWidget(self.count_label)
         left_layout.addLayout(row)
@@ -215,6 +225,33 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         self.view.selectionModel().clearSelection()
         self.editor.load("")
         self.editor.focus_first()
+
+    def ask_calendar_path(self, suggested: str) -> Path | None:
+        """Where to save the calendar file (a test replaces this: the file dialog is the edge it cannot own)."""
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Add to calendar"), suggested,
+                                              self.tr("Calendar files (*.ics)"))
+        if not name:
+            return None
+        return Path(name if name.lower().endswith(".ics") else name + ".ics")
+
+    def export_calendar(self) -> None:
+        """The selected action (or every open action with a date) as a .ics file for phones and calendars."""
+        chosen = self.selected_id()
+        ids = [chosen] if chosen else None
+        title = self.model.rows[self.model.row_of(chosen)].title if chosen else self.ctx.db.hub_name
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path = self.ask_calendar_path(str(Path(folder) / f"{title}.ics"))
+        if path is None:
+            return
+        try:
+            result = export_ics(self.ctx.db, path, ids)
+        except UserError as exc:
+            self.message.show_error(exc.message)
+            return
+        self.message.show_error(plural(result.events, self.tr("Saved {n} event to {file}: open it on a phone or "
+                                                              "in a calendar app."),
+                                       self.tr("Saved {n} events to {file}: open it on a phone or in a calendar "
+                                               "app."), file=path.name))
 
     def delete_selected(self) -> None:
         """Delete the selected action (undoable)."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oursociety_desktop.exports.mailto import GroupMail, group_mail
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.groups import (
     GroupRow,
@@ -41,6 +42,7 @@ from oursociety_desktop.ui.groups.tree_model import (
 )
 from oursociety_desktop.ui.widgets.edits import MessageLine, push, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
+from oursociety_desktop.ui.wording import plural
 
 
 class GroupsWorkspace(RefreshWhenShown, QWidget):
@@ -89,13 +91,18 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         self.new_button.clicked.connect(self.new_group)
         self.edit_button.clicked.connect(self.edit_group)
         self.delete_group_button.clicked.connect(self.delete_group)
+        self.email_button = QPushButton(self.tr("E&mail the group…"), self)
+        self.email_button.setToolTip(self.tr("Open your mail program with the members' addresses in Bcc, "
+                                             "leaving out people who asked not to be emailed"))
+        self.email_button.setAccessibleName(self.tr("Email the group"))
+        self.email_button.clicked.connect(self.email_group)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.tree, 1)
         row = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_group_button):
+        for button in (self.new_button, self.edit_button, self.delete_group_button, self.email_button):
             row.addWidget(button)
         row.addStretch(1)
         left_layout.addLayout(row)
@@ -162,6 +169,37 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         index = self.tree.currentIndex()
         return str(index.siblingAtColumn(0).data(GROUP_ID_ROLE)) if index.isValid() else ""
 
+    def open_mail_link(self, link: str) -> bool:
+        """Hand a mailto: link to the system (a test replaces this)."""
+        return QDesktopServices.openUrl(QUrl(link))
+
+    def email_group(self) -> GroupMail | None:
+        """Open the mail program with the members in Bcc; say how many were left out and why."""
+        group_id = self.current_group_id()
+        if not group_id:
+            return None
+        with self.ctx.db.read() as session:
+            mail = group_mail(session.connection(), group_id)
+        skipped = plural(mail.skipped_do_not_email, self.tr("{n} person who asked not to be emailed was left out"),
+                         self.tr("{n} people who asked not to be emailed were left out"))
+        missing = plural(mail.without_email, self.tr("{n} member has no email address"),
+                         self.tr("{n} members have no email address"))
+        if not mail.addresses:
+            self.message.show_error(self.tr("Nobody in {0} can be emailed: {1}; {2}.").format(
+                mail.group_name, skipped, missing))
+            return mail
+        if mail.fits_in_a_link():
+            self.open_mail_link(mail.link())
+            done = plural(len(mail.addresses), self.tr("Opened your mail program with {n} address in Bcc"),
+                          self.tr("Opened your mail program with {n} addresses in Bcc"))
+        else:  # too long for a link: the addresses go to the clipboard, to paste into Bcc
+            clipboard = QGuiApplication.clipboard()
+            clipboard.setText(", ".join(mail.addresses))
+            done = plural(len(mail.addresses), self.tr("Copied {n} address: paste it into Bcc"),
+                          self.tr("Copied {n} addresses: paste them into Bcc"))
+        self.message.show_error(self.tr("{0}; {1}; {2}.").format(done, skipped, missing))
+        return mail
+
     def current_group(self) -> GroupRow | None:
         """The selected group's row."""
         return self.tree_model.group(self.current_group_id())
@@ -188,7 +226,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         empty = (self.tr("No group selected") if self.tree_model.rowCount()
                  else self.tr("No groups yet: press Ctrl+Shift+N to make one."))
         self.members.show_group(group, empty)
-        for button in (self.edit_button, self.delete_group_button):
+        for button in (self.edit_button, self.delete_group_button, self.email_button):
             button.setEnabled(group is not None)
 
     def current_member_id(self) -> str:
