@@ -9,20 +9,47 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import replace
+from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.ui.contacts.query import ContactQuery, ContactRow
 
-COL_NAME, COL_ORGANISATION, COL_PHONE, COL_EMAIL, COL_LOCALITY, COL_TAGS, COL_SHARING = range(7)
+# The consent column sits beside the name, so it is on screen at any window size.
+COL_NAME, COL_SHARING, COL_ORGANISATION, COL_PHONE, COL_EMAIL, COL_LOCALITY, COL_TAGS = range(7)
 COLUMN_COUNT = 7
+# What a click on each column's header sorts by (a key of query.SORT_KEYS).
+COLUMN_SORT = {COL_NAME: "name", COL_SHARING: "consent", COL_ORGANISATION: "organisation", COL_PHONE: "phone",
+               COL_EMAIL: "email", COL_LOCALITY: "locality", COL_TAGS: "tags"}
 CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 50
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@cache
+def consent_icon(share: bool, directory: bool, size: int = 16) -> QIcon:
+    """A round mark for sharing and a square one for the directory: filled when given, outlined when not."""
+    pixmap = QPixmap(size * 2 + 4, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    for x, given, colour, round_mark in ((1, share, QColor("#1f6fb2"), True),
+                                         (size + 3, directory, QColor("#2e7d32"), False)):
+        painter.setPen(QPen(colour, 2))
+        painter.setBrush(colour if given else Qt.GlobalColor.transparent)
+        box = QRectF(x + 1, 2, size - 4, size - 4)
+        if round_mark:
+            painter.drawEllipse(box)
+        else:
+            painter.drawRect(box)
+    painter.end()
+    return QIcon(pixmap)
 
 
 class ContactTableModel(QAbstractTableModel):
@@ -45,18 +72,25 @@ class ContactTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[ContactRow]] = OrderedDict()
         self.pages_fetched = 0
         self.count_exact = True
-        self._headers = [self.tr("Name"), self.tr("Organisation"), self.tr("Phone"), self.tr("Email"),
-                         self.tr("Place"), self.tr("Tags"), self.tr("Sharing")]
+        self._headers = [self.tr("Name"), "", self.tr("Organisation"), self.tr("Phone"), self.tr("Email"),
+                         self.tr("Place"), self.tr("Tags")]
+        self._sort = ("name", False)
         self.reload()
 
     # ---- loading ----
 
     def set_query(self, query: ContactQuery) -> None:
-        """Show the contacts matching `query` (resets the view)."""
+        """Show the contacts matching `query` (resets the view), in the order the user chose by a header."""
+        query = replace(query, sort=self._sort[0], descending=self._sort[1])
         if query == self.query:
             return
         self.query = query
         self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click: sort in SQLite by that column (ties by name)."""
+        self._sort = (COLUMN_SORT.get(column, "name"), order == Qt.SortOrder.DescendingOrder)
+        self.set_query(self.query)
 
     def reload(self) -> None:
         """Re-read the count and forget cached pages (after the data changed)."""
@@ -137,15 +171,22 @@ class ContactTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
+        if section == COL_SHARING and role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.tr("Consent: a round mark when shared with other hubs, a square one when in the printed "
+                           "directory; outlined when not")
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < self._count:
             return None
         if role not in (Qt.ItemDataRole.DisplayRole, CONTACT_ID_ROLE, Qt.ItemDataRole.ToolTipRole,
-                        Qt.ItemDataRole.AccessibleTextRole):
+                        Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.DecorationRole):
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and index.column() != COL_SHARING:
             return None
         record = self._row(index.row())
         if record is None:
@@ -166,13 +207,18 @@ class ContactTableModel(QAbstractTableModel):
         if column == COL_TAGS:
             return record.tags
         if column == COL_SHARING:
-            parts = []
-            if record.share:
-                parts.append(self.tr("hubs"))
-            if record.directory:
-                parts.append(self.tr("directory"))
-            return ", ".join(parts) if parts else self.tr("private")
+            if role == Qt.ItemDataRole.DecorationRole:
+                return consent_icon(record.share, record.directory)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return None  # the icon says it; screen readers and tooltips get the words
+            return self.consent_text(record.share, record.directory)
         return None
+
+    def consent_text(self, share: bool, directory: bool) -> str:
+        """The consent column in words (tooltip and screen readers)."""
+        hubs = self.tr("shared with other hubs") if share else self.tr("not shared with other hubs")
+        listed = self.tr("in the printed directory") if directory else self.tr("not in the printed directory")
+        return self.tr("{0}; {1}").format(hubs, listed).capitalize()
 
     # ---- helpers for views ----
 

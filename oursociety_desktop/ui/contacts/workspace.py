@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,15 +33,26 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.models.consent import hub_consent_defaults
+from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.ui.contacts import commands, dialogs
 from oursociety_desktop.ui.contacts.editor import ContactEditor
 from oursociety_desktop.ui.contacts.filter_bar import ContactFilterBar
 from oursociety_desktop.ui.contacts.query import all_groups, all_tags
-from oursociety_desktop.ui.contacts.table_model import COL_NAME, ContactTableModel
+from oursociety_desktop.ui.contacts.table_model import (
+    COL_EMAIL,
+    COL_LOCALITY,
+    COL_NAME,
+    COL_ORGANISATION,
+    COL_PHONE,
+    COL_SHARING,
+    COL_TAGS,
+    ContactTableModel,
+)
 from oursociety_desktop.ui.context import AppContext
 
 RESELECT_LIMIT = 2000
+HEADER_SETTING = "contacts_columns"  # the list's column widths, as the user left them
 
 
 class ContactsWorkspace(QWidget):
@@ -58,11 +79,7 @@ class ContactsWorkspace(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, chars in enumerate((20, 16, 15, 22, 11, 18)):
-            self.table.setColumnWidth(column, self.fontMetrics().averageCharWidth() * chars)
+        self._set_up_columns()
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.count_label = QLabel(self)
@@ -108,6 +125,40 @@ class ContactsWorkspace(QWidget):
         self._update_count()
 
     # ---- building ----
+
+    def _set_up_columns(self) -> None:
+        """Sortable headers (sorted in SQLite), widths that fit what the columns hold, extra room to the name,
+        and the user's own widths remembered for the hub."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)  # a wide window widens the names
+        header.setSectionResizeMode(COL_SHARING, QHeaderView.ResizeMode.Fixed)
+        header.setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setIconSize(QSize(36, 16))
+        char = self.fontMetrics().averageCharWidth()
+        self.table.setColumnWidth(COL_SHARING, 36 + 16)
+        # Enough for a typical value (a UK mobile, a short email); longer ones are elided, the tooltip has them.
+        for column, chars in ((COL_ORGANISATION, 11), (COL_PHONE, 12), (COL_EMAIL, 15), (COL_LOCALITY, 9),
+                              (COL_TAGS, 9)):
+            self.table.setColumnWidth(column, char * chars + 12)
+        saved = self.ctx.db.setting(HEADER_SETTING)
+        if isinstance(saved, str) and saved:
+            header.restoreState(QByteArray.fromBase64(saved.encode("ascii")))
+            header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        self._header_timer = QTimer(self)
+        self._header_timer.setSingleShot(True)
+        self._header_timer.setInterval(800)
+        self._header_timer.timeout.connect(self.remember_columns)
+        header.sectionResized.connect(lambda *_a: self._header_timer.start())
+
+    def remember_columns(self) -> None:
+        """Keep the user's column widths (and sort) for the next start."""
+        state = bytes(self.table.horizontalHeader().saveState().toBase64().data()).decode("ascii")
+        if state != self.ctx.db.setting(HEADER_SETTING):
+            with self.ctx.db.write() as tx:
+                set_setting(tx.session, HEADER_SETTING, state)
 
     def show_only(self, flag: str) -> None:
         """List only the people with one consent state (e.g. "no_share"), search and other filters cleared."""
