@@ -31,6 +31,11 @@ from oursociety_desktop.ui.text_undo import TextUndoRouter
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
 
+# A clear focus frame on lists, tables and trees (the sidebar, the contacts list, the phone and email tables):
+# some styles draw none, so keyboard users lost track of where they were.
+FOCUS_STYLE = ("QAbstractItemView:focus { border: 2px solid palette(highlight); } "
+               "QAbstractItemView { border: 2px solid transparent; }")
+
 # Which workspace shows a record of each type.
 RECORD_WORKSPACE = {"contact": "contacts", "group": "groups", "membership": "groups", "action": "actions",
                     "action_link": "actions", "connection": "connections"}
@@ -66,6 +71,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.setStyleSheet(FOCUS_STYLE)
         self.toolbar = self._build_toolbar()
         self._build_menus()
         self._fill_toolbar()

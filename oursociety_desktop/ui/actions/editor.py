@@ -86,6 +86,7 @@ class ActionEditor(QWidget):
         self.errors: dict[str, QLabel] = {}
         for name, widget in self.widgets.items():
             widget.setAccessibleName(names[name])
+            widget.setAccessibleDescription(self.tr("{0} of the action; saved with Save (Ctrl+S)").format(names[name]))
             error = QLabel(self)
             error.setWordWrap(True)
             error.setStyleSheet("font-weight: bold;")

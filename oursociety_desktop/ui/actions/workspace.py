@@ -89,6 +89,7 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         self.calendar_button.setToolTip(self.tr("Save the selected action, or every open dated action, as an "
                                                 "iCalendar (.ics) file for a phone or calendar app"))
         self.calendar_button.setAccessibleName(self.tr("Add to calendar"))
+        self.calendar_button.setAccessibleDescription(self.calendar_button.toolTip())
         self.calendar_button.clicked.connect(self.export_calendar)
         self.message = MessageLine(self)
 

@@ -63,6 +63,7 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
         self.person_button = ContactButton(self.ctx, self.tr("Show the connections of"),
                                            self.tr("Everyone — choose a person…"), self)
         self.person_button.setAccessibleName(self.tr("Show the connections of one person"))
+        self.person_button.setAccessibleDescription(self.tr("Opens a search to choose the person"))
         self.person_button.changed.connect(self._on_person)
         self.everyone_button = QToolButton(self)
         self.everyone_button.setText("✕")

@@ -52,6 +52,7 @@ class ConsentSection(QGroupBox):
         self.method.addItems(["", self.tr("in person, verbally"), self.tr("signed form"), self.tr("email"),
                               self.tr("phone call"), self.tr("online form")])
         self.method.setAccessibleName(self.tr("How consent was recorded"))
+        self.method.setAccessibleDescription(self.tr("In person, on paper, by phone or online"))
         line = self.method.lineEdit()
         assert line is not None
         line.editingFinished.connect(lambda: self.field_changed.emit("consent_method", self.method.currentText()))

@@ -68,6 +68,7 @@ class ContactEditor(QScrollArea):
         for name in (*TEXT_FIELDS, *LIST_TEXT_FIELDS):
             edit = QLineEdit(body)
             edit.setAccessibleName(labels[name].rstrip(":"))
+            edit.setAccessibleDescription(self.tr("Saved when you leave the field; Ctrl+Z undoes"))
             edit.editingFinished.connect(lambda n=name: self._commit_line(n))
             self.lines[name] = edit
         self.lines["display_name"].setPlaceholderText(self.tr("(from given and family name)"))
@@ -77,6 +78,7 @@ class ContactEditor(QScrollArea):
         for stage in CONTACT_STAGES:
             self.stage.addItem(stage, stage)
         self.stage.setAccessibleName(self.tr("Engagement stage"))
+        self.stage.setAccessibleDescription(self.tr("How involved they are, from contact to organiser"))
         self.stage.activated.connect(lambda _i: self._save({"engagement_stage": self.stage.currentData()}))
         self.phones = LabelledValuesEditor(self.tr("Phone"), ["mobile", "home", "work"], body)
         self.phones.changed.connect(lambda items: self._save({"phones": items}))
@@ -84,9 +86,11 @@ class ContactEditor(QScrollArea):
         self.emails.changed.connect(lambda items: self._save({"emails": items}))
         self.notes = CommitTextEdit(body)
         self.notes.setAccessibleName(self.tr("Notes"))
+        self.notes.setAccessibleDescription(self.tr("Shared with other hubs when the person is"))
         self.notes.editingFinished.connect(lambda: self._commit_box("notes", self.notes))
         self.private_notes = CommitTextEdit(body)
         self.private_notes.setAccessibleName(self.tr("Private notes (never leave this hub)"))
+        self.private_notes.setAccessibleDescription(self.tr("Never leave this hub, whatever the consent"))
         self.private_notes.editingFinished.connect(lambda: self._commit_box("private_notes", self.private_notes))
         for box in (self.notes, self.private_notes):
             box.setMaximumHeight(90)
@@ -126,6 +130,7 @@ class ContactEditor(QScrollArea):
                            ("connection", self.tr("Connections:"))):
             listing = QListWidget(related_box)
             listing.setAccessibleName(title.rstrip(":"))
+            listing.setAccessibleDescription(self.tr("Enter opens the selected one"))
             listing.setMaximumHeight(96)
             listing.setTextElideMode(Qt.TextElideMode.ElideRight)
             listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -134,9 +139,11 @@ class ContactEditor(QScrollArea):
             related_form.addRow(title, listing)
         self.delete_button = QPushButton(self.tr("Delete"), body)
         self.delete_button.setAccessibleName(self.tr("Delete this contact (can be undone)"))
+        self.delete_button.setAccessibleDescription(self.tr("Ctrl+Z brings them back"))
         self.delete_button.clicked.connect(lambda: self.contact_id and self.delete_requested.emit(self.contact_id))
         self.forget_button = QPushButton(self.tr("Forget (erase)…"), body)
         self.forget_button.setAccessibleName(self.tr("Forget this person: erase their personal data"))
+        self.forget_button.setAccessibleDescription(self.tr("Asks first; cannot be undone"))
         self.forget_button.clicked.connect(lambda: self.contact_id and self.forget_requested.emit(self.contact_id))
         buttons = QHBoxLayout()
         buttons.addStretch(1)

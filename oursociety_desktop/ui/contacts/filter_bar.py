@@ -55,13 +55,18 @@ class ContactFilterBar(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search names, places, phones, emails, tags…"))
         self.search.setAccessibleName(self.tr("Search contacts"))
+        self.search.setAccessibleDescription(self.tr("Any part of a name, place, phone, email or tag; "
+                                                     "Enter moves to the list"))
         self.search.setClearButtonEnabled(True)
         self.group = LazyComboBox(self.tr("All groups"), groups, self)
         self.group.setAccessibleName(self.tr("Show only members of group"))
+        self.group.setAccessibleDescription(self.tr("Narrows the list to one group's members"))
         self.tag = LazyComboBox(self.tr("All tags"), lambda: [(t, t) for t in tags()], self)
         self.tag.setAccessibleName(self.tr("Show only contacts with tag"))
+        self.tag.setAccessibleDescription(self.tr("Narrows the list to people with one tag"))
         self.consent = QComboBox(self)
         self.consent.setAccessibleName(self.tr("Show only contacts whose consent is"))
+        self.consent.setAccessibleDescription(self.tr("Narrows the list by sharing, directory or contact preferences"))
         for key, text in (("", self.tr("Any consent")), ("share", self.tr("Shared with other hubs")),
                           ("no_share", self.tr("Not shared")), ("directory", self.tr("In the directory")),
                           ("no_directory", self.tr("Not in the directory")), ("do_not_phone", self.tr("Do not phone")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
 
 
@@ -12,6 +13,7 @@ def plain_table(model: Any, name: str) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName(name)
+    view.setAccessibleDescription(QCoreApplication.translate("Exchange", "A read-only list"))
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -25,6 +27,7 @@ def passphrase_edit(owner: QWidget, name: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setAccessibleName(name)
+    edit.setAccessibleDescription(owner.tr("Hidden as you type; leave empty for no encryption"))
     edit.setPlaceholderText(owner.tr("Leave empty for no encryption"))
     return edit
 

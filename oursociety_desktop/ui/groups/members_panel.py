@@ -52,6 +52,7 @@ class MembersPanel(QWidget):
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName(self.tr("Members of the group"))
+        self.view.setAccessibleDescription(self.tr("Insert adds a member, Delete removes the selected one"))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setTabKeyNavigation(False)
@@ -73,6 +74,7 @@ class MembersPanel(QWidget):
         self.remove_button.clicked.connect(self.remove_member)
         self.role_combo = QComboBox(self)
         self.role_combo.setAccessibleName(self.tr("Role of the selected member"))
+        self.role_combo.setAccessibleDescription(self.tr("Member, coordinator or contact person"))
         for value, label in role_labels().items():
             self.role_combo.addItem(label, value)
         self.role_combo.activated.connect(lambda _i: self.set_role(str(self.role_combo.currentData())))

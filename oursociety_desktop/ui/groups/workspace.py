@@ -67,6 +67,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         self.tree = QTreeView(self)
         self.tree.setModel(self.tree_model)
         self.tree.setAccessibleName(self.tr("Groups"))
+        self.tree.setAccessibleDescription(self.tr("Groups and their sub-groups; Enter moves to the members"))
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setItemDelegate(RowHeightDelegate(self.fontMetrics().height() + 8, self.tree))
@@ -95,6 +96,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         self.email_button.setToolTip(self.tr("Open your mail program with the members' addresses in Bcc, "
                                              "leaving out people who asked not to be emailed"))
         self.email_button.setAccessibleName(self.tr("Email the group"))
+        self.email_button.setAccessibleDescription(self.email_button.toolTip())
         self.email_button.clicked.connect(self.email_group)
 
         left = QWidget(self)

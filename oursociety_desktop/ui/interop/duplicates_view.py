@@ -65,6 +65,7 @@ class DuplicatesWorkspace(QWidget):
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName(self.tr("Likely duplicate pairs"))
+        self.view.setAccessibleDescription(self.tr("Pairs of records that may be the same person; Enter compares them"))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setTabKeyNavigation(False)

@@ -66,6 +66,7 @@ class TodayWorkspace(QWidget):
         tree.setRootIsDecorated(False)
         tree.setAlternatingRowColors(True)
         tree.setAccessibleName(name)
+        tree.setAccessibleDescription(self.tr("Enter opens the selected row"))
         tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         tree.header().setStretchLastSection(False)
         tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
