@@ -62,8 +62,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setToolTip(self.tr("{0} ({1})").format(spec.translated_title(), spec.shortcut))
             self._pages[spec.key] = self.stack.addWidget(QWidget(self.stack))
-        width = max(self.nav.sizeHintForColumn(0), 80) + 4 * self.nav.frameWidth() + 24
-        self.nav.setFixedWidth(width)
+        self._fit_nav()
         self.nav.currentItemChanged.connect(self._nav_changed)
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -251,6 +250,22 @@ class MainWindow(QMainWindow):
 
     # ---- commands ----
 
+    def _fit_nav(self) -> None:
+        """The sidebar as wide as its longest title in the current font (no "Import & expor" at larger text)."""
+        width = max(self.nav.sizeHintForColumn(0), 80) + 4 * self.nav.frameWidth() + 24
+        self.nav.setFixedWidth(width)
+
+    def refresh_fonts(self) -> None:
+        """After the text size changed: re-apply the style sheet (Qt does not pass a new application font on to
+        widgets under a style sheet) and fit the sidebar and the lists' columns to the new size."""
+        self.setStyleSheet("")
+        self.setStyleSheet(FOCUS_STYLE)
+        self._fit_nav()
+        for widget in self.workspaces.values():
+            fit = getattr(widget, "fit_columns", None)
+            if callable(fit):
+                fit()
+
     def _set_title(self) -> None:
         # The platform adds the application's name (" — Our Society") itself: the title is the hub's name only.
         self.setWindowTitle(self.ctx.db.hub_name)
@@ -323,6 +338,7 @@ class MainWindow(QMainWindow):
             self.larger_text.blockSignals(True)
             self.larger_text.setChecked(int(self.ctx.db.setting("text_size") or 0) > 0)
             self.larger_text.blockSignals(False)
+            self.refresh_fonts()
 
     def set_larger_text(self, on: bool) -> None:
         """Switch between the system text size and larger text (saved as a hub setting)."""
@@ -330,6 +346,7 @@ class MainWindow(QMainWindow):
         with self.ctx.db.write() as tx:
             set_setting(tx.session, "text_size", size)
         apply_text_size(size)
+        self.refresh_fonts()
 
     def backup_now(self) -> None:
         self.ctx.runner.run(make_backup, self.ctx.db.path, self.folder, title=self.tr("Backing up"),

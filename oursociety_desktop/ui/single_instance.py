@@ -55,14 +55,14 @@ class InstanceServer(QObject):
 
     def _connected(self) -> None:
         while (socket := self.server.nextPendingConnection()) is not None:
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
-            if socket.bytesAvailable():
-                self._read(socket)
-
-    def _read(self, socket: QLocalSocket) -> None:
-        if bytes(socket.readAll().data()).startswith(MESSAGE.strip()):
-            self.show_requested.emit()
+            # A one-line message from a local peer: read it now or as soon as it arrives, then drop the socket.
+            if not socket.bytesAvailable():
+                socket.waitForReadyRead(WAIT_MS)
+            message = bytes(socket.readAll().data())
+            socket.abort()
+            socket.deleteLater()
+            if message.startswith(MESSAGE.strip()):
+                self.show_requested.emit()
 
     def close(self) -> None:
         """Stop listening."""

@@ -212,7 +212,7 @@ def test_delete_with_key_and_undo(qtbot: QtBot, ws: ActionsWorkspace, ctx: AppCo
 
 def test_filter_bar(qtbot: QtBot, ws: ActionsWorkspace, seeded: dict[str, str]) -> None:
     assert shown_titles(ws) == ["Call the council", "Plant bulbs"]
-    assert ws.count_label.text() == "2 action(s)"
+    assert ws.count_label.text() == "2 actions"
     ws.filter_bar.overdue_check.click()
     assert shown_titles(ws) == ["Call the council"]
     ws.filter_bar.overdue_check.click()

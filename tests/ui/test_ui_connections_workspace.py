@@ -186,7 +186,7 @@ def test_filter_by_person_and_delete_with_undo(qtbot: QtBot, ws: ConnectionsWork
     with ctx.db.write() as tx:
         create_connection(tx, {"contact_a": people["omar"], "contact_b": people["eleni"], "date": "2026-04-01"})
     ctx.events.changed.emit("connection")
-    assert ws.model.total == 2 and ws.count_label.text() == "2 connection(s)"
+    assert ws.model.total == 2 and ws.count_label.text() == "2 connections"
     pick(qtbot, ws.person_button, "mei")
     assert ws.model.total == 1 and ws.model.index(0, COL_B).data() == "Mei Chen"
     ws.view.setFocus()

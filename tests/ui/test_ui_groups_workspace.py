@@ -158,7 +158,7 @@ def test_members_listed_coordinators_first(ws: GroupsWorkspace, seeded: dict[str
     model = ws.members_model
     assert [(model.index(r, 0).data(), model.index(r, 1).data()) for r in range(model.rowCount())] == [
         ("Anna Kowalska", "coordinator"), ("Omar Haddad", "member")]
-    assert "2 member(s)" in ws.detail_label.text()
+    assert "2 members" in ws.detail_label.text()
 
 
 def test_add_member_with_picker_typing_non_ascii(qtbot: QtBot, ws: GroupsWorkspace, ctx: AppContext,

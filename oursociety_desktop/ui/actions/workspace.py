@@ -161,7 +161,7 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
             self.editor.load("")
 
     def _after_reload(self) -> None:
-        self.count_label.setText(self.tr("%n action(s)", "", self.model.total))
+        self.count_label.setText(plural(self.model.total, self.tr("{n} action"), self.tr("{n} actions")))
         if self.editor.action_id:
             self._select_row(self.editor.action_id)
 

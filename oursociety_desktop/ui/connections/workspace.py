@@ -40,6 +40,7 @@ from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, push, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.wording import plural
 
 EDITABLE = ("introduced_by", "contact_a", "contact_b", "kind", "date", "note")
 
@@ -130,7 +131,7 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
         self._after_reload("")
 
     def _after_reload(self, selected: str) -> None:
-        self.count_label.setText(self.tr("%n connection(s)", "", self.model.total))
+        self.count_label.setText(plural(self.model.total, self.tr("{n} connection"), self.tr("{n} connections")))
         if selected:
             self.select(selected)
         has_rows = self.model.rowCount() > 0

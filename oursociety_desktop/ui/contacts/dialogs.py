@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.models.consent import HubConsentDefaults, consent_values
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.ui.widgets.fields import FieldMessage
+from oursociety_desktop.ui.wording import plural
 
 
 class NewContactDialog(QDialog):
@@ -135,7 +136,8 @@ class ChooseGroupDialog(QDialog):
         for gid, name in groups:
             self.combo.addItem(name, gid)
         self.combo.setAccessibleName(self.tr("Group"))
-        label = QLabel(self.tr("Add {0} selected contact(s) to:").format(count), self)
+        label = QLabel(plural(count, self.tr("Add the selected person to:"),
+                              self.tr("Add the {n} selected people to:")), self)
         label.setBuddy(self.combo)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)

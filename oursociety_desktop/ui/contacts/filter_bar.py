@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from oursociety_desktop.ui.contacts.query import ContactQuery
 
@@ -77,14 +77,17 @@ class ContactFilterBar(QWidget):
         search_label.setBuddy(self.search)
         filter_label = QLabel(self.tr("&Filter:"), self)
         filter_label.setBuddy(self.group)
-        layout = QHBoxLayout(self)
+        # Search on a row of its own: beside three filters it was squeezed to "Sea..." at larger text.
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(search_label)
-        layout.addWidget(self.search, 3)
-        layout.addWidget(filter_label)
-        layout.addWidget(self.group, 2)
-        layout.addWidget(self.tag, 1)
-        layout.addWidget(self.consent, 1)
+        layout.addWidget(search_label, 0, 0)
+        layout.addWidget(self.search, 0, 1, 1, 3)
+        layout.addWidget(filter_label, 1, 0)
+        layout.addWidget(self.group, 1, 1)
+        layout.addWidget(self.tag, 1, 2)
+        layout.addWidget(self.consent, 1, 3)
+        for column, stretch in ((1, 2), (2, 1), (3, 1)):
+            layout.setColumnStretch(column, stretch)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(SEARCH_DELAY_MS)

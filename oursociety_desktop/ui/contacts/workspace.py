@@ -50,6 +50,7 @@ from oursociety_desktop.ui.contacts.table_model import (
     ContactTableModel,
 )
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.wording import plural
 
 RESELECT_LIMIT = 2000
 HEADER_SETTING = "contacts_columns"  # the list's column widths, as the user left them
@@ -141,12 +142,7 @@ class ContactsWorkspace(QWidget):
         header.setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setIconSize(QSize(36, 16))
-        char = self.fontMetrics().averageCharWidth()
-        self.table.setColumnWidth(COL_SHARING, 36 + 16)
-        # Enough for a typical value (a UK mobile, a short email); longer ones are elided, the tooltip has them.
-        for column, chars in ((COL_ORGANISATION, 11), (COL_PHONE, 12), (COL_EMAIL, 15), (COL_LOCALITY, 9),
-                              (COL_TAGS, 9)):
-            self.table.setColumnWidth(column, char * chars + 12)
+        self.fit_columns()
         saved = self.ctx.db.setting(HEADER_SETTING)
         if isinstance(saved, str) and saved:
             header.restoreState(QByteArray.fromBase64(saved.encode("ascii")))
@@ -156,6 +152,16 @@ class ContactsWorkspace(QWidget):
         self._header_timer.setInterval(800)
         self._header_timer.timeout.connect(self.remember_columns)
         header.sectionResized.connect(lambda *_a: self._header_timer.start())
+
+    def fit_columns(self) -> None:
+        """Column widths for the current text size: enough for a typical value (a UK mobile, a short email);
+        longer values are elided and the tooltip has them."""
+        char = self.fontMetrics().averageCharWidth()
+        self.table.setColumnWidth(COL_SHARING, 36 + 16)
+        for column, chars in ((COL_ORGANISATION, 11), (COL_PHONE, 12), (COL_EMAIL, 15), (COL_LOCALITY, 9),
+                              (COL_TAGS, 9)):
+            self.table.setColumnWidth(column, char * chars + 12)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
 
     def remember_columns(self) -> None:
         """Keep the user's column widths (and sort) for the next start."""
@@ -252,9 +258,9 @@ class ContactsWorkspace(QWidget):
     def _update_count(self) -> None:
         count = self.model.rowCount()
         if self.model.count_exact:
-            self.count_label.setText(self.tr("%n contact(s)", "", count))
+            self.count_label.setText(plural(count, self.tr("{n} person"), self.tr("{n} people")))
         else:
-            self.count_label.setText(self.tr("%n or more contacts", "", count))
+            self.count_label.setText(plural(count, self.tr("{n} or more people"), self.tr("{n} or more people")))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         contact_id = self.model.contact_id(current.row()) if current.isValid() else None
@@ -330,7 +336,8 @@ class ContactsWorkspace(QWidget):
         if not ids:
             return
         tag, ok = QInputDialog.getText(self, self.tr("Add a tag"),
-                                       self.tr("Tag for {0} selected contact(s):").format(len(ids)))
+                                       plural(len(ids), self.tr("Tag for the selected person:"),
+                                              self.tr("Tag for the {n} selected people:")))
         if ok and tag.strip():
             try:
                 commands.add_tag(self.ctx, ids, tag)

@@ -132,8 +132,9 @@ class ImportPanel(QWidget):
     def _apply_done(self, result: ImportResult) -> None:
         self.preview = None
         self.import_passphrase.clear()
-        self.finished.emit(self.tr("Imported {0}: {1} change(s), {2} new conflict(s).").format(
-            result.file_name, result.changes, result.report.new_conflicts))
+        changes = plural(result.changes, self.tr("{n} change"), self.tr("{n} changes"))
+        conflicts = plural(result.report.new_conflicts, self.tr("{n} new conflict"), self.tr("{n} new conflicts"))
+        self.finished.emit(self.tr("Imported {0}: {1}, {2}.").format(result.file_name, changes, conflicts))
 
     def _fail(self, message: str) -> None:
         self.failed.emit(message)

@@ -16,7 +16,7 @@ from oursociety_desktop.models.conflicts import list_conflicts, record_label
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.exchange_log import exchange_log, known_peers
 from oursociety_desktop.models.merge import MergeReport
-from oursociety_desktop.ui.wording import local_time
+from oursociety_desktop.ui.wording import local_time, plural
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -162,10 +162,11 @@ class ExchangeLogModel(_RowsModel):
         if column == COL_FILE:
             return str(file_name)
         if direction == "import":
-            return self.tr("{0} change(s), {1} new conflict(s)").format(summary.get("changes", 0),
-                                                                       summary.get("new_conflicts", 0))
+            return plural(int(summary.get("changes", 0)), self.tr("{n} change"), self.tr("{n} changes")) + ", " + \
+                plural(int(summary.get("new_conflicts", 0)), self.tr("{n} new conflict"), self.tr("{n} new conflicts"))
         counts = summary.get("counts") or {}
-        return self.tr("{0} record(s), {1}").format(sum(counts.values()), summary.get("kind", ""))
+        return plural(sum(counts.values()), self.tr("{n} record, {kind}"), self.tr("{n} records, {kind}"),
+                      kind=summary.get("kind", ""))
 
 
 COL_HUB_NAME, COL_HUB_ID, COL_FIRST_SEEN, COL_LAST_IMPORT, COL_WATERMARK = range(5)

@@ -30,6 +30,7 @@ from oursociety_desktop.ui.groups.labels import kind_labels, role_labels
 from oursociety_desktop.ui.groups.members_model import COL_NAME, COL_ROLE, COL_SINCE, MEMBER_ROW_ROLE, MemberTableModel
 from oursociety_desktop.ui.widgets.contact_picker import open_contact_picker
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.wording import plural
 
 
 class MembersPanel(QWidget):
@@ -108,7 +109,8 @@ class MembersPanel(QWidget):
             self.model.show_group("")
         else:
             self.title_label.setText(group.name)
-            details = [self.tr("%n member(s)", "", group.members), kind_labels().get(group.kind, group.kind)]
+            details = [plural(group.members, self.tr("{n} member"), self.tr("{n} members")),
+                       kind_labels().get(group.kind, group.kind)]
             if group.description:
                 details.append(group.description)
             self.detail_label.setText(" · ".join(details))

@@ -295,7 +295,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
                       lambda tx: mark(tx, False), "group"):
             note = self.tr("Deleted “{0}”").format(group.name)
             if len(ids) > 1:
-                note += self.tr(" and %n sub-group(s)", "", len(ids) - 1)
+                note += plural(len(ids) - 1, self.tr(" and {n} sub-group"), self.tr(" and {n} sub-groups"))
             self.message.show_error(note + self.tr(". Undo with Ctrl+Z."))
 
     def _delete_focused(self) -> None:
