@@ -97,3 +97,17 @@ def test_the_users_column_widths_are_remembered(ctx: AppContext, qtbot: QtBot) -
     again = ContactsWorkspace(ctx)
     qtbot.addWidget(again)
     assert again.table.columnWidth(COL_TAGS) == 301
+
+
+def test_a_large_list_sorts_on_a_worker_thread(ctx: AppContext, qtbot: QtBot,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("oursociety_desktop.ui.contacts.table_model.SYNC_SORT_LIMIT", 0)  # every hub is "large"
+    model = ContactTableModel(ctx.db)
+    with qtbot.waitSignal(model.sorting, check_params_cb=lambda busy: busy is False, timeout=5000):
+        model.sort(COL_ORGANISATION, Qt.SortOrder.AscendingOrder)
+    assert names(model) == ["Cy", "Di", "Ana", "Bo"]
+    bo = model.contact_id(3)
+    assert bo is not None
+    model.reload()  # a data change re-sorts in the background; the rows on show stay meanwhile
+    assert names(model) == ["Cy", "Di", "Ana", "Bo"]
+    qtbot.waitUntil(lambda: model.row_of(bo) == 3, timeout=5000)

@@ -152,6 +152,14 @@ class ContactQuery:
         rows = conn.execute(text(sql), {**params, "limit": limit, "offset": offset})
         return [_decode(row) for row in rows]
 
+    def ordered_rowids(self, conn: Connection) -> list[int]:
+        """Every matching contact's rowid in this query's order: SQLite sorts once, the list pages through it."""
+        if self.matches_nothing:
+            return []
+        source, where, params = self._where()
+        return [int(r[0]) for r in conn.execute(
+            text(f"SELECT c.rowid FROM {source} WHERE {where} ORDER BY {self.order}"), params)]
+
     def ids(self, conn: Connection) -> list[str]:
         """Every contact id the list holds, in list order (for "select all" then a bulk action)."""
         if self.matches_nothing:
@@ -181,6 +189,27 @@ class ContactQuery:
             {**params, "sk": found[0], "rid": found[1]},
         ).scalar_one()
         return int(before)
+
+
+def rows_by_rowid(conn: Connection, rowids: list[int]) -> list[ContactRow | None]:
+    """The list rows of these contacts, in the order given (None for a contact deleted since)."""
+    if not rowids:
+        return []
+    marks = ", ".join(str(int(r)) for r in rowids)  # integers from SQLite itself: safe to inline, no variable cap
+    found = {int(r[-1]): _decode(r[:-1]) for r in conn.execute(
+        text(f"SELECT {COLUMNS}, c.rowid FROM contact c WHERE c.rowid IN ({marks}) AND c.deleted = 0"))}
+    return [found.get(r) for r in rowids]
+
+
+def rowid_of(conn: Connection, contact_id: str) -> int | None:
+    """The rowid of a contact (None when unknown)."""
+    found = conn.execute(text("SELECT rowid FROM contact WHERE id = :cid"), {"cid": contact_id}).first()
+    return None if found is None else int(found[0])
+
+
+def live_count(conn: Connection) -> int:
+    """How many live contacts the hub has (an index count)."""
+    return int(conn.execute(text("SELECT COUNT(*) FROM contact WHERE deleted = 0")).scalar_one())
 
 
 def _first_value(raw: Any) -> str:

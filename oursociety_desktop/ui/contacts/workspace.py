@@ -86,6 +86,7 @@ class ContactsWorkspace(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.count_label = QLabel(self)
         self.model.count_known.connect(lambda _n: self._update_count())
+        self.model.sorting.connect(self._show_sorting)
         self.new_button = QPushButton(self.tr("&New person…"), self)
         self.new_button.setAccessibleName(self.tr("New person"))
         self.new_button.setAccessibleDescription(self.tr("Add a person and the consents they gave (Ctrl+N)"))
@@ -254,6 +255,12 @@ class ContactsWorkspace(QWidget):
     def _data_changed(self, record_type: str) -> None:
         if record_type in ("contact", "membership", "group", "action", "action_link", "connection"):
             self.refresh()
+
+    def _show_sorting(self, busy: bool) -> None:
+        if busy:
+            self.count_label.setText(self.tr("Sorting…"))
+        else:
+            self._update_count()
 
     def _update_count(self) -> None:
         count = self.model.rowCount()
