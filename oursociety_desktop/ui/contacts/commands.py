@@ -194,3 +194,22 @@ def set_flag(ctx: AppContext, ids: Sequence[str], field: str, value: bool) -> in
                lambda tx, cid: update_contact(tx, cid, {field: value}),
                lambda tx, cid: update_contact(tx, cid, {field: not value}), "contact")
     return len(changing)
+
+
+def push_import_undo(ctx: AppContext, file_name: str, added_ids: Sequence[str]) -> None:
+    """Make an import just done one undoable step: undo takes the people it added out again (redo brings them
+    back). People it updated keep the file's values; the automatic backup made before the import has the old."""
+    chosen = list(added_ids)
+    if not chosen:
+        return
+
+    def remove(tx: Tx) -> None:
+        for contact_id in chosen:
+            delete_contact(tx, contact_id)
+
+    def bring_back(tx: Tx) -> None:
+        for contact_id in chosen:
+            undelete_contact(tx, contact_id)
+
+    # Already applied by the import: the command's first redo does nothing (see DbCommand).
+    ctx.undo_stack.push(DbCommand(ctx, _tr("Import of {0}").format(file_name), bring_back, remove, "contact"))

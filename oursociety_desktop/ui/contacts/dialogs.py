@@ -116,6 +116,18 @@ class NewContactDialog(QDialog):
         super().accept()
 
 
+def consent_note(defaults: HubConsentDefaults) -> str:
+    """What people added without being asked get (for the import wizard), in a sentence."""
+    listed = (QCoreApplication.translate("Consent", "listed in printed directories and sheets")
+              if defaults.include_in_directory else
+              QCoreApplication.translate("Consent", "left out of printed directories and sheets"))
+    shared = (QCoreApplication.translate("Consent", "shared with other hubs") if defaults.share_with_hubs else
+              QCoreApplication.translate("Consent", "not shared with other hubs"))
+    return QCoreApplication.translate("Consent", "New people from the file are {0} and {1}: this hub's defaults "
+                                      "(Settings). Ask them, then record their answer in each person's consent "
+                                      "section.").format(listed, shared)
+
+
 def consent_method_labels() -> dict[str, str]:
     """The ways consent is given, as shown (translatable)."""
     return {"in-person": QCoreApplication.translate("Consent", "In person"),
