@@ -31,6 +31,16 @@ else
 fi
 
 echo
+echo "### An organiser's first day under the event-loop watchdog (no stall over 200 ms)"
+echo
+if OURSOCIETY_WALKTHROUGH_STALLS=1 $PY -m pytest -p no:randomly tests/ui/test_ui_walkthrough.py > "$out/walk.log" 2>&1; then
+  echo "The ten tasks ran on the real thread pool without a stall over 200 ms."
+else
+  status=1
+  grep -E "ms during|Error" "$out/walk.log" | head -n 20
+fi
+
+echo
 echo "### Fuzzing (${FUZZ_SECONDS} s per reader)"
 echo
 $PY -m fuzz.run --seconds "$FUZZ_SECONDS" --target vcard --target csv > "$out/fuzz1.md" 2> "$out/fuzz1.err" &

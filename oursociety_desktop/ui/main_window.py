@@ -258,8 +258,8 @@ class MainWindow(QMainWindow):
     def refresh_fonts(self) -> None:
         """After the text size changed: re-apply the style sheet (Qt does not pass a new application font on to
         widgets under a style sheet) and fit the sidebar and the lists' columns to the new size."""
-        self.setStyleSheet("")
-        self.setStyleSheet(FOCUS_STYLE)
+        # A different text makes Qt polish every widget again, once (clearing it first polished them twice).
+        self.setStyleSheet(FOCUS_STYLE if self.styleSheet() != FOCUS_STYLE else FOCUS_STYLE + " ")
         self._fit_nav()
         for widget in self.workspaces.values():
             fit = getattr(widget, "fit_columns", None)

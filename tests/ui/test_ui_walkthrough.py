@@ -30,11 +30,12 @@ from oursociety_desktop.ui.exchange.workspace import ExchangeWorkspace
 from oursociety_desktop.ui.first_run import FirstRunDialog, create_hub
 from oursociety_desktop.ui.groups.group_dialog import GroupDialog
 from oursociety_desktop.ui.interop.import_wizard import ImportWizard
-from oursociety_desktop.ui.main import make_context
+from oursociety_desktop.ui.main import make_context, preload_in_background
 from oursociety_desktop.ui.main_window import MainWindow
 from oursociety_desktop.ui.printing.workspace import PrintWorkspace
 from oursociety_desktop.ui.tasks import SyncTaskRunner, TaskRunner
 from oursociety_desktop.ui.watchdog import EventLoopWatchdog
+from oursociety_desktop.ui.workspaces import WORKSPACES
 
 STALLS = os.environ.get("OURSOCIETY_WALKTHROUGH_STALLS") == "1"
 
@@ -111,6 +112,10 @@ def walk(tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Itera
     ctx = make_context(db, runner)
     from oursociety_desktop.models.demo import generate_demo
     generate_demo(db, 300, seed=4)
+    if STALLS:  # as the app does at start: the slow modules are imported on a background thread meanwhile
+        preload_in_background().join()
+        for spec in WORKSPACES:
+            spec.load()
     window = MainWindow(ctx, folder)
     runner.parent_widget = window
     qtbot.addWidget(window)

@@ -53,6 +53,16 @@ def parse_typed_date(text: str, with_time: bool, today: datetime | None = None, 
     return str(found.date().isoformat())
 
 
+def warm_up() -> None:
+    """Load dateparser and its English data (about a second): done on the start-up thread that preloads slow
+    modules, so the first date typed does not freeze the window."""
+    try:
+        import dateparser
+    except ImportError:  # pragma: no cover - a dependency
+        return
+    dateparser.parse("3 Dec", languages=["en"], settings={"PREFER_DATES_FROM": "future"})
+
+
 class CalendarPopup(QWidget):
     """The calendar under a date field; Enter or a click picks the day, Escape closes it."""
 
