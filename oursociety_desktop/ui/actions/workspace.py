@@ -66,16 +66,7 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
 
     def _build(self) -> None:
         self.view = record_table(self, self.model, self.tr("Actions"), COL_TITLE)
-        header = self.view.horizontalHeader()
-        # Fixed widths from the longest label each column can hold (no per-row measuring on 50k rows).
-        metrics = self.bold_metrics()
-        widest = {COL_WHEN: ["2026-12-31"], COL_KIND: list(kind_labels().values()),
-                  COL_STATUS: list(status_labels().values())}
-        for column, texts in widest.items():
-            header.resizeSection(column, max(metrics.horizontalAdvance(t) for t in texts) + 20)
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_GROUP, 16), (COL_OWNERS, 18)):
-            header.resizeSection(column, chars * char + 16)
+        self.fit_columns()
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_current(cur))
         self.view.activated.connect(lambda _index: self.editor.focus_first())
         self.count_label = QLabel(self)
@@ -129,6 +120,20 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
+
+    def fit_columns(self) -> None:
+        """Widths from the longest label each column can hold in the current text size (no per-row measuring on
+        50k rows); the title takes the rest."""
+        header = self.view.horizontalHeader()
+        metrics = self.bold_metrics()
+        widest = {COL_WHEN: ["2026-12-31"], COL_KIND: list(kind_labels().values()),
+                  COL_STATUS: list(status_labels().values())}
+        for column, texts in widest.items():
+            header.resizeSection(column, max(metrics.horizontalAdvance(t) for t in texts) + 20)
+        char = self.fontMetrics().horizontalAdvance("0")
+        for column, chars in ((COL_GROUP, 12), (COL_OWNERS, 14)):
+            header.resizeSection(column, chars * char + 16)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
 
     def bold_metrics(self) -> QFontMetrics:
         """Metrics of the bold font overdue dates are shown in."""

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.models.consent import HubConsentDefaults, consent_values
+from oursociety_desktop.models.consent import CONSENT_METHODS, HubConsentDefaults, consent_values
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.ui.widgets.fields import FieldMessage
 from oursociety_desktop.ui.wording import plural
@@ -93,7 +93,8 @@ class NewContactDialog(QDialog):
 
     def _update_note(self) -> None:
         if self.method.currentData():
-            self.consent_note.setText(self.tr("Recorded as given {0}, today.").format(self.method.currentText()))
+            words = CONSENT_METHODS.get(str(self.method.currentData()), self.method.currentText())
+            self.consent_note.setText(self.tr("Recorded as given {0}, today.").format(words))
         else:
             self.consent_note.setText(self.tr("Not asked yet: the boxes show this hub's defaults (Settings). Ask "
                                               "them, then choose how they answered."))

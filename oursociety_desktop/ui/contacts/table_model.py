@@ -83,8 +83,8 @@ class ContactTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[ContactRow | None]] = OrderedDict()
         self.pages_fetched = 0
         self.count_exact = True
-        self._headers = [self.tr("Name"), "", self.tr("Organisation"), self.tr("Phone"), self.tr("Email"),
-                         self.tr("Place"), self.tr("Tags")]
+        self._headers = [self.tr("Name"), self.tr("Consent"), self.tr("Organisation"), self.tr("Phone"),
+                         self.tr("Email"), self.tr("Place"), self.tr("Tags")]
         self._sort = ("name", False)
         self.reload()
 

@@ -8,8 +8,10 @@ from functools import partial
 from PySide6.QtCore import (
     QByteArray,
     QCoreApplication,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPoint,
     QSize,
     Qt,
@@ -133,12 +135,13 @@ class ContactsWorkspace(QWidget):
     # ---- building ----
 
     def _set_up_columns(self) -> None:
-        """Sortable headers (sorted in SQLite), widths that fit what the columns hold, extra room to the name,
+        """Sortable headers (sorted in SQLite), widths that fit what the columns hold, the names taking what is
+        left (never less than about 14 characters: a narrow window scrolls sideways instead of cutting names),
         and the user's own widths remembered for the hub."""
+        self._fitting = False
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)  # a wide window widens the names
         header.setSectionResizeMode(COL_SHARING, QHeaderView.ResizeMode.Fixed)
         header.setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -147,22 +150,46 @@ class ContactsWorkspace(QWidget):
         saved = self.ctx.db.setting(HEADER_SETTING)
         if isinstance(saved, str) and saved:
             header.restoreState(QByteArray.fromBase64(saved.encode("ascii")))
-            header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         self._header_timer = QTimer(self)
         self._header_timer.setSingleShot(True)
         self._header_timer.setInterval(800)
         self._header_timer.timeout.connect(self.remember_columns)
-        header.sectionResized.connect(lambda *_a: self._header_timer.start())
+        header.sectionResized.connect(self._section_resized)
+        self.table.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self._fit_name)  # once the viewport has its new size
+        return super().eventFilter(watched, event)
+
+    def _section_resized(self, section: int, _old: int, _new: int) -> None:
+        if not self._fitting and section != COL_NAME:
+            self._header_timer.start()  # the user dragged a column: keep it
+            self._fit_name()
+
+    def _fit_name(self) -> None:
+        """The name column takes the room the other columns leave, and at least about 14 characters."""
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(self.model.columnCount()) if c != COL_NAME)
+        wanted = max(self.table.viewport().width() - others, self.fontMetrics().averageCharWidth() * 14 + 16)
+        if header.sectionSize(COL_NAME) != wanted:
+            self._fitting = True
+            header.resizeSection(COL_NAME, wanted)
+            self._fitting = False
 
     def fit_columns(self) -> None:
         """Column widths for the current text size: enough for a typical value (a UK mobile, a short email);
         longer values are elided and the tooltip has them."""
+        self._fitting = True
         char = self.fontMetrics().averageCharWidth()
-        self.table.setColumnWidth(COL_SHARING, 36 + 16)
-        for column, chars in ((COL_ORGANISATION, 11), (COL_PHONE, 12), (COL_EMAIL, 15), (COL_LOCALITY, 9),
-                              (COL_TAGS, 9)):
+        caption = str(self.model.headerData(COL_SHARING, Qt.Orientation.Horizontal) or "")
+        self.table.setColumnWidth(COL_SHARING, max(36 + 16, self.fontMetrics().horizontalAdvance(caption) + 28))
+        for column, chars in ((COL_ORGANISATION, 11), (COL_PHONE, 12), (COL_EMAIL, 14), (COL_LOCALITY, 8),
+                              (COL_TAGS, 8)):
             self.table.setColumnWidth(column, char * chars + 12)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self._fitting = False
+        self._fit_name()
 
     def remember_columns(self) -> None:
         """Keep the user's column widths (and sort) for the next start."""

@@ -95,8 +95,10 @@ class DateEdit(QLineEdit):
     def __init__(self, with_time: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.with_time = with_time
-        self.setPlaceholderText(self.tr("e.g. 3 Dec 18:30, next tue") if with_time else
-                                self.tr("e.g. 3 Dec, 3/12/2026, next tue"))
+        # Short, so it fits a half-width field at larger text; the tooltip says more.
+        self.setPlaceholderText(self.tr("3 Dec 18:30") if with_time else self.tr("3 Dec"))
+        self.setToolTip(self.tr("Type a date as you would say it (3 Dec, 3/12/2026, next tue, tomorrow 7pm) or "
+                                "choose it on the calendar (Alt+Down)"))
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
         self.calendar_action = QAction(icon, self.tr("Choose on a calendar (Alt+Down)"), self)
         self.calendar_action.triggered.connect(self.open_calendar)
