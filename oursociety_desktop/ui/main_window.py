@@ -194,6 +194,9 @@ class MainWindow(QMainWindow):
             opener = getattr(widget, "open_record", None)
             if isinstance(opener, SignalInstance):  # a workspace that links to other records (Today, Contacts)
                 opener.connect(self.open_record)
+            starter = getattr(widget, "start_requested", None)
+            if isinstance(starter, SignalInstance):  # Today on an empty hub
+                starter.connect(self.start_hub)
             review = getattr(widget, "review_held_back", None)
             if isinstance(review, SignalInstance):  # Exchange and Print list who is left out: one click to them
                 review.connect(partial(self.review_people, "no_share" if key == "exchange" else "no_directory"))
@@ -274,6 +277,24 @@ class MainWindow(QMainWindow):
         widget = self.show_workspace(key)
         getattr(widget, method)()
         return widget
+
+    def start_hub(self, how: str) -> None:
+        """An empty hub's first step: add a person, import a file, or demo data (on the task runner)."""
+        if how == "person":
+            self.new_person()
+        elif how == "import":
+            self.import_people()
+        elif how == "demo":
+            from oursociety_desktop.ui.first_run import add_demo_data
+
+            def done(_made: object) -> None:
+                for record_type in ("contact", "group", "action", "connection"):
+                    self.ctx.events.changed.emit(record_type)
+
+            add_demo_data(self.ctx.runner, self.ctx.db, on_done=done, on_error=self._demo_failed)
+
+    def _demo_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
 
     def review_people(self, flag: str) -> None:
         """Contacts, showing only the people a bundle or a printout leaves out (a consent filter)."""
