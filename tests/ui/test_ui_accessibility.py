@@ -113,3 +113,41 @@ def test_focus_is_drawn_on_lists_and_tables(window: MainWindow, qtbot: QtBot) ->
     unfocused = window.nav.grab().toImage()
     edge = [(0, y) for y in range(5, focused.height() - 5, 7)]
     assert any(focused.pixel(x, y) != unfocused.pixel(x, y) for x, y in edge), "no focus frame drawn"
+
+
+def focus_chain(window: QWidget, start: QWidget, limit: int = 300) -> list[QWidget]:
+    """The widgets Tab visits from `start`, in order, once round (visible, enabled, Tab-focusable only)."""
+    from PySide6.QtCore import Qt
+
+    seen: list[QWidget] = []
+    widget = start.nextInFocusChain()
+    while widget is not start and len(seen) < limit:
+        if widget.isVisibleTo(window) and widget.isEnabled() and \
+                widget.focusPolicy() & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus:
+            seen.append(widget)
+        widget = widget.nextInFocusChain()
+    return seen
+
+
+@pytest.mark.parametrize("key", ["contacts", "groups", "actions", "print"])
+def test_tab_follows_the_reading_order(window: MainWindow, qtbot: QtBot, key: str) -> None:
+    """Tab goes through the left pane before the right one (lists, then the editor), never back and forth."""
+    from PySide6.QtWidgets import QSplitter
+
+    widget = window.show_workspace(key)
+    open_something(window, key, widget)
+    qtbot.wait(5)
+    splitter = widget.findChild(QSplitter)
+    assert splitter is not None
+    panes = [splitter.widget(i) for i in range(splitter.count())]
+
+    def pane_of(child: QWidget) -> int:
+        for index, pane in enumerate(panes):
+            if pane is child or pane.isAncestorOf(child):
+                return index
+        return -1
+
+    chain = [w for w in focus_chain(window, window.nav) if widget.isAncestorOf(w)]
+    order = [p for p in (pane_of(w) for w in chain) if p >= 0]
+    assert len(order) >= 3
+    assert order == sorted(order), "\n".join(f"{pane_of(w)} {type(w).__name__} {w.accessibleName()}" for w in chain)

@@ -115,7 +115,8 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         QWidget.setTabOrder(self.filter_bar.week_check, self.view)
         QWidget.setTabOrder(self.view, self.new_button)
         QWidget.setTabOrder(self.new_button, self.delete_button)
-        QWidget.setTabOrder(self.delete_button, self.editor.title_edit)
+        QWidget.setTabOrder(self.delete_button, self.calendar_button)
+        QWidget.setTabOrder(self.calendar_button, self.editor.title_edit)
 
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)

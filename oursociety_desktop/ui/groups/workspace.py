@@ -133,7 +133,8 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         QWidget.setTabOrder(self.tree, self.new_button)
         QWidget.setTabOrder(self.new_button, self.edit_button)
         QWidget.setTabOrder(self.edit_button, self.delete_group_button)
-        QWidget.setTabOrder(self.delete_group_button, self.add_member_button)
+        QWidget.setTabOrder(self.delete_group_button, self.email_button)
+        QWidget.setTabOrder(self.email_button, self.add_member_button)
 
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         # New group is the window's File → New group (Ctrl+Shift+N), so it works wherever the focus is.

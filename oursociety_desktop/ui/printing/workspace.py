@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, QTemporaryDir, Signal
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTemporaryDir, Signal
 from PySide6.QtGui import QPageSize
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -90,6 +90,7 @@ class PrintWorkspace(QWidget):
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its options take the focus; Tab went back to it last
         scroll.setWidget(self.panel)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
