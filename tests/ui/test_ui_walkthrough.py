@@ -321,7 +321,10 @@ def test_an_organisers_first_day(walk: tuple[MainWindow, AppContext], qtbot: QtB
                                  capfd: pytest.CaptureFixture[str]) -> None:
     window, ctx = walk
     if STALLS:
-        with EventLoopWatchdog(threshold_ms=200) as dog:
+        # Without stack sampling: sampling the GUI thread's frames from another thread while a print preview ran
+        # on the thread pool segfaulted this walk 3 times in 11 (0 in 6 without it). The stall labels still say
+        # which task stalled.
+        with EventLoopWatchdog(threshold_ms=200, sample_stacks=False) as dog:
             run_the_ten_tasks(window, ctx, qtbot, tmp_path, dog)
         dog.assert_no_stalls()
     else:
