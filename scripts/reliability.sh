@@ -21,6 +21,26 @@ cat "$out/crash.md" 2>/dev/null
 tail -n 1 "$out/crash.log"
 
 echo
+echo "### Quitting after every preview (20 real processes)"
+echo
+if OURSOCIETY_QUIT_TRIALS=20 $PY -m pytest -p no:randomly tests/ui/test_ui_shell_quit.py > "$out/quit.log" 2>&1; then
+  echo "20 of 20 processes made every preview, quit with Ctrl+Q and exited 0."
+else
+  status=1
+  tail -n 20 "$out/quit.log"
+fi
+
+echo
+echo "### An organiser's first day under the event-loop watchdog (no stall over 200 ms)"
+echo
+if OURSOCIETY_WALKTHROUGH_STALLS=1 $PY -m pytest -p no:randomly tests/ui/test_ui_walkthrough.py > "$out/walk.log" 2>&1; then
+  echo "The ten tasks ran on the real thread pool without a stall over 200 ms."
+else
+  status=1
+  grep -E "ms during|Error" "$out/walk.log" | head -n 20
+fi
+
+echo
 echo "### Fuzzing (${FUZZ_SECONDS} s per reader)"
 echo
 $PY -m fuzz.run --seconds "$FUZZ_SECONDS" --target vcard --target csv > "$out/fuzz1.md" 2> "$out/fuzz1.err" &

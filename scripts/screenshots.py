@@ -1,5 +1,7 @@
-"""Screenshots of the real app on a demo hub, taken under Xvfb: one per registered workspace, plus the contact
-editor, settings and the first-run dialog, saved as docs/screenshot-<name>.png.
+"""Screenshots of the real app on a demo hub, taken under Xvfb: one per registered workspace at the window's
+default size, the same at 1024x700 with Larger text (docs/screenshot-<name>-1024-larger.png), plus the contact
+editor, adding a person, the keyboard shortcuts, settings and the first-run dialog, saved as
+docs/screenshot-<name>.png.
 
     .venv/bin/python scripts/screenshots.py [--out docs] [--contacts 2000]
 
@@ -19,7 +21,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZE = (1280, 800)
+SIZE = (1280, 800)  # the virtual screen; the window keeps its own default size
+SMALL = (1024, 700)
 
 
 def ensure_display() -> None:
@@ -41,12 +44,14 @@ def build_hub(folder: Path, contacts: int) -> None:
 
     from oursociety_desktop.models.actions import create_action, link_contact
     from oursociety_desktop.models.contacts import create_contact
-    from oursociety_desktop.models.database import Database
+    from oursociety_desktop.models.database import Database, set_setting
     from oursociety_desktop.models.demo import generate_demo
     from oursociety_desktop.models.groups import add_member
     from oursociety_desktop.models.tables import Group
 
     db = Database.create(folder, "Riverside Community Hub")
+    with db.write() as tx:  # as chosen at first run: new people are listed in printouts
+        set_setting(tx.session, "default_include_in_directory", True)
     generate_demo(db, contacts, seed=1)
     today = date.today()
     with db.write() as tx:
@@ -116,7 +121,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtWidgets import QApplication
 
+    from oursociety_desktop.models.consent import hub_consent_defaults
     from oursociety_desktop.models.database import Database
+    from oursociety_desktop.ui.contacts.dialogs import NewContactDialog
     from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
     from oursociety_desktop.ui.first_run import FirstRunDialog
     from oursociety_desktop.ui.main import application, make_context
@@ -133,12 +140,30 @@ def main() -> None:
     ctx = make_context(db)
     window = MainWindow(ctx, folder)
     ctx.runner.parent_widget = window
-    window.resize(*SIZE)
     window.move(0, 0)
     window.show()
+
+    def fill_workspaces() -> None:
+        """Something open in each editor, and a preview in Print, as an organiser would have them."""
+        window.show_workspace("actions").view.selectRow(2)  # type: ignore[attr-defined]
+        printing = window.show_workspace("print")
+        printing.make_preview()  # type: ignore[attr-defined]
+        deadline = time.perf_counter() + 30
+        while ctx.runner.busy() and time.perf_counter() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.01)
+
+    fill_workspaces()
     for spec in window.specs:
         window.show_workspace(spec.key)
         save(window, out / f"screenshot-{spec.key}.png")
+    window.resize(*SMALL)
+    window.larger_text.trigger()
+    for spec in window.specs:
+        window.show_workspace(spec.key)
+        save(window, out / f"screenshot-{spec.key}-1024-larger.png")
+    window.larger_text.trigger()
+    window.resize(1200, 760)
     contacts = window.show_workspace("contacts")
     assert isinstance(contacts, ContactsWorkspace)
     contacts.filters.search.setText("حداد")
@@ -154,6 +179,16 @@ def main() -> None:
     app.setPalette(dark_palette())  # what a system in dark mode hands the app
     save(window, out / "screenshot-contacts-dark.png")
     app.setPalette(app.style().standardPalette())
+    person = NewContactDialog(lambda _values: None, hub_consent_defaults(db.setting), window)
+    person.given.setText("Zofia")
+    person.family.setText("Nowak")
+    person.method.setCurrentIndex(person.method.findData("paper"))
+    person.show()
+    save(person, out / "screenshot-new-person.png")
+    person.close()
+    shortcuts = window.show_shortcuts()
+    save(shortcuts, out / "screenshot-shortcuts.png")
+    shortcuts.close()
     settings = SettingsDialog(ctx, folder, window)
     settings.show()
     save(settings, out / "screenshot-settings.png")

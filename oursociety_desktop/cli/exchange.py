@@ -17,6 +17,7 @@ from oursociety_desktop.exports.exchange import (
 from oursociety_desktop.exports.exchange_folder import sync_folder
 from oursociety_desktop.models.conflicts import conflict_json, list_conflicts, record_label, resolve_conflict
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.outgoing_preview import describe_preview, outgoing_preview
 
 MAX_PASSPHRASE_FILE = 4096
 
@@ -29,6 +30,8 @@ def register(sub: Any) -> None:
     which.add_argument("--for-hub", metavar="HUB_ID", help="only what changed since the last bundle for that hub")
     which.add_argument("--full", action="store_true", help="everything shareable (the default)")
     p.add_argument("--passphrase-file", type=Path, metavar="F", help="encrypt with the passphrase in file F")
+    p.add_argument("--dry-run", action="store_true",
+                   help="write nothing: list who would go, who is held back and why, and members per group")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_export)
 
@@ -105,6 +108,8 @@ def read_passphrase(path: Path | None) -> str | None:
 
 
 def cmd_export(args: argparse.Namespace, folder: Path) -> int:
+    if args.dry_run:
+        return cmd_export_preview(args, folder)
     passphrase = read_passphrase(args.passphrase_file)
     db = open_hub(folder)
     try:
@@ -116,6 +121,21 @@ def cmd_export(args: argparse.Namespace, folder: Path) -> int:
     else:
         counts = ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in result.manifest.counts.items() if n)
         print(f"Wrote {result.manifest.kind} bundle {args.file} ({counts or 'no records'})")
+    return 0
+
+
+def cmd_export_preview(args: argparse.Namespace, folder: Path) -> int:
+    """`export --dry-run`: the people a bundle would carry and hold back, nothing written."""
+    db = open_hub(folder)
+    try:
+        with db.read() as session:
+            preview = outgoing_preview(session.connection())
+    finally:
+        db.close()
+    if args.json:
+        print_json(preview.as_json())
+    else:
+        print("\n".join(describe_preview(preview)))
     return 0
 
 

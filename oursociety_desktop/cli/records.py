@@ -1,5 +1,5 @@
 """Record commands: contact add|show|edit|delete|forget|merge|list, group add|add-member|remove-member|list,
-action add, connection add."""
+action add|export-ics, connection add."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from oursociety_desktop.cli.common import open_hub, parse_bool, parse_labelled_list, print_json
 from oursociety_desktop.models import actions, contacts, groups
 from oursociety_desktop.models.connections import create_connection
+from oursociety_desktop.models.consent import CONSENT_METHODS, consent_values, describe_consent, hub_consent_defaults
 from oursociety_desktop.models.contacts import BOOL_FIELDS, LIST_FIELDS, contact_json
 from oursociety_desktop.models.duplicates import merge_contacts
 from oursociety_desktop.models.errors import UserError
@@ -39,7 +40,12 @@ def register(sub: Any) -> None:
     share.add_argument("--share", dest="share", action="store_const", const=True, default=None,
                        help="share with other hubs")
     share.add_argument("--no-share", dest="share", action="store_const", const=False)
-    p.add_argument("--directory", action="store_true", help="include in printed directories")
+    listed = p.add_mutually_exclusive_group()
+    listed.add_argument("--directory", dest="directory", action="store_const", const=True, default=None,
+                        help="include in printed directories (sign-in and group sheets too)")
+    listed.add_argument("--no-directory", dest="directory", action="store_const", const=False)
+    p.add_argument("--consent-method", default="", choices=sorted(CONSENT_METHODS),
+                   help="how the person gave the consents above (recorded with today's date)")
     p.set_defaults(handler=cmd_contact_add)
 
     p = csub.add_parser("show", help="show one contact")
@@ -94,8 +100,8 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_group_list)
 
-    action = sub.add_parser("action", help="add actions")
-    asub = action.add_subparsers(dest="action_command", metavar="add", required=True)
+    action = sub.add_parser("action", help="add actions, or export meetings to a calendar file")
+    asub = action.add_subparsers(dest="action_command", metavar="add|export-ics", required=True)
     p = asub.add_parser("add", help="add an action; prints its id")
     p.add_argument("title")
     p.add_argument("--due", default="")
@@ -104,6 +110,12 @@ def register(sub: Any) -> None:
     p.add_argument("--assign", default="", metavar="CONTACT_ID")
     p.set_defaults(handler=cmd_action_add)
 
+    p = asub.add_parser("export-ics", help="write dated actions to an iCalendar (.ics) file for phones")
+    p.add_argument("out", type=Path)
+    p.add_argument("--id", dest="ids", action="append", metavar="ACTION_ID",
+                   help="only this action (repeatable); default: every open action with a date")
+    p.add_argument("--include-done", action="store_true", help="also actions that are done or cancelled")
+    p.set_defaults(handler=cmd_action_export_ics)
     connection = sub.add_parser("connection", help="add connections between people")
     ksub = connection.add_subparsers(dest="connection_command", metavar="add", required=True)
     p = ksub.add_parser("add", help="record that two people know each other; prints its id")
@@ -129,16 +141,23 @@ def cmd_contact_add(args: argparse.Namespace, folder: Path) -> int:
         "organisation": args.organisation,
         "phones": [entry for p in args.phone for entry in parse_labelled_list(p)],
         "emails": [entry for e in args.email for entry in parse_labelled_list(e)],
-        "tags": args.tag, "include_in_directory": args.directory,
+        "tags": args.tag,
     }
-    if args.share is not None:
-        values["share_with_hubs"] = args.share
     db = open_hub(folder)
     try:
         with db.write() as tx:
+            # What was not stated follows the hub's defaults, and the user is told so (stderr: stdout is the id).
+            values.update(consent_values(hub_consent_defaults(tx.setting), args.share, args.directory,
+                                         args.consent_method))
             contact = contacts.create_contact(tx, values)
             region = str(tx.setting("default_region"))
         _warn_phones(contact.phones, region)
+        stated = [flag for flag, given in (("--share", args.share), ("--directory", args.directory))
+                  if given is None]
+        note = describe_consent(contact.model_dump())
+        if stated:
+            note += f" (hub default for {' and '.join(stated)}; change it in Settings)"
+        print(note, file=sys.stderr)
         print(contact.id)
         return 0
     finally:
@@ -348,3 +367,18 @@ def cmd_action_add(args: argparse.Namespace, folder: Path) -> int:
         db.close()
 
 
+
+
+def cmd_action_export_ics(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.exports.ics import export_ics  # imported here: only this command needs icalendar
+
+    db = open_hub(folder)
+    try:
+        result = export_ics(db, args.out, args.ids, include_done=args.include_done)
+    finally:
+        db.close()
+    events = "1 event" if result.events == 1 else f"{result.events} events"
+    print(f"Wrote {events} to {result.path}.")
+    if result.skipped_undated:
+        print(f"{result.skipped_undated} chosen action(s) have no date and were left out.", file=sys.stderr)
+    return 0

@@ -212,12 +212,14 @@ def _blank_contact() -> dict[str, Any]:
     return {name: getattr(blank, name) for name in Contact.SYNC_FIELDS}
 
 
-def _new_row(values: Mapping[str, Any], tx: Tx, share_default: bool) -> dict[str, Any]:
+def _new_row(values: Mapping[str, Any], tx: Tx, share_default: bool, directory_default: bool = False) -> dict[str, Any]:
     row: dict[str, Any] = {k: list(v) if isinstance(v, list) else v for k, v in _blank_contact().items()}
     row.update({k: list(v) if isinstance(v, list) else v for k, v in values.items()})
     row.setdefault("share_with_hubs", share_default)
     if "share_with_hubs" not in values:
         row["share_with_hubs"] = share_default
+    if "include_in_directory" not in values:
+        row["include_in_directory"] = directory_default
     stamp = tx.stamp()
     row.update({"id": new_id(), "origin_hub": tx.hub_id, "base_stamp": stamp, "stamps": {}, "stamp": stamp,
                 "deleted": False, "erased": False, "erased_reason": "", "merged_into": "",
@@ -257,6 +259,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
     with db.write() as tx:
         region = str(tx.setting("default_region"))
         share_default = bool(tx.setting("default_share_with_hubs"))
+        directory_default = bool(tx.setting("default_include_in_directory"))
         conn = tx.session.connection()
         index = MatchIndex.load(conn)
         group_id = ""
@@ -279,7 +282,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
                     values["tags"]
             match = index.find(values, row.e164s) if options.on_duplicate != "add" else None
             if match is None:
-                new = _new_row(values, tx, share_default)
+                new = _new_row(values, tx, share_default, directory_default)
                 pending[new["id"]] = new
                 if options.on_duplicate != "add":  # later rows of the file may match this one
                     index.add(new["id"], new, row.e164s)

@@ -97,10 +97,11 @@ def refresh_derived(tx: Tx, contact: Contact) -> None:
 
 
 def create_contact(tx: Tx, values: Mapping[str, Any]) -> Contact:
-    """Add a contact. `share_with_hubs` defaults to the hub setting (off unless the organiser changed it)."""
+    """Add a contact. `share_with_hubs` and `include_in_directory` default to the hub settings (set at first run)."""
     clean = normalise_values(values)
     _require_a_name(clean)
     clean.setdefault("share_with_hubs", bool(tx.setting("default_share_with_hubs")))
+    clean.setdefault("include_in_directory", bool(tx.setting("default_include_in_directory")))
     contact = create_record(tx, Contact, clean)
     refresh_derived(tx, contact)
     return contact

@@ -34,6 +34,7 @@ BUSY_TIMEOUT_MS = 1500
 DEFAULT_SETTINGS: dict[str, Any] = {
     "default_region": DEFAULT_REGION,
     "default_share_with_hubs": False,
+    "default_include_in_directory": False,  # chosen at first run; older hubs keep the old behaviour
     "text_size": 0,
     "backup_keep": 10,
 }

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -40,6 +41,8 @@ class FirstRunChoices:
     hub_name: str
     region: str
     demo: bool
+    share_default: bool = False
+    directory_default: bool = True
 
 
 def system_region() -> str:
@@ -66,6 +69,20 @@ class FirstRunDialog(QDialog):
         for code, text in region_choices():
             self.region.addItem(text, code)
         self.region.setCurrentIndex(max(0, self.region.findData(system_region())))
+        # Consent at the door: what a new person gets when nobody asked them (every add dialog and import says so).
+        self.directory_default = QCheckBox(self.tr("List new people in printed directories, sign-in and group "
+                                                   "sheets"), self)
+        self.directory_default.setChecked(True)
+        self.directory_default.setAccessibleName(self.tr("New people are listed in printouts"))
+        self.directory_default.setAccessibleDescription(self.tr(
+            "When unticked, a new person is missing from printed lists until they agree to be listed."))
+        self.share_default = QCheckBox(self.tr("Share new people with other hubs"), self)
+        self.share_default.setAccessibleName(self.tr("New people are shared with other hubs"))
+        self.share_default.setAccessibleDescription(self.tr(
+            "When ticked, a new person's record travels to other hubs in exchange bundles."))
+        consent_note = QLabel(self.tr("These are defaults for people added without asking them; the add dialog "
+                                      "records what each person actually agreed to."), self)
+        consent_note.setWordWrap(True)
         self.empty = QRadioButton(self.tr("Start with an empty hub"), self)
         self.demo = QRadioButton(self.tr("Start with demo data ({0} made-up contacts) to try things out")
                                  .format(DEMO_CONTACTS), self)
@@ -80,6 +97,8 @@ class FirstRunDialog(QDialog):
                               "own disk, not on a USB stick or a cloud-synced folder."), self)
         note.setWordWrap(True)
         self.message = FieldMessage(self)
+        # The "give the hub a name" error goes as soon as a name is typed, not at the next OK.
+        self.hub_name.textChanged.connect(self._name_typed)
         form = QFormLayout()
         name_label = QLabel(self.tr("&Hub name:"), self)
         name_label.setBuddy(self.hub_name)
@@ -88,6 +107,9 @@ class FirstRunDialog(QDialog):
         form.addRow(name_label, self.hub_name)
         form.addRow("", self.message)
         form.addRow(region_label, self.region)
+        form.addRow(self.tr("New people:"), self.directory_default)
+        form.addRow("", self.share_default)
+        form.addRow("", consent_note)
         form.addRow(self.tr("Start with:"), self.empty)
         form.addRow("", self.demo)
         form.addRow(self.tr("Data folder:"), self.folder_label)
@@ -104,9 +126,14 @@ class FirstRunDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
 
+    def _name_typed(self, text: str) -> None:
+        if text.strip():
+            self.message.clear_message()
+
     def choices(self) -> FirstRunChoices:
         """What is filled in now."""
-        return FirstRunChoices(self.hub_name.text().strip(), str(self.region.currentData()), self.demo.isChecked())
+        return FirstRunChoices(self.hub_name.text().strip(), str(self.region.currentData()), self.demo.isChecked(),
+                               self.share_default.isChecked(), self.directory_default.isChecked())
 
     def accept(self) -> None:
         if not self.choices().hub_name:
@@ -123,6 +150,8 @@ def create_hub(folder: Path, choices: FirstRunChoices) -> Database:
     db = Database.create(folder, choices.hub_name)
     with db.write() as tx:
         set_setting(tx.session, "default_region", choices.region)
+        set_setting(tx.session, "default_share_with_hubs", choices.share_default)
+        set_setting(tx.session, "default_include_in_directory", choices.directory_default)
     return db
 
 

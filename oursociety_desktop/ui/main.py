@@ -22,6 +22,7 @@ from oursociety_desktop.ui.first_run import FirstRunDialog, add_demo_data, creat
 from oursociety_desktop.ui.main_window import MainWindow
 from oursociety_desktop.ui.recovery import offer_restore
 from oursociety_desktop.ui.settings import apply_text_size
+from oursociety_desktop.ui.single_instance import InstanceServer, ask_running_to_show
 from oursociety_desktop.ui.tasks import TaskRunner
 
 
@@ -99,6 +100,11 @@ def preload_in_background(modules: tuple[str, ...] = PRELOAD) -> threading.Threa
                 importlib.import_module(name)
             except Exception:  # noqa: BLE001, S112 - the workspace's own import reports it properly
                 continue
+        if modules is PRELOAD:
+            # The first typed date loaded dateparser and its language data on the GUI thread: 0.9-1.2 s.
+            from oursociety_desktop.ui.widgets.dates import warm_up
+
+            warm_up()
 
     thread = threading.Thread(target=work, name="preload", daemon=True)
     thread.start()
@@ -119,18 +125,29 @@ def limit_malloc_arenas(arenas: int = 2) -> bool:
 
 
 def hold_instance_lock(folder: Path) -> QLockFile | None:
-    """One window per data folder: a second one is told, at once, that the hub is already open."""
+    """One window per data folder: a second start brings the running window to the front and leaves.
+
+    Only when the running app does not answer (busy, or on another computer sharing the folder) is the user told
+    that the hub is open elsewhere."""
     lock = QLockFile(str(folder / "oursociety.lock"))
     lock.setStaleLockTime(0)  # a lock left by a crashed process is detected by its dead PID, not by age
     if lock.tryLock(500):
         return lock
-    info = lock.getLockInfo()  # (ok, pid, host, app name); PySide6 drops the ok flag
-    pid, host = (info[-3], info[-2]) if len(info) >= 3 else ("?", "?")
-    text = QApplication.translate("Start", "This hub ({0}) is already open in another Our Society window "
-                                  "(process {1} on {2}). Switch to that window.")
-    QMessageBox.warning(None, QApplication.translate("Start", "Our Society is already open"),
-                        text.format(folder, pid, host))
+    if ask_running_to_show(folder):
+        return None
+    text = QApplication.translate("Start", "This hub is already open in another Our Society window, which did not "
+                                  "answer. Switch to that window, or close it and start again.")
+    QMessageBox.information(None, QApplication.translate("Start", "Our Society is already open"), text)
     return None
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Show a window on top of the others (a second start asked for it)."""
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
 
 
 def open_with_recovery(folder: Path) -> tuple[Database, bool] | None:
@@ -167,7 +184,11 @@ def run(folder: Path, argv: list[str]) -> int:
             return 1
         ctx = make_context(db)
         window.append(open_main_window(ctx, folder, wants_demo))
+        instances = InstanceServer(folder, app)
+        instances.show_requested.connect(lambda: bring_to_front(window[0]))
+        instances.listen()
         code = app.exec()
+        instances.close()
         ctx.runner.pool.waitForDone()
         db.close()
         return int(code)

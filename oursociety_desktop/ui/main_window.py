@@ -3,27 +3,38 @@ File / Edit / View / Help menus (undo and redo, settings, backups, larger text).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
+    QToolBar,
     QWidget,
 )
 
 from oursociety_desktop import __version__
 from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.help import GettingStartedDialog, ShortcutsDialog
 from oursociety_desktop.ui.settings import LARGER_TEXT, SettingsDialog, apply_text_size, make_backup
+from oursociety_desktop.ui.text_undo import TextUndoRouter
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
+
+# A clear focus frame on lists, tables and trees (the sidebar, the contacts list, the phone and email tables):
+# some styles draw none, so keyboard users lost track of where they were.
+FOCUS_STYLE = ("QAbstractItemView:focus { border: 2px solid palette(highlight); } "
+               "QAbstractItemView { border: 2px solid transparent; }")
 
 # Which workspace shows a record of each type.
 RECORD_WORKSPACE = {"contact": "contacts", "group": "groups", "membership": "groups", "action": "actions",
@@ -39,7 +50,7 @@ class MainWindow(QMainWindow):
                  start: str = "today") -> None:
         super().__init__()
         self.ctx, self.folder, self.specs = ctx, folder, specs
-        self.setWindowTitle(self.tr("Our Society — {0}").format(ctx.db.hub_name))
+        self._set_title()
         self.workspaces: dict[str, QWidget] = {}
         self.nav = QListWidget(self)
         self.nav.setAccessibleName(self.tr("Workspaces"))
@@ -51,8 +62,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setToolTip(self.tr("{0} ({1})").format(spec.translated_title(), spec.shortcut))
             self._pages[spec.key] = self.stack.addWidget(QWidget(self.stack))
-        width = max(self.nav.sizeHintForColumn(0), 80) + 4 * self.nav.frameWidth() + 24
-        self.nav.setFixedWidth(width)
+        self._fit_nav()
         self.nav.currentItemChanged.connect(self._nav_changed)
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -60,7 +70,12 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.setStyleSheet(FOCUS_STYLE)
+        self.toolbar = self._build_toolbar()
         self._build_menus()
+        self._fill_toolbar()
+        # Ctrl+Z in a text field undoes the typing there first, then the saved edits (see text_undo).
+        self.text_undo = TextUndoRouter(self, self.undo_action, self.redo_action)
         ctx.events.failed.connect(self._edit_refused)
         ctx.events.changed.connect(self._data_changed)
         self.statusBar().showMessage(self.tr("Data folder: {0}").format(folder))
@@ -69,40 +84,104 @@ class MainWindow(QMainWindow):
 
     # ---- menus ----
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        settings = file_menu.addAction(self.tr("&Settings…"), self.open_settings)
-        settings.setShortcut(QKeySequence(QKeySequence.StandardKey.Preferences) if not
-                             QKeySequence(QKeySequence.StandardKey.Preferences).isEmpty() else QKeySequence("Ctrl+,"))
-        file_menu.addAction(self.tr("&Back up now"), self.backup_now)
-        file_menu.addAction(self.tr("&Open data folder"),
-                            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder))))
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction(self.tr("&Quit"), self.close)
-        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object], keys: str | QKeySequence.StandardKey = "",
+                tip: str = "") -> QAction:
+        """A window-wide command: its shortcut works wherever the focus is in the window, and it is in a menu."""
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
 
-        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.new_person_action = self._action(file_menu, self.tr("&New person…"), self.new_person, "Ctrl+N",
+                                              self.tr("Add a person, with the consents they gave"))
+        self.new_group_action = self._action(file_menu, self.tr("New &group…"), self.new_group, "Ctrl+Shift+N")
+        self.new_action_action = self._action(file_menu, self.tr("New &action…"), self.new_action, "Ctrl+Shift+A")
+        file_menu.addSeparator()
+        self.import_action = self._action(file_menu, self.tr("&Import…"), self.import_people, "Ctrl+I",
+                                          self.tr("Import people from a vCard or CSV file"))
+        self.export_action = self._action(file_menu, self.tr("&Export…"), self.export_people, "Ctrl+Shift+E",
+                                          self.tr("Export people to a vCard or CSV file"))
+        self.print_action = self._action(file_menu, self.tr("&Print…"), self.print_something,
+                                         QKeySequence.StandardKey.Print,
+                                         self.tr("Print a directory, sign-in sheet, labels…"))
+        file_menu.addSeparator()
+        self.backup_action = self._action(file_menu, self.tr("&Back up now"), self.backup_now, "Ctrl+Shift+B")
+        self._action(file_menu, self.tr("&Open data folder"),
+                     lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder))))
+        preferences = QKeySequence(QKeySequence.StandardKey.Preferences)
+        self.settings_action = self._action(file_menu, self.tr("&Settings…"), self.open_settings,
+                                            preferences.toString() or "Ctrl+,")
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, self.tr("&Quit"), self.quit_app, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
         self.undo_action = self.ctx.undo_stack.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = self.ctx.undo_stack.createRedoAction(self, self.tr("&Redo"))
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.find_action = self._action(edit_menu, self.tr("&Find…"), self.find_in_list, QKeySequence.StandardKey.Find,
+                                        self.tr("Search the list on show (Contacts when it has none)"))
 
-        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu = bar.addMenu(self.tr("&View"))
         self.workspace_actions: dict[str, QAction] = {}
         for spec in self.specs:
-            action = view_menu.addAction(spec.translated_title(), partial(self.show_workspace, spec.key))
-            action.setShortcut(QKeySequence(spec.shortcut))
-            self.workspace_actions[spec.key] = action
+            # "&" would make the next letter a mnemonic ("Import _export"): double it to show it.
+            self.workspace_actions[spec.key] = self._action(
+                view_menu, spec.translated_title().replace("&", "&&"), partial(self.show_workspace, spec.key),
+                spec.shortcut)
         view_menu.addSeparator()
+        self.toolbar_action = self.toolbar.toggleViewAction()
+        self.toolbar_action.setText(self.tr("&Toolbar"))
+        self.toolbar_action.toggled.connect(self._remember_toolbar)
+        view_menu.addAction(self.toolbar_action)
         self.larger_text = view_menu.addAction(self.tr("&Larger text"))
         self.larger_text.setCheckable(True)
         self.larger_text.setChecked(int(self.ctx.db.setting("text_size") or 0) > 0)
         self.larger_text.toggled.connect(self.set_larger_text)
 
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        help_menu.addAction(self.tr("&About Our Society"), self._about)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.shortcuts_action = self._action(help_menu, self.tr("&Keyboard shortcuts"), self.show_shortcuts,
+                                             "Ctrl+/")
+        self.getting_started_action = self._action(help_menu, self.tr("&Getting started"), self.show_getting_started,
+                                                   QKeySequence.StandardKey.HelpContents)
+        help_menu.addSeparator()
+        self._action(help_menu, self.tr("&About Our Society"), self._about)
+
+    def _build_toolbar(self) -> QToolBar:
+        toolbar = QToolBar(self.tr("Toolbar"), self)
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setAccessibleName(self.tr("Toolbar"))
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        return toolbar
+
+    def _fill_toolbar(self) -> None:
+        for action in (self.new_person_action, self.find_action, self.import_action, self.print_action,
+                       self.backup_action):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.undo_action)
+        self.toolbar.addAction(self.redo_action)
+        self.toolbar.setVisible(not bool(self.ctx.db.setting("toolbar_hidden")))
+
+    def _remember_toolbar(self, shown: bool) -> None:
+        if bool(self.ctx.db.setting("toolbar_hidden")) == (not shown):
+            return
+        with self.ctx.db.write() as tx:
+            set_setting(tx.session, "toolbar_hidden", not shown)
 
     # ---- workspaces ----
 
@@ -115,6 +194,12 @@ class MainWindow(QMainWindow):
             opener = getattr(widget, "open_record", None)
             if isinstance(opener, SignalInstance):  # a workspace that links to other records (Today, Contacts)
                 opener.connect(self.open_record)
+            starter = getattr(widget, "start_requested", None)
+            if isinstance(starter, SignalInstance):  # Today on an empty hub
+                starter.connect(self.start_hub)
+            review = getattr(widget, "review_held_back", None)
+            if isinstance(review, SignalInstance):  # Exchange and Print list who is left out: one click to them
+                review.connect(partial(self.review_people, "no_share" if key == "exchange" else "no_directory"))
             placeholder = self.stack.widget(self._pages[key])
             self.stack.insertWidget(self._pages[key], widget)
             if placeholder is not None:
@@ -168,13 +253,113 @@ class MainWindow(QMainWindow):
 
     # ---- commands ----
 
+    def _fit_nav(self) -> None:
+        """The sidebar as wide as its longest title in the current font (no "Import & expor" at larger text)."""
+        width = max(self.nav.sizeHintForColumn(0), 80) + 4 * self.nav.frameWidth() + 24
+        self.nav.setFixedWidth(width)
+
+    def refresh_fonts(self) -> None:
+        """After the text size changed: re-apply the style sheet (Qt does not pass a new application font on to
+        widgets under a style sheet) and fit the sidebar and the lists' columns to the new size."""
+        # A different text makes Qt polish every widget again, once (clearing it first polished them twice).
+        self.setStyleSheet(FOCUS_STYLE if self.styleSheet() != FOCUS_STYLE else FOCUS_STYLE + " ")
+        self._fit_nav()
+        for widget in self.workspaces.values():
+            fit = getattr(widget, "fit_columns", None)
+            if callable(fit):
+                fit()
+
+    def _set_title(self) -> None:
+        # The platform adds the application's name (" — Our Society") itself: the title is the hub's name only.
+        self.setWindowTitle(self.ctx.db.hub_name)
+
+    def _call_on(self, key: str, method: str) -> QWidget:
+        widget = self.show_workspace(key)
+        getattr(widget, method)()
+        return widget
+
+    def start_hub(self, how: str) -> None:
+        """An empty hub's first step: add a person, import a file, or demo data (on the task runner)."""
+        if how == "person":
+            self.new_person()
+        elif how == "import":
+            self.import_people()
+        elif how == "demo":
+            from oursociety_desktop.ui.first_run import add_demo_data
+
+            def done(_made: object) -> None:
+                for record_type in ("contact", "group", "action", "connection"):
+                    self.ctx.events.changed.emit(record_type)
+
+            add_demo_data(self.ctx.runner, self.ctx.db, on_done=done, on_error=self._demo_failed)
+
+    def _demo_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+
+    def review_people(self, flag: str) -> None:
+        """Contacts, showing only the people a bundle or a printout leaves out (a consent filter)."""
+        widget = self.show_workspace("contacts")
+        widget.show_only(flag)  # type: ignore[attr-defined]
+
+    def new_person(self) -> None:
+        """File → New person: the add dialog of Contacts, whichever workspace is on show."""
+        self._call_on("contacts", "new_contact")
+
+    def new_group(self) -> None:
+        """File → New group."""
+        self._call_on("groups", "new_group")
+
+    def new_action(self) -> None:
+        """File → New action (a meeting, a call, a task)."""
+        self._call_on("actions", "new_action")
+
+    def import_people(self) -> None:
+        """File → Import: the import wizard (vCard or CSV)."""
+        self._call_on("interop", "open_import")
+
+    def export_people(self) -> None:
+        """File → Export: the export dialog (vCard or CSV)."""
+        self._call_on("interop", "open_export")
+
+    def print_something(self) -> None:
+        """File → Print: the Print workspace, ready to choose and preview."""
+        widget = self.show_workspace("print")
+        button = getattr(widget, "preview_button", None)
+        if isinstance(button, QWidget):
+            button.setFocus()
+
+    def find_in_list(self) -> None:
+        """Edit → Find: the search box of the workspace on show, or of Contacts when it has none."""
+        widget = self.workspace(self.current_key()) if self.current_key() else None
+        if widget is None or not callable(getattr(widget, "focus_search", None)):
+            widget = self.show_workspace("contacts")
+        widget.focus_search()  # type: ignore[attr-defined]
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self.menuBar(), self)
+        dialog.show()
+        return dialog
+
+    def show_getting_started(self) -> GettingStartedDialog:
+        dialog = GettingStartedDialog(self)
+        dialog.show()
+        return dialog
+
+    def quit_app(self) -> None:
+        """File → Quit: close the window (which asks first if a task is running), then leave."""
+        if self.close():
+            app = QApplication.instance()
+            if app is not None:
+                app.quit()
+
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx, self.folder, self)
         if dialog.exec():
-            self.setWindowTitle(self.tr("Our Society — {0}").format(self.ctx.db.hub_name))
+            self._set_title()
             self.larger_text.blockSignals(True)
             self.larger_text.setChecked(int(self.ctx.db.setting("text_size") or 0) > 0)
             self.larger_text.blockSignals(False)
+            self.refresh_fonts()
 
     def set_larger_text(self, on: bool) -> None:
         """Switch between the system text size and larger text (saved as a hub setting)."""
@@ -182,6 +367,7 @@ class MainWindow(QMainWindow):
         with self.ctx.db.write() as tx:
             set_setting(tx.session, "text_size", size)
         apply_text_size(size)
+        self.refresh_fonts()
 
     def backup_now(self) -> None:
         self.ctx.runner.run(make_backup, self.ctx.db.path, self.folder, title=self.tr("Backing up"),
@@ -197,7 +383,7 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self, record_type: str) -> None:
         if record_type == "settings":
-            self.setWindowTitle(self.tr("Our Society — {0}").format(self.ctx.db.hub_name))
+            self._set_title()
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("About Our Society"), self.tr(

@@ -100,6 +100,9 @@ class SettingsDialog(QDialog):
         self.share = QCheckBox(self.tr("New contacts are shared with other hubs"), self)
         self.share.setAccessibleName(self.tr("New contacts are shared with other hubs"))
         self.share.setChecked(bool(ctx.db.setting("default_share_with_hubs")))
+        self.directory = QCheckBox(self.tr("New contacts are listed in printed directories and sheets"), self)
+        self.directory.setAccessibleName(self.tr("New contacts are listed in printouts"))
+        self.directory.setChecked(bool(ctx.db.setting("default_include_in_directory")))
         self.text_size = QComboBox(self)
         self.text_size.setAccessibleName(self.tr("Text size"))
         for extra, label in zip(TEXT_SIZES, (self.tr("System size"), self.tr("Large"), self.tr("Larger"),
@@ -123,7 +126,8 @@ class SettingsDialog(QDialog):
         self.message = FieldMessage(self)
         form = QFormLayout()
         for label, widget in ((self.tr("&Hub name:"), self.hub_name), (self.tr("Default phone &region:"), self.region),
-                              (self.tr("New contacts:"), self.share), (self.tr("&Text size:"), self.text_size)):
+                              (self.tr("New contacts:"), self.share), ("", self.directory),
+                              (self.tr("&Text size:"), self.text_size)):
             caption = QLabel(label, self)
             caption.setBuddy(widget)
             form.addRow(caption, widget)
@@ -187,6 +191,7 @@ class SettingsDialog(QDialog):
         with db.write() as tx:
             set_setting(tx.session, "default_region", region)
             set_setting(tx.session, "default_share_with_hubs", self.share.isChecked())
+            set_setting(tx.session, "default_include_in_directory", self.directory.isChecked())
             set_setting(tx.session, "text_size", int(self.text_size.currentData()))
             set_setting(tx.session, "backup_keep", self.backup_keep.value())
         apply_text_size(int(self.text_size.currentData()))

@@ -24,5 +24,7 @@ def test_only_recent_and_coming_meetings_are_offered(db: Database, qtbot: QtBot)
     panel = PrintOptionsPanel(db)
     qtbot.addWidget(panel)
     panel.reload_choices()
-    titles = [panel.meeting_combo.itemText(i).split(" (")[0] for i in range(panel.meeting_combo.count())]
-    assert titles == ["No meeting", "Last week", "Tomorrow", "Next month"]
+    # Coming meetings first, soonest first, then the recent past (issue 17); each shown as "<weekday date, time> —
+    # <title>".
+    titles = [panel.meeting_combo.itemText(i).split(" — ")[-1] for i in range(panel.meeting_combo.count())]
+    assert titles == ["No meeting", "Tomorrow", "Next month", "Last week"]

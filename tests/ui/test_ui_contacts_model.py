@@ -63,8 +63,13 @@ def test_lists_live_contacts_in_name_order_with_id_role(db: Database) -> None:
     assert model.data(model.index(1, COL_PHONE)) == "07700 900123"
     assert model.data(model.index(1, COL_EMAIL)) == "zofia@example.org (+1)"
     assert model.data(model.index(1, COL_TAGS)) == "cooking"
-    assert model.data(model.index(1, COL_SHARING)) == "hubs"
-    assert model.data(model.index(0, COL_SHARING)) == "private"
+    # The consent column is an icon, in words for screen readers and tooltips.
+    assert model.data(model.index(1, COL_SHARING)) is None
+    assert model.data(model.index(1, COL_SHARING), Qt.ItemDataRole.DecorationRole) is not None
+    assert model.data(model.index(1, COL_SHARING), Qt.ItemDataRole.AccessibleTextRole) == \
+        "Shared with other hubs; not in the printed directory"
+    assert model.data(model.index(0, COL_SHARING), Qt.ItemDataRole.AccessibleTextRole) == \
+        "Not shared with other hubs; not in the printed directory"
     assert model.headerData(COL_NAME, Qt.Orientation.Horizontal) == "Name"
     assert model.data(model.index(7, COL_NAME)) is None  # past the end
 

@@ -147,7 +147,7 @@ def test_run_opens_the_main_window_on_an_existing_hub(db: Database, data_dir: Pa
     proc = subprocess.run([sys.executable, "-c", START_SCRIPT, str(data_dir)], capture_output=True, text=True,
                           env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "TITLE Our Society — Test Hub today" in proc.stdout
+    assert "TITLE Test Hub today" in proc.stdout
 
 
 FIRST_RUN_SCRIPT = """

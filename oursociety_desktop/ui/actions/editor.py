@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.models.actions import DATE_FIELDS, parse_when
 from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.groups import group_choices
 from oursociety_desktop.models.records import get_record
@@ -30,6 +29,7 @@ from oursociety_desktop.ui.actions.links_panel import LinksPanel
 from oursociety_desktop.ui.actions.outcome_dialog import ask_outcome
 from oursociety_desktop.ui.actions.saving import mark_action_done, save_action
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.widgets.dates import DateEdit
 
 FIELDS = ("title", "kind", "status", "due", "starts_at", "ends_at", "location", "group_id", "notes", "outcome")
 
@@ -61,10 +61,9 @@ class ActionEditor(QWidget):
         self.status_combo = QComboBox(self)
         for value, label in status_labels().items():
             self.status_combo.addItem(label, value)
-        self.due_edit, self.starts_edit, self.ends_edit = QLineEdit(self), QLineEdit(self), QLineEdit(self)
-        self.due_edit.setPlaceholderText(self.tr("YYYY-MM-DD"))
-        for edit in (self.starts_edit, self.ends_edit):
-            edit.setPlaceholderText(self.tr("YYYY-MM-DD HH:MM"))
+        # Dates typed as people say them, or picked on a calendar (Alt+Down).
+        self.due_edit = DateEdit(False, self)
+        self.starts_edit, self.ends_edit = DateEdit(True, self), DateEdit(True, self)
         self.location_edit = QLineEdit(self)
         self.group_combo = QComboBox(self)
         self.notes_edit, self.outcome_edit = QPlainTextEdit(self), QPlainTextEdit(self)
@@ -87,6 +86,7 @@ class ActionEditor(QWidget):
         self.errors: dict[str, QLabel] = {}
         for name, widget in self.widgets.items():
             widget.setAccessibleName(names[name])
+            widget.setAccessibleDescription(self.tr("{0} of the action; saved with Save (Ctrl+S)").format(names[name]))
             error = QLabel(self)
             error.setWordWrap(True)
             error.setStyleSheet("font-weight: bold;")
@@ -185,8 +185,10 @@ class ActionEditor(QWidget):
                     widget.addItem(self.tr("(group not available here)") if name == "group_id" else value, value)
                     index = widget.count() - 1
                 widget.setCurrentIndex(index)
+            elif isinstance(widget, DateEdit):
+                widget.set_iso(value)
             elif isinstance(widget, QLineEdit):
-                widget.setText(value.replace("T", " ") if name in DATE_FIELDS else value)
+                widget.setText(value)
             elif isinstance(widget, QPlainTextEdit):
                 widget.setPlainText(value)
 
@@ -198,8 +200,10 @@ class ActionEditor(QWidget):
         for name, widget in self.widgets.items():
             if isinstance(widget, QComboBox):
                 out[name] = str(widget.currentData() or "")
+            elif isinstance(widget, DateEdit):
+                out[name] = widget.iso(name)
             elif isinstance(widget, QLineEdit):
-                out[name] = parse_when(name, widget.text()) if name in DATE_FIELDS else widget.text().strip()
+                out[name] = widget.text().strip()
             elif isinstance(widget, QPlainTextEdit):
                 out[name] = widget.toPlainText()
         return out

@@ -27,6 +27,7 @@ class ActionFilterBar(QWidget):
         self.owner_id, self.owner_name = "", ""
         self.status_combo = QComboBox(self)
         self.status_combo.setAccessibleName(self.tr("Show actions with status"))
+        self.status_combo.setAccessibleDescription(self.tr("Narrows the list to one status"))
         self.status_combo.addItem(self.tr("To do (open or doing)"), TO_DO)
         self.status_combo.addItem(self.tr("Any status"), "")
         for value, label in status_labels().items():
@@ -42,13 +43,16 @@ class ActionFilterBar(QWidget):
         self.clear_owner_button.clicked.connect(lambda: self.set_owner("", ""))
         self.group_combo = QComboBox(self)
         self.group_combo.setAccessibleName(self.tr("Show actions of group"))
+        self.group_combo.setAccessibleDescription(self.tr("Narrows the list to one group's actions"))
         self.group_combo.setMinimumContentsLength(18)
         self.group_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.group_combo.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 32)
         self.overdue_check = QCheckBox(self.tr("O&verdue"), self)
         self.overdue_check.setAccessibleName(self.tr("Only overdue actions"))
+        self.overdue_check.setAccessibleDescription(self.tr("Only actions whose date has passed"))
         self.week_check = QCheckBox(self.tr("This &week"), self)
         self.week_check.setAccessibleName(self.tr("Only actions dated this week"))
+        self.week_check.setAccessibleDescription(self.tr("Only actions due or starting this week"))
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

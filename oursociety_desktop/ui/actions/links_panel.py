@@ -40,6 +40,7 @@ class LinksPanel(QWidget):
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName(self.tr("People linked to the action"))
+        self.view.setAccessibleDescription(self.tr("Owners, attendees and the people it is about; Delete unlinks"))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setTabKeyNavigation(False)

@@ -6,11 +6,13 @@ workspace or closing the window), so nothing typed is lost.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QStandardPaths, Qt
 from PySide6.QtGui import QFontMetrics, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -20,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oursociety_desktop.exports.ics import export_ics
 from oursociety_desktop.models.actions import delete_action
-from oursociety_desktop.models.errors import NotFound
+from oursociety_desktop.models.errors import NotFound, UserError
 from oursociety_desktop.ui.actions.editor import ActionEditor
 from oursociety_desktop.ui.actions.filter_bar import ActionFilterBar
 from oursociety_desktop.ui.actions.labels import kind_labels, status_labels
@@ -39,6 +42,7 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.wording import plural
 
 
 class ActionsWorkspace(RefreshWhenShown, QWidget):
@@ -62,25 +66,22 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
 
     def _build(self) -> None:
         self.view = record_table(self, self.model, self.tr("Actions"), COL_TITLE)
-        header = self.view.horizontalHeader()
-        # Fixed widths from the longest label each column can hold (no per-row measuring on 50k rows).
-        metrics = self.bold_metrics()
-        widest = {COL_WHEN: ["2026-12-31"], COL_KIND: list(kind_labels().values()),
-                  COL_STATUS: list(status_labels().values())}
-        for column, texts in widest.items():
-            header.resizeSection(column, max(metrics.horizontalAdvance(t) for t in texts) + 20)
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_GROUP, 16), (COL_OWNERS, 18)):
-            header.resizeSection(column, chars * char + 16)
+        self.fit_columns()
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_current(cur))
         self.view.activated.connect(lambda _index: self.editor.focus_first())
         self.count_label = QLabel(self)
         self.new_button = QPushButton(self.tr("&New action"), self)
-        self.new_button.setToolTip(self.tr("New action (Ctrl+N)"))
+        self.new_button.setToolTip(self.tr("New action (Ctrl+Shift+A)"))
         self.new_button.clicked.connect(self.new_action)
         self.delete_button = QPushButton(self.tr("Delete"), self)
         self.delete_button.setToolTip(self.tr("Delete the selected action (Delete); undo with Ctrl+Z"))
         self.delete_button.clicked.connect(self.delete_selected)
+        self.calendar_button = QPushButton(self.tr("Add to &calendar…"), self)
+        self.calendar_button.setToolTip(self.tr("Save the selected action, or every open dated action, as an "
+                                                "iCalendar (.ics) file for a phone or calendar app"))
+        self.calendar_button.setAccessibleName(self.tr("Add to calendar"))
+        self.calendar_button.setAccessibleDescription(self.calendar_button.toolTip())
+        self.calendar_button.clicked.connect(self.export_calendar)
         self.message = MessageLine(self)
 
         left = QWidget(self)
@@ -90,6 +91,7 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         row = QHBoxLayout()
         row.addWidget(self.new_button)
         row.addWidget(self.delete_button)
+        row.addWidget(self.calendar_button)
         row.addStretch(1)
         row.addWidget(self.count_label)
         left_layout.addLayout(row)
@@ -113,14 +115,26 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         QWidget.setTabOrder(self.filter_bar.week_check, self.view)
         QWidget.setTabOrder(self.view, self.new_button)
         QWidget.setTabOrder(self.new_button, self.delete_button)
-        QWidget.setTabOrder(self.delete_button, self.editor.title_edit)
+        QWidget.setTabOrder(self.delete_button, self.calendar_button)
+        QWidget.setTabOrder(self.calendar_button, self.editor.title_edit)
 
-        new = QShortcut(QKeySequence.StandardKey.New, self)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new.activated.connect(self.new_action)
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
+
+    def fit_columns(self) -> None:
+        """Widths from the longest label each column can hold in the current text size (no per-row measuring on
+        50k rows); the title takes the rest."""
+        header = self.view.horizontalHeader()
+        metrics = self.bold_metrics()
+        widest = {COL_WHEN: ["2026-12-31"], COL_KIND: list(kind_labels().values()),
+                  COL_STATUS: list(status_labels().values())}
+        for column, texts in widest.items():
+            header.resizeSection(column, max(metrics.horizontalAdvance(t) for t in texts) + 20)
+        char = self.fontMetrics().horizontalAdvance("0")
+        for column, chars in ((COL_GROUP, 12), (COL_OWNERS, 14)):
+            header.resizeSection(column, chars * char + 16)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
 
     def bold_metrics(self) -> QFontMetrics:
         """Metrics of the bold font overdue dates are shown in."""
@@ -153,7 +167,7 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
             self.editor.load("")
 
     def _after_reload(self) -> None:
-        self.count_label.setText(self.tr("%n action(s)", "", self.model.total))
+        self.count_label.setText(plural(self.model.total, self.tr("{n} action"), self.tr("{n} actions")))
         if self.editor.action_id:
             self._select_row(self.editor.action_id)
 
@@ -218,6 +232,33 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         self.view.selectionModel().clearSelection()
         self.editor.load("")
         self.editor.focus_first()
+
+    def ask_calendar_path(self, suggested: str) -> Path | None:
+        """Where to save the calendar file (a test replaces this: the file dialog is the edge it cannot own)."""
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Add to calendar"), suggested,
+                                              self.tr("Calendar files (*.ics)"))
+        if not name:
+            return None
+        return Path(name if name.lower().endswith(".ics") else name + ".ics")
+
+    def export_calendar(self) -> None:
+        """The selected action (or every open action with a date) as a .ics file for phones and calendars."""
+        chosen = self.selected_id()
+        ids = [chosen] if chosen else None
+        title = self.model.rows[self.model.row_of(chosen)].title if chosen else self.ctx.db.hub_name
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path = self.ask_calendar_path(str(Path(folder) / f"{title}.ics"))
+        if path is None:
+            return
+        try:
+            result = export_ics(self.ctx.db, path, ids)
+        except UserError as exc:
+            self.message.show_error(exc.message)
+            return
+        self.message.show_error(plural(result.events, self.tr("Saved {n} event to {file}: open it on a phone or "
+                                                              "in a calendar app."),
+                                       self.tr("Saved {n} events to {file}: open it on a phone or in a calendar "
+                                               "app."), file=path.name))
 
     def delete_selected(self) -> None:
         """Delete the selected action (undoable)."""

@@ -25,6 +25,7 @@ from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.ui.connections.table_model import kind_labels
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
+from oursociety_desktop.ui.widgets.dates import DateEdit
 
 # submit(connection values, follow-up values or None) saves, or raises UserError with nothing changed.
 Submit = Callable[[dict[str, Any], dict[str, Any] | None], None]
@@ -49,8 +50,8 @@ class ConnectionDialog(QDialog):
         self.kind_combo.setAccessibleName(self.tr("Kind of connection"))
         for value, label in kind_labels().items():
             self.kind_combo.addItem(label, value)
-        self.date_edit = QLineEdit(date.today().isoformat(), self)
-        self.date_edit.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.date_edit = DateEdit(False, self)
+        self.date_edit.set_iso(date.today().isoformat())
         self.date_edit.setAccessibleName(self.tr("Date of the introduction"))
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setAccessibleName(self.tr("Why they were connected"))
@@ -61,8 +62,8 @@ class ConnectionDialog(QDialog):
         self.follow_check = QCheckBox(self.tr("&Create a follow-up action"), self.follow_box)
         self.follow_title = QLineEdit(self.follow_box)
         self.follow_title.setAccessibleName(self.tr("Follow-up title"))
-        self.follow_due = QLineEdit((date.today() + timedelta(days=14)).isoformat(), self.follow_box)
-        self.follow_due.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.follow_due = DateEdit(False, self.follow_box)
+        self.follow_due.set_iso((date.today() + timedelta(days=14)).isoformat())
         self.follow_due.setAccessibleName(self.tr("Follow-up due date"))
         follow_form = QFormLayout(self.follow_box)
         follow_form.addRow(self.follow_check)
@@ -100,7 +101,7 @@ class ConnectionDialog(QDialog):
             self.a_button.set_contact(current["contact_a"])
             self.b_button.set_contact(current["contact_b"])
             self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(current["kind"])))
-            self.date_edit.setText(current["date"])
+            self.date_edit.set_iso(current["date"])
             self.note_edit.setPlainText(current["note"])
             self.follow_box.hide()
         self._sync_follow_up()
@@ -120,13 +121,13 @@ class ConnectionDialog(QDialog):
         """The connection's fields as the form holds them."""
         return {"introduced_by": self.by_button.contact_id, "contact_a": self.a_button.contact_id,
                 "contact_b": self.b_button.contact_id, "kind": self.kind_combo.currentData(),
-                "date": self.date_edit.text().strip(), "note": self.note_edit.toPlainText().strip()}
+                "date": self.date_edit.iso("date"), "note": self.note_edit.toPlainText().strip()}
 
     def follow_up(self) -> dict[str, Any] | None:
         """The follow-up action's fields, or None when none is wanted."""
         if self.follow_box.isHidden() or not self.follow_check.isChecked():
             return None
-        return {"title": self.follow_title.text(), "due": self.follow_due.text(), "kind": "follow-up"}
+        return {"title": self.follow_title.text(), "due": self.follow_due.iso("due"), "kind": "follow-up"}
 
     def accept(self) -> None:
         try:

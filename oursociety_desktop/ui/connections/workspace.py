@@ -40,6 +40,7 @@ from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, push, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.wording import plural
 
 EDITABLE = ("introduced_by", "contact_a", "contact_b", "kind", "date", "note")
 
@@ -63,6 +64,7 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
         self.person_button = ContactButton(self.ctx, self.tr("Show the connections of"),
                                            self.tr("Everyone — choose a person…"), self)
         self.person_button.setAccessibleName(self.tr("Show the connections of one person"))
+        self.person_button.setAccessibleDescription(self.tr("Opens a search to choose the person"))
         self.person_button.changed.connect(self._on_person)
         self.everyone_button = QToolButton(self)
         self.everyone_button.setText("✕")
@@ -81,7 +83,7 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
             header.resizeSection(column, chars * char + 16)
         self.view.activated.connect(lambda _index: self.edit_selected())
         self.new_button = QPushButton(self.tr("&Record an introduction…"), self)
-        self.new_button.setToolTip(self.tr("Record who introduced whom (Ctrl+N)"))
+        self.new_button.setToolTip(self.tr("Record who introduced whom"))
         self.new_button.clicked.connect(self.new_connection)
         self.edit_button = QPushButton(self.tr("&Edit…"), self)
         self.edit_button.setToolTip(self.tr("Change the selected connection (Enter)"))
@@ -110,9 +112,6 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
         QWidget.setTabOrder(self.everyone_button, self.view)
         QWidget.setTabOrder(self.view, self.new_button)
 
-        new = QShortcut(QKeySequence.StandardKey.New, self)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new.activated.connect(self.new_connection)
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
@@ -132,7 +131,7 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
         self._after_reload("")
 
     def _after_reload(self, selected: str) -> None:
-        self.count_label.setText(self.tr("%n connection(s)", "", self.model.total))
+        self.count_label.setText(plural(self.model.total, self.tr("{n} connection"), self.tr("{n} connections")))
         if selected:
             self.select(selected)
         has_rows = self.model.rowCount() > 0

@@ -28,6 +28,7 @@ from oursociety_desktop.models.tables import Contact, Group, Membership
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.tasks import Progress
 from oursociety_desktop.ui.undo import DbCommand, push_edit
+from oursociety_desktop.ui.wording import field_label
 
 # Selections larger than this are changed on the task runner (with progress and Cancel), not on the GUI thread.
 INLINE_LIMIT = 300
@@ -120,7 +121,7 @@ def edit_fields(ctx: AppContext, contact_id: str, changes: Mapping[str, Any]) ->
     clean = normalise_values(changes)  # a refused value raises here, before anything is written
     if all(before[name] == clean[name] for name in clean):
         return False
-    label = ", ".join(name.replace("_", " ") for name in changes)
+    label = ", ".join(field_label(name) for name in changes)  # "do not post", as the box says
     def apply(values: Mapping[str, Any]) -> Callable[[Tx], None]:
         def step(tx: Tx) -> None:
             update_contact(tx, contact_id, values)
@@ -193,3 +194,22 @@ def set_flag(ctx: AppContext, ids: Sequence[str], field: str, value: bool) -> in
                lambda tx, cid: update_contact(tx, cid, {field: value}),
                lambda tx, cid: update_contact(tx, cid, {field: not value}), "contact")
     return len(changing)
+
+
+def push_import_undo(ctx: AppContext, file_name: str, added_ids: Sequence[str]) -> None:
+    """Make an import just done one undoable step: undo takes the people it added out again (redo brings them
+    back). People it updated keep the file's values; the automatic backup made before the import has the old."""
+    chosen = list(added_ids)
+    if not chosen:
+        return
+
+    def remove(tx: Tx) -> None:
+        for contact_id in chosen:
+            delete_contact(tx, contact_id)
+
+    def bring_back(tx: Tx) -> None:
+        for contact_id in chosen:
+            undelete_contact(tx, contact_id)
+
+    # Already applied by the import: the command's first redo does nothing (see DbCommand).
+    ctx.undo_stack.push(DbCommand(ctx, _tr("Import of {0}").format(file_name), bring_back, remove, "contact"))

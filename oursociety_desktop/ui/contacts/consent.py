@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QLabel, QWidget
 
+from oursociety_desktop.models.errors import ValidationError
+from oursociety_desktop.ui.widgets.dates import DateEdit
 from oursociety_desktop.ui.widgets.fields import FieldMessage
 
 CONSENT_FLAGS = ("share_with_hubs", "include_in_directory", "do_not_phone", "do_not_email", "do_not_mail",
@@ -41,16 +43,16 @@ class ConsentSection(QGroupBox):
             box.toggled.connect(lambda checked, n=name: self.field_changed.emit(n, bool(checked)))
             self.flags[name] = box
             grid.addWidget(box, i // 2, i % 2)
-        self.recorded_at = QLineEdit(self)
-        self.recorded_at.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.recorded_at = DateEdit(False, self)
         self.recorded_at.setAccessibleName(self.tr("Consent recorded on"))
-        self.recorded_at.editingFinished.connect(
-            lambda: self.field_changed.emit("consent_recorded_at", self.recorded_at.text()))
+        self.recorded_at.setAccessibleDescription(self.tr("The day they agreed; type it or pick it on the calendar"))
+        self.recorded_at.editingFinished.connect(self._recorded_at_changed)
         self.method = QComboBox(self)
         self.method.setEditable(True)
         self.method.addItems(["", self.tr("in person, verbally"), self.tr("signed form"), self.tr("email"),
                               self.tr("phone call"), self.tr("online form")])
         self.method.setAccessibleName(self.tr("How consent was recorded"))
+        self.method.setAccessibleDescription(self.tr("In person, on paper, by phone or online"))
         line = self.method.lineEdit()
         assert line is not None
         line.editingFinished.connect(lambda: self.field_changed.emit("consent_method", self.method.currentText()))
@@ -66,13 +68,21 @@ class ConsentSection(QGroupBox):
         outer.addRow(grid)
         outer.addRow(form)
 
+    def _recorded_at_changed(self) -> None:
+        try:
+            value = self.recorded_at.iso("consent_recorded_at")
+        except ValidationError as exc:
+            self.messages["consent_recorded_at"].show_error(exc.message)
+            return
+        self.field_changed.emit("consent_recorded_at", value)
+
     def load(self, values: dict[str, object]) -> None:
         """Show a contact's consent (emits nothing)."""
         for name, box in self.flags.items():
             box.blockSignals(True)
             box.setChecked(bool(values.get(name)))
             box.blockSignals(False)
-        self.recorded_at.setText(str(values.get("consent_recorded_at") or ""))
+        self.recorded_at.set_iso(str(values.get("consent_recorded_at") or ""))
         self.method.blockSignals(True)
         self.method.setEditText(str(values.get("consent_method") or ""))
         self.method.blockSignals(False)

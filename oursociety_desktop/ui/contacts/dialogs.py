@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -16,17 +19,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oursociety_desktop.models.consent import CONSENT_METHODS, HubConsentDefaults, consent_values
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.ui.widgets.fields import FieldMessage
+from oursociety_desktop.ui.wording import plural
 
 
 class NewContactDialog(QDialog):
-    """Asks for a name to start a contact with; the editor takes the rest. `create` is called on OK."""
+    """Asks for a name and the consents the person gave (and how); the editor takes the rest.
 
-    def __init__(self, create: Any, parent: QWidget | None = None) -> None:
+    The consent boxes start at the hub's defaults and say so: nobody is left out of a printout, or shared, without
+    the organiser seeing it. `create(values)` is called on OK."""
+
+    def __init__(self, create: Any, defaults: HubConsentDefaults | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("New contact"))
+        self.setWindowTitle(self.tr("New person"))
         self._create = create
+        self.defaults = defaults or HubConsentDefaults(False, False)
         self.created_id: str | None = None
         self.given = QLineEdit(self)
         self.given.setAccessibleName(self.tr("Given name"))
@@ -35,31 +45,96 @@ class NewContactDialog(QDialog):
         self.organisation = QLineEdit(self)
         self.organisation.setAccessibleName(self.tr("Organisation"))
         self.message = FieldMessage(self)
+        for edit in (self.given, self.family, self.organisation):
+            edit.textChanged.connect(self.message.clear_message)  # an old "needs a name" goes once one is typed
+        self.directory = QCheckBox(self.tr("Include in printed directory, sign-in and group sheets"), self)
+        self.directory.setChecked(self.defaults.include_in_directory)
+        self.directory.setAccessibleName(self.tr("Include in printed directory"))
+        self.directory.setAccessibleDescription(self.tr("Unticked: left out of every printout, by their choice."))
+        self.share = QCheckBox(self.tr("Share with other hubs"), self)
+        self.share.setChecked(self.defaults.share_with_hubs)
+        self.share.setAccessibleName(self.tr("Share with other hubs"))
+        self.share.setAccessibleDescription(self.tr("Ticked: their record travels to other hubs in bundles."))
+        self.method = QComboBox(self)
+        self.method.addItem(self.tr("Not asked yet (hub defaults)"), "")
+        for key, label in consent_method_labels().items():
+            self.method.addItem(label, key)
+        self.method.setAccessibleName(self.tr("How they gave consent"))
+        self.method.setAccessibleDescription(self.tr("In person, on paper, by phone or online; recorded with "
+                                                     "today's date."))
+        self.consent_note = QLabel(self)
+        self.consent_note.setWordWrap(True)
+        self.consent_note.setAccessibleName(self.tr("About these consents"))
+        self.method.currentIndexChanged.connect(lambda _i: self._update_note())
+        self._update_note()
         form = QFormLayout()
         form.addRow(self.tr("&Given name:"), self.given)
         form.addRow(self.tr("&Family name:"), self.family)
         form.addRow(self.tr("&Organisation:"), self.organisation)
         form.addRow("", self.message)
+        consent = QGroupBox(self.tr("What they agreed to"), self)
+        consent_form = QFormLayout(consent)
+        consent_form.addRow(self.directory)
+        consent_form.addRow(self.share)
+        method_label = QLabel(self.tr("&How:"), consent)
+        method_label.setBuddy(self.method)
+        consent_form.addRow(method_label, self.method)
+        consent_form.addRow(self.consent_note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         assert ok is not None
-        ok.setText(self.tr("Add contact"))
+        ok.setText(self.tr("Add person"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(consent)
         layout.addWidget(buttons)
 
+    def _update_note(self) -> None:
+        if self.method.currentData():
+            words = CONSENT_METHODS.get(str(self.method.currentData()), self.method.currentText())
+            self.consent_note.setText(self.tr("Recorded as given {0}, today.").format(words))
+        else:
+            self.consent_note.setText(self.tr("Not asked yet: the boxes show this hub's defaults (Settings). Ask "
+                                              "them, then choose how they answered."))
+
+    def values(self) -> dict[str, Any]:
+        """What the dialog would create: names and consents."""
+        values: dict[str, Any] = {"given_name": self.given.text(), "family_name": self.family.text(),
+                                  "organisation": self.organisation.text()}
+        values.update(consent_values(self.defaults, self.share.isChecked(), self.directory.isChecked(),
+                                     str(self.method.currentData() or "")))
+        return values
+
     def accept(self) -> None:
-        values = {"given_name": self.given.text(), "family_name": self.family.text(),
-                  "organisation": self.organisation.text()}
         try:
-            self.created_id = self._create(values)
+            self.created_id = self._create(self.values())
         except ValidationError as exc:
             self.message.show_error(exc.message)
             self.given.setFocus()
             return
         super().accept()
+
+
+def consent_note(defaults: HubConsentDefaults) -> str:
+    """What people added without being asked get (for the import wizard), in a sentence."""
+    listed = (QCoreApplication.translate("Consent", "listed in printed directories and sheets")
+              if defaults.include_in_directory else
+              QCoreApplication.translate("Consent", "left out of printed directories and sheets"))
+    shared = (QCoreApplication.translate("Consent", "shared with other hubs") if defaults.share_with_hubs else
+              QCoreApplication.translate("Consent", "not shared with other hubs"))
+    return QCoreApplication.translate("Consent", "New people from the file are {0} and {1}: this hub's defaults "
+                                      "(Settings). Ask them, then record their answer in each person's consent "
+                                      "section.").format(listed, shared)
+
+
+def consent_method_labels() -> dict[str, str]:
+    """The ways consent is given, as shown (translatable)."""
+    return {"in-person": QCoreApplication.translate("Consent", "In person"),
+            "paper": QCoreApplication.translate("Consent", "On paper"),
+            "phone": QCoreApplication.translate("Consent", "By phone"),
+            "online": QCoreApplication.translate("Consent", "Online")}
 
 
 class ChooseGroupDialog(QDialog):
@@ -74,7 +149,8 @@ class ChooseGroupDialog(QDialog):
         for gid, name in groups:
             self.combo.addItem(name, gid)
         self.combo.setAccessibleName(self.tr("Group"))
-        label = QLabel(self.tr("Add {0} selected contact(s) to:").format(count), self)
+        label = QLabel(plural(count, self.tr("Add the selected person to:"),
+                              self.tr("Add the {n} selected people to:")), self)
         label.setBuddy(self.combo)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)

@@ -33,6 +33,7 @@ from oursociety_desktop.ui.contacts import commands
 from oursociety_desktop.ui.contacts.consent import ConsentSection
 from oursociety_desktop.ui.contacts.related import related_items
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.text_undo import mark_saved
 from oursociety_desktop.ui.widgets.fields import CommitTextEdit, FieldMessage, HeadingLabel, LabelledValuesEditor
 
 TEXT_FIELDS = ("given_name", "family_name", "display_name", "organisation", "role", "street", "locality", "region",
@@ -51,6 +52,7 @@ class ContactEditor(QScrollArea):
         super().__init__(parent)
         self.ctx = ctx
         self.contact_id: str | None = None
+        self.deleted_id: str | None = None
         self.setWidgetResizable(True)
         self.setAccessibleName(self.tr("Contact editor"))
         body = QWidget(self)
@@ -66,6 +68,7 @@ class ContactEditor(QScrollArea):
         for name in (*TEXT_FIELDS, *LIST_TEXT_FIELDS):
             edit = QLineEdit(body)
             edit.setAccessibleName(labels[name].rstrip(":"))
+            edit.setAccessibleDescription(self.tr("Saved when you leave the field; Ctrl+Z undoes"))
             edit.editingFinished.connect(lambda n=name: self._commit_line(n))
             self.lines[name] = edit
         self.lines["display_name"].setPlaceholderText(self.tr("(from given and family name)"))
@@ -75,6 +78,7 @@ class ContactEditor(QScrollArea):
         for stage in CONTACT_STAGES:
             self.stage.addItem(stage, stage)
         self.stage.setAccessibleName(self.tr("Engagement stage"))
+        self.stage.setAccessibleDescription(self.tr("How involved they are, from contact to organiser"))
         self.stage.activated.connect(lambda _i: self._save({"engagement_stage": self.stage.currentData()}))
         self.phones = LabelledValuesEditor(self.tr("Phone"), ["mobile", "home", "work"], body)
         self.phones.changed.connect(lambda items: self._save({"phones": items}))
@@ -82,11 +86,12 @@ class ContactEditor(QScrollArea):
         self.emails.changed.connect(lambda items: self._save({"emails": items}))
         self.notes = CommitTextEdit(body)
         self.notes.setAccessibleName(self.tr("Notes"))
-        self.notes.editingFinished.connect(lambda: self._save({"notes": self.notes.toPlainText()}))
+        self.notes.setAccessibleDescription(self.tr("Shared with other hubs when the person is"))
+        self.notes.editingFinished.connect(lambda: self._commit_box("notes", self.notes))
         self.private_notes = CommitTextEdit(body)
         self.private_notes.setAccessibleName(self.tr("Private notes (never leave this hub)"))
-        self.private_notes.editingFinished.connect(
-            lambda: self._save({"private_notes": self.private_notes.toPlainText()}))
+        self.private_notes.setAccessibleDescription(self.tr("Never leave this hub, whatever the consent"))
+        self.private_notes.editingFinished.connect(lambda: self._commit_box("private_notes", self.private_notes))
         for box in (self.notes, self.private_notes):
             box.setMaximumHeight(90)
         self.consent = ConsentSection(body)
@@ -125,6 +130,7 @@ class ContactEditor(QScrollArea):
                            ("connection", self.tr("Connections:"))):
             listing = QListWidget(related_box)
             listing.setAccessibleName(title.rstrip(":"))
+            listing.setAccessibleDescription(self.tr("Enter opens the selected one"))
             listing.setMaximumHeight(96)
             listing.setTextElideMode(Qt.TextElideMode.ElideRight)
             listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -133,9 +139,11 @@ class ContactEditor(QScrollArea):
             related_form.addRow(title, listing)
         self.delete_button = QPushButton(self.tr("Delete"), body)
         self.delete_button.setAccessibleName(self.tr("Delete this contact (can be undone)"))
+        self.delete_button.setAccessibleDescription(self.tr("Ctrl+Z brings them back"))
         self.delete_button.clicked.connect(lambda: self.contact_id and self.delete_requested.emit(self.contact_id))
         self.forget_button = QPushButton(self.tr("Forget (erase)…"), body)
         self.forget_button.setAccessibleName(self.tr("Forget this person: erase their personal data"))
+        self.forget_button.setAccessibleDescription(self.tr("Asks first; cannot be undone"))
         self.forget_button.clicked.connect(lambda: self.contact_id and self.forget_requested.emit(self.contact_id))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -175,7 +183,11 @@ class ContactEditor(QScrollArea):
     # ---- loading ----
 
     def load(self, contact_id: str | None) -> None:
-        """Show a contact (or nothing). Unsaved text in a field is replaced by what is stored."""
+        """Show a contact (or nothing). Unsaved text in a field is replaced by what is stored.
+
+        Another person starts at the top of the editor, their name in view."""
+        if contact_id != self.contact_id:
+            self.verticalScrollBar().setValue(0)
         self.contact_id = contact_id
         contact: Contact | None = None
         if contact_id:
@@ -186,9 +198,11 @@ class ContactEditor(QScrollArea):
                     contact = None
                 conn = session.connection()
                 related = related_items(conn, contact_id) if contact else {}
+        # A deleted person shown as "deleted" comes back here when the delete is undone (see the workspace).
+        self.deleted_id = contact_id if contact is not None and contact.deleted else None
         if contact is None or contact.deleted:
             self.contact_id = None
-            self.heading.setText(self.tr("Choose a contact in the list, or add one with New contact (Ctrl+N).")
+            self.heading.setText(self.tr("Choose a contact in the list, or add one with File → New person (Ctrl+N).")
                                  if contact is None else
                                  self.tr("{0} has been deleted. Undo (Ctrl+Z) brings them back.")
                                  .format(contact.shown_name))
@@ -230,7 +244,12 @@ class ContactEditor(QScrollArea):
 
     def _commit_line(self, name: str) -> None:
         text = self.lines[name].text()
-        self._save({name: [p.strip() for p in text.split(",") if p.strip()] if name in LIST_TEXT_FIELDS else text})
+        if self._save({name: [p.strip() for p in text.split(",") if p.strip()] if name in LIST_TEXT_FIELDS else text}):
+            mark_saved(self.lines[name])  # saved: Ctrl+Z in the field now undoes the saved edit
+
+    def _commit_box(self, name: str, box: CommitTextEdit) -> None:
+        if self._save({name: box.toPlainText()}):
+            mark_saved(box)
 
     def _commit_consent(self, name: str, value: object) -> None:
         if name == "consent_recorded_at":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from oursociety_desktop.ui.contacts.query import ContactQuery
 
@@ -55,13 +55,18 @@ class ContactFilterBar(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search names, places, phones, emails, tags…"))
         self.search.setAccessibleName(self.tr("Search contacts"))
+        self.search.setAccessibleDescription(self.tr("Any part of a name, place, phone, email or tag; "
+                                                     "Enter moves to the list"))
         self.search.setClearButtonEnabled(True)
         self.group = LazyComboBox(self.tr("All groups"), groups, self)
         self.group.setAccessibleName(self.tr("Show only members of group"))
+        self.group.setAccessibleDescription(self.tr("Narrows the list to one group's members"))
         self.tag = LazyComboBox(self.tr("All tags"), lambda: [(t, t) for t in tags()], self)
         self.tag.setAccessibleName(self.tr("Show only contacts with tag"))
+        self.tag.setAccessibleDescription(self.tr("Narrows the list to people with one tag"))
         self.consent = QComboBox(self)
         self.consent.setAccessibleName(self.tr("Show only contacts whose consent is"))
+        self.consent.setAccessibleDescription(self.tr("Narrows the list by sharing, directory or contact preferences"))
         for key, text in (("", self.tr("Any consent")), ("share", self.tr("Shared with other hubs")),
                           ("no_share", self.tr("Not shared")), ("directory", self.tr("In the directory")),
                           ("no_directory", self.tr("Not in the directory")), ("do_not_phone", self.tr("Do not phone")),
@@ -72,14 +77,17 @@ class ContactFilterBar(QWidget):
         search_label.setBuddy(self.search)
         filter_label = QLabel(self.tr("&Filter:"), self)
         filter_label.setBuddy(self.group)
-        layout = QHBoxLayout(self)
+        # Search on a row of its own: beside three filters it was squeezed to "Sea..." at larger text.
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(search_label)
-        layout.addWidget(self.search, 3)
-        layout.addWidget(filter_label)
-        layout.addWidget(self.group, 2)
-        layout.addWidget(self.tag, 1)
-        layout.addWidget(self.consent, 1)
+        layout.addWidget(search_label, 0, 0)
+        layout.addWidget(self.search, 0, 1, 1, 3)
+        layout.addWidget(filter_label, 1, 0)
+        layout.addWidget(self.group, 1, 1)
+        layout.addWidget(self.tag, 1, 2)
+        layout.addWidget(self.consent, 1, 3)
+        for column, stretch in ((1, 2), (2, 1), (3, 1)):
+            layout.setColumnStretch(column, stretch)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(SEARCH_DELAY_MS)
@@ -93,6 +101,18 @@ class ContactFilterBar(QWidget):
         flag = str(self.consent.currentData() or "")
         return ContactQuery(search=self.search.text(), group_id=str(self.group.currentData() or ""),
                             tag=str(self.tag.currentData() or ""), flags=(flag,) if flag else ())
+
+    def clear(self) -> None:
+        """Show everyone: no search text, no filter (one query_changed)."""
+        widgets = (self.search, self.group, self.tag, self.consent)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in (self.group, self.tag, self.consent):
+            combo.setCurrentIndex(0)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.emit_now()
 
     def emit_now(self) -> None:
         """Apply the search without waiting for the typing pause."""

@@ -3,11 +3,22 @@ right, and bulk actions on a selection (each one undoable step)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,16 +34,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oursociety_desktop.models.consent import hub_consent_defaults
+from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.ui.contacts import commands, dialogs
 from oursociety_desktop.ui.contacts.editor import ContactEditor
 from oursociety_desktop.ui.contacts.filter_bar import ContactFilterBar
 from oursociety_desktop.ui.contacts.query import all_groups, all_tags
-from oursociety_desktop.ui.contacts.table_model import COL_NAME, ContactTableModel
+from oursociety_desktop.ui.contacts.table_model import (
+    COL_EMAIL,
+    COL_LOCALITY,
+    COL_NAME,
+    COL_ORGANISATION,
+    COL_PHONE,
+    COL_SHARING,
+    COL_TAGS,
+    ContactTableModel,
+)
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.wording import plural
 
 RESELECT_LIMIT = 2000
+HEADER_SETTING = "contacts_columns"  # the list's column widths, as the user left them
 
 
 class ContactsWorkspace(QWidget):
@@ -51,6 +75,7 @@ class ContactsWorkspace(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Contacts"))
+        self.table.setAccessibleDescription(self.tr("The people of this hub; a header click sorts, Enter opens"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -59,20 +84,20 @@ class ContactsWorkspace(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, chars in enumerate((20, 16, 15, 22, 11, 18)):
-            self.table.setColumnWidth(column, self.fontMetrics().averageCharWidth() * chars)
+        self._set_up_columns()
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.count_label = QLabel(self)
         self.model.count_known.connect(lambda _n: self._update_count())
-        self.new_button = QPushButton(self.tr("&New contact"), self)
-        self.new_button.setAccessibleName(self.tr("New contact"))
+        self.model.sorting.connect(self._show_sorting)
+        self.new_button = QPushButton(self.tr("&New person…"), self)
+        self.new_button.setAccessibleName(self.tr("New person"))
+        self.new_button.setAccessibleDescription(self.tr("Add a person and the consents they gave (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_contact)
         self.bulk_button = QPushButton(self.tr("With &selected…"), self)
         self.bulk_button.setAccessibleName(self.tr("Actions on the selected contacts"))
+        self.bulk_button.setAccessibleDescription(self.tr("Add several people to a group at once, tag, share or "
+                                                          "delete them"))
         self.bulk_menu = self._build_bulk_menu()
         self.bulk_button.setMenu(self.bulk_menu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -99,8 +124,6 @@ class ContactsWorkspace(QWidget):
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
-        self._shortcut(QKeySequence.StandardKey.Find, lambda: self.filters.search.setFocus())
-        self._shortcut(QKeySequence.StandardKey.New, self.new_contact)
         self.setTabOrder(self.filters.search, self.filters.group)
         self.setTabOrder(self.filters.group, self.filters.tag)
         self.setTabOrder(self.filters.tag, self.filters.consent)
@@ -112,13 +135,80 @@ class ContactsWorkspace(QWidget):
 
     # ---- building ----
 
-    def _shortcut(self, keys: QKeySequence | QKeySequence.StandardKey, slot: Callable[[], object]) -> QAction:
-        action = QAction(self)
-        action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    def _set_up_columns(self) -> None:
+        """Sortable headers (sorted in SQLite), widths that fit what the columns hold, the names taking what is
+        left (never less than about 14 characters: a narrow window scrolls sideways instead of cutting names),
+        and the user's own widths remembered for the hub."""
+        self._fitting = False
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_SHARING, QHeaderView.ResizeMode.Fixed)
+        header.setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setIconSize(QSize(36, 16))
+        self.fit_columns()
+        saved = self.ctx.db.setting(HEADER_SETTING)
+        if isinstance(saved, str) and saved:
+            header.restoreState(QByteArray.fromBase64(saved.encode("ascii")))
+        self._header_timer = QTimer(self)
+        self._header_timer.setSingleShot(True)
+        self._header_timer.setInterval(800)
+        self._header_timer.timeout.connect(self.remember_columns)
+        header.sectionResized.connect(self._section_resized)
+        self.table.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self._fit_name)  # once the viewport has its new size
+        return super().eventFilter(watched, event)
+
+    def _section_resized(self, section: int, _old: int, _new: int) -> None:
+        if not self._fitting and section != COL_NAME:
+            self._header_timer.start()  # the user dragged a column: keep it
+            self._fit_name()
+
+    def _fit_name(self) -> None:
+        """The name column takes the room the other columns leave, and at least about 14 characters."""
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(self.model.columnCount()) if c != COL_NAME)
+        wanted = max(self.table.viewport().width() - others, self.fontMetrics().averageCharWidth() * 14 + 16)
+        if header.sectionSize(COL_NAME) != wanted:
+            self._fitting = True
+            header.resizeSection(COL_NAME, wanted)
+            self._fitting = False
+
+    def fit_columns(self) -> None:
+        """Column widths for the current text size: enough for a typical value (a UK mobile, a short email);
+        longer values are elided and the tooltip has them."""
+        self._fitting = True
+        char = self.fontMetrics().averageCharWidth()
+        caption = str(self.model.headerData(COL_SHARING, Qt.Orientation.Horizontal) or "")
+        self.table.setColumnWidth(COL_SHARING, max(36 + 16, self.fontMetrics().horizontalAdvance(caption) + 28))
+        for column, chars in ((COL_ORGANISATION, 11), (COL_PHONE, 12), (COL_EMAIL, 14), (COL_LOCALITY, 8),
+                              (COL_TAGS, 8)):
+            self.table.setColumnWidth(column, char * chars + 12)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self._fitting = False
+        self._fit_name()
+
+    def remember_columns(self) -> None:
+        """Keep the user's column widths (and sort) for the next start."""
+        state = bytes(self.table.horizontalHeader().saveState().toBase64().data()).decode("ascii")
+        if state != self.ctx.db.setting(HEADER_SETTING):
+            with self.ctx.db.write() as tx:
+                set_setting(tx.session, HEADER_SETTING, state)
+
+    def show_only(self, flag: str) -> None:
+        """List only the people with one consent state (e.g. "no_share"), search and other filters cleared."""
+        self.filters.clear()
+        self.filters.consent.setCurrentIndex(max(0, self.filters.consent.findData(flag)))
+        self.table.setFocus()
+
+    def focus_search(self) -> None:
+        """Edit → Find: the search box, its text selected so typing replaces it."""
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
 
     def _build_bulk_menu(self) -> QMenu:
         menu = QMenu(self)
@@ -152,8 +242,10 @@ class ContactsWorkspace(QWidget):
     # ---- list ----
 
     def refresh(self) -> None:
-        """Re-read the list and the open contact, keeping the selection (a bulk action can be followed by another)."""
-        current = self.editor.contact_id
+        """Re-read the list and the open contact, keeping the selection (a bulk action can be followed by another).
+
+        A person whose deletion the editor was showing is shown again once the delete is undone."""
+        current = self.editor.contact_id or self.editor.deleted_id
         rows = self.table.selectionModel().selectedRows()
         everything = bool(rows) and len(rows) == self.model.rowCount()
         kept = self.selected_ids() if len(rows) <= RESELECT_LIMIT else []
@@ -192,12 +284,18 @@ class ContactsWorkspace(QWidget):
         if record_type in REGISTRY:
             self.refresh()
 
+    def _show_sorting(self, busy: bool) -> None:
+        if busy:
+            self.count_label.setText(self.tr("Sorting…"))
+        else:
+            self._update_count()
+
     def _update_count(self) -> None:
         count = self.model.rowCount()
         if self.model.count_exact:
-            self.count_label.setText(self.tr("%n contact(s)", "", count))
+            self.count_label.setText(plural(count, self.tr("{n} person"), self.tr("{n} people")))
         else:
-            self.count_label.setText(self.tr("%n or more contacts", "", count))
+            self.count_label.setText(plural(count, self.tr("{n} or more people"), self.tr("{n} or more people")))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         contact_id = self.model.contact_id(current.row()) if current.isValid() else None
@@ -208,6 +306,8 @@ class ContactsWorkspace(QWidget):
         """Make a contact the current row (and show it in the editor). False when the list does not hold it."""
         row = self.model.row_of(contact_id)
         if row is None:
+            # No row is left highlighted for someone other than the person the editor shows.
+            self.table.selectionModel().clear()
             if load:
                 self.editor.load(contact_id)
             return False
@@ -218,6 +318,14 @@ class ContactsWorkspace(QWidget):
         if load:
             self.editor.load(contact_id)
         return True
+
+    def show_new_contact(self, contact_id: str) -> None:
+        """A person just added: selected and scrolled into view (the search and filters are cleared when they hide
+        them), the editor on their first field."""
+        if not self.select_contact(contact_id):
+            self.filters.clear()
+            self.select_contact(contact_id)
+        self.editor.lines["given_name"].setFocus()
 
     def open_contact(self, contact_id: str) -> None:
         """Show a contact in the editor, selecting it in the list if the list holds it."""
@@ -240,10 +348,12 @@ class ContactsWorkspace(QWidget):
 
     def new_contact(self) -> None:
         """Ask for a name, create the contact and open it in the editor."""
-        dialog = dialogs.NewContactDialog(lambda values: commands.new_contact(self.ctx, values), self)
-        if dialog.exec() and dialog.created_id:
-            self.select_contact(dialog.created_id)
-            self.editor.lines["given_name"].setFocus()
+        dialog = dialogs.NewContactDialog(lambda values: commands.new_contact(self.ctx, values),
+                                          hub_consent_defaults(self.ctx.db.setting), self)
+        accepted = dialog.exec()
+        dialog.deleteLater()
+        if accepted and dialog.created_id:
+            self.show_new_contact(dialog.created_id)
 
     def add_selected_to_group(self) -> None:
         ids = self.selected_ids()
@@ -261,7 +371,8 @@ class ContactsWorkspace(QWidget):
         if not ids:
             return
         tag, ok = QInputDialog.getText(self, self.tr("Add a tag"),
-                                       self.tr("Tag for {0} selected contact(s):").format(len(ids)))
+                                       plural(len(ids), self.tr("Tag for the selected person:"),
+                                              self.tr("Tag for the {n} selected people:")))
         if ok and tag.strip():
             try:
                 commands.add_tag(self.ctx, ids, tag)

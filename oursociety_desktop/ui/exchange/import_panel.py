@@ -12,6 +12,7 @@ from oursociety_desktop.exports.exchange import ImportResult, import_bundle
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.exchange.models import PreviewModel
 from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table
+from oursociety_desktop.ui.wording import local_time, plural
 
 
 class ImportPanel(QWidget):
@@ -19,6 +20,7 @@ class ImportPanel(QWidget):
 
     failed = Signal(str)
     finished = Signal(str)
+    previewed = Signal()  # a preview succeeded: older error messages no longer apply
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,6 +35,7 @@ class ImportPanel(QWidget):
         row = QHBoxLayout()
         self.choose_import_button = QPushButton(self.tr("Choose bundle…"))
         self.choose_import_button.setAccessibleName(self.tr("Choose a bundle to import"))
+        self.choose_import_button.setAccessibleDescription(self.tr("Opens a file chooser for .oursociety files"))
         self.choose_import_button.clicked.connect(self.choose_import)
         self.import_file_label = QLabel(self.tr("No bundle chosen"))
         self.import_file_label.setAccessibleName(self.tr("Bundle to import"))
@@ -46,6 +49,7 @@ class ImportPanel(QWidget):
         layout.addLayout(form)
         self.preview_button = QPushButton(self.tr("Preview"))
         self.preview_button.setAccessibleName(self.tr("Preview the import"))
+        self.preview_button.setAccessibleDescription(self.tr("Shows what would change; changes nothing"))
         self.preview_button.clicked.connect(self.start_preview)
         self.preview_button.setEnabled(False)
         self.preview_notes = QLabel()
@@ -54,6 +58,7 @@ class ImportPanel(QWidget):
         self.preview_view = plain_table(self.preview_model, self.tr("What the import will change"))
         self.apply_button = QPushButton(self.tr("Import these changes"))
         self.apply_button.setAccessibleName(self.tr("Import these changes"))
+        self.apply_button.setAccessibleDescription(self.tr("Backs up first, then imports in one step"))
         self.apply_button.setEnabled(False)
         self.apply_button.clicked.connect(self.start_apply)
         layout.addWidget(self.preview_button)
@@ -95,15 +100,17 @@ class ImportPanel(QWidget):
 
     def _preview_done(self, result: ImportResult) -> None:
         self.preview = result
+        self.previewed.emit()
         self.preview_model.set_report(result.report)
         m = result.manifest
         source = {"this hub": self.tr("made by this hub itself"), "new hub": self.tr("from a hub never seen before"),
                   "known hub": self.tr("from a known hub")}[result.source]
-        lines = [self.tr("{0} bundle from '{1}' ({2}), made {3}.").format(m.kind, m.source_hub_name, source,
-                                                                        m.created_at)]
+        kind = {"full": self.tr("A full"), "delta": self.tr("A changes-only")}.get(m.kind, m.kind)
+        lines = [self.tr("{0} bundle from “{1}” ({2}), made {3}.").format(kind, m.source_hub_name, source,
+                                                                        local_time(m.created_at))]
         lines.extend(result.warnings)
-        lines.append(self.tr("{0} change(s), {1} new conflict(s).").format(result.changes,
-                                                                         result.report.new_conflicts))
+        lines.append(plural(result.changes, self.tr("{n} change"), self.tr("{n} changes")) + ", " + plural(
+            result.report.new_conflicts, self.tr("{n} new conflict."), self.tr("{n} new conflicts.")))
         self.preview_notes.setText("\n".join(lines))
         something = result.changes > 0 or result.report.far_future > 0  # quarantined records are kept too
         self.apply_button.setEnabled(result.source != "this hub" and something)
@@ -124,8 +131,9 @@ class ImportPanel(QWidget):
     def _apply_done(self, result: ImportResult) -> None:
         self.preview = None
         self.import_passphrase.clear()
-        self.finished.emit(self.tr("Imported {0}: {1} change(s), {2} new conflict(s).").format(
-            result.file_name, result.changes, result.report.new_conflicts))
+        changes = plural(result.changes, self.tr("{n} change"), self.tr("{n} changes"))
+        conflicts = plural(result.report.new_conflicts, self.tr("{n} new conflict"), self.tr("{n} new conflicts"))
+        self.finished.emit(self.tr("Imported {0}: {1}, {2}.").format(result.file_name, changes, conflicts))
 
     def _fail(self, message: str) -> None:
         self.failed.emit(message)

@@ -17,6 +17,7 @@ from oursociety_desktop.models.conflicts import list_conflicts, record_label
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.exchange_log import exchange_log, known_peers
 from oursociety_desktop.models.merge import MergeReport
+from oursociety_desktop.ui.wording import local_time, plural
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -132,7 +133,7 @@ class ConflictTableModel(_RowsModel):
             return shown_value(row.ours_value)
         if column == COL_THEIRS:
             return shown_value(row.theirs_value)
-        return row.detected_at
+        return local_time(row.detected_at)
 
 
 COL_AT, COL_DIRECTION, COL_PEER, COL_FILE, COL_SUMMARY = range(5)
@@ -154,7 +155,7 @@ class ExchangeLogModel(_RowsModel):
     def cell(self, row: Any, column: int) -> str:
         at, direction, peer, file_name, summary = row
         if column == COL_AT:
-            return str(at)
+            return local_time(str(at))
         if column == COL_DIRECTION:
             return self.tr("Import") if direction == "import" else self.tr("Export")
         if column == COL_PEER:
@@ -162,10 +163,11 @@ class ExchangeLogModel(_RowsModel):
         if column == COL_FILE:
             return str(file_name)
         if direction == "import":
-            return self.tr("{0} change(s), {1} new conflict(s)").format(summary.get("changes", 0),
-                                                                       summary.get("new_conflicts", 0))
+            return plural(int(summary.get("changes", 0)), self.tr("{n} change"), self.tr("{n} changes")) + ", " + \
+                plural(int(summary.get("new_conflicts", 0)), self.tr("{n} new conflict"), self.tr("{n} new conflicts"))
         counts = summary.get("counts") or {}
-        return self.tr("{0} record(s), {1}").format(sum(counts.values()), summary.get("kind", ""))
+        return plural(sum(counts.values()), self.tr("{n} record, {kind}"), self.tr("{n} records, {kind}"),
+                      kind=summary.get("kind", ""))
 
 
 COL_HUB_NAME, COL_HUB_ID, COL_FIRST_SEEN, COL_LAST_IMPORT, COL_ACKNOWLEDGED = range(5)
@@ -188,6 +190,7 @@ class PeerHubModel(_RowsModel):
         if column == COL_ACKNOWLEDGED and not value:
             return self.tr("nothing yet")
         if column == COL_ACKNOWLEDGED and value:
-            moment = datetime.fromtimestamp(stamp_wall_ms(value) / 1000, UTC)
-            return moment.replace(microsecond=0).isoformat()
+            return local_time(datetime.fromtimestamp(stamp_wall_ms(value) / 1000, UTC))
+        if column in (COL_FIRST_SEEN, COL_LAST_IMPORT) and value:
+            return local_time(str(value))
         return str(value)

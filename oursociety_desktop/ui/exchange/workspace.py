@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -40,8 +41,10 @@ from oursociety_desktop.ui.exchange.models import (
     ExchangeLogModel,
     PeerHubModel,
 )
-from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table
+from oursociety_desktop.ui.exchange.outgoing_panel import OutgoingPanel
+from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table, window_message
 from oursociety_desktop.ui.widgets.edits import MessageLine
+from oursociety_desktop.ui.wording import plural
 
 
 class ExchangeWorkspace(QWidget):
@@ -49,9 +52,12 @@ class ExchangeWorkspace(QWidget):
 
     TITLE: ClassVar[str] = QCoreApplication.translate("ExchangeWorkspace", "Exchange")
 
+    review_held_back = Signal()  # the window shows the people not shared, in Contacts
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._outgoing_stale = True
         self.conflict_model = ConflictTableModel(self)
         self.log_model = ExchangeLogModel(self)
         self.peer_model = PeerHubModel(self)
@@ -69,6 +75,7 @@ class ExchangeWorkspace(QWidget):
         self.import_panel = ImportPanel(self.ctx)
         self.import_panel.failed.connect(self._fail)
         self.import_panel.finished.connect(self._import_finished)
+        self.import_panel.previewed.connect(self._clear_message)  # no old "could not decrypt" beside it
         self.tabs.addTab(self.import_panel, self.tr("Import"))
         self.tabs.addTab(self._build_conflicts(), self.tr("Conflicts"))
         self.tabs.addTab(self._build_folder(), self.tr("Exchange folder"))
@@ -88,6 +95,7 @@ class ExchangeWorkspace(QWidget):
         self.delta_radio = QRadioButton(self.tr("Only what changed since the last bundle for:"))
         for radio in (self.full_radio, self.delta_radio):
             radio.setAccessibleName(radio.text())
+            radio.setAccessibleDescription(self.tr("What the bundle holds"))
         self.full_radio.setChecked(True)
         group = QButtonGroup(page)
         group.addButton(self.full_radio)
@@ -98,14 +106,21 @@ class ExchangeWorkspace(QWidget):
         self.peer_combo.setToolTip(self.tr("Choose a known hub, or paste the id of a new one"))
         self.export_passphrase = passphrase_edit(self, self.tr("Passphrase for the bundle"))
         self.export_passphrase_again = passphrase_edit(self, self.tr("Passphrase again"))
+        for edit in (self.export_passphrase, self.export_passphrase_again):
+            edit.textChanged.connect(self._passphrases_edited)
         self.export_button = QPushButton(self.tr("Save bundle…"))
         self.export_button.setAccessibleName(self.tr("Save bundle"))
+        self.export_button.setAccessibleDescription(self.tr("Asks where to save it; the list below shows who goes"))
         self.export_button.clicked.connect(self.start_export)
         form.addRow(self.full_radio)
         form.addRow(self.delta_radio, self.peer_combo)
         form.addRow(self.tr("Passphrase (optional):"), self.export_passphrase)
         form.addRow(self.tr("Passphrase again:"), self.export_passphrase_again)
         form.addRow(self.export_button)
+        # Before anything is saved: who goes, who stays and why, and members per group.
+        self.outgoing = OutgoingPanel(self.ctx, page)
+        self.outgoing.review_held_back.connect(self.review_held_back)
+        form.addRow(self.outgoing)
         return page
 
     def _build_conflicts(self) -> QWidget:
@@ -120,6 +135,7 @@ class ExchangeWorkspace(QWidget):
         self.take_theirs_button = QPushButton(self.tr("Take theirs"))
         for button, keep in ((self.keep_ours_button, "ours"), (self.take_theirs_button, "theirs")):
             button.setAccessibleName(button.text())
+            button.setAccessibleDescription(self.tr("For the selected conflict"))
             button.clicked.connect(lambda _checked=False, k=keep: self.resolve_selected(k))
             row.addWidget(button)
         row.addStretch(1)
@@ -138,8 +154,10 @@ class ExchangeWorkspace(QWidget):
         row = QHBoxLayout()
         self.folder_edit = QLineEdit()
         self.folder_edit.setAccessibleName(self.tr("Exchange folder"))
+        self.folder_edit.setAccessibleDescription(self.tr("A USB stick or a synced folder shared with other hubs"))
         choose = QPushButton(self.tr("Choose…"))
         choose.setAccessibleName(self.tr("Choose the exchange folder"))
+        choose.setAccessibleDescription(self.tr("Opens a folder chooser"))
         choose.clicked.connect(self.choose_folder)
         row.addWidget(self.folder_edit, 1)
         row.addWidget(choose)
@@ -148,6 +166,7 @@ class ExchangeWorkspace(QWidget):
         form.addRow(self.tr("Passphrase (optional):"), self.folder_passphrase)
         self.sync_button = QPushButton(self.tr("Sync with folder"))
         self.sync_button.setAccessibleName(self.tr("Sync with folder"))
+        self.sync_button.setAccessibleDescription(self.tr("Imports what other hubs left there, then leaves ours"))
         self.sync_button.clicked.connect(self.start_sync)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -170,14 +189,20 @@ class ExchangeWorkspace(QWidget):
     # ---- data ----
 
     def refresh(self) -> None:
-        """Reload the conflicts, log, known hubs and the remembered exchange folder."""
+        """Reload the conflicts, log, known hubs, the remembered exchange folder and who a bundle would carry."""
+        if self.isVisible():
+            self.outgoing.refresh()
+        else:
+            self._outgoing_stale = True
         self.conflict_model.load(self.ctx.db)
         self.log_model.load(self.ctx.db)
         self.peer_model.load(self.ctx.db)
         current = self.peer_combo.currentText()
         self.peer_combo.clear()
         for name, hub_id, *_ in self.peer_model.rows:
-            self.peer_combo.addItem(f"{name or hub_id[:8]} ({hub_id})", hub_id)
+            # The hub's name; its id only where asked for (the tooltip, the Log and hubs tab).
+            self.peer_combo.addItem(name or hub_id[:8], hub_id)
+            self.peer_combo.setItemData(self.peer_combo.count() - 1, hub_id, Qt.ItemDataRole.ToolTipRole)
         if current:
             self.peer_combo.setCurrentText(current)
         if not self.folder_edit.text():
@@ -188,6 +213,12 @@ class ExchangeWorkspace(QWidget):
         self.keep_ours_button.setEnabled(has_selection)
         self.take_theirs_button.setEnabled(has_selection)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._outgoing_stale:
+            self._outgoing_stale = False
+            self.outgoing.refresh()
+        super().showEvent(event)
+
     def _on_changed(self, record_type: str) -> None:
         if record_type in (*REGISTRY.names(), "exchange"):
             self.refresh()
@@ -196,13 +227,16 @@ class ExchangeWorkspace(QWidget):
         for record_type in (*REGISTRY.names(), "exchange"):
             self.ctx.events.changed.emit(record_type)
 
+    def _clear_message(self) -> None:
+        self.message.clear_message()
+
     def _import_finished(self, status: str) -> None:
         self.message.clear_message()
         self.status.setText(status)
         self._announce()
 
     def _fail(self, message: str) -> None:
-        self.message.show_error(message)
+        self.message.show_error(window_message(message))
         self.status.setText("")
 
     # ---- asking the user (overridden in tests) ----
@@ -230,13 +264,21 @@ class ExchangeWorkspace(QWidget):
             raise UserError(self.tr("The passphrase is too short; use at least {0} characters.").format(MIN_PASSPHRASE))
         return first
 
+    def _passphrases_edited(self) -> None:
+        """An old complaint about the passphrases goes as soon as they are fixed (or being fixed)."""
+        first, again = self.export_passphrase.text(), self.export_passphrase_again.text()
+        if self.message.isVisibleTo(self) and (first == again or not again):
+            self.message.clear_message()
+
     def start_export(self) -> None:
         """Check the choices, ask where to save, and write the bundle on the task runner."""
         try:
             passphrase = self._export_passphrase()
             for_hub: str | None = None
             if self.delta_radio.isChecked():
-                for_hub = str(self.peer_combo.currentData() or self.peer_combo.currentText()).strip()
+                index = self.peer_combo.currentIndex()
+                known = index >= 0 and self.peer_combo.itemText(index) == self.peer_combo.currentText()
+                for_hub = str(self.peer_combo.currentData() if known else self.peer_combo.currentText()).strip()
                 if "(" in for_hub and for_hub.endswith(")"):
                     for_hub = for_hub.rsplit("(", 1)[1][:-1]
                 if not for_hub:
@@ -258,7 +300,14 @@ class ExchangeWorkspace(QWidget):
 
     def _export_done(self, result: ExportResult) -> None:
         total = result.manifest.total_records
-        self.status.setText(self.tr("Saved {0} ({1} records).").format(result.path.name, total))
+        saved = plural(total, self.tr("Saved {file} ({n} record)."), self.tr("Saved {file} ({n} records)."),
+                       file=result.path.name)
+        preview = self.outgoing.preview
+        if preview is not None:
+            saved += " " + plural(len(preview.held_back), self.tr("{n} person was held back (see the list)."),
+                                  self.tr("{n} people were held back (see the list)."))
+        self.message.clear_message()
+        self.status.setText(saved)
         self.export_passphrase.clear()
         self.export_passphrase_again.clear()
         self._announce()

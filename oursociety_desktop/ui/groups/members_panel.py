@@ -30,6 +30,7 @@ from oursociety_desktop.ui.groups.labels import kind_labels, role_labels
 from oursociety_desktop.ui.groups.members_model import COL_NAME, COL_ROLE, COL_SINCE, MEMBER_ROW_ROLE, MemberTableModel
 from oursociety_desktop.ui.widgets.contact_picker import open_contact_picker
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.wording import plural
 
 
 class MembersPanel(QWidget):
@@ -52,6 +53,7 @@ class MembersPanel(QWidget):
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName(self.tr("Members of the group"))
+        self.view.setAccessibleDescription(self.tr("Insert adds a member, Delete removes the selected one"))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setTabKeyNavigation(False)
@@ -73,6 +75,7 @@ class MembersPanel(QWidget):
         self.remove_button.clicked.connect(self.remove_member)
         self.role_combo = QComboBox(self)
         self.role_combo.setAccessibleName(self.tr("Role of the selected member"))
+        self.role_combo.setAccessibleDescription(self.tr("Member, coordinator or contact person"))
         for value, label in role_labels().items():
             self.role_combo.addItem(label, value)
         self.role_combo.activated.connect(lambda _i: self.set_role(str(self.role_combo.currentData())))
@@ -106,7 +109,8 @@ class MembersPanel(QWidget):
             self.model.show_group("")
         else:
             self.title_label.setText(group.name)
-            details = [self.tr("%n member(s)", "", group.members), kind_labels().get(group.kind, group.kind)]
+            details = [plural(group.members, self.tr("{n} member"), self.tr("{n} members")),
+                       kind_labels().get(group.kind, group.kind)]
             if group.description:
                 details.append(group.description)
             self.detail_label.setText(" · ".join(details))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oursociety_desktop.exports.mailto import GroupMail, group_mail
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.groups import (
     GroupRow,
@@ -41,6 +42,7 @@ from oursociety_desktop.ui.groups.tree_model import (
 )
 from oursociety_desktop.ui.widgets.edits import MessageLine, push, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
+from oursociety_desktop.ui.wording import plural
 
 
 class GroupsWorkspace(RefreshWhenShown, QWidget):
@@ -65,6 +67,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         self.tree = QTreeView(self)
         self.tree.setModel(self.tree_model)
         self.tree.setAccessibleName(self.tr("Groups"))
+        self.tree.setAccessibleDescription(self.tr("Groups and their sub-groups; Enter moves to the members"))
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setItemDelegate(RowHeightDelegate(self.fontMetrics().height() + 8, self.tree))
@@ -82,20 +85,26 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         self.new_button = QPushButton(self.tr("&New group…"), self)
         self.edit_button = QPushButton(self.tr("&Edit / move…"), self)
         self.delete_group_button = QPushButton(self.tr("Delete group"), self)
-        for button, tip in ((self.new_button, self.tr("New group (Ctrl+N)")),
+        for button, tip in ((self.new_button, self.tr("New group (Ctrl+Shift+N)")),
                             (self.edit_button, self.tr("Rename, describe or move the group (F2)")),
                             (self.delete_group_button, self.tr("Delete the group and its sub-groups (Delete)"))):
             button.setToolTip(tip)
         self.new_button.clicked.connect(self.new_group)
         self.edit_button.clicked.connect(self.edit_group)
         self.delete_group_button.clicked.connect(self.delete_group)
+        self.email_button = QPushButton(self.tr("E&mail the group…"), self)
+        self.email_button.setToolTip(self.tr("Open your mail program with the members' addresses in Bcc, "
+                                             "leaving out people who asked not to be emailed"))
+        self.email_button.setAccessibleName(self.tr("Email the group"))
+        self.email_button.setAccessibleDescription(self.email_button.toolTip())
+        self.email_button.clicked.connect(self.email_group)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.tree, 1)
         row = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_group_button):
+        for button in (self.new_button, self.edit_button, self.delete_group_button, self.email_button):
             row.addWidget(button)
         row.addStretch(1)
         left_layout.addLayout(row)
@@ -124,11 +133,12 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         QWidget.setTabOrder(self.tree, self.new_button)
         QWidget.setTabOrder(self.new_button, self.edit_button)
         QWidget.setTabOrder(self.edit_button, self.delete_group_button)
-        QWidget.setTabOrder(self.delete_group_button, self.add_member_button)
+        QWidget.setTabOrder(self.delete_group_button, self.email_button)
+        QWidget.setTabOrder(self.email_button, self.add_member_button)
 
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in ((QKeySequence.StandardKey.New, self.new_group),
-                           (QKeySequence(Qt.Key.Key_F2), self.edit_group),
+        # New group is the window's File → New group (Ctrl+Shift+N), so it works wherever the focus is.
+        for keys, slot in ((QKeySequence(Qt.Key.Key_F2), self.edit_group),
                            (QKeySequence(Qt.Key.Key_Insert), self.members.add_member),
                            (QKeySequence(Qt.Key.Key_Delete), self._delete_focused)):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -162,6 +172,37 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         index = self.tree.currentIndex()
         return str(index.siblingAtColumn(0).data(GROUP_ID_ROLE)) if index.isValid() else ""
 
+    def open_mail_link(self, link: str) -> bool:
+        """Hand a mailto: link to the system (a test replaces this)."""
+        return QDesktopServices.openUrl(QUrl(link))
+
+    def email_group(self) -> GroupMail | None:
+        """Open the mail program with the members in Bcc; say how many were left out and why."""
+        group_id = self.current_group_id()
+        if not group_id:
+            return None
+        with self.ctx.db.read() as session:
+            mail = group_mail(session.connection(), group_id)
+        skipped = plural(mail.skipped_do_not_email, self.tr("{n} person who asked not to be emailed was left out"),
+                         self.tr("{n} people who asked not to be emailed were left out"))
+        missing = plural(mail.without_email, self.tr("{n} member has no email address"),
+                         self.tr("{n} members have no email address"))
+        if not mail.addresses:
+            self.message.show_error(self.tr("Nobody in {0} can be emailed: {1}; {2}.").format(
+                mail.group_name, skipped, missing))
+            return mail
+        if mail.fits_in_a_link():
+            self.open_mail_link(mail.link())
+            done = plural(len(mail.addresses), self.tr("Opened your mail program with {n} address in Bcc"),
+                          self.tr("Opened your mail program with {n} addresses in Bcc"))
+        else:  # too long for a link: the addresses go to the clipboard, to paste into Bcc
+            clipboard = QGuiApplication.clipboard()
+            clipboard.setText(", ".join(mail.addresses))
+            done = plural(len(mail.addresses), self.tr("Copied {n} address: paste it into Bcc"),
+                          self.tr("Copied {n} addresses: paste them into Bcc"))
+        self.message.show_error(self.tr("{0}; {1}; {2}.").format(done, skipped, missing))
+        return mail
+
     def current_group(self) -> GroupRow | None:
         """The selected group's row."""
         return self.tree_model.group(self.current_group_id())
@@ -186,9 +227,9 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
     def _show_current_group(self) -> None:
         group = self.current_group()
         empty = (self.tr("No group selected") if self.tree_model.rowCount()
-                 else self.tr("No groups yet: press Ctrl+N to make one."))
+                 else self.tr("No groups yet: press Ctrl+Shift+N to make one."))
         self.members.show_group(group, empty)
-        for button in (self.edit_button, self.delete_group_button):
+        for button in (self.edit_button, self.delete_group_button, self.email_button):
             button.setEnabled(group is not None)
 
     def current_member_id(self) -> str:
@@ -255,7 +296,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
                       lambda tx: mark(tx, False), "group"):
             note = self.tr("Deleted “{0}”").format(group.name)
             if len(ids) > 1:
-                note += self.tr(" and %n sub-group(s)", "", len(ids) - 1)
+                note += plural(len(ids) - 1, self.tr(" and {n} sub-group"), self.tr(" and {n} sub-groups"))
             self.message.show_error(note + self.tr(". Undo with Ctrl+Z."))
 
     def _delete_focused(self) -> None:

@@ -34,6 +34,7 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.interop.merge_panel import MergePanel
 from oursociety_desktop.ui.interop.pairs_model import COL_REASONS, PAIR_ROLE, DuplicatePairModel
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.wording import plural
 
 Progress = Callable[[int, str], bool]
 
@@ -65,6 +66,7 @@ class DuplicatesWorkspace(QWidget):
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName(self.tr("Likely duplicate pairs"))
+        self.view.setAccessibleDescription(self.tr("Pairs of records that may be the same person; Enter compares them"))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setTabKeyNavigation(False)
@@ -110,8 +112,10 @@ class DuplicatesWorkspace(QWidget):
         contacts takes seconds of CPU in a worker that competes with the window for the interpreter, so it runs
         only when asked; a list from an earlier scan is marked as possibly out of date."""
         if self.model.pairs:
-            self.count_label.setText(self.tr("%n likely duplicate pair(s) from the last search; press Find "
-                                             "duplicates to look again.", "", len(self.model.pairs)))
+            self.count_label.setText(plural(
+                len(self.model.pairs), self.tr("{n} likely duplicate pair from the last search; press Find "
+                                               "duplicates to look again."),
+                self.tr("{n} likely duplicate pairs from the last search; press Find duplicates to look again.")))
 
     def find_duplicates(self) -> None:
         """Scan for duplicates on the task runner; the list updates when it is done."""
@@ -122,7 +126,8 @@ class DuplicatesWorkspace(QWidget):
     def _on_scanned(self, pairs: Any) -> None:
         self.find_button.setEnabled(True)
         self.model.set_pairs(list(pairs))
-        self.count_label.setText(self.tr("%n likely duplicate pair(s).", "", len(self.model.pairs)))
+        self.count_label.setText(plural(len(self.model.pairs), self.tr("{n} likely duplicate pair."),
+                                        self.tr("{n} likely duplicate pairs.")))
         self._select(None)
         if self.model.pairs:
             self.view.selectRow(0)
@@ -191,7 +196,8 @@ class DuplicatesWorkspace(QWidget):
             self.model.remove_contact(merged_away)  # every pair naming it is settled
         else:
             self.model.remove_pair(self.current.a, self.current.b)
-        self.count_label.setText(self.tr("%n likely duplicate pair(s).", "", len(self.model.pairs)))
+        self.count_label.setText(plural(len(self.model.pairs), self.tr("{n} likely duplicate pair."),
+                                        self.tr("{n} likely duplicate pairs.")))
         if self.model.pairs:
             self.view.selectRow(min(row, len(self.model.pairs) - 1))
         else:

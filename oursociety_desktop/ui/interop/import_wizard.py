@@ -35,6 +35,9 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.exports import csv_io
 from oursociety_desktop.exports.csv_presets import PRESET_CHOICES, TARGETS
 from oursociety_desktop.exports.people_import import DUPLICATE_CHOICES, ImportOptions, ImportRow, ImportSummary
+from oursociety_desktop.models.consent import hub_consent_defaults
+from oursociety_desktop.ui.contacts.commands import push_import_undo
+from oursociety_desktop.ui.contacts.dialogs import consent_note
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.interop.import_tasks import LoadedFile, apply_task, plan_task, read_task
 from oursociety_desktop.ui.interop.preview_model import COL_DETAIL, ImportPreviewModel
@@ -68,7 +71,7 @@ class FilePage(QWizardPage):
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
         form = QFormLayout(self)
-        form.addRow(self.tr("&File:"), row)
+        form.addRow(self.tr("File:"), row)  # no buddy for a row: "&" showed as is
         form.addRow(self.tr("CSV &preset:"), self.preset)
         form.addRow(self.error)
 
@@ -253,9 +256,16 @@ class ChoicesPage(QWizardPage):
         layout.addLayout(box)
         layout.addLayout(form)
         layout.addWidget(self.bad_note)
+        self.consent_note = QLabel(self)
+        self.consent_note.setWordWrap(True)
+        self.consent_note.setAccessibleName(self.tr("Consents of the people imported"))
+        layout.addWidget(self.consent_note)
         layout.addStretch(1)
 
     def initializePage(self) -> None:  # noqa: N802
+        # Hook: consent at the door. New people get the hub's defaults, and the organiser sees which.
+        defaults = hub_consent_defaults(self.wiz.ctx.db.setting)
+        self.consent_note.setText(consent_note(defaults))
         bad = sum(1 for r in self.wiz.rows if not r.ok)
         self.bad_note.setText(self.tr("{0} rows have problems: nothing is imported unless you skip them.")
                               .format(bad) if bad else "")
@@ -300,6 +310,11 @@ class ResultPage(QWizardPage):
         assert isinstance(summary, ImportSummary)
         self.wiz.summary = summary
         self.result_label.setText(summary.line())
+        if summary.added_ids and not summary.dry_run:  # hook: the import is one step of Edit → Undo
+            name = self.wiz.loaded.path.name if self.wiz.loaded else self.tr("the file")
+            push_import_undo(self.wiz.ctx, name, summary.added_ids)
+            self.result_label.setText(summary.line() + "\n" + self.tr(
+                "Edit → Undo (Ctrl+Z) takes the people it added out again."))
         self.done = True
         for record_type in ("contact", "group"):
             self.wiz.ctx.events.changed.emit(record_type)

@@ -26,6 +26,7 @@ from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, DEFAULT_FIELD
 from oursociety_desktop.exports.pdf.products import PRODUCTS
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.tables import Action, Group
+from oursociety_desktop.ui.widgets.meeting_picker import make_searchable, meeting_label, upcoming_first
 
 # Which options each product honours; the others are disabled so nobody wonders why a choice did nothing.
 MAX_MEETINGS = 300
@@ -60,36 +61,49 @@ class PrintOptionsPanel(QWidget):
         for key in PRODUCTS:
             self.product_combo.addItem(titles[key], key)
         self.product_combo.setAccessibleName(self.tr("What to print"))
+        self.product_combo.setAccessibleDescription(self.tr("A directory, group or sign-in sheet, labels, actions "
+                                                            "or calls"))
         self.paper_combo = QComboBox(self)
         self.paper_combo.addItem(self.tr("A4"), "a4")
         self.paper_combo.addItem(self.tr("US Letter"), "letter")
         self.paper_combo.setCurrentIndex(self.paper_combo.findData(default_paper()))
         self.paper_combo.setAccessibleName(self.tr("Paper size"))
+        self.paper_combo.setAccessibleDescription(self.tr("A4 or US Letter"))
         self.large_check = QCheckBox(self.tr("&Large print (16 pt)"), self)
         self.large_check.setAccessibleName(self.tr("Large print"))
+        self.large_check.setAccessibleDescription(self.tr("16 point text for people who read better with it"))
         self.sort_combo = QComboBox(self)
         self.sort_combo.addItem(self.tr("Family name"), "family")
         self.sort_combo.addItem(self.tr("First name"), "given")
         self.sort_combo.setAccessibleName(self.tr("Sort by"))
+        self.sort_combo.setAccessibleDescription(self.tr("Order of the people on the printout"))
         self.group_combo = QComboBox(self)
         self.group_combo.setAccessibleName(self.tr("Group"))
+        self.group_combo.setAccessibleDescription(self.tr("Print only this group's members"))
         self.tag_edit = QLineEdit(self)
         self.tag_edit.setPlaceholderText(self.tr("any tag"))
         self.tag_edit.setAccessibleName(self.tr("Only people with this tag"))
+        self.tag_edit.setAccessibleDescription(self.tr("Leave empty for everyone"))
         self.by_group_check = QCheckBox(self.tr("Sections by &group"), self)
         self.by_group_check.setAccessibleName(self.tr("Sections by group"))
+        self.by_group_check.setAccessibleDescription(self.tr("One section per group"))
         self.meeting_combo = QComboBox(self)
         self.meeting_combo.setAccessibleName(self.tr("Meeting"))
+        self.meeting_combo.setAccessibleDescription(self.tr("Coming meetings first; type part of a title or date"))
+        make_searchable(self.meeting_combo)  # coming meetings first, with weekday, date and time; type to narrow
         self.blank_spin = QSpinBox(self)
         self.blank_spin.setRange(0, 200)
         self.blank_spin.setValue(10)
         self.blank_spin.setAccessibleName(self.tr("Blank rows for newcomers"))
+        self.blank_spin.setAccessibleDescription(self.tr("Empty rows at the end of a sign-in sheet"))
         self.format_combo = QComboBox(self)
         for code, fmt in label_formats().items():
             self.format_combo.addItem(fmt.name, code)
         self.format_combo.setAccessibleName(self.tr("Label sheet"))
+        self.format_combo.setAccessibleDescription(self.tr("The make and size of the label sheet"))
         self.start_spin = QSpinBox(self)
         self.start_spin.setAccessibleName(self.tr("Start at label"))
+        self.start_spin.setAccessibleDescription(self.tr("Skips labels already used on the first sheet"))
         self.field_checks: dict[str, QCheckBox] = {}
         fields_box = QGroupBox(self.tr("Show"), self)
         fields_layout = QVBoxLayout(fields_box)
@@ -100,6 +114,7 @@ class PrintOptionsPanel(QWidget):
             check = QCheckBox(names[field], fields_box)
             check.setChecked(field in DEFAULT_FIELDS)
             check.setAccessibleName(self.tr("Show {0}").format(names[field]))
+            check.setAccessibleDescription(self.tr("Print each person's {0}").format(names[field].lower()))
             check.toggled.connect(self.changed)
             fields_layout.addWidget(check)
             self.field_checks[field] = check
@@ -157,9 +172,8 @@ class PrintOptionsPanel(QWidget):
         for gid, name in groups:
             self.group_combo.addItem(name, gid)
         self.meeting_combo.addItem(self.tr("No meeting"), "")
-        for aid, title, starts, due in meetings:
-            when = (starts or due).replace("T", " ")
-            self.meeting_combo.addItem(f"{title} ({when})" if when else title, aid)
+        for aid, title, starts, due in upcoming_first(meetings):
+            self.meeting_combo.addItem(meeting_label(title, starts or due), aid)
         for combo, wanted in ((self.group_combo, group_id), (self.meeting_combo, meeting_id)):
             index = combo.findData(wanted) if wanted else 0
             combo.setCurrentIndex(max(0, index))

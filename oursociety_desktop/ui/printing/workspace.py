@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, QTemporaryDir
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTemporaryDir, Signal
 from PySide6.QtGui import QPageSize
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -31,6 +31,7 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.printing.options_panel import PrintOptionsPanel
 from oursociety_desktop.ui.printing.printer import print_pdf
 from oursociety_desktop.ui.widgets.edits import MessageLine
+from oursociety_desktop.ui.wording import plural
 
 RELEVANT = {"contact", "group", "membership", "action", "action_link"}
 
@@ -44,6 +45,7 @@ class PrintWorkspace(QWidget):
     """Choose, preview, save, print."""
 
     TITLE: ClassVar[str] = QCoreApplication.translate("PrintWorkspace", "Print")
+    review_held_back = Signal()  # the window lists the people left out of printouts, in Contacts
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,17 +63,25 @@ class PrintWorkspace(QWidget):
         self.panel.changed.connect(self._on_options_changed)
         self.preview_button = QPushButton(self.tr("&Preview"), self)
         self.preview_button.setAccessibleName(self.tr("Make a preview"))
+        self.preview_button.setAccessibleDescription(self.tr("Shows the printout beside the options"))
         self.preview_button.clicked.connect(self.make_preview)
         self.save_button = QPushButton(self.tr("&Save PDF…"), self)
         self.save_button.setAccessibleName(self.tr("Save as a PDF file"))
+        self.save_button.setAccessibleDescription(self.tr("Asks where to save the PDF"))
         self.save_button.clicked.connect(self.save_pdf)
         self.print_button = QPushButton(self.tr("P&rint…"), self)
         self.print_button.setAccessibleName(self.tr("Send to a printer"))
+        self.print_button.setAccessibleDescription(self.tr("Opens the print dialog"))
         self.print_button.clicked.connect(self.print_document)
         self.status = QLabel(self.tr("Choose what to print, then press Preview."), self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("What was printed"))
         self.message = MessageLine(self)
+        # Who the printout leaves out is listed in the status; one click shows them in Contacts.
+        self.review_button = QPushButton(self.tr("Review people left out"), self)
+        self.review_button.setAccessibleName(self.tr("Review people left out of the printout"))
+        self.review_button.clicked.connect(self.review_held_back)
+        self.review_button.hide()
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
@@ -80,6 +90,7 @@ class PrintWorkspace(QWidget):
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its options take the focus; Tab went back to it last
         scroll.setWidget(self.panel)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -90,6 +101,7 @@ class PrintWorkspace(QWidget):
         left_layout.addLayout(buttons)
         left_layout.addWidget(self.message)
         left_layout.addWidget(self.status)
+        left_layout.addWidget(self.review_button)
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(self.view)
@@ -176,7 +188,8 @@ class PrintWorkspace(QWidget):
         if error:
             self.message.show_error(error)
         else:
-            self.status.setText(self.tr("Sent {0} pages to the printer.").format(self.document.pageCount()))
+            self.status.setText(plural(self.document.pageCount(), self.tr("Sent {n} page to the printer."),
+                                       self.tr("Sent {n} pages to the printer.")))
 
     # ---- state ----
 
@@ -184,9 +197,11 @@ class PrintWorkspace(QWidget):
         return self._previewed is not None and self._previewed == (self.panel.product(), self.panel.options())
 
     def _show_result(self, result: PrintResult) -> None:
-        lines = [self.tr("{0} pages, {1} entries.").format(result.pages, result.entries)]
+        lines = [plural(result.pages, self.tr("{n} page"), self.tr("{n} pages")) + ", "
+                 + plural(result.entries, self.tr("{n} entry."), self.tr("{n} entries."))]
         lines += result.notes
         self.status.setText("\n".join(lines))
+        self.review_button.setVisible(result.left_out > 0)
 
     def _on_options_changed(self) -> None:
         if self._previewed is not None and not self._is_fresh():

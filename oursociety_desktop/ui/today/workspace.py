@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.today.summary import ActionLine, read_summary
 from oursociety_desktop.ui.widgets.fields import HeadingLabel
+from oursociety_desktop.ui.wording import local_time
 
 
 class TodayWorkspace(QWidget):
@@ -29,6 +32,7 @@ class TodayWorkspace(QWidget):
 
     TITLE = QCoreApplication.translate("Workspaces", "Today")
     open_record = Signal(str, str)
+    start_requested = Signal(str)  # an empty hub's first step: "person", "import" or "demo"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None,
                  today: Callable[[], date] = date.today) -> None:
@@ -51,9 +55,11 @@ class TodayWorkspace(QWidget):
         grid.addWidget(self._box(self.tr("Recently changed contacts"), self.recent), 1, 0, 1, 2)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
+        self.start_box = self._start_box()
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.counts)
+        layout.addWidget(self.start_box)
         layout.addLayout(grid, 1)
         self.setTabOrder(self.overdue, self.upcoming)
         self.setTabOrder(self.upcoming, self.recent)
@@ -66,6 +72,7 @@ class TodayWorkspace(QWidget):
         tree.setRootIsDecorated(False)
         tree.setAlternatingRowColors(True)
         tree.setAccessibleName(name)
+        tree.setAccessibleDescription(self.tr("Enter opens the selected row"))
         tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         tree.header().setStretchLastSection(False)
         tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -73,6 +80,27 @@ class TodayWorkspace(QWidget):
             tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         tree.itemActivated.connect(self._activated)
         return tree
+
+    def _start_box(self) -> QGroupBox:
+        """Shown while the hub has nobody in it: the three ways to begin."""
+        box = QGroupBox(self.tr("This hub is empty: start here"), self)
+        row = QHBoxLayout(box)
+        self.start_buttons: dict[str, QPushButton] = {}
+        for key, text, tip in (
+                ("person", self.tr("Add your &first person…"), self.tr("File → New person (Ctrl+N)")),
+                ("import", self.tr("&Import a file…"), self.tr("People from a phone's vCard or a spreadsheet's CSV")),
+                ("demo", self.tr("Try &demo data"), self.tr("500 made-up people, groups and meetings to try "
+                                                           "things out; delete them by starting a new hub"))):
+            button = QPushButton(text, box)
+            button.setAccessibleName(text.replace("&", "").rstrip("…"))
+            button.setAccessibleDescription(tip)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _checked=False, k=key: self.start_requested.emit(k))
+            row.addWidget(button)
+            self.start_buttons[key] = button
+        row.addStretch(1)
+        box.hide()
+        return box
 
     def _box(self, title: str, tree: QTreeWidget) -> QGroupBox:
         box = QGroupBox(title, self)
@@ -91,8 +119,10 @@ class TodayWorkspace(QWidget):
         today = self.today()
         with self.ctx.db.read() as session:
             summary = read_summary(session.connection(), today)
-        self.heading.setText(self.tr("{0} — {1}").format(self.ctx.db.hub_name, today.strftime("%A %d %B %Y")))
+        day = QLocale().toString(QDate(today.year, today.month, today.day), QLocale.FormatType.LongFormat)
+        self.heading.setText(self.tr("{0} — {1}").format(self.ctx.db.hub_name, day))
         c = summary.counts
+        self.start_box.setVisible(c["contacts"] == 0)
         self.counts.setText(self.tr("{0} contacts · {1} groups · {2} open actions, {3} overdue · {4} connections")
                             .format(f"{c['contacts']:,}", f"{c['groups']:,}", f"{c['open_actions']:,}",
                                     f"{c['overdue']:,}", f"{c['connections']:,}"))
@@ -100,7 +130,7 @@ class TodayWorkspace(QWidget):
         self._fill_actions(self.upcoming, summary.upcoming, self.tr("Nothing due in the next two weeks."))
         self.recent.clear()
         for line in summary.recent:
-            when = datetime.fromtimestamp(line.changed_ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+            when = local_time(datetime.fromtimestamp(line.changed_ms / 1000, UTC))
             self._add(self.recent, [line.name or self.tr("(no name)"), when], ("contact", line.id))
         if not summary.recent:
             self._add(self.recent, [self.tr("No contacts yet.")], None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
@@ -13,6 +13,7 @@ def record_table(parent: QWidget, model: QAbstractItemModel, accessible_name: st
     view = QTableView(parent)
     view.setModel(model)
     view.setAccessibleName(accessible_name)
+    view.setAccessibleDescription(QCoreApplication.translate("Tables", "A list: arrow keys move from row to row"))
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setTabKeyNavigation(False)

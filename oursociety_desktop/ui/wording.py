@@ -1,0 +1,46 @@
+"""One way to say a number of things, and human labels for fields: every count on screen goes through `plural`.
+
+Until the strings move to gettext (a later issue) the two forms are given whole, so "1 pages" cannot happen and a
+translator sees complete sentences with a named `{n}` placeholder."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QTimeZone
+
+
+def plural(count: int, one: str, many: str, **values: object) -> str:
+    """`one` or `many`, formatted with `n` (the count in the user's locale: 1,234) and the other named values."""
+    return (one if count == 1 else many).format(n=QLocale().toString(count), **values)
+
+
+def field_label(name: str) -> str:
+    """The label a contact field has on screen ("do_not_mail" → "Do not post"), for undo texts and messages."""
+    labels = {
+        "given_name": "given name", "family_name": "family name", "display_name": "display name",
+        "organisation": "organisation", "role": "role", "street": "street", "locality": "town or city",
+        "region": "county or region", "postcode": "postcode", "country": "country", "languages": "languages",
+        "tags": "tags", "engagement_stage": "engagement", "phones": "phones", "emails": "emails", "notes": "notes",
+        "private_notes": "private notes", "share_with_hubs": "sharing with other hubs",
+        "include_in_directory": "printed directory", "do_not_phone": "do not phone", "do_not_email": "do not email",
+        "do_not_mail": "do not post", "do_not_sms": "do not text", "consent_recorded_at": "consent date",
+        "consent_method": "how consent was given",
+    }
+    return QCoreApplication.translate("Fields", labels.get(name, name.replace("_", " ")))
+
+
+def local_time(value: str | datetime, with_time: bool = True) -> str:
+    """A stored moment (ISO 8601, UTC when it has no zone) in the user's time zone and locale ("30/11/2026 09:15").
+
+    Text that is not a moment is returned as it is."""
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    shown = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
+    if not with_time:
+        return QLocale().toString(shown.date(), QLocale.FormatType.ShortFormat)
+    return QLocale().toString(shown, QLocale.FormatType.ShortFormat)

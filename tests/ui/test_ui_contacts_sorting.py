@@ -1,0 +1,113 @@
+"""The contacts list (issue 17, problem 9): columns sort by a header click, in SQLite; the consent column and Tags
+are on screen at the default window size; extra width goes to names; the user's widths are remembered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from oursociety_desktop.models.contacts import create_contact
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.ui.contacts.query import ContactQuery
+from oursociety_desktop.ui.contacts.table_model import (
+    COL_NAME,
+    COL_ORGANISATION,
+    COL_SHARING,
+    COL_TAGS,
+    ContactTableModel,
+)
+from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
+from oursociety_desktop.ui.context import AppContext, DataEvents
+from oursociety_desktop.ui.main_window import MainWindow
+from oursociety_desktop.ui.tasks import SyncTaskRunner
+
+PEOPLE = [("Ana", "Zeta Trust", "Leeds"), ("Bo", "", "York"), ("Cy", "Alpha Club", ""), ("Di", "midway", "Bath")]
+
+
+@pytest.fixture
+def ctx(db: Database) -> AppContext:
+    with db.write() as tx:
+        for given, organisation, locality in PEOPLE:
+            create_contact(tx, {"given_name": given, "family_name": "Smith", "organisation": organisation,
+                                "locality": locality, "tags": [given.lower()]})
+    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
+
+
+def names(model: ContactTableModel) -> list[str]:
+    return [model.index(r, COL_NAME).data().split()[0] for r in range(model.rowCount())]
+
+
+def test_sorting_happens_in_sql_with_empty_values_last(ctx: AppContext) -> None:
+    model = ContactTableModel(ctx.db)
+    assert names(model) == ["Ana", "Bo", "Cy", "Di"]
+    model.sort(COL_ORGANISATION, Qt.SortOrder.AscendingOrder)
+    assert model.query.sort == "organisation"
+    assert names(model) == ["Cy", "Di", "Ana", "Bo"]  # case-insensitive; no organisation last
+    model.sort(COL_ORGANISATION, Qt.SortOrder.DescendingOrder)
+    assert names(model) == ["Ana", "Di", "Cy", "Bo"]
+    model.set_query(ContactQuery(search="smith"))  # a search keeps the chosen order
+    assert model.query.sort == "organisation" and names(model) == ["Ana", "Di", "Cy", "Bo"]
+    cy = model.contact_id(2)
+    assert cy is not None
+    model.set_query(ContactQuery())
+    assert model.row_of(cy) == 2
+
+
+def test_a_header_click_sorts(ctx: AppContext, qtbot: QtBot) -> None:
+    ws = ContactsWorkspace(ctx)
+    qtbot.addWidget(ws)
+    ws.resize(1100, 600)
+    ws.show()
+    qtbot.waitExposed(ws)
+    header = ws.table.horizontalHeader()
+    x = header.sectionViewportPosition(COL_ORGANISATION) + header.sectionSize(COL_ORGANISATION) // 2
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(x, header.height() // 2))
+    assert ws.model.query.sort == "organisation"
+    assert names(ws.model)[0] == "Cy"
+
+
+def test_consent_and_tags_are_on_screen_at_the_default_size(ctx: AppContext, data_dir: Path, qtbot: QtBot) -> None:
+    window = MainWindow(ctx, data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    ws = window.show_workspace("contacts")
+    assert isinstance(ws, ContactsWorkspace)
+    qtbot.wait(10)
+    header = ws.table.horizontalHeader()
+    visible = ws.table.viewport().width()
+    for column in (COL_SHARING, COL_TAGS):
+        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= visible + 1, column
+    window.resize(1920, 1000)
+    qtbot.wait(10)
+    assert header.sectionSize(COL_NAME) > header.sectionSize(COL_TAGS)  # extra width went to the names
+
+
+def test_the_users_column_widths_are_remembered(ctx: AppContext, qtbot: QtBot) -> None:
+    ws = ContactsWorkspace(ctx)
+    qtbot.addWidget(ws)
+    ws.table.setColumnWidth(COL_TAGS, 301)
+    ws.remember_columns()
+    again = ContactsWorkspace(ctx)
+    qtbot.addWidget(again)
+    assert again.table.columnWidth(COL_TAGS) == 301
+
+
+def test_a_large_list_sorts_on_a_worker_thread(ctx: AppContext, qtbot: QtBot,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("oursociety_desktop.ui.contacts.table_model.SYNC_SORT_LIMIT", 0)  # every hub is "large"
+    model = ContactTableModel(ctx.db)
+    with qtbot.waitSignal(model.sorting, check_params_cb=lambda busy: busy is False, timeout=5000):
+        model.sort(COL_ORGANISATION, Qt.SortOrder.AscendingOrder)
+    assert names(model) == ["Cy", "Di", "Ana", "Bo"]
+    bo = model.contact_id(3)
+    assert bo is not None
+    model.reload()  # a data change re-sorts in the background; the rows on show stay meanwhile
+    assert names(model) == ["Cy", "Di", "Ana", "Bo"]
+    qtbot.waitUntil(lambda: model.row_of(bo) == 3, timeout=5000)
