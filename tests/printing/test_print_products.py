@@ -16,7 +16,7 @@ from print_fixture import LISTED, TODAY, build_hub, drawn_strings, flat, page_te
 from oursociety_desktop.exports.pdf import fonts  # noqa: E402
 from oursociety_desktop.exports.pdf.options import PrintOptions, default_paper  # noqa: E402
 from oursociety_desktop.exports.pdf.products import PRODUCTS, print_product  # noqa: E402
-from oursociety_desktop.exports.pdf.shaping import layout  # noqa: E402
+from oursociety_desktop.exports.pdf.shaping import fit, layout  # noqa: E402
 from oursociety_desktop.models.errors import Cancelled, UserError  # noqa: E402
 
 
@@ -96,12 +96,22 @@ def fonts_width(text: str, size: float) -> float:
     return float(stringWidth(text, fonts.BOLD, size))
 
 
-def test_layout_never_exceeds_its_width() -> None:
+def test_fitted_text_never_exceeds_its_width() -> None:
     fonts.register_fonts()
     for text in ("someone.with.a.very.long.address@example-community-organisation.org.uk",
                  "小明王小明王小明王小明王小明王小明王小明王小明王", "محمد العلي محمد العلي محمد العلي محمد العلي"):
-        for line in layout(text, fonts.BODY, 10, 90):
+        size, lines = fit(text, fonts.BODY, 10, 90, 7)
+        assert size >= 7
+        for line in lines:
             assert line.width <= 90.01
+
+
+def test_an_email_too_wide_shrinks_before_it_is_cut() -> None:
+    fonts.register_fonts()
+    email = "someone.long@example-community.org"
+    assert len(layout(email, fonts.BODY, 10, 150)) == 1  # never broken at its normal size
+    size, lines = fit(email, fonts.BODY, 10, 150, 7)
+    assert 7 <= size < 10 and [line.text for line in lines] == [email]
 
 
 def test_group_sheet_lists_members_with_roles(hub, tmp_path: Path) -> None:

@@ -33,9 +33,9 @@ def test_every_character_is_drawn_in_a_font_that_has_it(name: str, font: str) ->
     fonts.register_fonts()
     chosen = fonts.BODY if font == "body" else fonts.BOLD
     for line in layout(name, chosen, 10, 400):
-        for run_font, text in line.runs:
-            missing = [ch for ch in text if ch != " " and not fonts.covers(run_font, ch)]
-            assert not missing, (name, run_font, missing)
+        for run in line.runs:
+            missing = [ch for ch in run.text if ch != " " and not fonts.covers(run.font, ch)]
+            assert not missing, (name, run.font, missing)
 
 
 def test_hebrew_and_mixed_scripts_extract_as_written(db, tmp_path: Path) -> None:

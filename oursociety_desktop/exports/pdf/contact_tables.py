@@ -7,13 +7,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Table, TableStyle
 
 from oursociety_desktop.exports.pdf import fonts
-from oursociety_desktop.exports.pdf.furniture import RULE_GREY, SHADE, Sizes, cell
+from oursociety_desktop.exports.pdf.furniture import RULE_GREY, SHADE, SMALLEST, Sizes, cell
 from oursociety_desktop.exports.pdf.selection import PrintedContact
 
 PADDING = 3.0
+HEADER_GREY = colors.Color(0.3, 0.3, 0.3)
 FIELD_TITLES = {"name": "Name", "organisation": "Organisation", "role": "Role", "phone": "Phone",
                 "email": "Email", "address": "Address", "languages": "Languages", "tags": "Skills and interests",
                 "details": "Contact details", "group_role": "Role in group"}
@@ -70,24 +71,32 @@ def contact_table(contacts: Sequence[PrintedContact], columns: Sequence[Column],
     headed by `lead_titles`."""
     widths = column_widths(columns, total_width, [w for w, _ in lead_cells])
     size, leading = sizes.body, sizes.leading
-    small = sizes.furniture
     titles = list(lead_titles) + [""] * (len(lead_cells) - len(lead_titles))
-    header: list[str | Flowable] = titles + [c.title for c in columns]
-    rows: list[list[str | Flowable]] = [header]
+    rows: list[list[str | Flowable]] = [header_row([*titles, *(c.title for c in columns)], widths, sizes)]
     n_lead = len(lead_cells)
     for contact in contacts:
         row: list[str | Flowable] = [text(contact) for _, text in lead_cells]
         for i, column in enumerate(columns):
             font = fonts.BOLD if column.key == "name" else fonts.BODY
-            row.append(cell(column.text(contact), widths[n_lead + i] - 2 * PADDING, size, leading, font))
+            row.append(cell(column.text(contact), widths[n_lead + i] - 2 * PADDING, size, leading, font,
+                            sizes.smallest))
         rows.append(row)
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(table_style(n_lead, size, leading, small))
+    table.setStyle(table_style(n_lead, size, leading, sizes.furniture, sizes.header_colour))
     return table
 
 
-def table_style(name_column: int, size: float, leading: float, header_size: float) -> TableStyle:
-    """Body font, bold names, a small shaded header row, top-aligned cells and light row rules."""
+def header_row(titles: Sequence[str], widths: Sequence[float], sizes: Sizes) -> list[str | Flowable]:
+    """Column headings wrapped to their columns, so none runs past the text area."""
+    leading = sizes.furniture * 1.2
+    smallest = sizes.furniture if sizes.large else SMALLEST
+    return [cell(title, width - 2 * PADDING, sizes.furniture, leading, smallest=smallest)
+            for title, width in zip(titles, widths, strict=True)]
+
+
+def table_style(name_column: int, size: float, leading: float, header_size: float,
+                header_colour: colors.Color = HEADER_GREY) -> TableStyle:
+    """Body font, bold names, a shaded header row, top-aligned cells and light row rules."""
     return TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), fonts.BODY),
         ("FONTSIZE", (0, 1), (-1, -1), size),
@@ -95,7 +104,7 @@ def table_style(name_column: int, size: float, leading: float, header_size: floa
         ("FONTNAME", (name_column, 1), (name_column, -1), fonts.BOLD),
         ("FONTSIZE", (0, 0), (-1, 0), header_size),
         ("LEADING", (0, 0), (-1, 0), header_size * 1.2),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.Color(0.3, 0.3, 0.3)),
+        ("TEXTCOLOR", (0, 0), (-1, 0), header_colour),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
@@ -104,3 +113,15 @@ def table_style(name_column: int, size: float, leading: float, header_size: floa
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE_GREY),
     ])
+
+
+def kept_with_rows(heading: Flowable, contacts: Sequence[PrintedContact], columns: Sequence[Column],
+                   total_width: float, sizes: Sizes) -> list[Flowable]:
+    """A heading and its table, with a page break before the heading unless the heading, the column headings
+    and the first two rows fit on the page: a heading never sits alone at the foot of a page."""
+    table = contact_table(contacts, columns, total_width, sizes)
+    first = contact_table(contacts[:2], columns, total_width, sizes)
+    _, heading_height = heading.wrap(total_width, 10_000)
+    _, rows_height = first.wrap(total_width, 10_000)
+    needed = heading_height + heading.getSpaceBefore() + heading.getSpaceAfter() + rows_height + 1
+    return [CondPageBreak(needed), heading, table]

@@ -6,10 +6,10 @@ from itertools import groupby
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable
+from reportlab.platypus import Flowable
 from sqlmodel import col, select
 
-from oursociety_desktop.exports.pdf.contact_tables import contact_columns, contact_table
+from oursociety_desktop.exports.pdf.contact_tables import contact_columns, kept_with_rows
 from oursociety_desktop.exports.pdf.furniture import TextBlock, begin, build_document, frame_width
 from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
 from oursociety_desktop.exports.pdf.selection import (
@@ -70,10 +70,8 @@ def print_directory(db: Database, options: PrintOptions, out: Path, progress: Pr
     if not contacts:
         story.append(TextBlock("Nobody in this selection has agreed to be listed in the directory.", sizes.body))
     for i, (heading, section) in enumerate(sections):
-        # A heading never sits alone at the foot of a page: break first unless a few rows fit under it.
-        story.append(CondPageBreak(sizes.heading * 2 + sizes.leading * 4 + 6 * mm))
-        story.append(TextBlock(heading, sizes.heading, bold=True, space_before=3 * mm, space_after=1 * mm))
-        story.append(contact_table(section, columns, width, sizes))
+        heading_block = TextBlock(heading, sizes.heading, bold=True, space_before=3 * mm, space_after=1 * mm)
+        story.extend(kept_with_rows(heading_block, section, columns, width, sizes))
         report(progress, 10 + 20 * (i + 1) // max(1, len(sections)), "Setting out the directory")
     pages = build_document(out, story, options, db.hub_name, title, progress)
     finished(progress)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from oursociety_desktop.exports.pdf.shaping import isolate_join
 from oursociety_desktop.models.groups import find_group
 from oursociety_desktop.models.tables import Contact, Group, Membership, name_to_show
 from oursociety_desktop.models.text import fold
@@ -35,6 +36,7 @@ class PrintedContact:
     phones: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     address_lines: list[str] = field(default_factory=list)
+    street_lines: list[str] = field(default_factory=list)  # the first lines of the address
     short_address_lines: list[str] = field(default_factory=list)  # the same without the region
     languages: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -52,10 +54,11 @@ class PrintedContact:
             return "\n".join(self.phones)
         if name == "email":
             return "\n".join(self.emails)
+        # Each part keeps its own reading direction: an Arabic street name does not reorder the rest.
         if name == "address":
-            return ", ".join(self.address_lines)
+            return isolate_join(self.address_lines, ", ")
         if name in ("languages", "tags"):
-            return ", ".join(getattr(self, name))
+            return isolate_join(getattr(self, name), ", ")
         return str(getattr(self, name))
 
 
@@ -105,6 +108,7 @@ def printed_contact(row: Any, home_country: str = "") -> PrintedContact:
         phones=[] if row.do_not_phone else _labelled(row.phones),
         emails=[] if row.do_not_email else _labelled(row.emails, with_label=False),
         address_lines=address_lines(row, home_country),
+        street_lines=[line.strip() for line in (row.street or "").splitlines() if line.strip()],
         short_address_lines=address_lines(row, home_country, with_region=False),
         languages=list(row.languages or []), tags=list(row.tags or []),
     )

@@ -1,29 +1,62 @@
-"""Text for the page: wrapping to a width, Arabic and Hebrew shaped and reordered, each character in a font
-that has it.
+"""Text for the page, in any script: wrapped on the logical text, laid out with the Unicode bidirectional
+algorithm, cut into runs each drawn in a face that has its letters, shaped with HarfBuzz, and drawn so that
+text extraction gives back the words as typed.
 
-ReportLab draws a string in one font and does not fall back per glyph, and its own bidi shaping breaks text
-extraction. So a text is wrapped in logical order, each line is reshaped (arabic_reshaper) and put in visual
-order (python-bidi), and then cut into runs: DejaVu Sans wherever it has the glyph, else the CJK font.
+The steps, per field (a paragraph of a cell, a heading, a label line):
+1. the faces: each character goes to its script's face (`fonts.family_for`), so a line mixes faces run by run;
+2. the bidi levels of the whole field (ICU), so an Arabic street name inside an English address keeps its place;
+3. the line breaks (`breaking`), measured on the logical text, before any reordering;
+4. per line, the runs reordered for display (rule L2 of the bidi algorithm), each shaped by HarfBuzz in its
+   direction: Bengali vowel signs and conjuncts, Arabic joining, Thai marks;
+5. drawing: a shaped or right-to-left run is wrapped in a marked-content span whose ActualText is the run's
+   logical text, so `pdftotext` and a PDF search see "রহিম" and "محمد", not glyph codes or presentation forms.
+   Poppler reverses right-to-left text it extracts, so a right-to-left run's ActualText is given reversed.
+
+Plain text in the Latin face (every ASCII string, most European names) skips shaping and spans: it extracts
+correctly as drawn, and the large directories stay fast.
 """
 
 from __future__ import annotations
 
-import re
+import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-import arabic_reshaper
-from bidi.algorithm import get_display
-from reportlab.pdfbase.pdfmetrics import stringWidth
+import icu
+import uharfbuzz
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.pdfgen.canvas import Canvas
 
-from oursociety_desktop.exports.pdf import fonts
+from oursociety_desktop.exports.pdf import breaking, fonts
 
-_SPACES = re.compile(r"[ \t\r\f\v]+")
+FSI, PDI = "\u2068", "\u2069"
+_CONTROLS = frozenset("\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e\u200e\u200f")
+_SHAPED_FAMILIES = frozenset({"arabic", "bengali", "devanagari", "tamil", "thai"})
+_NOT_DRAWN = frozenset("\ufe0e\ufe0f")  # variation selectors: Symbola draws emoji in one style anyway
+HYPHEN = "-"
 
-Run = tuple[str, str]
-"""(font name, text) drawn in one go."""
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of a line drawn in one face and one direction."""
+
+    font: str
+    text: str  # the logical text, as typed
+    drawn: str  # what ReportLab draws: the text itself, or a ShapedStr of glyphs in visual order
+    width: float  # in points
+    rtl: bool = False
+    shaped: bool = False
+    fake_bold: bool = False  # a face without a bold, thickened with a stroke
+    astral: bool = False  # characters beyond U+FFFF (emoji), which ReportLab's text map cannot carry
+
+    @property
+    def spans_text(self) -> bool:
+        """Whether the run needs an ActualText span to extract as typed."""
+        return self.shaped or self.rtl or self.astral
 
 
 @dataclass(frozen=True)
@@ -32,11 +65,8 @@ class Line:
 
     runs: tuple[Run, ...]
     width: float
-
-    @property
-    def text(self) -> str:
-        """The line's characters as drawn."""
-        return "".join(text for _, text in self.runs)
+    text: str  # the line's logical text (with the hyphen, if a word was cut)
+    cut: bool = False  # a word too wide for the column was cut at the end of this line
 
 
 @lru_cache(maxsize=4096)
@@ -49,167 +79,331 @@ def has_rtl(text: str) -> bool:
     return not text.isascii() and any(_is_rtl_char(ch) for ch in text)
 
 
-def _chain(font: str) -> tuple[str, ...]:
-    """Fonts to try, in order, for a character: the asked one, regular DejaVu (it has a few Arabic letters the
-    bold lacks), FreeSerif (Urdu's heh goal and yeh barree), then the CJK font."""
-    return (font, fonts.BODY, fonts.EXTRA, fonts.CJK) if font != fonts.BODY else (font, fonts.EXTRA, fonts.CJK)
+def isolate_join(parts: Iterable[str], separator: str) -> str:
+    """Join the parts of a field (the lines of an address, a list of names) so that each keeps its own reading
+    direction: an Arabic street name does not pull the comma and house number after it into right-to-left
+    order. Each part becomes a bidi isolate when any part is right-to-left."""
+    items = [p for p in parts if p]
+    if not any(has_rtl(p) for p in items):
+        return separator.join(items)
+    return separator.join(FSI + p + PDI for p in items)
 
 
-def _font_for(char: str, chain: tuple[str, ...]) -> str | None:
-    for name in chain:
-        if fonts.covers(name, char):
-            return name
-    return None
+def _bold(font: str) -> bool:
+    return font != fonts.BODY and fonts.BY_FONT.get(font, fonts.LATIN).bold == font
 
 
-def _glyph_safe(text: str, font: str) -> str:
-    """Replace presentation forms no bundled font has (a few Urdu final forms) by their base letter."""
-    chain = _chain(font)
-    out = []
-    for ch in text:
-        if _font_for(ch, chain) is None:
-            base = unicodedata.normalize("NFKC", ch)
-            if base != ch and all(_font_for(b, chain) for b in base):
-                ch = base
-        out.append(ch)
-    return "".join(out)
+# --- faces -------------------------------------------------------------------------------------------------
 
 
-def visual(text: str, font: str = fonts.BODY) -> str:
-    """A logical-order line made ready to draw: Arabic joined into its contextual forms, everything in visual
-    order. Left-to-right text comes back unchanged."""
-    if not has_rtl(text):
-        return text
-    return str(get_display(_glyph_safe(arabic_reshaper.reshape(text), font)))
-
-
-def runs(text: str, font: str = fonts.BODY) -> tuple[Run, ...]:
-    """Cut a visual-order string into runs, each in the first bundled font that has its characters."""
-    if text.isascii():
-        return ((font, text),)
-    chain = _chain(font)
-    # One font for the whole line when one has every glyph: extraction tools reorder right-to-left text run by
-    # run, so an Urdu name cut into two fonts would read back scrambled.
-    for name in chain:
-        if all(ch == " " or fonts.covers(name, ch) for ch in text):
-            return ((name, text),)
-    out: list[Run] = []
-    current, start = font, 0
+@lru_cache(maxsize=65536)
+def _items(text: str) -> tuple[tuple[fonts.Family, int, int], ...]:
+    """(face family, start, end) runs of a logical text."""
+    out: list[tuple[fonts.Family, int, int]] = []
+    previous: fonts.Family | None = None
+    start = 0
     for i, ch in enumerate(text):
-        wanted = current if ch == " " else (_font_for(ch, chain) or font)
-        if wanted != current:
-            if i > start:
-                out.append((current, text[start:i]))
-            current, start = wanted, i
-    if start < len(text):
-        out.append((current, text[start:]))
+        family = fonts.family_for(ch, previous)
+        if family is not previous:
+            if previous is not None:
+                out.append((previous, start, i))
+            previous, start = family, i
+    if previous is not None:
+        out.append((previous, start, len(text)))
     return tuple(out)
 
 
+# --- shaping -----------------------------------------------------------------------------------------------
+
+_shape_lock = threading.Lock()
+_hb_fonts: dict[str, Any] = {}
+
+
+def _needs_shaping(family: fonts.Family, text: str, rtl: bool) -> bool:
+    return rtl or family.key in _SHAPED_FAMILIES or any(unicodedata.combining(ch) for ch in text)
+
+
+@lru_cache(maxsize=65536)
+def _shape(text: str, font: str, rtl: bool) -> tuple[str, float]:
+    """The glyphs HarfBuzz chooses for a run, as a ReportLab ShapedStr in visual order, and its width at 1 pt."""
+    with _shape_lock:
+        ttf = pdfmetrics.getFont(font)
+        hb_font = _hb_fonts.get(font)
+        if hb_font is None:
+            hb_font = _hb_fonts[font] = ttf.hbFont(1000)  # also readies ttf.hbAddPrivate for unnamed glyphs
+        buf = uharfbuzz.Buffer()
+        buf.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
+        buf.add_str(text)
+        buf.guess_segment_properties()
+        buf.direction = "rtl" if rtl else "ltr"
+        uharfbuzz.shape(hb_font, buf, {"kern": True, "liga": True})
+        chars: list[str] = []
+        data: list[ShapeData] = []
+        total = 0.0
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+            gid = info.codepoint
+            advance = ttf.pdfScale(pos.x_advance)
+            known = ttf.face.glyphToChar.get(gid)
+            # A glyph with no character of its own (a conjunct, a joined Arabic form) gets a private-use code.
+            code = known[0] if known else ttf.hbAddPrivate(hb_font.glyph_to_string(gid), gid, advance)
+            chars.append(chr(code))
+            data.append(ShapeData(info.cluster, advance, ttf.pdfScale(pos.y_advance), ttf.pdfScale(pos.x_offset),
+                                  ttf.pdfScale(pos.y_offset), ttf.face.charWidths.get(code, advance)))
+            total += advance
+        return ShapedStr("".join(chars), shapeData=data), total / 1000.0
+
+
 @lru_cache(maxsize=131072)
-def width(text: str, font: str, size: float) -> float:
-    """The drawn width of a logical string, CJK characters measured in the CJK font (cached: directories
-    measure the same towns, streets and words thousands of times, and ReportLab measures TTF text in Python)."""
+def _plain_width(text: str, font: str) -> float:
+    return float(pdfmetrics.stringWidth(text, font, 1.0))
+
+
+def _run(family: fonts.Family, text: str, bold: bool, rtl: bool, size: float) -> Run | None:
+    text = "".join(ch for ch in text if ch not in _CONTROLS)
+    drawn_text = "".join(ch for ch in text if ch not in _NOT_DRAWN) if not text.isascii() else text
+    if not drawn_text:
+        return None
+    font = family.face(bold)
+    astral = any(ord(ch) > 0xFFFF for ch in drawn_text)
+    if _needs_shaping(family, drawn_text, rtl):
+        drawn, unit = _shape(drawn_text, font, rtl)
+        return Run(font, text, drawn, unit * size, rtl, True, bold and not family.has_bold, astral)
+    return Run(font, text, drawn_text, _plain_width(drawn_text, font) * size, rtl, False,
+               bold and not family.has_bold, astral)
+
+
+@lru_cache(maxsize=131072)
+def _unit_width(text: str, bold: bool) -> float:
+    """The width of a logical text at 1 pt (its runs shaped alone)."""
     if text.isascii():
-        return float(stringWidth(text, font, size))
-    return float(sum(stringWidth(t, f, size) for f, t in runs(visual(text, font), font)))
+        return _plain_width(text, fonts.BOLD if bold else fonts.BODY)
+    total = 0.0
+    rtl = has_rtl(text)
+    for family, start, end in _items(text):
+        piece = text[start:end]
+        run = _run(family, piece, bold, rtl and any(_is_rtl_char(ch) for ch in piece), 1.0)
+        total += run.width if run else 0.0
+    return total
 
 
-def _split_long_word(word: str, font: str, size: float, limit: float) -> list[str]:
-    """Break a word too wide for the line: after its hyphens where possible, else between characters."""
-    if "-" in word[1:-1]:
-        pieces, piece = [], ""
-        for part in re.split(r"(?<=-)", word):
-            if piece and width(piece + part, font, size) > limit:
-                pieces.append(piece)
-                piece = ""
-            piece += part
-        pieces.append(piece)
-        if all(width(p, font, size) <= limit for p in pieces):
-            return pieces
-        return [q for p in pieces for q in _split_chars(p, font, size, limit)]
-    return _split_chars(word, font, size, limit)
+def width(text: str, font: str, size: float) -> float:
+    """The drawn width of a logical string in points (`font` is the body or the bold face)."""
+    return _unit_width(text, _bold(font)) * size
 
 
-def _split_chars(word: str, font: str, size: float, limit: float) -> list[str]:
-    pieces, piece = [], ""
-    for ch in word:
-        if piece and width(piece + ch, font, size) > limit:
-            pieces.append(piece)
-            piece = ch
-        else:
-            piece += ch
-    if piece:
-        pieces.append(piece)
-    return pieces
+# --- bidi --------------------------------------------------------------------------------------------------
 
 
-def _at_split(word: str) -> tuple[str, str]:
-    """An email address broken before its "@", where a reader expects the break."""
-    at = word.index("@", 1)
-    return word[:at], word[at:]
+@lru_cache(maxsize=16384)
+def _levels(text: str) -> tuple[int, ...] | None:
+    """The resolved bidi level of each character, or None when the text is all left-to-right."""
+    if not has_rtl(text):
+        return None
+    bidi = icu.Bidi()
+    source = icu.UnicodeString(text)  # ICU keeps a pointer to it: it must outlive the call below
+    bidi.setPara(source, icu.Bidi.DEFAULT_LTR)
+    unit_levels = bidi.getLevels()
+    del source
+    out, unit = [], 0
+    for ch in text:
+        out.append(unit_levels[unit])
+        unit += 2 if ord(ch) >= 0x10000 else 1
+    return tuple(out)
 
 
-def wrap_logical(text: str, font: str, size: float, limit: float) -> list[str]:
-    """Break a text into logical-order lines no wider than `limit`: at spaces, at newlines, and inside a word
-    only when the word alone is too wide (a long email address, a CJK run without spaces)."""
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        paragraph = _SPACES.sub(" ", paragraph).strip(" ")  # not str.split(): it would eat no-break spaces
-        if width(paragraph, font, size) <= limit:
-            lines.append(paragraph)
-            continue
-        line, line_width = "", 0.0
-        space = width(" ", font, size)
-        for word in paragraph.split(" "):
-            # Word by word, widths summed (words shape and measure alone; a line's width is their sum).
-            word_width = width(word, font, size)
-            if line and line_width + space + word_width <= limit:
-                line, line_width = f"{line} {word}", line_width + space + word_width
-                continue
-            if not line and word_width <= limit:
-                line, line_width = word, word_width
-                continue
-            if line:
-                lines.append(line)
-                line = ""
-            line_width = 0.0
-            if word_width <= limit:
-                line, line_width = word, word_width
-            elif "@" in word[1:] and all(width(p, font, size) <= limit for p in _at_split(word)):
-                local, domain = _at_split(word)
-                lines.append(local)
-                line, line_width = domain, width(domain, font, size)
+def _reorder(pieces: list[tuple[int, fonts.Family, int, int]]) -> list[tuple[int, fonts.Family, int, int]]:
+    """Rule L2: from the highest level down to the lowest odd one, reverse every sequence at that level or
+    above."""
+    levels = [p[0] for p in pieces]
+    odd = [lv for lv in levels if lv % 2]
+    if not odd:
+        return pieces
+    out = list(pieces)
+    for level in range(max(levels), min(odd) - 1, -1):
+        i = 0
+        while i < len(out):
+            if out[i][0] >= level:
+                j = i
+                while j < len(out) and out[j][0] >= level:
+                    j += 1
+                out[i:j] = out[i:j][::-1]
+                i = j
             else:
-                pieces = _split_long_word(word, font, size, limit)
-                lines.extend(pieces[:-1])
-                line, line_width = pieces[-1], width(pieces[-1], font, size)
-        lines.append(line)
-    return lines
-
-
-def layout(text: str, font: str, size: float, limit: float) -> list[Line]:
-    """Wrapped, shaped, reordered lines cut into font runs, ready to draw."""
-    out = []
-    for logical in wrap_logical(text, font, size, limit):
-        line_runs = runs(visual(logical, font), font)
-        out.append(Line(line_runs, sum(stringWidth(t, f, size) for f, t in line_runs)))
+                i += 1
     return out
 
 
+# --- lines -------------------------------------------------------------------------------------------------
+
+
+def _build_line(text: str, start: int, end: int, bold: bool, size: float, hyphen: bool, cut: bool = False
+                ) -> Line:
+    """One line of a paragraph: its logical span cut into runs by face and bidi level, then reordered."""
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    levels = _levels(text)
+    pieces: list[tuple[int, fonts.Family, int, int]] = []
+    for family, a, b in _items(text):
+        a, b = max(a, start), min(b, end)
+        if a >= b:
+            continue
+        if levels is None:
+            pieces.append((0, family, a, b))
+            continue
+        run_start = a
+        for i in range(a + 1, b + 1):
+            if i == b or levels[i] != levels[run_start]:
+                pieces.append((levels[run_start], family, run_start, i))
+                run_start = i
+    runs: list[Run] = []
+    for level, family, a, b in _reorder(pieces):
+        run = _run(family, text[a:b], bold, level % 2 == 1, size)
+        if run is not None:
+            runs.append(run)
+    logical = "".join(ch for ch in text[start:end] if ch not in _CONTROLS)
+    if hyphen:
+        runs.append(Run(fonts.BOLD if bold else fonts.BODY, HYPHEN, HYPHEN,
+                        _plain_width(HYPHEN, fonts.BOLD if bold else fonts.BODY) * size))
+        logical += HYPHEN
+    return Line(tuple(runs), sum(r.width for r in runs), logical, cut)
+
+
+def _cut_word(word: str, bold: bool, size: float, limit: float) -> list[tuple[str, bool]]:
+    """A word wider than its column cut between characters, with a hyphen where the script uses one."""
+    hyphen = breaking.hyphenates(word)
+    room = limit - (_plain_width(HYPHEN, fonts.BOLD if bold else fonts.BODY) * size if hyphen else 0.0)
+    pieces: list[tuple[str, bool]] = []
+    piece = ""
+    for grapheme in breaking.graphemes(word):
+        if piece and _unit_width(piece + grapheme, bold) * size > room:
+            pieces.append((piece, hyphen and not piece.endswith(HYPHEN)))
+            piece = grapheme
+        else:
+            piece += grapheme
+    pieces.append((piece, False))
+    return pieces
+
+
+def _wrap_spans(text: str, bold: bool, size: float, limit: float, emergency: bool
+                ) -> list[tuple[int, int, bool, bool]]:
+    """(start, end, hyphen, cut) of each line of a paragraph, measured on the logical text."""
+    spans: list[tuple[int, int, bool, bool]] = []
+    line_start = pos = 0
+    line_width = 0.0
+    for segment in breaking.segments(text):
+        seg_width = _unit_width(segment.rstrip(" "), bold) * size
+        if pos > line_start and line_width + seg_width > limit:
+            spans.append((line_start, pos, False, False))
+            line_start, line_width = pos, 0.0
+        if pos == line_start and seg_width > limit:
+            word = segment.rstrip(" ")
+            if breaking.is_protected(word) and not emergency:
+                pieces = [(word, False)]  # the caller shrinks the cell rather than cut an email or phone number
+            elif breaking.is_protected(word):
+                pieces = _greedy([p for p in breaking.emergency_cuts(word)], bold, size, limit)
+            else:
+                pieces = _cut_word(word, bold, size, limit)
+            for piece, hyphen in pieces[:-1]:
+                spans.append((pos, pos + len(piece), hyphen, True))
+                pos += len(piece)
+            line_start = pos
+            last = pieces[-1][0] + segment[len(word):]
+            line_width = _unit_width(last, bold) * size
+            pos += len(last)
+            continue
+        line_width += _unit_width(segment, bold) * size
+        pos += len(segment)
+    spans.append((line_start, pos, False, False))
+    return spans
+
+
+def _greedy(parts: list[str], bold: bool, size: float, limit: float) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    piece = ""
+    for part in parts:
+        if piece and _unit_width(piece + part, bold) * size > limit:
+            out.append((piece, False))
+            piece = ""
+        piece += part
+    out.append((piece, False))
+    return out
+
+
+def layout(text: str, font: str, size: float, limit: float, emergency: bool = False) -> list[Line]:
+    """Wrapped, reordered, shaped lines ready to draw: a new paragraph at each newline, breaks where Unicode
+    allows them, a word cut (with a hyphen in the scripts that use one) only when it alone is wider than
+    `limit`. An email address or phone number wider than `limit` stays whole (see `fit`) unless `emergency`."""
+    bold = _bold(font)
+    lines: list[Line] = []
+    for raw in unicodedata.normalize("NFC", text).splitlines() or [""]:
+        paragraph = _collapse_spaces(raw.replace("\t", " "))
+        if _unit_width(paragraph, bold) * size <= limit:
+            lines.append(_build_line(paragraph, 0, len(paragraph), bold, size, False))
+            continue
+        for start, end, hyphen, cut in _wrap_spans(paragraph, bold, size, limit, emergency):
+            lines.append(_build_line(paragraph, start, end, bold, size, hyphen, cut))
+    return lines
+
+
+def _collapse_spaces(text: str) -> str:
+    # Not str.split(): it would eat no-break spaces, which keep postcodes and phone numbers whole.
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(" ")
+
+
+def fit(text: str, font: str, size: float, limit: float, smallest: float) -> tuple[float, list[Line]]:
+    """Lay out a text at `size`, or smaller (not below `smallest`) when an email address, a phone number or a
+    word does not fit whole; cut it only when even `smallest` is too big. Returns the size used and the lines."""
+    lines = layout(text, font, size, limit)
+    current = size
+    while any(line.width > limit + 0.01 for line in lines) or _has_cut_word(lines):
+        if current - 0.5 < smallest:
+            return current, layout(text, font, current, limit, emergency=True)
+        current -= 0.5
+        lines = layout(text, font, current, limit)
+    return current, lines
+
+
+def _has_cut_word(lines: list[Line]) -> bool:
+    return any(line.cut for line in lines)
+
+
 def is_plain(lines: list[Line], font: str) -> bool:
-    """Whether every line is one run in `font`, so a plain string can carry it (the fast path in tables)."""
-    return all(len(line.runs) <= 1 and (not line.runs or line.runs[0][0] == font) for line in lines)
+    """Whether every line is one unshaped left-to-right run in `font`, so a plain string can carry it (the fast
+    path in tables)."""
+    return all(len(line.runs) <= 1 and all(r.font == font and not r.spans_text and not r.fake_bold
+                                            for r in line.runs) for line in lines)
+
+
+def _actual_text(text: str) -> str:
+    return "/Span <</ActualText <FEFF" + text.encode("utf-16-be").hex().upper() + ">>> BDC"
 
 
 def draw_lines(canvas: Canvas, lines: list[Line], x: float, y: float, size: float, leading: float,
                align_right: bool = False, limit: float = 0.0) -> None:
     """Draw lines downwards from baseline `y` (right-aligned within `limit` when `align_right`)."""
     for line in lines:
-        # One text object per line, fonts switched inside it, so text extraction reads the line as one piece.
+        fake_bold = any(run.fake_bold for run in line.runs)
+        if fake_bold:
+            canvas.saveState()
+            canvas.setLineWidth(size * 0.035)
+            canvas.setStrokeColor(canvas._fillColorObj)
+        # One text object per line, faces switched inside it, so extraction reads the line as one piece.
         text_object = canvas.beginText(x + (limit - line.width if align_right else 0.0), y)
-        for font_name, text in line.runs:
-            text_object.setFont(font_name, size)
-            text_object.textOut(text)
+        for run in line.runs:
+            if run.spans_text:
+                # Poppler reverses right-to-left text when it extracts it: give it the run reversed.
+                text_object._code.append(_actual_text(run.text[::-1] if run.rtl else run.text))
+            text_object.setFont(run.font, size)
+            if run.fake_bold:
+                text_object.setTextRenderMode(2)
+            text_object.textOut(run.drawn)
+            if run.fake_bold:
+                text_object.setTextRenderMode(0)
+            if run.spans_text:
+                text_object._code.append("EMC")
         canvas.drawText(text_object)
+        if fake_bold:
+            canvas.restoreState()
         y -= leading
