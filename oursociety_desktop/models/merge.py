@@ -32,7 +32,7 @@ from oursociety_desktop.models.incoming import DEFAULTS, check_envelope, check_i
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.sharing import outgoing_fields
 from oursociety_desktop.models.tables import RECORD_TYPES, Conflict, Contact, SyncedRecord
-from oursociety_desktop.models.text import sort_key
+from oursociety_desktop.models.text import nfc_values, sort_key
 
 __all__ = ["BundleMerger", "MergeReport", "TypeCounts", "check_incoming"]
 
@@ -123,6 +123,7 @@ class BundleMerger:
         fields = outgoing_fields(cls)
         for record in records:
             check_envelope(cls, fields, record)
+        records = [nfc_values(record) for record in records]  # every text stored in normal form C
         ids = [r["id"] for r in records]
         if len(set(ids)) != len(ids):
             raise UserError(f"The bundle lists a {record_type.replace('_', ' ')} twice; it is not valid. "

@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
+from oursociety_desktop.models.text import personal_name
+
 CONTACT_STAGES = ("new", "contacted", "engaged", "active", "leader", "inactive")
 GROUP_KINDS = ("working group", "neighbourhood circle", "project", "network", "other")
 MEMBERSHIP_ROLES = ("member", "coordinator")
@@ -114,7 +116,7 @@ def name_to_show(display: str, given: str, family: str, organisation: str, erase
     name, else the organisation (a contact may be an organisation only), else a placeholder."""
     if display:
         return display
-    joined = " ".join(p for p in (given, family) if p)
+    joined = personal_name(given, family)
     if joined:
         return joined
     if organisation:

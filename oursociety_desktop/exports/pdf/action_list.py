@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, Table
 from sqlmodel import col, select
 
 from oursociety_desktop.exports.pdf import fonts
+from oursociety_desktop.exports.pdf.collation import collation_key
 from oursociety_desktop.exports.pdf.contact_tables import PADDING, header_row, table_style
 from oursociety_desktop.exports.pdf.furniture import (
     TICK_BOX,
@@ -99,7 +100,7 @@ def print_action_list(db: Database, options: PrintOptions, out: Path, progress: 
         for key in keys:
             sections[key].append(action)
     tail = (NO_OWNER, UNLISTED, NO_GROUP)
-    order = sorted(sections, key=lambda k: (k in tail, tail.index(k) if k in tail else 0, fold(k)))
+    order = sorted(sections, key=lambda k: (k in tail, tail.index(k) if k in tail else 0, collation_key(k)))
     title = "Open actions" + (f": {group.name}" if group else "")
     width = frame_width(options)
     story: list[Flowable] = [TextBlock(title, sizes.title, bold=True, space_after=2 * mm)]

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from oursociety_desktop.exports.pdf.collation import collation_key
 from oursociety_desktop.exports.pdf.shaping import isolate_join
 from oursociety_desktop.models.groups import find_group
 from oursociety_desktop.models.tables import Contact, Group, Membership, name_to_show
@@ -41,12 +42,14 @@ class PrintedContact:
     languages: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
-    def key(self, sort: str) -> str:
-        """The sort key for "family" (family name first) or "given" order."""
-        if sort == "given":
-            return fold(f"{self.given_name} {self.family_name}") if (self.given_name or self.family_name) \
-                else fold(self.name)
-        return self.sort_key
+    def order_text(self, sort: str) -> str:
+        """The name as it is filed: family name first ("family" order) or given name first ("given")."""
+        parts = (self.given_name, self.family_name) if sort == "given" else (self.family_name, self.given_name)
+        return " ".join(p for p in parts if p).strip() or self.name
+
+    def key(self, sort: str) -> bytes:
+        """The sort key for "family" (family name first) or "given" order, by the Unicode Collation Algorithm."""
+        return collation_key(self.order_text(sort))
 
     def field_text(self, name: str) -> str:
         """One printable field ("phone", "email", "address"...) as text, lines separated by newlines."""
