@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from print_fixture import LISTED, TODAY, build_hub, drawn_strings, flat, page_texts, pdf_text  # noqa: E402
+from print_fixture import LISTED, TODAY, build_hub, drawn_strings, flat, page_texts, pdf_text, shown  # noqa: E402
 
 from oursociety_desktop.exports.pdf import fonts  # noqa: E402
 from oursociety_desktop.exports.pdf.options import PrintOptions  # noqa: E402
@@ -23,7 +23,7 @@ def options(**kw: object) -> PrintOptions:
     return PrintOptions(**values)  # type: ignore[arg-type]
 
 
-NAMES = [" ".join(pair) for pair in LISTED.values()] + ["שרה כהן", "Ελένη Ζωή", "Михаил Ёлкин", "Zoë Łącka",
+NAMES = [shown(*pair) for pair in LISTED.values()] + ["שרה כהן", "Ελένη Ζωή", "Михаил Ёлкин", "Zoë Łącka",
                                                         "王小明 Wang", "ناصر عباس", "یوسف ہمدانی", "ایک ے"]
 
 

@@ -19,7 +19,7 @@ FIELD_TITLES = {"name": "Name", "organisation": "Organisation", "role": "Role", 
                 "email": "Email", "address": "Address", "languages": "Languages", "tags": "Skills and interests",
                 "details": "Contact details", "group_role": "Role in group"}
 FIELD_WEIGHTS = {"name": 3.0, "organisation": 2.6, "role": 2.0, "phone": 3.4, "email": 3.8, "address": 3.8,
-                 "languages": 2.0, "tags": 3.0, "details": 5.0, "group_role": 2.1}
+                 "languages": 2.4, "tags": 3.0, "details": 5.0, "group_role": 2.1}
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,20 @@ class Column:
 def contact_columns(fields: Sequence[str], large_print: bool, extra: Sequence[Column] = ()) -> list[Column]:
     """The name column, any extra columns (a role in a group), then the chosen fields. In large print the
     fields stack in one "contact details" column, so 16 pt text is not squeezed into narrow columns."""
-    columns = [Column("name", FIELD_TITLES["name"], lambda c: c.name, FIELD_WEIGHTS["name"]), *extra]
-    if large_print and len(fields) > 1:
+    columns = [Column("name", FIELD_TITLES["name"], lambda c: c.name, FIELD_WEIGHTS["name"])]
+    if large_print and len(fields) + len(extra) > 1:
+        # Extra columns (a role in a group) join the stack too: beside a wrapped 16 pt name, a narrow column
+        # would be read into the middle of the name by text extraction.
         chosen = tuple(fields)
+        extras = tuple(extra)
 
         def details(c: PrintedContact) -> str:
-            return "\n".join(t for t in (c.field_text(f) for f in chosen) if t)
+            texts = [f"{e.title}: {e.text(c)}" for e in extras] + [c.field_text(f) for f in chosen]
+            return "\n".join(t for t in texts if t)
 
         columns.append(Column("details", FIELD_TITLES["details"], details, FIELD_WEIGHTS["details"]))
         return columns
+    columns.extend(extra)
     for name in fields:
         columns.append(Column(name, FIELD_TITLES[name], _field_getter(name), FIELD_WEIGHTS[name]))
     return columns

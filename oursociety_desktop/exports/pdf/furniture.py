@@ -116,7 +116,7 @@ def canvas_class(furniture: Furniture) -> type[Canvas]:
     class FurnishedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # Start in the bundled face: ReportLab's default, Helvetica, would be listed in the PDF unembedded.
-            kwargs.setdefault("initialFontName", fonts.BODY)
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.BODY
             super().__init__(*args, **kwargs)
             self._page_states: list[dict[str, Any]] = []
 

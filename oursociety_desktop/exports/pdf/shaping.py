@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -67,6 +67,10 @@ class Line:
     width: float
     text: str  # the line's logical text (with the hyphen, if a word was cut)
     cut: bool = False  # a word too wide for the column was cut at the end of this line
+    # For a left-to-right paragraph wrapped onto several lines: the whole paragraph on its first line, "" on the
+    # others, given as ActualText so extraction reads the paragraph whole (tables are read row by row, and the
+    # next column's words would land inside a wrapped name) and a cut word without its hyphen.
+    actual: str | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -257,6 +261,10 @@ def _build_line(text: str, start: int, end: int, bold: bool, size: float, hyphen
                 run_start = i
     runs: list[Run] = []
     for level, family, a, b in _reorder(pieces):
+        if level % 2 == 0 and family is not fonts.LATIN and _neutral_latin(text[a:b]):
+            # Spaces and dashes left behind by a right-to-left word go back to the Latin face: drawn plain, they
+            # extract in place (a span would make poppler read them as part of the right-to-left word).
+            family = fonts.LATIN
         run = _run(family, text[a:b], bold, level % 2 == 1, size)
         if run is not None:
             runs.append(run)
@@ -266,6 +274,12 @@ def _build_line(text: str, start: int, end: int, bold: bool, size: float, hyphen
                         _plain_width(HYPHEN, fonts.BOLD if bold else fonts.BODY) * size))
         logical += HYPHEN
     return Line(tuple(runs), sum(r.width for r in runs), logical, cut)
+
+
+@lru_cache(maxsize=4096)
+def _neutral_latin(text: str) -> bool:
+    return not any(ch.isalpha() or unicodedata.category(ch).startswith("M") for ch in text) and \
+        all(fonts.covers(fonts.LATIN.regular, ch) for ch in text)
 
 
 def _cut_word(word: str, bold: bool, size: float, limit: float) -> list[tuple[str, bool]]:
@@ -340,8 +354,12 @@ def layout(text: str, font: str, size: float, limit: float, emergency: bool = Fa
         if _unit_width(paragraph, bold) * size <= limit:
             lines.append(_build_line(paragraph, 0, len(paragraph), bold, size, False))
             continue
-        for start, end, hyphen, cut in _wrap_spans(paragraph, bold, size, limit, emergency):
-            lines.append(_build_line(paragraph, start, end, bold, size, hyphen, cut))
+        wrapped = [_build_line(paragraph, start, end, bold, size, hyphen, cut)
+                   for start, end, hyphen, cut in _wrap_spans(paragraph, bold, size, limit, emergency)]
+        if len(wrapped) > 1 and not has_rtl(paragraph):
+            whole = "".join(ch for ch in paragraph if ch not in _CONTROLS)
+            wrapped = [replace(line, actual=whole if i == 0 else "") for i, line in enumerate(wrapped)]
+        lines.extend(wrapped)
     return lines
 
 
@@ -371,9 +389,9 @@ def _has_cut_word(lines: list[Line]) -> bool:
 
 def is_plain(lines: list[Line], font: str) -> bool:
     """Whether every line is one unshaped left-to-right run in `font`, so a plain string can carry it (the fast
-    path in tables)."""
-    return all(len(line.runs) <= 1 and all(r.font == font and not r.spans_text and not r.fake_bold
-                                            for r in line.runs) for line in lines)
+    path in tables; a wrapped paragraph needs its ActualText)."""
+    return all(line.actual is None and len(line.runs) <= 1 and
+               all(r.font == font and not r.spans_text and not r.fake_bold for r in line.runs) for line in lines)
 
 
 def _actual_text(text: str) -> str:
@@ -391,8 +409,10 @@ def draw_lines(canvas: Canvas, lines: list[Line], x: float, y: float, size: floa
             canvas.setStrokeColor(canvas._fillColorObj)
         # One text object per line, faces switched inside it, so extraction reads the line as one piece.
         text_object = canvas.beginText(x + (limit - line.width if align_right else 0.0), y)
+        if line.actual is not None:
+            text_object._code.append(_actual_text(line.actual))
         for run in line.runs:
-            if run.spans_text:
+            if run.spans_text and line.actual is None:
                 # Poppler reverses right-to-left text when it extracts it: give it the run reversed.
                 text_object._code.append(_actual_text(run.text[::-1] if run.rtl else run.text))
             text_object.setFont(run.font, size)
@@ -401,8 +421,10 @@ def draw_lines(canvas: Canvas, lines: list[Line], x: float, y: float, size: floa
             text_object.textOut(run.drawn)
             if run.fake_bold:
                 text_object.setTextRenderMode(0)
-            if run.spans_text:
+            if run.spans_text and line.actual is None:
                 text_object._code.append("EMC")
+        if line.actual is not None:
+            text_object._code.append("EMC")
         canvas.drawText(text_object)
         if fake_bold:
             canvas.restoreState()
