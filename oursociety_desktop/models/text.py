@@ -59,7 +59,7 @@ def _east_asian(text: str) -> bool:
 def personal_name(given: str, family: str) -> str:
     """Given and family name in the order the name's own culture writes them: "Łukasz Wójcik", but "王小明",
     "山田太郎", "김민준" (family name first, no space, when both parts are Chinese, Japanese or Korean)."""
-    if family and _east_asian(family) and (not given or _east_asian(given)):
+    if family and not family.isascii() and _east_asian(family) and (not given or _east_asian(given)):
         return f"{family}{given}"
     return " ".join(p for p in (given, family) if p)
 

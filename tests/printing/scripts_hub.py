@@ -34,7 +34,7 @@ PEOPLE = (
     Person("polish", "Łukasz", "Wójcik", "Spółdzielnia Łąka", "ul. Żółkiewskiego 5", "Chór Łąka",
            "Zamówić śpiewniki"),
     Person("welsh", "Dafydd", "ap Gwŷn", "Cymdeithas y Dŵr", "Heol y Dŵr 3", "Côr Tŷ Ŵyn", "Trefnu'r ŵyl"),
-    Person("vietnamese", "Nguyễn Thị", "Ánh Tuyết", "Hội Người Việt", "Đường Hòa Bình 12", "Nhóm Phụ nữ Việt",
+    Person("vietnamese", "Ánh Tuyết", "Nguyễn", "Hội Người Việt", "Đường Hòa Bình 12", "Nhóm Phụ nữ Việt",
            "Tổ chức Tết Trung thu"),
     Person("greek", "Ελένη", "Παπαδοπούλου", "Ελληνική Κοινότητα", "Οδός Αθηνάς 7", "Χορωδία Ελπίδα",
            "Οργάνωση γιορτής"),
@@ -50,6 +50,7 @@ PEOPLE = (
     Person("japanese", "太郎", "山田", "日本人会", "桜通り 3", "さくら会", "お花見の準備"),
     Person("korean", "민준", "김", "한인회", "평화로 5", "한국어 교실", "모임 준비하기"),
 )
+HUB_NAME = "Hub \u2014 مركز \u2014 কেন্দ্র"  # a hub's name mixing directions and scripts
 EMOJI_GROUP = "Garden club 🌻"
 EMOJI_ACTION = "Street party 🎉 with music 🎶"
 MIXED_ADDRESS = ("Community centre", "قاعة المجتمع", "12 Hope Street")  # street lines, English and Arabic

@@ -14,6 +14,7 @@ from oursociety_desktop.exports.pdf.furniture import RULE_GREY, SHADE, SMALLEST,
 from oursociety_desktop.exports.pdf.selection import PrintedContact
 
 PADDING = 3.0
+WHOLE = frozenset({"name", "organisation"})  # columns whose wrapped text must extract (and be found) whole
 HEADER_GREY = colors.Color(0.3, 0.3, 0.3)
 FIELD_TITLES = {"name": "Name", "organisation": "Organisation", "role": "Role", "phone": "Phone",
                 "email": "Email", "address": "Address", "languages": "Languages", "tags": "Skills and interests",
@@ -84,7 +85,7 @@ def contact_table(contacts: Sequence[PrintedContact], columns: Sequence[Column],
         for i, column in enumerate(columns):
             font = fonts.BOLD if column.key == "name" else fonts.BODY
             row.append(cell(column.text(contact), widths[n_lead + i] - 2 * PADDING, size, leading, font,
-                            sizes.smallest))
+                            sizes.smallest, whole=column.key in WHOLE))
         rows.append(row)
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(table_style(n_lead, size, leading, sizes.furniture, sizes.header_colour))

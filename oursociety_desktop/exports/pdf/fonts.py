@@ -34,6 +34,7 @@ class Family:
     bold: str
     regular_file: str
     bold_file: str
+    scale: float = 1.0  # drawn this much larger, so its letters look the size of the Latin text beside them
 
     def face(self, bold: bool) -> str:
         """The registered font name for the weight."""
@@ -45,12 +46,13 @@ class Family:
         return self.bold != self.regular
 
 
-def _family(key: str, stem: str, regular: str, bold: str | None) -> Family:
-    return Family(key, f"OS-{stem}", f"OS-{stem}-Bold" if bold else f"OS-{stem}", regular, bold or regular)
+def _family(key: str, stem: str, regular: str, bold: str | None, scale: float = 1.0) -> Family:
+    return Family(key, f"OS-{stem}", f"OS-{stem}-Bold" if bold else f"OS-{stem}", regular, bold or regular, scale)
 
 
 LATIN = _family("latin", "DejaVuSans", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-ARABIC = _family("arabic", "NotoNaskhArabic", "NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf")
+# Naskh letters are small for their point size beside DejaVu's tall Latin ones.
+ARABIC = _family("arabic", "NotoNaskhArabic", "NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf", 1.2)
 BENGALI = _family("bengali", "NotoSansBengali", "NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf")
 DEVANAGARI = _family("devanagari", "NotoSansDevanagari", "NotoSansDevanagari-Regular.ttf",
                      "NotoSansDevanagari-Bold.ttf")

@@ -173,13 +173,14 @@ class LinesCell(Flowable):  # type: ignore[misc]
 
 
 def cell(text: str, limit: float, size: float, leading: float, font: str = fonts.BODY,
-         smallest: float = SMALLEST) -> str | Flowable:
+         smallest: float = SMALLEST, whole: bool = False) -> str | Flowable:
     """A table cell's content wrapped to `limit` points: a plain string when one font carries it (fast), else
     a flowable of shaped runs. An email address, phone number or word too wide for the column shrinks the cell
-    (down to `smallest`) before anything is cut."""
+    (down to `smallest`) before anything is cut. With `whole` (names), a wrapped paragraph extracts as one
+    piece: text extraction reads a table row by row and would put the next column's words inside it."""
     if text.isascii() and "\n" not in text and width(text, font, size) <= limit:
         return text
-    used, lines = fit(text, font, size, limit, min(size, smallest))
+    used, lines = fit(text, font, size, limit, min(size, smallest), whole)
     if used == size and is_plain(lines, font):
         return "\n".join(line.text for line in lines)
     return LinesCell(lines, used, leading * used / size)

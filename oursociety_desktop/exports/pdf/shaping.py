@@ -52,6 +52,7 @@ class Run:
     shaped: bool = False
     fake_bold: bool = False  # a face without a bold, thickened with a stroke
     astral: bool = False  # characters beyond U+FFFF (emoji), which ReportLab's text map cannot carry
+    scale: float = 1.0  # drawn at this multiple of the line's type size
 
     @property
     def spans_text(self) -> bool:
@@ -124,7 +125,8 @@ _hb_fonts: dict[str, Any] = {}
 
 
 def _needs_shaping(family: fonts.Family, text: str, rtl: bool) -> bool:
-    return rtl or family.key in _SHAPED_FAMILIES or any(unicodedata.combining(ch) for ch in text)
+    return rtl or family.key in _SHAPED_FAMILIES or (
+        not text.isascii() and any(unicodedata.combining(ch) for ch in text))
 
 
 @lru_cache(maxsize=65536)
@@ -163,17 +165,21 @@ def _plain_width(text: str, font: str) -> float:
 
 
 def _run(family: fonts.Family, text: str, bold: bool, rtl: bool, size: float) -> Run | None:
-    text = "".join(ch for ch in text if ch not in _CONTROLS)
-    drawn_text = "".join(ch for ch in text if ch not in _NOT_DRAWN) if not text.isascii() else text
+    if text.isascii():
+        drawn_text, astral = text, False
+    else:
+        text = "".join(ch for ch in text if ch not in _CONTROLS)
+        drawn_text = "".join(ch for ch in text if ch not in _NOT_DRAWN)
+        astral = any(ord(ch) > 0xFFFF for ch in drawn_text)
     if not drawn_text:
         return None
     font = family.face(bold)
-    astral = any(ord(ch) > 0xFFFF for ch in drawn_text)
+    size *= family.scale
     if _needs_shaping(family, drawn_text, rtl):
         drawn, unit = _shape(drawn_text, font, rtl)
-        return Run(font, text, drawn, unit * size, rtl, True, bold and not family.has_bold, astral)
+        return Run(font, text, drawn, unit * size, rtl, True, bold and not family.has_bold, astral, family.scale)
     return Run(font, text, drawn_text, _plain_width(drawn_text, font) * size, rtl, False,
-               bold and not family.has_bold, astral)
+               bold and not family.has_bold, astral, family.scale)
 
 
 @lru_cache(maxsize=131072)
@@ -268,7 +274,9 @@ def _build_line(text: str, start: int, end: int, bold: bool, size: float, hyphen
         run = _run(family, text[a:b], bold, level % 2 == 1, size)
         if run is not None:
             runs.append(run)
-    logical = "".join(ch for ch in text[start:end] if ch not in _CONTROLS)
+    logical = text[start:end]
+    if not logical.isascii():
+        logical = "".join(ch for ch in logical if ch not in _CONTROLS)
     if hyphen:
         runs.append(Run(fonts.BOLD if bold else fonts.BODY, HYPHEN, HYPHEN,
                         _plain_width(HYPHEN, fonts.BOLD if bold else fonts.BODY) * size))
@@ -343,20 +351,22 @@ def _greedy(parts: list[str], bold: bool, size: float, limit: float) -> list[tup
     return out
 
 
-def layout(text: str, font: str, size: float, limit: float, emergency: bool = False) -> list[Line]:
+def layout(text: str, font: str, size: float, limit: float, emergency: bool = False, whole: bool = True
+           ) -> list[Line]:
     """Wrapped, reordered, shaped lines ready to draw: a new paragraph at each newline, breaks where Unicode
     allows them, a word cut (with a hyphen in the scripts that use one) only when it alone is wider than
-    `limit`. An email address or phone number wider than `limit` stays whole (see `fit`) unless `emergency`."""
+    `limit`. An email address or phone number wider than `limit` stays whole (see `fit`) unless `emergency`.
+    With `whole`, a wrapped left-to-right paragraph extracts as one piece (see `Line.actual`)."""
     bold = _bold(font)
     lines: list[Line] = []
-    for raw in unicodedata.normalize("NFC", text).splitlines() or [""]:
+    for raw in (text if text.isascii() else unicodedata.normalize("NFC", text)).splitlines() or [""]:
         paragraph = _collapse_spaces(raw.replace("\t", " "))
         if _unit_width(paragraph, bold) * size <= limit:
             lines.append(_build_line(paragraph, 0, len(paragraph), bold, size, False))
             continue
         wrapped = [_build_line(paragraph, start, end, bold, size, hyphen, cut)
                    for start, end, hyphen, cut in _wrap_spans(paragraph, bold, size, limit, emergency)]
-        if len(wrapped) > 1 and not has_rtl(paragraph):
+        if whole and len(wrapped) > 1 and not has_rtl(paragraph):
             whole = "".join(ch for ch in paragraph if ch not in _CONTROLS)
             wrapped = [replace(line, actual=whole if i == 0 else "") for i, line in enumerate(wrapped)]
         lines.extend(wrapped)
@@ -370,16 +380,17 @@ def _collapse_spaces(text: str) -> str:
     return text.strip(" ")
 
 
-def fit(text: str, font: str, size: float, limit: float, smallest: float) -> tuple[float, list[Line]]:
+def fit(text: str, font: str, size: float, limit: float, smallest: float, whole: bool = True
+        ) -> tuple[float, list[Line]]:
     """Lay out a text at `size`, or smaller (not below `smallest`) when an email address, a phone number or a
     word does not fit whole; cut it only when even `smallest` is too big. Returns the size used and the lines."""
-    lines = layout(text, font, size, limit)
+    lines = layout(text, font, size, limit, whole=whole)
     current = size
     while any(line.width > limit + 0.01 for line in lines) or _has_cut_word(lines):
         if current - 0.5 < smallest:
-            return current, layout(text, font, current, limit, emergency=True)
+            return current, layout(text, font, current, limit, emergency=True, whole=whole)
         current -= 0.5
-        lines = layout(text, font, current, limit)
+        lines = layout(text, font, current, limit, whole=whole)
     return current, lines
 
 
@@ -415,7 +426,7 @@ def draw_lines(canvas: Canvas, lines: list[Line], x: float, y: float, size: floa
             if run.spans_text and line.actual is None:
                 # Poppler reverses right-to-left text when it extracts it: give it the run reversed.
                 text_object._code.append(_actual_text(run.text[::-1] if run.rtl else run.text))
-            text_object.setFont(run.font, size)
+            text_object.setFont(run.font, size * run.scale)
             if run.fake_bold:
                 text_object.setTextRenderMode(2)
             text_object.textOut(run.drawn)
