@@ -367,8 +367,8 @@ def layout(text: str, font: str, size: float, limit: float, emergency: bool = Fa
         wrapped = [_build_line(paragraph, start, end, bold, size, hyphen, cut)
                    for start, end, hyphen, cut in _wrap_spans(paragraph, bold, size, limit, emergency)]
         if whole and len(wrapped) > 1 and not has_rtl(paragraph):
-            whole = "".join(ch for ch in paragraph if ch not in _CONTROLS)
-            wrapped = [replace(line, actual=whole if i == 0 else "") for i, line in enumerate(wrapped)]
+            full = "".join(ch for ch in paragraph if ch not in _CONTROLS)
+            wrapped = [replace(line, actual=full if i == 0 else "") for i, line in enumerate(wrapped)]
         lines.extend(wrapped)
     return lines
 
