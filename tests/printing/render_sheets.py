@@ -1,7 +1,9 @@
 """Print every product from the every-script hub and render each page to PNG, pages side by side per product:
 the sheets kept in docs/ (print-scripts-*.png) to be looked at.
 
-    .venv/bin/python tests/printing/render_sheets.py docs/ [--dpi 60]
+    .venv/bin/python tests/printing/render_sheets.py docs/ [--dpi 60] [--demo]
+
+With --demo, also the first page of each product printed from the 2,000-contact demo hub (docs/print-*.png).
 """
 
 from __future__ import annotations
@@ -75,12 +77,47 @@ def render(out_dir: Path, dpi: int) -> list[Path]:
     return written
 
 
+DEMO_SHEETS: list[tuple[str, str, dict[str, object]]] = [
+    ("directory", "directory", {}), ("directory-large", "directory", {"large_print": True}),
+    ("group", "group", {"group": "first"}), ("signin", "signin", {"group": "first"}),
+    ("labels", "labels", {}), ("actions", "actions", {}), ("calls", "calls", {}),
+]
+
+
+def render_demo(out_dir: Path, dpi: int) -> list[Path]:
+    """Write docs/print-<product>.png: the first page of each product from the demo hub."""
+    from sqlmodel import col, select
+
+    from oursociety_desktop.models.demo import generate_demo
+    from oursociety_desktop.models.tables import Group
+
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        db = Database.create(folder / "hub", "Leeds Community Hub")
+        generate_demo(db, 2000, today=date(2026, 3, 10))
+        with db.read() as session:
+            first = session.exec(select(Group).where(col(Group.deleted).is_(False)).order_by(col(Group.name))).first()
+        for sheet, product, extra in DEMO_SHEETS:
+            values: dict[str, object] = {"paper": "a4", "today": date(2026, 3, 10), **extra}
+            if values.get("group") == "first" and first is not None:
+                values["group"] = first.id
+            pdf = folder / f"{sheet}.pdf"
+            print_product(product, db, PrintOptions(**values), pdf)  # type: ignore[arg-type]
+            subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                            str(out_dir / f"print-{sheet}")], check=True)
+            written.append(out_dir / f"print-{sheet}.png")
+        db.close()
+    return written
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--dpi", type=int, default=60)
+    parser.add_argument("--demo", action="store_true")
     args = parser.parse_args()
-    for path in render(args.out_dir, args.dpi):
+    for path in render(args.out_dir, args.dpi) + (render_demo(args.out_dir, args.dpi) if args.demo else []):
         print(path)
 
 
