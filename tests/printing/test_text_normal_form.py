@@ -87,3 +87,22 @@ def test_east_asian_names_are_shown_family_name_first() -> None:
     assert personal_name("민준", "김") == "김민준"
     assert personal_name("Wei", "Wang") == "Wei Wang"
     assert personal_name("Łukasz", "Wójcik") == "Łukasz Wójcik"
+
+
+def test_demo_pairs_names_of_one_script_and_shows_chinese_family_first(db: Database) -> None:
+    from oursociety_desktop.models.demo import generate_demo
+    from oursociety_desktop.models.tables import name_to_show
+
+    generate_demo(db, 600)
+    with db.engine.connect() as conn:
+        people = [(g, f) for g, f in conn.execute(text("SELECT given_name, family_name FROM contact"))]
+    han = [(g, f) for g, f in people if g and "\u4e00" <= g[0] <= "\u9fff"]
+    assert han, "the demo has Chinese names written in Chinese characters"
+    for given, family in han:
+        assert "\u4e00" <= family[0] <= "\u9fff", (given, family)  # never "小明 Wang"
+        assert name_to_show("", given, family, "") == family + given  # "王小明", not "小明 王"
+    assert all(_latin(g) == _latin(f) for g, f in people)  # given and family name in the same script
+
+
+def _latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF for ch in text if ch.isalpha())

@@ -110,7 +110,11 @@ def hyphenates(text: str) -> bool:
 
 
 def emergency_cuts(text: str) -> list[str]:
-    """An email or web address cut where a reader expects it (after "@", ".", "/" or "-"), a phone number at its
-    spaces: only when even a shrunk cell cannot hold it whole."""
-    pieces = re.split(r"(?<=[@./\-\u00a0 ])", text)
-    return [p for p in pieces if p]
+    """Where an email or web address may be cut when even a shrunk cell cannot hold it whole: before its "@"
+    first (where a reader expects it), then after a ".", "/" or "-"; a phone number at its spaces."""
+    return [p for p in re.split(r"(?<=[./\-\u00a0 ])|(?=@)", text) if p]
+
+
+def first_cuts(text: str) -> list[str]:
+    """The preferred emergency cut alone: an email address before its "@"."""
+    return [p for p in re.split(r"(?=@)", text) if p] if "@" in text[1:] else [text]

@@ -322,7 +322,9 @@ def _wrap_spans(text: str, bold: bool, size: float, limit: float, emergency: boo
             if breaking.is_protected(word) and not emergency:
                 pieces = [(word, False)]  # the caller shrinks the cell rather than cut an email or phone number
             elif breaking.is_protected(word):
-                pieces = _greedy([p for p in breaking.emergency_cuts(word)], bold, size, limit)
+                pieces = _greedy(breaking.first_cuts(word), bold, size, limit)
+                if any(_unit_width(p, bold) * size > limit for p, _ in pieces):
+                    pieces = _greedy(breaking.emergency_cuts(word), bold, size, limit)
             else:
                 pieces = _cut_word(word, bold, size, limit)
             for piece, hyphen in pieces[:-1]:
