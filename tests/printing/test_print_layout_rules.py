@@ -207,3 +207,24 @@ def test_directory_sections_follow_the_collation(db: Database, tmp_path: Path) -
     korean = normal("ㄱ")  # as pypdf reads the drawn heading back
     assert latin == sorted(latin) and drawn.index(latin[-1]) < drawn.index(korean) < drawn.index(HAN_HEADING)
     assert drawn[-1] == HAN_HEADING and len([h for h in drawn if h == HAN_HEADING]) == 1
+
+
+# --- bidi per field, fonts per run --------------------------------------------------------------------------
+
+
+def test_a_wrapped_line_starting_with_arabic_keeps_the_fields_direction() -> None:
+    fonts.register_fonts()
+    lines = layout("Meeting about the hall قاعة المجتمع and the garden", fonts.BODY, 10, 75)
+    second = next(line for line in lines if "\u0600" <= line.text[:1] <= "\u06ff")
+    # The field reads left to right: the Arabic words come first on the left, the English after them; a line
+    # laid out on its own would have turned right-to-left and put "and the" on the left.
+    assert second.runs[0].rtl and not second.runs[-1].rtl, [r.text for r in second.runs]
+
+
+def test_fonts_change_run_by_run_not_line_by_line() -> None:
+    fonts.register_fonts()
+    (line,) = layout("Łukasz 王 Smith রহিম", fonts.BOLD, 10, 500)
+    faces = [(run.font, run.text.strip()) for run in line.runs if run.text.strip()]
+    assert faces == [(fonts.LATIN.bold, "Łukasz"), (fonts.CJK.regular, "王"), (fonts.LATIN.bold, "Smith"),
+                     (fonts.BENGALI.bold, "রহিম")]
+    assert [run.fake_bold for run in line.runs if run.text.strip() == "王"] == [True]
