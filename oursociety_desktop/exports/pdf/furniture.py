@@ -42,7 +42,7 @@ def long_date(day: date) -> str:
 
 @dataclass(frozen=True)
 class Sizes:
-    """Type sizes in points. Large print sets every text on the page at 16 pt or more (DESIGN.md §6): the body,
+    """Type sizes in points. Large print sets every text on the page at 16 pt or more: the body,
     the column headings and the header and footer."""
 
     body: float

@@ -110,11 +110,13 @@ class FittedLabel:
     shortened: bool = False
 
 
-def fit_label(choices: list[list[str]], width: float, height: float, size: float) -> FittedLabel:
+def fit_label(choices: list[list[str]], width: float, height: float, size: float, streets: int = 0
+              ) -> FittedLabel:
     """The wrapped address at the largest size that fits the label: at `size` with the fullest address that
     fits, else the shortest address shrunk step by step down to 7 pt, even in large print (a label that lost
     its postcode is worse than smaller type). If even 7 pt is too big, street lines go, last first: never the
-    name, the town, the postcode or the country. The name's lines are bold."""
+    name, the town, the postcode or the country. `choices` are as `label_choices` gives them: the second is the
+    address without the region, its `streets` street lines right after the name. The name's lines are bold."""
     for lines in choices:
         laid = _laid(lines, width, size)
         if _fits(laid, width, height, size):
@@ -126,21 +128,23 @@ def fit_label(choices: list[list[str]], width: float, height: float, size: float
         laid = _laid(shortest, width, current)
         if _fits(laid, width, height, current):
             return FittedLabel(current, laid)
-    # Too long even at the smallest size: drop street lines (they sit between the name and the town).
-    kept = list(shortest)
-    while len(kept) > 3:
-        del kept[-3]
+    # Too long even at the smallest size: drop street lines, last first (they sit between name and town).
+    kept = list(choices[min(1, len(choices) - 1)])
+    while streets > 0:
+        del kept[streets]
+        streets -= 1
         laid = _laid(kept, width, MIN_SIZE)
         if len(laid) * MIN_SIZE * LEADING <= height:
-            return FittedLabel(MIN_SIZE, laid, shortened=True)
+            break
     return FittedLabel(MIN_SIZE, _laid(kept, width, MIN_SIZE), shortened=True)
 
 
 def label_choices(contact: PrintedContact) -> list[list[str]]:
-    """The name and address, fullest first: then without the region; then the street lines joined into one."""
+    """The name and address, fullest first; then without the region (the county, the state); then with the
+    street lines joined into one."""
     full = [contact.name, *contact.address_lines]
     short = [contact.name, *contact.short_address_lines]
-    choices = [full, short] if short != full else [full]
+    choices = [full, short]
     town = 1 + len(contact.street_lines)
     if len(contact.street_lines) > 1:
         choices.append([short[0], isolate_join(short[1:town], ", "), *short[town:]])
@@ -197,7 +201,7 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
             if slot and slot % fmt.per_sheet == 0:
                 canvas.showPage()
             x, y, w, h = fmt.position(slot)
-            fitted = fit_label(label_choices(contact), w - 2 * INSET, h - 2 * INSET, size)
+            fitted = fit_label(label_choices(contact), w - 2 * INSET, h - 2 * INSET, size, len(contact.street_lines))
             shrunk += fitted.size < size
             if fitted.shortened:
                 shortened.append(contact.name)
