@@ -106,3 +106,26 @@ def test_demo_pairs_names_of_one_script_and_shows_chinese_family_first(db: Datab
 
 def _latin(text: str) -> bool:
     return all(ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF for ch in text if ch.isalpha())
+
+
+def test_decomposed_text_prints_composed(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from scripts_hub import pdftotext
+
+    from oursociety_desktop.exports.pdf.options import PrintOptions
+    from oursociety_desktop.exports.pdf.products import print_product
+
+    with db.write() as tx:
+        cid = contacts.create_contact(tx, {"given_name": "Zoë", "family_name": "Nguyễn",
+                                           "include_in_directory": True}).id
+    # Data stored before normalisation at entry (and before migration 5 ran) may still be decomposed.
+    with db.engine.connect().execution_options(oursociety_write=True) as conn, conn.begin():
+        conn.execute(text("UPDATE contact SET given_name = :g, family_name = :f WHERE id = :id"),
+                     {"g": ZOE_NFD, "f": unicodedata.normalize("NFD", "Nguyễn"), "id": cid})
+    out = tmp_path / "d.pdf"
+    print_product("directory", db, PrintOptions(paper="a4"), out)
+    extracted = pdftotext(out)
+    assert "Zoë Nguyễn" in extracted and unicodedata.is_normalized("NFC", extracted)
