@@ -78,6 +78,8 @@ def is_bold(font: str) -> bool:
 @lru_cache(maxsize=65536)
 def items(text: str) -> tuple[tuple[fonts.Family, int, int], ...]:
     """(face family, start, end) runs of a logical text."""
+    if text.isascii():
+        return ((fonts.LATIN, 0, len(text)),) if text else ()  # DejaVu has every ASCII character
     out: list[tuple[fonts.Family, int, int]] = []
     previous: fonts.Family | None = None
     start = 0
