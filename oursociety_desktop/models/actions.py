@@ -25,6 +25,7 @@ from oursociety_desktop.models.tables import (
     Contact,
     Group,
 )
+from oursociety_desktop.models.text import nfc_values
 
 DATE_FIELDS = ("due", "starts_at", "ends_at")
 
@@ -58,7 +59,7 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
         if name in DATE_FIELDS:
             text = parse_when(name, text)
         out[name] = text
-    return out
+    return nfc_values(out)
 
 
 def create_action(tx: Tx, values: Mapping[str, Any]) -> Action:

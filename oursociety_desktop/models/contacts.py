@@ -14,7 +14,7 @@ from oursociety_desktop.models.records import create_record, get_record, set_del
 from oursociety_desktop.models.references import erase_related_records
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
-from oursociety_desktop.models.text import sort_key
+from oursociety_desktop.models.text import nfc_values, sort_key
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
 BOOL_FIELDS = ("share_with_hubs", "include_in_directory", "do_not_phone", "do_not_email", "do_not_mail",
@@ -77,7 +77,7 @@ def normalise_values(values: Mapping[str, Any]) -> dict[str, Any]:
             if len(value) > MAX_TEXT:
                 raise ValidationError(name, f"{name} is longer than {MAX_TEXT:,} characters.")
             out[name] = value.strip() if name not in ("notes", "private_notes") else value
-    return out
+    return nfc_values(out)
 
 
 def _require_a_name(values: Mapping[str, Any]) -> None:

@@ -7,6 +7,7 @@ ever rung; names come from many cultures and scripts.
 from __future__ import annotations
 
 import random
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -69,11 +70,30 @@ def _phone(rng: random.Random, town: tuple[str, str, str, str]) -> dict[str, str
     return {"label": rng.choice(("home", "work")), "value": f"{town[3]}{rng.randrange(1000):03d}"}
 
 
+def _script(name: str) -> str:
+    """The script a name is written in, roughly: "LATIN", "GREEK", "ARABIC", "CJK", "BENGALI"..."""
+    first = next((ch for ch in name if ch.isalpha()), "a")
+    if ord(first) < 0x0250 or 0x1E00 <= ord(first) <= 0x1EFF:
+        return "LATIN"
+    return unicodedata.name(first, "OTHER").split()[0]
+
+
+def _same_script(family: str, given: str, families: tuple[str, ...]) -> str:
+    """A family name in the given name's script: "王" with "小明" (shown "王小明"), never "Wang" with "小明". Chosen
+    without drawing from the random stream, so the rest of the demo data stays as it was."""
+    script = _script(given)
+    if _script(family) == script:
+        return family
+    candidates = [f for f in families if _script(f) == script]
+    return candidates[len(given) % len(candidates)] if candidates else family
+
+
 def _contact_rows(rng: random.Random, count: int, hub_id: str, stamp: Callable[[], str], region: str,
                   today: date) -> Iterator[tuple[dict[str, Any], tuple[str, str, list[str]]]]:
     for _ in range(count):
         culture, givens, families, languages = rng.choice(N.CULTURES)
         given, family = rng.choice(givens), rng.choice(families)
+        family = _same_script(family, given, families)
         town = rng.choice(N.TOWNS)
         phones = [_phone(rng, town) for _ in range(rng.choice((0, 1, 1, 1, 2)))]
         ascii_given = given if given.isascii() else "friend"

@@ -16,6 +16,7 @@ from oursociety_desktop.models.records import create_record, get_record, set_del
 from oursociety_desktop.models.references import live_pairs, upsert_pair
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import GROUP_KINDS, MEMBERSHIP_ROLES, Contact, Group, Membership
+from oursociety_desktop.models.text import nfc_values
 
 MEMBERSHIP = REGISTRY["membership"]
 
@@ -26,7 +27,7 @@ def _clean_group(values: Mapping[str, Any]) -> dict[str, Any]:
         raise ValidationError("name", "A group needs a name.")
     if "kind" in out and out["kind"] not in GROUP_KINDS:
         raise ValidationError("kind", f"Unknown group kind '{out['kind']}'; use one of {', '.join(GROUP_KINDS)}.")
-    return out
+    return nfc_values(out)
 
 
 def find_group(session: Session, name_or_id: str) -> Group:

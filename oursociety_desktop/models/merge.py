@@ -45,7 +45,7 @@ from oursociety_desktop.models.references import (
 from oursociety_desktop.models.registry import REGISTRY, RecordType
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.tables import Conflict, OpaqueType
-from oursociety_desktop.models.text import sort_key
+from oursociety_desktop.models.text import nfc_values, sort_key
 
 __all__ = ["BundleMerger", "MergeReport", "TypeCounts"]
 
@@ -202,6 +202,7 @@ class BundleMerger:
             check_envelope(record_type, {*fields, *unknown}, unknown, record)
             unknown_of[record["id"]] = unknown
         self._refuse_repeated_ids(record_type, records)
+        records = [nfc_values(record) for record in records]  # every text stored in normal form C
         records = self._set_aside_far_future(record_type, records)
         table: Table = declared.table.__table__  # type: ignore[attr-defined]
         counts = self.report.counts[record_type]

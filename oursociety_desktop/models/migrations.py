@@ -126,6 +126,42 @@ def _v6_pair_identity(conn: Connection) -> None:
     conn.execute(text("INSERT OR REPLACE INTO setting (key, value) VALUES (:k, 'true')"), {"k": FOLD_PAIRS_PENDING})
 
 
+# The synchronised records' text: typed, imported or received before every text was stored in normal form C.
+_NFC_TABLES = ("contact", "contact_group", "action", "action_link", "membership", "connection")
+
+
+def _v7_text_in_normal_form_c(conn: Connection) -> None:
+    # Decomposed text ("e" + combining accent) prints with colliding accents and compares unequal to the same name
+    # typed composed. Only rows holding non-ASCII text can change; a fresh hub has none, so this is a no-op there.
+    # The stamps stay: the text reads the same, and a peer's decomposed copy is normalised when it arrives.
+    import json
+
+    from oursociety_desktop.models.text import nfc_values
+
+    envelope = {"id", "origin_hub", "base_stamp", "stamps", "stamp", "deleted"}
+    for table in _NFC_TABLES:
+        info = conn.exec_driver_sql(f'PRAGMA table_info("{table}")').all()
+        texts = [(row[1], str(row[2]).upper() == "JSON") for row in info if row[1] not in envelope]
+        if not texts:
+            continue
+        select = ", ".join(f'"{name}"' for name, _ in texts)
+        for row in conn.exec_driver_sql(f'SELECT id, {select} FROM "{table}"').all():
+            changed: dict[str, object] = {}
+            for (name, is_json), value in zip(texts, row[1:], strict=True):
+                if not isinstance(value, str) or (value.isascii() and not (is_json and "\\u" in value)):
+                    continue
+                if is_json:
+                    # Stored as JSON text with non-ASCII letters escaped: compare the decoded values.
+                    fixed = json.dumps(nfc_values({"v": json.loads(value)})["v"])
+                else:
+                    fixed = nfc_values({"v": value})["v"]
+                if fixed != value and (not is_json or json.loads(fixed) != json.loads(value)):
+                    changed[name] = fixed
+            if changed:
+                assignments = ", ".join(f'"{name}" = :{name}' for name in changed)
+                conn.execute(text(f'UPDATE "{table}" SET {assignments} WHERE id = :id'), {**changed, "id": row[0]})
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: synchronised records, local tables, contact search index", _v1_initial),
     Migration(2, "covering index for live member counts per group", _v2_membership_group_index),
@@ -135,6 +171,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "deltas by acknowledgement: what each peer hub has acknowledged; a quarantine for records stamped "
                  "far ahead", _v5_acknowledged_deltas),
     Migration(6, "one membership per person and group, one link per action, person and role", _v6_pair_identity),
+    Migration(7, "every stored text in Unicode normal form C", _v7_text_in_normal_form_c),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,11 +1,19 @@
 """The one rule for a contact's shown name, in Python and in SQL side by side (they must agree; a test proves it
 on every combination of display name, given, family, organisation and erased).
 
-The rule: the display name if set, else given and family name joined by a space, else the organisation (a contact
-may be an organisation only, such as a food bank), else "(erased)" for an erased record or "(no name)".
+The rule: the display name if set, else given and family name in the order the name's culture writes them
+(`text.personal_name`: "Łukasz Wójcik", but "王小明"), else the organisation (a contact may be an organisation
+only, such as a food bank), else "(erased)" for an erased record or "(no name)".
+
+The SQL form calls this same function, registered on every connection as `shown_name(...)`
+(`register_sql_functions`), because the order of a name depends on its script, which SQL cannot tell.
 """
 
 from __future__ import annotations
+
+import sqlite3
+
+from oursociety_desktop.models.text import personal_name
 
 ERASED_PLACEHOLDER = "(erased)"
 NO_NAME_PLACEHOLDER = "(no name)"
@@ -15,7 +23,7 @@ def name_to_show(display: str, given: str, family: str, organisation: str, erase
     """The name people see for a contact, in lists, PDFs and messages."""
     if display:
         return display
-    joined = " ".join(p for p in (given, family) if p)
+    joined = personal_name(given, family)
     if joined:
         return joined
     if organisation:
@@ -23,17 +31,18 @@ def name_to_show(display: str, given: str, family: str, organisation: str, erase
     return ERASED_PLACEHOLDER if erased else NO_NAME_PLACEHOLDER
 
 
-def name_to_show_sql(alias: str) -> str:
-    """An SQL expression computing `name_to_show` for the contact row aliased `alias` (SQLite).
+def _shown_name_sql(display: str | None, given: str | None, family: str | None, organisation: str | None,
+                    erased: int | None) -> str:
+    return name_to_show(display or "", given or "", family or "", organisation or "", bool(erased))
 
-    Given and family names are joined with one space only when both are set, as in Python (no trim, so a name
-    with its own leading or trailing spaces shows the same in both)."""
+
+def register_sql_functions(conn: sqlite3.Connection) -> None:
+    """Make `shown_name(display, given, family, organisation, erased)` callable in SQL on this connection."""
+    conn.create_function("shown_name", 5, _shown_name_sql, deterministic=True)
+
+
+def name_to_show_sql(alias: str) -> str:
+    """An SQL expression computing `name_to_show` for the contact row aliased `alias` (needs the function that
+    `register_sql_functions` adds, which every connection of `Database` has)."""
     a = alias
-    return (
-        f"CASE WHEN {a}.display_name != '' THEN {a}.display_name "
-        f"WHEN {a}.given_name != '' AND {a}.family_name != '' THEN {a}.given_name || ' ' || {a}.family_name "
-        f"WHEN {a}.given_name != '' THEN {a}.given_name "
-        f"WHEN {a}.family_name != '' THEN {a}.family_name "
-        f"WHEN {a}.organisation != '' THEN {a}.organisation "
-        f"WHEN {a}.erased THEN '{ERASED_PLACEHOLDER}' ELSE '{NO_NAME_PLACEHOLDER}' END"
-    )
+    return f"shown_name({a}.display_name, {a}.given_name, {a}.family_name, {a}.organisation, {a}.erased)"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 # Letters that Unicode does not decompose into a base letter and a mark, so NFKD alone keeps them.
 _SPECIAL = str.maketrans(
@@ -17,6 +19,49 @@ _SPECIAL = str.maketrans(
 )
 _SPACES = re.compile(r"\s+")
 _NON_DIGITS = re.compile(r"\D")
+
+
+def nfc(text: str) -> str:
+    """Text in Unicode normal form C, as the hub stores every text: "é" one character, not "e" and a combining
+    accent, so a name typed on a keyboard that sends decomposed letters prints, sorts and matches the same.
+
+    >>> nfc("Zoe\u0308") == "Zo\u00eb"
+    True
+    """
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+def nfc_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The same values with every text (and every text inside a list or a dict) in normal form C."""
+    return {key: _nfc_any(value) for key, value in values.items()}
+
+
+def _nfc_any(value: object) -> object:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_nfc_any(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc_any(v) for k, v in value.items()}
+    return value
+
+
+def _east_asian(text: str) -> bool:
+    """Whether a name is written in Chinese characters, kana or Hangul."""
+    return bool(text) and all(
+        0x4E00 <= ord(ch) <= 0x9FFF or 0x3400 <= ord(ch) <= 0x4DBF or 0x3040 <= ord(ch) <= 0x30FF
+        or 0xAC00 <= ord(ch) <= 0xD7A3 or 0x1100 <= ord(ch) <= 0x11FF or 0x20000 <= ord(ch) <= 0x2FFFF
+        or ch in " \u30fb" for ch in text)
+
+
+def personal_name(given: str, family: str) -> str:
+    """Given and family name in the order the name's own culture writes them: "Łukasz Wójcik", but "王小明",
+    "山田太郎", "김민준" (family name first, no space, when both parts are Chinese, Japanese or Korean)."""
+    if family and not family.isascii() and _east_asian(family) and (not given or _east_asian(given)):
+        return f"{family}{given}"
+    return " ".join(p for p in (given, family) if p)
 
 
 def fold(text: str) -> str:

@@ -15,7 +15,7 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group, members_of
 from oursociety_desktop.models.health import check_database
-from oursociety_desktop.models.names import name_to_show, name_to_show_sql
+from oursociety_desktop.models.names import name_to_show, name_to_show_sql, register_sql_functions
 from oursociety_desktop.models.records import create_record
 from oursociety_desktop.models.references import related_to_contact
 from oursociety_desktop.models.registry import REGISTRY, RecordType, Reference, Registry
@@ -24,18 +24,20 @@ from oursociety_desktop.models.tables import Contact
 
 def test_the_sql_and_python_shown_names_agree_on_every_combination() -> None:
     conn = sqlite3.connect(":memory:")
+    register_sql_functions(conn)  # as every connection of a hub database has
     conn.execute("CREATE TABLE contact (display_name TEXT, given_name TEXT, family_name TEXT, organisation TEXT, "
                  "erased BOOLEAN)")
-    values = ("", "X", " padded ")
+    values = ("", "X", " padded ", "王", "小明")
     combos = list(itertools.product(values, values, values, values, (False, True)))
     conn.executemany("INSERT INTO contact VALUES (?, ?, ?, ?, ?)", combos)
     rows = conn.execute(f"SELECT display_name, given_name, family_name, organisation, erased, "
                         f"{name_to_show_sql('c')} FROM contact c").fetchall()
-    assert len(rows) == 3 ** 4 * 2
+    assert len(rows) == 5 ** 4 * 2
     for display, given, family, organisation, erased, shown in rows:
         assert shown == name_to_show(display, given, family, organisation, bool(erased)), (display, given, family)
     assert name_to_show("", "", "", "Acme Food Bank") == "Acme Food Bank"
     assert name_to_show("", "", "", "", erased=True) == "(erased)"
+    assert name_to_show("", "小明", "王", "") == "王小明"  # family name first, as the name's culture writes it
 
 
 def test_an_organisation_only_contact_shows_by_its_organisation_in_every_list(db: Database) -> None:

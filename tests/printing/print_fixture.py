@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
+from scripts_hub import pdftotext
 
 from oursociety_desktop.models import actions, contacts, groups
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.text import personal_name
 
 TODAY = date(2026, 3, 10)
 
@@ -80,12 +82,13 @@ def build_hub(db: Database) -> Hub:
 
 
 def normal(text: str) -> str:
-    """Extracted text with Arabic presentation forms folded back to letters, as a reader or search sees it."""
+    """Text pypdf drew, with compatibility forms folded (only for the positions and sizes of drawn strings)."""
     return unicodedata.normalize("NFKC", text)
 
 
 def pdf_text(path: Path) -> str:
-    return normal("\n".join(page.extract_text() for page in PdfReader(str(path)).pages))
+    """The text poppler's pdftotext extracts, as a reader's search sees it (not folded: it must be NFC as is)."""
+    return pdftotext(path)
 
 
 def flat(text: str) -> str:
@@ -94,7 +97,7 @@ def flat(text: str) -> str:
 
 
 def page_texts(path: Path) -> list[str]:
-    return [normal(page.extract_text()) for page in PdfReader(str(path)).pages]
+    return pdftotext(path).split("\f")[:-1]
 
 
 def drawn_strings(path: Path, page_index: int = 0) -> list[tuple[str, float, float, float]]:
@@ -107,3 +110,8 @@ def drawn_strings(path: Path, page_index: int = 0) -> list[tuple[str, float, flo
 
     PdfReader(str(path)).pages[page_index].extract_text(visitor_text=visit)
     return out
+
+
+def shown(given: str, family: str) -> str:
+    """A name as printed (family name first for Chinese, Japanese and Korean)."""
+    return personal_name(given, family)

@@ -52,6 +52,8 @@ def test_fields_option(hub_dir: Path, tmp_path: Path) -> None:
     (["labels", "--label-format", "XYZ"], "Unknown label format 'XYZ'"),
     (["directory", "--fields", "phone,favourite colour"], "Unknown field"),
     (["labels", "--start-at", "99"], "--start-at must be between 1 and 21"),
+    (["labels", "--paper", "letter"], "Label format L7160 is printed on A4 paper, not US Letter"),
+    (["labels", "--paper", "a4", "--label-format", "5160"], "Label format 5160 is printed on US Letter paper"),
 ])
 def test_bad_options(hub_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
                      message: str) -> None:
@@ -98,3 +100,18 @@ def test_paper_defaults_to_the_locale(hub_dir: Path, tmp_path: Path, monkeypatch
     out = tmp_path / "calls.pdf"
     assert main(["--data-dir", str(hub_dir), "print", "calls", "-o", str(out)]) == 0
     assert round(float(PdfReader(str(out)).pages[0].mediabox.width)) == width
+
+
+def test_a_label_too_long_is_named_on_the_command_line(db, data_dir: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from oursociety_desktop.models.contacts import create_contact
+
+    with db.write() as tx:
+        create_contact(tx, {"given_name": "Ottoline", "family_name": "Longaddress", "locality": "Leeds",
+                            "postcode": "LS9 9ZZ", "street": "\n".join(f"Line {i} of a very long address"
+                                                                     for i in range(12))})
+    out = tmp_path / "labels.pdf"
+    assert main(["--data-dir", str(data_dir), "print", "labels", "-o", str(out), "--label-format", "5160"]) == 0
+    err = capsys.readouterr().err
+    assert "Ottoline Longaddress" in err and "7 pt" in err
+    assert "LS9 9ZZ" in flat(pdf_text(out)).replace("\u00a0", " ")  # the postcode is never dropped

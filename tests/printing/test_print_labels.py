@@ -113,3 +113,22 @@ def test_start_at_out_of_range(db, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="between 1 and 21"):
         print_product("labels", db, PrintOptions(paper="a4", start_at=22), tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_label_too_long_even_at_7_pt_loses_street_lines_only(db, tmp_path: Path) -> None:
+    from oursociety_desktop.models.contacts import create_contact
+
+    build_hub(db)  # most contacts live in the United Kingdom: a French address keeps its country
+    with db.write() as tx:
+        create_contact(tx, {"given_name": "Ottoline", "family_name": "Longaddress", "locality": "Lyon",
+                            "postcode": "69001", "country": "France", "region": "Rhône",
+                            "street": "\n".join(f"Line {i} of a very long address" for i in range(12))})
+    out = tmp_path / "labels.pdf"
+    result = print_product("labels", db, PrintOptions(paper="letter", today=TODAY, label_format="5160"), out)
+    text = pdf_text(out)
+    # The name, the town, the postcode and the country stay; the last street lines went; the organiser is told.
+    assert "Ottoline Longaddress" in text and "Lyon" in text and "69001" in text and "France" in text
+    assert "Line 0 of a very long address" in text and "Line 11 of a very long address" not in text
+    assert any("Ottoline Longaddress" in note and "7 pt" in note for note in result.notes)
+    sizes = {round(size, 1) for t, size, _, _ in drawn_strings(out) if "Line 0" in t or "Lyon" in t}
+    assert sizes == {7.0}

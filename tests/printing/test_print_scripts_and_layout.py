@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from print_fixture import LISTED, TODAY, build_hub, drawn_strings, flat, page_texts, pdf_text  # noqa: E402
+from print_fixture import LISTED, TODAY, build_hub, drawn_strings, flat, page_texts, pdf_text, shown  # noqa: E402
 
 from oursociety_desktop.exports.pdf import fonts  # noqa: E402
 from oursociety_desktop.exports.pdf.options import PrintOptions  # noqa: E402
@@ -23,7 +23,7 @@ def options(**kw: object) -> PrintOptions:
     return PrintOptions(**values)  # type: ignore[arg-type]
 
 
-NAMES = [" ".join(pair) for pair in LISTED.values()] + ["שרה כהן", "Ελένη Ζωή", "Михаил Ёлкин", "Zoë Łącka",
+NAMES = [shown(*pair) for pair in LISTED.values()] + ["שרה כהן", "Ελένη Ζωή", "Михаил Ёлкин", "Zoë Łącka",
                                                         "王小明 Wang", "ناصر عباس", "یوسف ہمدانی", "ایک ے"]
 
 
@@ -33,9 +33,9 @@ def test_every_character_is_drawn_in_a_font_that_has_it(name: str, font: str) ->
     fonts.register_fonts()
     chosen = fonts.BODY if font == "body" else fonts.BOLD
     for line in layout(name, chosen, 10, 400):
-        for run_font, text in line.runs:
-            missing = [ch for ch in text if ch != " " and not fonts.covers(run_font, ch)]
-            assert not missing, (name, run_font, missing)
+        for run in line.runs:
+            missing = [ch for ch in run.text if ch != " " and not fonts.covers(run.font, ch)]
+            assert not missing, (name, run.font, missing)
 
 
 def test_hebrew_and_mixed_scripts_extract_as_written(db, tmp_path: Path) -> None:

@@ -131,3 +131,18 @@ def test_every_input_has_an_accessible_name(ws: PrintWorkspace) -> None:
     assert len(inputs) > 15
     for widget in inputs:
         assert widget.accessibleName(), widget
+
+
+def test_a_label_that_does_not_fit_is_named_in_the_app(ws: PrintWorkspace, ctx: AppContext) -> None:
+    from oursociety_desktop.models.contacts import create_contact
+
+    with ctx.db.write() as tx:
+        create_contact(tx, {"given_name": "Ottoline", "family_name": "Longaddress", "locality": "Leeds",
+                            "postcode": "LS9 9ZZ", "street": "\n".join(f"Line {i} of a very long address"
+                                                                     for i in range(12))})
+    ws.panel.set_product("labels")
+    ws.panel.format_combo.setCurrentIndex(ws.panel.format_combo.findData("5160"))
+    ws.preview_button.click()
+    assert "Ottoline Longaddress" in ws.status.text() and "7 pt" in ws.status.text()
+    # The paper follows the label format in the app, so a mismatch cannot be chosen there.
+    assert ws.panel.options().paper == "letter" and not ws.panel.paper_combo.isEnabled()

@@ -15,9 +15,11 @@ from reportlab.platypus import Flowable, Table
 from sqlmodel import col, select
 
 from oursociety_desktop.exports.pdf import fonts
-from oursociety_desktop.exports.pdf.contact_tables import PADDING, table_style
+from oursociety_desktop.exports.pdf.collation import collation_key
+from oursociety_desktop.exports.pdf.contact_tables import PADDING, header_row, table_style
 from oursociety_desktop.exports.pdf.furniture import (
     TICK_BOX,
+    Sizes,
     TextBlock,
     begin,
     build_document,
@@ -27,6 +29,7 @@ from oursociety_desktop.exports.pdf.furniture import (
 )
 from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
 from oursociety_desktop.exports.pdf.selection import resolve_group, select_contacts
+from oursociety_desktop.exports.pdf.shaping import isolate_join
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.tables import Action, ActionLink, Group
 from oursociety_desktop.models.text import fold
@@ -38,13 +41,27 @@ NO_GROUP = "No group"
 OVERDUE_RED = colors.Color(0.65, 0.0, 0.0)
 
 
+def when(action: Action) -> str:
+    """The date an action is for: its due date, else (a meeting) when it starts."""
+    return action.due or action.starts_at or ""
+
+
 def due_text(due: str, today: date) -> tuple[str, bool]:
-    """The due date as "12 March 2026" (with the time if any) and whether it is past."""
+    """The date as "12 March 2026" (with the time if any) and whether it is past."""
     if not due:
         return "", False
     day = date.fromisoformat(due[:10])
     text = long_date(day) + (f", {due[11:16]}" if len(due) > 10 else "")
     return text, day < today
+
+
+def action_when(action: Action, today: date) -> tuple[str, bool]:
+    """What the Due column shows: the due date, or a meeting's start, with its time; and whether it is past."""
+    text, past = due_text(when(action), today)
+    if action.due and action.starts_at and action.starts_at[:16] != action.due[:16]:
+        start, _ = due_text(action.starts_at, today)
+        text = f"{text}\n(starts {start})"
+    return text, past
 
 
 def print_action_list(db: Database, options: PrintOptions, out: Path, progress: Progress | None = None
@@ -83,11 +100,11 @@ def print_action_list(db: Database, options: PrintOptions, out: Path, progress: 
         for key in keys:
             sections[key].append(action)
     tail = (NO_OWNER, UNLISTED, NO_GROUP)
-    order = sorted(sections, key=lambda k: (k in tail, tail.index(k) if k in tail else 0, fold(k)))
+    order = sorted(sections, key=lambda k: (k in tail, tail.index(k) if k in tail else 0, collation_key(k)))
     title = "Open actions" + (f": {group.name}" if group else "")
     width = frame_width(options)
     story: list[Flowable] = [TextBlock(title, sizes.title, bold=True, space_after=2 * mm)]
-    overdue_count = sum(due_text(a.due, options.today)[1] for a in actions)
+    overdue_count = sum(action_when(a, options.today)[1] for a in actions)
     story.append(TextBlock(f"{len(actions)} open, {overdue_count} overdue, as of {long_date(options.today)}; "
                            f"by {'group' if options.by_group else 'owner'}.", sizes.body, space_after=2 * mm))
     if not actions:
@@ -95,23 +112,24 @@ def print_action_list(db: Database, options: PrintOptions, out: Path, progress: 
     if actions:
         other = (lambda a: group_names.get(a.group_id, "")) if not options.by_group \
             else (lambda a: ", ".join(owner_names(a)))
-        grouped = [(key, sorted(sections[key], key=lambda a: (not a.due, a.due, fold(a.title)))) for key in order]
-        story.append(action_table(grouped, options, width, sizes.body, sizes.leading, sizes.heading,
-                                  sizes.furniture, other))
+        grouped = [(key, sorted(sections[key], key=lambda a: (not when(a), when(a), fold(a.title))))
+                   for key in order]
+        story.append(action_table(grouped, options, width, sizes, other))
     pages = build_document(out, story, options, db.hub_name, title, progress)
     finished(progress)
     return PrintResult(pages, len(actions), 0, [])
 
 
-def action_table(sections: list[tuple[str, list[Action]]], options: PrintOptions, width: float, size: float,
-                 leading: float, heading_size: float, header_size: float, other: Callable[[Action], str]) -> Table:
+def action_table(sections: list[tuple[str, list[Action]]], options: PrintOptions, width: float, sizes: Sizes,
+                 other: Callable[[Action], str]) -> Table:
     """One table, its column titles repeated on every page: a heading row per owner (or group), then that
-    section's actions: tick box, action (title, kind, where), due date (overdue marked), group or owners."""
+    section's actions: tick box, action (title, kind, where), date (overdue marked), group or owners."""
+    size, leading, heading_size = sizes.body, sizes.leading, sizes.heading
     tick = size * 3.2
     widths = [tick] + [(width - tick) * w for w in (0.46, 0.22, 0.32)]
-    header: list[object] = ["Done", "Action", "Due", "Owner" if options.by_group else "Group"]
-    rows: list[list[object]] = [header]
-    style = table_style(1, size, leading, header_size)
+    rows: list[list[object]] = [
+        list(header_row(["Done", "Action", "Due", "Owner" if options.by_group else "Group"], widths, sizes))]
+    style = table_style(1, size, leading, sizes.furniture, sizes.header_colour)
     style.add("FONTNAME", (1, 1), (1, -1), fonts.BODY)
     for key, actions in sections:
         r = len(rows)
@@ -122,20 +140,20 @@ def action_table(sections: list[tuple[str, list[Action]]], options: PrintOptions
         style.add("LEADING", (0, r), (-1, r), heading_size * 1.22)
         style.add("TOPPADDING", (0, r), (-1, r), heading_size * 0.6)
         style.add("LINEBELOW", (0, r), (-1, r), 0.8, colors.black)
-        style.add("NOSPLIT", (0, r), (-1, r + 1))  # a heading never ends a page alone
+        # A heading never ends a page alone: at least two of its rows go with it.
+        style.add("NOSPLIT", (0, r), (-1, r + min(2, len(actions))))
         for action in actions:
-            details = action.title + f"\n{action.kind}" + (f", {action.status}" if action.status != "open" else "")
-            if action.location:
-                details += f" \u2014 {action.location}"
-            due, overdue = due_text(action.due, options.today)
+            kind = action.kind + (f", {action.status}" if action.status != "open" else "")
+            details = action.title + "\n" + isolate_join([kind, action.location], " \u2014 ")
+            due, overdue = action_when(action, options.today)
             if overdue:
                 due += "\nOVERDUE"
                 style.add("FONTNAME", (2, len(rows)), (2, len(rows)), fonts.BOLD)
                 style.add("TEXTCOLOR", (2, len(rows)), (2, len(rows)), OVERDUE_RED)
             rows.append([TICK_BOX,
-                         cell(details, widths[1] - 2 * PADDING, size, leading),
-                         cell(due, widths[2] - 2 * PADDING, size, leading),
-                         cell(other(action), widths[3] - 2 * PADDING, size, leading)])
+                         cell(details, widths[1] - 2 * PADDING, size, leading, smallest=sizes.smallest),
+                         cell(due, widths[2] - 2 * PADDING, size, leading, smallest=sizes.smallest),
+                         cell(other(action), widths[3] - 2 * PADDING, size, leading, smallest=sizes.smallest)])
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(style)
     return table

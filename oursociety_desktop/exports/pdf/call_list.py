@@ -34,9 +34,11 @@ def print_call_list(db: Database, options: PrintOptions, out: Path, progress: Pr
     notes += withheld_note(no_phone, "no phone number, or asked not to be phoned")
     story.append(TextBlock("\n".join([f"{len(callable_people)} people to call.", *notes]), sizes.body,
                            space_after=3 * mm))
-    columns = [Column("name", "Name", lambda c: c.name, 3.0), Column("phone", "Phone", lambda c: "\n".join(c.phones),
-                                                                      3.0),
-               Column("notes", "Notes", lambda c: "", 3.5)]
+    # Large print gives the name more room: a 16 pt name would otherwise be cut, and the notes are handwritten.
+    weights = (4.5, 3.2, 1.8) if options.large_print else (3.0, 3.0, 3.5)
+    columns = [Column("name", "Name", lambda c: c.name, weights[0]),
+               Column("phone", "Phone", lambda c: "\n".join(c.phones), weights[1]),
+               Column("notes", "Notes", lambda c: "", weights[2])]
     if callable_people:
         table = contact_table(callable_people, columns, frame_width(options), sizes,
                               lead_cells=[(sizes.body * 4.2, lambda c: TICK_BOX)], lead_titles=["Reached"])

@@ -6,10 +6,11 @@ from itertools import groupby
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable
+from reportlab.platypus import Flowable
 from sqlmodel import col, select
 
-from oursociety_desktop.exports.pdf.contact_tables import contact_columns, contact_table
+from oursociety_desktop.exports.pdf.collation import collation_key, heading, heading_position
+from oursociety_desktop.exports.pdf.contact_tables import contact_columns, kept_with_rows
 from oursociety_desktop.exports.pdf.furniture import TextBlock, begin, build_document, frame_width
 from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
 from oursociety_desktop.exports.pdf.selection import (
@@ -25,10 +26,6 @@ from oursociety_desktop.models.tables import Group
 SORT_NAMES = {"family": "family name", "given": "first name"}
 
 
-def heading_letter(key: str) -> str:
-    """The letter a sort key files under: its first letter in capitals, "#" for digits and symbols."""
-    first = key[:1]
-    return first.upper() if first.isalpha() else "#"
 
 
 def print_directory(db: Database, options: PrintOptions, out: Path, progress: Progress | None = None
@@ -41,12 +38,14 @@ def print_directory(db: Database, options: PrintOptions, out: Path, progress: Pr
         members = memberships(session)
         wanted = None if group is None else [cid for cid, _ in members.get(group.id, [])]
         selection = select_contacts(session, "directory", contact_ids=wanted, tag=options.tag)
-        contacts = sorted(selection.contacts, key=lambda c: c.key(options.sort))
+        # Sorted by index bucket, then by collation within it, so each heading's people are together.
+        contacts = sorted(selection.contacts, key=lambda c: (heading_position(c.order_text(options.sort)),
+                                                             c.key(options.sort)))
         if options.by_group:
             groups = [group] if group else list(session.exec(select(Group).where(col(Group.deleted).is_(False))))
             by_id = {c.id: c for c in contacts}
             placed: set[str] = set()
-            for g in sorted(groups, key=lambda g: g.name.casefold()):
+            for g in sorted(groups, key=lambda g: collation_key(g.name)):
                 ids = {cid for cid, _ in members.get(g.id, [])}
                 section = sorted((by_id[i] for i in ids if i in by_id), key=lambda c: c.key(options.sort))
                 placed.update(c.id for c in section)
@@ -56,8 +55,9 @@ def print_directory(db: Database, options: PrintOptions, out: Path, progress: Pr
             if rest and group is None:
                 sections.append(("Not in any group", rest))
         else:
-            sections = [(letter, list(items)) for letter, items in
-                        groupby(contacts, key=lambda c: heading_letter(c.key(options.sort)))]
+            sections = [(heading(items[0].order_text(options.sort)), items) for items in
+                        (list(g) for _, g in groupby(contacts, key=lambda c: heading_position(
+                            c.order_text(options.sort))))]
     report(progress, 10, "Setting out the directory")
     width = frame_width(options)
     columns = contact_columns(options.fields, options.large_print)
@@ -69,11 +69,9 @@ def print_directory(db: Database, options: PrintOptions, out: Path, progress: Pr
     story.append(TextBlock(summary, sizes.body, space_after=3 * mm))
     if not contacts:
         story.append(TextBlock("Nobody in this selection has agreed to be listed in the directory.", sizes.body))
-    for i, (heading, section) in enumerate(sections):
-        # A heading never sits alone at the foot of a page: break first unless a few rows fit under it.
-        story.append(CondPageBreak(sizes.heading * 2 + sizes.leading * 4 + 6 * mm))
-        story.append(TextBlock(heading, sizes.heading, bold=True, space_before=3 * mm, space_after=1 * mm))
-        story.append(contact_table(section, columns, width, sizes))
+    for i, (title_text, section) in enumerate(sections):
+        heading_block = TextBlock(title_text, sizes.heading, bold=True, space_before=3 * mm, space_after=1 * mm)
+        story.extend(kept_with_rows(heading_block, section, columns, width, sizes))
         report(progress, 10 + 20 * (i + 1) // max(1, len(sections)), "Setting out the directory")
     pages = build_document(out, story, options, db.hub_name, title, progress)
     finished(progress)

@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from oursociety_desktop.exports.pdf import fonts
 from oursociety_desktop.exports.pdf.options import PrintOptions, Progress, report
-from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, is_plain, layout, width
+from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, fit, is_plain, layout, width
 from oursociety_desktop.models.atomic import atomic_path
 
 PRIVACY_LINE = "Contains personal data \u2014 keep safe, shred after use."
@@ -31,6 +31,8 @@ TOP_MARGIN = 20 * mm
 BOTTOM_MARGIN = 18 * mm
 RULE_GREY = colors.Color(0.75, 0.75, 0.75)
 SHADE = colors.Color(0.93, 0.93, 0.93)
+SAFE_EDGE = 5 * mm  # most printers cannot print nearer the edge of the sheet than this
+SMALLEST = 7.0  # no text shrinks below this size to fit
 
 
 def long_date(day: date) -> str:
@@ -40,12 +42,14 @@ def long_date(day: date) -> str:
 
 @dataclass(frozen=True)
 class Sizes:
-    """Type sizes in points. Large print keeps body text at 16 pt (DESIGN.md §6)."""
+    """Type sizes in points. Large print sets every text on the page at 16 pt or more: the body,
+    the column headings and the header and footer."""
 
     body: float
     heading: float
     title: float
     furniture: float
+    large: bool = False
 
     @property
     def leading(self) -> float:
@@ -56,8 +60,18 @@ class Sizes:
     def for_options(cls, options: PrintOptions) -> Sizes:
         """Normal or large print."""
         if options.large_print:
-            return cls(body=16, heading=20, title=24, furniture=11)
+            return cls(body=16, heading=20, title=24, furniture=16, large=True)
         return cls(body=9.5, heading=13, title=17, furniture=7.5)
+
+    @property
+    def smallest(self) -> float:
+        """The least a cell may shrink to fit an email address, a phone number or a long word."""
+        return self.body if self.large else SMALLEST
+
+    @property
+    def header_colour(self) -> colors.Color:
+        """Column headings: grey in normal print, black in large print (grey loses contrast for weak sight)."""
+        return colors.black if self.large else colors.Color(0.3, 0.3, 0.3)
 
 
 @dataclass
@@ -76,11 +90,14 @@ class Furniture:
         """Header (hub name, date printed) and footer (privacy line, page n of m) inside the page margins."""
         width, height = canvas._pagesize
         left, right = SIDE_MARGIN * 0.6, width - SIDE_MARGIN * 0.6
-        top = height - (8 * mm + self.size * 0.4 if self.top_baseline is None else self.top_baseline)
-        bottom = 7 * mm if self.bottom_baseline is None else self.bottom_baseline
+        top = height - (SAFE_EDGE + self.size * 1.1 if self.top_baseline is None else self.top_baseline)
+        bottom = SAFE_EDGE + self.size * 0.3 if self.bottom_baseline is None else self.bottom_baseline
         printed = f"Printed {long_date(self.today)}"
         limit = right - left - canvas.stringWidth(printed, fonts.BODY, self.size) - 6 * mm
-        draw_lines(canvas, layout(self.hub_name, fonts.BOLD, self.size, limit)[:1], left, top, self.size, 0)
+        # The hub's name on one line: shrunk (never below 7 pt) rather than cut when it is long.
+        name_size, name_lines = fit(self.hub_name.replace("\n", " "), fonts.BOLD, self.size, limit,
+                                    min(self.size, SMALLEST))
+        draw_lines(canvas, name_lines[:1], left, top, name_size, 0)
         canvas.setFont(fonts.BODY, self.size)
         canvas.drawRightString(right, top, printed)
         canvas.drawString(left, bottom, PRIVACY_LINE)
@@ -89,8 +106,8 @@ class Furniture:
             return
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.5)
-        canvas.line(left, top - self.size * 0.45, right, top - self.size * 0.45)
-        canvas.line(left, bottom + self.size * 1.2, right, bottom + self.size * 1.2)
+        canvas.line(left, top - self.size * 0.35, right, top - self.size * 0.35)
+        canvas.line(left, bottom + self.size * 1.05, right, bottom + self.size * 1.05)
 
 
 def canvas_class(furniture: Furniture) -> type[Canvas]:
@@ -98,6 +115,8 @@ def canvas_class(furniture: Furniture) -> type[Canvas]:
 
     class FurnishedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Start in the bundled face: ReportLab's default, Helvetica, would be listed in the PDF unembedded.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.BODY
             super().__init__(*args, **kwargs)
             self._page_states: list[dict[str, Any]] = []
 
@@ -139,7 +158,8 @@ class TextBlock(Flowable):  # type: ignore[misc]
 
 
 class LinesCell(Flowable):  # type: ignore[misc]
-    """Lines already laid out (mixed fonts), for a table cell: used only when a plain string cannot carry them."""
+    """Lines already laid out (mixed faces, shaped, or shrunk to fit), for a table cell: used only when a plain
+    string cannot carry them."""
 
     def __init__(self, lines: list[Line], size: float, leading: float) -> None:
         super().__init__()
@@ -152,15 +172,18 @@ class LinesCell(Flowable):  # type: ignore[misc]
         draw_lines(self.canv, self.lines, 0, self.leading * len(self.lines) - self.size, self.size, self.leading)
 
 
-def cell(text: str, limit: float, size: float, leading: float, font: str = fonts.BODY) -> str | Flowable:
+def cell(text: str, limit: float, size: float, leading: float, font: str = fonts.BODY,
+         smallest: float = SMALLEST, whole: bool = False) -> str | Flowable:
     """A table cell's content wrapped to `limit` points: a plain string when one font carries it (fast), else
-    a flowable of font runs."""
+    a flowable of shaped runs. An email address, phone number or word too wide for the column shrinks the cell
+    (down to `smallest`) before anything is cut. With `whole` (names), a wrapped paragraph extracts as one
+    piece: text extraction reads a table row by row and would put the next column's words inside it."""
     if text.isascii() and "\n" not in text and width(text, font, size) <= limit:
         return text
-    lines = layout(text, font, size, limit)
-    if is_plain(lines, font):
+    used, lines = fit(text, font, size, limit, min(size, smallest), whole)
+    if used == size and is_plain(lines, font):
         return "\n".join(line.text for line in lines)
-    return LinesCell(lines, size, leading)
+    return LinesCell(lines, used, leading * used / size)
 
 
 def begin(options: PrintOptions, progress: Progress | None) -> Sizes:

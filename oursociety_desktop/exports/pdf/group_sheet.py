@@ -8,8 +8,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 from sqlmodel import col, select
 
-from oursociety_desktop.exports.pdf.contact_tables import FIELD_TITLES, FIELD_WEIGHTS, Column, contact_columns
-from oursociety_desktop.exports.pdf.contact_tables import contact_table as build_table
+from oursociety_desktop.exports.pdf.contact_tables import (
+    FIELD_TITLES,
+    FIELD_WEIGHTS,
+    Column,
+    contact_columns,
+    kept_with_rows,
+)
 from oursociety_desktop.exports.pdf.furniture import TextBlock, begin, build_document, frame_width
 from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
 from oursociety_desktop.exports.pdf.selection import group_roles, select_contacts, withheld_note
@@ -51,11 +56,11 @@ def print_group_sheet(db: Database, options: PrintOptions, out: Path, progress: 
     role_column = Column("group_role", FIELD_TITLES["group_role"], lambda c: roles.get(c.id, "member"),
                          FIELD_WEIGHTS["group_role"])
     columns = contact_columns(options.fields, options.large_print, extra=[role_column])
-    story.append(TextBlock("Members", sizes.heading, bold=True, space_before=2 * mm, space_after=1 * mm))
+    members_heading = TextBlock("Members", sizes.heading, bold=True, space_before=2 * mm, space_after=1 * mm)
     if members:
-        story.append(build_table(members, columns, frame_width(options), sizes))
+        story.extend(kept_with_rows(members_heading, members, columns, frame_width(options), sizes))
     else:
-        story.append(TextBlock("No members to list.", sizes.body))
+        story.extend([members_heading, TextBlock("No members to list.", sizes.body)])
     pages = build_document(out, story, options, db.hub_name, f"Group sheet: {group.name}", progress)
     finished(progress)
     return PrintResult(pages, len(members), selection.withheld, notes)

@@ -13,7 +13,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 
 from oursociety_desktop.exports.pdf import fonts
-from oursociety_desktop.exports.pdf.furniture import Furniture, canvas_class
+from oursociety_desktop.exports.pdf.furniture import SAFE_EDGE, Furniture, canvas_class
 from oursociety_desktop.exports.pdf.options import (
     PAPER_SIZES,
     PrintOptions,
@@ -29,13 +29,14 @@ from oursociety_desktop.exports.pdf.selection import (
     select_contacts,
     withheld_note,
 )
-from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, layout
+from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, isolate_join, layout
 from oursociety_desktop.models.atomic import atomic_path
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 
 INSET = 3 * mm  # space kept clear inside each label: printers drift by a millimetre or two
-MIN_SIZE = 6.0
+MIN_SIZE = 7.0  # the smallest type an address label is printed in
+PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
 LEADING = 1.15  # line spacing, as a multiple of the type size
 
 
@@ -95,27 +96,80 @@ def _laid(lines: list[str], width: float, size: float) -> list[Line]:
     return laid
 
 
-def fit_label(choices: list[list[str]], width: float, height: float, size: float) -> tuple[float, list[Line]]:
+def _fits(laid: list[Line], width: float, height: float, size: float) -> bool:
+    return len(laid) * size * LEADING <= height and all(line.width <= width + 0.01 and not line.cut
+                                                         for line in laid)
+
+
+@dataclass
+class FittedLabel:
+    """A label's lines at the size they fit, and whether it had to lose street lines to fit at all."""
+
+    size: float
+    lines: list[Line]
+    shortened: bool = False
+
+
+def fit_label(choices: list[list[str]], width: float, height: float, size: float, streets: int = 0
+              ) -> FittedLabel:
     """The wrapped address at the largest size that fits the label: at `size` with the fullest address that
-    fits, else the shortest address shrunk step by step, even in large print (a label that lost its postcode is
-    worse than smaller type). The name's lines are bold."""
+    fits, else the shortest address shrunk step by step down to 7 pt, even in large print (a label that lost
+    its postcode is worse than smaller type). If even 7 pt is too big, street lines go, last first: never the
+    name, the town, the postcode or the country. `choices` are as `label_choices` gives them: the second is the
+    address without the region, its `streets` street lines right after the name. The name's lines are bold."""
     for lines in choices:
         laid = _laid(lines, width, size)
-        if len(laid) * size * LEADING <= height:
-            return size, laid
+        if _fits(laid, width, height, size):
+            return FittedLabel(size, laid)
     shortest = choices[-1]
-    while True:
-        size -= 0.5
-        laid = _laid(shortest, width, size)
-        if len(laid) * size * LEADING <= height or size <= MIN_SIZE:
-            return size, laid
+    current = size
+    while current - 0.5 >= MIN_SIZE:
+        current -= 0.5
+        laid = _laid(shortest, width, current)
+        if _fits(laid, width, height, current):
+            return FittedLabel(current, laid)
+    # Too long even at the smallest size: drop street lines, last first (they sit between name and town).
+    kept = list(choices[min(1, len(choices) - 1)])
+    while streets > 0:
+        del kept[streets]
+        streets -= 1
+        laid = _laid(kept, width, MIN_SIZE)
+        if len(laid) * MIN_SIZE * LEADING <= height:
+            break
+    return FittedLabel(MIN_SIZE, _laid(kept, width, MIN_SIZE), shortened=True)
 
 
 def label_choices(contact: PrintedContact) -> list[list[str]]:
-    """The name and address, fullest first: then without the region."""
+    """The name and address, fullest first; then without the region (the county, the state); then with the
+    street lines joined into one."""
     full = [contact.name, *contact.address_lines]
     short = [contact.name, *contact.short_address_lines]
-    return [full, short] if short != full else [full]
+    choices = [full, short]
+    town = 1 + len(contact.street_lines)
+    if len(contact.street_lines) > 1:
+        choices.append([short[0], isolate_join(short[1:town], ", "), *short[town:]])
+    return choices
+
+
+def check_paper(options: PrintOptions, fmt: LabelFormat) -> None:
+    """Refuse a paper size that is not the label sheet's: the labels would print off their marks."""
+    if options.paper != fmt.paper:
+        raise UserError(f"Label format {fmt.code} is printed on {PAPER_NAMES[fmt.paper]} paper, not "
+                        f"{PAPER_NAMES.get(options.paper, options.paper)}; choose {fmt.paper} or another format.")
+
+
+def label_furniture(hub_name: str, options: PrintOptions, fmt: LabelFormat) -> Furniture:
+    """The page furniture in the sheet's top and bottom margins, clear of every label and at least 5 mm from the
+    sheet's edges (the margin of an L7161 sheet is 8.7 mm, so the type is small there even in large print)."""
+    page_height = PAPER_SIZES[fmt.paper][1] / mm
+    top_band = fmt.top
+    bottom_band = page_height - fmt.top - (fmt.rows - 1) * fmt.v_pitch - fmt.label_height
+    band = min(top_band, bottom_band) - SAFE_EDGE / mm  # millimetres of printable margin
+    size = max(5.0, min(6.5, band * mm / 1.25))
+    ascent, descent = size * 0.93, size * 0.24
+    top = SAFE_EDGE + ascent + max(0.0, (top_band * mm - SAFE_EDGE - ascent - descent) / 2)
+    bottom = SAFE_EDGE + descent + max(0.0, (bottom_band * mm - SAFE_EDGE - ascent - descent) / 2)
+    return Furniture(hub_name, options.today, size, rules=False, top_baseline=top, bottom_baseline=bottom)
 
 
 def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progress | None = None) -> PrintResult:
@@ -123,6 +177,7 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
     options.check()
     fonts.register_fonts()
     fmt = find_format(options.label_format)
+    check_paper(options, fmt)
     if not 1 <= options.start_at <= fmt.per_sheet:
         raise UserError(f"--start-at must be between 1 and {fmt.per_sheet} for {fmt.code}.")
     report(progress, 0, "Reading addresses")
@@ -134,11 +189,9 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
     no_address = len(selection.contacts) - len(with_address)
     contacts = sorted(with_address, key=lambda c: c.key(options.sort))
     size = 16.0 if options.large_print else 10.0
-    # The furniture goes in the sheet's top and bottom margins, in small type, clear of every label.
-    bottom_margin = PAPER_SIZES[fmt.paper][1] / mm - fmt.top - (fmt.rows - 1) * fmt.v_pitch - fmt.label_height
-    furniture = Furniture(db.hub_name, options.today, 6.5, rules=False,
-                          top_baseline=fmt.top * mm / 2 + 2.2, bottom_baseline=bottom_margin * mm / 2 - 2.2)
-    cut_short = shrunk = 0
+    furniture = label_furniture(db.hub_name, options, fmt)
+    shrunk = 0
+    shortened: list[str] = []
     with atomic_path(out) as temp:
         canvas = canvas_class(furniture)(str(temp), pagesize=PAPER_SIZES[fmt.paper])
         canvas.setTitle(f"Address labels ({fmt.code})")
@@ -148,14 +201,14 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
             if slot and slot % fmt.per_sheet == 0:
                 canvas.showPage()
             x, y, w, h = fmt.position(slot)
-            fitted, lines = fit_label(label_choices(contact), w - 2 * INSET, h - 2 * INSET, size)
-            shrunk += fitted < size
-            leading = fitted * LEADING
-            block = len(lines) * leading
-            top = y + h / 2 + min(block, h - 2 * INSET) / 2 - fitted * 0.85
-            room = max(1, int((h - 2 * INSET) // leading))
-            cut_short += len(lines) > room
-            draw_lines(canvas, lines[:room], x + INSET, top, fitted, leading)
+            fitted = fit_label(label_choices(contact), w - 2 * INSET, h - 2 * INSET, size, len(contact.street_lines))
+            shrunk += fitted.size < size
+            if fitted.shortened:
+                shortened.append(contact.name)
+            leading = fitted.size * LEADING
+            block = len(fitted.lines) * leading
+            top = y + h / 2 + min(block, h - 2 * INSET) / 2 - fitted.size * 0.85
+            draw_lines(canvas, fitted.lines, x + INSET, top, fitted.size, leading)
             slot += 1
             if done % 200 == 0:
                 report(progress, 5 + 90 * done // max(1, len(contacts)), "Setting out labels")
@@ -168,6 +221,7 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
     if shrunk and options.large_print:
         notes.append(f"{shrunk} labels are below 16 pt so that the whole address fits; "
                      "a larger label (L7161, 5163) keeps them all large.")
-    if cut_short:
-        notes.append(f"{cut_short} labels were too long to fit and lost their last lines; try a larger label.")
+    if shortened:
+        notes.append(f"Too long for a {fmt.code} label even at {MIN_SIZE:g} pt, printed without part of the street: "
+                     f"{', '.join(shortened)}. Try a larger label (L7161, L7163, 5163).")
     return PrintResult(furniture.pages, len(contacts), selection.withheld + no_address, notes)

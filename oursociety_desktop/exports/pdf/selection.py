@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from oursociety_desktop.exports.pdf.collation import collation_key
+from oursociety_desktop.exports.pdf.shaping import isolate_join
 from oursociety_desktop.models.groups import find_group
 from oursociety_desktop.models.names import name_to_show
 from oursociety_desktop.models.tables import Contact, Group, Membership
@@ -36,16 +38,19 @@ class PrintedContact:
     phones: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     address_lines: list[str] = field(default_factory=list)
+    street_lines: list[str] = field(default_factory=list)  # the first lines of the address
     short_address_lines: list[str] = field(default_factory=list)  # the same without the region
     languages: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
-    def key(self, sort: str) -> str:
-        """The sort key for "family" (family name first) or "given" order."""
-        if sort == "given":
-            return fold(f"{self.given_name} {self.family_name}") if (self.given_name or self.family_name) \
-                else fold(self.name)
-        return self.sort_key
+    def order_text(self, sort: str) -> str:
+        """The name as it is filed: family name first ("family" order) or given name first ("given")."""
+        parts = (self.given_name, self.family_name) if sort == "given" else (self.family_name, self.given_name)
+        return " ".join(p for p in parts if p).strip() or self.name
+
+    def key(self, sort: str) -> bytes:
+        """The sort key for "family" (family name first) or "given" order, by the Unicode Collation Algorithm."""
+        return collation_key(self.order_text(sort))
 
     def field_text(self, name: str) -> str:
         """One printable field ("phone", "email", "address"...) as text, lines separated by newlines."""
@@ -53,10 +58,11 @@ class PrintedContact:
             return "\n".join(self.phones)
         if name == "email":
             return "\n".join(self.emails)
+        # Each part keeps its own reading direction: an Arabic street name does not reorder the rest.
         if name == "address":
-            return ", ".join(self.address_lines)
+            return isolate_join(self.address_lines, ", ")
         if name in ("languages", "tags"):
-            return ", ".join(getattr(self, name))
+            return isolate_join(getattr(self, name), ", ")
         return str(getattr(self, name))
 
 
@@ -106,6 +112,7 @@ def printed_contact(row: Any, home_country: str = "") -> PrintedContact:
         phones=[] if row.do_not_phone else _labelled(row.phones),
         emails=[] if row.do_not_email else _labelled(row.emails, with_label=False),
         address_lines=address_lines(row, home_country),
+        street_lines=[line.strip() for line in (row.street or "").splitlines() if line.strip()],
         short_address_lines=address_lines(row, home_country, with_region=False),
         languages=list(row.languages or []), tags=list(row.tags or []),
     )

@@ -10,9 +10,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 from sqlmodel import col, select
 
-from oursociety_desktop.exports.pdf.contact_tables import Column, contact_table, table_style
+from oursociety_desktop.exports.pdf import fonts
+from oursociety_desktop.exports.pdf.contact_tables import Column, contact_table, header_row, table_style
 from oursociety_desktop.exports.pdf.furniture import (
     TICK_BOX,
+    Sizes,
     TextBlock,
     begin,
     build_document,
@@ -88,7 +90,7 @@ def print_signin_sheet(db: Database, options: PrintOptions, out: Path, progress:
                            space_after=1 * mm))
     story.append(TextBlock(f"Tick \u201cOK to contact\u201d if {db.hub_name} may keep your details and contact you "
                            "about its work. You can change your mind at any time.", sizes.body, space_after=2 * mm))
-    story.append(blank_rows_table(options.blank_rows, width, sizes.body, sizes.furniture))
+    story.append(blank_rows_table(options.blank_rows, width, sizes))
     pages = build_document(out, story, options, db.hub_name, heading, progress)
     finished(progress)
     withheld = selection.withheld if selection else 0
@@ -96,16 +98,17 @@ def print_signin_sheet(db: Database, options: PrintOptions, out: Path, progress:
                        withheld_note(withheld, "not in the directory by their choice; they can sign below"))
 
 
-def blank_rows_table(count: int, width: float, size: float, header_size: float) -> Table:
+def blank_rows_table(count: int, width: float, sizes: Sizes) -> Table:
     """Empty rows tall enough for handwriting: name, phone, email and an "OK to contact" box."""
+    size = sizes.body
     box_width = max(20 * mm, size * 5.5)
     widths = [(width - box_width) * w for w in (0.34, 0.26, 0.40)] + [box_width]
-    rows: list[list[str]] = [["Name", "Phone", "Email", "OK to contact"]]
+    rows: list[list[object]] = [list(header_row(["Name", "Phone", "Email", "OK to contact"], widths, sizes))]
     rows += [["", "", "", TICK_BOX] for _ in range(count)]
     row_height = max(10 * mm, size * 2.4)
     table = Table(rows, colWidths=widths, rowHeights=[None] + [row_height] * count, repeatRows=1)
-    style = table_style(0, size, size * 1.22, header_size)
-    style.add("FONTNAME", (0, 1), (0, -1), "OS-DejaVuSans")
+    style = table_style(0, size, size * 1.22, sizes.furniture, sizes.header_colour)
+    style.add("FONTNAME", (0, 1), (0, -1), fonts.BODY)
     style.add("ALIGN", (3, 0), (3, -1), "CENTER")
     style.add("VALIGN", (0, 1), (-1, -1), "MIDDLE")
     style.add("FONTSIZE", (3, 1), (3, -1), size * 1.6)
