@@ -161,7 +161,7 @@ class MappingPage(QWizardPage):
 
     def validatePage(self) -> bool:  # noqa: N802
         mapping = self.mapping()
-        if not any(m.field != "ignore" for m in mapping.values()):
+        if not any(m.field not in ("ignore", "note") for m in mapping.values()):
             self.setSubTitle(self.tr("Choose a field for at least one column."))
             return False
         table = self.wiz.table()

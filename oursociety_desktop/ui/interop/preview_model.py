@@ -67,6 +67,6 @@ class ImportPreviewModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
-            detail = "; ".join([*row.problems, *row.warnings])
+            detail = "; ".join([*row.problems, *(w.text() for w in row.warnings)])
             return (row.where, row_name(row), self.status(row), detail)[index.column()]
         return None
