@@ -413,7 +413,7 @@ def _label_from(prop: VProperty, labels: Mapping[str, str]) -> str:
 
 def _apple_label(value: str) -> str:
     match = re.fullmatch(r"_\$!<(.*)>!\$_", value.strip())
-    return match.group(1) if match else value.strip()
+    return match.group(1).lower() if match else value.strip()
 
 
 def _card_to_row(number: int, card: _RawCard, default: str = "", source: str = "the file") -> ImportRow:
