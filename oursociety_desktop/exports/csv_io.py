@@ -44,7 +44,7 @@ from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.database import get_setting, set_setting
 from oursociety_desktop.models.errors import Cancelled, UserError
-from oursociety_desktop.models.tables import Contact
+from oursociety_desktop.models.tables import Contact, Group, Membership
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 """The largest CSV file read (100 MB); bigger files are refused before reading."""
@@ -514,10 +514,11 @@ EXPORT_HEADERS: dict[str, str] = {
     "include_in_directory": "Include In Directory", "do_not_phone": "Do Not Phone",
     "do_not_email": "Do Not Email", "do_not_mail": "Do Not Mail", "do_not_sms": "Do Not SMS",
     "engagement_stage": "Engagement Stage", "consent_recorded_at": "Consent Recorded At",
-    "consent_method": "Consent Method",
+    "consent_method": "Consent Method", "groups": "Groups",
 }
 DEFAULT_EXPORT_FIELDS = ("given_name", "family_name", "display_name", "organisation", "role", "phones", "emails",
-                         "street", "locality", "region", "postcode", "country", "languages", "tags", "notes")
+                         "street", "locality", "region", "postcode", "country", "languages", "tags", "notes",
+                         "groups")
 EXPORTABLE_FIELDS = (*DEFAULT_EXPORT_FIELDS, "private_notes", "share_with_hubs", "include_in_directory",
                      "do_not_phone", "do_not_email", "do_not_mail", "do_not_sms", "engagement_stage",
                      "consent_recorded_at", "consent_method")
@@ -563,13 +564,32 @@ def contacts_to_csv(contacts: Sequence[Mapping[str, Any]], fields: Sequence[str]
 
 
 def live_contacts(conn: Connection, contact_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Live contacts as dicts of their fields (with id), sorted like the contact list."""
+    """Live contacts as dicts of their fields (with id, and `groups`: the names of their live groups), sorted
+    like the contact list."""
     table = Contact.__table__  # type: ignore[attr-defined]
     query = select(table).where(table.c.deleted.is_(False)).order_by(table.c.sort_key, table.c.id)
+    groups = group_names_by_contact(conn)
     if contact_ids is not None:
         wanted = set(contact_ids)
-        return [dict(r._mapping) for r in conn.execute(query) if r._mapping["id"] in wanted]
-    return [dict(r._mapping) for r in conn.execute(query)]
+        rows = [dict(r._mapping) for r in conn.execute(query) if r._mapping["id"] in wanted]
+    else:
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+    for row in rows:
+        row["groups"] = groups.get(row["id"], [])
+    return rows
+
+
+def group_names_by_contact(conn: Connection) -> dict[str, list[str]]:
+    """The names of each contact's live groups (live memberships only), sorted."""
+    groups = Group.__table__  # type: ignore[attr-defined]
+    members = Membership.__table__  # type: ignore[attr-defined]
+    query = (select(members.c.contact_id, groups.c.name)
+             .join(groups, groups.c.id == members.c.group_id)
+             .where(members.c.deleted.is_(False), groups.c.deleted.is_(False)))
+    out: dict[str, list[str]] = {}
+    for contact_id, name in conn.execute(query):
+        out.setdefault(contact_id, []).append(name)
+    return {k: sorted(set(v)) for k, v in out.items()}
 
 
 def export_csv(conn: Connection, out: Path, fields: Sequence[str] = DEFAULT_EXPORT_FIELDS,

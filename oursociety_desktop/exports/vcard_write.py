@@ -108,6 +108,8 @@ def contact_to_vcard(values: Mapping[str, Any], version: str = "3.0") -> str:
         lines.append("CATEGORIES:" + ",".join(escape_text(str(t)) for t in values["tags"]))
     for language in values.get("languages") or []:
         lines.append(f"{'LANG' if version == '4.0' else 'X-OURSOCIETY-LANG'}:{escape_text(str(language))}")
+    for group in values.get("groups") or []:
+        lines.append(f"X-OURSOCIETY-GROUP:{escape_text(str(group))}")
     for field_name, prop in OWN_PROPERTIES.items():
         value = values.get(field_name)
         if isinstance(value, bool):

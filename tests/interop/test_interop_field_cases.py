@@ -13,7 +13,10 @@ import pytest
 from PySide6.QtGui import QUndoStack
 from sqlmodel import select
 
+from oursociety_desktop.exports import csv_io
+from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.groups import add_member, create_group
 from oursociety_desktop.models.tables import Contact, Group, Membership
 from oursociety_desktop.ui.context import AppContext, DataEvents
 from oursociety_desktop.ui.interop.import_wizard import (
@@ -231,3 +234,52 @@ def test_field_case_through_the_wizard(name: str, ctx: AppContext, qtbot: Any) -
     for _, _, message in warnings:
         assert message in wizard.result_page.result_label.text()
     assert people_of(ctx.db) == (people, groups)
+
+
+ROUND_TRIP = sorted(p.name for p in CASES.iterdir()) + sorted(
+    p.name for p in (CASES.parent).iterdir() if p.suffix in (".vcf", ".csv"))
+
+
+def _path(name: str) -> Path:
+    return CASES / name if (CASES / name).exists() else CASES.parent / name
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP)
+def test_round_trip_keeps_everything(name: str, tmp_path: Path, run_cli: Run) -> None:
+    """import → vCard 4.0 export → import into a new hub → CSV export (every field) → import into a third hub:
+    the same people, labels, groups, consent flags and notes in all three."""
+    first = _fresh_hub(tmp_path / "first")
+    db = Database.open(first)
+    try:
+        with db.write() as tx:  # someone with every consent and privacy choice set, in a group
+            person = create_contact(tx, {"given_name": "Consent", "family_name": "Flags", "do_not_phone": True,
+                                         "do_not_email": True, "do_not_mail": True, "do_not_sms": True,
+                                         "share_with_hubs": True, "include_in_directory": True,
+                                         "consent_recorded_at": "2026-01-02", "consent_method": "paper form",
+                                         "engagement_stage": "active", "notes": "Two\nlines"})
+            add_member(tx, create_group(tx, {"name": "Flag wavers"}).id, person.id)
+    finally:
+        db.close()
+    code, out, err = run_cli("--data-dir", first, _kind(name), "import", _path(name), "--skip-bad")
+    assert code == 0, err
+    cards, table = tmp_path / "all.vcf", tmp_path / "all.csv"
+    assert run_cli("--data-dir", first, "vcard", "export", cards, "--version", "4.0")[0] == 0
+    second = _fresh_hub(tmp_path / "second")
+    code, out, err = run_cli("--data-dir", second, "vcard", "import", cards, "--json")
+    assert code == 0 and json.loads(out)["problems"] == [], err
+    code, _, err = run_cli("--data-dir", second, "csv", "export", table, "--fields",
+                           ",".join(f for f in csv_io.EXPORTABLE_FIELDS if f != "private_notes"))
+    assert code == 0, err
+    third = _fresh_hub(tmp_path / "third")
+    code, out, err = run_cli("--data-dir", third, "csv", "import", table, "--json")
+    assert code == 0 and json.loads(out)["problems"] == [], err
+    states = []
+    for folder in (first, second, third):
+        hub_db = Database.open(folder)
+        try:
+            states.append(people_of(hub_db))
+        finally:
+            hub_db.close()
+    assert states[0][0]["Consent Flags"]["do_not_sms"] is True
+    assert states[1] == states[0]
+    assert states[2] == states[0]
