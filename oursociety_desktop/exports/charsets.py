@@ -53,21 +53,23 @@ class Decoded:
     warning: str = ""
 
 
-def decode_value(raw: bytes, charset: str = "", default: str = "") -> Decoded:
-    """Decode one value: its own charset, else `default` (the user's --encoding), else UTF-8, else Windows-1252.
-    Raises UnicodeError when no choice decodes it (the caller names the value and the --encoding option)."""
+def decode_value(raw: bytes, charset: str = "", default: str = "", hint: str = "") -> Decoded:
+    """Decode one value: its own charset, else `default` (the user's --encoding), else UTF-8, else `hint` (a
+    charset other values of the same card name), else Windows-1252. A value whose bytes are mostly in its
+    declared charset keeps it, with the bad bytes replaced and a warning. Raises UnicodeError when no choice
+    decodes it (the caller names the value and the --encoding option)."""
     if raw.isascii():
         return Decoded(raw.decode("ascii"))
     warning = ""
+    codec = codec_name(charset) if charset else None
     if charset:
-        codec = codec_name(charset)
         if codec is None:
             warning = f"unknown character set '{charset}'"
         else:
             try:
                 return Decoded(raw.decode(codec))
             except UnicodeDecodeError:
-                warning = f"the value is not valid {charset}"
+                pass
     if default:
         try:
             return Decoded(raw.decode(default), f"{warning}; read as {default}" if warning else "")
@@ -78,6 +80,17 @@ def decode_value(raw: bytes, charset: str = "", default: str = "") -> Decoded:
         return Decoded(text, f"{warning}; read as UTF-8" if warning else "")
     except UnicodeDecodeError:
         pass
+    if codec is not None:
+        text = raw.decode(codec, errors="replace")
+        return Decoded(text, f"some bytes are not valid {charset}; they were replaced with \ufffd")
+    hinted = codec_name(hint) if hint else None
+    if hinted:
+        try:
+            text = raw.decode(hinted)
+            reason = f"{warning}; " if warning else ""
+            return Decoded(text, f"{reason}read as {hint}, the character set the card names elsewhere")
+        except UnicodeDecodeError:
+            pass
     text = raw.decode(FALLBACK)  # may raise: the caller refuses with the --encoding hint
     reason = f"{warning}; " if warning else "not UTF-8; "
     return Decoded(text, f"{reason}read as Windows-1252 (give the file's encoding with --encoding if it looks "

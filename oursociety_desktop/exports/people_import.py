@@ -146,6 +146,8 @@ class ImportSummary:
             parts.append(f"{self.bad_rows} bad rows skipped")
         if self.groups_added or self.group_cards:
             parts.append(f"{self.groups_added} groups added")
+        if self.empty:
+            parts.append(f"{self.empty} with nothing to import")
         if self.skipped_binary:
             parts.append(f"{self.skipped_binary} pictures, sounds or keys skipped")
         if self.warnings:
@@ -154,6 +156,7 @@ class ImportSummary:
         return f"{people} read: " + ", ".join(parts) + tail
 
     group_cards: int = 0
+    empty: int = 0
 
     def change_lines(self) -> list[str]:
         """One line per existing person an update or fill changed: who, and what was added or changed."""
@@ -169,7 +172,7 @@ class ImportSummary:
         return {"total": self.total, "added": self.added, "updated": self.updated, "filled": self.filled,
                 "unchanged": self.unchanged, "duplicates_skipped": self.duplicates_skipped,
                 "bad_rows": self.bad_rows, "groups_added": self.groups_added, "memberships": self.memberships,
-                "skipped_binary": self.skipped_binary, "dry_run": self.dry_run,
+                "skipped_binary": self.skipped_binary, "empty": self.empty, "dry_run": self.dry_run,
                 "warnings": [{"row": w["row"], "field": w["field"], "message": w["message"]}
                              for w in self.warnings],
                 "changes": self.changes}
@@ -220,12 +223,19 @@ def check_row(row: ImportRow, region: str) -> None:
     except ValidationError as exc:
         row.problems.append(exc.message.rstrip("."))
         return
+    if not row.values and not row.problems:
+        # A card holding only a picture (or nothing at all) has no one to import: said, never a reason to refuse.
+        row.kind = "empty"
+        row.warn("", "nothing to import (no name, organisation, email, phone or address)")
+        return
     if not _has_name(row.values):
+        address = ", ".join(str(row.values.get(k) or "") for k in ("street", "locality", "postcode")
+                            if row.values.get(k))
         fallback = next((e["value"] for e in row.values.get("emails", [])), "") or \
-            next((p["value"] for p in row.values.get("phones", [])), "")
+            next((p["value"] for p in row.values.get("phones", [])), "") or address.replace("\n", ", ")[:200]
         if fallback:
             row.values["display_name"] = fallback
-            row.warn("display_name", "no name; shown by its email or phone")
+            row.warn("display_name", "no name; shown by its email, phone or address")
         elif row.values or not row.problems:
             row.problems.append("no name, organisation, email or phone")
     row.e164s = []
@@ -357,6 +367,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
         refuse_bad_rows(rows)
     summary.bad_rows = sum(1 for r in rows if not r.ok)
     summary.group_cards = sum(1 for r in rows if r.kind == "group")
+    summary.empty = sum(1 for r in rows if r.kind == "empty")
     summary.skipped_binary = sum(r.skipped_binary for r in rows)
     summary.warnings = [{"row": 0, "where": "file", "field": w.field, "message": w.message} for w in file_warnings]
     for row in rows:
@@ -391,7 +402,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
         for i, row in enumerate(rows):
             if i % 1000 == 0:
                 report(i, "Importing")
-            if not row.ok or row.kind == "group":
+            if not row.ok or row.kind != "person":
                 continue
             values = dict(row.values)
             if tag:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.exports.charsets import check_encoding_option, decode_value
+from oursociety_desktop.exports.charsets import check_encoding_option, codec_name, decode_value
 from oursociety_desktop.exports.labels import canonical_label
 from oursociety_desktop.exports.people_import import ImportRow
 from oursociety_desktop.exports.text_files import looks_utf16, read_limited, refuse_binary
@@ -71,7 +71,13 @@ _EXTRA_LABELS = {"NICKNAME": "Nickname", "BDAY": "Birthday", "ANNIVERSARY": "Ann
                  "BIRTHPLACE": "Birthplace", "DEATHPLACE": "Place of death", "DEATHDATE": "Date of death",
                  "X-EVOLUTION-BLOG-URL": "Blog", "X-EVOLUTION-VIDEO-URL": "Video", "X-MOZILLA-HTML": "HTML mail",
                  "AGENT": "Agent", "GEO": "Location", "TZ": "Time zone", "FBURL": "Free/busy",
-                 "CALURI": "Calendar", "CALADRURI": "Calendar requests", "SOURCE": "Source"}
+                 "CALURI": "Calendar", "CALADRURI": "Calendar requests", "SOURCE": "Source",
+                 "X-MS-ANNIVERSARY": "Anniversary", "X-KADDRESSBOOK-X-SPOUSESNAME": "Spouse",
+                 "X-WAB-SPOUSE_NAME": "Spouse", "X-MS-TEL": "Phone", "X-MESSAGING/XMPP-ALL": "XMPP",
+                 "X-MESSAGING/TWITTER-ALL": "Twitter", "X-MESSAGING/IRC-ALL": "IRC", "X-MESSAGING/AIM-ALL": "AIM",
+                 "X-MESSAGING/SKYPE-ALL": "Skype", "X-MESSAGING/ICQ-ALL": "ICQ", "X-MESSAGING/SMS-ALL": "SMS",
+                 "X-MESSAGING/MSN-ALL": "MSN", "X-MESSAGING/YAHOO-ALL": "Yahoo", "X-MESSAGING/GADU-ALL": "Gadu-Gadu",
+                 "X-KADDRESSBOOK-BLOGFEED": "Blog", "X-FC-TAGS": "Tags"}
 _BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
 # Google's system groups, not tags anyone chose.
 _SYSTEM_CATEGORIES = {"mycontacts", "starred"}
@@ -290,7 +296,7 @@ def _split_head(line: bytes) -> tuple[bytes, bytes] | None:
     return (head, value) if sep else None
 
 
-def parse_property(line: bytes | str, number: int, version: str, default: str = "") -> VProperty:
+def parse_property(line: bytes | str, number: int, version: str, default: str = "", hint: str = "") -> VProperty:
     """One unfolded content line into a VProperty; its value is decoded on its own (its CHARSET, else
     `default`, else UTF-8, else Windows-1252). Raises ValueError when it is not a property line."""
     raw_line = line.encode("utf-8") if isinstance(line, str) else line
@@ -334,7 +340,7 @@ def parse_property(line: bytes | str, number: int, version: str, default: str = 
         raw_value = quopri.decodestring(raw_value)
     charset = (params.get("CHARSET") or [""])[0]
     try:
-        decoded = decode_value(raw_value, charset, default)
+        decoded = decode_value(raw_value, charset, default, hint)
     except UnicodeError:
         prop.value = raw_value.decode("cp1252", errors="replace")
         prop.undecodable = True
@@ -428,9 +434,10 @@ def _card_to_row(number: int, card: _RawCard, default: str = "", source: str = "
         text = raw.decode("utf-8", errors="replace").strip()
         row.warn(f"line {line_number}", f"not a vCard property, not imported: '{text[:60]}'")
     props: list[VProperty] = []
+    hint = _card_charset(logical)
     for line_number, line in logical:
         try:
-            props.append(parse_property(line, line_number, version, default))
+            props.append(parse_property(line, line_number, version, default, hint))
         except ValueError as exc:
             text = line.decode("utf-8", errors="replace").strip()
             row.warn(f"line {line_number}", f"{exc}; not imported: '{text[:60]}'")
@@ -447,6 +454,22 @@ def _card_to_row(number: int, card: _RawCard, default: str = "", source: str = "
     if shown:
         row.where = f"card {number} ({shown[:40]})"
     return row
+
+
+_CHARSET = re.compile(rb";\s*CHARSET\s*=\s*\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+
+def _card_charset(lines: list[tuple[int, bytes]]) -> str:
+    """A non-UTF-8 charset some property of the card names (2.1 writers often label only some values), used for
+    the card's other 8-bit values that are not UTF-8."""
+    for _, line in lines:
+        match = _CHARSET.search(line.split(b":", 1)[0])
+        if match:
+            name = match.group(1).decode("ascii")
+            codec = codec_name(name)
+            if codec and codec not in ("utf-8", "ascii"):
+                return name
+    return ""
 
 
 def _uid(value: str) -> str:
@@ -485,6 +508,19 @@ def _group_card(row: ImportRow, props: list[VProperty], version: str, source: st
         row.values = {"name": name}
     else:
         row.problems.append("a group card with no name (FN)")
+
+
+def _fc_encoded(name: str, value: str) -> str:
+    """A property whose name is hex-encoded (`X-FCENCODED-<hex of "X-FC-RelatedNames:Spouse">`) as a line of the
+    notes: "Spouse: value"."""
+    try:
+        decoded = bytes.fromhex(name[len("X-FCENCODED-"):]).decode("utf-8")
+    except ValueError:
+        decoded = name
+    label = decoded.rpartition(":")[2] or decoded
+    if label == "CustomTYPE":
+        label = "Other"
+    return f"{label}: {value}" if value else ""
 
 
 def _android_custom(value: str) -> str:
@@ -600,6 +636,10 @@ def _values_from(props: list[VProperty], labels: Mapping[str, str], version: str
             group = _text(prop, version, source).strip()
             if group and group not in row.groups:
                 row.groups.append(group)
+        elif name.startswith("X-FCENCODED-"):
+            line = _fc_encoded(name, _text(prop, version, source).strip())
+            if line:
+                extras.append(line)
         elif name in _EXTRA_LABELS:
             value = _text(prop, version, source).strip()
             if name == "X-ANDROID-CUSTOM" and value.startswith("vnd.android.cursor.item/"):
