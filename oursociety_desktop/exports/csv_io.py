@@ -351,7 +351,7 @@ def _split_list(value: str) -> list[str]:
     text = value.strip()
     if ":::" in text:
         parts = text.split(":::")
-    elif text.startswith('"'):
+    elif _QUOTED_LIST.match(text):
         try:
             parts = next(csv.reader([text], skipinitialspace=True))
         except (csv.Error, StopIteration):
@@ -363,6 +363,7 @@ def _split_list(value: str) -> list[str]:
             if p.strip().strip('"').strip() and not p.strip().startswith("* ")]
 
 
+_QUOTED_LIST = re.compile(r'^"[^"]+"(\s*[,;]\s*"[^"]+")*$')
 # Dates a spreadsheet or mail client writes for "no date": 0/0/00, 00/00/0000, 0000-00-00, 1/1/1601 (Outlook).
 _EMPTY_DATE = re.compile(r"^(0{1,4}[/.-]0{1,2}[/.-]0{1,4}|0{4}-0{2}-0{2}([ T]0{2}:0{2}(:0{2})?)?|1/1/1601)$")
 # A number a spreadsheet turned into scientific notation: 4.47701E+11.
