@@ -585,8 +585,6 @@ def _values_from(props: list[VProperty], labels: Mapping[str, str], version: str
             continue
         if name in _QUIET or name in ("BEGIN", "END"):
             continue
-        if prop.warning:
-            row.warn(name, prop.warning)
         if name == "FN":
             fn = fn or _text(prop, version, source).strip()
         elif name == "N":
@@ -700,6 +698,9 @@ def _values_from(props: list[VProperty], labels: Mapping[str, str], version: str
         values["tags"] = tags
     if languages:
         values["languages"] = [t for t in dict.fromkeys(languages) if t]
+    for prop in props:  # how a used value whose bytes were not its charset's was read
+        if prop.warning and prop.name not in skipped and prop.name not in _QUIET:
+            row.warn(prop.name, prop.warning)
     for name in sorted(set(skipped)):
         count = skipped.count(name)
         what = "a picture, sound or key" if name in _BINARY or _is_binary_name(props, name) else "a property"
