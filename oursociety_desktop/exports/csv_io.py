@@ -430,10 +430,8 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
         elif m.field == "note":
             if _EMPTY_DATE.match(value):
                 continue  # 0/0/00: no date at all
-            if i in flag_columns:
-                if value.casefold() in _FALSE:
-                    continue
-                value = "yes"
+            if i in flag_columns and value.casefold() in _FALSE:
+                continue  # "Deceased: 0" says nothing
             if m.label_column is not None:  # "Custom Field 1 - Label" = Ward, "... - Value" = North
                 kind = m.label or "Value"
                 label = label.lstrip("*").strip()

@@ -69,7 +69,7 @@ _EXTRA_LABELS = {"NICKNAME": "Nickname", "BDAY": "Birthday", "ANNIVERSARY": "Ann
                  "X-PHONETIC-MIDDLE-NAME": "Phonetic middle name",
                  "EXPERTISE": "Expertise", "HOBBY": "Hobby", "INTEREST": "Interest", "ORG-DIRECTORY": "Directory",
                  "BIRTHPLACE": "Birthplace", "DEATHPLACE": "Place of death", "DEATHDATE": "Date of death",
-                 "X-EVOLUTION-BLOG-URL": "Blog", "X-EVOLUTION-VIDEO-URL": "Video", "X-MOZILLA-HTML": "HTML mail",
+                 "X-EVOLUTION-BLOG-URL": "Blog", "X-EVOLUTION-VIDEO-URL": "Video",
                  "AGENT": "Agent", "GEO": "Location", "TZ": "Time zone", "FBURL": "Free/busy",
                  "CALURI": "Calendar", "CALADRURI": "Calendar requests", "SOURCE": "Source",
                  "X-MS-ANNIVERSARY": "Anniversary", "X-KADDRESSBOOK-X-SPOUSESNAME": "Spouse",
@@ -323,7 +323,7 @@ def parse_property(line: bytes | str, number: int, version: str, default: str = 
             if key in ("QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT", "B"):
                 params.setdefault("ENCODING", []).append(key)
             else:
-                params.setdefault("TYPE", []).append(param.strip())
+                params.setdefault("TYPE", []).extend(t.strip() for t in param.split(",") if t.strip())
             continue
         values = [v.strip().strip('"') for v in _split_outside_quotes(raw_values, ",")]
         if key == "TYPE":  # 4.0 allows TYPE="work,voice": a quoted list is still a list

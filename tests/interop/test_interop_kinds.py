@@ -234,7 +234,7 @@ def test_civicrm_header_spellings(header: str) -> None:
     assert [r.values["given_name"] for r in rows] == [f"Name{i}" for i in range(1, 17)]
     assert rows[0].values["family_name"] == "Family1" and rows[0].values["emails"][0]["value"] == "p1@example.org"
     assert "notes" not in rows[0].values  # Deceased: 0 says nothing
-    assert rows[2].values["notes"] == f"{header.split(',')[3]}: yes"
+    assert rows[2].values["notes"] == f"{header.split(',')[3]}: 1"
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
