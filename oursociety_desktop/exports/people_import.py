@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -185,6 +186,10 @@ def _has_name(values: Mapping[str, Any]) -> bool:
     return any(str(values.get(n) or "").strip() for n in NAME_FIELDS)
 
 
+_ANGLE_ADDRESS = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+)\s*>")
+UNNAMED = "Unnamed contact"
+
+
 def _set_aside_bad_emails(row: ImportRow) -> None:
     """An address that is not an email costs only that value: kept in the notes, with a warning."""
     emails = row.values.get("emails")
@@ -197,6 +202,15 @@ def _set_aside_bad_emails(row: ImportRow) -> None:
         label = str(item.get("label", "") if isinstance(item, Mapping) else "").strip()
         if not value:
             continue
+        inner = _ANGLE_ADDRESS.search(value)
+        if inner and inner.group(1) != value:  # '"Omega" <omega@example.com>': the address is the part in <>
+            try:
+                validate_email(inner.group(1))
+                good.append({"label": label, "value": inner.group(1)})
+                row.warn("emails", f"'{value}' was read as '{inner.group(1)}'")
+                continue
+            except ValidationError:
+                pass
         try:
             validate_email(value)
         except ValidationError:
@@ -236,7 +250,11 @@ def check_row(row: ImportRow, region: str) -> None:
         if fallback:
             row.values["display_name"] = fallback
             row.warn("display_name", "no name; shown by its email, phone or address")
-        elif row.values or not row.problems:
+        elif row.values:
+            # Something worth keeping (notes, tags) but nothing to call the person by: imported, and said.
+            row.values["display_name"] = UNNAMED
+            row.warn("display_name", f"no name, email, phone or address; imported as '{UNNAMED}'")
+        elif not row.problems:
             row.problems.append("no name, organisation, email or phone")
     row.e164s = []
     for phone in row.values.get("phones", []):

@@ -571,6 +571,7 @@ def _values_from(props: list[VProperty], labels: Mapping[str, str], version: str
     orgs: list[str] = []
     skipped: list[str] = []
     binary = 0
+    nicknames: list[str] = []
     fn = ""
     name_parts: list[str] | None = None
     for prop in props:
@@ -644,9 +645,12 @@ def _values_from(props: list[VProperty], labels: Mapping[str, str], version: str
                 line = _android_custom(value)
                 if line:
                     extras.append(line)
+                    if line.startswith("Nickname: "):
+                        nicknames.append(line[len("Nickname: "):])
                 continue
             if name == "NICKNAME":
                 value = ", ".join(unescape_text(p, version).strip() for p in split_escaped(_raw(prop, source), ","))
+                nicknames.append(value)
             label = labels.get(prop.group, "") if prop.group else ""
             if not label and name in ("X-SOCIALPROFILE", "IMPP", "URL", "RELATED", "X-ABRELATEDNAMES", "X-ABDATE"):
                 words = [t for t in (prop.params.get("TYPE", []) + prop.params.get("X-SERVICE-TYPE", [])
@@ -666,6 +670,8 @@ def _values_from(props: list[VProperty], labels: Mapping[str, str], version: str
         extras.extend(f"Organisation: {org}" for org in orgs[1:])  # a second ORG is kept, never overwritten
     if show_as_company and fn == values.get("organisation") and not any(name_parts or []):
         fn = ""  # a company card: the organisation is the name, as for a contact made here with only one
+    if not fn and not any(name_parts or []) and not orgs and nicknames:
+        fn = nicknames[0]  # a card with only a nickname is called by it
     _apply_names(values, fn, name_parts)
     if roles:
         values["role"] = ", ".join(dict.fromkeys(r for r in roles if r))
