@@ -19,6 +19,8 @@ from oursociety_desktop.exports.people_import import (
     RowWarning,
     run_import,
     save_rejected_rows,
+    save_warnings,
+    warnings_path,
 )
 from oursociety_desktop.models.atomic import atomic_write, check_writable_target
 from oursociety_desktop.models.database import Database
@@ -35,7 +37,8 @@ def _import_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tag", default="", help="add this tag to everyone imported")
     p.add_argument("--skip-bad", action="store_true", help="import the good rows and skip the bad ones")
     p.add_argument("--errors-to", type=Path, metavar="FILE",
-                   help="save rows that could not be imported to FILE (implies --skip-bad)")
+                   help="save rows that could not be imported to FILE, and the warnings to FILE-warnings.csv "
+                        "(implies --skip-bad)")
     p.add_argument("--encoding", default="",
                    help="the file's text encoding when it is not UTF-8 (e.g. cp1252, iso-8859-7, koi8-u, shift_jis)")
     p.add_argument("--json", action="store_true")
@@ -87,6 +90,9 @@ def _finish_import(db: Database, rows: list[ImportRow], args: argparse.Namespace
     bad = [r for r in rows if not r.ok]
     if args.errors_to is not None and bad:
         save_rejected_rows(args.errors_to, bad, header)
+    if args.errors_to is not None and summary.warnings:
+        saved = save_warnings(warnings_path(args.errors_to), summary)
+        print(f"Saved {saved} warnings to {warnings_path(args.errors_to)}.", file=sys.stderr)
     for row in bad[:20]:
         print(f"skipped {row.problem_line()}", file=sys.stderr)
     if args.json:

@@ -592,6 +592,24 @@ def save_rejected_rows(path: Path, rows: Iterable[ImportRow], header: list[str] 
     return len(bad)
 
 
+def warnings_path(errors_to: Path) -> Path:
+    """Where the warnings are saved next to the skipped rows: `skipped.csv` → `skipped-warnings.csv`."""
+    errors_to = Path(errors_to)
+    return errors_to.with_name(f"{errors_to.stem}-warnings.csv")
+
+
+def save_warnings(path: Path, summary: ImportSummary) -> int:
+    """Write the import's warnings as CSV (Row, Where, Field, Message); returns how many."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["Row", "Where", "Field", "Message"])
+    for warning in summary.warnings:
+        writer.writerow([warning["row"] or "", warning["where"], warning["field"], warning["message"]])
+    with atomic_write(Path(path)) as fh:
+        fh.write(buffer.getvalue().encode("utf-8-sig"))
+    return len(summary.warnings)
+
+
 def file_size(path: Path) -> int:
     """The size of a file in bytes (0 if it cannot be read)."""
     try:

@@ -212,6 +212,10 @@ def test_errors_file_and_skip_bad_rows(hub: Path, tmp_path: Path, run_cli: Run) 
     assert saved[0] == ["First Name", "Last Name", "Email", "Do Not Email", "Problem"]
     assert saved[1][:4] == ["Bad", "Two", "nope", "maybe"] and "not yes or no" in saved[1][4]
     assert saved[2][:2] == ["Ragged", "Row"] and "ragged" in saved[2][-1]
+    # The warnings are saved with the skipped rows.
+    warned = list(csv.reader(io.StringIO((tmp_path / "errors-warnings.csv").read_text(encoding="utf-8-sig"))))
+    assert warned == [["Row", "Where", "Field", "Message"],
+                      ["4", "row 4 (line 5)", "emails", "'nope' is not a valid email address; kept in notes"]]
 
 
 def test_dry_run_changes_nothing(hub: Path, fixtures: Path, run_cli: Run, db_fingerprint: Any) -> None:

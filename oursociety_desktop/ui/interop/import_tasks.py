@@ -15,6 +15,8 @@ from oursociety_desktop.exports.people_import import (
     apply_import,
     plan_import,
     save_rejected_rows,
+    save_warnings,
+    warnings_path,
 )
 from oursociety_desktop.models.database import Database
 
@@ -58,5 +60,7 @@ def apply_task(progress: Progress, db: Database, rows: list[ImportRow], options:
     summary = apply_import(db, rows, options, progress=progress, file_warnings=file_warnings)
     if errors_to is not None and summary.bad_rows:
         save_rejected_rows(errors_to, rows, header)
+    if errors_to is not None and summary.warnings:
+        save_warnings(warnings_path(errors_to), summary)
     progress(100, "Done")
     return summary
