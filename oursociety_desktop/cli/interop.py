@@ -1,4 +1,4 @@
-"""Interoperability commands (DESIGN.md §7, §10): vcard import|export, csv import|export, duplicates."""
+"""Interoperability commands: vcard import|export, csv import|export, duplicates."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CSV in and out (DESIGN.md §7): encoding and delimiter detection, column mapping, rows to contacts, and an
+"""CSV in and out: encoding and delimiter detection, column mapping, rows to contacts, and an
 export that is safe to open in a spreadsheet.
 
 Reading: UTF-8 with or without BOM, UTF-16 (BOM or NUL pattern) and Windows-1252 are detected; the delimiter is

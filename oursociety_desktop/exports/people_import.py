@@ -1,4 +1,4 @@
-"""Applying an import of people (from vCard or CSV): preview, duplicate handling, one transaction (DESIGN.md §7).
+"""Applying an import of people (from vCard or CSV): preview, duplicate handling, one transaction.
 
 Readers turn a file into `ImportRow`s (values of Contact fields, with per-row problems and warnings).
 `plan_import` checks every row and finds the existing contact each one duplicates; `apply_import` writes

@@ -1,11 +1,15 @@
-"""vCard files in and out (DESIGN.md §7): our own reader for 2.1, 3.0 and 4.0 and a writer for 3.0 and 4.0.
+"""vCard files in and out: our own reader for 2.1, 3.0 and 4.0 and a writer for 3.0 and 4.0.
 
-Reading is done here rather than with vobject because vobject drops NOTE text after an unescaped comma and reads
-4.0 with 3.0 rules. The reader handles folded lines, quoted-printable values with their CHARSET (2.1), escapes
-(`\\, \\; \\n`), grouped properties (`item1.TEL` + `item1.X-ABLabel`), CRLF or LF, and files with many cards.
-Nothing is silently truncated: values that do not fit a contact field (a second address, a birthday, a web
-address) are kept in the notes; values longer than the contact limit make the card fail with a message.
-Photos and URLs are never fetched: PHOTO/LOGO/SOUND/KEY are skipped, URLs are kept as text.
+Reading is done here rather than with vobject because vobject drops NOTE text after an unescaped comma, reads
+4.0 with 3.0 rules, and decodes a whole file in one encoding. This reader works on bytes: each card's lines are
+unfolded first (folding and quoted-printable soft breaks in either order; in 2.1 a fold's whitespace is the
+value's), then every value is decoded on its own (its CHARSET, the user's --encoding, UTF-8, a charset the card
+names elsewhere, Windows-1252 with a warning), so one bad byte sequence costs one value. Real writers' quirks are
+tolerated (`#` comments, bare names, unindented 2.1 base64, backslash-continued values, `_` and `/` in names,
+grouped BEGIN lines). Group cards (`KIND:group`, Apple's `X-ADDRESSBOOKSERVER-KIND`) become groups.
+Nothing is dropped silently: values with no field of their own are kept as "Label: value" lines of the notes,
+and every property not imported is named in the card's warnings. Photos and URLs are never fetched:
+PHOTO/LOGO/SOUND/KEY and base64 values are skipped and counted, never a reason to refuse.
 
 Files over `MAX_FILE_BYTES` are refused before they are read.
 """

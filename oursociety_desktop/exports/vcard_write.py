@@ -1,4 +1,4 @@
-"""vCard 3.0 and 4.0 writing (DESIGN.md §7): one card per contact, CRLF, folded at 75 octets, text escaped.
+"""vCard 3.0 and 4.0 writing: one card per contact, CRLF, folded at 75 octets, text escaped.
 
 Labels that are plain vCard types ("mobile", "home", "work fax"...) become TYPE values; any other label is
 written Apple's way, as a grouped `itemN.X-ABLabel`, which Google, Apple and Android read. Our reader in
