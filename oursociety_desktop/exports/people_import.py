@@ -7,8 +7,13 @@ everything in one `db.write()` transaction after an automatic backup: new contac
 whole import (nothing written) unless the user chose to skip bad rows; skipped rows can be saved to a file.
 
 Duplicate handling: `skip` leaves the existing contact alone; `update` overwrites its fields with the file's
-non-empty values and adds phones, emails and tags it lacks; `fill` only sets fields that are empty; `add` adds
-the row as a new contact anyway.
+non-empty values and adds phones, emails and tags it lacks; `fill` only sets fields that are empty and adds the
+phones, emails and tags it lacks; `add` adds the row as a new contact anyway. Phones are compared in E.164 and
+emails case-insensitively, so one number is never stored twice in two spellings; the summary says what was added
+to whom. Group cards and named groups of the file become groups with their members.
+
+Warnings (`RowWarning`: field and message) are collected per row and carried to the summary as
+`{row, field, message}`, so the command line, `--json` and the wizard show them.
 """
 
 from __future__ import annotations
