@@ -141,18 +141,20 @@ def _known_headers(cells: Sequence[str]) -> int:
 
 
 def _header_index(rows: list[tuple[int, list[str]]]) -> int:
-    """The header row: the first row when it names known columns, else the row among the first 30 that names
-    the most (a LinkedIn export opens with a "Notes:" block), else the first row with two or more cells."""
-    if not rows:
-        return 0
-    first = _known_headers(rows[0][1])
-    if first >= 2 or (first and len(rows[0][1]) >= 2):
-        return 0
-    scores = [(_known_headers(cells), -i) for i, (_, cells) in enumerate(rows[:30])]
-    best, index = max(scores)
-    if best >= 2:
-        return -index
-    return next((i for i, (_, cells) in enumerate(rows[:30]) if sum(1 for c in cells if c.strip()) >= 2), 0)
+    """The header row: the first row of two or more cells (a preamble of notes is one cell wide: LinkedIn's
+    "Notes:" block); but when that row names no known column and a wider row just below does (a preamble line
+    with a comma in it), that one."""
+    def width(cells: list[str]) -> int:
+        return sum(1 for c in cells if c.strip())
+
+    first = next((i for i, (_, cells) in enumerate(rows[:30]) if width(cells) >= 2), 0)
+    if _known_headers(rows[first][1]):
+        return first
+    for i in range(first + 1, min(len(rows), first + 10)):
+        cells = rows[i][1]
+        if width(cells) > width(rows[first][1]) and _known_headers(cells) >= 2:
+            return i
+    return first
 
 
 def parse_csv(data: bytes, source: str = "the file", encoding: str = "", delimiter: str = "") -> CsvTable:

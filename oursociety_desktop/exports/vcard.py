@@ -217,11 +217,6 @@ def _is_qp_head(line: bytes) -> bool:
     return b"QUOTED-PRINTABLE" in line.split(b":", 1)[0].upper()
 
 
-def _is_base64_head(line: bytes) -> bool:
-    head = line.split(b":", 1)[0].upper().replace(b" ", b"")
-    return b"BASE64" in head or b"ENCODING=B" in head
-
-
 def unfold(lines: list[tuple[int, bytes]], version: str) -> tuple[list[tuple[int, bytes]], list[tuple[int, bytes]]]:
     """Join a card's physical lines into content lines, on bytes (before any decoding, so a fold inside a UTF-8
     character is harmless). Folding and quoted-printable soft line breaks combine in either order; in 2.1 the
@@ -264,8 +259,9 @@ def unfold(lines: list[tuple[int, bytes]], version: str) -> tuple[list[tuple[int
                 junk.append((index, raw))
             continue  # a bare name ("FN") is an empty property
         logical.append((index, raw.lstrip(b" \t")))
-        qp_open = _is_qp_head(raw) and raw.endswith(b"=")
-        b64_open = _is_base64_head(raw)
+        head = raw.split(b":", 1)[0].upper()
+        qp_open = raw.endswith(b"=") and b"QUOTED-PRINTABLE" in head
+        b64_open = b"BASE64" in head or b"ENCODING=B" in head.replace(b" ", b"")
     return logical, junk
 
 
@@ -289,6 +285,11 @@ def _split_outside_quotes(text: str, sep: str, limit: int = -1) -> list[str]:
 
 
 def _split_head(line: bytes) -> tuple[bytes, bytes] | None:
+    colon = line.find(b":")
+    if colon < 0:
+        return None
+    if b'"' not in line[:colon]:
+        return line[:colon], line[colon + 1:]
     quoted = False
     for i, byte in enumerate(line):
         if byte == 0x22:

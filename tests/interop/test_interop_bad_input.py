@@ -36,6 +36,13 @@ CASES: dict[str, tuple[str, Callable[[Path], None], str]] = {
                                  "Unknown text encoding 'klingon' given with --encoding"),
     "csv unknown --encoding": ("csv", lambda p: p.write_text("First Name,Last Name\nA,B\n", encoding="utf-8"),
                                "Unknown text encoding 'klingon' given with --encoding"),
+    "vcard group card without a name": ("vcard", lambda p: p.write_text(
+        GOOD_CARD + "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:group\r\nMEMBER:urn:uuid:x\r\nEND:VCARD\r\n",
+        encoding="utf-8"), "a group card with no name (FN)"),
+    "vcard truncated after a group card": ("vcard", lambda p: p.write_text(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:group\r\nFN:G\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Cut",
+        encoding="utf-8"), "the file ends before this card's END:VCARD line"),
+    "csv sep hint only": ("csv", lambda p: p.write_text("sep=;\r\n", encoding="utf-8"), "has no header row"),
     "csv binary junk": ("csv", lambda p: p.write_bytes(_junk()), "contains binary data"),
     "csv ragged rows": ("csv", lambda p: p.write_text(
         "First Name,Last Name,Email\nAnna,Nowak,a@example.org\nToo,Many,cells,here\nShort\n", encoding="utf-8"),
