@@ -26,7 +26,7 @@ from oursociety_desktop.ui.interop.import_wizard import (
     PAGE_RESULT,
     ImportWizard,
 )
-from oursociety_desktop.ui.interop.preview_model import COL_DETAIL
+from oursociety_desktop.ui.interop.preview_model import COL_DETAIL, COL_NAME, COL_STATUS
 from oursociety_desktop.ui.tasks import SyncTaskRunner
 
 CASES = Path(__file__).parent / "fixtures" / "field-cases"
@@ -216,6 +216,9 @@ def test_field_case_through_the_wizard(name: str, ctx: AppContext, qtbot: Any) -
     preview = wizard.preview_page
     qtbot.waitUntil(lambda: preview.ready, timeout=3000)
     assert preview.model.counts() == (len(people) + len(groups), 0, 0)
+    statuses = {preview.model.data(preview.model.index(i, COL_NAME)): preview.model.data(
+        preview.model.index(i, COL_STATUS)) for i in range(preview.model.rowCount())}
+    assert statuses == {**{name: "New" for name in people}, **{name: "Group" for name in groups}}
     # Every row's warnings are shown in the preview; the file's own, above the rows.
     for row_number, _, message in warnings:
         if row_number == 0:
