@@ -354,15 +354,11 @@ def _split_list(value: str) -> list[str]:
     if ":::" in text:
         parts = text.split(":::")
     elif _QUOTED_LIST.match(text):
-        try:
-            parts = next(csv.reader([text], skipinitialspace=True))
-        except (csv.Error, StopIteration):
-            parts = re.split(r"[;,]", text)
+        parts = [p.strip().strip('"') for p in next(csv.reader([text], skipinitialspace=True))]
     else:
         parts = re.split(r"[;,]", text)
     # Google's system labels ("* myContacts", "* starred") are not tags.
-    return [p.strip().strip('"').strip() for p in parts
-            if p.strip().strip('"').strip() and not p.strip().startswith("* ")]
+    return [p.strip() for p in parts if p.strip() and not p.strip().startswith("* ")]
 
 
 _QUOTED_LIST = re.compile(r'^"[^"]+"(\s*[,;]\s*"[^"]+")*$')

@@ -17,8 +17,8 @@ Index = QModelIndex | QPersistentModelIndex
 def row_name(row: ImportRow) -> str:
     """The person's name as read from the file."""
     v = row.values
-    return str(v.get("name") or v.get("display_name") or " ".join(p for p in (v.get("given_name"), v.get("family_name")) if p)
-               or v.get("organisation") or "")
+    joined = " ".join(p for p in (v.get("given_name"), v.get("family_name")) if p)
+    return str(v.get("name") or v.get("display_name") or joined or v.get("organisation") or "")
 
 
 class ImportPreviewModel(QAbstractTableModel):
