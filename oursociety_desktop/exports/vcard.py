@@ -82,7 +82,7 @@ _EXTRA_LABELS = {"NICKNAME": "Nickname", "BDAY": "Birthday", "ANNIVERSARY": "Ann
                  "X-MESSAGING/SKYPE-ALL": "Skype", "X-MESSAGING/ICQ-ALL": "ICQ", "X-MESSAGING/SMS-ALL": "SMS",
                  "X-MESSAGING/MSN-ALL": "MSN", "X-MESSAGING/YAHOO-ALL": "Yahoo", "X-MESSAGING/GADU-ALL": "Gadu-Gadu",
                  "X-KADDRESSBOOK-BLOGFEED": "Blog", "X-FC-TAGS": "Tags"}
-_BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
+_BINARY = {"PHOTO", "LOGO", "SOUND", "KEY", "X-MS-CARDPICTURE", "X-PHOTO", "X-LOGO"}
 # Google's system groups, not tags anyone chose.
 _SYSTEM_CATEGORIES = {"mycontacts", "starred"}
 # Bookkeeping properties of other address books that carry nothing of the person.
@@ -90,7 +90,7 @@ _QUIET = {"VERSION", "PRODID", "REV", "UID", "X-ABUID", "X-ABSHOWAS", "SORT-STRI
           "X-ABLABEL", "X-ABADR", "X-OURSOCIETY-ID", "MAILER", "X-IMAGETYPE",
           "X-IMAGEHASH", "X-SHAREDPHOTODISPLAYPREF", "X-ADDRESSBOOKSERVER-KIND", "X-ABLABELS", "PRODUCT",
           "CLIENTPIDMAP", "X-EVOLUTION-FILE-AS", "XML",
-          "X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-OL-DESIGN", "X-MS-CARDPICTURE", "MEMBER", "X-ANDROID-GROUP",
+          "X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-OL-DESIGN", "MEMBER", "X-ANDROID-GROUP",
           "X-ADDRESSBOOKSERVER-MEMBER", "X-ABPHOTO-FACEINFO", "X-EVOLUTION-LIST",
           "X-EVOLUTION-LIST-SHOW-ADDRESSES", "X-EVOLUTION-BLOG-URL-UNUSED", "X-MOZILLA-PROPERTY",
           "X-RADICALE-NAME", "PID", "X-WAB-GENDER"}
@@ -557,6 +557,8 @@ _ANDROID_TYPES: dict[str, dict[str, str]] = {
                 "7": "Website"},
 }
 
+_USED = {"FN", "N", "ORG", "TITLE", "TEL", "EMAIL", "ADR", "LABEL", "NOTE", "CATEGORIES", "LANG", "X-OURSOCIETY-LANG",
+         "X-OURSOCIETY-GROUP"}
 # This app's own properties (read back by this app, ignored by others): consent and privacy choices.
 _OWN_FLAGS = {prop: field_name for field_name, prop in OWN_PROPERTIES.items()}
 
@@ -580,11 +582,14 @@ def _values_from(props: list[VProperty], labels: Mapping[str, str], version: str
     fn = ""
     name_parts: list[str] | None = None
     for prop in props:
-        if len(prop.value) > MAX_TEXT and prop.name not in _BINARY and not prop.binary:
-            row.problems.append(f"its {prop.name} is {len(prop.value):,} characters long, over the "
-                                f"{MAX_TEXT:,}-character limit of a contact field")
-            continue
         name = prop.name
+        if len(prop.value) > MAX_TEXT and name not in _BINARY and not prop.binary:
+            if name in _USED or name in _EXTRA_LABELS or name in _OWN_FLAGS:
+                row.problems.append(f"its {name} is {len(prop.value):,} characters long, over the "
+                                    f"{MAX_TEXT:,}-character limit of a contact field")
+            elif name not in _QUIET:
+                skipped.append(name)  # a value this app does not use never refuses the card
+            continue
         if name in _BINARY or prop.binary:
             binary += 1
             skipped.append(name)

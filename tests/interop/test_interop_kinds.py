@@ -200,7 +200,8 @@ def test_unused_properties_never_refuse() -> None:
     huge = base64.b64encode(b"\x00" * 300_000).decode()
     values = _one(_card("FN:Big Picture", f"PHOTO;ENCODING=b;TYPE=JPEG:{huge}", "KEY;ENCODING=b:" + huge[:5000],
                         "SOUND;VALUE=uri:http://example.invalid/s.wav", "X-CUSTOM-KEY;ENCODING=b:" + huge[:100],
-                        "X-WEIRD;CHARSET=nonsense:\xff"))
+                        "X-WEIRD;CHARSET=nonsense:\xff", "X-MS-CARDPICTURE:" + "y" * 200_000,
+                        "X-HUGE-BLOB:" + "z" * 200_000))
     assert values == {"display_name": "Big Picture"}
 
 
