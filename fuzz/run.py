@@ -30,7 +30,12 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 TOKENS = [b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b'"', b",", b";", b"\r\n", b"\n ", b"=\r\n", b"\\", b"..",
           b"BEGIN:VCARD\r\n", b"END:VCARD\r\n", b"VERSION:2.1", b"ENCODING=QUOTED-PRINTABLE", b"CHARSET=x-junk",
           b"item1.", b"=C3", b"{", b"[" * 200, b"1e999", b"-0", b"null", b'"deleted":true', b'"erased":true',
-          b"../../etc/passwd", b"/abs", b"9" * 40, "Ł€\u202e".encode(), b"A" * 5000]
+          b"../../etc/passwd", b"/abs", b"9" * 40, "Ł€\u202e".encode(), b"A" * 5000,
+          # the kinds of real-world quirks the importers now tolerate
+          b";CHARSET=SHIFT_JIS:", b";CHARSET=KOI8-U:", b"\x8e\x52\x93\x63", b"KIND:group\r\n", b"MEMBER:urn:uuid:",
+          b"X-ADDRESSBOOKSERVER-KIND:group\r\n", b"\r\n#comment\r\n", b"\\\r\n", b"home.BEGIN:VCARD\r\n",
+          b";ENCODING=BASE64:", b"X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;", b"sep=;\r\n",
+          b"Notes:\r\n\r\n", b"0/0/00", b"4.47701E+11", b'"""A"",""B"""', b" ::: ", b"\r"]
 
 
 def mutate(data: bytes, draw: st.DrawFn, seeds: list[bytes]) -> bytes:

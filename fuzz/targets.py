@@ -85,8 +85,9 @@ def build_targets(work: Path) -> list[Target]:
     main(["--data-dir", str(source.path.parent), "vcard", "export", str(work / "demo.vcf"), "--version", "4.0"])
     main(["--data-dir", str(source.path.parent), "csv", "export", str(work / "demo.csv")])
     source.close()
-    vcards = [p.read_bytes() for p in sorted(FIXTURES.glob("*.vcf"))] + [(work / "demo.vcf").read_bytes()]
-    csvs = [p.read_bytes() for p in sorted(FIXTURES.glob("*.csv"))] + [(work / "demo.csv").read_bytes()]
+    # The fixtures include the field cases (fixtures/field-cases/): files in the shapes real tools write.
+    vcards = [p.read_bytes() for p in sorted(FIXTURES.rglob("*.vcf"))] + [(work / "demo.vcf").read_bytes()]
+    csvs = [p.read_bytes() for p in sorted(FIXTURES.rglob("*.csv"))] + [(work / "demo.csv").read_bytes()]
     return [
         Target("vcard", import_vcard, vcards),
         Target("csv", import_csv, csvs),

@@ -1,9 +1,10 @@
-"""Interoperability commands (DESIGN.md §7, §10): vcard import|export, csv import|export, duplicates."""
+"""Interoperability commands: vcard import|export, csv import|export, duplicates."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,11 @@ from oursociety_desktop.exports.people_import import (
     ImportOptions,
     ImportRow,
     ImportSummary,
+    RowWarning,
     run_import,
     save_rejected_rows,
+    save_warnings,
+    warnings_path,
 )
 from oursociety_desktop.models.atomic import atomic_write, check_writable_target
 from oursociety_desktop.models.database import Database
@@ -33,7 +37,10 @@ def _import_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tag", default="", help="add this tag to everyone imported")
     p.add_argument("--skip-bad", action="store_true", help="import the good rows and skip the bad ones")
     p.add_argument("--errors-to", type=Path, metavar="FILE",
-                   help="save rows that could not be imported to FILE (implies --skip-bad)")
+                   help="save rows that could not be imported to FILE, and the warnings to FILE-warnings.csv "
+                        "(implies --skip-bad)")
+    p.add_argument("--encoding", default="",
+                   help="the file's text encoding when it is not UTF-8 (e.g. cp1252, iso-8859-7, koi8-u, shift_jis)")
     p.add_argument("--json", action="store_true")
 
 
@@ -58,7 +65,6 @@ def register(sub: Any) -> None:
     p.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD[:LABEL]",
                    help="map a column by hand (repeatable)")
     p.add_argument("--save-mapping", action="store_true", help="remember this mapping for files with these headers")
-    p.add_argument("--encoding", default="", help="the file's encoding (default: detected)")
     p.add_argument("--delimiter", default="", help="the delimiter (default: detected)")
     p.set_defaults(handler=cmd_csv_import)
     p = csub.add_parser("export", help="export live contacts as CSV")
@@ -74,29 +80,44 @@ def register(sub: Any) -> None:
 
 
 def _finish_import(db: Database, rows: list[ImportRow], args: argparse.Namespace, kind: str,
-                   header: list[str] | None) -> int:
+                   header: list[str] | None, file_warnings: Sequence[RowWarning] = ()) -> int:
     skip_bad = args.skip_bad or args.errors_to is not None
     if args.errors_to is not None:
         check_writable_target(args.errors_to)
     options = ImportOptions(on_duplicate=args.on_duplicate, skip_bad_rows=skip_bad, group=args.group,
                             tag=args.tag, kind=kind)
-    summary: ImportSummary = run_import(db, rows, options, dry_run=args.dry_run)
+    summary: ImportSummary = run_import(db, rows, options, dry_run=args.dry_run, file_warnings=file_warnings)
     bad = [r for r in rows if not r.ok]
     if args.errors_to is not None and bad:
         save_rejected_rows(args.errors_to, bad, header)
+    if args.errors_to is not None and summary.warnings:
+        saved = save_warnings(warnings_path(args.errors_to), summary)
+        print(f"Saved {saved} warnings to {warnings_path(args.errors_to)}.", file=sys.stderr)
     for row in bad[:20]:
         print(f"skipped {row.problem_line()}", file=sys.stderr)
     if args.json:
         data = summary.as_dict()
         data["problems"] = [r.problem_line() for r in bad]
         print_json(data)
-    else:
-        print(summary.line())
+        return 0
+    print(summary.line())
+    for line in summary.change_lines():
+        print(f"  {line}")
+    warnings = summary.warning_lines()
+    if warnings:
+        print(f"Warnings ({len(warnings)}):")
+        for line in warnings[:_SHOWN_WARNINGS]:
+            print(f"  {line}")
+        if len(warnings) > _SHOWN_WARNINGS:
+            print(f"  … and {len(warnings) - _SHOWN_WARNINGS} more (all of them with --json).")
     return 0
 
 
+_SHOWN_WARNINGS = 30
+
+
 def cmd_vcard_import(args: argparse.Namespace, folder: Path) -> int:
-    rows = vcard.read_vcard_file(args.file)
+    rows = vcard.read_vcard_file(args.file, args.encoding)
     db = open_hub(folder)
     try:
         return _finish_import(db, rows, args, "vcard", None)
@@ -114,11 +135,11 @@ def cmd_csv_import(args: argparse.Namespace, folder: Path) -> int:
         if mapping is None:
             mapping = csv_io.suggest_mapping(table.headers, args.preset)
         mapping = csv_io.parse_mapping_overrides(table.headers, mapping, args.map)
-        if not any(m.field != "ignore" for m in mapping.values()):
+        if not any(m.field not in ("ignore", "note") for m in mapping.values()):
             raise UserError(f"No column of {args.file.name} could be matched to a contact field; map them with "
                             "--map HEADER=FIELD.")
         rows = csv_io.table_to_rows(table, mapping)
-        code = _finish_import(db, rows, args, "csv", table.headers)
+        code = _finish_import(db, rows, args, "csv", table.headers, csv_io.file_warnings(table, mapping))
         if args.save_mapping and not args.dry_run:
             with db.write() as tx:
                 csv_io.save_mapping(tx.session, table.headers, mapping)

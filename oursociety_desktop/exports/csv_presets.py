@@ -23,7 +23,8 @@ TARGETS: dict[str, str] = {
     "do_not_phone": "Do not phone (yes/no)", "do_not_email": "Do not email (yes/no)",
     "do_not_mail": "Do not mail (yes/no)", "do_not_sms": "Do not text (yes/no)",
     "engagement_stage": "Engagement stage", "consent_recorded_at": "Consent recorded at",
-    "consent_method": "Consent method",
+    "consent_method": "Consent method", "prefix": "Name prefix (Dr., Ms.: kept in the display name)",
+    "suffix": "Name suffix (Jr., OBE: kept in the display name)", "groups": "Groups (by name)",
 }
 
 COMMON: dict[str, Target] = {
@@ -46,7 +47,23 @@ COMMON: dict[str, Target] = {
     "notes": ("notes", ""), "note": ("notes", ""), "comments": ("notes", ""), "tags": ("tags", ""),
     "labels": ("tags", ""), "categories": ("tags", ""), "language": ("languages", ""),
     "languages": ("languages", ""), "birthday": ("note", ""), "nickname": ("note", ""),
-    "website": ("note", ""), "web page": ("note", ""),
+    "website": ("note", ""), "web page": ("note", ""), "prefix": ("prefix", ""), "name prefix": ("prefix", ""),
+    "suffix": ("suffix", ""), "name suffix": ("suffix", ""), "honorific": ("prefix", ""),
+    "salutation": ("prefix", ""), "groups": ("groups", ""), "group": ("groups", ""),
+    "e-mail 1 address": ("email", ""), "email 1": ("email", ""), "email 2": ("email", ""),
+    "home address": ("street", ""), "home street": ("street", ""), "home city": ("locality", ""),
+    "home town": ("locality", ""), "home county": ("region", ""), "home state": ("region", ""),
+    "home region": ("region", ""), "home postcode": ("postcode", ""), "home post code": ("postcode", ""),
+    "home postal code": ("postcode", ""), "home zip": ("postcode", ""), "home zipcode": ("postcode", ""),
+    "home zip code": ("postcode", ""), "home country": ("country", ""), "home country/region": ("country", ""),
+    "mobile number": ("phone", "mobile"), "primary email": ("email", ""), "secondary email": ("email", ""),
+    "county/region": ("region", ""), "province": ("region", ""), "state/province": ("region", ""),
+    "address 1": ("street", ""), "address 2": ("street2", ""), "street address 2": ("street2", ""),
+    "do not email": ("do_not_email", ""), "do not phone": ("do_not_phone", ""), "do not mail": ("do_not_mail", ""),
+    "do not sms": ("do_not_sms", ""), "do not text": ("do_not_sms", ""), "private notes": ("private_notes", ""),
+    "share with hubs": ("share_with_hubs", ""), "include in directory": ("include_in_directory", ""),
+    "engagement stage": ("engagement_stage", ""), "consent recorded at": ("consent_recorded_at", ""),
+    "consent method": ("consent_method", ""), "town/city": ("locality", ""), "mobile phone number": ("phone", "mobile"),
 }
 
 GOOGLE: dict[str, Target] = {
@@ -56,19 +73,19 @@ GOOGLE: dict[str, Target] = {
     "organization title": ("role", ""), "organization 1 - name": ("organisation", ""),
     "organization 1 - title": ("role", ""), "notes": ("notes", ""), "labels": ("tags", ""),
     "group membership": ("tags", ""), "birthday": ("note", ""), "nickname": ("note", ""), "photo": ("ignore", ""),
-    "file as": ("ignore", ""), "yomi name": ("ignore", ""), "phonetic first name": ("ignore", ""),
-    "phonetic middle name": ("ignore", ""), "phonetic last name": ("ignore", ""), "name prefix": ("ignore", ""),
-    "name suffix": ("ignore", ""), "initials": ("ignore", ""), "short name": ("ignore", ""),
-    "maiden name": ("note", ""), "organization department": ("note", ""), "gender": ("ignore", ""),
-    "location": ("ignore", ""), "billing information": ("ignore", ""), "directory server": ("ignore", ""),
-    "mileage": ("ignore", ""), "occupation": ("note", ""), "hobby": ("note", ""), "sensitivity": ("ignore", ""),
-    "priority": ("ignore", ""), "subject": ("ignore", ""), "language": ("languages", ""),
+    "file as": ("ignore", ""), "yomi name": ("note", ""), "phonetic first name": ("note", ""),
+    "phonetic middle name": ("note", ""), "phonetic last name": ("note", ""), "name prefix": ("prefix", ""),
+    "name suffix": ("suffix", ""), "initials": ("note", ""), "short name": ("note", ""),
+    "maiden name": ("note", ""), "organization department": ("note", ""), "gender": ("note", ""),
+    "location": ("note", ""), "billing information": ("note", ""), "directory server": ("note", ""),
+    "mileage": ("note", ""), "occupation": ("note", ""), "hobby": ("note", ""), "sensitivity": ("ignore", ""),
+    "priority": ("note", ""), "subject": ("note", ""), "language": ("languages", ""),
 }
 
 OUTLOOK: dict[str, Target] = {
     "first name": ("given_name", ""), "middle name": ("middle_name", ""), "last name": ("family_name", ""),
-    "title": ("ignore", ""), "suffix": ("ignore", ""), "nickname": ("note", ""), "given yomi": ("ignore", ""),
-    "surname yomi": ("ignore", ""), "e-mail address": ("email", ""), "e-mail 2 address": ("email", ""),
+    "title": ("prefix", ""), "suffix": ("suffix", ""), "nickname": ("note", ""), "given yomi": ("note", ""),
+    "surname yomi": ("note", ""), "e-mail address": ("email", ""), "e-mail 2 address": ("email", ""),
     "e-mail 3 address": ("email", ""), "e-mail type": ("ignore", ""), "e-mail display name": ("ignore", ""),
     "e-mail 2 type": ("ignore", ""), "e-mail 2 display name": ("ignore", ""), "e-mail 3 type": ("ignore", ""),
     "e-mail 3 display name": ("ignore", ""), "home phone": ("phone", "home"), "home phone 2": ("phone", "home"),
@@ -76,28 +93,29 @@ OUTLOOK: dict[str, Target] = {
     "car phone": ("phone", "car"), "other phone": ("phone", "other"), "primary phone": ("phone", "main"),
     "pager": ("phone", "pager"), "business fax": ("phone", "work fax"), "home fax": ("phone", "home fax"),
     "other fax": ("phone", "fax"), "company main phone": ("phone", "work"), "callback": ("phone", "callback"),
-    "radio phone": ("phone", "radio"), "telex": ("ignore", ""), "tty/tdd phone": ("phone", "textphone"),
+    "radio phone": ("phone", "radio"), "telex": ("note", ""), "tty/tdd phone": ("phone", "textphone"),
     "assistant's phone": ("phone", "assistant"), "isdn": ("phone", "isdn"), "imaddress": ("note", ""),
     "job title": ("role", ""), "department": ("note", ""), "company": ("organisation", ""),
     "office location": ("note", ""), "manager's name": ("note", ""), "assistant's name": ("note", ""),
-    "company yomi": ("ignore", ""), "business street": ("note", ""), "business street 2": ("note", ""),
+    "company yomi": ("note", ""), "business street": ("note", ""), "business street 2": ("note", ""),
     "business street 3": ("note", ""), "business city": ("note", ""), "business state": ("note", ""),
     "business postal code": ("note", ""), "business country/region": ("note", ""), "home street": ("street", ""),
     "home street 2": ("street2", ""), "home street 3": ("street2", ""), "home city": ("locality", ""),
     "home state": ("region", ""), "home postal code": ("postcode", ""), "home country/region": ("country", ""),
     "other street": ("note", ""), "other city": ("note", ""), "other state": ("note", ""),
     "other postal code": ("note", ""), "other country/region": ("note", ""), "personal web page": ("note", ""),
-    "web page": ("note", ""), "spouse": ("note", ""), "schools": ("ignore", ""), "hobby": ("note", ""),
-    "location": ("ignore", ""), "birthday": ("note", ""), "anniversary": ("note", ""), "notes": ("notes", ""),
-    "categories": ("tags", ""), "language": ("languages", ""), "gender": ("ignore", ""),
-    "account": ("ignore", ""), "billing information": ("ignore", ""), "directory server": ("ignore", ""),
-    "initials": ("ignore", ""), "internet free busy": ("ignore", ""), "keywords": ("tags", ""),
-    "mileage": ("ignore", ""), "priority": ("ignore", ""), "private": ("ignore", ""),
+    "web page": ("note", ""), "spouse": ("note", ""), "schools": ("note", ""), "hobby": ("note", ""),
+    "location": ("note", ""), "birthday": ("note", ""), "anniversary": ("note", ""), "notes": ("notes", ""),
+    "categories": ("tags", ""), "language": ("languages", ""), "gender": ("note", ""),
+    "account": ("note", ""), "billing information": ("note", ""), "directory server": ("note", ""),
+    "initials": ("note", ""), "internet free busy": ("note", ""), "keywords": ("tags", ""),
+    "mileage": ("note", ""), "priority": ("ignore", ""), "private": ("ignore", ""),
     "profession": ("note", ""), "referred by": ("note", ""), "sensitivity": ("ignore", ""),
     "user 1": ("note", ""), "user 2": ("note", ""), "user 3": ("note", ""), "user 4": ("note", ""),
-    "children": ("ignore", ""), "government id number": ("ignore", ""), "organizational id number": ("ignore", ""),
-    "business address po box": ("ignore", ""), "home address po box": ("ignore", ""),
-    "other address po box": ("ignore", ""), "e-mail 1 address": ("email", ""),
+    "children": ("note", ""), "government id number": ("ignore", ""), "organizational id number": ("note", ""),
+    "business address po box": ("note", ""), "home address po box": ("street2", ""),
+    "other address po box": ("note", ""), "e-mail 1 address": ("email", ""), "home county": ("region", ""),
+    "home post code": ("postcode", ""), "home postcode": ("postcode", ""),
 }
 
 CIVICRM: dict[str, Target] = {
@@ -105,14 +123,16 @@ CIVICRM: dict[str, Target] = {
     "do not email": ("do_not_email", ""), "do not phone": ("do_not_phone", ""), "do not mail": ("do_not_mail", ""),
     "do not sms": ("do_not_sms", ""), "do not trade": ("ignore", ""), "no bulk emails (user opt out)": ("ignore", ""),
     "legal identifier": ("ignore", ""), "external identifier": ("ignore", ""), "sort name": ("ignore", ""),
-    "display name": ("display_name", ""), "nickname": ("note", ""), "legal name": ("ignore", ""),
+    "display name": ("display_name", ""), "nickname": ("note", ""), "legal name": ("note", ""),
     "image url": ("ignore", ""), "preferred communication method": ("note", ""),
     "preferred language": ("languages", ""), "preferred mail format": ("ignore", ""), "contact hash": ("ignore", ""),
     "contact source": ("note", ""), "first name": ("given_name", ""), "middle name": ("middle_name", ""),
-    "last name": ("family_name", ""), "individual prefix": ("ignore", ""), "individual suffix": ("ignore", ""),
-    "formal title": ("ignore", ""), "communication style": ("ignore", ""), "email greeting": ("ignore", ""),
+    "last name": ("family_name", ""), "individual prefix": ("prefix", ""),
+    "individual suffix": ("suffix", ""), "formal title": ("prefix", ""), "prefix": ("prefix", ""),
+    "suffix": ("suffix", ""), "prefix id": ("prefix", ""), "suffix id": ("suffix", ""),
+    "communication style": ("ignore", ""), "email greeting": ("ignore", ""),
     "postal greeting": ("ignore", ""), "addressee": ("ignore", ""), "job title": ("role", ""),
-    "gender": ("ignore", ""), "birth date": ("note", ""), "deceased": ("note", ""), "deceased date": ("note", ""),
+    "gender": ("note", ""), "birth date": ("note", ""), "deceased": ("note", ""), "deceased date": ("note", ""),
     "household name": ("note", ""), "organization name": ("organisation", ""), "sic code": ("ignore", ""),
     "unique id (openid)": ("ignore", ""), "current employer": ("organisation", ""),
     "contact is in trash": ("ignore", ""), "created date": ("ignore", ""), "modified date": ("ignore", ""),
@@ -129,7 +149,12 @@ CIVICRM: dict[str, Target] = {
     "street address (primary)": ("street", ""), "city (primary)": ("locality", ""),
     "postal code (primary)": ("postcode", ""), "country (primary)": ("country", ""),
     "email (primary)": ("email", ""), "phone (primary)": ("phone", ""),
-    "state/province (primary)": ("region", ""),
+    "state/province (primary)": ("region", ""), "contact_type": ("ignore", ""), "first": ("given_name", ""),
+    "last": ("family_name", ""), "email address": ("email", ""), "street": ("street", ""),
+    "phone number": ("phone", ""), "mobile": ("phone", "mobile"), "employer": ("organisation", ""),
+    "organization": ("organisation", ""), "organisation": ("organisation", ""), "postcode": ("postcode", ""),
+    "zip": ("postcode", ""), "state province": ("region", ""), "groups": ("groups", ""), "tags": ("tags", ""),
+    "note": ("notes", ""), "notes": ("notes", ""), "is deceased": ("note", ""),
 }
 
 THUNDERBIRD: dict[str, Target] = {
@@ -139,6 +164,8 @@ THUNDERBIRD: dict[str, Target] = {
     "fax number": ("phone", "fax"), "pager number": ("phone", "pager"), "mobile number": ("phone", "mobile"),
     "home address": ("street", ""), "home address 2": ("street2", ""), "home city": ("locality", ""),
     "home state": ("region", ""), "home zipcode": ("postcode", ""), "home country": ("country", ""),
+    "home county": ("region", ""), "home post code": ("postcode", ""), "home postcode": ("postcode", ""),
+    "work county": ("note", ""), "work post code": ("note", ""), "work postcode": ("note", ""),
     "work address": ("note", ""), "work address 2": ("note", ""), "work city": ("note", ""),
     "work state": ("note", ""), "work zipcode": ("note", ""), "work country": ("note", ""),
     "job title": ("role", ""), "department": ("note", ""), "organization": ("organisation", ""),
@@ -153,7 +180,10 @@ PRESET_CHOICES = ("auto", "google", "outlook", "civicrm", "thunderbird")
 
 # Google's numbered columns: "Phone 1 - Value", "E-mail 2 - Label", "Address 1 - City"...
 NUMBERED = re.compile(r"^(e-mail|email|phone|address|website|relation|event|im|custom field|organization|"
-                      r"external id) (\d+) - (.+)$")
+                      r"external id|user defined field) (\d+) - (.+)$")
+# Families whose value column is written as "Label: value" in the notes, the label taken from its label column.
+LABELLED_NOTES = {"website": "Website", "relation": "Relation", "event": "Event", "im": "Chat",
+                  "custom field": "Custom field", "external id": "External ID", "user defined field": "Field"}
 _GOOGLE_ADDRESS = {"street": "street", "city": "locality", "region": "region", "postal code": "postcode",
                    "country": "country", "po box": "street2", "extended address": "street2",
                    "formatted": "ignore", "label": "ignore", "type": "ignore", "neighborhood": "street2"}
@@ -162,6 +192,24 @@ _GOOGLE_ADDRESS = {"street": "street", "city": "locality", "region": "region", "
 def header_key(header: str) -> str:
     """A header compared case-insensitively with runs of spaces collapsed."""
     return " ".join(header.replace("\ufeff", "").strip().casefold().split())
+
+
+def compact_key(header: str) -> str:
+    """A header with case, spaces, underscores and punctuation gone: `first_name`, `FIRSTNAME` and
+    "First Name" are one key (CiviCRM's own exports and import templates use all three)."""
+    return re.sub(r"[^0-9a-z]+", "", header_key(header).replace("e-mail", "email"))
+
+
+def lookup(table: dict[str, Target], header: str) -> Target | None:
+    """The target of a header in a preset table, by exact key, else by compact key."""
+    key = header_key(header)
+    if key in table:
+        return table[key]
+    return _compact_tables.setdefault(id(table), {compact_key(k): v for k, v in table.items()}).get(
+        compact_key(header))
+
+
+_compact_tables: dict[int, dict[str, Target]] = {}
 
 
 def numbered_target(header: str) -> tuple[str, str, str] | None:
@@ -183,17 +231,20 @@ def numbered_target(header: str) -> tuple[str, str, str] | None:
         return _GOOGLE_ADDRESS.get(part, "note"), "", ""
     if kind == "organization":
         return {"name": ("organisation", "", ""), "title": ("role", "", "")}.get(part, ("note", "", ""))
-    if part in ("value",):
-        return "note", "", ""
-    return "ignore", "", ""
+    if part == "value":
+        return "note", LABELLED_NOTES.get(kind, kind.capitalize()), f"{kind} {number} - label"
+    if part in ("label", "type"):
+        return "ignore", "", ""  # read with its value column
+    return "note", "", ""
 
 
 def detect_preset(headers: list[str]) -> str:
     """The preset whose headers best cover these, or "auto"."""
     keys = {header_key(h) for h in headers}
     best, best_hits = "auto", 0
+    compact = {compact_key(h) for h in headers}
     for name, table in PRESETS.items():
-        hits = len(keys & set(table))
+        hits = len(compact & {compact_key(k) for k in table})
         if name == "google":
             hits += sum(1 for k in keys if NUMBERED.match(k))
         if hits > best_hits and hits >= max(3, len(keys) // 3):

@@ -32,7 +32,7 @@ def read_limited(path: Path, limit: int, kind: str) -> bytes:
     return data
 
 
-def _looks_utf16(sample: bytes) -> str | None:
+def looks_utf16(sample: bytes) -> str | None:
     if len(sample) < 4:
         return None
     even, odd = sample[0::2], sample[1::2]
@@ -43,6 +43,15 @@ def _looks_utf16(sample: bytes) -> str | None:
     return None
 
 
+def refuse_binary(data: bytes, source: str, kind: str) -> None:
+    """Refuse (one line) a file whose start holds NUL bytes or many control characters."""
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    if b"\x00" in sample or controls > max(8, len(sample) // 100):
+        raise UserError(f"{source} is not a {kind} file: it contains binary data. Choose the exported "
+                        f"{kind} file itself.")
+
+
 def detect_encoding(data: bytes, source: str, kind: str) -> str:
     """The encoding of a text file: UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern) or cp1252."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -50,13 +59,10 @@ def detect_encoding(data: bytes, source: str, kind: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
     sample = data[:65536]
-    utf16 = _looks_utf16(sample)
+    utf16 = looks_utf16(sample)
     if utf16:
         return utf16
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    if b"\x00" in sample or controls > max(8, len(sample) // 100):
-        raise UserError(f"{source} is not a {kind} file: it contains binary data. Choose the exported "
-                        f"{kind} file itself.")
+    refuse_binary(data, source, kind)
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -67,7 +73,7 @@ def detect_encoding(data: bytes, source: str, kind: str) -> str:
         return "cp1252"
     except UnicodeDecodeError:
         raise UserError(f"Could not tell the text encoding of {source} (it is not UTF-8, UTF-16 or Windows-1252); "
-                        "save it as UTF-8 and try again.") from None
+                        "give it with --encoding (for example --encoding shift_jis) or save it as UTF-8.") from None
 
 
 def decode_text_file(data: bytes, source: str, kind: str, encoding: str = "") -> str:
@@ -76,9 +82,10 @@ def decode_text_file(data: bytes, source: str, kind: str, encoding: str = "") ->
     try:
         text = data.decode(chosen)
     except LookupError:
-        raise UserError(f"Unknown text encoding '{encoding}'; use utf-8, utf-16 or cp1252.") from None
+        raise UserError(f"Unknown text encoding '{encoding}' given with --encoding; use a name such as utf-8, "
+                        "utf-16, cp1252 or iso-8859-7.") from None
     except UnicodeDecodeError as exc:
-        raise UserError(f"{source} is not valid {chosen} text (byte {exc.start}); choose another encoding or "
+        raise UserError(f"{source} is not valid {chosen} text (byte {exc.start}); choose another --encoding or "
                         "save it as UTF-8.") from None
     if "\x00" in text:
         raise UserError(f"{source} is not a {kind} file: it contains binary data.")

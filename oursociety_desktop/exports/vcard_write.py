@@ -1,4 +1,4 @@
-"""vCard 3.0 and 4.0 writing (DESIGN.md §7): one card per contact, CRLF, folded at 75 octets, text escaped.
+"""vCard 3.0 and 4.0 writing: one card per contact, CRLF, folded at 75 octets, text escaped.
 
 Labels that are plain vCard types ("mobile", "home", "work fax"...) become TYPE values; any other label is
 written Apple's way, as a grouped `itemN.X-ABLabel`, which Google, Apple and Android read. Our reader in
@@ -15,7 +15,15 @@ VERSIONS = ("3.0", "4.0")
 
 # Labels written as TYPE values on export; anything else is written as a grouped X-ABLabel.
 _LABEL_TO_TYPE = {"mobile": "CELL", "home": "HOME", "work": "WORK", "fax": "FAX", "pager": "PAGER",
-                  "text": "TEXT", "video": "VIDEO"}
+                  "text": "TEXT", "video": "VIDEO", "main": "MAIN", "other": "OTHER", "iphone": "IPHONE",
+                  "car": "CAR"}
+# This app's own properties: consent and privacy choices travel with the card (other apps ignore X- properties).
+OWN_PROPERTIES = {"do_not_phone": "X-OURSOCIETY-DO-NOT-PHONE", "do_not_email": "X-OURSOCIETY-DO-NOT-EMAIL",
+                  "do_not_mail": "X-OURSOCIETY-DO-NOT-MAIL", "do_not_sms": "X-OURSOCIETY-DO-NOT-SMS",
+                  "share_with_hubs": "X-OURSOCIETY-SHARE-WITH-HUBS",
+                  "include_in_directory": "X-OURSOCIETY-IN-DIRECTORY",
+                  "consent_recorded_at": "X-OURSOCIETY-CONSENT-RECORDED-AT",
+                  "consent_method": "X-OURSOCIETY-CONSENT-METHOD", "engagement_stage": "X-OURSOCIETY-STAGE"}
 
 
 
@@ -100,16 +108,42 @@ def contact_to_vcard(values: Mapping[str, Any], version: str = "3.0") -> str:
         lines.append("CATEGORIES:" + ",".join(escape_text(str(t)) for t in values["tags"]))
     for language in values.get("languages") or []:
         lines.append(f"{'LANG' if version == '4.0' else 'X-OURSOCIETY-LANG'}:{escape_text(str(language))}")
+    for group in values.get("groups") or []:
+        lines.append(f"X-OURSOCIETY-GROUP:{escape_text(str(group))}")
+    for field_name, prop in OWN_PROPERTIES.items():
+        value = values.get(field_name)
+        if isinstance(value, bool):
+            if value:
+                lines.append(f"{prop}:1")
+        elif value and not (field_name == "engagement_stage" and value == "new"):
+            lines.append(f"{prop}:{escape_text(str(value))}")
     if values.get("id"):
         lines.append(f"UID:urn:uuid:{values['id']}")
     lines.append("END:VCARD")
     return "".join(fold_line(line) + "\r\n" for line in lines)
 
 
-def write_vcards(contacts: Iterable[Mapping[str, Any]], version: str = "3.0") -> Iterable[bytes]:
-    """Encoded vCards, one chunk per contact (UTF-8)."""
+def group_to_vcard(name: str, group_id: str, member_ids: Iterable[str], version: str = "4.0") -> str:
+    """A group as a card: vCard 4.0 `KIND:group` with `MEMBER` lines, or for 3.0 Apple's
+    `X-ADDRESSBOOKSERVER-KIND:group` with `X-ADDRESSBOOKSERVER-MEMBER` (what iCloud and macOS write)."""
+    if version == "4.0":
+        lines = ["BEGIN:VCARD", "VERSION:4.0", "KIND:group", f"FN:{escape_text(name)}"]
+        lines.extend(f"MEMBER:urn:uuid:{m}" for m in member_ids)
+    else:
+        lines = ["BEGIN:VCARD", f"VERSION:{version}", "X-ADDRESSBOOKSERVER-KIND:group", f"FN:{escape_text(name)}",
+                 f"N:{escape_text(name)};;;;"]
+        lines.extend(f"X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:{m}" for m in member_ids)
+    lines.extend([f"UID:urn:uuid:{group_id}", "END:VCARD"])
+    return "".join(fold_line(line) + "\r\n" for line in lines)
+
+
+def write_vcards(contacts: Iterable[Mapping[str, Any]], version: str = "3.0",
+                 groups: Iterable[tuple[str, str, list[str]]] = ()) -> Iterable[bytes]:
+    """Encoded vCards, one chunk per contact (UTF-8), then one card per group given as (id, name, member ids)."""
     for values in contacts:
         yield contact_to_vcard(values, version).encode("utf-8")
+    for group_id, name, members in groups:
+        yield group_to_vcard(name, group_id, members, version).encode("utf-8")
 
 
 def safe_file_stem(values: Mapping[str, Any]) -> str:

@@ -32,9 +32,17 @@ CASES: dict[str, tuple[str, Callable[[Path], None], str]] = {
     "vcard unknown encoding": ("vcard", lambda p: p.write_bytes(
         "BEGIN:VCARD\nVERSION:3.0\nFN:山田 メール\nEND:VCARD\n".encode("shift_jis")),
         "Could not tell the text encoding"),
-    "vcard bad email": ("vcard", lambda p: p.write_text(
-        GOOD_CARD + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Mail\r\nEMAIL:not an address\r\nEND:VCARD\r\n",
-        encoding="utf-8"), "is not a valid email address"),
+    "vcard unknown --encoding": ("vcard", lambda p: p.write_text(GOOD_CARD, encoding="utf-8"),
+                                 "Unknown text encoding 'klingon' given with --encoding"),
+    "csv unknown --encoding": ("csv", lambda p: p.write_text("First Name,Last Name\nA,B\n", encoding="utf-8"),
+                               "Unknown text encoding 'klingon' given with --encoding"),
+    "vcard group card without a name": ("vcard", lambda p: p.write_text(
+        GOOD_CARD + "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:group\r\nMEMBER:urn:uuid:x\r\nEND:VCARD\r\n",
+        encoding="utf-8"), "a group card with no name (FN)"),
+    "vcard truncated after a group card": ("vcard", lambda p: p.write_text(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:group\r\nFN:G\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Cut",
+        encoding="utf-8"), "the file ends before this card's END:VCARD line"),
+    "csv sep hint only": ("csv", lambda p: p.write_text("sep=;\r\n", encoding="utf-8"), "has no header row"),
     "csv binary junk": ("csv", lambda p: p.write_bytes(_junk()), "contains binary data"),
     "csv ragged rows": ("csv", lambda p: p.write_text(
         "First Name,Last Name,Email\nAnna,Nowak,a@example.org\nToo,Many,cells,here\nShort\n", encoding="utf-8"),
@@ -58,7 +66,8 @@ def test_bad_input_changes_nothing(case: str, hub: Path, tmp_path: Path, run_cli
     path = tmp_path / f"bad.{'vcf' if kind == 'vcard' else 'csv'}"
     make(path)
     before = db_fingerprint(hub)
-    code, out, err = run_cli("--data-dir", hub, kind, "import", path)
+    extra = ["--encoding", "klingon"] if "unknown --encoding" in case else []
+    code, out, err = run_cli("--data-dir", hub, kind, "import", path, *extra)
     assert code == 1, (out, err)
     assert expected in err
     assert err.count("\n") == 1 and "Traceback" not in err  # one line

@@ -55,7 +55,7 @@ def test_apple_contacts_export(fixtures: Path) -> None:
                  "Address (work): 1 Market Place, Salford, M3 5AA, United Kingdom"):
         assert kept in zofia["notes"]
     assert zofia["tags"] == ["food", "volunteers"]
-    assert any("PHOTO" in w for w in rows[0].warnings)
+    assert any(w.field == "PHOTO" for w in rows[0].warnings)
     company = rows[1].values
     assert company["organisation"] == "Riverside Tenants' Association"
     assert "display_name" not in company and "given_name" not in company  # shown by its organisation

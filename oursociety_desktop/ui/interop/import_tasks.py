@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,9 +11,12 @@ from oursociety_desktop.exports.people_import import (
     ImportOptions,
     ImportRow,
     ImportSummary,
+    RowWarning,
     apply_import,
     plan_import,
     save_rejected_rows,
+    save_warnings,
+    warnings_path,
 )
 from oursociety_desktop.models.database import Database
 
@@ -51,10 +54,13 @@ def plan_task(progress: Progress, db: Database, rows: list[ImportRow]) -> list[I
 
 
 def apply_task(progress: Progress, db: Database, rows: list[ImportRow], options: ImportOptions,
-               errors_to: Path | None, header: list[str] | None) -> ImportSummary:
+               errors_to: Path | None, header: list[str] | None,
+               file_warnings: Sequence[RowWarning] = ()) -> ImportSummary:
     """Import in one transaction; save the rows that were skipped as bad, if asked."""
-    summary = apply_import(db, rows, options, progress=progress)
+    summary = apply_import(db, rows, options, progress=progress, file_warnings=file_warnings)
     if errors_to is not None and summary.bad_rows:
         save_rejected_rows(errors_to, rows, header)
+    if errors_to is not None and summary.warnings:
+        save_warnings(warnings_path(errors_to), summary)
     progress(100, "Done")
     return summary

@@ -34,7 +34,13 @@ from PySide6.QtWidgets import (
 
 from oursociety_desktop.exports import csv_io
 from oursociety_desktop.exports.csv_presets import PRESET_CHOICES, TARGETS
-from oursociety_desktop.exports.people_import import DUPLICATE_CHOICES, ImportOptions, ImportRow, ImportSummary
+from oursociety_desktop.exports.people_import import (
+    DUPLICATE_CHOICES,
+    ImportOptions,
+    ImportRow,
+    ImportSummary,
+    RowWarning,
+)
 from oursociety_desktop.models.consent import hub_consent_defaults
 from oursociety_desktop.ui.contacts.commands import push_import_undo
 from oursociety_desktop.ui.contacts.dialogs import consent_note
@@ -164,10 +170,11 @@ class MappingPage(QWizardPage):
 
     def validatePage(self) -> bool:  # noqa: N802
         mapping = self.mapping()
-        if not any(m.field != "ignore" for m in mapping.values()):
+        if not any(m.field not in ("ignore", "note") for m in mapping.values()):
             self.setSubTitle(self.tr("Choose a field for at least one column."))
             return False
         table = self.wiz.table()
+        self.wiz.mapping = mapping
         self.wiz.rows = csv_io.table_to_rows(table, mapping)
         if self.remember.isChecked():
             with self.wiz.ctx.db.write() as tx:
@@ -191,8 +198,16 @@ class PreviewPage(QWizardPage):
         self.view.verticalHeader().hide()
         self.view.setTabKeyNavigation(False)
         self.view.horizontalHeader().setSectionResizeMode(COL_DETAIL, QHeaderView.ResizeMode.Stretch)
+        self.columns = QLabel(self)
+        self.columns.setWordWrap(True)
+        self.columns.setAccessibleName(self.tr("Columns no field takes"))
+        self.file_notes = QLabel(self)
+        self.file_notes.setWordWrap(True)
+        self.file_notes.setAccessibleName(self.tr("Warnings about the whole file"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.columns)
+        layout.addWidget(self.file_notes)
         layout.addWidget(self.view, 1)
         self.ready = False
 
@@ -201,14 +216,33 @@ class PreviewPage(QWizardPage):
         self.summary.setText(self.tr("Checking…"))
         rows = self.wiz.rows if self.wiz.loaded is None or self.wiz.loaded.kind == "csv" else self.wiz.loaded.rows
         self.wiz.rows = rows
+        self.columns.setText(self.column_text())
+        self.columns.setVisible(bool(self.columns.text()))
+        warnings = self.wiz.file_warnings()
+        self.file_notes.setText("\n".join(w.text() for w in warnings))
+        self.file_notes.setVisible(bool(warnings))
         self.wiz.ctx.runner.run(plan_task, self.wiz.ctx.db, rows, title=self.tr("Checking the rows"),
                                 on_done=self._planned, on_error=self.summary.setText)
+
+    def column_text(self) -> str:
+        """The CSV columns no contact field takes, each with what happens to it."""
+        loaded = self.wiz.loaded
+        if loaded is None or loaded.table is None:
+            return ""
+        fates = csv_io.column_fates(loaded.table, self.wiz.mapping)
+        if not fates:
+            return ""
+        words = {"kept in notes": self.tr("kept in notes"), "not imported": self.tr("not imported")}
+        return self.tr("Columns no field takes: {0}").format(
+            "; ".join(self.tr("{0} — {1}").format(header, words.get(fate, fate)) for header, fate in fates))
 
     def _planned(self, rows: Any) -> None:
         self.model.set_rows(list(rows))
         new, dups, bad = self.model.counts()
-        self.summary.setText(self.tr("{0} people read: {1} new, {2} already in the hub, {3} with problems.")
-                             .format(len(self.model.rows), new, dups, bad))
+        warned = sum(1 for r in self.model.rows if r.warnings)
+        self.summary.setText(self.tr("{0} read: {1} new, {2} already in the hub, {3} with problems, {4} with "
+                                     "warnings (see the last column).")
+                             .format(len(self.model.rows), new, dups, bad, warned))
         self.ready = True
         self.completeChanged.emit()
 
@@ -304,17 +338,24 @@ class ResultPage(QWizardPage):
         errors_to = Path(errors_text) if errors_text and options.skip_bad_rows else None
         header = self.wiz.loaded.table.headers if self.wiz.loaded and self.wiz.loaded.table else None
         self.wiz.ctx.runner.run(apply_task, self.wiz.ctx.db, self.wiz.rows, options, errors_to, header,
-                                title=self.tr("Importing contacts"), on_done=self._finished, on_error=self._failed)
+                                self.wiz.file_warnings(), title=self.tr("Importing contacts"),
+                                on_done=self._finished, on_error=self._failed)
 
     def _finished(self, summary: Any) -> None:
         assert isinstance(summary, ImportSummary)
         self.wiz.summary = summary
-        self.result_label.setText(summary.line())
+        lines = [summary.line(), *summary.change_lines()]
+        warnings = summary.warning_lines()
+        if warnings:
+            lines.append(self.tr("Warnings:"))
+            lines.extend(warnings[:30])
+            if len(warnings) > 30:
+                lines.append(self.tr("… and {0} more.").format(len(warnings) - 30))
         if summary.added_ids and not summary.dry_run:  # hook: the import is one step of Edit → Undo
             name = self.wiz.loaded.path.name if self.wiz.loaded else self.tr("the file")
             push_import_undo(self.wiz.ctx, name, summary.added_ids)
-            self.result_label.setText(summary.line() + "\n" + self.tr(
-                "Edit → Undo (Ctrl+Z) takes the people it added out again."))
+            lines.append(self.tr("Edit → Undo (Ctrl+Z) takes the people it added out again."))
+        self.result_label.setText("\n".join(lines))
         self.done = True
         for record_type in ("contact", "group"):
             self.wiz.ctx.events.changed.emit(record_type)
@@ -337,6 +378,7 @@ class ImportWizard(QWizard):
         self.ctx = ctx
         self.loaded: LoadedFile | None = None
         self.rows: list[ImportRow] = []
+        self.mapping: csv_io.Mapping_ = {}
         self.summary: ImportSummary | None = None
         self.setWindowTitle(self.tr("Import contacts"))
         self.file_page = FilePage(self)
@@ -349,6 +391,12 @@ class ImportWizard(QWizard):
                               (PAGE_RESULT, self.result_page)):
             self.setPage(page_id, page)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+
+    def file_warnings(self) -> list[RowWarning]:
+        """Warnings about the whole file (lines before a CSV header, columns not imported)."""
+        if self.loaded is None or self.loaded.table is None:
+            return []
+        return csv_io.file_warnings(self.loaded.table, self.mapping)
 
     def table(self) -> csv_io.CsvTable:
         """The CSV table read on the first page."""

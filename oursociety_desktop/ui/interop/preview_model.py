@@ -17,8 +17,8 @@ Index = QModelIndex | QPersistentModelIndex
 def row_name(row: ImportRow) -> str:
     """The person's name as read from the file."""
     v = row.values
-    return str(v.get("display_name") or " ".join(p for p in (v.get("given_name"), v.get("family_name")) if p)
-               or v.get("organisation") or "")
+    joined = " ".join(p for p in (v.get("given_name"), v.get("family_name")) if p)
+    return str(v.get("name") or v.get("display_name") or joined or v.get("organisation") or "")
 
 
 class ImportPreviewModel(QAbstractTableModel):
@@ -56,6 +56,10 @@ class ImportPreviewModel(QAbstractTableModel):
         """New, a duplicate of someone, or not importable."""
         if not row.ok:
             return self.tr("Not importable")
+        if row.kind == "group":
+            return self.tr("Group")
+        if row.kind == "empty":
+            return self.tr("Nothing to import")
         if row.match_id:
             return self.tr("Duplicate of {0}").format(row.match_name)
         return self.tr("New")
@@ -67,6 +71,6 @@ class ImportPreviewModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
-            detail = "; ".join([*row.problems, *row.warnings])
+            detail = "; ".join([*row.problems, *(w.text() for w in row.warnings)])
             return (row.where, row_name(row), self.status(row), detail)[index.column()]
         return None
