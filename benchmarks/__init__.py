@@ -1,1 +1,1 @@
-"""Benchmarks: each prints a table with its baseline measured in the same run (DESIGN.md §8)."""
+"""Benchmarks: each prints a table with its baseline measured in the same run."""

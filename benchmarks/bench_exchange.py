@@ -1,4 +1,4 @@
-"""Hub exchange benchmarks (DESIGN.md §8), each figure beside a baseline measured in the same run.
+"""Hub exchange benchmarks, each figure beside a baseline measured in the same run.
 
     .venv/bin/python benchmarks/bench_exchange.py [--contacts 100000] [--keep DIR]
 

@@ -1,5 +1,5 @@
 """Desktop app benchmark (issue 3): window open until the first contact rows are painted, keystroke-to-updated-list
-latency, contact editor open and resident memory, each beside a baseline from the same run (DESIGN.md §8).
+latency, contact editor open and resident memory, each beside a baseline from the same run.
 
     python -m benchmarks.bench_gui [--contacts 100000] [--hub DIR] [--keystrokes 200]
 

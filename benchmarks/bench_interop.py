@@ -1,4 +1,4 @@
-"""Interoperability benchmarks (DESIGN.md §7, §8), each figure beside a baseline measured in the same run.
+"""Interoperability benchmarks, each figure beside a baseline measured in the same run.
 
     .venv/bin/python benchmarks/bench_interop.py [--contacts 100000] [--keep DIR]
 

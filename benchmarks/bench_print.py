@@ -1,4 +1,4 @@
-"""Printing benchmark (DESIGN.md §8): a directory PDF of 10,000 contacts beside a plain ReportLab table of the
+"""Printing benchmark: a directory PDF of 10,000 contacts beside a plain ReportLab table of the
 same text, measured in the same run. Target: ≤ 8 s and ≤ 1.3× the baseline.
 
     .venv/bin/python -m benchmarks.bench_print [--contacts 10000] [--runs 3]

@@ -1,5 +1,5 @@
 """A working session on the real window (issue 8): scrolling all 100,000 contacts, switching workspaces, memory
-over an hour of simulated use, and the longest time any handler kept the event loop busy (DESIGN.md §8).
+over an hour of simulated use, and the longest time any handler kept the event loop busy.
 
     python -m benchmarks.bench_session [--contacts 100000] [--hub DIR] [--minutes 3] [--actions 720]
 

@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen python -m benchmarks.bench_ui_lists [--contacts 100000] [--hub DIR]
 
-Each figure is beside the SQL query behind it, timed in the same run. DESIGN.md §8 sets 30 ms for a keystroke
+Each figure is beside the SQL query behind it, timed in the same run. The performance target is 30 ms for a keystroke
 and 50 ms for opening an editor; for lists opening or refiltering we hold ourselves to 100 ms ("instant").
 """
 

@@ -1,4 +1,4 @@
-"""Where the hub's data lives. The one place that decides it (DESIGN.md §3)."""
+"""Where the hub's data lives. The one place that decides it."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def _mount_fs_type(path: Path, mounts_file: Path = Path("/proc/mounts")) -> str 
 def storage_warning(folder: Path, mounts_file: Path = Path("/proc/mounts")) -> str | None:
     """A one-line warning when the data folder sits on removable media or in a cloud-synced folder, else None.
 
-    The database must live on the laptop's own disk (DESIGN.md §9): a USB stick can be pulled mid-write and a
+    The database must live on the laptop's own disk: a USB stick can be pulled mid-write and a
     sync client copies the file while SQLite is writing it. Exchange folders are the right place for those.
     """
     resolved = Path(folder).expanduser().resolve()

@@ -1,4 +1,4 @@
-"""The `oursociety` command (DESIGN.md §10): the same core as the app, scriptable.
+"""The `oursociety` command: the same core as the app, scriptable.
 
 Exit 0 on success, 1 on bad input (one line on stderr, never a traceback), 2 on bad usage.
 """

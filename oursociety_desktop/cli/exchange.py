@@ -1,4 +1,4 @@
-"""Hub exchange commands (DESIGN.md §10): export, import, sync, conflicts, conflicts resolve."""
+"""Hub exchange commands: export, import, sync, conflicts, conflicts resolve."""
 
 from __future__ import annotations
 

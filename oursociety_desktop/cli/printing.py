@@ -1,4 +1,4 @@
-"""`oursociety print directory|group|signin|labels|actions|calls -o OUT.pdf [options]` (DESIGN.md §6, §10)."""
+"""`oursociety print directory|group|signin|labels|actions|calls -o OUT.pdf [options]`."""
 
 from __future__ import annotations
 

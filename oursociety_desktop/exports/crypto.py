@@ -1,4 +1,4 @@
-"""Passphrase encryption of bundles (DESIGN.md §5): AES-256-GCM with a key from scrypt and a per-file salt.
+"""Passphrase encryption of bundles: AES-256-GCM with a key from scrypt and a per-file salt.
 
 An encrypted bundle is a fixed header followed by the AES-GCM ciphertext of the plain bundle (a ZIP) with its
 16-byte tag. The whole header is the associated data, so changing any header byte (version, scrypt cost, salt,

@@ -1,4 +1,4 @@
-"""Hub exchange by file (DESIGN.md §5): make bundles, preview and apply imports, sync through a shared folder.
+"""Hub exchange by file: make bundles, preview and apply imports, sync through a shared folder.
 
 These functions are what the command line and the Exchange workspace call. Each takes an optional
 `progress(percent, message)` callback; returning False from it cancels, and the transaction rolls back.

@@ -1,4 +1,4 @@
-"""Actions (tasks, meetings, events, calls, follow-ups) and the contacts linked to them (DESIGN.md §4)."""
+"""Actions (tasks, meetings, events, calls, follow-ups) and the contacts linked to them."""
 
 from __future__ import annotations
 

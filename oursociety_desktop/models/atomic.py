@@ -1,5 +1,5 @@
 """Files that appear whole or not at all: write to a temporary file beside the target, fsync, rename
-(DESIGN.md §9). A crash or an error leaves the target as it was and no partial file under its name."""
+. A crash or an error leaves the target as it was and no partial file under its name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Backups: consistent copies of the hub database, automatic ones with rotation, and restore (DESIGN.md §2, §9)."""
+"""Backups: consistent copies of the hub database, automatic ones with rotation, and restore."""
 
 from __future__ import annotations
 

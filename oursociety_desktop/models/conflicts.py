@@ -1,4 +1,4 @@
-"""The conflicts inbox (DESIGN.md §5): values that lost a concurrent edit at this hub.
+"""The conflicts inbox: values that lost a concurrent edit at this hub.
 
 In a Conflict row, *ours* is the value this hub holds (the winner, with its stamp) and *theirs* the value that lost.
 "Keep ours" just closes the conflict; "take theirs" writes the losing value again as a new edit, which carries a new

@@ -1,4 +1,4 @@
-"""Connections: who knows whom, and who introduced them, when and why (DESIGN.md §4)."""
+"""Connections: who knows whom, and who introduced them, when and why."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contacts: create, edit, delete, erase ("forget"), with validation and the derived search rows (DESIGN.md §4)."""
+"""Contacts: create, edit, delete, erase ("forget"), with validation and the derived search rows."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The SQLite database: opening it safely, transactions, settings, and translating SQLite's faults into
-one-line messages (DESIGN.md §9).
+one-line messages.
 
 Every write runs in one `BEGIN IMMEDIATE` transaction (`Database.write()`), so there is one writer at a time and
 a second process gets a clear "busy" message instead of a half-done edit. The hub's hybrid logical clock is read

@@ -44,7 +44,8 @@ BATCH = 5000
 
 @dataclass(frozen=True)
 class DemoSize:
-    """How much demo data to make. Defaults scale with the number of contacts, as in DESIGN.md §8."""
+    """How much demo data to make. Defaults scale with the number of contacts as in the reference hub of
+    docs/benchmarks.md."""
 
     contacts: int
     groups: int

@@ -1,4 +1,4 @@
-"""The canonical dump of the synchronised state (DESIGN.md §10): byte-identical on hubs that have converged.
+"""The canonical dump of the synchronised state: byte-identical on hubs that have converged.
 
 It holds what travels between hubs (sharing.py): hubs that have exchanged everything agree on exactly that, while
 each keeps its own unshared contacts and private notes out of it.

@@ -1,4 +1,4 @@
-"""Duplicate contacts: finding likely pairs, remembering "not a duplicate", and merging (DESIGN.md §7).
+"""Duplicate contacts: finding likely pairs, remembering "not a duplicate", and merging.
 
 Names are compared folded (case, accents, ł→l, Greek and Cyrillic transliterated to Latin, spacing, hyphens)
 with common nicknames mapped to one form (Bill→William, Kasia→Katarzyna); phones in E.164 through the

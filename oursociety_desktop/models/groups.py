@@ -1,4 +1,4 @@
-"""Groups (nested) and memberships (DESIGN.md §4)."""
+"""Groups (nested) and memberships."""
 
 from __future__ import annotations
 

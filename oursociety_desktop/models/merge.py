@@ -1,4 +1,4 @@
-"""Merging records that arrive from another hub (DESIGN.md §5): per field, last writer wins by stamp.
+"""Merging records that arrive from another hub: per field, last writer wins by stamp.
 
 For each incoming record and each field that travels, the value with the higher stamp wins (equal stamps name the
 same write; should their values ever differ, the larger canonical JSON wins, so the result is still the same at

@@ -1,4 +1,4 @@
-"""Edits to synchronised records with a version stamp per field (DESIGN.md §4, §5).
+"""Edits to synchronised records with a version stamp per field.
 
 Every service goes through these helpers, so each changed field gets the transaction's new stamp and the
 record's `stamp` is the highest of its field stamps.

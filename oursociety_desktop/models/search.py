@@ -1,4 +1,4 @@
-"""Contact search: the folded text each contact is indexed by, and FTS5 queries over it (DESIGN.md §8).
+"""Contact search: the folded text each contact is indexed by, and FTS5 queries over it.
 
 The index covers names, organisation, role, emails, tags, languages, place and postcode, folded by `text.fold`
 (case, accents, ł→l, Greek tonos), and each phone number as digits: as typed, in E.164, and every ending of three

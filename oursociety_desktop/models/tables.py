@@ -1,4 +1,4 @@
-"""The tables (DESIGN.md §4). Synchronised records carry a UUID, their origin hub, one stamp per field and a
+"""The tables. Synchronised records carry a UUID, their origin hub, one stamp per field and a
 `deleted` tombstone; local-only tables hold this hub, its peers, settings, the exchange log and conflicts.
 
 References between synchronised records (a membership's contact, an action link's action...) are plain indexed

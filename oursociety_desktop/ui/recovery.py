@@ -1,5 +1,5 @@
 """When the hub's database cannot be opened because it is damaged: say so and offer to restore a backup
-(DESIGN.md §9), instead of crashing or leaving the organiser with nothing."""
+, instead of crashing or leaving the organiser with nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one way to run slow work (STYLE.md rule 2): a core function runs in a worker thread, reports progress
+"""The one way to run slow work: a core function runs in a worker thread, reports progress
 through one callback, can be cancelled, and its result is delivered on the GUI thread.
 
 A task function has the signature `fn(progress, *args)`, where `progress(percent, message) -> bool` returns

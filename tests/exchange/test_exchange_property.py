@@ -1,4 +1,4 @@
-"""Property test of hub exchange (DESIGN.md §5): several hubs make random creates, edits, deletes, erasures and
+"""Property test of hub exchange: several hubs make random creates, edits, deletes, erasures and
 membership changes, and exchange full and delta bundles imported in random order, duplicated and stale. After every
 hub has imported everything: the dump is byte-identical at every hub, no acknowledged write is lost (it survives, or
 its own hub overwrote it later, or it sits in a conflicts inbox), and nothing deleted comes back.

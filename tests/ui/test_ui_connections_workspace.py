@@ -62,7 +62,7 @@ def pick(qtbot: QtBot, button: ContactButton, typed: str) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     picker = button.findChild(ContactPickerDialog)
     assert picker is not None
-    for ch in typed:  # per character: qtbot.keyClicks aborts on non-ASCII (STYLE.md)
+    for ch in typed:  # per character: qtbot.keyClicks aborts on non-ASCII
         QTest.sendKeyEvent(QTest.KeyAction.Click, picker.search_edit, Qt.Key.Key_unknown, ch,
                            Qt.KeyboardModifier.NoModifier)
     picker.search_now()

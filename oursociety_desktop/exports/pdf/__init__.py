@@ -1,4 +1,4 @@
-"""Printed products (DESIGN.md §6): directory, group sheet, sign-in sheet, labels, action list, call list.
+"""Printed products: directory, group sheet, sign-in sheet, labels, action list, call list.
 
 Each product is a function `print_X(db, options, out, progress=None) -> PrintResult` in its own module; the
 registry of them is `oursociety_desktop.exports.pdf.products.PRODUCTS`. ReportLab only, no Qt.

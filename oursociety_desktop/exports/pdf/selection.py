@@ -1,4 +1,4 @@
-"""Who may appear on paper, and with what (DESIGN.md §6).
+"""Who may appear on paper, and with what.
 
 Directories, sheets and call lists show only contacts with `include_in_directory`; labels skip `do_not_mail`;
 phone numbers are left off for `do_not_phone`, emails for `do_not_email`; erased, deleted and merged-away

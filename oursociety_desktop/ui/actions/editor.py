@@ -1,6 +1,6 @@
 """The action editor: every field of an action, its linked contacts, save and mark done.
 
-Contract (STYLE.md rule 4): `load(action_id)` fills the form ('' starts a new action), `save()` writes the
+Contract: `load(action_id)` fills the form ('' starts a new action), `save()` writes the
 changed fields as one undoable edit and returns the action's id, or '' after showing what is wrong beside the field.
 """
 

@@ -1,4 +1,4 @@
-"""The Exchange workspace (DESIGN.md §5): make a bundle, import one after a preview, the conflicts inbox, the
+"""The Exchange workspace: make a bundle, import one after a preview, the conflicts inbox, the
 exchange log and known hubs, and "sync with folder". Slow work runs on the task runner, with progress and Cancel.
 """
 

@@ -1,1 +1,1 @@
-"""Getting people in and out: the import wizard, the export dialog and the Duplicates view (DESIGN.md §7)."""
+"""Getting people in and out: the import wizard, the export dialog and the Duplicates view."""

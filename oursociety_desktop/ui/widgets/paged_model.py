@@ -1,4 +1,4 @@
-"""The one way a long list is read: a table model fetched a page at a time (STYLE.md rule 3).
+"""The one way a long list is read: a table model fetched a page at a time.
 
 Subclasses say how to count and read rows in SQL; this class keeps what was loaded, lets Qt's view ask for more
 as it scrolls, and reloads after a change without losing the rows already scrolled into view.
