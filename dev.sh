@@ -11,10 +11,11 @@ cd "$(dirname "$0")"
 # Debian packages: Qt's runtime libraries (offscreen and X11), Xvfb for screenshots, poppler for PDF checks,
 # python3-venv, which a bare Debian Python lacks, ICU's headers, pkg-config and a C++ compiler to build PyICU
 # (collation, line breaking, bidi), and the font packages the bundled print fonts were taken from (Noto for
-# Arabic, Bengali, Devanagari, Tamil and Thai; Nanum for Hangul; Symbola for emoji).
+# Arabic, Bengali, Devanagari, Tamil and Thai; Nanum for Hangul; Symbola for emoji), and syncthing for the slow
+# exchange-folder test of `bash dev.sh reliability`.
 DEB_PACKAGES=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
-  xvfb poppler-utils fonts-noto-core fonts-nanum fonts-symbola libicu-dev pkg-config g++)
+  xvfb poppler-utils fonts-noto-core fonts-nanum fonts-symbola libicu-dev pkg-config g++ syncthing)
 
 install_debian_packages() {
   command -v dpkg >/dev/null 2>&1 || return 0

@@ -21,6 +21,16 @@ cat "$out/crash.md" 2>/dev/null
 tail -n 1 "$out/crash.log"
 
 echo
+echo "### The real engine: an exchange folder carried by two Syncthing instances on loopback"
+echo
+if OURSOCIETY_SLOW=1 $PY -m pytest -p no:randomly tests/exchange/test_exchange_syncthing.py > "$out/syncthing.log" 2>&1; then
+  tail -n 1 "$out/syncthing.log"
+else
+  status=1
+  tail -n 20 "$out/syncthing.log"
+fi
+
+echo
 echo "### Quitting after every preview (20 real processes)"
 echo
 if OURSOCIETY_QUIT_TRIALS=20 $PY -m pytest -p no:randomly tests/ui/test_ui_shell_quit.py > "$out/quit.log" 2>&1; then
