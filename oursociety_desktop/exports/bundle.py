@@ -21,39 +21,31 @@ import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oursociety_desktop.exports.bundle_manifest import (
+    FILE_SUFFIX,
+    FORMAT_1_TYPES,
+    MANIFEST,
+    MEMBER_PATTERN,
+    SIGNATURE_KEY,
+    Manifest,
+    declared_types,
+    member_for_type,
+    parse_manifest,
+    signed_bytes,
+)
 from oursociety_desktop.exports.crypto import decrypt_bundle, encrypt_bundle, is_encrypted
 from oursociety_desktop.models.atomic import atomic_write
-from oursociety_desktop.models.canonical import canonical_json, canonical_line
-from oursociety_desktop.models.clock import MAX_HUB_ID, is_stamp
+from oursociety_desktop.models.canonical import canonical_line
 from oursociety_desktop.models.database import utc_now_iso
 from oursociety_desktop.models.errors import Cancelled, UserError
-from oursociety_desktop.models.incoming import FIELD_NAME, TYPE_NAME
-from oursociety_desktop.models.registry import REGISTRY, member_name
+from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.signing import (
-    PUBLIC_KEY_BYTES,
-    SIGNATURE_BYTES,
-    decode_fixed,
     public_key_of,
     sign,
-    verify,
 )
-
-FORMAT_NAME = "oursociety-bundle"
-FORMAT_MAJOR = 2
-FORMAT_MINOR = 0
-READABLE_MAJORS = (1, 2)
-FILE_SUFFIX = ".oursociety"
-MANIFEST = "manifest.json"
-SIGNATURE_KEY = "signature"
-# The six record types of format 1: a 1.x bundle holds no other member.
-FORMAT_1_TYPES = ("contact", "group", "membership", "action", "action_link", "connection")
-MEMBER_PATTERN = re.compile(r"records/([a-z][a-z0-9_]{0,39})\.jsonl")
-MAX_KNOWLEDGE_ENTRIES = 100_000
-MAX_DECLARED_TYPES = 200
 
 MAX_FILE_BYTES = 2 * 1024**3
 MAX_MANIFEST_BYTES = 16 * 1024**2
@@ -68,75 +60,9 @@ BATCH = 2000
 COMPRESS_LEVEL = 1
 
 Progress = Callable[[int, str], bool | None]
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_VERSION = re.compile(r"^(\d{1,4})\.(\d{1,4})$")
 
-
-def member_for_type(record_type: str) -> str:
-    """The member holding records of a type (known or not)."""
-    return member_name(record_type)
-
-
-@dataclass
-class Manifest:
-    """What `manifest.json` says about a bundle."""
-
-    bundle_id: str
-    source_hub_id: str
-    source_hub_name: str
-    created_at: str
-    kind: str  # "full" | "delta"
-    since: str = ""
-    for_hub: str = ""
-    clock: str = ""
-    version: str = f"{FORMAT_MAJOR}.{FORMAT_MINOR}"
-    counts: dict[str, int] = field(default_factory=dict)
-    members: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Format 2: what the sender holds from each hub, which copy of the hub wrote it, its key and the references
-    # of every record type it wrote (so a reader that does not know a type can still apply consent and erasure).
-    knowledge: dict[str, str] = field(default_factory=dict)
-    incarnation: str = ""
-    signing_key: str = ""
-    signature: str = ""
-    types: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-    @property
-    def total_records(self) -> int:
-        """How many records the bundle holds, all types together."""
-        return sum(self.counts.values())
-
-    @property
-    def major(self) -> int:
-        """The format's major version."""
-        return int(self.version.split(".")[0])
-
-    def record_types(self) -> list[str]:
-        """The types the bundle has a member for: known ones in registry order, then the others by name."""
-        present = [name for name in self.counts if member_for_type(name) in self.members]
-        known = [name for name in REGISTRY.names() if name in present]
-        return known + sorted(name for name in present if name not in REGISTRY)
-
-    def to_json(self) -> dict[str, Any]:
-        """The manifest as written into the bundle, without its signature."""
-        return {
-            "format": FORMAT_NAME, "version": self.version, "bundle_id": self.bundle_id,
-            "source_hub": {"id": self.source_hub_id, "name": self.source_hub_name,
-                           "incarnation": self.incarnation, "signing_key": self.signing_key},
-            "created_at": self.created_at, "kind": self.kind, "since": self.since, "for_hub": self.for_hub,
-            "clock": self.clock, "knowledge": self.knowledge, "types": self.types, "counts": self.counts,
-            "members": self.members,
-        }
-
-
-def signed_bytes(manifest: dict[str, Any]) -> bytes:
-    """What a manifest's signature signs: the canonical JSON of the manifest without its `signature` key."""
-    return canonical_json({k: v for k, v in manifest.items() if k != SIGNATURE_KEY}).encode("utf-8")
-
-
-def declared_types() -> dict[str, list[dict[str, Any]]]:
-    """The references of every known type, as a manifest declares them."""
-    return {t.name: [{"field": r.field, "target": r.target, "personal": r.personal} for r in t.references]
-            for t in REGISTRY}
+__all__ = ["FILE_SUFFIX", "MANIFEST", "SIGNATURE_KEY", "BundleReader", "Manifest", "member_for_type", "open_bundle",
+           "open_bundle_bytes", "parse_manifest", "read_bundle_bytes", "signed_bytes", "write_bundle"]
 
 
 def write_bundle(out: Path, records: Iterable[tuple[str, dict[str, Any] | bytes]], *, source_hub_id: str,
@@ -415,113 +341,3 @@ def _read_manifest(zf: zipfile.ZipFile, label: str) -> Manifest:
     return parse_manifest(value, label)
 
 
-def parse_manifest(value: Any, label: str) -> Manifest:
-    """Check a manifest's shape, version and (format 2) signature; raise UserError for anything missing, wrong or
-    too new. Keys a newer minor version added are ignored (and covered by the signature)."""
-
-    def bad(what: str) -> UserError:
-        return UserError(f"The manifest of {label} is not valid ({what}); the bundle is damaged or not a hub bundle.")
-
-    if not isinstance(value, dict) or value.get("format") != FORMAT_NAME:
-        raise UserError(f"{label} is not an Our Society hub bundle (its manifest names no '{FORMAT_NAME}' format).")
-    version = value.get("version")
-    match = _VERSION.match(version) if isinstance(version, str) else None
-    if match is None:
-        raise bad("format version")
-    major = int(match.group(1))
-    if major > FORMAT_MAJOR:
-        raise UserError(f"The bundle {label} uses format version {version}, newer than this app reads "
-                        f"({FORMAT_MAJOR}.x); update Our Society Desktop to import it.")
-    if major not in READABLE_MAJORS:
-        raise bad("format version")
-    hub = value.get("source_hub")
-    if not isinstance(hub, dict) or not _short_text(hub.get("id"), 1, MAX_HUB_ID) \
-            or not _short_text(hub.get("name"), 0, 200):
-        raise bad("source hub")
-    for key in ("bundle_id", "created_at"):
-        if not _short_text(value.get(key), 1, 64):
-            raise bad(key)
-    kind = value.get("kind")
-    if kind not in ("full", "delta"):
-        raise bad("kind")
-    for key in ("since", "for_hub", "clock"):
-        if not _short_text(value.get(key, ""), 0, 120):
-            raise bad(key)
-    counts, members = _counts_and_members(value, bad)
-    manifest = Manifest(bundle_id=value["bundle_id"], source_hub_id=hub["id"], source_hub_name=hub["name"],
-                        created_at=value["created_at"], kind=kind, since=value.get("since", ""),
-                        for_hub=value.get("for_hub", ""), clock=value.get("clock", ""), version=str(version),
-                        counts=counts, members=members)
-    if major >= 2:
-        _read_format_two(value, hub, manifest, bad, label)
-    return manifest
-
-
-def _counts_and_members(value: dict[str, Any], bad: Callable[[str], UserError]
-                        ) -> tuple[dict[str, int], dict[str, dict[str, Any]]]:
-    counts, members = value.get("counts"), value.get("members")
-    if not isinstance(counts, dict) or not isinstance(members, dict) or len(counts) > MAX_DECLARED_TYPES:
-        raise bad("counts and members")
-    clean_counts: dict[str, int] = {}
-    for record_type, count in counts.items():
-        if not isinstance(record_type, str) or not TYPE_NAME.fullmatch(record_type):
-            raise bad("a record type name")
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise bad(f"count of {record_type}")
-        clean_counts[record_type] = count
-    for name, member in members.items():
-        type_match = MEMBER_PATTERN.fullmatch(name) if isinstance(name, str) else None
-        if type_match is None or type_match.group(1) not in clean_counts:
-            raise bad("unknown members listed")
-        if not isinstance(member, dict) or not isinstance(member.get("sha256"), str) \
-                or not _HEX64.match(member["sha256"]):
-            raise bad(f"checksum of {name}")
-    for record_type, count in clean_counts.items():
-        if count and member_for_type(record_type) not in members:
-            raise bad(f"count of {record_type} without its member")
-    return clean_counts, {k: dict(v) for k, v in members.items()}
-
-
-def _read_format_two(value: dict[str, Any], hub: dict[str, Any], manifest: Manifest,
-                     bad: Callable[[str], UserError], label: str) -> None:
-    """Check and take the keys format 2 added: knowledge vector, incarnation, signing key and signature, types."""
-    knowledge = value.get("knowledge")
-    if not isinstance(knowledge, dict) or len(knowledge) > MAX_KNOWLEDGE_ENTRIES \
-            or not all(_short_text(h, 1, MAX_HUB_ID) and is_stamp(s) for h, s in knowledge.items()):
-        raise bad("knowledge vector")
-    if not _short_text(hub.get("incarnation"), 1, 64):
-        raise bad("hub incarnation")
-    if decode_fixed(hub.get("signing_key"), PUBLIC_KEY_BYTES) is None:
-        raise bad("hub signing key")
-    if decode_fixed(value.get(SIGNATURE_KEY), SIGNATURE_BYTES) is None:
-        raise bad("signature")
-    if not verify(hub["signing_key"], signed_bytes(value), value[SIGNATURE_KEY]):
-        raise UserError(f"The bundle {label} does not match its signature (it was changed after the hub "
-                        f"'{hub['name'][:60]}' wrote it, or forged); nothing was imported.")
-    manifest.knowledge = dict(knowledge)
-    manifest.incarnation = hub["incarnation"]
-    manifest.signing_key = hub["signing_key"]
-    manifest.signature = value[SIGNATURE_KEY]
-    manifest.types = _declared_types(value.get("types", {}), bad)
-
-
-def _declared_types(types: Any, bad: Callable[[str], UserError]) -> dict[str, list[dict[str, Any]]]:
-    if not isinstance(types, dict) or len(types) > MAX_DECLARED_TYPES:
-        raise bad("types")
-    out: dict[str, list[dict[str, Any]]] = {}
-    for name, refs in types.items():
-        if not TYPE_NAME.fullmatch(name) or not isinstance(refs, list) or len(refs) > 64:
-            raise bad("types")
-        clean = []
-        for ref in refs:
-            if not isinstance(ref, dict) or not isinstance(ref.get("field"), str) \
-                    or not FIELD_NAME.fullmatch(ref["field"]) or not isinstance(ref.get("target"), str) \
-                    or not TYPE_NAME.fullmatch(ref["target"]) or type(ref.get("personal")) is not bool:
-                raise bad(f"references of {name}")
-            clean.append({"field": ref["field"], "target": ref["target"], "personal": ref["personal"]})
-        out[name] = clean
-    return out
-
-
-def _short_text(value: Any, min_len: int, max_len: int) -> bool:
-    return isinstance(value, str) and min_len <= len(value) <= max_len

@@ -19,7 +19,7 @@ overwrite, but never misses a concurrent one. docs/bundle-format.md states the s
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import JSON, Table, insert, select, text
@@ -35,6 +35,15 @@ from oursociety_desktop.models.incoming import (
     known_names,
     unknown_field_names,
 )
+from oursociety_desktop.models.merge_rules import (
+    MergeReport,
+    TypeCounts,
+    merge_fields,
+    newest_stamp,
+    opaque_row,
+    stamp_map,
+    tally,
+)
 from oursociety_desktop.models.merged_contacts import settle_merged_contacts
 from oursociety_desktop.models.references import (
     contacts_awaiting_erasure_rules,
@@ -49,112 +58,12 @@ from oursociety_desktop.models.text import nfc_values, sort_key
 
 __all__ = ["BundleMerger", "MergeReport", "TypeCounts"]
 
-# A field one side has never held: its stamp is lower than any real stamp, so the other side's value always wins.
-_ABSENT = object()
-
-
-# ---- the merge ----
-
-
-@dataclass
-class TypeCounts:
-    """What a merge did (or would do) to the records of one type."""
-
-    new: int = 0
-    updated: int = 0
-    deleted: int = 0
-    conflicting: int = 0
-    unchanged: int = 0
-
-    @property
-    def changes(self) -> int:
-        """Records that changed (everything but unchanged)."""
-        return self.new + self.updated + self.deleted + self.conflicting
-
-    def to_json(self) -> dict[str, int]:
-        """Plain counts."""
-        return {"new": self.new, "updated": self.updated, "deleted": self.deleted,
-                "conflicting": self.conflicting, "unchanged": self.unchanged}
-
-
-@dataclass
-class MergeReport:
-    """The outcome of merging one bundle."""
-
-    counts: dict[str, TypeCounts] = field(default_factory=lambda: {t: TypeCounts() for t in REGISTRY.names()})
-    new_conflicts: int = 0
-    # Records kept in quarantine because a stamp lies over 24 h ahead, by the hub that issued that stamp.
-    far_future: int = 0
-    far_future_hubs: dict[str, int] = field(default_factory=dict)
-    # Records released from quarantine into this merge (their time came, or the organiser accepted them).
-    released: int = 0
-    latest_stamp: str = ""
-    # The lowest `stamp` of any record this merge changed: delta watermarks above it must come down to it.
-    change_floor: str = ""
-    erasures_applied: int = 0
-    # Records of types this version does not know: kept as they came and passed on.
-    unknown_records: int = 0
-    # Records that followed a duplicate merge made at another hub (references, fields, crossing merges).
-    merges_settled: int = 0
-
-    @property
-    def changes(self) -> int:
-        """Records changed in all."""
-        return sum(c.changes for c in self.counts.values())
-
-    def to_json(self) -> dict[str, Any]:
-        """Counts per type and the flags, as plain JSON."""
-        return {"counts": {t: c.to_json() for t, c in self.counts.items()}, "changes": self.changes,
-                "new_conflicts": self.new_conflicts, "far_future_records": self.far_future,
-                "far_future_hubs": self.far_future_hubs, "released_from_quarantine": self.released,
-                "latest_stamp": self.latest_stamp, "unknown_records": self.unknown_records}
-
-
 @dataclass
 class _Outcome:
     row: dict[str, Any] | None
     category: str
     conflicts: list[dict[str, Any]]
     won: tuple[str, ...] = ()  # the fields whose incoming value replaced ours
-
-
-@dataclass
-class _Fields:
-    """Per-field last-writer-wins between a local and an incoming version of one record."""
-
-    stamps: dict[str, str] = field(default_factory=dict)  # the winning stamp of every field either side holds
-    won: dict[str, Any] = field(default_factory=dict)  # incoming values that replace different local ones
-    conflicts: list[tuple[str, Any, str, Any, str, bool]] = field(default_factory=list)
-    stamp_changed: bool = False
-
-
-def _merge_fields(names: list[str], local: dict[str, Any], local_stamps: dict[str, str],
-                  incoming: dict[str, Any], incoming_stamps: dict[str, str], creation: str,
-                  conflictable: frozenset[str]) -> _Fields:
-    """Merge field by field. A value's stamp is in the `*_stamps` maps; a field one side lacks is `_ABSENT` with
-    stamp "" and always loses. Conflicts (name, ours, ours stamp, theirs, theirs stamp, incoming won) are listed
-    for `conflictable` fields changed concurrently at two hubs after the record's creation."""
-    out = _Fields()
-    for name in names:
-        ls, its = local_stamps.get(name, ""), incoming_stamps.get(name, "")
-        lv, iv = local.get(name, _ABSENT), incoming.get(name, _ABSENT)
-        incoming_wins = its > ls or (its == ls and lv != iv and canonical_json(iv) > canonical_json(lv))
-        out.stamps[name] = its if incoming_wins else ls
-        if incoming_wins:
-            out.stamp_changed = out.stamp_changed or its != ls
-            if lv != iv:
-                out.won[name] = iv
-        concurrent = lv != iv and name in conflictable and _concurrent(ls, its, creation)
-        if concurrent and incoming_wins:
-            out.conflicts.append((name, iv, its, lv, ls, True))
-        elif concurrent and its < ls:
-            out.conflicts.append((name, lv, ls, iv, its, False))
-    return out
-
-
-def _stamp_map(names: list[str], values: dict[str, Any], base: str, stamps: dict[str, str]) -> dict[str, str]:
-    """Each present field's stamp, the compact form expanded (a field not in `stamps` carries `base`)."""
-    return {name: stamps.get(name, base) for name in names if name in values}
 
 
 class BundleMerger:
@@ -222,7 +131,7 @@ class BundleMerger:
             if local is None:
                 row = self._new_row(declared, record, unknown)
                 inserts.append(row)
-                _count(counts, "deleted" if row["deleted"] else "new")
+                tally(counts, "deleted" if row["deleted"] else "new")
                 continue
             outcome = self._merge_existing(declared, local, record, unknown)
             if outcome.row is not None:
@@ -230,7 +139,7 @@ class BundleMerger:
                 if record_type == "contact" and outcome.row["merged_into"]:
                     self.merged_away_edits.setdefault(local["id"], set()).update(outcome.won)
             conflicts.extend(outcome.conflicts)
-            _count(counts, outcome.category)
+            tally(counts, outcome.category)
         fresh = self._fresh_conflicts(record_type, conflicts)
         if len(fresh) < len(conflicts):
             self._uncount_known_conflicts(conflicts, fresh, updates, counts)
@@ -255,7 +164,7 @@ class BundleMerger:
 
     def _observe(self, record: dict[str, Any]) -> None:
         """Move the hub clock past the record's newest stamp (the clock ignores one far ahead)."""
-        top = _newest(record)
+        top = newest_stamp(record)
         if top > self.report.latest_stamp:
             self.report.latest_stamp = top
             self.tx.clock.observe(top)
@@ -267,7 +176,7 @@ class BundleMerger:
             return records
         ready, waiting = [], []
         for record in records:
-            top = _newest(record)
+            top = newest_stamp(record)
             if stamp_wall_ms(top) > self.future_limit:
                 hub = stamp_hub(top)
                 self.report.far_future += 1
@@ -381,8 +290,8 @@ class BundleMerger:
         incoming_values = {n: record[n] for n in (*fields, *unknown)}
         creation = min(lbase, ibase)
         conflictable = frozenset(fields) if not (is_contact and local["erased"]) else frozenset()
-        merged = _merge_fields(names, local_values, _stamp_map(names, local_values, lbase, lstamps),
-                               incoming_values, _stamp_map(names, incoming_values, ibase, record["stamps"]),
+        merged = merge_fields(names, local_values, stamp_map(names, local_values, lbase, lstamps),
+                               incoming_values, stamp_map(names, incoming_values, ibase, record["stamps"]),
                                creation, conflictable)
         conflicts = [self._conflict(declared.name, local["id"], *c) for c in merged.conflicts]
         # A record made at two hubs under one id (a pair's derived id) takes the earlier creation everywhere.
@@ -523,23 +432,23 @@ class BundleMerger:
             values = {k: v for k, v in record.items() if k not in ("id", "origin_hub", "base_stamp", "stamps")}
             mine = local.get(record["id"])
             if mine is None:
-                writes.append(_opaque_row(record_type, record["id"], record["base_stamp"], dict(record["stamps"]),
+                writes.append(opaque_row(record_type, record["id"], record["base_stamp"], dict(record["stamps"]),
                                           values))
-                _count(counts, "new")
+                tally(counts, "new")
                 continue
             _origin, lbase, lstamps, lvalues = mine
             names = sorted(set(lvalues) | set(values))
-            merged = _merge_fields(names, lvalues, _stamp_map(names, lvalues, lbase, lstamps), values,
-                                   _stamp_map(names, values, record["base_stamp"], record["stamps"]),
+            merged = merge_fields(names, lvalues, stamp_map(names, lvalues, lbase, lstamps), values,
+                                   stamp_map(names, values, record["base_stamp"], record["stamps"]),
                                    min(lbase, record["base_stamp"]), frozenset())
             creation = min(lbase, record["base_stamp"])
             if not merged.stamp_changed and not merged.won and creation == lbase:
-                _count(counts, "unchanged")
+                tally(counts, "unchanged")
                 continue
             final_values = {**lvalues, **merged.won}
             stamps = {n: s for n, s in merged.stamps.items() if s != creation}
-            writes.append(_opaque_row(record_type, record["id"], creation, stamps, final_values))
-            _count(counts, "deleted" if merged.won.get("deleted") is True else "updated")
+            writes.append(opaque_row(record_type, record["id"], creation, stamps, final_values))
+            tally(counts, "deleted" if merged.won.get("deleted") is True else "updated")
         if writes:
             self.conn.execute(text(
                 "INSERT OR REPLACE INTO opaque_record (record_type, id, origin_hub, base_stamp, stamps, stamp, fields) "
@@ -572,27 +481,9 @@ class BundleMerger:
         return self.report
 
 
-def _newest(record: dict[str, Any]) -> str:
-    stamps = record["stamps"]
-    return str(max(record["base_stamp"], *stamps.values()) if stamps else record["base_stamp"])
-
-
-def _opaque_row(record_type: str, rid: str, base: str, stamps: dict[str, str], values: dict[str, Any]
-                ) -> dict[str, Any]:
-    return {"record_type": record_type, "id": rid, "origin_hub": stamp_hub(base), "base_stamp": base,
-            "stamps": json.dumps(stamps), "stamp": max(base, *stamps.values()) if stamps else base,
-            "fields": json.dumps(values)}
-
-
 def _contact_sort_key(row: dict[str, Any]) -> str:
     if row["erased"]:
         return ""
     return sort_key(row["family_name"], row["given_name"], row["display_name"] or row["organisation"])
 
 
-def _count(counts: TypeCounts, category: str) -> None:
-    setattr(counts, category, getattr(counts, category) + 1)
-
-
-def _concurrent(ours: str, theirs: str, creation: str) -> bool:
-    return ours != creation and theirs != creation and stamp_hub(ours) != stamp_hub(theirs)
