@@ -37,6 +37,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "default_share_with_hubs": False,
     "text_size": 0,
     "backup_keep": 10,
+    # Hours travel to other hubs as monthly totals only, unless the hub chooses to share the detail.
+    "share_hours_detail": False,
 }
 
 
