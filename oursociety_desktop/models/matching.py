@@ -8,9 +8,9 @@ Who may be suggested: a person is never suggested to themself, nor after the bro
 pair; records that ran out (`until` passed) are left out; and a match that crosses hubs (either person came from
 another hub) needs both people's sharing consent.
 
-Candidates come from an inverted index of the offers' words and themes, so each need is compared only with offers
-that share something with it; words held by more than a tenth of the offers ("help", "can") do not select
-candidates on their own.
+Candidates come from an inverted index of the offers' words and themes (each also paired with the place), read
+rarest key first, so each need is compared only with a few dozen offers that share the most telling things with
+it; a key held by very many offers adds candidates only while too few were found.
 
 Accepting a suggestion records a Connection of kind "introduced", the broker as introducer, and a follow-up action
 whose text says how each person may be reached (`do_not_phone`, `do_not_email`); declining is remembered.
@@ -63,6 +63,10 @@ afternoon afternoons evening evenings night nights daytime
 """.split())
 _WORD = re.compile(r"\w+")
 COMMON_SHARE = 0.1
+# Per need: candidates gathered from its keys, of which the most-shared are scored in full.
+CANDIDATES = 40
+SCORED = 24
+MAX_POSTING = 400
 
 THEME_WEIGHT = 4.0
 WORD_WEIGHT = 2.0
@@ -193,6 +197,13 @@ def _allowed(need: _Side, offer: _Side) -> bool:
     return True
 
 
+def _quick_score(need: _Side, offer: _Side) -> float:
+    """The same score as `_score`, without the reasons."""
+    return (THEME_WEIGHT * len(need.themes & offer.themes) + WORD_WEIGHT * len(need.stems & offer.stems)
+            + (PLACE_WEIGHT if need.place and need.place == offer.place else 0.0)
+            + (TIME_WEIGHT if need.when.keys() & offer.when.keys() else 0.0))
+
+
 def _score(need: _Side, offer: _Side) -> tuple[float, tuple[str, ...]]:
     reasons: list[str] = []
     score = 0.0
@@ -216,6 +227,15 @@ def _score(need: _Side, offer: _Side) -> tuple[float, tuple[str, ...]]:
     return score, tuple(reasons)
 
 
+def _keys(side: _Side) -> set[str]:
+    """The index keys of an offer or need: its themes and word stems, each also paired with its place (so that
+    among many offers sharing a common word, those in the same place are found first)."""
+    keys = {*(f"t:{t}" for t in side.themes), *(f"w:{s}" for s in side.stems)}
+    if side.place:
+        keys |= {f"{side.place}|{k}" for k in keys}
+    return keys
+
+
 def find_matches(conn: Connection, this_hub: str, *, today: str = "", per_need: int = 3,
                  need_ids: Iterable[str] | None = None,
                  progress: Callable[[int, str], bool] | None = None) -> list[Match]:
@@ -233,9 +253,9 @@ def find_matches(conn: Connection, this_hub: str, *, today: str = "", per_need: 
 
     postings: dict[str, list[int]] = defaultdict(list)
     for index, offer in enumerate(offers):
-        for key in {*(f"t:{t}" for t in offer.themes), *(f"w:{s}" for s in offer.stems)}:
+        for key in _keys(offer):
             postings[key].append(index)
-    too_common = max(50, int(len(offers) * COMMON_SHARE))
+    too_common = max(50, min(MAX_POSTING, int(len(offers) * COMMON_SHARE)))
 
     matches: list[Match] = []
     for done, row in enumerate(need_rows):
@@ -245,26 +265,36 @@ def find_matches(conn: Connection, this_hub: str, *, today: str = "", per_need: 
         need = _side(row, people, this_hub)
         if need is None:
             continue
+        # Rarest keys first: a word or theme few offers share says more, and common ones only add candidates
+        # while fewer than CANDIDATES were found.
+        keys = sorted(_keys(need), key=lambda k: (len(postings.get(k, ())), k))
         hits: Counter[int] = Counter()
-        for key in {*(f"t:{t}" for t in need.themes), *(f"w:{s}" for s in need.stems)}:
+        for key in keys:
             posting = postings.get(key, ())
-            if len(posting) <= too_common or key.startswith("t:"):
-                hits.update(posting)
-        ranked: list[tuple[float, float, str, _Side, tuple[str, ...]]] = []
-        for index, _count in hits.most_common(60):
+            if not posting:
+                continue
+            if len(posting) > too_common and len(hits) >= CANDIDATES:
+                break
+            hits.update(posting[:too_common] if len(posting) > too_common else posting)
+        # A cheap score for the candidates; similarity and the reasons only for the few that may be shown.
+        quick: list[tuple[float, str, _Side]] = []
+        for index, _count in hits.most_common(SCORED):
             offer = offers[index]
             if (need.id, offer.id) in decided or not _allowed(need, offer):
                 continue
-            score, reasons = _score(need, offer)
-            if score <= 0:
-                continue
+            score = _quick_score(need, offer)
+            if score > 0:
+                quick.append((score, offer.id, offer))
+        quick.sort(key=lambda r: (-r[0], r[1]))
+        ranked: list[tuple[float, float, str, _Side]] = []
+        for score, oid, offer in quick[:per_need * 2]:
             similarity = fuzz.token_set_ratio(need.folded, offer.folded) / 100.0
-            ranked.append((score + similarity, similarity, offer.id, offer, reasons))
+            ranked.append((score + similarity, similarity, oid, offer))
         ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
-        for total, _sim, _oid, offer, reasons in ranked[:per_need]:
-            matches.append(Match(need.id, offer.id, need.contact_id, offer.contact_id, total, reasons, need.text,
-                                 offer.text, people.names.get(need.contact_id, ""),
-                                 people.names.get(offer.contact_id, "")))
+        for total, _sim, _oid, offer in ranked[:per_need]:
+            matches.append(Match(need.id, offer.id, need.contact_id, offer.contact_id, total,
+                                 _score(need, offer)[1], need.text, offer.text,
+                                 people.names.get(need.contact_id, ""), people.names.get(offer.contact_id, "")))
     best: dict[str, float] = {}
     for m in matches:
         best[m.need_id] = max(best.get(m.need_id, 0.0), m.score)
