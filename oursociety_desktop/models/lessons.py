@@ -69,12 +69,13 @@ def _clean(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def create_lesson(tx: Tx, values: Mapping[str, Any], people: Mapping[str, bool] | None = None) -> Lesson:
+def create_lesson(tx: Tx, values: Mapping[str, Any], people: Mapping[str, bool] | None = None,
+                  record_id: str | None = None) -> Lesson:
     """Record a lesson; `people` maps contact ids (or prefixes) to their consent to be named."""
     clean = _clean(tx.session, values)
     if not clean.get("title"):
         raise ValidationError("title", "A lesson needs a title.")
-    lesson = create_record(tx, Lesson, clean)
+    lesson = create_record(tx, Lesson, clean, record_id=record_id)
     for contact_id, named in (people or {}).items():
         set_person(tx, lesson.id, contact_id, named)
     tx.session.flush()
