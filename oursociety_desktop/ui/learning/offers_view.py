@@ -79,6 +79,9 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self.ctx = ctx
         self.model = MatchTableModel(self)
         self.view = record_table(self, self.model, self.tr("Suggested introductions"), COL_WHY)
+        char = self.fontMetrics().horizontalAdvance("0")
+        for column, chars in ((COL_NEED_PERSON, 16), (COL_NEED, 32), (COL_OFFER_PERSON, 16), (COL_OFFER, 32)):
+            self.view.horizontalHeader().resizeSection(column, chars * char + 16)
         self.count_label = QLabel(self)
         self.find_button = QPushButton(self.tr("&Find matches"), self)
         self.find_button.clicked.connect(self.find_matches)

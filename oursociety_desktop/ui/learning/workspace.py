@@ -37,7 +37,10 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.learning.editor import LessonEditor
 from oursociety_desktop.ui.learning.table_model import (
     COL_DATE,
+    COL_HUB,
     COL_KIND,
+    COL_PLACE,
+    COL_THEMES,
     COL_TITLE,
     LESSON_ROW_ROLE,
     LessonTableModel,
@@ -82,7 +85,7 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         self.count_label = QLabel(self)
         self.view = record_table(self, self.model, self.tr("Lessons"), COL_TITLE)
         char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_DATE, 11), (COL_KIND, 14)):
+        for column, chars in ((COL_DATE, 11), (COL_KIND, 13), (COL_THEMES, 16), (COL_PLACE, 11), (COL_HUB, 11)):
             self.view.horizontalHeader().resizeSection(column, chars * char + 16)
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_row(current.row()))
         self.editor = LessonEditor(self)
@@ -117,6 +120,7 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([char * 110, char * 70])
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
