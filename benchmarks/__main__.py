@@ -36,6 +36,7 @@ MODULES: list[tuple[str, int | None, bool]] = [
     ("bench_ui_lists", 1, False),
     ("bench_print", 1, False),
     ("bench_session", 1, False),
+    ("bench_matching", 1, False),
 ]
 
 
