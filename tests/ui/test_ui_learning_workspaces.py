@@ -15,7 +15,7 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.lessons import create_lesson
 from oursociety_desktop.models.offers import create_need, create_offer
-from oursociety_desktop.models.tables import Connection, Lesson, MatchDecision
+from oursociety_desktop.models.tables import Connection, Lesson, LessonPerson, MatchDecision
 from oursociety_desktop.ui.context import AppContext, DataEvents
 from oursociety_desktop.ui.learning.offers_view import COL_WHY, OffersNeedsWorkspace
 from oursociety_desktop.ui.learning.table_model import COL_TITLE, LESSON_ROW_ROLE
@@ -154,3 +154,19 @@ def test_offers_and_needs_view_accepts_and_declines(qtbot: QtBot, ctx: AppContex
 def test_lesson_rows_carry_their_record(learning: LearningWorkspace, lessons: dict[str, str]) -> None:
     row = learning.model.data(learning.model.index(1, 0), LESSON_ROW_ROLE)
     assert row.id == lessons["tea"]
+
+
+def test_people_are_added_to_a_lesson_with_their_consent_and_undone(learning: LearningWorkspace, ctx: AppContext,
+                                                                    db: Database) -> None:
+    with db.write() as tx:
+        ola = create_contact(tx, {"given_name": "Ola", "family_name": "Nowak"}).id
+    learning.theme.setCurrentIndex(learning.theme.findData("meetings"))
+    learning.named_box.setChecked(False)
+    learning.person_button.set_contact(ola)
+    assert learning.editor.people.text() == "Nina Okafor, Ola Nowak"  # at this hub everyone is shown by name
+    with db.read() as session:
+        [link] = session.exec(select(LessonPerson).where(LessonPerson.contact_id == ola)).all()
+        assert not link.named and link.hub_name == "Test Hub"
+    ctx.undo_stack.undo()
+    learning.refresh()
+    assert learning.editor.people.text() == "Nina Okafor"

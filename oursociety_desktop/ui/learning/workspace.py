@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -29,6 +30,8 @@ from oursociety_desktop.models.lessons import (
     lesson_years,
     people_of,
     refresh_lesson_index,
+    remove_person,
+    set_person,
     update_lesson,
 )
 from oursociety_desktop.models.records import get_record
@@ -46,6 +49,7 @@ from oursociety_desktop.ui.learning.table_model import (
     LessonTableModel,
     lesson_kind_labels,
 )
+from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
@@ -95,6 +99,12 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         self.save_button.clicked.connect(self.save)
         self.delete_button = QPushButton(self.tr("Delete"), self)
         self.delete_button.clicked.connect(self.delete_current)
+        self.person_button = ContactButton(self.ctx, self.tr("A person involved in this lesson"),
+                                           self.tr("Add a person…"), self)
+        self.person_button.setAccessibleName(self.tr("Add a person involved in this lesson"))
+        self.person_button.changed.connect(self._on_person_chosen)
+        self.named_box = QCheckBox(self.tr("Agreed to be &named"), self)
+        self.named_box.setToolTip(self.tr("Without it, other hubs see them as a member of this hub"))
         self.message = MessageLine(self)
 
         filters = QHBoxLayout()
@@ -110,6 +120,11 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.editor, 1)
+        people = QHBoxLayout()
+        people.addWidget(self.person_button)
+        people.addWidget(self.named_box)
+        people.addStretch(1)
+        right_layout.addLayout(people)
         buttons = QHBoxLayout()
         for button in (self.new_button, self.save_button, self.delete_button):
             buttons.addWidget(button)
@@ -225,6 +240,21 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
             old = {name: getattr(before, name) for name in values}
         try_edit(self.ctx, self.tr("Edit lesson"), lambda tx: update_lesson(tx, lesson_id, values),
                  lambda tx: update_lesson(tx, lesson_id, old), "lesson", self.message)
+
+    def add_person(self, contact_id: str, named: bool) -> None:
+        """Name a person as involved in the shown lesson, with or without their consent to be named (undoable)."""
+        if not self.current_id or not contact_id:
+            return
+        lesson_id = self.current_id
+        if try_edit(self.ctx, self.tr("Add person to lesson"), lambda tx: set_person(tx, lesson_id, contact_id, named),
+                    lambda tx: remove_person(tx, lesson_id, contact_id), "lesson_person", self.message):
+            self._show_row(self.view.currentIndex().row())
+
+    def _on_person_chosen(self) -> None:
+        chosen = self.person_button.contact_id
+        if chosen:
+            self.add_person(chosen, self.named_box.isChecked())
+            self.person_button.set_contact("")
 
     def delete_current(self) -> None:
         """Delete the shown lesson (undo brings it back)."""
