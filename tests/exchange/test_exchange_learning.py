@@ -13,7 +13,7 @@ from oursociety_desktop.models.conflicts import list_conflicts
 from oursociety_desktop.models.contacts import forget_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.hours import add_hours, hub_totals, share_hours_detail
-from oursociety_desktop.models.lessons import create_lesson, people_of, update_lesson
+from oursociety_desktop.models.lessons import create_lesson, lessons_of_other_hubs, people_of, update_lesson
 from oursociety_desktop.models.offers import create_need, create_offer, update_offer_or_need
 from oursociety_desktop.models.tables import Hours, HoursTotal, Lesson, LessonPerson, Need, Offer
 
@@ -53,6 +53,11 @@ def test_a_lesson_relays_and_names_people_only_with_their_consent(tmp_path: Path
             assert not session.exec(select(LessonPerson).where(LessonPerson.lesson_id == home)).all()
             assert not session.exec(select(LessonPerson).where(LessonPerson.contact_id == pia)).all()
     assert shown_people(a, shared) == ["Nina Okafor", "Ola Nowak", "Pia Private"]
+    # "What other hubs learned about bike repair", at Levenshulme and (not its own) at Hulme.
+    with c.read() as session:
+        assert [x.id for x in lessons_of_other_hubs(session, "Bike Repair", c.hub_id)] == [shared]
+    with a.read() as session:
+        assert lessons_of_other_hubs(session, "bike repair", a.hub_id) == []
     assert dump_text(b) == dump_text(c)
     for db in (a, b, c):
         db.close()
