@@ -49,6 +49,7 @@ def main() -> None:
     offers = OffersNeedsWorkspace(ctx)
     offers.resize(1280, 700)
     offers.show()
+    offers.find_matches()
     app.processEvents()
     offers.grab().save(str(DOCS / "screenshot-offers-needs.png"))
     db.close()

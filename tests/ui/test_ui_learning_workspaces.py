@@ -130,6 +130,8 @@ def test_offers_and_needs_view_accepts_and_declines(qtbot: QtBot, ctx: AppContex
     qtbot.addWidget(view)
     view.resize(1100, 500)
     view.show()
+    assert view.model.rowCount() == 0  # matching runs only when asked
+    view.find_matches()
     assert view.model.rowCount() == 2
     first = view.selected()
     assert first is not None and first.need_id == need and first.offer_person == "Ray"

@@ -112,9 +112,14 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Match again (on the task runner)."""
+        """Called when the view is shown or data changed: never matches by itself (like the duplicate scan,
+        matching a large hub is seconds of CPU in a worker), it says the list may be out of date."""
         self._stale = False
-        self.find_matches()
+        if self.model.matches:
+            self.count_label.setText(self.tr("%n suggestion(s) from the last search; press Find matches to look "
+                                             "again.", "", len(self.model.matches)))
+        else:
+            self.count_label.setText(self.tr("Press Find matches to see suggested introductions."))
 
     def find_matches(self) -> None:
         """Run matching in a worker; the list fills when it is done."""
