@@ -37,6 +37,7 @@ MODULES: list[tuple[str, int | None, bool]] = [
     ("bench_print", 1, False),
     ("bench_session", 1, False),
     ("bench_folder", 1, False),
+    ("bench_matching", 1, False),
 ]
 
 

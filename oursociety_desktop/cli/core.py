@@ -133,7 +133,8 @@ def cmd_demo(args: argparse.Namespace, folder: Path) -> int:
         started = time.perf_counter()
         made = generate_demo(db, args.contacts, args.seed)
         elapsed = time.perf_counter() - started
-        print(", ".join(f"{n:,} {k.replace('_', ' ')}s" for k, n in made.items()) + f" added in {elapsed:.1f} s")
+        print(", ".join(f"{n:,} {k.replace('_', ' ')}{'' if k.endswith('s') else 's'}"
+                        for k, n in made.items()) + f" added in {elapsed:.1f} s")
         return 0
     finally:
         db.close()
@@ -149,7 +150,7 @@ def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
         else:
             for record_type, counts in stats["records"].items():
                 detail = ", ".join(f"{v:,} {k}" for k, v in counts.items())
-                print(f"{record_type.replace('_', ' ')}s: {detail}")
+                print(f"{record_type.replace('_', ' ')}{'' if record_type.endswith('s') else 's'}: {detail}")
             if stats["unknown_kind_records"]:
                 print(f"records of kinds this version does not know (kept and passed on): "
                       f"{stats['unknown_kind_records']:,}")

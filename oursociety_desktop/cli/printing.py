@@ -9,6 +9,7 @@ from typing import Any
 
 from oursociety_desktop.cli.common import open_hub
 from oursociety_desktop.exports.pdf.labels import label_formats
+from oursociety_desktop.exports.pdf.learning import LEARNING_PRODUCTS
 from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, DEFAULT_FIELDS, PrintOptions, default_paper
 from oursociety_desktop.exports.pdf.products import PRODUCTS, print_product
 from oursociety_desktop.models.errors import UserError
@@ -17,7 +18,8 @@ from oursociety_desktop.models.errors import UserError
 def register(sub: Any) -> None:
     """Add the `print` command."""
     p = sub.add_parser("print", help="print a directory, group sheet, sign-in sheet, labels, action or call list")
-    p.add_argument("product", choices=list(PRODUCTS), metavar="|".join(PRODUCTS))
+    products = [*PRODUCTS, *LEARNING_PRODUCTS]
+    p.add_argument("product", choices=products, metavar="|".join(products))
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
     p.add_argument("--group", default="", metavar="NAME", help="only this group (name or id)")
     p.add_argument("--tag", default="", help="only contacts with this tag")
@@ -33,6 +35,10 @@ def register(sub: Any) -> None:
     p.add_argument("--label-format", default="L7160", metavar="CODE",
                    help=f"labels: {', '.join(label_formats())} (default: %(default)s)")
     p.add_argument("--start-at", type=int, default=1, metavar="N", help="labels: first unused label on the sheet")
+    p.add_argument("--theme", default="", help="digest: only lessons of this theme")
+    p.add_argument("--since", default="", metavar="DATE", help="digest: only lessons from this date")
+    p.add_argument("--contact", default="", metavar="ID", help="certificate: the volunteer")
+    p.add_argument("--year", default="", help="certificate, hours: the year (default: this year)")
     p.set_defaults(handler=cmd_print)
 
 
@@ -41,7 +47,8 @@ def options_from_args(args: argparse.Namespace) -> PrintOptions:
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     options = PrintOptions(fields=fields, sort=args.sort, group=args.group, tag=args.tag,
                            large_print=args.large_print, by_group=args.by_group, action=args.action,
-                           blank_rows=args.blank_rows, label_format=args.label_format, start_at=args.start_at)
+                           blank_rows=args.blank_rows, label_format=args.label_format, start_at=args.start_at,
+                           theme=args.theme, since=args.since, contact=args.contact, year=args.year)
     if args.paper:
         options.paper = args.paper
     elif args.product == "labels":
@@ -59,7 +66,10 @@ def cmd_print(args: argparse.Namespace, folder: Path) -> int:
         raise UserError(f"The output should be a .pdf file, not '{out.name}'.")
     db = open_hub(folder)
     try:
-        result = print_product(args.product, db, options, out)
+        if args.product in LEARNING_PRODUCTS:
+            result = LEARNING_PRODUCTS[args.product](db, options, out, None)
+        else:
+            result = print_product(args.product, db, options, out)
     finally:
         db.close()
     pages = "page" if result.pages == 1 else "pages"

@@ -38,6 +38,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "default_include_in_directory": False,  # chosen at first run; older hubs keep the old behaviour
     "text_size": 0,
     "backup_keep": 10,
+    # Hours travel to other hubs as monthly totals only, unless the hub chooses to share the detail.
+    "share_hours_detail": False,
 }
 
 

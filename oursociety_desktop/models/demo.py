@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert
 
 from oursociety_desktop.models import demo_names as N
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.demo_learning import generate_learning_demo
 from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.search import search_body, write_search_rows
 from oursociety_desktop.models.tables import (
@@ -280,6 +281,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
         _bulk(conn, ConnectionRecord.__table__, connections)  # type: ignore[attr-defined]
         made["connection"] = len(connections)
         report(len(connections), "Adding connections")
+        made.update(generate_learning_demo(conn, hub, stamp, size.contacts, seed, group_ids, today))
     if progress is not None:
         progress(100, "Done")
     return made

@@ -35,15 +35,22 @@ def bad_record(record_type: str, record_id: Any, what: str) -> UserError:
                      "Nothing was imported.")
 
 
+# Numbers in records (hours) are finite and of a human size; anything else is a damaged or hostile bundle.
+MAX_NUMBER = 1e9
+
+
 @lru_cache(maxsize=64)
 def field_kinds(record_type: RecordType) -> tuple[tuple[str, str], ...]:
-    """(field, kind) for every field that travels: kind is text, bool, labelled ({label, value} list) or words."""
+    """(field, kind) for every field that travels: kind is text, bool, number, labelled ({label, value} list) or
+    words."""
     defaults = record_type.defaults()
     kinds = []
     for name in record_type.outgoing_fields:
         default = defaults[name]
         if isinstance(default, bool):
             kinds.append((name, "bool"))
+        elif isinstance(default, int | float):
+            kinds.append((name, "number"))
         elif isinstance(default, str):
             kinds.append((name, "text"))
         elif name in LABELLED_FIELDS:
@@ -113,6 +120,10 @@ def check_values(record_type: RecordType, record: dict[str, Any]) -> None:
         elif kind == "bool":
             if type(value) is not bool:
                 raise bad_record(name_of_type, rid, f"{name} must be true or false")
+        elif kind == "number":
+            if type(value) not in (int, float) or not -MAX_NUMBER <= value <= MAX_NUMBER:
+                raise bad_record(name_of_type, rid, f"{name} must be a number between -{MAX_NUMBER:g} and "
+                                                    f"{MAX_NUMBER:g}")
         else:
             if type(value) is not list or len(value) > MAX_LIST:
                 raise bad_record(name_of_type, rid, f"{name} must be a list of at most {MAX_LIST} entries")

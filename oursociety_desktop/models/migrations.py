@@ -162,6 +162,75 @@ def _v7_text_in_normal_form_c(conn: Connection) -> None:
                 conn.execute(text(f'UPDATE "{table}" SET {assignments} WHERE id = :id'), {**changed, "id": row[0]})
 
 
+# Migration 8, frozen: the tables of the mutual learning network (lessons and the people in them, offers, needs,
+# hours and their monthly totals), the local memory of accepted and declined matches, and the lessons' search
+# index (folded text in lesson_search, refreshed from each lesson's stamp; an external-content FTS5 over it).
+_V8_LEARNING_DDL: tuple[str, ...] = (
+    "CREATE TABLE lesson (id VARCHAR NOT NULL, origin_hub VARCHAR NOT NULL, base_stamp VARCHAR NOT NULL, "
+        "stamps JSON NOT NULL, stamp VARCHAR NOT NULL, deleted BOOLEAN NOT NULL, extra JSON NOT NULL, "
+        "title VARCHAR NOT NULL, kind VARCHAR NOT NULL, challenge VARCHAR NOT NULL, tried VARCHAR NOT NULL, "
+        "worked VARCHAR NOT NULL, not_worked VARCHAR NOT NULL, advice VARCHAR NOT NULL, "
+        "themes JSON NOT NULL, place VARCHAR NOT NULL, date VARCHAR NOT NULL, group_id VARCHAR NOT NULL, "
+        "action_id VARCHAR NOT NULL, share_with_hubs BOOLEAN NOT NULL, PRIMARY KEY (id))",
+    'CREATE INDEX ix_lesson_action_id ON lesson (action_id)',
+    'CREATE INDEX ix_lesson_group_id ON lesson (group_id)',
+    'CREATE INDEX ix_lesson_stamp ON lesson (stamp)',
+    "CREATE TABLE lesson_person (id VARCHAR NOT NULL, origin_hub VARCHAR NOT NULL, "
+        "base_stamp VARCHAR NOT NULL, stamps JSON NOT NULL, stamp VARCHAR NOT NULL, "
+        "deleted BOOLEAN NOT NULL, extra JSON NOT NULL, lesson_id VARCHAR NOT NULL, "
+        "contact_id VARCHAR NOT NULL, named BOOLEAN NOT NULL, hub_name VARCHAR NOT NULL, PRIMARY KEY (id))",
+    'CREATE INDEX ix_lesson_person_contact_id ON lesson_person (contact_id)',
+    'CREATE INDEX ix_lesson_person_lesson_id ON lesson_person (lesson_id)',
+    'CREATE INDEX ix_lesson_person_stamp ON lesson_person (stamp)',
+    "CREATE TABLE offer (id VARCHAR NOT NULL, origin_hub VARCHAR NOT NULL, base_stamp VARCHAR NOT NULL, "
+        "stamps JSON NOT NULL, stamp VARCHAR NOT NULL, deleted BOOLEAN NOT NULL, extra JSON NOT NULL, "
+        "contact_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, text VARCHAR NOT NULL, themes JSON NOT NULL, "
+        "locality VARCHAR NOT NULL, availability VARCHAR NOT NULL, until VARCHAR NOT NULL, PRIMARY KEY (id))",
+    'CREATE INDEX ix_offer_contact_id ON offer (contact_id)',
+    'CREATE INDEX ix_offer_stamp ON offer (stamp)',
+    "CREATE TABLE need (id VARCHAR NOT NULL, origin_hub VARCHAR NOT NULL, base_stamp VARCHAR NOT NULL, "
+        "stamps JSON NOT NULL, stamp VARCHAR NOT NULL, deleted BOOLEAN NOT NULL, extra JSON NOT NULL, "
+        "contact_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, text VARCHAR NOT NULL, themes JSON NOT NULL, "
+        "locality VARCHAR NOT NULL, availability VARCHAR NOT NULL, until VARCHAR NOT NULL, PRIMARY KEY (id))",
+    'CREATE INDEX ix_need_contact_id ON need (contact_id)',
+    'CREATE INDEX ix_need_stamp ON need (stamp)',
+    "CREATE TABLE hours (id VARCHAR NOT NULL, origin_hub VARCHAR NOT NULL, base_stamp VARCHAR NOT NULL, "
+        "stamps JSON NOT NULL, stamp VARCHAR NOT NULL, deleted BOOLEAN NOT NULL, extra JSON NOT NULL, "
+        "contact_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, hours FLOAT NOT NULL, "
+        "action_id VARCHAR NOT NULL, group_id VARCHAR NOT NULL, date VARCHAR NOT NULL, "
+        "note VARCHAR NOT NULL, PRIMARY KEY (id))",
+    'CREATE INDEX ix_hours_action_id ON hours (action_id)',
+    'CREATE INDEX ix_hours_contact_id ON hours (contact_id)',
+    'CREATE INDEX ix_hours_group_id ON hours (group_id)',
+    'CREATE INDEX ix_hours_stamp ON hours (stamp)',
+    "CREATE TABLE hours_total (id VARCHAR NOT NULL, origin_hub VARCHAR NOT NULL, "
+        "base_stamp VARCHAR NOT NULL, stamps JSON NOT NULL, stamp VARCHAR NOT NULL, "
+        "deleted BOOLEAN NOT NULL, extra JSON NOT NULL, hub_id VARCHAR NOT NULL, month VARCHAR NOT NULL, "
+        "given FLOAT NOT NULL, pledged FLOAT NOT NULL, people INTEGER NOT NULL, PRIMARY KEY (id))",
+    'CREATE INDEX ix_hours_total_hub_id ON hours_total (hub_id)',
+    'CREATE INDEX ix_hours_total_stamp ON hours_total (stamp)',
+    "CREATE TABLE match_decision (need_id VARCHAR NOT NULL, offer_id VARCHAR NOT NULL, "
+        "decision VARCHAR NOT NULL, decided_at VARCHAR NOT NULL, connection_id VARCHAR NOT NULL, "
+        "PRIMARY KEY (need_id, offer_id))",
+    "CREATE TABLE lesson_search (rowid INTEGER NOT NULL, lesson_id VARCHAR NOT NULL, "
+        "stamp VARCHAR NOT NULL, body VARCHAR NOT NULL, PRIMARY KEY (rowid), UNIQUE (lesson_id))",
+    "CREATE VIRTUAL TABLE lesson_fts USING fts5(body, content='lesson_search', content_rowid='rowid', "
+    "tokenize=\"unicode61 remove_diacritics 2\", prefix='2')",
+    "CREATE TRIGGER lesson_search_ai AFTER INSERT ON lesson_search BEGIN "
+    "INSERT INTO lesson_fts(rowid, body) VALUES (new.rowid, new.body); END",
+    "CREATE TRIGGER lesson_search_ad AFTER DELETE ON lesson_search BEGIN "
+    "INSERT INTO lesson_fts(lesson_fts, rowid, body) VALUES ('delete', old.rowid, old.body); END",
+    "CREATE TRIGGER lesson_search_au AFTER UPDATE ON lesson_search BEGIN "
+    "INSERT INTO lesson_fts(lesson_fts, rowid, body) VALUES ('delete', old.rowid, old.body); "
+    "INSERT INTO lesson_fts(rowid, body) VALUES (new.rowid, new.body); END",
+)
+
+
+def _v8_learning_network(conn: Connection) -> None:
+    for statement in _V8_LEARNING_DDL:
+        conn.exec_driver_sql(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: synchronised records, local tables, contact search index", _v1_initial),
     Migration(2, "covering index for live member counts per group", _v2_membership_group_index),
@@ -172,6 +241,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                  "far ahead", _v5_acknowledged_deltas),
     Migration(6, "one membership per person and group, one link per action, person and role", _v6_pair_identity),
     Migration(7, "every stored text in Unicode normal form C", _v7_text_in_normal_form_c),
+    Migration(8, "the mutual learning network: lessons, offers, needs, hours, match decisions, lesson search",
+              _v8_learning_network),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

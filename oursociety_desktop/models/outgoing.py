@@ -18,7 +18,14 @@ from sqlalchemy import Connection, text
 
 from oursociety_desktop.models.canonical import canonical_line
 from oursociety_desktop.models.registry import ENVELOPE, REGISTRY, RecordType
-from oursociety_desktop.models.sharing import names_only_shareable, shareable_contact_ids, travels
+from oursociety_desktop.models.sharing import (
+    kept_home_by_flag,
+    names_only_shareable,
+    shareable_contact_ids,
+    travels,
+    type_shared_since,
+    type_travels,
+)
 
 BATCH = 5000
 
@@ -96,9 +103,22 @@ def iter_outgoing_lines(conn: Connection, since: str = "") -> Iterator[tuple[str
     after that stamp (a delta)."""
     shareable = shareable_contact_ids(conn)
     params = {"since": since}
+    kept_home = kept_home_by_flag(conn)
+    this_hub = conn.execute(text("SELECT id FROM hub")).scalar()
     for record_type in REGISTRY:
+        # A type shared by a hub setting: with it off, only records other hubs shared (relayed) leave.
+        own_kept = record_type.shared_when_setting and not type_travels(conn, record_type)
+        whole = bool(since) and type_shared_since(conn, record_type) > since
         encoder = OutgoingEncoder(record_type)
-        for values in encoder.rows(conn, _delta_condition(record_type) if since else "", params):
+        held_by = [(r.field, kept_home[r.target]) for r in record_type.references if kept_home.get(r.target)]
+        flag = record_type.shared_flag
+        for values in encoder.rows(conn, _delta_condition(record_type) if since and not whole else "", params):
+            if flag and not values[flag]:
+                continue
+            if own_kept and values["origin_hub"] == this_hub:
+                continue
+            if any(values[name] in held for name, held in held_by):
+                continue
             if encoder.travels(values, shareable):
                 yield record_type.name, encoder.encode(values)
     yield from _opaque_lines(conn, shareable, since)

@@ -34,7 +34,13 @@ from oursociety_desktop.models.tables import (
     Connection,
     Contact,
     Group,
+    Hours,
+    HoursTotal,
+    Lesson,
+    LessonPerson,
     Membership,
+    Need,
+    Offer,
     SyncedRecord,
 )
 
@@ -79,6 +85,12 @@ class RecordType:
     # Fields shown beside the label where a record is listed as the target of another's reference (an action's
     # status and due date in a person's related actions).
     summary_fields: tuple[str, ...] = ()
+    # A hub setting that must be on for records of this type to leave the hub at all (hours: only their monthly
+    # totals travel unless the hub chooses to share the detail). Empty: the type travels under consent alone.
+    shared_when_setting: str = ""
+    # A boolean field of the record that must be true for it to leave the hub (a lesson's `share_with_hubs`);
+    # records referring to a record kept home by it stay home too (the people named in an unshared lesson).
+    shared_flag: str = ""
 
     @property
     def name(self) -> str:
@@ -182,6 +194,48 @@ BUILT_IN: tuple[RecordType, ...] = (
         ),
         distinct_fields=("contact_a", "contact_b"),
         erase_wipes=("note",),
+    ),
+    RecordType(
+        Lesson,
+        references=(Reference("group_id", "group"), Reference("action_id", "action")),
+        label=lambda row: str(row.get("title") or ""), label_sql=lambda a: f"{a}.title",
+        summary_fields=("kind", "date"),
+        shared_flag="share_with_hubs",
+    ),
+    RecordType(
+        LessonPerson,
+        references=(Reference("lesson_id", "lesson"), Reference("contact_id", "contact", personal=True)),
+        identity=("lesson_id", "contact_id"),
+    ),
+    RecordType(
+        Offer,
+        references=(Reference("contact_id", "contact", personal=True),),
+        erase_wipes=("text", "locality", "availability"),
+        label=lambda row: str(row.get("text") or ""), label_sql=lambda a: f"{a}.text",
+        summary_fields=("kind", "until"),
+    ),
+    RecordType(
+        Need,
+        references=(Reference("contact_id", "contact", personal=True),),
+        erase_wipes=("text", "locality", "availability"),
+        label=lambda row: str(row.get("text") or ""), label_sql=lambda a: f"{a}.text",
+        summary_fields=("kind", "until"),
+    ),
+    RecordType(
+        Hours,
+        references=(Reference("contact_id", "contact", personal=True), Reference("action_id", "action"),
+                    Reference("group_id", "group")),
+        erase_wipes=("note",),
+        label=lambda row: f"{row.get('hours') or 0:g} h {row.get('kind') or ''} {row.get('date') or ''}".strip(),
+        label_sql=lambda a: f"{a}.date",
+        summary_fields=("kind", "hours", "date"),
+        shared_when_setting="share_hours_detail",
+    ),
+    RecordType(
+        HoursTotal,
+        identity=("hub_id", "month"),
+        label=lambda row: f"{row.get('month') or ''}: {row.get('given') or 0:g} h",
+        label_sql=lambda a: f"{a}.month",
     ),
 )
 

@@ -9,12 +9,13 @@ declared for it, under the same rule.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
-from oursociety_desktop.models.registry import RecordType
+from oursociety_desktop.models.registry import REGISTRY, RecordType
 from oursociety_desktop.models.tables import Contact
 
 
@@ -36,3 +37,37 @@ def travels(record_type: RecordType, row: Mapping[str, Any], shareable: set[str]
     if record_type.name == "contact":
         return row["id"] in shareable
     return names_only_shareable((r.field for r in record_type.personal_references()), row, shareable)
+
+
+def type_travels(conn: Connection, record_type: RecordType) -> bool:
+    """Whether this hub's own records of a type may leave it: a type declared `shared_when_setting` needs that
+    hub setting switched on (a missing setting is off). Records of the type that other hubs shared are relayed."""
+    return not record_type.shared_when_setting or bool(type_shared_since(conn, record_type))
+
+
+def type_shared_since(conn: Connection, record_type: RecordType) -> str:
+    """For a type declared `shared_when_setting`: the stamp at which the setting was switched on ("" when off).
+    A delta made for a peer that has not seen that stamp carries every record of the type, older ones included
+    (as switching a person's sharing on brings their older records)."""
+    raw = conn.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": record_type.shared_when_setting})
+    value = raw.scalar()
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return ""
+    if value is True:
+        return "0"
+    return value if isinstance(value, str) else ""
+
+
+def kept_home_by_flag(conn: Connection) -> dict[str, set[str]]:
+    """Per type declaring a `shared_flag`, the ids of its records whose flag is off (they stay at this hub, and so
+    do the records referring to them)."""
+    kept: dict[str, set[str]] = {}
+    for record_type in REGISTRY:
+        if record_type.shared_flag:
+            rows = conn.execute(text(
+                f"SELECT id FROM {record_type.table_name} WHERE {record_type.shared_flag} = 0"))  # noqa: S608
+            kept[record_type.name] = {row[0] for row in rows}
+    return kept

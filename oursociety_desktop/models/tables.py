@@ -27,6 +27,10 @@ ACTION_KINDS = ("task", "meeting", "event", "call", "follow-up")
 ACTION_STATUSES = ("open", "doing", "done", "cancelled")
 ACTION_LINK_ROLES = ("owner", "attendee", "about")
 CONNECTION_KINDS = ("introduced", "knows", "mentors", "works with")
+LESSON_KINDS = ("lesson learned", "story", "how-to", "warning")
+OFFER_KINDS = ("skill", "time", "lend", "space")
+NEED_KINDS = ("help", "advice", "skill", "space")
+HOURS_KINDS = ("given", "pledged")
 
 
 def new_id() -> str:
@@ -192,6 +196,137 @@ class Connection(SyncedRecord, table=True):
     date: str = ""
     note: str = ""
     follow_up_action_id: str = ""
+
+
+class Lesson(SyncedRecord, table=True):
+    """A lesson learned, a story, a how-to or a warning, to be shared with others starting out."""
+
+    RECORD_TYPE: ClassVar[str] = "lesson"
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = (
+        "title", "kind", "challenge", "tried", "worked", "not_worked", "advice", "themes", "place", "date",
+        "group_id", "action_id", "share_with_hubs", "deleted",
+    )
+
+    title: str = ""
+    kind: str = "lesson learned"
+    challenge: str = ""
+    tried: str = ""
+    worked: str = ""
+    not_worked: str = ""
+    advice: str = ""
+    themes: list[str] = Field(default_factory=list, sa_type=JSON)
+    place: str = ""
+    date: str = ""
+    group_id: str = Field(default="", index=True)
+    action_id: str = Field(default="", index=True)
+    share_with_hubs: bool = False
+
+
+class LessonPerson(SyncedRecord, table=True):
+    """A person involved in a lesson, and whether they agreed to be named in it (one record per lesson and person).
+
+    It is personal data of the person: it travels only with their sharing consent, and their erasure tombstones
+    it everywhere, which takes their name out of every lesson."""
+
+    __tablename__ = "lesson_person"
+    RECORD_TYPE: ClassVar[str] = "lesson_person"
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = ("lesson_id", "contact_id", "named", "hub_name", "deleted")
+
+    lesson_id: str = Field(default="", index=True)
+    contact_id: str = Field(default="", index=True)
+    named: bool = False
+    # The name of the hub that knows the person: "a member of <hub_name>" where they are not named.
+    hub_name: str = ""
+
+
+class Offer(SyncedRecord, table=True):
+    """What a person offers: a skill, time, a thing to lend or a space."""
+
+    RECORD_TYPE: ClassVar[str] = "offer"
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = (
+        "contact_id", "kind", "text", "themes", "locality", "availability", "until", "deleted",
+    )
+
+    contact_id: str = Field(default="", index=True)
+    kind: str = "skill"
+    text: str = ""
+    themes: list[str] = Field(default_factory=list, sa_type=JSON)
+    locality: str = ""
+    availability: str = ""
+    until: str = ""
+
+
+class Need(SyncedRecord, table=True):
+    """What a person needs: help, advice, a skill or a space."""
+
+    RECORD_TYPE: ClassVar[str] = "need"
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = (
+        "contact_id", "kind", "text", "themes", "locality", "availability", "until", "deleted",
+    )
+
+    contact_id: str = Field(default="", index=True)
+    kind: str = "help"
+    text: str = ""
+    themes: list[str] = Field(default_factory=list, sa_type=JSON)
+    locality: str = ""
+    availability: str = ""
+    until: str = ""
+
+
+class Hours(SyncedRecord, table=True):
+    """Hours a person pledged or gave, for an action or a group, on a date."""
+
+    RECORD_TYPE: ClassVar[str] = "hours"
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = (
+        "contact_id", "kind", "hours", "action_id", "group_id", "date", "note", "deleted",
+    )
+
+    contact_id: str = Field(default="", index=True)
+    kind: str = "given"
+    hours: float = 0.0
+    action_id: str = Field(default="", index=True)
+    group_id: str = Field(default="", index=True)
+    date: str = ""
+    note: str = ""
+
+
+class HoursTotal(SyncedRecord, table=True):
+    """One hub's hours in one month, as totals (no person in it): what travels of the hours by default."""
+
+    __tablename__ = "hours_total"
+    RECORD_TYPE: ClassVar[str] = "hours_total"
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = ("hub_id", "month", "given", "pledged", "people", "deleted")
+
+    hub_id: str = Field(default="", index=True)
+    month: str = ""
+    given: float = 0.0
+    pledged: float = 0.0
+    people: int = 0
+
+
+class MatchDecision(SQLModel, table=True):
+    """Local: a suggested introduction (need, offer) that a broker accepted or declined, so it is not suggested
+    again."""
+
+    __tablename__ = "match_decision"
+
+    need_id: str = Field(primary_key=True)
+    offer_id: str = Field(primary_key=True)
+    decision: str = ""
+    decided_at: str = ""
+    connection_id: str = ""
+
+
+class LessonSearch(SQLModel, table=True):
+    """Derived, local: the folded text of every text field of a lesson, which an FTS5 index covers. `stamp` says
+    which version of the lesson the row was made from, so rows of lessons changed by any path are refreshed."""
+
+    __tablename__ = "lesson_search"
+
+    rowid: int | None = Field(default=None, primary_key=True)
+    lesson_id: str = Field(unique=True)
+    stamp: str = ""
+    body: str = ""
 
 
 class OpaqueRecord(SQLModel, table=True):

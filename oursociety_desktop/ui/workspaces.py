@@ -71,6 +71,10 @@ WORKSPACES: tuple[WorkspaceSpec, ...] = (
                   "oursociety_desktop.ui.interop.workspace", "InteropWorkspace", "Ctrl+8"),
     WorkspaceSpec("duplicates", _noop("Duplicates"),
                   "oursociety_desktop.ui.interop.duplicates_view", "DuplicatesWorkspace", "Ctrl+9"),
+    WorkspaceSpec("learning", _noop("Learning"),
+                  "oursociety_desktop.ui.learning.workspace", "LearningWorkspace", "Ctrl+Shift+L"),
+    WorkspaceSpec("offers", _noop("Offers & needs"),
+                  "oursociety_desktop.ui.learning.offers_view", "OffersNeedsWorkspace", "Ctrl+Shift+O"),
 )
 
 

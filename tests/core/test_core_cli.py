@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from oursociety_desktop.cli import main
+from oursociety_desktop.models.registry import REGISTRY
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -217,7 +218,8 @@ def test_dump_is_canonical_and_respects_consent(hub: Path, capsys: pytest.Captur
     second = run(capsys, *d, "dump")[1]
     assert first == second
     data = json.loads(first)
-    assert sorted(data) == ["action", "action_link", "connection", "contact", "group", "membership"]
+    assert sorted(data) == sorted(REGISTRY.names())
+    assert {"action", "action_link", "connection", "contact", "group", "membership"} <= set(data)
     assert [c["id"] for c in data["contact"]] == [shared]
     assert [m["contact_id"] for m in data["membership"]] == [shared]
     assert "secret thing" not in first and "private_notes" not in first and "Private" not in first

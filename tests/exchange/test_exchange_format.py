@@ -14,6 +14,8 @@ from exchange_helpers import add_contact, contact_row, export_to, make_hub
 from oursociety_desktop.exports.exchange import import_bundle
 
 TYPES = ("contact", "group", "membership", "action", "action_link", "connection")
+# The types of the mutual learning network (docs/bundle-format.md §2).
+LEARNING_TYPES = ("lesson", "lesson_person", "offer", "need", "hours", "hours_total")
 CONTACT_FIELDS = {
     "given_name": "Hand", "family_name": "Written", "display_name": "", "organisation": "", "role": "",
     "phones": [{"label": "mobile", "value": "07700 900555"}], "emails": [], "street": "", "locality": "",
@@ -146,5 +148,5 @@ def test_a_bundle_verified_from_the_spec(tmp_path: Path) -> None:
     canonical = json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     key = Ed25519PublicKey.from_public_bytes(base64.b64decode(manifest["source_hub"]["signing_key"]))
     key.verify(signature, canonical)  # raises InvalidSignature otherwise
-    assert set(manifest["types"]) == set(TYPES)
+    assert set(manifest["types"]) == set(TYPES) | set(LEARNING_TYPES)
     assert {"field": "contact_id", "target": "contact", "personal": True} in manifest["types"]["membership"]

@@ -40,10 +40,12 @@ def window(ctx: AppContext, data_dir: Path, qtbot: QtBot) -> MainWindow:
 
 def test_registry_has_every_workspace_with_distinct_shortcuts() -> None:
     assert [s.key for s in WORKSPACES] == ["today", "contacts", "groups", "actions", "connections", "exchange",
-                                           "print", "interop", "duplicates"]
-    assert [s.shortcut for s in WORKSPACES] == [f"Ctrl+{n}" for n in range(1, 10)]
+                                           "print", "interop", "duplicates", "learning", "offers"]
+    assert [s.shortcut for s in WORKSPACES][:9] == [f"Ctrl+{n}" for n in range(1, 10)]
+    assert len({s.shortcut for s in WORKSPACES}) == len(WORKSPACES)
     assert [s.translated_title() for s in WORKSPACES] == ["Today", "Contacts", "Groups", "Actions", "Connections",
-                                                          "Exchange", "Print", "Import & export", "Duplicates"]
+                                                          "Exchange", "Print", "Import & export", "Duplicates",
+                                                          "Learning", "Offers & needs"]
 
 
 @pytest.mark.parametrize("spec", WORKSPACES, ids=[s.key for s in WORKSPACES])
@@ -62,9 +64,13 @@ def test_shortcuts_switch_workspaces(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.current_key() == "contacts"
     assert isinstance(window.stack.currentWidget(), ContactsWorkspace)
-    for number, spec in enumerate(window.specs, start=1):
+    for number, spec in enumerate(window.specs[:9], start=1):
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0.value + number), Qt.KeyboardModifier.ControlModifier)
         assert window.current_key() == spec.key
+    shifted = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    for key, name in ((Qt.Key.Key_L, "learning"), (Qt.Key.Key_O, "offers")):
+        qtbot.keyClick(window, key, shifted)
+        assert window.current_key() == name
     # The navigation list works with the arrow keys too.
     window.nav.setFocus()
     window.nav.setCurrentRow(0)

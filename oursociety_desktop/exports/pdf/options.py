@@ -51,6 +51,10 @@ class PrintOptions:
     blank_rows: int = 10  # sign-in sheet: empty rows for newcomers
     label_format: str = "L7160"
     start_at: int = 1  # labels: the first unused label on a part-used sheet, counted from 1
+    theme: str = ""  # digest: only lessons of this theme
+    since: str = ""  # digest: only lessons dated on or after this day (YYYY-MM-DD)
+    contact: str = ""  # certificate: the volunteer (a contact id)
+    year: str = ""  # certificate and hours summary: the year (default: this year)
     today: date = field(default_factory=date.today)
 
     def check(self) -> None:

@@ -1,0 +1,194 @@
+"""Time given (DESIGN.md §11): hours pledged or given, per person, per action or group, per date, with a note.
+
+The detail is personal data of the person and stays at this hub unless the hub switches `share_hours_detail` on
+(models/registry.py). What travels by default is each hub's monthly totals (`hours_total`: hours given and
+pledged and how many people gave, nobody named), rewritten here whenever an hour of this hub changes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from oursociety_desktop.models.actions import parse_when
+from oursociety_desktop.models.database import Tx, get_setting, set_setting
+from oursociety_desktop.models.errors import UserError, ValidationError
+from oursociety_desktop.models.names import name_to_show_sql
+from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
+from oursociety_desktop.models.tables import HOURS_KINDS, Action, Contact, Group, Hours, HoursTotal
+
+MAX_HOURS = 1000.0
+BY = ("person", "group", "theme", "month")
+_TOTALS_NAMESPACE = uuid.UUID("5d6f8e0e-3c1b-4c57-9a55-1f5e7a2b9c01")
+
+
+def _clean(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "deleted":
+            out[name] = bool(value)
+        elif name == "contact_id":
+            out[name] = get_record(session, Contact, str(value), live=True).id
+        elif name == "action_id":
+            out[name] = get_record(session, Action, str(value), live=True).id if value else ""
+        elif name == "group_id":
+            out[name] = get_record(session, Group, str(value), live=True).id if value else ""
+        elif name == "hours":
+            try:
+                hours = float(str(value).replace(",", "."))
+            except ValueError:
+                raise ValidationError("hours", f"'{value}' is not a number of hours.") from None
+            if not 0 < hours <= MAX_HOURS:
+                raise ValidationError("hours", f"Hours must be more than 0 and at most {MAX_HOURS:g}.")
+            out[name] = round(hours, 2)
+        elif name == "kind":
+            if value not in HOURS_KINDS:
+                raise ValidationError("kind", f"Unknown kind '{value}'; use one of {', '.join(HOURS_KINDS)}.")
+            out[name] = value
+        elif name == "date":
+            out[name] = parse_when("date", str(value))[:10]
+        else:
+            out[name] = str(value).strip()
+    return out
+
+
+def add_hours(tx: Tx, values: Mapping[str, Any]) -> Hours:
+    """Record hours given (or pledged) by a person; the date defaults to today."""
+    clean = _clean(tx.session, values)
+    if not clean.get("contact_id"):
+        raise ValidationError("contact_id", "Say who gave the hours: a contact id is needed.")
+    if "hours" not in clean:
+        raise ValidationError("hours", "Say how many hours.")
+    if clean.get("action_id") and clean.get("group_id"):
+        raise ValidationError("group_id", "Hours are for an action or for a group, not both.")
+    clean.setdefault("date", date.today().isoformat())
+    record = create_record(tx, Hours, clean)
+    refresh_month_total(tx, clean["date"][:7])
+    return record
+
+
+def record_sign_in(tx: Tx, contact_ids: Iterable[str], hours: float, *, action_id: str = "", group_id: str = "",
+                   when: str = "") -> list[Hours]:
+    """Hours for everyone ticked on a sign-in sheet, in one transaction (the same hours for all)."""
+    ids = list(dict.fromkeys(contact_ids))
+    if not ids:
+        raise UserError("Tick at least one person who came.")
+    return [add_hours(tx, {"contact_id": cid, "hours": hours, "action_id": action_id, "group_id": group_id,
+                           "date": when or date.today().isoformat()}) for cid in ids]
+
+
+def update_hours(tx: Tx, hours_id: str, changes: Mapping[str, Any]) -> Hours:
+    """Change a record of hours."""
+    record = get_record(tx.session, Hours, hours_id, live=True)
+    before = record.date[:7]
+    update_record(tx, record, _clean(tx.session, changes))
+    for month in {before, record.date[:7]}:
+        refresh_month_total(tx, month)
+    return record
+
+
+def delete_hours(tx: Tx, hours_id: str, deleted: bool = True) -> Hours:
+    """Tombstone (or restore) a record of hours."""
+    record = get_record(tx.session, Hours, hours_id)
+    set_deleted(tx, record, deleted)
+    refresh_month_total(tx, record.date[:7])
+    return record
+
+
+def share_hours_detail(tx: Tx, on: bool) -> None:
+    """Switch on (or off) sending the detail of hours to other hubs. The setting keeps the stamp of the switch, so
+    the next bundle for each peer carries the older detail too."""
+    set_setting(tx.session, "share_hours_detail", tx.stamp() if on else False)
+
+
+def hours_detail_shared(session: Session) -> bool:
+    """Whether this hub sends the detail of hours, not only monthly totals."""
+    return bool(get_setting(session, "share_hours_detail"))
+
+
+def total_id(hub_id: str, month: str) -> str:
+    """The one id of a hub's total for a month (the same at every hub)."""
+    return str(uuid.uuid5(_TOTALS_NAMESPACE, f"{hub_id}:{month}"))
+
+
+def refresh_month_total(tx: Tx, month: str) -> HoursTotal | None:
+    """Rewrite this hub's total for a month from the hours recorded here."""
+    if not month:
+        return None
+    tx.session.flush()
+    given, pledged, people = tx.session.connection().execute(text(
+        "SELECT COALESCE(SUM(CASE WHEN kind = 'given' THEN hours END), 0), "
+        "COALESCE(SUM(CASE WHEN kind = 'pledged' THEN hours END), 0), "
+        "COUNT(DISTINCT CASE WHEN kind = 'given' THEN contact_id END) FROM hours "
+        "WHERE deleted = 0 AND origin_hub = :hub AND substr(date, 1, 7) = :month"),
+        {"hub": tx.hub_id, "month": month}).one()
+    values = {"hub_id": tx.hub_id, "month": month, "given": round(float(given), 2),
+              "pledged": round(float(pledged), 2), "people": int(people)}
+    rid = total_id(tx.hub_id, month)
+    existing = tx.session.get(HoursTotal, rid)
+    if existing is None:
+        return create_record(tx, HoursTotal, values, record_id=rid)
+    update_record(tx, existing, values)
+    return existing
+
+
+@dataclass(frozen=True)
+class HoursTotalRow:
+    """Hours given and pledged under one key (a person, a group, a theme or a month)."""
+
+    key: str
+    given: float
+    pledged: float
+
+
+_KEY_SQL = {
+    "person": f"COALESCE({name_to_show_sql('c')}, '')",
+    "month": "substr(h.date, 1, 7)",
+    "group": "COALESCE(g.name, ga.name, '')",
+}
+
+
+def hours_totals(session: Session, by: str, year: str = "") -> list[HoursTotalRow]:
+    """Totals of the hours recorded at this hub (detail rows), by person, group, theme or month.
+
+    A record's group is its group, or its action's group. Its themes are those of the lessons that came from the
+    same action or group (a record counts once under each theme; none: "(no theme)")."""
+    if by not in BY:
+        raise UserError(f"Totals are by {', '.join(BY)}, not '{by}'.")
+    year_clause = " AND substr(h.date, 1, 4) = :year" if year else ""
+    joins = ("FROM hours h LEFT JOIN contact c ON c.id = h.contact_id LEFT JOIN contact_group g ON g.id = h.group_id "
+             "LEFT JOIN action a ON a.id = h.action_id LEFT JOIN contact_group ga ON ga.id = a.group_id ")
+    if by == "theme":
+        key = ("COALESCE((SELECT group_concat(DISTINCT t.value) FROM lesson l, json_each(l.themes) t "
+               "WHERE l.deleted = 0 AND ((h.action_id != '' AND l.action_id = h.action_id) OR "
+               "(COALESCE(NULLIF(h.group_id, ''), a.group_id, '') != '' AND "
+               "l.group_id = COALESCE(NULLIF(h.group_id, ''), a.group_id)))), '')")
+    else:
+        key = _KEY_SQL[by]
+    rows = session.connection().execute(text(
+        f"SELECT {key} AS k, SUM(CASE WHEN h.kind = 'given' THEN h.hours ELSE 0 END), "  # noqa: S608
+        f"SUM(CASE WHEN h.kind = 'pledged' THEN h.hours ELSE 0 END) {joins}"
+        f"WHERE h.deleted = 0{year_clause} GROUP BY k ORDER BY k"), {"year": year}).all()
+    if by != "theme":
+        return [HoursTotalRow(str(r[0]) or "(none)", round(float(r[1]), 2), round(float(r[2]), 2)) for r in rows]
+    by_theme: dict[str, list[float]] = {}
+    for keys, given, pledged in rows:
+        for theme in (str(keys).split(",") if keys else ["(no theme)"]):
+            totals = by_theme.setdefault(theme, [0.0, 0.0])
+            totals[0] += float(given)
+            totals[1] += float(pledged)
+    return [HoursTotalRow(k, round(v[0], 2), round(v[1], 2)) for k, v in sorted(by_theme.items())]
+
+
+def hub_totals(session: Session, year: str = "") -> list[HoursTotal]:
+    """The monthly totals of every hub this hub knows (its own and those that travelled), by hub then month."""
+    rows = session.connection().execute(text(
+        "SELECT id FROM hours_total WHERE deleted = 0 AND (:year = '' OR substr(month, 1, 4) = :year) "
+        "ORDER BY hub_id, month"), {"year": year}).all()
+    return [t for t in (session.get(HoursTotal, r[0]) for r in rows) if t is not None]

@@ -1,0 +1,1 @@
+"""The Learning workspace (lessons and stories) and the Offers & needs view (matches)."""

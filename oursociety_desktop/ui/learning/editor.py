@@ -1,0 +1,85 @@
+"""The lesson editor: every field of a lesson, `load(lesson)` / `values()`, and the people named in it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from oursociety_desktop.models.tables import LESSON_KINDS, Lesson
+from oursociety_desktop.ui.learning.table_model import lesson_kind_labels
+
+LONG_FIELDS = ("challenge", "tried", "worked", "not_worked", "advice")
+
+
+class LessonEditor(QWidget):
+    """Edits one lesson's fields; the workspace saves what `values()` returns as one undoable edit."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        self.title = QLineEdit(self)
+        self.kind = QComboBox(self)
+        for kind, label in lesson_kind_labels().items():
+            self.kind.addItem(label, kind)
+        self.themes = QLineEdit(self)
+        self.themes.setPlaceholderText(self.tr("comma-separated, e.g. bike repair, youth"))
+        self.place = QLineEdit(self)
+        self.date = QLineEdit(self)
+        self.date.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        labels = {"challenge": self.tr("The &challenge"), "tried": self.tr("What was t&ried"),
+                  "worked": self.tr("What &worked"), "not_worked": self.tr("What did &not work"),
+                  "advice": self.tr("&Advice for others starting out")}
+        self.long: dict[str, QPlainTextEdit] = {}
+        form.addRow(self.tr("&Title"), self.title)
+        form.addRow(self.tr("&Kind"), self.kind)
+        form.addRow(self.tr("T&hemes"), self.themes)
+        for name in LONG_FIELDS:
+            edit = QPlainTextEdit(self)
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(self.fontMetrics().height() * 3 + 12)
+            edit.setAccessibleName(labels[name].replace("&", ""))
+            self.long[name] = edit
+            form.addRow(labels[name], edit)
+        form.addRow(self.tr("&Place"), self.place)
+        form.addRow(self.tr("&Date"), self.date)
+        self.share = QCheckBox(self.tr("&Share with other hubs"), self)
+        form.addRow("", self.share)
+        self.people = QLabel(self)
+        self.people.setWordWrap(True)
+        form.addRow(self.tr("People"), self.people)
+        for widget, name in ((self.title, self.tr("Title")), (self.kind, self.tr("Kind")),
+                             (self.themes, self.tr("Themes")), (self.place, self.tr("Place")),
+                             (self.date, self.tr("Date"))):
+            widget.setAccessibleName(name)
+
+    def load(self, lesson: Lesson | None, people: Sequence[str] = ()) -> None:
+        """Show a lesson (None: an empty form for a new one)."""
+        blank = lesson or Lesson(date=QDate.currentDate().toString("yyyy-MM-dd"))
+        self.title.setText(blank.title)
+        self.kind.setCurrentIndex(max(0, LESSON_KINDS.index(blank.kind) if blank.kind in LESSON_KINDS else 0))
+        self.themes.setText(", ".join(blank.themes))
+        self.place.setText(blank.place)
+        self.date.setText(blank.date)
+        for name, edit in self.long.items():
+            edit.setPlainText(str(getattr(blank, name)))
+        self.share.setChecked(bool(blank.share_with_hubs))
+        self.people.setText(", ".join(people) if people else self.tr("(nobody named)"))
+
+    def values(self) -> dict[str, Any]:
+        """The fields as the form holds them (validated by the core when saved)."""
+        out: dict[str, Any] = {"title": self.title.text(), "kind": self.kind.currentData(),
+                               "themes": self.themes.text(), "place": self.place.text(), "date": self.date.text(),
+                               "share_with_hubs": self.share.isChecked()}
+        out.update({name: edit.toPlainText() for name, edit in self.long.items()})
+        return out

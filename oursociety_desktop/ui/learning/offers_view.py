@@ -1,0 +1,175 @@
+"""The Offers & needs view: suggested introductions from needs to offers, each with its reasons; the broker
+accepts one (a connection and a follow-up action, one undoable edit) or declines it (remembered)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from oursociety_desktop.models.actions import delete_action
+from oursociety_desktop.models.connections import delete_connection
+from oursociety_desktop.models.database import Database, Tx
+from oursociety_desktop.models.matching import Match, accept_match, decline_match, find_matches, forget_decision
+from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.tasks import Progress
+from oursociety_desktop.ui.widgets.contact_picker import ContactButton
+from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.widgets.paged_model import Index
+from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
+from oursociety_desktop.ui.widgets.tables import record_table
+
+COL_NEED_PERSON, COL_NEED, COL_OFFER_PERSON, COL_OFFER, COL_WHY = range(5)
+MATCH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def matches_task(progress: Progress, db: Database) -> list[Match]:
+    """Matching, run in a worker with its own read transaction."""
+    with db.read() as session:
+        return find_matches(session.connection(), db.hub_id, progress=progress)
+
+
+class MatchTableModel(QAbstractTableModel):
+    """The suggestions of the last matching run."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.matches: list[Match] = []
+        self._headers = (self.tr("Who needs"), self.tr("Need"), self.tr("Who offers"), self.tr("Offer"),
+                         self.tr("Why"))
+
+    def set_matches(self, matches: list[Match]) -> None:
+        """Show a new list of suggestions."""
+        self.beginResetModel()
+        self.matches = matches
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.matches)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.matches):
+            return None
+        match = self.matches[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (match.need_person, match.need_text, match.offer_person, match.offer_text,
+                    match.reason)[index.column()]
+        if role == MATCH_ROLE:
+            return match
+        return None
+
+
+class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
+    """Suggested introductions, with accept and decline."""
+
+    RELEVANT: ClassVar[frozenset[str]] = frozenset({"offer", "need", "contact"})
+    TITLE: ClassVar[str] = QCoreApplication.translate("OffersNeedsWorkspace", "Offers & needs")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = MatchTableModel(self)
+        self.view = record_table(self, self.model, self.tr("Suggested introductions"), COL_WHY)
+        char = self.fontMetrics().horizontalAdvance("0")
+        for column, chars in ((COL_NEED_PERSON, 16), (COL_NEED, 32), (COL_OFFER_PERSON, 16), (COL_OFFER, 32)):
+            self.view.horizontalHeader().resizeSection(column, chars * char + 16)
+        self.count_label = QLabel(self)
+        self.find_button = QPushButton(self.tr("&Find matches"), self)
+        self.find_button.clicked.connect(self.find_matches)
+        self.broker = ContactButton(ctx, self.tr("Who makes the introduction"), self.tr("Broker: choose…"), self)
+        self.broker.setAccessibleName(self.tr("Who makes the introduction"))
+        self.accept_button = QPushButton(self.tr("&Introduce them"), self)
+        self.accept_button.setToolTip(self.tr("Record the introduction and a follow-up action"))
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.decline_button = QPushButton(self.tr("&Decline"), self)
+        self.decline_button.setToolTip(self.tr("Do not suggest this pair again"))
+        self.decline_button.clicked.connect(self.decline_selected)
+        self.message = MessageLine(self)
+        top = QHBoxLayout()
+        top.addWidget(self.find_button)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.broker)
+        bottom.addWidget(self.accept_button)
+        bottom.addWidget(self.decline_button)
+        bottom.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.message)
+        ctx.events.changed.connect(self.on_data_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Called when the view is shown or data changed: never matches by itself (like the duplicate scan,
+        matching a large hub is seconds of CPU in a worker), it says the list may be out of date."""
+        self._stale = False
+        if self.model.matches:
+            self.count_label.setText(self.tr("%n suggestion(s) from the last search; press Find matches to look "
+                                             "again.", "", len(self.model.matches)))
+        else:
+            self.count_label.setText(self.tr("Press Find matches to see suggested introductions."))
+
+    def find_matches(self) -> None:
+        """Run matching in a worker; the list fills when it is done."""
+        self.find_button.setEnabled(False)
+        self.ctx.runner.run(matches_task, self.ctx.db, title=self.tr("Matching needs to offers"),
+                            on_done=self._on_found, on_error=self._on_failed)
+
+    def _on_found(self, matches: Any) -> None:
+        self.find_button.setEnabled(True)
+        self.model.set_matches(list(matches))
+        self.count_label.setText(self.tr("%n suggestion(s)", "", len(self.model.matches)))
+        if self.model.matches:
+            self.view.selectRow(0)
+
+    def _on_failed(self, message: str) -> None:
+        self.find_button.setEnabled(True)
+        self.message.show_error(message)
+
+    def selected(self) -> Match | None:
+        """The suggestion under the cursor."""
+        index = self.view.currentIndex()
+        return self.model.data(index, MATCH_ROLE) if index.isValid() else None
+
+    def accept_selected(self) -> None:
+        """Introduce the two people of the selected suggestion (undo removes the connection and follow-up)."""
+        match = self.selected()
+        if match is None:
+            return
+        broker = self.broker.contact_id
+        made: dict[str, str] = {}
+
+        def do(tx: Tx) -> None:
+            connection = accept_match(tx, match.need_id, match.offer_id, broker)
+            made["connection"], made["action"] = connection.id, connection.follow_up_action_id
+
+        def undo(tx: Tx) -> None:
+            delete_connection(tx, made["connection"])
+            if made.get("action"):
+                delete_action(tx, made["action"])
+            forget_decision(tx, match.need_id, match.offer_id)
+
+        if try_edit(self.ctx, self.tr("Introduce"), do, undo, "connection", self.message):
+            self.find_matches()
+
+    def decline_selected(self) -> None:
+        """Do not suggest the selected pair again (undo forgets the decline)."""
+        match = self.selected()
+        if match is None:
+            return
+        if try_edit(self.ctx, self.tr("Decline suggestion"),
+                    lambda tx: decline_match(tx, match.need_id, match.offer_id),
+                    lambda tx: forget_decision(tx, match.need_id, match.offer_id), "need", self.message):
+            self.find_matches()

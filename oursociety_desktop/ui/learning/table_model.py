@@ -1,0 +1,53 @@
+"""Lessons as a table model: the filtered list, a page at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from sqlmodel import Session
+
+from oursociety_desktop.models.lessons import LessonFilter, LessonRow, hub_names, list_lessons
+from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.widgets.paged_model import Index, PagedTableModel
+
+COL_DATE, COL_KIND, COL_TITLE, COL_THEMES, COL_PLACE, COL_HUB = range(6)
+LESSON_ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def lesson_kind_labels() -> dict[str, str]:
+    """Stored lesson kind -> label."""
+    t = QCoreApplication.translate
+    return {"lesson learned": t("Learning", "lesson learned"), "story": t("Learning", "story"),
+            "how-to": t("Learning", "how-to"), "warning": t("Learning", "warning")}
+
+
+class LessonTableModel(PagedTableModel):
+    """Live lessons matching `flt`, newest first."""
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(ctx, (self.tr("Date"), self.tr("Kind"), self.tr("Title"), self.tr("Themes"),
+                               self.tr("Place"), self.tr("Hub")), parent)
+        self.flt = LessonFilter()
+        self._kinds = lesson_kind_labels()
+        self._hubs: dict[str, str] = {}
+
+    def set_filter(self, flt: LessonFilter) -> None:
+        """Show the lessons matching a new filter."""
+        self.flt = flt
+        self.reload(first_page=True)
+
+    def fetch(self, session: Session, limit: int, offset: int) -> list[LessonRow]:
+        self._hubs = hub_names(session)
+        return list_lessons(session, self.flt, limit=limit, offset=offset)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index)
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.date, self._kinds.get(row.kind, row.kind), row.title, ", ".join(row.themes), row.place,
+                    self._hubs.get(row.hub_id, row.hub_id[:8]))[index.column()]
+        if role == LESSON_ROW_ROLE:
+            return row
+        return None

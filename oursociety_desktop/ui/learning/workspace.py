@@ -1,0 +1,266 @@
+"""The Learning workspace: lessons and stories from this hub and others, found by any word of any field (any
+script), filtered by theme, hub, kind and year, and edited beside the list; every save is one undoable edit.
+
+`show_theme(theme)` is "what other hubs learned about <theme>": the view a new group or action opens on."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oursociety_desktop.models.database import Tx
+from oursociety_desktop.models.lessons import (
+    LessonFilter,
+    create_lesson,
+    delete_lesson,
+    lesson_hubs,
+    lesson_themes,
+    lesson_years,
+    people_of,
+    refresh_lesson_index,
+    remove_person,
+    set_person,
+    update_lesson,
+)
+from oursociety_desktop.models.records import get_record
+from oursociety_desktop.models.tables import Lesson, new_id
+from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.learning.editor import LessonEditor
+from oursociety_desktop.ui.learning.table_model import (
+    COL_DATE,
+    COL_HUB,
+    COL_KIND,
+    COL_PLACE,
+    COL_THEMES,
+    COL_TITLE,
+    LESSON_ROW_ROLE,
+    LessonTableModel,
+    lesson_kind_labels,
+)
+from oursociety_desktop.ui.widgets.contact_picker import ContactButton
+from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
+from oursociety_desktop.ui.widgets.tables import record_table
+
+SEARCH_DELAY_MS = 200
+
+
+class LearningWorkspace(RefreshWhenShown, QWidget):
+    """Lessons and stories: search, filter, read and edit."""
+
+    RELEVANT: ClassVar[frozenset[str]] = frozenset({"lesson", "lesson_person", "contact"})
+    TITLE: ClassVar[str] = QCoreApplication.translate("LearningWorkspace", "Learning")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = LessonTableModel(ctx, self)
+        self.current_id = ""
+        self._build()
+        ctx.events.changed.connect(self.on_data_changed)
+        self.refresh()
+
+    def _build(self) -> None:
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Search every field of every lesson…"))
+        self.search.setAccessibleName(self.tr("Search lessons"))
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.theme = self._combo(self.tr("Theme"))
+        self.hub = self._combo(self.tr("Hub"))
+        self.kind = self._combo(self.tr("Kind"))
+        self.year = self._combo(self.tr("Year"))
+        self.count_label = QLabel(self)
+        self.view = record_table(self, self.model, self.tr("Lessons"), COL_TITLE)
+        char = self.fontMetrics().horizontalAdvance("0")
+        for column, chars in ((COL_DATE, 11), (COL_KIND, 13), (COL_THEMES, 16), (COL_PLACE, 11), (COL_HUB, 11)):
+            self.view.horizontalHeader().resizeSection(column, chars * char + 16)
+        self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_row(current.row()))
+        self.editor = LessonEditor(self)
+        self.new_button = QPushButton(self.tr("&New lesson"), self)
+        self.new_button.clicked.connect(self.new_lesson)
+        self.save_button = QPushButton(self.tr("Sa&ve"), self)
+        self.save_button.clicked.connect(self.save)
+        self.delete_button = QPushButton(self.tr("Delete"), self)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.person_button = ContactButton(self.ctx, self.tr("A person involved in this lesson"),
+                                           self.tr("Add a person…"), self)
+        self.person_button.setAccessibleName(self.tr("Add a person involved in this lesson"))
+        self.person_button.changed.connect(self._on_person_chosen)
+        self.named_box = QCheckBox(self.tr("Agreed to be &named"), self)
+        self.named_box.setToolTip(self.tr("Without it, other hubs see them as a member of this hub"))
+        self.message = MessageLine(self)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        for label, combo in ((self.tr("T&heme:"), self.theme), (self.tr("H&ub:"), self.hub),
+                             (self.tr("&Kind:"), self.kind), (self.tr("&Year:"), self.year)):
+            caption = QLabel(label, self)
+            caption.setBuddy(combo)
+            filters.addWidget(caption)
+            filters.addWidget(combo)
+        filters.addWidget(self.count_label)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.editor, 1)
+        people = QHBoxLayout()
+        people.addWidget(self.person_button)
+        people.addWidget(self.named_box)
+        people.addStretch(1)
+        right_layout.addLayout(people)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.save_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        right_layout.addLayout(buttons)
+        split = QSplitter(self)
+        split.addWidget(self.view)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([char * 110, char * 70])
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+
+    def _combo(self, name: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setAccessibleName(name)
+        combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        return combo
+
+    # ---- reading ----
+
+    def refresh(self) -> None:
+        """Bring the search index up to date, refill the filter choices and read the list again."""
+        self._stale = False
+        with self.ctx.db.write() as tx:
+            refresh_lesson_index(tx.session.connection())
+        with self.ctx.db.read() as session:
+            themes, hubs, years = lesson_themes(session), lesson_hubs(session), lesson_years(session)
+        everything = self.tr("(all)")
+        self._fill(self.theme, [(everything, "")] + [(t, t) for t in themes])
+        self._fill(self.hub, [(everything, "")] + [(name, hub_id) for hub_id, name in hubs])
+        self._fill(self.kind, [(everything, "")] + [(label, k) for k, label in lesson_kind_labels().items()])
+        self._fill(self.year, [(everything, "")] + [(y, y) for y in years])
+        self.apply_filter()
+
+    @staticmethod
+    def _fill(combo: QComboBox, items: list[tuple[str, str]]) -> None:
+        keep = combo.currentData() or ""
+        combo.blockSignals(True)
+        combo.clear()
+        for label, value in items:
+            combo.addItem(label, value)
+        combo.setCurrentIndex(max(0, combo.findData(keep)))
+        combo.blockSignals(False)
+
+    def current_filter(self) -> LessonFilter:
+        """The filter the controls describe."""
+        return LessonFilter(search=self.search.text(), theme=self.theme.currentData() or "",
+                            hub=self.hub.currentData() or "", kind=self.kind.currentData() or "",
+                            year=self.year.currentData() or "")
+
+    def apply_filter(self) -> None:
+        """Read the list again for the current filter."""
+        self.model.set_filter(self.current_filter())
+        self.count_label.setText(self.tr("%n lesson(s)", "", self.model.rowCount()))
+        if self.model.rowCount():
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(max(0, self.model.row_of(self.current_id)) if self.current_id else 0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        else:
+            self.current_id = ""
+            self.editor.load(None)
+
+    def show_theme(self, theme: str) -> None:
+        """What this and other hubs learned about a theme (the view for a new group or action of that theme)."""
+        self.search.clear()
+        index = self.theme.findData(" ".join(theme.split()).lower())
+        self.theme.setCurrentIndex(max(0, index))
+
+    def _show_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        found = self.model.data(index, LESSON_ROW_ROLE) if row >= 0 else None
+        if found is None:
+            return
+        self.current_id = found.id
+        with self.ctx.db.read() as session:
+            lesson = session.get(Lesson, found.id)
+            people = [p.shown for p in people_of(session, found.id, self.ctx.db.hub_id)]
+        self.editor.load(lesson, people)
+
+    # ---- editing ----
+
+    def new_lesson(self) -> None:
+        """Clear the editor for a new lesson (saved with Save)."""
+        self.current_id = ""
+        self.view.clearSelection()
+        self.editor.load(None)
+        self.editor.title.setFocus()
+
+    def save(self) -> None:
+        """Save the editor's fields: a new lesson, or the changes to the shown one, as one undoable edit."""
+        values = self.editor.values()
+        if not self.current_id:
+            lesson_id = new_id()
+
+            def do_create(tx: Tx) -> Any:
+                existing = tx.session.get(Lesson, lesson_id)
+                if existing is not None:
+                    return delete_lesson(tx, lesson_id, False)
+                return create_lesson(tx, values, record_id=lesson_id)
+
+            if try_edit(self.ctx, self.tr("Add lesson"), do_create, lambda tx: delete_lesson(tx, lesson_id),
+                        "lesson", self.message):
+                self.current_id = lesson_id
+                self.refresh()
+            return
+        lesson_id = self.current_id
+        with self.ctx.db.read() as session:
+            before = get_record(session, Lesson, lesson_id)
+            old = {name: getattr(before, name) for name in values}
+        try_edit(self.ctx, self.tr("Edit lesson"), lambda tx: update_lesson(tx, lesson_id, values),
+                 lambda tx: update_lesson(tx, lesson_id, old), "lesson", self.message)
+
+    def add_person(self, contact_id: str, named: bool) -> None:
+        """Name a person as involved in the shown lesson, with or without their consent to be named (undoable)."""
+        if not self.current_id or not contact_id:
+            return
+        lesson_id = self.current_id
+        if try_edit(self.ctx, self.tr("Add person to lesson"), lambda tx: set_person(tx, lesson_id, contact_id, named),
+                    lambda tx: remove_person(tx, lesson_id, contact_id), "lesson_person", self.message):
+            self._show_row(self.view.currentIndex().row())
+
+    def _on_person_chosen(self) -> None:
+        chosen = self.person_button.contact_id
+        if chosen:
+            self.add_person(chosen, self.named_box.isChecked())
+            self.person_button.set_contact("")
+
+    def delete_current(self) -> None:
+        """Delete the shown lesson (undo brings it back)."""
+        if not self.current_id:
+            return
+        lesson_id = self.current_id
+        if try_edit(self.ctx, self.tr("Delete lesson"), lambda tx: delete_lesson(tx, lesson_id),
+                    lambda tx: delete_lesson(tx, lesson_id, False), "lesson", self.message):
+            self.current_id = ""
