@@ -112,10 +112,11 @@ class BundleMerger:
             unknown_of[record["id"]] = unknown
         self._refuse_repeated_ids(record_type, records)
         records = [nfc_values(record) for record in records]  # every text stored in normal form C
-        records = self._set_aside_far_future(record_type, records)
         table: Table = declared.table.__table__  # type: ignore[attr-defined]
         counts = self.report.counts[record_type]
         records = self._drop_known_versions(declared, table, records, counts)
+        # A version this hub holds already (an accepted one, arriving again) needs no quarantine.
+        records = self._set_aside_far_future(record_type, records)
         for record in records:
             check_values(declared, record)
         ids = [r["id"] for r in records]
