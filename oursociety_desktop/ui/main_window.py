@@ -398,4 +398,5 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        self.ctx.runner.wait_for_readers()
         event.accept()

@@ -90,10 +90,13 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self._live: dict[int, tuple[_Signals, QProgressDialog | None]] = {}
+        self._reading: set[int] = set()
 
     def run(self, fn: TaskFn, *args: Any, title: str = "", on_done: DoneFn | None = None,
-            on_error: ErrorFn | None = None) -> TaskHandle:
-        """Start `fn(progress, *args)` in a worker; `on_done(result)` or `on_error(message)` run on the GUI thread."""
+            on_error: ErrorFn | None = None, reads_only: bool = False) -> TaskHandle:
+        """Start `fn(progress, *args)` in a worker; `on_done(result)` or `on_error(message)` run on the GUI thread.
+
+        `reads_only`: the task changes nothing (a preview, a count), so quitting need not wait for it or ask."""
         handle = TaskHandle()
         signals = _Signals()
         dialog: QProgressDialog | None = None
@@ -117,6 +120,7 @@ class TaskRunner(QObject):
 
         def finish(result: Any, error: str | None) -> None:
             self._live.pop(key, None)
+            self._reading.discard(key)
             if dialog is not None:
                 dialog.reset()
                 dialog.close()
@@ -134,13 +138,20 @@ class TaskRunner(QObject):
         signals.finished.connect(lambda result: finish(result, None))
         signals.failed.connect(lambda message: finish(None, message))
         self._live[key] = (signals, dialog)
+        if reads_only:
+            self._reading.add(key)
         self.task_started.emit(title)
         self.pool.start(_Job(fn, args, signals, handle))
         return handle
 
     def busy(self) -> bool:
-        """True while any task is running."""
-        return bool(self._live)
+        """True while a task that changes something (not one that only reads) is running."""
+        return bool(set(self._live) - self._reading)
+
+    def wait_for_readers(self, msecs: int = 3000) -> None:
+        """Let tasks that only read finish (at quit), so none outlives the database it reads."""
+        if self._reading:
+            self.pool.waitForDone(msecs)
 
 
 class SyncTaskRunner(TaskRunner):
@@ -152,7 +163,8 @@ class SyncTaskRunner(TaskRunner):
         self.progress_seen: list[tuple[int, str]] = []
 
     def run(self, fn: TaskFn, *args: Any, title: str = "", on_done: DoneFn | None = None,
-            on_error: ErrorFn | None = None) -> TaskHandle:
+            on_error: ErrorFn | None = None, reads_only: bool = False) -> TaskHandle:
+        del reads_only  # inline: nothing is left running
         handle = TaskHandle()
 
         def progress(percent: int, message: str) -> bool:

@@ -96,7 +96,7 @@ class ImportPanel(QWidget):
 
         self.apply_button.setEnabled(False)
         self.ctx.runner.run(work, self.import_path, secret, title=self.tr("Checking the bundle"),
-                            on_done=self._preview_done, on_error=self._fail)
+                            on_done=self._preview_done, on_error=self._fail, reads_only=True)
 
     def _preview_done(self, result: ImportResult) -> None:
         self.preview = result

@@ -81,7 +81,7 @@ class OutgoingPanel(QWidget):
             with db.read() as session:
                 return outgoing_preview(session.connection())
 
-        self.ctx.runner.run(work, title=self.tr("Checking who would go"), on_done=self.show_preview)
+        self.ctx.runner.run(work, title=self.tr("Checking who would go"), on_done=self.show_preview, reads_only=True)
 
     def show_preview(self, preview: OutgoingPreview) -> None:
         """Fill the summary, the held-back list and the group table."""

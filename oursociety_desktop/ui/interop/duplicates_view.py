@@ -121,7 +121,7 @@ class DuplicatesWorkspace(QWidget):
         """Scan for duplicates on the task runner; the list updates when it is done."""
         self.find_button.setEnabled(False)
         self.ctx.runner.run(scan_task, self.ctx.db, title=self.tr("Finding duplicates"),
-                            on_done=self._on_scanned, on_error=self._on_failed)
+                            on_done=self._on_scanned, on_error=self._on_failed, reads_only=True)
 
     def _on_scanned(self, pairs: Any) -> None:
         self.find_button.setEnabled(True)

@@ -98,7 +98,7 @@ class FilePage(QWizardPage):
             return True
         self.error.clear()
         self.wiz.ctx.runner.run(read_task, path, title=self.tr("Reading {0}").format(path.name),
-                                on_done=self._read, on_error=self.error.setText)
+                                on_done=self._read, on_error=self.error.setText, reads_only=True)
         return False
 
     def _read(self, loaded: Any) -> None:
@@ -222,7 +222,7 @@ class PreviewPage(QWizardPage):
         self.file_notes.setText("\n".join(w.text() for w in warnings))
         self.file_notes.setVisible(bool(warnings))
         self.wiz.ctx.runner.run(plan_task, self.wiz.ctx.db, rows, title=self.tr("Checking the rows"),
-                                on_done=self._planned, on_error=self.summary.setText)
+                                on_done=self._planned, on_error=self.summary.setText, reads_only=True)
 
     def column_text(self) -> str:
         """The CSV columns no contact field takes, each with what happens to it."""

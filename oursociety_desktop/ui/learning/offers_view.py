@@ -125,7 +125,7 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         """Run matching in a worker; the list fills when it is done."""
         self.find_button.setEnabled(False)
         self.ctx.runner.run(matches_task, self.ctx.db, title=self.tr("Matching needs to offers"),
-                            on_done=self._on_found, on_error=self._on_failed)
+                            on_done=self._on_found, on_error=self._on_failed, reads_only=True)
 
     def _on_found(self, matches: Any) -> None:
         self.find_button.setEnabled(True)
