@@ -31,6 +31,12 @@ else
 fi
 
 echo
+echo "### Event-loop watchdog: timing checks kept out of the default run"
+echo
+OURSOCIETY_SLOW=1 $PY -m pytest -p no:randomly tests/ui/test_ui_watchdog.py > "$out/watchdog.log" 2>&1 || status=1
+tail -n 1 "$out/watchdog.log"
+
+echo
 echo "### Quitting after every preview (20 real processes)"
 echo
 if OURSOCIETY_QUIT_TRIALS=20 $PY -m pytest -p no:randomly tests/ui/test_ui_shell_quit.py > "$out/quit.log" 2>&1; then

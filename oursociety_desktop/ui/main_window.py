@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
             .format(__version__, self.folder))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.ctx.runner.busy():
+        if self.ctx.runner.changing():
             answer = QMessageBox.question(self, self.tr("Work in progress"), self.tr(
                 "A task is still running. Quit anyway? The app closes once it has finished; press Cancel in its "
                 "progress window instead to stop it with nothing changed."))

@@ -145,6 +145,10 @@ class TaskRunner(QObject):
         return handle
 
     def busy(self) -> bool:
+        """True while any task is running."""
+        return bool(self._live)
+
+    def changing(self) -> bool:
         """True while a task that changes something (not one that only reads) is running."""
         return bool(set(self._live) - self._reading)
 

@@ -300,7 +300,7 @@ def run_the_ten_tasks(window: MainWindow, ctx: AppContext, qtbot: QtBot, tmp_pat
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.nav.setFocus()
-    for number, spec in enumerate(window.specs, start=1):
+    for number, spec in enumerate(window.specs[:9], start=1):  # Ctrl+1-9; the later ones use letters
         focus = QApplication.focusWidget() or window
         qtbot.keyClick(focus, Qt.Key(Qt.Key.Key_0.value + number), Qt.KeyboardModifier.ControlModifier)
         assert window.current_key() == spec.key

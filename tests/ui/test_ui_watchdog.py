@@ -4,6 +4,7 @@ nowhere for longer than 200 ms."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +23,11 @@ from oursociety_desktop.ui.main_window import MainWindow
 from oursociety_desktop.ui.tasks import TaskRunner
 from oursociety_desktop.ui.watchdog import EventLoopWatchdog
 from oursociety_desktop.ui.workspaces import WORKSPACES
+
+# Timing assertions (a stall over 200 ms) belong to the reliability run, not the default one: on a loaded 2-core
+# machine they fail by chance. `bash dev.sh reliability` sets OURSOCIETY_SLOW=1.
+timing = pytest.mark.skipif(os.environ.get("OURSOCIETY_SLOW") != "1",
+                            reason="a timing check: run by bash dev.sh reliability (OURSOCIETY_SLOW=1)")
 
 
 class Panel(QWidget):
@@ -43,6 +49,7 @@ class Panel(QWidget):
         time.sleep(self.work_s)
 
 
+@timing
 def test_watchdog_catches_a_slot_that_sleeps(qtbot: QtBot) -> None:
     panel = Panel(work_s=0.3)
     qtbot.addWidget(panel)
@@ -66,6 +73,7 @@ def test_watchdog_catches_a_slot_that_sleeps(qtbot: QtBot) -> None:
         dog.assert_no_stalls()
 
 
+@timing
 def test_watchdog_counts_a_last_step_that_blocks_before_stop(qtbot: QtBot) -> None:
     with EventLoopWatchdog(threshold_ms=100, sample_stacks=False) as dog:
         QTest.qWait(30)
@@ -75,6 +83,7 @@ def test_watchdog_counts_a_last_step_that_blocks_before_stop(qtbot: QtBot) -> No
     assert dog.stalls[0].where == ""
 
 
+@timing
 def test_watchdog_quiet_on_a_normal_session(qtbot: QtBot) -> None:
     panel = Panel(work_s=0.005)
     qtbot.addWidget(panel)
@@ -149,6 +158,7 @@ def run_scripted_session(window: MainWindow) -> EventLoopWatchdog:
     return dog
 
 
+@timing
 def test_scripted_session_never_blocks_the_event_loop(demo_window: MainWindow) -> None:
     dog = run_scripted_session(demo_window)
     if dog.stalls:

@@ -13,6 +13,7 @@ from oursociety_desktop.models.connections import delete_connection
 from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.matching import Match, accept_match, decline_match, find_matches, forget_decision
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.learning import describe_inputs
 from oursociety_desktop.ui.tasks import Progress
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
@@ -111,6 +112,7 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         ctx.events.changed.connect(self.on_data_changed)
         self.refresh()
 
+        describe_inputs(self, self.tr("Offers and needs"))
     def refresh(self) -> None:
         """Called when the view is shown or data changed: never matches by itself (like the duplicate scan,
         matching a large hub is seconds of CPU in a worker), it says the list may be out of date."""

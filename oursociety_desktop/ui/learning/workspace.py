@@ -37,6 +37,7 @@ from oursociety_desktop.models.lessons import (
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Lesson, new_id
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.learning import describe_inputs
 from oursociety_desktop.ui.learning.editor import LessonEditor
 from oursociety_desktop.ui.learning.table_model import (
     COL_DATE,
@@ -72,6 +73,7 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         ctx.events.changed.connect(self.on_data_changed)
         self.refresh()
 
+        describe_inputs(self, self.tr("the Learning workspace"))
     def _build(self) -> None:
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search every field of every lesson…"))
