@@ -1,4 +1,4 @@
-"""Time given (DESIGN.md §11): hours pledged or given, per person, per action or group, per date, with a note.
+"""Time given: hours pledged or given, per person, per action or group, per date, with a note.
 
 The detail is personal data of the person and stays at this hub unless the hub switches `share_hours_detail` on
 (models/registry.py). What travels by default is each hub's monthly totals (`hours_total`: hours given and

@@ -1,4 +1,4 @@
-"""Lessons and stories: what a hub learned, for others starting out (DESIGN.md §11), and the people in them.
+"""Lessons and stories: what a hub learned, for others starting out, and the people in them.
 
 A lesson names people through `lesson_person` records, each with the person's consent to be named. At the hub
 that recorded the link the person is shown by name; everywhere else only with that consent, and otherwise as

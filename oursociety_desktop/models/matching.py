@@ -1,4 +1,4 @@
-"""Matching offers to needs, to suggest introductions (DESIGN.md §11).
+"""Matching offers to needs, to suggest introductions.
 
 For each live need, the live offers that fit: shared themes, shared words of the text (folded as in search, so
 "Café" and "cafe" are one word), the same locality, overlapping availability; ranked by those, then by the text

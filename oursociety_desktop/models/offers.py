@@ -1,4 +1,4 @@
-"""Offers and needs (DESIGN.md §11): what a person can give (a skill, time, a thing to lend, a space) and what
+"""Offers and needs: what a person can give (a skill, time, a thing to lend, a space) and what
 they are looking for (help, advice, a skill, a space), with themes, place, availability and until when it stands.
 
 Both are personal data of the person (models/registry.py): they leave the hub only with the person's sharing
