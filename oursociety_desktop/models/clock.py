@@ -54,11 +54,6 @@ def is_stamp(text: object) -> bool:
     return isinstance(text, str) and STAMP_PATTERN.fullmatch(text) is not None and int(text[:13]) <= MAX_WALL_MS
 
 
-def in_range(text: str) -> bool:
-    """For a text matching the stamp layout: whether its time is within the range this app holds."""
-    return int(text[:13]) <= MAX_WALL_MS
-
-
 def stamp_hub(stamp: str) -> str:
     """The id of the hub that issued a stamp (the part after the time and counter)."""
     return stamp[_PREFIX + 1:]
@@ -73,12 +68,6 @@ def floor_below(stamp: str) -> str:
     """A mark just under `stamp`: every stamp at or after `stamp`'s time and counter compares greater than it,
     whichever hub issued it (the stamp's time-and-counter prefix with its dot)."""
     return stamp[:_PREFIX + 1]
-
-
-def ceiling_of(clock: str) -> str:
-    """A mark at or above every stamp with the same time and counter as `clock`, whatever hub issued it (a stamp
-    observed from another hub can equal the clock's time and counter yet sort above it by hub id)."""
-    return clock[:_PREFIX + 1] + "\U0010ffff" if clock else ""
 
 
 def wall_clock_ms() -> int:
