@@ -3,7 +3,11 @@ are on screen at the default window size; extra width goes to names; the user's 
 
 from __future__ import annotations
 
+import gc
+import threading
+import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -111,3 +115,27 @@ def test_a_large_list_sorts_on_a_worker_thread(ctx: AppContext, qtbot: QtBot,
     model.reload()  # a data change re-sorts in the background; the rows on show stay meanwhile
     assert names(model) == ["Cy", "Di", "Ana", "Bo"]
     qtbot.waitUntil(lambda: model.row_of(bo) == 3, timeout=5000)
+
+
+def test_a_model_dropped_during_a_background_sort_is_freed_on_the_gui_thread(
+        ctx: AppContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sorting thread held the last reference to the model, so the model was deleted on that thread while
+    its answer was still queued: a "Bus error" in the test run. Workers now hold only a weak reference."""
+    monkeypatch.setattr("oursociety_desktop.ui.contacts.table_model.SYNC_SORT_LIMIT", 0)
+    release = threading.Event()
+    sort_rowids = ContactQuery.ordered_rowids
+
+    def slow_sort(query: ContactQuery, conn: Any) -> list[int]:
+        release.wait(5)
+        return sort_rowids(query, conn)
+
+    monkeypatch.setattr(ContactQuery, "ordered_rowids", slow_sort)
+    model = ContactTableModel(ctx.db)
+    model.sort(COL_ORGANISATION, Qt.SortOrder.AscendingOrder)
+    gone = weakref.ref(model)
+    del model
+    gc.collect()
+    assert gone() is None  # the worker, still sorting, does not keep the model alive
+    release.set()
+    qtbot.waitUntil(lambda: not any(t.name == "contact-sort" for t in threading.enumerate()), timeout=5000)
+    qtbot.wait(20)  # the answer reaches the mailbox and is dropped: nobody is left to take it

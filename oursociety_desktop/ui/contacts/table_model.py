@@ -7,7 +7,6 @@ data changes.
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from dataclasses import replace
 from functools import cache
@@ -17,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.ui.background import read_in_background
 from oursociety_desktop.ui.contacts.query import ORDER, ContactQuery, ContactRow, live_count, rowid_of, rows_by_rowid
 
 # The consent column sits beside the name, so it is on screen at any window size.
@@ -64,15 +64,9 @@ class ContactTableModel(QAbstractTableModel):
 
     count_known = Signal(int)
     sorting = Signal(bool)  # True while a large list is being sorted on a worker thread
-    # (query, total) from the counting thread; delivered on the GUI thread (queued connection).
-    _counted = Signal(object, int)
-    # (query, rowids in order) from the sorting thread.
-    _ordered = Signal(object, object)
 
     def __init__(self, db: Database, parent: Any = None) -> None:
         super().__init__(parent)
-        self._counted.connect(self._apply_count)
-        self._ordered.connect(self._apply_order)
         self.db = db
         # In another order than by name, the list pages through the rowids SQLite sorted (see `_use_order`).
         self._order: list[int] | None = None
@@ -139,16 +133,13 @@ class ContactTableModel(QAbstractTableModel):
                 self._apply_order(query, query.ordered_rowids(session.connection()))
                 return
         self.sorting.emit(True)
+        db = self.db
 
-        def work() -> None:
-            try:
-                with self.db.read() as session:
-                    rowids = query.ordered_rowids(session.connection())
-            except Exception:  # noqa: BLE001 - the list stays in its previous order
-                return
-            self._ordered.emit(query, rowids)
+        def read() -> list[int]:
+            with db.read() as session:
+                return query.ordered_rowids(session.connection())
 
-        threading.Thread(target=work, name="contact-sort", daemon=True).start()
+        read_in_background(self, read, lambda model, rowids: model._apply_order(query, rowids), "contact-sort")
 
     def _apply_order(self, query: object, rowids: object) -> None:
         if query != self.query or not isinstance(rowids, list):
@@ -165,15 +156,14 @@ class ContactTableModel(QAbstractTableModel):
     def _count_in_background(self, query: ContactQuery) -> None:
         # Counting every match of a broad search (one letter, at 100k) took 200-260 ms on the GUI thread; SQLite
         # releases the interpreter while it counts, so a worker thread keeps the window responsive.
-        def work() -> None:
-            try:
-                with self.db.read() as session:
-                    total = query.count(session.connection())
-            except Exception:  # noqa: BLE001 - the list stays as it is ("N or more"); nothing to report
-                return
-            self._counted.emit(query, total)
+        db = self.db
 
-        threading.Thread(target=work, name="contact-count", daemon=True).start()
+        def read() -> int:
+            with db.read() as session:
+                return query.count(session.connection())
+
+        # The list stays as it is ("N or more") if the count fails; there is nothing to report.
+        read_in_background(self, read, lambda model, total: model._apply_count(query, total), "contact-count")
 
     def _apply_count(self, query: object, total: int) -> None:
         if query == self.query and not self.count_exact:
