@@ -11,10 +11,10 @@ out=$(mktemp -d)
 
 echo "## Reliability run, $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores"
 echo
-echo "### Crash safety: SIGKILL at random moments (20 trials per operation)"
+echo "### Crash safety: SIGKILL at a random moment after the operation began writing (20 trials per operation)"
 echo
-echo "| operation | trials | state before | state after | finished before the kill | duration |"
-echo "|---|---|---|---|---|---|"
+echo "| operation | trials | killed mid-operation | state before | state after | finished before the kill | duration |"
+echo "|---|---|---|---|---|---|---|"
 OURSOCIETY_CRASH_TRIALS=20 OURSOCIETY_CRASH_REPORT="$out/crash.md" \
   $PY -m pytest -p no:randomly tests/reliability/test_reliability_crash.py > "$out/crash.log" 2>&1 || status=1
 cat "$out/crash.md" 2>/dev/null

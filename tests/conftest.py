@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +13,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from oursociety_desktop.models.database import Database  # noqa: E402
+
+if TYPE_CHECKING:
+    from oursociety_desktop.ui.context import AppContext
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +37,15 @@ def db(data_dir: Path) -> Iterator[Database]:
     database = Database.create(data_dir, "Test Hub")
     yield database
     database.close()
+
+
+@pytest.fixture
+def ctx(db: Database) -> AppContext:
+    """What the window's parts share, on `db`: tasks run at once (synchronously), an empty undo stack.
+    (Qt is imported here, not at the top, so the Qt-free tests never load it.)"""
+    from PySide6.QtGui import QUndoStack
+
+    from oursociety_desktop.ui.context import AppContext, DataEvents
+    from oursociety_desktop.ui.tasks import SyncTaskRunner
+
+    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())

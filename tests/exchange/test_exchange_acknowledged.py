@@ -8,11 +8,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 from oursociety_desktop.exports.exchange import import_bundle
 from oursociety_desktop.exports.exchange_folder import MARKER, ids_in_name, is_bundle_name, sync_folder
 from oursociety_desktop.models.database import Database
+from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from exchange_helpers import add_contact, export_to, file_hash, make_hub
 
 from oursociety_desktop.cli import main
 from oursociety_desktop.exports.bundle import MANIFEST, SIGNATURE_KEY, member_for_type, signed_bytes
@@ -19,6 +18,7 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import add_member, create_group
 from oursociety_desktop.models.signing import sign
+from tests.exchange.exchange_helpers import add_contact, export_to, file_hash, make_hub
 
 PASS = "a long enough passphrase"
 

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 from oursociety_desktop.cli import main
 from oursociety_desktop.exports.exchange import import_bundle
@@ -17,6 +16,7 @@ from oursociety_desktop.models.conflicts import list_conflicts
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.hub_identity import identity_question, new_identity
+from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 
 def clone(db: Database, where: Path) -> Database:

@@ -9,9 +9,8 @@ import uuid
 import zipfile
 from pathlib import Path
 
-from exchange_helpers import add_contact, contact_row, export_to, make_hub
-
 from oursociety_desktop.exports.exchange import import_bundle
+from tests.exchange.exchange_helpers import add_contact, contact_row, export_to, make_hub
 
 TYPES = ("contact", "group", "membership", "action", "action_link", "connection")
 # The types of the mutual learning network (docs/bundle-format.md §2).

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from exchange_helpers import add_contact, dump_text, edit_contact, export_to, file_hash, make_hub, send
 from sqlalchemy import text
 
 from oursociety_desktop.exports.bundle import MANIFEST, SIGNATURE_KEY, signed_bytes
@@ -21,6 +20,7 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.health import check_database
 from oursociety_desktop.models.signing import new_signing_key, sign
+from tests.exchange.exchange_helpers import add_contact, dump_text, edit_contact, export_to, file_hash, make_hub, send
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # Written by the 1.0 writer of the previous release (`oursociety export --full` of a 40-contact demo hub).

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exchange_helpers import add_contact, dump_text, make_hub, send
 from sqlmodel import select
 
 from oursociety_desktop.models.conflicts import list_conflicts
@@ -16,6 +15,7 @@ from oursociety_desktop.models.hours import add_hours, hub_totals, share_hours_d
 from oursociety_desktop.models.lessons import create_lesson, lessons_of_other_hubs, people_of, update_lesson
 from oursociety_desktop.models.offers import create_need, create_offer, update_offer_or_need
 from oursociety_desktop.models.tables import Hours, HoursTotal, Lesson, LessonPerson, Need, Offer
+from tests.exchange.exchange_helpers import add_contact, dump_text, make_hub, send
 
 
 def lesson_at(db: Database, lesson_id: str) -> Lesson | None:

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 from oursociety_desktop.exports.exchange import accept_quarantined, export_bundle, import_bundle, quarantined
 from oursociety_desktop.models.clock import Stamp, wall_clock_ms
@@ -18,6 +17,7 @@ from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import add_member, create_group
 from oursociety_desktop.models.health import check_database
 from oursociety_desktop.models.tables import Membership
+from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 
 @pytest.fixture

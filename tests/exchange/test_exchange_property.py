@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exchange_helpers import dump_text, make_hub
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -42,6 +41,7 @@ from oursociety_desktop.models.records import set_deleted
 from oursociety_desktop.models.references import live_pairs
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import Conflict, Contact, Group
+from tests.exchange.exchange_helpers import dump_text, make_hub
 
 EXAMPLES = int(os.environ.get("OURSOCIETY_PROPERTY_EXAMPLES", "25"))
 HUBS = max(3, int(os.environ.get("OURSOCIETY_PROPERTY_HUBS", "3")))

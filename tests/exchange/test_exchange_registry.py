@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from exchange_helpers import add_contact, dump_text, make_hub, send
 from sqlmodel import Field
 
 from oursociety_desktop.models.conflicts import list_conflicts
@@ -20,6 +19,7 @@ from oursociety_desktop.models.health import check_database
 from oursociety_desktop.models.records import create_record, get_record, update_record
 from oursociety_desktop.models.registry import ERASE_CLEAR, REGISTRY, RecordType, Reference
 from oursociety_desktop.models.tables import SyncedRecord
+from tests.exchange.exchange_helpers import add_contact, dump_text, make_hub, send
 
 
 class Kudos(SyncedRecord, table=True):

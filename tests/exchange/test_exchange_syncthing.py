@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from exchange_helpers import add_contact, dump_text, make_hub
 
 from oursociety_desktop.exports.exchange_folder import sync_folder
+from tests.exchange.exchange_helpers import add_contact, dump_text, make_hub
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("syncthing") is None,
                                                    reason="Debian's syncthing is not installed")]

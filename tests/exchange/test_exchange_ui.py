@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 from PySide6.QtGui import QUndoStack
 
 from oursociety_desktop.exports.exchange import import_bundle
@@ -14,6 +13,7 @@ from oursociety_desktop.ui.context import AppContext, DataEvents
 from oursociety_desktop.ui.exchange.models import COL_OURS, COL_THEIRS, ConflictTableModel
 from oursociety_desktop.ui.exchange.workspace import ExchangeWorkspace
 from oursociety_desktop.ui.tasks import SyncTaskRunner
+from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QUndoStack
 from sqlmodel import select
 
 from oursociety_desktop.exports import csv_io
@@ -18,7 +17,7 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group
 from oursociety_desktop.models.tables import Contact, Group, Membership
-from oursociety_desktop.ui.context import AppContext, DataEvents
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.interop.import_wizard import (
     PAGE_CHOICES,
     PAGE_MAPPING,
@@ -27,7 +26,6 @@ from oursociety_desktop.ui.interop.import_wizard import (
     ImportWizard,
 )
 from oursociety_desktop.ui.interop.preview_model import COL_DETAIL, COL_NAME, COL_STATUS
-from oursociety_desktop.ui.tasks import SyncTaskRunner
 
 CASES = Path(__file__).parent / "fixtures" / "field-cases"
 Run = Callable[..., tuple[int, str, str]]
@@ -191,11 +189,6 @@ def test_same_person_from_sheet_then_phone(tmp_path: Path, run_cli: Run) -> None
         code, out, err = run_cli("--data-dir", hub, "vcard", "import", CASES / "13b-same-person-phone.vcf",
                                  "--on-duplicate", mode, "--json")
         assert json.loads(out)["unchanged"] == 1 and json.loads(out)["changes"] == []
-
-
-@pytest.fixture
-def ctx(db: Database, qtbot: Any) -> AppContext:
-    return AppContext(db=db, runner=SyncTaskRunner(), undo_stack=QUndoStack(), events=DataEvents())
 
 
 def _next(qtbot: Any, wizard: ImportWizard, page: int) -> None:

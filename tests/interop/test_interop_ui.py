@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtGui import QUndoStack
 from sqlmodel import select
 
@@ -26,11 +25,6 @@ from oursociety_desktop.ui.interop.import_wizard import (
 from oursociety_desktop.ui.interop.pairs_model import COL_A, COL_SCORE, DuplicatePairModel
 from oursociety_desktop.ui.interop.workspace import InteropWorkspace
 from oursociety_desktop.ui.tasks import SyncTaskRunner
-
-
-@pytest.fixture
-def ctx(db: Database, qtbot: Any) -> AppContext:
-    return AppContext(db=db, runner=SyncTaskRunner(), undo_stack=QUndoStack(), events=DataEvents())
 
 
 def _live(db: Database) -> dict[str, Contact]:

@@ -3,14 +3,10 @@ everyone ticked, monthly totals rewritten on every change, and lesson people as 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_helpers import new_hub, person  # noqa: E402
 
 from oursociety_desktop.models.errors import UserError  # noqa: E402
 from oursociety_desktop.models.groups import create_group  # noqa: E402
@@ -23,6 +19,7 @@ from oursociety_desktop.models.hours import (  # noqa: E402
 )
 from oursociety_desktop.models.lessons import create_lesson, people_of, remove_person, set_person  # noqa: E402
 from oursociety_desktop.models.tables import Hours, HoursTotal, LessonPerson  # noqa: E402
+from tests.learning.learning_helpers import new_hub, person  # noqa: E402
 
 
 def test_a_sign_in_sheet_records_hours_for_everyone_ticked_and_the_month_total(tmp_path: Path) -> None:

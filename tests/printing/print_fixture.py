@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from scripts_hub import pdftotext
 
 from oursociety_desktop.models import actions, contacts, groups
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.text import personal_name
+from tests.printing.scripts_hub import pdftotext
 
 TODAY = date(2026, 3, 10)
 

@@ -1,7 +1,7 @@
 """Print every product from the every-script hub and render each page to PNG, pages side by side per product:
 the sheets kept in docs/ (print-scripts-*.png) to be looked at.
 
-    .venv/bin/python tests/printing/render_sheets.py docs/ [--dpi 60] [--demo]
+    .venv/bin/python -m tests.printing.render_sheets docs/ [--dpi 60] [--demo]
 
 With --demo, also the first page of each product printed from the 2,000-contact demo hub (docs/print-*.png).
 """
@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import argparse
 import subprocess
-import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from scripts_hub import HUB_NAME, build_scripts_hub  # noqa: E402
-
 from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, PrintOptions  # noqa: E402
 from oursociety_desktop.exports.pdf.products import print_product  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
+from tests.printing.scripts_hub import HUB_NAME, build_scripts_hub  # noqa: E402
 
 SHEETS: list[tuple[str, str, dict[str, object]]] = [
     ("directory", "directory", {"fields": CONTACT_FIELDS}),

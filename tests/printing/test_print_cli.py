@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from print_fixture import build_hub, flat, pdf_text  # noqa: E402
-
 from oursociety_desktop.cli import main  # noqa: E402
 from oursociety_desktop.models.dump import iter_dump_lines  # noqa: E402
+from tests.printing.print_fixture import build_hub, flat, pdf_text  # noqa: E402
 
 
 @pytest.fixture

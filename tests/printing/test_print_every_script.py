@@ -4,14 +4,14 @@ embedded."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from scripts_hub import (  # noqa: E402
+from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, PrintOptions  # noqa: E402
+from oursociety_desktop.exports.pdf.products import print_product  # noqa: E402
+from oursociety_desktop.models.database import Database  # noqa: E402
+from tests.printing.scripts_hub import (  # noqa: E402
     EMOJI_ACTION,
     EMOJI_GROUP,
     HUB_NAME,
@@ -24,10 +24,6 @@ from scripts_hub import (  # noqa: E402
     pdftotext,
     unreadable,
 )
-
-from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, PrintOptions  # noqa: E402
-from oursociety_desktop.exports.pdf.products import print_product  # noqa: E402
-from oursociety_desktop.models.database import Database  # noqa: E402
 
 NAMES = [p.name for p in PEOPLE]
 RTL = ("hebrew", "arabic", "urdu")

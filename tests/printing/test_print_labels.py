@@ -3,20 +3,16 @@ label of a part-used sheet, and who is skipped."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from print_fixture import TODAY, build_hub, drawn_strings, flat, pdf_text  # noqa: E402
-
 from oursociety_desktop.exports.pdf.labels import find_format, label_formats  # noqa: E402
 from oursociety_desktop.exports.pdf.options import PrintOptions  # noqa: E402
 from oursociety_desktop.exports.pdf.products import print_product  # noqa: E402
 from oursociety_desktop.models.errors import UserError  # noqa: E402
+from tests.printing.print_fixture import TODAY, build_hub, drawn_strings, flat, pdf_text  # noqa: E402
 
 MM = 72 / 25.4
 # The manufacturers' published layouts (mm): per sheet, label size, top and side margins, pitches.

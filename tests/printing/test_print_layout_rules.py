@@ -4,16 +4,10 @@ numbers, sections and headings by collation."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from print_fixture import TODAY, build_hub, drawn_strings, normal  # noqa: E402
-from scripts_hub import PEOPLE, build_scripts_hub  # noqa: E402
 
 from oursociety_desktop.exports.pdf import fonts  # noqa: E402
 from oursociety_desktop.exports.pdf.collation import HAN_HEADING, collation_key, heading  # noqa: E402
@@ -24,6 +18,8 @@ from oursociety_desktop.exports.pdf.products import print_product  # noqa: E402
 from oursociety_desktop.exports.pdf.shaping import fit, layout  # noqa: E402
 from oursociety_desktop.models.contacts import create_contact  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
+from tests.printing.print_fixture import TODAY, build_hub, drawn_strings, normal  # noqa: E402
+from tests.printing.scripts_hub import PEOPLE, build_scripts_hub  # noqa: E402
 
 MM = 72 / 25.4
 ASCENT, DESCENT = 0.93, 0.24  # DejaVu Sans, as a share of the type size

@@ -3,21 +3,17 @@ furniture, scripts, wrapping and large print."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from print_fixture import LISTED, TODAY, build_hub, drawn_strings, flat, page_texts, pdf_text, shown  # noqa: E402
 
 from oursociety_desktop.exports.pdf import fonts  # noqa: E402
 from oursociety_desktop.exports.pdf.options import PrintOptions, default_paper  # noqa: E402
 from oursociety_desktop.exports.pdf.products import PRODUCTS, print_product  # noqa: E402
 from oursociety_desktop.exports.pdf.shaping import fit, layout  # noqa: E402
 from oursociety_desktop.models.errors import Cancelled, UserError  # noqa: E402
+from tests.printing.print_fixture import LISTED, TODAY, build_hub, drawn_strings, flat, page_texts, pdf_text, shown  # noqa: E402
 
 
 @pytest.fixture

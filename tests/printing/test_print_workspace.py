@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtGui import QUndoStack
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from print_fixture import build_hub, flat, pdf_text  # noqa: E402
-
 from oursociety_desktop.models.database import Database  # noqa: E402
-from oursociety_desktop.ui.context import AppContext, DataEvents  # noqa: E402
+from oursociety_desktop.ui.context import AppContext  # noqa: E402
 from oursociety_desktop.ui.printing.workspace import PrintWorkspace  # noqa: E402
 from oursociety_desktop.ui.tasks import SyncTaskRunner  # noqa: E402
+from tests.printing.print_fixture import build_hub, flat, pdf_text  # noqa: E402
 
 
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
+@pytest.fixture(autouse=True)
+def hub(db: Database) -> None:
     build_hub(db)
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 @pytest.fixture

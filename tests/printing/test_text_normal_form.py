@@ -109,14 +109,9 @@ def _latin(text: str) -> bool:
 
 
 def test_decomposed_text_prints_composed(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from scripts_hub import pdftotext
-
     from oursociety_desktop.exports.pdf.options import PrintOptions
     from oursociety_desktop.exports.pdf.products import print_product
+    from tests.printing.scripts_hub import pdftotext
 
     with db.write() as tx:
         cid = contacts.create_contact(tx, {"given_name": "Zoë", "family_name": "Nguyễn",

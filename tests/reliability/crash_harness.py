@@ -93,14 +93,44 @@ class CrashReport:
     before: int = 0
     after: int = 0
     finished_before_kill: int = 0
+    mid_operation: int = 0  # kills that landed after the operation had begun writing, while it still ran
     outcomes: list[str] = field(default_factory=list)
+
+
+def _trace(hub: Path, output: Path | None) -> tuple[object, ...]:
+    """What an operation changes on disk as it works: the WAL's size, the hub folder's files, and the files
+    beside the output (a partial file appears there first)."""
+    wal = hub / "oursociety.sqlite3-wal"
+    beside = sorted(p.name for p in output.parent.iterdir()) if output is not None else []
+    return (wal.stat().st_size if wal.exists() else -1, sorted(p.name for p in hub.iterdir()), beside)
+
+
+def _kill_mid_operation(proc: subprocess.Popen[bytes], hub: Path, output: Path | None, rng: random.Random,
+                        duration: float) -> tuple[bool, bool, float]:
+    """Wait until the operation leaves its first trace on disk, then SIGKILL it at a random moment of the time
+    it still needs. Returns (killed, had begun writing, seconds from start to the kill)."""
+    start = time.perf_counter()
+    initial = _trace(hub, output)
+    began = False
+    while proc.poll() is None and time.perf_counter() - start < duration * 3:
+        if _trace(hub, output) != initial:
+            began = True
+            break
+        time.sleep(0.005)
+    remaining = max(0.01, duration - (time.perf_counter() - start))
+    time.sleep(rng.uniform(0.0, remaining))
+    if proc.poll() is not None:
+        return False, began, time.perf_counter() - start
+    proc.send_signal(signal.SIGKILL)
+    return True, began, time.perf_counter() - start
 
 
 def kill_trials(template: Path, work: Path, args: Callable[[Path], list[str]], expected_after: str,
                 duration: float, output: Path | None = None, trials: int = TRIALS, seed: int = 1,
                 check_output: Callable[[Path], None] | None = None, ignore_ids: bool = False,
                 label: str = "") -> CrashReport:
-    """Run `oursociety <args(hub)>` on fresh copies of `template`, SIGKILL it after a random delay, check state."""
+    """Run `oursociety <args(hub)>` on fresh copies of `template`, SIGKILL it at a random moment after it began
+    writing, and check the state it left. `report.mid_operation` counts the kills that landed mid-operation."""
     rng = random.Random(seed)
     expected_before = state_digest(template, ignore_ids)
     report = CrashReport()
@@ -108,14 +138,11 @@ def kill_trials(template: Path, work: Path, args: Callable[[Path], list[str]], e
         hub = copy_hub(template, work / f"trial-{trial}")
         if output is not None and output.exists():
             output.unlink()
-        delay = rng.uniform(0.05, max(0.1, duration))
         proc = subprocess.Popen([sys.executable, "-m", "oursociety_desktop", *args(hub)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-        else:
-            report.finished_before_kill += 1
+        killed, began, delay = _kill_mid_operation(proc, hub, output, rng, duration)
+        report.finished_before_kill += not killed
+        report.mid_operation += killed and began
         proc.wait()
         assert integrity(hub) == "ok", f"trial {trial}: integrity check failed after kill at {delay:.2f} s"
         digest = state_digest(hub, ignore_ids)
@@ -133,6 +160,6 @@ def kill_trials(template: Path, work: Path, args: Callable[[Path], list[str]], e
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:
             name = label or " ".join(args(Path("HUB"))[2:4])
-            fh.write(f"| {name} | {report.trials} | {report.before} | {report.after} | "
+            fh.write(f"| {name} | {report.trials} | {report.mid_operation} | {report.before} | {report.after} | "
                      f"{report.finished_before_kill} | {duration:.2f} s |\n")
     return report

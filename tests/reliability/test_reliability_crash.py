@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.crash_harness import TRIALS, cli, copy_hub, kill_trials, state_digest
+from tests.reliability.crash_harness import cli, copy_hub, kill_trials, state_digest
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def test_kill_during_demo_generation(demo_template: Path, tmp_path: Path) -> Non
     report = kill_trials(demo_template, tmp_path, lambda hub: ["--data-dir", str(hub), "demo", "--contacts", "3000",
                                                                "--seed", "6"],
                          expected_after=after, duration=duration * 1.2, label="demo data, 3,000 contacts")
-    assert report.trials == TRIALS
+    assert report.mid_operation >= 1, report.outcomes  # at least one kill landed while it was working
 
 
 def test_kill_during_backup(demo_template: Path, tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_kill_during_backup(demo_template: Path, tmp_path: Path) -> None:
     report = kill_trials(demo_template, tmp_path, lambda hub: ["--data-dir", str(hub), "backup", str(out)],
                          expected_after=state_digest(demo_template), duration=duration * 1.5, output=out,
                          check_output=whole_backup, label="backup")
-    assert report.trials == TRIALS
+    assert report.mid_operation >= 1, report.outcomes  # at least one kill landed while it was working
 
 
 def test_kill_during_csv_import(demo_template: Path, tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_kill_during_csv_import(demo_template: Path, tmp_path: Path) -> None:
     report = kill_trials(empty, tmp_path, lambda hub: ["--data-dir", str(hub), *args],
                          expected_after=state_digest(reference, ignore_ids=True), duration=duration * 1.2,
                          ignore_ids=True, label="CSV import, 3,000 rows")
-    assert report.trials == TRIALS
+    assert report.mid_operation >= 1, report.outcomes  # at least one kill landed while it was working
 
 
 def test_kill_during_pdf_export(demo_template: Path, tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ def test_kill_during_pdf_export(demo_template: Path, tmp_path: Path) -> None:
                                                                str(out)],
                          expected_after=state_digest(demo_template), duration=duration * 1.3, output=out,
                          check_output=whole_pdf, label="directory PDF, 3,000 contacts")
-    assert report.trials == TRIALS
+    assert report.mid_operation >= 1, report.outcomes  # at least one kill landed while it was working
 
 
 @pytest.fixture(scope="module")
@@ -119,4 +119,4 @@ def test_kill_during_bundle_import_of_50k_records(bundle_of_50k: Path, tmp_path:
     report = kill_trials(empty, tmp_path, lambda hub: ["--data-dir", str(hub), "import", str(bundle_of_50k)],
                          expected_after=state_digest(reference), duration=duration * 1.2,
                          label=f"bundle import, {sum(counts.values()):,} records")
-    assert report.trials == TRIALS
+    assert report.mid_operation >= 1, report.outcomes  # at least one kill landed while it was working

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -21,16 +20,10 @@ from oursociety_desktop.models.tables import Action, ActionLink
 from oursociety_desktop.ui.actions.outcome_dialog import OutcomeDialog
 from oursociety_desktop.ui.actions.table_model import COL_TITLE
 from oursociety_desktop.ui.actions.workspace import ActionsWorkspace
-from oursociety_desktop.ui.context import AppContext, DataEvents
-from oursociety_desktop.ui.tasks import SyncTaskRunner
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactPickerDialog
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -28,14 +27,8 @@ from oursociety_desktop.ui.connections.table_model import (
     ConnectionTableModel,
 )
 from oursociety_desktop.ui.connections.workspace import ConnectionsWorkspace
-from oursociety_desktop.ui.context import AppContext, DataEvents
-from oursociety_desktop.ui.tasks import SyncTaskRunner
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton, ContactPickerDialog
-
-
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 @pytest.fixture

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from oursociety_desktop.models.contacts import create_contact, delete_contact
 from oursociety_desktop.models.database import Database
-from oursociety_desktop.ui.context import AppContext, DataEvents
-from oursociety_desktop.ui.tasks import SyncTaskRunner
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import (
     ID_ROLE,
     ContactPickerDialog,
     ContactSearchModel,
     open_contact_picker,
 )
-
-
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -26,20 +25,18 @@ from oursociety_desktop.ui.contacts.table_model import (
     ContactTableModel,
 )
 from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
-from oursociety_desktop.ui.context import AppContext, DataEvents
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.main_window import MainWindow
-from oursociety_desktop.ui.tasks import SyncTaskRunner
 
 PEOPLE = [("Ana", "Zeta Trust", "Leeds"), ("Bo", "", "York"), ("Cy", "Alpha Club", ""), ("Di", "midway", "Bath")]
 
 
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
+@pytest.fixture(autouse=True)
+def people(db: Database) -> None:
     with db.write() as tx:
         for given, organisation, locality in PEOPLE:
             create_contact(tx, {"given_name": given, "family_name": "Smith", "organisation": organisation,
                                 "locality": locality, "tags": [given.lower()]})
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 def names(model: ContactTableModel) -> list[str]:

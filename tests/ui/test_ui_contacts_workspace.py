@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -19,13 +18,8 @@ from oursociety_desktop.models.tables import Contact, Membership
 from oursociety_desktop.ui.contacts.dialogs import ChooseGroupDialog, NewContactDialog
 from oursociety_desktop.ui.contacts.table_model import COL_NAME, CONTACT_ID_ROLE
 from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
-from oursociety_desktop.ui.context import AppContext, DataEvents
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.tasks import SyncTaskRunner
-
-
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
@@ -15,17 +14,11 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group
 from oursociety_desktop.models.tables import Group, Membership
-from oursociety_desktop.ui.context import AppContext, DataEvents
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.groups.group_dialog import GroupDialog
 from oursociety_desktop.ui.groups.tree_model import COL_MEMBERS
 from oursociety_desktop.ui.groups.workspace import GroupsWorkspace
-from oursociety_desktop.ui.tasks import SyncTaskRunner
 from oursociety_desktop.ui.widgets.contact_picker import ContactPickerDialog
-
-
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
@@ -16,16 +15,10 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.lessons import create_lesson
 from oursociety_desktop.models.offers import create_need, create_offer
 from oursociety_desktop.models.tables import Connection, Lesson, LessonPerson, MatchDecision
-from oursociety_desktop.ui.context import AppContext, DataEvents
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.learning.offers_view import COL_WHY, OffersNeedsWorkspace
 from oursociety_desktop.ui.learning.table_model import COL_TITLE, LESSON_ROW_ROLE
 from oursociety_desktop.ui.learning.workspace import LearningWorkspace
-from oursociety_desktop.ui.tasks import SyncTaskRunner
-
-
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 @pytest.fixture

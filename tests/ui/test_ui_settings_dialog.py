@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -15,14 +14,9 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.search import search_contact_ids
 from oursociety_desktop.paths import backup_dir
-from oursociety_desktop.ui.context import AppContext, DataEvents
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.settings import SettingsDialog, apply_text_size
 from oursociety_desktop.ui.tasks import SyncTaskRunner
-
-
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 @pytest.fixture

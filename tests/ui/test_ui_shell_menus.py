@@ -8,23 +8,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from oursociety_desktop.models.contacts import create_contact
-from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.tables import Contact
 from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
-from oursociety_desktop.ui.context import AppContext, DataEvents
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.help import ShortcutsDialog, plain_text, shortcut_rows
 from oursociety_desktop.ui.main_window import MainWindow
-from oursociety_desktop.ui.tasks import SyncTaskRunner
-
-
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 @pytest.fixture

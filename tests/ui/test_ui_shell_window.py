@@ -7,25 +7,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from oursociety_desktop.models.actions import create_action, link_contact
 from oursociety_desktop.models.contacts import create_contact
-from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.tables import Contact
 from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
-from oursociety_desktop.ui.context import AppContext, DataEvents
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.main_window import MainWindow
-from oursociety_desktop.ui.tasks import SyncTaskRunner
 from oursociety_desktop.ui.today.workspace import TodayWorkspace
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
-
-
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 @pytest.fixture

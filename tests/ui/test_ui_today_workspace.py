@@ -6,24 +6,17 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QTreeWidget
 from pytestqt.qtbot import QtBot
 
 from oursociety_desktop.models.actions import create_action
 from oursociety_desktop.models.contacts import create_contact, update_contact
 from oursociety_desktop.models.database import Database
-from oursociety_desktop.ui.context import AppContext, DataEvents
-from oursociety_desktop.ui.tasks import SyncTaskRunner
+from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.today.summary import read_summary
 from oursociety_desktop.ui.today.workspace import TodayWorkspace
 
 TODAY = date(2026, 3, 10)
-
-
-@pytest.fixture
-def ctx(db: Database) -> AppContext:
-    return AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
 
 
 @pytest.fixture
