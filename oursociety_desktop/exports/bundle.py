@@ -20,7 +20,7 @@ import re
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.canonical import canonical_line
 from oursociety_desktop.models.database import utc_now_iso
 from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.signing import (
     public_key_of,
@@ -59,7 +60,6 @@ CHUNK = 1024**2
 BATCH = 2000
 COMPRESS_LEVEL = 1
 
-Progress = Callable[[int, str], bool | None]
 
 __all__ = ["FILE_SUFFIX", "MANIFEST", "SIGNATURE_KEY", "BundleReader", "Manifest", "member_for_type", "open_bundle",
            "open_bundle_bytes", "parse_manifest", "read_bundle_bytes", "signed_bytes", "write_bundle"]

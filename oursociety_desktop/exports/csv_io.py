@@ -18,7 +18,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.database import get_setting, set_setting
 from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import Contact, Group, Membership
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -54,7 +55,6 @@ LIST_SEPARATOR = " ::: "
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _UNESCAPE = re.compile(r"^'+[=+\-@\t\r]")
 
-Progress = Callable[[int, str], bool | None]
 
 
 @dataclass

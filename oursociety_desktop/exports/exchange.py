@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +36,9 @@ from oursociety_desktop.models.hub_identity import incarnation_note, note_incarn
 from oursociety_desktop.models.knowledge import knowledge_vector, note_bundle_imported
 from oursociety_desktop.models.merge import BundleMerger, MergeReport
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import PeerHub
-
-Progress = Callable[[int, str], bool | None]
 
 
 def _check(progress: Progress | None, percent: int, message: str) -> None:

@@ -28,7 +28,6 @@ from typing import Any
 from oursociety_desktop.exports.bundle import FILE_SUFFIX
 from oursociety_desktop.exports.exchange import (
     ImportResult,
-    Progress,
     export_bundle,
     import_bundle,
     open_for_import,
@@ -40,6 +39,7 @@ from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.exchange_log import seen_bundle_ids
 from oursociety_desktop.models.hub_identity import require_settled_identity
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import PeerHub
 
 MARKER = "oursociety-exchange-folder.json"

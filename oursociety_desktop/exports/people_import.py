@@ -22,7 +22,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -44,12 +44,12 @@ from oursociety_desktop.models.duplicates import MatchIndex
 from oursociety_desktop.models.errors import Cancelled, UserError, ValidationError
 from oursociety_desktop.models.groups import create_group, find_group
 from oursociety_desktop.models.phones import e164_of, normalise_phone
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record, update_record
 from oursociety_desktop.models.search import search_body, write_search_rows
 from oursociety_desktop.models.tables import Contact, Membership, new_id
 from oursociety_desktop.models.text import sort_key
 
-Progress = Callable[[int, str], bool | None]
 DUPLICATE_CHOICES = ("skip", "update", "fill", "add")
 NAME_FIELDS = ("given_name", "family_name", "display_name", "organisation")
 _BATCH = 5000

@@ -20,6 +20,7 @@ from oursociety_desktop.models import demo_names as N
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo_learning import generate_learning_demo
 from oursociety_desktop.models.errors import Cancelled
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.search import search_body, write_search_rows
 from oursociety_desktop.models.tables import (
     ACTION_KINDS,
@@ -37,7 +38,6 @@ from oursociety_desktop.models.tables import (
 )
 from oursociety_desktop.models.text import sort_key
 
-Progress = Callable[[int, str], bool | None]
 """A progress callback: (percent, message). Returning False asks the generator to stop (Cancel)."""
 
 BATCH = 5000

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -26,13 +26,12 @@ from sqlalchemy import Connection, select
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.names import name_to_show
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record, update_record
 from oursociety_desktop.models.references import follow_merge
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import Contact, ContactPhone, NotDuplicate
 from oursociety_desktop.models.text import fold
-
-Progress = Callable[[int, str], bool | None]
 
 THRESHOLD = 70
 MAX_BLOCK = 50

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -33,6 +33,7 @@ from oursociety_desktop.models.connections import record_introduction
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.names import name_to_show
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Connection as ConnectionRecord
 from oursociety_desktop.models.tables import Contact, MatchDecision, Need, Offer
@@ -238,7 +239,7 @@ def _keys(side: _Side) -> set[str]:
 
 def find_matches(conn: Connection, this_hub: str, *, today: str = "", per_need: int = 3,
                  need_ids: Iterable[str] | None = None,
-                 progress: Callable[[int, str], bool] | None = None) -> list[Match]:
+                 progress: Progress | None = None) -> list[Match]:
     """Suggested introductions: for each live need (or those named), up to `per_need` offers that fit, best
     first; needs in the order of their best suggestion's score."""
     today = today or date.today().isoformat()
@@ -259,8 +260,8 @@ def find_matches(conn: Connection, this_hub: str, *, today: str = "", per_need: 
 
     matches: list[Match] = []
     for done, row in enumerate(need_rows):
-        if progress is not None and done % 2000 == 0 and not progress(int(100 * done / max(1, len(need_rows))),
-                                                                      "Matching needs to offers"):
+        if progress is not None and done % 2000 == 0 and progress(int(100 * done / max(1, len(need_rows))),
+                                                                  "Matching needs to offers") is False:
             raise UserError("Cancelled; nothing was changed.")
         need = _side(row, people, this_hub)
         if need is None:

@@ -18,10 +18,10 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.progress import Progress
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, str], bool]
 TaskFn = Callable[..., Any]
 DoneFn = Callable[[Any], None]
 ErrorFn = Callable[[str], None]

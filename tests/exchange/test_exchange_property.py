@@ -409,7 +409,7 @@ class HubExchangeMachine(HubExchange):
 PHASES = [p for p in Phase if p != Phase.shrink or os.environ.get("OURSOCIETY_PROPERTY_SHRINK", "1") != "0"]
 
 HubExchangeMachine.TestCase.settings = settings(
-    max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, phases=PHASES, database=None,
+    max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, phases=PHASES, database=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestHubExchange = HubExchangeMachine.TestCase

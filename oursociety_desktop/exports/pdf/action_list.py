@@ -27,10 +27,11 @@ from oursociety_desktop.exports.pdf.furniture import (
     frame_width,
     long_date,
 )
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, finished, report
 from oursociety_desktop.exports.pdf.selection import resolve_group, select_contacts
 from oursociety_desktop.exports.pdf.shaping import isolate_join
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import Action, ActionLink, Group
 from oursociety_desktop.models.text import fold
 

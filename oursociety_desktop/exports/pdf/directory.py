@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from oursociety_desktop.exports.pdf.collation import collation_key, heading, heading_position
 from oursociety_desktop.exports.pdf.contact_tables import contact_columns, kept_with_rows
 from oursociety_desktop.exports.pdf.furniture import TextBlock, begin, build_document, frame_width
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, finished, report
 from oursociety_desktop.exports.pdf.selection import (
     PrintedContact,
     memberships,
@@ -21,6 +21,7 @@ from oursociety_desktop.exports.pdf.selection import (
     withheld_note,
 )
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import Group
 
 SORT_NAMES = {"family": "family name", "given": "first name"}

@@ -18,9 +18,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from oursociety_desktop.exports.pdf import fonts
-from oursociety_desktop.exports.pdf.options import PrintOptions, Progress, report
+from oursociety_desktop.exports.pdf.options import PrintOptions, report
 from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, fit, is_plain, layout, width
 from oursociety_desktop.models.atomic import atomic_path
+from oursociety_desktop.models.progress import Progress
 
 PRIVACY_LINE = "Contains personal data \u2014 keep safe, shred after use."
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -16,11 +16,12 @@ from oursociety_desktop.exports.pdf.contact_tables import (
     kept_with_rows,
 )
 from oursociety_desktop.exports.pdf.furniture import TextBlock, begin, build_document, frame_width
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, finished, report
 from oursociety_desktop.exports.pdf.selection import group_roles, select_contacts, withheld_note
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import find_group
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import Group
 
 

@@ -18,7 +18,6 @@ from oursociety_desktop.exports.pdf.options import (
     PAPER_SIZES,
     PrintOptions,
     PrintResult,
-    Progress,
     finished,
     report,
 )
@@ -33,6 +32,7 @@ from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, isolate_joi
 from oursociety_desktop.models.atomic import atomic_path
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.progress import Progress
 
 INSET = 3 * mm  # space kept clear inside each label: printers drift by a millimetre or two
 MIN_SIZE = 7.0  # the smallest type an address label is printed in

@@ -22,13 +22,14 @@ from sqlmodel import col, select
 from oursociety_desktop.exports.pdf import fonts
 from oursociety_desktop.exports.pdf.contact_tables import table_style
 from oursociety_desktop.exports.pdf.furniture import MONTHS, TextBlock, begin, build_document, frame_width, long_date
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, finished, report
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.hours import hours_totals
 from oursociety_desktop.models.lessons import hub_names, member_of
 from oursociety_desktop.models.names import name_to_show
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact, Lesson, LessonPerson
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from reportlab.lib.pagesizes import A4, LETTER
 
 from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.progress import Progress
 
-Progress = Callable[[int, str], bool | None]
 """(percent, message); returning False asks the product to stop: it raises Cancelled and writes nothing."""
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}

@@ -10,10 +10,11 @@ from oursociety_desktop.exports.pdf.call_list import print_call_list
 from oursociety_desktop.exports.pdf.directory import print_directory
 from oursociety_desktop.exports.pdf.group_sheet import print_group_sheet
 from oursociety_desktop.exports.pdf.labels import print_labels
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult
 from oursociety_desktop.exports.pdf.signin import print_signin_sheet
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.progress import Progress
 
 Product = Callable[[Database, PrintOptions, Path, Progress | None], PrintResult]
 

@@ -21,9 +21,10 @@ from oursociety_desktop.exports.pdf.furniture import (
     frame_width,
     long_date,
 )
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress, finished, report
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, finished, report
 from oursociety_desktop.exports.pdf.selection import group_roles, resolve_group, select_contacts, withheld_note
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Action, ActionLink, Group
 

@@ -23,10 +23,10 @@ from oursociety_desktop.models.contacts import (
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.groups import add_member, remove_member
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact, Group, Membership
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.tasks import Progress
 from oursociety_desktop.ui.undo import DbCommand, push_edit
 from oursociety_desktop.ui.wording import field_label
 

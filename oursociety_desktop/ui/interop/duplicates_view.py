@@ -5,7 +5,6 @@ A merge (A into B) and "not a duplicate" are one transaction and one undo step e
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
@@ -30,13 +29,12 @@ from oursociety_desktop.models.duplicates import (
     merge_contacts,
     undo_merge,
 )
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.interop.merge_panel import MergePanel
 from oursociety_desktop.ui.interop.pairs_model import COL_REASONS, PAIR_ROLE, DuplicatePairModel
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.wording import plural
-
-Progress = Callable[[int, str], bool]
 
 
 def scan_task(progress: Progress, db: Database) -> list[DuplicatePair]:

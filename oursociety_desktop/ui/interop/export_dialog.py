@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +26,9 @@ from oursociety_desktop.exports import csv_io, vcard
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.ui.context import AppContext
 
-Progress = Callable[[int, str], bool]
 FORMATS = (("vcard-3.0", "vCard 3.0 (.vcf)"), ("vcard-4.0", "vCard 4.0 (.vcf)"), ("csv", "CSV spreadsheet (.csv)"))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +19,8 @@ from oursociety_desktop.exports.people_import import (
     warnings_path,
 )
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.progress import Progress
 
-Progress = Callable[[int, str], bool]
 VCARD_SUFFIXES = (".vcf", ".vcard")
 
 

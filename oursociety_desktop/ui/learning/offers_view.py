@@ -12,9 +12,9 @@ from oursociety_desktop.models.actions import delete_action
 from oursociety_desktop.models.connections import delete_connection
 from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.matching import Match, accept_match, decline_match, find_matches, forget_decision
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.learning import describe_inputs
-from oursociety_desktop.ui.tasks import Progress
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.paged_model import Index

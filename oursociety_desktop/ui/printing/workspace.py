@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, Progress
+from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult
 from oursociety_desktop.exports.pdf.products import print_product
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.printing.options_panel import PrintOptionsPanel
 from oursociety_desktop.ui.printing.printer import print_pdf
