@@ -18,7 +18,8 @@ SubParsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def open_hub(folder: Path) -> Database:
-    """Open the hub in the data folder (runs pending migrations); warns when the folder is a risky place."""
+    """Open the hub in the data folder (runs pending migrations); warns when the folder is a risky place.
+    Use it as `with open_hub(folder) as db:` so the hub is closed however the command ends."""
     warn_about_location(folder)
     return Database.open(folder)
 

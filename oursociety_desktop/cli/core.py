@@ -82,8 +82,7 @@ def cmd_init(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         if args.hub_command == "identity":
             if args.choice == "new":
                 old = db.hub_id
@@ -121,28 +120,22 @@ def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
                 print(f"peer {peer['name']} ({peer['id']}): last heard from {peer['last_heard_from'] or 'never'}, "
                       f"has everything up to {peer['acknowledged'] or 'nothing yet'}")
         return 0
-    finally:
-        db.close()
 
 
 def cmd_demo(args: argparse.Namespace, folder: Path) -> int:
     if args.contacts < 0 or args.contacts > 2_000_000:
         raise UserError("--contacts takes a number from 0 to 2,000,000.")
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         started = time.perf_counter()
         made = generate_demo(db, args.contacts, args.seed)
         elapsed = time.perf_counter() - started
         print(", ".join(f"{n:,} {k.replace('_', ' ')}{'' if k.endswith('s') else 's'}"
                         for k, n in made.items()) + f" added in {elapsed:.1f} s")
         return 0
-    finally:
-        db.close()
 
 
 def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             stats = hub_stats(session.connection())
         if args.json:
@@ -157,17 +150,12 @@ def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
             print(f"open conflicts: {stats['open_conflicts']}")
             print(f"peer hubs: {stats['peer_hubs']}")
         return 0
-    finally:
-        db.close()
 
 
 def cmd_check(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             report = check_database(session.connection())
-    finally:
-        db.close()
     for warning in report.warnings:
         print(f"warning: {warning}")
     for problem in report.problems:
@@ -180,24 +168,18 @@ def cmd_check(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_dump(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             out = sys.stdout
             for line in iter_dump_lines(session.connection(), args.include_unshared):
                 out.write(line)
                 out.write("\n")
         return 0
-    finally:
-        db.close()
 
 
 def cmd_backup(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         out = backup_to(db.path, args.out.expanduser().resolve())
-    finally:
-        db.close()
     print(f"Backup written to {out}")
     return 0
 

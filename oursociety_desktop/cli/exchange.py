@@ -65,15 +65,12 @@ def register(sub: Any) -> None:
 
 
 def cmd_quarantine(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         if args.quarantine_command == "accept":
             report = accept_quarantined(db)
             print(f"Merged {report.released} record(s) from quarantine: {report.changes} change(s).")
             return 0
         entries = quarantined(db)
-    finally:
-        db.close()
     if args.json:
         print_json([e.to_json() for e in entries])
     elif not entries:
@@ -111,11 +108,8 @@ def cmd_export(args: argparse.Namespace, folder: Path) -> int:
     if args.dry_run:
         return cmd_export_preview(args, folder)
     passphrase = read_passphrase(args.passphrase_file)
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         result = export_bundle(db, args.file, for_hub=args.for_hub, passphrase=passphrase)
-    finally:
-        db.close()
     if args.json:
         print_json(result.to_json())
     else:
@@ -126,12 +120,9 @@ def cmd_export(args: argparse.Namespace, folder: Path) -> int:
 
 def cmd_export_preview(args: argparse.Namespace, folder: Path) -> int:
     """`export --dry-run`: the people a bundle would carry and hold back, nothing written."""
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             preview = outgoing_preview(session.connection())
-    finally:
-        db.close()
     if args.json:
         print_json(preview.as_json())
     else:
@@ -156,11 +147,8 @@ def describe_import(result: ImportResult) -> list[str]:
 
 def cmd_import(args: argparse.Namespace, folder: Path) -> int:
     passphrase = read_passphrase(args.passphrase_file)
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         result = import_bundle(db, args.file, passphrase=passphrase, dry_run=args.dry_run)
-    finally:
-        db.close()
     if args.json:
         print_json(result.to_json())
     else:
@@ -170,11 +158,8 @@ def cmd_import(args: argparse.Namespace, folder: Path) -> int:
 
 def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
     passphrase = read_passphrase(args.passphrase_file)
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         result = sync_folder(db, args.folder, passphrase=passphrase)
-    finally:
-        db.close()
     if args.json:
         print_json(result.to_json())
         return 0
@@ -188,8 +173,7 @@ def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         if args.conflicts_command == "resolve":
             with db.write() as tx:
                 resolve_conflict(tx, args.id, args.keep)
@@ -198,8 +182,6 @@ def cmd_conflicts(args: argparse.Namespace, folder: Path) -> int:
         with db.read() as session:
             conflicts = list_conflicts(session, include_resolved=args.all)
             labels = {c.record_id: record_label(session, c.record_type, c.record_id) for c in conflicts}
-    finally:
-        db.close()
     if args.json:
         print_json([{**conflict_json(c), "record_label": labels[c.record_id]} for c in conflicts])
         return 0

@@ -118,18 +118,14 @@ _SHOWN_WARNINGS = 30
 
 def cmd_vcard_import(args: argparse.Namespace, folder: Path) -> int:
     rows = vcard.read_vcard_file(args.file, args.encoding)
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         return _finish_import(db, rows, args, "vcard", None)
-    finally:
-        db.close()
 
 
 def cmd_csv_import(args: argparse.Namespace, folder: Path) -> int:
     delimiter = "\t" if args.delimiter in ("tab", "\\t") else args.delimiter
     table = csv_io.read_csv_file(args.file, args.encoding, delimiter)
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             mapping = None if args.preset != "auto" or args.map else csv_io.saved_mapping(session, table.headers)
         if mapping is None:
@@ -144,17 +140,12 @@ def cmd_csv_import(args: argparse.Namespace, folder: Path) -> int:
             with db.write() as tx:
                 csv_io.save_mapping(tx.session, table.headers, mapping)
         return code
-    finally:
-        db.close()
 
 
 def cmd_vcard_export(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             contacts = csv_io.live_contacts(session.connection())
-    finally:
-        db.close()
     out: Path = args.out
     if args.one_per_contact:
         if out.exists() and not out.is_dir():
@@ -179,23 +170,17 @@ def cmd_csv_export(args: argparse.Namespace, folder: Path) -> int:
     fields = [f.strip() for f in args.fields.split(",") if f.strip()]
     if not fields:
         raise UserError("Choose at least one field with --fields.")
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             count = csv_io.export_csv(session.connection(), args.out, fields)
-    finally:
-        db.close()
     print(f"Wrote {count} contacts to {args.out}.")
     return 0
 
 
 def cmd_duplicates(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             pairs = find_duplicates(session.connection())
-    finally:
-        db.close()
     if args.limit > 0:
         pairs = pairs[:args.limit]
     if args.json:

@@ -97,8 +97,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_lesson_add(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             values: dict[str, Any] = {
                 "title": args.title, "kind": args.kind, "challenge": args.challenge, "tried": args.tried,
@@ -108,14 +107,11 @@ def cmd_lesson_add(args: argparse.Namespace, folder: Path) -> int:
             people = {**{p: False for p in args.unnamed_person}, **{p: True for p in args.person}}
             lesson = lessons.create_lesson(tx, values, people)
         print(lesson.id)
-    finally:
-        db.close()
     return 0
 
 
 def cmd_lesson_list(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             lessons.refresh_lesson_index(tx.session.connection())
         flt = lessons.LessonFilter(search=args.search, theme=args.theme, kind=args.kind, year=args.year)
@@ -128,14 +124,11 @@ def cmd_lesson_list(args: argparse.Namespace, folder: Path) -> int:
         for row in rows:
             print(f"{row.id[:8]}  {row.date or '----------'}  {row.kind:<14}  {row.title}"
                   + (f"  [{', '.join(row.themes)}]" if row.themes else ""))
-    finally:
-        db.close()
     return 0
 
 
 def cmd_lesson_show(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             data = lessons.lesson_json(session, get_record(session, Lesson, args.id), db.hub_id)
         if args.json:
@@ -148,8 +141,6 @@ def cmd_lesson_show(args: argparse.Namespace, folder: Path) -> int:
                 print(f"themes: {', '.join(data['themes'])}")
             if data["people"]:
                 print(f"people: {', '.join(data['people'])}")
-    finally:
-        db.close()
     return 0
 
 
@@ -164,34 +155,25 @@ def _offer_or_need_values(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_offer_add(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             record = offers.create_offer(tx, _offer_or_need_values(args))
         print(record.id)
-    finally:
-        db.close()
     return 0
 
 
 def cmd_need_add(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             record = offers.create_need(tx, _offer_or_need_values(args))
         print(record.id)
-    finally:
-        db.close()
     return 0
 
 
 def cmd_matches(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             found = matching.find_matches(session.connection(), db.hub_id)
-    finally:
-        db.close()
     if args.json:
         print_json([m.to_json() for m in found])
         return 0
@@ -204,29 +186,22 @@ def cmd_matches(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_matches_accept(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             connection = matching.accept_match(tx, args.need_id, args.offer_id, args.broker)
         print(connection.id)
-    finally:
-        db.close()
     return 0
 
 
 def cmd_matches_decline(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             matching.decline_match(tx, args.need_id, args.offer_id)
-    finally:
-        db.close()
     return 0
 
 
 def cmd_hours_add(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             values: dict[str, Any] = {"contact_id": args.contact_id, "hours": args.hours, "note": args.note,
                                       "kind": "pledged" if args.pledged else "given", "action_id": args.action}
@@ -236,20 +211,15 @@ def cmd_hours_add(args: argparse.Namespace, folder: Path) -> int:
                 values["date"] = args.date
             record = hours_service.add_hours(tx, values)
         print(record.id)
-    finally:
-        db.close()
     return 0
 
 
 def cmd_hours_totals(args: argparse.Namespace, folder: Path) -> int:
     if args.year and not (len(args.year) == 4 and args.year.isdigit()):
         raise UserError(f"A year is four digits, not '{args.year}'.")
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             rows = hours_service.hours_totals(session, args.by, args.year)
-    finally:
-        db.close()
     if args.json:
         print_json([{args.by: r.key, "given": r.given, "pledged": r.pledged} for r in rows])
         return 0

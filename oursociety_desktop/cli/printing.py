@@ -64,14 +64,11 @@ def cmd_print(args: argparse.Namespace, folder: Path) -> int:
     out = Path(args.output).expanduser().absolute()
     if out.suffix.lower() != ".pdf":
         raise UserError(f"The output should be a .pdf file, not '{out.name}'.")
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         if args.product in LEARNING_PRODUCTS:
             result = LEARNING_PRODUCTS[args.product](db, options, out, None)
         else:
             result = print_product(args.product, db, options, out)
-    finally:
-        db.close()
     pages = "page" if result.pages == 1 else "pages"
     entries = "entry" if result.entries == 1 else "entries"
     print(f"Wrote {out} ({result.pages} {pages}, {result.entries} {entries}).")

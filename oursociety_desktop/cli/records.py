@@ -143,8 +143,7 @@ def cmd_contact_add(args: argparse.Namespace, folder: Path) -> int:
         "emails": [entry for e in args.email for entry in parse_labelled_list(e)],
         "tags": args.tag,
     }
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             # What was not stated follows the hub's defaults, and the user is told so (stderr: stdout is the id).
             values.update(consent_values(hub_consent_defaults(tx.setting), args.share, args.directory,
@@ -160,13 +159,10 @@ def cmd_contact_add(args: argparse.Namespace, folder: Path) -> int:
         print(note, file=sys.stderr)
         print(contact.id)
         return 0
-    finally:
-        db.close()
 
 
 def cmd_contact_show(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             contact = contacts.get_contact(session, args.id)
             data = contact_json(contact)
@@ -180,8 +176,6 @@ def cmd_contact_show(args: argparse.Namespace, folder: Path) -> int:
                     value = ", ".join(value)
                 print(f"{key}: {value}")
         return 0
-    finally:
-        db.close()
 
 
 def parse_assignment(assignment: str) -> tuple[str, Any]:
@@ -204,8 +198,7 @@ def parse_assignment(assignment: str) -> tuple[str, Any]:
 
 def cmd_contact_edit(args: argparse.Namespace, folder: Path) -> int:
     changes = dict(parse_assignment(a) for a in args.assignments)
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             contact = contacts.update_contact(tx, args.id, changes)
             region = str(tx.setting("default_region"))
@@ -213,37 +206,28 @@ def cmd_contact_edit(args: argparse.Namespace, folder: Path) -> int:
             _warn_phones(contact.phones, region)
         print(f"Updated {contact.shown_name} ({contact.id}).")
         return 0
-    finally:
-        db.close()
 
 
 def cmd_contact_delete(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             contact = contacts.delete_contact(tx, args.id)
         print(f"Deleted {contact.shown_name} ({contact.id}).")
         return 0
-    finally:
-        db.close()
 
 
 def cmd_contact_forget(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             contact = contacts.forget_contact(tx, args.id, args.reason)
         print(f"Erased contact {contact.id}: only its id, stamp and reason remain.")
         return 0
-    finally:
-        db.close()
 
 
 def cmd_contact_list(args: argparse.Namespace, folder: Path) -> int:
     if args.limit < 1:
         raise UserError("--limit takes a positive number.")
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             query = select(Contact).where(col(Contact.deleted).is_(False))
             if args.group:
@@ -266,63 +250,48 @@ def cmd_contact_list(args: argparse.Namespace, folder: Path) -> int:
                     email = c.emails[0]["value"] if c.emails else ""
                     print(f"{c.id[:8]}  {c.shown_name:<32}  {phone:<16}  {email}")
         return 0
-    finally:
-        db.close()
 
 
 def cmd_group_add(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             parent = groups.find_group(tx.session, args.parent).id if args.parent else ""
             group = groups.create_group(tx, {"name": args.name, "kind": args.kind, "description": args.description,
                                              "parent_id": parent})
         print(group.id)
         return 0
-    finally:
-        db.close()
 
 
 def cmd_group_add_member(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             group = groups.find_group(tx.session, args.group)
             membership = groups.add_member(tx, group.id, args.contact_id, args.role)
         print(membership.id)
         return 0
-    finally:
-        db.close()
 
 
 def cmd_group_remove_member(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             group = groups.find_group(tx.session, args.group)
             contact = contacts.get_contact(tx.session, args.contact_id)
             groups.remove_member(tx, group.id, contact.id)
         print(f"Took {contact.shown_name} out of {group.name}.")
         return 0
-    finally:
-        db.close()
 
 
 def cmd_contact_merge(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             undo = merge_contacts(tx, args.other_id, args.survivor_id)
             kept = contacts.get_contact(tx.session, undo.keep_id)
         print(f"Merged {undo.gone_id} into {kept.shown_name} ({kept.id}).")
         return 0
-    finally:
-        db.close()
 
 
 def cmd_connection_add(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             found = [contacts.get_contact(tx.session, i).id if i else "" for i in
                      (args.contact_a, args.contact_b, args.introduced_by)]
@@ -330,13 +299,10 @@ def cmd_connection_add(args: argparse.Namespace, folder: Path) -> int:
                                           "kind": args.kind, "date": args.date, "note": args.note})
         print(made.id)
         return 0
-    finally:
-        db.close()
 
 
 def cmd_group_list(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.read() as session:
             counts = groups.member_counts(session)
             rows = session.exec(select(Group).where(col(Group.deleted).is_(False)).order_by(col(Group.name))).all()
@@ -348,13 +314,10 @@ def cmd_group_list(args: argparse.Namespace, folder: Path) -> int:
             for g in data:
                 print(f"{g['id'][:8]}  {g['name']:<32}  {g['members']:>6} members")
         return 0
-    finally:
-        db.close()
 
 
 def cmd_action_add(args: argparse.Namespace, folder: Path) -> int:
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         with db.write() as tx:
             group_id = groups.find_group(tx.session, args.group).id if args.group else ""
             action = actions.create_action(tx, {"title": args.title, "due": args.due, "kind": args.kind,
@@ -363,8 +326,6 @@ def cmd_action_add(args: argparse.Namespace, folder: Path) -> int:
                 actions.link_contact(tx, action.id, args.assign, "owner")
         print(action.id)
         return 0
-    finally:
-        db.close()
 
 
 
@@ -372,11 +333,8 @@ def cmd_action_add(args: argparse.Namespace, folder: Path) -> int:
 def cmd_action_export_ics(args: argparse.Namespace, folder: Path) -> int:
     from oursociety_desktop.exports.ics import export_ics  # imported here: only this command needs icalendar
 
-    db = open_hub(folder)
-    try:
+    with open_hub(folder) as db:
         result = export_ics(db, args.out, args.ids, include_done=args.include_done)
-    finally:
-        db.close()
     events = "1 event" if result.events == 1 else f"{result.events} events"
     print(f"Wrote {events} to {result.path}.")
     if result.skipped_undated:

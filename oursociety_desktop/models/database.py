@@ -225,6 +225,13 @@ class Database:
         """Release every connection (the file can then be moved or replaced)."""
         self.engine.dispose()
 
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """`with Database.open(folder) as db:` closes the hub when the block ends, however it ends."""
+        self.close()
+
     # ---- transactions ----
 
     @contextmanager
