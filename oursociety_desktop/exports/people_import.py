@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -616,11 +615,3 @@ def save_warnings(path: Path, summary: ImportSummary) -> int:
     with atomic_write(Path(path)) as fh:
         fh.write(buffer.getvalue().encode("utf-8-sig"))
     return len(summary.warnings)
-
-
-def file_size(path: Path) -> int:
-    """The size of a file in bytes (0 if it cannot be read)."""
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0

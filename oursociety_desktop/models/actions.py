@@ -105,13 +105,6 @@ def link_contact(tx: Tx, action_id: str, contact_id: str, role: str = "owner") -
     return link
 
 
-def unlink_contact(tx: Tx, link_id: str) -> ActionLink:
-    """Remove a contact's link to an action."""
-    link = get_record(tx.session, ActionLink, link_id)
-    set_deleted(tx, link, True)
-    return link
-
-
 # ---- lists for the Actions workspace (filtered and paginated in SQL) ----
 
 # A status filter value meaning "open or doing": what is still to do.

@@ -8,20 +8,9 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
-
-from oursociety_desktop.ui.context import AppContext
-
-
-class Workspace(Protocol):
-    """What the main window needs of a workspace class."""
-
-    TITLE: str
-
-    def __call__(self, ctx: AppContext, parent: QWidget | None = None) -> QWidget: ...
 
 
 @dataclass(frozen=True)
@@ -76,11 +65,3 @@ WORKSPACES: tuple[WorkspaceSpec, ...] = (
     WorkspaceSpec("offers", _noop("Offers & needs"),
                   "oursociety_desktop.ui.learning.offers_view", "OffersNeedsWorkspace", "Ctrl+Shift+O"),
 )
-
-
-def spec_for(key: str) -> WorkspaceSpec:
-    """The registry entry with this key."""
-    for spec in WORKSPACES:
-        if spec.key == key:
-            return spec
-    raise KeyError(key)
