@@ -1,5 +1,5 @@
-"""Record commands: contact add|show|edit|delete|forget|merge|list, group add|add-member|remove-member|list,
-action add|export-ics, connection add."""
+"""Record commands. Every record type has the same verbs (see `cli/verbs.py`): add, show, edit, delete, list;
+and its own: contact forget|merge, group add-member|remove-member, action export-ics."""
 
 from __future__ import annotations
 
@@ -10,16 +10,21 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from oursociety_desktop.cli.common import open_hub, parse_bool, parse_labelled_list, print_json
-from oursociety_desktop.models import actions, contacts, groups
-from oursociety_desktop.models.connections import create_connection
+from oursociety_desktop.cli.common import open_hub, parse_labelled_list, print_json
+from oursociety_desktop.cli.verbs import Verbs, add_set_option, assignments, register_verbs
+from oursociety_desktop.models import actions, connections, contacts, groups
 from oursociety_desktop.models.consent import CONSENT_METHODS, consent_values, describe_consent, hub_consent_defaults
-from oursociety_desktop.models.contacts import BOOL_FIELDS, LIST_FIELDS, contact_json
+from oursociety_desktop.models.contacts import contact_json
 from oursociety_desktop.models.duplicates import merge_contacts
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.phones import normalise_phone
 from oursociety_desktop.models.search import search_contact_ids
-from oursociety_desktop.models.tables import Contact, Group, Membership
+from oursociety_desktop.models.tables import Action, Connection, Contact, Group, Membership
+
+GROUP = Verbs("group", groups.create_group, groups.update_group, groups.delete_group)
+ACTION = Verbs("action", actions.create_action, actions.update_action, actions.delete_action)
+CONNECTION = Verbs("connection", connections.create_connection, connections.update_connection,
+                   connections.delete_connection)
 
 
 def register(sub: Any) -> None:
@@ -79,14 +84,17 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_contact_list)
 
-    group = sub.add_parser("group", help="add groups and members")
-    gsub = group.add_subparsers(dest="group_command", metavar="add|add-member|remove-member|list", required=True)
+    group = sub.add_parser("group", help="add, show, edit, delete or list groups; add or remove members")
+    gsub = group.add_subparsers(dest="group_command",
+                                metavar="add|show|edit|delete|list|add-member|remove-member", required=True)
     p = gsub.add_parser("add", help="add a group; prints its id")
     p.add_argument("name")
     p.add_argument("--parent", default="")
     p.add_argument("--kind", default="working group")
     p.add_argument("--description", default="")
+    add_set_option(p, GROUP)
     p.set_defaults(handler=cmd_group_add)
+    register_verbs(gsub, GROUP, noun="group", without=("list",))
     p = gsub.add_parser("add-member", help="put a contact in a group")
     p.add_argument("group")
     p.add_argument("contact_id")
@@ -96,19 +104,23 @@ def register(sub: Any) -> None:
     p.add_argument("group")
     p.add_argument("contact_id")
     p.set_defaults(handler=cmd_group_remove_member)
-    p = gsub.add_parser("list", help="list groups with member counts")
+    p = gsub.add_parser("list", help="list groups with member counts (--search: words in the name)")
+    p.add_argument("--search", default="")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_group_list)
 
-    action = sub.add_parser("action", help="add actions, or export meetings to a calendar file")
-    asub = action.add_subparsers(dest="action_command", metavar="add|export-ics", required=True)
+    action = sub.add_parser("action", help="add, show, edit, delete or list actions; export meetings to a calendar")
+    asub = action.add_subparsers(dest="action_command", metavar="add|show|edit|delete|list|export-ics",
+                                 required=True)
     p = asub.add_parser("add", help="add an action; prints its id")
     p.add_argument("title")
     p.add_argument("--due", default="")
     p.add_argument("--kind", default="task")
     p.add_argument("--group", default="")
     p.add_argument("--assign", default="", metavar="CONTACT_ID")
+    add_set_option(p, ACTION)
     p.set_defaults(handler=cmd_action_add)
+    register_verbs(asub, ACTION, noun="action")
 
     p = asub.add_parser("export-ics", help="write dated actions to an iCalendar (.ics) file for phones")
     p.add_argument("out", type=Path)
@@ -116,8 +128,8 @@ def register(sub: Any) -> None:
                    help="only this action (repeatable); default: every open action with a date")
     p.add_argument("--include-done", action="store_true", help="also actions that are done or cancelled")
     p.set_defaults(handler=cmd_action_export_ics)
-    connection = sub.add_parser("connection", help="add connections between people")
-    ksub = connection.add_subparsers(dest="connection_command", metavar="add", required=True)
+    connection = sub.add_parser("connection", help="add, show, edit, delete or list connections between people")
+    ksub = connection.add_subparsers(dest="connection_command", metavar="add|show|edit|delete|list", required=True)
     p = ksub.add_parser("add", help="record that two people know each other; prints its id")
     p.add_argument("contact_a", metavar="A_ID")
     p.add_argument("contact_b", metavar="B_ID")
@@ -125,7 +137,9 @@ def register(sub: Any) -> None:
     p.add_argument("--introduced-by", default="", metavar="C_ID")
     p.add_argument("--date", default="")
     p.add_argument("--note", default="")
+    add_set_option(p, CONNECTION)
     p.set_defaults(handler=cmd_connection_add)
+    register_verbs(ksub, CONNECTION, noun="connection")
 
 
 def _warn_phones(phones: list[dict[str, str]], region: str) -> None:
@@ -178,26 +192,8 @@ def cmd_contact_show(args: argparse.Namespace, folder: Path) -> int:
         return 0
 
 
-def parse_assignment(assignment: str) -> tuple[str, Any]:
-    """FIELD=VALUE into (field, typed value) for a contact."""
-    field, sep, raw = assignment.partition("=")
-    field = field.strip()
-    if not sep or not field:
-        raise UserError(f"--set takes FIELD=VALUE, not '{assignment}'.")
-    if field not in Contact.SYNC_FIELDS or field in ("erased", "erased_reason", "merged_into", "deleted"):
-        editable = [f for f in Contact.SYNC_FIELDS if f not in ("erased", "erased_reason", "merged_into", "deleted")]
-        raise UserError(f"Unknown contact field '{field}'; fields are: {', '.join(editable)}.")
-    if field in BOOL_FIELDS:
-        return field, parse_bool(field, raw)
-    if field in ("phones", "emails"):
-        return field, parse_labelled_list(raw)
-    if field in LIST_FIELDS:
-        return field, [p.strip() for p in raw.split(",") if p.strip()]
-    return field, raw
-
-
 def cmd_contact_edit(args: argparse.Namespace, folder: Path) -> int:
-    changes = dict(parse_assignment(a) for a in args.assignments)
+    changes = assignments(Contact, args.assignments)
     with open_hub(folder) as db:
         with db.write() as tx:
             contact = contacts.update_contact(tx, args.id, changes)
@@ -257,7 +253,7 @@ def cmd_group_add(args: argparse.Namespace, folder: Path) -> int:
         with db.write() as tx:
             parent = groups.find_group(tx.session, args.parent).id if args.parent else ""
             group = groups.create_group(tx, {"name": args.name, "kind": args.kind, "description": args.description,
-                                             "parent_id": parent})
+                                             "parent_id": parent, **assignments(Group, args.assignments)})
         print(group.id)
         return 0
 
@@ -295,8 +291,9 @@ def cmd_connection_add(args: argparse.Namespace, folder: Path) -> int:
         with db.write() as tx:
             found = [contacts.get_contact(tx.session, i).id if i else "" for i in
                      (args.contact_a, args.contact_b, args.introduced_by)]
-            made = create_connection(tx, {"contact_a": found[0], "contact_b": found[1], "introduced_by": found[2],
-                                          "kind": args.kind, "date": args.date, "note": args.note})
+            made = connections.create_connection(
+                tx, {"contact_a": found[0], "contact_b": found[1], "introduced_by": found[2], "kind": args.kind,
+                     "date": args.date, "note": args.note, **assignments(Connection, args.assignments)})
         print(made.id)
         return 0
 
@@ -306,8 +303,9 @@ def cmd_group_list(args: argparse.Namespace, folder: Path) -> int:
         with db.read() as session:
             counts = groups.member_counts(session)
             rows = session.exec(select(Group).where(col(Group.deleted).is_(False)).order_by(col(Group.name))).all()
+            words = [w.casefold() for w in args.search.split()]
             data: list[dict[str, Any]] = [{"id": g.id, "name": g.name, "kind": g.kind, "parent_id": g.parent_id,
-                     "members": counts.get(g.id, 0)} for g in rows]
+                     "members": counts.get(g.id, 0)} for g in rows if all(w in g.name.casefold() for w in words)]
         if args.json:
             print_json(data)
         else:
@@ -321,7 +319,7 @@ def cmd_action_add(args: argparse.Namespace, folder: Path) -> int:
         with db.write() as tx:
             group_id = groups.find_group(tx.session, args.group).id if args.group else ""
             action = actions.create_action(tx, {"title": args.title, "due": args.due, "kind": args.kind,
-                                                "group_id": group_id})
+                                                "group_id": group_id, **assignments(Action, args.assignments)})
             if args.assign:
                 actions.link_contact(tx, action.id, args.assign, "owner")
         print(action.id)
