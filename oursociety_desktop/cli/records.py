@@ -14,12 +14,12 @@ from oursociety_desktop.cli.common import open_hub, parse_labelled_list, print_j
 from oursociety_desktop.cli.verbs import Verbs, add_set_option, assignments, register_verbs
 from oursociety_desktop.models import actions, connections, contacts, groups
 from oursociety_desktop.models.consent import CONSENT_METHODS, consent_values, describe_consent, hub_consent_defaults
+from oursociety_desktop.models.contact_list import ContactQuery
 from oursociety_desktop.models.contacts import contact_json
 from oursociety_desktop.models.duplicates import merge_contacts
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.phones import normalise_phone
-from oursociety_desktop.models.search import search_contact_ids
-from oursociety_desktop.models.tables import Action, Connection, Contact, Group, Membership
+from oursociety_desktop.models.tables import Action, Connection, Contact, Group
 
 GROUP = Verbs("group", groups.create_group, groups.update_group, groups.delete_group)
 ACTION = Verbs("action", actions.create_action, actions.update_action, actions.delete_action)
@@ -223,29 +223,16 @@ def cmd_contact_forget(args: argparse.Namespace, folder: Path) -> int:
 def cmd_contact_list(args: argparse.Namespace, folder: Path) -> int:
     if args.limit < 1:
         raise UserError("--limit takes a positive number.")
-    with open_hub(folder) as db:
-        with db.read() as session:
-            query = select(Contact).where(col(Contact.deleted).is_(False))
-            if args.group:
-                group = groups.find_group(session, args.group)
-                member_ids = select(Membership.contact_id).where(
-                    Membership.group_id == group.id, col(Membership.deleted).is_(False))
-                query = query.where(col(Contact.id).in_(member_ids))
-            if args.search:
-                ids = search_contact_ids(session.connection(), args.search, limit=args.limit)
-                order = {cid: i for i, cid in enumerate(ids)}
-                found = session.exec(query.where(col(Contact.id).in_(ids))).all()
-                rows = sorted(found, key=lambda c: order[c.id])
-            else:
-                rows = list(session.exec(query.order_by(col(Contact.sort_key)).limit(args.limit)).all())
-            if args.json:
-                print_json([contact_json(c) for c in rows])
-            else:
-                for c in rows:
-                    phone = c.phones[0]["value"] if c.phones else ""
-                    email = c.emails[0]["value"] if c.emails else ""
-                    print(f"{c.id[:8]}  {c.shown_name:<32}  {phone:<16}  {email}")
-        return 0
+    with open_hub(folder) as db, db.read() as session:
+        group_id = groups.find_group(session, args.group).id if args.group else ""
+        # The same query as the window's contacts list: the same matches, in the same order.
+        rows = ContactQuery(search=args.search, group_id=group_id).page(session.connection(), 0, args.limit)
+        if args.json:
+            print_json([contact_json(contacts.get_contact(session, row.id)) for row in rows])
+        else:
+            for row in rows:
+                print(f"{row.id[:8]}  {row.name:<32}  {row.phone:<16}  {row.email}")
+    return 0
 
 
 def cmd_group_add(args: argparse.Namespace, folder: Path) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from oursociety_desktop.models.contact_list import ContactQuery
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
-from oursociety_desktop.ui.contacts.query import ContactQuery
 from oursociety_desktop.ui.contacts.table_model import PAGE_SIZE, ContactTableModel
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from oursociety_desktop.models.contact_list import ContactQuery, all_groups, all_tags
 from oursociety_desktop.models.contacts import create_contact, delete_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
 from oursociety_desktop.models.groups import add_member, create_group
-from oursociety_desktop.ui.contacts.query import ContactQuery, all_groups, all_tags
 from oursociety_desktop.ui.contacts.table_model import (
     COL_EMAIL,
     COL_NAME,

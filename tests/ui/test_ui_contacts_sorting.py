@@ -14,9 +14,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from oursociety_desktop.models.contact_list import ContactQuery
 from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
-from oursociety_desktop.ui.contacts.query import ContactQuery
 from oursociety_desktop.ui.contacts.table_model import (
     COL_NAME,
     COL_ORGANISATION,

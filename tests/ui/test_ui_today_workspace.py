@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from oursociety_desktop.models.actions import create_action
 from oursociety_desktop.models.contacts import create_contact, update_contact
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.today import read_summary
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.today.summary import read_summary
 from oursociety_desktop.ui.today.workspace import TodayWorkspace
 
 TODAY = date(2026, 3, 10)

@@ -204,8 +204,8 @@ def test_contacts_list_pages_need_no_sort_and_positions_agree_with_pages(db: Dat
     must be the row the pages show it on, ties (people with the same name) included."""
     from sqlalchemy import event
 
+    from oursociety_desktop.models.contact_list import ContactQuery
     from oursociety_desktop.models.contacts import create_contact
-    from oursociety_desktop.ui.contacts.query import ContactQuery
 
     with db.write() as tx:
         for i in range(40):

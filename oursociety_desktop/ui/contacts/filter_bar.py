@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
-from oursociety_desktop.ui.contacts.query import ContactQuery
+from oursociety_desktop.models.contact_list import ContactQuery
 
 SEARCH_DELAY_MS = 150
 

@@ -15,9 +15,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
+from oursociety_desktop.models.contact_list import ORDER, ContactQuery, ContactRow, live_count, rowid_of, rows_by_rowid
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.ui.background import read_in_background
-from oursociety_desktop.ui.contacts.query import ORDER, ContactQuery, ContactRow, live_count, rowid_of, rows_by_rowid
 
 # The consent column sits beside the name, so it is on screen at any window size.
 COL_NAME, COL_SHARING, COL_ORGANISATION, COL_PHONE, COL_EMAIL, COL_LOCALITY, COL_TAGS = range(7)

@@ -35,13 +35,13 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.models.consent import hub_consent_defaults
+from oursociety_desktop.models.contact_list import all_groups, all_tags
 from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.ui.contacts import commands, dialogs
 from oursociety_desktop.ui.contacts.editor import ContactEditor
 from oursociety_desktop.ui.contacts.filter_bar import ContactFilterBar
-from oursociety_desktop.ui.contacts.query import all_groups, all_tags
 from oursociety_desktop.ui.contacts.table_model import (
     COL_EMAIL,
     COL_LOCALITY,

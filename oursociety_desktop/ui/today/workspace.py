@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oursociety_desktop.models.today import ActionLine, read_summary
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.today.summary import ActionLine, read_summary
 from oursociety_desktop.ui.widgets.fields import HeadingLabel
 from oursociety_desktop.ui.wording import local_time
 

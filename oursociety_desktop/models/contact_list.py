@@ -1,4 +1,5 @@
-"""The SQL behind the contacts list: filters, FTS search and pages by LIMIT/OFFSET (no Qt here).
+"""The contacts list as a query, shared by the window and the command line: filters, FTS search, sort orders
+and pages by LIMIT/OFFSET.
 
 Without search text the list walks the (deleted, sort_key) index, so any page of 100,000 contacts is a short
 index range. With search text the FTS5 index (the same MATCH expression as `search_contact_ids`) drives the
