@@ -125,14 +125,7 @@ class TaskRunner(QObject):
                 dialog.reset()
                 dialog.close()
                 dialog.deleteLater()
-            handle.result, handle.error = result, error
-            handle.done.set()
-            self.task_finished.emit(title)
-            if error is None:
-                if on_done is not None:
-                    on_done(result)
-            elif on_error is not None:
-                on_error(error)
+            self._deliver(handle, title, result, error, on_done, on_error)
 
         signals.progress.connect(on_progress)
         signals.finished.connect(lambda result: finish(result, None))
@@ -143,6 +136,18 @@ class TaskRunner(QObject):
         self.task_started.emit(title)
         self.pool.start(_Job(fn, args, signals, handle))
         return handle
+
+    def _deliver(self, handle: TaskHandle, title: str, result: Any, error: str | None, on_done: DoneFn | None,
+                 on_error: ErrorFn | None) -> None:
+        """On the GUI thread: record the outcome on the handle, announce the end, call on_done or on_error."""
+        handle.result, handle.error = result, error
+        handle.done.set()
+        self.task_finished.emit(title)
+        if error is None:
+            if on_done is not None:
+                on_done(result)
+        elif on_error is not None:
+            on_error(error)
 
     def busy(self) -> bool:
         """True while any task is running."""
@@ -179,12 +184,5 @@ class SyncTaskRunner(TaskRunner):
 
         self.task_started.emit(title)
         result, error = _call(fn, args, progress)
-        handle.result, handle.error = result, error
-        handle.done.set()
-        self.task_finished.emit(title)
-        if error is None:
-            if on_done is not None:
-                on_done(result)
-        elif on_error is not None:
-            on_error(error)
+        self._deliver(handle, title, result, error, on_done, on_error)
         return handle
