@@ -28,3 +28,40 @@ def canonical_label(label: str) -> str:
     if key in _CANONICAL:
         return _CANONICAL[key]
     return text
+
+
+# TYPE values (lower case) and the label we keep; "voice", "internet", "pref" say nothing an organiser needs.
+VCARD_TYPE_LABELS = {"cell": "mobile", "mobile": "mobile", "home": "home", "work": "work", "fax": "fax",
+                  "pager": "pager", "text": "text", "video": "video", "main": "main", "other": "other",
+                  "iphone": "iphone", "car": "car", "msg": "message", "textphone": "textphone", "isdn": "isdn",
+                  "bbs": "bbs", "modem": "modem", "postal": "postal", "parcel": "parcel", "dom": "domestic",
+                  "intl": "international"}
+IGNORED_VCARD_TYPES = {"voice", "internet", "pref", "x400", "aol", "applelink", "attmail", "cis", "eworld", "ibmmail",
+                  "mcimail", "powershare", "prodigy", "tlx"}
+
+
+def label_from_types(types: list[str]) -> str:
+    """The label of a vCard property from its TYPE values (`CELL,VOICE` gives "mobile"); a custom `X-` type
+    (Android's `TYPE=x-shed`) is kept as written, without its prefix."""
+    words: list[str] = []
+    custom: list[str] = []
+    for raw in types:
+        t = raw.strip().lower()
+        if not t or t in IGNORED_VCARD_TYPES:
+            continue
+        if t.startswith("x-"):
+            if t not in ("x-internet", "x-pref"):
+                custom.append(raw.strip()[2:])
+            continue
+        mapped = VCARD_TYPE_LABELS.get(t, t)
+        if mapped not in words:
+            words.append(mapped)
+    if custom:
+        return " ".join(custom)
+    return canonical_label(" ".join(words))
+
+
+def apple_label(value: str) -> str:
+    """The label inside Apple's `_$!<Mobile>!$_` wrapping, in lower case; any other text as written."""
+    match = _APPLE.fullmatch(value.strip())
+    return match.group(1).lower() if match else value.strip()

@@ -1,0 +1,377 @@
+"""From a card's properties to a contact's fields: names, phones and emails with their labels, addresses,
+organisation, notes, tags and our own consent flags; values with no field of their own become "Label: value"
+lines of the notes, and every property not imported is named in the card's warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from oursociety_desktop.exports.labels import IGNORED_VCARD_TYPES, apple_label, canonical_label, label_from_types
+from oursociety_desktop.exports.people_import import ImportRow
+from oursociety_desktop.exports.vcard_lines import BINARY_PROPERTIES, VProperty, split_escaped, unescape_text
+from oursociety_desktop.exports.vcard_write import OWN_PROPERTIES
+from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
+from oursociety_desktop.models.errors import UserError
+
+# Properties with no field of their own, kept as a line of the notes so nothing is lost.
+_EXTRA_LABELS = {"NICKNAME": "Nickname", "BDAY": "Birthday", "ANNIVERSARY": "Anniversary", "URL": "Web",
+                 "IMPP": "Chat", "X-SOCIALPROFILE": "Social profile", "RELATED": "Related",
+                 "X-ABRELATEDNAMES": "Related", "X-ABDATE": "Date", "GENDER": "Gender", "X-GENDER": "Gender",
+                 "X-AIM": "AIM", "X-SKYPE": "Skype", "X-JABBER": "Jabber", "X-ICQ": "ICQ", "X-MSN": "MSN",
+                 "X-YAHOO": "Yahoo", "X-TWITTER": "Twitter", "X-PHONETIC-FIRST-NAME": "Phonetic given name",
+                 "X-PHONETIC-LAST-NAME": "Phonetic family name", "X-ANDROID-CUSTOM": "Android", "ROLE": "Role",
+                 "X-SIP": "SIP", "X-MS-IMADDRESS": "Chat", "X-GOOGLE-TALK": "Google Talk", "X-GTALK": "Google Talk",
+                 "X-GADUGADU": "Gadu-Gadu", "X-QQ": "QQ", "X-GROUPWISE": "GroupWise", "X-MATRIX": "Matrix",
+                 "X-MS-MANAGER": "Manager", "X-MANAGER": "Manager", "X-EVOLUTION-MANAGER": "Manager",
+                 "X-KADDRESSBOOK-X-MANAGERSNAME": "Manager", "X-MS-ASSISTANT": "Assistant",
+                 "X-ASSISTANT": "Assistant", "X-EVOLUTION-ASSISTANT": "Assistant",
+                 "X-KADDRESSBOOK-X-ASSISTANTSNAME": "Assistant", "X-MS-SPOUSE": "Spouse", "X-SPOUSE": "Spouse",
+                 "X-EVOLUTION-SPOUSE": "Spouse", "X-KADDRESSBOOK-X-SPOUSENAME": "Spouse",
+                 "X-ANNIVERSARY": "Anniversary", "X-EVOLUTION-ANNIVERSARY": "Anniversary",
+                 "X-KADDRESSBOOK-X-ANNIVERSARY": "Anniversary", "X-WAB-WEDDING_ANNIVERSARY": "Anniversary",
+                 "X-MS-CHILD": "Child", "X-CHILD": "Child", "X-CALLBACK": "Callback",
+                 "X-KADDRESSBOOK-X-IMADDRESS": "Chat", "X-KADDRESSBOOK-X-PROFESSION": "Profession",
+                 "X-KADDRESSBOOK-X-OFFICE": "Office", "X-KADDRESSBOOK-X-DEPARTMENT": "Department",
+                 "X-DEPARTMENT": "Department", "X-MAIDENNAME": "Maiden name", "X-PHONETIC-ORG": "Phonetic organisation",
+                 "X-PHONETIC-MIDDLE-NAME": "Phonetic middle name",
+                 "EXPERTISE": "Expertise", "HOBBY": "Hobby", "INTEREST": "Interest", "ORG-DIRECTORY": "Directory",
+                 "BIRTHPLACE": "Birthplace", "DEATHPLACE": "Place of death", "DEATHDATE": "Date of death",
+                 "X-EVOLUTION-BLOG-URL": "Blog", "X-EVOLUTION-VIDEO-URL": "Video",
+                 "AGENT": "Agent", "GEO": "Location", "TZ": "Time zone", "FBURL": "Free/busy",
+                 "CALURI": "Calendar", "CALADRURI": "Calendar requests", "SOURCE": "Source",
+                 "X-MS-ANNIVERSARY": "Anniversary", "X-KADDRESSBOOK-X-SPOUSESNAME": "Spouse",
+                 "X-WAB-SPOUSE_NAME": "Spouse", "X-MS-TEL": "Phone", "X-MESSAGING/XMPP-ALL": "XMPP",
+                 "X-MESSAGING/TWITTER-ALL": "Twitter", "X-MESSAGING/IRC-ALL": "IRC", "X-MESSAGING/AIM-ALL": "AIM",
+                 "X-MESSAGING/SKYPE-ALL": "Skype", "X-MESSAGING/ICQ-ALL": "ICQ", "X-MESSAGING/SMS-ALL": "SMS",
+                 "X-MESSAGING/MSN-ALL": "MSN", "X-MESSAGING/YAHOO-ALL": "Yahoo", "X-MESSAGING/GADU-ALL": "Gadu-Gadu",
+                 "X-KADDRESSBOOK-BLOGFEED": "Blog", "X-FC-TAGS": "Tags"}
+# Google's system groups, not tags anyone chose.
+_SYSTEM_CATEGORIES = {"mycontacts", "starred"}
+# Bookkeeping properties of other address books that carry nothing of the person.
+_QUIET = {"VERSION", "PRODID", "REV", "UID", "X-ABUID", "X-ABSHOWAS", "SORT-STRING", "KIND", "CLASS",
+          "X-ABLABEL", "X-ABADR", "X-OURSOCIETY-ID", "MAILER", "X-IMAGETYPE",
+          "X-IMAGEHASH", "X-SHAREDPHOTODISPLAYPREF", "X-ADDRESSBOOKSERVER-KIND", "X-ABLABELS", "PRODUCT",
+          "CLIENTPIDMAP", "X-EVOLUTION-FILE-AS", "XML",
+          "X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-OL-DESIGN", "MEMBER", "X-ANDROID-GROUP",
+          "X-ADDRESSBOOKSERVER-MEMBER", "X-ABPHOTO-FACEINFO", "X-EVOLUTION-LIST",
+          "X-EVOLUTION-LIST-SHOW-ADDRESSES", "X-EVOLUTION-BLOG-URL-UNUSED", "X-MOZILLA-PROPERTY",
+          "X-RADICALE-NAME", "PID", "X-WAB-GENDER"}
+
+
+def _label_from(prop: VProperty, labels: Mapping[str, str]) -> str:
+    if prop.group and labels.get(prop.group):
+        return canonical_label(labels[prop.group])
+    for key in ("X-ABLABEL", "X-LABEL", "LABEL"):  # TEL;X-Label=Shed: and 4.0 parameters of that kind
+        if prop.params.get(key) and prop.name in ("TEL", "EMAIL"):
+            return canonical_label(prop.params[key][0])
+    return label_from_types(prop.params.get("TYPE", []))
+
+
+def uid_of(value: str) -> str:
+    value = value.strip()
+    for prefix in ("urn:uuid:", "urn:"):
+        if value.lower().startswith(prefix):
+            return value[len(prefix):].strip()
+    return value
+
+
+def _text(prop: VProperty, version: str, source: str) -> str:
+    """The unescaped value of a property this app uses (refusing the file, with the --encoding hint, when its
+    bytes are in no charset we could tell)."""
+    if prop.undecodable:
+        raise UserError(f"Could not tell the text encoding of {source} (line {prop.line}, {prop.name}); give it "
+                        "with --encoding (for example --encoding shift_jis) or save the file as UTF-8.")
+    return unescape_text(prop.value, version)
+
+
+def group_card(row: ImportRow, props: list[VProperty], version: str, source: str) -> None:
+    row.kind = "group"
+    name = ""
+    for prop in props:
+        if prop.name == "FN" and not name:
+            name = _text(prop, version, source).strip()
+        elif prop.name == "N" and not name:
+            name = " ".join(p.strip() for p in reversed(split_escaped(_text(prop, version, source), ";")[:2])
+                            if p.strip())
+        elif prop.name == "ORG" and not name:
+            name = _text(prop, version, source).replace(";", " ").strip()
+        elif prop.name in ("MEMBER", "X-ADDRESSBOOKSERVER-MEMBER"):
+            member = uid_of(_text(prop, version, source))
+            if member:
+                row.members.append(member)
+    if name:
+        row.values = {"name": name}
+    else:
+        row.problems.append("a group card with no name (FN)")
+
+
+def _fc_encoded(name: str, value: str) -> str:
+    """A property whose name is hex-encoded (`X-FCENCODED-<hex of "X-FC-RelatedNames:Spouse">`) as a line of the
+    notes: "Spouse: value"."""
+    try:
+        decoded = bytes.fromhex(name[len("X-FCENCODED-"):]).decode("utf-8")
+    except ValueError:
+        decoded = name
+    label = decoded.rpartition(":")[2] or decoded
+    if label == "CustomTYPE":
+        label = "Other"
+    return f"{label}: {value}" if value else ""
+
+
+def _android_custom(value: str) -> str:
+    """Android's X-ANDROID-CUSTOM (events, relations, nicknames... with their type or custom label) as a line of
+    the notes, e.g. "Allotment renewal: 2030-07-15"."""
+    kind, _, rest = value[len("vnd.android.cursor.item/"):].partition(";")
+    fields = rest.split(";")
+    data = fields[0].strip() if fields else ""
+    type_code = fields[1].strip() if len(fields) > 1 else ""
+    label = fields[2].strip() if len(fields) > 2 else ""
+    if not data:
+        data = next((p.strip() for p in fields if p.strip()), "")
+    if not data:
+        return ""
+    names = _ANDROID_TYPES.get(kind, {})
+    word = label if type_code == "0" and label else names.get(type_code, "") or label
+    if not word:
+        word = kind.replace("contact_", "").replace("_", " ").capitalize()
+    return f"{word[:1].upper()}{word[1:]}: {data}"
+
+
+_ANDROID_TYPES: dict[str, dict[str, str]] = {
+    "contact_event": {"1": "Anniversary", "2": "Other date", "3": "Birthday"},
+    "relation": {"1": "Assistant", "2": "Brother", "3": "Child", "4": "Domestic partner", "5": "Father",
+                 "6": "Friend", "7": "Manager", "8": "Mother", "9": "Parent", "10": "Partner", "11": "Referred by",
+                 "12": "Relative", "13": "Sister", "14": "Spouse"},
+    "nickname": {"1": "Nickname", "2": "Other name", "3": "Maiden name", "4": "Short name", "5": "Initials"},
+    "website": {"1": "Homepage", "2": "Blog", "3": "Profile", "4": "Home page", "5": "Work page", "6": "FTP",
+                "7": "Website"},
+}
+
+_USED = {"FN", "N", "ORG", "TITLE", "TEL", "EMAIL", "ADR", "LABEL", "NOTE", "CATEGORIES", "LANG", "X-OURSOCIETY-LANG",
+         "X-OURSOCIETY-GROUP"}
+# This app's own properties (read back by this app, ignored by others): consent and privacy choices.
+_OWN_FLAGS = {prop: field_name for field_name, prop in OWN_PROPERTIES.items()}
+
+
+def values_from(props: list[VProperty], labels: Mapping[str, str], version: str, row: ImportRow,
+                 source: str = "the file") -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    phones: list[dict[str, str]] = []
+    emails: list[dict[str, str]] = []
+    addresses: list[tuple[str, list[str], bool]] = []
+    address_labels: list[tuple[str, str]] = []
+    notes: list[str] = []
+    extras: list[str] = []
+    tags: list[str] = []
+    languages: list[str] = []
+    roles: list[str] = []
+    orgs: list[str] = []
+    skipped: list[str] = []
+    binary = 0
+    nicknames: list[str] = []
+    fn = ""
+    name_parts: list[str] | None = None
+    for prop in props:
+        name = prop.name
+        if len(prop.value) > MAX_TEXT and name not in BINARY_PROPERTIES and not prop.binary:
+            if name in _USED or name in _EXTRA_LABELS or name in _OWN_FLAGS:
+                row.problems.append(f"its {name} is {len(prop.value):,} characters long, over the "
+                                    f"{MAX_TEXT:,}-character limit of a contact field")
+            elif name not in _QUIET:
+                skipped.append(name)  # a value this app does not use never refuses the card
+            continue
+        if name in BINARY_PROPERTIES or prop.binary:
+            binary += 1
+            skipped.append(name)
+            continue
+        if name in _QUIET or name in ("BEGIN", "END"):
+            continue
+        if name == "FN":
+            fn = fn or _text(prop, version, source).strip()
+        elif name == "N":
+            parts = [unescape_text(p, version).strip() for p in split_escaped(_raw(prop, source), ";")]
+            if any(parts) and name_parts is None:
+                name_parts = parts
+        elif name == "ORG":
+            org = ", ".join(p for p in (unescape_text(x, version).strip()
+                                        for x in split_escaped(_raw(prop, source), ";")) if p)
+            if org and org not in orgs:
+                orgs.append(org)
+        elif name == "TITLE":
+            roles.append(_text(prop, version, source).strip())
+        elif name == "TEL":
+            value = _text(prop, version, source).strip()
+            if value.lower().startswith("tel:"):
+                value = value[4:]
+            if value:
+                phones.append({"label": _label_from(prop, labels), "value": value})
+        elif name == "EMAIL":
+            value = _text(prop, version, source).strip()
+            if value.lower().startswith("mailto:"):
+                value = value[7:]
+            if value:
+                emails.append({"label": _label_from(prop, labels), "value": value})
+        elif name == "ADR":
+            parts = [unescape_text(p, version).strip() for p in split_escaped(_raw(prop, source), ";")]
+            if not any(parts):
+                continue  # an empty structured value (a webmail's blank item1.ADR) says nothing
+            preferred = "pref" in prop.types() or "PREF" in prop.params
+            addresses.append((_label_from(prop, labels), parts, preferred))
+        elif name == "LABEL":
+            text = _text(prop, version, source).replace("\r\n", "\n").replace("\r", "\n").strip()
+            if text:
+                address_labels.append((_label_from(prop, labels), text))
+        elif name == "NOTE":
+            note = _text(prop, version, source).replace("\r\n", "\n").replace("\r", "\n")
+            if note.strip():
+                notes.append(note)
+        elif name == "CATEGORIES":
+            tags.extend(unescape_text(p, version).strip() for p in split_escaped(_raw(prop, source), ","))
+        elif name in ("LANG", "X-OURSOCIETY-LANG"):
+            languages.append(_text(prop, version, source).strip())
+        elif name in _OWN_FLAGS:
+            _own_flag(values, _OWN_FLAGS[name], _text(prop, version, source).strip(), row)
+        elif name == "X-OURSOCIETY-GROUP":
+            group = _text(prop, version, source).strip()
+            if group and group not in row.groups:
+                row.groups.append(group)
+        elif name.startswith("X-FCENCODED-"):
+            line = _fc_encoded(name, _text(prop, version, source).strip())
+            if line:
+                extras.append(line)
+        elif name in _EXTRA_LABELS:
+            value = _text(prop, version, source).strip()
+            if name == "X-ANDROID-CUSTOM" and value.startswith("vnd.android.cursor.item/"):
+                line = _android_custom(value)
+                if line:
+                    extras.append(line)
+                    if line.startswith("Nickname: "):
+                        nicknames.append(line[len("Nickname: "):])
+                continue
+            if name == "NICKNAME":
+                value = ", ".join(unescape_text(p, version).strip() for p in split_escaped(_raw(prop, source), ","))
+                nicknames.append(value)
+            label = labels.get(prop.group, "") if prop.group else ""
+            if not label and name in ("X-SOCIALPROFILE", "IMPP", "URL", "RELATED", "X-ABRELATEDNAMES", "X-ABDATE"):
+                words = [t for t in (prop.params.get("TYPE", []) + prop.params.get("X-SERVICE-TYPE", [])
+                                     + prop.params.get("X-USER", [])) if t.lower() not in IGNORED_VCARD_TYPES]
+                label = ", ".join(dict.fromkeys(words))
+            if value:
+                extras.append(f"{_EXTRA_LABELS[name]}{f' ({apple_label(label)})' if label else ''}: {value}")
+        else:
+            value = _text(prop, version, source).strip() if not prop.undecodable else "?"
+            if value and not name.startswith("X-"):
+                extras.append(f"{name.title()}: {value}")
+            elif value:
+                skipped.append(name)
+    show_as_company = any(p.name == "X-ABSHOWAS" and p.value.strip().upper() == "COMPANY" for p in props)
+    if orgs:
+        values["organisation"] = orgs[0]
+        extras.extend(f"Organisation: {org}" for org in orgs[1:])  # a second ORG is kept, never overwritten
+    if show_as_company and fn == values.get("organisation") and not any(name_parts or []):
+        fn = ""  # a company card: the organisation is the name, as for a contact made here with only one
+    if not fn and not any(name_parts or []) and not orgs and nicknames:
+        fn = nicknames[0]  # a card with only a nickname is called by it
+    _apply_names(values, fn, name_parts)
+    if roles:
+        values["role"] = ", ".join(dict.fromkeys(r for r in roles if r))
+    if phones:
+        values["phones"] = phones
+    if emails:
+        values["emails"] = emails
+    if addresses:
+        addresses.sort(key=lambda a: not a[2])  # the preferred address first
+        _apply_address(values, addresses[0][1])
+        for label, parts, _ in addresses[1:]:
+            text = ", ".join(p for p in _address_lines(parts) if p)
+            if text:
+                extras.append(f"Address{f' ({label})' if label else ''}: {text}")
+    elif address_labels:
+        # Addresses given only as a printed label (2.1 LABEL): the first is the street, the rest go to notes.
+        values["street"] = ", ".join(p.strip() for p in address_labels[0][1].split("\n") if p.strip())
+        for label, text in address_labels[1:]:
+            extras.append(f"Address{f' ({label})' if label else ''}: {', '.join(text.splitlines())}")
+    text_notes = "\n\n".join(notes)
+    if extras:
+        text_notes = (text_notes + "\n\n" if text_notes else "") + "\n".join(extras)
+    if text_notes:
+        values["notes"] = text_notes
+        if len(text_notes) > MAX_TEXT:
+            row.problems.append(f"its notes would be {len(text_notes):,} characters long, over the "
+                                f"{MAX_TEXT:,}-character limit")
+    tags = [t for t in dict.fromkeys(tags) if t and t.casefold() not in _SYSTEM_CATEGORIES]
+    if tags:
+        values["tags"] = tags
+    if languages:
+        values["languages"] = [t for t in dict.fromkeys(languages) if t]
+    for prop in props:  # how a used value whose bytes were not its charset's was read
+        if prop.warning and prop.name not in skipped and prop.name not in _QUIET:
+            row.warn(prop.name, prop.warning)
+    for name in sorted(set(skipped)):
+        count = skipped.count(name)
+        what = "a picture, sound or key" if name in BINARY_PROPERTIES or _is_binary_name(props, name) else "a property"
+        row.warn(name, f"not imported ({what}{f', {count} times' if count > 1 else ''})")
+    row.skipped_binary = binary
+    return values
+
+
+def _is_binary_name(props: list[VProperty], name: str) -> bool:
+    return any(p.binary for p in props if p.name == name)
+
+
+def _raw(prop: VProperty, source: str) -> str:
+    if prop.undecodable:
+        raise UserError(f"Could not tell the text encoding of {source} (line {prop.line}, {prop.name}); give it "
+                        "with --encoding (for example --encoding shift_jis) or save the file as UTF-8.")
+    return prop.value
+
+
+def _own_flag(values: dict[str, Any], field_name: str, text: str, row: ImportRow) -> None:
+    if field_name in BOOL_FIELDS:
+        lowered = text.casefold()
+        if lowered in ("1", "true", "yes"):
+            values[field_name] = True
+        elif lowered in ("0", "false", "no", ""):
+            values[field_name] = False
+        else:
+            row.warn(field_name, f"'{text}' is not yes or no; not imported")
+    elif text:
+        values[field_name] = text
+
+
+def _apply_names(values: dict[str, Any], fn: str, parts: list[str] | None) -> None:
+    family = given = ""
+    prefix = suffix = ""
+    if parts:
+        parts = parts + [""] * (5 - len(parts))
+        family = parts[0]
+        given = " ".join(p for p in (parts[1], parts[2]) if p)
+        prefix, suffix = parts[3], parts[4]
+    if family:
+        values["family_name"] = family
+    if given:
+        values["given_name"] = given
+    joined = " ".join(p for p in (given, family) if p)
+    display = fn or joined
+    # Honorifics live in the display name ("Dr. Ada Lovelace Jr."), given and family names stay as they are.
+    if prefix and not display.startswith(prefix):
+        display = f"{prefix} {display}".strip()
+    if suffix and not display.endswith(suffix):
+        display = f"{display} {suffix}".strip()
+    if display and display != joined:
+        values["display_name"] = display
+
+
+def _address_lines(parts: list[str]) -> list[str]:
+    parts = parts + [""] * (7 - len(parts))
+    pobox, extended, street, locality, region, postcode, country = parts[:7]
+    return [", ".join(p for p in (pobox, extended, street) if p), locality, region, postcode, country]
+
+
+def _apply_address(values: dict[str, Any], parts: list[str]) -> None:
+    street, locality, region, postcode, country = _address_lines(parts)
+    for key, value in (("street", street), ("locality", locality), ("region", region), ("postcode", postcode),
+                       ("country", country)):
+        if value:
+            values[key] = value
