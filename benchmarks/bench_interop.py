@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import Row, build_hub, print_table  # noqa: E402
-from oursociety_desktop.exports import csv_io, vcard  # noqa: E402
+from oursociety_desktop.exports import csv_io, csv_mapping, csv_write, vcard  # noqa: E402
 from oursociety_desktop.exports.people_import import ImportOptions, run_import  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
 from oursociety_desktop.models.duplicates import find_duplicates  # noqa: E402
@@ -100,7 +100,7 @@ def run(data_dir: Path, work: Path) -> list[Row]:
 
         def export_vcard() -> int:
             with db.read() as session:
-                contacts = csv_io.live_contacts(session.connection())
+                contacts = csv_write.live_contacts(session.connection())
             with vcf.open("wb") as fh:
                 for chunk in vcard.write_vcards(contacts, "3.0"):
                     fh.write(chunk)
@@ -113,7 +113,7 @@ def run(data_dir: Path, work: Path) -> list[Row]:
 
         def export_csv() -> int:
             with db.read() as session:
-                return csv_io.export_csv(session.connection(), csv_path)
+                return csv_write.export_csv(session.connection(), csv_path)
 
         took, _ = _timed(export_csv)
         rows.append(Row(f"CSV export, {count:,} contacts", took, took, took, base))
@@ -131,7 +131,7 @@ def run(data_dir: Path, work: Path) -> list[Row]:
                     parsed = vcard.read_vcard_file(path)  # noqa: B023
                 else:
                     table = csv_io.read_csv_file(path)  # noqa: B023
-                    parsed = csv_io.table_to_rows(table, csv_io.suggest_mapping(table.headers))
+                    parsed = csv_mapping.table_to_rows(table, csv_mapping.suggest_mapping(table.headers))
                 return run_import(target, parsed, ImportOptions(on_duplicate="add")).added  # noqa: B023
 
             took, added = _timed(do_import)

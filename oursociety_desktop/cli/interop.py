@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json
-from oursociety_desktop.exports import csv_io, vcard
+from oursociety_desktop.exports import csv_io, csv_mapping, csv_write, vcard
 from oursociety_desktop.exports.csv_presets import PRESET_CHOICES
 from oursociety_desktop.exports.people_import import (
     DUPLICATE_CHOICES,
@@ -69,8 +69,8 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_csv_import)
     p = csub.add_parser("export", help="export live contacts as CSV")
     p.add_argument("out", type=Path)
-    p.add_argument("--fields", default=",".join(csv_io.DEFAULT_EXPORT_FIELDS),
-                   help=f"comma-separated fields (from: {', '.join(csv_io.EXPORTABLE_FIELDS)})")
+    p.add_argument("--fields", default=",".join(csv_write.DEFAULT_EXPORT_FIELDS),
+                   help=f"comma-separated fields (from: {', '.join(csv_write.EXPORTABLE_FIELDS)})")
     p.set_defaults(handler=cmd_csv_export)
 
     p = sub.add_parser("duplicates", help="list likely duplicate contacts")
@@ -127,25 +127,25 @@ def cmd_csv_import(args: argparse.Namespace, folder: Path) -> int:
     table = csv_io.read_csv_file(args.file, args.encoding, delimiter)
     with open_hub(folder) as db:
         with db.read() as session:
-            mapping = None if args.preset != "auto" or args.map else csv_io.saved_mapping(session, table.headers)
+            mapping = None if args.preset != "auto" or args.map else csv_mapping.saved_mapping(session, table.headers)
         if mapping is None:
-            mapping = csv_io.suggest_mapping(table.headers, args.preset)
-        mapping = csv_io.parse_mapping_overrides(table.headers, mapping, args.map)
+            mapping = csv_mapping.suggest_mapping(table.headers, args.preset)
+        mapping = csv_mapping.parse_mapping_overrides(table.headers, mapping, args.map)
         if not any(m.field not in ("ignore", "note") for m in mapping.values()):
             raise UserError(f"No column of {args.file.name} could be matched to a contact field; map them with "
                             "--map HEADER=FIELD.")
-        rows = csv_io.table_to_rows(table, mapping)
-        code = _finish_import(db, rows, args, "csv", table.headers, csv_io.file_warnings(table, mapping))
+        rows = csv_mapping.table_to_rows(table, mapping)
+        code = _finish_import(db, rows, args, "csv", table.headers, csv_mapping.file_warnings(table, mapping))
         if args.save_mapping and not args.dry_run:
             with db.write() as tx:
-                csv_io.save_mapping(tx.session, table.headers, mapping)
+                csv_mapping.save_mapping(tx.session, table.headers, mapping)
         return code
 
 
 def cmd_vcard_export(args: argparse.Namespace, folder: Path) -> int:
     with open_hub(folder) as db:
         with db.read() as session:
-            contacts = csv_io.live_contacts(session.connection())
+            contacts = csv_write.live_contacts(session.connection())
     out: Path = args.out
     if args.one_per_contact:
         if out.exists() and not out.is_dir():
@@ -172,7 +172,7 @@ def cmd_csv_export(args: argparse.Namespace, folder: Path) -> int:
         raise UserError("Choose at least one field with --fields.")
     with open_hub(folder) as db:
         with db.read() as session:
-            count = csv_io.export_csv(session.connection(), args.out, fields)
+            count = csv_write.export_csv(session.connection(), args.out, fields)
     print(f"Wrote {count} contacts to {args.out}.")
     return 0
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from oursociety_desktop.exports import csv_io
+from oursociety_desktop.exports import csv_io, csv_mapping, csv_write
 from oursociety_desktop.exports.csv_presets import detect_preset
 from oursociety_desktop.exports.people_import import ImportOptions, plan_import, run_import
 from oursociety_desktop.models.contacts import contact_json, create_contact, normalise_values
@@ -32,7 +32,7 @@ def _contacts(db: Database) -> dict[str, dict[str, Any]]:
 
 def _import_file(db: Database, path: Path, preset: str = "auto", **options: Any) -> Any:
     table = csv_io.read_csv_file(path)
-    rows = csv_io.table_to_rows(table, csv_io.suggest_mapping(table.headers, preset))
+    rows = csv_mapping.table_to_rows(table, csv_mapping.suggest_mapping(table.headers, preset))
     return run_import(db, rows, ImportOptions(**options))
 
 
@@ -132,7 +132,7 @@ def test_preview_lists_problems_and_matches(db: Database, tmp_path: Path) -> Non
     path.write_text("First Name,Last Name,Email\nAnna,Kowalska,anna@EXAMPLE.org\nBad,Email,not-an-email\n"
                     "Carl,Jones,\n,,\n", encoding="utf-8")
     table = csv_io.read_csv_file(path)
-    rows = plan_import(db, csv_io.table_to_rows(table, csv_io.suggest_mapping(table.headers)))
+    rows = plan_import(db, csv_mapping.table_to_rows(table, csv_mapping.suggest_mapping(table.headers)))
     assert rows[0].match_id == existing.id
     # A bad email costs only that value: kept in the notes, warned about, the person imported.
     assert rows[1].ok and "Email: not-an-email" in rows[1].values["notes"]
@@ -232,7 +232,7 @@ def test_export_escapes_formulas_and_reads_back(db: Database, tmp_path: Path) ->
                             "phones": ["+44 7700 900123"], "tags": ["=SUM(A1)"]})
     out = tmp_path / "out.csv"
     with db.read() as session:
-        assert csv_io.export_csv(session.connection(), out) == 1
+        assert csv_write.export_csv(session.connection(), out) == 1
     raw = out.read_text(encoding="utf-8-sig")
     cells = list(csv.reader(io.StringIO(raw)))[1]
     assert all(not c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
@@ -275,12 +275,12 @@ def test_export_round_trip_all_fields(db: Database, tmp_path: Path) -> None:
             "do_not_phone": True, "engagement_stage": "active"}))
     out = tmp_path / "all.csv"
     with db.read() as session:
-        csv_io.export_csv(session.connection(), out, csv_io.EXPORTABLE_FIELDS)
+        csv_write.export_csv(session.connection(), out, csv_write.EXPORTABLE_FIELDS)
     other = Database.create(tmp_path / "o", "O")
     try:
         _import_file(other, out)
         [back] = _contacts(other).values()
-        for name in csv_io.EXPORTABLE_FIELDS:
+        for name in csv_write.EXPORTABLE_FIELDS:
             if name != "groups":
                 assert back[name] == made[name], name
     finally:
@@ -299,8 +299,8 @@ def test_cli_csv_export_fields(hub: Path, tmp_path: Path, run_cli: Run) -> None:
 
 
 def test_people_without_phone_or_email(db: Database) -> None:
-    rows = csv_io.table_to_rows(csv_io.parse_csv(b"Name\nJust A Name\n"),
-                                csv_io.suggest_mapping(["Name"]))
+    rows = csv_mapping.table_to_rows(csv_io.parse_csv(b"Name\nJust A Name\n"),
+                                csv_mapping.suggest_mapping(["Name"]))
     summary = run_import(db, rows, ImportOptions())
     assert summary.added == 1
     assert normalise_values(rows[0].values) == {"display_name": "Just A Name"}
@@ -308,7 +308,7 @@ def test_people_without_phone_or_email(db: Database) -> None:
 
 def test_display_name_equal_to_the_name_is_not_kept(db: Database) -> None:
     table = csv_io.parse_csv(b"Name,Given Name,Family Name\nAmara Okafor,Amara,Okafor\nDr A. O.,Amara,Okafor\n")
-    rows = csv_io.table_to_rows(table, csv_io.suggest_mapping(table.headers))
+    rows = csv_mapping.table_to_rows(table, csv_mapping.suggest_mapping(table.headers))
     assert "display_name" not in rows[0].values and rows[1].values["display_name"] == "Dr A. O."
 
 
@@ -325,9 +325,9 @@ def test_any_contact_round_trips_through_csv(given_name: str, family: str, notes
                                              tags: list[str]) -> None:
     original = normalise_values({"given_name": given_name.strip(), "family_name": family.strip() or "X",
                                  "notes": notes, "phones": [{"label": "mobile", "value": phone}], "tags": tags})
-    text = csv_io.contacts_to_csv([original])
+    text = csv_write.contacts_to_csv([original])
     table = csv_io.parse_csv(text.encode("utf-8-sig"))
-    [row] = csv_io.table_to_rows(table, csv_io.suggest_mapping(table.headers))
+    [row] = csv_mapping.table_to_rows(table, csv_mapping.suggest_mapping(table.headers))
     back = normalise_values(row.values)
     for name in ("given_name", "family_name", "phones", "tags"):
         assert back.get(name, [] if name in ("phones", "tags") else "") == original[name], name

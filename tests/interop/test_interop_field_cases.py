@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from oursociety_desktop.exports import csv_io
+from oursociety_desktop.exports import csv_write
 from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group
@@ -264,7 +264,7 @@ def test_round_trip_keeps_everything(name: str, tmp_path: Path, run_cli: Run) ->
     code, out, err = run_cli("--data-dir", second, "vcard", "import", cards, "--json")
     assert code == 0 and json.loads(out)["problems"] == [], err
     code, _, err = run_cli("--data-dir", second, "csv", "export", table, "--fields",
-                           ",".join(f for f in csv_io.EXPORTABLE_FIELDS if f != "private_notes"))
+                           ",".join(f for f in csv_write.EXPORTABLE_FIELDS if f != "private_notes"))
     assert code == 0, err
     third = _fresh_hub(tmp_path / "third")
     code, out, err = run_cli("--data-dir", third, "csv", "import", table, "--json")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from oursociety_desktop.exports import csv_io
+from oursociety_desktop.exports import csv_io, csv_mapping
 from oursociety_desktop.exports.people_import import ImportOptions, check_row, run_import
 from oursociety_desktop.exports.vcard import contact_to_vcard, parse_vcards
 from oursociety_desktop.models.database import Database
@@ -221,7 +221,7 @@ def test_undecodable_needed_value_refuses_with_the_option_named() -> None:
 
 def _rows(text: str, preset: str = "auto", encoding: str = "utf-8") -> list[Any]:
     table = csv_io.parse_csv(text.encode(encoding))
-    rows = csv_io.table_to_rows(table, csv_io.suggest_mapping(table.headers, preset))
+    rows = csv_mapping.table_to_rows(table, csv_mapping.suggest_mapping(table.headers, preset))
     for row in rows:
         check_row(row, "GB")
     return rows
@@ -283,12 +283,13 @@ def test_line_breaks_in_cells_stored_as_newlines() -> None:
 def test_every_column_mapped_kept_in_notes_or_named() -> None:
     table = csv_io.parse_csv(b"Contact ID,First Name,Last Name,Shoe Size,Address 1 - Formatted\n"
                              b"17,Ann,One,5,1 Road\n")
-    mapping = csv_io.suggest_mapping(table.headers, "google")
-    [row] = csv_io.table_to_rows(table, mapping)
+    mapping = csv_mapping.suggest_mapping(table.headers, "google")
+    [row] = csv_mapping.table_to_rows(table, mapping)
     assert row.values["notes"] == "Contact ID: 17\nShoe Size: 5"
-    assert csv_io.column_fates(table, mapping) == [("Contact ID", "kept in notes"), ("Shoe Size", "kept in notes"),
+    assert csv_mapping.column_fates(table, mapping) == [("Contact ID", "kept in notes"), ("Shoe Size", "kept in notes"),
                                                    ("Address 1 - Formatted", "not imported")]
-    assert [w.text() for w in csv_io.file_warnings(table, mapping)] == ["Address 1 - Formatted: column not imported"]
+    assert [w.text() for w in csv_mapping.file_warnings(table, mapping)] \
+        == ["Address 1 - Formatted: column not imported"]
 
 
 def test_preamble_and_sep_hint() -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.exports import csv_io, vcard
+from oursociety_desktop.exports import csv_write, vcard
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import Cancelled, UserError
@@ -38,8 +38,8 @@ def export_task(progress: Progress, db: Database, fmt: str, out: Path, one_per_c
     with db.read() as session:
         conn = session.connection()
         if fmt == "csv":
-            return csv_io.export_csv(conn, out, fields, progress=progress)
-        contacts = csv_io.live_contacts(conn)
+            return csv_write.export_csv(conn, out, fields, progress=progress)
+        contacts = csv_write.live_contacts(conn)
     version = fmt.split("-", 1)[1]
     if one_per_contact:
         try:
@@ -81,10 +81,10 @@ class ExportDialog(QDialog):
         self.fields_box = QGroupBox(self.tr("Fields"), self)
         grid = QGridLayout(self.fields_box)
         self.field_checks: dict[str, QCheckBox] = {}
-        for i, name in enumerate(csv_io.EXPORTABLE_FIELDS):
-            label = csv_io.EXPORT_HEADERS.get(name, "Phones" if name == "phones" else "Emails")
+        for i, name in enumerate(csv_write.EXPORTABLE_FIELDS):
+            label = csv_write.EXPORT_HEADERS.get(name, "Phones" if name == "phones" else "Emails")
             check = QCheckBox(self.tr(label), self.fields_box)
-            check.setChecked(name in csv_io.DEFAULT_EXPORT_FIELDS)
+            check.setChecked(name in csv_write.DEFAULT_EXPORT_FIELDS)
             self.field_checks[name] = check
             grid.addWidget(check, i // 3, i % 3)
         self.message = QLabel(self)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from oursociety_desktop.exports import csv_io
+from oursociety_desktop.exports import csv_io, csv_mapping
 from oursociety_desktop.exports.csv_presets import PRESET_CHOICES, TARGETS
 from oursociety_desktop.exports.people_import import (
     DUPLICATE_CHOICES,
@@ -119,7 +119,7 @@ class MappingPage(QWizardPage):
         self.wiz = wizard
         self.setTitle(self.tr("Match the columns"))
         self.setSubTitle(self.tr("Each column of the file goes to one field; '(not imported)' leaves it out."))
-        self.suggested: csv_io.Mapping_ = {}
+        self.suggested: csv_mapping.Mapping_ = {}
         self.table = QTableWidget(0, 3, self)
         self.table.setHorizontalHeaderLabels([self.tr("Column"), self.tr("First value"), self.tr("Goes to")])
         self.table.setAccessibleName(self.tr("Column mapping"))
@@ -136,8 +136,8 @@ class MappingPage(QWizardPage):
         table = self.wiz.table()
         preset = str(self.wiz.file_page.preset.currentData())
         with self.wiz.ctx.db.read() as session:
-            saved = csv_io.saved_mapping(session, table.headers) if preset == "auto" else None
-        self.suggested = saved or csv_io.suggest_mapping(table.headers, preset)
+            saved = csv_mapping.saved_mapping(session, table.headers) if preset == "auto" else None
+        self.suggested = saved or csv_mapping.suggest_mapping(table.headers, preset)
         self.table.setRowCount(len(table.headers))
         for i, header in enumerate(table.headers):
             example = next((cells[i] for _, cells in table.rows if i < len(cells) and cells[i].strip()), "")
@@ -147,7 +147,7 @@ class MappingPage(QWizardPage):
             combo.setAccessibleName(self.tr("Field for column {0}").format(header))
             for key, text in TARGETS.items():
                 combo.addItem(self.tr(text), key)
-            combo.setCurrentIndex(max(0, combo.findData(self.suggested.get(i, csv_io.ColumnMap()).field)))
+            combo.setCurrentIndex(max(0, combo.findData(self.suggested.get(i, csv_mapping.ColumnMap()).field)))
             self.table.setCellWidget(i, 2, combo)
 
     def set_target(self, column: int, field: str) -> None:
@@ -156,16 +156,16 @@ class MappingPage(QWizardPage):
         assert isinstance(combo, QComboBox)
         combo.setCurrentIndex(combo.findData(field))
 
-    def mapping(self) -> csv_io.Mapping_:
+    def mapping(self) -> csv_mapping.Mapping_:
         """The mapping as chosen on this page (labels and label columns kept from the suggestion)."""
-        out: csv_io.Mapping_ = {}
+        out: csv_mapping.Mapping_ = {}
         for i in range(self.table.rowCount()):
             combo = self.table.cellWidget(i, 2)
             assert isinstance(combo, QComboBox)
             field = str(combo.currentData())
-            old = self.suggested.get(i, csv_io.ColumnMap())
-            out[i] = csv_io.ColumnMap(field, old.label, old.label_column) if field == old.field else \
-                csv_io.ColumnMap(field)
+            old = self.suggested.get(i, csv_mapping.ColumnMap())
+            out[i] = csv_mapping.ColumnMap(field, old.label, old.label_column) if field == old.field else \
+                csv_mapping.ColumnMap(field)
         return out
 
     def validatePage(self) -> bool:  # noqa: N802
@@ -175,10 +175,10 @@ class MappingPage(QWizardPage):
             return False
         table = self.wiz.table()
         self.wiz.mapping = mapping
-        self.wiz.rows = csv_io.table_to_rows(table, mapping)
+        self.wiz.rows = csv_mapping.table_to_rows(table, mapping)
         if self.remember.isChecked():
             with self.wiz.ctx.db.write() as tx:
-                csv_io.save_mapping(tx.session, table.headers, mapping)
+                csv_mapping.save_mapping(tx.session, table.headers, mapping)
         return True
 
 
@@ -229,7 +229,7 @@ class PreviewPage(QWizardPage):
         loaded = self.wiz.loaded
         if loaded is None or loaded.table is None:
             return ""
-        fates = csv_io.column_fates(loaded.table, self.wiz.mapping)
+        fates = csv_mapping.column_fates(loaded.table, self.wiz.mapping)
         if not fates:
             return ""
         words = {"kept in notes": self.tr("kept in notes"), "not imported": self.tr("not imported")}
@@ -378,7 +378,7 @@ class ImportWizard(QWizard):
         self.ctx = ctx
         self.loaded: LoadedFile | None = None
         self.rows: list[ImportRow] = []
-        self.mapping: csv_io.Mapping_ = {}
+        self.mapping: csv_mapping.Mapping_ = {}
         self.summary: ImportSummary | None = None
         self.setWindowTitle(self.tr("Import contacts"))
         self.file_page = FilePage(self)
@@ -396,7 +396,7 @@ class ImportWizard(QWizard):
         """Warnings about the whole file (lines before a CSV header, columns not imported)."""
         if self.loaded is None or self.loaded.table is None:
             return []
-        return csv_io.file_warnings(self.loaded.table, self.mapping)
+        return csv_mapping.file_warnings(self.loaded.table, self.mapping)
 
     def table(self) -> csv_io.CsvTable:
         """The CSV table read on the first page."""

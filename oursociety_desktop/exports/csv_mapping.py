@@ -1,0 +1,336 @@
+"""CSV columns to contact fields: the suggested mapping (by header, for each tool's preset), the organiser's
+saved mappings, what becomes of each column, and each row turned into an `ImportRow` of contact values."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from oursociety_desktop.exports.csv_io import CsvTable, unescape_cell
+from oursociety_desktop.exports.csv_presets import (
+    COMMON,
+    PRESET_CHOICES,
+    PRESETS,
+    TARGETS,
+    detect_preset,
+    header_key,
+    lookup,
+    numbered_target,
+)
+from oursociety_desktop.exports.csv_write import EXPORT_HEADERS
+from oursociety_desktop.exports.labels import canonical_label
+from oursociety_desktop.exports.people_import import ImportRow, RowWarning
+from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
+from oursociety_desktop.models.database import get_setting, set_setting
+from oursociety_desktop.models.errors import UserError
+
+MAPPINGS_SETTING = "csv_mappings"  # the hub setting holding the mappings organisers saved, by header signature
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Where one column goes: a target (see csv_presets.TARGETS), a fixed label for phones and emails, and the
+    index of the column holding each row's label (Google's "Phone 1 - Label"), if any."""
+
+    field: str = "ignore"
+    label: str = ""
+    label_column: int | None = None
+
+
+Mapping_ = dict[int, ColumnMap]
+
+
+# ---------- mapping ----------
+
+
+def suggest_mapping(headers: Sequence[str], preset: str = "auto") -> Mapping_:
+    """A column mapping suggested from the headers (and the preset, or the detected one for "auto"). A column no
+    field takes goes to the notes as "Header: value"; only bookkeeping columns a preset names are left out."""
+    if preset not in PRESET_CHOICES:
+        raise UserError(f"Unknown preset '{preset}'; use one of {', '.join(PRESET_CHOICES)}.")
+    chosen = detect_preset(list(headers)) if preset == "auto" else preset
+    table = PRESETS.get(chosen, {})
+    keys = [header_key(h) for h in headers]
+    position = {k: i for i, k in enumerate(keys)}
+    own = {header_key(h): (f, "") for f, h in EXPORT_HEADERS.items()}
+    mapping: Mapping_ = {}
+    for i, key in enumerate(keys):
+        numbered = numbered_target(key)
+        if numbered is not None:
+            field_name, label, label_header = numbered
+            label_col = position.get(label_header)
+            if label_col is None and label_header:
+                label_col = position.get(label_header.replace(" - label", " - type"))
+            mapping[i] = ColumnMap(field_name, label, label_col)
+            continue
+        target = lookup(table, key) or lookup(own, key) or lookup(COMMON, key)
+        if target is not None:
+            mapping[i] = ColumnMap(*target)
+        elif key.replace(" ", "_") in TARGETS and key.replace(" ", "_") not in ("ignore", "note"):
+            mapping[i] = ColumnMap(key.replace(" ", "_"))
+        else:
+            mapping[i] = ColumnMap("note")
+    # CiviCRM-style "Phone Type" columns give the label of the single phone column.
+    label_cols = [i for i, m in mapping.items() if m.field == "phone_label"]
+    phone_cols = [i for i, m in mapping.items() if m.field == "phone" and m.label_column is None]
+    if len(label_cols) == 1 and len(phone_cols) == 1:
+        old = mapping[phone_cols[0]]
+        mapping[phone_cols[0]] = ColumnMap(old.field, old.label, label_cols[0])
+    return mapping
+
+
+def column_fates(table: CsvTable, mapping: Mapping_) -> list[tuple[str, str]]:
+    """For the preview: each column that no contact field takes, and what happens to it ("kept in notes",
+    "not imported", or "label of another column")."""
+    label_columns = {m.label_column for m in mapping.values() if m.label_column is not None}
+    out: list[tuple[str, str]] = []
+    for i, header in enumerate(table.headers):
+        m = mapping.get(i, ColumnMap())
+        if m.field == "note":
+            out.append((header, "kept in notes"))
+        elif i in label_columns or m.field.endswith("_label"):
+            continue
+        elif m.field == "ignore" and _has_values(table, i):
+            out.append((header, "not imported"))
+    return out
+
+
+def _has_values(table: CsvTable, column: int) -> bool:
+    return any(column < len(cells) and cells[column].strip() for _, cells in table.rows)
+
+
+def file_warnings(table: CsvTable, mapping: Mapping_) -> list[RowWarning]:
+    """What the whole file loses or skips, named: lines before the header row, and columns holding values that
+    are not imported."""
+    out: list[RowWarning] = []
+    if table.skipped:
+        lines = ", ".join(str(n) for n in table.skipped)
+        out.append(RowWarning("", f"lines {lines} before the header row were skipped" if len(table.skipped) > 1
+                              else f"line {lines} before the header row was skipped"))
+    label_columns = {m.label_column for m in mapping.values() if m.label_column is not None}
+    for i, header in enumerate(table.headers):
+        m = mapping.get(i, ColumnMap())
+        if m.field == "ignore" and i not in label_columns and _has_values(table, i):
+            out.append(RowWarning(header, "column not imported"))
+    return out
+
+
+def _signature(headers: Sequence[str]) -> str:
+    return "\x1f".join(header_key(h) for h in headers)
+
+
+def mapping_to_json(headers: Sequence[str], mapping: Mapping_) -> dict[str, Any]:
+    """A mapping as JSON keyed by header (so it survives reordered columns)."""
+    return {headers[i]: {"field": m.field, "label": m.label,
+                         "label_column": headers[m.label_column] if m.label_column is not None else ""}
+            for i, m in mapping.items() if i < len(headers)}
+
+
+def mapping_from_json(headers: Sequence[str], data: Mapping[str, Any]) -> Mapping_:
+    """The inverse of `mapping_to_json` for a file with these headers (unknown columns are ignored)."""
+    position = {h: i for i, h in enumerate(headers)}
+    mapping: Mapping_ = {}
+    for i, header in enumerate(headers):
+        entry = data.get(header)
+        if not isinstance(entry, Mapping) or entry.get("field") not in TARGETS:
+            mapping[i] = ColumnMap("ignore")
+            continue
+        mapping[i] = ColumnMap(str(entry["field"]), str(entry.get("label", "")),
+                               position.get(str(entry.get("label_column", ""))))
+    return mapping
+
+
+def saved_mapping(session: Session, headers: Sequence[str]) -> Mapping_ | None:
+    """The mapping the user saved for files with exactly these headers, if any."""
+    saved = get_setting(session, MAPPINGS_SETTING) or {}
+    entry = saved.get(_signature(headers)) if isinstance(saved, dict) else None
+    return mapping_from_json(headers, entry) if isinstance(entry, dict) else None
+
+
+def save_mapping(session: Session, headers: Sequence[str], mapping: Mapping_) -> None:
+    """Remember a mapping (a hub setting) for the next file with the same headers (inside a write transaction)."""
+    saved = dict(get_setting(session, MAPPINGS_SETTING) or {})
+    saved[_signature(headers)] = mapping_to_json(headers, mapping)
+    set_setting(session, MAPPINGS_SETTING, json.loads(json.dumps(saved)))
+
+
+def parse_mapping_overrides(headers: Sequence[str], mapping: Mapping_, assignments: Iterable[str]) -> Mapping_:
+    """Apply `HEADER=FIELD[:label]` overrides (the CLI's --map) to a mapping."""
+    out = dict(mapping)
+    keys = {header_key(h): i for i, h in enumerate(headers)}
+    for text in assignments:
+        header, sep, target = text.rpartition("=")
+        if not sep or header_key(header) not in keys:
+            raise UserError(f"--map '{text}': no column called '{header}' in the file.")
+        field, _, label = target.partition(":")
+        if field.strip() not in TARGETS:
+            raise UserError(f"--map '{text}': unknown field '{field}'; fields are: {', '.join(TARGETS)}.")
+        out[keys[header_key(header)]] = ColumnMap(field.strip(), label.strip())
+    return out
+
+
+# ---------- rows to contacts ----------
+
+
+_TRUE = {"1", "yes", "y", "true", "t", "x", "on", "ja", "oui", "si", "tak"}
+_FALSE = {"0", "no", "n", "false", "f", "", "off", "nein", "non", "nie"}
+
+
+def _split_list(value: str) -> list[str]:
+    """A cell holding several values, in the forms real tools write: `A ::: B` (Google), `"A","B"` (Mailchimp's
+    tags), `A; B` or `A, B`."""
+    text = value.strip()
+    if ":::" in text:
+        parts = text.split(":::")
+    elif _QUOTED_LIST.match(text):
+        parts = [p.strip().strip('"') for p in next(csv.reader([text], skipinitialspace=True))]
+    else:
+        parts = re.split(r"[;,]", text)
+    # Google's system labels ("* myContacts", "* starred") are not tags.
+    return [p.strip() for p in parts if p.strip() and not p.strip().startswith("* ")]
+
+
+_QUOTED_LIST = re.compile(r'^"[^"]+"(\s*[,;]\s*"[^"]+")*$')
+# Dates a spreadsheet or mail client writes for "no date": 0/0/00, 00/00/0000, 0000-00-00, 1/1/1601 (Outlook).
+_EMPTY_DATE = re.compile(r"^(0{1,4}[/.-]0{1,2}[/.-]0{1,4}|0{4}-0{2}-0{2}([ T]0{2}:0{2}(:0{2})?)?|1/1/1601)$")
+# A number a spreadsheet turned into scientific notation: 4.47701E+11.
+_SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE]\+?\d+$")
+_SEVERAL_EMAILS = re.compile(r"[;,\s]+")
+
+
+def _cell_text(raw: str) -> str:
+    return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[str], mapping: Mapping_,
+                  flag_columns: frozenset[int] = frozenset()) -> ImportRow:
+    """One CSV row into an ImportRow (values of Contact fields) with its problems and warnings.
+    `flag_columns`: note columns holding only yes/no values, whose "no" (`Deceased: 0`) says nothing."""
+    row = ImportRow(number=number, where=f"row {number} (line {line})", source=list(cells))
+    if len(cells) != len(headers) and not (len(cells) > len(headers) and not any(c.strip() for c in
+                                                                                  cells[len(headers):])):
+        row.problems.append(f"it has {len(cells)} cells but the header has {len(headers)} (ragged row)")
+        return row
+    cells = [_cell_text(unescape_cell(c)) for c in cells[:len(headers)]] + [""] * max(0, len(headers) - len(cells))
+    values: dict[str, Any] = {}
+    given_parts: dict[str, list[str]] = {"given_name": [], "middle_name": []}
+    honorifics: dict[str, list[str]] = {"prefix": [], "suffix": []}
+    street2: list[str] = []
+    note_lines: list[str] = []
+    phones: list[dict[str, str]] = []
+    emails: list[dict[str, str]] = []
+    for i, header in enumerate(headers):
+        m = mapping.get(i, ColumnMap())
+        raw = cells[i]
+        if m.field == "ignore" or m.field.endswith("_label"):
+            continue
+        if len(raw) > MAX_TEXT:
+            row.problems.append(f"the cell in column '{header}' is {len(raw):,} characters long, over the "
+                                f"{MAX_TEXT:,}-character limit")
+            continue
+        # Notes keep their own spacing (indented lists, line breaks); a cell of spaces alone is still empty.
+        value = raw if m.field in ("notes", "private_notes") else raw.strip()
+        if not value.strip():
+            continue
+        label = m.label
+        if m.label_column is not None and m.label_column < len(cells):
+            label = cells[m.label_column].strip() or label
+        if m.field in ("phone", "email"):
+            target = phones if m.field == "phone" else emails
+            label = canonical_label(label)
+            parts = [p.strip() for p in value.split(":::")]
+            if m.field == "email" and len(parts) == 1 and value.count("@") > 1:
+                parts = [p for p in _SEVERAL_EMAILS.split(value) if p]
+            for part in parts:
+                if not part:
+                    continue
+                if m.field == "phone" and _SCIENTIFIC.match(part):
+                    row.warn("phones", f"'{part}' does not look like a phone number: a spreadsheet turned it into "
+                                       "scientific notation and may have lost digits; kept as typed, please check it")
+                target.append({"label": label, "value": part})
+        elif m.field in ("given_name", "middle_name"):
+            given_parts[m.field].append(value)
+        elif m.field in ("prefix", "suffix"):
+            honorifics[m.field].append(value)
+        elif m.field == "street2":
+            street2.append(value)
+        elif m.field == "note":
+            if _EMPTY_DATE.match(value):
+                continue  # 0/0/00: no date at all
+            if i in flag_columns and value.casefold() in _FALSE:
+                continue  # "Deceased: 0" says nothing
+            if m.label_column is not None:  # "Custom Field 1 - Label" = Ward, "... - Value" = North
+                kind = m.label or "Value"
+                label = label.lstrip("*").strip()
+                if kind in ("Website", "Chat"):
+                    note_lines.append(f"{kind}{f' ({label})' if label else ''}: {value}")
+                else:
+                    note_lines.append(f"{label or kind}: {value}")
+            else:
+                note_lines.append(f"{header}: {value}")
+        elif m.field in ("tags", "languages", "groups"):
+            values.setdefault(m.field, []).extend(_split_list(value))
+        elif m.field in BOOL_FIELDS:
+            lowered = value.casefold()
+            if lowered not in _TRUE | _FALSE:
+                row.problems.append(f"'{value}' in column '{header}' is not yes or no")
+                continue
+            values[m.field] = lowered in _TRUE
+        elif m.field in ("notes", "private_notes"):
+            values[m.field] = f"{values[m.field]}\n\n{value}" if values.get(m.field) else value
+        elif m.field in values and values[m.field] != value:
+            values[m.field] = f"{values[m.field]}, {value}"
+        else:
+            values[m.field] = value
+    given = " ".join(given_parts["given_name"] + given_parts["middle_name"])
+    if given:
+        values["given_name"] = given
+    joined = " ".join(p for p in (values.get("given_name", ""), values.get("family_name", "")) if p)
+    if values.get("display_name") == joined:
+        del values["display_name"]  # the same as the name it would be derived from: not a display name of its own
+    prefix, suffix = " ".join(honorifics["prefix"]), " ".join(honorifics["suffix"])
+    if prefix or suffix:
+        # Honorifics live in the display name ("Dr. Test Person Jr."); given and family names stay as they are.
+        display = values.get("display_name") or joined or values.get("organisation", "")
+        if prefix and not display.startswith(prefix):
+            display = f"{prefix} {display}".strip()
+        if suffix and not display.endswith(suffix):
+            display = f"{display} {suffix}".strip()
+        values["display_name"] = display
+    if street2:
+        values["street"] = ", ".join([values["street"], *street2] if values.get("street") else street2)
+    if phones:
+        values["phones"] = phones
+    if emails:
+        values["emails"] = emails
+    if note_lines:
+        joined = "\n".join(note_lines)
+        values["notes"] = f"{values['notes']}\n\n{joined}" if values.get("notes") else joined
+    row.groups = [g for g in dict.fromkeys(values.pop("groups", [])) if g]
+    row.values = values
+    return row
+
+
+def _flag_columns(table: CsvTable, mapping: Mapping_) -> frozenset[int]:
+    """Note columns whose every value is a yes/no word (CiviCRM's `Deceased`, `Is Opt Out`)."""
+    out = set()
+    for i, m in mapping.items():
+        if m.field != "note" or m.label_column is not None:
+            continue
+        seen = {cells[i].strip().casefold() for _, cells in table.rows if i < len(cells) and cells[i].strip()}
+        if seen and seen <= (_TRUE | _FALSE) - {"x", "t", "y", "n", "f"} | {"0", "1"}:
+            out.add(i)
+    return frozenset(out)
+
+
+def table_to_rows(table: CsvTable, mapping: Mapping_) -> list[ImportRow]:
+    """Every data row of the table as an ImportRow."""
+    flags = _flag_columns(table, mapping)
+    return [row_to_import(n, line, cells, table.headers, mapping, flags)
+            for n, (line, cells) in enumerate(table.rows, start=1)]
