@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from oursociety_desktop.exports import csv_io, vcard
+from oursociety_desktop.exports import csv_io, csv_mapping, vcard
 from oursociety_desktop.exports.exchange import export_bundle, import_bundle
 from oursociety_desktop.exports.people_import import ImportOptions, apply_import, plan_import
 from oursociety_desktop.models.database import Database
@@ -44,8 +44,8 @@ def import_vcard(db: Database, data: bytes, work: Path) -> None:
 
 def import_csv(db: Database, data: bytes, work: Path) -> None:
     table = csv_io.parse_csv(data, "fuzz.csv")
-    mapping = csv_io.suggest_mapping(table.headers, "auto")
-    rows = csv_io.table_to_rows(table, mapping)
+    mapping = csv_mapping.suggest_mapping(table.headers, "auto")
+    rows = csv_mapping.table_to_rows(table, mapping)
     plan_import(db, rows)
     apply_import(db, rows, ImportOptions(on_duplicate="fill"), backup=False)
 
