@@ -11,7 +11,8 @@ from sqlmodel import Session
 from oursociety_desktop.models.actions import TO_DO, ActionFilter, ActionRow, count_actions, list_actions
 from oursociety_desktop.ui.actions.labels import kind_labels, status_labels
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.widgets.paged_model import Index, PagedTableModel
+from oursociety_desktop.ui.widgets.paged_model import PagedTableModel
+from oursociety_desktop.ui.widgets.rows_model import Index
 
 COL_WHEN, COL_TITLE, COL_KIND, COL_STATUS, COL_GROUP, COL_OWNERS = range(6)
 ACTION_ROW_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from oursociety_desktop.models.connections import ConnectionRow, count_connections, list_connections
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.widgets.paged_model import Index, PagedTableModel
+from oursociety_desktop.ui.widgets.paged_model import PagedTableModel
+from oursociety_desktop.ui.widgets.rows_model import Index
 
 COL_DATE, COL_KIND, COL_A, COL_B, COL_BY, COL_NOTE, COL_FOLLOW_UP = range(7)
 CONNECTION_ROW_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -10,17 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from oursociety_desktop.models.clock import stamp_wall_ms
 from oursociety_desktop.models.conflicts import list_conflicts, record_label
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.exchange_log import exchange_log, known_peers
 from oursociety_desktop.models.merge import MergeReport
+from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE as ROW_ROLE
+from oursociety_desktop.ui.widgets.rows_model import RowsTableModel
 from oursociety_desktop.ui.wording import local_time, plural
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-Index = QModelIndex | QPersistentModelIndex
 
 
 def shown_value(value: Any) -> str:
@@ -34,49 +31,10 @@ def shown_value(value: Any) -> str:
     return str(value) if value is not None else ""
 
 
-class _RowsModel(QAbstractTableModel):
-    HEADERS: tuple[str, ...] = ()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-                   ) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == ROW_ROLE:
-            return row
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.cell(row, index.column())
-        return None
-
-    def cell(self, row: Any, column: int) -> str:
-        raise NotImplementedError
-
-
 COL_TYPE, COL_NEW, COL_UPDATED, COL_DELETED, COL_CONFLICTING, COL_UNCHANGED = range(6)
 
 
-class PreviewModel(_RowsModel):
+class PreviewModel(RowsTableModel):
     """Per record type: new, updated, deleted, conflicting and unchanged records of an import."""
 
     HEADERS = ("Records", "New", "Updated", "Deleted", "Conflicting", "Unchanged")
@@ -110,7 +68,7 @@ class ConflictRow:
     detected_at: str
 
 
-class ConflictTableModel(_RowsModel):
+class ConflictTableModel(RowsTableModel):
     """The conflicts inbox: record, field, the value kept here (ours) and the value that lost (theirs)."""
 
     HEADERS = ("Record", "Field", "Kept here (ours)", "Lost (theirs)", "Detected")
@@ -139,7 +97,7 @@ class ConflictTableModel(_RowsModel):
 COL_AT, COL_DIRECTION, COL_PEER, COL_FILE, COL_SUMMARY = range(5)
 
 
-class ExchangeLogModel(_RowsModel):
+class ExchangeLogModel(RowsTableModel):
     """Bundles made and imported, newest first."""
 
     HEADERS = ("When", "Direction", "Hub", "File", "Summary")
@@ -173,7 +131,7 @@ class ExchangeLogModel(_RowsModel):
 COL_HUB_NAME, COL_HUB_ID, COL_FIRST_SEEN, COL_LAST_IMPORT, COL_ACKNOWLEDGED = range(5)
 
 
-class PeerHubModel(_RowsModel):
+class PeerHubModel(RowsTableModel):
     """Hubs this one has exchanged with: when we last heard from each, and up to when it has acknowledged what
     this hub sent (a delta for it repeats everything after that)."""
 

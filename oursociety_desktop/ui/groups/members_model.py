@@ -10,7 +10,8 @@ from sqlmodel import Session
 from oursociety_desktop.models.groups import MemberRow, members_of
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.groups.labels import role_labels
-from oursociety_desktop.ui.widgets.paged_model import Index, PagedTableModel
+from oursociety_desktop.ui.widgets.paged_model import PagedTableModel
+from oursociety_desktop.ui.widgets.rows_model import Index
 
 COL_NAME, COL_ROLE, COL_SINCE = range(3)
 MEMBER_ROW_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -17,7 +17,7 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.learning import describe_inputs
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
-from oursociety_desktop.ui.widgets.paged_model import Index
+from oursociety_desktop.ui.widgets.rows_model import Index
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
 

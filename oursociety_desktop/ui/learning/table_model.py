@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from oursociety_desktop.models.lessons import LessonFilter, LessonRow, hub_names, list_lessons
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.widgets.paged_model import Index, PagedTableModel
+from oursociety_desktop.ui.widgets.paged_model import PagedTableModel
+from oursociety_desktop.ui.widgets.rows_model import Index
 
 COL_DATE, COL_KIND, COL_TITLE, COL_THEMES, COL_PLACE, COL_HUB = range(6)
 LESSON_ROW_ROLE = Qt.ItemDataRole.UserRole + 1

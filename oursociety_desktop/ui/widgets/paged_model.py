@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject
 from sqlmodel import Session
 
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.widgets.rows_model import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class PagedTableModel(QAbstractTableModel):
+class PagedTableModel(RowsTableModel):
     """Rows read `PAGE` at a time; `total` is the number of rows there are, or None when `count` cannot say."""
 
     PAGE = 200
@@ -24,10 +23,12 @@ class PagedTableModel(QAbstractTableModel):
     def __init__(self, ctx: AppContext, headers: tuple[str, ...], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.rows: list[Any] = []
         self.total: int = 0
         self._headers = headers
         self._more = False
+
+    def headers(self) -> tuple[str, ...]:
+        return self._headers
 
     # ---- what a subclass provides ----
 
@@ -73,26 +74,3 @@ class PagedTableModel(QAbstractTableModel):
         self.rows.extend(more)
         self.total = max(self.total, len(self.rows))
         self.endInsertRows()
-
-    # ---- the table ----
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def row_at(self, index: Index) -> Any | None:
-        """The row object behind an index, or None."""
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        return self.rows[index.row()]
-
-    def row_of(self, record_id: str) -> int:
-        """The loaded row whose `id` is `record_id`, or -1."""
-        return next((i for i, r in enumerate(self.rows) if getattr(r, "id", None) == record_id), -1)
