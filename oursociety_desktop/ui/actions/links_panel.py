@@ -23,7 +23,7 @@ from oursociety_desktop.ui.actions.labels import role_labels
 from oursociety_desktop.ui.actions.links_model import COL_NAME, COL_ROLE, LINK_ROW_ROLE, LinkTableModel
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import open_contact_picker
-from oursociety_desktop.ui.widgets.edits import AnyStep, push
+from oursociety_desktop.ui.widgets.edits import Step, push
 
 
 class LinksPanel(QWidget):
@@ -113,7 +113,7 @@ class LinksPanel(QWidget):
         self._push(self.tr("Unlink contact"), lambda tx: set_link_deleted(tx, link_id, True),
                    lambda tx: set_link_deleted(tx, link_id, False))
 
-    def _push(self, text: str, do: AnyStep, undo: AnyStep) -> None:
+    def _push(self, text: str, do: Step, undo: Step) -> None:
         try:
             push(self.ctx, text, do, undo, "action_link")
         except UserError as exc:

@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from PySide6.QtCore import QCoreApplication
 
 from oursociety_desktop.models.actions import create_action, delete_action, mark_done, update_action
-from oursociety_desktop.models.database import Tx
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.widgets.edits import push
+from oursociety_desktop.ui.widgets.edits import push, push_create, push_update
 
 
 def _t(text: str) -> str:
@@ -20,22 +19,12 @@ def save_action(ctx: AppContext, action_id: str, changes: Mapping[str, str], loa
     """Create the action ('' id: `changes` are all its values) or change its fields; one undoable step.
     Returns the action's id. Raises the core's UserError (nothing changed) when refused."""
     if not action_id:
-        created: list[str] = []
-
-        def do(tx: Tx) -> None:
-            if created:
-                delete_action(tx, created[0], False)
-            else:
-                created.append(create_action(tx, changes).id)
-
-        push(ctx, _t("New action {0}").format(changes.get("title", "")), do,
-             lambda tx: delete_action(tx, created[0], True), "action")
-        return created[0]
+        values = dict(changes)
+        return push_create(ctx, _t("New action {0}").format(changes.get("title", "")),
+                           lambda tx: create_action(tx, values), delete_action, "action")
     if changes:
-        before = {name: loaded[name] for name in changes}
-        new = dict(changes)
-        push(ctx, _t("Edit action {0}").format(loaded.get("title", "")),
-             lambda tx: update_action(tx, action_id, new), lambda tx: update_action(tx, action_id, before), "action")
+        push_update(ctx, _t("Edit action {0}").format(loaded.get("title", "")), update_action, action_id, changes,
+                    loaded, "action")
     return action_id
 
 

@@ -37,7 +37,7 @@ from oursociety_desktop.ui.connections.table_model import (
 )
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
-from oursociety_desktop.ui.widgets.edits import MessageLine, push, try_edit
+from oursociety_desktop.ui.widgets.edits import MessageLine, push, push_update, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
 from oursociety_desktop.ui.wording import plural
@@ -203,9 +203,8 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
         def submit(values: dict[str, Any], _follow_up: dict[str, Any] | None) -> None:
             new = {k: v for k, v in values.items() if v != old[k]}
             if new:
-                before = {k: old[k] for k in new}
-                push(self.ctx, self.tr("Edit connection"), lambda tx: update_connection(tx, connection_id, new),
-                     lambda tx: update_connection(tx, connection_id, before), "connection")
+                push_update(self.ctx, self.tr("Edit connection"), update_connection, connection_id, new, old,
+                            "connection")
 
         self._open_dialog(ConnectionDialog(self.ctx, self.tr("Edit connection"), submit, current=old, parent=self))
 

@@ -27,7 +27,7 @@ from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact, Group, Membership
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.undo import DbCommand, push_edit
+from oursociety_desktop.ui.widgets.edits import DbCommand, push, push_create, push_update
 from oursociety_desktop.ui.wording import field_label
 
 # Selections larger than this are changed on the task runner (with progress and Cancel), not on the GUI thread.
@@ -81,7 +81,7 @@ def _push_each(ctx: AppContext, text: str, items: list[str], forward: Callable[[
         run(backward, tx)
 
     if len(items) <= INLINE_LIMIT:
-        push_edit(ctx, text, do, undo, record_type)
+        push(ctx, text, do, undo, record_type)
         return
 
     def task(progress: Progress) -> int:
@@ -98,19 +98,10 @@ def _push_each(ctx: AppContext, text: str, items: list[str], forward: Callable[[
 
 def new_contact(ctx: AppContext, values: Mapping[str, Any]) -> str:
     """Create a contact (undo deletes it); returns its id."""
-    created: list[str] = []
+    def set_deleted(tx: Tx, contact_id: str, deleted: bool) -> None:
+        (delete_contact if deleted else undelete_contact)(tx, contact_id)
 
-    def do(tx: Tx) -> None:
-        if created:
-            undelete_contact(tx, created[0])
-        else:
-            created.append(create_contact(tx, values).id)
-
-    def undo(tx: Tx) -> None:
-        delete_contact(tx, created[0])
-
-    push_edit(ctx, _tr("Add contact"), do, undo, "contact")
-    return created[0]
+    return push_create(ctx, _tr("Add contact"), lambda tx: create_contact(tx, values), set_deleted, "contact")
 
 
 def edit_fields(ctx: AppContext, contact_id: str, changes: Mapping[str, Any]) -> bool:
@@ -122,13 +113,8 @@ def edit_fields(ctx: AppContext, contact_id: str, changes: Mapping[str, Any]) ->
     if all(before[name] == clean[name] for name in clean):
         return False
     label = ", ".join(field_label(name) for name in changes)  # "do not post", as the box says
-    def apply(values: Mapping[str, Any]) -> Callable[[Tx], None]:
-        def step(tx: Tx) -> None:
-            update_contact(tx, contact_id, values)
-        return step
-
-    push_edit(ctx, _tr("Edit {0} of {1}").format(label, contact.shown_name), apply(changes), apply(before),
-              "contact")
+    push_update(ctx, _tr("Edit {0} of {1}").format(label, contact.shown_name), update_contact, contact_id, changes,
+                before, "contact")
     return True
 
 

@@ -40,7 +40,7 @@ from oursociety_desktop.ui.groups.tree_model import (
     GroupTreeModel,
     RowHeightDelegate,
 )
-from oursociety_desktop.ui.widgets.edits import MessageLine, push, try_edit
+from oursociety_desktop.ui.widgets.edits import MessageLine, push_create, push_update, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.wording import plural
 
@@ -243,18 +243,10 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
 
     def new_group(self) -> None:
         """Ask for a new group's details, then create it (undoable)."""
-        created: list[str] = []
-
         def submit(values: dict[str, Any]) -> None:
-            def do(tx: Tx) -> None:
-                if created:
-                    delete_group(tx, created[0], False)
-                else:
-                    created.append(create_group(tx, values).id)
-
-            push(self.ctx, self.tr("New group {0}").format(values["name"].strip()), do,
-                      lambda tx: delete_group(tx, created[0], True), "group")
-            self._select_group(created[0])
+            group_id = push_create(self.ctx, self.tr("New group {0}").format(values["name"].strip()),
+                                   lambda tx: create_group(tx, values), delete_group, "group")
+            self._select_group(group_id)
 
         dialog = GroupDialog(self.tr("New group"), self.tree_model.ordered(), set(), submit, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -271,10 +263,8 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
             new = {k: v for k, v in values.items() if (v.strip() if k == "name" else v) != old[k]}
             if not new:
                 return
-            before = {k: old[k] for k in new}
-            push(self.ctx, self.tr("Edit group {0}").format(group.name),
-                      lambda tx: update_group(tx, group.id, new),
-                      lambda tx: update_group(tx, group.id, before), "group")
+            push_update(self.ctx, self.tr("Edit group {0}").format(group.name), update_group, group.id, new, old,
+                        "group")
 
         dialog = GroupDialog(self.tr("Edit group"), self.tree_model.ordered(), self.tree_model.subtree_ids(group.id),
                              submit, current=group, parent=self)

@@ -1,18 +1,97 @@
-"""Running an undoable edit from a workspace and showing a refusal beside the work, not in a modal box."""
+"""Every undoable change the window makes goes through this module: one family of undo-stack commands.
+
+An edit is a pair of steps, `do` and `undo`, each a call of the core's own functions inside one `db.write()`
+transaction (so the values are checked once, by the core). `push` runs `do` at once and puts the pair on the
+undo stack; a refusal raises the core's UserError and nothing is pushed. `try_edit` does the same and shows the
+refusal on a workspace's `MessageLine` instead of raising. The three shapes every record type needs are written
+once here:
+
+- creating a record: `push_create` (undo deletes it, redo brings the same record back, never a second one);
+- changing fields: `push_update` (undo writes back the values read before the change);
+- deleting: `push(..., lambda tx: delete(tx, id, True), lambda tx: delete(tx, id, False), ...)`.
+
+A new record type's editor follows `docs/architecture.md` ("An editor") and uses these.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QLabel, QWidget
 
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.undo import Step, push_edit
 
 # A step may return the record it touched; the undo stack ignores it.
-AnyStep = Callable[[Tx], object]
+Step = Callable[[Tx], object]
+
+
+class DbCommand(QUndoCommand):
+    """An undo-stack entry whose redo and undo each run in one `db.write()` transaction.
+
+    The first `do` runs in `push` before the command is pushed, so a refused edit raises to the caller and
+    never reaches the stack. Later undo/redo run from Qt, which swallows Python exceptions: a refusal there is
+    reported through `ctx.events.failed` and the command is marked obsolete.
+    """
+
+    def __init__(self, ctx: AppContext, text: str, do: Step, undo: Step, record_type: str) -> None:
+        super().__init__(text)
+        self.ctx, self._do, self._undo, self.record_type = ctx, do, undo, record_type
+        self._first_redo_done = False
+
+    def _run(self, step: Step) -> None:
+        try:
+            with self.ctx.db.write() as tx:
+                step(tx)
+        except UserError as exc:
+            self.setObsolete(True)
+            self.ctx.events.failed.emit(exc.message)
+            return
+        self.ctx.events.changed.emit(self.record_type)
+
+    def redo(self) -> None:
+        if not self._first_redo_done:
+            self._first_redo_done = True  # already applied by push
+            return
+        self._run(self._do)
+
+    def undo(self) -> None:
+        self._run(self._undo)
+
+
+def push(ctx: AppContext, text: str, do: Step, undo: Step, record_type: str) -> None:
+    """Run an edit now (one transaction) and make it undoable. Raises the core's UserError if it is refused."""
+    with ctx.db.write() as tx:
+        do(tx)
+    ctx.undo_stack.push(DbCommand(ctx, text, do, undo, record_type))
+    ctx.events.changed.emit(record_type)
+
+
+def push_create(ctx: AppContext, text: str, create: Callable[[Tx], Any],
+                set_deleted: Callable[[Tx, str, bool], object], record_type: str) -> str:
+    """Create a record with `create(tx)` (returning the record or its id) as one undoable step; undo deletes it
+    and redo undeletes the same record. Returns its id; raises the core's UserError if it is refused."""
+    created: list[str] = []
+
+    def do(tx: Tx) -> None:
+        if created:
+            set_deleted(tx, created[0], False)
+        else:
+            made = create(tx)
+            created.append(made if isinstance(made, str) else str(made.id))
+
+    push(ctx, text, do, lambda tx: set_deleted(tx, created[0], True), record_type)
+    return created[0]
+
+
+def push_update(ctx: AppContext, text: str, update: Callable[[Tx, str, Mapping[str, Any]], object],
+                record_id: str, changes: Mapping[str, Any], before: Mapping[str, Any], record_type: str) -> None:
+    """Change fields of one record as one undoable step; undo writes `before` (the values read before) back."""
+    new, old = dict(changes), {name: before[name] for name in changes}
+    push(ctx, text, lambda tx: update(tx, record_id, new), lambda tx: update(tx, record_id, old), record_type)
 
 
 class MessageLine(QLabel):
@@ -35,21 +114,7 @@ class MessageLine(QLabel):
         self.show_error("")
 
 
-def as_step(fn: AnyStep) -> Step:
-    """A step for the undo stack from a core call that returns something."""
-
-    def run(tx: Tx) -> None:
-        fn(tx)
-
-    return run
-
-
-def push(ctx: AppContext, text: str, do: AnyStep, undo: AnyStep, record_type: str) -> None:
-    """`push_edit` for steps that return the record they touched. Raises the core's UserError on refusal."""
-    push_edit(ctx, text, as_step(do), as_step(undo), record_type)
-
-
-def try_edit(ctx: AppContext, text: str, do: AnyStep, undo: AnyStep, record_type: str, line: MessageLine) -> bool:
+def try_edit(ctx: AppContext, text: str, do: Step, undo: Step, record_type: str, line: MessageLine) -> bool:
     """Run an undoable edit; on a refusal show its one-line message and return False (nothing was changed)."""
     try:
         push(ctx, text, do, undo, record_type)
