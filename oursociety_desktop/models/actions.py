@@ -221,7 +221,7 @@ def links_of(session: Session, action_id: str) -> list[LinkRow]:
     return [LinkRow(r[0], r[1], r[2], r[3]) for r in rows]
 
 
-def set_link_deleted(tx: Tx, link_id: str, deleted: bool) -> ActionLink:
+def delete_action_link(tx: Tx, link_id: str, deleted: bool = True) -> ActionLink:
     """Remove (or, for undo, bring back) one contact's link to an action."""
     link = get_record(tx.session, ActionLink, link_id)
     set_deleted(tx, link, deleted)

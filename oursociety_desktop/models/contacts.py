@@ -118,17 +118,11 @@ def update_contact(tx: Tx, contact_id: str, changes: Mapping[str, Any]) -> Conta
     return contact
 
 
-def delete_contact(tx: Tx, contact_id: str) -> Contact:
-    """Tombstone a contact (undoable with `undelete_contact`)."""
+def delete_contact(tx: Tx, contact_id: str, deleted: bool = True) -> Contact:
+    """Tombstone a contact, or with `deleted=False` bring back a deleted (not erased) one: the undo of delete.
+    Raises NotFound for an unknown id."""
     contact = get_record(tx.session, Contact, contact_id)
-    set_deleted(tx, contact, True)
-    return contact
-
-
-def undelete_contact(tx: Tx, contact_id: str) -> Contact:
-    """Bring back a deleted (not erased) contact: the undo of delete."""
-    contact = get_record(tx.session, Contact, contact_id)
-    set_deleted(tx, contact, False)
+    set_deleted(tx, contact, deleted)
     return contact
 
 

@@ -54,7 +54,7 @@ def test_delete_is_a_tombstone_and_undelete_restores(db: Database) -> None:
         assert row is not None and row.deleted
         assert "deleted" in row.stamps
     with db.write() as tx:
-        contacts.undelete_contact(tx, cid)
+        contacts.delete_contact(tx, cid, False)
     with db.read() as session:
         assert not session.get(Contact, cid).deleted  # type: ignore[union-attr]
 
@@ -100,7 +100,7 @@ def test_an_erased_record_refuses_later_edits(db: Database) -> None:
         cid = contacts.create_contact(tx, {"given_name": "Ada"}).id
     with db.write() as tx:
         contacts.forget_contact(tx, cid)
-    for attempt in (lambda tx: contacts.undelete_contact(tx, cid),
+    for attempt in (lambda tx: contacts.delete_contact(tx, cid, False),
                     lambda tx: contacts.update_contact(tx, cid, {"given_name": "Back"})):
         with pytest.raises((RecordErased, NotFound)), db.write() as tx:
             attempt(tx)

@@ -363,8 +363,7 @@ def test_conflict_on_deleted_field_can_take_theirs(hubs, out) -> None:
     with a.write() as tx:
         delete_contact(tx, cid)
     with a.write() as tx:
-        from oursociety_desktop.models.contacts import undelete_contact
-        undelete_contact(tx, cid)
+        delete_contact(tx, cid, False)
     with b.write() as tx:
         delete_contact(tx, cid)  # later: B's delete wins over A's undelete
     send(b, a, out)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.models.actions import link_contact, set_link_deleted
+from oursociety_desktop.models.actions import delete_action_link, link_contact
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.ui.actions.labels import role_labels
@@ -101,7 +101,7 @@ class LinksPanel(QWidget):
         def do(tx: Tx) -> None:
             linked[:] = [link_contact(tx, action_id, contact_id, role).id]
 
-        self._push(self.tr("Link contact"), do, lambda tx: set_link_deleted(tx, linked[0], True))
+        self._push(self.tr("Link contact"), do, lambda tx: delete_action_link(tx, linked[0], True))
 
     def unlink(self) -> None:
         """Remove the selected link."""
@@ -110,8 +110,8 @@ class LinksPanel(QWidget):
         if row is None:
             return
         link_id = row.link_id
-        self._push(self.tr("Unlink contact"), lambda tx: set_link_deleted(tx, link_id, True),
-                   lambda tx: set_link_deleted(tx, link_id, False))
+        self._push(self.tr("Unlink contact"), lambda tx: delete_action_link(tx, link_id, True),
+                   lambda tx: delete_action_link(tx, link_id, False))
 
     def _push(self, text: str, do: Step, undo: Step) -> None:
         try:

@@ -17,7 +17,6 @@ from oursociety_desktop.models.contacts import (
     delete_contact,
     forget_contact,
     normalise_values,
-    undelete_contact,
     update_contact,
 )
 from oursociety_desktop.models.database import Tx
@@ -98,10 +97,7 @@ def _push_each(ctx: AppContext, text: str, items: list[str], forward: Callable[[
 
 def new_contact(ctx: AppContext, values: Mapping[str, Any]) -> str:
     """Create a contact (undo deletes it); returns its id."""
-    def set_deleted(tx: Tx, contact_id: str, deleted: bool) -> None:
-        (delete_contact if deleted else undelete_contact)(tx, contact_id)
-
-    return push_create(ctx, _tr("Add contact"), lambda tx: create_contact(tx, values), set_deleted, "contact")
+    return push_create(ctx, _tr("Add contact"), lambda tx: create_contact(tx, values), delete_contact, "contact")
 
 
 def edit_fields(ctx: AppContext, contact_id: str, changes: Mapping[str, Any]) -> bool:
@@ -122,7 +118,7 @@ def delete_contacts(ctx: AppContext, ids: Sequence[str]) -> None:
     """Delete contacts (tombstones); undo brings them back."""
     chosen = list(ids)
     _push_each(ctx, _tr("Delete {0}").format(describe(ctx, chosen)), chosen,
-               lambda tx, cid: delete_contact(tx, cid), lambda tx, cid: undelete_contact(tx, cid), "contact")
+               lambda tx, cid: delete_contact(tx, cid), lambda tx, cid: delete_contact(tx, cid, False), "contact")
 
 
 def forget_contacts(ctx: AppContext, ids: Sequence[str], reason: str) -> None:
@@ -195,7 +191,7 @@ def push_import_undo(ctx: AppContext, file_name: str, added_ids: Sequence[str]) 
 
     def bring_back(tx: Tx) -> None:
         for contact_id in chosen:
-            undelete_contact(tx, contact_id)
+            delete_contact(tx, contact_id, False)
 
     # Already applied by the import: the command's first redo does nothing (see DbCommand).
     ctx.undo_stack.push(DbCommand(ctx, _tr("Import of {0}").format(file_name), bring_back, remove, "contact"))
