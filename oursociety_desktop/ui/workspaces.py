@@ -59,7 +59,7 @@ WORKSPACES: tuple[WorkspaceSpec, ...] = (
     WorkspaceSpec("interop", _noop("Import & export"),
                   "oursociety_desktop.ui.interop.workspace", "InteropWorkspace", "Ctrl+8"),
     WorkspaceSpec("duplicates", _noop("Duplicates"),
-                  "oursociety_desktop.ui.interop.duplicates_view", "DuplicatesWorkspace", "Ctrl+9"),
+                  "oursociety_desktop.ui.duplicates.workspace", "DuplicatesWorkspace", "Ctrl+9"),
     WorkspaceSpec("learning", _noop("Learning"),
                   "oursociety_desktop.ui.learning.workspace", "LearningWorkspace", "Ctrl+Shift+L"),
     WorkspaceSpec("offers", _noop("Offers & needs"),

@@ -13,7 +13,8 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.tables import Contact, NotDuplicate
 from oursociety_desktop.ui.context import AppContext, DataEvents
-from oursociety_desktop.ui.interop.duplicates_view import DuplicatesWorkspace
+from oursociety_desktop.ui.duplicates.pair_model import COL_A, COL_SCORE, DuplicatePairModel
+from oursociety_desktop.ui.duplicates.workspace import DuplicatesWorkspace
 from oursociety_desktop.ui.interop.export_dialog import ExportDialog
 from oursociety_desktop.ui.interop.import_wizard import (
     PAGE_CHOICES,
@@ -22,7 +23,6 @@ from oursociety_desktop.ui.interop.import_wizard import (
     PAGE_RESULT,
     ImportWizard,
 )
-from oursociety_desktop.ui.interop.pairs_model import COL_A, COL_SCORE, DuplicatePairModel
 from oursociety_desktop.ui.interop.workspace import InteropWorkspace
 from oursociety_desktop.ui.tasks import SyncTaskRunner
 

@@ -1,1 +1,1 @@
-"""Getting people in and out: the import wizard, the export dialog and the Duplicates view."""
+"""Getting people in and out: the import wizard and the export dialog (the Duplicates view is shown here too)."""

@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.interop.duplicates_view import DuplicatesWorkspace
+from oursociety_desktop.ui.duplicates.workspace import DuplicatesWorkspace
 from oursociety_desktop.ui.interop.export_dialog import ExportDialog
 from oursociety_desktop.ui.interop.import_wizard import ImportWizard
 

@@ -31,8 +31,8 @@ from oursociety_desktop.models.duplicates import (
 )
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.duplicates.pair_model import COL_REASONS, PAIR_ROLE, DuplicatePairModel
 from oursociety_desktop.ui.interop.merge_panel import MergePanel
-from oursociety_desktop.ui.interop.pairs_model import COL_REASONS, PAIR_ROLE, DuplicatePairModel
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.wording import plural
 

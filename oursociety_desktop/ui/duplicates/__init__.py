@@ -1,0 +1,1 @@
+"""The Duplicates workspace: likely duplicate people, merged or dismissed."""
