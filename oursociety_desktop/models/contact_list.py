@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
-from oursociety_desktop.models.names import name_to_show
-from oursociety_desktop.models.search import build_match_query
+from oursociety_desktop.models.names import name_to_show, name_to_show_sql
+from oursociety_desktop.models.search import build_match_query, search_contact_ids
 
 # Consent filters: key -> SQL condition on the contact row `c`.
 FLAG_FILTERS: dict[str, str] = {
@@ -241,3 +241,28 @@ def all_groups(conn: Connection) -> list[tuple[str, str]]:
     """(id, name) of every live group, by name."""
     rows = conn.execute(text("SELECT id, name FROM contact_group WHERE deleted = 0 ORDER BY name COLLATE NOCASE"))
     return [(str(r[0]), str(r[1])) for r in rows]
+
+
+# A picked person is shown with where they are from, so two people of one name can be told apart.
+_PICK_DETAIL = ("trim(c.organisation || CASE WHEN c.organisation != '' AND c.locality != '' THEN ', ' ELSE '' END "
+                "|| c.locality)")
+
+
+def contacts_to_pick(conn: Connection, typed: str, limit: int, exclude: frozenset[str] = frozenset()
+                     ) -> list[tuple[str, str, str]]:
+    """Up to `limit` live contacts for a picker, as (id, shown name, "organisation, place"): the best search
+    matches for `typed` (the FTS index), or everyone A-Z when nothing is typed; ids in `exclude` left out."""
+    fetch = limit + len(exclude)
+    if typed.strip():
+        ids = search_contact_ids(conn, typed, limit=fetch)
+        found = conn.execute(
+            text(f"SELECT c.id, {name_to_show_sql('c')}, {_PICK_DETAIL} FROM contact c WHERE c.id IN :ids")
+            .bindparams(bindparam("ids", expanding=True)), {"ids": ids or [""]},
+        ).all()
+        by_id = {r[0]: (str(r[0]), str(r[1]), str(r[2])) for r in found}
+        rows = [by_id[i] for i in ids if i in by_id]
+    else:
+        rows = [(str(r[0]), str(r[1]), str(r[2])) for r in conn.execute(
+            text(f"SELECT c.id, {name_to_show_sql('c')}, {_PICK_DETAIL} FROM contact c WHERE c.deleted = 0 "
+                 "ORDER BY c.sort_key, c.id LIMIT :n"), {"n": fetch})]
+    return [r for r in rows if r[0] not in exclude][:limit]

@@ -33,11 +33,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import bindparam, text
 
-from oursociety_desktop.models.names import name_to_show_sql
+from oursociety_desktop.models.contact_list import contacts_to_pick
 from oursociety_desktop.models.records import get_record
-from oursociety_desktop.models.search import search_contact_ids
 from oursociety_desktop.models.tables import Contact
 from oursociety_desktop.ui.context import AppContext
 
@@ -74,25 +72,10 @@ class ContactSearchModel(QAbstractListModel):
 
     def search(self, typed: str) -> None:
         """Replace the rows with the best matches for `typed`."""
-        fetch = MAX_RESULTS + len(self.exclude)
-        detail = "trim(c.organisation || CASE WHEN c.organisation != '' AND c.locality != '' THEN ', ' ELSE '' END " \
-                 "|| c.locality)"
         with self.ctx.db.read() as session:
-            conn = session.connection()
-            if typed.strip():
-                ids = search_contact_ids(conn, typed, limit=fetch)
-                found = conn.execute(
-                    text(f"SELECT c.id, {name_to_show_sql('c')}, {detail} FROM contact c WHERE c.id IN :ids")
-                    .bindparams(bindparam("ids", expanding=True)), {"ids": ids or [""]},
-                ).all()
-                by_id = {r[0]: (r[0], r[1], r[2]) for r in found}
-                rows = [by_id[i] for i in ids if i in by_id]
-            else:
-                rows = [(r[0], r[1], r[2]) for r in conn.execute(
-                    text(f"SELECT c.id, {name_to_show_sql('c')}, {detail} FROM contact c WHERE c.deleted = 0 "
-                         "ORDER BY c.sort_key, c.id LIMIT :n"), {"n": fetch})]
+            rows = contacts_to_pick(session.connection(), typed, MAX_RESULTS, frozenset(self.exclude))
         self.beginResetModel()
-        self.rows = [r for r in rows if r[0] not in self.exclude][:MAX_RESULTS]
+        self.rows = rows
         self.endResetModel()
 
 
