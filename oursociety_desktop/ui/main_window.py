@@ -3,22 +3,19 @@ File / Edit / View / Help menus (undo and redo, settings, backups, larger text).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal, SignalInstance
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QStackedWidget,
-    QToolBar,
     QWidget,
 )
 
@@ -26,6 +23,7 @@ from oursociety_desktop import __version__
 from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.help import GettingStartedDialog, ShortcutsDialog
+from oursociety_desktop.ui.menus import build_menus, build_toolbar, fill_toolbar
 from oursociety_desktop.ui.settings import LARGER_TEXT, SettingsDialog, apply_text_size, make_backup
 from oursociety_desktop.ui.text_undo import TextUndoRouter
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
@@ -71,9 +69,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.setStyleSheet(FOCUS_STYLE)
-        self.toolbar = self._build_toolbar()
-        self._build_menus()
-        self._fill_toolbar()
+        self.toolbar = build_toolbar(self)
+        build_menus(self)
+        fill_toolbar(self)
         # Ctrl+Z in a text field undoes the typing there first, then the saved edits (see text_undo).
         self.text_undo = TextUndoRouter(self, self.undo_action, self.redo_action)
         ctx.events.failed.connect(self._edit_refused)
@@ -82,102 +80,28 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self.show_workspace(start)
 
-    # ---- menus ----
+    # ---- menus and toolbar (built by ui/menus.py) ----
 
-    def _action(self, menu: QMenu, text: str, slot: Callable[[], object], keys: str | QKeySequence.StandardKey = "",
-                tip: str = "") -> QAction:
-        """A window-wide command: its shortcut works wherever the focus is in the window, and it is in a menu."""
-        action = QAction(text, self)
-        if keys:
-            action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
+    new_person_action: QAction
+    new_group_action: QAction
+    new_action_action: QAction
+    import_action: QAction
+    export_action: QAction
+    print_action: QAction
+    backup_action: QAction
+    settings_action: QAction
+    quit_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    find_action: QAction
+    workspace_actions: dict[str, QAction]
+    toolbar_action: QAction
+    larger_text: QAction
+    shortcuts_action: QAction
+    getting_started_action: QAction
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        self.new_person_action = self._action(file_menu, self.tr("&New person…"), self.new_person, "Ctrl+N",
-                                              self.tr("Add a person, with the consents they gave"))
-        self.new_group_action = self._action(file_menu, self.tr("New &group…"), self.new_group, "Ctrl+Shift+N")
-        self.new_action_action = self._action(file_menu, self.tr("New &action…"), self.new_action, "Ctrl+Shift+A")
-        file_menu.addSeparator()
-        self.import_action = self._action(file_menu, self.tr("&Import…"), self.import_people, "Ctrl+I",
-                                          self.tr("Import people from a vCard or CSV file"))
-        self.export_action = self._action(file_menu, self.tr("&Export…"), self.export_people, "Ctrl+Shift+E",
-                                          self.tr("Export people to a vCard or CSV file"))
-        self.print_action = self._action(file_menu, self.tr("&Print…"), self.print_something,
-                                         QKeySequence.StandardKey.Print,
-                                         self.tr("Print a directory, sign-in sheet, labels…"))
-        file_menu.addSeparator()
-        self.backup_action = self._action(file_menu, self.tr("&Back up now"), self.backup_now, "Ctrl+Shift+B")
-        self._action(file_menu, self.tr("&Open data folder"),
-                     lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder))))
-        preferences = QKeySequence(QKeySequence.StandardKey.Preferences)
-        self.settings_action = self._action(file_menu, self.tr("&Settings…"), self.open_settings,
-                                            preferences.toString() or "Ctrl+,")
-        file_menu.addSeparator()
-        self.quit_action = self._action(file_menu, self.tr("&Quit"), self.quit_app, QKeySequence.StandardKey.Quit)
-
-        edit_menu = bar.addMenu(self.tr("&Edit"))
-        self.undo_action = self.ctx.undo_stack.createUndoAction(self, self.tr("&Undo"))
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = self.ctx.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
-        edit_menu.addSeparator()
-        self.find_action = self._action(edit_menu, self.tr("&Find…"), self.find_in_list, QKeySequence.StandardKey.Find,
-                                        self.tr("Search the list on show (Contacts when it has none)"))
-
-        view_menu = bar.addMenu(self.tr("&View"))
-        self.workspace_actions: dict[str, QAction] = {}
-        for spec in self.specs:
-            # "&" would make the next letter a mnemonic ("Import _export"): double it to show it.
-            self.workspace_actions[spec.key] = self._action(
-                view_menu, spec.translated_title().replace("&", "&&"), partial(self.show_workspace, spec.key),
-                spec.shortcut)
-        view_menu.addSeparator()
-        self.toolbar_action = self.toolbar.toggleViewAction()
-        self.toolbar_action.setText(self.tr("&Toolbar"))
-        self.toolbar_action.toggled.connect(self._remember_toolbar)
-        view_menu.addAction(self.toolbar_action)
-        self.larger_text = view_menu.addAction(self.tr("&Larger text"))
-        self.larger_text.setCheckable(True)
-        self.larger_text.setChecked(int(self.ctx.db.setting("text_size") or 0) > 0)
-        self.larger_text.toggled.connect(self.set_larger_text)
-
-        help_menu = bar.addMenu(self.tr("&Help"))
-        self.shortcuts_action = self._action(help_menu, self.tr("&Keyboard shortcuts"), self.show_shortcuts,
-                                             "Ctrl+/")
-        self.getting_started_action = self._action(help_menu, self.tr("&Getting started"), self.show_getting_started,
-                                                   QKeySequence.StandardKey.HelpContents)
-        help_menu.addSeparator()
-        self._action(help_menu, self.tr("&About Our Society"), self._about)
-
-    def _build_toolbar(self) -> QToolBar:
-        toolbar = QToolBar(self.tr("Toolbar"), self)
-        toolbar.setObjectName("main-toolbar")
-        toolbar.setAccessibleName(self.tr("Toolbar"))
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        return toolbar
-
-    def _fill_toolbar(self) -> None:
-        for action in (self.new_person_action, self.find_action, self.import_action, self.print_action,
-                       self.backup_action):
-            self.toolbar.addAction(action)
-        self.toolbar.addSeparator()
-        self.toolbar.addAction(self.undo_action)
-        self.toolbar.addAction(self.redo_action)
-        self.toolbar.setVisible(not bool(self.ctx.db.setting("toolbar_hidden")))
-
-    def _remember_toolbar(self, shown: bool) -> None:
+    def remember_toolbar(self, shown: bool) -> None:
+        """Keep the toolbar shown or hidden next time too."""
         if bool(self.ctx.db.setting("toolbar_hidden")) == (not shown):
             return
         with self.ctx.db.write() as tx:
@@ -385,7 +309,8 @@ class MainWindow(QMainWindow):
         if record_type == "settings":
             self._set_title()
 
-    def _about(self) -> None:
+    def show_about(self) -> None:
+        """Help → About: the version and where the data lives."""
         QMessageBox.about(self, self.tr("About Our Society"), self.tr(
             "Our Society Desktop {0}\n\nAn offline organiser for community hubs. Your data stays in {1}.")
             .format(__version__, self.folder))
