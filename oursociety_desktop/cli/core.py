@@ -17,7 +17,6 @@ from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.exchange_log import known_peers
 from oursociety_desktop.models.health import check_database, hub_stats
 from oursociety_desktop.models.hub_identity import identity_question, keep_identity, new_identity
-from oursociety_desktop.models.tables import Hub
 from oursociety_desktop.paths import database_path
 
 
@@ -93,14 +92,7 @@ def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
                 print(f"This copy is hub '{db.hub_name}' ({db.hub_id}), replacing the one it was copied from.")
             return 0
         if args.hub_command == "rename":
-            name = args.name.strip()
-            if not name:
-                raise UserError("The hub needs a name.")
-            with db.write() as tx:
-                hub = tx.session.get(Hub, db.hub_id)
-                assert hub is not None
-                hub.name = name
-                tx.session.add(hub)
+            name = db.rename(args.name)
             print(f"Hub renamed to '{name}'.")
             return 0
         info: dict[str, Any] = {

@@ -225,6 +225,19 @@ class Database:
         """Release every connection (the file can then be moved or replaced)."""
         self.engine.dispose()
 
+    def rename(self, name: str) -> str:
+        """Give the hub a new name (one transaction); returns it tidied. Raises UserError for an empty name."""
+        clean = name.strip()
+        if not clean:
+            raise UserError("The hub needs a name.")
+        with self.write() as tx:
+            hub = tx.session.get(Hub, self.hub_id)
+            assert hub is not None
+            hub.name = clean
+            tx.session.add(hub)
+        self.hub_name = clean
+        return clean
+
     def __enter__(self) -> Database:
         return self
 

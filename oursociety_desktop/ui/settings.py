@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
 
 from oursociety_desktop.models.backup import backup_to
 from oursociety_desktop.models.contacts import touch_all_search_rows
-from oursociety_desktop.models.database import Database, set_setting
+from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.models.tables import Hub
 from oursociety_desktop.paths import backup_dir
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.fields import FieldMessage
@@ -56,19 +55,6 @@ def region_choices() -> list[tuple[str, str]]:
     """(code, "code — country calling code") for every region phonenumbers knows, by code."""
     return [(code, f"{code} (+{phonenumbers.country_code_for_region(code)})")
             for code in sorted(phonenumbers.SUPPORTED_REGIONS)]
-
-
-def rename_hub(db: Database, name: str) -> None:
-    """Give the hub a new name (one transaction)."""
-    clean = name.strip()
-    if not clean:
-        raise UserError("The hub needs a name.")
-    with db.write() as tx:
-        hub = tx.session.get(Hub, db.hub_id)
-        assert hub is not None
-        hub.name = clean
-        tx.session.add(hub)
-    db.hub_name = clean
 
 
 def make_backup(progress: Any, db_path: Path, folder: Path) -> Path:
@@ -185,7 +171,7 @@ class SettingsDialog(QDialog):
         """Write the settings that changed; a new region rebuilds the phone search index on the task runner."""
         db = self.ctx.db
         if self.hub_name.text().strip() != db.hub_name:
-            rename_hub(db, self.hub_name.text())
+            db.rename(self.hub_name.text())
         region = str(self.region.currentData())
         old_region = db.setting("default_region")
         with db.write() as tx:
