@@ -45,10 +45,16 @@ setup_venv() {
   fi
 }
 
+# The translation catalogues are kept as .po text; the program reads the compiled .mo files.
+compile_catalogues() {
+  bash scripts/catalogues.sh compile
+}
+
 cmd=${1:-app}
 shift || true
 install_debian_packages
 setup_venv
+compile_catalogues
 case "$cmd" in
   app)
     exec .venv/bin/oursociety "$@"

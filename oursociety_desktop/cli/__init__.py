@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import oursociety_desktop.cli as _cli_package
-from oursociety_desktop import __version__
+from oursociety_desktop import __version__, i18n
 from oursociety_desktop.cli.common import Command
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.paths import data_dir, log_path
@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oursociety", description="Our Society Desktop: a hub organiser.")
     parser.add_argument("--data-dir", metavar="DIR", help="the hub's data folder (default: $OURSOCIETY_DATA_DIR, "
                                                           "else the user data folder)")
+    parser.add_argument("--lang", metavar="CODE", help="the language of messages and printed pages, e.g. cy, pl, "
+                                                       "ur, bn, ar (default: $OURSOCIETY_LANG, else the system's)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in command_modules():
@@ -51,12 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(args_list)
+    i18n.install(i18n.choose_language(args.lang))
     folder = data_dir(args.data_dir)
     handler: Command | None = getattr(args, "handler", None)
     if handler is None:
         from oursociety_desktop.app import run_app
 
-        return run_app(folder)
+        return run_app(folder, args.lang)
     try:
         return handler(args, folder)
     except UserError as exc:

@@ -40,6 +40,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "backup_keep": 10,
     # Hours travel to other hubs as monthly totals only, unless the hub chooses to share the detail.
     "share_hours_detail": False,
+    # The window's language ("" follows the system; --lang and OURSOCIETY_LANG come first).
+    "language": "",
 }
 
 

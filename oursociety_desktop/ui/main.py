@@ -13,6 +13,7 @@ from PySide6.QtCore import QLockFile
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from oursociety_desktop.i18n import choose_language
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import DatabaseDamaged, UserError
 from oursociety_desktop.paths import database_path, storage_warning
@@ -24,6 +25,7 @@ from oursociety_desktop.ui.recovery import offer_restore
 from oursociety_desktop.ui.settings import apply_text_size
 from oursociety_desktop.ui.single_instance import InstanceServer, ask_running_to_show
 from oursociety_desktop.ui.tasks import TaskRunner
+from oursociety_desktop.ui.translator import install_translators
 
 
 def application(argv: list[str]) -> QApplication:
@@ -163,10 +165,12 @@ def open_with_recovery(folder: Path) -> tuple[Database, bool] | None:
             return None
 
 
-def run(folder: Path, argv: list[str]) -> int:
-    """Start the app on the hub in `folder`; returns the exit code."""
+def run(folder: Path, argv: list[str], language: str | None = None) -> int:
+    """Start the app on the hub in `folder` in `language` (the --lang option; else as `i18n.choose_language`
+    says, the hub's Settings choice included once the hub is open); returns the exit code."""
     limit_malloc_arenas()
     app = application(argv)
+    install_translators(app, choose_language(language))
     window: list[MainWindow] = []
     handler = ErrorHandler(folder, parent=lambda: window[0] if window else None).install()
     try:
@@ -182,6 +186,9 @@ def run(folder: Path, argv: list[str]) -> int:
         if lock is None and (lock := hold_instance_lock(folder)) is None:
             db.close()
             return 1
+        saved = str(db.setting("language") or "")
+        if saved:
+            install_translators(app, choose_language(language, saved))  # the hub's choice, made in Settings
         ctx = make_context(db)
         window.append(open_main_window(ctx, folder, wants_demo))
         instances = InstanceServer(folder, app)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oursociety_desktop.i18n import LANGUAGES
 from oursociety_desktop.models.backup import backup_to
 from oursociety_desktop.models.contacts import touch_all_search_rows
 from oursociety_desktop.models.database import set_setting
@@ -95,6 +96,13 @@ class SettingsDialog(QDialog):
                                              self.tr("Very large"), self.tr("Largest")), strict=True):
             self.text_size.addItem(label, extra)
         self.text_size.setCurrentIndex(max(0, self.text_size.findData(int(ctx.db.setting("text_size") or 0))))
+        self.language = QComboBox(self)
+        self.language.setAccessibleName(self.tr("Language"))
+        self.language.setToolTip(self.tr("The language of the window and of printed pages, from the next start"))
+        self.language.addItem(self.tr("As the system is set"), "")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(str(ctx.db.setting("language") or ""))))
         self.folder_label = QLabel(str(folder), self)
         self.folder_label.setWordWrap(True)
         self.folder_label.setAccessibleName(self.tr("Data folder"))
@@ -113,7 +121,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         for label, widget in ((self.tr("&Hub name:"), self.hub_name), (self.tr("Default phone &region:"), self.region),
                               (self.tr("New contacts:"), self.share), ("", self.directory),
-                              (self.tr("&Text size:"), self.text_size)):
+                              (self.tr("&Text size:"), self.text_size), (self.tr("&Language:"), self.language)):
             caption = QLabel(label, self)
             caption.setBuddy(widget)
             form.addRow(caption, widget)
@@ -180,6 +188,7 @@ class SettingsDialog(QDialog):
             set_setting(tx.session, "default_include_in_directory", self.directory.isChecked())
             set_setting(tx.session, "text_size", int(self.text_size.currentData()))
             set_setting(tx.session, "backup_keep", self.backup_keep.value())
+            set_setting(tx.session, "language", str(self.language.currentData()))
         apply_text_size(int(self.text_size.currentData()))
         if region != old_region:
             def reindex(progress: Any) -> int:

@@ -1,0 +1,40 @@
+"""The window through the program's gettext catalogues (a QTranslator bridge), Qt's own strings from qtbase, and
+a mirrored window for a right-to-left language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.main_window import MainWindow
+from oursociety_desktop.ui.translator import install_translators
+
+
+@pytest.fixture
+def app() -> Iterator[QApplication]:
+    instance = QApplication.instance()
+    assert isinstance(instance, QApplication)
+    yield instance
+    install_translators(instance, "en")
+
+
+def test_the_window_speaks_the_catalogue_and_mirrors_for_arabic(app: QApplication, ctx: AppContext, data_dir: Path,
+                                                                qtbot: QtBot) -> None:
+    install_translators(app, "cy")
+    window = MainWindow(ctx, data_dir)
+    qtbot.addWidget(window)
+    assert [a.text() for a in window.menuBar().actions()] == ["&Ffeil", "&Golygu", "&Gweld", "&Cymorth"]
+    assert app.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    install_translators(app, "ar")
+    assert app.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    cancel = box.button(QDialogButtonBox.StandardButton.Cancel).text()
+    assert cancel and cancel != "Cancel" and cancel != "&Cancel"  # Qt's own strings, from qtbase_ar.qm
+    install_translators(app, "en")
+    assert app.layoutDirection() == Qt.LayoutDirection.LeftToRight
