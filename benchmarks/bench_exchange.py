@@ -27,11 +27,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from oursociety_desktop.exports.exchange import export_bundle, import_bundle  # noqa: E402
 from oursociety_desktop.models.contacts import update_contact  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
 from oursociety_desktop.models.registry import REGISTRY  # noqa: E402
 from oursociety_desktop.paths import database_path  # noqa: E402
+from oursociety_desktop.services.exchange import export_bundle, import_bundle  # noqa: E402
 
 Row = dict[str, Any]
 

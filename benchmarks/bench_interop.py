@@ -29,11 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import Row, build_hub, print_table  # noqa: E402
-from oursociety_desktop.exports import csv_io, csv_mapping, csv_write, vcard  # noqa: E402
-from oursociety_desktop.exports.people_import import ImportOptions, run_import  # noqa: E402
+from oursociety_desktop.formats import csv_io, csv_mapping, csv_write, vcard  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
 from oursociety_desktop.models.duplicates import find_duplicates  # noqa: E402
 from oursociety_desktop.paths import database_path  # noqa: E402
+from oursociety_desktop.services.people_import import ImportOptions, run_import  # noqa: E402
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:

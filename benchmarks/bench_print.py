@@ -19,12 +19,12 @@ from pathlib import Path
 from reportlab.platypus import SimpleDocTemplate, Table
 
 from benchmarks.common import Row, build_hub, measure, print_table
-from oursociety_desktop.exports.pdf import fonts
-from oursociety_desktop.exports.pdf.contact_tables import column_widths, contact_columns, table_style
-from oursociety_desktop.exports.pdf.directory import print_directory
-from oursociety_desktop.exports.pdf.furniture import SIDE_MARGIN, Sizes, frame_width
-from oursociety_desktop.exports.pdf.options import PrintOptions
-from oursociety_desktop.exports.pdf.selection import select_contacts
+from oursociety_desktop.formats.pdf import fonts
+from oursociety_desktop.formats.pdf.contact_tables import column_widths, contact_columns, table_style
+from oursociety_desktop.formats.pdf.directory import print_directory
+from oursociety_desktop.formats.pdf.furniture import SIDE_MARGIN, Sizes, frame_width
+from oursociety_desktop.formats.pdf.options import PrintOptions
+from oursociety_desktop.formats.pdf.selection import select_contacts
 from oursociety_desktop.models.database import Database
 
 CHUNK = 400  # about one letter's worth of rows, as the directory's own sections

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from oursociety_desktop.exports import csv_io, csv_mapping, vcard
-from oursociety_desktop.exports.exchange import export_bundle, import_bundle
-from oursociety_desktop.exports.people_import import ImportOptions, apply_import, plan_import
+from oursociety_desktop.formats import csv_io, csv_mapping, vcard
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.services.exchange import export_bundle, import_bundle
+from oursociety_desktop.services.import_checks import plan_import
+from oursociety_desktop.services.people_import import ImportOptions, apply_import
 
 PASSPHRASE = "correct horse battery staple"
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "interop" / "fixtures"

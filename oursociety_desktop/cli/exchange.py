@@ -7,17 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json
-from oursociety_desktop.exports.exchange import (
+from oursociety_desktop.models.conflicts import conflict_json, list_conflicts, record_label, resolve_conflict
+from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.outgoing_preview import describe_preview, outgoing_preview
+from oursociety_desktop.services.exchange import (
     ImportResult,
     accept_quarantined,
     export_bundle,
     import_bundle,
     quarantined,
 )
-from oursociety_desktop.exports.exchange_folder import sync_folder
-from oursociety_desktop.models.conflicts import conflict_json, list_conflicts, record_label, resolve_conflict
-from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.models.outgoing_preview import describe_preview, outgoing_preview
+from oursociety_desktop.services.exchange_folder import sync_folder
 
 MAX_PASSPHRASE_FILE = 4096
 

@@ -9,23 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json
-from oursociety_desktop.exports import csv_io, csv_mapping, csv_write, vcard
-from oursociety_desktop.exports.csv_presets import PRESET_CHOICES
-from oursociety_desktop.exports.people_import import (
-    DUPLICATE_CHOICES,
-    ImportOptions,
-    ImportRow,
-    ImportSummary,
-    RowWarning,
-    run_import,
-    save_rejected_rows,
-    save_warnings,
-    warnings_path,
-)
+from oursociety_desktop.formats import csv_io, csv_mapping, csv_write, vcard
+from oursociety_desktop.formats.csv_presets import PRESET_CHOICES
+from oursociety_desktop.formats.import_rows import ImportRow, RowWarning, save_rejected_rows, warnings_path
 from oursociety_desktop.models.atomic import atomic_write, check_writable_target
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.duplicates import find_duplicates
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.services.people_import import (
+    DUPLICATE_CHOICES,
+    ImportOptions,
+    ImportSummary,
+    run_import,
+    save_warnings,
+)
 
 
 def _import_options(p: argparse.ArgumentParser) -> None:

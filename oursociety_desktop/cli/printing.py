@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub
-from oursociety_desktop.exports.pdf.labels import label_formats
-from oursociety_desktop.exports.pdf.learning import LEARNING_PRODUCTS
-from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, DEFAULT_FIELDS, PrintOptions, default_paper
-from oursociety_desktop.exports.pdf.products import PRODUCTS, print_product
+from oursociety_desktop.formats.pdf.labels import label_formats
+from oursociety_desktop.formats.pdf.learning import LEARNING_PRODUCTS
+from oursociety_desktop.formats.pdf.options import CONTACT_FIELDS, DEFAULT_FIELDS, PrintOptions, default_paper
+from oursociety_desktop.formats.pdf.products import PRODUCTS, print_product
 from oursociety_desktop.models.errors import UserError
 
 
@@ -52,7 +52,7 @@ def options_from_args(args: argparse.Namespace) -> PrintOptions:
     if args.paper:
         options.paper = args.paper
     elif args.product == "labels":
-        from oursociety_desktop.exports.pdf.labels import find_format
+        from oursociety_desktop.formats.pdf.labels import find_format
 
         options.paper = find_format(args.label_format).paper
     return options

@@ -316,7 +316,7 @@ def cmd_action_add(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_action_export_ics(args: argparse.Namespace, folder: Path) -> int:
-    from oursociety_desktop.exports.ics import export_ics  # imported here: only this command needs icalendar
+    from oursociety_desktop.formats.ics import export_ics  # imported here: only this command needs icalendar
 
     with open_hub(folder) as db:
         result = export_ics(db, args.out, args.ids, include_done=args.include_done)

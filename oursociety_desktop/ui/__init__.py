@@ -1,4 +1,4 @@
-"""The Qt user interface: a thin layer over the core in `models/` and `exports/`."""
+"""The Qt user interface: a thin layer over the core in `models/`, `formats/` and `services/`."""
 
 from oursociety_desktop.ui.none_guard import protect_none_refcount
 

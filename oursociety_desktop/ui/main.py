@@ -89,9 +89,9 @@ def warn_about_storage(window: QWidget, folder: Path) -> QMessageBox | None:
 # Modules behind the workspaces that are slow to import (ReportLab, rapidfuzz...). Importing them on the GUI thread
 # at the first visit of Print froze the window for 350-750 ms, so they are imported on a background thread as soon
 # as the window is up; none of them touches Qt.
-PRELOAD = ("oursociety_desktop.exports.pdf.products", "oursociety_desktop.exports.pdf.labels",
-           "oursociety_desktop.exports.exchange", "oursociety_desktop.exports.vcard",
-           "oursociety_desktop.exports.csv_io", "oursociety_desktop.models.duplicates")
+PRELOAD = ("oursociety_desktop.formats.pdf.products", "oursociety_desktop.formats.pdf.labels",
+           "oursociety_desktop.services.exchange", "oursociety_desktop.formats.vcard",
+           "oursociety_desktop.formats.csv_io", "oursociety_desktop.models.duplicates")
 
 
 def preload_in_background(modules: tuple[str, ...] = PRELOAD) -> threading.Thread:

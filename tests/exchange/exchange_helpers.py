@@ -7,10 +7,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.exports.exchange import ExportResult, ImportResult, export_bundle, import_bundle
 from oursociety_desktop.models.contacts import create_contact, update_contact
 from oursociety_desktop.models.database import Database, set_setting
 from oursociety_desktop.models.dump import iter_dump_lines
+from oursociety_desktop.services.exchange import ExportResult, ImportResult, export_bundle, import_bundle
 
 
 def make_hub(root: Path, name: str, share_by_default: bool = True) -> Database:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from oursociety_desktop.exports.exchange import import_bundle
-from oursociety_desktop.exports.exchange_folder import MARKER, ids_in_name, is_bundle_name, sync_folder
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.services.exchange import import_bundle
+from oursociety_desktop.services.exchange_folder import MARKER, ids_in_name, is_bundle_name, sync_folder
 from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from oursociety_desktop.cli import main
-from oursociety_desktop.exports.bundle import MANIFEST, SIGNATURE_KEY, member_for_type, signed_bytes
-from oursociety_desktop.exports.exchange import import_bundle
+from oursociety_desktop.formats.bundle import MANIFEST, SIGNATURE_KEY, member_for_type, signed_bytes
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import add_member, create_group
 from oursociety_desktop.models.signing import sign
+from oursociety_desktop.services.exchange import import_bundle
 from tests.exchange.exchange_helpers import add_contact, export_to, file_hash, make_hub
 
 PASS = "a long enough passphrase"

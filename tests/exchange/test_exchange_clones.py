@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from oursociety_desktop.cli import main
-from oursociety_desktop.exports.exchange import import_bundle
-from oursociety_desktop.exports.exchange_folder import sync_folder
 from oursociety_desktop.models.backup import backup_to
 from oursociety_desktop.models.conflicts import list_conflicts
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.hub_identity import identity_question, new_identity
+from oursociety_desktop.services.exchange import import_bundle
+from oursociety_desktop.services.exchange_folder import sync_folder
 from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 

@@ -9,7 +9,7 @@ import uuid
 import zipfile
 from pathlib import Path
 
-from oursociety_desktop.exports.exchange import import_bundle
+from oursociety_desktop.services.exchange import import_bundle
 from tests.exchange.exchange_helpers import add_contact, contact_row, export_to, make_hub
 
 TYPES = ("contact", "group", "membership", "action", "action_link", "connection")

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from oursociety_desktop.exports.bundle import MANIFEST, SIGNATURE_KEY, signed_bytes
-from oursociety_desktop.exports.exchange import import_bundle
+from oursociety_desktop.formats.bundle import MANIFEST, SIGNATURE_KEY, signed_bytes
 from oursociety_desktop.models.clock import HybridLogicalClock
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.health import check_database
 from oursociety_desktop.models.signing import new_signing_key, sign
+from oursociety_desktop.services.exchange import import_bundle
 from tests.exchange.exchange_helpers import add_contact, dump_text, edit_contact, export_to, file_hash, make_hub, send
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from oursociety_desktop.exports.exchange import accept_quarantined, export_bundle, import_bundle, quarantined
 from oursociety_desktop.models.clock import Stamp, wall_clock_ms
 from oursociety_desktop.models.conflicts import list_conflicts, resolve_conflict
 from oursociety_desktop.models.contacts import delete_contact, forget_contact
@@ -17,6 +16,7 @@ from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import add_member, create_group
 from oursociety_desktop.models.health import check_database
 from oursociety_desktop.models.tables import Membership
+from oursociety_desktop.services.exchange import accept_quarantined, export_bundle, import_bundle, quarantined
 from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 
@@ -286,7 +286,7 @@ def test_a_stamp_beyond_the_representable_range_is_refused_and_changes_nothing(h
     import json
     import zipfile
 
-    from oursociety_desktop.exports.bundle import SIGNATURE_KEY, signed_bytes
+    from oursociety_desktop.formats.bundle import SIGNATURE_KEY, signed_bytes
     from oursociety_desktop.models.signing import sign
 
     a, b, _ = hubs

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from oursociety_desktop.exports.exchange import import_bundle
 from oursociety_desktop.models.actions import create_action, link_contact, links_of
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.duplicates import merge_contacts
 from oursociety_desktop.models.groups import add_member, create_group, members_of
 from oursociety_desktop.models.health import check_database
+from oursociety_desktop.services.exchange import import_bundle
 from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 

@@ -27,7 +27,6 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlmodel import select
 
 import oursociety_desktop.models.database as database_module
-from oursociety_desktop.exports.exchange import accept_quarantined, export_bundle, import_bundle
 from oursociety_desktop.models.actions import create_action, link_contact
 from oursociety_desktop.models.backup import backup_to, restore_from
 from oursociety_desktop.models.clock import HybridLogicalClock, wall_clock_ms
@@ -41,6 +40,7 @@ from oursociety_desktop.models.records import set_deleted
 from oursociety_desktop.models.references import live_pairs
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import Conflict, Contact, Group
+from oursociety_desktop.services.exchange import accept_quarantined, export_bundle, import_bundle
 from tests.exchange.exchange_helpers import dump_text, make_hub
 
 EXAMPLES = int(os.environ.get("OURSOCIETY_PROPERTY_EXAMPLES", "25"))

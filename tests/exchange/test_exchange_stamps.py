@@ -11,11 +11,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oursociety_desktop.exports.bundle import SIGNATURE_KEY, signed_bytes
-from oursociety_desktop.exports.exchange import import_bundle
+from oursociety_desktop.formats.bundle import SIGNATURE_KEY, signed_bytes
 from oursociety_desktop.models.clock import MAX_WALL_MS, HybridLogicalClock, Stamp, is_stamp
 from oursociety_desktop.models.conflicts import list_conflicts, resolve_conflict
 from oursociety_desktop.models.signing import sign
+from oursociety_desktop.services.exchange import import_bundle
 from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
 
 walls = st.one_of(st.integers(0, 10**14), st.just(MAX_WALL_MS), st.just(9_999_999_999_999), st.integers(-10, 10))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from oursociety_desktop.exports.exchange_folder import sync_folder
+from oursociety_desktop.services.exchange_folder import sync_folder
 from tests.exchange.exchange_helpers import add_contact, dump_text, make_hub
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("syncthing") is None,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QUndoStack
 
-from oursociety_desktop.exports.exchange import import_bundle
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.services.exchange import import_bundle
 from oursociety_desktop.ui.context import AppContext, DataEvents
 from oursociety_desktop.ui.exchange.models import COL_OURS, COL_THEIRS, ConflictTableModel
 from oursociety_desktop.ui.exchange.workspace import ExchangeWorkspace

@@ -14,13 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from oursociety_desktop.exports import csv_io, csv_mapping, csv_write
-from oursociety_desktop.exports.csv_presets import detect_preset
-from oursociety_desktop.exports.people_import import ImportOptions, plan_import, run_import
+from oursociety_desktop.formats import csv_io, csv_mapping, csv_write
+from oursociety_desktop.formats.csv_presets import detect_preset
 from oursociety_desktop.models.contacts import contact_json, create_contact, normalise_values
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import find_group
 from oursociety_desktop.models.tables import Contact, Membership
+from oursociety_desktop.services.import_checks import plan_import
+from oursociety_desktop.services.people_import import ImportOptions, run_import
 
 Run = Callable[..., tuple[int, str, str]]
 

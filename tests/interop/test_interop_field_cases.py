@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from oursociety_desktop.exports import csv_write
+from oursociety_desktop.formats import csv_write
 from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group

@@ -10,12 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
-from oursociety_desktop.exports import csv_io, csv_mapping
-from oursociety_desktop.exports.people_import import ImportOptions, check_row, run_import
-from oursociety_desktop.exports.vcard import contact_to_vcard, parse_vcards
+from oursociety_desktop.formats import csv_io, csv_mapping
+from oursociety_desktop.formats.vcard import contact_to_vcard, parse_vcards
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.registry import REGISTRY, pair_id
+from oursociety_desktop.models.tables import Membership
+from oursociety_desktop.services.import_checks import check_row
+from oursociety_desktop.services.people_import import ImportOptions, run_import
 from tests.interop.test_interop_field_cases import people_of
 
 Run = Callable[..., tuple[int, str, str]]
@@ -174,6 +178,14 @@ def test_apple_group_cards_become_groups_with_members(db: Database) -> None:
     assert (summary.added, summary.groups_added, summary.memberships) == (2, 1, 2)
     assert "member not-in-file is not a card of this file; not added" in [w["message"] for w in summary.warnings]
     assert people_of(db)[1] == {"Allotment Rota": ["Ann One", "Bob Two"]}
+    # A membership made by an import has the id every hub derives for that pair, so the same group card
+    # imported at two hubs gives one membership per person, not two that both travel.
+    with db.read() as session:
+        memberships = session.exec(select(Membership)).all()
+    assert len(memberships) == 2
+    for m in memberships:
+        assert m.id == pair_id("membership", {"group_id": m.group_id, "contact_id": m.contact_id},
+                               REGISTRY["membership"].identity)
 
 
 def test_custom_labels_in_every_form() -> None:

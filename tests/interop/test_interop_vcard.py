@@ -13,8 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from oursociety_desktop.exports.people_import import ImportOptions, run_import
-from oursociety_desktop.exports.vcard import (
+from oursociety_desktop.formats.vcard import (
     contact_to_vcard,
     fold_line,
     parse_vcards,
@@ -23,6 +22,7 @@ from oursociety_desktop.exports.vcard import (
 from oursociety_desktop.models.contacts import contact_json, create_contact, normalise_values
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.tables import Contact
+from oursociety_desktop.services.people_import import ImportOptions, run_import
 
 ROUND_TRIP_FIELDS = ("given_name", "family_name", "display_name", "organisation", "role", "phones", "emails",
                      "street", "locality", "region", "postcode", "country", "languages", "tags", "notes")

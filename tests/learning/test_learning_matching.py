@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from oursociety_desktop.exports.exchange import export_bundle, import_bundle  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
 from oursociety_desktop.models.errors import UserError  # noqa: E402
 from oursociety_desktop.models.matching import Match, accept_match, decline_match, find_matches  # noqa: E402
 from oursociety_desktop.models.tables import Action, Connection  # noqa: E402
+from oursociety_desktop.services.exchange import export_bundle, import_bundle  # noqa: E402
 from tests.learning.learning_helpers import need, new_hub, offer, person  # noqa: E402
 
 # (need text, need themes, need place, need availability) -> the key of the offer that should come first.

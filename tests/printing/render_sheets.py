@@ -14,8 +14,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, PrintOptions  # noqa: E402
-from oursociety_desktop.exports.pdf.products import print_product  # noqa: E402
+from oursociety_desktop.formats.pdf.options import CONTACT_FIELDS, PrintOptions  # noqa: E402
+from oursociety_desktop.formats.pdf.products import print_product  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
 from tests.printing.scripts_hub import HUB_NAME, build_scripts_hub  # noqa: E402
 

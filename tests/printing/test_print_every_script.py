@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, PrintOptions  # noqa: E402
-from oursociety_desktop.exports.pdf.products import print_product  # noqa: E402
+from oursociety_desktop.formats.pdf.options import CONTACT_FIELDS, PrintOptions  # noqa: E402
+from oursociety_desktop.formats.pdf.products import print_product  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
 from tests.printing.scripts_hub import (  # noqa: E402
     EMOJI_ACTION,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from oursociety_desktop.exports.pdf.labels import find_format, label_formats  # noqa: E402
-from oursociety_desktop.exports.pdf.options import PrintOptions  # noqa: E402
-from oursociety_desktop.exports.pdf.products import print_product  # noqa: E402
+from oursociety_desktop.formats.pdf.labels import find_format, label_formats  # noqa: E402
+from oursociety_desktop.formats.pdf.options import PrintOptions  # noqa: E402
+from oursociety_desktop.formats.pdf.products import print_product  # noqa: E402
 from oursociety_desktop.models.errors import UserError  # noqa: E402
 from tests.printing.print_fixture import TODAY, build_hub, drawn_strings, flat, pdf_text  # noqa: E402
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from oursociety_desktop.exports.pdf import fonts  # noqa: E402
-from oursociety_desktop.exports.pdf.collation import HAN_HEADING, collation_key, heading  # noqa: E402
-from oursociety_desktop.exports.pdf.furniture import SIDE_MARGIN  # noqa: E402
-from oursociety_desktop.exports.pdf.labels import label_formats  # noqa: E402
-from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, PrintOptions  # noqa: E402
-from oursociety_desktop.exports.pdf.products import print_product  # noqa: E402
-from oursociety_desktop.exports.pdf.shaping import fit, layout  # noqa: E402
+from oursociety_desktop.formats.pdf import fonts  # noqa: E402
+from oursociety_desktop.formats.pdf.collation import HAN_HEADING, collation_key, heading  # noqa: E402
+from oursociety_desktop.formats.pdf.furniture import SIDE_MARGIN  # noqa: E402
+from oursociety_desktop.formats.pdf.labels import label_formats  # noqa: E402
+from oursociety_desktop.formats.pdf.options import CONTACT_FIELDS, PrintOptions  # noqa: E402
+from oursociety_desktop.formats.pdf.products import print_product  # noqa: E402
+from oursociety_desktop.formats.pdf.shaping import fit, layout  # noqa: E402
 from oursociety_desktop.models.contacts import create_contact  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
 from tests.printing.print_fixture import TODAY, build_hub, drawn_strings, normal  # noqa: E402

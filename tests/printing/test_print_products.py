@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from oursociety_desktop.exports.pdf import fonts  # noqa: E402
-from oursociety_desktop.exports.pdf.options import PrintOptions, default_paper  # noqa: E402
-from oursociety_desktop.exports.pdf.products import PRODUCTS, print_product  # noqa: E402
-from oursociety_desktop.exports.pdf.shaping import fit, layout  # noqa: E402
+from oursociety_desktop.formats.pdf import fonts  # noqa: E402
+from oursociety_desktop.formats.pdf.options import PrintOptions, default_paper  # noqa: E402
+from oursociety_desktop.formats.pdf.products import PRODUCTS, print_product  # noqa: E402
+from oursociety_desktop.formats.pdf.shaping import fit, layout  # noqa: E402
 from oursociety_desktop.models.errors import Cancelled, UserError  # noqa: E402
 from tests.printing.print_fixture import LISTED, TODAY, build_hub, drawn_strings, flat, page_texts, pdf_text, shown  # noqa: E402
 

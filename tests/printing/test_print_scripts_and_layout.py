@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from oursociety_desktop.exports.pdf import fonts  # noqa: E402
-from oursociety_desktop.exports.pdf.options import PrintOptions  # noqa: E402
-from oursociety_desktop.exports.pdf.products import print_product  # noqa: E402
-from oursociety_desktop.exports.pdf.shaping import layout  # noqa: E402
+from oursociety_desktop.formats.pdf import fonts  # noqa: E402
+from oursociety_desktop.formats.pdf.options import PrintOptions  # noqa: E402
+from oursociety_desktop.formats.pdf.products import print_product  # noqa: E402
+from oursociety_desktop.formats.pdf.shaping import layout  # noqa: E402
 from oursociety_desktop.models.contacts import create_contact  # noqa: E402
 from tests.printing.print_fixture import LISTED, TODAY, build_hub, drawn_strings, flat, page_texts, pdf_text, shown  # noqa: E402
 

@@ -109,8 +109,8 @@ def _latin(text: str) -> bool:
 
 
 def test_decomposed_text_prints_composed(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from oursociety_desktop.exports.pdf.options import PrintOptions
-    from oursociety_desktop.exports.pdf.products import print_product
+    from oursociety_desktop.formats.pdf.options import PrintOptions
+    from oursociety_desktop.formats.pdf.products import print_product
     from tests.printing.scripts_hub import pdftotext
 
     with db.write() as tx:

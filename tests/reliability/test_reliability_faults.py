@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from oursociety_desktop.exports.exchange import export_bundle
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.services.exchange import export_bundle
 from tests.reliability.crash_harness import cli, copy_hub, integrity, state_digest
 
 

@@ -14,8 +14,8 @@ from PySide6.QtGui import QUndoStack
 from pytestqt.qtbot import QtBot
 
 from oursociety_desktop.cli import main
-from oursociety_desktop.exports.ics import export_ics
-from oursociety_desktop.exports.mailto import group_mail
+from oursociety_desktop.formats.ics import export_ics
+from oursociety_desktop.formats.mailto import group_mail
 from oursociety_desktop.models.actions import create_action
 from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database

@@ -95,7 +95,7 @@ def test_passphrase_complaint_goes_once_fixed(db: Database, qtbot: QtBot, tmp_pa
 
 def test_a_successful_preview_clears_an_old_error(db: Database, qtbot: QtBot, tmp_path: Path) -> None:
     other = Database.create(tmp_path / "other", "Other")
-    from oursociety_desktop.exports.exchange import export_bundle
+    from oursociety_desktop.services.exchange import export_bundle
     good = tmp_path / "good.oursociety"
     export_bundle(other, good)
     other.close()

@@ -7,9 +7,9 @@ from pathlib import Path
 from PySide6.QtGui import QUndoStack
 from pytestqt.qtbot import QtBot
 
-from oursociety_desktop.exports.exchange import export_bundle, import_bundle
 from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.services.exchange import export_bundle, import_bundle
 from oursociety_desktop.ui.context import AppContext, DataEvents
 from oursociety_desktop.ui.settings import SettingsDialog
 from oursociety_desktop.ui.tasks import SyncTaskRunner

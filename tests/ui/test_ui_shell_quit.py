@@ -12,9 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from oursociety_desktop.exports.exchange import export_bundle
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
+from oursociety_desktop.services.exchange import export_bundle
 
 SCRIPT = Path(__file__).with_name("quit_after_previews.py")
 TRIALS = int(os.environ.get("OURSOCIETY_QUIT_TRIALS", "3"))

@@ -122,8 +122,8 @@ def test_a_data_folder_in_a_synced_folder_is_warned_about(tmp_path: Path, qtbot:
 def test_slow_core_modules_are_imported_off_the_gui_thread() -> None:
     import sys
 
-    thread = ui_main.preload_in_background(("oursociety_desktop.exports.pdf.products", "no.such.module"))
+    thread = ui_main.preload_in_background(("oursociety_desktop.formats.pdf.products", "no.such.module"))
     thread.join(timeout=60)
     assert not thread.is_alive()
-    assert "oursociety_desktop.exports.pdf.products" in sys.modules and "reportlab" in sys.modules
+    assert "oursociety_desktop.formats.pdf.products" in sys.modules and "reportlab" in sys.modules
     assert ui_main.limit_malloc_arenas() is (sys.platform.startswith("linux"))

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.exports.ics import export_ics
+from oursociety_desktop.formats.ics import export_ics
 from oursociety_desktop.models.actions import delete_action
 from oursociety_desktop.models.errors import NotFound, UserError
 from oursociety_desktop.ui.actions.editor import ActionEditor

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from oursociety_desktop.exports.exchange import ImportResult, import_bundle
+from oursociety_desktop.services.exchange import ImportResult, import_bundle
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.exchange.models import PreviewModel
 from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table

@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.exports.crypto import MIN_PASSPHRASE
-from oursociety_desktop.exports.exchange import ExportResult, export_bundle
-from oursociety_desktop.exports.exchange_folder import SyncResult, sync_folder
+from oursociety_desktop.formats.crypto import MIN_PASSPHRASE
 from oursociety_desktop.models.conflicts import resolve_conflict
 from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.exchange_log import EXCHANGE_FOLDER
 from oursociety_desktop.models.registry import REGISTRY
+from oursociety_desktop.services.exchange import ExportResult, export_bundle
+from oursociety_desktop.services.exchange_folder import SyncResult, sync_folder
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.exchange.import_panel import ImportPanel
 from oursociety_desktop.ui.exchange.models import (

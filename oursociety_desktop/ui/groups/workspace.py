@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.exports.mailto import GroupMail, group_mail
+from oursociety_desktop.formats.mailto import GroupMail, group_mail
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.groups import (
     GroupRow,

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.exports import csv_write, vcard
+from oursociety_desktop.formats import csv_write, vcard
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import Cancelled, UserError

@@ -6,20 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oursociety_desktop.exports import csv_io, vcard
-from oursociety_desktop.exports.people_import import (
-    ImportOptions,
-    ImportRow,
-    ImportSummary,
-    RowWarning,
-    apply_import,
-    plan_import,
-    save_rejected_rows,
-    save_warnings,
-    warnings_path,
-)
+from oursociety_desktop.formats import csv_io, vcard
+from oursociety_desktop.formats.import_rows import ImportRow, RowWarning, save_rejected_rows, warnings_path
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
+from oursociety_desktop.services.import_checks import plan_import
+from oursociety_desktop.services.people_import import ImportOptions, ImportSummary, apply_import, save_warnings
 
 VCARD_SUFFIXES = (".vcf", ".vcard")
 

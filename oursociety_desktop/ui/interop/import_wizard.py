@@ -32,16 +32,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from oursociety_desktop.exports import csv_io, csv_mapping
-from oursociety_desktop.exports.csv_presets import PRESET_CHOICES, TARGETS
-from oursociety_desktop.exports.people_import import (
-    DUPLICATE_CHOICES,
-    ImportOptions,
-    ImportRow,
-    ImportSummary,
-    RowWarning,
-)
+from oursociety_desktop.formats import csv_io, csv_mapping
+from oursociety_desktop.formats.csv_presets import PRESET_CHOICES, TARGETS
+from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.models.consent import hub_consent_defaults
+from oursociety_desktop.services.people_import import DUPLICATE_CHOICES, ImportOptions, ImportSummary
 from oursociety_desktop.ui.contacts.commands import push_import_undo
 from oursociety_desktop.ui.contacts.dialogs import consent_note
 from oursociety_desktop.ui.context import AppContext

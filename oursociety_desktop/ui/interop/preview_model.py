@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oursociety_desktop.exports.people_import import ImportRow
+from oursociety_desktop.formats.import_rows import ImportRow
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE as ROW_ROLE
 from oursociety_desktop.ui.widgets.rows_model import RowsTableModel
 

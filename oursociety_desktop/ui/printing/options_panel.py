@@ -1,6 +1,6 @@
 """The options side of the Print workspace: which product, and the options that apply to it.
 
-`PrintOptionsPanel.product()` and `.options()` hand the choice to the Qt-free products in `exports/pdf/`.
+`PrintOptionsPanel.product()` and `.options()` hand the choice to the Qt-free products in `formats/pdf/`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import col, func, select
 
-from oursociety_desktop.exports.pdf.labels import find_format, label_formats
-from oursociety_desktop.exports.pdf.options import CONTACT_FIELDS, DEFAULT_FIELDS, PrintOptions, default_paper
-from oursociety_desktop.exports.pdf.products import PRODUCTS
+from oursociety_desktop.formats.pdf.labels import find_format, label_formats
+from oursociety_desktop.formats.pdf.options import CONTACT_FIELDS, DEFAULT_FIELDS, PrintOptions, default_paper
+from oursociety_desktop.formats.pdf.products import PRODUCTS
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.tables import Action, Group
 from oursociety_desktop.ui.widgets.meeting_picker import make_searchable, meeting_label, upcoming_first

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult
-from oursociety_desktop.exports.pdf.products import print_product
+from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult
+from oursociety_desktop.formats.pdf.products import print_product
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.ui.context import AppContext

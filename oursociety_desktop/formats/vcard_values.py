@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from oursociety_desktop.exports.labels import IGNORED_VCARD_TYPES, apple_label, canonical_label, label_from_types
-from oursociety_desktop.exports.people_import import ImportRow
-from oursociety_desktop.exports.vcard_lines import BINARY_PROPERTIES, VProperty, split_escaped, unescape_text
-from oursociety_desktop.exports.vcard_write import OWN_PROPERTIES
+from oursociety_desktop.formats.import_rows import ImportRow
+from oursociety_desktop.formats.labels import IGNORED_VCARD_TYPES, apple_label, canonical_label, label_from_types
+from oursociety_desktop.formats.vcard_lines import BINARY_PROPERTIES, VProperty, split_escaped, unescape_text
+from oursociety_desktop.formats.vcard_write import OWN_PROPERTIES
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.errors import UserError
 

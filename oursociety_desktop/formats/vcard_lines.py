@@ -9,7 +9,7 @@ import quopri
 import re
 from dataclasses import dataclass, field
 
-from oursociety_desktop.exports.charsets import codec_name, decode_value
+from oursociety_desktop.formats.charsets import codec_name, decode_value
 
 # Properties whose values are binary data (photos, sounds, keys): skipped and counted, never decoded.
 BINARY_PROPERTIES = {"PHOTO", "LOGO", "SOUND", "KEY", "X-MS-CARDPICTURE", "X-PHOTO", "X-LOGO"}

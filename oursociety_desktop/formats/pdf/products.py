@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from oursociety_desktop.exports.pdf.action_list import print_action_list
-from oursociety_desktop.exports.pdf.call_list import print_call_list
-from oursociety_desktop.exports.pdf.directory import print_directory
-from oursociety_desktop.exports.pdf.group_sheet import print_group_sheet
-from oursociety_desktop.exports.pdf.labels import print_labels
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult
-from oursociety_desktop.exports.pdf.signin import print_signin_sheet
+from oursociety_desktop.formats.pdf.action_list import print_action_list
+from oursociety_desktop.formats.pdf.call_list import print_call_list
+from oursociety_desktop.formats.pdf.directory import print_directory
+from oursociety_desktop.formats.pdf.group_sheet import print_group_sheet
+from oursociety_desktop.formats.pdf.labels import print_labels
+from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult
+from oursociety_desktop.formats.pdf.signin import print_signin_sheet
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.progress import Progress

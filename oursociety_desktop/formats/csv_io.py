@@ -22,14 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oursociety_desktop.exports.charsets import check_encoding_option
-from oursociety_desktop.exports.csv_presets import (
+from oursociety_desktop.formats.charsets import check_encoding_option
+from oursociety_desktop.formats.csv_presets import (
     COMMON,
     PRESETS,
     lookup,
     numbered_target,
 )
-from oursociety_desktop.exports.text_files import decode_text_file, detect_encoding, read_limited
+from oursociety_desktop.formats.text_files import decode_text_file, detect_encoding, read_limited
 from oursociety_desktop.models.errors import UserError
 
 MAX_FILE_BYTES = 100 * 1024 * 1024

@@ -8,16 +8,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 from sqlmodel import col, select
 
-from oursociety_desktop.exports.pdf.contact_tables import (
+from oursociety_desktop.formats.pdf.contact_tables import (
     FIELD_TITLES,
     FIELD_WEIGHTS,
     Column,
     contact_columns,
     kept_with_rows,
 )
-from oursociety_desktop.exports.pdf.furniture import TextBlock, begin, build_document, frame_width
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, finished, report
-from oursociety_desktop.exports.pdf.selection import group_roles, select_contacts, withheld_note
+from oursociety_desktop.formats.pdf.furniture import TextBlock, begin, build_document, frame_width
+from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult, finished, report
+from oursociety_desktop.formats.pdf.selection import group_roles, select_contacts, withheld_note
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import find_group

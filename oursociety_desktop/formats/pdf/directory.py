@@ -9,11 +9,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 from sqlmodel import col, select
 
-from oursociety_desktop.exports.pdf.collation import collation_key, heading, heading_position
-from oursociety_desktop.exports.pdf.contact_tables import contact_columns, kept_with_rows
-from oursociety_desktop.exports.pdf.furniture import TextBlock, begin, build_document, frame_width
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, finished, report
-from oursociety_desktop.exports.pdf.selection import (
+from oursociety_desktop.formats.pdf.collation import collation_key, heading, heading_position
+from oursociety_desktop.formats.pdf.contact_tables import contact_columns, kept_with_rows
+from oursociety_desktop.formats.pdf.furniture import TextBlock, begin, build_document, frame_width
+from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult, finished, report
+from oursociety_desktop.formats.pdf.selection import (
     PrintedContact,
     memberships,
     resolve_group,

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from oursociety_desktop.exports.csv_io import LIST_SEPARATOR, escape_cell
+from oursociety_desktop.formats.csv_io import LIST_SEPARATOR, escape_cell
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, Table, TableStyle
 
-from oursociety_desktop.exports.pdf import fonts
-from oursociety_desktop.exports.pdf.furniture import RULE_GREY, SHADE, SMALLEST, Sizes, cell
-from oursociety_desktop.exports.pdf.selection import PrintedContact
+from oursociety_desktop.formats.pdf import fonts
+from oursociety_desktop.formats.pdf.furniture import RULE_GREY, SHADE, SMALLEST, Sizes, cell
+from oursociety_desktop.formats.pdf.selection import PrintedContact
 
 PADDING = 3.0
 WHOLE = frozenset({"name", "organisation"})  # columns whose wrapped text must extract (and be found) whole

@@ -12,23 +12,23 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 
-from oursociety_desktop.exports.pdf import fonts
-from oursociety_desktop.exports.pdf.furniture import SAFE_EDGE, Furniture, canvas_class
-from oursociety_desktop.exports.pdf.options import (
+from oursociety_desktop.formats.pdf import fonts
+from oursociety_desktop.formats.pdf.furniture import SAFE_EDGE, Furniture, canvas_class
+from oursociety_desktop.formats.pdf.options import (
     PAPER_SIZES,
     PrintOptions,
     PrintResult,
     finished,
     report,
 )
-from oursociety_desktop.exports.pdf.selection import (
+from oursociety_desktop.formats.pdf.selection import (
     PrintedContact,
     group_roles,
     resolve_group,
     select_contacts,
     withheld_note,
 )
-from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, isolate_join, layout
+from oursociety_desktop.formats.pdf.shaping import Line, draw_lines, isolate_join, layout
 from oursociety_desktop.models.atomic import atomic_path
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError

@@ -18,7 +18,7 @@ import uharfbuzz
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
-from oursociety_desktop.exports.pdf import fonts
+from oursociety_desktop.formats.pdf import fonts
 
 FSI, PDI = "\u2068", "\u2069"
 CONTROLS = frozenset("\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e\u200e\u200f")

@@ -19,10 +19,10 @@ from reportlab.platypus import Flowable, Spacer, Table
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from oursociety_desktop.exports.pdf import fonts
-from oursociety_desktop.exports.pdf.contact_tables import table_style
-from oursociety_desktop.exports.pdf.furniture import MONTHS, TextBlock, begin, build_document, frame_width, long_date
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, finished, report
+from oursociety_desktop.formats.pdf import fonts
+from oursociety_desktop.formats.pdf.contact_tables import table_style
+from oursociety_desktop.formats.pdf.furniture import MONTHS, TextBlock, begin, build_document, frame_width, long_date
+from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult, finished, report
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError

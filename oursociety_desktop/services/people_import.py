@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
+from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.contacts import (
@@ -36,76 +36,22 @@ from oursociety_desktop.models.contacts import (
     LIST_FIELDS,
     normalise_values,
     refresh_derived,
-    validate_email,
 )
 from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.duplicates import MatchIndex
-from oursociety_desktop.models.errors import Cancelled, UserError, ValidationError
+from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.groups import create_group, find_group
-from oursociety_desktop.models.phones import e164_of, normalise_phone
+from oursociety_desktop.models.phones import e164_of
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record, update_record
 from oursociety_desktop.models.search import search_body, write_search_rows
-from oursociety_desktop.models.tables import Contact, Membership, new_id
+from oursociety_desktop.models.tables import Contact, new_id
 from oursociety_desktop.models.text import sort_key
+from oursociety_desktop.services.import_checks import plan_import, refuse_bad_rows
+from oursociety_desktop.services.import_groups import add_to_group, groups_of_file, remember_row
 
 DUPLICATE_CHOICES = ("skip", "update", "fill", "add")
-NAME_FIELDS = ("given_name", "family_name", "display_name", "organisation")
 _BATCH = 5000
-
-
-@dataclass(frozen=True)
-class RowWarning:
-    """Something the user should know about one row: the field (or column, or property) and what happened."""
-
-    field: str
-    message: str
-
-    def text(self) -> str:
-        """The warning as one line: "field: message" (or just the message when it names no field)."""
-        return f"{self.field}: {self.message}" if self.field else self.message
-
-
-@dataclass
-class ImportRow:
-    """One card or CSV row: the contact values read from it, what is wrong with it, and where it came from.
-
-    `kind` is "person", or "group" for a group card (vCard 4.0 `KIND:group`, Apple's
-    `X-ADDRESSBOOKSERVER-KIND:group`): its `values` hold only `name`, and `members` the UIDs of its members."""
-
-    number: int
-    where: str
-    source: Any = ""
-    values: dict[str, Any] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
-    match_id: str = ""
-    match_name: str = ""
-    e164s: list[str] = field(default_factory=list)
-    kind: str = "person"
-    uid: str = ""
-    members: list[str] = field(default_factory=list)
-    groups: list[str] = field(default_factory=list)
-    skipped_binary: int = 0
-
-    @property
-    def ok(self) -> bool:
-        """True when the row can be imported."""
-        return not self.problems
-
-    def warn(self, field_name: str, message: str) -> None:
-        """Note something the user should see in the preview and the summary (never a reason to refuse)."""
-        warning = RowWarning(field_name, message)
-        if warning not in self.warnings:
-            self.warnings.append(warning)
-
-    def warning_dicts(self) -> list[dict[str, Any]]:
-        """The row's warnings as plain `{row, field, message}` values."""
-        return [{"row": self.number, "field": w.field, "message": w.message} for w in self.warnings]
-
-    def problem_line(self) -> str:
-        """All of the row's problems on one line."""
-        return f"{self.where}: {'; '.join(self.problems)}"
 
 
 @dataclass
@@ -181,119 +127,6 @@ class ImportSummary:
                 "warnings": [{"row": w["row"], "field": w["field"], "message": w["message"]}
                              for w in self.warnings],
                 "changes": self.changes}
-
-
-# ---------- planning ----------
-
-
-def _has_name(values: Mapping[str, Any]) -> bool:
-    return any(str(values.get(n) or "").strip() for n in NAME_FIELDS)
-
-
-_ANGLE_ADDRESS = re.compile(r"<\s*(?:mailto:)?([^<>\s]+@[^<>\s]+)\s*>")
-UNNAMED = "Unnamed contact"
-
-
-def _set_aside_bad_emails(row: ImportRow) -> None:
-    """An address that is not an email costs only that value: kept in the notes, with a warning."""
-    emails = row.values.get("emails")
-    if not isinstance(emails, list):
-        return
-    good: list[Any] = []
-    kept: list[str] = []
-    for item in emails:
-        value = str(item.get("value", "") if isinstance(item, Mapping) else item).strip()
-        label = str(item.get("label", "") if isinstance(item, Mapping) else "").strip()
-        if not value:
-            continue
-        inner = _ANGLE_ADDRESS.search(value)
-        if inner and inner.group(1) != value:  # '"Omega" <omega@example.com>': the address is the part in <>
-            try:
-                validate_email(inner.group(1))
-                good.append({"label": label, "value": inner.group(1)})
-                row.warn("emails", f"'{value}' was read as '{inner.group(1)}'")
-                continue
-            except ValidationError:
-                pass
-        try:
-            validate_email(value)
-        except ValidationError:
-            kept.append(f"Email{f' ({label})' if label else ''}: {value}")
-            row.warn("emails", f"'{value}' is not a valid email address; kept in notes")
-            continue
-        good.append(item)
-    if kept:
-        notes = str(row.values.get("notes") or "")
-        row.values["notes"] = "\n".join([notes, *kept]) if notes else "\n".join(kept)
-    if good:
-        row.values["emails"] = good
-    else:
-        row.values.pop("emails", None)
-
-
-def check_row(row: ImportRow, region: str) -> None:
-    """Validate and tidy the row's values (problems are added to the row, never raised)."""
-    if row.kind == "group":
-        return
-    _set_aside_bad_emails(row)
-    try:
-        row.values = normalise_values(row.values)
-    except ValidationError as exc:
-        row.problems.append(exc.message.rstrip("."))
-        return
-    if not row.values and not row.problems:
-        # A card holding only a picture (or nothing at all) has no one to import: said, never a reason to refuse.
-        row.kind = "empty"
-        row.warn("", "nothing to import (no name, organisation, email, phone or address)")
-        return
-    if not _has_name(row.values):
-        address = ", ".join(str(row.values.get(k) or "") for k in ("street", "locality", "postcode")
-                            if row.values.get(k))
-        fallback = next((e["value"] for e in row.values.get("emails", [])), "") or \
-            next((p["value"] for p in row.values.get("phones", [])), "") or address.replace("\n", ", ")[:200]
-        if fallback:
-            row.values["display_name"] = fallback
-            row.warn("display_name", "no name; shown by its email, phone or address")
-        elif row.values:
-            # Something worth keeping (notes, tags) but nothing to call the person by: imported, and said.
-            row.values["display_name"] = UNNAMED
-            row.warn("display_name", f"no name, email, phone or address; imported as '{UNNAMED}'")
-        elif not row.problems:
-            row.problems.append("no name, organisation, email or phone")
-    row.e164s = []
-    for phone in row.values.get("phones", []):
-        normalised = normalise_phone(phone["value"], region)
-        if normalised.e164:
-            row.e164s.append(normalised.e164)
-        if normalised.warning and not any(w.field == "phones" and phone["value"] in w.message
-                                          for w in row.warnings):
-            row.warn("phones", normalised.warning)
-
-
-def plan_import(db: Database, rows: list[ImportRow], progress: Progress | None = None) -> list[ImportRow]:
-    """Check every row and find the existing contact it duplicates (for the preview). Changes nothing."""
-    region = str(db.setting("default_region"))
-    with db.read() as session:
-        index = MatchIndex.load(session.connection())
-    for i, row in enumerate(rows):
-        if not row.problems:
-            check_row(row, region)
-        if row.ok and row.kind == "person":
-            match = index.find(row.values, row.e164s)
-            row.match_id, row.match_name = match if match else ("", "")
-        if progress is not None and i % 2000 == 0 and progress(min(99, i * 100 // max(1, len(rows))),
-                                                                "Checking rows") is False:
-            raise Cancelled("The import was cancelled; nothing was changed.")
-    return rows
-
-
-def refuse_bad_rows(rows: Iterable[ImportRow]) -> None:
-    """Raise a one-line UserError naming the first bad row (and how many there are)."""
-    bad = [r for r in rows if not r.ok]
-    if bad:
-        more = f" (and {len(bad) - 1} more bad rows)" if len(bad) > 1 else ""
-        raise UserError(f"{bad[0].problem_line()}{more}. Nothing was imported; fix the file or choose to skip bad "
-                        "rows.")
 
 
 # ---------- applying ----------
@@ -441,10 +274,10 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
                     index.add(new["id"], new, row.e164s)
                 summary.added += 1
                 summary.added_ids.append(new["id"])
-                _remember(row, new["id"], by_uid, named_groups)
+                remember_row(row, new["id"], by_uid, named_groups)
                 continue
             target_id = match[0]
-            _remember(row, target_id, by_uid, named_groups)
+            remember_row(row, target_id, by_uid, named_groups)
             if options.on_duplicate == "skip":
                 summary.duplicates_skipped += 1
                 continue
@@ -482,7 +315,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
                 updates[target_id] = target
                 for name, value in changes.items():
                     setattr(target, name, value)
-        memberships = _file_groups(tx, rows, by_uid, named_groups, summary, dry_run)
+        memberships = groups_of_file(tx, rows, by_uid, named_groups, summary, dry_run)
         if dry_run:
             raise _DryRun(summary)
         report(len(rows), "Saving contacts")
@@ -495,54 +328,10 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
         for contact in updates.values():
             refresh_derived(tx, contact)
         if group_id:
-            _add_to_group(tx, group_id, [*summary.added_ids, *summary.touched_ids])
+            add_to_group(tx, group_id, [*summary.added_ids, *summary.touched_ids])
         for target_group, members in memberships.items():
-            _add_to_group(tx, target_group, members)
+            add_to_group(tx, target_group, members)
     return summary
-
-
-def _remember(row: ImportRow, contact_id: str, by_uid: dict[str, str], named_groups: dict[str, list[str]]) -> None:
-    if row.uid:
-        by_uid.setdefault(row.uid, contact_id)
-    for name in row.groups:
-        named_groups.setdefault(name.strip(), []).append(contact_id)
-
-
-def _file_groups(tx: Tx, rows: list[ImportRow], by_uid: Mapping[str, str], named_groups: Mapping[str, list[str]],
-                 summary: ImportSummary, dry_run: bool) -> dict[str, list[str]]:
-    """Groups the file itself holds (group cards with their members, a person's named groups): each found by
-    name or made; returns {group id: contact ids} (a dry run only counts)."""
-    wanted: dict[str, list[str]] = {}
-    for row in rows:
-        if row.kind != "group" or not row.ok:
-            continue
-        members = []
-        for uid in row.members:
-            if uid in by_uid:
-                members.append(by_uid[uid])
-            else:
-                message = f"member {uid} is not a card of this file; not added"
-                row.warn("members", message)
-                summary.warnings.append({"row": row.number, "where": row.where, "field": "members",
-                                         "message": message})
-        wanted.setdefault(str(row.values["name"]).strip(), []).extend(members)
-    for name, members in named_groups.items():
-        if name:
-            wanted.setdefault(name, []).extend(members)
-    out: dict[str, list[str]] = {}
-    for name, members in wanted.items():
-        try:
-            found = find_group(tx.session, name).id
-        except UserError:
-            found = ""
-        if not found:
-            summary.groups_added += 1
-            if not dry_run:
-                found = create_group(tx, {"name": name}).id
-        summary.memberships += len(dict.fromkeys(members))
-        if found:
-            out[found] = list(dict.fromkeys(members))
-    return out
 
 
 class _DryRun(Exception):
@@ -558,51 +347,7 @@ def run_import(db: Database, rows: list[ImportRow], options: ImportOptions, *, d
     return apply_import(db, rows, options, dry_run=dry_run, progress=progress, file_warnings=file_warnings)
 
 
-def _add_to_group(tx: Tx, group_id: str, contact_ids: list[str]) -> None:
-    conn = tx.session.connection()
-    table = Membership.__table__  # type: ignore[attr-defined]
-    existing = {row[0]: row[1] for row in conn.execute(
-        select(table.c.contact_id, table.c.id).where(table.c.group_id == group_id))}
-    rows = []
-    for contact_id in dict.fromkeys(contact_ids):
-        if contact_id in existing:
-            membership = tx.session.get(Membership, existing[contact_id])
-            if membership is not None and membership.deleted:
-                update_record(tx, membership, {"deleted": False})
-            continue
-        stamp = tx.stamp()
-        rows.append({"id": new_id(), "origin_hub": tx.hub_id, "base_stamp": stamp, "stamps": {}, "stamp": stamp,
-                     "deleted": False, "group_id": group_id, "contact_id": contact_id, "role": "member",
-                     "since": ""})
-    for start in range(0, len(rows), _BATCH):
-        conn.execute(insert(table), rows[start:start + _BATCH])
-
-
 # ---------- rejected rows ----------
-
-
-def save_rejected_rows(path: Path, rows: Iterable[ImportRow], header: list[str] | None = None) -> int:
-    """Write the rows that could not be imported: as CSV (original cells plus a Problem column) when `header`
-    is given, else each row's source text (vCards) one after another. Returns how many were written."""
-    bad = [r for r in rows if not r.ok]
-    if header is not None:
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer)
-        writer.writerow([*header, "Problem"])
-        for row in bad:
-            writer.writerow([*list(row.source), "; ".join(row.problems)])
-        data = buffer.getvalue().encode("utf-8-sig")
-    else:
-        data = "".join(str(r.source).rstrip("\r\n") + "\r\n" for r in bad).encode("utf-8")
-    with atomic_write(Path(path)) as fh:
-        fh.write(data)
-    return len(bad)
-
-
-def warnings_path(errors_to: Path) -> Path:
-    """Where the warnings are saved next to the skipped rows: `skipped.csv` → `skipped-warnings.csv`."""
-    errors_to = Path(errors_to)
-    return errors_to.with_name(f"{errors_to.stem}-warnings.csv")
 
 
 def save_warnings(path: Path, summary: ImportSummary) -> int:

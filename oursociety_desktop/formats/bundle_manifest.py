@@ -1,5 +1,5 @@
 """The manifest of a hub bundle (format 2.0, docs/bundle-format.md §3): its shape, its check on reading, and what
-its signature signs. exports/bundle.py reads and writes the rest of the bundle.
+its signature signs. formats/bundle.py reads and writes the rest of the bundle.
 """
 
 from __future__ import annotations

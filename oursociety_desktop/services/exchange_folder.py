@@ -25,13 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.exports.bundle import FILE_SUFFIX
-from oursociety_desktop.exports.exchange import (
-    ImportResult,
-    export_bundle,
-    import_bundle,
-    open_for_import,
-)
+from oursociety_desktop.formats.bundle import FILE_SUFFIX
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, get_setting, set_setting
@@ -41,6 +35,12 @@ from oursociety_desktop.models.hub_identity import require_settled_identity
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import PeerHub
+from oursociety_desktop.services.exchange import (
+    ImportResult,
+    export_bundle,
+    import_bundle,
+    open_for_import,
+)
 
 MARKER = "oursociety-exchange-folder.json"
 MARKER_FORMAT = "oursociety-exchange-folder"

@@ -17,9 +17,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
-from oursociety_desktop.exports.pdf import fonts
-from oursociety_desktop.exports.pdf.options import PrintOptions, report
-from oursociety_desktop.exports.pdf.shaping import Line, draw_lines, fit, is_plain, layout, width
+from oursociety_desktop.formats.pdf import fonts
+from oursociety_desktop.formats.pdf.options import PrintOptions, report
+from oursociety_desktop.formats.pdf.shaping import Line, draw_lines, fit, is_plain, layout, width
 from oursociety_desktop.models.atomic import atomic_path
 from oursociety_desktop.models.progress import Progress
 

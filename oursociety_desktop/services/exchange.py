@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from oursociety_desktop.exports.bundle import (
+from oursociety_desktop.formats.bundle import (
     BundleReader,
     Manifest,
     open_bundle_bytes,

@@ -24,8 +24,8 @@ from functools import lru_cache
 
 from reportlab.pdfgen.canvas import Canvas
 
-from oursociety_desktop.exports.pdf import breaking, fonts
-from oursociety_desktop.exports.pdf.runs import (
+from oursociety_desktop.formats.pdf import breaking, fonts
+from oursociety_desktop.formats.pdf.runs import (
     CONTROLS,
     Run,
     has_rtl,

@@ -14,10 +14,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table
 from sqlmodel import col, select
 
-from oursociety_desktop.exports.pdf import fonts
-from oursociety_desktop.exports.pdf.collation import collation_key
-from oursociety_desktop.exports.pdf.contact_tables import PADDING, header_row, table_style
-from oursociety_desktop.exports.pdf.furniture import (
+from oursociety_desktop.formats.pdf import fonts
+from oursociety_desktop.formats.pdf.collation import collation_key
+from oursociety_desktop.formats.pdf.contact_tables import PADDING, header_row, table_style
+from oursociety_desktop.formats.pdf.furniture import (
     TICK_BOX,
     Sizes,
     TextBlock,
@@ -27,9 +27,9 @@ from oursociety_desktop.exports.pdf.furniture import (
     frame_width,
     long_date,
 )
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, finished, report
-from oursociety_desktop.exports.pdf.selection import resolve_group, select_contacts
-from oursociety_desktop.exports.pdf.shaping import isolate_join
+from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult, finished, report
+from oursociety_desktop.formats.pdf.selection import resolve_group, select_contacts
+from oursociety_desktop.formats.pdf.shaping import isolate_join
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import Action, ActionLink, Group

@@ -10,9 +10,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 from sqlmodel import col, select
 
-from oursociety_desktop.exports.pdf import fonts
-from oursociety_desktop.exports.pdf.contact_tables import Column, contact_table, header_row, table_style
-from oursociety_desktop.exports.pdf.furniture import (
+from oursociety_desktop.formats.pdf import fonts
+from oursociety_desktop.formats.pdf.contact_tables import Column, contact_table, header_row, table_style
+from oursociety_desktop.formats.pdf.furniture import (
     TICK_BOX,
     Sizes,
     TextBlock,
@@ -21,8 +21,8 @@ from oursociety_desktop.exports.pdf.furniture import (
     frame_width,
     long_date,
 )
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, finished, report
-from oursociety_desktop.exports.pdf.selection import group_roles, resolve_group, select_contacts, withheld_note
+from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult, finished, report
+from oursociety_desktop.formats.pdf.selection import group_roles, resolve_group, select_contacts, withheld_note
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record

@@ -1,7 +1,7 @@
 """The hub bundle file (`*.oursociety`), format 2.0, specified in docs/bundle-format.md: writing and reading.
 
 A bundle is a ZIP holding `manifest.json` and one JSON Lines member per record type it has records of, optionally
-wrapped in passphrase encryption (exports/crypto.py). The manifest is signed with the sending hub's Ed25519 key and
+wrapped in passphrase encryption (formats/crypto.py). The manifest is signed with the sending hub's Ed25519 key and
 names every member's SHA-256, so the signature covers the whole bundle.
 
 Readers accept format 1.x and 2.x. Within major version 2 a newer minor version may add record members (types this
@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.exports.bundle_manifest import (
+from oursociety_desktop.formats.bundle_manifest import (
     FILE_SUFFIX,
     FORMAT_1_TYPES,
     MANIFEST,
@@ -36,7 +36,7 @@ from oursociety_desktop.exports.bundle_manifest import (
     parse_manifest,
     signed_bytes,
 )
-from oursociety_desktop.exports.crypto import decrypt_bundle, encrypt_bundle, is_encrypted
+from oursociety_desktop.formats.crypto import decrypt_bundle, encrypt_bundle, is_encrypted
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.canonical import canonical_line
 from oursociety_desktop.models.database import utc_now_iso

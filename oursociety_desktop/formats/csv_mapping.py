@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from oursociety_desktop.exports.csv_io import CsvTable, unescape_cell
-from oursociety_desktop.exports.csv_presets import (
+from oursociety_desktop.formats.csv_io import CsvTable, unescape_cell
+from oursociety_desktop.formats.csv_presets import (
     COMMON,
     PRESET_CHOICES,
     PRESETS,
@@ -23,9 +23,9 @@ from oursociety_desktop.exports.csv_presets import (
     lookup,
     numbered_target,
 )
-from oursociety_desktop.exports.csv_write import EXPORT_HEADERS
-from oursociety_desktop.exports.labels import canonical_label
-from oursociety_desktop.exports.people_import import ImportRow, RowWarning
+from oursociety_desktop.formats.csv_write import EXPORT_HEADERS
+from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
+from oursociety_desktop.formats.labels import canonical_label
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.database import get_setting, set_setting
 from oursociety_desktop.models.errors import UserError

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from oursociety_desktop.exports.pdf.collation import collation_key
-from oursociety_desktop.exports.pdf.shaping import isolate_join
+from oursociety_desktop.formats.pdf.collation import collation_key
+from oursociety_desktop.formats.pdf.shaping import isolate_join
 from oursociety_desktop.models.groups import find_group
 from oursociety_desktop.models.names import name_to_show
 from oursociety_desktop.models.tables import Contact, Group, Membership

@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from oursociety_desktop.exports.charsets import check_encoding_option
-from oursociety_desktop.exports.labels import apple_label
-from oursociety_desktop.exports.people_import import ImportRow
-from oursociety_desktop.exports.text_files import looks_utf16, read_limited, refuse_binary
-from oursociety_desktop.exports.vcard_lines import (
+from oursociety_desktop.formats.charsets import check_encoding_option
+from oursociety_desktop.formats.import_rows import ImportRow
+from oursociety_desktop.formats.labels import apple_label
+from oursociety_desktop.formats.text_files import looks_utf16, read_limited, refuse_binary
+from oursociety_desktop.formats.vcard_lines import (
     RawCard,
     VProperty,
     card_charset,
@@ -36,15 +36,15 @@ from oursociety_desktop.exports.vcard_lines import (
     unescape_text,
     unfold,
 )
-from oursociety_desktop.exports.vcard_values import group_card, uid_of, values_from
+from oursociety_desktop.formats.vcard_values import group_card, uid_of, values_from
 
 # The writer lives in vcard_write.py; its names are part of this module's API too.
-from oursociety_desktop.exports.vcard_write import VERSIONS as VERSIONS
-from oursociety_desktop.exports.vcard_write import contact_to_vcard as contact_to_vcard
-from oursociety_desktop.exports.vcard_write import escape_text as escape_text
-from oursociety_desktop.exports.vcard_write import fold_line as fold_line
-from oursociety_desktop.exports.vcard_write import safe_file_stem as safe_file_stem
-from oursociety_desktop.exports.vcard_write import write_vcards as write_vcards
+from oursociety_desktop.formats.vcard_write import VERSIONS as VERSIONS
+from oursociety_desktop.formats.vcard_write import contact_to_vcard as contact_to_vcard
+from oursociety_desktop.formats.vcard_write import escape_text as escape_text
+from oursociety_desktop.formats.vcard_write import fold_line as fold_line
+from oursociety_desktop.formats.vcard_write import safe_file_stem as safe_file_stem
+from oursociety_desktop.formats.vcard_write import write_vcards as write_vcards
 from oursociety_desktop.models.errors import UserError
 
 MAX_FILE_BYTES = 100 * 1024 * 1024

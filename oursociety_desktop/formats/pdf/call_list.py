@@ -9,10 +9,10 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, TableStyle
 
-from oursociety_desktop.exports.pdf.contact_tables import Column, contact_table
-from oursociety_desktop.exports.pdf.furniture import TICK_BOX, TextBlock, begin, build_document, frame_width
-from oursociety_desktop.exports.pdf.options import PrintOptions, PrintResult, finished, report
-from oursociety_desktop.exports.pdf.selection import group_roles, resolve_group, select_contacts, withheld_note
+from oursociety_desktop.formats.pdf.contact_tables import Column, contact_table
+from oursociety_desktop.formats.pdf.furniture import TICK_BOX, TextBlock, begin, build_document, frame_width
+from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult, finished, report
+from oursociety_desktop.formats.pdf.selection import group_roles, resolve_group, select_contacts, withheld_note
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
 

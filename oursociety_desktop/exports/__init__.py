@@ -1,1 +1,0 @@
-"""Getting data out of the hub: bundles, vCard, CSV and printed products (PDF)."""

@@ -1,0 +1,92 @@
+"""What a reader makes of a contact file: one `ImportRow` per card or CSV row (the contact values read, what is
+wrong with it, the warnings to show), and the file of rows that could not be imported. The vCard and CSV readers
+build these; `services/people_import.py` checks and applies them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from oursociety_desktop.models.atomic import atomic_write
+
+
+@dataclass(frozen=True)
+class RowWarning:
+    """Something the user should know about one row: the field (or column, or property) and what happened."""
+
+    field: str
+    message: str
+
+    def text(self) -> str:
+        """The warning as one line: "field: message" (or just the message when it names no field)."""
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+@dataclass
+class ImportRow:
+    """One card or CSV row: the contact values read from it, what is wrong with it, and where it came from.
+
+    `kind` is "person", or "group" for a group card (vCard 4.0 `KIND:group`, Apple's
+    `X-ADDRESSBOOKSERVER-KIND:group`): its `values` hold only `name`, and `members` the UIDs of its members."""
+
+    number: int
+    where: str
+    source: Any = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
+    match_id: str = ""
+    match_name: str = ""
+    e164s: list[str] = field(default_factory=list)
+    kind: str = "person"
+    uid: str = ""
+    members: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    skipped_binary: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the row can be imported."""
+        return not self.problems
+
+    def warn(self, field_name: str, message: str) -> None:
+        """Note something the user should see in the preview and the summary (never a reason to refuse)."""
+        warning = RowWarning(field_name, message)
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+
+    def warning_dicts(self) -> list[dict[str, Any]]:
+        """The row's warnings as plain `{row, field, message}` values."""
+        return [{"row": self.number, "field": w.field, "message": w.message} for w in self.warnings]
+
+    def problem_line(self) -> str:
+        """All of the row's problems on one line."""
+        return f"{self.where}: {'; '.join(self.problems)}"
+
+
+def save_rejected_rows(path: Path, rows: Iterable[ImportRow], header: list[str] | None = None) -> int:
+    """Write the rows that could not be imported: as CSV (original cells plus a Problem column) when `header`
+    is given, else each row's source text (vCards) one after another. Returns how many were written."""
+    bad = [r for r in rows if not r.ok]
+    if header is not None:
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow([*header, "Problem"])
+        for row in bad:
+            writer.writerow([*list(row.source), "; ".join(row.problems)])
+        data = buffer.getvalue().encode("utf-8-sig")
+    else:
+        data = "".join(str(r.source).rstrip("\r\n") + "\r\n" for r in bad).encode("utf-8")
+    with atomic_write(Path(path)) as fh:
+        fh.write(data)
+    return len(bad)
+
+
+def warnings_path(errors_to: Path) -> Path:
+    """Where the warnings are saved next to the skipped rows: `skipped.csv` → `skipped-warnings.csv`."""
+    errors_to = Path(errors_to)
+    return errors_to.with_name(f"{errors_to.stem}-warnings.csv")
