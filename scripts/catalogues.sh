@@ -19,7 +19,7 @@ case "${1:-}" in
     ;;
   compile)
     if compgen -G "$LOCALE/*/LC_MESSAGES/oursociety.po" >/dev/null; then
-      $BABEL compile -d "$LOCALE" -D oursociety --statistics >/dev/null
+      $BABEL compile -d "$LOCALE" -D oursociety 2>/dev/null || $BABEL compile -d "$LOCALE" -D oursociety
     fi
     ;;
   new)
