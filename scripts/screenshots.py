@@ -3,7 +3,7 @@ default size, the same at 1024x700 with Larger text (docs/screenshot-<name>-1024
 editor, adding a person, the keyboard shortcuts, settings and the first-run dialog, saved as
 docs/screenshot-<name>.png.
 
-    .venv/bin/python scripts/screenshots.py [--out docs] [--contacts 2000]
+    .venv/bin/python scripts/screenshots.py [--out docs] [--contacts 2000] [--lang ur]
 
 Without a display it re-runs itself under `xvfb-run` (Debian package xvfb).
 """
@@ -116,6 +116,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--contacts", type=int, default=2000)
+    parser.add_argument("--lang", default="", help="only the main workspaces, in this language "
+                        "(docs/screenshot-<workspace>-<lang>.png)")
     args = parser.parse_args()
     ensure_display()
     sys.path.insert(0, str(ROOT))
@@ -136,6 +138,10 @@ def main() -> None:
     folder = work / "OurSociety"
     build_hub(folder, args.contacts)
     app = application([])
+    if args.lang:
+        from oursociety_desktop.ui.translator import install_translators
+
+        install_translators(app, args.lang)
     db = Database.open(folder)
     ctx = make_context(db)
     window = MainWindow(ctx, folder)
@@ -154,6 +160,11 @@ def main() -> None:
             time.sleep(0.01)
 
     fill_workspaces()
+    if args.lang:
+        for key in ("today", "contacts", "groups", "actions", "print"):
+            window.show_workspace(key)
+            save(window, out / f"screenshot-{key}-{args.lang}.png")
+        return
     for spec in window.specs:
         window.show_workspace(spec.key)
         save(window, out / f"screenshot-{spec.key}.png")

@@ -38,3 +38,24 @@ def test_the_window_speaks_the_catalogue_and_mirrors_for_arabic(app: QApplicatio
     assert cancel and cancel != "Cancel" and cancel != "&Cancel"  # Qt's own strings, from qtbase_ar.qm
     install_translators(app, "en")
     assert app.layoutDirection() == Qt.LayoutDirection.LeftToRight
+
+
+@pytest.mark.parametrize("language", ["cy", "pl", "ur", "bn", "ar"])
+def test_every_workspace_opens_in_every_language_without_a_warning(app: QApplication, ctx: AppContext,
+                                                                   data_dir: Path, qtbot: QtBot,
+                                                                   qtlog: pytest.LogCaptureFixture,
+                                                                   language: str) -> None:
+    from oursociety_desktop.ui.workspaces import WORKSPACES
+
+    install_translators(app, language)
+    window = MainWindow(ctx, data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    for spec in WORKSPACES:
+        window.show_workspace(spec.key)
+        qtbot.wait(1)
+    assert window.menuBar().actions()[0].text() != "&File"  # the window speaks the language
+    # The offscreen platform says it cannot pass size hints to a window manager; that is the test display's.
+    warnings = [r.message for r in qtlog.records  # type: ignore[attr-defined]
+                if "propagateSizeHints" not in r.message]
+    assert warnings == []
