@@ -23,6 +23,11 @@ from oursociety_desktop.models.tables import Action, Connection, Contact, Group
 
 GROUP = Verbs("group", groups.create_group, groups.update_group, groups.delete_group)
 ACTION = Verbs("action", actions.create_action, actions.update_action, actions.delete_action)
+# The fields each `add` has an option (or argument) of its own for; `--set` gives the others (a group's every
+# field has its own option).
+ACTION_ADD_OPTIONS = {"title": "the TITLE argument", "due": "--due", "kind": "--kind", "group_id": "--group"}
+CONNECTION_ADD_OPTIONS = {"contact_a": "A_ID", "contact_b": "B_ID", "kind": "--kind",
+                          "introduced_by": "--introduced-by", "date": "--date", "note": "--note"}
 CONNECTION = Verbs("connection", connections.create_connection, connections.update_connection,
                    connections.delete_connection)
 
@@ -92,7 +97,6 @@ def register(sub: Any) -> None:
     p.add_argument("--parent", default="")
     p.add_argument("--kind", default="working group")
     p.add_argument("--description", default="")
-    add_set_option(p, GROUP)
     p.set_defaults(handler=cmd_group_add)
     register_verbs(gsub, GROUP, noun="group", without=("list",))
     p = gsub.add_parser("add-member", help="put a contact in a group")
@@ -240,7 +244,7 @@ def cmd_group_add(args: argparse.Namespace, folder: Path) -> int:
         with db.write() as tx:
             parent = groups.find_group(tx.session, args.parent).id if args.parent else ""
             group = groups.create_group(tx, {"name": args.name, "kind": args.kind, "description": args.description,
-                                             "parent_id": parent, **assignments(Group, args.assignments)})
+                                             "parent_id": parent})
         print(group.id)
         return 0
 
@@ -274,13 +278,14 @@ def cmd_contact_merge(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_connection_add(args: argparse.Namespace, folder: Path) -> int:
+    extra = assignments(Connection, args.assignments, CONNECTION_ADD_OPTIONS)
     with open_hub(folder) as db:
         with db.write() as tx:
             found = [contacts.get_contact(tx.session, i).id if i else "" for i in
                      (args.contact_a, args.contact_b, args.introduced_by)]
             made = connections.create_connection(
                 tx, {"contact_a": found[0], "contact_b": found[1], "introduced_by": found[2], "kind": args.kind,
-                     "date": args.date, "note": args.note, **assignments(Connection, args.assignments)})
+                     "date": args.date, "note": args.note, **extra})
         print(made.id)
         return 0
 
@@ -302,11 +307,12 @@ def cmd_group_list(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_action_add(args: argparse.Namespace, folder: Path) -> int:
+    extra = assignments(Action, args.assignments, ACTION_ADD_OPTIONS)
     with open_hub(folder) as db:
         with db.write() as tx:
             group_id = groups.find_group(tx.session, args.group).id if args.group else ""
             action = actions.create_action(tx, {"title": args.title, "due": args.due, "kind": args.kind,
-                                                "group_id": group_id, **assignments(Action, args.assignments)})
+                                                "group_id": group_id, **extra})
             if args.assign:
                 actions.link_contact(tx, action.id, args.assign, "owner")
         print(action.id)

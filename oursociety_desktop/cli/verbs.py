@@ -40,9 +40,11 @@ class Verbs:
 
     @property
     def table(self) -> type[SyncedRecord]:
+        """The record type's table class."""
         return REGISTRY[self.record_type].table
 
     def settable(self) -> list[str]:
+        """The fields `--set` may change, in the table's order."""
         return [f for f in self.table.SYNC_FIELDS if f not in NOT_SETTABLE]
 
 
@@ -72,9 +74,16 @@ def parse_assignment(table: type[SyncedRecord], assignment: str) -> tuple[str, A
     return field, raw
 
 
-def assignments(table: type[SyncedRecord], given: list[str] | None) -> dict[str, Any]:
-    """Every `--set FIELD=VALUE` of a command, parsed (a field given twice keeps the last value)."""
-    return dict(parse_assignment(table, a) for a in given or [])
+def assignments(table: type[SyncedRecord], given: list[str] | None, own: Mapping[str, str] | None = None
+                ) -> dict[str, Any]:
+    """Every `--set FIELD=VALUE` of a command, parsed (a field given twice keeps the last value). `own` maps the
+    fields the command has an option of its own for to that option: setting one of them with --set too is
+    refused (UserError), so two values for one field never meet."""
+    parsed = dict(parse_assignment(table, a) for a in given or [])
+    for name in parsed:
+        if own and name in own:
+            raise UserError(f"Give {name} with {own[name]}, not with --set.")
+    return parsed
 
 
 def record_json(record: SyncedRecord) -> dict[str, Any]:

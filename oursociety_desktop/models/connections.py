@@ -37,23 +37,31 @@ def _clean(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def create_connection(tx: Tx, values: Mapping[str, Any]) -> Connection:
-    """Record that two contacts are connected (optionally introduced by a third)."""
-    clean = _clean(tx.session, values)
-    a, b = clean.get("contact_a", ""), clean.get("contact_b", "")
+def _check_people(values: Mapping[str, Any]) -> None:
+    """A connection is between two different people, introduced (if at all) by a third. Raises ValidationError."""
+    a, b = values.get("contact_a", ""), values.get("contact_b", "")
     if not a or not b:
         raise ValidationError("contact_b", "A connection needs two people.")
     if a == b:
         raise ValidationError("contact_b", "A connection needs two different people.")
-    if clean.get("introduced_by") in (a, b):
+    if values.get("introduced_by") in (a, b):
         raise ValidationError("introduced_by", "The person who made the introduction must be someone else.")
+
+
+def create_connection(tx: Tx, values: Mapping[str, Any]) -> Connection:
+    """Record that two contacts are connected (optionally introduced by a third). Raises ValidationError."""
+    clean = _clean(tx.session, values)
+    _check_people(clean)
     return create_record(tx, Connection, clean)
 
 
 def update_connection(tx: Tx, connection_id: str, changes: Mapping[str, Any]) -> Connection:
-    """Change a connection's kind, date, note, introducer or follow-up."""
+    """Change any field of a connection, its two people included; the result must still be a connection between
+    two different people introduced by someone else. Raises ValidationError (nothing changed)."""
     connection = get_record(tx.session, Connection, connection_id, live=True)
-    update_record(tx, connection, _clean(tx.session, changes))
+    clean = _clean(tx.session, changes)
+    _check_people({**connection.synced_values(), **clean})
+    update_record(tx, connection, clean)
     return connection
 
 
