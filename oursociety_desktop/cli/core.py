@@ -69,14 +69,13 @@ def register(sub: Any) -> None:
 def cmd_gui(args: argparse.Namespace, folder: Path) -> int:
     from oursociety_desktop.app import run_app
 
-    return run_app(folder)
+    return run_app(folder, args.lang)
 
 
 def cmd_init(args: argparse.Namespace, folder: Path) -> int:
     warn_about_location(folder)
-    db = Database.create(folder, args.hub_name)
-    print(f"Created hub '{db.hub_name}' ({db.hub_id}) in {folder}")
-    db.close()
+    with Database.create(folder, args.hub_name) as db:
+        print(f"Created hub '{db.hub_name}' ({db.hub_id}) in {folder}")
     return 0
 
 
@@ -185,8 +184,8 @@ def cmd_restore(args: argparse.Namespace, folder: Path) -> int:
     # for another process holding its write lock.
     ensure_not_busy(database_path(folder))
     aside = restore_from(source, database_path(folder))
-    reopened = Database.open(folder)
-    reopened.close()
+    with Database.open(folder):
+        pass  # opening runs any migration the restored copy needs, so the hub is ready
     if aside is None:
         print(f"Restored from {source}.")
     else:

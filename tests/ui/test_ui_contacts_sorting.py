@@ -136,3 +136,41 @@ def test_a_model_dropped_during_a_background_sort_is_freed_on_the_gui_thread(
     release.set()
     qtbot.waitUntil(lambda: not any(t.name == "contact-sort" for t in threading.enumerate()), timeout=5000)
     qtbot.wait(20)  # the answer reaches the mailbox and is dropped: nobody is left to take it
+
+
+def test_a_failed_background_sort_ends_the_busy_state_and_keeps_the_order(
+        ctx: AppContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("oursociety_desktop.ui.contacts.table_model.SYNC_SORT_LIMIT", 0)
+
+    def broken(query: ContactQuery, conn: Any) -> list[int]:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(ContactQuery, "ordered_rowids", broken)
+    model = ContactTableModel(ctx.db)
+    with qtbot.waitSignal(model.sorting, check_params_cb=lambda busy: busy is False, timeout=5000):
+        model.sort(COL_ORGANISATION, Qt.SortOrder.AscendingOrder)
+    assert names(model) == ["Ana", "Bo", "Cy", "Di"]  # as it was
+
+
+def test_only_the_newest_background_sort_changes_the_list(ctx: AppContext, qtbot: QtBot,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("oursociety_desktop.ui.contacts.table_model.SYNC_SORT_LIMIT", 0)
+    first_may_finish = threading.Event()
+    sort_rowids = ContactQuery.ordered_rowids
+    calls: list[int] = []
+
+    def held(query: ContactQuery, conn: Any) -> list[int]:
+        calls.append(1)
+        if len(calls) == 1:
+            first_may_finish.wait(5)  # the first sort answers last
+        return sort_rowids(query, conn)
+
+    monkeypatch.setattr(ContactQuery, "ordered_rowids", held)
+    model = ContactTableModel(ctx.db)
+    model.sort(COL_ORGANISATION, Qt.SortOrder.AscendingOrder)
+    model.sort(COL_ORGANISATION, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: names(model) == ["Ana", "Di", "Cy", "Bo"], timeout=5000)
+    first_may_finish.set()
+    qtbot.waitUntil(lambda: not any(t.name == "contact-sort" for t in threading.enumerate()), timeout=5000)
+    qtbot.wait(20)
+    assert names(model) == ["Ana", "Di", "Cy", "Bo"]  # the older, ascending answer came last and was dropped

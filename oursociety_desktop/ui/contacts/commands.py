@@ -70,7 +70,7 @@ def _push_each(ctx: AppContext, text: str, items: list[str], forward: Callable[[
         for number, item in enumerate(items, start=1):
             step(tx, item)
             if progress is not None and number % PROGRESS_EVERY == 0 and \
-                    not progress(number * 100 // len(items), text):
+                    progress(number * 100 // len(items), text) is False:
                 raise Cancelled(_tr("Cancelled; nothing was changed."))
 
     def do(tx: Tx) -> None:

@@ -80,6 +80,7 @@ class ContactTableModel(QAbstractTableModel):
         self._headers = [self.tr("Name"), self.tr("Consent"), self.tr("Organisation"), self.tr("Phone"),
                          self.tr("Email"), self.tr("Place"), self.tr("Tags")]
         self._sort = ("name", False)
+        self._sort_generation = 0
         self.reload()
 
     # ---- loading ----
@@ -134,12 +135,22 @@ class ContactTableModel(QAbstractTableModel):
                 return
         self.sorting.emit(True)
         db = self.db
+        self._sort_generation += 1
+        generation = self._sort_generation  # only the newest sort may change the list
 
         def read() -> list[int]:
             with db.read() as session:
                 return query.ordered_rowids(session.connection())
 
-        read_in_background(self, read, lambda model, rowids: model._apply_order(query, rowids), "contact-sort")
+        def deliver(model: ContactTableModel, rowids: list[int]) -> None:
+            if model._sort_generation == generation:
+                model._apply_order(query, rowids)
+
+        def failed(model: ContactTableModel) -> None:
+            if model._sort_generation == generation:
+                model.sorting.emit(False)  # the list stays in its previous order
+
+        read_in_background(self, read, deliver, "contact-sort", failed)
 
     def _apply_order(self, query: object, rowids: object) -> None:
         if query != self.query or not isinstance(rowids, list):
