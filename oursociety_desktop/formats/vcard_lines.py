@@ -39,6 +39,9 @@ class VProperty:
 
 @dataclass
 class RawCard:
+    """One card's raw lines: the line number of its BEGIN, its own (line number, bytes) lines without those of a
+    nested card, every line as written (kept for the file of rejected cards), and whether END was seen."""
+
     line: int
     lines: list[tuple[int, bytes]] = field(default_factory=list)
     text: list[bytes] = field(default_factory=list)
@@ -57,6 +60,7 @@ _NAME = re.compile(r"[A-Za-z0-9_/-]+")
 
 
 def split_cards(raw_lines: list[bytes]) -> list[RawCard]:
+    """The cards of a file from its lines (tolerating grouped BEGIN lines and nested 2.1 AGENT cards)."""
     cards: list[RawCard] = []
     current: RawCard | None = None
     depth = 0
@@ -81,6 +85,7 @@ def split_cards(raw_lines: list[bytes]) -> list[RawCard]:
 
 
 def card_version(card: RawCard) -> str:
+    """The card's VERSION ("2.1", "3.0", "4.0"); "3.0" when it names none."""
     for _, raw in card.lines:
         match = _VERSION.match(raw)
         if match:

@@ -69,6 +69,7 @@ def _label_from(prop: VProperty, labels: Mapping[str, str]) -> str:
 
 
 def uid_of(value: str) -> str:
+    """A UID or MEMBER value without its `urn:uuid:` or `urn:` prefix."""
     value = value.strip()
     for prefix in ("urn:uuid:", "urn:"):
         if value.lower().startswith(prefix):
@@ -86,6 +87,7 @@ def _text(prop: VProperty, version: str, source: str) -> str:
 
 
 def group_card(row: ImportRow, props: list[VProperty], version: str, source: str) -> None:
+    """Fill `row` as a group: its name (FN, N or ORG) and its members' UIDs; a nameless group is a problem."""
     row.kind = "group"
     name = ""
     for prop in props:
@@ -156,6 +158,8 @@ _OWN_FLAGS = {prop: field_name for field_name, prop in OWN_PROPERTIES.items()}
 
 def values_from(props: list[VProperty], labels: Mapping[str, str], version: str, row: ImportRow,
                  source: str = "the file") -> dict[str, Any]:
+    """A person's contact values from their card's properties (`labels`: Apple's item labels by group); what
+    has no field of its own goes to the notes, and every property not imported is a warning of `row`."""
     values: dict[str, Any] = {}
     phones: list[dict[str, str]] = []
     emails: list[dict[str, str]] = []

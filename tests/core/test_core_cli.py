@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -14,28 +13,7 @@ import pytest
 
 from oursociety_desktop.cli import main
 from oursociety_desktop.models.registry import REGISTRY
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def file_digest(folder: Path) -> str:
-    """A digest of the database content after folding the WAL in (so it reflects committed state only)."""
-    path = folder / "oursociety.sqlite3"
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def hub(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    code, out, _ = run(capsys, "--data-dir", str(data_dir), "init", "--hub-name", "Riverside Hub")
-    assert code == 0 and "Riverside Hub" in out
-    return data_dir
+from tests.cli_helpers import file_digest, run
 
 
 def test_init_hub_rename_and_json(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:

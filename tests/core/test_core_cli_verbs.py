@@ -8,13 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_core_cli import file_digest, run
-
-
-@pytest.fixture
-def hub(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    assert run(capsys, "--data-dir", str(data_dir), "init", "--hub-name", "Riverside Hub")[0] == 0
-    return data_dir
+from tests.cli_helpers import file_digest, run
 
 
 def cli(capsys: pytest.CaptureFixture[str], hub: Path, *args: str) -> str:

@@ -7,13 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from oursociety_desktop.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.cli_helpers import run
 
 
 @pytest.fixture

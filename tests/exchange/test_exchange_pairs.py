@@ -6,19 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from oursociety_desktop.cli import main
 from oursociety_desktop.models.database import Database, set_setting
 from oursociety_desktop.models.groups import add_member, create_group, member_counts
 from oursociety_desktop.models.migrations import FOLD_PAIRS_PENDING
 from oursociety_desktop.models.records import create_record
 from oursociety_desktop.models.tables import Membership
+from tests.cli_helpers import run
 from tests.exchange.exchange_helpers import add_contact, dump_text, make_hub, send
-
-
-def run(capsys, *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def members(capsys, folder: Path, group: str) -> int:

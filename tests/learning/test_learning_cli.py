@@ -9,13 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from oursociety_desktop.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli_helpers import run
 
 
 def dump(folder: Path) -> str:

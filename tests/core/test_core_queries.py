@@ -1,0 +1,66 @@
+"""The read queries the window and the command line share, tested without Qt: the contacts list (search,
+filters, sort orders, pages), the contact picker's search and the Today summary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from oursociety_desktop.models.actions import create_action
+from oursociety_desktop.models.contact_list import ContactQuery, contacts_to_pick
+from oursociety_desktop.models.contacts import create_contact, delete_contact
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.groups import add_member, create_group
+from oursociety_desktop.models.today import read_summary
+
+
+def seed(db: Database) -> dict[str, str]:
+    with db.write() as tx:
+        ids = {
+            "zofia": create_contact(tx, {"given_name": "Zofia", "family_name": "Nowak", "locality": "Leeds",
+                                         "organisation": "Food Bank"}).id,
+            "amir": create_contact(tx, {"given_name": "Amir", "family_name": "Khan", "locality": "Bradford"}).id,
+            "ruth": create_contact(tx, {"given_name": "Ruth", "family_name": "Adeyemi", "tags": ["garden"]}).id,
+            "gone": create_contact(tx, {"given_name": "Gone", "family_name": "Away"}).id,
+        }
+        delete_contact(tx, ids["gone"])
+        choir = create_group(tx, {"name": "Choir"}).id
+        add_member(tx, choir, ids["amir"])
+        ids["choir"] = choir
+    return ids
+
+
+def test_the_contacts_list_searches_filters_sorts_and_pages(db: Database) -> None:
+    ids = seed(db)
+    with db.read() as session:
+        conn = session.connection()
+        everyone = ContactQuery()
+        assert [r.name for r in everyone.page(conn, 0, 10)] == ["Ruth Adeyemi", "Amir Khan", "Zofia Nowak"]
+        assert everyone.count(conn) == 3  # the deleted one is not listed
+        assert [r.id for r in ContactQuery(search="zof").page(conn, 0, 10)] == [ids["zofia"]]
+        assert [r.id for r in ContactQuery(group_id=ids["choir"]).page(conn, 0, 10)] == [ids["amir"]]
+        assert [r.id for r in ContactQuery(tag="garden").page(conn, 0, 10)] == [ids["ruth"]]
+        by_place = ContactQuery(sort="locality")
+        assert [r.locality for r in by_place.page(conn, 0, 10)] == ["Bradford", "Leeds", ""]  # empty last
+        assert [r.name for r in everyone.page(conn, 1, 1)] == ["Amir Khan"]
+        assert everyone.position(conn, ids["zofia"]) == 2
+
+
+def test_the_picker_finds_by_search_or_lists_a_to_z_leaving_out_whom_it_is_told(db: Database) -> None:
+    ids = seed(db)
+    with db.read() as session:
+        conn = session.connection()
+        assert contacts_to_pick(conn, "leeds", 10) == [(ids["zofia"], "Zofia Nowak", "Food Bank, Leeds")]
+        assert [row[1] for row in contacts_to_pick(conn, "", 10, frozenset({ids["ruth"]}))] == \
+            ["Amir Khan", "Zofia Nowak"]
+        assert len(contacts_to_pick(conn, "", 1)) == 1
+
+
+def test_today_lists_overdue_and_upcoming_actions(db: Database) -> None:
+    with db.write() as tx:
+        create_action(tx, {"title": "Late report", "due": "2026-11-01"})
+        create_action(tx, {"title": "Street party", "due": "2026-12-03"})
+        create_action(tx, {"title": "Far off", "due": "2027-06-01"})
+    with db.read() as session:
+        summary = read_summary(session.connection(), date(2026, 11, 30))
+    assert [a.title for a in summary.overdue] == ["Late report"]
+    assert [a.title for a in summary.upcoming] == ["Street party"]
