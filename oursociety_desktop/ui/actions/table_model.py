@@ -12,10 +12,10 @@ from oursociety_desktop.models.actions import TO_DO, ActionFilter, ActionRow, co
 from oursociety_desktop.ui.actions.labels import kind_labels, status_labels
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.paged_model import PagedTableModel
-from oursociety_desktop.ui.widgets.rows_model import Index
+from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE
 
 COL_WHEN, COL_TITLE, COL_KIND, COL_STATUS, COL_GROUP, COL_OWNERS = range(6)
-ACTION_ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+ACTION_ROW_ROLE = ROW_ROLE
 
 
 class ActionTableModel(PagedTableModel):
@@ -44,19 +44,17 @@ class ActionTableModel(PagedTableModel):
         """Still to do and dated before the filter's today."""
         return row.status in ("open", "doing") and bool(row.when) and row.when < self.flt.today.isoformat()
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row, column = self.row_at(index), index.column()
-        if row is None:
+    def cell(self, row: Any, column: int) -> str:
+        return str((row.when, row.title, self._kinds.get(row.kind, row.kind),
+                    self._statuses.get(row.status, row.status), row.group_name, row.owners)[column])
+
+    def cell_data(self, row: Any, column: int, role: int) -> Any:
+        if column != COL_WHEN or not self.is_overdue(row):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (row.when, row.title, self._kinds.get(row.kind, row.kind),
-                    self._statuses.get(row.status, row.status), row.group_name, row.owners)[column]
-        if role == Qt.ItemDataRole.FontRole and column == COL_WHEN and self.is_overdue(row):
+        if role == Qt.ItemDataRole.FontRole:
             return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_WHEN and self.is_overdue(row):
+        if role == Qt.ItemDataRole.ToolTipRole:
             return self.tr("Overdue")
-        if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_WHEN and self.is_overdue(row):
+        if role == Qt.ItemDataRole.AccessibleTextRole:
             return self.tr("{0}, overdue").format(row.when)
-        if role == ACTION_ROW_ROLE:
-            return row
         return None

@@ -10,10 +10,10 @@ from sqlmodel import Session
 from oursociety_desktop.models.connections import ConnectionRow, count_connections, list_connections
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.paged_model import PagedTableModel
-from oursociety_desktop.ui.widgets.rows_model import Index
+from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE
 
 COL_DATE, COL_KIND, COL_A, COL_B, COL_BY, COL_NOTE, COL_FOLLOW_UP = range(7)
-CONNECTION_ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+CONNECTION_ROW_ROLE = ROW_ROLE
 
 
 def kind_labels() -> dict[str, str]:
@@ -43,16 +43,12 @@ class ConnectionTableModel(PagedTableModel):
     def fetch(self, session: Session, limit: int, offset: int) -> list[ConnectionRow]:
         return list_connections(session, self.person_id, limit=limit, offset=offset)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            note = row.note.splitlines()[0] if row.note else ""
-            return (row.date, self._kinds.get(row.kind, row.kind), row.person_a, row.person_b, row.introduced_by,
-                    note, row.follow_up)[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_NOTE and row.note:
-            return row.note
-        if role == CONNECTION_ROW_ROLE:
-            return row
+    def cell(self, row: Any, column: int) -> str:
+        note = row.note.splitlines()[0] if row.note else ""
+        return str((row.date, self._kinds.get(row.kind, row.kind), row.person_a, row.person_b, row.introduced_by,
+                    note, row.follow_up)[column])
+
+    def cell_data(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_NOTE and row.note:
+            return row.note  # the whole note, not its first line
         return None

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from sqlmodel import Session
 
 from oursociety_desktop.models.groups import MemberRow, members_of
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.groups.labels import role_labels
 from oursociety_desktop.ui.widgets.paged_model import PagedTableModel
-from oursociety_desktop.ui.widgets.rows_model import Index
+from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE
 
 COL_NAME, COL_ROLE, COL_SINCE = range(3)
-MEMBER_ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+MEMBER_ROW_ROLE = ROW_ROLE
 
 
 class MemberTableModel(PagedTableModel):
@@ -40,15 +40,8 @@ class MemberTableModel(PagedTableModel):
             return []
         return members_of(session, self.group_id, limit=limit, offset=offset)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (row.name, self._roles.get(row.role, row.role), row.since)[index.column()]
-        if role == MEMBER_ROW_ROLE:
-            return row
-        return None
+    def cell(self, row: Any, column: int) -> str:
+        return str((row.name, self._roles.get(row.role, row.role), row.since)[column])
 
     def row_of(self, contact_id: str) -> int:
         """The row showing this contact, or -1."""

@@ -39,7 +39,8 @@ class RowsTableModel(QAbstractTableModel):
         raise NotImplementedError
 
     def cell_data(self, row: Any, column: int, role: int) -> Any:
-        """Any other role of a cell (None: nothing)."""
+        """A role of a cell that differs from its text (a bold font, a longer tooltip, an accessible text that says
+        more); None: the text (for display, tooltip and accessible text) or nothing (other roles)."""
         return None
 
     # ---- rows ----
@@ -85,6 +86,7 @@ class RowsTableModel(QAbstractTableModel):
             return None
         if role == ROW_ROLE:
             return row
-        if role in _TEXT_ROLES:
-            return self.cell(row, index.column())
-        return self.cell_data(row, index.column(), role)
+        special = self.cell_data(row, index.column(), role)
+        if special is not None:
+            return special
+        return self.cell(row, index.column()) if role in _TEXT_ROLES else None
