@@ -29,7 +29,7 @@ from oursociety_desktop.models.groups import group_rows, members_of  # noqa: E40
 from oursociety_desktop.models.search import search_contact_ids  # noqa: E402
 from oursociety_desktop.ui.actions.workspace import ActionsWorkspace  # noqa: E402
 from oursociety_desktop.ui.connections.workspace import ConnectionsWorkspace  # noqa: E402
-from oursociety_desktop.ui.contacts.table_model import (  # noqa: E402
+from oursociety_desktop.ui.contacts.contact_model import (  # noqa: E402
     COL_EMAIL,
     COL_NAME,
     COL_ORGANISATION,

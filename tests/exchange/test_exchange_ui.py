@@ -10,7 +10,7 @@ from PySide6.QtGui import QUndoStack
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.services.exchange import import_bundle
 from oursociety_desktop.ui.context import AppContext, DataEvents
-from oursociety_desktop.ui.exchange.models import COL_OURS, COL_THEIRS, ConflictTableModel
+from oursociety_desktop.ui.exchange.exchange_models import COL_OURS, COL_THEIRS, ConflictTableModel
 from oursociety_desktop.ui.exchange.workspace import ExchangeWorkspace
 from oursociety_desktop.ui.tasks import SyncTaskRunner
 from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send

@@ -18,6 +18,7 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group
 from oursociety_desktop.models.tables import Contact, Group, Membership
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.interop.import_preview_model import COL_DETAIL, COL_NAME, COL_STATUS
 from oursociety_desktop.ui.interop.import_wizard import (
     PAGE_CHOICES,
     PAGE_MAPPING,
@@ -25,7 +26,6 @@ from oursociety_desktop.ui.interop.import_wizard import (
     PAGE_RESULT,
     ImportWizard,
 )
-from oursociety_desktop.ui.interop.preview_model import COL_DETAIL, COL_NAME, COL_STATUS
 
 CASES = Path(__file__).parent / "fixtures" / "field-cases"
 Run = Callable[..., tuple[int, str, str]]

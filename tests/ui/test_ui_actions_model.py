@@ -22,7 +22,7 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import create_group
 from oursociety_desktop.models.tables import Action
-from oursociety_desktop.ui.actions.table_model import COL_GROUP, COL_OWNERS, COL_TITLE, COL_WHEN, ActionTableModel
+from oursociety_desktop.ui.actions.action_model import COL_GROUP, COL_OWNERS, COL_TITLE, COL_WHEN, ActionTableModel
 from oursociety_desktop.ui.context import AppContext, DataEvents
 from oursociety_desktop.ui.tasks import SyncTaskRunner
 

@@ -17,8 +17,8 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import create_group
 from oursociety_desktop.models.tables import Action, ActionLink
+from oursociety_desktop.ui.actions.action_model import COL_TITLE
 from oursociety_desktop.ui.actions.outcome_dialog import OutcomeDialog
-from oursociety_desktop.ui.actions.table_model import COL_TITLE
 from oursociety_desktop.ui.actions.workspace import ActionsWorkspace
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactPickerDialog

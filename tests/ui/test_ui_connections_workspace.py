@@ -16,8 +16,7 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.models.tables import Action, ActionLink, Connection
-from oursociety_desktop.ui.connections.dialog import ConnectionDialog
-from oursociety_desktop.ui.connections.table_model import (
+from oursociety_desktop.ui.connections.connection_model import (
     COL_A,
     COL_B,
     COL_BY,
@@ -26,6 +25,7 @@ from oursociety_desktop.ui.connections.table_model import (
     COL_NOTE,
     ConnectionTableModel,
 )
+from oursociety_desktop.ui.connections.dialog import ConnectionDialog
 from oursociety_desktop.ui.connections.workspace import ConnectionsWorkspace
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton, ContactPickerDialog

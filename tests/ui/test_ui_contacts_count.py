@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from oursociety_desktop.models.contact_list import ContactQuery
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
-from oursociety_desktop.ui.contacts.table_model import PAGE_SIZE, ContactTableModel
+from oursociety_desktop.ui.contacts.contact_model import PAGE_SIZE, ContactTableModel
 
 
 def test_count_of_a_broad_search_arrives_from_a_worker(db: Database, qtbot: QtBot) -> None:

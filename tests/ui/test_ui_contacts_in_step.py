@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.ui.contacts.contact_model import COL_NAME
 from oursociety_desktop.ui.contacts.dialogs import NewContactDialog
-from oursociety_desktop.ui.contacts.table_model import COL_NAME
 from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
 from oursociety_desktop.ui.context import AppContext, DataEvents
 from oursociety_desktop.ui.tasks import SyncTaskRunner

@@ -10,7 +10,7 @@ from oursociety_desktop.models.contacts import create_contact, delete_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
 from oursociety_desktop.models.groups import add_member, create_group
-from oursociety_desktop.ui.contacts.table_model import (
+from oursociety_desktop.ui.contacts.contact_model import (
     COL_EMAIL,
     COL_NAME,
     COL_PHONE,

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from oursociety_desktop.models.contact_list import ContactQuery
 from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
-from oursociety_desktop.ui.contacts.table_model import (
+from oursociety_desktop.ui.contacts.contact_model import (
     COL_NAME,
     COL_ORGANISATION,
     COL_SHARING,
@@ -102,7 +102,7 @@ def test_the_users_column_widths_are_remembered(ctx: AppContext, qtbot: QtBot) -
 
 def test_a_large_list_sorts_on_a_worker_thread(ctx: AppContext, qtbot: QtBot,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("oursociety_desktop.ui.contacts.table_model.SYNC_SORT_LIMIT", 0)  # every hub is "large"
+    monkeypatch.setattr("oursociety_desktop.ui.contacts.contact_model.SYNC_SORT_LIMIT", 0)  # every hub is "large"
     model = ContactTableModel(ctx.db)
     with qtbot.waitSignal(model.sorting, check_params_cb=lambda busy: busy is False, timeout=5000):
         model.sort(COL_ORGANISATION, Qt.SortOrder.AscendingOrder)
@@ -118,7 +118,7 @@ def test_a_model_dropped_during_a_background_sort_is_freed_on_the_gui_thread(
         ctx: AppContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     """The sorting thread held the last reference to the model, so the model was deleted on that thread while
     its answer was still queued: a "Bus error" in the test run. Workers now hold only a weak reference."""
-    monkeypatch.setattr("oursociety_desktop.ui.contacts.table_model.SYNC_SORT_LIMIT", 0)
+    monkeypatch.setattr("oursociety_desktop.ui.contacts.contact_model.SYNC_SORT_LIMIT", 0)
     release = threading.Event()
     sort_rowids = ContactQuery.ordered_rowids
 
@@ -140,7 +140,7 @@ def test_a_model_dropped_during_a_background_sort_is_freed_on_the_gui_thread(
 
 def test_a_failed_background_sort_ends_the_busy_state_and_keeps_the_order(
         ctx: AppContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("oursociety_desktop.ui.contacts.table_model.SYNC_SORT_LIMIT", 0)
+    monkeypatch.setattr("oursociety_desktop.ui.contacts.contact_model.SYNC_SORT_LIMIT", 0)
 
     def broken(query: ContactQuery, conn: Any) -> list[int]:
         raise RuntimeError("the disk went away")
@@ -154,7 +154,7 @@ def test_a_failed_background_sort_ends_the_busy_state_and_keeps_the_order(
 
 def test_only_the_newest_background_sort_changes_the_list(ctx: AppContext, qtbot: QtBot,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("oursociety_desktop.ui.contacts.table_model.SYNC_SORT_LIMIT", 0)
+    monkeypatch.setattr("oursociety_desktop.ui.contacts.contact_model.SYNC_SORT_LIMIT", 0)
     first_may_finish = threading.Event()
     sort_rowids = ContactQuery.ordered_rowids
     calls: list[int] = []

@@ -15,8 +15,8 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import create_group
 from oursociety_desktop.models.tables import Contact, Membership
+from oursociety_desktop.ui.contacts.contact_model import COL_NAME, CONTACT_ID_ROLE
 from oursociety_desktop.ui.contacts.dialogs import ChooseGroupDialog, NewContactDialog
-from oursociety_desktop.ui.contacts.table_model import COL_NAME, CONTACT_ID_ROLE
 from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.tasks import SyncTaskRunner

@@ -19,8 +19,8 @@ from oursociety_desktop.models.groups import (
 )
 from oursociety_desktop.models.tables import Contact, Membership
 from oursociety_desktop.ui.context import AppContext, DataEvents
-from oursociety_desktop.ui.groups.members_model import COL_NAME, COL_ROLE, MemberTableModel
-from oursociety_desktop.ui.groups.tree_model import COL_KIND, COL_MEMBERS, GROUP_ID_ROLE, GroupTreeModel
+from oursociety_desktop.ui.groups.group_tree_model import COL_KIND, COL_MEMBERS, GROUP_ID_ROLE, GroupTreeModel
+from oursociety_desktop.ui.groups.member_model import COL_NAME, COL_ROLE, MemberTableModel
 from oursociety_desktop.ui.tasks import SyncTaskRunner
 
 PAGE = MemberTableModel.PAGE

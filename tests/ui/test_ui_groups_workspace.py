@@ -16,7 +16,7 @@ from oursociety_desktop.models.groups import add_member, create_group
 from oursociety_desktop.models.tables import Group, Membership
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.groups.group_dialog import GroupDialog
-from oursociety_desktop.ui.groups.tree_model import COL_MEMBERS
+from oursociety_desktop.ui.groups.group_tree_model import COL_MEMBERS
 from oursociety_desktop.ui.groups.workspace import GroupsWorkspace
 from oursociety_desktop.ui.widgets.contact_picker import ContactPickerDialog
 

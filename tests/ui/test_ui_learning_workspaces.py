@@ -16,8 +16,8 @@ from oursociety_desktop.models.lessons import create_lesson
 from oursociety_desktop.models.offers import create_need, create_offer
 from oursociety_desktop.models.tables import Connection, Lesson, LessonPerson, MatchDecision
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.learning.lesson_model import COL_TITLE, LESSON_ROW_ROLE
 from oursociety_desktop.ui.learning.offers_view import COL_WHY, OffersNeedsWorkspace
-from oursociety_desktop.ui.learning.table_model import COL_TITLE, LESSON_ROW_ROLE
 from oursociety_desktop.ui.learning.workspace import LearningWorkspace
 
 

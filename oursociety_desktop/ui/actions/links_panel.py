@@ -20,7 +20,7 @@ from oursociety_desktop.models.actions import delete_action_link, link_contact
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.ui.actions.labels import role_labels
-from oursociety_desktop.ui.actions.links_model import COL_NAME, COL_ROLE, LINK_ROW_ROLE, LinkTableModel
+from oursociety_desktop.ui.actions.link_model import COL_NAME, COL_ROLE, LINK_ROW_ROLE, LinkTableModel
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import open_contact_picker
 from oursociety_desktop.ui.widgets.edits import Step, push

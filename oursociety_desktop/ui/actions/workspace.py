@@ -25,10 +25,7 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.formats.ics import export_ics
 from oursociety_desktop.models.actions import delete_action
 from oursociety_desktop.models.errors import NotFound, UserError
-from oursociety_desktop.ui.actions.editor import ActionEditor
-from oursociety_desktop.ui.actions.filter_bar import ActionFilterBar
-from oursociety_desktop.ui.actions.labels import kind_labels, status_labels
-from oursociety_desktop.ui.actions.table_model import (
+from oursociety_desktop.ui.actions.action_model import (
     ACTION_ROW_ROLE,
     COL_GROUP,
     COL_KIND,
@@ -38,6 +35,9 @@ from oursociety_desktop.ui.actions.table_model import (
     COL_WHEN,
     ActionTableModel,
 )
+from oursociety_desktop.ui.actions.editor import ActionEditor
+from oursociety_desktop.ui.actions.filter_bar import ActionFilterBar
+from oursociety_desktop.ui.actions.labels import kind_labels, status_labels
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.models.errors import UserError, ValidationError
-from oursociety_desktop.ui.connections.table_model import kind_labels
+from oursociety_desktop.ui.connections.connection_model import kind_labels
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.dates import DateEdit

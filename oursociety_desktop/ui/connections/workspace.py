@@ -23,8 +23,7 @@ from oursociety_desktop.models.connections import delete_connection, record_intr
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Connection
-from oursociety_desktop.ui.connections.dialog import ConnectionDialog
-from oursociety_desktop.ui.connections.table_model import (
+from oursociety_desktop.ui.connections.connection_model import (
     COL_A,
     COL_B,
     COL_BY,
@@ -35,6 +34,7 @@ from oursociety_desktop.ui.connections.table_model import (
     CONNECTION_ROW_ROLE,
     ConnectionTableModel,
 )
+from oursociety_desktop.ui.connections.dialog import ConnectionDialog
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, push, push_update, try_edit

@@ -40,9 +40,7 @@ from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.ui.contacts import commands, dialogs
-from oursociety_desktop.ui.contacts.editor import ContactEditor
-from oursociety_desktop.ui.contacts.filter_bar import ContactFilterBar
-from oursociety_desktop.ui.contacts.table_model import (
+from oursociety_desktop.ui.contacts.contact_model import (
     COL_EMAIL,
     COL_LOCALITY,
     COL_NAME,
@@ -52,6 +50,8 @@ from oursociety_desktop.ui.contacts.table_model import (
     COL_TAGS,
     ContactTableModel,
 )
+from oursociety_desktop.ui.contacts.editor import ContactEditor
+from oursociety_desktop.ui.contacts.filter_bar import ContactFilterBar
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.wording import plural
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPu
 
 from oursociety_desktop.services.exchange import ImportResult, import_bundle
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.exchange.models import PreviewModel
+from oursociety_desktop.ui.exchange.exchange_models import PreviewModel
 from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table
 from oursociety_desktop.ui.wording import local_time, plural
 

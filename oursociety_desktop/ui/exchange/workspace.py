@@ -33,14 +33,14 @@ from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.services.exchange import ExportResult, export_bundle
 from oursociety_desktop.services.exchange_folder import SyncResult, sync_folder
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.exchange.import_panel import ImportPanel
-from oursociety_desktop.ui.exchange.models import (
+from oursociety_desktop.ui.exchange.exchange_models import (
     ROW_ROLE,
     ConflictRow,
     ConflictTableModel,
     ExchangeLogModel,
     PeerHubModel,
 )
+from oursociety_desktop.ui.exchange.import_panel import ImportPanel
 from oursociety_desktop.ui.exchange.outgoing_panel import OutgoingPanel
 from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table, window_message
 from oursociety_desktop.ui.widgets.edits import MessageLine

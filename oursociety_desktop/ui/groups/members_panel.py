@@ -27,7 +27,7 @@ from oursociety_desktop.models.groups import (
 )
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.groups.labels import kind_labels, role_labels
-from oursociety_desktop.ui.groups.members_model import COL_NAME, COL_ROLE, COL_SINCE, MEMBER_ROW_ROLE, MemberTableModel
+from oursociety_desktop.ui.groups.member_model import COL_NAME, COL_ROLE, COL_SINCE, MEMBER_ROW_ROLE, MemberTableModel
 from oursociety_desktop.ui.widgets.contact_picker import open_contact_picker
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.wording import plural

@@ -31,15 +31,15 @@ from oursociety_desktop.models.groups import (
 )
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.groups.group_dialog import GroupDialog
-from oursociety_desktop.ui.groups.labels import kind_labels
-from oursociety_desktop.ui.groups.members_panel import MembersPanel
-from oursociety_desktop.ui.groups.tree_model import (
+from oursociety_desktop.ui.groups.group_tree_model import (
     COL_KIND,
     COL_MEMBERS,
     GROUP_ID_ROLE,
     GroupTreeModel,
     RowHeightDelegate,
 )
+from oursociety_desktop.ui.groups.labels import kind_labels
+from oursociety_desktop.ui.groups.members_panel import MembersPanel
 from oursociety_desktop.ui.widgets.edits import MessageLine, push_create, push_update, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.wording import plural

@@ -40,8 +40,8 @@ from oursociety_desktop.services.people_import import DUPLICATE_CHOICES, ImportO
 from oursociety_desktop.ui.contacts.commands import push_import_undo
 from oursociety_desktop.ui.contacts.dialogs import consent_note
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.interop.import_preview_model import COL_DETAIL, ImportPreviewModel
 from oursociety_desktop.ui.interop.import_tasks import LoadedFile, apply_task, plan_task, read_task
-from oursociety_desktop.ui.interop.preview_model import COL_DETAIL, ImportPreviewModel
 
 PAGE_FILE, PAGE_MAPPING, PAGE_PREVIEW, PAGE_CHOICES, PAGE_RESULT = range(5)
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.models.tables import LESSON_KINDS, Lesson
-from oursociety_desktop.ui.learning.table_model import lesson_kind_labels
+from oursociety_desktop.ui.learning.lesson_model import lesson_kind_labels
 
 LONG_FIELDS = ("challenge", "tried", "worked", "not_worked", "advice")
 

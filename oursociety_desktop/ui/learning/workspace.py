@@ -39,7 +39,7 @@ from oursociety_desktop.models.tables import Lesson, new_id
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.learning import describe_inputs
 from oursociety_desktop.ui.learning.editor import LessonEditor
-from oursociety_desktop.ui.learning.table_model import (
+from oursociety_desktop.ui.learning.lesson_model import (
     COL_DATE,
     COL_HUB,
     COL_KIND,
