@@ -52,6 +52,10 @@ def main() -> None:
     offers.find_matches()
     app.processEvents()
     offers.grab().save(str(DOCS / "screenshot-offers-needs.png"))
+    offers.tabs.setCurrentWidget(offers.entries)
+    offers.entries.view.selectRow(0)
+    app.processEvents()
+    offers.grab().save(str(DOCS / "screenshot-offers-needs-entry.png"))
     db.close()
 
 
