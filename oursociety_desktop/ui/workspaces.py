@@ -77,6 +77,8 @@ WORKSPACES: tuple[WorkspaceSpec, ...] = (
                   "oursociety_desktop.ui.learning.offers_view", "OffersNeedsWorkspace", "Ctrl+Shift+O"),
     WorkspaceSpec("network", _noop("Network"),
                   "oursociety_desktop.ui.network.workspace", "NetworkWorkspace", "Ctrl+Shift+I"),
+    WorkspaceSpec("hours", _noop("Time given"),
+                  "oursociety_desktop.ui.hours.workspace", "HoursWorkspace", "Ctrl+Shift+H"),
 )
 
 
