@@ -1,7 +1,7 @@
 """Network benchmark (issue 18): the network of introductions of the 100,000-contact hub (10,000 connections) read
 and laid out (the work done off the GUI thread), beside the same run's baseline of plain sqlite3 SELECTs of the same
-rows; then one frame of the drawing painted by Qt (the whole network, and zoomed in with names), beside a frame of
-an empty scene of the same size.
+rows; then one frame of the drawing painted by Qt (the whole network, and zoomed in with names), against 50 ms (20
+frames a second while panning and zooming), with an empty scene's frame of the same size named beside it.
 
     python -m benchmarks.bench_network [--contacts 100000] [--hub DIR]
 """
@@ -82,10 +82,10 @@ def run(hub: Path, runs: int = 3) -> list[Row]:
     return [
         Row(f"network read and laid out ({people:,} people, {connections:,} connections)", median, low, high,
             baseline, "off the GUI thread", runs=runs),
-        Row("network: one frame of the whole drawing painted", whole_frame[0], whole_frame[1], whole_frame[2],
-            empty_frame, "interactive", runs=5),
+        Row(f"network: one frame of the whole drawing painted (an empty scene's frame: {empty_frame * 1000:.1f} ms)",
+            whole_frame[0], whole_frame[1], whole_frame[2], None, "≤ 50 ms", runs=5),
         Row("network: one frame zoomed in, names drawn", zoomed_frame[0], zoomed_frame[1], zoomed_frame[2],
-            empty_frame, "interactive", runs=5),
+            None, "≤ 50 ms", runs=5),
     ]
 
 
