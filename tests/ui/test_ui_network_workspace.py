@@ -125,3 +125,16 @@ def test_the_legend_says_what_the_colours_mean(ws: NetworkWorkspace) -> None:
     assert "other or none" in ws.legend.text() and "(3)" in ws.legend.text()  # nobody is in a group yet
     ws.colour_by.setCurrentIndex(ws.colour_by.findData("hub"))
     assert "Test Hub&nbsp;(3)" in ws.legend.text()
+
+
+def test_a_fresh_read_keeps_what_was_found_and_where_the_view_is(
+        qtbot: QtBot, ws: NetworkWorkspace, ctx: AppContext, people: dict[str, str]) -> None:
+    qtbot.keyClicks(ws.search, "okafor")
+    centre = ws.view.mapToScene(ws.view.viewport().rect().center())
+    ctx.events.changed.emit("contact")
+    qtbot.waitUntil(lambda: ws.reads >= 2, timeout=10_000)
+    item = ws.view.item
+    assert item is not None
+    assert item.highlighted == [people["nina"]] and item.selected == people["nina"]
+    after = ws.view.mapToScene(ws.view.viewport().rect().center())
+    assert abs(after.x() - centre.x()) < 1 and abs(after.y() - centre.y()) < 1

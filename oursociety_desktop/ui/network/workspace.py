@@ -174,7 +174,14 @@ class NetworkWorkspace(RefreshWhenShown, QWidget):
 
     def _show_read(self, read: NetworkRead) -> None:
         self.loaded = read
-        self.view.show_network(NetworkItem(read.graph, read.positions, self.colour_by.currentData()))
+        before = self.view.item
+        item = NetworkItem(read.graph, read.positions, self.colour_by.currentData())
+        if before is not None:  # a fresh read keeps what was found and chosen, and the view where it was
+            self._found = [pid for pid in self._found if pid in item.index]
+            self._found_at = min(self._found_at, len(self._found) - 1)
+            item.highlighted = self._found
+            item.selected = before.selected if before.selected in item.index else ""
+        self.view.show_network(item)
         self.hubs_model.set_hubs(read.hubs)
         self._show_legend()
         self.count_label.setText(self.tr("{0} people, {1} connections, {2} hubs").format(
@@ -183,8 +190,6 @@ class NetworkWorkspace(RefreshWhenShown, QWidget):
             self.info.setText(self.tr("No connections yet: record who introduced whom in Connections, or accept a "
                                       "suggested introduction in Offers & needs."))
         self.reads += 1
-        if self.search.text():
-            self.search_people()
 
     def _recolour(self) -> None:
         if self.view.item is not None:
