@@ -41,7 +41,7 @@ from oursociety_desktop.models.network import (
     read_network,
 )
 
-Progress = Callable[[int, str], bool]
+Progress = Callable[[int, str], bool | None]  # False asks to stop
 FORMATS = (".png", ".pdf")
 PNG_SIDE = 2400  # pixels of the longer side
 PNG_LABELS = 400  # people on a PNG beyond which names are left off

@@ -28,7 +28,7 @@ from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.lessons import hub_names, member_of
 from oursociety_desktop.models.names import name_to_show
 
-Progress = Callable[[int, str], bool]
+Progress = Callable[[int, str], bool | None]  # False asks to stop
 Position = tuple[float, float]
 
 EDGE_CONNECTION = "connection"
@@ -219,7 +219,7 @@ def layout_network(graph: NetworkGraph, progress: Progress | None = None, seed: 
     x = y = row_height = 0.0
     done = 0
     for index, nodes in enumerate(components):
-        if progress is not None and index % 200 == 0 and not progress(int(90 * done / total), "Laying out"):
+        if progress is not None and index % 200 == 0 and progress(int(90 * done / total), "Laying out") is False:
             raise Cancelled("Cancelled; nothing was changed.")
         placed = _component_layout(nodes, g, seed + index)
         extent = _extent(len(nodes))

@@ -196,3 +196,14 @@ def test_the_hub_summary_counts_what_each_hub_shared_and_the_last_exchange(tmp_p
     with hulme.read() as session:
         _mine, seen = hub_summaries(session, hulme.hub_id)
     assert seen.name == "Moss Side" and seen.people == 1 and seen.last_received
+
+
+def test_the_layout_stops_when_cancel_is_pressed_and_goes_on_when_progress_says_nothing(hub: Database) -> None:
+    from oursociety_desktop.models.errors import Cancelled
+
+    small_network(hub)
+    with hub.read() as session:
+        graph = read_network(session, hub.hub_id)
+    with pytest.raises(Cancelled):
+        layout_network(graph, progress=lambda _percent, _message: False)
+    assert set(layout_network(graph, progress=lambda _percent, _message: None)) == set(graph.people)
