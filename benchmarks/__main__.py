@@ -38,6 +38,7 @@ MODULES: list[tuple[str, int | None, bool]] = [
     ("bench_session", 1, False),
     ("bench_folder", 1, False),
     ("bench_matching", 1, False),
+    ("bench_network", 1, False),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Pictures of the Learning workspace and the Offers & needs view on a demo hub, for docs/ and the README.
+"""Pictures of the Learning workspace, the Offers & needs view and the Time given workspace on a demo hub,
+for docs/ and the README.
 
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/shot_learning.py [--data-dir DIR]
 
@@ -52,6 +53,25 @@ def main() -> None:
     offers.find_matches()
     app.processEvents()
     offers.grab().save(str(DOCS / "screenshot-offers-needs.png"))
+    offers.tabs.setCurrentWidget(offers.entries)
+    offers.entries.view.selectRow(0)
+    app.processEvents()
+    offers.grab().save(str(DOCS / "screenshot-offers-needs-entry.png"))
+    from oursociety_desktop.ui.hours.workspace import HoursWorkspace
+
+    hours = HoursWorkspace(ctx)
+    hours.resize(1280, 700)
+    hours.show()
+    hours.meeting.setCurrentIndex(1)  # the latest meeting held (or a group, if its sheet is short)
+    if hours.sheet.rowCount() < 4:
+        hours.meeting.setCurrentIndex(0)
+        hours.group.setCurrentIndex(1)
+    hours.sheet.tick_all(True)
+    if hours.sheet.rowCount() > 2:
+        hours.sheet.rows[1].came = False
+        hours.sheet.rows[2].hours = 3.5
+    app.processEvents()
+    hours.grab().save(str(DOCS / "screenshot-hours-sign-in.png"))
     db.close()
 
 

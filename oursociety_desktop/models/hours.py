@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -76,11 +76,60 @@ def add_hours(tx: Tx, values: Mapping[str, Any]) -> Hours:
 def record_sign_in(tx: Tx, contact_ids: Iterable[str], hours: float, *, action_id: str = "", group_id: str = "",
                    when: str = "") -> list[Hours]:
     """Hours for everyone ticked on a sign-in sheet, in one transaction (the same hours for all)."""
-    ids = list(dict.fromkeys(contact_ids))
-    if not ids:
+    return record_attendance(tx, {cid: hours for cid in contact_ids}, action_id=action_id, group_id=group_id,
+                             when=when)
+
+
+def record_attendance(tx: Tx, hours_by_person: Mapping[str, float | str], *, action_id: str = "",
+                      group_id: str = "", when: str = "") -> list[Hours]:
+    """Hours given by each person ticked on a sign-in sheet (each their own number), in one transaction: all
+    are recorded or, if any is refused, none."""
+    if not hours_by_person:
         raise UserError("Tick at least one person who came.")
+    day = when or date.today().isoformat()
     return [add_hours(tx, {"contact_id": cid, "hours": hours, "action_id": action_id, "group_id": group_id,
-                           "date": when or date.today().isoformat()}) for cid in ids]
+                           "date": day}) for cid, hours in hours_by_person.items()]
+
+
+@dataclass(frozen=True)
+class SheetPerson:
+    """Someone pre-printed on a meeting's or group's sign-in sheet."""
+
+    contact_id: str
+    name: str
+
+
+def sign_in_people(session: Session, action_id: str = "", group_id: str = "") -> list[SheetPerson]:
+    """The people a sign-in sheet lists for a meeting (everyone linked to it, and its group's members) or for a
+    group (its members), A–Z: the same people the printed sheet has, whoever agreed to be printed."""
+    ids: set[str] = set()
+    conn = session.connection()
+    if action_id:
+        action = get_record(session, Action, action_id, live=True)
+        ids.update(r[0] for r in conn.execute(text(
+            "SELECT contact_id FROM action_link WHERE action_id = :a AND deleted = 0"), {"a": action.id}))
+        group_id = group_id or action.group_id
+    if group_id:
+        ids.update(r[0] for r in conn.execute(text(
+            "SELECT contact_id FROM membership WHERE group_id = :g AND deleted = 0"), {"g": group_id}))
+    if not ids:
+        return []
+    rows = conn.execute(text(
+        f"SELECT c.id, {name_to_show_sql('c')} FROM contact c WHERE c.deleted = 0 AND c.erased = 0 "  # noqa: S608
+        f"AND c.id IN ({', '.join(f':p{i}' for i in range(len(ids)))})"),
+        {f"p{i}": cid for i, cid in enumerate(sorted(ids))}).all()
+    return sorted((SheetPerson(str(r[0]), str(r[1])) for r in rows), key=lambda p: (p.name.casefold(), p.contact_id))
+
+
+def recent_meetings(session: Session, days: int = 60) -> list[tuple[str, str, str, str]]:
+    """Meetings and events held in the last `days` days (or today), whatever their status: the ones hours are
+    recorded for after the sign-in sheet comes back. (id, title, starts_at, due), latest first."""
+    since = (date.today() - timedelta(days=days)).isoformat()
+    until = (date.today() + timedelta(days=1)).isoformat()
+    return [(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in session.connection().execute(text(
+        "SELECT id, title, starts_at, due FROM action WHERE deleted = 0 AND kind IN ('meeting', 'event') "
+        "AND COALESCE(NULLIF(starts_at, ''), due) >= :since AND COALESCE(NULLIF(starts_at, ''), due) < :until "
+        "ORDER BY COALESCE(NULLIF(starts_at, ''), due) DESC, title LIMIT 500"), {"since": since, "until": until})]
 
 
 def update_hours(tx: Tx, hours_id: str, changes: Mapping[str, Any]) -> Hours:

@@ -55,7 +55,8 @@ def _clean(session: Session, cls: type[OfferOrNeed], values: Mapping[str, Any]) 
     return out
 
 
-def _create(tx: Tx, cls: type[OfferOrNeed], values: Mapping[str, Any]) -> OfferOrNeed:
+def _create(tx: Tx, cls: type[OfferOrNeed], values: Mapping[str, Any], record_id: str | None = None
+            ) -> OfferOrNeed:
     clean = _clean(tx.session, cls, values)
     if not clean.get("contact_id"):
         raise ValidationError("contact_id", "Say whose it is: a contact id is needed.")
@@ -64,19 +65,20 @@ def _create(tx: Tx, cls: type[OfferOrNeed], values: Mapping[str, Any]) -> OfferO
     if "locality" not in clean:
         # Where the person is, unless told otherwise: matching compares places.
         clean["locality"] = get_record(tx.session, Contact, clean["contact_id"]).locality
-    return create_record(tx, cls, clean)
+    return create_record(tx, cls, clean, record_id=record_id)
 
 
-def create_offer(tx: Tx, values: Mapping[str, Any]) -> Offer:
-    """Record what a person offers."""
-    offer = _create(tx, Offer, values)
+def create_offer(tx: Tx, values: Mapping[str, Any], record_id: str | None = None) -> Offer:
+    """Record what a person offers (`record_id`: an id chosen beforehand, so an undone creation can be redone as
+    the same record)."""
+    offer = _create(tx, Offer, values, record_id)
     assert isinstance(offer, Offer)
     return offer
 
 
-def create_need(tx: Tx, values: Mapping[str, Any]) -> Need:
-    """Record what a person needs."""
-    need = _create(tx, Need, values)
+def create_need(tx: Tx, values: Mapping[str, Any], record_id: str | None = None) -> Need:
+    """Record what a person needs (`record_id` as for `create_offer`)."""
+    need = _create(tx, Need, values, record_id)
     assert isinstance(need, Need)
     return need
 

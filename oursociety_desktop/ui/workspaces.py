@@ -64,4 +64,8 @@ WORKSPACES: tuple[WorkspaceSpec, ...] = (
                   "oursociety_desktop.ui.learning.workspace", "LearningWorkspace", "Ctrl+Shift+L"),
     WorkspaceSpec("offers", _noop("Offers & needs"),
                   "oursociety_desktop.ui.learning.offers_view", "OffersNeedsWorkspace", "Ctrl+Shift+O"),
+    WorkspaceSpec("network", _noop("Network"),
+                  "oursociety_desktop.ui.network.workspace", "NetworkWorkspace", "Ctrl+Shift+I"),
+    WorkspaceSpec("hours", _noop("Time given"),
+                  "oursociety_desktop.ui.hours.workspace", "HoursWorkspace", "Ctrl+Shift+H"),
 )

@@ -32,12 +32,12 @@ def window(ctx: AppContext, data_dir: Path, qtbot: QtBot) -> MainWindow:
 
 def test_registry_has_every_workspace_with_distinct_shortcuts() -> None:
     assert [s.key for s in WORKSPACES] == ["today", "contacts", "groups", "actions", "connections", "exchange",
-                                           "print", "interop", "duplicates", "learning", "offers"]
+                                           "print", "interop", "duplicates", "learning", "offers", "network", "hours"]
     assert [s.shortcut for s in WORKSPACES][:9] == [f"Ctrl+{n}" for n in range(1, 10)]
     assert len({s.shortcut for s in WORKSPACES}) == len(WORKSPACES)
     assert [s.translated_title() for s in WORKSPACES] == ["Today", "Contacts", "Groups", "Actions", "Connections",
                                                           "Exchange", "Print", "Import & export", "Duplicates",
-                                                          "Learning", "Offers & needs"]
+                                                          "Learning", "Offers & needs", "Network", "Time given"]
 
 
 @pytest.mark.parametrize("spec", WORKSPACES, ids=[s.key for s in WORKSPACES])

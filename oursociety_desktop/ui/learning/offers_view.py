@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from oursociety_desktop.models.actions import delete_action
 from oursociety_desktop.models.connections import delete_connection
@@ -15,6 +15,7 @@ from oursociety_desktop.models.matching import Match, accept_match, decline_matc
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.learning import describe_inputs
+from oursociety_desktop.ui.learning.offer_editor import OffersNeedsPanel
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.rows_model import Index
@@ -104,19 +105,30 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         bottom.addWidget(self.accept_button)
         bottom.addWidget(self.decline_button)
         bottom.addStretch(1)
+        suggestions = QWidget(self)
+        suggestions_layout = QVBoxLayout(suggestions)
+        suggestions_layout.setContentsMargins(0, 0, 0, 0)
+        suggestions_layout.addLayout(top)
+        suggestions_layout.addWidget(self.view, 1)
+        suggestions_layout.addLayout(bottom)
+        suggestions_layout.addWidget(self.message)
+        self.entries = OffersNeedsPanel(ctx, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(suggestions, self.tr("Suggested introductions"))
+        self.tabs.addTab(self.entries, self.tr("Offers and needs"))
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(bottom)
-        layout.addWidget(self.message)
+        layout.addWidget(self.tabs, 1)
         ctx.events.changed.connect(self.on_data_changed)
         self.refresh()
 
         describe_inputs(self, self.tr("Offers and needs"))
+
     def refresh(self) -> None:
-        """Called when the view is shown or data changed: never matches by itself (like the duplicate scan,
-        matching a large hub is seconds of CPU in a worker), it says the list may be out of date."""
+        """Called when the view is shown or data changed: reads the list of offers and needs again; never
+        matches by itself (like the duplicate scan, matching a large hub is seconds of CPU in a worker), it says
+        the suggestions may be out of date."""
         self._stale = False
+        self.entries.refresh()
         if self.model.matches:
             self.count_label.setText(self.tr("%n suggestion(s) from the last search; press Find matches to look "
                                              "again.", "", len(self.model.matches)))

@@ -1,0 +1,1 @@
+"""The Network workspace: the network of introductions drawn, and the hubs it spans."""
