@@ -85,9 +85,12 @@ class Furniture:
     rules: bool = True
     top_baseline: float | None = None  # from the top edge; default sits in the document's top margin
     bottom_baseline: float | None = None  # from the bottom edge
+    first_page_only: bool = False  # a cover page carries it for sheets whose margins have no room for it
 
     def draw(self, canvas: Canvas, page: int, total: int) -> None:
         """Header (hub name, date printed) and footer (privacy line, page n of m) inside the page margins."""
+        if self.first_page_only and page > 1:
+            return
         width, height = canvas._pagesize
         left, right = SIDE_MARGIN * 0.6, width - SIDE_MARGIN * 0.6
         top = height - (SAFE_EDGE + self.size * 1.1 if self.top_baseline is None else self.top_baseline)
