@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.printing.options_panel import PrintOptionsPanel
 from oursociety_desktop.ui.printing.printer import print_pdf
 from oursociety_desktop.ui.widgets.edits import MessageLine
+from oursociety_desktop.ui.widgets.scrolling import VerticalScrollArea
 from oursociety_desktop.ui.wording import plural
 
 RELEVANT = {"contact", "group", "membership", "action", "action_link"}
@@ -88,10 +88,8 @@ class PrintWorkspace(QWidget):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setAccessibleName(self.tr("Preview of the printout"))
 
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
+        scroll = self.options_scroll = VerticalScrollArea(self.panel, self)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its options take the focus; Tab went back to it last
-        scroll.setWidget(self.panel)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(scroll, 1)
