@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.cli.common import open_hub, print_json
+from oursociety_desktop.cli.common import open_hub, print_json, undo_import_line
 from oursociety_desktop.exports import csv_io, vcard
 from oursociety_desktop.exports.csv_presets import PRESET_CHOICES
 from oursociety_desktop.exports.people_import import (
@@ -110,6 +110,8 @@ def _finish_import(db: Database, rows: list[ImportRow], args: argparse.Namespace
             print(f"  {line}")
         if len(warnings) > _SHOWN_WARNINGS:
             print(f"  … and {len(warnings) - _SHOWN_WARNINGS} more (all of them with --json).")
+    if summary.backup:
+        print(undo_import_line(summary.backup, args))
     return 0
 
 

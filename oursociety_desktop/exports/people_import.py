@@ -163,6 +163,7 @@ class ImportSummary:
 
     group_cards: int = 0
     empty: int = 0
+    backup: str = ""  # the automatic backup made just before the import ("" for a dry run)
 
     def change_lines(self) -> list[str]:
         """One line per existing person an update or fill changed: who, and what was added or changed."""
@@ -179,6 +180,7 @@ class ImportSummary:
                 "unchanged": self.unchanged, "duplicates_skipped": self.duplicates_skipped,
                 "bad_rows": self.bad_rows, "groups_added": self.groups_added, "memberships": self.memberships,
                 "skipped_binary": self.skipped_binary, "empty": self.empty, "dry_run": self.dry_run,
+                "backup": self.backup,
                 "warnings": [{"row": w["row"], "field": w["field"], "message": w["message"]}
                              for w in self.warnings],
                 "changes": self.changes}
@@ -402,7 +404,8 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
     if tag and ("," in tag or ";" in tag):
         raise UserError("A tag cannot contain a comma or semicolon.")
     if not dry_run and backup and any(r.ok for r in rows):
-        automatic_backup(db.path, reason=f"before-{options.kind}-import", keep=int(db.setting("backup_keep") or 10))
+        summary.backup = str(automatic_backup(db.path, reason=f"before-{options.kind}-import",
+                                              keep=int(db.setting("backup_keep") or 10)))
 
     def report(done: int, message: str) -> None:
         if progress is not None and progress(min(99, done * 100 // max(1, len(rows))), message) is False:
