@@ -153,7 +153,7 @@ def test_the_options_fit_their_pane_without_scrolling_sideways(ctx: AppContext, 
                                                                size: tuple[int, int], larger: bool) -> None:
     """At the window's default size, and at 1024x700 with Larger text: no sideways scrolling in the options, no
     label cut, and every choice of every list readable when it is chosen."""
-    from PySide6.QtWidgets import QApplication, QComboBox, QLabel
+    from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QStyleOptionComboBox
 
     from oursociety_desktop.ui.main_window import MainWindow
     from oursociety_desktop.ui.workspaces import WORKSPACES
@@ -176,6 +176,13 @@ def test_the_options_fit_their_pane_without_scrolling_sideways(ctx: AppContext, 
             for label in panel.findChildren(QLabel):
                 if label.isVisible() and label.text():
                     assert label.width() >= label.sizeHint().width(), label.text()
+            if product == "labels" and not larger:  # at the default size the sheet's whole name shows, unopened
+                combo = panel.format_combo
+                option = QStyleOptionComboBox()
+                combo.initStyleOption(option)
+                field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                                     QStyle.SubControl.SC_ComboBoxEditField, combo)
+                assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width()
         for combo in panel.findChildren(QComboBox):
             combo.setEnabled(True)  # a list disabled for this product opens for another
             combo.showPopup()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTemporaryDir, Signal
-from PySide6.QtGui import QPageSize
+from PySide6.QtGui import QPageSize, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -90,7 +90,7 @@ class PrintWorkspace(QWidget):
 
         scroll = self.options_scroll = VerticalScrollArea(self.panel, self)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its options take the focus; Tab went back to it last
-        left = QWidget(self)
+        left = self.options_side = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(scroll, 1)
         buttons = QHBoxLayout()
@@ -100,12 +100,23 @@ class PrintWorkspace(QWidget):
         left_layout.addWidget(self.message)
         left_layout.addWidget(self.status)
         left_layout.addWidget(self.review_button)
-        splitter = QSplitter(self)
+        splitter = self.splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(self.view)
         splitter.setStretchFactor(1, 1)
+        self._split_set = False
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._split_set and self.splitter.width() > 0:
+            # The options may shrink to their minimum, but start with two fifths of the width, where a label
+            # sheet's full name fits; the preview takes the rest.
+            self._split_set = True
+            total = sum(self.splitter.sizes())
+            left = max(self.options_side.minimumSizeHint().width(), total * 2 // 5)
+            self.splitter.setSizes([left, max(0, total - left)])
 
     # ---- generation ----
 
