@@ -197,3 +197,25 @@ def test_the_options_fit_their_pane_without_scrolling_sideways(ctx: AppContext, 
         if larger:
             window.larger_text.trigger()
         window.close()
+
+
+def test_a_preview_says_who_is_left_out_and_one_click_lists_them(ctx: AppContext, data_dir: Path,
+                                                                  qtbot: QtBot) -> None:
+    from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
+    from oursociety_desktop.ui.main_window import MainWindow
+    from oursociety_desktop.ui.workspaces import WORKSPACES
+
+    window = MainWindow(ctx, data_dir, specs=WORKSPACES)
+    qtbot.addWidget(window)
+    window.show()
+    printing = window.show_workspace("print")
+    assert isinstance(printing, PrintWorkspace)
+    printing.panel.set_product("directory")
+    printing.make_preview()
+    assert "1 person not printed: not included in the directory by their choice" in printing.status.text()
+    assert printing.review_button.isVisible()
+    printing.review_button.click()
+    contacts = window.workspace("contacts")
+    assert isinstance(contacts, ContactsWorkspace) and window.current_key() == "contacts"
+    names = [contacts.model.index(row, 0).data() for row in range(contacts.model.rowCount())]
+    assert names == ["Hidden Notlisted"], names
