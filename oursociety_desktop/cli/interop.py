@@ -23,6 +23,7 @@ from oursociety_desktop.exports.people_import import (
     warnings_path,
 )
 from oursociety_desktop.models.atomic import atomic_write, check_writable_target
+from oursociety_desktop.models.consent import consent_values, describe_consent, hub_consent_defaults
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.duplicates import find_duplicates
 from oursociety_desktop.models.errors import UserError
@@ -110,6 +111,10 @@ def _finish_import(db: Database, rows: list[ImportRow], args: argparse.Namespace
             print(f"  {line}")
         if len(warnings) > _SHOWN_WARNINGS:
             print(f"  … and {len(warnings) - _SHOWN_WARNINGS} more (all of them with --json).")
+    if summary.added:  # consent at the door: say what the new people were given, since nobody asked them
+        defaults = consent_values(hub_consent_defaults(db.setting))
+        print(f"New people: {describe_consent(defaults)} Ask them, then record their answers "
+              "(`oursociety contact edit`).")
     if summary.backup:
         print(undo_import_line(summary.backup, args))
     return 0
