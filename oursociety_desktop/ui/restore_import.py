@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from oursociety_desktop.models.backup import ensure_not_busy, restore_from
@@ -43,10 +44,14 @@ def confirm_restore(parent: QWidget, file_name: str) -> bool:
 def restore_before_import(ctx: AppContext, backup: Path) -> Path | None:
     """Replace the open hub's database with `backup`, in place: the same `Database` object reads the restored
     file afterwards, the undo stack is cleared (its steps belong to the replaced file) and every view reloads.
-    Returns where the replaced database was kept. Raises UserError (nothing changed) while a task is running,
-    while another program writes to the hub, or when the backup is missing or damaged."""
-    if ctx.runner.busy():
+    Returns where the replaced database was kept. Raises UserError (nothing changed) while a task that changes
+    the hub is running, while another program writes to it, or when the backup is missing or damaged."""
+    if ctx.runner.changing():
         raise UserError("Wait for the running task to finish, then restore the backup.")
+    # Tasks that only read (a preview, a count) finish first, and their answers, read from the file about to be
+    # replaced, are shown before the views reload from the restored one.
+    ctx.runner.wait_for_readers()
+    QCoreApplication.processEvents()
     db = ctx.db
     ensure_not_busy(db.path)
     db.close()  # every pooled connection: the file is about to be replaced

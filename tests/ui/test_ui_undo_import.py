@@ -206,3 +206,23 @@ def test_the_command_line_names_the_backup_and_the_command_that_restores_it(
         assert "Chidi" not in out and "Grażyna" not in out  # back as it was before the import
     code, out, _ = run(capsys, "--data-dir", beta, "import", bundle, "--dry-run")
     assert code == 0 and "Backed up" not in out  # a dry run changes nothing and makes no backup
+
+
+def test_no_restore_while_a_task_changes_the_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from oursociety_desktop.models.backup import automatic_backup
+    from oursociety_desktop.models.errors import UserError
+    from oursociety_desktop.ui.restore_import import restore_before_import
+
+    db = hub(tmp_path, "Riverside")
+    backup = automatic_backup(db.path, "before-import")
+    add(db, "Chidi")
+    after = state(db)
+    ctx = context(db)
+    monkeypatch.setattr(ctx.runner, "changing", lambda: True)  # an import or a merge still running
+    with pytest.raises(UserError, match="Wait for the running task"):
+        restore_before_import(ctx, backup)
+    assert state(db) == after
+    monkeypatch.setattr(ctx.runner, "changing", lambda: False)
+    restore_before_import(ctx, backup)
+    assert "Chidi" not in state(db)
+    db.close()
