@@ -161,6 +161,30 @@ def test_large_print_labels_set_their_header_and_footer_at_16_points(db: Databas
     _assert_inside_safe_area(out)
 
 
+LONG_HUB = "Riverside and Canal Side Community Association"
+
+
+@pytest.mark.parametrize("product, extra", [("directory", {}), ("directory", {"large_print": True}),
+                                            ("labels", {"large_print": True}), ("labels", {})])
+def test_a_long_hub_name_is_printed_whole(tmp_path: Path, product: str, extra: dict[str, object]) -> None:
+    """A hub name too long for one line beside the date takes a second line (a document page) or, on a label
+    sheet in large print, the cover page: never cut, and 16 pt in large print."""
+    db = Database.create(tmp_path / "hub", LONG_HUB)
+    _short_addresses(db)
+    out = tmp_path / "p.pdf"
+    print_product(product, db, options(**extra), out)
+    pages = page_texts(out)
+    assert LONG_HUB in flat(pages[0]), pages[0][:200]  # what a search finds (the first line carries it all)
+    drawn = " ".join(text for text, *_ in drawn_strings(out, 0))  # what is drawn: every word of it
+    assert "Riverside and Canal Side" in drawn and "Community Association" in drawn, drawn[:200]
+    if extra.get("large_print"):
+        for page in range(len(pages)):
+            small = [(text, size) for text, size, _, _ in drawn_strings(out, page) if size < 15.99]
+            assert not small, (product, page, small)
+    _assert_inside_safe_area(out)
+    db.close()
+
+
 # --- the printer's safe area ------------------------------------------------------------------------------
 
 

@@ -183,17 +183,22 @@ def furniture_band(fmt: LabelFormat) -> float:
     return float(min(fmt.top, bottom_margin(fmt)) * mm - SAFE_EDGE)
 
 
-def needs_cover_page(options: PrintOptions, fmt: LabelFormat) -> bool:
+def needs_cover_page(hub_name: str, options: PrintOptions, fmt: LabelFormat) -> bool:
     """Large print sets the page furniture at 16 pt; where the sheet's margins have no room for that (an L7161
-    sheet has 8.7 mm, 3.7 mm of it printable), it goes on a cover page printed first, on plain paper."""
-    return options.large_print and furniture_band(fmt) < LARGE_FURNITURE * (ASCENT + DESCENT)
+    sheet has 8.7 mm, 3.7 mm of it printable; a hub name too long for one line beside the date needs two), it goes
+    on a cover page printed first, on plain paper."""
+    if not options.large_print:
+        return False
+    one_line = Furniture(hub_name, options.today, LARGE_FURNITURE, top_baseline=0.0)
+    return (furniture_band(fmt) < LARGE_FURNITURE * (ASCENT + DESCENT)
+            or not one_line.name_fits(PAPER_SIZES[fmt.paper][0]))
 
 
 def label_furniture(hub_name: str, options: PrintOptions, fmt: LabelFormat) -> Furniture:
     """The page furniture in the sheet's top and bottom margins, clear of every label and at least 5 mm from the
     sheet's edges: small type in normal print, 16 pt in large print (or on a cover page, see
     `needs_cover_page`)."""
-    if needs_cover_page(options, fmt):
+    if needs_cover_page(hub_name, options, fmt):
         return Furniture(hub_name, options.today, LARGE_FURNITURE, first_page_only=True)
     top_band, bottom_band = fmt.top, bottom_margin(fmt)
     band = furniture_band(fmt)
@@ -218,9 +223,10 @@ def draw_cover_page(canvas: Canvas, fmt: LabelFormat, options: PrintOptions, lab
     paragraphs = [
         (what + ".", False),
         ("Print this page on plain paper: put one plain sheet on top of the label sheets in the printer.", False),
-        (f"In large print the hub's name, the date and the page numbers are on this page only: the label "
-         f"sheet's margins ({min(fmt.top, bottom_margin(fmt)):g} mm on {fmt.code}) are too narrow for 16 pt type.",
-         False),
+        ("In large print the hub's name, the date and the page numbers are on this page only: " + (
+            f"the label sheet's margins ({min(fmt.top, bottom_margin(fmt)):g} mm on {fmt.code}) are too narrow for "
+            "16 pt type." if furniture_band(fmt) < LARGE_FURNITURE * (ASCENT + DESCENT) else
+            "the hub's name is too long for one line of 16 pt type in the label sheet's margin."), False),
         (PRIVACY_LINE, True),
     ]
     y = page_height - TOP_MARGIN - 4 * mm - 24
@@ -286,7 +292,7 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
     notes += withheld_note(no_address, "no address on record")
     if cover:
         notes.append(f"Large print on {fmt.code}: page 1 is a cover page with the hub's name, the date and the "
-                     "privacy line (the sheet's margins are too narrow for 16 pt); print it on plain paper.")
+                     "privacy line (the sheet's margins have no room for them in 16 pt); print it on plain paper.")
     if shrunk and options.large_print:
         notes.append(f"{shrunk} labels are below 16 pt so that the whole address fits; "
                      "a larger label (L7161, 5163) keeps them all large.")
