@@ -180,7 +180,6 @@ class ImportSummary:
                 "unchanged": self.unchanged, "duplicates_skipped": self.duplicates_skipped,
                 "bad_rows": self.bad_rows, "groups_added": self.groups_added, "memberships": self.memberships,
                 "skipped_binary": self.skipped_binary, "empty": self.empty, "dry_run": self.dry_run,
-                "backup": self.backup,
                 "warnings": [{"row": w["row"], "field": w["field"], "message": w["message"]}
                              for w in self.warnings],
                 "changes": self.changes}
