@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
+from oursociety_desktop.models.groups import create_group
 from oursociety_desktop.ui.main import make_context
 from oursociety_desktop.ui.main_window import MainWindow
 from oursociety_desktop.ui.tasks import SyncTaskRunner
@@ -23,6 +24,8 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("nothing-cut") / "hub"
     db = Database.create(folder, "Riverside Community Hub")
     generate_demo(db, 300, seed=1)
+    with db.write() as tx:
+        create_group(tx, {"name": "Tuesday Lunch Club"})  # was shown as "Tuesd..."
     db.close()
     return folder
 
@@ -73,6 +76,13 @@ def test_no_workspace_cuts_a_label_or_scrolls_sideways(window: MainWindow, size:
             if cut:
                 problems[spec.key] = cut
         assert window.nav.sizeHintForColumn(0) <= window.nav.viewport().width()  # the sidebar's titles
+        groups = window.show_workspace("groups")
+        QApplication.processEvents()
+        tree = groups.tree  # type: ignore[attr-defined]
+        model = tree.model()
+        names = [model.index(row, 0) for row in range(model.rowCount())]
+        club = next(index for index in names if index.data() == "Tuesday Lunch Club")
+        assert tree.visualRect(club).width() >= tree.sizeHintForIndex(club).width()  # group names whole
         assert not problems, problems
     finally:
         if larger:
