@@ -1,7 +1,7 @@
 """Screenshots of the real app on a demo hub, taken under Xvfb: one per registered workspace at the window's
 default size, the same at 1024x700 with Larger text (docs/screenshot-<name>-1024-larger.png), plus the contact
-editor, adding a person, the keyboard shortcuts, settings and the first-run dialog, saved as
-docs/screenshot-<name>.png.
+editor, adding a person, the keyboard shortcuts, settings, the first-run dialog and the end of a vCard import,
+saved as docs/screenshot-<name>.png.
 
     .venv/bin/python scripts/screenshots.py [--out docs] [--contacts 2000] [--lang ur]
 
@@ -112,6 +112,48 @@ def save(widget: object, path: Path) -> None:
     print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
+VCARDS = """BEGIN:VCARD
+VERSION:3.0
+FN:Grażyna Wiśniewska
+N:Wiśniewska;Grażyna;;;
+EMAIL:grazyna@example.org
+TEL;TYPE=cell:07700 900311
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+FN:Tomás Ó Briain
+N:Ó Briain;Tomás;;;
+END:VCARD
+"""
+
+
+def import_a_vcard(ctx: object, window: object, work: Path) -> object:
+    """The import wizard's last page after a vCard import: what it did, Undo, and the backup to restore."""
+    from PySide6.QtWidgets import QApplication
+
+    from oursociety_desktop.ui.interop.import_wizard import ImportWizard
+
+    vcf = work / "phone.vcf"
+    vcf.write_text(VCARDS, encoding="utf-8")
+    wizard = ImportWizard(ctx, window)  # type: ignore[arg-type]
+    wizard.resize(640, 420)
+    wizard.show()
+    wizard.file_page.path_edit.setText(str(vcf))
+
+    def wait_for(done: object) -> None:
+        deadline = time.perf_counter() + 30
+        while not done() and time.perf_counter() < deadline:  # type: ignore[operator]
+            QApplication.processEvents()
+            time.sleep(0.01)
+
+    wizard.next()
+    wait_for(lambda: wizard.currentPage() is wizard.preview_page and wizard.preview_page.isComplete())
+    wizard.next()
+    wizard.next()
+    wait_for(wizard.result_page.isComplete)
+    return wizard
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
@@ -208,6 +250,7 @@ def main() -> None:
     first.show()
     save(first, out / "screenshot-first-run.png")
     first.close()
+    save(import_a_vcard(ctx, window, work), out / "screenshot-import-done.png")
     window.close()
     app.processEvents()
     db.close()

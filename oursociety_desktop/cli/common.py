@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -73,3 +74,10 @@ def parse_labelled_list(text: str) -> list[dict[str, str]]:
         else:
             out.append({"label": "", "value": part})
     return out
+
+
+def undo_import_line(backup: str, args: argparse.Namespace) -> str:
+    """After an import: where the backup made just before it is, and the command that puts it back."""
+    where = f" --data-dir {shlex.quote(args.data_dir)}" if getattr(args, "data_dir", None) else ""
+    return (f"Backed up before the import to {backup}; to undo the whole import: "
+            f"oursociety{where} restore {shlex.quote(backup)}")

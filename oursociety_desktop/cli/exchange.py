@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.cli.common import open_hub, print_json
+from oursociety_desktop.cli.common import open_hub, print_json, undo_import_line
 from oursociety_desktop.models.conflicts import conflict_json, list_conflicts, record_label, resolve_conflict
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.outgoing_preview import describe_preview, outgoing_preview
@@ -153,6 +153,8 @@ def cmd_import(args: argparse.Namespace, folder: Path) -> int:
         print_json(result.to_json())
     else:
         print("\n".join(describe_import(result)))
+        if result.backup:
+            print(undo_import_line(result.backup, args))
     return 0
 
 

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.cli.common import open_hub, print_json
+from oursociety_desktop.cli.common import open_hub, print_json, undo_import_line
 from oursociety_desktop.formats import csv_io, csv_mapping, csv_write, vcard
 from oursociety_desktop.formats.csv_presets import PRESET_CHOICES
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning, save_rejected_rows, warnings_path
 from oursociety_desktop.models.atomic import atomic_write, check_writable_target
+from oursociety_desktop.models.consent import consent_values, describe_consent, hub_consent_defaults
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.duplicates import find_duplicates
 from oursociety_desktop.models.errors import UserError
@@ -107,6 +108,12 @@ def _finish_import(db: Database, rows: list[ImportRow], args: argparse.Namespace
             print(f"  {line}")
         if len(warnings) > _SHOWN_WARNINGS:
             print(f"  … and {len(warnings) - _SHOWN_WARNINGS} more (all of them with --json).")
+    if summary.added:  # consent at the door: say what the new people were given, since nobody asked them
+        defaults = consent_values(hub_consent_defaults(db.setting))
+        print(f"New people: {describe_consent(defaults)} Ask them, then record their answers "
+              "(`oursociety contact edit`).")
+    if summary.backup:
+        print(undo_import_line(summary.backup, args))
     return 0
 
 

@@ -108,6 +108,7 @@ class ImportSummary:
 
     group_cards: int = 0
     empty: int = 0
+    backup: str = ""  # the automatic backup made just before the import ("" for a dry run)
 
     def change_lines(self) -> list[str]:
         """One line per existing person an update or fill changed: who, and what was added or changed."""
@@ -234,7 +235,8 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
     if tag and ("," in tag or ";" in tag):
         raise UserError("A tag cannot contain a comma or semicolon.")
     if not dry_run and backup and any(r.ok for r in rows):
-        automatic_backup(db.path, reason=f"before-{options.kind}-import", keep=int(db.setting("backup_keep") or 10))
+        summary.backup = str(automatic_backup(db.path, reason=f"before-{options.kind}-import",
+                                              keep=int(db.setting("backup_keep") or 10)))
 
     def report(done: int, message: str) -> None:
         if progress is not None and progress(min(99, done * 100 // max(1, len(rows))), message) is False:

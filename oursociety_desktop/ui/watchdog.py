@@ -6,6 +6,10 @@ the threshold is recorded as a `Stall` with the label the script set for what wa
 thread looks at the GUI thread while a gap is still open and keeps its stack, so a stall also says *where* the
 time went (the innermost frames of our own code).
 
+The sampler reads the stack as text, through `faulthandler`, and never holds a frame object of the GUI thread:
+a frame it held outlived its function and was freed on the sampler thread, and with it the function's locals, Qt
+objects included, destroyed on the wrong thread. That crashed the walkthrough's print preview 3 times in 11.
+
     with EventLoopWatchdog(threshold_ms=200) as dog:
         dog.label = "typing 'ł' in Contacts search"
         ...
@@ -14,12 +18,13 @@ time went (the innermost frames of our own code).
 
 from __future__ import annotations
 
-import sys
+import faulthandler
+import re
+import tempfile
 import threading
 import time
-import traceback
 from types import TracebackType
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 
@@ -35,12 +40,26 @@ class Stall(NamedTuple):
     where: str = ""  # the GUI thread's stack while the gap was open ("" if the sampler did not catch it)
 
 
-def _our_frames(frame_summary: traceback.StackSummary, keep: int = 8) -> str:
+_THREAD = re.compile(r"^(?:Current thread|Thread) 0x([0-9a-f]+)", re.MULTILINE)
+_FRAME = re.compile(r'^  File "(.*)", line (\d+) in (.*)$', re.MULTILINE)
+
+
+def thread_stack(dump: str, thread_id: int) -> list[tuple[str, int, str]]:
+    """One thread's frames from a `faulthandler` dump of all threads, as (file, line, function), outermost first."""
+    starts = list(_THREAD.finditer(dump))
+    for i, start in enumerate(starts):
+        if int(start.group(1), 16) == thread_id:
+            end = starts[i + 1].start() if i + 1 < len(starts) else len(dump)
+            frames = [(m.group(1), int(m.group(2)), m.group(3)) for m in _FRAME.finditer(dump, start.end(), end)]
+            return frames[::-1]  # faulthandler lists the most recent call first
+    return []
+
+
+def _our_frames(frames: list[tuple[str, int, str]], keep: int = 8) -> str:
     """The innermost frames of the stack that are in our own code (or the innermost frames if none are)."""
-    ours = [f for f in frame_summary if any(part in f.filename for part in OUR_CODE)
-            and not f.filename.endswith("watchdog.py")]
-    chosen = (ours or list(frame_summary))[-keep:]
-    return " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(chosen))
+    ours = [f for f in frames if any(part in f[0] for part in OUR_CODE) and not f[0].endswith("watchdog.py")]
+    chosen = (ours or frames)[-keep:]
+    return " <- ".join(f"{file.rsplit('/', 1)[-1]}:{line} {name}" for file, line, name in reversed(chosen))
 
 
 class EventLoopWatchdog(QObject):
@@ -65,6 +84,7 @@ class EventLoopWatchdog(QObject):
         self._gui_thread_id = threading.get_ident()
         self._sample_stacks = sample_stacks
         self._sampler: threading.Thread | None = None
+        self._dump: IO[bytes] | None = None  # where faulthandler writes the stacks the sampler reads
         self._stop = threading.Event()
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -97,6 +117,7 @@ class EventLoopWatchdog(QObject):
         self._timer.start()
         if self._sample_stacks:
             self._stop.clear()
+            self._dump = tempfile.TemporaryFile()  # closed by stop()
             self._sampler = threading.Thread(target=self._sample, name="event-loop-watchdog", daemon=True)
             self._sampler.start()
 
@@ -111,6 +132,9 @@ class EventLoopWatchdog(QObject):
         if self._sampler is not None:
             self._sampler.join()
             self._sampler = None
+        if self._dump is not None:
+            self._dump.close()
+            self._dump = None
 
     def __enter__(self) -> EventLoopWatchdog:
         self.start()
@@ -154,9 +178,21 @@ class EventLoopWatchdog(QObject):
                 continue
             if self._stack_for_tick is not None and self._stack_for_tick[0] == started:
                 continue
-            frame = sys._current_frames().get(self._gui_thread_id)
-            if frame is not None:
-                self._stack_for_tick = (started, _our_frames(traceback.extract_stack(frame)))
+            frames = thread_stack(self._read_stacks(), self._gui_thread_id)
+            if frames:
+                self._stack_for_tick = (started, _our_frames(frames))
+
+    def _read_stacks(self) -> str:
+        """Every thread's stack as text. faulthandler reads the frames in C, holding the GIL, and makes no frame
+        object: `sys._current_frames()` would give this thread the last reference to a GUI frame."""
+        dump = self._dump
+        if dump is None:
+            return ""
+        dump.seek(0)
+        dump.truncate()
+        faulthandler.dump_traceback(dump, all_threads=True)
+        dump.seek(0)
+        return dump.read().decode("utf-8", "replace")
 
     # ---- reading ----
 

@@ -27,6 +27,7 @@ SHEETS: list[tuple[str, str, dict[str, object]]] = [
     ("group-large", "group", {"group": "everyone", "large_print": True}),
     ("signin", "signin", {"action": "meeting"}),
     ("labels-L7160", "labels", {"label_format": "L7160"}),
+    ("labels-L7160-large", "labels", {"label_format": "L7160", "large_print": True}),
     ("labels-L7161-large", "labels", {"label_format": "L7161", "large_print": True}),
     ("labels-5160", "labels", {"label_format": "5160", "paper": "letter"}),
     ("actions", "actions", {}),

@@ -18,7 +18,7 @@ from oursociety_desktop.formats.pdf.products import print_product  # noqa: E402
 from oursociety_desktop.formats.pdf.shaping import fit, layout  # noqa: E402
 from oursociety_desktop.models.contacts import create_contact  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
-from tests.printing.print_fixture import TODAY, build_hub, drawn_strings, normal  # noqa: E402
+from tests.printing.print_fixture import TODAY, build_hub, drawn_strings, flat, normal, page_texts  # noqa: E402
 from tests.printing.scripts_hub import PEOPLE, build_scripts_hub  # noqa: E402
 
 MM = 72 / 25.4
@@ -110,15 +110,88 @@ def test_large_print_keeps_each_phone_number_on_one_line(db: Database, tmp_path:
         assert f"07700 900{100 + i}" in drawn, i
 
 
-# --- the printer's safe area ------------------------------------------------------------------------------
+FURNITURE = ("Test Hub", "Printed 10 March 2026", "Contains personal data", "Page ")
+
+
+def _short_addresses(db: Database) -> None:
+    """People whose addresses fit four lines: name, street, town, postcode."""
+    with db.write() as tx:
+        for i, (given, family) in enumerate((("Ann", "Lee"), ("Bob", "Kerr"), ("Łucja", "Nowak"), ("Омар", "Ли"))):
+            create_contact(tx, {"given_name": given, "family_name": family, "street": f"{i + 2} Mill Lane",
+                                "locality": "Leeds", "postcode": "LS6 2AB", "country": "United Kingdom"})
 
 
 @pytest.mark.parametrize("code", sorted(label_formats()))
-def test_label_sheet_furniture_is_5mm_inside_every_edge(db: Database, tmp_path: Path, code: str) -> None:
+def test_large_print_labels_set_their_header_and_footer_at_16_points(db: Database, tmp_path: Path,
+                                                                       code: str) -> None:
+    """Large print on every label sheet: the hub's name, the date, the privacy line and the page number at 16 pt,
+    read back from the PDF; where the sheet's margins have no room (L7161), on a cover page printed first."""
+    _short_addresses(db)
+    fmt = label_formats()[code]
+    out = tmp_path / "labels.pdf"
+    result = print_product("labels", db, options(paper=fmt.paper, label_format=code, large_print=True), out)
+    pages = len(PdfReader(str(out)).pages)
+    found: dict[int, set[str]] = {}
+    small = []
+    for page in range(pages):
+        for text, size, _, _ in drawn_strings(out, page):
+            kind = next((f for f in FURNITURE if text.strip().startswith(f)), None)
+            if kind is not None:
+                assert size >= 15.99, (code, page, text, size)
+                found.setdefault(page, set()).add(kind)
+            elif size < 15.99:
+                small.append(text)
+    cover = code == "L7161"
+    assert result.pages == pages == (2 if cover else 1)
+    assert all(found.get(page) == set(FURNITURE) for page in range(1 if cover else pages)), found
+    if cover:
+        assert 1 not in found  # the label sheet itself carries nothing the margins cannot hold at 16 pt
+        cover_text = flat(page_texts(out)[0])
+        assert "4 labels on one sheet of Avery L7161" in cover_text and "plain paper" in cover_text
+        assert any("cover page" in note for note in result.notes)
+    else:
+        assert not any("cover page" in note for note in result.notes)
+    # Four-line addresses keep 16 pt on every sheet but the 1-inch labels of a 5160, which says so.
+    assert bool(small) == (code == "5160"), small
+    assert not small or any("below 16 pt" in note for note in result.notes)
+    _assert_inside_safe_area(out)
+
+
+LONG_HUB = "Riverside and Canal Side Community Association"
+
+
+@pytest.mark.parametrize("product, extra", [("directory", {}), ("directory", {"large_print": True}),
+                                            ("labels", {"large_print": True}), ("labels", {})])
+def test_a_long_hub_name_is_printed_whole(tmp_path: Path, product: str, extra: dict[str, object]) -> None:
+    """A hub name too long for one line beside the date takes a second line (a document page) or, on a label
+    sheet in large print, the cover page: never cut, and 16 pt in large print."""
+    db = Database.create(tmp_path / "hub", LONG_HUB)
+    _short_addresses(db)
+    out = tmp_path / "p.pdf"
+    print_product(product, db, options(**extra), out)
+    pages = page_texts(out)
+    assert LONG_HUB in flat(pages[0]), pages[0][:200]  # what a search finds (the first line carries it all)
+    drawn = " ".join(text for text, *_ in drawn_strings(out, 0))  # what is drawn: every word of it
+    assert "Riverside and Canal Side" in drawn and "Community Association" in drawn, drawn[:200]
+    if extra.get("large_print"):
+        for page in range(len(pages)):
+            small = [(text, size) for text, size, _, _ in drawn_strings(out, page) if size < 15.99]
+            assert not small, (product, page, small)
+    _assert_inside_safe_area(out)
+    db.close()
+
+
+# --- the printer's safe area ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("code", sorted(label_formats()))
+def test_label_sheet_furniture_is_5mm_inside_every_edge(db: Database, tmp_path: Path, code: str,
+                                                        large: bool) -> None:
     build_hub(db)
     fmt = label_formats()[code]
     out = tmp_path / "labels.pdf"
-    print_product("labels", db, options(paper=fmt.paper, label_format=code, large_print=code == "L7161"), out)
+    print_product("labels", db, options(paper=fmt.paper, label_format=code, large_print=large), out)
     _assert_inside_safe_area(out)
 
 

@@ -140,3 +140,76 @@ def test_a_label_that_does_not_fit_is_named_in_the_app(ws: PrintWorkspace, ctx: 
     assert "Ottoline Longaddress" in ws.status.text() and "7 pt" in ws.status.text()
     # The paper follows the label format in the app, so a mismatch cannot be chosen there.
     assert ws.panel.options().paper == "letter" and not ws.panel.paper_combo.isEnabled()
+
+
+@pytest.mark.parametrize("size, larger", [((1200, 760), False), ((1024, 700), True)], ids=["default", "1024-larger"])
+def test_the_options_fit_their_pane_without_scrolling_sideways(ctx: AppContext, data_dir: Path, qtbot: QtBot,
+                                                               size: tuple[int, int], larger: bool) -> None:
+    """At the window's default size, and at 1024x700 with Larger text: no sideways scrolling in the options, no
+    label cut, and every choice of every list readable when it is chosen."""
+    from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QStyleOptionComboBox
+
+    from oursociety_desktop.ui.main_window import MainWindow
+    from oursociety_desktop.ui.workspaces import WORKSPACES
+
+    window = MainWindow(ctx, data_dir, specs=WORKSPACES)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    if larger:
+        window.larger_text.trigger()
+    try:
+        printing = window.show_workspace("print")
+        assert isinstance(printing, PrintWorkspace)
+        panel, scroll = printing.panel, printing.options_scroll
+        for product in ("directory", "signin", "labels"):
+            panel.set_product(product)
+            QApplication.processEvents()
+            assert not scroll.horizontalScrollBar().isVisible(), (product, panel.width(), scroll.viewport().width())
+            assert panel.width() <= scroll.viewport().width()
+            for label in panel.findChildren(QLabel):
+                if label.isVisible() and label.text():
+                    assert label.width() >= label.sizeHint().width(), label.text()
+            if product == "labels" and not larger:  # at the default size the sheet's whole name shows, unopened
+                combo = panel.format_combo
+                option = QStyleOptionComboBox()
+                combo.initStyleOption(option)
+                field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                                     QStyle.SubControl.SC_ComboBoxEditField, combo)
+                assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width()
+        for combo in panel.findChildren(QComboBox):
+            combo.setEnabled(True)  # a list disabled for this product opens for another
+            combo.showPopup()
+            try:
+                room = combo.view().viewport().width()
+                for index in range(combo.count()):
+                    text = combo.itemText(index)
+                    assert combo.view().fontMetrics().horizontalAdvance(text) <= room, (text, room)
+            finally:
+                combo.hidePopup()
+    finally:
+        if larger:
+            window.larger_text.trigger()
+        window.close()
+
+
+def test_a_preview_says_who_is_left_out_and_one_click_lists_them(ctx: AppContext, data_dir: Path,
+                                                                  qtbot: QtBot) -> None:
+    from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
+    from oursociety_desktop.ui.main_window import MainWindow
+    from oursociety_desktop.ui.workspaces import WORKSPACES
+
+    window = MainWindow(ctx, data_dir, specs=WORKSPACES)
+    qtbot.addWidget(window)
+    window.show()
+    printing = window.show_workspace("print")
+    assert isinstance(printing, PrintWorkspace)
+    printing.panel.set_product("directory")
+    printing.make_preview()
+    assert "1 person not printed: not included in the directory by their choice" in printing.status.text()
+    assert printing.review_button.isVisible()
+    printing.review_button.click()
+    contacts = window.workspace("contacts")
+    assert isinstance(contacts, ContactsWorkspace) and window.current_key() == "contacts"
+    names = [contacts.model.index(row, 0).data() for row in range(contacts.model.rowCount())]
+    assert names == ["Hidden Notlisted"], names

@@ -114,3 +114,24 @@ def test_cli_contact_add_states_consent(data_dir: Path, capsys: pytest.CaptureFi
 
 def test_first_run_choices_default_to_listing_people() -> None:
     assert FirstRunChoices("x", "GB", False).directory_default is True
+
+
+
+def test_cli_import_states_what_the_new_people_were_given(data_dir: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    d = ("--data-dir", str(data_dir))
+    assert main([*d, "init", "--hub-name", "Riverside"]) == 0
+    db = Database.open(data_dir)
+    with db.write() as tx:  # as chosen at first run: listed in printouts, not shared
+        set_setting(tx.session, "default_include_in_directory", True)
+        set_setting(tx.session, "default_share_with_hubs", False)
+    db.close()
+    card = tmp_path / "one.vcf"
+    card.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nN:Lovelace;Ada;;;\nEND:VCARD\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main([*d, "vcard", "import", str(card)]) == 0
+    out = capsys.readouterr().out
+    assert ("New people: Not shared with other hubs, in printed directories; consent not recorded (hub defaults)."
+            in out), out
+    assert main([*d, "vcard", "import", str(card)]) == 0  # the same card again: a duplicate, nobody new
+    assert "New people:" not in capsys.readouterr().out

@@ -5,6 +5,7 @@ nowhere for longer than 200 ms."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -103,6 +104,39 @@ def test_watchdog_quiet_on_a_normal_session(qtbot: QtBot) -> None:
     assert dog.stalls == []
     dog.assert_no_stalls()
     assert dog.max_gap_ms < 200
+
+
+class Sentinel:
+    """Notes the thread it is destroyed on."""
+
+    died_on: list[str] = []
+
+    def __del__(self) -> None:
+        Sentinel.died_on.append(threading.current_thread().name)
+
+
+def test_the_stack_sampler_never_frees_the_gui_threads_locals(qtbot: QtBot) -> None:
+    """The sampler once kept the GUI thread's frame object: when the slot returned, its locals (Qt objects too)
+    were freed on the sampler thread, which crashed the walkthrough. Now the stack is read as text and a slot's
+    locals die on the GUI thread. No timing: the slot waits until the sampler has caught it."""
+    Sentinel.died_on.clear()
+
+    returned: list[bool] = []
+
+    def blocking_slot() -> None:
+        kept = Sentinel()  # noqa: F841 - a local of the blocked frame
+        for _ in range(2000):  # at most 20 s; the sampler catches it within a few of its 12.5 ms periods
+            if dog._stack_for_tick is not None:  # noqa: SLF001
+                break
+            time.sleep(0.01)
+        returned.append(True)
+
+    with EventLoopWatchdog(threshold_ms=50) as dog:
+        QTimer.singleShot(0, blocking_slot)
+        qtbot.waitUntil(lambda: bool(returned), timeout=30_000)
+        QTest.qWait(100)  # the sampler wakes again while the watchdog runs
+    assert dog.stalls and "blocking_slot" in dog.stalls[0].where, dog.report()
+    assert Sentinel.died_on == [threading.main_thread().name]
 
 
 @pytest.fixture

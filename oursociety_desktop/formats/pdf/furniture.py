@@ -86,28 +86,52 @@ class Furniture:
     rules: bool = True
     top_baseline: float | None = None  # from the top edge; default sits in the document's top margin
     bottom_baseline: float | None = None  # from the bottom edge
+    first_page_only: bool = False  # a cover page carries it for sheets whose margins have no room for it
+
+    def name_room(self, page_width: float) -> float:
+        """The width the hub's name has in the header, beside the date printed."""
+        printed = width(f"Printed {long_date(self.today)}", fonts.BODY, self.size)
+        return float(page_width - 2 * SIDE_MARGIN * 0.6 - printed - 6 * mm)
+
+    def name_fits(self, page_width: float) -> bool:
+        """Whether the hub's name fits on one line at the furniture's size."""
+        lines = layout(self.hub_name.replace("\n", " "), fonts.BOLD, self.size, self.name_room(page_width))
+        return len(lines) == 1 and not lines[0].cut
+
+    def name_lines(self, page_width: float) -> tuple[float, list[Line]]:
+        """The hub's name, whole: on one line at the furniture's size if it fits; else on two lines where the
+        top margin has room for them (a document page), else smaller on one line (a label sheet)."""
+        name, room = self.hub_name.replace("\n", " "), self.name_room(page_width)
+        most = 2 if self.top_baseline is None else 1
+        size = self.size
+        while True:
+            lines = layout(name, fonts.BOLD, size, room)
+            if (len(lines) <= most and not any(line.cut for line in lines)) or size <= 4:
+                return size, lines
+            size -= 0.5
 
     def draw(self, canvas: Canvas, page: int, total: int) -> None:
         """Header (hub name, date printed) and footer (privacy line, page n of m) inside the page margins."""
-        width, height = canvas._pagesize
-        left, right = SIDE_MARGIN * 0.6, width - SIDE_MARGIN * 0.6
+        if self.first_page_only and page > 1:
+            return
+        page_width, height = canvas._pagesize
+        left, right = SIDE_MARGIN * 0.6, page_width - SIDE_MARGIN * 0.6
         top = height - (SAFE_EDGE + self.size * 1.1 if self.top_baseline is None else self.top_baseline)
         bottom = SAFE_EDGE + self.size * 0.3 if self.bottom_baseline is None else self.bottom_baseline
-        printed = f"Printed {long_date(self.today)}"
-        limit = right - left - canvas.stringWidth(printed, fonts.BODY, self.size) - 6 * mm
-        # The hub's name on one line: shrunk (never below 7 pt) rather than cut when it is long.
-        name_size, name_lines = fit(self.hub_name.replace("\n", " "), fonts.BOLD, self.size, limit,
-                                    min(self.size, SMALLEST))
-        draw_lines(canvas, name_lines[:1], left, top, name_size, 0)
+        # The hub's name is never cut: a long one takes a second line, or shrinks where there is no room for one.
+        name_size, name_lines = self.name_lines(page_width)
+        leading = name_size * 1.22
+        draw_lines(canvas, name_lines, left, top, name_size, leading)
         canvas.setFont(fonts.BODY, self.size)
-        canvas.drawRightString(right, top, printed)
+        canvas.drawRightString(right, top, f"Printed {long_date(self.today)}")
         canvas.drawString(left, bottom, PRIVACY_LINE)
         canvas.drawRightString(right, bottom, f"Page {page} of {total}")
         if not self.rules:
             return
+        under = top - (len(name_lines) - 1) * leading - self.size * 0.35
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.5)
-        canvas.line(left, top - self.size * 0.35, right, top - self.size * 0.35)
+        canvas.line(left, under, right, under)
         canvas.line(left, bottom + self.size * 1.05, right, bottom + self.size * 1.05)
 
 

@@ -1,6 +1,8 @@
 """Address labels on Avery sheets (L7160, L7161, L7163 on A4; 5160, 5163 on Letter), starting at any label of
 a part-used sheet. Contacts who asked for no post (`do_not_mail`) are skipped, and so are those without an
-address. The text shrinks to fit a label, but never below 16 pt in large print."""
+address. The text shrinks to fit a label (never below 7 pt; a label shrunk or shortened is named in the notes).
+Large print sets the labels and the page furniture at 16 pt; a sheet whose margins have no room for 16 pt type
+gets a cover page for the furniture."""
 
 from __future__ import annotations
 
@@ -10,10 +12,19 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 
 from oursociety_desktop.formats.pdf import fonts
-from oursociety_desktop.formats.pdf.furniture import SAFE_EDGE, Furniture, canvas_class
+from oursociety_desktop.formats.pdf.furniture import (
+    PRIVACY_LINE,
+    SAFE_EDGE,
+    SIDE_MARGIN,
+    TOP_MARGIN,
+    Furniture,
+    canvas_class,
+)
 from oursociety_desktop.formats.pdf.options import (
     PAPER_SIZES,
     PrintOptions,
@@ -38,6 +49,8 @@ INSET = 3 * mm  # space kept clear inside each label: printers drift by a millim
 MIN_SIZE = 7.0  # the smallest type an address label is printed in
 PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
 LEADING = 1.15  # line spacing, as a multiple of the type size
+LARGE_FURNITURE = 16.0  # the header and footer in large print, as on every other large-print page
+ASCENT, DESCENT = 0.93, 0.24  # DejaVu Sans, as a share of the type size
 
 
 @dataclass(frozen=True)
@@ -158,18 +171,73 @@ def check_paper(options: PrintOptions, fmt: LabelFormat) -> None:
                         f"{PAPER_NAMES.get(options.paper, options.paper)}; choose {fmt.paper} or another format.")
 
 
+def bottom_margin(fmt: LabelFormat) -> float:
+    """Millimetres from the last row of labels to the bottom edge of the sheet."""
+    page_height = PAPER_SIZES[fmt.paper][1] / mm
+    return float(round(page_height - fmt.top - (fmt.rows - 1) * fmt.v_pitch - fmt.label_height, 2))
+
+
+def furniture_band(fmt: LabelFormat) -> float:
+    """The printable height, in points, of the sheet's narrower top or bottom margin: from the printer's safe
+    edge (5 mm) to the first (or below the last) row of labels."""
+    return float(min(fmt.top, bottom_margin(fmt)) * mm - SAFE_EDGE)
+
+
+def needs_cover_page(hub_name: str, options: PrintOptions, fmt: LabelFormat) -> bool:
+    """Large print sets the page furniture at 16 pt; where the sheet's margins have no room for that (an L7161
+    sheet has 8.7 mm, 3.7 mm of it printable; a hub name too long for one line beside the date needs two), it goes
+    on a cover page printed first, on plain paper."""
+    if not options.large_print:
+        return False
+    one_line = Furniture(hub_name, options.today, LARGE_FURNITURE, top_baseline=0.0)
+    return (furniture_band(fmt) < LARGE_FURNITURE * (ASCENT + DESCENT)
+            or not one_line.name_fits(PAPER_SIZES[fmt.paper][0]))
+
+
 def label_furniture(hub_name: str, options: PrintOptions, fmt: LabelFormat) -> Furniture:
     """The page furniture in the sheet's top and bottom margins, clear of every label and at least 5 mm from the
-    sheet's edges (the margin of an L7161 sheet is 8.7 mm, so the type is small there even in large print)."""
-    page_height = PAPER_SIZES[fmt.paper][1] / mm
-    top_band = fmt.top
-    bottom_band = page_height - fmt.top - (fmt.rows - 1) * fmt.v_pitch - fmt.label_height
-    band = min(top_band, bottom_band) - SAFE_EDGE / mm  # millimetres of printable margin
-    size = max(5.0, min(6.5, band * mm / 1.25))
-    ascent, descent = size * 0.93, size * 0.24
+    sheet's edges: small type in normal print, 16 pt in large print (or on a cover page, see
+    `needs_cover_page`)."""
+    if needs_cover_page(hub_name, options, fmt):
+        return Furniture(hub_name, options.today, LARGE_FURNITURE, first_page_only=True)
+    top_band, bottom_band = fmt.top, bottom_margin(fmt)
+    band = furniture_band(fmt)
+    size = LARGE_FURNITURE if options.large_print else max(5.0, min(6.5, band / 1.25))
+    ascent, descent = size * ASCENT, size * DESCENT
     top = SAFE_EDGE + ascent + max(0.0, (top_band * mm - SAFE_EDGE - ascent - descent) / 2)
     bottom = SAFE_EDGE + descent + max(0.0, (bottom_band * mm - SAFE_EDGE - ascent - descent) / 2)
     return Furniture(hub_name, options.today, size, rules=False, top_baseline=top, bottom_baseline=bottom)
+
+
+def draw_cover_page(canvas: Canvas, fmt: LabelFormat, options: PrintOptions, labels: int) -> None:
+    """The first page of large-print labels on a sheet too tight for 16 pt furniture: what follows and how to
+    print it, in large print; the furniture (hub name, date, privacy line, page 1 of n) is drawn around it."""
+    page_width, page_height = PAPER_SIZES[fmt.paper]
+    limit = page_width - 2 * SIDE_MARGIN
+    sheets = max(1, -(-(options.start_at - 1 + labels) // fmt.per_sheet))
+    body = LARGE_FURNITURE
+    what = (f"{labels} labels on {sheets} sheets of {fmt.name}" if sheets > 1
+            else f"{labels} labels on one sheet of {fmt.name}")
+    if options.start_at > 1:
+        what += f", starting at label {options.start_at}"
+    paragraphs = [
+        (what + ".", False),
+        ("Print this page on plain paper: put one plain sheet on top of the label sheets in the printer.", False),
+        ("In large print the hub's name, the date and the page numbers are on this page only: " + (
+            f"the label sheet's margins ({min(fmt.top, bottom_margin(fmt)):g} mm on {fmt.code}) are too narrow for "
+            "16 pt type." if furniture_band(fmt) < LARGE_FURNITURE * (ASCENT + DESCENT) else
+            "the hub's name is too long for one line of 16 pt type in the label sheet's margin."), False),
+        (PRIVACY_LINE, True),
+    ]
+    y = page_height - TOP_MARGIN - 4 * mm - 24
+    canvas.setFillColor(colors.black)
+    title = layout("Address labels", fonts.BOLD, 24, limit)
+    draw_lines(canvas, title, SIDE_MARGIN, y, 24, 29)
+    y -= 29 * len(title) + body
+    for text, bold in paragraphs:
+        lines = layout(text, fonts.BOLD if bold else fonts.BODY, body, limit)
+        draw_lines(canvas, lines, SIDE_MARGIN, y, body, body * 1.22)
+        y -= body * 1.22 * len(lines) + body * 0.8
 
 
 def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progress | None = None) -> PrintResult:
@@ -196,6 +264,10 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
         canvas = canvas_class(furniture)(str(temp), pagesize=PAPER_SIZES[fmt.paper])
         canvas.setTitle(f"Address labels ({fmt.code})")
         canvas.setAuthor(db.hub_name)
+        cover = furniture.first_page_only
+        if cover:
+            draw_cover_page(canvas, fmt, options, len(contacts))
+            canvas.showPage()
         slot = options.start_at - 1
         for done, contact in enumerate(contacts):
             if slot and slot % fmt.per_sheet == 0:
@@ -218,6 +290,9 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
     finished(progress)
     notes = withheld_note(selection.withheld, "asked not to be sent post")
     notes += withheld_note(no_address, "no address on record")
+    if cover:
+        notes.append(f"Large print on {fmt.code}: page 1 is a cover page with the hub's name, the date and the "
+                     "privacy line (the sheet's margins have no room for them in 16 pt); print it on plain paper.")
     if shrunk and options.large_print:
         notes.append(f"{shrunk} labels are below 16 pt so that the whole address fits; "
                      "a larger label (L7161, 5163) keeps them all large.")

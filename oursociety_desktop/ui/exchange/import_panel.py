@@ -8,10 +8,12 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.services.exchange import ImportResult, import_bundle
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.exchange.exchange_models import PreviewModel
 from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table
+from oursociety_desktop.ui.restore_import import confirm_restore, restore_before_import, restore_button
 from oursociety_desktop.ui.wording import local_time, plural
 
 
@@ -65,6 +67,10 @@ class ImportPanel(QWidget):
         layout.addWidget(self.preview_notes)
         layout.addWidget(self.preview_view, 1)
         layout.addWidget(self.apply_button)
+        self.restore_button = restore_button(self)  # shown right after an import
+        self.restore_button.clicked.connect(self.restore_backup)
+        self.last_import: ImportResult | None = None
+        layout.addWidget(self.restore_button)
 
     def ask_open_path(self) -> Path | None:
         """Which bundle to import."""
@@ -79,6 +85,7 @@ class ImportPanel(QWidget):
             return
         self.import_path = path
         self.import_file_label.setText(str(path))
+        self.restore_button.hide()
         self.preview = None
         self.preview_model.set_report(None)
         self.preview_notes.setText("")
@@ -133,7 +140,29 @@ class ImportPanel(QWidget):
         self.import_passphrase.clear()
         changes = plural(result.changes, self.tr("{n} change"), self.tr("{n} changes"))
         conflicts = plural(result.report.new_conflicts, self.tr("{n} new conflict"), self.tr("{n} new conflicts"))
-        self.finished.emit(self.tr("Imported {0}: {1}, {2}.").format(result.file_name, changes, conflicts))
+        status = self.tr("Imported {0}: {1}, {2}.").format(result.file_name, changes, conflicts)
+        if result.backup:
+            self.last_import = result
+            self.restore_button.show()
+            status += " " + self.tr("The hub was backed up just before, to {0}; “Restore the backup made before "
+                                    "this import” puts it back as it was.").format(Path(result.backup).name)
+        self.finished.emit(status)
+
+    def restore_backup(self) -> None:
+        """Undo the last import as a whole, after asking: the backup made just before it goes back in place."""
+        result = self.last_import
+        if result is None or not confirm_restore(self, result.file_name):
+            return
+        try:
+            aside = restore_before_import(self.ctx, Path(result.backup))
+        except UserError as exc:
+            self.failed.emit(exc.message)
+            return
+        self.last_import = None
+        self.restore_button.hide()
+        kept = self.tr(" The hub as it was after the import is kept as {0}.").format(aside.name) if aside else ""
+        self.finished.emit(self.tr("Restored the backup made before importing {0}: the hub is as it was before the "
+                                   "import.").format(result.file_name) + kept)
 
     def _fail(self, message: str) -> None:
         self.failed.emit(message)

@@ -36,12 +36,14 @@ from oursociety_desktop.formats import csv_io, csv_mapping
 from oursociety_desktop.formats.csv_presets import PRESET_CHOICES, TARGETS
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.models.consent import hub_consent_defaults
+from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.services.people_import import DUPLICATE_CHOICES, ImportOptions, ImportSummary
 from oursociety_desktop.ui.contacts.commands import push_import_undo
 from oursociety_desktop.ui.contacts.dialogs import consent_note
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.interop.import_preview_model import COL_DETAIL, ImportPreviewModel
 from oursociety_desktop.ui.interop.import_tasks import LoadedFile, apply_task, plan_task, read_task
+from oursociety_desktop.ui.restore_import import confirm_restore, restore_before_import, restore_button
 
 PAGE_FILE, PAGE_MAPPING, PAGE_PREVIEW, PAGE_CHOICES, PAGE_RESULT = range(5)
 
@@ -321,8 +323,11 @@ class ResultPage(QWizardPage):
         self.result_label.setWordWrap(True)
         self.result_label.setAccessibleName(self.tr("Import result"))
         self.done = False
+        self.restore_button = restore_button(self)  # shown once the import is done
+        self.restore_button.clicked.connect(self.restore_backup)
         layout = QVBoxLayout(self)
         layout.addWidget(self.result_label)
+        layout.addWidget(self.restore_button)
         layout.addStretch(1)
 
     def initializePage(self) -> None:  # noqa: N802
@@ -347,14 +352,39 @@ class ResultPage(QWizardPage):
             if len(warnings) > 30:
                 lines.append(self.tr("… and {0} more.").format(len(warnings) - 30))
         if summary.added_ids and not summary.dry_run:  # hook: the import is one step of Edit → Undo
-            name = self.wiz.loaded.path.name if self.wiz.loaded else self.tr("the file")
-            push_import_undo(self.wiz.ctx, name, summary.added_ids)
+            push_import_undo(self.wiz.ctx, self.file_name(), summary.added_ids)
             lines.append(self.tr("Edit → Undo (Ctrl+Z) takes the people it added out again."))
+        if summary.backup:
+            lines.append(self.tr("The hub was backed up just before, to {0}: “Restore the backup made before this "
+                                 "import” also takes back what it changed in people already here."
+                                 ).format(Path(summary.backup).name))
+            self.restore_button.show()
         self.result_label.setText("\n".join(lines))
         self.done = True
         for record_type in ("contact", "group"):
             self.wiz.ctx.events.changed.emit(record_type)
         self.completeChanged.emit()
+
+    def file_name(self) -> str:
+        """The imported file's name, as the undo step and the messages call the import."""
+        return self.wiz.loaded.path.name if self.wiz.loaded else self.tr("the file")
+
+    def restore_backup(self) -> None:
+        """Undo the whole import, after asking: the backup made just before it goes back in place."""
+        summary = self.wiz.summary
+        if summary is None or not summary.backup or not confirm_restore(self, self.file_name()):
+            return
+        try:
+            aside = restore_before_import(self.wiz.ctx, Path(summary.backup))
+        except UserError as exc:
+            self.result_label.setText(self.tr("Nothing was restored: {0}").format(exc.message))
+            return
+        self.restore_button.hide()
+        text = self.tr("Restored the backup made before importing {0}: the hub is as it was before the import."
+                       ).format(self.file_name())
+        if aside is not None:
+            text += " " + self.tr("The hub as it was after the import is kept as {0}.").format(aside.name)
+        self.result_label.setText(text)
 
     def _failed(self, message: str) -> None:
         self.result_label.setText(self.tr("Nothing was imported: {0}").format(message))

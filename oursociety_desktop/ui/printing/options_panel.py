@@ -41,6 +41,13 @@ USES: dict[str, set[str]] = {
 }
 
 
+def fit_to_pane(combo: QComboBox) -> None:
+    """A list that does not ask for the width of its longest entry (a label sheet's full name, a meeting title):
+    it takes the width the pane has, and its open list is still as wide as its entries (Qt widens the popup)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+
+
 class PrintOptionsPanel(QWidget):
     """Product and options; emits `changed` whenever the user changes anything."""
 
@@ -132,6 +139,11 @@ class PrintOptionsPanel(QWidget):
         form.addRow(self.tr("&Blank rows:"), self.blank_spin)
         form.addRow(self.tr("Label &sheet:"), self.format_combo)
         form.addRow(self.tr("Start at &label:"), self.start_spin)
+        # Narrow pane (a small window, Larger text): a field goes under its label rather than past the edge.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for combo in (self.product_combo, self.paper_combo, self.sort_combo, self.group_combo, self.meeting_combo,
+                      self.format_combo):
+            fit_to_pane(combo)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         row = QHBoxLayout()

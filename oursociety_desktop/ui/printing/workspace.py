@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTemporaryDir, Signal
-from PySide6.QtGui import QPageSize
+from PySide6.QtGui import QPageSize, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -32,6 +31,7 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.printing.options_panel import PrintOptionsPanel
 from oursociety_desktop.ui.printing.printer import print_pdf
 from oursociety_desktop.ui.widgets.edits import MessageLine
+from oursociety_desktop.ui.widgets.scrolling import VerticalScrollArea
 from oursociety_desktop.ui.wording import plural
 
 RELEVANT = {"contact", "group", "membership", "action", "action_link"}
@@ -89,11 +89,9 @@ class PrintWorkspace(QWidget):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setAccessibleName(self.tr("Preview of the printout"))
 
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
+        scroll = self.options_scroll = VerticalScrollArea(self.panel, self)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its options take the focus; Tab went back to it last
-        scroll.setWidget(self.panel)
-        left = QWidget(self)
+        left = self.options_side = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(scroll, 1)
         buttons = QHBoxLayout()
@@ -103,12 +101,23 @@ class PrintWorkspace(QWidget):
         left_layout.addWidget(self.message)
         left_layout.addWidget(self.status)
         left_layout.addWidget(self.review_button)
-        splitter = QSplitter(self)
+        splitter = self.splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(self.view)
         splitter.setStretchFactor(1, 1)
+        self._split_set = False
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._split_set and self.splitter.width() > 0:
+            # The options may shrink to their minimum, but start with two fifths of the width, where a label
+            # sheet's full name fits; the preview takes the rest.
+            self._split_set = True
+            total = sum(self.splitter.sizes())
+            left = max(self.options_side.minimumSizeHint().width(), total * 2 // 5)
+            self.splitter.setSizes([left, max(0, total - left)])
 
     # ---- generation ----
 

@@ -1,0 +1,89 @@
+"""Larger text and a small window keep everything readable (issue 17): on every workspace of the real window,
+at the default size and at 1024x700 with View → Larger text, no label, button or check box is narrower than its
+text and no scroll area scrolls sideways. Over a demo hub, so the lists and editors hold real names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QScrollArea, QToolButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.demo import generate_demo
+from oursociety_desktop.models.groups import create_group
+from oursociety_desktop.ui.main import make_context
+from oursociety_desktop.ui.main_window import MainWindow
+from oursociety_desktop.ui.tasks import SyncTaskRunner
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("nothing-cut") / "hub"
+    db = Database.create(folder, "Riverside Community Hub")
+    generate_demo(db, 300, seed=1)
+    with db.write() as tx:
+        create_group(tx, {"name": "Tuesday Lunch Club"})  # was shown as "Tuesd..."
+    db.close()
+    return folder
+
+
+@pytest.fixture
+def window(demo_folder: Path, qtbot: QtBot) -> Iterator[MainWindow]:
+    db = Database.open(demo_folder)
+    ctx = make_context(db, SyncTaskRunner())
+    win = MainWindow(ctx, demo_folder)
+    qtbot.addWidget(win)
+    yield win
+    win.close()
+    db.close()
+
+
+def cut_widgets(workspace: QWidget) -> list[str]:
+    """What is shown narrower than its text, or scrolls sideways."""
+    found = []
+    for label in workspace.findChildren(QLabel):
+        if label.isVisible() and label.text() and not label.wordWrap() and label.width() < label.sizeHint().width():
+            found.append(f"label {label.text()[:40]!r}: {label.width()} < {label.sizeHint().width()}")
+    for button in workspace.findChildren(QAbstractButton):
+        if isinstance(button, QToolButton) and isinstance(button.parent(), QLineEdit):
+            continue  # an icon inside a field (the calendar button): Qt sizes it, it shows no text
+        if button.isVisible() and button.text() and button.width() < button.sizeHint().width():
+            found.append(f"{type(button).__name__} {button.text()[:40]!r}: {button.width()} < "
+                         f"{button.sizeHint().width()}")
+    for area in workspace.findChildren(QScrollArea):
+        if area.isVisible() and area.horizontalScrollBar().isVisible():
+            found.append(f"sideways scrolling in {type(area.widget()).__name__}")
+    return found
+
+
+@pytest.mark.parametrize("size, larger", [((1200, 760), False), ((1024, 700), True)], ids=["default", "1024-larger"])
+def test_no_workspace_cuts_a_label_or_scrolls_sideways(window: MainWindow, size: tuple[int, int],
+                                                       larger: bool) -> None:
+    window.resize(*size)
+    window.show()
+    if larger:
+        window.larger_text.trigger()
+    try:
+        problems = {}
+        for spec in window.specs:
+            workspace = window.show_workspace(spec.key)
+            for _ in range(3):
+                QApplication.processEvents()
+            cut = cut_widgets(workspace)
+            if cut:
+                problems[spec.key] = cut
+        assert window.nav.sizeHintForColumn(0) <= window.nav.viewport().width()  # the sidebar's titles
+        groups = window.show_workspace("groups")
+        QApplication.processEvents()
+        tree = groups.tree  # type: ignore[attr-defined]
+        model = tree.model()
+        names = [model.index(row, 0) for row in range(model.rowCount())]
+        club = next(index for index in names if index.data() == "Tuesday Lunch Club")
+        assert tree.visualRect(club).width() >= tree.sizeHintForIndex(club).width()  # group names whole
+        assert not problems, problems
+    finally:
+        if larger:
+            window.larger_text.trigger()
