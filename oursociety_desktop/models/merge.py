@@ -132,7 +132,7 @@ class BundleMerger:
             if local is None:
                 row = self._new_row(declared, record, unknown)
                 inserts.append(row)
-                tally(counts, "deleted" if row["deleted"] else "new")
+                tally(counts, "erased" if row.get("erased") else "deleted" if row["deleted"] else "new")
                 continue
             outcome = self._merge_existing(declared, local, record, unknown)
             if outcome.row is not None:
@@ -281,7 +281,8 @@ class BundleMerger:
             if not local["erased"]:
                 row = self._new_row(declared, record, unknown)
                 row["private_notes"] = ""
-                return _Outcome(row, "deleted", [])
+                self.report.people_erased += 1
+                return _Outcome(row, "erased", [])
         fields = declared.outgoing_fields
         local_extra: dict[str, Any] = local["extra"] or {}
         names = [*fields, *sorted(set(local_extra) | set(unknown))]

@@ -319,7 +319,7 @@ class HubExchange(RuleBasedStateMachine):
         self.bundles.append(path)
         for other, db in enumerate(self.hubs):
             if other != hub:
-                import_bundle(db, path, backup=False)
+                import_bundle(db, path, backup=False, trust_new_hub=True)
 
     @precondition(lambda self: self.bundles)
     @rule(hub=st.integers(0, HUBS - 1), pick=st.integers(0, 10_000))
@@ -327,7 +327,7 @@ class HubExchange(RuleBasedStateMachine):
         """Any bundle, at any time: stale, duplicated, out of order, relayed."""
         path = self.bundles[pick % len(self.bundles)]
         try:
-            import_bundle(self.hubs[hub], path, passphrase="property passphrase", backup=False)
+            import_bundle(self.hubs[hub], path, passphrase="property passphrase", backup=False, trust_new_hub=True)
         except UserError as exc:
             assert "made by this hub itself" in exc.message
 
@@ -355,7 +355,7 @@ class HubExchange(RuleBasedStateMachine):
             for i, db in enumerate(self.hubs):
                 for j, path in enumerate(fresh):
                     if i != j:
-                        result = import_bundle(db, path, backup=False)
+                        result = import_bundle(db, path, backup=False, trust_new_hub=True)
                         changed += result.changes + result.report.far_future  # quarantined: accepted next round
             if not changed:
                 return

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from exchange_helpers import add_contact, dump_text, make_hub
+from exchange_helpers import add_contact, dump_text, introduce, make_hub
 
 from oursociety_desktop.exports.exchange_folder import sync_folder
 
@@ -118,6 +118,7 @@ def wait_for(condition: Callable[[], bool], what: str) -> None:
 def test_two_hubs_converge_over_two_real_syncthing_instances(tmp_path: Path, two_syncthings) -> None:
     folder_a, folder_b = two_syncthings
     a, b = make_hub(tmp_path, "A"), make_hub(tmp_path, "B")
+    introduce(a, b)
     add_contact(a, given_name="Amara")
     add_contact(b, given_name="Bongani")
     written = sync_folder(a, folder_a).written
