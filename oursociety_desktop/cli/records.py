@@ -64,7 +64,9 @@ def register(sub: Any) -> None:
 
     p = csub.add_parser("forget", help="erase a person: wipes every personal field at every hub it reaches")
     p.add_argument("id")
-    p.add_argument("--reason", default="erasure requested")
+    p.add_argument("--reason", default=contacts.DEFAULT_ERASURE_REASON, metavar="REASON",
+                   help="why, one of: " + ", ".join(f"'{r}'" for r in contacts.ERASURE_REASONS)
+                        + " (the reason travels to every hub, so it is never free text)")
     p.set_defaults(handler=cmd_contact_forget)
 
     p = csub.add_parser("merge", help="merge a duplicate into the contact that stays (travels as 'merged into')")

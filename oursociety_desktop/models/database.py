@@ -23,6 +23,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, select
 
+from oursociety_desktop.models.atomic import create_private, make_private, private_folder
 from oursociety_desktop.models.clock import HybridLogicalClock
 from oursociety_desktop.models.errors import DatabaseBusy, DatabaseDamaged, UserError
 from oursociety_desktop.models.names import register_sql_functions
@@ -158,7 +159,9 @@ class Database:
         if path.exists():
             raise UserError(f"There is already a hub in {folder}; use it, or choose another folder with --data-dir.")
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.exists():
+                private_folder(folder)  # personal data: the owner's alone, whatever the umask
+            create_private(path)
         except OSError as exc:
             raise UserError(f"Cannot create the data folder {folder}: {exc.strerror or exc}.") from None
         _require_writable(folder)
@@ -193,6 +196,7 @@ class Database:
             raise UserError(f"There is no hub in {folder}; run `oursociety init` to create one.")
         _require_writable(folder)
         _require_sqlite_header(path)
+        _keep_private(path)
         db = cls(path)
         try:
             if run_migrations:
@@ -264,6 +268,15 @@ def _require_writable(folder: Path) -> None:
     db_file = folder / "oursociety.sqlite3"
     if db_file.exists() and not os.access(db_file, os.W_OK):
         raise UserError(f"The database file {db_file} is read-only; make it writable or restore a backup elsewhere.")
+
+
+def _keep_private(path: Path) -> None:
+    """A database made by an older version (0644) becomes the owner's alone, with its write-ahead log."""
+    try:
+        for side in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            make_private(side)
+    except OSError:
+        pass  # not ours to change (another owner): opening still works
 
 
 def _require_sqlite_header(path: Path) -> None:

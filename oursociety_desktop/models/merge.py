@@ -26,6 +26,7 @@ from sqlalchemy import JSON, Table, insert, select, text
 
 from oursociety_desktop.models.canonical import canonical_json
 from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_hub, stamp_wall_ms, wall_clock_ms
+from oursociety_desktop.models.contacts import erasure_reason
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.incoming import (
@@ -112,6 +113,10 @@ class BundleMerger:
             unknown_of[record["id"]] = unknown
         self._refuse_repeated_ids(record_type, records)
         records = [nfc_values(record) for record in records]  # every text stored in normal form C
+        if record_type == "contact":  # an erasure's reason is a choice from a list, never free text
+            for record in records:
+                if record.get("erased") and "erased_reason" in record:
+                    record["erased_reason"] = erasure_reason(record["erased_reason"])
         table: Table = declared.table.__table__  # type: ignore[attr-defined]
         counts = self.report.counts[record_type]
         records = self._drop_known_versions(declared, table, records, counts)

@@ -151,13 +151,13 @@ def test_erasure_beats_a_concurrent_edit_and_leaves_nothing_after_vacuum(hubs, o
     send(a, b, out)
     edit_contact(a, cid, notes="Wiremu edited later", given_name="Wiremu2")
     with b.write() as tx:
-        forget_contact(tx, cid, "asked to be forgotten")
+        forget_contact(tx, cid, "consent withdrawn")
     send(a, b, out)
     send(b, a, out)
     for db in (a, b):
         row = contact_row(db, cid)
         assert row["erased"] and row["deleted"] and row["given_name"] == "" and row["notes"] == ""
-        assert row["erased_reason"] == "asked to be forgotten"
+        assert row["erased_reason"] == "consent withdrawn"
         with db.read() as session:
             from sqlmodel import select
             assert all(m.deleted for m in session.exec(select(Membership)).all())

@@ -179,7 +179,7 @@ class HubExchange(RuleBasedStateMachine):
         contact_id = self.contacts[pick % len(self.contacts)]
         try:
             with self.hubs[hub].write() as tx:
-                forget_contact(tx, contact_id, "asked")
+                forget_contact(tx, contact_id, "consent withdrawn")
         except UserError:
             return
         self.erased.add(contact_id)

@@ -120,7 +120,7 @@ def test_a_sync_that_erases_people_stops_for_confirmation(qtbot, hubs, tmp_path)
     ngozi = add_contact(a, given_name="Ngozi", phones=[{"label": "mobile", "value": "07700 900123"}])
     send(a, b, tmp_path)
     with a.write() as tx:
-        forget_contact(tx, ngozi, "asked to be forgotten")
+        forget_contact(tx, ngozi, "consent withdrawn")
     folder = tmp_path / "usb"
     folder.mkdir()
     wa = workspace(qtbot, a)
