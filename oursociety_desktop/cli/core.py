@@ -235,4 +235,7 @@ def cmd_restore(args: argparse.Namespace, folder: Path) -> int:
         print(f"Restored from {source}.")
     else:
         print(f"Restored from {source}; the previous database was kept as {aside}")
+    if reopened.reapplied_erasures:
+        print(f"The backup is older than {reopened.reapplied_erasures} erasure(s) made since; they were applied "
+              "again before anything else.")
     return 0

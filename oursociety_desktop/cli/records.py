@@ -16,6 +16,7 @@ from oursociety_desktop.models.connections import create_connection
 from oursociety_desktop.models.consent import CONSENT_METHODS, consent_values, describe_consent, hub_consent_defaults
 from oursociety_desktop.models.contacts import BOOL_FIELDS, LIST_FIELDS, contact_json
 from oursociety_desktop.models.duplicates import merge_contacts
+from oursociety_desktop.models.erasure import after_erasure
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.phones import normalise_phone
 from oursociety_desktop.models.search import search_contact_ids
@@ -235,6 +236,7 @@ def cmd_contact_forget(args: argparse.Namespace, folder: Path) -> int:
     try:
         with db.write() as tx:
             contact = contacts.forget_contact(tx, args.id, args.reason)
+        after_erasure(db)  # nothing of them in the write-ahead log, the backups, or after a restore
         print(f"Erased contact {contact.id}: only its id, stamp and reason remain.")
         return 0
     finally:

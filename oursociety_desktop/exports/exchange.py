@@ -24,6 +24,7 @@ from oursociety_desktop.exports.bundle import (
 )
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, Tx
+from oursociety_desktop.models.erasure import after_erasure
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.exchange_log import (
     delta_since,
@@ -249,6 +250,8 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     except _DryRun:
         pass
     assert result is not None
+    if not dry_run and (result.report.erasures or result.report.people_erased):
+        after_erasure(db)  # nothing of them in the write-ahead log, the backups, or after a restore
     _check(progress, 100, "Done")
     return result
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
-from oursociety_desktop.models.references import erase_related_records
+from oursociety_desktop.models.references import erase_related_records, same_person_ids
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
 from oursociety_desktop.models.text import nfc_values, sort_key
@@ -164,6 +164,17 @@ def forget_contact(tx: Tx, contact_id: str, reason: str = DEFAULT_ERASURE_REASON
     contact = get_record(tx.session, Contact, contact_id)
     if contact.erased:
         return contact
+    tx.session.flush()
+    # The same person under other ids (duplicates merged into this one, or the one it was merged into) keeps
+    # their fields: the erasure reaches every one of them.
+    for other_id in same_person_ids(tx.session.connection(), contact.id):
+        other = tx.session.get(Contact, other_id)
+        if other is not None and other_id != contact.id and not other.erased:
+            _erase(tx, other, reason)
+    return _erase(tx, contact, reason)
+
+
+def _erase(tx: Tx, contact: Contact, reason: str) -> Contact:
     stamp = tx.stamp()
     for name, value in erased_values().items():
         setattr(contact, name, value)

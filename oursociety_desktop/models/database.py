@@ -119,6 +119,8 @@ def _make_engine(path: Path) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
+        # Freed space is zeroed, so an erased person's old values do not linger in free pages or cells.
+        cur.execute("PRAGMA secure_delete=ON")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
@@ -142,6 +144,8 @@ class Database:
         self.hub_name = ""
         self.incarnation = ""
         self.signing_key = ""
+        # People erased again on opening (the file is older than erasures made since: a restored backup).
+        self.reapplied_erasures = 0
 
     # ---- opening ----
 
@@ -185,6 +189,7 @@ class Database:
     @classmethod
     def open(cls, folder: Path, *, run_migrations: bool = True) -> Database:
         """Open the hub in `folder`, running pending schema migrations (after a backup) first."""
+        from oursociety_desktop.models.erasure import reapply_erasures
         from oursociety_desktop.models.hub_identity import check_location
         from oursociety_desktop.models.migrations import fold_pending_pairs, migrate
         from oursociety_desktop.paths import database_path
@@ -203,6 +208,8 @@ class Database:
                 migrate(db)
             db._load_hub()
             if run_migrations:
+                # Erasures made since the copy this file is (a restored backup) are applied again, first.
+                db.reapplied_erasures = reapply_erasures(db)
                 fold_pending_pairs(db)
                 check_location(db)
         except (OperationalError, DatabaseError) as exc:
@@ -255,6 +262,19 @@ class Database:
                 yield session
         except (OperationalError, DatabaseError) as exc:
             raise translate_db_error(exc, self.path) from None
+
+    def checkpoint(self) -> bool:
+        """Fold the write-ahead log into the database file and truncate it (after an erasure: the old values must
+        not stay in the log). True when every frame was folded in (a reader holding an old snapshot prevents it)."""
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            try:
+                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise translate_db_error(exc, self.path) from None
+        return busy is not None and busy[0] == 0
 
     def setting(self, key: str) -> Any:
         """Read one hub setting."""

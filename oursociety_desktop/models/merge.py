@@ -48,6 +48,7 @@ from oursociety_desktop.models.merge_rules import (
 from oursociety_desktop.models.merged_contacts import settle_merged_contacts
 from oursociety_desktop.models.references import (
     contacts_awaiting_erasure_rules,
+    drop_conflicts_of_erased,
     erase_related_records,
     fold_pairs,
     remove_opaque_records_of,
@@ -81,6 +82,8 @@ class BundleMerger:
         self.changed_ids: dict[str, list[str]] = {}
         # Contacts merged into another whose fields this import changed: the edits follow to the survivor.
         self.merged_away_edits: dict[str, set[str]] = {}
+        # Contacts an erasure reaches through a duplicate merge that crossed it (the other id of the person).
+        self.erase_also: set[str] = set()
 
     def declare_types(self, declared: dict[str, list[dict[str, Any]]]) -> None:
         """Keep what a bundle declared of the references of types this version does not know (consent and erasure
@@ -281,6 +284,10 @@ class BundleMerger:
                         unknown: list[str]) -> _Outcome:
         is_contact = declared.name == "contact"
         if is_contact and (local["erased"] or record["erased"]):
+            # A duplicate merge of the person made elsewhere meanwhile: the erasure follows it to the other id.
+            merged = record["merged_into"] if local["erased"] else local["merged_into"]
+            if merged and not (local["erased"] and record["erased"]):
+                self.erase_also.add(merged)
             if not record["erased"]:
                 return _Outcome(None, "unchanged", [])  # a live copy never beats an erasure
             if not local["erased"]:
@@ -467,6 +474,7 @@ class BundleMerger:
     def finish(self) -> MergeReport:
         """Apply the erasure rules to what names erased contacts and drop conflicts about them; returns the
         report."""
+        self._erase_same_people()
         for contact_id in contacts_awaiting_erasure_rules(self.conn):
             erase_related_records(self.tx, contact_id)
         self.report.merges_settled = settle_merged_contacts(self.tx, self.merged_away_edits,
@@ -481,11 +489,23 @@ class BundleMerger:
             remove_opaque_records_of(self.conn, erased)
         if self.report.erasures_applied:
             purge_deleted_index_entries(self.conn)
-        self.conn.execute(text(
-            "DELETE FROM conflict WHERE record_type = 'contact' AND record_id IN "
-            "(SELECT id FROM contact WHERE erased = 1)"
-        ))
+        drop_conflicts_of_erased(self.conn)
         return self.report
+
+    def _erase_same_people(self) -> None:
+        """An erasure wins over a duplicate merge made concurrently: the other ids of an erased person (merged into
+        it, or it into them, here or at the hub that merged) are erased here too, as this hub's own erasure."""
+        from oursociety_desktop.models.contacts import forget_contact
+
+        self.tx.session.flush()
+        pending = set(self.erase_also)
+        pending.update(row[0] for row in self.conn.execute(text(
+            "SELECT m.id FROM contact m JOIN contact c ON c.id = m.merged_into WHERE c.erased = 1 AND m.erased = 0")))
+        for contact_id in sorted(pending):
+            row = self.conn.execute(text("SELECT erased FROM contact WHERE id = :c"), {"c": contact_id}).first()
+            if row is not None and not row[0]:
+                forget_contact(self.tx, contact_id, "other")
+                self.report.people_erased += 1
 
 
 def _contact_sort_key(row: dict[str, Any]) -> str:

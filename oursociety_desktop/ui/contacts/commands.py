@@ -21,6 +21,7 @@ from oursociety_desktop.models.contacts import (
     update_contact,
 )
 from oursociety_desktop.models.database import Tx
+from oursociety_desktop.models.erasure import after_erasure
 from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.groups import add_member, remove_member
 from oursociety_desktop.models.records import get_record
@@ -144,6 +145,7 @@ def forget_contacts(ctx: AppContext, ids: Sequence[str], reason: str) -> None:
     with ctx.db.write() as tx:
         for cid in ids:
             forget_contact(tx, cid, reason)
+    after_erasure(ctx.db)  # nothing of them in the write-ahead log, the backups, or after a restore
     ctx.events.changed.emit("contact")
     ctx.events.changed.emit("membership")
 
