@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.exports.bundle import FILE_SUFFIX
+from oursociety_desktop.exports.bundle import FILE_SUFFIX, BundleReader, open_bundle
 from oursociety_desktop.exports.exchange import (
     ImportResult,
     Progress,
@@ -36,6 +36,7 @@ from oursociety_desktop.exports.exchange import (
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, get_setting, set_setting
+from oursociety_desktop.models.erasure import read_erased_ids
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.exchange_log import seen_bundle_ids
 from oursociety_desktop.models.hub_identity import require_settled_identity
@@ -186,6 +187,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
             todo.append((path, manifest.bundle_id))
     _import_all(db, todo, passphrase, progress, result, seen, reported)
     _check(progress, 85, "Writing this hub's changes")
+    _remove_bundles_naming_erased(db, folder, passphrase, state, result)
     readers.discard(db.hub_id)
     with db.read() as session:  # a hub not trusted (yet) reads nothing of ours
         readers = {hub for hub in readers
@@ -273,6 +275,47 @@ def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | No
         except UserError as exc:
             result.skipped.append(f"{path.name}: {exc.message}")
             reported.add(name_key(path.name))
+
+
+def _remove_bundles_naming_erased(db: Database, folder: Path, passphrase: str | None, state: dict[str, Any],
+                                  result: SyncResult) -> None:
+    """Remove this hub's bundles in the folder that still carry a person erased since they were written (their
+    fields, or a record personal to them): the delta written next carries the erasure instead, and everything
+    the readers have not acknowledged."""
+    erased = set(read_erased_ids(db.path))
+    if not erased:
+        return
+    checked = hashlib.sha256("\n".join(sorted(erased)).encode()).hexdigest()
+    keep: list[dict[str, Any]] = []
+    for entry in state["written"]:
+        path = folder / entry["file"]
+        if entry.get("erasures_checked") == checked:  # read once per change of the list, not at every sync
+            keep.append(entry)
+            continue
+        try:
+            names_erased = _names_erased(open_bundle(path, passphrase), erased)
+        except UserError:
+            names_erased = False  # gone, or not ours to read: left as it is
+        entry["erasures_checked"] = checked
+        if names_erased:
+            path.unlink(missing_ok=True)
+            result.removed.append(entry["file"])
+            state["digest"] = ""
+            continue
+        keep.append(entry)
+    state["written"] = keep
+
+
+def _names_erased(reader: BundleReader, erased: set[str]) -> bool:
+    for record_type, batch in reader.iter_batches():
+        for record in batch:
+            if record_type == "contact" and record.get("erased"):
+                continue
+            if record_type == "contact" and record.get("id") in erased:
+                return True
+            if not record.get("deleted") and any(isinstance(v, str) and v in erased for v in record.values()):
+                return True
+    return False
 
 
 def _learn_key_of(db: Database, path: Path, passphrase: str | None) -> None:

@@ -6,6 +6,7 @@ and not in the automatic backups."""
 from __future__ import annotations
 
 import sqlite3
+import zipfile
 from pathlib import Path
 
 from exchange_helpers import add_contact, introduce, make_hub, send
@@ -24,8 +25,17 @@ SECRETS = ("forgottenname", "900606", "hidden@example.org", "note-about-her-heal
 
 
 def file_bytes(folder: Path) -> dict[str, bytes]:
-    """Every file under a folder (the database, its -wal and -shm, backups...), lower-cased, by name."""
-    return {str(p.relative_to(folder)): p.read_bytes().lower() for p in folder.rglob("*") if p.is_file()}
+    """Every file under a folder (the database, its -wal and -shm, backups, bundles...), lower-cased, by name; a
+    bundle (a ZIP) as the bytes of its members."""
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if data.startswith(b"PK\x03\x04"):
+                with zipfile.ZipFile(path) as zf:
+                    data = b"\n".join(zf.read(name) for name in zf.namelist())
+            found[str(path.relative_to(folder))] = data.lower()
+    return found
 
 
 def leaks(folder: Path) -> list[tuple[str, str]]:
@@ -177,3 +187,31 @@ def test_automatic_backups_are_purged_of_the_person(tmp_path: Path) -> None:
         assert conn.execute("SELECT erased FROM contact WHERE id = ?", (kept,)).fetchone() == (0,)
         conn.close()
     db.close()
+
+
+def test_no_file_in_the_exchange_folder_holds_the_person_after_the_next_syncs(tmp_path: Path) -> None:
+    from oursociety_desktop.exports.exchange_folder import sync_folder
+
+    a, b = make_hub(tmp_path, "A"), make_hub(tmp_path, "B")
+    introduce(a, b)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    add_contact(b, given_name="Keptperson")
+    sync_folder(b, folder)  # B reads the folder
+    gone = person(a)
+    sync_folder(a, folder)  # A's bundle for B carries her; B has not read it yet
+    assert [name[:2] for name, secret in leaks(folder) if secret == "forgottenname"] == ["a_"]  # positive control
+    with a.write() as tx:
+        forget_contact(tx, gone, "consent withdrawn")
+    after_erasure(a)
+    result = sync_folder(a, folder)  # A's own bundle carrying her goes; the new delta carries the erasure
+    assert result.removed and result.written is not None
+    assert leaks(folder) == []
+    sync_folder(b, folder)
+    sync_folder(a, folder)
+    assert leaks(folder) == [] and leaks(b.path.parent) == [] and leaks(a.path.parent) == []
+    with b.read() as session:
+        row = session.get(Contact, gone)
+        assert row is not None and row.erased  # the erasure reached B through the folder
+    a.close()
+    b.close()
