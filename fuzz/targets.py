@@ -55,7 +55,7 @@ def _bundle_importer(passphrase: str | None) -> Callable[[Database, bytes, Path]
     def run(db: Database, data: bytes, work: Path) -> None:
         path = work / "fuzz.oursociety"
         path.write_bytes(data)
-        import_bundle(db, path, passphrase=passphrase, backup=False)
+        import_bundle(db, path, passphrase=passphrase, backup=False, trust_new_hub=True)
     return run
 
 

@@ -17,6 +17,7 @@ from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.exchange_log import known_peers
 from oursociety_desktop.models.health import check_database, hub_stats
 from oursociety_desktop.models.hub_identity import identity_question, keep_identity, new_identity
+from oursociety_desktop.models.trust import distrust_hub, fingerprint, own_fingerprint, trust_hub
 from oursociety_desktop.paths import database_path
 
 
@@ -29,15 +30,20 @@ def register(sub: Any) -> None:
     p.add_argument("--hub-name", default="Our Society hub")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("hub", help="show this hub, rename it, or say what a copied hub is")
+    p = sub.add_parser("hub", help="show this hub, rename it, trust another hub, or say what a copied hub is")
     p.add_argument("--json", action="store_true")
-    hub_sub = p.add_subparsers(dest="hub_command", metavar="rename|identity")
+    hub_sub = p.add_subparsers(dest="hub_command", metavar="rename|identity|trust|distrust")
     r = hub_sub.add_parser("rename", help="rename this hub")
     r.add_argument("name")
     r = hub_sub.add_parser("identity", help="a copied hub: a new hub, or the one it replaces")
     r.add_argument("choice", choices=("new", "keep"),
                    help="new: a new hub with its own id, keeping the data; keep: this copy replaces the old one")
     r.add_argument("--name", default="", help="the new hub's name (with new)")
+    r = hub_sub.add_parser("trust", help="trust a hub met before, after comparing its key's fingerprint")
+    r.add_argument("hub", help="the hub's id (or its first 8 characters, or its name)")
+    r.add_argument("--fingerprint", help="refuse unless the hub's key has this fingerprint")
+    r = hub_sub.add_parser("distrust", help="stop trusting a hub and forget its key")
+    r.add_argument("hub", help="the hub's id (or its first 8 characters, or its name)")
     p.set_defaults(handler=cmd_hub)
 
     p = sub.add_parser("demo", help="add realistic demo data")
@@ -94,21 +100,33 @@ def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
             name = db.rename(args.name)
             print(f"Hub renamed to '{name}'.")
             return 0
+        if args.hub_command in ("trust", "distrust"):
+            with db.write() as tx:
+                if args.hub_command == "trust":
+                    changed = trust_hub(tx, args.hub, args.fingerprint)
+                else:
+                    changed = distrust_hub(tx, args.hub)
+            verb = "now trusted" if args.hub_command == "trust" else "no longer trusted; its key is forgotten"
+            print(f"Hub '{changed.name}' ({changed.hub_id}) is {verb}.")
+            return 0
         info: dict[str, Any] = {
-            "id": db.hub_id, "name": db.hub_name, "incarnation": db.incarnation,
+            "id": db.hub_id, "name": db.hub_name, "fingerprint": own_fingerprint(db.signing_key),
+            "incarnation": db.incarnation,
             "identity_question": identity_question(db), "data_dir": str(folder),
             "database": str(database_path(folder)), "default_region": db.setting("default_region"),
             "default_share_with_hubs": db.setting("default_share_with_hubs")}
         with db.read() as session:
             peers = [{"id": p.id, "name": p.name, "incarnation": p.incarnation, "acknowledged": p.acknowledged,
-                      "last_heard_from": p.last_import_at} for p in known_peers(session)]
+                      "last_heard_from": p.last_import_at, "fingerprint": fingerprint(p.signing_key),
+                      "trust": p.trust or "none"} for p in known_peers(session)]
         if args.json:
             print_json({**info, "peers": peers})
         else:
             for key, value in info.items():
                 print(f"{key}: {value}")
             for peer in peers:
-                print(f"peer {peer['name']} ({peer['id']}): last heard from {peer['last_heard_from'] or 'never'}, "
+                print(f"peer {peer['name']} ({peer['id']}): {peer['trust']}, key {peer['fingerprint'] or 'not known'}; "
+                      f"last heard from {peer['last_heard_from'] or 'never'}, "
                       f"has everything up to {peer['acknowledged'] or 'nothing yet'}")
         return 0
 
@@ -184,10 +202,14 @@ def cmd_restore(args: argparse.Namespace, folder: Path) -> int:
     # for another process holding its write lock.
     ensure_not_busy(database_path(folder))
     aside = restore_from(source, database_path(folder))
-    with Database.open(folder):
-        pass  # opening runs any migration the restored copy needs, so the hub is ready
+    # Opening runs any migration the restored copy needs and applies again the erasures made since the backup.
+    with Database.open(folder) as reopened:
+        reapplied = reopened.reapplied_erasures
     if aside is None:
         print(f"Restored from {source}.")
     else:
         print(f"Restored from {source}; the previous database was kept as {aside}")
+    if reapplied:
+        print(f"The backup is older than {reapplied} erasure(s) made since; they were applied "
+              "again before anything else.")
     return 0

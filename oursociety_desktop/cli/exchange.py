@@ -38,6 +38,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("import", help="preview or import a hub bundle")
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    p.add_argument("--trust-new-hub", action="store_true",
+                   help="accept the sending hub when it is new (compare its key's fingerprint with its organiser "
+                        "first: `import --dry-run` shows it)")
     p.add_argument("--passphrase-file", type=Path, metavar="F")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
@@ -137,10 +140,13 @@ def describe_import(result: ImportResult) -> list[str]:
     lines = [f"{verb} {result.file_name}: {m.kind} bundle from hub '{m.source_hub_name}' ({m.source_hub_id}, "
              f"{result.source}), made {m.created_at}"]
     lines.extend(f"  note: {note}" for note in result.notes)
-    lines.append(f"  {'type':<12} {'new':>8} {'updated':>8} {'deleted':>8} {'conflict':>8} {'unchanged':>9}")
+    lines.append(f"  {'type':<12} {'new':>8} {'updated':>8} {'deleted':>8} {'erased':>8} {'conflict':>8} "
+                 f"{'unchanged':>9}")
     for record_type, c in result.report.counts.items():
-        lines.append(f"  {record_type:<12} {c.new:>8} {c.updated:>8} {c.deleted:>8} {c.conflicting:>8} "
-                     f"{c.unchanged:>9}")
+        lines.append(f"  {record_type:<12} {c.new:>8} {c.updated:>8} {c.deleted:>8} {c.erased:>8} "
+                     f"{c.conflicting:>8} {c.unchanged:>9}")
+    if result.trusted_now:
+        lines.append(f"  Hub '{m.source_hub_name}' is now trusted (key {result.fingerprint}).")
     lines.append(f"  {result.changes} change(s); {result.report.new_conflicts} new conflict(s)")
     return lines
 
@@ -148,7 +154,8 @@ def describe_import(result: ImportResult) -> list[str]:
 def cmd_import(args: argparse.Namespace, folder: Path) -> int:
     passphrase = read_passphrase(args.passphrase_file)
     with open_hub(folder) as db:
-        result = import_bundle(db, args.file, passphrase=passphrase, dry_run=args.dry_run)
+        result = import_bundle(db, args.file, passphrase=passphrase, dry_run=args.dry_run,
+                               trust_new_hub=args.trust_new_hub)
     if args.json:
         print_json(result.to_json())
     else:
@@ -168,6 +175,10 @@ def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
     for imported in result.imported:
         print(f"Imported {imported.file_name} from '{imported.manifest.source_hub_name}': "
               f"{imported.changes} change(s), {imported.report.new_conflicts} new conflict(s)")
+        for warning in imported.warnings:
+            print(f"  note: {warning}")
+    for line in result.untrusted_lines():
+        print(line)
     for skipped in result.skipped:
         print(f"Skipped {skipped}")
     print(f"Wrote {result.written.name}" if result.written else "Nothing new to write")

@@ -17,6 +17,7 @@ from oursociety_desktop.models.consent import CONSENT_METHODS, consent_values, d
 from oursociety_desktop.models.contact_list import ContactQuery
 from oursociety_desktop.models.contacts import contact_json
 from oursociety_desktop.models.duplicates import merge_contacts
+from oursociety_desktop.models.erasure import after_erasure
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.phones import normalise_phone
 from oursociety_desktop.models.tables import Action, Connection, Contact, Group
@@ -74,7 +75,9 @@ def register(sub: Any) -> None:
 
     p = csub.add_parser("forget", help="erase a person: wipes every personal field at every hub it reaches")
     p.add_argument("id")
-    p.add_argument("--reason", default="erasure requested")
+    p.add_argument("--reason", default=contacts.DEFAULT_ERASURE_REASON, metavar="REASON",
+                   help="why, one of: " + ", ".join(f"'{r}'" for r in contacts.ERASURE_REASONS)
+                        + " (the reason travels to every hub, so it is never free text)")
     p.set_defaults(handler=cmd_contact_forget)
 
     p = csub.add_parser("merge", help="merge a duplicate into the contact that stays (travels as 'merged into')")
@@ -220,6 +223,7 @@ def cmd_contact_forget(args: argparse.Namespace, folder: Path) -> int:
     with open_hub(folder) as db:
         with db.write() as tx:
             contact = contacts.forget_contact(tx, args.id, args.reason)
+        after_erasure(db)  # nothing of them in the write-ahead log, the backups, or after a restore
         print(f"Erased contact {contact.id}: only its id, stamp and reason remain.")
         return 0
 

@@ -1,5 +1,8 @@
 """Files that appear whole or not at all: write to a temporary file beside the target, fsync, rename
-. A crash or an error leaves the target as it was and no partial file under its name."""
+. A crash or an error leaves the target as it was and no partial file under its name.
+
+Every file written here holds personal data (a database copy, a bundle, a PDF, a CSV), so it is created readable
+and writable by its owner alone (0600 on POSIX), whatever the umask; folders made for such files are 0700."""
 
 from __future__ import annotations
 
@@ -12,6 +15,32 @@ from typing import BinaryIO
 from oursociety_desktop.models.errors import UserError
 
 TEMP_SUFFIX = ".partial"
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def private_folder(folder: Path) -> Path:
+    """Make `folder` (and missing parents) if needed, and make it the owner's alone (0700)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    if os.name == "posix":
+        os.chmod(folder, PRIVATE_FOLDER)
+    return folder
+
+
+def make_private(path: Path) -> None:
+    """Make an existing file the owner's alone (0600), when it is not already."""
+    if os.name == "posix" and path.exists() and path.stat().st_mode & 0o777 != PRIVATE_FILE:
+        os.chmod(path, PRIVATE_FILE)
+
+
+def create_private(path: Path) -> None:
+    """Create an empty file readable by its owner alone (fails if it exists)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, PRIVATE_FILE)  # the umask may have taken bits away; never adds any
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -53,12 +82,16 @@ def check_writable_target(target: Path) -> None:
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path to fill; on success it is fsynced and renamed onto `target`, else removed."""
+    """Yield a temporary path (an empty file, 0600) to fill; on success it is fsynced and renamed onto `target`,
+    else removed."""
     target = Path(target)
     check_writable_target(target)
     temp = _temp_name(target)
     try:
+        _remove_quietly(temp)  # left by a crash of an earlier process with this pid
+        create_private(temp)
         yield temp
+        make_private(temp)
         fsync_file(temp)
         os.replace(temp, target)
         _fsync_dir(target.parent)

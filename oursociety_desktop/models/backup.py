@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from oursociety_desktop.models.atomic import atomic_path, fsync_file
+from oursociety_desktop.models.atomic import TEMP_SUFFIX, atomic_path, fsync_file, private_folder
 from oursociety_desktop.models.errors import UserError
 
 AUTO_PREFIX = "auto-"
@@ -58,8 +58,7 @@ def verify_database_file(path: Path) -> None:
 
 def automatic_backup(db_path: Path, reason: str, keep: int = DEFAULT_KEEP) -> Path:
     """Back up into the data folder's backups/ before a risky step, keeping the newest `keep` automatic ones."""
-    folder = db_path.parent / "backups"
-    folder.mkdir(exist_ok=True)
+    folder = private_folder(db_path.parent / "backups")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     safe_reason = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "backup"
     out = backup_to(db_path, folder / f"{AUTO_PREFIX}{stamp}-{safe_reason}.sqlite3")
@@ -68,12 +67,32 @@ def automatic_backup(db_path: Path, reason: str, keep: int = DEFAULT_KEEP) -> Pa
 
 
 def rotate_backups(folder: Path, keep: int) -> list[Path]:
-    """Delete the oldest automatic backups beyond `keep`; returns what was removed. Manual backups stay."""
+    """Delete the oldest automatic backups beyond `keep`, and copies left half-written by a backup that was
+    interrupted (a hidden `.partial` file of a process that no longer runs: a whole copy of the database, which
+    no rotation would ever reach); returns what was removed. Manual backups stay."""
     autos = sorted(p for p in folder.glob(f"{AUTO_PREFIX}*.sqlite3") if p.is_file())
     doomed = autos[: max(0, len(autos) - max(1, keep))]
+    doomed.extend(p for p in folder.glob(f".*{TEMP_SUFFIX}") if _writer_gone(p))
     for path in doomed:
         path.unlink(missing_ok=True)
     return doomed
+
+
+def _writer_gone(partial: Path) -> bool:
+    """True when the process that was writing `partial` (its pid is in the name) no longer runs."""
+    match = re.search(r"\.(\d+)" + re.escape(TEMP_SUFFIX) + "$", partial.name)
+    if match is None:
+        return False
+    pid = int(match.group(1))
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def restore_from(backup: Path, db_path: Path) -> Path | None:
@@ -134,8 +153,7 @@ def _keep_current_aside(db_path: Path) -> Path:
     try:
         verify_database_file(db_path)
     except UserError:
-        folder = db_path.parent / "backups"
-        folder.mkdir(exist_ok=True)
+        folder = private_folder(db_path.parent / "backups")
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = folder / f"damaged-{stamp}.sqlite3"
         os.replace(db_path, target)

@@ -9,9 +9,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from oursociety_desktop.models.database import Tx
-from oursociety_desktop.models.errors import ValidationError
+from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
-from oursociety_desktop.models.references import erase_related_records
+from oursociety_desktop.models.references import erase_related_records, same_person_ids
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
 from oursociety_desktop.models.text import nfc_values, sort_key
@@ -132,22 +132,49 @@ def erased_values() -> dict[str, Any]:
     return {name: getattr(blank, name) for name in Contact.PERSONAL_FIELDS}
 
 
-def forget_contact(tx: Tx, contact_id: str, reason: str = "erasure requested") -> Contact:
+# Why a person was erased, stored with the erasure and sent to every hub. A choice from this list, never free text:
+# a typed reason ("her ex-partner found her here") could carry the very personal data the erasure removes.
+ERASURE_REASONS: tuple[str, ...] = ("erasure requested", "consent withdrawn", "no longer involved",
+                                    "entered in error", "other")
+DEFAULT_ERASURE_REASON = ERASURE_REASONS[0]
+
+
+def erasure_reason(value: object) -> str:
+    """A stored reason as this version keeps it: one of ERASURE_REASONS; anything else (free text written by an
+    older version) becomes "other"."""
+    return value if isinstance(value, str) and value in ERASURE_REASONS else "other"
+
+
+def forget_contact(tx: Tx, contact_id: str, reason: str = DEFAULT_ERASURE_REASON) -> Contact:
     """Erase a person (right to erasure): wipe every personal field, keep only id, stamp and reason.
 
     What refers to them follows the registry's erasure rules (memberships, action links and connections with them
     tombstoned, introductions they made kept without them, connection notes wiped). Erasure is final:
     later edits are refused here, and the merge lets erasure beat any concurrent edit at other hubs.
     """
+    if reason not in ERASURE_REASONS:
+        raise UserError(f"The reason for an erasure is one of: {', '.join(ERASURE_REASONS)} (it travels to every "
+                        "hub, so it is never free text).")
     contact = get_record(tx.session, Contact, contact_id)
     if contact.erased:
         return contact
+    tx.session.flush()
+    # The same person under other ids (duplicates merged into this one, or the one it was merged into) keeps
+    # their fields: the erasure reaches every one of them.
+    for other_id in same_person_ids(tx.session.connection(), contact.id):
+        other = tx.session.get(Contact, other_id)
+        if other is not None and other_id != contact.id and not other.erased:
+            _erase(tx, other, reason)
+    return _erase(tx, contact, reason)
+
+
+def _erase(tx: Tx, contact: Contact, reason: str) -> Contact:
     stamp = tx.stamp()
     for name, value in erased_values().items():
         setattr(contact, name, value)
     contact.deleted = True
     contact.erased = True
-    contact.erased_reason = reason.strip()[:200] or "erasure requested"
+    contact.erased_reason = reason
     contact.merged_into = ""
     contact.sort_key = ""
     contact.extra = {}  # fields a newer version added may be personal too

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, select
 
+from oursociety_desktop.models.atomic import create_private, make_private, private_folder
 from oursociety_desktop.models.clock import HybridLogicalClock
 from oursociety_desktop.models.errors import DatabaseBusy, DatabaseDamaged, UserError
 from oursociety_desktop.models.names import register_sql_functions
@@ -120,6 +121,8 @@ def _make_engine(path: Path) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
+        # Freed space is zeroed, so an erased person's old values do not linger in free pages or cells.
+        cur.execute("PRAGMA secure_delete=ON")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
@@ -143,6 +146,8 @@ class Database:
         self.hub_name = ""
         self.incarnation = ""
         self.signing_key = ""
+        # People erased again on opening (the file is older than erasures made since: a restored backup).
+        self.reapplied_erasures = 0
 
     # ---- opening ----
 
@@ -160,7 +165,9 @@ class Database:
         if path.exists():
             raise UserError(f"There is already a hub in {folder}; use it, or choose another folder with --data-dir.")
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.exists():
+                private_folder(folder)  # personal data: the owner's alone, whatever the umask
+            create_private(path)
         except OSError as exc:
             raise UserError(f"Cannot create the data folder {folder}: {exc.strerror or exc}.") from None
         _require_writable(folder)
@@ -184,6 +191,7 @@ class Database:
     @classmethod
     def open(cls, folder: Path, *, run_migrations: bool = True) -> Database:
         """Open the hub in `folder`, running pending schema migrations (after a backup) first."""
+        from oursociety_desktop.models.erasure import reapply_erasures
         from oursociety_desktop.models.hub_identity import check_location
         from oursociety_desktop.models.migrations import fold_pending_pairs, migrate
         from oursociety_desktop.paths import database_path
@@ -195,12 +203,15 @@ class Database:
             raise UserError(f"There is no hub in {folder}; run `oursociety init` to create one.")
         _require_writable(folder)
         _require_sqlite_header(path)
+        _keep_private(path)
         db = cls(path)
         try:
             if run_migrations:
                 migrate(db)
             db._load_hub()
             if run_migrations:
+                # Erasures made since the copy this file is (a restored backup) are applied again, first.
+                db.reapplied_erasures = reapply_erasures(db)
                 fold_pending_pairs(db)
                 check_location(db)
         except (OperationalError, DatabaseError) as exc:
@@ -274,6 +285,19 @@ class Database:
         except (OperationalError, DatabaseError) as exc:
             raise translate_db_error(exc, self.path) from None
 
+    def checkpoint(self) -> bool:
+        """Fold the write-ahead log into the database file and truncate it (after an erasure: the old values must
+        not stay in the log). True when every frame was folded in (a reader holding an old snapshot prevents it)."""
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            try:
+                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise translate_db_error(exc, self.path) from None
+        return busy is not None and busy[0] == 0
+
     def setting(self, key: str) -> Any:
         """Read one hub setting."""
         with self.read() as session:
@@ -286,6 +310,15 @@ def _require_writable(folder: Path) -> None:
     db_file = folder / "oursociety.sqlite3"
     if db_file.exists() and not os.access(db_file, os.W_OK):
         raise UserError(f"The database file {db_file} is read-only; make it writable or restore a backup elsewhere.")
+
+
+def _keep_private(path: Path) -> None:
+    """A database made by an older version (0644) becomes the owner's alone, with its write-ahead log."""
+    try:
+        for side in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            make_private(side)
+    except OSError:
+        pass  # not ours to change (another owner): opening still works
 
 
 def _require_sqlite_header(path: Path) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy import JSON, Table, insert, select, text
 
 from oursociety_desktop.models.canonical import canonical_json
 from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_hub, stamp_wall_ms, wall_clock_ms
+from oursociety_desktop.models.contacts import erasure_reason
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.incoming import (
@@ -47,6 +48,7 @@ from oursociety_desktop.models.merge_rules import (
 from oursociety_desktop.models.merged_contacts import settle_merged_contacts
 from oursociety_desktop.models.references import (
     contacts_awaiting_erasure_rules,
+    drop_conflicts_of_erased,
     erase_related_records,
     fold_pairs,
     remove_opaque_records_of,
@@ -80,6 +82,8 @@ class BundleMerger:
         self.changed_ids: dict[str, list[str]] = {}
         # Contacts merged into another whose fields this import changed: the edits follow to the survivor.
         self.merged_away_edits: dict[str, set[str]] = {}
+        # Contacts an erasure reaches through a duplicate merge that crossed it (the other id of the person).
+        self.erase_also: set[str] = set()
 
     def declare_types(self, declared: dict[str, list[dict[str, Any]]]) -> None:
         """Keep what a bundle declared of the references of types this version does not know (consent and erasure
@@ -112,6 +116,10 @@ class BundleMerger:
             unknown_of[record["id"]] = unknown
         self._refuse_repeated_ids(record_type, records)
         records = [nfc_values(record) for record in records]  # every text stored in normal form C
+        if record_type == "contact":  # an erasure's reason is a choice from a list, never free text
+            for record in records:
+                if record.get("erased") and "erased_reason" in record:
+                    record["erased_reason"] = erasure_reason(record["erased_reason"])
         table: Table = declared.table.__table__  # type: ignore[attr-defined]
         counts = self.report.counts[record_type]
         records = self._drop_known_versions(declared, table, records, counts)
@@ -132,7 +140,7 @@ class BundleMerger:
             if local is None:
                 row = self._new_row(declared, record, unknown)
                 inserts.append(row)
-                tally(counts, "deleted" if row["deleted"] else "new")
+                tally(counts, "erased" if row.get("erased") else "deleted" if row["deleted"] else "new")
                 continue
             outcome = self._merge_existing(declared, local, record, unknown)
             if outcome.row is not None:
@@ -276,12 +284,17 @@ class BundleMerger:
                         unknown: list[str]) -> _Outcome:
         is_contact = declared.name == "contact"
         if is_contact and (local["erased"] or record["erased"]):
+            # A duplicate merge of the person made elsewhere meanwhile: the erasure follows it to the other id.
+            merged = record["merged_into"] if local["erased"] else local["merged_into"]
+            if merged and not (local["erased"] and record["erased"]):
+                self.erase_also.add(merged)
             if not record["erased"]:
                 return _Outcome(None, "unchanged", [])  # a live copy never beats an erasure
             if not local["erased"]:
                 row = self._new_row(declared, record, unknown)
                 row["private_notes"] = ""
-                return _Outcome(row, "deleted", [])
+                self.report.people_erased += 1
+                return _Outcome(row, "erased", [])
         fields = declared.outgoing_fields
         local_extra: dict[str, Any] = local["extra"] or {}
         names = [*fields, *sorted(set(local_extra) | set(unknown))]
@@ -461,6 +474,7 @@ class BundleMerger:
     def finish(self) -> MergeReport:
         """Apply the erasure rules to what names erased contacts and drop conflicts about them; returns the
         report."""
+        self._erase_same_people()
         for contact_id in contacts_awaiting_erasure_rules(self.conn):
             erase_related_records(self.tx, contact_id)
         self.report.merges_settled = settle_merged_contacts(self.tx, self.merged_away_edits,
@@ -475,11 +489,23 @@ class BundleMerger:
             remove_opaque_records_of(self.conn, erased)
         if self.report.erasures_applied:
             purge_deleted_index_entries(self.conn)
-        self.conn.execute(text(
-            "DELETE FROM conflict WHERE record_type = 'contact' AND record_id IN "
-            "(SELECT id FROM contact WHERE erased = 1)"
-        ))
+        drop_conflicts_of_erased(self.conn)
         return self.report
+
+    def _erase_same_people(self) -> None:
+        """An erasure wins over a duplicate merge made concurrently: the other ids of an erased person (merged into
+        it, or it into them, here or at the hub that merged) are erased here too, as this hub's own erasure."""
+        from oursociety_desktop.models.contacts import forget_contact
+
+        self.tx.session.flush()
+        pending = set(self.erase_also)
+        pending.update(row[0] for row in self.conn.execute(text(
+            "SELECT m.id FROM contact m JOIN contact c ON c.id = m.merged_into WHERE c.erased = 1 AND m.erased = 0")))
+        for contact_id in sorted(pending):
+            row = self.conn.execute(text("SELECT erased FROM contact WHERE id = :c"), {"c": contact_id}).first()
+            if row is not None and not row[0]:
+                forget_contact(self.tx, contact_id, "other")
+                self.report.people_erased += 1
 
 
 def _contact_sort_key(row: dict[str, Any]) -> str:

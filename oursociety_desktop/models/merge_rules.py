@@ -31,16 +31,18 @@ class TypeCounts:
     deleted: int = 0
     conflicting: int = 0
     unchanged: int = 0
+    # Erasures (right to erasure: every personal field wiped, for good), counted apart from deletes.
+    erased: int = 0
 
     @property
     def changes(self) -> int:
         """Records that changed (everything but unchanged)."""
-        return self.new + self.updated + self.deleted + self.conflicting
+        return self.new + self.updated + self.deleted + self.conflicting + self.erased
 
     def to_json(self) -> dict[str, int]:
         """Plain counts."""
         return {"new": self.new, "updated": self.updated, "deleted": self.deleted,
-                "conflicting": self.conflicting, "unchanged": self.unchanged}
+                "conflicting": self.conflicting, "unchanged": self.unchanged, "erased": self.erased}
 
 
 @dataclass
@@ -58,6 +60,8 @@ class MergeReport:
     # The lowest `stamp` of any record this merge changed: delta watermarks above it must come down to it.
     change_floor: str = ""
     erasures_applied: int = 0
+    # People this hub held with their personal data whom an incoming erasure wipes.
+    people_erased: int = 0
     # Records of types this version does not know: kept as they came and passed on.
     unknown_records: int = 0
     # Records that followed a duplicate merge made at another hub (references, fields, crossing merges).
@@ -73,7 +77,13 @@ class MergeReport:
         return {"counts": {t: c.to_json() for t, c in self.counts.items()}, "changes": self.changes,
                 "new_conflicts": self.new_conflicts, "far_future_records": self.far_future,
                 "far_future_hubs": self.far_future_hubs, "released_from_quarantine": self.released,
-                "latest_stamp": self.latest_stamp, "unknown_records": self.unknown_records}
+                "latest_stamp": self.latest_stamp, "unknown_records": self.unknown_records,
+                "erasures": self.erasures, "people_erased": self.people_erased}
+
+    @property
+    def erasures(self) -> int:
+        """People erased by this merge (new erasures of contacts held here, and erased contacts first seen)."""
+        return sum(c.erased for c in self.counts.values())
 
 
 @dataclass

@@ -231,6 +231,14 @@ def _v8_learning_network(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _v9_pinned_keys(conn: Connection) -> None:
+    # Each peer's signing key is pinned and trusted by the organiser. Peers met before were accepted by importing
+    # their bundles: they stay trusted and their next signed bundle pins their key.
+    conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN signing_key VARCHAR NOT NULL DEFAULT ''")
+    conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN trust VARCHAR NOT NULL DEFAULT ''")
+    conn.exec_driver_sql("UPDATE peer_hub SET trust = 'trusted'")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: synchronised records, local tables, contact search index", _v1_initial),
     Migration(2, "covering index for live member counts per group", _v2_membership_group_index),
@@ -243,6 +251,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "every stored text in Unicode normal form C", _v7_text_in_normal_form_c),
     Migration(8, "the mutual learning network: lessons, offers, needs, hours, match decisions, lesson search",
               _v8_learning_network),
+    Migration(9, "peer hubs' signing keys pinned, and whether the organiser trusts each", _v9_pinned_keys),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

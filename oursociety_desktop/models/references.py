@@ -51,6 +51,39 @@ def erase_related_records(tx: Tx, contact_id: str) -> None:
                 changes["deleted"] = True
             update_record(tx, record, changes)
     remove_opaque_records_of(tx.session.connection(), [contact_id])
+    tx.session.flush()
+    drop_conflicts_of_erased(tx.session.connection())
+
+
+def drop_conflicts_of_erased(conn: Connection) -> int:
+    """Delete every conflict about an erased contact or a record personal to one (a connection's note about
+    them...): the losing values are the person's data, and "take theirs" would write them back."""
+    removed = conn.execute(text(
+        "DELETE FROM conflict WHERE record_type = 'contact' AND record_id IN (SELECT id FROM contact WHERE erased = 1)"
+    )).rowcount or 0
+    for record_type, ref in REGISTRY.references_to("contact"):
+        if ref.personal:
+            removed += conn.execute(text(
+                f"DELETE FROM conflict WHERE record_type = :t AND record_id IN (SELECT r.id FROM "  # noqa: S608
+                f"{record_type.table_name} r JOIN contact c ON c.id = r.{ref.field} WHERE c.erased = 1)"),
+                {"t": record_type.name}).rowcount or 0
+    return removed
+
+
+def same_person_ids(conn: Connection, contact_id: str) -> list[str]:
+    """Every contact joined to `contact_id` by duplicate merges (`merged_into`, both ways, transitively): one
+    person under several ids, which an erasure must reach together."""
+    found, todo = {contact_id}, [contact_id]
+    while todo:
+        current = todo.pop()
+        rows = conn.execute(text(
+            "SELECT id FROM contact WHERE merged_into = :c UNION SELECT merged_into FROM contact "
+            "WHERE id = :c AND merged_into != ''"), {"c": current}).all()
+        for (other,) in rows:
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return sorted(found)
 
 
 def remove_opaque_records_of(conn: Connection, contact_ids: list[str]) -> int:

@@ -419,6 +419,10 @@ class PeerHub(SQLModel, table=True):
     # The incarnation (copy) of the peer its latest bundle came from, and every one seen.
     incarnation: str = ""
     incarnations: list[str] = Field(default_factory=list, sa_type=JSON)
+    # The peer's Ed25519 public key, learned at first contact, and whether the organiser accepted it
+    # ("trusted"), has yet to ("pending") or withdrew trust (""): models/trust.py.
+    signing_key: str = ""
+    trust: str = ""
 
 
 class Setting(SQLModel, table=True):

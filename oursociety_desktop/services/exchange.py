@@ -23,10 +23,10 @@ from oursociety_desktop.formats.bundle import (
 )
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, Tx
+from oursociety_desktop.models.erasure import after_erasure
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.exchange_log import (
     delta_since,
-    is_known_peer,
     log_exchange,
     lower_resend_marks,
     note_peer,
@@ -38,7 +38,17 @@ from oursociety_desktop.models.merge import BundleMerger, MergeReport
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.registry import REGISTRY
+from oursociety_desktop.models.signing import public_key_of
 from oursociety_desktop.models.tables import PeerHub
+from oursociety_desktop.models.trust import (
+    TRUSTED,
+    PeerTrust,
+    accept_hub,
+    check_bundle_signer,
+    fingerprint,
+    pin_on_import,
+    require_trusted,
+)
 
 
 def _check(progress: Progress | None, percent: int, message: str) -> None:
@@ -117,12 +127,15 @@ class ImportResult:
     manifest: Manifest
     report: MergeReport
     dry_run: bool
-    source: str  # "this hub" | "new hub" | "known hub"
+    source: str  # "this hub" | "new hub" (not trusted yet) | "known hub" (trusted)
     file_sha256: str = ""
     backup: str = ""
     notes: list[str] = field(default_factory=list)
     # The notes that warn (records kept in quarantine, kinds this version does not know...), for the app's preview.
     warnings: list[str] = field(default_factory=list)
+    # The fingerprint of the key that signed the bundle, and whether this import accepted its hub.
+    fingerprint: str = ""
+    trusted_now: bool = False
 
     @property
     def changes(self) -> int:
@@ -135,7 +148,8 @@ class ImportResult:
         data.update({"file": self.file_name, "dry_run": self.dry_run, "bundle_id": self.manifest.bundle_id,
                      "kind": self.manifest.kind, "created_at": self.manifest.created_at,
                      "source_hub": {"id": self.manifest.source_hub_id, "name": self.manifest.source_hub_name},
-                     "source": self.source, "notes": self.notes})
+                     "source": self.source, "notes": self.notes, "fingerprint": self.fingerprint,
+                     "trusted_now": self.trusted_now})
         return data
 
 
@@ -143,11 +157,15 @@ class _DryRun(Exception):
     """Raised inside the transaction to roll a preview back."""
 
 
-def _source_kind(db: Database, manifest: Manifest) -> str:
-    if manifest.source_hub_id == db.hub_id:
-        return "this hub"
+def _source_kind(db: Database, manifest: Manifest, label: str) -> tuple[str, PeerTrust | None]:
+    """Who sent the bundle: this hub, a trusted hub or a hub not trusted (yet). A bundle claiming this hub or a
+    trusted hub but signed by another key is refused as forged (models/trust.py)."""
     with db.read() as session:
-        return "known hub" if is_known_peer(session, manifest.source_hub_id) else "new hub"
+        known = check_bundle_signer(session, db.hub_id, public_key_of(db.signing_key), manifest.source_hub_id,
+                                    manifest.source_hub_name, manifest.signing_key, label)
+    if manifest.source_hub_id == db.hub_id:
+        return "this hub", None
+    return ("known hub" if known is not None and known.trust == TRUSTED else "new hub"), known
 
 
 def open_for_import(path: Path, passphrase: str | None) -> tuple[BundleReader, str]:
@@ -158,21 +176,34 @@ def open_for_import(path: Path, passphrase: str | None) -> tuple[BundleReader, s
 
 
 def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dry_run: bool = False,
-                  progress: Progress | None = None, backup: bool = True) -> ImportResult:
+                  progress: Progress | None = None, backup: bool = True, trust_new_hub: bool = False
+                  ) -> ImportResult:
     """Preview (`dry_run`) or apply a bundle. Applying backs the database up first, then merges everything in one
-    transaction and logs it. Any fault in the bundle, found at any point, rolls everything back."""
+    transaction and logs it. Any fault in the bundle, found at any point, rolls everything back.
+
+    A bundle is applied only from a hub this hub trusts; `trust_new_hub` accepts the sending hub and pins its key
+    in the same transaction (the organiser compared its fingerprint). A preview of a bundle from a hub not trusted
+    yet says so, with the fingerprint. A bundle claiming a trusted hub (or this one) but signed by another key is
+    refused with ForgedBundle."""
     path = Path(path)
     _check(progress, 0, "Checking the bundle")
     reader, digest = open_for_import(path, passphrase)
     manifest = reader.manifest
-    source = _source_kind(db, manifest)
+    source, known = _source_kind(db, manifest, path.name)
+    print_ = fingerprint(manifest.signing_key)
     notes: list[str] = []
+    trust_warning: list[str] = []
     if source == "this hub":
         notes.append("This bundle was made by this hub itself.")
         if not dry_run:
             raise UserError(f"{path.name} was made by this hub itself; there is nothing to import from it.")
     elif source == "new hub":
-        notes.append(f"First bundle from hub '{manifest.source_hub_name}' ({manifest.source_hub_id}).")
+        if not dry_run and not trust_new_hub:
+            require_trusted(known, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key, path.name)
+        trust_warning.append(
+            f"Hub '{manifest.source_hub_name}' ({manifest.source_hub_id}) is not trusted yet; its key's fingerprint "
+            f"is {print_ or 'none (an unsigned format 1 bundle)'}. Compare it with that hub's organiser before "
+            "accepting the hub.")
     if not dry_run:
         require_settled_identity(db)
     with db.read() as session:
@@ -194,7 +225,9 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
                 done += len(batch)
                 _check(progress, 5 + done * 90 // total, f"Merging {record_type.replace('_', ' ')} records")
             report = merger.finish()
-            warnings = [copy_note] if copy_note else []
+            warnings = trust_warning + ([copy_note] if copy_note else [])
+            if report.erasures:
+                warnings.append(erasure_note(report.erasures, report.people_erased))
             if report.unknown_records:
                 warnings.append(f"{report.unknown_records} record(s) of kinds this version does not know; they are "
                                 "kept and passed on.")
@@ -203,15 +236,28 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
             if report.released:
                 warnings.append(f"{report.released} record(s) kept in quarantine earlier were merged now.")
             result = ImportResult(path.name, manifest, report, dry_run, source, digest, backup_path,
-                                  notes + warnings, warnings)
+                                  notes + warnings, warnings, print_)
             if dry_run:
                 raise _DryRun()
+            if source == "new hub":
+                accept_hub(tx, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key)
+                result.trusted_now = True
+            else:
+                pin_on_import(tx, manifest.source_hub_id, manifest.signing_key)
             _record_import(tx, result)
     except _DryRun:
         pass
     assert result is not None
+    if not dry_run and (result.report.erasures or result.report.people_erased):
+        after_erasure(db)  # nothing of them in the write-ahead log, the backups, or after a restore
     _check(progress, 100, "Done")
     return result
+
+
+def erasure_note(erasures: int, people_erased: int) -> str:
+    """One line on the erasures a bundle carries, counted apart from deletes."""
+    return (f"{erasures} erasure(s) of a person (right to erasure, final): {people_erased} person(s) held here "
+            "will have every personal field wiped.")
 
 
 def far_future_note(tx: Tx, by_hub: dict[str, int]) -> str:

@@ -25,16 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.formats.bundle import FILE_SUFFIX
+from oursociety_desktop.formats.bundle import FILE_SUFFIX, BundleReader, open_bundle
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, get_setting, set_setting
+from oursociety_desktop.models.erasure import read_erased_ids
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.exchange_log import seen_bundle_ids
 from oursociety_desktop.models.hub_identity import require_settled_identity
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import PeerHub
+from oursociety_desktop.models.trust import TRUSTED, UntrustedHub, learn_key
 from oursociety_desktop.services.exchange import (
     ImportResult,
     export_bundle,
@@ -63,11 +65,22 @@ class SyncResult:
     imported: list[ImportResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # Hubs whose bundles wait because this hub does not trust them yet: {"id", "name", "fingerprint", "file"}.
+    untrusted: list[dict[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """Plain summary."""
         return {"written": str(self.written) if self.written else None,
-                "imported": [r.to_json() for r in self.imported], "skipped": self.skipped, "removed": self.removed}
+                "imported": [r.to_json() for r in self.imported], "skipped": self.skipped, "removed": self.removed,
+                "untrusted_hubs": self.untrusted, "erasures": sum(r.report.erasures for r in self.imported),
+                "people_erased": sum(r.report.people_erased for r in self.imported),
+                "warnings": [w for r in self.imported for w in r.warnings]}
+
+    def untrusted_lines(self) -> list[str]:
+        """One line per hub not trusted yet: a sync never trusts a hub by itself."""
+        return [f"Hub '{hub['name']}' ({hub['id']}) is not trusted yet, so its bundle {hub['file']} was not "
+                f"imported; its key's fingerprint is {hub['fingerprint']}. Compare it with that hub's organiser, "
+                f"then run `oursociety hub trust {hub['id']}`." for hub in self.untrusted]
 
 
 def name_key(name: str) -> str:
@@ -174,7 +187,11 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
             todo.append((path, manifest.bundle_id))
     _import_all(db, todo, passphrase, progress, result, seen, reported)
     _check(progress, 85, "Writing this hub's changes")
+    _remove_bundles_naming_erased(db, folder, passphrase, state, result)
     readers.discard(db.hub_id)
+    with db.read() as session:  # a hub not trusted (yet) reads nothing of ours
+        readers = {hub for hub in readers
+                   if (peer := session.get(PeerHub, hub)) is not None and peer.trust == TRUSTED}
     _write_delta(db, folder, sorted(readers), passphrase, state, result)
     _remove_acknowledged(db, folder, sorted(readers), state, result)
     state["readers"] = sorted(readers)
@@ -182,6 +199,57 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
     _save_state(db, fid, state)
     _check(progress, 100, "Done")
     return result
+
+
+@dataclass
+class SyncPreview:
+    """What a sync would bring in, asked before it runs (the app stops for confirmation on erasures and on hubs
+    not trusted yet). Each bundle is previewed on its own, so the counts are what each would do alone."""
+
+    bundles: int = 0
+    erasures: int = 0
+    people_erased: int = 0
+    # {"id", "name", "fingerprint", "file", "key" (the public key that signed its bundle)}
+    untrusted: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def preview_sync(db: Database, folder: Path, *, passphrase: str | None = None,
+                 progress: Progress | None = None) -> SyncPreview:
+    """Preview every bundle a sync of `folder` would import; changes nothing (not even the folder's marker).
+    Bundles that cannot be read are left for the sync to report."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"The exchange folder {folder} does not exist; plug in the drive or choose another folder.")
+    with db.read() as session:
+        seen = seen_bundle_ids(session)
+    paths = [p for p in sorted(folder.iterdir(), key=lambda p: name_key(p.name))
+             if is_bundle_name(p.name) and p.is_file()]
+    preview = SyncPreview()
+    for index, path in enumerate(paths):
+        ids = ids_in_name(path.name)
+        if ids is not None and (ids[0] == db.hub_id or ids[1] in seen):
+            continue
+        _check(progress, index * 100 // max(1, len(paths)), f"Checking {path.name}")
+        try:
+            result = import_bundle(db, path, passphrase=passphrase, dry_run=True)
+        except Cancelled:
+            raise
+        except UserError:
+            continue
+        if result.source == "this hub" or result.manifest.bundle_id in seen:
+            continue
+        preview.bundles += 1
+        if result.source == "new hub":
+            if result.manifest.source_hub_id not in {hub["id"] for hub in preview.untrusted}:
+                preview.untrusted.append({"id": result.manifest.source_hub_id,
+                                          "name": result.manifest.source_hub_name,
+                                          "fingerprint": result.fingerprint, "file": path.name,
+                                          "key": result.manifest.signing_key})
+        preview.erasures += result.report.erasures
+        preview.people_erased += result.report.people_erased
+        preview.warnings.extend(result.warnings)
+    return preview
 
 
 def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | None, progress: Progress | None,
@@ -199,9 +267,62 @@ def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | No
             seen.add(bundle_id)
         except Cancelled:
             raise
+        except UntrustedHub as exc:  # kept for the sync after the organiser accepts the hub
+            if exc.hub_id not in {hub["id"] for hub in result.untrusted}:
+                _learn_key_of(db, path, passphrase)
+                result.untrusted.append({"id": exc.hub_id, "name": exc.hub_name, "fingerprint": exc.fingerprint,
+                                         "file": path.name})
         except UserError as exc:
             result.skipped.append(f"{path.name}: {exc.message}")
             reported.add(name_key(path.name))
+
+
+def _remove_bundles_naming_erased(db: Database, folder: Path, passphrase: str | None, state: dict[str, Any],
+                                  result: SyncResult) -> None:
+    """Remove this hub's bundles in the folder that still carry a person erased since they were written (their
+    fields, or a record personal to them): the delta written next carries the erasure instead, and everything
+    the readers have not acknowledged."""
+    erased = set(read_erased_ids(db.path))
+    if not erased:
+        return
+    checked = hashlib.sha256("\n".join(sorted(erased)).encode()).hexdigest()
+    keep: list[dict[str, Any]] = []
+    for entry in state["written"]:
+        path = folder / entry["file"]
+        if entry.get("erasures_checked") == checked:  # read once per change of the list, not at every sync
+            keep.append(entry)
+            continue
+        try:
+            names_erased = _names_erased(open_bundle(path, passphrase), erased)
+        except UserError:
+            names_erased = False  # gone, or not ours to read: left as it is
+        entry["erasures_checked"] = checked
+        if names_erased:
+            path.unlink(missing_ok=True)
+            result.removed.append(entry["file"])
+            state["digest"] = ""
+            continue
+        keep.append(entry)
+    state["written"] = keep
+
+
+def _names_erased(reader: BundleReader, erased: set[str]) -> bool:
+    for record_type, batch in reader.iter_batches():
+        for record in batch:
+            if record_type == "contact" and record.get("erased"):
+                continue
+            if record_type == "contact" and record.get("id") in erased:
+                return True
+            if not record.get("deleted") and any(isinstance(v, str) and v in erased for v in record.values()):
+                return True
+    return False
+
+
+def _learn_key_of(db: Database, path: Path, passphrase: str | None) -> None:
+    """Remember an untrusted hub's key as learned (pending the organiser's word)."""
+    manifest = open_for_import(path, passphrase)[0].manifest
+    with db.write() as tx:
+        learn_key(tx, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key)
 
 
 def _write_delta(db: Database, folder: Path, readers: list[str], passphrase: str | None, state: dict[str, Any],

@@ -61,6 +61,11 @@ def open_main_window(ctx: AppContext, folder: Path, wants_demo: bool) -> MainWin
     ctx.runner.parent_widget = window
     window.show()
     warn_about_storage(window, folder)
+    if ctx.db.reapplied_erasures:  # a restored backup older than erasures made since
+        note = QMessageBox(QMessageBox.Icon.Information, window.tr("Erasures applied again"), window.tr(
+            "This database is older than {0} erasure(s) made since; they were applied again before anything "
+            "else.").format(ctx.db.reapplied_erasures), QMessageBox.StandardButton.Ok, window)
+        note.open()
     preload_in_background()
     if wants_demo:
         def done(_made: object) -> None:

@@ -59,8 +59,12 @@ def test_contact_lifecycle(hub: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
     assert run(capsys, *d, "contact", "delete", cid)[0] == 0
     assert json.loads(run(capsys, *d, "contact", "show", cid, "--json")[1])["deleted"] is True
-    assert run(capsys, *d, "contact", "forget", cid, "--reason", "asked in person")[0] == 0
+    code, _, err = run(capsys, *d, "contact", "forget", cid, "--reason", "her ex-partner found her here")
+    assert code == 1 and err.count("\n") == 1 and "consent withdrawn" in err  # free text: refused, the list shown
+    assert json.loads(run(capsys, *d, "contact", "show", cid, "--json")[1])["erased"] is False
+    assert run(capsys, *d, "contact", "forget", cid, "--reason", "consent withdrawn")[0] == 0
     shown = json.loads(run(capsys, *d, "contact", "show", cid, "--json")[1])
+    assert shown["erased_reason"] == "consent withdrawn"
     assert shown["given_name"] == "" and shown["phones"] == [] and shown["erased"] is True
     stats = json.loads(run(capsys, *d, "stats", "--json")[1])
     assert stats["records"]["contact"] == {"live": 0, "deleted": 1, "erased": 1, "shared": 0}

@@ -75,11 +75,11 @@ def test_forget_wipes_personal_fields_and_related_records(db: Database) -> None:
         connections.create_connection(tx, {"contact_a": other.id, "contact_b": third.id,
                                            "introduced_by": person.id, "note": "via Hodan"})
     with db.write() as tx:
-        contacts.forget_contact(tx, person.id, "erasure request by email")
+        contacts.forget_contact(tx, person.id, "consent withdrawn")
     with db.read() as session:
         row = session.get(Contact, person.id)
         assert row is not None and row.erased and row.deleted
-        assert row.erased_reason == "erasure request by email"
+        assert row.erased_reason == "consent withdrawn"
         for name, value in contacts.erased_values().items():
             assert getattr(row, name) == value, name
         assert row.stamps == {} and row.stamp == row.base_stamp

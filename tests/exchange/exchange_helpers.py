@@ -21,6 +21,18 @@ def make_hub(root: Path, name: str, share_by_default: bool = True) -> Database:
     return db
 
 
+def introduce(*dbs: Database) -> None:
+    """Make every hub trust every other one with its real key, as organisers do after comparing fingerprints."""
+    from oursociety_desktop.models.signing import public_key_of
+    from oursociety_desktop.models.trust import accept_hub
+
+    for db in dbs:
+        with db.write() as tx:
+            for other in dbs:
+                if other is not db:
+                    accept_hub(tx, other.hub_id, other.hub_name, public_key_of(other.signing_key))
+
+
 def add_contact(db: Database, **values: Any) -> str:
     """Create a contact; returns its id."""
     values.setdefault("given_name", "Ada")
@@ -46,7 +58,7 @@ def send(source: Database, target: Database, folder: Path, name: str = "", **exp
     """Export a bundle from `source` and import it at `target`."""
     path = folder / (name or f"{source.hub_name}-{len(list(folder.glob('*')))}.oursociety")
     export_bundle(source, path, **export_kw)
-    return import_bundle(target, path, backup=False)
+    return import_bundle(target, path, backup=False, trust_new_hub=True)
 
 
 def export_to(db: Database, path: Path, **kw: Any) -> ExportResult:

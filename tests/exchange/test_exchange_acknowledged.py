@@ -12,12 +12,22 @@ import pytest
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.services.exchange import import_bundle
 from oursociety_desktop.services.exchange_folder import MARKER, ids_in_name, is_bundle_name, sync_folder
-from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, export_to, make_hub, send
+from tests.exchange.exchange_helpers import (
+    add_contact,
+    contact_row,
+    dump_text,
+    edit_contact,
+    export_to,
+    introduce,
+    make_hub,
+    send,
+)
 
 
 @pytest.fixture
 def hubs(tmp_path: Path):
     made = [make_hub(tmp_path, name) for name in ("A", "B", "C")]
+    introduce(*made)
     yield made
     for db in made:
         db.close()
@@ -35,7 +45,7 @@ def test_a_lost_bundle_for_a_peer_heals_at_the_next_round(hubs, tmp_path: Path) 
     add_contact(a, given_name="Later")
     later = export_to(a, tmp_path / "later.oursociety", for_hub=b.hub_id)
     assert later.manifest.counts["contact"] == 2  # the lost edit again, with the new one
-    import_bundle(b, tmp_path / "later.oursociety", backup=False)
+    import_bundle(b, tmp_path / "later.oursociety", backup=False, trust_new_hub=True)
     assert contact_row(b, cid)["role"] == "treasurer"
     send(b, a, tmp_path)
     assert export_to(a, tmp_path / "nothing.oursociety", for_hub=b.hub_id).manifest.total_records == 0
@@ -155,6 +165,7 @@ def test_hub_json_shows_the_incarnation_and_what_each_peer_acknowledged(hubs, tm
     assert main(["--data-dir", str(folder), "hub", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert len(info["incarnation"]) == 36
-    [peer] = info["peers"]
+    [peer] = [p for p in info["peers"] if p["id"] == b.hub_id]
+    assert peer["trust"] == "trusted" and len(peer["fingerprint"]) == 24 and info["fingerprint"]
     assert peer["id"] == b.hub_id and peer["acknowledged"] and peer["last_heard_from"]
     Database.open(folder).close()

@@ -81,7 +81,7 @@ def assert_refused(target: Database, tmp_path: Path, data: bytes, match: str, pa
     db = Database.open(target.path.parent)
     try:
         with pytest.raises(UserError, match=match) as info:
-            import_bundle(db, path, passphrase=passphrase)
+            import_bundle(db, path, passphrase=passphrase, trust_new_hub=True)
     finally:
         db.close()
     message = info.value.message

@@ -36,9 +36,9 @@ def test_export_import_dry_run_json_and_dump(two_hubs, tmp_path, capsys) -> None
     assert preview["source"] == "new hub"
     _, dump_b, _ = run(capsys, "--data-dir", b, "dump")
     assert "Ngozi" not in dump_b  # dry run changed nothing
-    code, out, _ = run(capsys, "--data-dir", b, "import", bundle)
+    code, out, _ = run(capsys, "--data-dir", b, "import", bundle, "--trust-new-hub")
     assert code == 0 and "Imported" in out and "1 change(s)" in out
-    code, out, _ = run(capsys, "--data-dir", b, "import", bundle, "--json")
+    code, out, _ = run(capsys, "--data-dir", b, "import", bundle, "--json", "--trust-new-hub")
     assert json.loads(out)["changes"] == 0
     assert run(capsys, "--data-dir", a, "dump")[1] == run(capsys, "--data-dir", b, "dump")[1]
 
@@ -54,17 +54,17 @@ def test_delta_for_hub_and_passphrase_file(two_hubs, tmp_path, capsys) -> None:
     code, out, _ = run(capsys, "--data-dir", a, "export", first, "--for-hub", b_id, "--passphrase-file", secret,
                        "--json")
     assert code == 0 and json.loads(out)["kind"] == "full"  # B has acknowledged nothing yet
-    code, _, err = run(capsys, "--data-dir", b, "import", first)
+    code, _, err = run(capsys, "--data-dir", b, "import", first, "--trust-new-hub")
     assert code == 1 and "encrypted" in err
-    assert run(capsys, "--data-dir", b, "import", first, "--passphrase-file", secret)[0] == 0
+    assert run(capsys, "--data-dir", b, "import", first, "--passphrase-file", secret, "--trust-new-hub")[0] == 0
     reply = tmp_path / "reply.oursociety"  # B's bundle acknowledges what it has from A
     assert run(capsys, "--data-dir", b, "export", reply)[0] == 0
-    assert run(capsys, "--data-dir", a, "import", reply)[0] == 0
+    assert run(capsys, "--data-dir", a, "import", reply, "--trust-new-hub")[0] == 0
     add(capsys, a, "Second")
     code, out, _ = run(capsys, "--data-dir", a, "export", second, "--for-hub", b_id, "--passphrase-file", secret,
                        "--json")
     assert code == 0 and json.loads(out)["kind"] == "delta" and json.loads(out)["counts"]["contact"] == 1
-    assert run(capsys, "--data-dir", b, "import", second, "--passphrase-file", secret)[0] == 0
+    assert run(capsys, "--data-dir", b, "import", second, "--passphrase-file", secret, "--trust-new-hub")[0] == 0
     _, listing, _ = run(capsys, "--data-dir", b, "contact", "list", "--json")
     assert {c["given_name"] for c in json.loads(listing)} >= {"First", "Second"}
 
@@ -76,6 +76,20 @@ def test_sync_folder_between_three_hubs(tmp_path, capsys) -> None:
         add(capsys, hub, f"From {hub.name}")
     folder = tmp_path / "usb"
     folder.mkdir()
+    # First contact: a sync learns the other hubs' keys, imports nothing from them and says so with their
+    # fingerprints; the organisers compare them and trust each other.
+    for _ in range(2):
+        for hub in hubs:
+            code, out, err = run(capsys, "--data-dir", hub, "sync", folder)
+            assert code == 0, err
+    assert out.count("is not trusted yet") == 2 and "oursociety hub trust" in out
+    ids = {hub: json.loads(run(capsys, "--data-dir", hub, "hub", "--json")[1]) for hub in hubs}
+    for hub in hubs:
+        for other in hubs:
+            if other != hub:
+                code, out, err = run(capsys, "--data-dir", hub, "hub", "trust", ids[other]["id"],
+                                     "--fingerprint", ids[other]["fingerprint"])
+                assert code == 0 and "now trusted" in out, err
     for _ in range(2):
         for hub in hubs:
             code, _, err = run(capsys, "--data-dir", hub, "sync", folder)
@@ -95,7 +109,8 @@ def test_sync_folder_between_three_hubs(tmp_path, capsys) -> None:
             break
     assert written == [None, None, None]
     code, out, _ = run(capsys, "--data-dir", hubs[0], "sync", folder, "--json")
-    assert json.loads(out) == {"imported": [], "skipped": [], "written": None, "removed": []}
+    assert json.loads(out) == {"imported": [], "skipped": [], "written": None, "removed": [], "untrusted_hubs": [],
+                               "erasures": 0, "people_erased": 0, "warnings": []}
     assert len(list(folder.glob("*.oursociety"))) <= 3
     code, _, err = run(capsys, "--data-dir", hubs[0], "sync", tmp_path / "missing")
     assert code == 1 and "does not exist" in err
@@ -106,11 +121,11 @@ def test_conflicts_list_and_resolve(two_hubs, tmp_path, capsys) -> None:
     cid = add(capsys, a, "Chidi")
     bundle = tmp_path / "a0.oursociety"
     run(capsys, "--data-dir", a, "export", bundle)
-    run(capsys, "--data-dir", b, "import", bundle)
+    run(capsys, "--data-dir", b, "import", bundle, "--trust-new-hub")
     run(capsys, "--data-dir", a, "contact", "edit", cid, "--set", "role=treasurer")
     run(capsys, "--data-dir", b, "contact", "edit", cid, "--set", "role=secretary")
     run(capsys, "--data-dir", b, "export", tmp_path / "b.oursociety")
-    run(capsys, "--data-dir", a, "import", tmp_path / "b.oursociety")
+    run(capsys, "--data-dir", a, "import", tmp_path / "b.oursociety", "--trust-new-hub")
     code, out, _ = run(capsys, "--data-dir", a, "conflicts", "--json")
     [conflict] = json.loads(out)
     assert code == 0 and conflict["ours_value"] == "secretary" and conflict["theirs_value"] == "treasurer"

@@ -57,7 +57,7 @@ def test_a_bundle_written_from_the_spec_imports(tmp_path: Path) -> None:
     data, record_id = hand_made_bundle()
     path = tmp_path / "hand.oursociety"
     path.write_bytes(data)
-    result = import_bundle(db, path, backup=False)
+    result = import_bundle(db, path, backup=False, trust_new_hub=True)
     assert result.report.counts["contact"].new == 1 and result.source == "new hub"
     assert contact_row(db, record_id)["family_name"] == "Written"
     db.close()
@@ -68,7 +68,7 @@ def test_a_newer_minor_version_with_extra_keys_is_read(tmp_path: Path) -> None:
     data, record_id = hand_made_bundle(version="1.7", extra=True)
     path = tmp_path / "newer-minor.oursociety"
     path.write_bytes(data)
-    import_bundle(db, path, backup=False)
+    import_bundle(db, path, backup=False, trust_new_hub=True)
     assert contact_row(db, record_id)["given_name"] == "Hand"
     db.close()
 
@@ -125,7 +125,7 @@ def test_a_signed_2_0_bundle_written_from_the_spec_imports(tmp_path: Path) -> No
     path = tmp_path / "spec-2.oursociety"
     path.write_bytes(buffer.getvalue())
     db = make_hub(tmp_path, "Reader")
-    result = import_bundle(db, path, backup=False)
+    result = import_bundle(db, path, backup=False, trust_new_hub=True)
     assert result.report.counts["contact"].new == 1 and result.manifest.knowledge == manifest["knowledge"]
     assert contact_row(db, record_id)["family_name"] == "Written"
     db.close()

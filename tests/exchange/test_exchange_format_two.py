@@ -31,13 +31,13 @@ def test_a_bundle_of_the_previous_release_imports(tmp_path: Path) -> None:
     db = make_hub(tmp_path, "Upgraded")
     with zipfile.ZipFile(BUNDLE_1_0) as zf:
         assert json.loads(zf.read(MANIFEST))["version"] == "1.0"
-    result = import_bundle(db, BUNDLE_1_0, backup=False)
+    result = import_bundle(db, BUNDLE_1_0, backup=False, trust_new_hub=True)
     counts = {name: c.new + c.deleted for name, c in result.report.counts.items() if c.new + c.deleted}
     assert counts == {"contact": 22, "group": 3, "membership": 45, "action": 20, "action_link": 15, "connection": 1}
     assert result.manifest.version == "1.0" and result.report.unknown_records == 0
     with db.read() as session:
         assert check_database(session.connection()).sound
-    again = import_bundle(db, BUNDLE_1_0, backup=False)
+    again = import_bundle(db, BUNDLE_1_0, backup=False, trust_new_hub=True)
     assert again.changes == 0
     db.close()
 
@@ -110,10 +110,10 @@ def opaque_rows(db: Database) -> list[tuple[str, str, dict[str, Any]]]:
 
 def test_a_newer_minor_version_is_kept_survives_a_restart_and_is_relayed(tmp_path: Path, newer_bundle) -> None:
     old = make_hub(tmp_path, "Old")
-    preview = import_bundle(old, newer_bundle["path"], dry_run=True)
+    preview = import_bundle(old, newer_bundle["path"], dry_run=True, trust_new_hub=True)
     assert "2 record(s) of kinds this version does not know; they are kept and passed on." in preview.notes
     assert opaque_rows(old) == []
-    result = import_bundle(old, newer_bundle["path"], backup=False)
+    result = import_bundle(old, newer_bundle["path"], backup=False, trust_new_hub=True)
     assert result.report.unknown_records == 2 and result.report.counts["future_kind"].new == 2
     old.close()
     old = Database.open(tmp_path / "Old")  # a restart
@@ -144,7 +144,7 @@ def test_unknown_records_follow_consent_and_erasure(tmp_path: Path, newer_bundle
     from oursociety_desktop.models.contacts import forget_contact, update_contact
 
     old = make_hub(tmp_path, "Old")
-    import_bundle(old, newer_bundle["path"], backup=False)
+    import_bundle(old, newer_bundle["path"], backup=False, trust_new_hub=True)
     with old.write() as tx:
         update_contact(tx, newer_bundle["nina"], {"share_with_hubs": False})
     withheld = make_hub(tmp_path, "Withheld")
@@ -162,8 +162,8 @@ def test_unknown_records_follow_consent_and_erasure(tmp_path: Path, newer_bundle
 
 def test_newer_fields_merge_per_field_by_stamp(tmp_path: Path, newer_bundle) -> None:
     a, b = make_hub(tmp_path, "A"), make_hub(tmp_path, "B")
-    import_bundle(a, newer_bundle["path"], backup=False)
-    import_bundle(b, newer_bundle["path"], backup=False)
+    import_bundle(a, newer_bundle["path"], backup=False, trust_new_hub=True)
+    import_bundle(b, newer_bundle["path"], backup=False, trust_new_hub=True)
     # A newer write of the unknown field (from the newer hub, re-signed) reaches only B; A then gets it relayed.
     members = dict(newer_bundle["members"])
     contacts = [json.loads(line) for line in members["records/contact.jsonl"].splitlines()]
@@ -172,12 +172,12 @@ def test_newer_fields_merge_per_field_by_stamp(tmp_path: Path, newer_bundle) -> 
     members["records/contact.jsonl"] = b"".join(json.dumps(c).encode() + b"\n" for c in contacts)
     path = tmp_path / "later.oursociety"
     path.write_bytes(repack(members, newer_bundle["key"], lambda m: m.update(version="2.9")))
-    import_bundle(b, path, backup=False)
+    import_bundle(b, path, backup=False, trust_new_hub=True)
     send(b, a, tmp_path)
     send(a, b, tmp_path)
     assert dump_text(a) == dump_text(b) and '"pronouns":"they/them"' in dump_text(a)
     # The older value arriving again changes nothing.
-    assert import_bundle(a, newer_bundle["path"], backup=False).changes == 0
+    assert import_bundle(a, newer_bundle["path"], backup=False, trust_new_hub=True).changes == 0
     a.close()
     b.close()
 
@@ -190,7 +190,7 @@ def test_a_delta_needs_no_member_for_types_without_records(tmp_path: Path) -> No
     with zipfile.ZipFile(path) as zf:
         assert sorted(zf.namelist()) == ["manifest.json", "records/contact.jsonl"]
     target = make_hub(tmp_path, "Target")
-    assert import_bundle(target, path, backup=False).report.counts["contact"].new == 1
+    assert import_bundle(target, path, backup=False, trust_new_hub=True).report.counts["contact"].new == 1
     src.close()
     target.close()
 
@@ -213,7 +213,7 @@ def refused(target: Database, tmp_path: Path, data: bytes) -> str:
     db = Database.open(target.path.parent)
     try:
         with pytest.raises(UserError) as info:
-            import_bundle(db, path)
+            import_bundle(db, path, trust_new_hub=True)
     finally:
         db.close()
     assert file_hash(target) == before, "the database file changed"
@@ -267,6 +267,7 @@ def test_the_apps_preview_says_unknown_kinds_are_kept_and_passed_on(qtbot, tmp_p
     qtbot.addWidget(widget)
     panel = widget.import_panel
     panel.ask_open_path = lambda: newer_bundle["path"]  # type: ignore[method-assign]
+    panel.ask_trust_hub = lambda name, hub_id, fingerprint: True  # type: ignore[method-assign]
     panel.choose_import_button.click()
     panel.preview_button.click()
     assert "2 record(s) of kinds this version does not know; they are kept and passed on." in \

@@ -135,7 +135,7 @@ def test_an_edit_elsewhere_does_not_resurrect_a_deleted_record(hubs, out) -> Non
         row = contact_row(db, cid)
         assert row["deleted"] is True and row["role"] == "still here"
     # An old bundle, made before the delete, never brings it back.
-    result = import_bundle(b, old, backup=False)
+    result = import_bundle(b, old, backup=False, trust_new_hub=True)
     assert contact_row(b, cid)["deleted"] is True
     assert result.changes == 0
     assert dump_text(a) == dump_text(b)
@@ -151,13 +151,13 @@ def test_erasure_beats_a_concurrent_edit_and_leaves_nothing_after_vacuum(hubs, o
     send(a, b, out)
     edit_contact(a, cid, notes="Wiremu edited later", given_name="Wiremu2")
     with b.write() as tx:
-        forget_contact(tx, cid, "asked to be forgotten")
+        forget_contact(tx, cid, "consent withdrawn")
     send(a, b, out)
     send(b, a, out)
     for db in (a, b):
         row = contact_row(db, cid)
         assert row["erased"] and row["deleted"] and row["given_name"] == "" and row["notes"] == ""
-        assert row["erased_reason"] == "asked to be forgotten"
+        assert row["erased_reason"] == "consent withdrawn"
         with db.read() as session:
             from sqlmodel import select
             assert all(m.deleted for m in session.exec(select(Membership)).all())
@@ -189,7 +189,7 @@ def test_delta_for_a_peer_holds_only_what_changed_and_relays_old_stamps(hubs, ou
     ids = [add_contact(b, given_name=f"B{i}") for i in range(3)]
     first = export_to(b, out / "b1.oursociety", for_hub=c.hub_id)
     assert first.manifest.kind == "full" and first.manifest.counts["contact"] == 3
-    import_bundle(c, out / "b1.oursociety", backup=False)
+    import_bundle(c, out / "b1.oursociety", backup=False, trust_new_hub=True)
     send(c, b, out)  # C acknowledges B's first bundle
     edit_contact(b, ids[0], role="edited")
     delta = export_to(b, out / "b2.oursociety", for_hub=c.hub_id)
@@ -198,14 +198,14 @@ def test_delta_for_a_peer_holds_only_what_changed_and_relays_old_stamps(hubs, ou
     old = add_contact(a, given_name="Old stamp")
     a_bundle = out / "a.oursociety"
     export_to(a, a_bundle)
-    import_bundle(c, out / "b2.oursociety", backup=False)
+    import_bundle(c, out / "b2.oursociety", backup=False, trust_new_hub=True)
     send(c, b, out)  # C acknowledges b2: B's next delta for C is empty
     empty = export_to(b, out / "b3.oursociety", for_hub=c.hub_id)
     assert empty.manifest.total_records == 0
-    import_bundle(b, a_bundle, backup=False)
+    import_bundle(b, a_bundle, backup=False, trust_new_hub=True)
     relay = export_to(b, out / "b4.oursociety", for_hub=c.hub_id)
     assert relay.manifest.counts["contact"] >= 1
-    import_bundle(c, out / "b4.oursociety", backup=False)
+    import_bundle(c, out / "b4.oursociety", backup=False, trust_new_hub=True)
     assert contact_row(c, old)["given_name"] == "Old stamp"
     assert dump_text(b) == dump_text(c)
 
@@ -225,13 +225,13 @@ def test_consent_on_the_way_out(hubs, out) -> None:
         everything = b"".join(zf.read(n) for n in zf.namelist())
     for secret in (b"Hidden", kept.encode(), b"PRIVATE-NOTE-TEXT", b"private_notes"):
         assert secret not in everything
-    import_bundle(b, path, backup=False)
+    import_bundle(b, path, backup=False, trust_new_hub=True)
     send(b, a, out)  # B acknowledges what it has from A
     # Sharing switched on later brings the contact and its older membership in the next delta.
     edit_contact(a, kept, share_with_hubs=True)
     delta = export_to(a, out / "delta.oursociety", for_hub=b.hub_id)
     assert delta.manifest.counts["contact"] == 1 and delta.manifest.counts["membership"] == 1
-    import_bundle(b, out / "delta.oursociety", backup=False)
+    import_bundle(b, out / "delta.oursociety", backup=False, trust_new_hub=True)
     assert contact_row(b, kept)["given_name"] == "Hidden"
     assert contact_row(b, shared)["private_notes"] == ""
 
@@ -262,11 +262,11 @@ def test_a_hub_a_year_ahead_moves_no_other_hubs_clock_and_is_named(hubs, out, mo
     assert accepted.released == 1 and contact_row(c, cid)["role"] == "from the future"
     path = out / "relayed.oursociety"
     export_to(c, path)
-    preview = import_bundle(b, path, dry_run=True)
+    preview = import_bundle(b, path, dry_run=True, trust_new_hub=True)
     assert preview.report.far_future_hubs == {a.hub_id: 1}
     [note] = [n for n in preview.notes if "ahead" in n]
     assert f"the clock of hub {a.hub_id}: 1 is wrong" in note and "'C'" not in note  # B has not met A
-    import_bundle(b, path, backup=False)
+    import_bundle(b, path, backup=False, trust_new_hub=True)
     assert contact_row(b, cid)["role"] == ""
     for db in (b, c):  # their own next edits carry their own time, not A's
         edit_contact(db, cid, given_name=f"Ada at {db.hub_name}")
@@ -311,7 +311,7 @@ def test_a_stamp_beyond_the_representable_range_is_refused_and_changes_nothing(h
     bad.write_bytes(buffer.getvalue())
     before = dump_text(b)
     with pytest.raises(UserError) as info:
-        import_bundle(b, bad, backup=False)
+        import_bundle(b, bad, backup=False, trust_new_hub=True)
     assert info.value.message == (
         f"A contact record ({record['id']}) in the bundle is not valid: the stamp of role lies beyond the year 2255, "
         "outside the dates this app can hold. Nothing was imported.")
@@ -325,11 +325,11 @@ def test_own_bundle_is_named_in_preview_and_refused(hubs, out) -> None:
     add_contact(a)
     path = out / "own.oursociety"
     export_to(a, path)
-    preview = import_bundle(a, path, dry_run=True)
+    preview = import_bundle(a, path, dry_run=True, trust_new_hub=True)
     assert preview.source == "this hub" and "this hub itself" in preview.notes[0]
     from oursociety_desktop.models.errors import UserError
     with pytest.raises(UserError, match="made by this hub itself"):
-        import_bundle(a, path)
+        import_bundle(a, path, trust_new_hub=True)
 
 
 def test_encrypted_bundle_round_trip(hubs, out) -> None:
@@ -338,7 +338,7 @@ def test_encrypted_bundle_round_trip(hubs, out) -> None:
     path = out / "enc.oursociety"
     export_to(a, path, passphrase="correct horse battery")
     assert b"Secretive" not in path.read_bytes() and path.read_bytes().startswith(b"OSBENC")
-    import_bundle(b, path, passphrase="correct horse battery", backup=False)
+    import_bundle(b, path, passphrase="correct horse battery", backup=False, trust_new_hub=True)
     assert contact_row(b, cid)["given_name"] == "Secretive"
 
 
@@ -347,7 +347,7 @@ def test_import_backs_up_and_logs(hubs, out) -> None:
     add_contact(a)
     path = out / "a.oursociety"
     export_to(a, path)
-    result = import_bundle(b, path)
+    result = import_bundle(b, path, trust_new_hub=True)
     assert result.backup and Path(result.backup).is_file()
     from oursociety_desktop.models.exchange_log import exchange_log, known_peers
     with b.read() as session:

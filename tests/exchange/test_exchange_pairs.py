@@ -31,7 +31,7 @@ def test_the_same_person_added_to_a_group_at_two_hubs_is_one_membership(tmp_path
 
     def exchange(src: Path, dst: Path, name: str) -> None:
         assert run(capsys, "--data-dir", src, "export", out / name)[0] == 0
-        assert run(capsys, "--data-dir", dst, "import", out / name)[0] == 0
+        assert run(capsys, "--data-dir", dst, "import", out / name, "--trust-new-hub")[0] == 0
 
     exchange(a_dir, b_dir, "1.oursociety")
     for folder in (a_dir, b_dir):  # while apart, both add her

@@ -41,7 +41,7 @@ from oursociety_desktop.models.references import live_pairs
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import Conflict, Contact, Group
 from oursociety_desktop.services.exchange import accept_quarantined, export_bundle, import_bundle
-from tests.exchange.exchange_helpers import dump_text, make_hub
+from tests.exchange.exchange_helpers import dump_text, introduce, make_hub
 
 EXAMPLES = int(os.environ.get("OURSOCIETY_PROPERTY_EXAMPLES", "25"))
 HUBS = max(3, int(os.environ.get("OURSOCIETY_PROPERTY_HUBS", "3")))
@@ -72,6 +72,7 @@ class HubExchange(RuleBasedStateMachine):
         self.bundles_dir = self.root / "bundles"
         self.bundles_dir.mkdir()
         self.hubs: list[Database] = [make_hub(self.root, f"hub{i}") for i in range(HUBS)]
+        introduce(*self.hubs)  # the organisers compared fingerprints: imports check every bundle's pinned key
         self.contacts: list[str] = []
         self.groups: list[str] = []
         self.bundles: list[Path] = []
@@ -179,7 +180,7 @@ class HubExchange(RuleBasedStateMachine):
         contact_id = self.contacts[pick % len(self.contacts)]
         try:
             with self.hubs[hub].write() as tx:
-                forget_contact(tx, contact_id, "asked")
+                forget_contact(tx, contact_id, "consent withdrawn")
         except UserError:
             return
         self.erased.add(contact_id)

@@ -58,7 +58,7 @@ def test_a_misstated_origin_hub_does_not_stick(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "misstated.oursociety", "w") as zf:
         for name, body in members.items():
             zf.writestr(name, json.dumps(manifest) if name == "manifest.json" else body)
-    import_bundle(b, tmp_path / "misstated.oursociety", backup=False)
+    import_bundle(b, tmp_path / "misstated.oursociety", backup=False, trust_new_hub=True)
     send(a, c, tmp_path)
     assert contact_row(b, cid)["origin_hub"] == contact_row(c, cid)["origin_hub"] == a.hub_id
     assert dump_text(b) == dump_text(c)
@@ -76,8 +76,8 @@ def test_an_old_bundle_after_take_theirs_does_not_reopen_the_conflict(tmp_path: 
     old_from_b = tmp_path / "old-from-b.oursociety"
     export_to(a, old_from_a)
     export_to(b, old_from_b)
-    import_bundle(a, old_from_b, backup=False)
-    import_bundle(b, old_from_a, backup=False)
+    import_bundle(a, old_from_b, backup=False, trust_new_hub=True)
+    import_bundle(b, old_from_a, backup=False, trust_new_hub=True)
     with a.read() as session:
         [conflict] = list_conflicts(session)
     with a.write() as tx:
@@ -87,7 +87,7 @@ def test_an_old_bundle_after_take_theirs_does_not_reopen_the_conflict(tmp_path: 
     for db, old in ((a, old_from_b), (b, old_from_a), (a, old_from_a), (b, old_from_b)):
         if old.name.endswith(f"{db.hub_name.lower()}.oursociety"):
             continue
-        assert import_bundle(db, old, backup=False).report.new_conflicts == 0
+        assert import_bundle(db, old, backup=False, trust_new_hub=True).report.new_conflicts == 0
     for db in (a, b):
         with db.read() as session:
             assert list_conflicts(session) == []

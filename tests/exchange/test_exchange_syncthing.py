@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from oursociety_desktop.services.exchange_folder import sync_folder
-from tests.exchange.exchange_helpers import add_contact, dump_text, make_hub
+from tests.exchange.exchange_helpers import add_contact, dump_text, introduce, make_hub
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("syncthing") is None,
                                                    reason="Debian's syncthing is not installed")]
@@ -118,6 +118,7 @@ def wait_for(condition: Callable[[], bool], what: str) -> None:
 def test_two_hubs_converge_over_two_real_syncthing_instances(tmp_path: Path, two_syncthings) -> None:
     folder_a, folder_b = two_syncthings
     a, b = make_hub(tmp_path, "A"), make_hub(tmp_path, "B")
+    introduce(a, b)
     add_contact(a, given_name="Amara")
     add_contact(b, given_name="Bongani")
     written = sync_folder(a, folder_a).written

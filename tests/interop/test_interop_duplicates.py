@@ -159,7 +159,7 @@ def test_merge_travels_and_stale_copy_does_not_bring_a_back(tmp_path: Path, run_
     Database.create(there, "There").close()
     old_bundle = tmp_path / "before-merge.oursociety"
     assert run_cli("--data-dir", here, "export", old_bundle, "--full")[0] == 0
-    assert run_cli("--data-dir", there, "import", old_bundle)[0] == 0
+    assert run_cli("--data-dir", there, "import", old_bundle, "--trust-new-hub")[0] == 0
 
     db = Database.open(here)
     with db.write() as tx:
@@ -167,10 +167,10 @@ def test_merge_travels_and_stale_copy_does_not_bring_a_back(tmp_path: Path, run_
     db.close()
     new_bundle = tmp_path / "after-merge.oursociety"
     assert run_cli("--data-dir", here, "export", new_bundle, "--full")[0] == 0
-    assert run_cli("--data-dir", there, "import", new_bundle)[0] == 0
+    assert run_cli("--data-dir", there, "import", new_bundle, "--trust-new-hub")[0] == 0
     # The stale bundle (from before the merge) arrives again, at both hubs.
     for folder in (there, here):
-        code, _, err = run_cli("--data-dir", folder, "import", old_bundle)
+        code, _, err = run_cli("--data-dir", folder, "import", old_bundle, "--trust-new-hub")
         assert code == 0 or "already" in err or "same hub" in err or "this hub" in err, err
         other = Database.open(folder)
         try:

@@ -87,7 +87,7 @@ def test_matches_across_hubs_need_both_peoples_sharing_consent(tmp_path: Path) -
     mechanic = person(b, "Ray", "Wheels", share_with_hubs=True)
     offer(b, mechanic, "Bike repair, any bike", themes=["cycling"], locality="Hulme")
     export_bundle(b, tmp_path / "b.oursociety")
-    import_bundle(a, tmp_path / "b.oursociety", backup=False)
+    import_bundle(a, tmp_path / "b.oursociety", backup=False, trust_new_hub=True)
     private = person(a, "Mo", "Private", share_with_hubs=False)
     wanted = need(a, private, "Bike repair please", themes=["cycling"], locality="Hulme")
     assert [m for m in matches_of(a) if m.need_id == wanted] == []

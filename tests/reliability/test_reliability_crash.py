@@ -115,8 +115,9 @@ def test_kill_during_bundle_import_of_50k_records(bundle_of_50k: Path, tmp_path:
     empty = tmp_path / "empty"
     cli("--data-dir", str(empty), "init", "--hub-name", "Receiving Hub")
     reference = copy_hub(empty, tmp_path / "reference")
-    duration = _timed(["--data-dir", str(reference), "import", str(bundle_of_50k)])
-    report = kill_trials(empty, tmp_path, lambda hub: ["--data-dir", str(hub), "import", str(bundle_of_50k)],
+    duration = _timed(["--data-dir", str(reference), "import", str(bundle_of_50k), "--trust-new-hub"])
+    report = kill_trials(empty, tmp_path,
+                         lambda hub: ["--data-dir", str(hub), "import", str(bundle_of_50k), "--trust-new-hub"],
                          expected_after=state_digest(reference), duration=duration,
                          label=f"bundle import, {sum(counts.values()):,} records")
     assert report.mid_operation >= 1, report.outcomes  # at least one kill landed while it was working

@@ -67,7 +67,7 @@ def test_disk_full_while_importing_a_bundle(source: Path, tmp_path: Path) -> Non
     before = state_digest(hub)
     size = (hub / "oursociety.sqlite3").stat().st_size
     # Room for the automatic backup of the small receiving hub, not for the 2,000 contacts arriving.
-    proc = run_with_file_size_limit(size + 256 * 1024, "--data-dir", str(hub), "import", str(bundle))
+    proc = run_with_file_size_limit(size + 256 * 1024, "--data-dir", str(hub), "import", str(bundle), "--trust-new-hub")
     assert_clean_failure(proc)
     assert integrity(hub) == "ok" and state_digest(hub) == before
 
@@ -109,7 +109,7 @@ def test_restore_from_each_automatic_backup(source: Path, tmp_path: Path, operat
         cli("--data-dir", str(other), "init", "--hub-name", "Other")
         cli("--data-dir", str(other), "contact", "add", "--given", "Arrived", "--share")
         cli("--data-dir", str(other), "export", str(tmp_path / "b.oursociety"), "--full")
-        cli("--data-dir", str(hub), "import", str(tmp_path / "b.oursociety"))
+        cli("--data-dir", str(hub), "import", str(tmp_path / "b.oursociety"), "--trust-new-hub")
         pattern = "auto-*before-import.sqlite3"
     elif operation == "csv import":
         (tmp_path / "p.csv").write_text("Given Name,Family Name\nArrived,Bycsv\n", encoding="utf-8")

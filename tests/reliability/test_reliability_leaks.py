@@ -51,7 +51,7 @@ def hub(data_dir: Path) -> Path:
             add_member(tx, group.id, cid)
     with db.write() as tx:
         delete_contact(tx, ids["deleted"])
-        forget_contact(tx, ids["erased"], "asked to be forgotten")
+        forget_contact(tx, ids["erased"], "consent withdrawn")
     db.close()
     return data_dir
 

@@ -7,16 +7,16 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
-from oursociety_desktop.models.contacts import create_contact
+from oursociety_desktop.models.contacts import ERASURE_REASONS, create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import create_group
 from oursociety_desktop.models.tables import Contact, Membership
 from oursociety_desktop.ui.contacts.contact_model import COL_NAME, CONTACT_ID_ROLE
-from oursociety_desktop.ui.contacts.dialogs import ChooseGroupDialog, NewContactDialog
+from oursociety_desktop.ui.contacts.dialogs import ChooseGroupDialog, ForgetDialog, NewContactDialog
 from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.tasks import SyncTaskRunner
@@ -195,30 +195,35 @@ def test_delete_with_undo_and_delete_key(ws: ContactsWorkspace, ctx: AppContext,
     assert len(visible_names(ws)) == 3
 
 
-def test_forget_asks_and_explains(ws: ContactsWorkspace, ctx: AppContext, ids: dict[str, str],
-                                  qtbot: QtBot) -> None:
+def test_forget_asks_why_and_explains(ws: ContactsWorkspace, ctx: AppContext, ids: dict[str, str],
+                                     qtbot: QtBot) -> None:
     ws.open_contact(ids["zofia"])
     seen: list[str] = []
 
-    def cancel(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox)
-        seen.append(box.informativeText())
-        box.reject()
+    def cancel(dialog: QWidget) -> None:
+        assert isinstance(dialog, ForgetDialog)
+        seen.extend(label.text() for label in dialog.findChildren(QLabel))
+        dialog.reject()
 
     with_modal(cancel)
     qtbot.mouseClick(ws.editor.forget_button, Qt.MouseButton.LeftButton)
-    assert "cannot be undone" in seen[0]
+    assert any("cannot be undone" in text for text in seen)
     assert contact(ctx.db, ids["zofia"]).erased is False
 
-    def confirm(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox)
-        forget = next(b for b in box.findChildren(QPushButton) if b.text() == "Forget for good")
+    def confirm(dialog: QWidget) -> None:
+        assert isinstance(dialog, ForgetDialog)
+        combo = dialog.reason_combo
+        # A short list, no free text: the reason travels to every hub.
+        assert not combo.isEditable() and combo.count() == len(ERASURE_REASONS)
+        combo.setCurrentIndex(combo.findData("entered in error"))
+        forget = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Forget for good")
         forget.click()
 
     with_modal(confirm)
     qtbot.mouseClick(ws.editor.forget_button, Qt.MouseButton.LeftButton)
     erased = contact(ctx.db, ids["zofia"])
     assert erased.erased and erased.given_name == "" and erased.family_name == ""
+    assert erased.erased_reason == "entered in error"
     assert "Zofia Łukasiewicz" not in visible_names(ws)
 
 

@@ -30,7 +30,7 @@ def test_backup_rotation_is_set_in_settings_and_used_by_imports(db: Database, da
         with other.write() as tx:
             create_contact(tx, {"given_name": f"Person {i}", "share_with_hubs": True})
         export_bundle(other, tmp_path / f"b{i}.oursociety")
-        import_bundle(db, tmp_path / f"b{i}.oursociety")
+        import_bundle(db, tmp_path / f"b{i}.oursociety", trust_new_hub=True)
     other.close()
     kept = sorted((data_dir / "backups").glob("auto-*before-import.sqlite3"))
     assert len(kept) == 2

@@ -20,6 +20,7 @@ from oursociety_desktop.models.contacts import (
     update_contact,
 )
 from oursociety_desktop.models.database import Tx
+from oursociety_desktop.models.erasure import after_erasure
 from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.groups import add_member, remove_member
 from oursociety_desktop.models.progress import Progress
@@ -126,6 +127,7 @@ def forget_contacts(ctx: AppContext, ids: Sequence[str], reason: str) -> None:
     with ctx.db.write() as tx:
         for cid in ids:
             forget_contact(tx, cid, reason)
+    after_erasure(ctx.db)  # nothing of them in the write-ahead log, the backups, or after a restore
     ctx.events.changed.emit("contact")
     ctx.events.changed.emit("membership")
 

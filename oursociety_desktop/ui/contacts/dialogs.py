@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from oursociety_desktop.models.consent import CONSENT_METHODS, HubConsentDefaults, consent_values
+from oursociety_desktop.models.contacts import ERASURE_REASONS
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.ui.widgets.fields import FieldMessage
 from oursociety_desktop.ui.wording import plural
@@ -166,20 +166,60 @@ class ChooseGroupDialog(QDialog):
         return str(self.combo.itemData(index)) if index >= 0 else None
 
 
-def confirm_forget(parent: QWidget, names: str) -> bool:
-    """Explain erasure and ask; the safe answer (Cancel) is the default."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(parent.tr("Forget this person?"))
-    box.setText(parent.tr("Forget {0}?").format(names))
-    box.setInformativeText(parent.tr(
-        "Forgetting erases every personal detail — names, phones, emails, address, notes and consent — and "
-        "takes them out of every group, action and connection. Only an anonymous placeholder remains, so the "
-        "erasure also reaches other hubs when you next exchange bundles.\n\nThis cannot be undone. Use Delete "
-        "instead if you may want the record back."))
-    forget = box.addButton(parent.tr("Forget for good"), QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    box.exec()
-    return box.clickedButton() is forget
+def erasure_reason_labels() -> dict[str, str]:
+    """The erasure reasons as the organiser reads them (the stored value is the key)."""
+    tr = QCoreApplication.translate
+    labels = {
+        "erasure requested": tr("ForgetDialog", "The person asked to be erased"),
+        "consent withdrawn": tr("ForgetDialog", "The person withdrew consent"),
+        "no longer involved": tr("ForgetDialog", "No longer involved with the hub"),
+        "entered in error": tr("ForgetDialog", "Entered in error"),
+        "other": tr("ForgetDialog", "Another reason"),
+    }
+    return {key: labels[key] for key in ERASURE_REASONS}
+
+
+class ForgetDialog(QDialog):
+    """Explains erasure and asks why, from a short list (the reason travels to every hub, so it is never free
+    text); the safe answer (Cancel) is the default."""
+
+    def __init__(self, parent: QWidget, names: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Forget this person?"))
+        layout = QVBoxLayout(self)
+        question = QLabel(self.tr("Forget {0}?").format(names))
+        question.setWordWrap(True)
+        explanation = QLabel(self.tr(
+            "Forgetting erases every personal detail — names, phones, emails, address, notes and consent — and "
+            "takes them out of every group, action and connection. Only an anonymous placeholder remains, so the "
+            "erasure also reaches other hubs when you next exchange bundles.\n\nThis cannot be undone. Use Delete "
+            "instead if you may want the record back."))
+        explanation.setWordWrap(True)
+        self.reason_combo = QComboBox()
+        self.reason_combo.setAccessibleName(self.tr("Reason for the erasure"))
+        self.reason_combo.setAccessibleDescription(self.tr("Sent with the erasure to other hubs; no free text"))
+        for key, label in erasure_reason_labels().items():
+            self.reason_combo.addItem(label, key)
+        form = QFormLayout()
+        form.addRow(self.tr("Reason:"), self.reason_combo)
+        buttons = QDialogButtonBox()
+        self.forget_button = buttons.addButton(self.tr("Forget for good"), QDialogButtonBox.ButtonRole.DestructiveRole)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setDefault(True)
+        cancel.setFocus()
+        self.forget_button.clicked.connect(self.accept)
+        cancel.clicked.connect(self.reject)
+        layout.addWidget(question)
+        layout.addWidget(explanation)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def reason(self) -> str:
+        """The chosen reason's stored value."""
+        return str(self.reason_combo.currentData())
+
+
+def confirm_forget(parent: QWidget, names: str) -> str | None:
+    """Explain erasure and ask why; returns the chosen reason, or None when the organiser cancels."""
+    dialog = ForgetDialog(parent, names)
+    return dialog.reason() if dialog.exec() == QDialog.DialogCode.Accepted else None

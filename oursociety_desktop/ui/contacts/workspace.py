@@ -400,8 +400,9 @@ class ContactsWorkspace(QWidget):
         chosen = ids or self.selected_ids()
         if not chosen:
             return
-        if dialogs.confirm_forget(self, commands.describe(self.ctx, chosen)):
+        reason = dialogs.confirm_forget(self, commands.describe(self.ctx, chosen))
+        if reason is not None:
             try:
-                commands.forget_contacts(self.ctx, chosen, "erasure requested")
+                commands.forget_contacts(self.ctx, chosen, reason)
             except UserError as exc:
                 self._report(exc)

@@ -15,6 +15,7 @@ from oursociety_desktop.models.conflicts import list_conflicts, record_label
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.exchange_log import exchange_log, known_peers
 from oursociety_desktop.models.merge import MergeReport
+from oursociety_desktop.models.trust import fingerprint
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE as ROW_ROLE
 from oursociety_desktop.ui.widgets.rows_model import RowsTableModel
 from oursociety_desktop.ui.wording import local_time, plural
@@ -128,23 +129,28 @@ class ExchangeLogModel(RowsTableModel):
                       kind=summary.get("kind", ""))
 
 
-COL_HUB_NAME, COL_HUB_ID, COL_FIRST_SEEN, COL_LAST_IMPORT, COL_ACKNOWLEDGED = range(5)
+COL_HUB_NAME, COL_HUB_ID, COL_FIRST_SEEN, COL_LAST_IMPORT, COL_ACKNOWLEDGED, COL_KEY, COL_TRUST = range(7)
 
 
 class PeerHubModel(RowsTableModel):
     """Hubs this one has exchanged with: when we last heard from each, and up to when it has acknowledged what
     this hub sent (a delta for it repeats everything after that)."""
 
-    HEADERS = ("Hub", "Id", "First seen", "Last heard from", "Has everything up to")
+    HEADERS = ("Hub", "Id", "First seen", "Last heard from", "Has everything up to", "Key fingerprint", "Trust")
 
     def load(self, db: Database) -> None:
         """Read the known hubs."""
         with db.read() as session:
-            self.set_rows([(p.name, p.id, p.first_seen_at, p.last_import_at, p.acknowledged)
-                           for p in known_peers(session)])
+            self.set_rows([(p.name, p.id, p.first_seen_at, p.last_import_at, p.acknowledged,
+                            fingerprint(p.signing_key), p.trust) for p in known_peers(session)])
 
     def cell(self, row: Any, column: int) -> str:
         value = row[column]
+        if column == COL_TRUST:
+            return {"trusted": self.tr("trusted"), "pending": self.tr("waiting for your word")}.get(
+                str(value), self.tr("not trusted"))
+        if column == COL_KEY and not value:
+            return self.tr("not known yet")
         if column == COL_ACKNOWLEDGED and not value:
             return self.tr("nothing yet")
         if column == COL_ACKNOWLEDGED and value:

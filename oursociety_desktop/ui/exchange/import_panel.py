@@ -6,7 +6,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.services.exchange import ImportResult, import_bundle
@@ -78,6 +87,10 @@ class ImportPanel(QWidget):
                                               self.tr("Hub bundles (*.oursociety);;All files (*)"))
         return Path(name) if name else None
 
+    def ask_trust_hub(self, name: str, hub_id: str, fingerprint: str) -> bool:
+        """Whether the organiser accepts a hub not trusted yet, after comparing its key's fingerprint."""
+        return ask_trust_hub(self, name, hub_id, fingerprint)
+
     def choose_import(self) -> None:
         """Pick a bundle; the preview is needed before anything is imported."""
         path = self.ask_open_path()
@@ -110,8 +123,8 @@ class ImportPanel(QWidget):
         self.previewed.emit()
         self.preview_model.set_report(result.report)
         m = result.manifest
-        source = {"this hub": self.tr("made by this hub itself"), "new hub": self.tr("from a hub never seen before"),
-                  "known hub": self.tr("from a known hub")}[result.source]
+        source = {"this hub": self.tr("made by this hub itself"), "new hub": self.tr("from a hub not trusted yet"),
+                  "known hub": self.tr("from a trusted hub")}[result.source]
         kind = {"full": self.tr("A full"), "delta": self.tr("A changes-only")}.get(m.kind, m.kind)
         lines = [self.tr("{0} bundle from “{1}” ({2}), made {3}.").format(kind, m.source_hub_name, source,
                                                                         local_time(m.created_at))]
@@ -127,9 +140,14 @@ class ImportPanel(QWidget):
         if self.import_path is None or self.preview is None:
             return
         db, secret = self.ctx.db, self.import_passphrase.text() or None
+        m = self.preview.manifest
+        trust = self.preview.source == "new hub"
+        if trust and not self.ask_trust_hub(m.source_hub_name, m.source_hub_id, self.preview.fingerprint):
+            self.failed.emit(self.tr("Nothing was imported: the hub “{0}” is not trusted.").format(m.source_hub_name))
+            return
 
         def work(progress: Any, path: Path, passphrase: str | None) -> ImportResult:
-            return import_bundle(db, path, passphrase=passphrase, progress=progress)
+            return import_bundle(db, path, passphrase=passphrase, progress=progress, trust_new_hub=trust)
 
         self.apply_button.setEnabled(False)
         self.ctx.runner.run(work, self.import_path, secret, title=self.tr("Importing the bundle"),
@@ -166,3 +184,14 @@ class ImportPanel(QWidget):
 
     def _fail(self, message: str) -> None:
         self.failed.emit(message)
+
+
+def ask_trust_hub(parent: QWidget, name: str, hub_id: str, fingerprint: str) -> bool:
+    """Ask the organiser to compare a hub's key fingerprint before trusting it."""
+    text = parent.tr("The hub “{0}” ({1}) is not trusted yet. Its key's fingerprint is\n\n{2}\n\nCompare it with "
+                     "that hub's organiser, by phone or on paper. Trust this hub?").format(
+        name, hub_id[:8], fingerprint or parent.tr("none (an unsigned bundle)"))
+    answer = QMessageBox.question(parent, parent.tr("A hub not trusted yet"), text,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QTabWidget,
@@ -30,8 +31,9 @@ from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.exchange_log import EXCHANGE_FOLDER
 from oursociety_desktop.models.registry import REGISTRY
+from oursociety_desktop.models.trust import accept_hub, own_fingerprint
 from oursociety_desktop.services.exchange import ExportResult, export_bundle
-from oursociety_desktop.services.exchange_folder import SyncResult, sync_folder
+from oursociety_desktop.services.exchange_folder import SyncPreview, SyncResult, preview_sync, sync_folder
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.exchange.exchange_models import (
     ROW_ROLE,
@@ -40,7 +42,7 @@ from oursociety_desktop.ui.exchange.exchange_models import (
     ExchangeLogModel,
     PeerHubModel,
 )
-from oursociety_desktop.ui.exchange.import_panel import ImportPanel
+from oursociety_desktop.ui.exchange.import_panel import ImportPanel, ask_trust_hub
 from oursociety_desktop.ui.exchange.outgoing_panel import OutgoingPanel
 from oursociety_desktop.ui.exchange.widgets import passphrase_edit, plain_table, window_message
 from oursociety_desktop.ui.widgets.edits import MessageLine
@@ -182,6 +184,11 @@ class ExchangeWorkspace(QWidget):
         layout.addWidget(self.log_view, 2)
         layout.addWidget(QLabel(self.tr("Known hubs (this hub is {0}, id {1})").format(self.ctx.db.hub_name,
                                                                                    self.ctx.db.hub_id)))
+        self.own_key_label = QLabel(self.tr("This hub's key fingerprint, for other organisers to compare: {0}").format(
+            own_fingerprint(self.ctx.db.signing_key)))
+        self.own_key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.own_key_label.setAccessibleName(self.tr("This hub's key fingerprint"))
+        layout.addWidget(self.own_key_label)
         self.peer_view = plain_table(self.peer_model, self.tr("Known hubs"))
         layout.addWidget(self.peer_view, 1)
         return page
@@ -246,6 +253,21 @@ class ExchangeWorkspace(QWidget):
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Save bundle"), f"{self.ctx.db.hub_name}.oursociety",
                                               self.tr("Hub bundles (*.oursociety)"))
         return Path(name) if name else None
+
+    def ask_trust_hub(self, name: str, hub_id: str, fingerprint: str) -> bool:
+        """Whether the organiser accepts a hub found in the exchange folder, after comparing its fingerprint."""
+        return ask_trust_hub(self, name, hub_id, fingerprint)
+
+    def ask_erase(self, people: int) -> bool:
+        """Whether to go on with a sync that erases people held here."""
+        text = plural(people, self.tr("This sync erases {n} person held here (a right-to-erasure request from a "
+                                      "trusted hub): every personal field is wiped, for good. Go on?"),
+                      self.tr("This sync erases {n} people held here (right-to-erasure requests from trusted "
+                              "hubs): every personal field is wiped, for good. Go on?"))
+        answer = QMessageBox.question(self, self.tr("Erase people?"), text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def ask_folder(self) -> Path | None:
         """The exchange folder."""
@@ -347,7 +369,8 @@ class ExchangeWorkspace(QWidget):
             self.folder_edit.setText(str(path))
 
     def start_sync(self) -> None:
-        """Import new bundles from the folder and write this hub's delta there, on the task runner."""
+        """Preview what the folder holds (on the task runner); a sync that would erase people or meets a hub not
+        trusted yet stops for the organiser's word, then imports new bundles and writes this hub's delta."""
         text = self.folder_edit.text().strip()
         if not text:
             self._fail(self.tr("Choose the exchange folder first."))
@@ -356,6 +379,28 @@ class ExchangeWorkspace(QWidget):
         db, secret = self.ctx.db, self.folder_passphrase.text() or None
         with db.write() as tx:
             set_setting(tx.session, EXCHANGE_FOLDER, str(folder))
+
+        def work(progress: Any, where: Path, passphrase: str | None) -> SyncPreview:
+            return preview_sync(db, where, passphrase=passphrase, progress=progress)
+
+        self.message.clear_message()
+        self.ctx.runner.run(work, folder, secret, title=self.tr("Checking the exchange folder"),
+                            on_done=lambda preview: self._sync_previewed(folder, secret, preview),
+                            on_error=self._fail, reads_only=True)
+
+    def _sync_previewed(self, folder: Path, secret: str | None, preview: SyncPreview) -> None:
+        for hub in preview.untrusted:
+            if self.ask_trust_hub(hub["name"], hub["id"], hub["fingerprint"]):
+                try:
+                    with self.ctx.db.write() as tx:
+                        accept_hub(tx, hub["id"], hub["name"], hub["key"])
+                except UserError as exc:
+                    self._fail(exc.message)
+                    return
+        if preview.people_erased and not self.ask_erase(preview.people_erased):
+            self.status.setText(self.tr("Sync stopped: nothing was imported or written."))
+            return
+        db = self.ctx.db
 
         def work(progress: Any, where: Path, passphrase: str | None) -> SyncResult:
             return sync_folder(db, where, passphrase=passphrase, progress=progress)
@@ -369,6 +414,10 @@ class ExchangeWorkspace(QWidget):
         parts = [self.tr("Imported {0} bundle(s) with {1} change(s).").format(len(result.imported), changes),
                  self.tr("Wrote {0}.").format(result.written.name) if result.written
                  else self.tr("Nothing new to write.")]
+        parts.extend(w for r in result.imported for w in r.warnings)
+        if result.untrusted:
+            parts.append(self.tr("Not imported, from hubs not trusted: {0}").format(
+                ", ".join(f"{hub['name']} ({hub['fingerprint']})" for hub in result.untrusted)))
         if result.skipped:
             parts.append(self.tr("Skipped: {0}").format("; ".join(result.skipped)))
         self.status.setText(" ".join(parts))

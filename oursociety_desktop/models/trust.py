@@ -1,0 +1,202 @@
+"""Which hubs this hub trusts, and by which key.
+
+Every bundle is signed with its hub's Ed25519 key (models/signing.py), but a signature alone proves only that
+*somebody* holding *some* key wrote it. So a hub pins each peer's key:
+
+- On first contact the key is **learned** (`pending`): shown to the organiser as a short fingerprint, twenty digits
+  in five groups, to compare with the other hub's organiser by phone or on paper. Nothing from that hub is imported
+  yet.
+- Once the organiser accepts it (`oursociety hub trust`, `import --trust-new-hub`, or the app's question) the hub is
+  **trusted** and its key pinned: its bundles are imported, with the records they relay and their erasures.
+- A bundle claiming a known hub but signed by another key is refused (`check_bundle_signer`). A key never changes
+  for a hub id (a new key comes with a new id: `hub identity new`); an organiser who knows better can forget a
+  hub's key (`distrust_hub`) and accept the new one.
+
+Since a bundle is imported only from a trusted hub, every record in it was either stamped by that hub or relayed by
+it: records stamped by hub X are accepted only when signed by X or relayed by a hub this hub trusts, and an erasure
+only from a trusted hub. Peers known before keys were pinned (schema version 9) stay trusted and have their key
+pinned by their next bundle.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from oursociety_desktop.models.database import Tx, utc_now_iso
+from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.signing import public_key_of
+from oursociety_desktop.models.tables import PeerHub
+
+TRUSTED = "trusted"
+PENDING = "pending"
+
+
+class UntrustedHub(UserError):
+    """A bundle from a hub this hub has not accepted (yet)."""
+
+    def __init__(self, message: str, hub_id: str, hub_name: str, fingerprint: str) -> None:
+        super().__init__(message)
+        self.hub_id = hub_id
+        self.hub_name = hub_name
+        self.fingerprint = fingerprint
+
+
+class ForgedBundle(UserError):
+    """A bundle claiming a hub whose pinned key did not sign it."""
+
+
+def fingerprint(public_key: str) -> str:
+    """A public key's short fingerprint, to compare by phone or on paper: the first 64 bits of its SHA-256, as
+    twenty decimal digits in five groups of four ("0412 8831 …"). An empty key (a format 1 bundle) has none."""
+    if not public_key:
+        return ""
+    try:
+        raw = base64.b64decode(public_key, validate=True)
+    except ValueError:
+        return ""
+    number = int.from_bytes(hashlib.sha256(raw).digest()[:8], "big") % 10**20
+    digits = f"{number:020d}"
+    return " ".join(digits[i:i + 4] for i in range(0, 20, 4))
+
+
+def own_fingerprint(private_key: str) -> str:
+    """This hub's fingerprint, from its private key."""
+    return fingerprint(public_key_of(private_key)) if private_key else ""
+
+
+@dataclass
+class PeerTrust:
+    """What this hub knows of a peer's key."""
+
+    hub_id: str
+    name: str
+    signing_key: str
+    trust: str  # "trusted" | "pending" | ""
+
+    @property
+    def fingerprint(self) -> str:
+        """The pinned (or learned) key's fingerprint."""
+        return fingerprint(self.signing_key)
+
+    def to_json(self) -> dict[str, str]:
+        """Plain values (`hub peers --json`)."""
+        return {"id": self.hub_id, "name": self.name, "fingerprint": self.fingerprint, "trust": self.trust or "none"}
+
+
+def peer_trust(session: Session, hub_id: str) -> PeerTrust | None:
+    """What is known of a hub's key, or None for a hub never met."""
+    peer = session.get(PeerHub, hub_id)
+    if peer is None:
+        return None
+    return PeerTrust(peer.id, peer.name, peer.signing_key, peer.trust)
+
+
+def peer_trusts(session: Session) -> list[PeerTrust]:
+    """Every hub met, by name."""
+    peers = session.exec(select(PeerHub).order_by(col(PeerHub.name), col(PeerHub.id))).all()
+    return [PeerTrust(p.id, p.name, p.signing_key, p.trust) for p in peers]
+
+
+def check_bundle_signer(session: Session, own_id: str, own_public_key: str, hub_id: str, hub_name: str,
+                        signing_key: str, label: str) -> PeerTrust | None:
+    """Refuse (ForgedBundle) a bundle claiming this hub or a peer whose pinned key is not the one that signed it.
+    Returns what is known of the sender (None: never met)."""
+    shown = hub_name[:60]
+    if hub_id == own_id:
+        if signing_key and signing_key != own_public_key:
+            raise ForgedBundle(f"The bundle {label} claims to come from this hub but is signed by another key "
+                               f"({fingerprint(signing_key)}); it is forged and was refused. Nothing was imported.")
+        return None
+    known = peer_trust(session, hub_id)
+    if known is not None and known.signing_key and known.trust == TRUSTED and signing_key != known.signing_key:
+        raise ForgedBundle(
+            f"The bundle {label} claims to come from hub '{shown}' but is signed by another key "
+            f"({fingerprint(signing_key) or 'unsigned'}, not {known.fingerprint}); it was refused as forged. "
+            "Nothing was imported.")
+    return known
+
+
+def require_trusted(known: PeerTrust | None, hub_id: str, hub_name: str, signing_key: str, label: str) -> None:
+    """Raise UntrustedHub unless the sender is a trusted hub."""
+    if known is not None and known.trust == TRUSTED:
+        return
+    print_ = fingerprint(signing_key) or "none: an unsigned format 1 bundle"
+    raise UntrustedHub(
+        f"The bundle {label} comes from hub '{hub_name[:60]}' ({hub_id[:40]}), which this hub does not trust yet; "
+        f"its key's fingerprint is {print_}. Compare it with that hub's organiser, then accept the hub "
+        f"(`oursociety import --trust-new-hub`, or `oursociety hub trust {hub_id[:40]}`). Nothing was imported.",
+        hub_id, hub_name, print_)
+
+
+def learn_key(tx: Tx, hub_id: str, hub_name: str, signing_key: str) -> PeerTrust:
+    """First contact without acceptance (a sync): remember the hub and its key as pending, trust nothing."""
+    peer = tx.session.get(PeerHub, hub_id)
+    if peer is None:
+        peer = PeerHub(id=hub_id, name=hub_name, first_seen_at=utc_now_iso(), signing_key=signing_key,
+                       trust=PENDING)
+    elif peer.trust != TRUSTED:
+        peer.signing_key, peer.trust, peer.name = signing_key, PENDING, hub_name or peer.name
+    tx.session.add(peer)
+    return PeerTrust(peer.id, peer.name, peer.signing_key, peer.trust)
+
+
+def accept_hub(tx: Tx, hub_id: str, hub_name: str, signing_key: str) -> None:
+    """The organiser accepts a hub with this key: it is trusted, its key pinned."""
+    peer = tx.session.get(PeerHub, hub_id)
+    if peer is None:
+        peer = PeerHub(id=hub_id, name=hub_name, first_seen_at=utc_now_iso())
+    if peer.trust == TRUSTED and peer.signing_key and peer.signing_key != signing_key:
+        raise UserError(f"Hub '{peer.name[:60]}' is trusted with another key; forget it first "
+                        f"(`oursociety hub distrust {hub_id[:40]}`).")
+    peer.signing_key, peer.trust = signing_key, TRUSTED
+    peer.name = hub_name or peer.name
+    tx.session.add(peer)
+
+
+def pin_on_import(tx: Tx, hub_id: str, signing_key: str) -> None:
+    """A trusted peer known before keys were pinned gets its key pinned by its first signed bundle."""
+    peer = tx.session.get(PeerHub, hub_id)
+    if peer is not None and peer.trust == TRUSTED and not peer.signing_key and signing_key:
+        peer.signing_key = signing_key
+        tx.session.add(peer)
+
+
+def find_peer(session: Session, hub: str) -> PeerHub:
+    """A peer hub by its id, the start of its id (8 characters at least) or its exact name; UserError otherwise."""
+    wanted = hub.strip()
+    peers = session.exec(select(PeerHub)).all()
+    matches = [p for p in peers if p.id == wanted.lower()] or \
+              [p for p in peers if len(wanted) >= 8 and p.id.startswith(wanted.lower())] or \
+              [p for p in peers if p.name == wanted]
+    if not matches:
+        raise UserError(f"No hub '{wanted[:60]}' has been met yet; sync or import one of its bundles first.")
+    if len(matches) > 1:
+        raise UserError(f"'{wanted[:60]}' names {len(matches)} hubs; give the hub's id.")
+    return matches[0]
+
+
+def trust_hub(tx: Tx, hub: str, expected_fingerprint: str | None = None) -> PeerTrust:
+    """Trust a hub met before (its key learned at first contact). With `expected_fingerprint` the key must have it
+    (spaces ignored). Raises UserError when there is no key to trust or the fingerprint differs."""
+    peer = find_peer(tx.session, hub)
+    if not peer.signing_key:
+        raise UserError(f"This hub has no key of hub '{peer.name[:60]}' yet; import or sync one of its bundles.")
+    if expected_fingerprint is not None and \
+            expected_fingerprint.replace(" ", "") != fingerprint(peer.signing_key).replace(" ", ""):
+        raise UserError(f"The key of hub '{peer.name[:60]}' has the fingerprint {fingerprint(peer.signing_key)}, "
+                        "not the one given; it was not trusted.")
+    peer.trust = TRUSTED
+    tx.session.add(peer)
+    return PeerTrust(peer.id, peer.name, peer.signing_key, peer.trust)
+
+
+def distrust_hub(tx: Tx, hub: str) -> PeerTrust:
+    """Stop trusting a hub and forget its key: its bundles are refused until it is accepted again."""
+    peer = find_peer(tx.session, hub)
+    peer.trust, peer.signing_key = "", ""
+    tx.session.add(peer)
+    return PeerTrust(peer.id, peer.name, peer.signing_key, peer.trust)
