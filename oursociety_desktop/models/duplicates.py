@@ -311,27 +311,33 @@ def mark_not_duplicate(tx: Tx, a: str, b: str, flag: bool = True) -> None:
 # ---------- merging ----------
 
 MERGE_FIELDS = tuple(f for f in Contact.PERSONAL_FIELDS)
-_PRIVACY_AND = ("share_with_hubs", "include_in_directory")
+_CONSENT = ("share_with_hubs", "include_in_directory")
 _PRIVACY_OR = ("do_not_phone", "do_not_email", "do_not_mail", "do_not_sms")
 
 
 def suggested_merge(gone: Contact, keep: Contact) -> dict[str, Any]:
     """Field-by-field values for merging `gone` into `keep`: keep's value unless empty; phones, emails, tags and
-    languages combined; notes joined; sharing only if both allow it; any "do not contact" flag kept."""
+    languages combined; notes joined; any "do not contact" flag kept.
+
+    Consent stays as the contact that stays has it: switching its sharing off here would be a withdrawal made by a
+    merge, which other hubs holding it would never hear of. So that nothing the person did not agree to share
+    leaves the hub, a record that may not leave it (`gone` unshared) adds nothing to one that may (`keep` shared):
+    its values stay on the merged-away record, where the organiser can still choose them."""
+    private_into_shared = keep.share_with_hubs and not gone.share_with_hubs
     merged: dict[str, Any] = {}
     for name in MERGE_FIELDS:
         mine, theirs = getattr(keep, name), getattr(gone, name)
-        if name in ("phones", "emails"):
+        if name in _PRIVACY_OR:
+            merged[name] = bool(mine or theirs)
+        elif name in _CONSENT or private_into_shared:
+            merged[name] = mine
+        elif name in ("phones", "emails"):
             seen = {str(i["value"]).casefold() for i in mine}
             merged[name] = [*mine, *(i for i in theirs if str(i["value"]).casefold() not in seen)]
         elif name in ("tags", "languages"):
             merged[name] = [*mine, *(t for t in theirs if t not in mine)]
         elif name in ("notes", "private_notes"):
             merged[name] = mine if not theirs or theirs in mine else (f"{mine}\n\n{theirs}" if mine else theirs)
-        elif name in _PRIVACY_AND:
-            merged[name] = bool(mine and theirs)
-        elif name in _PRIVACY_OR:
-            merged[name] = bool(mine or theirs)
         else:
             merged[name] = mine if mine not in ("", None) else theirs
     return merged

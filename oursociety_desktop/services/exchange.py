@@ -201,7 +201,7 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
         if not dry_run and not trust_new_hub:
             require_trusted(known, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key, path.name)
         trust_warning.append(
-            f"Hub '{manifest.source_hub_name}' ({manifest.source_hub_id}) is not trusted yet; its key's fingerprint "
+            f"Hub '{manifest.source_hub_name}' is not trusted yet; its key's fingerprint "
             f"is {print_ or 'none (an unsigned format 1 bundle)'}. Compare it with that hub's organiser before "
             "accepting the hub.")
     if not dry_run:

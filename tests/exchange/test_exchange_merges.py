@@ -116,3 +116,22 @@ def test_a_shared_duplicate_merged_into_an_unshared_one_leaves_no_live_membershi
         live = session.connection().exec_driver_sql("SELECT COUNT(*) FROM membership WHERE deleted = 0").scalar()
     assert live == 0
     assert dump_text(a) == dump_text(b)
+
+
+def test_an_unshared_duplicate_merged_into_a_shared_one_withdraws_nobody(hubs, tmp_path: Path) -> None:
+    """Found by the property test (hubs never converged): merging an unshared record into a shared one switched
+    the survivor's sharing off, a withdrawal the other hubs never heard of, so they kept the person live for good.
+    The survivor now keeps its consent, and nothing of the unshared record is folded into it."""
+    a, b, _ = hubs
+    shared = add_contact(a, given_name="Ada", share_with_hubs=True)
+    private = add_contact(a, given_name="Ada", family_name="Private", phones=[{"label": "", "value": "07700 900555"}],
+                          share_with_hubs=False)
+    send(a, b, tmp_path)
+    with a.write() as tx:
+        merge_contacts(tx, private, shared)
+    send(a, b, tmp_path)
+    for hub in (a, b):
+        row = contact_row(hub, shared)
+        assert (row["share_with_hubs"], row["family_name"], row["phones"]) == (True, "", [])
+    assert "07700 900555" not in dump_text(b)
+    assert dump_text(a) == dump_text(b)

@@ -67,7 +67,7 @@ def test_deleted_and_erased_people_leave_the_drawing_with_their_lines(hub: Datab
     p = small_network(hub)
     with hub.write() as tx:
         delete_contact(tx, p["ali"])
-        forget_contact(tx, p["pia"], "erasure request")
+        forget_contact(tx, p["pia"], "erasure requested")
     with hub.read() as session:
         graph = read_network(session, hub.hub_id)
     assert p["ali"] not in graph.people and p["pia"] not in graph.people
@@ -164,7 +164,7 @@ def test_an_empty_network_draws_a_page_that_says_so(hub: Database, tmp_path: Pat
 def send(source: Database, target: Database, folder: Path) -> None:
     path = folder / f"{source.hub_name}-{len(list(folder.glob('*.oursociety')))}.oursociety"
     export_bundle(source, path)
-    import_bundle(target, path, backup=False)
+    import_bundle(target, path, backup=False, trust_new_hub=True)
 
 
 def test_the_hub_summary_counts_what_each_hub_shared_and_the_last_exchange(tmp_path: Path) -> None:
