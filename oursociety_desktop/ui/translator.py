@@ -42,7 +42,11 @@ def install_translators(app: QCoreApplication, language: str) -> str:
         app.removeTranslator(old)
     _installed.clear()
     code = i18n.install(language)
-    QLocale.setDefault(QLocale(code))
+    # Dates and numbers follow the system's locale when it speaks this language (or for English, the source
+    # language), so a British organiser keeps day-first dates; otherwise the language's own locale.
+    system = QLocale.system()
+    speaks = code == "en" or system.name().split("_")[0] == code
+    QLocale.setDefault(system if speaks else QLocale(code))
     qt_own = QTranslator(app)
     if qt_own.load(f"qtbase_{code}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt_own)

@@ -135,7 +135,8 @@ def test_the_stack_sampler_never_frees_the_gui_threads_locals(qtbot: QtBot) -> N
         QTimer.singleShot(0, blocking_slot)
         qtbot.waitUntil(lambda: bool(returned), timeout=30_000)
         QTest.qWait(100)  # the sampler wakes again while the watchdog runs
-    assert dog.stalls and "blocking_slot" in dog.stalls[0].where, dog.report()
+    # The slot's stall is the one sampled (under load another gap of the event loop may come first).
+    assert any("blocking_slot" in stall.where for stall in dog.stalls), dog.report()
     assert Sentinel.died_on == [threading.main_thread().name]
 
 

@@ -168,13 +168,13 @@ class ChooseGroupDialog(QDialog):
 
 def erasure_reason_labels() -> dict[str, str]:
     """The erasure reasons as the organiser reads them (the stored value is the key)."""
-    tr = QCoreApplication.translate
+    # Called as QCoreApplication.translate(context, text), so the catalogue extraction sees each text.
     labels = {
-        "erasure requested": tr("ForgetDialog", "The person asked to be erased"),
-        "consent withdrawn": tr("ForgetDialog", "The person withdrew consent"),
-        "no longer involved": tr("ForgetDialog", "No longer involved with the hub"),
-        "entered in error": tr("ForgetDialog", "Entered in error"),
-        "other": tr("ForgetDialog", "Another reason"),
+        "erasure requested": QCoreApplication.translate("ForgetDialog", "The person asked to be erased"),
+        "consent withdrawn": QCoreApplication.translate("ForgetDialog", "The person withdrew consent"),
+        "no longer involved": QCoreApplication.translate("ForgetDialog", "No longer involved with the hub"),
+        "entered in error": QCoreApplication.translate("ForgetDialog", "Entered in error"),
+        "other": QCoreApplication.translate("ForgetDialog", "Another reason"),
     }
     return {key: labels[key] for key in ERASURE_REASONS}
 
