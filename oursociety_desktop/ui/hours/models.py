@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
-from oursociety_desktop.models.hours import HoursTotalRow, SheetPerson
-from oursociety_desktop.ui.widgets.rows_model import Index
+from oursociety_desktop.models.hours import SheetPerson
+from oursociety_desktop.ui.widgets.rows_model import Index, RowsTableModel
 
 COL_CAME, COL_NAME, COL_HOURS = range(3)
 TOTAL_KEY, TOTAL_GIVEN, TOTAL_PLEDGED = range(3)
@@ -24,20 +24,16 @@ class SheetRow:
     hours: float
 
 
-class SignInSheetModel(QAbstractTableModel):
+class SignInSheetModel(RowsTableModel):
     """The people of a sign-in sheet with a tick for who came and the hours each gave (filled in for all, then
     changed for anyone who stayed longer or left early)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[SheetRow] = []
-        self._headers = (self.tr("Came"), self.tr("Name"), self.tr("Hours"))
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Came"), self.tr("Name"), self.tr("Hours"))
 
     def set_people(self, people: list[SheetPerson], hours: float) -> None:
         """A fresh sheet: everyone unticked, `hours` each."""
-        self.beginResetModel()
-        self.rows = [SheetRow(p.contact_id, p.name, False, hours) for p in people]
-        self.endResetModel()
+        self.set_rows([SheetRow(p.contact_id, p.name, False, hours) for p in people])
 
     def add_person(self, contact_id: str, name: str, hours: float) -> None:
         """Someone who wrote their name in a blank row: added ticked (or ticked, if already listed)."""
@@ -67,17 +63,6 @@ class SignInSheetModel(QAbstractTableModel):
     def ticked(self) -> dict[str, float]:
         """Hours by person, for everyone ticked."""
         return {line.contact_id: line.hours for line in self.rows if line.came}
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -121,37 +106,27 @@ class SignInSheetModel(QAbstractTableModel):
         return True
 
 
-class HoursTotalsModel(QAbstractTableModel):
+class HoursTotalsModel(RowsTableModel):
     """Hours given and pledged by person, group, theme or month."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[HoursTotalRow] = []
         self.key_header = self.tr("Person")
 
-    def set_rows(self, rows: list[HoursTotalRow], key_header: str) -> None:
-        """Show new totals under a heading for the key column."""
-        self.beginResetModel()
-        self.rows, self.key_header = rows, key_header
-        self.endResetModel()
+    def headers(self) -> tuple[str, ...]:
+        return (self.key_header, self.tr("Hours given"), self.tr("Hours pledged"))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
+    def set_rows(self, rows: list[Any], key_header: str | None = None) -> None:
+        """Show new totals, under a new heading for the key column if given."""
+        if key_header is not None:
+            self.key_header = key_header
+            self.titles_changed()
+        super().set_rows(rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
+    def cell(self, row: Any, column: int) -> str:
+        return str((row.key, f"{row.given:g}", f"{row.pledged:g}")[column])
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.key_header, self.tr("Hours given"), self.tr("Hours pledged"))[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (row.key, f"{row.given:g}", f"{row.pledged:g}")[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != TOTAL_KEY:
+    def cell_data(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column != TOTAL_KEY:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -34,11 +34,11 @@ from oursociety_desktop.models.tables import NEED_KINDS, OFFER_KINDS, Need, Offe
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
-from oursociety_desktop.ui.widgets.rows_model import Index
+from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
 from oursociety_desktop.ui.widgets.tables import record_table
 
 COL_SIDE, COL_PERSON, COL_KIND, COL_TEXT, COL_THEMES, COL_PLACE, COL_WHEN, COL_UNTIL = range(8)
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
 LIST_LIMIT = 500  # of each side; a person's own list shows all of theirs
 EDITED_FIELDS = ("contact_id", "kind", "text", "themes", "locality", "availability", "until")
 
@@ -56,48 +56,26 @@ def table_of(side: str) -> type[OfferOrNeed]:
     return Offer if side == "offer" else Need
 
 
-class OfferNeedTableModel(QAbstractTableModel):
-    """Live offers and needs, offers first, each newest first."""
+class OfferNeedTableModel(RowsTableModel):
+    """Live offers and needs, offers first, each newest first; a row is (side, OfferNeedRow)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[tuple[str, OfferNeedRow]] = []
-        self._headers = (self.tr("Offer/need"), self.tr("Person"), self.tr("Kind"), self.tr("What"),
-                         self.tr("Themes"), self.tr("Where"), self.tr("When"), self.tr("Until"))
         self._kinds = kind_labels()
 
-    def set_rows(self, rows: list[tuple[str, OfferNeedRow]]) -> None:
-        """Show a new list."""
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Offer/need"), self.tr("Person"), self.tr("Kind"), self.tr("What"), self.tr("Themes"),
+                self.tr("Where"), self.tr("When"), self.tr("Until"))
 
     def row_of(self, record_id: str) -> int:
         """The row showing a record, or -1."""
         return next((i for i, (_side, row) in enumerate(self.rows) if row.id == record_id), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        side, row = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (self.tr("offer") if side == "offer" else self.tr("need"), row.person,
-                    self._kinds.get(row.kind, row.kind), row.text, ", ".join(row.themes), row.locality,
-                    row.availability, row.until)[index.column()]
-        if role == ROW_ROLE:
-            return side, row
-        return None
+    def cell(self, row: Any, column: int) -> str:
+        side, record = row
+        return str((self.tr("offer") if side == "offer" else self.tr("need"), record.person,
+                    self._kinds.get(record.kind, record.kind), record.text, ", ".join(record.themes), record.locality,
+                    record.availability, record.until)[column])
 
 
 class OfferNeedEditor(QWidget):

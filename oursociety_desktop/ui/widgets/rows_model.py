@@ -51,6 +51,12 @@ class RowsTableModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
+    def titles_changed(self) -> None:
+        """Ask `headers()` again (a subclass whose column titles depend on what it shows)."""
+        self._titles = None
+        if self.columnCount():
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+
     def row_at(self, index: Index) -> Any | None:
         """The row object behind an index, or None."""
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
