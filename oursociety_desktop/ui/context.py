@@ -12,11 +12,18 @@ from oursociety_desktop.ui.tasks import TaskRunner
 
 
 class DataEvents(QObject):
-    """Broadcasts that records of a type changed (e.g. "contact"), so every open view can refresh."""
+    """Broadcasts which record types one change touched (e.g. {"contact", "membership"}), so every open view
+    refreshes once per change, however many types it touched (an exchange touches them all: announced one type at
+    a time, the contacts list was read again eleven times on the GUI thread)."""
 
-    changed = Signal(str)
+    changed = Signal(object)  # frozenset[str]: the record types, "exchange" or "settings"
     # A one-line message for the user, e.g. an undo that the database refused (QUndoStack swallows exceptions).
     failed = Signal(str)
+
+    def announce(self, *record_types: str) -> None:
+        """Tell every view that records of these types changed: one `changed` signal for all of them."""
+        if record_types:
+            self.changed.emit(frozenset(record_types))
 
 
 @dataclass

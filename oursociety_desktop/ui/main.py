@@ -69,8 +69,7 @@ def open_main_window(ctx: AppContext, folder: Path, wants_demo: bool) -> MainWin
     preload_in_background()
     if wants_demo:
         def done(_made: object) -> None:
-            for record_type in ("contact", "group", "action", "connection"):
-                ctx.events.changed.emit(record_type)
+            ctx.events.announce("contact", "group", "action", "connection")
 
         def failed(message: str) -> None:
             QMessageBox.warning(window, window.tr("Demo data"), message)

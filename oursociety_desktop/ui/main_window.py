@@ -212,8 +212,7 @@ class MainWindow(QMainWindow):
             from oursociety_desktop.ui.first_run import add_demo_data
 
             def done(_made: object) -> None:
-                for record_type in ("contact", "group", "action", "connection"):
-                    self.ctx.events.changed.emit(record_type)
+                self.ctx.events.announce("contact", "group", "action", "connection")
 
             add_demo_data(self.ctx.runner, self.ctx.db, on_done=done, on_error=self._demo_failed)
 
@@ -305,8 +304,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
         QMessageBox.warning(self, self.tr("Not done"), message)
 
-    def _data_changed(self, record_type: str) -> None:
-        if record_type == "settings":
+    def _data_changed(self, record_types: frozenset[str]) -> None:
+        if "settings" in record_types:
             self._set_title()
 
     def show_about(self) -> None:

@@ -59,6 +59,5 @@ def restore_before_import(ctx: AppContext, backup: Path) -> Path | None:
     Database.open(db.path.parent).close()  # as at start-up: migrations, and where this copy of the hub lives
     db.reload_hub()
     ctx.undo_stack.clear()
-    for record_type in (*REGISTRY.names(), "exchange", "settings"):
-        ctx.events.changed.emit(record_type)
+    ctx.events.announce(*REGISTRY.names(), "exchange", "settings")
     return aside

@@ -197,5 +197,5 @@ class SettingsDialog(QDialog):
                     return touch_all_search_rows(tx)
 
             self.ctx.runner.run(reindex, title=self.tr("Updating phone search"),
-                                on_done=lambda _n: self.ctx.events.changed.emit("contact"))
-        self.ctx.events.changed.emit("settings")
+                                on_done=lambda _n: self.ctx.events.announce("contact"))
+        self.ctx.events.announce("settings")

@@ -113,7 +113,7 @@ def test_new_groups_appear_after_a_change(ws: PrintWorkspace, ctx: AppContext) -
 
     with ctx.db.write() as tx:
         create_group(tx, {"name": "Allotment"})
-    ctx.events.changed.emit("group")
+    ctx.events.announce("group")
     assert ws.panel.group_combo.findText("Allotment") >= 0
 
 

@@ -270,7 +270,7 @@ def test_action_of_a_deleted_group_keeps_its_group(ws: ActionsWorkspace, ctx: Ap
 
     with ctx.db.write() as tx:
         delete_group(tx, seeded["garden"])
-    ctx.events.changed.emit("group")
+    ctx.events.announce("group")
     ws.open_record(seeded["soon"])
     assert ws.editor.group_combo.currentText() == "(group not available here)"
     ws.editor.location_edit.setText("Shed")
@@ -287,7 +287,7 @@ def test_pending_edit_is_saved_when_the_workspace_is_hidden(ws: ActionsWorkspace
     assert action(ctx.db, seeded["soon"]).location == "Community garden"
     with ctx.db.write() as tx:
         create_action(tx, {"title": "Made elsewhere"})
-    ctx.events.changed.emit("action")
+    ctx.events.announce("action")
     assert "Made elsewhere" not in shown_titles(ws)  # hidden: nothing read yet
     ws.show()
     assert "Made elsewhere" in shown_titles(ws)

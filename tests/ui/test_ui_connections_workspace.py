@@ -178,7 +178,7 @@ def test_filter_by_person_and_delete_with_undo(qtbot: QtBot, ws: ConnectionsWork
                                                people: dict[str, str]) -> None:
     with ctx.db.write() as tx:
         create_connection(tx, {"contact_a": people["omar"], "contact_b": people["eleni"], "date": "2026-04-01"})
-    ctx.events.changed.emit("connection")
+    ctx.events.announce("connection")
     assert ws.model.total == 2 and ws.count_label.text() == "2 connections"
     pick(qtbot, ws.person_button, "mei")
     assert ws.model.total == 1 and ws.model.index(0, COL_B).data() == "Mei Chen"
@@ -199,7 +199,7 @@ def test_refresh_waits_until_shown(qtbot: QtBot, ws: ConnectionsWorkspace, ctx: 
     ws.hide()
     with ctx.db.write() as tx:
         create_connection(tx, {"contact_a": people["omar"], "contact_b": people["eleni"]})
-    ctx.events.changed.emit("connection")
+    ctx.events.announce("connection")
     assert ws.model.total == 1  # hidden: no work done yet
     ws.show()
     assert ws.model.total == 2

@@ -405,7 +405,7 @@ def test_editor_lists_groups_actions_and_connections(ws: ContactsWorkspace, ctx:
         connection = create_connection(tx, {"contact_a": ids["zofia"], "contact_b": ids["omar"],
                                             "introduced_by": ids["anna"], "kind": "introduced",
                                             "date": "2026-02-01", "note": "both cook"})
-    ctx.events.changed.emit("connection")
+    ctx.events.announce("connection")
     ws.open_contact(ids["anna"])
     related = ws.editor.related
     assert related["group"].item(0).text() == "Garden (coordinator)"

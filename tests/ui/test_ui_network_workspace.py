@@ -50,7 +50,7 @@ def test_the_drawing_arrives_from_a_background_read_and_updates_after_an_edit(
     assert "3 people, 1 connections" in ws.count_label.text()
     with db.write() as tx:
         create_connection(tx, {"contact_a": people["zoe"], "contact_b": people["nina"], "kind": "knows"})
-    ctx.events.changed.emit("connection")
+    ctx.events.announce("connection")
     qtbot.waitUntil(lambda: ws.reads >= 2, timeout=10_000)
     assert people["zoe"] in ws.view.item.ids
     assert "4 people, 2 connections" in ws.count_label.text()
@@ -124,7 +124,7 @@ def test_a_fresh_read_keeps_what_was_found_and_where_the_view_is(
         qtbot: QtBot, ws: NetworkWorkspace, ctx: AppContext, people: dict[str, str]) -> None:
     qtbot.keyClicks(ws.search, "okafor")
     centre = ws.view.mapToScene(ws.view.viewport().rect().center())
-    ctx.events.changed.emit("contact")
+    ctx.events.announce("contact")
     qtbot.waitUntil(lambda: ws.reads >= 2, timeout=10_000)
     item = ws.view.item
     assert item is not None

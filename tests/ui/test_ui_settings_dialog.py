@@ -40,8 +40,8 @@ def test_saves_every_setting(dialog: SettingsDialog, ctx: AppContext, qtbot: QtB
     dialog.region.setCurrentIndex(dialog.region.findData("PL"))
     qtbot.mouseClick(dialog.share, Qt.MouseButton.LeftButton)
     dialog.text_size.setCurrentIndex(dialog.text_size.findData(4))
-    changed: list[str] = []
-    ctx.events.changed.connect(changed.append)
+    changed: set[str] = set()
+    ctx.events.changed.connect(changed.update)
     before = QApplication.font().pointSizeF()
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     assert ctx.db.hub_name == "Hub Gdansk"

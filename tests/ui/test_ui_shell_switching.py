@@ -46,7 +46,7 @@ def test_a_change_while_hidden_is_read_once_on_showing(key: str, record_type: st
     calls: list[str] = []
     original = widget.refresh  # type: ignore[attr-defined]
     monkeypatch.setattr(widget, "refresh", lambda: (calls.append(key), original()))
-    ctx.events.changed.emit(record_type)  # hidden: only noted
+    ctx.events.announce(record_type)  # hidden: only noted
     assert calls == []
     window.show_workspace(key)
     assert calls == [key]

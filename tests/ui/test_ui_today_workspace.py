@@ -76,5 +76,5 @@ def test_refreshes_when_data_changes_and_says_when_empty(ctx: AppContext, qtbot:
         page.overdue.itemActivated.emit(page.overdue.topLevelItem(0), 0)
     with ctx.db.write() as tx:
         create_action(tx, {"title": "New late one", "due": "2026-01-01"})
-    ctx.events.changed.emit("action")
+    ctx.events.announce("action")
     assert texts(page.overdue) == ["New late one"]

@@ -91,7 +91,7 @@ def _push_each(ctx: AppContext, text: str, items: list[str], forward: Callable[[
 
     def done(_count: object) -> None:
         ctx.undo_stack.push(DbCommand(ctx, text, do, undo, record_type))  # its first redo is skipped: done above
-        ctx.events.changed.emit(record_type)
+        ctx.events.announce(record_type)
 
     ctx.runner.run(task, title=text, on_done=done, on_error=ctx.events.failed.emit)
 
@@ -128,8 +128,7 @@ def forget_contacts(ctx: AppContext, ids: Sequence[str], reason: str) -> None:
         for cid in ids:
             forget_contact(tx, cid, reason)
     after_erasure(ctx.db)  # nothing of them in the write-ahead log, the backups, or after a restore
-    ctx.events.changed.emit("contact")
-    ctx.events.changed.emit("membership")
+    ctx.events.announce("contact", "membership")
 
 
 def add_to_group(ctx: AppContext, ids: Sequence[str], group_id: str) -> int:

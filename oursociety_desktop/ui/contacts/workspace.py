@@ -280,8 +280,8 @@ class ContactsWorkspace(QWidget):
                 self.table.selectRow(0)
             self.table.setFocus()
 
-    def _data_changed(self, record_type: str) -> None:
-        if record_type in REGISTRY:
+    def _data_changed(self, record_types: frozenset[str]) -> None:
+        if any(record_type in REGISTRY for record_type in record_types):
             self.refresh()
 
     def _show_sorting(self, busy: bool) -> None:

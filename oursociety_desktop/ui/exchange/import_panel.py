@@ -30,7 +30,8 @@ class ImportPanel(QWidget):
     """Nothing is imported before a preview; the import itself runs on the task runner after a backup."""
 
     failed = Signal(str)
-    finished = Signal(str)
+    finished = Signal(str)  # an import finished: records changed (the status line's text)
+    restored = Signal(str)  # the backup made before it is back: every view was already told (the status line's text)
     previewed = Signal()  # a preview succeeded: older error messages no longer apply
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -179,7 +180,7 @@ class ImportPanel(QWidget):
         self.last_import = None
         self.restore_button.hide()
         kept = self.tr(" The hub as it was after the import is kept as {0}.").format(aside.name) if aside else ""
-        self.finished.emit(self.tr("Restored the backup made before importing {0}: the hub is as it was before the "
+        self.restored.emit(self.tr("Restored the backup made before importing {0}: the hub is as it was before the "
                                    "import.").format(result.file_name) + kept)
 
     def _fail(self, message: str) -> None:

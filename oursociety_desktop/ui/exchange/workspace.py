@@ -77,6 +77,7 @@ class ExchangeWorkspace(QWidget):
         self.import_panel = ImportPanel(self.ctx)
         self.import_panel.failed.connect(self._fail)
         self.import_panel.finished.connect(self._import_finished)
+        self.import_panel.restored.connect(self._show_status)
         self.import_panel.previewed.connect(self._clear_message)  # no old "could not decrypt" beside it
         self.tabs.addTab(self.import_panel, self.tr("Import"))
         self.tabs.addTab(self._build_conflicts(), self.tr("Conflicts"))
@@ -226,21 +227,23 @@ class ExchangeWorkspace(QWidget):
             self.outgoing.refresh()
         super().showEvent(event)
 
-    def _on_changed(self, record_type: str) -> None:
-        if record_type in (*REGISTRY.names(), "exchange"):
+    def _on_changed(self, record_types: frozenset[str]) -> None:
+        if record_types & {*REGISTRY.names(), "exchange"}:
             self.refresh()
 
     def _announce(self) -> None:
-        for record_type in (*REGISTRY.names(), "exchange"):
-            self.ctx.events.changed.emit(record_type)
+        self.ctx.events.announce(*REGISTRY.names(), "exchange")
 
     def _clear_message(self) -> None:
         self.message.clear_message()
 
     def _import_finished(self, status: str) -> None:
+        self._show_status(status)
+        self._announce()
+
+    def _show_status(self, status: str) -> None:
         self.message.clear_message()
         self.status.setText(status)
-        self._announce()
 
     def _fail(self, message: str) -> None:
         self.message.show_error(window_message(message))
@@ -332,7 +335,7 @@ class ExchangeWorkspace(QWidget):
         self.status.setText(saved)
         self.export_passphrase.clear()
         self.export_passphrase_again.clear()
-        self._announce()
+        self.ctx.events.announce("exchange")  # a bundle made changes no record: only the exchange log
 
     # ---- conflicts ----
 

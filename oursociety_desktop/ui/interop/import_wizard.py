@@ -361,8 +361,7 @@ class ResultPage(QWizardPage):
             self.restore_button.show()
         self.result_label.setText("\n".join(lines))
         self.done = True
-        for record_type in ("contact", "group"):
-            self.wiz.ctx.events.changed.emit(record_type)
+        self.wiz.ctx.events.announce("contact", "group")
         self.completeChanged.emit()
 
     def file_name(self) -> str:

@@ -217,8 +217,8 @@ class PrintWorkspace(QWidget):
         if self._previewed is not None and not self._is_fresh():
             self.status.setText(self.tr("Options changed: press Preview to see them."))
 
-    def _on_changed(self, record_type: str) -> None:
-        if record_type not in RELEVANT:
+    def _on_changed(self, record_types: frozenset[str]) -> None:
+        if not record_types & RELEVANT:
             return
         if self.isWindow() or self.isVisibleTo(self.window()):
             self.refresh()

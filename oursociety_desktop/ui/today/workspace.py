@@ -108,7 +108,7 @@ class TodayWorkspace(QWidget):
         layout.addWidget(tree)
         return box
 
-    def _on_changed(self, _record_type: str) -> None:
+    def _on_changed(self, _record_types: frozenset[str]) -> None:
         # Hidden behind another workspace, the page is read again when shown (the main window refreshes on show):
         # re-reading it on every edit elsewhere held the event loop up to 1.3 s at 100k (the event-loop watchdog).
         if self.isWindow() or self.isVisibleTo(self.window()):

@@ -50,7 +50,7 @@ class DbCommand(QUndoCommand):
             self.setObsolete(True)
             self.ctx.events.failed.emit(exc.message)
             return
-        self.ctx.events.changed.emit(self.record_type)
+        self.ctx.events.announce(self.record_type)
 
     def redo(self) -> None:
         if not self._first_redo_done:
@@ -67,7 +67,7 @@ def push(ctx: AppContext, text: str, do: Step, undo: Step, record_type: str) -> 
     with ctx.db.write() as tx:
         do(tx)
     ctx.undo_stack.push(DbCommand(ctx, text, do, undo, record_type))
-    ctx.events.changed.emit(record_type)
+    ctx.events.announce(record_type)
 
 
 def push_create(ctx: AppContext, text: str, create: Callable[[Tx], Any],

@@ -27,9 +27,9 @@ class RefreshWhenShown:
         """True until the next refresh when data changed while hidden or the window asked for a fresh read."""
         return self._stale
 
-    def on_data_changed(self, record_type: str) -> None:
+    def on_data_changed(self, record_types: frozenset[str]) -> None:
         """Read again now if visible, else remember to when shown."""
-        if record_type not in self.RELEVANT:
+        if not record_types & self.RELEVANT:
             return
         if self.isVisible():  # type: ignore[attr-defined]
             self.refresh()
