@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,14 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     """Never touch the real user data folder, whatever a test forgets to pass."""
     monkeypatch.setenv("OURSOCIETY_DATA_DIR", str(tmp_path / "default-data"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture(autouse=True)
+def _nothing_stays_frozen() -> Iterator[None]:
+    """A window frozen as long-lived (ui/heap.py) and never closed would keep its objects from the collector for
+    the rest of the run."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from oursociety_desktop import __version__
 from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.heap import freeze_long_lived, thaw
 from oursociety_desktop.ui.help import GettingStartedDialog, ShortcutsDialog
 from oursociety_desktop.ui.menus import build_menus, build_toolbar, fill_toolbar
 from oursociety_desktop.ui.settings import LARGER_TEXT, SettingsDialog, apply_text_size, make_backup
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
                 self.stack.removeWidget(placeholder)
                 placeholder.deleteLater()
             self.workspaces[key] = widget
+            freeze_long_lived()  # a workspace lives as long as the window
         return self.workspaces[key]
 
     def _nav_changed(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
@@ -323,4 +325,5 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.ctx.runner.wait_for_readers()
+        thaw()  # what was frozen as long-lived with the window may now be freed
         event.accept()
