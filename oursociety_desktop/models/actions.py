@@ -26,6 +26,7 @@ from oursociety_desktop.models.tables import (
     Group,
 )
 from oursociety_desktop.models.text import nfc_values
+from oursociety_desktop.models.themes import clean_themes
 
 DATE_FIELDS = ("due", "starts_at", "ends_at")
 
@@ -48,6 +49,9 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         if name == "deleted":
             out[name] = bool(value)
+            continue
+        if name == "themes":
+            out[name] = clean_themes(value)
             continue
         text = str(value).strip() if name not in ("notes", "outcome") else str(value)
         if name == "title" and not text:

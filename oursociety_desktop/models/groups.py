@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +18,15 @@ from oursociety_desktop.models.references import live_pairs, upsert_pair
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import GROUP_KINDS, MEMBERSHIP_ROLES, Contact, Group, Membership
 from oursociety_desktop.models.text import nfc_values
+from oursociety_desktop.models.themes import clean_themes
 
 MEMBERSHIP = REGISTRY["membership"]
 
 
 def _clean_group(values: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    if "themes" in out:
+        out["themes"] = clean_themes(out["themes"])
     if "name" in out and not out["name"]:
         raise ValidationError("name", "A group needs a name.")
     if "kind" in out and out["kind"] not in GROUP_KINDS:
@@ -135,6 +139,7 @@ class GroupRow:
     description: str
     parent_id: str
     members: int
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,7 +163,7 @@ def group_rows(session: Session) -> list[GroupRow]:
     rows = session.connection().execute(
         text(
             "SELECT g.id, g.name, g.kind, g.description, "
-            "CASE WHEN p.id IS NULL THEN '' ELSE g.parent_id END, COALESCE(m.n, 0) - COALESCE(d.n, 0) "
+            "CASE WHEN p.id IS NULL THEN '' ELSE g.parent_id END, COALESCE(m.n, 0) - COALESCE(d.n, 0), g.themes "
             "FROM contact_group g "
             "LEFT JOIN contact_group p ON p.id = g.parent_id AND p.deleted = 0 "
             "LEFT JOIN (SELECT group_id AS gid, COUNT(*) AS n FROM membership WHERE deleted = 0 "
@@ -169,7 +174,7 @@ def group_rows(session: Session) -> list[GroupRow]:
             "WHERE g.deleted = 0 ORDER BY lower(g.name), g.id"
         )
     )
-    return [GroupRow(r[0], r[1], r[2], r[3], r[4], int(r[5])) for r in rows]
+    return [GroupRow(r[0], r[1], r[2], r[3], r[4], int(r[5]), tuple(json.loads(r[6] or "[]"))) for r in rows]
 
 
 def members_of(session: Session, group_id: str, limit: int = 500, offset: int = 0) -> list[MemberRow]:

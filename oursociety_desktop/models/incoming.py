@@ -107,10 +107,13 @@ def _check_stamp(type_name: str, rid: Any, what: str, stamp: Any) -> None:
 
 
 def check_values(record_type: RecordType, record: dict[str, Any]) -> None:
-    """Check every known travelling field's presence and type (after `check_envelope`)."""
+    """Check every known travelling field's presence and type (after `check_envelope`). A field a later version
+    added (`RecordType.added_fields`) that a bundle of an older hub lacks is given its default here."""
     name_of_type = record_type.name
     rid = record["id"]
     for name, kind in field_kinds(record_type):
+        if name not in record and name in record_type.added_fields:
+            record[name] = record_type.defaults()[name]
         if name not in record:
             raise bad_record(name_of_type, rid, f"field '{name}' is missing")
         value = record[name]

@@ -239,6 +239,21 @@ def _v9_pinned_keys(conn: Connection) -> None:
     conn.exec_driver_sql("UPDATE peer_hub SET trust = 'trusted'")
 
 
+def _promote_extra_field(conn: Connection, table: str, field: str) -> None:
+    """A field this version declares, which bundles from newer hubs may already have brought (kept in `extra`,
+    with its stamp in `stamps`): its value moves into the new column, so merging goes on from the same value."""
+    conn.exec_driver_sql(
+        f"UPDATE {table} SET {field} = json_extract(extra, '$.{field}'), extra = json_remove(extra, '$.{field}') "
+        f"WHERE json_type(extra, '$.{field}') IS NOT NULL")
+
+
+def _v10_themes_of_groups_and_actions(conn: Connection) -> None:
+    # A new group or action with a theme opens on what other hubs learned about it.
+    for table in ("contact_group", "action"):
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN themes JSON NOT NULL DEFAULT '[]'")
+        _promote_extra_field(conn, table, "themes")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: synchronised records, local tables, contact search index", _v1_initial),
     Migration(2, "covering index for live member counts per group", _v2_membership_group_index),
@@ -252,6 +267,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "the mutual learning network: lessons, offers, needs, hours, match decisions, lesson search",
               _v8_learning_network),
     Migration(9, "peer hubs' signing keys pinned, and whether the organiser trusts each", _v9_pinned_keys),
+    Migration(10, "themes of groups and actions", _v10_themes_of_groups_and_actions),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -91,6 +91,9 @@ class RecordType:
     # A boolean field of the record that must be true for it to leave the hub (a lesson's `share_with_hubs`);
     # records referring to a record kept home by it stay home too (the people named in an unshared lesson).
     shared_flag: str = ""
+    # Fields a later version added to a type older hubs already exchanged: a bundle of an older hub lacks them, and
+    # they take their default with the record's creation stamp (a value set since has a later stamp, and wins).
+    added_fields: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -167,6 +170,7 @@ BUILT_IN: tuple[RecordType, ...] = (
         Group,
         references=(Reference("parent_id", "group"),),
         label=lambda row: str(row.get("name") or ""), label_sql=lambda a: f"{a}.name",
+        added_fields=("themes",),
     ),
     RecordType(
         Membership,
@@ -178,6 +182,7 @@ BUILT_IN: tuple[RecordType, ...] = (
         references=(Reference("group_id", "group"),),
         label=lambda row: str(row.get("title") or ""), label_sql=lambda a: f"{a}.title",
         summary_fields=("status", "due"),
+        added_fields=("themes",),
     ),
     RecordType(
         ActionLink,

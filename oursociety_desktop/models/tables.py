@@ -127,12 +127,13 @@ class Group(SyncedRecord, table=True):
 
     __tablename__ = "contact_group"
     RECORD_TYPE: ClassVar[str] = "group"
-    SYNC_FIELDS: ClassVar[tuple[str, ...]] = ("name", "description", "kind", "parent_id", "deleted")
+    SYNC_FIELDS: ClassVar[tuple[str, ...]] = ("name", "description", "kind", "parent_id", "themes", "deleted")
 
     name: str = ""
     description: str = ""
     kind: str = "working group"
     parent_id: str = Field(default="", index=True)
+    themes: list[str] = Field(default_factory=list, sa_type=JSON)
 
 
 class Membership(SyncedRecord, table=True):
@@ -153,7 +154,7 @@ class Action(SyncedRecord, table=True):
     RECORD_TYPE: ClassVar[str] = "action"
     SYNC_FIELDS: ClassVar[tuple[str, ...]] = (
         "title", "kind", "status", "due", "starts_at", "ends_at", "location", "group_id", "notes", "outcome",
-        "deleted",
+        "themes", "deleted",
     )
     __table_args__ = (Index("ix_action_live_due", "deleted", "status", "due"),)
 
@@ -167,6 +168,7 @@ class Action(SyncedRecord, table=True):
     group_id: str = Field(default="", index=True)
     notes: str = ""
     outcome: str = ""
+    themes: list[str] = Field(default_factory=list, sa_type=JSON)
 
 
 class ActionLink(SyncedRecord, table=True):

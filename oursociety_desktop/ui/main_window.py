@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from oursociety_desktop import __version__
 from oursociety_desktop.models.database import set_setting
+from oursociety_desktop.models.lessons import lessons_of_other_hubs
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.heap import freeze_long_lived, thaw
 from oursociety_desktop.ui.help import GettingStartedDialog, ShortcutsDialog
@@ -28,6 +29,7 @@ from oursociety_desktop.ui.menus import build_menus, build_toolbar, fill_toolbar
 from oursociety_desktop.ui.settings import LARGER_TEXT, SettingsDialog, apply_text_size, make_backup
 from oursociety_desktop.ui.text_undo import TextUndoRouter
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
+from oursociety_desktop.ui.wording import plural
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
 
 # A clear focus frame on lists, tables and trees (the sidebar, the contacts list, the phone and email tables):
@@ -125,6 +127,9 @@ class MainWindow(QMainWindow):
             review = getattr(widget, "review_held_back", None)
             if isinstance(review, SignalInstance):  # Exchange and Print list who is left out: one click to them
                 review.connect(partial(self.review_people, "no_share" if key == "exchange" else "no_directory"))
+            learn = getattr(widget, "learn_about", None)
+            if isinstance(learn, SignalInstance):  # a new group or action with themes
+                learn.connect(self.learn_about)
             placeholder = self.stack.widget(self._pages[key])
             self.stack.insertWidget(self._pages[key], widget)
             if placeholder is not None:
@@ -220,6 +225,23 @@ class MainWindow(QMainWindow):
 
     def _demo_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
+
+    def learn_about(self, themes: list[str]) -> None:
+        """A new group or action has these themes: Learning is set to the first of them that other hubs wrote
+        lessons about (the view it opens on), and the status bar says how many and how to get there."""
+        with self.ctx.db.read() as session:
+            for theme in themes:
+                found = len(lessons_of_other_hubs(session, theme, self.ctx.db.hub_id))
+                if found:
+                    break
+            else:
+                return
+        learning = self.workspace("learning")
+        learning.show_theme(theme)  # type: ignore[attr-defined]
+        self.statusBar().showMessage(plural(
+            found, self.tr("Another hub learned something about “{theme}”: Learning (Ctrl+Shift+L) shows it."),
+            self.tr("Other hubs learned {n} things about “{theme}”: Learning (Ctrl+Shift+L) shows them."),
+            theme=theme), 30_000)
 
     def review_people(self, flag: str) -> None:
         """Contacts, showing only the people a bundle or a printout leaves out (a consent filter)."""

@@ -24,6 +24,7 @@ from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.groups import group_choices
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Action
+from oursociety_desktop.models.themes import clean_themes
 from oursociety_desktop.ui.actions.labels import kind_labels, status_labels
 from oursociety_desktop.ui.actions.links_panel import LinksPanel
 from oursociety_desktop.ui.actions.outcome_dialog import ask_outcome
@@ -31,13 +32,21 @@ from oursociety_desktop.ui.actions.saving import mark_action_done, save_action
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.dates import DateEdit
 
-FIELDS = ("title", "kind", "status", "due", "starts_at", "ends_at", "location", "group_id", "notes", "outcome")
+FIELDS = ("title", "kind", "status", "due", "starts_at", "ends_at", "location", "group_id", "themes", "notes",
+          "outcome")
+
+
+def _as_text(value: object) -> str:
+    """A field's value as the form holds it (themes as "a, b")."""
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 class ActionEditor(QWidget):
-    """Edits one action. Emits `saved(action_id)` after a successful save."""
+    """Edits one action. Emits `saved(action_id)` after a successful save, and `created_with_themes(themes)` after
+    a new action with themes is saved."""
 
     saved = Signal(str)
+    created_with_themes = Signal(list)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +74,8 @@ class ActionEditor(QWidget):
         self.due_edit = DateEdit(False, self)
         self.starts_edit, self.ends_edit = DateEdit(True, self), DateEdit(True, self)
         self.location_edit = QLineEdit(self)
+        self.themes_edit = QLineEdit(self)
+        self.themes_edit.setPlaceholderText(self.tr("comma-separated, e.g. bike repair, youth"))
         self.group_combo = QComboBox(self)
         self.notes_edit, self.outcome_edit = QPlainTextEdit(self), QPlainTextEdit(self)
         for text_box in (self.notes_edit, self.outcome_edit):
@@ -77,11 +88,13 @@ class ActionEditor(QWidget):
         self.widgets: dict[str, QWidget] = {
             "title": self.title_edit, "kind": self.kind_combo, "status": self.status_combo, "due": self.due_edit,
             "starts_at": self.starts_edit, "ends_at": self.ends_edit, "location": self.location_edit,
-            "group_id": self.group_combo, "notes": self.notes_edit, "outcome": self.outcome_edit,
+            "group_id": self.group_combo, "themes": self.themes_edit, "notes": self.notes_edit,
+            "outcome": self.outcome_edit,
         }
         names = {"title": self.tr("Title"), "kind": self.tr("Kind"), "status": self.tr("Status"),
                  "due": self.tr("Due date"), "starts_at": self.tr("Starts"), "ends_at": self.tr("Ends"),
-                 "location": self.tr("Location"), "group_id": self.tr("Group"), "notes": self.tr("Notes"),
+                 "location": self.tr("Location"), "group_id": self.tr("Group"), "themes": self.tr("Themes"),
+                 "notes": self.tr("Notes"),
                  "outcome": self.tr("Outcome")}
         self.errors: dict[str, QLabel] = {}
         for name, widget in self.widgets.items():
@@ -112,6 +125,7 @@ class ActionEditor(QWidget):
         form.addRow("", self.errors["ends_at"])
         add(self.tr("&Location:"), "location")
         add(self.tr("&Group:"), "group_id")
+        add(self.tr("T&hemes:"), "themes")
         add(self.tr("&Notes:"), "notes")
         add(self.tr("&Outcome:"), "outcome")
 
@@ -167,7 +181,7 @@ class ActionEditor(QWidget):
         if action_id:
             with self.ctx.db.read() as session:
                 record = get_record(session, Action, action_id, live=True)
-                values = {name: str(getattr(record, name)) for name in FIELDS}
+                values = {name: _as_text(getattr(record, name)) for name in FIELDS}
         self.action_id = action_id
         self.loaded = values
         self._fill(values)
@@ -234,14 +248,18 @@ class ActionEditor(QWidget):
 
     def save(self) -> str:
         """Write the form (one undoable edit); returns the action id, or '' when refused (shown beside the field)."""
+        created = not self.action_id
         try:
-            action_id = save_action(self.ctx, self.action_id, self.values() if not self.action_id else self.changes(),
+            action_id = save_action(self.ctx, self.action_id, self.values() if created else self.changes(),
                                     self.loaded)
         except UserError as exc:
             self.show_error(exc)
             return ""
         self.load(action_id)
         self.saved.emit(action_id)
+        themes = clean_themes(self.loaded["themes"])
+        if created and themes:
+            self.created_with_themes.emit(themes)
         return action_id
 
     def mark_done(self) -> None:

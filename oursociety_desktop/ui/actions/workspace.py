@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -49,6 +49,7 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
     """Actions filtered by status, owner, group, overdue and this week; edit, mark done, delete, with undo."""
 
     RELEVANT: ClassVar[frozenset[str]] = frozenset({"action", "action_link", "group", "contact", "connection"})
+    learn_about = Signal(list)  # a new action's themes: the window opens Learning on what other hubs learned
 
     TITLE: ClassVar[str] = QCoreApplication.translate("ActionsWorkspace", "Actions")
 
@@ -61,6 +62,7 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         self._build()
         self.filter_bar.changed.connect(self.apply_filter)
         self.editor.saved.connect(self._select_action)
+        self.editor.created_with_themes.connect(self.learn_about)
         ctx.events.changed.connect(self.on_data_changed)
         self.apply_filter()
 

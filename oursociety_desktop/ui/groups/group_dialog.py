@@ -1,4 +1,4 @@
-"""Create or edit a group: name, kind, parent (where it sits in the tree) and description."""
+"""Create or edit a group: name, kind, parent (where it sits in the tree), themes and description."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.groups import GroupRow
 from oursociety_desktop.models.tables import GROUP_KINDS
+from oursociety_desktop.models.themes import clean_themes
 from oursociety_desktop.ui.groups.labels import kind_labels
 
 Submit = Callable[[dict[str, Any]], None]
@@ -45,6 +46,11 @@ class GroupDialog(QDialog):
         for depth, row in groups:
             if row.id not in excluded:
                 self.parent_combo.addItem("    " * depth + row.name, row.id)
+        self.themes_edit = QLineEdit(self)
+        self.themes_edit.setAccessibleName(self.tr("Themes"))
+        self.themes_edit.setPlaceholderText(self.tr("comma-separated, e.g. bike repair, youth"))
+        self.themes_edit.setToolTip(self.tr("What the group is about: a new group opens Learning on what other hubs "
+                                            "learned about its theme"))
         self.description_edit = QPlainTextEdit(self)
         self.description_edit.setAccessibleName(self.tr("Description"))
         self.description_edit.setTabChangesFocus(True)
@@ -59,6 +65,7 @@ class GroupDialog(QDialog):
         form.addRow(self.tr("&Name:"), self.name_edit)
         form.addRow(self.tr("&Kind:"), self.kind_combo)
         form.addRow(self.tr("&Inside:"), self.parent_combo)
+        form.addRow(self.tr("T&hemes:"), self.themes_edit)
         form.addRow(self.tr("&Description:"), self.description_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -73,6 +80,7 @@ class GroupDialog(QDialog):
             self.name_edit.setText(current.name)
             self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(current.kind)))
             self.description_edit.setPlainText(current.description)
+            self.themes_edit.setText(", ".join(current.themes))
             parent_id = current.parent_id
         self.parent_combo.setCurrentIndex(max(0, self.parent_combo.findData(parent_id)))
         self.name_edit.setFocus()
@@ -81,15 +89,15 @@ class GroupDialog(QDialog):
         """What the form holds, as group fields."""
         return {"name": self.name_edit.text(), "kind": self.kind_combo.currentData(),
                 "parent_id": self.parent_combo.currentData() or "",
-                "description": self.description_edit.toPlainText()}
+                "description": self.description_edit.toPlainText(), "themes": clean_themes(self.themes_edit.text())}
 
     def accept(self) -> None:
         try:
-            self.submit(self.values())
+            self.submit(self.values())  # a theme too long is refused by `values` already
         except UserError as exc:
             self.error_label.setText("⚠ " + exc.message)
             self.error_label.show()
-            target = {"name": self.name_edit, "parent_id": self.parent_combo}.get(
+            target = {"name": self.name_edit, "parent_id": self.parent_combo, "themes": self.themes_edit}.get(
                 exc.field if isinstance(exc, ValidationError) else "", self.name_edit)
             target.setFocus()
             return

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -49,6 +49,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
     """Nested groups with member counts; members with roles; add, remove and change roles with undo."""
 
     RELEVANT: ClassVar[frozenset[str]] = frozenset({"group", "membership", "contact"})
+    learn_about = Signal(list)  # a new group's themes: the window opens Learning on what other hubs learned
 
     TITLE: ClassVar[str] = QCoreApplication.translate("GroupsWorkspace", "Groups")
 
@@ -247,6 +248,8 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
             group_id = push_create(self.ctx, self.tr("New group {0}").format(values["name"].strip()),
                                    lambda tx: create_group(tx, values), delete_group, "group")
             self._select_group(group_id)
+            if values["themes"]:
+                self.learn_about.emit(values["themes"])
 
         dialog = GroupDialog(self.tr("New group"), self.tree_model.ordered(), set(), submit, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -257,7 +260,8 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         group = self.current_group()
         if group is None:
             return
-        old = {"name": group.name, "kind": group.kind, "parent_id": group.parent_id, "description": group.description}
+        old = {"name": group.name, "kind": group.kind, "parent_id": group.parent_id, "description": group.description,
+               "themes": list(group.themes)}
 
         def submit(values: dict[str, Any]) -> None:
             new = {k: v for k, v in values.items() if (v.strip() if k == "name" else v) != old[k]}
