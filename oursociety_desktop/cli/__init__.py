@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", metavar="CODE", help="the language of messages and printed pages, e.g. cy, pl, "
                                                        "ur, bn, ar (default: $OURSOCIETY_LANG, else the system's)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this copy of the program on a temporary hub (the window headless, a printed "
+                             "page, a bundle) and exit 0 when it works; your own hub is not touched")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in command_modules():
         module.register(sub)
@@ -54,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(args_list)
     i18n.install(i18n.choose_language(args.lang))
+    if args.self_test:
+        from oursociety_desktop.cli.self_test import run_self_test
+
+        return run_self_test()
     folder = data_dir(args.data_dir)
     handler: Command | None = getattr(args, "handler", None)
     if handler is None:
