@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from oursociety_desktop.models.database import Database
 
 
@@ -16,6 +18,13 @@ def run_app(folder: Path, language: str | None = None) -> int:
     from oursociety_desktop.ui.main import run
 
     return run(folder, sys.argv[:1], language)
+
+
+def report_qt_failures(on_fatal: Callable[[str], None]) -> None:
+    """For `--self-test`: Qt's fatal messages go to `on_fatal` (see ui/self_test.py)."""
+    from oursociety_desktop.ui.self_test import report_qt_failures as route
+
+    route(on_fatal)
 
 
 def window_self_test(db: Database, folder: Path, contact_id: str) -> tuple[int, float]:

@@ -10,6 +10,7 @@ message on stderr naming the step that failed.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -127,19 +128,37 @@ class SelfTest:
             self.db.close()
 
 
+def failure_line(number: int, total: int, problem: str) -> str:
+    """The one line a failed self-test leaves on stderr."""
+    return _("oursociety: the self-test failed at step {number} of {total}: {problem}").format(
+        number=number, total=total, problem=problem)
+
+
 def run_self_test() -> int:
     """Run every step; returns the exit code."""
     # Headless by default, so the check runs the same on a desktop, a server or CI; QT_QPA_PLATFORM=xcb (or
-    # wayland, windows, cocoa) checks the system's own platform plugin instead.
+    # wayland, windows, cocoa) checks the system's own platform plug-in instead.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from oursociety_desktop.app import report_qt_failures
+
     started = time.perf_counter()
-    print(_("Self-test of Our Society Desktop {version}").format(version=__version__))
+    print(_("Self-test of Our Society Desktop {version}").format(version=__version__), flush=True)
     with tempfile.TemporaryDirectory(prefix="oursociety-self-test-") as folder:
         test = SelfTest(Path(folder))
         steps: list[Callable[[], str]] = [test.catalogues, test.hub, test.person, test.window, test.printed,
                                           test.bundle]
+        current = [0]
+
+        def qt_fatal(problem: str) -> None:
+            # Qt aborts the process right after a fatal message: say which step failed, and leave with 1 first.
+            print(failure_line(current[0], len(steps), problem), file=sys.stderr, flush=True)
+            shutil.rmtree(folder, ignore_errors=True)
+            os._exit(1)
+
+        report_qt_failures(qt_fatal)
         try:
             for number, step in enumerate(steps, start=1):
+                current[0] = number
                 try:
                     done = step()
                 except UserError as exc:
@@ -148,10 +167,10 @@ def run_self_test() -> int:
                     first_line = (str(exc).strip().splitlines() or [""])[0]
                     problem = f"{type(exc).__name__}: {first_line}"
                 else:
-                    print(_("{number}/{total} ok: {what}").format(number=number, total=len(steps), what=done))
+                    print(_("{number}/{total} ok: {what}").format(number=number, total=len(steps), what=done),
+                          flush=True)
                     continue
-                print(_("oursociety: the self-test failed at step {number} of {total}: {problem}").format(
-                    number=number, total=len(steps), problem=problem), file=sys.stderr)
+                print(failure_line(number, len(steps), problem), file=sys.stderr)
                 return 1
         finally:
             test.close()

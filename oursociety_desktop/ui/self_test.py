@@ -5,9 +5,10 @@ imports were all bundled; from source they prove the same of the installed bindi
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEventLoop, QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QApplication
 
@@ -17,6 +18,17 @@ from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
 from oursociety_desktop.ui.main import application, make_context, open_main_window
 from oursociety_desktop.ui.translator import install_translators
+
+
+def report_qt_failures(on_fatal: Callable[[str], None]) -> None:
+    """Route Qt's messages for the self-test: a fatal one (no platform plug-in could be loaded, the usual fault of
+    an incomplete build) goes to `on_fatal` with its first line, which ends the process before Qt aborts it; the
+    rest (the offscreen platform's notes) are left out of the self-test's report."""
+    def handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        if kind == QtMsgType.QtFatalMsg:
+            on_fatal("Qt: " + (message.strip().splitlines() or [""])[0])
+
+    qInstallMessageHandler(handler)
 
 
 def _settle(app: QCoreApplication, seconds: float = 0.3) -> None:
