@@ -5,6 +5,8 @@
 #   bash dev.sh bench [ARGS...] set up, then run the benchmark suite
 #   bash dev.sh reliability     set up, then run the long proofs of issue 7: 20 kills per operation, the exchange
 #                               property test with 5 hubs x 1000 examples, and 10 minutes of fuzzing per reader
+#   bash dev.sh build [DIST]    set up, then make the standalone build for this system in DIST/oursociety (default
+#                               dist/; PyInstaller, packaging/oursociety.spec) and run its --self-test headless
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -12,10 +14,12 @@ cd "$(dirname "$0")"
 # python3-venv, which a bare Debian Python lacks, ICU's headers, pkg-config and a C++ compiler to build PyICU
 # (collation, line breaking, bidi), and the font packages the bundled print fonts were taken from (Noto for
 # Arabic, Bengali, Devanagari, Tamil and Thai; Nanum for Hangul; Symbola for emoji), and syncthing for the slow
-# exchange-folder test of `bash dev.sh reliability`.
+# exchange-folder test of `bash dev.sh reliability`, and desktop-file-utils and appstream, whose validators check
+# the Linux desktop entry and AppStream metadata of the standalone build.
 DEB_PACKAGES=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
-  xvfb poppler-utils fonts-noto-core fonts-nanum fonts-symbola libicu-dev pkg-config g++ syncthing)
+  xvfb poppler-utils fonts-noto-core fonts-nanum fonts-symbola libicu-dev pkg-config g++ syncthing
+  desktop-file-utils appstream)
 
 install_debian_packages() {
   command -v dpkg >/dev/null 2>&1 || return 0
@@ -70,8 +74,11 @@ case "$cmd" in
   reliability)
     exec bash scripts/reliability.sh "$@"
     ;;
+  build)
+    exec bash packaging/build.sh "$@"
+    ;;
   *)
-    echo "usage: bash dev.sh app|test|bench|reliability [ARGS...]" >&2
+    echo "usage: bash dev.sh app|test|bench|reliability|build [ARGS...]" >&2
     exit 2
     ;;
 esac

@@ -57,6 +57,18 @@ else
 fi
 
 echo
+echo "### The standalone build (PyInstaller) and its self-test, in a bare environment and on X11 under Xvfb"
+echo
+start=$(date +%s)
+if OURSOCIETY_SLOW=1 $PY -m pytest -p no:randomly -s tests/install/test_install_build.py > "$out/build.log" 2>&1; then
+  grep -E "^Built " "$out/build.log"
+  echo "$(tail -n 1 "$out/build.log") in $(( $(date +%s) - start )) s"
+else
+  status=1
+  tail -n 20 "$out/build.log"
+fi
+
+echo
 echo "### Fuzzing (${FUZZ_SECONDS} s per reader)"
 echo
 $PY -m fuzz.run --seconds "$FUZZ_SECONDS" --target vcard --target csv > "$out/fuzz1.md" 2> "$out/fuzz1.err" &

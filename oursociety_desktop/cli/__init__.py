@@ -17,6 +17,7 @@ from types import ModuleType
 import oursociety_desktop.cli as _cli_package
 from oursociety_desktop import __version__, i18n
 from oursociety_desktop.cli.common import Command
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.paths import data_dir, log_path
 
@@ -42,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", metavar="CODE", help="the language of messages and printed pages, e.g. cy, pl, "
                                                        "ur, bn, ar (default: $OURSOCIETY_LANG, else the system's)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help=_("check this copy of the program on a temporary hub (the window headless, a printed "
+                               "page, a bundle) and exit 0 when it works; your own hub is not touched"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in command_modules():
         module.register(sub)
@@ -56,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     i18n.install(i18n.choose_language(args.lang))
     folder = data_dir(args.data_dir)
     handler: Command | None = getattr(args, "handler", None)
+    if args.self_test:  # a temporary hub of its own: the data folder is not used
+        from oursociety_desktop.cli.self_test import run_self_test
+
+        return run_self_test()
     if handler is None:
         from oursociety_desktop.app import run_app
 

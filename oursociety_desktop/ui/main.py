@@ -7,10 +7,11 @@ import ctypes
 import importlib
 import sys
 import threading
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from oursociety_desktop.i18n import choose_language
@@ -36,7 +37,23 @@ def application(argv: list[str]) -> QApplication:
     app.setApplicationName("Our Society")
     app.setApplicationDisplayName("Our Society")
     app.setOrganizationName("OurSociety")
+    # Matches the desktop entry's name, so a Wayland or X11 desktop links the window to its entry and icon.
+    app.setDesktopFileName("org.oursociety.Desktop")
+    app.setWindowIcon(app_icon())
     return app
+
+
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
+
+
+def app_icon() -> QIcon:
+    """The app's icon from the PNGs rendered from its SVG (resources/icons; PNG needs no image plug-in)."""
+    icon = QIcon()
+    folder = resources.files("oursociety_desktop.resources").joinpath("icons")
+    for size in ICON_SIZES:
+        with resources.as_file(folder.joinpath(f"oursociety-{size}.png")) as path:
+            icon.addFile(str(path))
+    return icon
 
 
 def make_context(db: Database, runner: TaskRunner | None = None) -> AppContext:
