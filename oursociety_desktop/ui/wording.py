@@ -7,12 +7,25 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QTimeZone
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimeZone
+from PySide6.QtGui import QGuiApplication
+
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
 
 def plural(count: int, one: str, many: str, **values: object) -> str:
     """`one` or `many`, formatted with `n` (the count in the user's locale: 1,234) and the other named values."""
     return (one if count == 1 else many).format(n=QLocale().toString(count), **values)
+
+
+def isolated(text: str) -> str:
+    """Text shown in a right-to-left window, set apart so its own direction decides its order (Unicode bidi, UAX #9
+    first-strong isolate): a phone number "0161 496 0057" has no letter to say its direction, so in an Urdu or
+    Arabic window its groups came out as "0057 496 0161"; isolated, text without letters reads left to right, and
+    Latin and Arabic names keep their own direction. In a left-to-right window the text is returned as it is."""
+    if not text or QGuiApplication.layoutDirection() != Qt.LayoutDirection.RightToLeft:
+        return text
+    return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE
 
 
 def field_label(name: str) -> str:

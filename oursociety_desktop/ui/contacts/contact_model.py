@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from oursociety_desktop.models.contact_list import ORDER, ContactQuery, ContactRow, live_count, rowid_of, rows_by_rowid
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.ui.background import read_in_background
+from oursociety_desktop.ui.wording import isolated
 
 # The consent column sits beside the name, so it is on screen at any window size.
 COL_NAME, COL_SHARING, COL_ORGANISATION, COL_PHONE, COL_EMAIL, COL_LOCALITY, COL_TAGS = range(7)
@@ -251,10 +252,9 @@ class ContactTableModel(QAbstractTableModel):
             return record.name or self.tr("(no name)")
         if column == COL_ORGANISATION:
             return record.organisation
-        if column == COL_PHONE:
-            return record.phone
-        if column == COL_EMAIL:
-            return record.email
+        if column in (COL_PHONE, COL_EMAIL):  # in an Urdu or Arabic window a number keeps its order
+            value = record.phone if column == COL_PHONE else record.email
+            return isolated(value) if role == Qt.ItemDataRole.DisplayRole else value
         if column == COL_LOCALITY:
             return record.locality
         if column == COL_TAGS:

@@ -3,7 +3,7 @@ beside a field, and a label/value list for phones and emails."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -69,6 +71,21 @@ class FieldMessage(QLabel):
         self.hide()
 
 
+class LeftToRightDelegate(QStyledItemDelegate):
+    """Cells (and their editor) laid out left to right whatever the window's direction: phone numbers and email
+    addresses, whose digit groups an Urdu or Arabic window would otherwise show in reverse order."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.direction = Qt.LayoutDirection.LeftToRight
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        editor.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        return editor
+
+
 class LabelledValuesEditor(QWidget):
     """Several (label, value) pairs, e.g. phones or emails, edited in a two-column table.
 
@@ -84,6 +101,7 @@ class LabelledValuesEditor(QWidget):
         self.table.setHorizontalHeaderLabels([self.tr("Label"), what])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setItemDelegateForColumn(1, LeftToRightDelegate(self.table))
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)

@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from oursociety_desktop.ui.wording import isolated
+
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 _TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole)
@@ -95,4 +97,7 @@ class RowsTableModel(QAbstractTableModel):
         special = self.cell_data(row, index.column(), role)
         if special is not None:
             return special
-        return self.cell(row, index.column()) if role in _TEXT_ROLES else None
+        if role not in _TEXT_ROLES:
+            return None
+        value = self.cell(row, index.column())
+        return isolated(value) if role == Qt.ItemDataRole.DisplayRole and isinstance(value, str) else value
