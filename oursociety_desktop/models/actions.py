@@ -230,3 +230,16 @@ def delete_action_link(tx: Tx, link_id: str, deleted: bool = True) -> ActionLink
     link = get_record(tx.session, ActionLink, link_id)
     set_deleted(tx, link, deleted)
     return link
+
+
+def meetings_to_sign_in(session: Session, days_back: int = 14, limit: int = 300,
+                        today: date | None = None) -> list[tuple[str, str, str, str]]:
+    """(id, title, starts_at, due) of the open meetings and events held from `days_back` days ago on, soonest
+    first, at most `limit`: what a sign-in sheet is for. A hub with years of meetings would otherwise fill the
+    chooser with thousands (10,000 at 100k contacts: 270 ms)."""
+    since = ((today or date.today()) - timedelta(days=days_back)).isoformat()
+    rows = session.connection().execute(text(
+        "SELECT id, title, starts_at, due FROM action WHERE deleted = 0 AND kind IN ('meeting', 'event') "
+        "AND status IN ('open', 'doing') AND COALESCE(NULLIF(starts_at, ''), due) >= :since "
+        "ORDER BY COALESCE(NULLIF(starts_at, ''), due), title LIMIT :limit"), {"since": since, "limit": limit})
+    return [(r[0], r[1], r[2], r[3]) for r in rows]

@@ -12,10 +12,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import JSON, Connection, bindparam, text
 
 from oursociety_desktop.models.names import name_to_show, name_to_show_sql
 from oursociety_desktop.models.search import build_match_query, search_contact_ids
+from oursociety_desktop.models.tables import Contact
 
 # Consent filters: key -> SQL condition on the contact row `c`.
 FLAG_FILTERS: dict[str, str] = {
@@ -228,6 +229,21 @@ def _decode(row: Any) -> ContactRow:
     tag_list = json.loads(tags) if isinstance(tags, str) else (tags or [])
     return ContactRow(cid, name, organisation or "", _first_value(phones), _first_value(emails), locality or "",
                       ", ".join(tag_list), bool(share), bool(directory))
+
+
+def field_values(conn: Connection, ids: list[str], field: str) -> list[tuple[str, Any]]:
+    """(id, value of the synchronised field `field`) of the live contacts among `ids`, in chunks under SQLite's
+    variable limit; JSON fields (tags, phones) decoded. Raises ValueError for a field contacts do not have."""
+    if field not in Contact.SYNC_FIELDS:
+        raise ValueError(f"contacts have no field {field!r}")
+    out: list[tuple[str, Any]] = []
+    query = text(f"SELECT id, {field} FROM contact WHERE deleted = 0 AND id IN :ids").bindparams(  # noqa: S608
+        bindparam("ids", expanding=True))
+    json_field = isinstance(Contact.__table__.c[field].type, JSON)  # type: ignore[attr-defined]
+    for start in range(0, len(ids), 5000):
+        for cid, value in conn.execute(query, {"ids": ids[start:start + 5000]}):
+            out.append((cid, json.loads(value) if json_field and isinstance(value, str) else value))
+    return out
 
 
 def all_tags(conn: Connection) -> list[str]:

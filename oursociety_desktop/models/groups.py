@@ -191,6 +191,13 @@ def members_of(session: Session, group_id: str, limit: int = 500, offset: int = 
     return [MemberRow(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
+def member_ids(session: Session, group_id: str) -> set[str]:
+    """The ids of the contacts with a live membership of the group (deleted contacts included)."""
+    rows = session.connection().execute(
+        text("SELECT contact_id FROM membership WHERE group_id = :g AND deleted = 0"), {"g": group_id})
+    return {r[0] for r in rows}
+
+
 def membership_state(session: Session, group_id: str, contact_id: str) -> str | None:
     """The contact's live role in the group, or None when not a live member (what an undo restores)."""
     role = session.connection().execute(

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from oursociety_desktop.models.actions import create_action
-from oursociety_desktop.models.contact_list import ContactQuery, contacts_to_pick
+import pytest
+
+from oursociety_desktop.models.actions import create_action, meetings_to_sign_in
+from oursociety_desktop.models.contact_list import ContactQuery, contacts_to_pick, field_values
 from oursociety_desktop.models.contacts import create_contact, delete_contact
 from oursociety_desktop.models.database import Database
-from oursociety_desktop.models.groups import add_member, create_group
+from oursociety_desktop.models.groups import add_member, create_group, member_ids
 from oursociety_desktop.models.today import read_summary
 
 
@@ -64,3 +66,40 @@ def test_today_lists_overdue_and_upcoming_actions(db: Database) -> None:
         summary = read_summary(session.connection(), date(2026, 11, 30))
     assert [a.title for a in summary.overdue] == ["Late report"]
     assert [a.title for a in summary.upcoming] == ["Street party"]
+
+
+def test_the_meetings_a_sign_in_sheet_offers_are_recent_and_coming_open_ones_soonest_first(db: Database) -> None:
+    today = date(2026, 11, 30)
+    with db.write() as tx:
+        made = {title: create_action(tx, {"title": title, "kind": kind, "status": status, "starts_at": when}).id
+                for title, kind, status, when in (
+                    ("Lunch Club", "meeting", "open", "2026-12-01T12:30"),
+                    ("Fair", "event", "open", "2026-11-20T10:00"),
+                    ("Old AGM", "meeting", "open", "2026-10-01T19:00"),  # more than 14 days ago
+                    ("Cancelled", "meeting", "cancelled", "2026-12-02T12:00"),
+                    ("Phone Ann", "call", "open", "2026-12-01T09:00"),
+                    ("Soon", "meeting", "doing", "2026-12-01T09:00"))}
+        create_action(tx, {"title": "Due only", "kind": "meeting", "due": "2026-12-05"})
+    with db.read() as session:
+        offered = meetings_to_sign_in(session, today=today)
+        assert [row[1] for row in offered] == ["Fair", "Soon", "Lunch Club", "Due only"]
+        assert offered[0][0] == made["Fair"]
+        assert [row[1] for row in meetings_to_sign_in(session, today=today, limit=2)] == ["Fair", "Soon"]
+
+
+def test_field_values_and_member_ids_read_only_live_records(db: Database) -> None:
+    with db.write() as tx:
+        ann = create_contact(tx, {"given_name": "Ann", "tags": ["choir"]}).id
+        bob = create_contact(tx, {"given_name": "Bob"}).id
+        gone = create_contact(tx, {"given_name": "Gone", "tags": ["x"]}).id
+        club = create_group(tx, {"name": "Club"}).id
+        add_member(tx, club, ann)
+        add_member(tx, club, gone)
+        delete_contact(tx, gone)
+    with db.read() as session:
+        assert sorted(field_values(session.connection(), [ann, bob, gone, "nobody"], "tags")) == [
+            (ann, ["choir"]), (bob, [])]
+        assert field_values(session.connection(), [ann], "given_name") == [(ann, "Ann")]
+        assert member_ids(session, club) == {ann, gone}
+        with pytest.raises(ValueError):
+            field_values(session.connection(), [ann], "id; DROP TABLE contact")

@@ -10,8 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from sqlmodel import col, select
 
+from oursociety_desktop.models.contact_list import field_values
 from oursociety_desktop.models.contacts import (
     create_contact,
     delete_contact,
@@ -22,10 +22,10 @@ from oursociety_desktop.models.contacts import (
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.erasure import after_erasure
 from oursociety_desktop.models.errors import Cancelled
-from oursociety_desktop.models.groups import add_member, remove_member
+from oursociety_desktop.models.groups import add_member, member_ids, remove_member
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record
-from oursociety_desktop.models.tables import Contact, Group, Membership
+from oursociety_desktop.models.tables import Contact, Group
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.edits import DbCommand, push, push_create, push_update
 from oursociety_desktop.ui.wording import field_label
@@ -48,15 +48,8 @@ def describe(ctx: AppContext, ids: Sequence[str]) -> str:
 
 
 def _column_values(ctx: AppContext, ids: Sequence[str], field: str) -> list[tuple[str, Any]]:
-    """(id, value of `field`) for live contacts among `ids`, read in chunks under SQLite's variable limit."""
-    out: list[tuple[str, Any]] = []
-    chosen = list(ids)
     with ctx.db.read() as session:
-        for start in range(0, len(chosen), 5000):
-            chunk = chosen[start:start + 5000]
-            out.extend(session.exec(select(Contact.id, getattr(Contact, field)).where(
-                col(Contact.id).in_(chunk), col(Contact.deleted).is_(False))).all())
-    return out
+        return field_values(session.connection(), list(ids), field)
 
 
 def _push_each(ctx: AppContext, text: str, items: list[str], forward: Callable[[Tx, str], object],
@@ -135,8 +128,7 @@ def add_to_group(ctx: AppContext, ids: Sequence[str], group_id: str) -> int:
     """Put contacts in a group; undo takes out only those who were not members before. Returns how many."""
     with ctx.db.read() as session:
         group = get_record(session, Group, group_id, live=True)
-        members = set(session.exec(select(Membership.contact_id).where(
-            Membership.group_id == group.id, col(Membership.deleted).is_(False))).all())
+        members = member_ids(session, group.id)
     joining = [cid for cid in ids if cid not in members]
     group_key = group.id  # an id, not the ORM object, may cross to the worker thread
     if not joining:

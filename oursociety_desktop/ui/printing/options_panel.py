@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,13 +17,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import col, func, select
 
 from oursociety_desktop.formats.pdf.labels import find_format, label_formats
 from oursociety_desktop.formats.pdf.options import CONTACT_FIELDS, DEFAULT_FIELDS, PrintOptions, default_paper
 from oursociety_desktop.formats.pdf.products import PRODUCTS
+from oursociety_desktop.models.actions import meetings_to_sign_in
 from oursociety_desktop.models.database import Database
-from oursociety_desktop.models.tables import Action, Group
+from oursociety_desktop.models.groups import group_choices
 from oursociety_desktop.ui.widgets.meeting_picker import make_searchable, meeting_label, upcoming_first
 
 # Which options each product honours; the others are disabled so nobody wonders why a choice did nothing.
@@ -167,16 +165,8 @@ class PrintOptionsPanel(QWidget):
         """Refill the group and meeting lists from the database, keeping the current choices."""
         group_id, meeting_id = self.group_combo.currentData(), self.meeting_combo.currentData()
         with self.db.read() as session:
-            groups = session.exec(select(Group.id, Group.name).where(col(Group.deleted).is_(False))
-                                  .order_by(Group.name)).all()
-            # A sign-in sheet is for a meeting about to happen: recent and coming ones, soonest first. A hub
-            # with years of meetings would otherwise fill this list with thousands (10,000 at 100k: 270 ms).
-            since = (date.today() - timedelta(days=14)).isoformat()
-            held = func.coalesce(func.nullif(Action.starts_at, ""), Action.due)
-            meetings = session.exec(select(Action.id, Action.title, Action.starts_at, Action.due).where(
-                col(Action.deleted).is_(False), col(Action.kind).in_(("meeting", "event")),
-                col(Action.status).in_(("open", "doing")), held >= since)
-                .order_by(held, Action.title).limit(MAX_MEETINGS)).all()
+            groups = group_choices(session)
+            meetings = meetings_to_sign_in(session, limit=MAX_MEETINGS)
         for combo in (self.group_combo, self.meeting_combo):
             combo.blockSignals(True)
             combo.clear()
