@@ -97,8 +97,8 @@ def test_field_values_and_member_ids_read_only_live_records(db: Database) -> Non
         add_member(tx, club, gone)
         delete_contact(tx, gone)
     with db.read() as session:
-        assert sorted(field_values(session.connection(), [ann, bob, gone, "nobody"], "tags")) == [
-            (ann, ["choir"]), (bob, [])]
+        assert dict(field_values(session.connection(), [ann, bob, gone, "nobody"], "tags")) == {
+            ann: ["choir"], bob: []}
         assert field_values(session.connection(), [ann], "given_name") == [(ann, "Ann")]
         assert member_ids(session, club) == {ann, gone}
         with pytest.raises(ValueError):
