@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from oursociety_desktop.formats.csv_io import LIST_SEPARATOR, escape_cell
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
@@ -49,7 +50,8 @@ def contacts_to_csv(contacts: Sequence[Mapping[str, Any]], fields: Sequence[str]
     """Contacts (dicts of Contact fields) as CSV text with one header row; formula-like cells escaped."""
     unknown = [f for f in fields if f not in EXPORTABLE_FIELDS]
     if unknown:
-        raise UserError(f"Cannot export the field '{unknown[0]}'; fields are: {', '.join(EXPORTABLE_FIELDS)}.")
+        raise UserError(_("Cannot export the field '{unknown}'; fields are: {exportable_fields}.")
+                        .format(unknown=unknown[0], exportable_fields=', '.join(EXPORTABLE_FIELDS)))
     counts = {f: max((len(c.get(f) or []) for c in contacts), default=0) for f in ("phones", "emails")}
     header: list[str] = []
     for f in fields:
@@ -108,12 +110,12 @@ def group_names_by_contact(conn: Connection) -> dict[str, list[str]]:
 def export_csv(conn: Connection, out: Path, fields: Sequence[str] = DEFAULT_EXPORT_FIELDS,
                contact_ids: Sequence[str] | None = None, progress: Progress | None = None) -> int:
     """Write live contacts to a CSV file (UTF-8 with BOM, so spreadsheets read accents); returns how many."""
-    if progress is not None and progress(0, "Reading contacts") is False:
-        raise Cancelled("The export was cancelled; nothing was written.")
+    if progress is not None and progress(0, _("Reading contacts")) is False:
+        raise Cancelled(_("The export was cancelled; nothing was written."))
     contacts = live_contacts(conn, contact_ids)
     text = contacts_to_csv(contacts, fields)
-    if progress is not None and progress(80, "Writing the file") is False:
-        raise Cancelled("The export was cancelled; nothing was written.")
+    if progress is not None and progress(80, _("Writing the file")) is False:
+        raise Cancelled(_("The export was cancelled; nothing was written."))
     with atomic_write(Path(out)) as fh:
         fh.write(text.encode("utf-8-sig"))
     return len(contacts)

@@ -11,6 +11,7 @@ from oursociety_desktop.formats.import_rows import ImportRow
 from oursociety_desktop.formats.labels import IGNORED_VCARD_TYPES, apple_label, canonical_label, label_from_types
 from oursociety_desktop.formats.vcard_lines import BINARY_PROPERTIES, VProperty, split_escaped, unescape_text
 from oursociety_desktop.formats.vcard_write import OWN_PROPERTIES
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.errors import UserError
 
@@ -81,8 +82,9 @@ def _text(prop: VProperty, version: str, source: str) -> str:
     """The unescaped value of a property this app uses (refusing the file, with the --encoding hint, when its
     bytes are in no charset we could tell)."""
     if prop.undecodable:
-        raise UserError(f"Could not tell the text encoding of {source} (line {prop.line}, {prop.name}); give it "
+        raise UserError(_("Could not tell the text encoding of {source} (line {line}, {name}); give it "
                         "with --encoding (for example --encoding shift_jis) or save the file as UTF-8.")
+                        .format(source=source, line=prop.line, name=prop.name))
     return unescape_text(prop.value, version)
 
 
@@ -124,7 +126,7 @@ def _fc_encoded(name: str, value: str) -> str:
 def _android_custom(value: str) -> str:
     """Android's X-ANDROID-CUSTOM (events, relations, nicknames... with their type or custom label) as a line of
     the notes, e.g. "Allotment renewal: 2030-07-15"."""
-    kind, _, rest = value[len("vnd.android.cursor.item/"):].partition(";")
+    kind, _semicolon, rest = value[len("vnd.android.cursor.item/"):].partition(";")
     fields = rest.split(";")
     data = fields[0].strip() if fields else ""
     type_code = fields[1].strip() if len(fields) > 1 else ""
@@ -287,7 +289,7 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
     if addresses:
         addresses.sort(key=lambda a: not a[2])  # the preferred address first
         _apply_address(values, addresses[0][1])
-        for label, parts, _ in addresses[1:]:
+        for label, parts, _lines in addresses[1:]:
             text = ", ".join(p for p in _address_lines(parts) if p)
             if text:
                 extras.append(f"Address{f' ({label})' if label else ''}: {text}")
@@ -315,7 +317,8 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
     for name in sorted(set(skipped)):
         count = skipped.count(name)
         what = "a picture, sound or key" if name in BINARY_PROPERTIES or _is_binary_name(props, name) else "a property"
-        row.warn(name, f"not imported ({what}{f', {count} times' if count > 1 else ''})")
+        row.warn(name, _("not imported ({what}{value})")
+                       .format(what=what, value=f', {count} times' if count > 1 else ''))
     row.skipped_binary = binary
     return values
 
@@ -326,8 +329,9 @@ def _is_binary_name(props: list[VProperty], name: str) -> bool:
 
 def _raw(prop: VProperty, source: str) -> str:
     if prop.undecodable:
-        raise UserError(f"Could not tell the text encoding of {source} (line {prop.line}, {prop.name}); give it "
+        raise UserError(_("Could not tell the text encoding of {source} (line {line}, {name}); give it "
                         "with --encoding (for example --encoding shift_jis) or save the file as UTF-8.")
+                        .format(source=source, line=prop.line, name=prop.name))
     return prop.value
 
 
@@ -339,7 +343,7 @@ def _own_flag(values: dict[str, Any], field_name: str, text: str, row: ImportRow
         elif lowered in ("0", "false", "no", ""):
             values[field_name] = False
         else:
-            row.warn(field_name, f"'{text}' is not yes or no; not imported")
+            row.warn(field_name, _("'{text}' is not yes or no; not imported").format(text=text))
     elif text:
         values[field_name] = text
 

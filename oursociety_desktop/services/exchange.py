@@ -21,6 +21,7 @@ from oursociety_desktop.formats.bundle import (
     read_bundle_bytes,
     write_bundle,
 )
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.erasure import after_erasure
@@ -83,8 +84,8 @@ def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since:
     require_settled_identity(db)
     for_hub = (for_hub or "").strip().lower() or None
     if for_hub == db.hub_id:
-        raise UserError("That is this hub's own id; give the id of the hub the bundle is for.")
-    _check(progress, 0, "Reading the records to share")
+        raise UserError(_("That is this hub's own id; give the id of the hub the bundle is for."))
+    _check(progress, 0, _("Reading the records to share"))
     with db.write() as tx:
         conn = tx.session.connection()
         # A stamp of its own for the bundle: above every stamp held here, and never the same for two bundles, so
@@ -105,7 +106,7 @@ def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since:
                      {"bundle_id": manifest.bundle_id, "kind": manifest.kind, "since": since, "clock": clock,
                       "counts": manifest.counts, "encrypted": passphrase is not None})
     if progress is not None:
-        progress(100, "Bundle written")  # done: too late to cancel
+        progress(100, _("Bundle written"))  # done: too late to cancel
     return ExportResult(out, manifest)
 
 
@@ -186,7 +187,7 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     yet says so, with the fingerprint. A bundle claiming a trusted hub (or this one) but signed by another key is
     refused with ForgedBundle."""
     path = Path(path)
-    _check(progress, 0, "Checking the bundle")
+    _check(progress, 0, _("Checking the bundle"))
     reader, digest = open_for_import(path, passphrase)
     manifest = reader.manifest
     source, known = _source_kind(db, manifest, path.name)
@@ -196,7 +197,8 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     if source == "this hub":
         notes.append("This bundle was made by this hub itself.")
         if not dry_run:
-            raise UserError(f"{path.name} was made by this hub itself; there is nothing to import from it.")
+            raise UserError(_("{name} was made by this hub itself; there is nothing to import from it.")
+                            .format(name=path.name))
     elif source == "new hub":
         if not dry_run and not trust_new_hub:
             require_trusted(known, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key, path.name)
@@ -210,7 +212,7 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
         copy_note = incarnation_note(session.get(PeerHub, manifest.source_hub_id), manifest.incarnation)
     backup_path = ""
     if not dry_run and backup:
-        _check(progress, 2, "Backing up the database")
+        _check(progress, 2, _("Backing up the database"))
         backup_path = str(automatic_backup(db.path, "before-import", int(db.setting("backup_keep") or 10)))
     total = max(1, manifest.total_records)
     result: ImportResult | None = None
@@ -223,7 +225,8 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
             for record_type, batch in reader.iter_batches():
                 merger.merge_batch(record_type, batch)
                 done += len(batch)
-                _check(progress, 5 + done * 90 // total, f"Merging {record_type.replace('_', ' ')} records")
+                _check(progress, 5 + done * 90 // total, _("Merging {record_type} records")
+                                                         .format(record_type=record_type.replace('_', ' ')))
             report = merger.finish()
             warnings = trust_warning + ([copy_note] if copy_note else [])
             if report.erasures:

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.contacts import (
@@ -219,7 +220,8 @@ def apply_import(db: Database, rows: list[ImportRow], options: ImportOptions, *,
 def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run: bool, progress: Progress | None,
            backup: bool, file_warnings: Sequence[RowWarning] = ()) -> ImportSummary:
     if options.on_duplicate not in DUPLICATE_CHOICES:
-        raise UserError(f"Unknown duplicate choice '{options.on_duplicate}'; use {', '.join(DUPLICATE_CHOICES)}.")
+        raise UserError(_("Unknown duplicate choice '{on_duplicate}'; use {duplicate_choices}.")
+                        .format(on_duplicate=options.on_duplicate, duplicate_choices=', '.join(DUPLICATE_CHOICES)))
     summary = ImportSummary(total=len(rows), dry_run=dry_run)
     if not options.skip_bad_rows:
         refuse_bad_rows(rows)
@@ -233,14 +235,14 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
                                 for w in row.warnings)
     tag = options.tag.strip()
     if tag and ("," in tag or ";" in tag):
-        raise UserError("A tag cannot contain a comma or semicolon.")
+        raise UserError(_("A tag cannot contain a comma or semicolon."))
     if not dry_run and backup and any(r.ok for r in rows):
         summary.backup = str(automatic_backup(db.path, reason=f"before-{options.kind}-import",
                                               keep=int(db.setting("backup_keep") or 10)))
 
     def report(done: int, message: str) -> None:
         if progress is not None and progress(min(99, done * 100 // max(1, len(rows))), message) is False:
-            raise Cancelled("The import was cancelled; nothing was changed.")
+            raise Cancelled(_("The import was cancelled; nothing was changed."))
 
     with db.write() as tx:
         region = str(tx.setting("default_region"))
@@ -320,7 +322,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
         memberships = groups_of_file(tx, rows, by_uid, named_groups, summary, dry_run)
         if dry_run:
             raise _DryRun(summary)
-        report(len(rows), "Saving contacts")
+        report(len(rows), _("Saving contacts"))
         new_rows = list(pending.values())
         table = Contact.__table__  # type: ignore[attr-defined]
         for start in range(0, len(new_rows), _BATCH):
