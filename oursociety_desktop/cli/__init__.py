@@ -17,6 +17,7 @@ from types import ModuleType
 import oursociety_desktop.cli as _cli_package
 from oursociety_desktop import __version__, i18n
 from oursociety_desktop.cli.common import Command
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.paths import data_dir, log_path
 
@@ -36,11 +37,11 @@ def command_modules() -> list[ModuleType]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
-    parser = argparse.ArgumentParser(prog="oursociety", description="Our Society Desktop: a hub organiser.")
-    parser.add_argument("--data-dir", metavar="DIR", help="the hub's data folder (default: $OURSOCIETY_DATA_DIR, "
-                                                          "else the user data folder)")
-    parser.add_argument("--lang", metavar="CODE", help="the language of messages and printed pages, e.g. cy, pl, "
-                                                       "ur, bn, ar (default: $OURSOCIETY_LANG, else the system's)")
+    parser = argparse.ArgumentParser(prog="oursociety", description=_("Our Society Desktop: a hub organiser."))
+    parser.add_argument("--data-dir", metavar="DIR", help=_("the hub's data folder (default: $OURSOCIETY_DATA_DIR, "
+                                                          "else the user data folder)"))
+    parser.add_argument("--lang", metavar="CODE", help=_("the language of messages and printed pages, e.g. cy, pl, "
+                                                       "ur, bn, ar (default: $OURSOCIETY_LANG, else the system's)"))
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in command_modules():
@@ -51,9 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    # The language first: the help texts and argparse's own messages are built in it.
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    i18n.install(i18n.choose_language(early.parse_known_args(args_list)[0].lang))
     parser = build_parser()
     args = parser.parse_args(args_list)
-    i18n.install(i18n.choose_language(args.lang))
     folder = data_dir(args.data_dir)
     handler: Command | None = getattr(args, "handler", None)
     if handler is None:
@@ -63,16 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args, folder)
     except UserError as exc:
-        print(f"oursociety: {exc.message}", file=sys.stderr)
+        print(_("oursociety: {message}").format(message=exc.message), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("oursociety: interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
+        print(_("oursociety: interrupted; nothing was changed by the unfinished step."), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, details to the log
         where = _log_unexpected(folder)
-        print(f"oursociety: unexpected error ({type(exc).__name__}: {exc}); details in {where}", file=sys.stderr)
+        print(_("oursociety: unexpected error ({name__}: {exc}); details in {where}")
+              .format(name__=type(exc).__name__, exc=exc, where=where), file=sys.stderr)
         return 1
 
 

@@ -91,8 +91,7 @@ def print_digest(db: Database, options: PrintOptions, out: Path, progress: Progr
             where = ", ".join(p for p in (hubs.get(lesson.origin_hub, ""), lesson.place, when) if p)
             story.append(TextBlock(lesson.title, sizes.body * 1.15, bold=True, space_before=2 * mm,
                                    keep_with_next=True))
-            story.append(TextBlock(_("{kind} · {where}")
-                                   .format(kind=lesson.kind, where=where), sizes.body, keep_with_next=True))
+            story.append(TextBlock(f"{lesson.kind} · {where}", sizes.body, keep_with_next=True))
             for field, label in SECTIONS:
                 value = str(getattr(lesson, field))
                 if value:
