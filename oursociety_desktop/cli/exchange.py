@@ -143,18 +143,23 @@ def cmd_export_preview(args: argparse.Namespace, folder: Path) -> int:
 def describe_import(result: ImportResult) -> list[str]:
     """The preview / summary as lines of text."""
     m = result.manifest
-    verb = "Would import" if result.dry_run else "Imported"
-    lines = [f"{verb} {result.file_name}: {m.kind} bundle from hub '{m.source_hub_name}' ({m.source_hub_id}, "
-             f"{result.source}), made {m.created_at}"]
-    lines.extend(f"  note: {note}" for note in result.notes)
+    heading = (_("Would import {file}: {kind} bundle from hub '{hub}' ({hub_id}, {source}), made {made}")
+               if result.dry_run else
+               _("Imported {file}: {kind} bundle from hub '{hub}' ({hub_id}, {source}), made {made}"))
+    lines = [heading.format(file=result.file_name, kind=m.kind, hub=m.source_hub_name, hub_id=m.source_hub_id,
+                            source=result.source, made=m.created_at)]
+    lines.extend(_("  note: {warning}").format(warning=note) for note in result.notes)
     lines.append(f"  {'type':<12} {'new':>8} {'updated':>8} {'deleted':>8} {'erased':>8} {'conflict':>8} "
                  f"{'unchanged':>9}")
     for record_type, c in result.report.counts.items():
         lines.append(f"  {record_type:<12} {c.new:>8} {c.updated:>8} {c.deleted:>8} {c.erased:>8} "
                      f"{c.conflicting:>8} {c.unchanged:>9}")
     if result.trusted_now:
-        lines.append(f"  Hub '{m.source_hub_name}' is now trusted (key {result.fingerprint}).")
-    lines.append(f"  {result.changes} change(s); {result.report.new_conflicts} new conflict(s)")
+        lines.append(_("  Hub '{hub}' is now trusted (key {fingerprint}).")
+                     .format(hub=m.source_hub_name, fingerprint=result.fingerprint))
+    lines.append(ngettext("  {changes} change; {conflicts} new conflict(s)",
+                          "  {changes} changes; {conflicts} new conflict(s)", result.changes)
+                 .format(changes=result.changes, conflicts=result.report.new_conflicts))
     return lines
 
 

@@ -219,7 +219,8 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
     row = ImportRow(number=number, where=f"row {number} (line {line})", source=list(cells))
     if len(cells) != len(headers) and not (len(cells) > len(headers) and not any(c.strip() for c in
                                                                                   cells[len(headers):])):
-        row.problems.append(f"it has {len(cells)} cells but the header has {len(headers)} (ragged row)")
+        row.problems.append(_("it has {count} cells but the header has {count2} (ragged row)")
+                            .format(count=len(cells), count2=len(headers)))
         return row
     cells = [_cell_text(unescape_cell(c)) for c in cells[:len(headers)]] + [""] * max(0, len(headers) - len(cells))
     values: dict[str, Any] = {}
@@ -235,8 +236,9 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
         if m.field == "ignore" or m.field.endswith("_label"):
             continue
         if len(raw) > MAX_TEXT:
-            row.problems.append(f"the cell in column '{header}' is {len(raw):,} characters long, over the "
-                                f"{MAX_TEXT:,}-character limit")
+            row.problems.append(_("the cell in column '{header}' is {count:,} characters long, over the "
+                                "{max_text:,}-character limit")
+                                .format(header=header, count=len(raw), max_text=MAX_TEXT))
             continue
         # Notes keep their own spacing (indented lists, line breaks); a cell of spaces alone is still empty.
         value = raw if m.field in ("notes", "private_notes") else raw.strip()
@@ -284,7 +286,8 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
         elif m.field in BOOL_FIELDS:
             lowered = value.casefold()
             if lowered not in _TRUE | _FALSE:
-                row.problems.append(f"'{value}' in column '{header}' is not yes or no")
+                row.problems.append(_("'{value}' in column '{header}' is not yes or no")
+                                    .format(value=value, header=header))
                 continue
             values[m.field] = lowered in _TRUE
         elif m.field in ("notes", "private_notes"):

@@ -11,7 +11,7 @@ from oursociety_desktop.formats.import_rows import ImportRow
 from oursociety_desktop.formats.labels import IGNORED_VCARD_TYPES, apple_label, canonical_label, label_from_types
 from oursociety_desktop.formats.vcard_lines import BINARY_PROPERTIES, VProperty, split_escaped, unescape_text
 from oursociety_desktop.formats.vcard_write import OWN_PROPERTIES
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.errors import UserError
 
@@ -107,7 +107,7 @@ def group_card(row: ImportRow, props: list[VProperty], version: str, source: str
     if name:
         row.values = {"name": name}
     else:
-        row.problems.append("a group card with no name (FN)")
+        row.problems.append(_("a group card with no name (FN)"))
 
 
 def _fc_encoded(name: str, value: str) -> str:
@@ -182,8 +182,9 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
         name = prop.name
         if len(prop.value) > MAX_TEXT and name not in BINARY_PROPERTIES and not prop.binary:
             if name in _USED or name in _EXTRA_LABELS or name in _OWN_FLAGS:
-                row.problems.append(f"its {name} is {len(prop.value):,} characters long, over the "
-                                    f"{MAX_TEXT:,}-character limit of a contact field")
+                row.problems.append(_("its {name} is {count:,} characters long, over the "
+                                    "{max_text:,}-character limit of a contact field")
+                                    .format(name=name, count=len(prop.value), max_text=MAX_TEXT))
             elif name not in _QUIET:
                 skipped.append(name)  # a value this app does not use never refuses the card
             continue
@@ -304,8 +305,8 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
     if text_notes:
         values["notes"] = text_notes
         if len(text_notes) > MAX_TEXT:
-            row.problems.append(f"its notes would be {len(text_notes):,} characters long, over the "
-                                f"{MAX_TEXT:,}-character limit")
+            row.problems.append(_("its notes would be {count:,} characters long, over the "
+                                "{max_text:,}-character limit").format(count=len(text_notes), max_text=MAX_TEXT))
     tags = [t for t in dict.fromkeys(tags) if t and t.casefold() not in _SYSTEM_CATEGORIES]
     if tags:
         values["tags"] = tags
@@ -316,9 +317,15 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
             row.warn(prop.name, prop.warning)
     for name in sorted(set(skipped)):
         count = skipped.count(name)
-        what = "a picture, sound or key" if name in BINARY_PROPERTIES or _is_binary_name(props, name) else "a property"
-        row.warn(name, _("not imported ({what}{value})")
-                       .format(what=what, value=f', {count} times' if count > 1 else ''))
+        binary_kind = name in BINARY_PROPERTIES or _is_binary_name(props, name)
+        if count > 1:
+            warning = (ngettext("not imported (a picture, sound or key, {count} time)",
+                                "not imported (a picture, sound or key, {count} times)", count) if binary_kind
+                       else ngettext("not imported (a property, {count} time)",
+                                     "not imported (a property, {count} times)", count))
+        else:
+            warning = _("not imported (a picture, sound or key)") if binary_kind else _("not imported (a property)")
+        row.warn(name, warning.format(count=count))
     row.skipped_binary = binary
     return values
 

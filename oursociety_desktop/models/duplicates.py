@@ -226,14 +226,14 @@ def score_pair(a: _Person, b: _Person) -> tuple[int, list[str]]:
         score -= 15
     if shared_emails:
         score = max(score, 70 + 0.3 * similarity)
-        reasons.append(f"same email {sorted(shared_emails)[0]}")
+        reasons.append(_("same email {value}").format(value=sorted(shared_emails)[0]))
     if shared_phones:
         score = max(score, 55 + 0.4 * similarity)
-        reasons.append(f"same phone {sorted(shared_phones)[0]}")
+        reasons.append(_("same phone {value}").format(value=sorted(shared_phones)[0]))
     if similarity >= 100:
-        reasons.append("same name")
+        reasons.append(_("same name"))
     elif similarity >= 60:
-        reasons.append(f"similar names ({similarity:.0f}%)")
+        reasons.append(_("similar names ({similarity:.0f}%)").format(similarity=similarity))
     return max(0, min(100, round(score))), reasons
 
 

@@ -94,7 +94,7 @@ def check_row(row: ImportRow, region: str) -> None:
             row.warn("display_name", _("no name, email, phone or address; imported as '{unnamed}'")
                                      .format(unnamed=UNNAMED))
         elif not row.problems:
-            row.problems.append("no name, organisation, email or phone")
+            row.problems.append(_("no name, organisation, email or phone"))
     row.e164s = []
     for phone in row.values.get("phones", []):
         normalised = normalise_phone(phone["value"], region)

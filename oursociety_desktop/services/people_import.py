@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.contacts import (
@@ -90,22 +90,29 @@ class ImportSummary:
     def line(self) -> str:
         """A one-line summary for the user."""
         people = self.total - self.group_cards
-        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.filled} filled in",
-                 f"{self.duplicates_skipped} duplicates skipped"]
+        # Each part is a whole phrase with its own count; the parts are a list, joined as a list is.
+        parts = [_("{count} added").format(count=self.added), _("{count} updated").format(count=self.updated),
+                 _("{count} filled in").format(count=self.filled),
+                 ngettext("{count} duplicate skipped", "{count} duplicates skipped", self.duplicates_skipped)
+                 .format(count=self.duplicates_skipped)]
         if self.unchanged:
-            parts.append(f"{self.unchanged} already up to date")
+            parts.append(_("{count} already up to date").format(count=self.unchanged))
         if self.bad_rows:
-            parts.append(f"{self.bad_rows} bad rows skipped")
+            parts.append(ngettext("{count} bad row skipped", "{count} bad rows skipped", self.bad_rows)
+                         .format(count=self.bad_rows))
         if self.groups_added or self.group_cards:
-            parts.append(f"{self.groups_added} groups added")
+            parts.append(ngettext("{count} group added", "{count} groups added", self.groups_added)
+                         .format(count=self.groups_added))
         if self.empty:
-            parts.append(f"{self.empty} with nothing to import")
+            parts.append(_("{count} with nothing to import").format(count=self.empty))
         if self.skipped_binary:
-            parts.append(f"{self.skipped_binary} pictures, sounds or keys skipped")
+            parts.append(_("{count} pictures, sounds or keys skipped").format(count=self.skipped_binary))
         if self.warnings:
-            parts.append(f"{len(self.warnings)} warnings")
-        tail = " (dry run: nothing was changed)." if self.dry_run else "."
-        return f"{people} read: " + ", ".join(parts) + tail
+            parts.append(ngettext("{count} warning", "{count} warnings", len(self.warnings))
+                         .format(count=len(self.warnings)))
+        summary = (_("{people} read: {parts} (dry run: nothing was changed).") if self.dry_run
+                   else _("{people} read: {parts}."))
+        return summary.format(people=people, parts=", ".join(parts))
 
     group_cards: int = 0
     empty: int = 0
@@ -140,7 +147,9 @@ def _phone_key(value: str, region: str) -> str:
 
 def _added(word: str, item: Mapping[str, Any]) -> str:
     label = str(item.get("label") or "")
-    return f"added {word} {item['value']}" + (f" ({label})" if label else "")
+    if label:
+        return _("added {field} {value} ({label})").format(field=word, value=item["value"], label=label)
+    return _("added {field} {value}").format(field=word, value=item["value"])
 
 
 def _merge_changes(existing: Contact, incoming: Mapping[str, Any], mode: str,
@@ -170,17 +179,19 @@ def _merge_changes(existing: Contact, incoming: Mapping[str, Any], mode: str,
             extra = [v for v in value if v not in current]
             if extra:
                 changes[name] = [*current, *extra]
-                said.append(f"added {name} {', '.join(extra)}")
+                said.append(_("added {field} {value}").format(field=name, value=", ".join(extra)))
         elif name in BOOL_FIELDS:
             if mode == "update" and value != current:
                 changes[name] = value
-                said.append(f"set {name.replace('_', ' ')} to {'yes' if value else 'no'}")
+                said.append((_("set {field} to yes") if value else _("set {field} to no"))
+                            .format(field=name.replace("_", " ")))
         elif value in ("", None):
             continue
         elif mode == "update" or not current:
             if value != current:
                 changes[name] = value
-                said.append(f"{'changed' if current else 'added'} {name.replace('_', ' ')}")
+                said.append((_("changed {field}") if current else _("added {field}"))
+                            .format(field=name.replace("_", " ")))
     return changes, said
 
 

@@ -20,12 +20,20 @@ from oursociety_desktop.formats.pdf.selection import (
     select_contacts,
     withheld_note,
 )
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import N_, _, ngettext
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import Group
 
-SORT_NAMES = {"family": "family name", "given": "first name"}
+# Whole sentences per sort order, each with its plural forms (a language may inflect the sort's name).
+SUMMARIES = {
+    ("family", False): (N_("{count} person, sorted by family name."), N_("{count} people, sorted by family name.")),
+    ("given", False): (N_("{count} person, sorted by first name."), N_("{count} people, sorted by first name.")),
+    ("family", True): (N_("{count} person, sorted by family name, by group."),
+                       N_("{count} people, sorted by family name, by group.")),
+    ("given", True): (N_("{count} person, sorted by first name, by group."),
+                      N_("{count} people, sorted by first name, by group.")),
+}
 
 
 
@@ -67,8 +75,7 @@ def print_directory(db: Database, options: PrintOptions, out: Path, progress: Pr
     if options.tag:
         title = _("{title} \u2014 tagged \u201c{tag}\u201d").format(title=title, tag=options.tag)
     story: list[Flowable] = [TextBlock(title, sizes.title, bold=True, space_after=2 * mm)]
-    summary = f"{len(contacts)} {'person' if len(contacts) == 1 else 'people'}, sorted by {SORT_NAMES[options.sort]}"
-    summary += ", by group." if options.by_group else "."
+    summary = ngettext(*SUMMARIES[(options.sort, options.by_group)], len(contacts)).format(count=len(contacts))
     story.append(TextBlock(summary, sizes.body, space_after=3 * mm))
     if not contacts:
         story.append(TextBlock(_("Nobody in this selection has agreed to be listed in the directory."), sizes.body))

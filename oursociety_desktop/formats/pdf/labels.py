@@ -220,10 +220,10 @@ def draw_cover_page(canvas: Canvas, fmt: LabelFormat, options: PrintOptions, lab
     limit = page_width - 2 * SIDE_MARGIN
     sheets = max(1, -(-(options.start_at - 1 + labels) // fmt.per_sheet))
     body = LARGE_FURNITURE
-    what = ngettext("{labels} labels on {sheets} sheet of {name}.", "{labels} labels on {sheets} sheets of {name}.",
+    what = ngettext("{labels} labels on one sheet of {name}.", "{labels} labels on {sheets} sheets of {name}.",
                     sheets).format(labels=labels, sheets=sheets, name=fmt.name)
     if options.start_at > 1:
-        what = ngettext("{labels} labels on {sheets} sheet of {name}, starting at label {start}.",
+        what = ngettext("{labels} labels on one sheet of {name}, starting at label {start}.",
                         "{labels} labels on {sheets} sheets of {name}, starting at label {start}.",
                         sheets).format(labels=labels, sheets=sheets, name=fmt.name, start=options.start_at)
     narrow = furniture_band(fmt) < LARGE_FURNITURE * (ASCENT + DESCENT)
