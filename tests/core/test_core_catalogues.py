@@ -14,7 +14,10 @@ from babel.messages.pofile import read_po
 from oursociety_desktop.i18n import LANGUAGES, locale_dir
 
 PACKAGE = Path(__file__).resolve().parents[2] / "oursociety_desktop"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "tr": None, "translate": (2,)}
+# The same keywords as scripts/catalogues.sh: `_t`, `_tr` and `_noop` are the window's small helpers around
+# `QCoreApplication.translate` for code outside a QObject.
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "tr": None, "translate": (2,), "_t": None, "_tr": None,
+            "_noop": None}
 TRANSLATED = sorted(code for code in LANGUAGES if code != "en")
 
 
