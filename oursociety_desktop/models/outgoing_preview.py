@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from oursociety_desktop.i18n import N_, _, ngettext
+from oursociety_desktop.i18n import N_, Nn_, _, ngettext
 from oursociety_desktop.models.sharing import shareable_contact_ids
 
 # Why a live person stays at home (key → the sentence shown; the UI translates its own copy).
@@ -23,10 +23,10 @@ HELD_BACK_REASONS: dict[str, str] = {
 
 # The same reasons as whole sentences with a count, for the command line's preview.
 HELD_BACK_LINES: dict[str, tuple[str, str]] = {
-    "not_asked": (N_("  {count} person not asked yet: no consent recorded, and the hub's default is not to share."),
-                  N_("  {count} people not asked yet: no consent recorded, and the hub's default is not to share.")),
-    "declined": (N_("  {count} person said no to sharing with other hubs."),
-                 N_("  {count} people said no to sharing with other hubs.")),
+    "not_asked": Nn_("  {count} person not asked yet: no consent recorded, and the hub's default is not to share.",
+                  "  {count} people not asked yet: no consent recorded, and the hub's default is not to share."),
+    "declined": Nn_("  {count} person said no to sharing with other hubs.",
+                 "  {count} people said no to sharing with other hubs."),
 }
 
 

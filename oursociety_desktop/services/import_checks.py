@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from oursociety_desktop.formats.import_rows import ImportRow
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.contacts import normalise_values, validate_email
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.duplicates import MatchIndex
@@ -126,6 +126,10 @@ def refuse_bad_rows(rows: Iterable[ImportRow]) -> None:
     """Raise a one-line UserError naming the first bad row (and how many there are)."""
     bad = [r for r in rows if not r.ok]
     if bad:
-        more = f" (and {len(bad) - 1} more bad rows)" if len(bad) > 1 else ""
-        raise UserError(_("{bad}{more}. Nothing was imported; fix the file or choose to skip bad "
-                        "rows.").format(bad=bad[0].problem_line(), more=more))
+        if len(bad) == 1:
+            raise UserError(_("{bad}. Nothing was imported; fix the file or choose to skip bad rows.")
+                            .format(bad=bad[0].problem_line()))
+        raise UserError(ngettext("{bad} (and {more} more bad row). Nothing was imported; fix the file or choose "
+                                 "to skip bad rows.", "{bad} (and {more} more bad rows). Nothing was imported; fix "
+                                 "the file or choose to skip bad rows.", len(bad) - 1)
+                        .format(bad=bad[0].problem_line(), more=len(bad) - 1))

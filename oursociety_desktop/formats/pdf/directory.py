@@ -20,19 +20,19 @@ from oursociety_desktop.formats.pdf.selection import (
     select_contacts,
     withheld_note,
 )
-from oursociety_desktop.i18n import N_, _, ngettext
+from oursociety_desktop.i18n import Nn_, _, ngettext
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import Group
 
 # Whole sentences per sort order, each with its plural forms (a language may inflect the sort's name).
 SUMMARIES = {
-    ("family", False): (N_("{count} person, sorted by family name."), N_("{count} people, sorted by family name.")),
-    ("given", False): (N_("{count} person, sorted by first name."), N_("{count} people, sorted by first name.")),
-    ("family", True): (N_("{count} person, sorted by family name, by group."),
-                       N_("{count} people, sorted by family name, by group.")),
-    ("given", True): (N_("{count} person, sorted by first name, by group."),
-                      N_("{count} people, sorted by first name, by group.")),
+    ("family", False): Nn_("{count} person, sorted by family name.", "{count} people, sorted by family name."),
+    ("given", False): Nn_("{count} person, sorted by first name.", "{count} people, sorted by first name."),
+    ("family", True): Nn_("{count} person, sorted by family name, by group.",
+                       "{count} people, sorted by family name, by group."),
+    ("given", True): Nn_("{count} person, sorted by first name, by group.",
+                      "{count} people, sorted by first name, by group."),
 }
 
 
