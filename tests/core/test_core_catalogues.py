@@ -94,5 +94,5 @@ def test_the_placeholder_check_sees_every_kind() -> None:
 def test_the_extraction_finds_the_window_and_the_core(messages: set[str]) -> None:
     assert {"&File", "Language"} <= messages  # the window
     assert {"Page {page} of {total}", "A group needs a name.", "create a new hub in the data folder"} <= messages
-    assert "{count} people, sorted by family name." in messages  # a plural, marked where it is defined
+    assert "{count} person, sorted by family name." in messages  # a plural (Nn_), marked where it is defined
     assert len(messages) > 1500
