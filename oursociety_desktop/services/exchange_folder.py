@@ -79,9 +79,11 @@ class SyncResult:
 
     def untrusted_lines(self) -> list[str]:
         """One line per hub not trusted yet: a sync never trusts a hub by itself."""
-        return [f"Hub '{hub['name']}' ({hub['id']}) is not trusted yet, so its bundle {hub['file']} was not "
-                f"imported; its key's fingerprint is {hub['fingerprint']}. Compare it with that hub's organiser, "
-                f"then run `oursociety hub trust {hub['id']}`." for hub in self.untrusted]
+        return [_("Hub '{name}' ({id}) is not trusted yet, so its bundle {file} was not "
+                  "imported; its key's fingerprint is {fingerprint}. Compare it with that hub's organiser, "
+                  "then run `oursociety hub trust {id}`.").format(name=hub["name"], id=hub["id"], file=hub["file"],
+                                                                 fingerprint=hub["fingerprint"])
+                for hub in self.untrusted]
 
 
 def name_key(name: str) -> str:
