@@ -136,9 +136,11 @@ class Furniture:
         leading = name_size * 1.22
         draw_lines(canvas, name_lines, left, top, name_size, leading)
         canvas.setFont(fonts.BODY, self.size)
-        canvas.drawRightString(right, top, _("Printed {date}").format(date=long_date(self.today)))
-        canvas.drawString(left, bottom, _(PRIVACY_LINE))
-        canvas.drawRightString(right, bottom, _("Page {page} of {total}").format(page=page, total=total))
+        # Through the shaping layer, like every other text: the furniture is in the reader's language, which may
+        # be Arabic or Bengali (canvas.drawString would lay it out unjoined and left to right).
+        self._draw_one_line(canvas, _("Printed {date}").format(date=long_date(self.today)), right, top, True)
+        self._draw_one_line(canvas, _(PRIVACY_LINE), left, bottom, False)
+        self._draw_one_line(canvas, _("Page {page} of {total}").format(page=page, total=total), right, bottom, True)
         if not self.rules:
             return
         under = top - (len(name_lines) - 1) * leading - self.size * 0.35
@@ -146,6 +148,13 @@ class Furniture:
         canvas.setLineWidth(0.5)
         canvas.line(left, under, right, under)
         canvas.line(left, bottom + self.size * 1.05, right, bottom + self.size * 1.05)
+
+
+    def _draw_one_line(self, canvas: Canvas, text: str, x: float, y: float, align_right: bool) -> None:
+        """One line of furniture at baseline `y`, from `x` (or ending at `x` when `align_right`)."""
+        lines = layout(text, fonts.BODY, self.size, 10_000)[:1]
+        if lines:
+            draw_lines(canvas, lines, x - (lines[0].width if align_right else 0.0), y, self.size, self.size * 1.22)
 
 
 def canvas_class(furniture: Furniture) -> type[Canvas]:
