@@ -59,3 +59,12 @@ def test_english_stays_as_it_was_and_each_language_writes_its_own_dates(hub: Hub
     for language, written in expected.items():
         i18n.install(language)
         assert long_date(TODAY) == written
+
+
+def test_arabic_furniture_is_joined_and_reads_right_to_left(hub: Hub, tmp_path: Path) -> None:
+    text = printed(hub, "directory", "ar", tmp_path / "dalil.pdf")
+    words = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)  # bidi marks around runs
+    # Drawn through the shaping layer the words extract in reading order; drawn with canvas.drawString, unjoined
+    # and left to right, they came out reversed ("ةحفصلا").
+    assert "الصفحة" in words and "طُبع" in words and "يحتوي على بيانات شخصية" in words, words[:300]
+    assert "ةحفصلا" not in words
