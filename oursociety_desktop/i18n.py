@@ -96,3 +96,9 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:  # noqa: N802 - the conventional name of gettext's no-op marker
     """Marks a message for extraction where it is defined; it is translated with `_()` where it is shown."""
     return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - named after N_
+    """Marks a message with a count for extraction where it is defined (as one plural entry); it is shown with
+    `ngettext(*forms, n)`."""
+    return singular, plural

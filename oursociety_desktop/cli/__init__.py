@@ -37,11 +37,11 @@ def command_modules() -> list[ModuleType]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
-    parser = argparse.ArgumentParser(prog="oursociety", description="Our Society Desktop: a hub organiser.")
-    parser.add_argument("--data-dir", metavar="DIR", help="the hub's data folder (default: $OURSOCIETY_DATA_DIR, "
-                                                          "else the user data folder)")
-    parser.add_argument("--lang", metavar="CODE", help="the language of messages and printed pages, e.g. cy, pl, "
-                                                       "ur, bn, ar (default: $OURSOCIETY_LANG, else the system's)")
+    parser = argparse.ArgumentParser(prog="oursociety", description=_("Our Society Desktop: a hub organiser."))
+    parser.add_argument("--data-dir", metavar="DIR", help=_("the hub's data folder (default: $OURSOCIETY_DATA_DIR, "
+                                                          "else the user data folder)"))
+    parser.add_argument("--lang", metavar="CODE", help=_("the language of messages and printed pages, e.g. cy, pl, "
+                                                       "ur, bn, ar (default: $OURSOCIETY_LANG, else the system's)"))
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help=_("check this copy of the program on a temporary hub (the window headless, a printed "
@@ -55,9 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    # The language first: the help texts and argparse's own messages are built in it.
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    i18n.install(i18n.choose_language(early.parse_known_args(args_list)[0].lang))
     parser = build_parser()
     args = parser.parse_args(args_list)
-    i18n.install(i18n.choose_language(args.lang))
     folder = data_dir(args.data_dir)
     handler: Command | None = getattr(args, "handler", None)
     if args.self_test:  # a temporary hub of its own: the data folder is not used
@@ -71,16 +74,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args, folder)
     except UserError as exc:
-        print(f"oursociety: {exc.message}", file=sys.stderr)
+        print(_("oursociety: {message}").format(message=exc.message), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("oursociety: interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
+        print(_("oursociety: interrupted; nothing was changed by the unfinished step."), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, details to the log
         where = _log_unexpected(folder)
-        print(f"oursociety: unexpected error ({type(exc).__name__}: {exc}); details in {where}", file=sys.stderr)
+        print(_("oursociety: unexpected error ({name__}: {exc}); details in {where}")
+              .format(name__=type(exc).__name__, exc=exc, where=where), file=sys.stderr)
         return 1
 
 

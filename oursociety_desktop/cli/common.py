@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.paths import storage_warning
@@ -29,7 +30,7 @@ def warn_about_location(folder: Path) -> None:
     """Print a warning on stderr when the data folder is on removable media or in a cloud-synced folder."""
     warning = storage_warning(folder)
     if warning:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(_("warning: {warning}").format(warning=warning), file=sys.stderr)
 
 
 def print_json(value: Any) -> None:
@@ -49,7 +50,7 @@ def parse_bool(field: str, text: str) -> bool:
         return True
     if lowered in FALSE_WORDS:
         return False
-    raise UserError(f"{field} takes true or false, not '{text}'.")
+    raise UserError(_("{field} takes true or false, not '{text}'.").format(field=field, text=text))
 
 
 def parse_labelled_list(text: str) -> list[dict[str, str]]:
@@ -59,9 +60,9 @@ def parse_labelled_list(text: str) -> list[dict[str, str]]:
         try:
             value = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise UserError(f"Could not read the list '{text[:40]}': {exc.msg}.") from None
+            raise UserError(_("Could not read the list '{text}': {msg}.").format(text=text[:40], msg=exc.msg)) from None
         if not isinstance(value, list):
-            raise UserError("Expected a JSON list of {\"label\", \"value\"} objects.")
+            raise UserError(_("Expected a JSON list of {\"label\", \"value\"} objects."))
         return value
     out = []
     for part in stripped.split(";"):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json, warn_about_location
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.backup import backup_to, ensure_not_busy, restore_from, verify_database_file
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
@@ -23,51 +24,51 @@ from oursociety_desktop.paths import database_path
 
 def register(sub: Any) -> None:
     """Add this module's sub-commands."""
-    p = sub.add_parser("gui", help="open the desktop app")
+    p = sub.add_parser("gui", help=_("open the desktop app"))
     p.set_defaults(handler=cmd_gui)
 
-    p = sub.add_parser("init", help="create a new hub in the data folder")
+    p = sub.add_parser("init", help=_("create a new hub in the data folder"))
     p.add_argument("--hub-name", default="Our Society hub")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("hub", help="show this hub, rename it, trust another hub, or say what a copied hub is")
+    p = sub.add_parser("hub", help=_("show this hub, rename it, trust another hub, or say what a copied hub is"))
     p.add_argument("--json", action="store_true")
     hub_sub = p.add_subparsers(dest="hub_command", metavar="rename|identity|trust|distrust")
-    r = hub_sub.add_parser("rename", help="rename this hub")
+    r = hub_sub.add_parser("rename", help=_("rename this hub"))
     r.add_argument("name")
-    r = hub_sub.add_parser("identity", help="a copied hub: a new hub, or the one it replaces")
+    r = hub_sub.add_parser("identity", help=_("a copied hub: a new hub, or the one it replaces"))
     r.add_argument("choice", choices=("new", "keep"),
-                   help="new: a new hub with its own id, keeping the data; keep: this copy replaces the old one")
-    r.add_argument("--name", default="", help="the new hub's name (with new)")
-    r = hub_sub.add_parser("trust", help="trust a hub met before, after comparing its key's fingerprint")
-    r.add_argument("hub", help="the hub's id (or its first 8 characters, or its name)")
-    r.add_argument("--fingerprint", help="refuse unless the hub's key has this fingerprint")
-    r = hub_sub.add_parser("distrust", help="stop trusting a hub and forget its key")
-    r.add_argument("hub", help="the hub's id (or its first 8 characters, or its name)")
+                   help=_("new: a new hub with its own id, keeping the data; keep: this copy replaces the old one"))
+    r.add_argument("--name", default="", help=_("the new hub's name (with new)"))
+    r = hub_sub.add_parser("trust", help=_("trust a hub met before, after comparing its key's fingerprint"))
+    r.add_argument("hub", help=_("the hub's id (or its first 8 characters, or its name)"))
+    r.add_argument("--fingerprint", help=_("refuse unless the hub's key has this fingerprint"))
+    r = hub_sub.add_parser("distrust", help=_("stop trusting a hub and forget its key"))
+    r.add_argument("hub", help=_("the hub's id (or its first 8 characters, or its name)"))
     p.set_defaults(handler=cmd_hub)
 
-    p = sub.add_parser("demo", help="add realistic demo data")
+    p = sub.add_parser("demo", help=_("add realistic demo data"))
     p.add_argument("--contacts", type=int, default=500)
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(handler=cmd_demo)
 
-    p = sub.add_parser("stats", help="counts per record type")
+    p = sub.add_parser("stats", help=_("counts per record type"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
 
-    p = sub.add_parser("check", help="integrity and invariants; exit 0 when sound")
+    p = sub.add_parser("check", help=_("integrity and invariants; exit 0 when sound"))
     p.set_defaults(handler=cmd_check)
 
-    p = sub.add_parser("dump", help="canonical JSON of the synchronised state")
+    p = sub.add_parser("dump", help=_("canonical JSON of the synchronised state"))
     p.add_argument("--include-unshared", action="store_true",
-                   help="also unshared contacts and private notes (this hub's whole state)")
+                   help=_("also unshared contacts and private notes (this hub's whole state)"))
     p.set_defaults(handler=cmd_dump)
 
-    p = sub.add_parser("backup", help="write a consistent copy of the database")
+    p = sub.add_parser("backup", help=_("write a consistent copy of the database"))
     p.add_argument("out", type=Path)
     p.set_defaults(handler=cmd_backup)
 
-    p = sub.add_parser("restore", help="replace the database with a backup (the current one is kept aside)")
+    p = sub.add_parser("restore", help=_("replace the database with a backup (the current one is kept aside)"))
     p.add_argument("file", type=Path)
     p.set_defaults(handler=cmd_restore)
 
@@ -81,7 +82,8 @@ def cmd_gui(args: argparse.Namespace, folder: Path) -> int:
 def cmd_init(args: argparse.Namespace, folder: Path) -> int:
     warn_about_location(folder)
     with Database.create(folder, args.hub_name) as db:
-        print(f"Created hub '{db.hub_name}' ({db.hub_id}) in {folder}")
+        print(_("Created hub '{hub_name}' ({hub_id}) in {folder}")
+              .format(hub_name=db.hub_name, hub_id=db.hub_id, folder=folder))
     return 0
 
 
@@ -91,14 +93,16 @@ def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
             if args.choice == "new":
                 old = db.hub_id
                 new_identity(db, args.name)
-                print(f"This copy is now a new hub '{db.hub_name}' ({db.hub_id}); it was {old}.")
+                print(_("This copy is now a new hub '{hub_name}' ({hub_id}); it was {old}.")
+                      .format(hub_name=db.hub_name, hub_id=db.hub_id, old=old))
             else:
                 keep_identity(db)
-                print(f"This copy is hub '{db.hub_name}' ({db.hub_id}), replacing the one it was copied from.")
+                print(_("This copy is hub '{hub_name}' ({hub_id}), replacing the one it was copied from.")
+                      .format(hub_name=db.hub_name, hub_id=db.hub_id))
             return 0
         if args.hub_command == "rename":
             name = db.rename(args.name)
-            print(f"Hub renamed to '{name}'.")
+            print(_("Hub renamed to '{name}'.").format(name=name))
             return 0
         if args.hub_command in ("trust", "distrust"):
             with db.write() as tx:
@@ -107,7 +111,7 @@ def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
                 else:
                     changed = distrust_hub(tx, args.hub)
             verb = "now trusted" if args.hub_command == "trust" else "no longer trusted; its key is forgotten"
-            print(f"Hub '{changed.name}' ({changed.hub_id}) is {verb}.")
+            print(_("Hub '{name}' ({hub_id}) is {verb}.").format(name=changed.name, hub_id=changed.hub_id, verb=verb))
             return 0
         info: dict[str, Any] = {
             "id": db.hub_id, "name": db.hub_name, "fingerprint": own_fingerprint(db.signing_key),
@@ -125,15 +129,18 @@ def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
             for key, value in info.items():
                 print(f"{key}: {value}")
             for peer in peers:
-                print(f"peer {peer['name']} ({peer['id']}): {peer['trust']}, key {peer['fingerprint'] or 'not known'}; "
-                      f"last heard from {peer['last_heard_from'] or 'never'}, "
-                      f"has everything up to {peer['acknowledged'] or 'nothing yet'}")
+                print(_("peer {name} ({id}): {trust}, key {fingerprint}; last heard from {heard}, "
+                        "has everything up to {acknowledged}")
+                      .format(name=peer['name'], id=peer['id'], trust=peer['trust'],
+                              fingerprint=peer['fingerprint'] or _('not known'),
+                              heard=peer['last_heard_from'] or _('never'),
+                              acknowledged=peer['acknowledged'] or _('nothing yet')))
         return 0
 
 
 def cmd_demo(args: argparse.Namespace, folder: Path) -> int:
     if args.contacts < 0 or args.contacts > 2_000_000:
-        raise UserError("--contacts takes a number from 0 to 2,000,000.")
+        raise UserError(_("--contacts takes a number from 0 to 2,000,000."))
     with open_hub(folder) as db:
         started = time.perf_counter()
         made = generate_demo(db, args.contacts, args.seed)
@@ -154,10 +161,10 @@ def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
                 detail = ", ".join(f"{v:,} {k}" for k, v in counts.items())
                 print(f"{record_type.replace('_', ' ')}{'' if record_type.endswith('s') else 's'}: {detail}")
             if stats["unknown_kind_records"]:
-                print(f"records of kinds this version does not know (kept and passed on): "
-                      f"{stats['unknown_kind_records']:,}")
-            print(f"open conflicts: {stats['open_conflicts']}")
-            print(f"peer hubs: {stats['peer_hubs']}")
+                print(_("records of kinds this version does not know (kept and passed on): "
+                      "{stats:,}").format(stats=stats['unknown_kind_records']))
+            print(_("open conflicts: {stats}").format(stats=stats['open_conflicts']))
+            print(_("peer hubs: {stats}").format(stats=stats['peer_hubs']))
         return 0
 
 
@@ -166,13 +173,15 @@ def cmd_check(args: argparse.Namespace, folder: Path) -> int:
         with db.read() as session:
             report = check_database(session.connection())
     for warning in report.warnings:
-        print(f"warning: {warning}")
+        print(_("warning: {warning}").format(warning=warning))
     for problem in report.problems:
-        print(f"problem: {problem}")
+        print(_("problem: {problem}").format(problem=problem))
     if report.sound:
         print("ok")
         return 0
-    print(f"oursociety: the database has {len(report.problems)} problem(s); see above.", file=sys.stderr)
+    print(ngettext("oursociety: the database has {count} problem; see above.",
+                   "oursociety: the database has {count} problems; see above.", len(report.problems))
+          .format(count=len(report.problems)), file=sys.stderr)
     return 1
 
 
@@ -189,7 +198,7 @@ def cmd_dump(args: argparse.Namespace, folder: Path) -> int:
 def cmd_backup(args: argparse.Namespace, folder: Path) -> int:
     with open_hub(folder) as db:
         out = backup_to(db.path, args.out.expanduser().resolve())
-    print(f"Backup written to {out}")
+    print(_("Backup written to {out}").format(out=out))
     return 0
 
 
@@ -197,7 +206,8 @@ def cmd_restore(args: argparse.Namespace, folder: Path) -> int:
     source = args.file.expanduser().resolve()
     verify_database_file(source)
     if not folder.is_dir():
-        raise UserError(f"The data folder {folder} does not exist; create a hub with `oursociety init` first.")
+        raise UserError(_("The data folder {folder} does not exist; create a hub with `oursociety init` first.")
+                        .format(folder=folder))
     # The current database may be damaged (that is when people restore), so it is not opened, only checked
     # for another process holding its write lock.
     ensure_not_busy(database_path(folder))
@@ -206,10 +216,11 @@ def cmd_restore(args: argparse.Namespace, folder: Path) -> int:
     with Database.open(folder) as reopened:
         reapplied = reopened.reapplied_erasures
     if aside is None:
-        print(f"Restored from {source}.")
+        print(_("Restored from {source}.").format(source=source))
     else:
-        print(f"Restored from {source}; the previous database was kept as {aside}")
+        print(_("Restored from {source}; the previous database was kept as {aside}").format(source=source, aside=aside))
     if reapplied:
-        print(f"The backup is older than {reapplied} erasure(s) made since; they were applied "
-              "again before anything else.")
+        print(ngettext("The backup is older than {reapplied} erasure made since; it was applied again before "
+                       "anything else.", "The backup is older than {reapplied} erasures made since; they were "
+                       "applied again before anything else.", reapplied).format(reapplied=reapplied))
     return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json, undo_import_line
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.conflicts import conflict_json, list_conflicts, record_label, resolve_conflict
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.outgoing_preview import describe_preview, outgoing_preview
@@ -24,44 +25,44 @@ MAX_PASSPHRASE_FILE = 4096
 
 def register(sub: Any) -> None:
     """Add this module's sub-commands."""
-    p = sub.add_parser("export", help="write a hub bundle (*.oursociety) for another hub")
+    p = sub.add_parser("export", help=_("write a hub bundle (*.oursociety) for another hub"))
     p.add_argument("file", type=Path)
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--for-hub", metavar="HUB_ID", help="only what changed since the last bundle for that hub")
-    which.add_argument("--full", action="store_true", help="everything shareable (the default)")
-    p.add_argument("--passphrase-file", type=Path, metavar="F", help="encrypt with the passphrase in file F")
+    which.add_argument("--for-hub", metavar="HUB_ID", help=_("only what changed since the last bundle for that hub"))
+    which.add_argument("--full", action="store_true", help=_("everything shareable (the default)"))
+    p.add_argument("--passphrase-file", type=Path, metavar="F", help=_("encrypt with the passphrase in file F"))
     p.add_argument("--dry-run", action="store_true",
-                   help="write nothing: list who would go, who is held back and why, and members per group")
+                   help=_("write nothing: list who would go, who is held back and why, and members per group"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("import", help="preview or import a hub bundle")
+    p = sub.add_parser("import", help=_("preview or import a hub bundle"))
     p.add_argument("file", type=Path)
-    p.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    p.add_argument("--dry-run", action="store_true", help=_("show what would change, change nothing"))
     p.add_argument("--trust-new-hub", action="store_true",
-                   help="accept the sending hub when it is new (compare its key's fingerprint with its organiser "
-                        "first: `import --dry-run` shows it)")
+                   help=_("accept the sending hub when it is new (compare its key's fingerprint with its organiser "
+                        "first: `import --dry-run` shows it)"))
     p.add_argument("--passphrase-file", type=Path, metavar="F")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("sync", help="exchange through a shared folder (USB stick, synced folder)")
+    p = sub.add_parser("sync", help=_("exchange through a shared folder (USB stick, synced folder)"))
     p.add_argument("folder", type=Path)
     p.add_argument("--passphrase-file", type=Path, metavar="F")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)
 
-    p = sub.add_parser("quarantine", help="records stamped far ahead, waiting; or accept them")
+    p = sub.add_parser("quarantine", help=_("records stamped far ahead, waiting; or accept them"))
     p.add_argument("--json", action="store_true")
     q_sub = p.add_subparsers(dest="quarantine_command", metavar="accept")
-    q_sub.add_parser("accept", help="merge every record in quarantine now")
+    q_sub.add_parser("accept", help=_("merge every record in quarantine now"))
     p.set_defaults(handler=cmd_quarantine)
 
-    p = sub.add_parser("conflicts", help="the conflicts inbox, or resolve one")
+    p = sub.add_parser("conflicts", help=_("the conflicts inbox, or resolve one"))
     p.add_argument("--json", action="store_true")
-    p.add_argument("--all", action="store_true", help="include resolved conflicts")
+    p.add_argument("--all", action="store_true", help=_("include resolved conflicts"))
     conflict_sub = p.add_subparsers(dest="conflicts_command", metavar="resolve")
-    r = conflict_sub.add_parser("resolve", help="keep ours, or take theirs (a new edit that travels)")
+    r = conflict_sub.add_parser("resolve", help=_("keep ours, or take theirs (a new edit that travels)"))
     r.add_argument("id", type=int)
     r.add_argument("--keep", choices=("ours", "theirs"), required=True)
     p.set_defaults(handler=cmd_conflicts)
@@ -71,17 +72,21 @@ def cmd_quarantine(args: argparse.Namespace, folder: Path) -> int:
     with open_hub(folder) as db:
         if args.quarantine_command == "accept":
             report = accept_quarantined(db)
-            print(f"Merged {report.released} record(s) from quarantine: {report.changes} change(s).")
+            print(ngettext("Merged {released} record from quarantine: {changes} change(s).",
+                           "Merged {released} records from quarantine: {changes} change(s).", report.released)
+                  .format(released=report.released, changes=report.changes))
             return 0
         entries = quarantined(db)
     if args.json:
         print_json([e.to_json() for e in entries])
     elif not entries:
-        print("Nothing in quarantine.")
+        print(_("Nothing in quarantine."))
     else:
         for entry in entries:
-            print(f"{entry.record_type} {entry.record_id}: stamped {entry.stamp} by hub {entry.hub_id}, "
-                  f"received {entry.received_at}")
+            print(_("{record_type} {record_id}: stamped {stamp} by hub {hub_id}, "
+                  "received {received_at}")
+                  .format(record_type=entry.record_type, record_id=entry.record_id, stamp=entry.stamp,
+                          hub_id=entry.hub_id, received_at=entry.received_at))
     return 0
 
 
@@ -93,17 +98,18 @@ def read_passphrase(path: Path | None) -> str | None:
         with Path(path).open("rb") as fh:
             raw = fh.read(MAX_PASSPHRASE_FILE + 1)
     except OSError as exc:
-        raise UserError(f"Cannot read the passphrase file {path}: {exc.strerror or exc}.") from None
+        raise UserError(_("Cannot read the passphrase file {path}: {value}.")
+                        .format(path=path, value=exc.strerror or exc)) from None
     if len(raw) > MAX_PASSPHRASE_FILE:
-        raise UserError(f"The passphrase file {path} is too large; put only the passphrase in it.")
+        raise UserError(_("The passphrase file {path} is too large; put only the passphrase in it.").format(path=path))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise UserError(f"The passphrase file {path} is not UTF-8 text.") from None
+        raise UserError(_("The passphrase file {path} is not UTF-8 text.").format(path=path)) from None
     lines = text.splitlines()
     passphrase = lines[0] if lines else ""
     if not passphrase:
-        raise UserError(f"The passphrase file {path} is empty.")
+        raise UserError(_("The passphrase file {path} is empty.").format(path=path))
     return passphrase
 
 
@@ -117,7 +123,8 @@ def cmd_export(args: argparse.Namespace, folder: Path) -> int:
         print_json(result.to_json())
     else:
         counts = ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in result.manifest.counts.items() if n)
-        print(f"Wrote {result.manifest.kind} bundle {args.file} ({counts or 'no records'})")
+        print(_("Wrote {kind} bundle {file} ({value})")
+              .format(kind=result.manifest.kind, file=args.file, value=counts or _('no records')))
     return 0
 
 
@@ -136,18 +143,23 @@ def cmd_export_preview(args: argparse.Namespace, folder: Path) -> int:
 def describe_import(result: ImportResult) -> list[str]:
     """The preview / summary as lines of text."""
     m = result.manifest
-    verb = "Would import" if result.dry_run else "Imported"
-    lines = [f"{verb} {result.file_name}: {m.kind} bundle from hub '{m.source_hub_name}' ({m.source_hub_id}, "
-             f"{result.source}), made {m.created_at}"]
-    lines.extend(f"  note: {note}" for note in result.notes)
+    heading = (_("Would import {file}: {kind} bundle from hub '{hub}' ({hub_id}, {source}), made {made}")
+               if result.dry_run else
+               _("Imported {file}: {kind} bundle from hub '{hub}' ({hub_id}, {source}), made {made}"))
+    lines = [heading.format(file=result.file_name, kind=m.kind, hub=m.source_hub_name, hub_id=m.source_hub_id,
+                            source=result.source, made=m.created_at)]
+    lines.extend(_("  note: {warning}").format(warning=note) for note in result.notes)
     lines.append(f"  {'type':<12} {'new':>8} {'updated':>8} {'deleted':>8} {'erased':>8} {'conflict':>8} "
                  f"{'unchanged':>9}")
     for record_type, c in result.report.counts.items():
         lines.append(f"  {record_type:<12} {c.new:>8} {c.updated:>8} {c.deleted:>8} {c.erased:>8} "
                      f"{c.conflicting:>8} {c.unchanged:>9}")
     if result.trusted_now:
-        lines.append(f"  Hub '{m.source_hub_name}' is now trusted (key {result.fingerprint}).")
-    lines.append(f"  {result.changes} change(s); {result.report.new_conflicts} new conflict(s)")
+        lines.append(_("  Hub '{hub}' is now trusted (key {fingerprint}).")
+                     .format(hub=m.source_hub_name, fingerprint=result.fingerprint))
+    lines.append(ngettext("  {changes} change; {conflicts} new conflict(s)",
+                          "  {changes} changes; {conflicts} new conflict(s)", result.changes)
+                 .format(changes=result.changes, conflicts=result.report.new_conflicts))
     return lines
 
 
@@ -173,15 +185,19 @@ def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
         print_json(result.to_json())
         return 0
     for imported in result.imported:
-        print(f"Imported {imported.file_name} from '{imported.manifest.source_hub_name}': "
-              f"{imported.changes} change(s), {imported.report.new_conflicts} new conflict(s)")
+        print(ngettext("Imported {file_name} from '{source_hub_name}': {changes} change, "
+                       "{new_conflicts} new conflict(s)",
+                       "Imported {file_name} from '{source_hub_name}': {changes} changes, "
+                       "{new_conflicts} new conflict(s)", imported.changes)
+              .format(file_name=imported.file_name, source_hub_name=imported.manifest.source_hub_name,
+                      changes=imported.changes, new_conflicts=imported.report.new_conflicts))
         for warning in imported.warnings:
-            print(f"  note: {warning}")
+            print(_("  note: {warning}").format(warning=warning))
     for line in result.untrusted_lines():
         print(line)
     for skipped in result.skipped:
-        print(f"Skipped {skipped}")
-    print(f"Wrote {result.written.name}" if result.written else "Nothing new to write")
+        print(_("Skipped {skipped}").format(skipped=skipped))
+    print(_("Wrote {name}").format(name=result.written.name) if result.written else _("Nothing new to write"))
     return 0
 
 
@@ -190,7 +206,7 @@ def cmd_conflicts(args: argparse.Namespace, folder: Path) -> int:
         if args.conflicts_command == "resolve":
             with db.write() as tx:
                 resolve_conflict(tx, args.id, args.keep)
-            print(f"Conflict {args.id} resolved: kept {args.keep}")
+            print(_("Conflict {id} resolved: kept {keep}").format(id=args.id, keep=args.keep))
             return 0
         with db.read() as session:
             conflicts = list_conflicts(session, include_resolved=args.all)
@@ -199,9 +215,10 @@ def cmd_conflicts(args: argparse.Namespace, folder: Path) -> int:
         print_json([{**conflict_json(c), "record_label": labels[c.record_id]} for c in conflicts])
         return 0
     if not conflicts:
-        print("No open conflicts.")
+        print(_("No open conflicts."))
     for c in conflicts:
-        state = " (resolved)" if c.resolved else ""
-        print(f"{c.id}: {c.record_type} '{labels[c.record_id]}' {c.field}: ours {c.ours_value!r} "
-              f"vs theirs {c.theirs_value!r}{state}")
+        line = (_("{id}: {record_type} '{label}' {field}: ours {ours!r} vs theirs {theirs!r} (resolved)")
+                if c.resolved else _("{id}: {record_type} '{label}' {field}: ours {ours!r} vs theirs {theirs!r}"))
+        print(line.format(id=c.id, record_type=c.record_type, label=labels[c.record_id], field=c.field,
+                          ours=c.ours_value, theirs=c.theirs_value))
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models import hours as hours_service
 from oursociety_desktop.models import lessons, matching, offers
 from oursociety_desktop.models.errors import UserError
@@ -18,9 +19,9 @@ from oursociety_desktop.models.tables import LESSON_KINDS, Lesson
 
 def register(sub: Any) -> None:
     """Add this module's sub-commands."""
-    lesson = sub.add_parser("lesson", help="add, list or show lessons and stories")
+    lesson = sub.add_parser("lesson", help=_("add, list or show lessons and stories"))
     lsub = lesson.add_subparsers(dest="lesson_command", metavar="add|list|show", required=True)
-    p = lsub.add_parser("add", help="record a lesson or story; prints its id")
+    p = lsub.add_parser("add", help=_("record a lesson or story; prints its id"))
     p.add_argument("title")
     p.add_argument("--kind", default="lesson learned", choices=LESSON_KINDS)
     p.add_argument("--challenge", default="")
@@ -30,68 +31,69 @@ def register(sub: Any) -> None:
     p.add_argument("--advice", default="")
     p.add_argument("--place", default="")
     p.add_argument("--date", default="", metavar="YYYY-MM-DD")
-    p.add_argument("--theme", action="append", default=[], help="a theme (repeatable)")
+    p.add_argument("--theme", action="append", default=[], help=_("a theme (repeatable)"))
     p.add_argument("--person", action="append", default=[], metavar="CONTACT_ID",
-                   help="a person involved who agreed to be named (repeatable)")
+                   help=_("a person involved who agreed to be named (repeatable)"))
     p.add_argument("--unnamed-person", action="append", default=[], metavar="CONTACT_ID",
-                   help="a person involved who did not agree to be named outside this hub (repeatable)")
-    p.add_argument("--group", default="", metavar="NAME", help="the group it came from (name or id)")
-    p.add_argument("--action", default="", metavar="ID", help="the action it came from")
-    p.add_argument("--share", action="store_true", help="share it with other hubs")
+                   help=_("a person involved who did not agree to be named outside this hub (repeatable)"))
+    p.add_argument("--group", default="", metavar="NAME", help=_("the group it came from (name or id)"))
+    p.add_argument("--action", default="", metavar="ID", help=_("the action it came from"))
+    p.add_argument("--share", action="store_true", help=_("share it with other hubs"))
     p.set_defaults(handler=cmd_lesson_add)
-    p = lsub.add_parser("list", help="list lessons, newest first")
-    p.add_argument("--search", default="", metavar="TEXT", help="words in any text field, any script")
+    p = lsub.add_parser("list", help=_("list lessons, newest first"))
+    p.add_argument("--search", default="", metavar="TEXT", help=_("words in any text field, any script"))
     p.add_argument("--theme", default="")
     p.add_argument("--kind", default="", choices=("", *LESSON_KINDS))
     p.add_argument("--year", default="")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_lesson_list)
-    p = lsub.add_parser("show", help="show one lesson")
+    p = lsub.add_parser("show", help=_("show one lesson"))
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_lesson_show)
 
     for name, handler in (("offer", cmd_offer_add), ("need", cmd_need_add)):
-        parser = sub.add_parser(name, help=f"record what a person {'offers' if name == 'offer' else 'needs'}")
+        parser = sub.add_parser(name, help=_("record what a person offers") if name == "offer"
+                                else _("record what a person needs"))
         nsub = parser.add_subparsers(dest=f"{name}_command", metavar="add", required=True)
         p = nsub.add_parser("add", help=f"add an {name}; prints its id" if name == "offer" else "add a need")
         p.add_argument("contact_id")
         p.add_argument("text")
         p.add_argument("--kind", default="")
         p.add_argument("--theme", action="append", default=[])
-        p.add_argument("--locality", default=None, help="where (default: the person's locality)")
-        p.add_argument("--availability", default="", help="when, e.g. 'weekends' or 'tuesday evenings'")
+        p.add_argument("--locality", default=None, help=_("where (default: the person's locality)"))
+        p.add_argument("--availability", default="", help=_("when, e.g. 'weekends' or 'tuesday evenings'"))
         p.add_argument("--until", default="", metavar="YYYY-MM-DD")
         p.set_defaults(handler=handler)
 
-    m = sub.add_parser("matches", help="suggested introductions from needs to offers; accept or decline one")
+    m = sub.add_parser("matches", help=_("suggested introductions from needs to offers; accept or decline one"))
     m.add_argument("--json", action="store_true")
     m.set_defaults(handler=cmd_matches)
     msub = m.add_subparsers(dest="matches_command", metavar="accept|decline")
-    p = msub.add_parser("accept", help="introduce them: a connection and a follow-up action")
+    p = msub.add_parser("accept", help=_("introduce them: a connection and a follow-up action"))
     p.add_argument("need_id")
     p.add_argument("offer_id")
-    p.add_argument("--broker", default="", metavar="CONTACT_ID", help="who makes the introduction")
+    p.add_argument("--broker", default="", metavar="CONTACT_ID", help=_("who makes the introduction"))
     p.set_defaults(handler=cmd_matches_accept)
-    p = msub.add_parser("decline", help="do not suggest this pair again")
+    p = msub.add_parser("decline", help=_("do not suggest this pair again"))
     p.add_argument("need_id")
     p.add_argument("offer_id")
     p.set_defaults(handler=cmd_matches_decline)
 
-    h = sub.add_parser("hours", help="hours given and pledged: add, or totals")
+    h = sub.add_parser("hours", help=_("hours given and pledged: add, or totals"))
     h.add_argument("--by", choices=hours_service.BY, default="person")
     h.add_argument("--year", default="")
     h.add_argument("--json", action="store_true")
     h.set_defaults(handler=cmd_hours_totals)
     hsub = h.add_subparsers(dest="hours_command", metavar="add")
-    p = hsub.add_parser("add", help="record hours a person gave (or pledged); prints its id")
+    p = hsub.add_parser("add", help=_("record hours a person gave (or pledged); prints its id"))
     p.add_argument("contact_id")
     p.add_argument("hours")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--action", default="", metavar="ID")
     where.add_argument("--group", default="", metavar="NAME")
-    p.add_argument("--date", default="", metavar="YYYY-MM-DD", help="default: today")
-    p.add_argument("--pledged", action="store_true", help="hours promised, not yet given")
+    p.add_argument("--date", default="", metavar="YYYY-MM-DD", help=_("default: today"))
+    p.add_argument("--pledged", action="store_true", help=_("hours promised, not yet given"))
     p.add_argument("--note", default="")
     p.set_defaults(handler=cmd_hours_add)
 
@@ -138,9 +140,9 @@ def cmd_lesson_show(args: argparse.Namespace, folder: Path) -> int:
                 if data[name]:
                     print(f"{name.replace('_', ' ')}: {data[name]}")
             if data["themes"]:
-                print(f"themes: {', '.join(data['themes'])}")
+                print(_("themes: {themes}").format(themes=", ".join(data["themes"])))
             if data["people"]:
-                print(f"people: {', '.join(data['people'])}")
+                print(_("people: {people}").format(people=", ".join(data["people"])))
     return 0
 
 
@@ -178,7 +180,7 @@ def cmd_matches(args: argparse.Namespace, folder: Path) -> int:
         print_json([m.to_json() for m in found])
         return 0
     if not found:
-        print("No suggestions: no offer fits a need yet.")
+        print(_("No suggestions: no offer fits a need yet."))
     for m in found:
         print(f"{m.need_id[:8]} {m.need_person}: {m.need_text}\n"
               f"    -> {m.offer_id[:8]} {m.offer_person}: {m.offer_text}\n       ({m.reason})")
@@ -216,7 +218,7 @@ def cmd_hours_add(args: argparse.Namespace, folder: Path) -> int:
 
 def cmd_hours_totals(args: argparse.Namespace, folder: Path) -> int:
     if args.year and not (len(args.year) == 4 and args.year.isdigit()):
-        raise UserError(f"A year is four digits, not '{args.year}'.")
+        raise UserError(_("A year is four digits, not '{year}'.").format(year=args.year))
     with open_hub(folder) as db:
         with db.read() as session:
             rows = hours_service.hours_totals(session, args.by, args.year)
@@ -224,5 +226,6 @@ def cmd_hours_totals(args: argparse.Namespace, folder: Path) -> int:
         print_json([{args.by: r.key, "given": r.given, "pledged": r.pledged} for r in rows])
         return 0
     for row in rows:
-        print(f"{row.key:<40} {row.given:>8g} h given  {row.pledged:>8g} h pledged")
+        print(_("{key:<40} {given:>8g} h given  {pledged:>8g} h pledged")
+              .format(key=row.key, given=row.given, pledged=row.pledged))
     return 0

@@ -8,16 +8,17 @@ from typing import Any
 
 from oursociety_desktop.cli.common import open_hub
 from oursociety_desktop.formats.network_drawing import export_network
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.network import COLOUR_BY
 
 
 def register(sub: Any) -> None:
     """Add the `network` command."""
-    p = sub.add_parser("network", help="the network of introductions: draw it")
+    p = sub.add_parser("network", help=_("the network of introductions: draw it"))
     nsub = p.add_subparsers(dest="network_command", metavar="export", required=True)
-    e = nsub.add_parser("export", help="draw who introduced whom to a PNG or PDF file")
+    e = nsub.add_parser("export", help=_("draw who introduced whom to a PNG or PDF file"))
     e.add_argument("output", metavar="OUT.png|OUT.pdf")
-    e.add_argument("--by", choices=COLOUR_BY, default="group", help="colour people by group or by hub")
+    e.add_argument("--by", choices=COLOUR_BY, default="group", help=_("colour people by group or by hub"))
     e.set_defaults(handler=cmd_network_export)
 
 
@@ -27,5 +28,6 @@ def cmd_network_export(args: argparse.Namespace, folder: Path) -> int:
         drawn = export_network(db, Path(args.output), by=args.by)
     finally:
         db.close()
-    print(f"Drew {drawn} people to {args.output}")
+    print(ngettext("Drew {drawn} person to {output}", "Drew {drawn} people to {output}", drawn)
+          .format(drawn=drawn, output=args.output))
     return 0

@@ -12,33 +12,35 @@ from oursociety_desktop.formats.pdf.labels import label_formats
 from oursociety_desktop.formats.pdf.learning import LEARNING_PRODUCTS
 from oursociety_desktop.formats.pdf.options import CONTACT_FIELDS, DEFAULT_FIELDS, PrintOptions, default_paper
 from oursociety_desktop.formats.pdf.products import PRODUCTS, print_product
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.errors import UserError
 
 
 def register(sub: Any) -> None:
     """Add the `print` command."""
-    p = sub.add_parser("print", help="print a directory, group sheet, sign-in sheet, labels, action or call list")
+    p = sub.add_parser("print", help=_("print a directory, group sheet, sign-in sheet, labels, action or call list"))
     products = [*PRODUCTS, *LEARNING_PRODUCTS]
     p.add_argument("product", choices=products, metavar="|".join(products))
-    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
-    p.add_argument("--group", default="", metavar="NAME", help="only this group (name or id)")
-    p.add_argument("--tag", default="", help="only contacts with this tag")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help=_("the PDF to write"))
+    p.add_argument("--group", default="", metavar="NAME", help=_("only this group (name or id)"))
+    p.add_argument("--tag", default="", help=_("only contacts with this tag"))
     p.add_argument("--paper", choices=("a4", "letter"), default=None,
-                   help=f"paper size (default from the locale: {default_paper()})")
-    p.add_argument("--large-print", action="store_true", help="body text at 16 pt")
+                   help=_("paper size (default from the locale: {value})").format(value=default_paper()))
+    p.add_argument("--large-print", action="store_true", help=_("body text at 16 pt"))
     p.add_argument("--fields", default=",".join(DEFAULT_FIELDS),
-                   help=f"comma-separated, from {', '.join(CONTACT_FIELDS)} (default: %(default)s)")
-    p.add_argument("--sort", choices=("family", "given"), default="family", help="sort by family or first name")
-    p.add_argument("--by-group", action="store_true", help="directory: sections by group; actions: by group")
-    p.add_argument("--action", default="", metavar="ID", help="sign-in sheet: the meeting (an action id)")
-    p.add_argument("--blank-rows", type=int, default=10, help="sign-in sheet: empty rows for newcomers")
+                   help=_("comma-separated, from {contact_fields} (default: %(default)s)")
+                        .format(contact_fields=', '.join(CONTACT_FIELDS)))
+    p.add_argument("--sort", choices=("family", "given"), default="family", help=_("sort by family or first name"))
+    p.add_argument("--by-group", action="store_true", help=_("directory: sections by group; actions: by group"))
+    p.add_argument("--action", default="", metavar="ID", help=_("sign-in sheet: the meeting (an action id)"))
+    p.add_argument("--blank-rows", type=int, default=10, help=_("sign-in sheet: empty rows for newcomers"))
     p.add_argument("--label-format", default="L7160", metavar="CODE",
-                   help=f"labels: {', '.join(label_formats())} (default: %(default)s)")
-    p.add_argument("--start-at", type=int, default=1, metavar="N", help="labels: first unused label on the sheet")
-    p.add_argument("--theme", default="", help="digest: only lessons of this theme")
-    p.add_argument("--since", default="", metavar="DATE", help="digest: only lessons from this date")
-    p.add_argument("--contact", default="", metavar="ID", help="certificate: the volunteer")
-    p.add_argument("--year", default="", help="certificate, hours: the year (default: this year)")
+                   help=_("labels: {value} (default: %(default)s)").format(value=', '.join(label_formats())))
+    p.add_argument("--start-at", type=int, default=1, metavar="N", help=_("labels: first unused label on the sheet"))
+    p.add_argument("--theme", default="", help=_("digest: only lessons of this theme"))
+    p.add_argument("--since", default="", metavar="DATE", help=_("digest: only lessons from this date"))
+    p.add_argument("--contact", default="", metavar="ID", help=_("certificate: the volunteer"))
+    p.add_argument("--year", default="", help=_("certificate, hours: the year (default: this year)"))
     p.set_defaults(handler=cmd_print)
 
 
@@ -63,15 +65,15 @@ def cmd_print(args: argparse.Namespace, folder: Path) -> int:
     options = options_from_args(args)
     out = Path(args.output).expanduser().absolute()
     if out.suffix.lower() != ".pdf":
-        raise UserError(f"The output should be a .pdf file, not '{out.name}'.")
+        raise UserError(_("The output should be a .pdf file, not '{name}'.").format(name=out.name))
     with open_hub(folder) as db:
         if args.product in LEARNING_PRODUCTS:
             result = LEARNING_PRODUCTS[args.product](db, options, out, None)
         else:
             result = print_product(args.product, db, options, out)
-    pages = "page" if result.pages == 1 else "pages"
-    entries = "entry" if result.entries == 1 else "entries"
-    print(f"Wrote {out} ({result.pages} {pages}, {result.entries} {entries}).")
+    pages = ngettext("{pages} page", "{pages} pages", result.pages).format(pages=result.pages)
+    entries = ngettext("{entries} entry", "{entries} entries", result.entries).format(entries=result.entries)
+    print(_("Wrote {out} ({pages}, {entries}).").format(out=out, pages=pages, entries=entries))
     for note in result.notes:
         print(note, file=sys.stderr)
     return 0

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from oursociety_desktop.cli.common import open_hub, parse_labelled_list, print_json
 from oursociety_desktop.cli.verbs import Verbs, add_set_option, assignments, register_verbs
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models import actions, connections, contacts, groups
 from oursociety_desktop.models.consent import CONSENT_METHODS, consent_values, describe_consent, hub_consent_defaults
 from oursociety_desktop.models.contact_list import ContactQuery
@@ -35,91 +36,91 @@ CONNECTION = Verbs("connection", connections.create_connection, connections.upda
 
 def register(sub: Any) -> None:
     """Add this module's sub-commands."""
-    contact = sub.add_parser("contact", help="add, show, edit, delete, forget, merge or list contacts")
+    contact = sub.add_parser("contact", help=_("add, show, edit, delete, forget, merge or list contacts"))
     csub = contact.add_subparsers(dest="contact_command", metavar="add|show|edit|delete|forget|merge|list",
                                   required=True)
 
-    p = csub.add_parser("add", help="add a contact; prints its id")
+    p = csub.add_parser("add", help=_("add a contact; prints its id"))
     p.add_argument("--given", default="")
     p.add_argument("--family", default="")
     p.add_argument("--display", default="")
     p.add_argument("--organisation", default="")
-    p.add_argument("--phone", action="append", default=[], help="a phone number (repeatable; label:number allowed)")
-    p.add_argument("--email", action="append", default=[], help="an email address (repeatable)")
+    p.add_argument("--phone", action="append", default=[], help=_("a phone number (repeatable; label:number allowed)"))
+    p.add_argument("--email", action="append", default=[], help=_("an email address (repeatable)"))
     p.add_argument("--tag", action="append", default=[])
     share = p.add_mutually_exclusive_group()
     share.add_argument("--share", dest="share", action="store_const", const=True, default=None,
-                       help="share with other hubs")
+                       help=_("share with other hubs"))
     share.add_argument("--no-share", dest="share", action="store_const", const=False)
     listed = p.add_mutually_exclusive_group()
     listed.add_argument("--directory", dest="directory", action="store_const", const=True, default=None,
-                        help="include in printed directories (sign-in and group sheets too)")
+                        help=_("include in printed directories (sign-in and group sheets too)"))
     listed.add_argument("--no-directory", dest="directory", action="store_const", const=False)
     p.add_argument("--consent-method", default="", choices=sorted(CONSENT_METHODS),
-                   help="how the person gave the consents above (recorded with today's date)")
+                   help=_("how the person gave the consents above (recorded with today's date)"))
     p.set_defaults(handler=cmd_contact_add)
 
-    p = csub.add_parser("show", help="show one contact")
+    p = csub.add_parser("show", help=_("show one contact"))
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_contact_show)
 
-    p = csub.add_parser("edit", help="change fields: --set FIELD=VALUE ...")
+    p = csub.add_parser("edit", help=_("change fields: --set FIELD=VALUE ..."))
     p.add_argument("id")
     p.add_argument("--set", dest="assignments", action="append", required=True, metavar="FIELD=VALUE")
     p.set_defaults(handler=cmd_contact_edit)
 
-    p = csub.add_parser("delete", help="delete a contact (can be undone in the app)")
+    p = csub.add_parser("delete", help=_("delete a contact (can be undone in the app)"))
     p.add_argument("id")
     p.set_defaults(handler=cmd_contact_delete)
 
-    p = csub.add_parser("forget", help="erase a person: wipes every personal field at every hub it reaches")
+    p = csub.add_parser("forget", help=_("erase a person: wipes every personal field at every hub it reaches"))
     p.add_argument("id")
     p.add_argument("--reason", default=contacts.DEFAULT_ERASURE_REASON, metavar="REASON",
                    help="why, one of: " + ", ".join(f"'{r}'" for r in contacts.ERASURE_REASONS)
                         + " (the reason travels to every hub, so it is never free text)")
     p.set_defaults(handler=cmd_contact_forget)
 
-    p = csub.add_parser("merge", help="merge a duplicate into the contact that stays (travels as 'merged into')")
+    p = csub.add_parser("merge", help=_("merge a duplicate into the contact that stays (travels as 'merged into')"))
     p.add_argument("survivor_id")
     p.add_argument("other_id")
     p.set_defaults(handler=cmd_contact_merge)
 
-    p = csub.add_parser("list", help="list contacts")
+    p = csub.add_parser("list", help=_("list contacts"))
     p.add_argument("--search", default="")
     p.add_argument("--group", default="")
     p.add_argument("--limit", type=int, default=1000)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_contact_list)
 
-    group = sub.add_parser("group", help="add, show, edit, delete or list groups; add or remove members")
+    group = sub.add_parser("group", help=_("add, show, edit, delete or list groups; add or remove members"))
     gsub = group.add_subparsers(dest="group_command",
                                 metavar="add|show|edit|delete|list|add-member|remove-member", required=True)
-    p = gsub.add_parser("add", help="add a group; prints its id")
+    p = gsub.add_parser("add", help=_("add a group; prints its id"))
     p.add_argument("name")
     p.add_argument("--parent", default="")
     p.add_argument("--kind", default="working group")
     p.add_argument("--description", default="")
     p.set_defaults(handler=cmd_group_add)
     register_verbs(gsub, GROUP, noun="group", without=("list",))
-    p = gsub.add_parser("add-member", help="put a contact in a group")
+    p = gsub.add_parser("add-member", help=_("put a contact in a group"))
     p.add_argument("group")
     p.add_argument("contact_id")
     p.add_argument("--role", default="member")
     p.set_defaults(handler=cmd_group_add_member)
-    p = gsub.add_parser("remove-member", help="take a contact out of a group")
+    p = gsub.add_parser("remove-member", help=_("take a contact out of a group"))
     p.add_argument("group")
     p.add_argument("contact_id")
     p.set_defaults(handler=cmd_group_remove_member)
-    p = gsub.add_parser("list", help="list groups with member counts (--search: words in the name)")
+    p = gsub.add_parser("list", help=_("list groups with member counts (--search: words in the name)"))
     p.add_argument("--search", default="")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_group_list)
 
-    action = sub.add_parser("action", help="add, show, edit, delete or list actions; export meetings to a calendar")
+    action = sub.add_parser("action", help=_("add, show, edit, delete or list actions; export meetings to a calendar"))
     asub = action.add_subparsers(dest="action_command", metavar="add|show|edit|delete|list|export-ics",
                                  required=True)
-    p = asub.add_parser("add", help="add an action; prints its id")
+    p = asub.add_parser("add", help=_("add an action; prints its id"))
     p.add_argument("title")
     p.add_argument("--due", default="")
     p.add_argument("--kind", default="task")
@@ -129,15 +130,15 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_action_add)
     register_verbs(asub, ACTION, noun="action")
 
-    p = asub.add_parser("export-ics", help="write dated actions to an iCalendar (.ics) file for phones")
+    p = asub.add_parser("export-ics", help=_("write dated actions to an iCalendar (.ics) file for phones"))
     p.add_argument("out", type=Path)
     p.add_argument("--id", dest="ids", action="append", metavar="ACTION_ID",
-                   help="only this action (repeatable); default: every open action with a date")
-    p.add_argument("--include-done", action="store_true", help="also actions that are done or cancelled")
+                   help=_("only this action (repeatable); default: every open action with a date"))
+    p.add_argument("--include-done", action="store_true", help=_("also actions that are done or cancelled"))
     p.set_defaults(handler=cmd_action_export_ics)
-    connection = sub.add_parser("connection", help="add, show, edit, delete or list connections between people")
+    connection = sub.add_parser("connection", help=_("add, show, edit, delete or list connections between people"))
     ksub = connection.add_subparsers(dest="connection_command", metavar="add|show|edit|delete|list", required=True)
-    p = ksub.add_parser("add", help="record that two people know each other; prints its id")
+    p = ksub.add_parser("add", help=_("record that two people know each other; prints its id"))
     p.add_argument("contact_a", metavar="A_ID")
     p.add_argument("contact_b", metavar="B_ID")
     p.add_argument("--kind", default="introduced")
@@ -153,7 +154,7 @@ def _warn_phones(phones: list[dict[str, str]], region: str) -> None:
     for phone in phones:
         warning = normalise_phone(phone["value"], region).warning
         if warning:
-            print(f"warning: {warning}", file=sys.stderr)
+            print(_("warning: {warning}").format(warning=warning), file=sys.stderr)
 
 
 def cmd_contact_add(args: argparse.Namespace, folder: Path) -> int:
@@ -207,7 +208,7 @@ def cmd_contact_edit(args: argparse.Namespace, folder: Path) -> int:
             region = str(tx.setting("default_region"))
         if "phones" in changes:
             _warn_phones(contact.phones, region)
-        print(f"Updated {contact.shown_name} ({contact.id}).")
+        print(_("Updated {shown_name} ({id}).").format(shown_name=contact.shown_name, id=contact.id))
         return 0
 
 
@@ -215,7 +216,7 @@ def cmd_contact_delete(args: argparse.Namespace, folder: Path) -> int:
     with open_hub(folder) as db:
         with db.write() as tx:
             contact = contacts.delete_contact(tx, args.id)
-        print(f"Deleted {contact.shown_name} ({contact.id}).")
+        print(_("Deleted {shown_name} ({id}).").format(shown_name=contact.shown_name, id=contact.id))
         return 0
 
 
@@ -224,13 +225,13 @@ def cmd_contact_forget(args: argparse.Namespace, folder: Path) -> int:
         with db.write() as tx:
             contact = contacts.forget_contact(tx, args.id, args.reason)
         after_erasure(db)  # nothing of them in the write-ahead log, the backups, or after a restore
-        print(f"Erased contact {contact.id}: only its id, stamp and reason remain.")
+        print(_("Erased contact {id}: only its id, stamp and reason remain.").format(id=contact.id))
         return 0
 
 
 def cmd_contact_list(args: argparse.Namespace, folder: Path) -> int:
     if args.limit < 1:
-        raise UserError("--limit takes a positive number.")
+        raise UserError(_("--limit takes a positive number."))
     with open_hub(folder) as db, db.read() as session:
         group_id = groups.find_group(session, args.group).id if args.group else ""
         # The same query as the window's contacts list: the same matches, in the same order.
@@ -268,7 +269,7 @@ def cmd_group_remove_member(args: argparse.Namespace, folder: Path) -> int:
             group = groups.find_group(tx.session, args.group)
             contact = contacts.get_contact(tx.session, args.contact_id)
             groups.remove_member(tx, group.id, contact.id)
-        print(f"Took {contact.shown_name} out of {group.name}.")
+        print(_("Took {shown_name} out of {name}.").format(shown_name=contact.shown_name, name=group.name))
         return 0
 
 
@@ -277,7 +278,8 @@ def cmd_contact_merge(args: argparse.Namespace, folder: Path) -> int:
         with db.write() as tx:
             undo = merge_contacts(tx, args.other_id, args.survivor_id)
             kept = contacts.get_contact(tx.session, undo.keep_id)
-        print(f"Merged {undo.gone_id} into {kept.shown_name} ({kept.id}).")
+        print(_("Merged {gone_id} into {shown_name} ({id}).")
+              .format(gone_id=undo.gone_id, shown_name=kept.shown_name, id=kept.id))
         return 0
 
 
@@ -306,7 +308,8 @@ def cmd_group_list(args: argparse.Namespace, folder: Path) -> int:
             print_json(data)
         else:
             for g in data:
-                print(f"{g['id'][:8]}  {g['name']:<32}  {g['members']:>6} members")
+                members = ngettext("{count} member", "{count} members", g["members"]).format(count=g["members"])
+                print(f"{g['id'][:8]}  {g['name']:<32}  {members:>14}")
         return 0
 
 
@@ -330,8 +333,10 @@ def cmd_action_export_ics(args: argparse.Namespace, folder: Path) -> int:
 
     with open_hub(folder) as db:
         result = export_ics(db, args.out, args.ids, include_done=args.include_done)
-    events = "1 event" if result.events == 1 else f"{result.events} events"
-    print(f"Wrote {events} to {result.path}.")
+    print(ngettext("Wrote {events} event to {path}.", "Wrote {events} events to {path}.", result.events)
+          .format(events=result.events, path=result.path))
     if result.skipped_undated:
-        print(f"{result.skipped_undated} chosen action(s) have no date and were left out.", file=sys.stderr)
+        print(ngettext("{skipped_undated} chosen action has no date and was left out.",
+                       "{skipped_undated} chosen actions have no date and were left out.", result.skipped_undated)
+              .format(skipped_undated=result.skipped_undated), file=sys.stderr)
     return 0

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from oursociety_desktop.cli.common import open_hub, parse_bool, parse_labelled_list, print_json
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.records import get_record
@@ -55,10 +56,11 @@ def parse_assignment(table: type[SyncedRecord], assignment: str) -> tuple[str, A
     field, sep, raw = assignment.partition("=")
     field = field.strip()
     if not sep or not field:
-        raise UserError(f"--set takes FIELD=VALUE, not '{assignment}'.")
+        raise UserError(_("--set takes FIELD=VALUE, not '{assignment}'.").format(assignment=assignment))
     settable = [f for f in table.SYNC_FIELDS if f not in NOT_SETTABLE]
     if field not in settable:
-        raise UserError(f"Unknown {table.RECORD_TYPE} field '{field}'; fields are: {', '.join(settable)}.")
+        raise UserError(_("Unknown {record_type} field '{field}'; fields are: {settable}.")
+                        .format(record_type=table.RECORD_TYPE, field=field, settable=', '.join(settable)))
     kind = table.model_fields[field].annotation
     if kind is bool:
         return field, parse_bool(field, raw)
@@ -70,7 +72,7 @@ def parse_assignment(table: type[SyncedRecord], assignment: str) -> tuple[str, A
         try:
             return field, kind(raw)
         except ValueError:
-            raise UserError(f"{field} takes a number, not '{raw}'.") from None
+            raise UserError(_("{field} takes a number, not '{raw}'.").format(field=field, raw=raw)) from None
     return field, raw
 
 
@@ -82,7 +84,7 @@ def assignments(table: type[SyncedRecord], given: list[str] | None, own: Mapping
     parsed = dict(parse_assignment(table, a) for a in given or [])
     for name in parsed:
         if own and name in own:
-            raise UserError(f"Give {name} with {own[name]}, not with --set.")
+            raise UserError(_("Give {name} with {name2}, not with --set.").format(name=name, name2=own[name]))
     return parsed
 
 
@@ -94,22 +96,23 @@ def record_json(record: SyncedRecord) -> dict[str, Any]:
 def register_verbs(sub: Any, verbs: Verbs, *, noun: str, without: tuple[str, ...] = ()) -> None:
     """Add show, edit, delete and list sub-commands for `verbs` to the sub-parsers `sub` (skipping `without`)."""
     if "show" not in without:
-        p = sub.add_parser("show", help=f"show one {noun}")
+        p = sub.add_parser("show", help=_("show one {noun}").format(noun=noun))
         p.add_argument("id")
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=lambda args, folder: _show(verbs, args, folder))
     if "edit" not in without:
-        p = sub.add_parser("edit", help=f"change fields of a {noun}: --set FIELD=VALUE ... "
-                                        f"(fields: {', '.join(verbs.settable())})")
+        p = sub.add_parser("edit", help=_("change fields of a {noun}: --set FIELD=VALUE ... "
+                                        "(fields: {verbs})").format(noun=noun, verbs=', '.join(verbs.settable())))
         p.add_argument("id")
         p.add_argument("--set", dest="assignments", action="append", required=True, metavar="FIELD=VALUE")
         p.set_defaults(handler=lambda args, folder: _edit(verbs, args, folder))
     if "delete" not in without:
-        p = sub.add_parser("delete", help=f"delete a {noun} (can be undone in the app)")
+        p = sub.add_parser("delete", help=_("delete a {noun} (can be undone in the app)").format(noun=noun))
         p.add_argument("id")
         p.set_defaults(handler=lambda args, folder: _delete(verbs, args, folder))
     if "list" not in without:
-        p = sub.add_parser("list", help=f"list {noun}s (--search: words in the {noun}'s name or title)")
+        p = sub.add_parser("list", help=_("list {noun}s (--search: words in the {noun}'s name or title)")
+                                        .format(noun=noun))
         p.add_argument("--search", default="")
         p.add_argument("--limit", type=int, default=1000)
         p.add_argument("--json", action="store_true")
@@ -119,7 +122,7 @@ def register_verbs(sub: Any, verbs: Verbs, *, noun: str, without: tuple[str, ...
 def add_set_option(parser: argparse.ArgumentParser, verbs: Verbs) -> None:
     """`--set FIELD=VALUE` on an `add` command, for the fields without an option of their own."""
     parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="FIELD=VALUE",
-                        help=f"any other field: {', '.join(verbs.settable())}")
+                        help=_("any other field: {verbs}").format(verbs=', '.join(verbs.settable())))
 
 
 def _show(verbs: Verbs, args: argparse.Namespace, folder: Path) -> int:
@@ -155,7 +158,7 @@ def _edit(verbs: Verbs, args: argparse.Namespace, folder: Path) -> int:
     with open_hub(folder) as db, db.write() as tx:
         record = verbs.update(tx, args.id, changes)
         named = describe(tx.session, verbs.record_type, record)
-    print(f"Updated {named} ({record.id}).")
+    print(_("Updated {named} ({id}).").format(named=named, id=record.id))
     return 0
 
 
@@ -163,13 +166,13 @@ def _delete(verbs: Verbs, args: argparse.Namespace, folder: Path) -> int:
     with open_hub(folder) as db, db.write() as tx:
         record = verbs.delete(tx, args.id)
         named = describe(tx.session, verbs.record_type, record)
-    print(f"Deleted {named} ({record.id}).")
+    print(_("Deleted {named} ({id}).").format(named=named, id=record.id))
     return 0
 
 
 def _list(verbs: Verbs, args: argparse.Namespace, folder: Path) -> int:
     if args.limit < 1:
-        raise UserError("--limit takes a positive number.")
+        raise UserError(_("--limit takes a positive number."))
     words = [w.casefold() for w in args.search.split()]
     with open_hub(folder) as db, db.read() as session:
         live = session.exec(select(verbs.table).where(col(verbs.table.deleted).is_(False))).all()

@@ -37,6 +37,7 @@ from oursociety_desktop.formats.bundle_manifest import (
     signed_bytes,
 )
 from oursociety_desktop.formats.crypto import decrypt_bundle, encrypt_bundle, is_encrypted
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.canonical import canonical_line
 from oursociety_desktop.models.database import utc_now_iso
@@ -113,14 +114,14 @@ def write_bundle(out: Path, records: Iterable[tuple[str, dict[str, Any] | bytes]
                 size += _flush(member, digest, pending)
                 pending.clear()
                 done += BATCH
-                _report(progress, done, expected_total, "Writing the bundle")
+                _report(progress, done, expected_total, _("Writing the bundle"))
         close_member()
         body = manifest.to_json()
         body[SIGNATURE_KEY] = sign(signing_key, signed_bytes(body))
         manifest.signature = body[SIGNATURE_KEY]
         zf.writestr(MANIFEST, json.dumps(body, sort_keys=True, ensure_ascii=False, indent=1))
     # The last moment to cancel: nothing has been written under the target's name yet.
-    _report(progress, expected_total, expected_total, "Saving the bundle")
+    _report(progress, expected_total, expected_total, _("Saving the bundle"))
     payload = buffer.getvalue()
     if passphrase is not None:
         payload = encrypt_bundle(payload, passphrase)
@@ -175,11 +176,13 @@ class BundleReader:
             if pending:
                 yield record_type, pending
             if digest.hexdigest() != expected["sha256"]:
-                raise UserError(f"The bundle {self.label} was changed or damaged ({name} does not match its "
-                                "SHA-256 checksum); nothing was imported.")
+                raise UserError(_("The bundle {label} was changed or damaged ({name} does not match its "
+                                "SHA-256 checksum); nothing was imported.").format(label=self.label, name=name))
             if count != self.manifest.counts.get(record_type, -1):
-                raise UserError(f"The bundle {self.label} is inconsistent: {name} holds {count} records, the "
-                                f"manifest says {self.manifest.counts.get(record_type)}; nothing was imported.")
+                raise UserError(_("The bundle {label} is inconsistent: {name} holds {count} records, the "
+                                "manifest says {expected}; nothing was imported.")
+                                .format(label=self.label, name=name, count=count,
+                                        expected=self.manifest.counts.get(record_type)))
 
     def _lines(self, name: str, digest: Any) -> Iterator[bytes]:
         rest = b""
@@ -191,8 +194,9 @@ class BundleReader:
                         break
                     self._budget -= len(chunk)
                     if self._budget < 0:
-                        raise UserError(f"The bundle {self.label} expands to far more data than a bundle of its "
+                        raise UserError(_("The bundle {label} expands to far more data than a bundle of its "
                                         "size can hold (a decompression bomb?); nothing was imported.")
+                                        .format(label=self.label))
                     digest.update(chunk)
                     data = rest + chunk
                     lines = data.split(b"\n")
@@ -205,16 +209,17 @@ class BundleReader:
                         if line:
                             yield line
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
-            raise UserError(f"The bundle {self.label} is damaged ({_short(exc)}); ask for the file again. "
-                            "Nothing was imported.") from None
+            raise UserError(_("The bundle {label} is damaged ({exc}); ask for the file again. "
+                            "Nothing was imported.").format(label=self.label, exc=_short(exc))) from None
         if rest.strip():
-            raise UserError(f"The bundle {self.label} is damaged: {name} does not end with a complete line; "
-                            "nothing was imported.")
+            raise UserError(_("The bundle {label} is damaged: {name} does not end with a complete line; "
+                            "nothing was imported.").format(label=self.label, name=name))
 
 
 def _too_large(label: str, name: str) -> UserError:
-    return UserError(f"The bundle {label} holds a record in {name} larger than {MAX_LINE_BYTES // 1024**2} MB; "
+    return UserError(_("The bundle {label} holds a record in {name} larger than {value} MB; "
                      "it is not a valid bundle. Nothing was imported.")
+                     .format(label=label, name=name, value=MAX_LINE_BYTES // 1024 ** 2))
 
 
 def _short(exc: BaseException) -> str:
@@ -226,14 +231,14 @@ def _parse_line(line: bytes, member: str, number: int) -> dict[str, Any]:
     try:
         value = json.loads(line)
     except RecursionError:
-        raise UserError(f"Record {number} of {member} is nested too deeply; the bundle is not valid. "
-                        "Nothing was imported.") from None
+        raise UserError(_("Record {number} of {member} is nested too deeply; the bundle is not valid. "
+                        "Nothing was imported.").format(number=number, member=member)) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise UserError(f"Record {number} of {member} is not valid JSON ({_short(exc)}); the bundle is damaged. "
-                        "Nothing was imported.") from None
+        raise UserError(_("Record {number} of {member} is not valid JSON ({exc}); the bundle is damaged. "
+                        "Nothing was imported.").format(number=number, member=member, exc=_short(exc))) from None
     if not isinstance(value, dict):
-        raise UserError(f"Record {number} of {member} is not a JSON object; the bundle is not valid. "
-                        "Nothing was imported.")
+        raise UserError(_("Record {number} of {member} is not a JSON object; the bundle is not valid. "
+                        "Nothing was imported.").format(number=number, member=member))
     return value
 
 
@@ -243,16 +248,17 @@ def read_bundle_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise UserError(f"{path.name} is larger than {MAX_FILE_BYTES // 1024**3} GB; it is not a hub bundle.")
+            raise UserError(_("{name} is larger than {value} GB; it is not a hub bundle.")
+                            .format(name=path.name, value=MAX_FILE_BYTES // 1024 ** 3))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UserError(f"No file at {path}.") from None
+        raise UserError(_("No file at {path}.").format(path=path)) from None
     except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not a bundle file.") from None
+        raise UserError(_("{path} is a folder, not a bundle file.").format(path=path)) from None
     except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        raise UserError(_("Cannot read {path}: {value}.").format(path=path, value=exc.strerror or exc)) from None
     if not data:
-        raise UserError(f"{path.name} is empty; it is not a hub bundle. Ask for the file again.")
+        raise UserError(_("{name} is empty; it is not a hub bundle. Ask for the file again.").format(name=path.name))
     return data
 
 
@@ -269,15 +275,15 @@ def open_bundle_bytes(data: bytes, passphrase: str | None, label: str) -> Bundle
         data = decrypt_bundle(data, passphrase)
     if not data.startswith(b"PK\x03\x04"):
         if not data.strip():
-            raise UserError(f"{label} is empty; it is not a hub bundle.")
-        raise UserError(f"{label} is not an Our Society hub bundle (expected a .oursociety file made by "
-                        "`oursociety export`).")
+            raise UserError(_("{label} is empty; it is not a hub bundle.").format(label=label))
+        raise UserError(_("{label} is not an Our Society hub bundle (expected a .oursociety file made by "
+                        "`oursociety export`).").format(label=label))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-        raise UserError(f"The bundle {label} is truncated or damaged ({_short(exc)}); ask for the file again. "
-                        "Nothing was imported.") from None
+        raise UserError(_("The bundle {label} is truncated or damaged ({exc}); ask for the file again. "
+                        "Nothing was imported.").format(label=label, exc=_short(exc))) from None
     present = _check_members(infos, label)
     manifest = _read_manifest(zf, label)
     _check_listed(manifest, present, label)
@@ -291,23 +297,25 @@ def _check_members(infos: list[zipfile.ZipInfo], label: str) -> set[str]:
         name = info.filename
         parts = re.split(r"[\\/]", name)
         if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-            raise UserError(f"The bundle {label} holds a member with an unsafe path ({name[:80]!r}); it was "
-                            "refused. Nothing was imported.")
+            raise UserError(_("The bundle {label} holds a member with an unsafe path ({name!r}); it was "
+                            "refused. Nothing was imported.").format(label=label, name=name[:80]))
         if name != MANIFEST and not MEMBER_PATTERN.fullmatch(name):
             raise _unexpected(label, name)
         if name in seen:
-            raise UserError(f"The bundle {label} holds {name} twice; it is not a valid bundle. Nothing was imported.")
+            raise UserError(_("The bundle {label} holds {name} twice; it is not a valid bundle. Nothing was imported.")
+                            .format(label=label, name=name))
         if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise UserError(f"The bundle {label} stores {name} in a way this app does not read; nothing was imported.")
+            raise UserError(_("The bundle {label} stores {name} in a way this app does not read; nothing was imported.")
+                            .format(label=label, name=name))
         seen.add(name)
     if MANIFEST not in seen:
-        raise UserError(f"{label} has no manifest.json; it is not an Our Society hub bundle.")
+        raise UserError(_("{label} has no manifest.json; it is not an Our Society hub bundle.").format(label=label))
     return seen
 
 
 def _unexpected(label: str, name: str) -> UserError:
-    return UserError(f"The bundle {label} holds an unexpected member {name[:80]!r}; it is not a valid bundle. "
-                     "Nothing was imported.")
+    return UserError(_("The bundle {label} holds an unexpected member {name!r}; it is not a valid bundle. "
+                     "Nothing was imported.").format(label=label, name=name[:80]))
 
 
 def _check_listed(manifest: Manifest, present: set[str], label: str) -> None:
@@ -319,8 +327,8 @@ def _check_listed(manifest: Manifest, present: set[str], label: str) -> None:
             raise _unexpected(label, name)
     missing = sorted(set(manifest.members) - present)
     if missing:
-        raise UserError(f"The bundle {label} lacks {missing[0]}; it is truncated or not a valid bundle. "
-                        "Nothing was imported.")
+        raise UserError(_("The bundle {label} lacks {missing}; it is truncated or not a valid bundle. "
+                        "Nothing was imported.").format(label=label, missing=missing[0]))
 
 
 def _read_manifest(zf: zipfile.ZipFile, label: str) -> Manifest:
@@ -328,16 +336,19 @@ def _read_manifest(zf: zipfile.ZipFile, label: str) -> Manifest:
         with zf.open(MANIFEST) as member:
             raw = member.read(MAX_MANIFEST_BYTES + 1)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
-        raise UserError(f"The bundle {label} is damaged ({_short(exc)}); ask for the file again.") from None
+        raise UserError(_("The bundle {label} is damaged ({exc}); ask for the file again.")
+                        .format(label=label, exc=_short(exc))) from None
     if len(raw) > MAX_MANIFEST_BYTES:
-        raise UserError(f"The bundle {label} has a manifest larger than {MAX_MANIFEST_BYTES // 1024**2} MB; it is not "
-                        "a valid bundle.")
+        raise UserError(_("The bundle {label} has a manifest larger than {value} MB; it is not "
+                        "a valid bundle.").format(label=label, value=MAX_MANIFEST_BYTES // 1024 ** 2))
     try:
         value = json.loads(raw)
     except RecursionError:
-        raise UserError(f"The manifest of {label} is nested too deeply; it is not a valid bundle.") from None
+        raise UserError(_("The manifest of {label} is nested too deeply; it is not a valid bundle.")
+                        .format(label=label)) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise UserError(f"The manifest of {label} is not valid JSON ({_short(exc)}); the bundle is damaged.") from None
+        raise UserError(_("The manifest of {label} is not valid JSON ({exc}); the bundle is damaged.")
+                        .format(label=label, exc=_short(exc))) from None
     return parse_manifest(value, label)
 
 

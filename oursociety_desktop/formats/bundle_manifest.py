@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.canonical import canonical_json
 from oursociety_desktop.models.clock import MAX_HUB_ID, is_stamp
 from oursociety_desktop.models.errors import UserError
@@ -105,18 +106,21 @@ def parse_manifest(value: Any, label: str) -> Manifest:
     too new. Keys a newer minor version added are ignored (and covered by the signature)."""
 
     def bad(what: str) -> UserError:
-        return UserError(f"The manifest of {label} is not valid ({what}); the bundle is damaged or not a hub bundle.")
+        return UserError(_("The manifest of {label} is not valid ({what}); the bundle is damaged or not a hub bundle.")
+                         .format(label=label, what=what))
 
     if not isinstance(value, dict) or value.get("format") != FORMAT_NAME:
-        raise UserError(f"{label} is not an Our Society hub bundle (its manifest names no '{FORMAT_NAME}' format).")
+        raise UserError(_("{label} is not an Our Society hub bundle (its manifest names no '{format_name}' format).")
+                        .format(label=label, format_name=FORMAT_NAME))
     version = value.get("version")
     match = _VERSION.match(version) if isinstance(version, str) else None
     if match is None:
         raise bad("format version")
     major = int(match.group(1))
     if major > FORMAT_MAJOR:
-        raise UserError(f"The bundle {label} uses format version {version}, newer than this app reads "
-                        f"({FORMAT_MAJOR}.x); update Our Society Desktop to import it.")
+        raise UserError(_("The bundle {label} uses format version {version}, newer than this app reads "
+                        "({format_major}.x); update Our Society Desktop to import it.")
+                        .format(label=label, version=version, format_major=FORMAT_MAJOR))
     if major not in READABLE_MAJORS:
         raise bad("format version")
     hub = value.get("source_hub")
@@ -181,8 +185,9 @@ def _read_format_two(value: dict[str, Any], hub: dict[str, Any], manifest: Manif
     if decode_fixed(value.get(SIGNATURE_KEY), SIGNATURE_BYTES) is None:
         raise bad("signature")
     if not verify(hub["signing_key"], signed_bytes(value), value[SIGNATURE_KEY]):
-        raise UserError(f"The bundle {label} does not match its signature (it was changed after the hub "
-                        f"'{hub['name'][:60]}' wrote it, or forged); nothing was imported.")
+        raise UserError(_("The bundle {label} does not match its signature (it was changed after the hub "
+                        "'{value}' wrote it, or forged); nothing was imported.")
+                        .format(label=label, value=hub['name'][:60]))
     manifest.knowledge = dict(knowledge)
     manifest.incarnation = hub["incarnation"]
     manifest.signing_key = hub["signing_key"]

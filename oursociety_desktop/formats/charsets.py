@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
 
 FALLBACK = "cp1252"
@@ -40,8 +41,8 @@ def check_encoding_option(name: str) -> str:
         return ""
     codec = codec_name(name)
     if codec is None:
-        raise UserError(f"Unknown text encoding '{name}' given with --encoding; use a name such as utf-8, cp1252, "
-                        "iso-8859-7, koi8-u or shift_jis.")
+        raise UserError(_("Unknown text encoding '{name}' given with --encoding; use a name such as utf-8, cp1252, "
+                        "iso-8859-7, koi8-u or shift_jis.").format(name=name))
     return codec
 
 

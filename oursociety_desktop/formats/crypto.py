@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
 
 MAGIC = b"OSBENC"
@@ -49,7 +50,8 @@ def derive_key(passphrase: str, salt: bytes, log2_n: int = SCRYPT_LOG2_N, r: int
 def check_passphrase(passphrase: str) -> str:
     """Refuse passphrases too short to protect personal data; returns it unchanged otherwise."""
     if len(passphrase) < MIN_PASSPHRASE:
-        raise UserError(f"The passphrase is too short; use at least {MIN_PASSPHRASE} characters.")
+        raise UserError(_("The passphrase is too short; use at least {min_passphrase} characters.")
+                        .format(min_passphrase=MIN_PASSPHRASE))
     return passphrase
 
 
@@ -65,22 +67,23 @@ def encrypt_bundle(plain: bytes, passphrase: str) -> bytes:
 def decrypt_bundle(data: bytes, passphrase: str | None) -> bytes:
     """Decrypt an encrypted bundle. Raises UserError for a missing or wrong passphrase or any changed byte."""
     if len(data) < HEADER.size + 16:
-        raise UserError("The encrypted bundle is truncated; ask for the file again.")
+        raise UserError(_("The encrypted bundle is truncated; ask for the file again."))
     magic, version, log2_n, r, p, salt, nonce = HEADER.unpack_from(data)
     if magic != MAGIC:
-        raise UserError("This file is not an encrypted Our Society bundle.")
+        raise UserError(_("This file is not an encrypted Our Society bundle."))
     if version > ENCRYPTION_VERSION:
-        raise UserError(f"This bundle uses encryption version {version}, newer than this app understands "
-                        f"({ENCRYPTION_VERSION}); update Our Society Desktop.")
+        raise UserError(_("This bundle uses encryption version {version}, newer than this app understands "
+                        "({encryption_version}); update Our Society Desktop.")
+                        .format(version=version, encryption_version=ENCRYPTION_VERSION))
     if version < 1 or not (10 <= log2_n <= MAX_LOG2_N) or not (1 <= r <= MAX_R) or not (1 <= p <= MAX_P) \
             or 128 * r * 2**log2_n > MAX_SCRYPT_MEMORY:
-        raise UserError("The encrypted bundle's header is damaged; ask for the file again.")
+        raise UserError(_("The encrypted bundle's header is damaged; ask for the file again."))
     if passphrase is None:
-        raise UserError("This bundle is encrypted; give its passphrase (--passphrase-file F).")
+        raise UserError(_("This bundle is encrypted; give its passphrase (--passphrase-file F)."))
     key = derive_key(passphrase, salt, log2_n, r, p)
     header = data[: HEADER.size]
     try:
         return AESGCM(key).decrypt(nonce, data[HEADER.size:], header)
     except InvalidTag:
-        raise UserError("Could not decrypt the bundle: the passphrase is wrong or the file was changed. "
-                        "Nothing was imported.") from None
+        raise UserError(_("Could not decrypt the bundle: the passphrase is wrong or the file was changed. "
+                        "Nothing was imported.")) from None

@@ -30,6 +30,7 @@ from oursociety_desktop.formats.csv_presets import (
     numbered_target,
 )
 from oursociety_desktop.formats.text_files import decode_text_file, detect_encoding, read_limited
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -156,19 +157,21 @@ def parse_csv(data: bytes, source: str = "the file", encoding: str = "", delimit
             rows.append((line + skipped_hint, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise UserError(f"{source} line {reader.line_num + skipped_hint}: {exc} (is a closing quote missing?); "
-                        "nothing was imported.") from None
+        raise UserError(_("{source} line {value}: {exc} (is a closing quote missing?); "
+                        "nothing was imported.")
+                        .format(source=source, value=reader.line_num + skipped_hint, exc=exc)) from None
     finally:
         csv.field_size_limit(old_limit)
     rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
     if not rows:
-        raise UserError(f"{source} is empty: it has no header row.")
+        raise UserError(_("{source} is empty: it has no header row.").format(source=source))
     start = _header_index(rows)
     skipped = [n for n, _ in rows[:start]]
     rows = rows[start:]
     header_line, headers = rows[0]
     if len(headers) < 2 and len(rows) > 1 and len(headers[0]) > 200:
-        raise UserError(f"{source} does not look like a CSV file (no columns found on line {header_line}).")
+        raise UserError(_("{source} does not look like a CSV file (no columns found on line {header_line}).")
+                        .format(source=source, header_line=header_line))
     return CsvTable(_unique_headers(headers), rows[1:], chosen, delimiter, source, skipped)
 
 

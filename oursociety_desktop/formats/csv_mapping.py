@@ -26,6 +26,7 @@ from oursociety_desktop.formats.csv_presets import (
 from oursociety_desktop.formats.csv_write import EXPORT_HEADERS
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.formats.labels import canonical_label
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.database import get_setting, set_setting
 from oursociety_desktop.models.errors import UserError
@@ -53,7 +54,8 @@ def suggest_mapping(headers: Sequence[str], preset: str = "auto") -> Mapping_:
     """A column mapping suggested from the headers (and the preset, or the detected one for "auto"). A column no
     field takes goes to the notes as "Header: value"; only bookkeeping columns a preset names are left out."""
     if preset not in PRESET_CHOICES:
-        raise UserError(f"Unknown preset '{preset}'; use one of {', '.join(PRESET_CHOICES)}.")
+        raise UserError(_("Unknown preset '{preset}'; use one of {preset_choices}.")
+                        .format(preset=preset, preset_choices=', '.join(PRESET_CHOICES)))
     chosen = detect_preset(list(headers)) if preset == "auto" else preset
     table = PRESETS.get(chosen, {})
     keys = [header_key(h) for h in headers]
@@ -117,7 +119,7 @@ def file_warnings(table: CsvTable, mapping: Mapping_) -> list[RowWarning]:
     for i, header in enumerate(table.headers):
         m = mapping.get(i, ColumnMap())
         if m.field == "ignore" and i not in label_columns and _has_values(table, i):
-            out.append(RowWarning(header, "column not imported"))
+            out.append(RowWarning(header, _("column not imported")))
     return out
 
 
@@ -167,10 +169,12 @@ def parse_mapping_overrides(headers: Sequence[str], mapping: Mapping_, assignmen
     for text in assignments:
         header, sep, target = text.rpartition("=")
         if not sep or header_key(header) not in keys:
-            raise UserError(f"--map '{text}': no column called '{header}' in the file.")
-        field, _, label = target.partition(":")
+            raise UserError(_("--map '{text}': no column called '{header}' in the file.")
+                            .format(text=text, header=header))
+        field, _colon, label = target.partition(":")
         if field.strip() not in TARGETS:
-            raise UserError(f"--map '{text}': unknown field '{field}'; fields are: {', '.join(TARGETS)}.")
+            raise UserError(_("--map '{text}': unknown field '{field}'; fields are: {targets}.")
+                            .format(text=text, field=field, targets=', '.join(TARGETS)))
         out[keys[header_key(header)]] = ColumnMap(field.strip(), label.strip())
     return out
 
@@ -215,7 +219,8 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
     row = ImportRow(number=number, where=f"row {number} (line {line})", source=list(cells))
     if len(cells) != len(headers) and not (len(cells) > len(headers) and not any(c.strip() for c in
                                                                                   cells[len(headers):])):
-        row.problems.append(f"it has {len(cells)} cells but the header has {len(headers)} (ragged row)")
+        row.problems.append(_("it has {count} cells but the header has {count2} (ragged row)")
+                            .format(count=len(cells), count2=len(headers)))
         return row
     cells = [_cell_text(unescape_cell(c)) for c in cells[:len(headers)]] + [""] * max(0, len(headers) - len(cells))
     values: dict[str, Any] = {}
@@ -231,8 +236,9 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
         if m.field == "ignore" or m.field.endswith("_label"):
             continue
         if len(raw) > MAX_TEXT:
-            row.problems.append(f"the cell in column '{header}' is {len(raw):,} characters long, over the "
-                                f"{MAX_TEXT:,}-character limit")
+            row.problems.append(_("the cell in column '{header}' is {count:,} characters long, over the "
+                                "{max_text:,}-character limit")
+                                .format(header=header, count=len(raw), max_text=MAX_TEXT))
             continue
         # Notes keep their own spacing (indented lists, line breaks); a cell of spaces alone is still empty.
         value = raw if m.field in ("notes", "private_notes") else raw.strip()
@@ -251,8 +257,9 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
                 if not part:
                     continue
                 if m.field == "phone" and _SCIENTIFIC.match(part):
-                    row.warn("phones", f"'{part}' does not look like a phone number: a spreadsheet turned it into "
+                    row.warn("phones", _("'{part}' does not look like a phone number: a spreadsheet turned it into "
                                        "scientific notation and may have lost digits; kept as typed, please check it")
+                                       .format(part=part))
                 target.append({"label": label, "value": part})
         elif m.field in ("given_name", "middle_name"):
             given_parts[m.field].append(value)
@@ -279,7 +286,8 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
         elif m.field in BOOL_FIELDS:
             lowered = value.casefold()
             if lowered not in _TRUE | _FALSE:
-                row.problems.append(f"'{value}' in column '{header}' is not yes or no")
+                row.problems.append(_("'{value}' in column '{header}' is not yes or no")
+                                    .format(value=value, header=header))
                 continue
             values[m.field] = lowered in _TRUE
         elif m.field in ("notes", "private_notes"):

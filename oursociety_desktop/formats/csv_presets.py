@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import re
 
+from oursociety_desktop.i18n import N_
+
 Target = tuple[str, str]  # (field, label)
 
-# Fields a column can be mapped to, with the words shown in the mapping step.
+# Fields a column can be mapped to, with the words shown in the mapping step (marked N_, translated there).
 TARGETS: dict[str, str] = {
-    "ignore": "(not imported)", "given_name": "Given name", "middle_name": "Middle name (added to given name)",
-    "family_name": "Family name", "display_name": "Display name", "organisation": "Organisation",
-    "role": "Role / job title", "phone": "Phone", "email": "Email", "phone_label": "Phone label",
-    "email_label": "Email label", "street": "Street", "street2": "Street, second line", "locality": "Town / city",
-    "region": "Region / county", "postcode": "Postcode", "country": "Country", "languages": "Languages",
-    "tags": "Tags", "notes": "Notes", "note": "Add to notes as 'Header: value'", "private_notes": "Private notes",
-    "share_with_hubs": "Share with other hubs (yes/no)", "include_in_directory": "In printed directory (yes/no)",
-    "do_not_phone": "Do not phone (yes/no)", "do_not_email": "Do not email (yes/no)",
-    "do_not_mail": "Do not mail (yes/no)", "do_not_sms": "Do not text (yes/no)",
-    "engagement_stage": "Engagement stage", "consent_recorded_at": "Consent recorded at",
-    "consent_method": "Consent method", "prefix": "Name prefix (Dr., Ms.: kept in the display name)",
-    "suffix": "Name suffix (Jr., OBE: kept in the display name)", "groups": "Groups (by name)",
+    "ignore": N_("(not imported)"), "given_name": N_("Given name"),
+    "middle_name": N_("Middle name (added to given name)"), "family_name": N_("Family name"),
+    "display_name": N_("Display name"), "organisation": N_("Organisation"), "role": N_("Role / job title"),
+    "phone": N_("Phone"), "email": N_("Email"), "phone_label": N_("Phone label"), "email_label": N_("Email label"),
+    "street": N_("Street"), "street2": N_("Street, second line"), "locality": N_("Town / city"),
+    "region": N_("Region / county"), "postcode": N_("Postcode"), "country": N_("Country"),
+    "languages": N_("Languages"), "tags": N_("Tags"), "notes": N_("Notes"),
+    "note": N_("Add to notes as 'Header: value'"), "private_notes": N_("Private notes"),
+    "share_with_hubs": N_("Share with other hubs (yes/no)"),
+    "include_in_directory": N_("In printed directory (yes/no)"), "do_not_phone": N_("Do not phone (yes/no)"),
+    "do_not_email": N_("Do not email (yes/no)"), "do_not_mail": N_("Do not mail (yes/no)"),
+    "do_not_sms": N_("Do not text (yes/no)"), "engagement_stage": N_("Engagement stage"),
+    "consent_recorded_at": N_("Consent recorded at"), "consent_method": N_("Consent method"),
+    "prefix": N_("Name prefix (Dr., Ms.: kept in the display name)"),
+    "suffix": N_("Name suffix (Jr., OBE: kept in the display name)"), "groups": N_("Groups (by name)"),
 }
 
 COMMON: dict[str, Target] = {

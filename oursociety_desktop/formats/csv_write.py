@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from oursociety_desktop.formats.csv_io import LIST_SEPARATOR, escape_cell
+from oursociety_desktop.i18n import N_, _
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
@@ -19,15 +20,16 @@ from oursociety_desktop.models.tables import Contact, Group, Membership
 
 # ---------- export ----------
 
+# The file keeps these English headers (another program reads them); the export dialog shows them translated.
 EXPORT_HEADERS: dict[str, str] = {
-    "given_name": "Given Name", "family_name": "Family Name", "display_name": "Display Name",
-    "organisation": "Organisation", "role": "Role", "street": "Street", "locality": "Town",
-    "region": "Region", "postcode": "Postcode", "country": "Country", "languages": "Languages", "tags": "Tags",
-    "notes": "Notes", "private_notes": "Private Notes", "share_with_hubs": "Share With Hubs",
-    "include_in_directory": "Include In Directory", "do_not_phone": "Do Not Phone",
-    "do_not_email": "Do Not Email", "do_not_mail": "Do Not Mail", "do_not_sms": "Do Not SMS",
-    "engagement_stage": "Engagement Stage", "consent_recorded_at": "Consent Recorded At",
-    "consent_method": "Consent Method", "groups": "Groups",
+    "given_name": N_("Given Name"), "family_name": N_("Family Name"), "display_name": N_("Display Name"),
+    "organisation": N_("Organisation"), "role": N_("Role"), "street": N_("Street"), "locality": N_("Town"),
+    "region": N_("Region"), "postcode": N_("Postcode"), "country": N_("Country"), "languages": N_("Languages"),
+    "tags": N_("Tags"), "notes": N_("Notes"), "private_notes": N_("Private Notes"),
+    "share_with_hubs": N_("Share With Hubs"), "include_in_directory": N_("Include In Directory"),
+    "do_not_phone": N_("Do Not Phone"), "do_not_email": N_("Do Not Email"), "do_not_mail": N_("Do Not Mail"),
+    "do_not_sms": N_("Do Not SMS"), "engagement_stage": N_("Engagement Stage"),
+    "consent_recorded_at": N_("Consent Recorded At"), "consent_method": N_("Consent Method"), "groups": N_("Groups"),
 }
 DEFAULT_EXPORT_FIELDS = ("given_name", "family_name", "display_name", "organisation", "role", "phones", "emails",
                          "street", "locality", "region", "postcode", "country", "languages", "tags", "notes",
@@ -49,7 +51,8 @@ def contacts_to_csv(contacts: Sequence[Mapping[str, Any]], fields: Sequence[str]
     """Contacts (dicts of Contact fields) as CSV text with one header row; formula-like cells escaped."""
     unknown = [f for f in fields if f not in EXPORTABLE_FIELDS]
     if unknown:
-        raise UserError(f"Cannot export the field '{unknown[0]}'; fields are: {', '.join(EXPORTABLE_FIELDS)}.")
+        raise UserError(_("Cannot export the field '{unknown}'; fields are: {exportable_fields}.")
+                        .format(unknown=unknown[0], exportable_fields=', '.join(EXPORTABLE_FIELDS)))
     counts = {f: max((len(c.get(f) or []) for c in contacts), default=0) for f in ("phones", "emails")}
     header: list[str] = []
     for f in fields:
@@ -108,12 +111,12 @@ def group_names_by_contact(conn: Connection) -> dict[str, list[str]]:
 def export_csv(conn: Connection, out: Path, fields: Sequence[str] = DEFAULT_EXPORT_FIELDS,
                contact_ids: Sequence[str] | None = None, progress: Progress | None = None) -> int:
     """Write live contacts to a CSV file (UTF-8 with BOM, so spreadsheets read accents); returns how many."""
-    if progress is not None and progress(0, "Reading contacts") is False:
-        raise Cancelled("The export was cancelled; nothing was written.")
+    if progress is not None and progress(0, _("Reading contacts")) is False:
+        raise Cancelled(_("The export was cancelled; nothing was written."))
     contacts = live_contacts(conn, contact_ids)
     text = contacts_to_csv(contacts, fields)
-    if progress is not None and progress(80, "Writing the file") is False:
-        raise Cancelled("The export was cancelled; nothing was written.")
+    if progress is not None and progress(80, _("Writing the file")) is False:
+        raise Cancelled(_("The export was cancelled; nothing was written."))
     with atomic_write(Path(out)) as fh:
         fh.write(text.encode("utf-8-sig"))
     return len(contacts)

@@ -17,6 +17,7 @@ from icalendar import Calendar, Event
 from sqlmodel import col, select
 
 from oursociety_desktop import __version__
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
@@ -85,7 +86,7 @@ def export_ics(db: Database, out: Path, action_ids: Sequence[str] | None = None,
             calendar.add_component(event)
             events += 1
     if not events:
-        raise UserError("None of the chosen actions has a date, so there is nothing to put in a calendar.")
+        raise UserError(_("None of the chosen actions has a date, so there is nothing to put in a calendar."))
     with atomic_write(Path(out)) as fh:
         fh.write(calendar.to_ical())
     return IcsResult(Path(out), events, len(actions) - events)

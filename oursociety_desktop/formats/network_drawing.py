@@ -25,6 +25,7 @@ from oursociety_desktop.formats.pdf import fonts
 from oursociety_desktop.formats.pdf.furniture import PRIVACY_LINE, Furniture, canvas_class
 from oursociety_desktop.formats.pdf.runs import has_rtl
 from oursociety_desktop.formats.pdf.shaping import draw_lines, fit
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import atomic_path, check_writable_target
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
@@ -94,7 +95,8 @@ def write_network_drawing(graph: NetworkGraph, positions: Mapping[str, Position]
     """Draw the network to `out` (.png or .pdf, by its suffix). Raises UserError for another suffix."""
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
-        raise UserError(f"The network is drawn as PNG or PDF: name the file '.png' or '.pdf', not '{out.name}'.")
+        raise UserError(_("The network is drawn as PNG or PDF: name the file '.png' or '.pdf', not '{name}'.")
+                        .format(name=out.name))
     if progress is not None:
         progress(95, "Drawing")
     with atomic_path(out) as temporary:
@@ -161,7 +163,7 @@ def _draw_png(graph: NetworkGraph, positions: Mapping[str, Position], out: Path,
         draw.ellipse((x, y + 4, x + 18, y + 22), fill=colour, outline="black")
         line = f"{label} ({count:,})"
         draw.text((x + 28, y), _visual(line), fill="black", font=_pil_font(line, 20))
-    draw.text((margin, height - margin), PRIVACY_LINE, fill="#444444", font=_pil_font(PRIVACY_LINE, 20))
+    draw.text((margin, height - margin), _(PRIVACY_LINE), fill="#444444", font=_pil_font(_(PRIVACY_LINE), 20))
     image.save(out, format="PNG")
 
 
@@ -242,9 +244,11 @@ def export_network(db: Database, out: Path, *, by: str = "group", progress: Prog
     """Read the network for use outside the hub, lay it out and draw it to `out`; returns the people drawn.
     Checks the file name and the colouring first, so bad input changes nothing and costs nothing."""
     if out.suffix.lower() not in FORMATS:
-        raise UserError(f"The network is drawn as PNG or PDF: name the file '.png' or '.pdf', not '{out.name}'.")
+        raise UserError(_("The network is drawn as PNG or PDF: name the file '.png' or '.pdf', not '{name}'.")
+                        .format(name=out.name))
     if by not in COLOUR_BY:
-        raise UserError(f"The network is coloured by {' or '.join(COLOUR_BY)}, not '{by}'.")
+        raise UserError(_("The network is coloured by {colour_by}, not '{by}'.")
+                        .format(colour_by=' or '.join(COLOUR_BY), by=by))
     check_writable_target(out)
     with db.read() as session:
         graph = read_network(session, db.hub_id, outside=True)

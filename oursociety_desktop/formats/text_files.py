@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
 
 
@@ -14,21 +15,23 @@ def read_limited(path: Path, limit: int, kind: str) -> bytes:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise UserError(f"There is no file {path}.") from None
+        raise UserError(_("There is no file {path}.").format(path=path)) from None
     except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        raise UserError(_("Cannot read {path}: {value}.").format(path=path, value=exc.strerror or exc)) from None
     if path.is_dir():
-        raise UserError(f"{path} is a folder, not a {kind} file.")
+        raise UserError(_("{path} is a folder, not a {kind} file.").format(path=path, kind=kind))
     if size > limit:
-        raise UserError(f"{path.name} is {size / 1e6:,.1f} MB, over the {limit // (1024 * 1024)} MB limit for a "
-                        f"{kind} import; split it into smaller files and import them one by one.")
+        raise UserError(_("{name} is {value:,.1f} MB, over the {value2} MB limit for a "
+                        "{kind} import; split it into smaller files and import them one by one.")
+                        .format(name=path.name, value=size / 1000000.0, value2=limit // (1024 * 1024), kind=kind))
     try:
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        raise UserError(_("Cannot read {path}: {value}.").format(path=path, value=exc.strerror or exc)) from None
     if len(data) > limit:
-        raise UserError(f"{path.name} is over the {limit // (1024 * 1024)} MB limit for a {kind} import.")
+        raise UserError(_("{name} is over the {value} MB limit for a {kind} import.")
+                        .format(name=path.name, value=limit // (1024 * 1024), kind=kind))
     return data
 
 
@@ -48,8 +51,8 @@ def refuse_binary(data: bytes, source: str, kind: str) -> None:
     sample = data[:65536]
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     if b"\x00" in sample or controls > max(8, len(sample) // 100):
-        raise UserError(f"{source} is not a {kind} file: it contains binary data. Choose the exported "
-                        f"{kind} file itself.")
+        raise UserError(_("{source} is not a {kind} file: it contains binary data. Choose the exported "
+                        "{kind} file itself.").format(source=source, kind=kind))
 
 
 def detect_encoding(data: bytes, source: str, kind: str) -> str:
@@ -72,8 +75,9 @@ def detect_encoding(data: bytes, source: str, kind: str) -> str:
         data.decode("cp1252")
         return "cp1252"
     except UnicodeDecodeError:
-        raise UserError(f"Could not tell the text encoding of {source} (it is not UTF-8, UTF-16 or Windows-1252); "
-                        "give it with --encoding (for example --encoding shift_jis) or save it as UTF-8.") from None
+        raise UserError(_("Could not tell the text encoding of {source} (it is not UTF-8, UTF-16 or Windows-1252); "
+                        "give it with --encoding (for example --encoding shift_jis) or save it as UTF-8.")
+                        .format(source=source)) from None
 
 
 def decode_text_file(data: bytes, source: str, kind: str, encoding: str = "") -> str:
@@ -82,11 +86,11 @@ def decode_text_file(data: bytes, source: str, kind: str, encoding: str = "") ->
     try:
         text = data.decode(chosen)
     except LookupError:
-        raise UserError(f"Unknown text encoding '{encoding}' given with --encoding; use a name such as utf-8, "
-                        "utf-16, cp1252 or iso-8859-7.") from None
+        raise UserError(_("Unknown text encoding '{encoding}' given with --encoding; use a name such as utf-8, "
+                        "utf-16, cp1252 or iso-8859-7.").format(encoding=encoding)) from None
     except UnicodeDecodeError as exc:
-        raise UserError(f"{source} is not valid {chosen} text (byte {exc.start}); choose another --encoding or "
-                        "save it as UTF-8.") from None
+        raise UserError(_("{source} is not valid {chosen} text (byte {start}); choose another --encoding or "
+                        "save it as UTF-8.").format(source=source, chosen=chosen, start=exc.start)) from None
     if "\x00" in text:
-        raise UserError(f"{source} is not a {kind} file: it contains binary data.")
+        raise UserError(_("{source} is not a {kind} file: it contains binary data.").format(source=source, kind=kind))
     return text

@@ -45,6 +45,7 @@ from oursociety_desktop.formats.vcard_write import escape_text as escape_text
 from oursociety_desktop.formats.vcard_write import fold_line as fold_line
 from oursociety_desktop.formats.vcard_write import safe_file_stem as safe_file_stem
 from oursociety_desktop.formats.vcard_write import write_vcards as write_vcards
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -75,8 +76,9 @@ def _utf8_bytes(data: bytes, source: str, default: str) -> tuple[bytes, str]:
         try:
             return data.decode(wide).lstrip("\ufeff").encode("utf-8"), ""
         except UnicodeDecodeError as exc:
-            raise UserError(f"{source} is not valid {wide} text (byte {exc.start}); give its encoding with "
-                            "--encoding or save it as UTF-8.") from None
+            raise UserError(_("{source} is not valid {wide} text (byte {start}); give its encoding with "
+                            "--encoding or save it as UTF-8.")
+                            .format(source=source, wide=wide, start=exc.start)) from None
     refuse_binary(data, source, "vCard")
     return data, default
 
@@ -89,8 +91,8 @@ def parse_vcards(data: bytes, source: str = "the file", encoding: str = "") -> l
     raw_lines = re.split(rb"\r\n|\r|\n", data)
     cards = split_cards(raw_lines)
     if not cards:
-        raise UserError(f"{source} is not a vCard file: it holds no BEGIN:VCARD line. Export contacts as .vcf "
-                        "and try again.")
+        raise UserError(_("{source} is not a vCard file: it holds no BEGIN:VCARD line. Export contacts as .vcf "
+                        "and try again.").format(source=source))
     return [_card_to_row(number, card, default, source) for number, card in enumerate(cards, start=1)]
 
 
@@ -104,7 +106,8 @@ def _card_to_row(number: int, card: RawCard, default: str = "", source: str = "t
     logical, junk = unfold(card.lines, version)
     for line_number, raw in junk:
         text = raw.decode("utf-8", errors="replace").strip()
-        row.warn(f"line {line_number}", f"not a vCard property, not imported: '{text[:60]}'")
+        row.warn(_("line {line_number}").format(line_number=line_number),
+                 _("not a vCard property, not imported: '{text}'").format(text=text[:60]))
     props: list[VProperty] = []
     hint = card_charset(logical)
     for line_number, line in logical:
@@ -112,7 +115,8 @@ def _card_to_row(number: int, card: RawCard, default: str = "", source: str = "t
             props.append(parse_property(line, line_number, version, default, hint))
         except ValueError as exc:
             text = line.decode("utf-8", errors="replace").strip()
-            row.warn(f"line {line_number}", f"{exc}; not imported: '{text[:60]}'")
+            row.warn(_("line {line_number}").format(line_number=line_number),
+                     _("{exc}; not imported: '{text}'").format(exc=exc, text=text[:60]))
     labels = {p.group: apple_label(unescape_text(p.value, version)) for p in props
               if p.name == "X-ABLABEL" and p.group}
     kind = next((p.value.strip().lower() for p in props if p.name in ("KIND", "X-ADDRESSBOOKSERVER-KIND")), "")

@@ -11,6 +11,7 @@ from oursociety_desktop.formats.import_rows import ImportRow
 from oursociety_desktop.formats.labels import IGNORED_VCARD_TYPES, apple_label, canonical_label, label_from_types
 from oursociety_desktop.formats.vcard_lines import BINARY_PROPERTIES, VProperty, split_escaped, unescape_text
 from oursociety_desktop.formats.vcard_write import OWN_PROPERTIES
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.errors import UserError
 
@@ -81,8 +82,9 @@ def _text(prop: VProperty, version: str, source: str) -> str:
     """The unescaped value of a property this app uses (refusing the file, with the --encoding hint, when its
     bytes are in no charset we could tell)."""
     if prop.undecodable:
-        raise UserError(f"Could not tell the text encoding of {source} (line {prop.line}, {prop.name}); give it "
+        raise UserError(_("Could not tell the text encoding of {source} (line {line}, {name}); give it "
                         "with --encoding (for example --encoding shift_jis) or save the file as UTF-8.")
+                        .format(source=source, line=prop.line, name=prop.name))
     return unescape_text(prop.value, version)
 
 
@@ -105,7 +107,7 @@ def group_card(row: ImportRow, props: list[VProperty], version: str, source: str
     if name:
         row.values = {"name": name}
     else:
-        row.problems.append("a group card with no name (FN)")
+        row.problems.append(_("a group card with no name (FN)"))
 
 
 def _fc_encoded(name: str, value: str) -> str:
@@ -124,7 +126,7 @@ def _fc_encoded(name: str, value: str) -> str:
 def _android_custom(value: str) -> str:
     """Android's X-ANDROID-CUSTOM (events, relations, nicknames... with their type or custom label) as a line of
     the notes, e.g. "Allotment renewal: 2030-07-15"."""
-    kind, _, rest = value[len("vnd.android.cursor.item/"):].partition(";")
+    kind, _semicolon, rest = value[len("vnd.android.cursor.item/"):].partition(";")
     fields = rest.split(";")
     data = fields[0].strip() if fields else ""
     type_code = fields[1].strip() if len(fields) > 1 else ""
@@ -180,8 +182,9 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
         name = prop.name
         if len(prop.value) > MAX_TEXT and name not in BINARY_PROPERTIES and not prop.binary:
             if name in _USED or name in _EXTRA_LABELS or name in _OWN_FLAGS:
-                row.problems.append(f"its {name} is {len(prop.value):,} characters long, over the "
-                                    f"{MAX_TEXT:,}-character limit of a contact field")
+                row.problems.append(_("its {name} is {count:,} characters long, over the "
+                                    "{max_text:,}-character limit of a contact field")
+                                    .format(name=name, count=len(prop.value), max_text=MAX_TEXT))
             elif name not in _QUIET:
                 skipped.append(name)  # a value this app does not use never refuses the card
             continue
@@ -287,7 +290,7 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
     if addresses:
         addresses.sort(key=lambda a: not a[2])  # the preferred address first
         _apply_address(values, addresses[0][1])
-        for label, parts, _ in addresses[1:]:
+        for label, parts, _lines in addresses[1:]:
             text = ", ".join(p for p in _address_lines(parts) if p)
             if text:
                 extras.append(f"Address{f' ({label})' if label else ''}: {text}")
@@ -302,8 +305,8 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
     if text_notes:
         values["notes"] = text_notes
         if len(text_notes) > MAX_TEXT:
-            row.problems.append(f"its notes would be {len(text_notes):,} characters long, over the "
-                                f"{MAX_TEXT:,}-character limit")
+            row.problems.append(_("its notes would be {count:,} characters long, over the "
+                                "{max_text:,}-character limit").format(count=len(text_notes), max_text=MAX_TEXT))
     tags = [t for t in dict.fromkeys(tags) if t and t.casefold() not in _SYSTEM_CATEGORIES]
     if tags:
         values["tags"] = tags
@@ -314,8 +317,15 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
             row.warn(prop.name, prop.warning)
     for name in sorted(set(skipped)):
         count = skipped.count(name)
-        what = "a picture, sound or key" if name in BINARY_PROPERTIES or _is_binary_name(props, name) else "a property"
-        row.warn(name, f"not imported ({what}{f', {count} times' if count > 1 else ''})")
+        binary_kind = name in BINARY_PROPERTIES or _is_binary_name(props, name)
+        if count > 1:
+            warning = (ngettext("not imported (a picture, sound or key, {count} time)",
+                                "not imported (a picture, sound or key, {count} times)", count) if binary_kind
+                       else ngettext("not imported (a property, {count} time)",
+                                     "not imported (a property, {count} times)", count))
+        else:
+            warning = _("not imported (a picture, sound or key)") if binary_kind else _("not imported (a property)")
+        row.warn(name, warning.format(count=count))
     row.skipped_binary = binary
     return values
 
@@ -326,8 +336,9 @@ def _is_binary_name(props: list[VProperty], name: str) -> bool:
 
 def _raw(prop: VProperty, source: str) -> str:
     if prop.undecodable:
-        raise UserError(f"Could not tell the text encoding of {source} (line {prop.line}, {prop.name}); give it "
+        raise UserError(_("Could not tell the text encoding of {source} (line {line}, {name}); give it "
                         "with --encoding (for example --encoding shift_jis) or save the file as UTF-8.")
+                        .format(source=source, line=prop.line, name=prop.name))
     return prop.value
 
 
@@ -339,7 +350,7 @@ def _own_flag(values: dict[str, Any], field_name: str, text: str, row: ImportRow
         elif lowered in ("0", "false", "no", ""):
             values[field_name] = False
         else:
-            row.warn(field_name, f"'{text}' is not yes or no; not imported")
+            row.warn(field_name, _("'{text}' is not yes or no; not imported").format(text=text))
     elif text:
         values[field_name] = text
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.models.names import name_to_show_sql
@@ -41,7 +42,8 @@ def parse_when(field: str, value: str) -> str:
             return date.fromisoformat(text).isoformat()
         return datetime.fromisoformat(text).replace(second=0, microsecond=0).isoformat(timespec="minutes")
     except ValueError:
-        raise ValidationError(field, f"'{value}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM.") from None
+        raise ValidationError(field, _("'{value}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
+                                     .format(value=value)) from None
 
 
 def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,11 +57,13 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
             continue
         text = str(value).strip() if name not in ("notes", "outcome") else str(value)
         if name == "title" and not text:
-            raise ValidationError("title", "An action needs a title.")
+            raise ValidationError("title", _("An action needs a title."))
         if name == "kind" and text not in ACTION_KINDS:
-            raise ValidationError("kind", f"Unknown kind '{text}'; use one of {', '.join(ACTION_KINDS)}.")
+            raise ValidationError("kind", _("Unknown kind '{text}'; use one of {action_kinds}.")
+                                          .format(text=text, action_kinds=', '.join(ACTION_KINDS)))
         if name == "status" and text not in ACTION_STATUSES:
-            raise ValidationError("status", f"Unknown status '{text}'; use one of {', '.join(ACTION_STATUSES)}.")
+            raise ValidationError("status", _("Unknown status '{text}'; use one of {action_statuses}.")
+                                            .format(text=text, action_statuses=', '.join(ACTION_STATUSES)))
         if name in DATE_FIELDS:
             text = parse_when(name, text)
         out[name] = text
@@ -70,7 +74,7 @@ def create_action(tx: Tx, values: Mapping[str, Any]) -> Action:
     """Add an action; `group_id`, if given, must name a live group."""
     clean = _clean(values)
     if not clean.get("title"):
-        raise ValidationError("title", "An action needs a title.")
+        raise ValidationError("title", _("An action needs a title."))
     if clean.get("group_id"):
         clean["group_id"] = get_record(tx.session, Group, clean["group_id"], live=True).id
     return create_record(tx, Action, clean)
@@ -101,7 +105,8 @@ def delete_action(tx: Tx, action_id: str, deleted: bool = True) -> Action:
 def link_contact(tx: Tx, action_id: str, contact_id: str, role: str = "owner") -> ActionLink:
     """Link a contact to an action as owner, attendee or the person it is about (revives an old link)."""
     if role not in ACTION_LINK_ROLES:
-        raise ValidationError("role", f"Unknown role '{role}'; use one of {', '.join(ACTION_LINK_ROLES)}.")
+        raise ValidationError("role", _("Unknown role '{role}'; use one of {action_link_roles}.")
+                                      .format(role=role, action_link_roles=', '.join(ACTION_LINK_ROLES)))
     action = get_record(tx.session, Action, action_id, live=True)
     contact = get_record(tx.session, Contact, contact_id, live=True)
     link = upsert_pair(tx, REGISTRY["action_link"], {"action_id": action.id, "contact_id": contact.id, "role": role})

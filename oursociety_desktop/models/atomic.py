@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
 
 TEMP_SUFFIX = ".partial"
@@ -73,11 +74,13 @@ def check_writable_target(target: Path) -> None:
     """Raise a one-line UserError when `target` cannot be written (missing or read-only folder)."""
     folder = target.parent
     if not folder.is_dir():
-        raise UserError(f"Cannot write {target}: the folder {folder} does not exist.")
+        raise UserError(_("Cannot write {target}: the folder {folder} does not exist.")
+                        .format(target=target, folder=folder))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(f"Cannot write {target}: the folder {folder} is read-only.")
+        raise UserError(_("Cannot write {target}: the folder {folder} is read-only.")
+                        .format(target=target, folder=folder))
     if target.is_dir():
-        raise UserError(f"Cannot write {target}: it is a folder.")
+        raise UserError(_("Cannot write {target}: it is a folder.").format(target=target))
 
 
 @contextmanager
@@ -97,7 +100,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
         _fsync_dir(target.parent)
     except OSError as exc:
         _remove_quietly(temp)
-        raise UserError(f"Could not write {target}: {exc.strerror or exc}. Nothing was written.") from None
+        raise UserError(_("Could not write {target}: {value}. Nothing was written.")
+                        .format(target=target, value=exc.strerror or exc)) from None
     except BaseException:
         _remove_quietly(temp)
         raise

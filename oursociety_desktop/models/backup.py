@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import TEMP_SUFFIX, atomic_path, fsync_file, private_folder
 from oursociety_desktop.models.errors import UserError
 
@@ -24,7 +25,7 @@ def backup_to(db_path: Path, out: Path) -> Path:
         try:
             source.execute("VACUUM INTO ?", (str(temp),))
         except sqlite3.Error as exc:
-            raise UserError(f"Could not back up {db_path}: {exc}.") from None
+            raise UserError(_("Could not back up {db_path}: {exc}.").format(db_path=db_path, exc=exc)) from None
         finally:
             source.close()
         verify_database_file(temp)
@@ -36,24 +37,25 @@ def verify_database_file(path: Path) -> None:
     try:
         with path.open("rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
-                raise UserError(f"{path} is not an Our Society database (not an SQLite file).")
+                raise UserError(_("{path} is not an Our Society database (not an SQLite file).").format(path=path))
     except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        raise UserError(_("Cannot read {path}: {value}.").format(path=path, value=exc.strerror or exc)) from None
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchone()
             if not result or result[0] != "ok":
-                raise UserError(f"{path} is damaged (integrity check: {result[0] if result else 'no answer'}).")
+                raise UserError(_("{path} is damaged (integrity check: {value}).")
+                                .format(path=path, value=result[0] if result else 'no answer'))
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not {"hub", "contact", "schema_version"} <= tables:
-                raise UserError(f"{path} is an SQLite file but not an Our Society hub database.")
+                raise UserError(_("{path} is an SQLite file but not an Our Society hub database.").format(path=path))
             if conn.execute("SELECT COUNT(*) FROM hub").fetchone()[0] != 1:
-                raise UserError(f"{path} has no hub record; it cannot be restored.")
+                raise UserError(_("{path} has no hub record; it cannot be restored.").format(path=path))
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise UserError(f"{path} is damaged or not a database ({exc}).") from None
+        raise UserError(_("{path} is damaged or not a database ({exc}).").format(path=path, exc=exc)) from None
 
 
 def automatic_backup(db_path: Path, reason: str, keep: int = DEFAULT_KEEP) -> Path:
@@ -104,7 +106,7 @@ def restore_from(backup: Path, db_path: Path) -> Path | None:
     """
     backup = Path(backup)
     if not backup.is_file():
-        raise UserError(f"No backup file at {backup}.")
+        raise UserError(_("No backup file at {backup}.").format(backup=backup))
     verify_database_file(backup)
     aside: Path | None = None
     if db_path.exists():
@@ -145,7 +147,8 @@ def _checkpoint(db_path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise UserError(f"Could not prepare {db_path} for the restore: {exc}. Nothing was changed.") from None
+        raise UserError(_("Could not prepare {db_path} for the restore: {exc}. Nothing was changed.")
+                        .format(db_path=db_path, exc=exc)) from None
 
 
 def _keep_current_aside(db_path: Path) -> Path:
@@ -182,8 +185,8 @@ def ensure_not_busy(db_path: Path, timeout_s: float = 1.5) -> None:
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise DatabaseBusy(
-                f"The database in {db_path.parent} is busy: another Our Society window or command is using it. "
-                "Close it, then restore."
+                _("The database in {parent} is busy: another Our Society window or command is using it. "
+                "Close it, then restore.").format(parent=db_path.parent)
             ) from None
     except sqlite3.DatabaseError:
         pass  # damaged: the restore is what fixes it

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.contacts import refresh_derived, update_contact
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import NotFound, UserError
@@ -48,16 +49,18 @@ def record_label(session: Session, record_type: str, record_id: str) -> str:
 def resolve_conflict(tx: Tx, conflict_id: int, keep: str) -> Conflict:
     """Close a conflict keeping ours, or take theirs (a new edit). Other open conflicts on the same field close too."""
     if keep not in ("ours", "theirs"):
-        raise UserError("Say which value to keep: --keep ours or --keep theirs.")
+        raise UserError(_("Say which value to keep: --keep ours or --keep theirs."))
     conflict = tx.session.get(Conflict, conflict_id)
     if conflict is None:
-        raise NotFound(f"No conflict with id {conflict_id}; `oursociety conflicts` lists them.")
+        raise NotFound(_("No conflict with id {conflict_id}; `oursociety conflicts` lists them.")
+                       .format(conflict_id=conflict_id))
     if conflict.resolved:
-        raise UserError(f"Conflict {conflict_id} was already resolved.")
+        raise UserError(_("Conflict {conflict_id} was already resolved.").format(conflict_id=conflict_id))
     if keep == "theirs":
         declared = REGISTRY.get(conflict.record_type)
         if declared is None:
-            raise UserError(f"Conflict {conflict_id} is about an unknown record type.")
+            raise UserError(_("Conflict {conflict_id} is about an unknown record type.")
+                            .format(conflict_id=conflict_id))
         record = get_record(tx.session, declared.table, conflict.record_id)
         if isinstance(record, Contact) and not record.deleted:
             update_contact(tx, record.id, {conflict.field: conflict.theirs_value})

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, or_, select
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.actions import create_action, link_contact, parse_when
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
@@ -28,7 +29,8 @@ def _clean(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = get_record(session, Action, str(value), live=True).id if value else ""
         elif name == "kind":
             if value not in CONNECTION_KINDS:
-                raise ValidationError("kind", f"Unknown kind '{value}'; use one of {', '.join(CONNECTION_KINDS)}.")
+                raise ValidationError("kind", _("Unknown kind '{value}'; use one of {connection_kinds}.")
+                                              .format(value=value, connection_kinds=', '.join(CONNECTION_KINDS)))
             out[name] = value
         elif name == "date":
             out[name] = parse_when("date", str(value))
@@ -41,11 +43,11 @@ def _check_people(values: Mapping[str, Any]) -> None:
     """A connection is between two different people, introduced (if at all) by a third. Raises ValidationError."""
     a, b = values.get("contact_a", ""), values.get("contact_b", "")
     if not a or not b:
-        raise ValidationError("contact_b", "A connection needs two people.")
+        raise ValidationError("contact_b", _("A connection needs two people."))
     if a == b:
-        raise ValidationError("contact_b", "A connection needs two different people.")
+        raise ValidationError("contact_b", _("A connection needs two different people."))
     if values.get("introduced_by") in (a, b):
-        raise ValidationError("introduced_by", "The person who made the introduction must be someone else.")
+        raise ValidationError("introduced_by", _("The person who made the introduction must be someone else."))
 
 
 def create_connection(tx: Tx, values: Mapping[str, Any]) -> Connection:

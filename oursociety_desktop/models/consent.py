@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from oursociety_desktop.i18n import N_, _
+
 # Command-line spelling → the words stored in `consent_method` (shown as is on screen and in exports).
 CONSENT_METHODS: dict[str, str] = {
     "in-person": "in person",
@@ -52,8 +54,23 @@ def consent_values(defaults: HubConsentDefaults, share: bool | None = None, dire
 
 def describe_consent(values: Mapping[str, Any]) -> str:
     """One sentence saying which consents a person has and how they were given (for the CLI and dialogs)."""
-    shared = "shared with other hubs" if values.get("share_with_hubs") else "not shared with other hubs"
-    listed = "in printed directories" if values.get("include_in_directory") else "left out of printed directories"
     method = str(values.get("consent_method") or "")
-    how = f"consent given {method}" if method else "consent not recorded (hub defaults)"
-    return f"{shared.capitalize()}, {listed}; {how}."
+    sentence = _CONSENT_SENTENCES[(bool(values.get("share_with_hubs")), bool(values.get("include_in_directory")),
+                                   bool(method))]
+    return _(sentence).format(method=method)
+
+
+# (shared with other hubs, in printed directories, a consent method recorded) -> the sentence, whole.
+_CONSENT_SENTENCES = {
+    (True, True, True): N_("Shared with other hubs, in printed directories; consent given {method}."),
+    (True, False, True): N_("Shared with other hubs, left out of printed directories; consent given {method}."),
+    (False, True, True): N_("Not shared with other hubs, in printed directories; consent given {method}."),
+    (False, False, True): N_("Not shared with other hubs, left out of printed directories; consent given {method}."),
+    (True, True, False): N_("Shared with other hubs, in printed directories; consent not recorded (hub defaults)."),
+    (True, False, False): N_("Shared with other hubs, left out of printed directories; consent not recorded "
+                             "(hub defaults)."),
+    (False, True, False): N_("Not shared with other hubs, in printed directories; consent not recorded "
+                             "(hub defaults)."),
+    (False, False, False): N_("Not shared with other hubs, left out of printed directories; consent not recorded "
+                              "(hub defaults)."),
+}

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
@@ -27,19 +28,20 @@ def validate_email(value: str) -> str:
     """Return the trimmed address, or raise ValidationError saying what is wrong."""
     address = value.strip()
     if not _EMAIL.match(address):
-        raise ValidationError("emails", f"'{value}' is not a valid email address (expected name@example.org).")
+        raise ValidationError("emails", _("'{value}' is not a valid email address (expected name@example.org).")
+                                        .format(value=value))
     return address
 
 
 def _labelled(field: str, items: Any) -> list[dict[str, str]]:
     if not isinstance(items, list):
-        raise ValidationError(field, f"{field} must be a list of {{label, value}} entries.")
+        raise ValidationError(field, _("{field} must be a list of {{label, value}} entries.").format(field=field))
     out: list[dict[str, str]] = []
     for item in items:
         if isinstance(item, str):
             item = {"label": "", "value": item}
         if not isinstance(item, Mapping) or not isinstance(item.get("value", ""), str):
-            raise ValidationError(field, f"Each entry of {field} needs a text value.")
+            raise ValidationError(field, _("Each entry of {field} needs a text value.").format(field=field))
         value = str(item.get("value", "")).strip()
         if not value:
             continue
@@ -59,23 +61,25 @@ def normalise_values(values: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(value, str):
                 value = [p for p in re.split(r"[,;]", value)]
             if not isinstance(value, list):
-                raise ValidationError(name, f"{name} must be a list of words.")
+                raise ValidationError(name, _("{name} must be a list of words.").format(name=name))
             out[name] = list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
         elif name in BOOL_FIELDS or name in ("deleted",):
             if not isinstance(value, bool):
-                raise ValidationError(name, f"{name} must be true or false.")
+                raise ValidationError(name, _("{name} must be true or false.").format(name=name))
             out[name] = value
         elif name == "engagement_stage":
             stage = str(value).strip().lower() or "new"
             if stage not in CONTACT_STAGES:
                 choices = ", ".join(CONTACT_STAGES)
-                raise ValidationError(name, f"Unknown engagement stage '{value}'; use one of {choices}.")
+                raise ValidationError(name, _("Unknown engagement stage '{value}'; use one of {choices}.")
+                                            .format(value=value, choices=choices))
             out[name] = stage
         else:
             if not isinstance(value, str):
-                raise ValidationError(name, f"{name} must be text.")
+                raise ValidationError(name, _("{name} must be text.").format(name=name))
             if len(value) > MAX_TEXT:
-                raise ValidationError(name, f"{name} is longer than {MAX_TEXT:,} characters.")
+                raise ValidationError(name, _("{name} is longer than {max_text:,} characters.")
+                                            .format(name=name, max_text=MAX_TEXT))
             out[name] = value.strip() if name not in ("notes", "private_notes") else value
     return nfc_values(out)
 
@@ -83,7 +87,8 @@ def normalise_values(values: Mapping[str, Any]) -> dict[str, Any]:
 def _require_a_name(values: Mapping[str, Any]) -> None:
     if not any(str(values.get(n) or "").strip() for n in ("given_name", "family_name", "display_name",
                                                             "organisation")):
-        raise ValidationError("given_name", "A contact needs a name (given, family or display name) or organisation.")
+        raise ValidationError("given_name",
+                              _("A contact needs a name (given, family or display name) or organisation."))
 
 
 def refresh_derived(tx: Tx, contact: Contact) -> None:
@@ -153,8 +158,8 @@ def forget_contact(tx: Tx, contact_id: str, reason: str = DEFAULT_ERASURE_REASON
     later edits are refused here, and the merge lets erasure beat any concurrent edit at other hubs.
     """
     if reason not in ERASURE_REASONS:
-        raise UserError(f"The reason for an erasure is one of: {', '.join(ERASURE_REASONS)} (it travels to every "
-                        "hub, so it is never free text).")
+        raise UserError(_("The reason for an erasure is one of: {erasure_reasons} (it travels to every "
+                        "hub, so it is never free text).").format(erasure_reasons=', '.join(ERASURE_REASONS)))
     contact = get_record(tx.session, Contact, contact_id)
     if contact.erased:
         return contact

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, select
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import create_private, make_private, private_folder
 from oursociety_desktop.models.clock import HybridLogicalClock
 from oursociety_desktop.models.errors import DatabaseBusy, DatabaseDamaged, UserError
@@ -91,21 +92,25 @@ def translate_db_error(exc: BaseException, path: Path) -> UserError:
     text = str(getattr(exc, "orig", exc)).lower()
     if "locked" in text or "busy" in text:
         return DatabaseBusy(
-            f"The database in {path.parent} is busy: another Our Society window or command is writing to it. "
-            "Wait for it to finish or close it, then try again."
+            _("The database in {parent} is busy: another Our Society window or command is writing to it. "
+            "Wait for it to finish or close it, then try again.").format(parent=path.parent)
         )
     if "readonly" in text or "read-only" in text:
-        return UserError(f"The data folder {path.parent} is read-only; choose a writable folder with --data-dir.")
+        return UserError(_("The data folder {parent} is read-only; choose a writable folder with --data-dir.")
+                         .format(parent=path.parent))
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DatabaseDamaged(
-            f"The database file {path} is damaged or not an Our Society database; "
-            "restore a backup with `oursociety restore FILE`."
+            _("The database file {path} is damaged or not an Our Society database; "
+            "restore a backup with `oursociety restore FILE`.").format(path=path)
         )
     if "disk is full" in text or "database or disk is full" in text:
-        return UserError(f"The disk holding {path.parent} is full; free some space and try again. Nothing was changed.")
+        return UserError(_("The disk holding {parent} is full; free some space and try again. Nothing was changed.")
+                         .format(parent=path.parent))
     if "unable to open" in text:
-        return UserError(f"Cannot open the database in {path.parent}; check the folder exists and is writable.")
-    return UserError(f"The database in {path.parent} reported an error: {text.splitlines()[0] if text else exc!r}")
+        return UserError(_("Cannot open the database in {parent}; check the folder exists and is writable.")
+                         .format(parent=path.parent))
+    return UserError(_("The database in {parent} reported an error: {value!r}")
+                     .format(parent=path.parent, value=text.splitlines()[0] if text else exc))
 
 
 def _make_engine(path: Path) -> Engine:
@@ -160,16 +165,18 @@ class Database:
 
         name = hub_name.strip()
         if not name:
-            raise UserError("The hub needs a name; give one with --hub-name.")
+            raise UserError(_("The hub needs a name; give one with --hub-name."))
         path = database_path(folder)
         if path.exists():
-            raise UserError(f"There is already a hub in {folder}; use it, or choose another folder with --data-dir.")
+            raise UserError(_("There is already a hub in {folder}; use it, or choose another folder with --data-dir.")
+                            .format(folder=folder))
         try:
             if not folder.exists():
                 private_folder(folder)  # personal data: the owner's alone, whatever the umask
             create_private(path)
         except OSError as exc:
-            raise UserError(f"Cannot create the data folder {folder}: {exc.strerror or exc}.") from None
+            raise UserError(_("Cannot create the data folder {folder}: {value}.")
+                            .format(folder=folder, value=exc.strerror or exc)) from None
         _require_writable(folder)
         db = cls(path)
         try:
@@ -198,9 +205,11 @@ class Database:
 
         path = database_path(folder)
         if not folder.is_dir():
-            raise UserError(f"The data folder {folder} does not exist; run `oursociety init` to create a hub there.")
+            raise UserError(_("The data folder {folder} does not exist; run `oursociety init` to create a hub there.")
+                            .format(folder=folder))
         if not path.is_file():
-            raise UserError(f"There is no hub in {folder}; run `oursociety init` to create one.")
+            raise UserError(_("There is no hub in {folder}; run `oursociety init` to create one.")
+                            .format(folder=folder))
         _require_writable(folder)
         _require_sqlite_header(path)
         _keep_private(path)
@@ -230,7 +239,7 @@ class Database:
         with self.read() as session:
             hub = session.exec(select(Hub)).first()
             if hub is None:
-                raise UserError(f"The database {self.path} has no hub record; restore a backup.")
+                raise UserError(_("The database {path} has no hub record; restore a backup.").format(path=self.path))
             self.hub_id, self.hub_name = hub.id, hub.name
             self.incarnation, self.signing_key = hub.incarnation, hub.signing_key
 
@@ -242,7 +251,7 @@ class Database:
         """Give the hub a new name (one transaction); returns it tidied. Raises UserError for an empty name."""
         clean = name.strip()
         if not clean:
-            raise UserError("The hub needs a name.")
+            raise UserError(_("The hub needs a name."))
         with self.write() as tx:
             hub = tx.session.get(Hub, self.hub_id)
             assert hub is not None
@@ -306,10 +315,12 @@ class Database:
 
 def _require_writable(folder: Path) -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(f"The data folder {folder} is read-only; choose a writable folder with --data-dir.")
+        raise UserError(_("The data folder {folder} is read-only; choose a writable folder with --data-dir.")
+                        .format(folder=folder))
     db_file = folder / "oursociety.sqlite3"
     if db_file.exists() and not os.access(db_file, os.W_OK):
-        raise UserError(f"The database file {db_file} is read-only; make it writable or restore a backup elsewhere.")
+        raise UserError(_("The database file {db_file} is read-only; make it writable or restore a backup elsewhere.")
+                        .format(db_file=db_file))
 
 
 def _keep_private(path: Path) -> None:
@@ -326,9 +337,10 @@ def _require_sqlite_header(path: Path) -> None:
         with path.open("rb") as fh:
             header = fh.read(16)
     except OSError as exc:
-        raise UserError(f"Cannot read the database file {path}: {exc.strerror or exc}.") from None
+        raise UserError(_("Cannot read the database file {path}: {value}.")
+                        .format(path=path, value=exc.strerror or exc)) from None
     if header != b"SQLite format 3\x00":
         raise DatabaseDamaged(
-            f"The database file {path} is damaged or not an Our Society database; "
-            "restore a backup with `oursociety restore FILE`."
+            _("The database file {path} is damaged or not an Our Society database; "
+            "restore a backup with `oursociety restore FILE`.").format(path=path)
         )

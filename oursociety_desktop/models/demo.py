@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models import demo_names as N
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo_learning import generate_learning_demo
@@ -92,12 +93,12 @@ def _same_script(family: str, given: str, families: tuple[str, ...]) -> str:
 
 def _contact_rows(rng: random.Random, count: int, hub_id: str, stamp: Callable[[], str], region: str,
                   today: date) -> Iterator[tuple[dict[str, Any], tuple[str, str, list[str]]]]:
-    for _ in range(count):
+    for _count in range(count):
         culture, givens, families, languages = rng.choice(N.CULTURES)
         given, family = rng.choice(givens), rng.choice(families)
         family = _same_script(family, given, families)
         town = rng.choice(N.TOWNS)
-        phones = [_phone(rng, town) for _ in range(rng.choice((0, 1, 1, 1, 2)))]
+        phones = [_phone(rng, town) for _count in range(rng.choice((0, 1, 1, 1, 2)))]
         ascii_given = given if given.isascii() else "friend"
         email_name = f"{ascii_given}.{family}".lower().replace(" ", "").replace("'", "")
         if not email_name.isascii():
@@ -154,7 +155,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
         nonlocal done
         done += step
         if progress is not None and progress(min(99, done * 100 // total_steps), message) is False:
-            raise Cancelled("Demo data generation was cancelled; nothing was added.")
+            raise Cancelled(_("Demo data generation was cancelled; nothing was added."))
 
     region = str(db.setting("default_region"))
     with db.write() as tx:
@@ -173,11 +174,11 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
             if len(batch) >= BATCH:
                 _bulk(conn, Contact.__table__, batch)  # type: ignore[attr-defined]
                 write_search_rows(conn, search_rows)
-                report(len(batch), "Adding contacts")
+                report(len(batch), _("Adding contacts"))
                 batch, search_rows = [], []
         _bulk(conn, Contact.__table__, batch)  # type: ignore[attr-defined]
         write_search_rows(conn, search_rows)
-        report(len(batch), "Adding contacts")
+        report(len(batch), _("Adding contacts"))
         made["contact"] = len(contact_ids)
 
         group_ids: list[str] = []
@@ -200,7 +201,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
             group_ids.append(gid)
         _bulk(conn, Group.__table__, group_rows)  # type: ignore[attr-defined]
         made["group"] = len(group_rows)
-        report(len(group_rows), "Adding groups")
+        report(len(group_rows), _("Adding groups"))
 
         if group_ids and contact_ids:
             seen: set[tuple[str, str]] = set()
@@ -217,16 +218,16 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
                              "since": (today - timedelta(days=rng.randrange(1500))).isoformat()})
                 if len(rows) >= BATCH:
                     _bulk(conn, Membership.__table__, rows)  # type: ignore[attr-defined]
-                    report(len(rows), "Adding memberships")
+                    report(len(rows), _("Adding memberships"))
                     made["membership"] += len(rows)
                     rows = []
             _bulk(conn, Membership.__table__, rows)  # type: ignore[attr-defined]
             made["membership"] += len(rows)
-            report(len(rows), "Adding memberships")
+            report(len(rows), _("Adding memberships"))
 
         actions: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
-        for _ in range(size.actions if contact_ids else 0):
+        for _count in range(size.actions if contact_ids else 0):
             s = stamp()
             kind = rng.choice(ACTION_KINDS)
             status = rng.choice(ACTION_STATUSES)
@@ -258,7 +259,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
                 _bulk(conn, ActionLink.__table__, links)  # type: ignore[attr-defined]
                 made["action"] += len(actions)
                 made["action_link"] += len(links)
-                report(len(actions) * 2, "Adding actions")
+                report(len(actions) * 2, _("Adding actions"))
                 actions, links = [], []
         _bulk(conn, Action.__table__, actions)  # type: ignore[attr-defined]
         _bulk(conn, ActionLink.__table__, links)  # type: ignore[attr-defined]
@@ -266,7 +267,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
         made["action_link"] += len(links)
 
         connections: list[dict[str, Any]] = []
-        for _ in range(size.connections if len(contact_ids) >= 3 else 0):
+        for _count in range(size.connections if len(contact_ids) >= 3 else 0):
             a, b, c = rng.sample(contact_ids, 3)
             s = stamp()
             kind = rng.choice(CONNECTION_KINDS)
@@ -280,7 +281,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
             })
         _bulk(conn, ConnectionRecord.__table__, connections)  # type: ignore[attr-defined]
         made["connection"] = len(connections)
-        report(len(connections), "Adding connections")
+        report(len(connections), _("Adding connections"))
         made.update(generate_learning_demo(conn, hub, stamp, size.contacts, seed, group_ids, today))
     if progress is not None:
         progress(100, "Done")

@@ -23,6 +23,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, select
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.names import name_to_show
@@ -225,14 +226,14 @@ def score_pair(a: _Person, b: _Person) -> tuple[int, list[str]]:
         score -= 15
     if shared_emails:
         score = max(score, 70 + 0.3 * similarity)
-        reasons.append(f"same email {sorted(shared_emails)[0]}")
+        reasons.append(_("same email {value}").format(value=sorted(shared_emails)[0]))
     if shared_phones:
         score = max(score, 55 + 0.4 * similarity)
-        reasons.append(f"same phone {sorted(shared_phones)[0]}")
+        reasons.append(_("same phone {value}").format(value=sorted(shared_phones)[0]))
     if similarity >= 100:
-        reasons.append("same name")
+        reasons.append(_("same name"))
     elif similarity >= 60:
-        reasons.append(f"similar names ({similarity:.0f}%)")
+        reasons.append(_("similar names ({similarity:.0f}%)").format(similarity=similarity))
     return max(0, min(100, round(score))), reasons
 
 
@@ -261,7 +262,7 @@ def _candidate_pairs(people: list[_Person]) -> set[tuple[int, int]]:
         if len(keys) < 2:
             continue
         for j, key in enumerate(keys[:-1]):
-            for other, _score, _ in process.extract(key, keys[j + 1:], scorer=fuzz.token_sort_ratio,
+            for other, _score, _index in process.extract(key, keys[j + 1:], scorer=fuzz.token_sort_ratio,
                                                     score_cutoff=FUZZY_CUTOFF, limit=None):
                 left, right = by_name[key], by_name[other]
                 if len(left) * len(right) <= MAX_SAME_NAME:
@@ -274,15 +275,15 @@ def find_duplicates(conn: Connection, progress: Progress | None = None, threshol
     """Likely duplicate pairs among live contacts, best first, leaving out pairs marked "not a duplicate"."""
     def report(percent: int, message: str) -> None:
         if progress is not None and progress(percent, message) is False:
-            raise Cancelled("The duplicate search was cancelled.")
+            raise Cancelled(_("The duplicate search was cancelled."))
 
-    report(0, "Reading contacts")
+    report(0, _("Reading contacts"))
     people = load_people(conn)
-    report(30, "Comparing names, phones and emails")
+    report(30, _("Comparing names, phones and emails"))
     pairs = _candidate_pairs(people)
     not_dup = {(a, b) for a, b in conn.execute(select(NotDuplicate.__table__.c.contact_a,  # type: ignore[attr-defined]
                                                       NotDuplicate.__table__.c.contact_b))}  # type: ignore[attr-defined]
-    report(70, "Scoring pairs")
+    report(70, _("Scoring pairs"))
     found: list[DuplicatePair] = []
     for i, j in pairs:
         a, b = people[i], people[j]
@@ -367,12 +368,12 @@ def merge_contacts(tx: Tx, gone_id: str, keep_id: str, chosen: Mapping[str, Any]
     gone = get_record(tx.session, Contact, gone_id, live=True)
     keep = get_record(tx.session, Contact, keep_id, live=True)
     if gone.id == keep.id:
-        raise UserError("A contact cannot be merged into itself.")
+        raise UserError(_("A contact cannot be merged into itself."))
     values = suggested_merge(gone, keep)
     if chosen:
         unknown = set(chosen) - set(MERGE_FIELDS)
         if unknown:
-            raise UserError(f"Cannot merge the field '{sorted(unknown)[0]}'.")
+            raise UserError(_("Cannot merge the field '{value}'.").format(value=sorted(unknown)[0]))
         values.update(chosen)
     values = normalise_values(values)
     undo = MergeUndo(gone.id, keep.id)

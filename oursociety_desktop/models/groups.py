@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import NotFound, UserError, ValidationError
 from oursociety_desktop.models.names import name_to_show_sql
@@ -28,9 +29,10 @@ def _clean_group(values: Mapping[str, Any]) -> dict[str, Any]:
     if "themes" in out:
         out["themes"] = clean_themes(out["themes"])
     if "name" in out and not out["name"]:
-        raise ValidationError("name", "A group needs a name.")
+        raise ValidationError("name", _("A group needs a name."))
     if "kind" in out and out["kind"] not in GROUP_KINDS:
-        raise ValidationError("kind", f"Unknown group kind '{out['kind']}'; use one of {', '.join(GROUP_KINDS)}.")
+        raise ValidationError("kind", _("Unknown group kind '{out}'; use one of {group_kinds}.")
+                                      .format(out=out['kind'], group_kinds=', '.join(GROUP_KINDS)))
     return nfc_values(out)
 
 
@@ -43,11 +45,11 @@ def find_group(session: Session, name_or_id: str) -> Group:
     if len(by_name) == 1:
         return by_name[0]
     if len(by_name) > 1:
-        raise UserError(f"More than one group is called '{wanted}'; use its id instead.")
+        raise UserError(_("More than one group is called '{wanted}'; use its id instead.").format(wanted=wanted))
     try:
         return get_record(session, Group, wanted, live=True)
     except NotFound:
-        raise NotFound(f"No group called '{wanted}'.") from None
+        raise NotFound(_("No group called '{wanted}'.").format(wanted=wanted)) from None
 
 
 def _check_parent(session: Session, group_id: str | None, parent_id: str) -> None:
@@ -58,7 +60,7 @@ def _check_parent(session: Session, group_id: str | None, parent_id: str) -> Non
     node: Group | None = parent
     while node is not None:
         if node.id in seen:
-            raise ValidationError("parent_id", "A group cannot sit inside itself or one of its own sub-groups.")
+            raise ValidationError("parent_id", _("A group cannot sit inside itself or one of its own sub-groups."))
         seen.add(node.id)
         node = session.get(Group, node.parent_id) if node.parent_id else None
 
@@ -67,7 +69,7 @@ def create_group(tx: Tx, values: Mapping[str, Any]) -> Group:
     """Add a group; `parent_id` may name a live parent group."""
     clean = _clean_group(values)
     if not clean.get("name"):
-        raise ValidationError("name", "A group needs a name.")
+        raise ValidationError("name", _("A group needs a name."))
     _check_parent(tx.session, None, str(clean.get("parent_id", "")))
     return create_record(tx, Group, clean)
 
@@ -93,7 +95,8 @@ def add_member(tx: Tx, group_id: str, contact_id: str, role: str = "member", sin
     """Put a contact in a group, or bring back / update their membership. A contact has one membership per group,
     whose id derives from the pair, so the same person added at two hubs is one membership everywhere."""
     if role not in MEMBERSHIP_ROLES:
-        raise ValidationError("role", f"Unknown role '{role}'; use one of {', '.join(MEMBERSHIP_ROLES)}.")
+        raise ValidationError("role", _("Unknown role '{role}'; use one of {membership_roles}.")
+                                      .format(role=role, membership_roles=', '.join(MEMBERSHIP_ROLES)))
     group = get_record(tx.session, Group, group_id, live=True)
     contact = get_record(tx.session, Contact, contact_id, live=True)
     values: dict[str, Any] = {"group_id": group.id, "contact_id": contact.id, "role": role}
@@ -108,7 +111,7 @@ def remove_member(tx: Tx, group_id: str, contact_id: str) -> Membership:
     """Take a contact out of a group (tombstones their membership, and any older copy of it)."""
     found = live_pairs(tx, MEMBERSHIP, {"group_id": group_id, "contact_id": contact_id})
     if not found:
-        raise NotFound("That contact is not a member of that group.")
+        raise NotFound(_("That contact is not a member of that group."))
     for membership in found:
         set_deleted(tx, membership, True)
     assert isinstance(found[0], Membership)

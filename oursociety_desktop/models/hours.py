@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Tx, get_setting, set_setting
 from oursociety_desktop.models.errors import UserError, ValidationError
@@ -43,13 +44,15 @@ def _clean(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
             try:
                 hours = float(str(value).replace(",", "."))
             except ValueError:
-                raise ValidationError("hours", f"'{value}' is not a number of hours.") from None
+                raise ValidationError("hours", _("'{value}' is not a number of hours.").format(value=value)) from None
             if not 0 < hours <= MAX_HOURS:
-                raise ValidationError("hours", f"Hours must be more than 0 and at most {MAX_HOURS:g}.")
+                raise ValidationError("hours", _("Hours must be more than 0 and at most {max_hours:g}.")
+                                               .format(max_hours=MAX_HOURS))
             out[name] = round(hours, 2)
         elif name == "kind":
             if value not in HOURS_KINDS:
-                raise ValidationError("kind", f"Unknown kind '{value}'; use one of {', '.join(HOURS_KINDS)}.")
+                raise ValidationError("kind", _("Unknown kind '{value}'; use one of {hours_kinds}.")
+                                              .format(value=value, hours_kinds=', '.join(HOURS_KINDS)))
             out[name] = value
         elif name == "date":
             out[name] = parse_when("date", str(value))[:10]
@@ -62,11 +65,11 @@ def add_hours(tx: Tx, values: Mapping[str, Any]) -> Hours:
     """Record hours given (or pledged) by a person; the date defaults to today."""
     clean = _clean(tx.session, values)
     if not clean.get("contact_id"):
-        raise ValidationError("contact_id", "Say who gave the hours: a contact id is needed.")
+        raise ValidationError("contact_id", _("Say who gave the hours: a contact id is needed."))
     if "hours" not in clean:
-        raise ValidationError("hours", "Say how many hours.")
+        raise ValidationError("hours", _("Say how many hours."))
     if clean.get("action_id") and clean.get("group_id"):
-        raise ValidationError("group_id", "Hours are for an action or for a group, not both.")
+        raise ValidationError("group_id", _("Hours are for an action or for a group, not both."))
     clean.setdefault("date", date.today().isoformat())
     record = create_record(tx, Hours, clean)
     refresh_month_total(tx, clean["date"][:7])
@@ -85,7 +88,7 @@ def record_attendance(tx: Tx, hours_by_person: Mapping[str, float | str], *, act
     """Hours given by each person ticked on a sign-in sheet (each their own number), in one transaction: all
     are recorded or, if any is refused, none."""
     if not hours_by_person:
-        raise UserError("Tick at least one person who came.")
+        raise UserError(_("Tick at least one person who came."))
     day = when or date.today().isoformat()
     return [add_hours(tx, {"contact_id": cid, "hours": hours, "action_id": action_id, "group_id": group_id,
                            "date": day}) for cid, hours in hours_by_person.items()]
@@ -209,7 +212,7 @@ def hours_totals(session: Session, by: str, year: str = "") -> list[HoursTotalRo
     A record's group is its group, or its action's group. Its themes are those of the lessons that came from the
     same action or group (a record counts once under each theme; none: "(no theme)")."""
     if by not in BY:
-        raise UserError(f"Totals are by {', '.join(BY)}, not '{by}'.")
+        raise UserError(_("Totals are by {by}, not '{by2}'.").format(by=', '.join(BY), by2=by))
     year_clause = " AND substr(h.date, 1, 4) = :year" if year else ""
     joins = ("FROM hours h LEFT JOIN contact c ON c.id = h.contact_id LEFT JOIN contact_group g ON g.id = h.group_id "
              "LEFT JOIN action a ON a.id = h.action_id LEFT JOIN contact_group ga ON ga.id = a.group_id ")

@@ -20,6 +20,7 @@ import uuid
 
 from sqlalchemy import text
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Database, get_setting, set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.signing import new_signing_key
@@ -52,9 +53,10 @@ def identity_question(db: Database) -> str | None:
     if not pending:
         return None
     was = pending.get("was", {})
-    return (f"This hub's database was last used at {was.get('path', '?')} on {was.get('computer', '?')}: it is "
-            "a copy. If this is a new hub, run `oursociety hub identity new` (it keeps the data under a new hub "
-            "id); if it replaces the old laptop, run `oursociety hub identity keep`.")
+    return (_("This hub's database was last used at {path} on {computer}: it is "
+              "a copy. If this is a new hub, run `oursociety hub identity new` (it keeps the data under a new hub "
+              "id); if it replaces the old laptop, run `oursociety hub identity keep`.")
+            .format(path=was.get("path", "?"), computer=was.get("computer", "?")))
 
 
 def require_settled_identity(db: Database) -> None:
@@ -100,10 +102,12 @@ def incarnation_note(peer: PeerHub | None, incarnation: str) -> str | None:
         return None
     name = peer.name or peer.id[:8]
     if incarnation in peer.incarnations:
-        return (f"Two copies of hub '{name}' are in use (copies {peer.incarnation[:8]} and {incarnation[:8]}); ask "
-                "its organiser which one is the hub, and to run `oursociety hub identity new` on the other.")
-    return (f"Hub '{name}' is now another copy than before ({incarnation[:8]}, was {peer.incarnation[:8]}): "
-            "restored from a backup or moved to another computer.")
+        return (_("Two copies of hub '{name}' are in use (copies {known} and {new}); ask "
+                  "its organiser which one is the hub, and to run `oursociety hub identity new` on the other.")
+                .format(name=name, known=peer.incarnation[:8], new=incarnation[:8]))
+    return (_("Hub '{name}' is now another copy than before ({new}, was {known}): "
+              "restored from a backup or moved to another computer.")
+            .format(name=name, new=incarnation[:8], known=peer.incarnation[:8]))
 
 
 def note_incarnation(peer: PeerHub, incarnation: str) -> None:

@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.clock import STAMP_PATTERN, is_stamp
 from oursociety_desktop.models.contacts import MAX_TEXT, erased_values
 from oursociety_desktop.models.errors import UserError
@@ -31,8 +32,8 @@ LABELLED_FIELDS = ("phones", "emails")
 def bad_record(record_type: str, record_id: Any, what: str) -> UserError:
     """The one-line refusal for a record that is not valid."""
     shown = record_id if isinstance(record_id, str) and len(record_id) <= MAX_ID else "?"
-    return UserError(f"A {record_type.replace('_', ' ')} record ({shown}) in the bundle is not valid: {what}. "
-                     "Nothing was imported.")
+    return UserError(_("A {record_type} record ({shown}) in the bundle is not valid: {what}. "
+                     "Nothing was imported.").format(record_type=record_type.replace('_', ' '), shown=shown, what=what))
 
 
 # Numbers in records (hours) are finite and of a human size; anything else is a damaged or hostile bundle.

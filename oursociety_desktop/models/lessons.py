@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlmodel import Session, col, select
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
@@ -51,7 +52,8 @@ def _clean(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = clean_themes(value)
         elif name == "kind":
             if value not in LESSON_KINDS:
-                raise ValidationError("kind", f"Unknown kind '{value}'; use one of {', '.join(LESSON_KINDS)}.")
+                raise ValidationError("kind", _("Unknown kind '{value}'; use one of {lesson_kinds}.")
+                                              .format(value=value, lesson_kinds=', '.join(LESSON_KINDS)))
             out[name] = value
         elif name == "date":
             out[name] = parse_when("date", str(value))[:10]
@@ -62,10 +64,11 @@ def _clean(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
         else:
             textual = str(value).strip()
             if len(textual) > MAX_TEXT:
-                raise ValidationError(name, f"The {name.replace('_', ' ')} is longer than {MAX_TEXT} characters.")
+                raise ValidationError(name, _("The {name} is longer than {max_text} characters.")
+                                            .format(name=name.replace('_', ' '), max_text=MAX_TEXT))
             out[name] = textual
     if "title" in out and not out["title"]:
-        raise ValidationError("title", "A lesson needs a title.")
+        raise ValidationError("title", _("A lesson needs a title."))
     return out
 
 
@@ -74,7 +77,7 @@ def create_lesson(tx: Tx, values: Mapping[str, Any], people: Mapping[str, bool] 
     """Record a lesson; `people` maps contact ids (or prefixes) to their consent to be named."""
     clean = _clean(tx.session, values)
     if not clean.get("title"):
-        raise ValidationError("title", "A lesson needs a title.")
+        raise ValidationError("title", _("A lesson needs a title."))
     lesson = create_record(tx, Lesson, clean, record_id=record_id)
     for contact_id, named in (people or {}).items():
         set_person(tx, lesson.id, contact_id, named)

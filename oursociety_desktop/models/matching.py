@@ -32,6 +32,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, text
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.connections import record_introduction
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
@@ -359,8 +360,8 @@ def find_matches(conn: Connection, this_hub: str, *, today: str = "", per_need: 
     matches: list[Match] = []
     for done, row in enumerate(need_rows):
         if progress is not None and done % 2000 == 0 and progress(int(100 * done / max(1, len(need_rows))),
-                                                                  "Matching needs to offers") is False:
-            raise UserError("Cancelled; nothing was changed.")
+                                                                  _("Matching needs to offers")) is False:
+            raise UserError(_("Cancelled; nothing was changed."))
         need = _side(row, people, this_hub)
         if need is None:
             continue
@@ -404,11 +405,11 @@ def _pair(tx: Tx, need_id: str, offer_id: str) -> tuple[Need, Offer, Contact, Co
     asker = get_record(tx.session, Contact, need.contact_id, live=True)
     giver = get_record(tx.session, Contact, offer.contact_id, live=True)
     if asker.id == giver.id:
-        raise UserError("That need and that offer are the same person's.")
+        raise UserError(_("That need and that offer are the same person's."))
     crosses = asker.origin_hub != tx.hub_id or giver.origin_hub != tx.hub_id
     if crosses and not (asker.share_with_hubs and giver.share_with_hubs):
-        raise UserError("These two people are at different hubs and one of them has not agreed to share; they "
-                        "cannot be introduced through the network.")
+        raise UserError(_("These two people are at different hubs and one of them has not agreed to share; they "
+                        "cannot be introduced through the network."))
     return need, offer, asker, giver
 
 
@@ -429,10 +430,10 @@ def accept_match(tx: Tx, need_id: str, offer_id: str, broker_id: str = "", *, du
     need, offer, asker, giver = _pair(tx, need_id, offer_id)
     earlier = tx.session.get(MatchDecision, (need.id, offer.id))
     if earlier is not None and earlier.decision == "accepted":
-        raise UserError("This introduction was already made.")
+        raise UserError(_("This introduction was already made."))
     broker = get_record(tx.session, Contact, broker_id, live=True).id if broker_id else ""
     if broker in (asker.id, giver.id):
-        raise UserError("The broker must be someone other than the two people introduced.")
+        raise UserError(_("The broker must be someone other than the two people introduced."))
     need_side = _side((need.id, need.contact_id, need.text, need.themes, need.locality, need.availability),
                       _People({asker.id: asker.shown_name}, {asker.id: tx.hub_id}, {}), tx.hub_id)
     offer_side = _side((offer.id, offer.contact_id, offer.text, offer.themes, offer.locality, offer.availability),

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Table, insert, select, text
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.canonical import canonical_json
 from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_hub, stamp_wall_ms, wall_clock_ms
 from oursociety_desktop.models.contacts import erasure_reason
@@ -168,8 +169,8 @@ class BundleMerger:
     def _refuse_repeated_ids(record_type: str, records: list[dict[str, Any]]) -> None:
         ids = [r["id"] for r in records]
         if len(set(ids)) != len(ids):
-            raise UserError(f"The bundle lists a {record_type.replace('_', ' ')} twice; it is not valid. "
-                            "Nothing was imported.")
+            raise UserError(_("The bundle lists a {record_type} twice; it is not valid. "
+                            "Nothing was imported.").format(record_type=record_type.replace('_', ' ')))
 
     def _observe(self, record: dict[str, Any]) -> None:
         """Move the hub clock past the record's newest stamp (the clock ignores one far ahead)."""
@@ -425,8 +426,8 @@ class BundleMerger:
         """Keep records of an unknown type as they came, merged per field by stamp (never a conflict: this
         version cannot show them), so they can be passed on."""
         if not TYPE_NAME.fullmatch(record_type):
-            raise UserError(f"The bundle holds records of a type with a name that is not plain text "
-                            f"('{record_type[:40]}'); nothing was imported.")
+            raise UserError(_("The bundle holds records of a type with a name that is not plain text "
+                            "('{record_type}'); nothing was imported.").format(record_type=record_type[:40]))
         known = known_names(None)
         for record in records:
             names = unknown_field_names(known, record)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect, text
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.schema_v1 import V1_TABLES
 from oursociety_desktop.models.signing import new_signing_key
@@ -307,8 +308,8 @@ def migrate(db: Database) -> list[int]:
         conn.rollback()
     if version > LATEST_VERSION:
         raise UserError(
-            f"This hub's database uses schema version {version}, newer than this app understands "
-            f"({LATEST_VERSION}); update Our Society Desktop."
+            _("This hub's database uses schema version {version}, newer than this app understands "
+            "({latest_version}); update Our Society Desktop.").format(version=version, latest_version=LATEST_VERSION)
         )
     pending = [m for m in MIGRATIONS if m.version > version]
     if pending and version > 0:

@@ -24,6 +24,7 @@ import networkx as nx
 from sqlalchemy import text
 from sqlmodel import Session
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.lessons import hub_names, member_of
 from oursociety_desktop.models.names import name_to_show
@@ -219,8 +220,8 @@ def layout_network(graph: NetworkGraph, progress: Progress | None = None, seed: 
     x = y = row_height = 0.0
     done = 0
     for index, nodes in enumerate(components):
-        if progress is not None and index % 200 == 0 and progress(int(90 * done / total), "Laying out") is False:
-            raise Cancelled("Cancelled; nothing was changed.")
+        if progress is not None and index % 200 == 0 and progress(int(90 * done / total), _("Laying out")) is False:
+            raise Cancelled(_("Cancelled; nothing was changed."))
         placed = _component_layout(nodes, g, seed + index)
         extent = _extent(len(nodes))
         if x > 0 and x + extent > row_width:
@@ -234,7 +235,7 @@ def layout_network(graph: NetworkGraph, progress: Progress | None = None, seed: 
         row_height = max(row_height, extent)
         done += len(nodes)
     if progress is not None:
-        progress(100, "Laid out")
+        progress(100, _("Laid out"))
     return positions
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
@@ -41,17 +42,19 @@ def _clean(session: Session, cls: type[OfferOrNeed], values: Mapping[str, Any]) 
             out[name] = clean_themes(value)
         elif name == "kind":
             if value not in _kinds(cls):
-                raise ValidationError("kind", f"Unknown {what} kind '{value}'; use one of {', '.join(_kinds(cls))}.")
+                raise ValidationError("kind", _("Unknown {what} kind '{value}'; use one of {cls}.")
+                                              .format(what=what, value=value, cls=', '.join(_kinds(cls))))
             out[name] = value
         elif name == "until":
             out[name] = parse_when("until", str(value))[:10]
         else:
             textual = " ".join(str(value).split()) if name != "text" else str(value).strip()
             if len(textual) > MAX_TEXT:
-                raise ValidationError(name, f"The {what}'s {name} is longer than {MAX_TEXT} characters.")
+                raise ValidationError(name, _("The {what}'s {name} is longer than {max_text} characters.")
+                                            .format(what=what, name=name, max_text=MAX_TEXT))
             out[name] = textual
     if "text" in out and not out["text"]:
-        raise ValidationError("text", f"Say what the {what} is: the text is empty.")
+        raise ValidationError("text", _("Say what the {what} is: the text is empty.").format(what=what))
     return out
 
 
@@ -59,9 +62,9 @@ def _create(tx: Tx, cls: type[OfferOrNeed], values: Mapping[str, Any], record_id
             ) -> OfferOrNeed:
     clean = _clean(tx.session, cls, values)
     if not clean.get("contact_id"):
-        raise ValidationError("contact_id", "Say whose it is: a contact id is needed.")
+        raise ValidationError("contact_id", _("Say whose it is: a contact id is needed."))
     if not clean.get("text"):
-        raise ValidationError("text", "Say what it is: the text is empty.")
+        raise ValidationError("text", _("Say what it is: the text is empty."))
     if "locality" not in clean:
         # Where the person is, unless told otherwise: matching compares places.
         clean["locality"] = get_record(tx.session, Contact, clean["contact_id"]).locality

@@ -12,12 +12,21 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from oursociety_desktop.i18n import N_, Nn_, _, ngettext
 from oursociety_desktop.models.sharing import shareable_contact_ids
 
 # Why a live person stays at home (key → the sentence shown; the UI translates its own copy).
 HELD_BACK_REASONS: dict[str, str] = {
-    "not_asked": "not asked yet: no consent recorded, and the hub's default is not to share",
-    "declined": "said no to sharing with other hubs",
+    "not_asked": N_("not asked yet: no consent recorded, and the hub's default is not to share"),
+    "declined": N_("said no to sharing with other hubs"),
+}
+
+# The same reasons as whole sentences with a count, for the command line's preview.
+HELD_BACK_LINES: dict[str, tuple[str, str]] = {
+    "not_asked": Nn_("  {count} person not asked yet: no consent recorded, and the hub's default is not to share.",
+                  "  {count} people not asked yet: no consent recorded, and the hub's default is not to share."),
+    "declined": Nn_("  {count} person said no to sharing with other hubs.",
+                 "  {count} people said no to sharing with other hubs."),
 }
 
 
@@ -95,9 +104,12 @@ def outgoing_preview(conn: Connection) -> OutgoingPreview:
 
 def describe_preview(preview: OutgoingPreview) -> list[str]:
     """The preview as sentences for the command line (whole sentences, named numbers)."""
-    lines = [f"People who go: {len(preview.going)}.", f"People held back: {len(preview.held_back)}."]
+    lines = [_("People who go: {count}.").format(count=len(preview.going)),
+             _("People held back: {count}.").format(count=len(preview.held_back))]
     for reason, count in preview.reasons().items():
-        lines.append(f"  {count} {HELD_BACK_REASONS[reason]}.")
+        lines.append(ngettext(*HELD_BACK_LINES[reason], count).format(count=count))
     for group in preview.groups:
-        lines.append(f"Group {group.name}: {group.going} of {group.members} members go.")
+        lines.append(ngettext("Group {name}: {going} of {members} member goes.",
+                              "Group {name}: {going} of {members} members go.", group.members)
+                     .format(name=group.name, going=group.going, members=group.members))
     return lines

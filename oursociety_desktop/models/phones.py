@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import phonenumbers
 
+from oursociety_desktop.i18n import _
+
 DEFAULT_REGION = "GB"
 
 
@@ -27,12 +29,15 @@ def normalise_phone(typed: str, region: str = DEFAULT_REGION) -> NormalisedPhone
     try:
         parsed = phonenumbers.parse(text, region.upper() or DEFAULT_REGION)
     except phonenumbers.NumberParseException:
-        return NormalisedPhone(typed, None, f"'{text}' does not look like a phone number; kept as typed.")
+        return NormalisedPhone(typed, None, _("'{text}' does not look like a phone number; kept as typed.")
+                                            .format(text=text))
     if not phonenumbers.is_possible_number(parsed):
-        return NormalisedPhone(typed, None, f"'{text}' has the wrong length for a phone number; kept as typed.")
+        return NormalisedPhone(typed, None, _("'{text}' has the wrong length for a phone number; kept as typed.")
+                                            .format(text=text))
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if not phonenumbers.is_valid_number(parsed):
-        return NormalisedPhone(typed, e164, f"'{text}' is not an assigned number range; kept, please check it.")
+        return NormalisedPhone(typed, e164, _("'{text}' is not an assigned number range; kept, please check it.")
+                                            .format(text=text))
     return NormalisedPhone(typed, e164, None)
 
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import NotFound, RecordErased, UserError, ValidationError
 from oursociety_desktop.models.tables import SyncedRecord
@@ -27,13 +28,16 @@ def get_record(session: Session, cls: type[R], record_id: str, *, live: bool = F
     if found is None and len(key) >= MIN_ID_PREFIX:
         matches = session.exec(select(cls).where(col(cls.id).startswith(key, autoescape=True)).limit(2)).all()
         if len(matches) > 1:
-            raise UserError(f"More than one {cls.RECORD_TYPE.replace('_', ' ')} id starts with '{record_id}'; "
+            raise UserError(_("More than one {record_type} id starts with '{record_id}'; "
                             "type more of the id.")
+                            .format(record_type=cls.RECORD_TYPE.replace('_', ' '), record_id=record_id))
         found = matches[0] if matches else None
     if found is None:
-        raise NotFound(f"No {cls.RECORD_TYPE.replace('_', ' ')} with id '{record_id}'.")
+        raise NotFound(_("No {record_type} with id '{record_id}'.")
+                       .format(record_type=cls.RECORD_TYPE.replace('_', ' '), record_id=record_id))
     if live and found.deleted:
-        raise NotFound(f"The {cls.RECORD_TYPE.replace('_', ' ')} '{record_id}' has been deleted.")
+        raise NotFound(_("The {record_type} '{record_id}' has been deleted.")
+                       .format(record_type=cls.RECORD_TYPE.replace('_', ' '), record_id=record_id))
     return found
 
 
@@ -42,7 +46,8 @@ def check_fields(cls: type[SyncedRecord], changes: Mapping[str, Any]) -> None:
     unknown = sorted(set(changes) - set(cls.SYNC_FIELDS))
     if unknown:
         allowed = ", ".join(f for f in cls.SYNC_FIELDS if f not in ("erased", "erased_reason", "merged_into"))
-        raise ValidationError(unknown[0], f"Unknown {cls.RECORD_TYPE} field '{unknown[0]}'; fields are: {allowed}.")
+        raise ValidationError(unknown[0], _("Unknown {record_type} field '{unknown}'; fields are: {allowed}.")
+                                          .format(record_type=cls.RECORD_TYPE, unknown=unknown[0], allowed=allowed))
 
 
 def create_record(tx: Tx, cls: type[R], values: Mapping[str, Any], record_id: str | None = None) -> R:
@@ -64,7 +69,7 @@ def update_record(tx: Tx, record: R, changes: Mapping[str, Any]) -> list[str]:
     """Set the fields that differ, each with a new stamp. Returns the names of the fields that changed."""
     check_fields(type(record), changes)
     if getattr(record, "erased", False):
-        raise RecordErased("This person was erased (forgotten); their record cannot be edited or restored.")
+        raise RecordErased(_("This person was erased (forgotten); their record cannot be edited or restored."))
     changed = [name for name, value in changes.items() if getattr(record, name) != value]
     if not changed:
         return []

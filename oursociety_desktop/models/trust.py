@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.signing import public_key_of
@@ -108,15 +109,18 @@ def check_bundle_signer(session: Session, own_id: str, own_public_key: str, hub_
     shown = hub_name[:60]
     if hub_id == own_id:
         if signing_key and signing_key != own_public_key:
-            raise ForgedBundle(f"The bundle {label} claims to come from this hub but is signed by another key "
-                               f"({fingerprint(signing_key)}); it is forged and was refused. Nothing was imported.")
+            raise ForgedBundle(_("The bundle {label} claims to come from this hub but is signed by another key "
+                               "({signing_key}); it is forged and was refused. Nothing was imported.")
+                               .format(label=label, signing_key=fingerprint(signing_key)))
         return None
     known = peer_trust(session, hub_id)
     if known is not None and known.signing_key and known.trust == TRUSTED and signing_key != known.signing_key:
         raise ForgedBundle(
-            f"The bundle {label} claims to come from hub '{shown}' but is signed by another key "
-            f"({fingerprint(signing_key) or 'unsigned'}, not {known.fingerprint}); it was refused as forged. "
+            _("The bundle {label} claims to come from hub '{shown}' but is signed by another key "
+            "({value}, not {fingerprint}); it was refused as forged. "
             "Nothing was imported.")
+            .format(label=label, shown=shown, value=fingerprint(signing_key) or _('unsigned'),
+                    fingerprint=known.fingerprint))
     return known
 
 
@@ -126,9 +130,10 @@ def require_trusted(known: PeerTrust | None, hub_id: str, hub_name: str, signing
         return
     print_ = fingerprint(signing_key) or "none: an unsigned format 1 bundle"
     raise UntrustedHub(
-        f"The bundle {label} comes from hub '{hub_name[:60]}' ({hub_id[:40]}), which this hub does not trust yet; "
-        f"its key's fingerprint is {print_}. Compare it with that hub's organiser, then accept the hub "
-        f"(`oursociety import --trust-new-hub`, or `oursociety hub trust {hub_id[:40]}`). Nothing was imported.",
+        _("The bundle {label} comes from hub '{hub_name}' ({hub_id}), which this hub does not trust yet; "
+        "its key's fingerprint is {print_}. Compare it with that hub's organiser, then accept the hub "
+        "(`oursociety import --trust-new-hub`, or `oursociety hub trust {hub_id}`). Nothing was imported.")
+        .format(label=label, hub_name=hub_name[:60], hub_id=hub_id[:40], print_=print_),
         hub_id, hub_name, print_)
 
 
@@ -150,8 +155,8 @@ def accept_hub(tx: Tx, hub_id: str, hub_name: str, signing_key: str) -> None:
     if peer is None:
         peer = PeerHub(id=hub_id, name=hub_name, first_seen_at=utc_now_iso())
     if peer.trust == TRUSTED and peer.signing_key and peer.signing_key != signing_key:
-        raise UserError(f"Hub '{peer.name[:60]}' is trusted with another key; forget it first "
-                        f"(`oursociety hub distrust {hub_id[:40]}`).")
+        raise UserError(_("Hub '{name}' is trusted with another key; forget it first "
+                        "(`oursociety hub distrust {hub_id}`).").format(name=peer.name[:60], hub_id=hub_id[:40]))
     peer.signing_key, peer.trust = signing_key, TRUSTED
     peer.name = hub_name or peer.name
     tx.session.add(peer)
@@ -173,9 +178,11 @@ def find_peer(session: Session, hub: str) -> PeerHub:
               [p for p in peers if len(wanted) >= 8 and p.id.startswith(wanted.lower())] or \
               [p for p in peers if p.name == wanted]
     if not matches:
-        raise UserError(f"No hub '{wanted[:60]}' has been met yet; sync or import one of its bundles first.")
+        raise UserError(_("No hub '{wanted}' has been met yet; sync or import one of its bundles first.")
+                        .format(wanted=wanted[:60]))
     if len(matches) > 1:
-        raise UserError(f"'{wanted[:60]}' names {len(matches)} hubs; give the hub's id.")
+        raise UserError(_("'{wanted}' names {count} hubs; give the hub's id.")
+                        .format(wanted=wanted[:60], count=len(matches)))
     return matches[0]
 
 
@@ -184,11 +191,13 @@ def trust_hub(tx: Tx, hub: str, expected_fingerprint: str | None = None) -> Peer
     (spaces ignored). Raises UserError when there is no key to trust or the fingerprint differs."""
     peer = find_peer(tx.session, hub)
     if not peer.signing_key:
-        raise UserError(f"This hub has no key of hub '{peer.name[:60]}' yet; import or sync one of its bundles.")
+        raise UserError(_("This hub has no key of hub '{name}' yet; import or sync one of its bundles.")
+                        .format(name=peer.name[:60]))
     if expected_fingerprint is not None and \
             expected_fingerprint.replace(" ", "") != fingerprint(peer.signing_key).replace(" ", ""):
-        raise UserError(f"The key of hub '{peer.name[:60]}' has the fingerprint {fingerprint(peer.signing_key)}, "
+        raise UserError(_("The key of hub '{name}' has the fingerprint {signing_key}, "
                         "not the one given; it was not trusted.")
+                        .format(name=peer.name[:60], signing_key=fingerprint(peer.signing_key)))
     peer.trust = TRUSTED
     tx.session.add(peer)
     return PeerTrust(peer.id, peer.name, peer.signing_key, peer.trust)

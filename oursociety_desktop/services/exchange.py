@@ -21,6 +21,7 @@ from oursociety_desktop.formats.bundle import (
     read_bundle_bytes,
     write_bundle,
 )
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.erasure import after_erasure
@@ -83,8 +84,8 @@ def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since:
     require_settled_identity(db)
     for_hub = (for_hub or "").strip().lower() or None
     if for_hub == db.hub_id:
-        raise UserError("That is this hub's own id; give the id of the hub the bundle is for.")
-    _check(progress, 0, "Reading the records to share")
+        raise UserError(_("That is this hub's own id; give the id of the hub the bundle is for."))
+    _check(progress, 0, _("Reading the records to share"))
     with db.write() as tx:
         conn = tx.session.connection()
         # A stamp of its own for the bundle: above every stamp held here, and never the same for two bundles, so
@@ -105,7 +106,7 @@ def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since:
                      {"bundle_id": manifest.bundle_id, "kind": manifest.kind, "since": since, "clock": clock,
                       "counts": manifest.counts, "encrypted": passphrase is not None})
     if progress is not None:
-        progress(100, "Bundle written")  # done: too late to cancel
+        progress(100, _("Bundle written"))  # done: too late to cancel
     return ExportResult(out, manifest)
 
 
@@ -186,7 +187,7 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     yet says so, with the fingerprint. A bundle claiming a trusted hub (or this one) but signed by another key is
     refused with ForgedBundle."""
     path = Path(path)
-    _check(progress, 0, "Checking the bundle")
+    _check(progress, 0, _("Checking the bundle"))
     reader, digest = open_for_import(path, passphrase)
     manifest = reader.manifest
     source, known = _source_kind(db, manifest, path.name)
@@ -194,23 +195,25 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     notes: list[str] = []
     trust_warning: list[str] = []
     if source == "this hub":
-        notes.append("This bundle was made by this hub itself.")
+        notes.append(_("This bundle was made by this hub itself."))
         if not dry_run:
-            raise UserError(f"{path.name} was made by this hub itself; there is nothing to import from it.")
+            raise UserError(_("{name} was made by this hub itself; there is nothing to import from it.")
+                            .format(name=path.name))
     elif source == "new hub":
         if not dry_run and not trust_new_hub:
             require_trusted(known, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key, path.name)
         trust_warning.append(
-            f"Hub '{manifest.source_hub_name}' is not trusted yet; its key's fingerprint "
-            f"is {print_ or 'none (an unsigned format 1 bundle)'}. Compare it with that hub's organiser before "
-            "accepting the hub.")
+            _("Hub '{name}' is not trusted yet; its key's fingerprint "
+              "is {fingerprint}. Compare it with that hub's organiser before "
+              "accepting the hub.").format(name=manifest.source_hub_name,
+                                           fingerprint=print_ or _("none (an unsigned format 1 bundle)")))
     if not dry_run:
         require_settled_identity(db)
     with db.read() as session:
         copy_note = incarnation_note(session.get(PeerHub, manifest.source_hub_id), manifest.incarnation)
     backup_path = ""
     if not dry_run and backup:
-        _check(progress, 2, "Backing up the database")
+        _check(progress, 2, _("Backing up the database"))
         backup_path = str(automatic_backup(db.path, "before-import", int(db.setting("backup_keep") or 10)))
     total = max(1, manifest.total_records)
     result: ImportResult | None = None
@@ -223,18 +226,23 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
             for record_type, batch in reader.iter_batches():
                 merger.merge_batch(record_type, batch)
                 done += len(batch)
-                _check(progress, 5 + done * 90 // total, f"Merging {record_type.replace('_', ' ')} records")
+                _check(progress, 5 + done * 90 // total, _("Merging {record_type} records")
+                                                         .format(record_type=record_type.replace('_', ' ')))
             report = merger.finish()
             warnings = trust_warning + ([copy_note] if copy_note else [])
             if report.erasures:
                 warnings.append(erasure_note(report.erasures, report.people_erased))
             if report.unknown_records:
-                warnings.append(f"{report.unknown_records} record(s) of kinds this version does not know; they are "
-                                "kept and passed on.")
+                warnings.append(ngettext("{count} record of a kind this version does not know; it is "
+                                         "kept and passed on.", "{count} records of kinds this version does not know; "
+                                         "they are kept and passed on.", report.unknown_records)
+                                .format(count=report.unknown_records))
             if report.far_future:
                 warnings.append(far_future_note(tx, report.far_future_hubs))
             if report.released:
-                warnings.append(f"{report.released} record(s) kept in quarantine earlier were merged now.")
+                warnings.append(ngettext("{count} record kept in quarantine earlier was merged now.",
+                                         "{count} records kept in quarantine earlier were merged now.",
+                                         report.released).format(count=report.released))
             result = ImportResult(path.name, manifest, report, dry_run, source, digest, backup_path,
                                   notes + warnings, warnings, print_)
             if dry_run:
@@ -250,14 +258,20 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     assert result is not None
     if not dry_run and (result.report.erasures or result.report.people_erased):
         after_erasure(db)  # nothing of them in the write-ahead log, the backups, or after a restore
-    _check(progress, 100, "Done")
+    _check(progress, 100, _("Done"))
     return result
 
 
 def erasure_note(erasures: int, people_erased: int) -> str:
     """One line on the erasures a bundle carries, counted apart from deletes."""
-    return (f"{erasures} erasure(s) of a person (right to erasure, final): {people_erased} person(s) held here "
-            "will have every personal field wiped.")
+    # Two whole sentences, each with its own count (one message cannot agree with two numbers).
+    return " ".join((
+        ngettext("The bundle carries {erasures} erasure of a person (right to erasure, final).",
+                 "The bundle carries {erasures} erasures of a person (right to erasure, final).", erasures)
+        .format(erasures=erasures),
+        ngettext("{people} person held here will have every personal field wiped.",
+                 "{people} people held here will have every personal field wiped.", people_erased)
+        .format(people=people_erased)))
 
 
 def far_future_note(tx: Tx, by_hub: dict[str, int]) -> str:
@@ -268,9 +282,13 @@ def far_future_note(tx: Tx, by_hub: dict[str, int]) -> str:
         who = f"'{peer.name}' ({hub_id[:8]})" if peer is not None and peer.name else hub_id[:40]
         names.append(f"{who}: {count}")
     total = sum(by_hub.values())
-    return (f"{total} record(s) carry a stamp more than 24 hours ahead of this computer's clock; the clock of hub "
-            f"{', '.join(names)} is wrong. They wait in quarantine, without moving this hub's clock, until that "
-            "time comes or you accept them (`oursociety quarantine accept`).")
+    return (ngettext("{total} record carries a stamp more than 24 hours ahead of this computer's clock; the clock "
+                     "of hub {hubs} is wrong. It waits in quarantine, without moving this hub's clock, until that "
+                     "time comes or you accept it (`oursociety quarantine accept`).",
+                     "{total} records carry a stamp more than 24 hours ahead of this computer's clock; the clock "
+                     "of hub {hubs} is wrong. They wait in quarantine, without moving this hub's clock, until that "
+                     "time comes or you accept them (`oursociety quarantine accept`).", total)
+            .format(total=total, hubs=", ".join(names)))
 
 
 @dataclass

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.formats.bundle import FILE_SUFFIX, BundleReader, open_bundle
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, get_setting, set_setting
@@ -78,9 +79,11 @@ class SyncResult:
 
     def untrusted_lines(self) -> list[str]:
         """One line per hub not trusted yet: a sync never trusts a hub by itself."""
-        return [f"Hub '{hub['name']}' ({hub['id']}) is not trusted yet, so its bundle {hub['file']} was not "
-                f"imported; its key's fingerprint is {hub['fingerprint']}. Compare it with that hub's organiser, "
-                f"then run `oursociety hub trust {hub['id']}`." for hub in self.untrusted]
+        return [_("Hub '{name}' ({id}) is not trusted yet, so its bundle {file} was not "
+                  "imported; its key's fingerprint is {fingerprint}. Compare it with that hub's organiser, "
+                  "then run `oursociety hub trust {id}`.").format(name=hub["name"], id=hub["id"], file=hub["file"],
+                                                                 fingerprint=hub["fingerprint"])
+                for hub in self.untrusted]
 
 
 def name_key(name: str) -> str:
@@ -112,15 +115,15 @@ def folder_id(folder: Path) -> str:
             fh.write(json.dumps({"format": MARKER_FORMAT, "folder_id": new}).encode("utf-8"))
         return new
     except OSError as exc:
-        raise UserError(f"Cannot read {marker}: {exc.strerror or exc}.") from None
+        raise UserError(_("Cannot read {marker}: {value}.").format(marker=marker, value=exc.strerror or exc)) from None
     try:
         value = json.loads(raw[:4096])
         found = value["folder_id"] if value.get("format") == MARKER_FORMAT else None
     except (ValueError, TypeError, KeyError, AttributeError):
         found = None
     if not isinstance(found, str) or not re.fullmatch(_UUID, found):
-        raise UserError(f"{marker} is not an Our Society exchange folder marker; remove it or choose another "
-                        "folder.")
+        raise UserError(_("{marker} is not an Our Society exchange folder marker; remove it or choose another "
+                        "folder.").format(marker=marker))
     return found
 
 
@@ -149,7 +152,8 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
     hub's bundles every reader has acknowledged."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise UserError(f"The exchange folder {folder} does not exist; plug in the drive or choose another folder.")
+        raise UserError(_("The exchange folder {folder} does not exist; plug in the drive or choose another folder.")
+                        .format(folder=folder))
     require_settled_identity(db)
     fid = folder_id(folder)
     state = _state(db, fid)
@@ -186,7 +190,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
             readers.add(manifest.source_hub_id)
             todo.append((path, manifest.bundle_id))
     _import_all(db, todo, passphrase, progress, result, seen, reported)
-    _check(progress, 85, "Writing this hub's changes")
+    _check(progress, 85, _("Writing this hub's changes"))
     _remove_bundles_naming_erased(db, folder, passphrase, state, result)
     readers.discard(db.hub_id)
     with db.read() as session:  # a hub not trusted (yet) reads nothing of ours
@@ -220,7 +224,8 @@ def preview_sync(db: Database, folder: Path, *, passphrase: str | None = None,
     Bundles that cannot be read are left for the sync to report."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise UserError(f"The exchange folder {folder} does not exist; plug in the drive or choose another folder.")
+        raise UserError(_("The exchange folder {folder} does not exist; plug in the drive or choose another folder.")
+                        .format(folder=folder))
     with db.read() as session:
         seen = seen_bundle_ids(session)
     paths = [p for p in sorted(folder.iterdir(), key=lambda p: name_key(p.name))
@@ -230,7 +235,7 @@ def preview_sync(db: Database, folder: Path, *, passphrase: str | None = None,
         ids = ids_in_name(path.name)
         if ids is not None and (ids[0] == db.hub_id or ids[1] in seen):
             continue
-        _check(progress, index * 100 // max(1, len(paths)), f"Checking {path.name}")
+        _check(progress, index * 100 // max(1, len(paths)), _("Checking {name}").format(name=path.name))
         try:
             result = import_bundle(db, path, passphrase=passphrase, dry_run=True)
         except Cancelled:
@@ -258,7 +263,7 @@ def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | No
     for index, (path, bundle_id) in enumerate(todo):
         if bundle_id in seen:  # a conflict copy of a bundle imported a moment ago
             continue
-        _check(progress, index * 80 // max(1, len(todo)), f"Importing {path.name}")
+        _check(progress, index * 80 // max(1, len(todo)), _("Importing {name}").format(name=path.name))
         if not backed_up:
             automatic_backup(db.path, "before-sync", int(db.setting("backup_keep") or 10))
             backed_up = True

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from oursociety_desktop.formats.import_rows import ImportRow
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.contacts import normalise_values, validate_email
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.duplicates import MatchIndex
@@ -44,7 +45,7 @@ def _set_aside_bad_emails(row: ImportRow) -> None:
             try:
                 validate_email(inner.group(1))
                 good.append({"label": label, "value": inner.group(1)})
-                row.warn("emails", f"'{value}' was read as '{inner.group(1)}'")
+                row.warn("emails", _("'{value}' was read as '{inner}'").format(value=value, inner=inner.group(1)))
                 continue
             except ValidationError:
                 pass
@@ -52,7 +53,7 @@ def _set_aside_bad_emails(row: ImportRow) -> None:
             validate_email(value)
         except ValidationError:
             kept.append(f"Email{f' ({label})' if label else ''}: {value}")
-            row.warn("emails", f"'{value}' is not a valid email address; kept in notes")
+            row.warn("emails", _("'{value}' is not a valid email address; kept in notes").format(value=value))
             continue
         good.append(item)
     if kept:
@@ -77,7 +78,7 @@ def check_row(row: ImportRow, region: str) -> None:
     if not row.values and not row.problems:
         # A card holding only a picture (or nothing at all) has no one to import: said, never a reason to refuse.
         row.kind = "empty"
-        row.warn("", "nothing to import (no name, organisation, email, phone or address)")
+        row.warn("", _("nothing to import (no name, organisation, email, phone or address)"))
         return
     if not _has_name(row.values):
         address = ", ".join(str(row.values.get(k) or "") for k in ("street", "locality", "postcode")
@@ -86,13 +87,14 @@ def check_row(row: ImportRow, region: str) -> None:
             next((p["value"] for p in row.values.get("phones", [])), "") or address.replace("\n", ", ")[:200]
         if fallback:
             row.values["display_name"] = fallback
-            row.warn("display_name", "no name; shown by its email, phone or address")
+            row.warn("display_name", _("no name; shown by its email, phone or address"))
         elif row.values:
             # Something worth keeping (notes, tags) but nothing to call the person by: imported, and said.
             row.values["display_name"] = UNNAMED
-            row.warn("display_name", f"no name, email, phone or address; imported as '{UNNAMED}'")
+            row.warn("display_name", _("no name, email, phone or address; imported as '{unnamed}'")
+                                     .format(unnamed=UNNAMED))
         elif not row.problems:
-            row.problems.append("no name, organisation, email or phone")
+            row.problems.append(_("no name, organisation, email or phone"))
     row.e164s = []
     for phone in row.values.get("phones", []):
         normalised = normalise_phone(phone["value"], region)
@@ -115,8 +117,8 @@ def plan_import(db: Database, rows: list[ImportRow], progress: Progress | None =
             match = index.find(row.values, row.e164s)
             row.match_id, row.match_name = match if match else ("", "")
         if progress is not None and i % 2000 == 0 and progress(min(99, i * 100 // max(1, len(rows))),
-                                                                "Checking rows") is False:
-            raise Cancelled("The import was cancelled; nothing was changed.")
+                                                                _("Checking rows")) is False:
+            raise Cancelled(_("The import was cancelled; nothing was changed."))
     return rows
 
 
@@ -124,6 +126,10 @@ def refuse_bad_rows(rows: Iterable[ImportRow]) -> None:
     """Raise a one-line UserError naming the first bad row (and how many there are)."""
     bad = [r for r in rows if not r.ok]
     if bad:
-        more = f" (and {len(bad) - 1} more bad rows)" if len(bad) > 1 else ""
-        raise UserError(f"{bad[0].problem_line()}{more}. Nothing was imported; fix the file or choose to skip bad "
-                        "rows.")
+        if len(bad) == 1:
+            raise UserError(_("{bad}. Nothing was imported; fix the file or choose to skip bad rows.")
+                            .format(bad=bad[0].problem_line()))
+        raise UserError(ngettext("{bad} (and {more} more bad row). Nothing was imported; fix the file or choose "
+                                 "to skip bad rows.", "{bad} (and {more} more bad rows). Nothing was imported; fix "
+                                 "the file or choose to skip bad rows.", len(bad) - 1)
+                        .format(bad=bad[0].problem_line(), more=len(bad) - 1))

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.contacts import (
@@ -89,22 +90,29 @@ class ImportSummary:
     def line(self) -> str:
         """A one-line summary for the user."""
         people = self.total - self.group_cards
-        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.filled} filled in",
-                 f"{self.duplicates_skipped} duplicates skipped"]
+        # Each part is a whole phrase with its own count; the parts are a list, joined as a list is.
+        parts = [_("{count} added").format(count=self.added), _("{count} updated").format(count=self.updated),
+                 _("{count} filled in").format(count=self.filled),
+                 ngettext("{count} duplicate skipped", "{count} duplicates skipped", self.duplicates_skipped)
+                 .format(count=self.duplicates_skipped)]
         if self.unchanged:
-            parts.append(f"{self.unchanged} already up to date")
+            parts.append(_("{count} already up to date").format(count=self.unchanged))
         if self.bad_rows:
-            parts.append(f"{self.bad_rows} bad rows skipped")
+            parts.append(ngettext("{count} bad row skipped", "{count} bad rows skipped", self.bad_rows)
+                         .format(count=self.bad_rows))
         if self.groups_added or self.group_cards:
-            parts.append(f"{self.groups_added} groups added")
+            parts.append(ngettext("{count} group added", "{count} groups added", self.groups_added)
+                         .format(count=self.groups_added))
         if self.empty:
-            parts.append(f"{self.empty} with nothing to import")
+            parts.append(_("{count} with nothing to import").format(count=self.empty))
         if self.skipped_binary:
-            parts.append(f"{self.skipped_binary} pictures, sounds or keys skipped")
+            parts.append(_("{count} pictures, sounds or keys skipped").format(count=self.skipped_binary))
         if self.warnings:
-            parts.append(f"{len(self.warnings)} warnings")
-        tail = " (dry run: nothing was changed)." if self.dry_run else "."
-        return f"{people} read: " + ", ".join(parts) + tail
+            parts.append(ngettext("{count} warning", "{count} warnings", len(self.warnings))
+                         .format(count=len(self.warnings)))
+        summary = (_("{people} read: {parts} (dry run: nothing was changed).") if self.dry_run
+                   else _("{people} read: {parts}."))
+        return summary.format(people=people, parts=", ".join(parts))
 
     group_cards: int = 0
     empty: int = 0
@@ -139,7 +147,9 @@ def _phone_key(value: str, region: str) -> str:
 
 def _added(word: str, item: Mapping[str, Any]) -> str:
     label = str(item.get("label") or "")
-    return f"added {word} {item['value']}" + (f" ({label})" if label else "")
+    if label:
+        return _("added {field} {value} ({label})").format(field=word, value=item["value"], label=label)
+    return _("added {field} {value}").format(field=word, value=item["value"])
 
 
 def _merge_changes(existing: Contact, incoming: Mapping[str, Any], mode: str,
@@ -169,17 +179,19 @@ def _merge_changes(existing: Contact, incoming: Mapping[str, Any], mode: str,
             extra = [v for v in value if v not in current]
             if extra:
                 changes[name] = [*current, *extra]
-                said.append(f"added {name} {', '.join(extra)}")
+                said.append(_("added {field} {value}").format(field=name, value=", ".join(extra)))
         elif name in BOOL_FIELDS:
             if mode == "update" and value != current:
                 changes[name] = value
-                said.append(f"set {name.replace('_', ' ')} to {'yes' if value else 'no'}")
+                said.append((_("set {field} to yes") if value else _("set {field} to no"))
+                            .format(field=name.replace("_", " ")))
         elif value in ("", None):
             continue
         elif mode == "update" or not current:
             if value != current:
                 changes[name] = value
-                said.append(f"{'changed' if current else 'added'} {name.replace('_', ' ')}")
+                said.append((_("changed {field}") if current else _("added {field}"))
+                            .format(field=name.replace("_", " ")))
     return changes, said
 
 
@@ -219,7 +231,8 @@ def apply_import(db: Database, rows: list[ImportRow], options: ImportOptions, *,
 def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run: bool, progress: Progress | None,
            backup: bool, file_warnings: Sequence[RowWarning] = ()) -> ImportSummary:
     if options.on_duplicate not in DUPLICATE_CHOICES:
-        raise UserError(f"Unknown duplicate choice '{options.on_duplicate}'; use {', '.join(DUPLICATE_CHOICES)}.")
+        raise UserError(_("Unknown duplicate choice '{on_duplicate}'; use {duplicate_choices}.")
+                        .format(on_duplicate=options.on_duplicate, duplicate_choices=', '.join(DUPLICATE_CHOICES)))
     summary = ImportSummary(total=len(rows), dry_run=dry_run)
     if not options.skip_bad_rows:
         refuse_bad_rows(rows)
@@ -233,14 +246,14 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
                                 for w in row.warnings)
     tag = options.tag.strip()
     if tag and ("," in tag or ";" in tag):
-        raise UserError("A tag cannot contain a comma or semicolon.")
+        raise UserError(_("A tag cannot contain a comma or semicolon."))
     if not dry_run and backup and any(r.ok for r in rows):
         summary.backup = str(automatic_backup(db.path, reason=f"before-{options.kind}-import",
                                               keep=int(db.setting("backup_keep") or 10)))
 
     def report(done: int, message: str) -> None:
         if progress is not None and progress(min(99, done * 100 // max(1, len(rows))), message) is False:
-            raise Cancelled("The import was cancelled; nothing was changed.")
+            raise Cancelled(_("The import was cancelled; nothing was changed."))
 
     with db.write() as tx:
         region = str(tx.setting("default_region"))
@@ -320,7 +333,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
         memberships = groups_of_file(tx, rows, by_uid, named_groups, summary, dry_run)
         if dry_run:
             raise _DryRun(summary)
-        report(len(rows), "Saving contacts")
+        report(len(rows), _("Saving contacts"))
         new_rows = list(pending.values())
         table = Contact.__table__  # type: ignore[attr-defined]
         for start in range(0, len(new_rows), _BATCH):

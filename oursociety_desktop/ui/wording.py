@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimeZone
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimeZone
 from PySide6.QtGui import QGuiApplication
+
+from oursociety_desktop.i18n import N_, _
 
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
@@ -31,16 +33,17 @@ def isolated(text: str) -> str:
 def field_label(name: str) -> str:
     """The label a contact field has on screen ("do_not_mail" → "Do not post"), for undo texts and messages."""
     labels = {
-        "given_name": "given name", "family_name": "family name", "display_name": "display name",
-        "organisation": "organisation", "role": "role", "street": "street", "locality": "town or city",
-        "region": "county or region", "postcode": "postcode", "country": "country", "languages": "languages",
-        "tags": "tags", "engagement_stage": "engagement", "phones": "phones", "emails": "emails", "notes": "notes",
-        "private_notes": "private notes", "share_with_hubs": "sharing with other hubs",
-        "include_in_directory": "printed directory", "do_not_phone": "do not phone", "do_not_email": "do not email",
-        "do_not_mail": "do not post", "do_not_sms": "do not text", "consent_recorded_at": "consent date",
-        "consent_method": "how consent was given",
+        "given_name": N_("given name"), "family_name": N_("family name"), "display_name": N_("display name"),
+        "organisation": N_("organisation"), "role": N_("role"), "street": N_("street"),
+        "locality": N_("town or city"), "region": N_("county or region"), "postcode": N_("postcode"),
+        "country": N_("country"), "languages": N_("languages"), "tags": N_("tags"),
+        "engagement_stage": N_("engagement"), "phones": N_("phones"), "emails": N_("emails"), "notes": N_("notes"),
+        "private_notes": N_("private notes"), "share_with_hubs": N_("sharing with other hubs"),
+        "include_in_directory": N_("printed directory"), "do_not_phone": N_("do not phone"),
+        "do_not_email": N_("do not email"), "do_not_mail": N_("do not post"), "do_not_sms": N_("do not text"),
+        "consent_recorded_at": N_("consent date"), "consent_method": N_("how consent was given"),
     }
-    return QCoreApplication.translate("Fields", labels.get(name, name.replace("_", " ")))
+    return _(labels[name]) if name in labels else name.replace("_", " ")
 
 
 def local_time(value: str | datetime, with_time: bool = True) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
+
+from oursociety_desktop.i18n import _
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class WorkspaceSpec:
 
     def translated_title(self) -> str:
         """The title in the user's language."""
-        return QCoreApplication.translate("Workspaces", self.title)
+        return _(self.title)
 
     def load(self) -> type[QWidget]:
         """Import and return the workspace class (raises ImportError / AttributeError if it is not there)."""

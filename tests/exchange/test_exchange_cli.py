@@ -37,7 +37,7 @@ def test_export_import_dry_run_json_and_dump(two_hubs, tmp_path, capsys) -> None
     _, dump_b, _ = run(capsys, "--data-dir", b, "dump")
     assert "Ngozi" not in dump_b  # dry run changed nothing
     code, out, _ = run(capsys, "--data-dir", b, "import", bundle, "--trust-new-hub")
-    assert code == 0 and "Imported" in out and "1 change(s)" in out
+    assert code == 0 and "Imported" in out and "1 change;" in out
     code, out, _ = run(capsys, "--data-dir", b, "import", bundle, "--json", "--trust-new-hub")
     assert json.loads(out)["changes"] == 0
     assert run(capsys, "--data-dir", a, "dump")[1] == run(capsys, "--data-dir", b, "dump")[1]

@@ -158,7 +158,7 @@ def test_a_restored_backup_gets_the_erasures_made_since_before_anything_else(tmp
     db.close()
     assert main(["--data-dir", str(folder), "restore", str(backup)]) == 0
     out = capsys.readouterr().out
-    assert "1 erasure(s) made since; they were applied again before anything else" in out
+    assert "1 erasure made since; it was applied again before anything else" in out
     db = Database.open(folder)
     with db.read() as session:
         row = session.get(Contact, gone)

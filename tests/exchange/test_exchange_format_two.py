@@ -111,7 +111,7 @@ def opaque_rows(db: Database) -> list[tuple[str, str, dict[str, Any]]]:
 def test_a_newer_minor_version_is_kept_survives_a_restart_and_is_relayed(tmp_path: Path, newer_bundle) -> None:
     old = make_hub(tmp_path, "Old")
     preview = import_bundle(old, newer_bundle["path"], dry_run=True, trust_new_hub=True)
-    assert "2 record(s) of kinds this version does not know; they are kept and passed on." in preview.notes
+    assert "2 records of kinds this version does not know; they are kept and passed on." in preview.notes
     assert opaque_rows(old) == []
     result = import_bundle(old, newer_bundle["path"], backup=False, trust_new_hub=True)
     assert result.report.unknown_records == 2 and result.report.counts["future_kind"].new == 2
@@ -270,7 +270,7 @@ def test_the_apps_preview_says_unknown_kinds_are_kept_and_passed_on(qtbot, tmp_p
     panel.ask_trust_hub = lambda name, hub_id, fingerprint: True  # type: ignore[method-assign]
     panel.choose_import_button.click()
     panel.preview_button.click()
-    assert "2 record(s) of kinds this version does not know; they are kept and passed on." in \
+    assert "2 records of kinds this version does not know; they are kept and passed on." in \
         panel.preview_notes.text()
     rows = [panel.preview_model.index(r, 0).data() for r in range(panel.preview_model.rowCount())]
     assert rows[-1] == "Future kind"

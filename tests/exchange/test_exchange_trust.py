@@ -228,10 +228,10 @@ def test_sync_says_what_the_preview_says_and_counts_erasures_apart(network, tmp_
     bundle = export_to(a, tmp_path / "erasing.oursociety").path
     preview = import_bundle(b, bundle, dry_run=True)
     assert preview.report.counts["contact"].erased == 1 and preview.report.counts["contact"].deleted == 1
-    assert preview.report.people_erased == 1 and any("1 erasure(s)" in w for w in preview.warnings)
+    assert preview.report.people_erased == 1 and any("1 erasure of a person" in w for w in preview.warnings)
     assert main(["--data-dir", str(b.path.parent), "import", str(bundle), "--dry-run"]) == 0
     table = capsys.readouterr().out
-    assert "erased" in table.splitlines()[2] and "1 erasure(s) of a person" in table
+    assert "erased" in table.splitlines()[2] and "1 erasure of a person" in table
     folder = tmp_path / "shared"
     folder.mkdir()
     b_dir = str(b.path.parent)
@@ -239,5 +239,5 @@ def test_sync_says_what_the_preview_says_and_counts_erasures_apart(network, tmp_
     sync_folder(a, folder)
     assert main(["--data-dir", b_dir, "sync", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "note: 1 erasure(s) of a person" in out
+    assert "note: The bundle carries 1 erasure of a person" in out
     assert main(["--data-dir", b_dir, "sync", str(folder), "--json"]) == 0

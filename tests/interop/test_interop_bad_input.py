@@ -102,7 +102,7 @@ def test_skip_bad_cards_imports_the_rest(hub: Path, tmp_path: Path, run_cli: Run
     errors = tmp_path / "rejected.vcf"
     code, out, err = run_cli("--data-dir", hub, "vcard", "import", path, "--errors-to", errors)
     assert code == 0, err
-    assert "1 added" in out and "1 bad rows skipped" in out
+    assert "1 added" in out and "1 bad row skipped" in out
     assert errors.read_bytes().decode("utf-8").startswith("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cut Off")
 
 

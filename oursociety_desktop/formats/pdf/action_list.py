@@ -30,15 +30,16 @@ from oursociety_desktop.formats.pdf.furniture import (
 from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult, finished, report
 from oursociety_desktop.formats.pdf.selection import resolve_group, select_contacts
 from oursociety_desktop.formats.pdf.shaping import isolate_join
+from oursociety_desktop.i18n import N_, _, ngettext
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import Action, ActionLink, Group
 from oursociety_desktop.models.text import fold
 
 OPEN_STATUSES = ("open", "doing")
-UNLISTED = "a hub contact (not in the directory)"
-NO_OWNER = "No owner yet"
-NO_GROUP = "No group"
+UNLISTED = N_("a hub contact (not in the directory)")
+NO_OWNER = N_("No owner yet")
+NO_GROUP = N_("No group")
 OVERDUE_RED = colors.Color(0.65, 0.0, 0.0)
 
 
@@ -60,8 +61,8 @@ def action_when(action: Action, today: date) -> tuple[str, bool]:
     """What the Due column shows: the due date, or a meeting's start, with its time; and whether it is past."""
     text, past = due_text(when(action), today)
     if action.due and action.starts_at and action.starts_at[:16] != action.due[:16]:
-        start, _ = due_text(action.starts_at, today)
-        text = f"{text}\n(starts {start})"
+        start = due_text(action.starts_at, today)[0]
+        text = _("{date}\n(starts {start})").format(date=text, start=start)
     return text, past
 
 
@@ -89,27 +90,32 @@ def print_action_list(db: Database, options: PrintOptions, out: Path, progress: 
         tag = fold(options.tag)
         actions = [a for a in actions if any(tag in (fold(t) for t in listed[c].tags)
                                              for c in owners.get(a.id, []) if c in listed)]
-    report(progress, 20, "Setting out the actions")
+    report(progress, 20, _("Setting out the actions"))
 
     def owner_names(action: Action) -> list[str]:
-        names = sorted({listed[c].name if c in listed else UNLISTED for c in owners.get(action.id, [])})
-        return names or [NO_OWNER]
+        names = sorted({listed[c].name if c in listed else _(UNLISTED) for c in owners.get(action.id, [])})
+        return names or [_(NO_OWNER)]
 
     sections: dict[str, list[Action]] = defaultdict(list)
     for action in actions:
-        keys = [group_names.get(action.group_id, NO_GROUP)] if options.by_group else owner_names(action)
+        keys = [group_names.get(action.group_id, _(NO_GROUP))] if options.by_group else owner_names(action)
         for key in keys:
             sections[key].append(action)
-    tail = (NO_OWNER, UNLISTED, NO_GROUP)
+    tail = (_(NO_OWNER), _(UNLISTED), _(NO_GROUP))
     order = sorted(sections, key=lambda k: (k in tail, tail.index(k) if k in tail else 0, collation_key(k)))
-    title = "Open actions" + (f": {group.name}" if group else "")
+    title = _("Open actions: {group}").format(group=group.name) if group else _("Open actions")
     width = frame_width(options)
     story: list[Flowable] = [TextBlock(title, sizes.title, bold=True, space_after=2 * mm)]
     overdue_count = sum(action_when(a, options.today)[1] for a in actions)
-    story.append(TextBlock(f"{len(actions)} open, {overdue_count} overdue, as of {long_date(options.today)}; "
-                           f"by {'group' if options.by_group else 'owner'}.", sizes.body, space_after=2 * mm))
+    summary = (ngettext("{count} open action, {overdue} overdue, as of {date}; by group.",
+                        "{count} open actions, {overdue} overdue, as of {date}; by group.", len(actions))
+               if options.by_group else
+               ngettext("{count} open action, {overdue} overdue, as of {date}; by owner.",
+                        "{count} open actions, {overdue} overdue, as of {date}; by owner.", len(actions)))
+    story.append(TextBlock(summary.format(count=len(actions), overdue=overdue_count, date=long_date(options.today)),
+                           sizes.body, space_after=2 * mm))
     if not actions:
-        story.append(TextBlock("No open actions.", sizes.body))
+        story.append(TextBlock(_("No open actions."), sizes.body))
     if actions:
         other = (lambda a: group_names.get(a.group_id, "")) if not options.by_group \
             else (lambda a: ", ".join(owner_names(a)))
@@ -129,7 +135,8 @@ def action_table(sections: list[tuple[str, list[Action]]], options: PrintOptions
     tick = size * 3.2
     widths = [tick] + [(width - tick) * w for w in (0.46, 0.22, 0.32)]
     rows: list[list[object]] = [
-        list(header_row(["Done", "Action", "Due", "Owner" if options.by_group else "Group"], widths, sizes))]
+        list(header_row([N_("Done"), N_("Action"), N_("Due"), N_("Owner") if options.by_group else N_("Group")],
+                        widths, sizes))]
     style = table_style(1, size, leading, sizes.furniture, sizes.header_colour)
     style.add("FONTNAME", (1, 1), (1, -1), fonts.BODY)
     for key, actions in sections:
@@ -148,7 +155,7 @@ def action_table(sections: list[tuple[str, list[Action]]], options: PrintOptions
             details = action.title + "\n" + isolate_join([kind, action.location], " \u2014 ")
             due, overdue = action_when(action, options.today)
             if overdue:
-                due += "\nOVERDUE"
+                due += "\n" + _("OVERDUE")
                 style.add("FONTNAME", (2, len(rows)), (2, len(rows)), fonts.BOLD)
                 style.add("TEXTCOLOR", (2, len(rows)), (2, len(rows)), OVERDUE_RED)
             rows.append([TICK_BOX,

@@ -12,13 +12,15 @@ from reportlab.platypus import CondPageBreak, Flowable, Table, TableStyle
 from oursociety_desktop.formats.pdf import fonts
 from oursociety_desktop.formats.pdf.furniture import RULE_GREY, SHADE, SMALLEST, Sizes, cell
 from oursociety_desktop.formats.pdf.selection import PrintedContact
+from oursociety_desktop.i18n import N_, _
 
 PADDING = 3.0
 WHOLE = frozenset({"name", "organisation"})  # columns whose wrapped text must extract (and be found) whole
 HEADER_GREY = colors.Color(0.3, 0.3, 0.3)
-FIELD_TITLES = {"name": "Name", "organisation": "Organisation", "role": "Role", "phone": "Phone",
-                "email": "Email", "address": "Address", "languages": "Languages", "tags": "Skills and interests",
-                "details": "Contact details", "group_role": "Role in group"}
+# Column titles are translated where the header row is drawn (`header_row`).
+FIELD_TITLES = {"name": N_("Name"), "organisation": N_("Organisation"), "role": N_("Role"), "phone": N_("Phone"),
+                "email": N_("Email"), "address": N_("Address"), "languages": N_("Languages"),
+                "tags": N_("Skills and interests"), "details": N_("Contact details"), "group_role": N_("Role in group")}
 FIELD_WEIGHTS = {"name": 3.0, "organisation": 2.6, "role": 2.0, "phone": 3.4, "email": 3.8, "address": 3.8,
                  "languages": 2.4, "tags": 3.0, "details": 5.0, "group_role": 2.1}
 
@@ -96,7 +98,7 @@ def header_row(titles: Sequence[str], widths: Sequence[float], sizes: Sizes) -> 
     """Column headings wrapped to their columns, so none runs past the text area."""
     leading = sizes.furniture * 1.2
     smallest = sizes.furniture if sizes.large else SMALLEST
-    return [cell(title, width - 2 * PADDING, sizes.furniture, leading, smallest=smallest)
+    return [cell(_(title) if title else "", width - 2 * PADDING, sizes.furniture, leading, smallest=smallest)
             for title, width in zip(titles, widths, strict=True)]
 
 

@@ -20,11 +20,20 @@ from oursociety_desktop.formats.pdf.selection import (
     select_contacts,
     withheld_note,
 )
+from oursociety_desktop.i18n import Nn_, _, ngettext
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import Group
 
-SORT_NAMES = {"family": "family name", "given": "first name"}
+# Whole sentences per sort order, each with its plural forms (a language may inflect the sort's name).
+SUMMARIES = {
+    ("family", False): Nn_("{count} person, sorted by family name.", "{count} people, sorted by family name."),
+    ("given", False): Nn_("{count} person, sorted by first name.", "{count} people, sorted by first name."),
+    ("family", True): Nn_("{count} person, sorted by family name, by group.",
+                       "{count} people, sorted by family name, by group."),
+    ("given", True): Nn_("{count} person, sorted by first name, by group.",
+                      "{count} people, sorted by first name, by group."),
+}
 
 
 
@@ -54,28 +63,28 @@ def print_directory(db: Database, options: PrintOptions, out: Path, progress: Pr
                     sections.append((g.name, section))
             rest = [c for c in contacts if c.id not in placed]
             if rest and group is None:
-                sections.append(("Not in any group", rest))
+                sections.append((_("Not in any group"), rest))
         else:
             sections = [(heading(items[0].order_text(options.sort)), items) for items in
                         (list(g) for _, g in groupby(contacts, key=lambda c: heading_position(
                             c.order_text(options.sort))))]
-    report(progress, 10, "Setting out the directory")
+    report(progress, 10, _("Setting out the directory"))
     width = frame_width(options)
     columns = contact_columns(options.fields, options.large_print)
-    title = "Directory" + (f": {group.name}" if group else "") + (f" \u2014 tagged \u201c{options.tag}\u201d"
-                                                                   if options.tag else "")
+    title = _("Directory: {group}").format(group=group.name) if group else _("Directory")
+    if options.tag:
+        title = _("{title} \u2014 tagged \u201c{tag}\u201d").format(title=title, tag=options.tag)
     story: list[Flowable] = [TextBlock(title, sizes.title, bold=True, space_after=2 * mm)]
-    summary = f"{len(contacts)} {'person' if len(contacts) == 1 else 'people'}, sorted by {SORT_NAMES[options.sort]}"
-    summary += ", by group." if options.by_group else "."
+    summary = ngettext(*SUMMARIES[(options.sort, options.by_group)], len(contacts)).format(count=len(contacts))
     story.append(TextBlock(summary, sizes.body, space_after=3 * mm))
     if not contacts:
-        story.append(TextBlock("Nobody in this selection has agreed to be listed in the directory.", sizes.body))
+        story.append(TextBlock(_("Nobody in this selection has agreed to be listed in the directory."), sizes.body))
     for i, (title_text, section) in enumerate(sections):
         heading_block = TextBlock(title_text, sizes.heading, bold=True, space_before=3 * mm, space_after=1 * mm)
         story.extend(kept_with_rows(heading_block, section, columns, width, sizes))
-        report(progress, 10 + 20 * (i + 1) // max(1, len(sections)), "Setting out the directory")
+        report(progress, 10 + 20 * (i + 1) // max(1, len(sections)), _("Setting out the directory"))
     pages = build_document(out, story, options, db.hub_name, title, progress)
     finished(progress)
     entries = sum(len(s) for _, s in sections)
     return PrintResult(pages, entries, selection.withheld,
-                       withheld_note(selection.withheld, "not included in the directory by their choice"))
+                       withheld_note(selection.withheld, _("not included in the directory by their choice")))

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from babel.dates import format_date, get_month_names
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -20,12 +21,11 @@ from reportlab.platypus import Flowable, SimpleDocTemplate
 from oursociety_desktop.formats.pdf import fonts
 from oursociety_desktop.formats.pdf.options import PrintOptions, report
 from oursociety_desktop.formats.pdf.shaping import Line, draw_lines, fit, is_plain, layout, width
+from oursociety_desktop.i18n import N_, _, current_language
 from oursociety_desktop.models.atomic import atomic_path
 from oursociety_desktop.models.progress import Progress
 
-PRIVACY_LINE = "Contains personal data \u2014 keep safe, shred after use."
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+PRIVACY_LINE = N_("Contains personal data \u2014 keep safe, shred after use.")
 TICK_BOX = "\u2610"  # ☐, in DejaVu Sans: survives copying and text extraction, unlike a drawn square
 SIDE_MARGIN = 15 * mm
 TOP_MARGIN = 20 * mm
@@ -36,9 +36,22 @@ SAFE_EDGE = 5 * mm  # most printers cannot print nearer the edge of the sheet th
 SMALLEST = 7.0  # no text shrinks below this size to fit
 
 
+def babel_locale() -> str:
+    """The locale for Babel's dates: the chosen language (English as in Britain: day first)."""
+    language = current_language()
+    return "en_GB" if language == "en" else language
+
+
 def long_date(day: date) -> str:
-    """"24 November 2026": the same in every locale, never ambiguous like 11/12."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """The date written out in the chosen language ("24 November 2026", "24 listopada 2026"): never ambiguous
+    like 11/12, formatted by Babel from the Unicode CLDR."""
+    return format_date(day, format="long", locale=babel_locale())
+
+
+def month_names(width: Literal["abbreviated", "narrow", "wide"] = "wide") -> list[str]:
+    """January to December in the chosen language (`width` "abbreviated" for a chart's axis)."""
+    names = get_month_names(width, context="stand-alone", locale=babel_locale())
+    return [names[month] for month in range(1, 13)]
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,7 @@ class Furniture:
 
     def name_room(self, page_width: float) -> float:
         """The width the hub's name has in the header, beside the date printed."""
-        printed = width(f"Printed {long_date(self.today)}", fonts.BODY, self.size)
+        printed = width(_("Printed {date}").format(date=long_date(self.today)), fonts.BODY, self.size)
         return float(page_width - 2 * SIDE_MARGIN * 0.6 - printed - 6 * mm)
 
     def name_fits(self, page_width: float) -> bool:
@@ -123,9 +136,11 @@ class Furniture:
         leading = name_size * 1.22
         draw_lines(canvas, name_lines, left, top, name_size, leading)
         canvas.setFont(fonts.BODY, self.size)
-        canvas.drawRightString(right, top, f"Printed {long_date(self.today)}")
-        canvas.drawString(left, bottom, PRIVACY_LINE)
-        canvas.drawRightString(right, bottom, f"Page {page} of {total}")
+        # Through the shaping layer, like every other text: the furniture is in the reader's language, which may
+        # be Arabic or Bengali (canvas.drawString would lay it out unjoined and left to right).
+        self._draw_one_line(canvas, _("Printed {date}").format(date=long_date(self.today)), right, top, True)
+        self._draw_one_line(canvas, _(PRIVACY_LINE), left, bottom, False)
+        self._draw_one_line(canvas, _("Page {page} of {total}").format(page=page, total=total), right, bottom, True)
         if not self.rules:
             return
         under = top - (len(name_lines) - 1) * leading - self.size * 0.35
@@ -133,6 +148,13 @@ class Furniture:
         canvas.setLineWidth(0.5)
         canvas.line(left, under, right, under)
         canvas.line(left, bottom + self.size * 1.05, right, bottom + self.size * 1.05)
+
+
+    def _draw_one_line(self, canvas: Canvas, text: str, x: float, y: float, align_right: bool) -> None:
+        """One line of furniture at baseline `y`, from `x` (or ending at `x` when `align_right`)."""
+        lines = layout(text, fonts.BODY, self.size, 10_000)[:1]
+        if lines:
+            draw_lines(canvas, lines, x - (lines[0].width if align_right else 0.0), y, self.size, self.size * 1.22)
 
 
 def canvas_class(furniture: Furniture) -> type[Canvas]:
@@ -215,7 +237,7 @@ def begin(options: PrintOptions, progress: Progress | None) -> Sizes:
     """Check the options, load the fonts and report the start; every product calls this first."""
     options.check()
     fonts.register_fonts()
-    report(progress, 0, "Reading the hub")
+    report(progress, 0, _("Reading the hub"))
     return Sizes.for_options(options)
 
 
@@ -234,17 +256,18 @@ def build_document(out: Path, story: Sequence[Flowable], options: PrintOptions, 
             state["done"] = min(value, state["total"])
         if kind in ("PROGRESS", "PAGE"):
             percent = 30 + int(65 * state["done"] / state["total"])
-            report(progress, percent, f"Laying out page {value}" if kind == "PAGE" else "Laying out pages")
+            report(progress, percent, _("Laying out page {page}").format(page=value) if kind == "PAGE"
+                   else _("Laying out pages"))
 
     with atomic_path(out) as temp:
         doc = SimpleDocTemplate(
             str(temp), pagesize=options.page_size, leftMargin=SIDE_MARGIN, rightMargin=SIDE_MARGIN,
             topMargin=TOP_MARGIN + (4 * mm if options.large_print else 0), bottomMargin=BOTTOM_MARGIN,
-            title=title, author=hub_name, creator="Our Society Desktop", subject=PRIVACY_LINE,
+            title=title, author=hub_name, creator="Our Society Desktop", subject=_(PRIVACY_LINE),
         )
         doc.setProgressCallBack(on_progress)
         doc.build(list(story), canvasmaker=canvas_class(furniture))
-        report(progress, 98, "Saving")
+        report(progress, 98, _("Saving"))
     return furniture.pages
 
 

@@ -40,6 +40,7 @@ from oursociety_desktop.formats.pdf.selection import (
     withheld_note,
 )
 from oursociety_desktop.formats.pdf.shaping import Line, draw_lines, isolate_join, layout
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.atomic import atomic_path
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
@@ -98,7 +99,8 @@ def find_format(code: str) -> LabelFormat:
     wanted = code.strip().upper().removeprefix("AVERY").strip()
     formats = label_formats()
     if wanted not in formats:
-        raise UserError(f"Unknown label format '{code}'; use one of {', '.join(formats)}.")
+        raise UserError(_("Unknown label format '{code}'; use one of {formats}.")
+                        .format(code=code, formats=', '.join(formats)))
     return formats[wanted]
 
 
@@ -167,8 +169,10 @@ def label_choices(contact: PrintedContact) -> list[list[str]]:
 def check_paper(options: PrintOptions, fmt: LabelFormat) -> None:
     """Refuse a paper size that is not the label sheet's: the labels would print off their marks."""
     if options.paper != fmt.paper:
-        raise UserError(f"Label format {fmt.code} is printed on {PAPER_NAMES[fmt.paper]} paper, not "
-                        f"{PAPER_NAMES.get(options.paper, options.paper)}; choose {fmt.paper} or another format.")
+        raise UserError(_("Label format {code} is printed on {paper} paper, not "
+                        "{paper2}; choose {paper3} or another format.")
+                        .format(code=fmt.code, paper=PAPER_NAMES[fmt.paper],
+                                paper2=PAPER_NAMES.get(options.paper, options.paper), paper3=fmt.paper))
 
 
 def bottom_margin(fmt: LabelFormat) -> float:
@@ -216,22 +220,26 @@ def draw_cover_page(canvas: Canvas, fmt: LabelFormat, options: PrintOptions, lab
     limit = page_width - 2 * SIDE_MARGIN
     sheets = max(1, -(-(options.start_at - 1 + labels) // fmt.per_sheet))
     body = LARGE_FURNITURE
-    what = (f"{labels} labels on {sheets} sheets of {fmt.name}" if sheets > 1
-            else f"{labels} labels on one sheet of {fmt.name}")
+    what = ngettext("{labels} labels on one sheet of {name}.", "{labels} labels on {sheets} sheets of {name}.",
+                    sheets).format(labels=labels, sheets=sheets, name=fmt.name)
     if options.start_at > 1:
-        what += f", starting at label {options.start_at}"
+        what = ngettext("{labels} labels on one sheet of {name}, starting at label {start}.",
+                        "{labels} labels on {sheets} sheets of {name}, starting at label {start}.",
+                        sheets).format(labels=labels, sheets=sheets, name=fmt.name, start=options.start_at)
+    narrow = furniture_band(fmt) < LARGE_FURNITURE * (ASCENT + DESCENT)
     paragraphs = [
-        (what + ".", False),
-        ("Print this page on plain paper: put one plain sheet on top of the label sheets in the printer.", False),
-        ("In large print the hub's name, the date and the page numbers are on this page only: " + (
-            f"the label sheet's margins ({min(fmt.top, bottom_margin(fmt)):g} mm on {fmt.code}) are too narrow for "
-            "16 pt type." if furniture_band(fmt) < LARGE_FURNITURE * (ASCENT + DESCENT) else
-            "the hub's name is too long for one line of 16 pt type in the label sheet's margin."), False),
-        (PRIVACY_LINE, True),
+        (what, False),
+        (_("Print this page on plain paper: put one plain sheet on top of the label sheets in the printer."), False),
+        (_("In large print the hub's name, the date and the page numbers are on this page only: the label sheet's "
+           "margins ({margin:g} mm on {code}) are too narrow for 16 pt type.").format(
+            margin=min(fmt.top, bottom_margin(fmt)), code=fmt.code) if narrow else
+         _("In large print the hub's name, the date and the page numbers are on this page only: the hub's name is "
+           "too long for one line of 16 pt type in the label sheet's margin."), False),
+        (_(PRIVACY_LINE), True),
     ]
     y = page_height - TOP_MARGIN - 4 * mm - 24
     canvas.setFillColor(colors.black)
-    title = layout("Address labels", fonts.BOLD, 24, limit)
+    title = layout(_("Address labels"), fonts.BOLD, 24, limit)
     draw_lines(canvas, title, SIDE_MARGIN, y, 24, 29)
     y -= 29 * len(title) + body
     for text, bold in paragraphs:
@@ -247,8 +255,9 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
     fmt = find_format(options.label_format)
     check_paper(options, fmt)
     if not 1 <= options.start_at <= fmt.per_sheet:
-        raise UserError(f"--start-at must be between 1 and {fmt.per_sheet} for {fmt.code}.")
-    report(progress, 0, "Reading addresses")
+        raise UserError(_("--start-at must be between 1 and {per_sheet} for {code}.")
+                        .format(per_sheet=fmt.per_sheet, code=fmt.code))
+    report(progress, 0, _("Reading addresses"))
     with db.read() as session:
         group = resolve_group(session, options.group)
         wanted = group_roles(session, group.id) if group else None
@@ -262,7 +271,7 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
     shortened: list[str] = []
     with atomic_path(out) as temp:
         canvas = canvas_class(furniture)(str(temp), pagesize=PAPER_SIZES[fmt.paper])
-        canvas.setTitle(f"Address labels ({fmt.code})")
+        canvas.setTitle(_("Address labels ({code})").format(code=fmt.code))
         canvas.setAuthor(db.hub_name)
         cover = furniture.first_page_only
         if cover:
@@ -283,20 +292,24 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
             draw_lines(canvas, fitted.lines, x + INSET, top, fitted.size, leading)
             slot += 1
             if done % 200 == 0:
-                report(progress, 5 + 90 * done // max(1, len(contacts)), "Setting out labels")
-        report(progress, 95, "Saving")
+                report(progress, 5 + 90 * done // max(1, len(contacts)), _("Setting out labels"))
+        report(progress, 95, _("Saving"))
         canvas.showPage()
         canvas.save()
     finished(progress)
-    notes = withheld_note(selection.withheld, "asked not to be sent post")
-    notes += withheld_note(no_address, "no address on record")
+    notes = withheld_note(selection.withheld, _("asked not to be sent post"))
+    notes += withheld_note(no_address, _("no address on record"))
     if cover:
-        notes.append(f"Large print on {fmt.code}: page 1 is a cover page with the hub's name, the date and the "
-                     "privacy line (the sheet's margins have no room for them in 16 pt); print it on plain paper.")
+        notes.append(_("Large print on {code}: page 1 is a cover page with the hub's name, the date and the "
+                       "privacy line (the sheet's margins have no room for them in 16 pt); print it on plain paper.")
+                     .format(code=fmt.code))
     if shrunk and options.large_print:
-        notes.append(f"{shrunk} labels are below 16 pt so that the whole address fits; "
-                     "a larger label (L7161, 5163) keeps them all large.")
+        notes.append(ngettext("{count} label is below 16 pt so that the whole address fits; "
+                              "a larger label (L7161, 5163) keeps them all large.",
+                              "{count} labels are below 16 pt so that the whole address fits; "
+                              "a larger label (L7161, 5163) keeps them all large.", shrunk).format(count=shrunk))
     if shortened:
-        notes.append(f"Too long for a {fmt.code} label even at {MIN_SIZE:g} pt, printed without part of the street: "
-                     f"{', '.join(shortened)}. Try a larger label (L7161, L7163, 5163).")
+        notes.append(_("Too long for a {code} label even at {size:g} pt, printed without part of the street: "
+                       "{names}. Try a larger label (L7161, L7163, 5163).")
+                     .format(code=fmt.code, size=MIN_SIZE, names=", ".join(shortened)))
     return PrintResult(furniture.pages, len(contacts), selection.withheld + no_address, notes)

@@ -21,8 +21,16 @@ from sqlmodel import col, select
 
 from oursociety_desktop.formats.pdf import fonts
 from oursociety_desktop.formats.pdf.contact_tables import table_style
-from oursociety_desktop.formats.pdf.furniture import MONTHS, TextBlock, begin, build_document, frame_width, long_date
+from oursociety_desktop.formats.pdf.furniture import (
+    TextBlock,
+    begin,
+    build_document,
+    frame_width,
+    long_date,
+    month_names,
+)
 from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult, finished, report
+from oursociety_desktop.i18n import N_, _
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
@@ -33,18 +41,18 @@ from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact, Lesson, LessonPerson
 
-NO_THEME = "Other lessons"
+NO_THEME = N_("Other lessons")
 BAR_BLUE = colors.Color(0.25, 0.42, 0.62)
-SECTIONS = (("challenge", "The challenge"), ("tried", "What was tried"), ("worked", "What worked"),
-            ("not_worked", "What did not work"), ("advice", "Advice for others starting out"))
-SUMMARY_LINE = "People who gave time: {people}. Hours given: {given}. Hours pledged: {pledged}."
-CERTIFICATE_LINE = "gave {hours} hours of their time to {hub} in {year}."
+SECTIONS = (("challenge", N_("The challenge")), ("tried", N_("What was tried")), ("worked", N_("What worked")),
+            ("not_worked", N_("What did not work")), ("advice", N_("Advice for others starting out")))
+SUMMARY_LINE = N_("People who gave time: {people}. Hours given: {given}. Hours pledged: {pledged}.")
+CERTIFICATE_LINE = N_("gave {hours} hours of their time to {hub} in {year}.")
 
 
 def _year(options: PrintOptions) -> str:
     year = options.year or str(options.today.year)
     if not (len(year) == 4 and year.isdigit()):
-        raise UserError(f"A year is four digits, not '{year}'.")
+        raise UserError(_("A year is four digits, not '{year}'.").format(year=year))
     return year
 
 
@@ -66,16 +74,16 @@ def print_digest(db: Database, options: PrintOptions, out: Path, progress: Progr
             else:
                 shown = member_of(link.hub_name or hubs.get(link.origin_hub, ""))
             people[link.lesson_id].append(shown)
-    report(progress, 20, "Setting out the lessons")
+    report(progress, 20, _("Setting out the lessons"))
     by_theme: dict[str, list[Lesson]] = defaultdict(list)
     for lesson in lessons:
-        by_theme[theme or (lesson.themes[0] if lesson.themes else NO_THEME)].append(lesson)
-    story: list[Flowable] = [TextBlock("Lessons and stories", sizes.title, bold=True, space_after=3 * mm)]
+        by_theme[theme or (lesson.themes[0] if lesson.themes else _(NO_THEME))].append(lesson)
+    story: list[Flowable] = [TextBlock(_("Lessons and stories"), sizes.title, bold=True, space_after=3 * mm)]
     if theme:
-        story.append(TextBlock(f"Theme: {theme}", sizes.body, space_after=2 * mm))
+        story.append(TextBlock(_("Theme: {theme}").format(theme=theme), sizes.body, space_after=2 * mm))
     if not lessons:
-        story.append(TextBlock("No lessons match.", sizes.body))
-    for name in sorted(by_theme, key=lambda t: (t == NO_THEME, t)):
+        story.append(TextBlock(_("No lessons match."), sizes.body))
+    for name in sorted(by_theme, key=lambda t: (t == _(NO_THEME), t)):
         story.append(TextBlock(name[:1].upper() + name[1:], sizes.heading, bold=True, space_before=4 * mm,
                                space_after=1.5 * mm, keep_with_next=True))
         for lesson in sorted(by_theme[name], key=lambda x: (x.date, x.title), reverse=True):
@@ -87,12 +95,13 @@ def print_digest(db: Database, options: PrintOptions, out: Path, progress: Progr
             for field, label in SECTIONS:
                 value = str(getattr(lesson, field))
                 if value:
-                    story.append(TextBlock(label, sizes.body, bold=True, space_before=1 * mm, keep_with_next=True))
+                    story.append(TextBlock(_(label), sizes.body, bold=True, space_before=1 * mm, keep_with_next=True))
                     story.append(TextBlock(value, sizes.body))
             if people.get(lesson.id):
-                story.append(TextBlock("People: " + ", ".join(sorted(people[lesson.id])), sizes.body,
+                names = ", ".join(sorted(people[lesson.id]))
+                story.append(TextBlock(_("People: {names}").format(names=names), sizes.body,
                                        space_before=1 * mm))
-    pages = build_document(out, story, options, db.hub_name, "Lessons and stories", progress)
+    pages = build_document(out, story, options, db.hub_name, _("Lessons and stories"), progress)
     finished(progress)
     return PrintResult(pages=pages, entries=len(lessons))
 
@@ -102,7 +111,7 @@ def print_certificate(db: Database, options: PrintOptions, out: Path, progress: 
     """A thank-you certificate for the hours one person gave in a year."""
     sizes = begin(options, progress)
     if not options.contact:
-        raise UserError("Say whose certificate it is: --contact CONTACT_ID.")
+        raise UserError(_("Say whose certificate it is: --contact CONTACT_ID."))
     year = _year(options)
     with db.read() as session:
         person = get_record(session, Contact, options.contact, live=True)
@@ -110,16 +119,17 @@ def print_certificate(db: Database, options: PrintOptions, out: Path, progress: 
             "SELECT COALESCE(SUM(hours), 0) FROM hours WHERE deleted = 0 AND kind = 'given' AND contact_id = :c "
             "AND substr(date, 1, 4) = :y"), {"c": person.id, "y": year}).scalar_one()
     if not given:
-        raise UserError(f"{person.shown_name} has no hours given in {year} to thank them for.")
+        raise UserError(_("{shown_name} has no hours given in {year} to thank them for.")
+                        .format(shown_name=person.shown_name, year=year))
     story: list[Flowable] = [
         Spacer(1, 30 * mm),
-        TextBlock("Thank you", sizes.title * 2, bold=True, space_after=10 * mm),
+        TextBlock(_("Thank you"), sizes.title * 2, bold=True, space_after=10 * mm),
         TextBlock(person.shown_name, sizes.title * 1.3, bold=True, space_after=6 * mm),
-        TextBlock(CERTIFICATE_LINE.format(hours=f"{float(given):g}", hub=db.hub_name, year=year),
+        TextBlock(_(CERTIFICATE_LINE).format(hours=f"{float(given):g}", hub=db.hub_name, year=year),
                   sizes.heading, space_after=20 * mm),
-        TextBlock("What you gave made a difference to your neighbours.", sizes.heading),
+        TextBlock(_("What you gave made a difference to your neighbours."), sizes.heading),
     ]
-    pages = build_document(out, story, options, db.hub_name, "Certificate of thanks", progress)
+    pages = build_document(out, story, options, db.hub_name, _("Certificate of thanks"), progress)
     finished(progress)
     return PrintResult(pages=pages, entries=1)
 
@@ -130,7 +140,7 @@ def _month_chart(months: list[float], width: float, size: float) -> Drawing:
     chart.x, chart.y = 12 * mm, 10 * mm
     chart.width, chart.height = width - 20 * mm, 45 * mm
     chart.data = [months]
-    chart.categoryAxis.categoryNames = [m[:3] for m in MONTHS]
+    chart.categoryAxis.categoryNames = month_names("abbreviated")
     chart.categoryAxis.labels.fontName = fonts.BODY
     chart.categoryAxis.labels.fontSize = size
     chart.valueAxis.labels.fontName = fonts.BODY
@@ -157,29 +167,29 @@ def print_hours_summary(db: Database, options: PrintOptions, out: Path, progress
         by_group = hours_totals(session, "group", year)
         by_theme = hours_totals(session, "theme", year)
         by_month = {r.key: r.given for r in hours_totals(session, "month", year)}
-    report(progress, 30, "Adding up the hours")
+    report(progress, 30, _("Adding up the hours"))
     width = frame_width(options)
     months = [by_month.get(f"{year}-{m:02d}", 0.0) for m in range(1, 13)]
 
     def table(title: str, rows: list[tuple[str, float, float]]) -> Table:
-        data: list[list[str]] = [[title, "Hours given", "Hours pledged"]]
+        data: list[list[str]] = [[title, _("Hours given"), _("Hours pledged")]]
         data.extend([key, f"{g:g}", f"{p:g}"] for key, g, p in rows)
         result = Table(data, colWidths=[width * 0.6, width * 0.2, width * 0.2], repeatRows=1)
         result.setStyle(table_style(0, sizes.body, sizes.leading, sizes.furniture + 1))
         return result
 
     story: list[Flowable] = [
-        TextBlock(f"Time given in {year}", sizes.title, bold=True, space_after=3 * mm),
-        TextBlock(SUMMARY_LINE.format(people=int(people), given=f"{float(given):g}", pledged=f"{float(pledged):g}"),
+        TextBlock(_("Time given in {year}").format(year=year), sizes.title, bold=True, space_after=3 * mm),
+        TextBlock(_(SUMMARY_LINE).format(people=int(people), given=f"{float(given):g}", pledged=f"{float(pledged):g}"),
                   sizes.heading, space_after=4 * mm),
-        TextBlock("Hours given by month", sizes.heading, bold=True, space_after=1 * mm),
+        TextBlock(_("Hours given by month"), sizes.heading, bold=True, space_after=1 * mm),
         _month_chart(months, width, sizes.furniture + 1),
         Spacer(1, 4 * mm),
-        table("Group", [(r.key, r.given, r.pledged) for r in by_group]),
+        table(_("Group"), [(r.key, r.given, r.pledged) for r in by_group]),
         Spacer(1, 4 * mm),
-        table("Theme", [(r.key, r.given, r.pledged) for r in by_theme]),
+        table(_("Theme"), [(r.key, r.given, r.pledged) for r in by_theme]),
     ]
-    pages = build_document(out, story, options, db.hub_name, f"Time given in {year}", progress)
+    pages = build_document(out, story, options, db.hub_name, _("Time given in {year}").format(year=year), progress)
     finished(progress)
     return PrintResult(pages=pages, entries=int(people))
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from reportlab.lib.pagesizes import A4, LETTER
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
 
@@ -59,14 +60,15 @@ class PrintOptions:
     def check(self) -> None:
         """Raise a one-line UserError for an option no product could honour."""
         if self.paper not in PAPER_SIZES:
-            raise UserError(f"Unknown paper size '{self.paper}'; use a4 or letter.")
+            raise UserError(_("Unknown paper size '{paper}'; use a4 or letter.").format(paper=self.paper))
         unknown = [f for f in self.fields if f not in CONTACT_FIELDS]
         if unknown:
-            raise UserError(f"Unknown field '{unknown[0]}'; choose from {', '.join(CONTACT_FIELDS)}.")
+            raise UserError(_("Unknown field '{unknown}'; choose from {contact_fields}.")
+                            .format(unknown=unknown[0], contact_fields=', '.join(CONTACT_FIELDS)))
         if self.sort not in SORT_ORDERS:
-            raise UserError(f"Unknown sort order '{self.sort}'; use family or given.")
+            raise UserError(_("Unknown sort order '{sort}'; use family or given.").format(sort=self.sort))
         if not 0 <= self.blank_rows <= 200:
-            raise UserError("Blank rows must be between 0 and 200.")
+            raise UserError(_("Blank rows must be between 0 and 200."))
 
     @property
     def page_size(self) -> tuple[float, float]:
@@ -87,7 +89,7 @@ class PrintResult:
 def report(progress: Progress | None, percent: int, message: str) -> None:
     """Pass progress on; raise Cancelled when the caller asked to stop."""
     if progress is not None and progress(percent, message) is False:
-        raise Cancelled("Printing cancelled; no file was written.")
+        raise Cancelled(_("Printing cancelled; no file was written."))
 
 
 def finished(progress: Progress | None) -> None:

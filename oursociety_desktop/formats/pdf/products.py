@@ -12,6 +12,7 @@ from oursociety_desktop.formats.pdf.group_sheet import print_group_sheet
 from oursociety_desktop.formats.pdf.labels import print_labels
 from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult
 from oursociety_desktop.formats.pdf.signin import print_signin_sheet
+from oursociety_desktop.i18n import N_, _
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.progress import Progress
@@ -27,13 +28,14 @@ PRODUCTS: dict[str, Product] = {
     "calls": print_call_list,
 }
 
+# Translated where shown: _(PRODUCT_TITLES[name]).
 PRODUCT_TITLES = {
-    "directory": "Directory",
-    "group": "Group sheet",
-    "signin": "Sign-in sheet",
-    "labels": "Address labels",
-    "actions": "Action list",
-    "calls": "Call list",
+    "directory": N_("Directory"),
+    "group": N_("Group sheet"),
+    "signin": N_("Sign-in sheet"),
+    "labels": N_("Address labels"),
+    "actions": N_("Action list"),
+    "calls": N_("Call list"),
 }
 
 
@@ -41,5 +43,6 @@ def print_product(name: str, db: Database, options: PrintOptions, out: Path, pro
                   ) -> PrintResult:
     """Write the named product to `out`."""
     if name not in PRODUCTS:
-        raise UserError(f"Unknown product '{name}'; use one of {', '.join(PRODUCTS)}.")
+        raise UserError(_("Unknown product '{name}'; use one of {products}.")
+                        .format(name=name, products=', '.join(PRODUCTS)))
     return PRODUCTS[name](db, options, Path(out), progress)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from oursociety_desktop.formats.pdf.collation import collation_key
 from oursociety_desktop.formats.pdf.shaping import isolate_join
+from oursociety_desktop.i18n import ngettext
 from oursociety_desktop.models.groups import find_group
 from oursociety_desktop.models.names import name_to_show
 from oursociety_desktop.models.tables import Contact, Group, Membership
@@ -183,5 +184,5 @@ def withheld_note(count: int, reason: str) -> list[str]:
     """A line for the organiser about people left off, or nothing."""
     if not count:
         return []
-    people = "person" if count == 1 else "people"
-    return [f"{count} {people} not printed: {reason}."]
+    return [ngettext("{count} person not printed: {reason}.", "{count} people not printed: {reason}.", count)
+            .format(count=count, reason=reason)]

@@ -23,6 +23,7 @@ from oursociety_desktop.formats.pdf.furniture import (
 )
 from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult, finished, report
 from oursociety_desktop.formats.pdf.selection import group_roles, resolve_group, select_contacts, withheld_note
+from oursociety_desktop.i18n import N_, _
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record
@@ -45,7 +46,7 @@ def print_signin_sheet(db: Database, options: PrintOptions, out: Path, progress:
                        ) -> PrintResult:
     """Write a sign-in sheet for `options.action` (a meeting) and/or `options.group` to `out`."""
     sizes = begin(options, progress)
-    heading = "Sign-in sheet"
+    heading = _("Sign-in sheet")
     people: set[str] = set()
     chosen = False
     with db.read() as session:
@@ -62,22 +63,22 @@ def print_signin_sheet(db: Database, options: PrintOptions, out: Path, progress:
             chosen = True
             people.update(group_roles(session, group.id))
         selection = select_contacts(session, "directory", contact_ids=people, tag=options.tag) if chosen else None
-    report(progress, 20, "Setting out the sheet")
+    report(progress, 20, _("Setting out the sheet"))
     subtitle = meeting_heading(action) if action is not None else ""
     if group is not None:
-        subtitle = "\n".join(p for p in (subtitle, f"Group: {group.name}") if p)
+        subtitle = "\n".join(p for p in (subtitle, _("Group: {group}").format(group=group.name)) if p)
     width = frame_width(options)
     story: list[Flowable] = [TextBlock(heading, sizes.title, bold=True, space_after=2 * mm)]
     if subtitle:
         story.append(TextBlock(subtitle, sizes.heading, bold=True, space_after=3 * mm))
     contacts = sorted(selection.contacts, key=lambda c: c.key(options.sort)) if selection else []
     if contacts:
-        story.append(TextBlock("Please tick your name.", sizes.body, space_after=2 * mm))
-        columns = [Column("name", "Name", lambda c: c.name, 3.0),
-                   Column("changes", "New phone, email or address?", lambda c: "", 4.0)]
+        story.append(TextBlock(_("Please tick your name."), sizes.body, space_after=2 * mm))
+        columns = [Column("name", N_("Name"), lambda c: c.name, 3.0),
+                   Column("changes", N_("New phone, email or address?"), lambda c: "", 4.0)]
         tick_width = sizes.body * 3.2
         table = contact_table(contacts, columns, width, sizes, lead_cells=[(tick_width, lambda c: TICK_BOX)],
-                              lead_titles=["Here"])
+                              lead_titles=[N_("Here")])
         # Room to tick with a pen: taller rows, a bigger box.
         table.setStyle(TableStyle([
             ("TOPPADDING", (0, 1), (-1, -1), sizes.body * 0.6),
@@ -87,16 +88,17 @@ def print_signin_sheet(db: Database, options: PrintOptions, out: Path, progress:
             ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
         ]))
         story.append(table)
-    story.append(TextBlock("New here? Please add your details", sizes.heading, bold=True, space_before=5 * mm,
+    story.append(TextBlock(_("New here? Please add your details"), sizes.heading, bold=True, space_before=5 * mm,
                            space_after=1 * mm))
-    story.append(TextBlock(f"Tick \u201cOK to contact\u201d if {db.hub_name} may keep your details and contact you "
-                           "about its work. You can change your mind at any time.", sizes.body, space_after=2 * mm))
+    story.append(TextBlock(_("Tick “OK to contact” if {hub_name} may keep your details and contact you "
+                           "about its work. You can change your mind at any time.")
+                           .format(hub_name=db.hub_name), sizes.body, space_after=2 * mm))
     story.append(blank_rows_table(options.blank_rows, width, sizes))
     pages = build_document(out, story, options, db.hub_name, heading, progress)
     finished(progress)
     withheld = selection.withheld if selection else 0
     return PrintResult(pages, len(contacts), withheld,
-                       withheld_note(withheld, "not in the directory by their choice; they can sign below"))
+                       withheld_note(withheld, _("not in the directory by their choice; they can sign below")))
 
 
 def blank_rows_table(count: int, width: float, sizes: Sizes) -> Table:
@@ -104,8 +106,9 @@ def blank_rows_table(count: int, width: float, sizes: Sizes) -> Table:
     size = sizes.body
     box_width = max(20 * mm, size * 5.5)
     widths = [(width - box_width) * w for w in (0.34, 0.26, 0.40)] + [box_width]
-    rows: list[list[object]] = [list(header_row(["Name", "Phone", "Email", "OK to contact"], widths, sizes))]
-    rows += [["", "", "", TICK_BOX] for _ in range(count)]
+    titles = [N_("Name"), N_("Phone"), N_("Email"), N_("OK to contact")]
+    rows: list[list[object]] = [list(header_row(titles, widths, sizes))]
+    rows += [["", "", "", TICK_BOX] for _row in range(count)]
     row_height = max(10 * mm, size * 2.4)
     table = Table(rows, colWidths=widths, rowHeights=[None] + [row_height] * count, repeatRows=1)
     style = table_style(0, size, size * 1.22, sizes.furniture, sizes.header_colour)

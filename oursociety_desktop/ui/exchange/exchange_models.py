@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from oursociety_desktop.i18n import N_, _
 from oursociety_desktop.models.clock import stamp_wall_ms
 from oursociety_desktop.models.conflicts import list_conflicts, record_label
 from oursociety_desktop.models.database import Database
@@ -32,13 +33,28 @@ def shown_value(value: Any) -> str:
     return str(value) if value is not None else ""
 
 
+# The synchronised record types by the names people know them by (an unknown type shows its own name).
+RECORD_TYPE_NAMES = {
+    "contact": N_("Contacts"), "group": N_("Groups"), "membership": N_("Group memberships"),
+    "action": N_("Actions"), "action_link": N_("People on actions"), "connection": N_("Connections"),
+    "lesson": N_("Lessons"), "lesson_person": N_("People in lessons"), "offer": N_("Offers"), "need": N_("Needs"),
+    "hours": N_("Hours"), "hours_total": N_("Hours totals"),
+}
+
+
+def record_type_name(record_type: str) -> str:
+    """A record type's name in the user's language."""
+    known = RECORD_TYPE_NAMES.get(record_type)
+    return _(known) if known else record_type.replace("_", " ").capitalize()
+
+
 COL_TYPE, COL_NEW, COL_UPDATED, COL_DELETED, COL_CONFLICTING, COL_UNCHANGED = range(6)
 
 
 class PreviewModel(RowsTableModel):
     """Per record type: new, updated, deleted, conflicting and unchanged records of an import."""
 
-    HEADERS = ("Records", "New", "Updated", "Deleted", "Conflicting", "Unchanged")
+    HEADERS = (N_("Records"), N_("New"), N_("Updated"), N_("Deleted"), N_("Conflicting"), N_("Unchanged"))
 
     def set_report(self, report: MergeReport | None) -> None:
         """Show a merge report (None clears)."""
@@ -47,7 +63,7 @@ class PreviewModel(RowsTableModel):
     def cell(self, row: Any, column: int) -> str:
         name, counts = row
         if column == COL_TYPE:
-            return self.tr(name.replace("_", " ")).capitalize()
+            return record_type_name(name)
         values = (counts.new, counts.updated, counts.deleted, counts.conflicting, counts.unchanged)
         return str(values[column - 1])
 
@@ -72,7 +88,7 @@ class ConflictRow:
 class ConflictTableModel(RowsTableModel):
     """The conflicts inbox: record, field, the value kept here (ours) and the value that lost (theirs)."""
 
-    HEADERS = ("Record", "Field", "Kept here (ours)", "Lost (theirs)", "Detected")
+    HEADERS = (N_("Record"), N_("Field"), N_("Kept here (ours)"), N_("Lost (theirs)"), N_("Detected"))
 
     def load(self, db: Database) -> None:
         """Read the open conflicts."""
@@ -85,7 +101,7 @@ class ConflictTableModel(RowsTableModel):
     def cell(self, row: Any, column: int) -> str:
         assert isinstance(row, ConflictRow)
         if column == COL_RECORD:
-            return f"{self.tr(row.record_type.replace('_', ' ')).capitalize()}: {row.record_label}"
+            return self.tr("{type}: {label}").format(type=record_type_name(row.record_type), label=row.record_label)
         if column == COL_FIELD:
             return row.field.replace("_", " ")
         if column == COL_OURS:
@@ -101,7 +117,7 @@ COL_AT, COL_DIRECTION, COL_PEER, COL_FILE, COL_SUMMARY = range(5)
 class ExchangeLogModel(RowsTableModel):
     """Bundles made and imported, newest first."""
 
-    HEADERS = ("When", "Direction", "Hub", "File", "Summary")
+    HEADERS = (N_("When"), N_("Direction"), N_("Hub"), N_("File"), N_("Summary"))
 
     def load(self, db: Database) -> None:
         """Read the log."""
@@ -136,7 +152,8 @@ class PeerHubModel(RowsTableModel):
     """Hubs this one has exchanged with: when we last heard from each, and up to when it has acknowledged what
     this hub sent (a delta for it repeats everything after that)."""
 
-    HEADERS = ("Hub", "Id", "First seen", "Last heard from", "Has everything up to", "Key fingerprint", "Trust")
+    HEADERS = (N_("Hub"), N_("Id"), N_("First seen"), N_("Last heard from"), N_("Has everything up to"),
+               N_("Key fingerprint"), N_("Trust"))
 
     def load(self, db: Database) -> None:
         """Read the known hubs."""

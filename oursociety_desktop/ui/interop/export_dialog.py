@@ -23,13 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.formats import csv_write, vcard
+from oursociety_desktop.i18n import N_, _
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.ui.context import AppContext
 
-FORMATS = (("vcard-3.0", "vCard 3.0 (.vcf)"), ("vcard-4.0", "vCard 4.0 (.vcf)"), ("csv", "CSV spreadsheet (.csv)"))
+FORMATS = (("vcard-3.0", N_("vCard 3.0 (.vcf)")), ("vcard-4.0", N_("vCard 4.0 (.vcf)")),
+           ("csv", N_("CSV spreadsheet (.csv)")))
 
 
 def export_task(progress: Progress, db: Database, fmt: str, out: Path, one_per_contact: bool,
@@ -71,7 +73,7 @@ class ExportDialog(QDialog):
         self.format = QComboBox(self)
         self.format.setAccessibleName(self.tr("Export format"))
         for key, text in FORMATS:
-            self.format.addItem(self.tr(text), key)
+            self.format.addItem(_(text), key)
         self.format.currentIndexChanged.connect(self._format_changed)
         self.one_per_contact = QCheckBox(self.tr("One file per &contact (saved in a folder)"), self)
         self.path = QLineEdit(self)
@@ -82,8 +84,9 @@ class ExportDialog(QDialog):
         grid = QGridLayout(self.fields_box)
         self.field_checks: dict[str, QCheckBox] = {}
         for i, name in enumerate(csv_write.EXPORTABLE_FIELDS):
-            label = csv_write.EXPORT_HEADERS.get(name, "Phones" if name == "phones" else "Emails")
-            check = QCheckBox(self.tr(label), self.fields_box)
+            label = _(csv_write.EXPORT_HEADERS[name]) if name in csv_write.EXPORT_HEADERS else (
+                self.tr("Phones") if name == "phones" else self.tr("Emails"))
+            check = QCheckBox(label, self.fields_box)
             check.setChecked(name in csv_write.DEFAULT_EXPORT_FIELDS)
             self.field_checks[name] = check
             grid.addWidget(check, i // 3, i % 3)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.formats import csv_io, csv_mapping
 from oursociety_desktop.formats.csv_presets import PRESET_CHOICES, TARGETS
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.consent import hub_consent_defaults
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.services.people_import import DUPLICATE_CHOICES, ImportOptions, ImportSummary
@@ -143,7 +144,7 @@ class MappingPage(QWizardPage):
             combo = QComboBox(self.table)
             combo.setAccessibleName(self.tr("Field for column {0}").format(header))
             for key, text in TARGETS.items():
-                combo.addItem(self.tr(text), key)
+                combo.addItem(_(text), key)
             combo.setCurrentIndex(max(0, combo.findData(self.suggested.get(i, csv_mapping.ColumnMap()).field)))
             self.table.setCellWidget(i, 2, combo)
 

@@ -16,7 +16,7 @@ from oursociety_desktop.ui.interop.import_wizard import ImportWizard
 class InteropWorkspace(QWidget):
     """Import from vCard or CSV, export to vCard or CSV, and the Duplicates view."""
 
-    TITLE: ClassVar[str] = QCoreApplication.translate("InteropWorkspace", "Import && export")
+    TITLE: ClassVar[str] = QCoreApplication.translate("Workspaces", "Import & export")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

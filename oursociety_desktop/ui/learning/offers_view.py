@@ -74,7 +74,7 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
     """Suggested introductions, with accept and decline."""
 
     RELEVANT: ClassVar[frozenset[str]] = frozenset({"offer", "need", "contact"})
-    TITLE: ClassVar[str] = QCoreApplication.translate("OffersNeedsWorkspace", "Offers & needs")
+    TITLE: ClassVar[str] = QCoreApplication.translate("Workspaces", "Offers & needs")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

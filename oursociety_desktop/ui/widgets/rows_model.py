@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.ui.wording import isolated
 
 Index = QModelIndex | QPersistentModelIndex
@@ -20,7 +21,8 @@ _TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, 
 
 
 class RowsTableModel(QAbstractTableModel):
-    """Rows of any type; subclasses give the column titles (`HEADERS`, translated when shown, or `headers()`)
+    """Rows of any type; subclasses give the column titles (`HEADERS`, marked with `N_` and translated when shown,
+    or `headers()`)
     and the text of a cell (`cell`), and may add other roles (`cell_data`: alignment, colour)."""
 
     HEADERS: tuple[str, ...] = ()
@@ -34,7 +36,7 @@ class RowsTableModel(QAbstractTableModel):
 
     def headers(self) -> tuple[str, ...]:
         """The column titles in the user's language."""
-        return tuple(self.tr(title) for title in self.HEADERS)
+        return tuple(_(title) for title in self.HEADERS)
 
     def cell(self, row: Any, column: int) -> Any:
         """The text of one cell."""

@@ -1,0 +1,124 @@
+"""No user-visible string in `ui/` escapes translation.
+
+A scan of the window's source: every text literal handed to a widget that shows it (a label, a button, a title, a
+tooltip, a menu action, a message box...) must come through `tr()` / `translate()` / `_()`. A literal given
+straight, an f-string, a literal `.format()`-ed without `tr()`, or text glued to a literal with `+` is listed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+UI = Path(__file__).resolve().parents[2] / "oursociety_desktop" / "ui"
+
+# Calls whose text arguments the user sees.
+SHOWN = frozenset({
+    "setText", "setWindowTitle", "setToolTip", "setPlaceholderText", "setStatusTip", "setWhatsThis",
+    "setAccessibleName", "setAccessibleDescription", "setTitle", "setSubTitle", "setLabelText", "setTabText",
+    "setInformativeText", "setDetailedText", "setButtonText", "setHeaderLabels", "setHorizontalHeaderLabels",
+    "setSpecialValueText", "setSuffix", "setPrefix", "setFormat", "showMessage", "addAction", "addMenu", "addTab",
+    "insertTab", "addItem", "addItems", "insertItem", "addButton", "addRow", "setItemText", "setTabToolTip",
+    "information", "warning", "critical", "question", "about", "getText", "getItem", "getOpenFileName",
+    "getSaveFileName", "getExistingDirectory",
+    "QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "QToolButton", "QMessageBox",
+    "QListWidgetItem", "QTreeWidgetItem", "QTableWidgetItem", "QMenu", "QCommandLinkButton", "QProgressDialog",
+    "show_error", "show_info", "show_message", "command",
+})
+TRANSLATORS = frozenset({"tr", "translate", "_", "ngettext"})
+WORDS = re.compile(r"[^\W\d_]{2,}")  # two letters in a row: a word, not "…", "—", "%" or "{0}"
+# Not words for a reader: a key sequence ("Ctrl+Shift+N"), a lower-case key or file name handed along as data
+# ("offer", "letter", "contacts.csv"), markup alone ("<ol>").
+TECHNICAL = re.compile(r"((Ctrl|Alt|Shift|Meta)\+.*|[a-z0-9_.\-]+)")
+TAGS = re.compile(r"<[^>]*>")
+
+
+def _name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _literal_text(node: ast.expr) -> str | None:
+    """The words of a literal that is shown as it is, or None when the expression is translated or not literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return " ".join(t for t in (_literal_text(node.left), _literal_text(node.right)) if t) or None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return _literal_text(node.func.value)  # "...".format(): a literal unless the receiver is tr(...)
+    if isinstance(node, ast.IfExp):
+        return " ".join(t for t in (_literal_text(node.body), _literal_text(node.orelse)) if t) or None
+    return None
+
+
+def untranslated(path: Path) -> list[str]:
+    """`file:line: text` for each shown literal in one module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call) or _name(node.func) not in SHOWN or _name(node.func) in TRANSLATORS:
+            continue
+        for arg in [*node.args, *(k.value for k in node.keywords if k.arg in ("text", "title", "toolTip"))]:
+            text = _literal_text(arg)
+            if text is None or TECHNICAL.fullmatch(text):
+                continue
+            if WORDS.search(TAGS.sub(" ", text)):
+                found.append(f"{path.name}:{arg.lineno}: {text[:70]!r}")
+    return found
+
+
+def test_no_shown_string_in_the_window_escapes_translation() -> None:
+    found = [f"{path.parent.relative_to(UI.parent)}/{line}" for path in sorted(UI.rglob("*.py"))
+             for line in untranslated(path)]
+    assert found == [], "shown without tr():\n" + "\n".join(found)
+
+
+def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "label = QLabel('Plain words')\n"
+        "label.setText(f'{count} people')\n"
+        "button.setToolTip(self.tr('Fine'))\n"
+        "box.setWindowTitle('Title: ' + name)\n"
+        "box.setWindowTitle('Saved {0}'.format(name))\n"
+        "box.setWindowTitle(self.tr('Saved {0}').format(name))\n"
+        "menu.addAction('…')\n"
+        "combo.addItem(self.tr('Letter'), 'letter')\n"
+        "action.setShortcut('Ctrl+Shift+N')\n", encoding="utf-8")
+    lines = [line.split(": ", 1)[1] for line in untranslated(sample)]
+    assert lines == ["'Plain words'", "' people'", "'Title: '", "'Saved {0}'"]
+
+
+HELPERS = frozenset({"_t", "_tr"})
+
+
+def variable_tr_calls(path: Path) -> list[str]:
+    """`file:line` of each `tr(x)` / `translate(context, x)` whose text is not a literal: the extractor cannot see
+    it, so it never reaches the catalogues (mark the text with `N_` where it is defined and show it with `_()`)."""
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # The helpers the extractor knows as keywords (`_t("...")`) pass their argument on: the literal is at their call.
+    helpers = {id(node) for fn in ast.walk(tree) if isinstance(fn, ast.FunctionDef) and fn.name in HELPERS
+               for node in ast.walk(fn)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _name(node.func) in ("tr", "translate") and id(node) not in helpers:
+            index = 1 if _name(node.func) == "translate" else 0
+            if len(node.args) > index:
+                text = node.args[index]
+                literal = isinstance(text, ast.Constant) or (
+                    isinstance(text, ast.BinOp) and all(isinstance(side, ast.Constant)
+                                                         for side in (text.left, text.right)))
+                if not literal:
+                    found.append(f"{path.parent.relative_to(UI.parent)}/{path.name}:{node.lineno}")
+    return found
+
+
+def test_every_tr_call_in_the_window_takes_a_literal() -> None:
+    found = [line for path in sorted(UI.rglob("*.py")) if path.name != "translator.py"
+             for line in variable_tr_calls(path)]
+    assert found == [], "tr() of a variable (not extractable):\n" + "\n".join(found)
