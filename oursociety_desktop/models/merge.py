@@ -24,24 +24,19 @@ from typing import Any
 
 from sqlalchemy import JSON, Table, insert, select, text
 
-from oursociety_desktop.models.canonical import canonical_json
-from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_hub, stamp_wall_ms, wall_clock_ms
+from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_hub, wall_clock_ms
 from oursociety_desktop.models.contacts import erasure_reason
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.models.incoming import (
-    TYPE_NAME,
-    check_envelope,
-    check_values,
-    known_names,
-    unknown_field_names,
-)
+from oursociety_desktop.models.incoming import check_envelope, check_values, known_names, unknown_field_names
+from oursociety_desktop.models.merge_conflicts import conflict_row, fresh_conflicts, uncount_known_conflicts
+from oursociety_desktop.models.merge_opaque import merge_opaque
+from oursociety_desktop.models.merge_quarantine import set_aside, take_released
 from oursociety_desktop.models.merge_rules import (
     MergeReport,
     TypeCounts,
     merge_fields,
     newest_stamp,
-    opaque_row,
     stamp_map,
     tally,
 )
@@ -105,7 +100,7 @@ class BundleMerger:
         """Check and merge records of one type (each id at most once per batch)."""
         declared = REGISTRY.get(record_type)
         if declared is None:
-            self._merge_opaque(record_type, records)
+            merge_opaque(self, record_type, records)
             return
         fields = declared.outgoing_fields
         known = known_names(declared)
@@ -114,7 +109,7 @@ class BundleMerger:
             unknown = unknown_field_names(known, record)
             check_envelope(record_type, {*fields, *unknown}, unknown, record)
             unknown_of[record["id"]] = unknown
-        self._refuse_repeated_ids(record_type, records)
+        self.refuse_repeated_ids(record_type, records)
         records = [nfc_values(record) for record in records]  # every text stored in normal form C
         if record_type == "contact":  # an erasure's reason is a choice from a list, never free text
             for record in records:
@@ -124,7 +119,7 @@ class BundleMerger:
         counts = self.report.counts[record_type]
         records = self._drop_known_versions(declared, table, records, counts)
         # A version this hub holds already (an accepted one, arriving again) needs no quarantine.
-        records = self._set_aside_far_future(record_type, records)
+        records = self.set_aside_far_future(record_type, records)
         for record in records:
             check_values(declared, record)
         ids = [r["id"] for r in records]
@@ -134,7 +129,7 @@ class BundleMerger:
         updates: list[dict[str, Any]] = []
         conflicts: list[dict[str, Any]] = []
         for record in records:
-            self._observe(record)
+            self.observe(record)
             unknown = unknown_of[record["id"]]
             local = local_rows.get(record["id"])
             if local is None:
@@ -149,9 +144,9 @@ class BundleMerger:
                     self.merged_away_edits.setdefault(local["id"], set()).update(outcome.won)
             conflicts.extend(outcome.conflicts)
             tally(counts, outcome.category)
-        fresh = self._fresh_conflicts(record_type, conflicts)
+        fresh = fresh_conflicts(self.conn, record_type, conflicts)
         if len(fresh) < len(conflicts):
-            self._uncount_known_conflicts(conflicts, fresh, updates, counts)
+            uncount_known_conflicts(conflicts, fresh, updates, counts)
         if inserts:
             self._write_rows(declared, table, inserts, update=False)
         if updates:
@@ -159,61 +154,38 @@ class BundleMerger:
         if fresh:
             self.conn.execute(insert(Conflict.__table__), fresh)  # type: ignore[attr-defined]
             self.report.new_conflicts += len(fresh)
-        self._note_changed(inserts + updates)
+        self.note_changed(inserts + updates)
         self.changed_ids.setdefault(record_type, []).extend(row["id"] for row in inserts + updates)
         if record_type == "contact" and (inserts or updates):
             self._refresh_contacts(inserts + updates)
 
     @staticmethod
-    def _refuse_repeated_ids(record_type: str, records: list[dict[str, Any]]) -> None:
+    def refuse_repeated_ids(record_type: str, records: list[dict[str, Any]]) -> None:
         ids = [r["id"] for r in records]
         if len(set(ids)) != len(ids):
             raise UserError(f"The bundle lists a {record_type.replace('_', ' ')} twice; it is not valid. "
                             "Nothing was imported.")
 
-    def _observe(self, record: dict[str, Any]) -> None:
+    def observe(self, record: dict[str, Any]) -> None:
         """Move the hub clock past the record's newest stamp (the clock ignores one far ahead)."""
         top = newest_stamp(record)
         if top > self.report.latest_stamp:
             self.report.latest_stamp = top
             self.tx.clock.observe(top)
 
-    def _set_aside_far_future(self, record_type: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Keep records with a stamp more than 24 h ahead in quarantine instead of merging them; returns the
-        others. The hub named is the one that issued the stamp (its clock is wrong), not the sender."""
+    def set_aside_far_future(self, record_type: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Keep records with a stamp more than 24 h ahead in quarantine; returns the others (merge_quarantine)."""
         if self.accepting_future:
             return records
-        ready, waiting = [], []
-        for record in records:
-            top = newest_stamp(record)
-            if stamp_wall_ms(top) > self.future_limit:
-                hub = stamp_hub(top)
-                self.report.far_future += 1
-                self.report.far_future_hubs[hub] = self.report.far_future_hubs.get(hub, 0) + 1
-                waiting.append({"record_type": record_type, "id": record["id"], "stamp": top, "hub_id": hub,
-                                "record": json.dumps(record), "received_at": self.detected_at})
-            else:
-                ready.append(record)
-        if waiting:
-            self.conn.execute(text(
-                "INSERT OR REPLACE INTO quarantined_record (record_type, id, stamp, hub_id, record, received_at) "
-                "VALUES (:record_type, :id, :stamp, :hub_id, :record, :received_at)"), waiting)
-        return ready
+        return set_aside(self.conn, self.report, record_type, records, self.future_limit, self.detected_at)
 
     def release_quarantine(self, *, accept_all: bool = False) -> int:
         """Merge the quarantined records whose time has come (their newest stamp is within 24 h of this hub's
         clock), or all of them when the organiser accepts them (`accept_all`; their stamps still do not move this
         hub's clock). Returns how many were released."""
-        limit = "\U0010ffff" if accept_all else f"{self.future_limit:013d}.\U0010ffff"
-        rows = self.conn.execute(text(
-            "SELECT record_type, id, stamp, record FROM quarantined_record WHERE stamp <= :limit "
-            "ORDER BY record_type, id, stamp"), {"limit": limit}).all()
-        if not rows:
+        by_type, taken = take_released(self.conn, self.future_limit, accept_all)
+        if not by_type:
             return 0
-        self.conn.execute(text("DELETE FROM quarantined_record WHERE stamp <= :limit"), {"limit": limit})
-        by_type: dict[str, dict[str, dict[str, Any]]] = {}
-        for record_type, rid, _stamp, raw in rows:
-            by_type.setdefault(record_type, {})[rid] = json.loads(raw)  # the newest version of each record
         order = [t for t in REGISTRY.names() if t in by_type] + sorted(t for t in by_type if t not in REGISTRY)
         self.accepting_future = True
         try:
@@ -221,10 +193,10 @@ class BundleMerger:
                 self.merge_batch(record_type, list(by_type[record_type].values()))
         finally:
             self.accepting_future = False
-        self.report.released += len(rows)
-        return len(rows)
+        self.report.released += taken
+        return taken
 
-    def _note_changed(self, changed: list[dict[str, Any]]) -> None:
+    def note_changed(self, changed: list[dict[str, Any]]) -> None:
         for row in changed:
             if not self.report.change_floor or row["stamp"] < self.report.change_floor:
                 self.report.change_floor = row["stamp"]
@@ -307,7 +279,7 @@ class BundleMerger:
         merged = merge_fields(names, local_values, stamp_map(names, local_values, lbase, lstamps),
                                incoming_values, stamp_map(names, incoming_values, ibase, record["stamps"]),
                                creation, conflictable)
-        conflicts = [self._conflict(declared.name, local["id"], *c) for c in merged.conflicts]
+        conflicts = [conflict_row(declared.name, local["id"], *c, self.detected_at) for c in merged.conflicts]
         # A record made at two hubs under one id (a pair's derived id) takes the earlier creation everywhere.
         if not merged.stamp_changed and not merged.won and creation == lbase:
             return _Outcome(None, "conflicting" if conflicts else "unchanged", conflicts)
@@ -331,66 +303,6 @@ class BundleMerger:
         else:
             category = "updated"
         return _Outcome(row, category, conflicts, tuple(merged.won))
-
-    def _conflict(self, record_type: str, record_id: str, name: str, ours: Any, ours_stamp: str,
-                  theirs: Any, theirs_stamp: str, incoming_won: bool) -> dict[str, Any]:
-        return {"record_type": record_type, "record_id": record_id, "field": name, "ours_value": ours,
-                "ours_stamp": ours_stamp, "theirs_value": theirs, "theirs_stamp": theirs_stamp,
-                "detected_at": self.detected_at, "resolved": False, "incoming_won": incoming_won}
-
-    def _fresh_conflicts(self, record_type: str, conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Drop conflicts already in the inbox (open or resolved): re-importing must not list them again.
-
-        An incoming winner whose value is the losing value of a conflict in our inbox is someone's "take theirs"
-        arriving: it settles that conflict rather than opening a new one."""
-        if not conflicts:
-            return []
-        ids = sorted({c["record_id"] for c in conflicts})
-        known: set[tuple[str, str, str]] = set()
-        lost_values: dict[tuple[str, str], list[tuple[int, str]]] = {}
-        for conflict_id, record_id, name, theirs_stamp, theirs_value, ours_stamp in self.conn.execute(
-            text("SELECT id, record_id, field, theirs_stamp, theirs_value, ours_stamp FROM conflict "
-                 "WHERE record_type = :t AND record_id IN (SELECT value FROM json_each(:ids))"),
-            {"t": record_type, "ids": json.dumps(ids)},
-        ):
-            # Either value of a conflict already listed was weighed by the organiser (or is waiting to be): the
-            # same write losing again, even the other way round (an old bundle after "take theirs"), is not new.
-            known.add((record_id, name, theirs_stamp))
-            known.add((record_id, name, ours_stamp))
-            lost_values.setdefault((record_id, name), []).append(
-                (conflict_id, canonical_json(json.loads(theirs_value))))
-        fresh = []
-        settled: list[int] = []
-        for c in conflicts:
-            key = (c["record_id"], c["field"], c["theirs_stamp"])  # "theirs" is always the losing value
-            incoming_won = c.pop("incoming_won")
-            if incoming_won:
-                taken = [cid for cid, value in lost_values.get((c["record_id"], c["field"]), [])
-                         if value == canonical_json(c["ours_value"])]
-                if taken:
-                    settled.extend(taken)
-                    continue
-            if key in known:
-                continue
-            known.add(key)
-            fresh.append(c)
-        if settled:
-            self.conn.execute(text("UPDATE conflict SET resolved = 1 WHERE id IN (SELECT value FROM json_each(:ids))"),
-                              {"ids": json.dumps(settled)})
-        return fresh
-
-    @staticmethod
-    def _uncount_known_conflicts(conflicts: list[dict[str, Any]], fresh: list[dict[str, Any]],
-                                 updates: list[dict[str, Any]], counts: TypeCounts) -> None:
-        """A record counted as conflicting only because of conflicts already known is unchanged (or updated)."""
-        fresh_ids = {c["record_id"] for c in fresh}
-        updated_ids = {u["id"] for u in updates}
-        for record_id in {c["record_id"] for c in conflicts} - fresh_ids:
-            counts.conflicting -= 1
-            if record_id in updated_ids:
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
 
     def _write_rows(self, declared: RecordType, table: Table, rows: list[dict[str, Any]], *, update: bool) -> None:
         """Bulk insert or update at the driver level: SQLAlchemy's per-row parameter processing would cost more
@@ -418,56 +330,6 @@ class BundleMerger:
                 body, e164s = search_body(row, self.region)
                 search_rows.append((row["id"], body, e164s))
         write_search_rows(self.conn, search_rows)
-
-    # -- records of types this version does not know --
-
-    def _merge_opaque(self, record_type: str, records: list[dict[str, Any]]) -> None:
-        """Keep records of an unknown type as they came, merged per field by stamp (never a conflict: this
-        version cannot show them), so they can be passed on."""
-        if not TYPE_NAME.fullmatch(record_type):
-            raise UserError(f"The bundle holds records of a type with a name that is not plain text "
-                            f"('{record_type[:40]}'); nothing was imported.")
-        known = known_names(None)
-        for record in records:
-            names = unknown_field_names(known, record)
-            check_envelope(record_type, set(names), names, record)
-        self._refuse_repeated_ids(record_type, records)
-        records = self._set_aside_far_future(record_type, records)
-        counts = self.report.counts.setdefault(record_type, TypeCounts())
-        self.report.unknown_records += len(records)
-        ids = [r["id"] for r in records]
-        local = {rid: (origin, base, json.loads(stamps), json.loads(values)) for rid, origin, base, stamps, values
-                 in self.conn.execute(text(
-                     "SELECT id, origin_hub, base_stamp, stamps, fields FROM opaque_record WHERE record_type = :t "
-                     "AND id IN (SELECT value FROM json_each(:ids))"), {"t": record_type, "ids": json.dumps(ids)})}
-        writes: list[dict[str, Any]] = []
-        for record in records:
-            self._observe(record)
-            values = {k: v for k, v in record.items() if k not in ("id", "origin_hub", "base_stamp", "stamps")}
-            mine = local.get(record["id"])
-            if mine is None:
-                writes.append(opaque_row(record_type, record["id"], record["base_stamp"], dict(record["stamps"]),
-                                          values))
-                tally(counts, "new")
-                continue
-            _origin, lbase, lstamps, lvalues = mine
-            names = sorted(set(lvalues) | set(values))
-            merged = merge_fields(names, lvalues, stamp_map(names, lvalues, lbase, lstamps), values,
-                                   stamp_map(names, values, record["base_stamp"], record["stamps"]),
-                                   min(lbase, record["base_stamp"]), frozenset())
-            creation = min(lbase, record["base_stamp"])
-            if not merged.stamp_changed and not merged.won and creation == lbase:
-                tally(counts, "unchanged")
-                continue
-            final_values = {**lvalues, **merged.won}
-            stamps = {n: s for n, s in merged.stamps.items() if s != creation}
-            writes.append(opaque_row(record_type, record["id"], creation, stamps, final_values))
-            tally(counts, "deleted" if merged.won.get("deleted") is True else "updated")
-        if writes:
-            self.conn.execute(text(
-                "INSERT OR REPLACE INTO opaque_record (record_type, id, origin_hub, base_stamp, stamps, stamp, fields) "
-                "VALUES (:record_type, :id, :origin_hub, :base_stamp, :stamps, :stamp, :fields)"), writes)
-            self._note_changed(writes)
 
     # -- at the end --
 
