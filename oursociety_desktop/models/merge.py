@@ -18,11 +18,10 @@ overwrite, but never misses a concurrent one. docs/bundle-format.md states the s
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Table, insert, select, text
+from sqlalchemy import Table, insert, select, text
 
 from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_hub, wall_clock_ms
 from oursociety_desktop.models.contacts import erasure_reason
@@ -32,6 +31,7 @@ from oursociety_desktop.models.incoming import check_envelope, check_values, kno
 from oursociety_desktop.models.merge_conflicts import conflict_row, fresh_conflicts, uncount_known_conflicts
 from oursociety_desktop.models.merge_opaque import merge_opaque
 from oursociety_desktop.models.merge_quarantine import set_aside, take_released
+from oursociety_desktop.models.merge_rows import drop_known_versions, write_rows
 from oursociety_desktop.models.merge_rules import (
     MergeReport,
     TypeCounts,
@@ -39,6 +39,13 @@ from oursociety_desktop.models.merge_rules import (
     newest_stamp,
     stamp_map,
     tally,
+)
+from oursociety_desktop.models.merge_withdrawal import (
+    carried_values,
+    check_share_writes,
+    drop_records_of_withheld,
+    same_row,
+    withhold_if_needed,
 )
 from oursociety_desktop.models.merged_contacts import settle_merged_contacts
 from oursociety_desktop.models.references import (
@@ -52,6 +59,7 @@ from oursociety_desktop.models.registry import REGISTRY, RecordType
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.tables import Conflict, OpaqueType
 from oursociety_desktop.models.text import nfc_values, sort_key
+from oursociety_desktop.models.withdrawal import WITHHELD, remove_records_of, valid_share_write, withheld_here
 
 __all__ = ["BundleMerger", "MergeReport", "TypeCounts"]
 
@@ -79,6 +87,8 @@ class BundleMerger:
         self.merged_away_edits: dict[str, set[str]] = {}
         # Contacts an erasure reaches through a duplicate merge that crossed it (the other id of the person).
         self.erase_also: set[str] = set()
+        # Withdrawn people this hub holds without their consent holder (models/withdrawal.py): only id and stamps.
+        self.withheld_now: set[str] = set()
 
     def declare_types(self, declared: dict[str, list[dict[str, Any]]]) -> None:
         """Keep what a bundle declared of the references of types this version does not know (consent and erasure
@@ -115,13 +125,15 @@ class BundleMerger:
             for record in records:
                 if record.get("erased") and "erased_reason" in record:
                     record["erased_reason"] = erasure_reason(record["erased_reason"])
+            check_share_writes(records)  # only the consent holder switches sharing on
         table: Table = declared.table.__table__  # type: ignore[attr-defined]
         counts = self.report.counts[record_type]
-        records = self._drop_known_versions(declared, table, records, counts)
+        records = drop_known_versions(self.conn, declared, table, records, counts)
         # A version this hub holds already (an accepted one, arriving again) needs no quarantine.
         records = self.set_aside_far_future(record_type, records)
         for record in records:
             check_values(declared, record)
+        records = drop_records_of_withheld(self.conn, declared, records, self.tx.hub_id)
         ids = [r["id"] for r in records]
         local_rows = {row["id"]: dict(row) for row in
                       self.conn.execute(select(table).where(table.c.id.in_(ids))).mappings()} if ids else {}
@@ -148,9 +160,9 @@ class BundleMerger:
         if len(fresh) < len(conflicts):
             uncount_known_conflicts(conflicts, fresh, updates, counts)
         if inserts:
-            self._write_rows(declared, table, inserts, update=False)
+            write_rows(self.conn, declared, table, inserts, update=False)
         if updates:
-            self._write_rows(declared, table, updates, update=True)
+            write_rows(self.conn, declared, table, updates, update=True)
         if fresh:
             self.conn.execute(insert(Conflict.__table__), fresh)  # type: ignore[attr-defined]
             self.report.new_conflicts += len(fresh)
@@ -201,35 +213,6 @@ class BundleMerger:
             if not self.report.change_floor or row["stamp"] < self.report.change_floor:
                 self.report.change_floor = row["stamp"]
 
-    def _drop_known_versions(self, declared: RecordType, table: Table, records: list[dict[str, Any]],
-                             counts: TypeCounts) -> list[dict[str, Any]]:
-        """Count and drop records whose every field stamp equals ours: the same writes, so nothing to merge.
-
-        Reads only ids and stamps (stamps as raw JSON text), which keeps re-importing a big bundle cheap."""
-        local_only = set(declared.local_fields)
-        known: dict[str, tuple[str, str]] = {}
-        ids = [r["id"] for r in records]
-        for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
-            marks = ",".join("?" * len(chunk))
-            for rid, base, raw in self.conn.exec_driver_sql(
-                f"SELECT id, base_stamp, stamps FROM {table.name} WHERE id IN ({marks})", tuple(chunk)  # noqa: S608
-            ):
-                known[rid] = (base, raw)
-        rest = []
-        for record in records:
-            mine = known.get(record["id"])
-            if mine is not None and mine[0] == record["base_stamp"]:
-                raw = mine[1]
-                ours = json.loads(raw) if raw and raw != "{}" else {}
-                if len(ours) != len(record["stamps"]):
-                    ours = {k: v for k, v in ours.items() if k not in local_only}
-                if ours == record["stamps"]:
-                    counts.unchanged += 1
-                    continue
-            rest.append(record)
-        return rest
-
     def _new_row(self, declared: RecordType, record: dict[str, Any], unknown: list[str]) -> dict[str, Any]:
         row = declared.defaults()
         for name in declared.outgoing_fields:
@@ -243,6 +226,8 @@ class BundleMerger:
             if row["erased"]:
                 self._wipe_extra(row)
                 self.report.erasures_applied += 1
+            elif withhold_if_needed(row, self.tx.hub_id, unknown):
+                self.withheld_now.add(row["id"])
             row["sort_key"] = _contact_sort_key(row)
         return row
 
@@ -272,10 +257,16 @@ class BundleMerger:
         names = [*fields, *sorted(set(local_extra) | set(unknown))]
         lbase, ibase = local["base_stamp"], record["base_stamp"]
         lstamps: dict[str, str] = local["stamps"] or {}
-        local_values = {**{n: local[n] for n in fields}, **local_extra}
-        incoming_values = {n: record[n] for n in (*fields, *unknown)}
+        if is_contact:  # sharing switched on here by an older version, not the consent holder: switched off
+            valid_share_write(local)
+        local_held = is_contact and withheld_here(local, self.tx.hub_id)
+        incoming_held = is_contact and not record["erased"] and not record["share_with_hubs"]
+        local_values = carried_values({**{n: local[n] for n in fields}, **local_extra}, local_held)
+        incoming_values = carried_values({n: record[n] for n in (*fields, *unknown)}, incoming_held)
         creation = min(lbase, ibase)
         conflictable = frozenset(fields) if not (is_contact and local["erased"]) else frozenset()
+        if local_held or incoming_held:  # a withheld version carries no personal value to weigh
+            conflictable = conflictable - set(WITHHELD)
         merged = merge_fields(names, local_values, stamp_map(names, local_values, lbase, lstamps),
                                incoming_values, stamp_map(names, incoming_values, ibase, record["stamps"]),
                                creation, conflictable)
@@ -292,9 +283,15 @@ class BundleMerger:
         row["base_stamp"] = creation
         for name in declared.local_fields:
             final.setdefault(name, lstamps.get(name, lbase))
-        row["stamps"] = {name: s for name, s in final.items() if s != creation}
+        row["stamps"] = {name: s for name, s in final.items() if s and s != creation}
         row["stamp"] = max(final.values())
         if is_contact:
+            if withhold_if_needed(row, self.tx.hub_id):
+                self.withheld_now.add(row["id"])
+                self.report.people_withdrawn += 0 if local_held else 1
+                conflicts = [c for c in conflicts if c["field"] not in WITHHELD]
+                if same_row(row, local, declared):
+                    return _Outcome(None, "conflicting" if conflicts else "unchanged", conflicts)
             row["sort_key"] = _contact_sort_key(row)
         if merged.won.get("deleted") is True:
             category = "deleted"
@@ -303,23 +300,6 @@ class BundleMerger:
         else:
             category = "updated"
         return _Outcome(row, category, conflicts, tuple(merged.won))
-
-    def _write_rows(self, declared: RecordType, table: Table, rows: list[dict[str, Any]], *, update: bool) -> None:
-        """Bulk insert or update at the driver level: SQLAlchemy's per-row parameter processing would cost more
-        than SQLite itself. JSON columns are encoded as SQLAlchemy's JSON type encodes them (json.dumps)."""
-        columns = [*declared.sync_fields, "origin_hub", "base_stamp", "stamps", "stamp", "extra"]
-        if declared.name == "contact":
-            columns.append("sort_key")
-        json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
-        dumps = json.dumps
-        if update:
-            sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"  # noqa: S608
-            order = [*columns, "id"]
-        else:
-            order = ["id", *columns]
-            sql = f"INSERT INTO {table.name} ({', '.join(order)}) VALUES ({', '.join('?' * len(order))})"  # noqa: S608
-        params = [tuple(dumps(row[c]) if c in json_columns else row[c] for c in order) for row in rows]
-        self.conn.exec_driver_sql(sql, params)
 
     def _refresh_contacts(self, rows: list[dict[str, Any]]) -> None:
         search_rows: list[tuple[str, str, list[str]]] = []
@@ -336,6 +316,7 @@ class BundleMerger:
     def finish(self) -> MergeReport:
         """Apply the erasure rules to what names erased contacts and drop conflicts about them; returns the
         report."""
+        remove_records_of(self.conn, sorted(self.withheld_now))
         self._erase_same_people()
         for contact_id in contacts_awaiting_erasure_rules(self.conn):
             erase_related_records(self.tx, contact_id)
