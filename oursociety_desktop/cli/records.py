@@ -13,7 +13,15 @@ from sqlmodel import col, select
 from oursociety_desktop.cli.common import open_hub, parse_labelled_list, print_json
 from oursociety_desktop.cli.verbs import Verbs, add_set_option, assignments, register_verbs
 from oursociety_desktop.models import actions, connections, contacts, groups
-from oursociety_desktop.models.consent import CONSENT_METHODS, consent_values, describe_consent, hub_consent_defaults
+from oursociety_desktop.models.consent import (
+    CONSENT_METHODS,
+    CONSENTS,
+    RECEIPT_FIELDS,
+    consent_values,
+    describe_consent,
+    describe_receipt,
+    hub_consent_defaults,
+)
 from oursociety_desktop.models.contact_list import ContactQuery
 from oursociety_desktop.models.contacts import contact_json
 from oursociety_desktop.models.duplicates import merge_contacts
@@ -67,6 +75,10 @@ def register(sub: Any) -> None:
     p = csub.add_parser("edit", help="change fields: --set FIELD=VALUE ...")
     p.add_argument("id")
     p.add_argument("--set", dest="assignments", action="append", required=True, metavar="FIELD=VALUE")
+    p.add_argument("--consent-how", default="", choices=sorted(CONSENT_METHODS),
+                   help="switching sharing or the directory on: how the person gave consent (the receipt)")
+    p.add_argument("--recorded-by", default="", metavar="NAME",
+                   help="switching sharing or the directory on: who records it (default: this computer account)")
     p.set_defaults(handler=cmd_contact_edit)
 
     p = csub.add_parser("delete", help="delete a contact (can be undone in the app)")
@@ -201,13 +213,22 @@ def cmd_contact_show(args: argparse.Namespace, folder: Path) -> int:
 
 def cmd_contact_edit(args: argparse.Namespace, folder: Path) -> int:
     changes = assignments(Contact, args.assignments)
+    if args.consent_how or args.recorded_by:
+        if not any(changes.get(name) is True for name in CONSENTS):
+            raise UserError("--consent-how and --recorded-by go with --set share_with_hubs=1 or "
+                            "--set include_in_directory=1 (the consent they record).")
+        changes.update({"consent_method": CONSENT_METHODS[args.consent_how] if args.consent_how else "",
+                        "consent_recorded_by": args.recorded_by})
     with open_hub(folder) as db:
         with db.write() as tx:
+            before = contacts.get_contact(tx.session, args.id).model_dump()
             contact = contacts.update_contact(tx, args.id, changes)
             region = str(tx.setting("default_region"))
         if "phones" in changes:
             _warn_phones(contact.phones, region)
         print(f"Updated {contact.shown_name} ({contact.id}).")
+        if any(getattr(contact, name) != before[name] for name in RECEIPT_FIELDS):
+            print(describe_receipt(contact.model_dump()))  # a consent switched on: its receipt
         return 0
 
 

@@ -18,7 +18,7 @@ from oursociety_desktop.models.signing import PUBLIC_KEY_BYTES, SIGNATURE_BYTES,
 
 FORMAT_NAME = "oursociety-bundle"
 FORMAT_MAJOR = 2
-FORMAT_MINOR = 0
+FORMAT_MINOR = 1
 READABLE_MAJORS = (1, 2)
 FILE_SUFFIX = ".oursociety"
 MANIFEST = "manifest.json"

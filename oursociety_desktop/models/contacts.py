@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from oursociety_desktop.models.consent import with_receipt
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
@@ -111,7 +112,7 @@ def create_contact(tx: Tx, values: Mapping[str, Any]) -> Contact:
 def update_contact(tx: Tx, contact_id: str, changes: Mapping[str, Any]) -> Contact:
     """Change some fields of a live contact; each changed field gets a new stamp."""
     contact = get_record(tx.session, Contact, contact_id, live=True)
-    clean = normalise_values(changes)
+    clean = normalise_values(with_receipt(contact.model_dump(), changes))
     check_consent_edit(tx, contact, clean)
     merged = {**contact.model_dump(), **clean}
     if not withheld_here(merged, tx.hub_id):

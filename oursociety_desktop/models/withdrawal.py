@@ -153,16 +153,6 @@ def remove_records_of(conn: Connection, contact_ids: list[str]) -> int:
     return removed
 
 
-def withdrawn_by_name_sql(alias: str) -> str:
-    """An SQL expression naming the hub that withdrew the contact row `alias` when this hub withholds it ("" else):
-    the peer's name, this hub's own, or the start of the hub id."""
-    a = alias
-    hub = f"substr(json_extract({a}.stamps, '$.share_with_hubs'), 22)"
-    return (f"(CASE WHEN {a}.share_with_hubs = 0 AND {a}.erased = 0 AND {a}.origin_hub <> (SELECT id FROM hub) "
-            f"THEN COALESCE((SELECT NULLIF(p.name, '') FROM peer_hub p WHERE p.id = {hub}), "
-            f"(SELECT h.name FROM hub h WHERE h.id = {hub}), substr({hub}, 1, 8), '') ELSE '' END)")
-
-
 # ---- at this hub: edits of a withdrawn person ----
 
 
