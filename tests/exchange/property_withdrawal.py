@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from oursociety_desktop.models.contacts import update_contact
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.groups import add_member
 from oursociety_desktop.models.tables import Contact
 from oursociety_desktop.models.withdrawal import WITHHELD, blank_values
 
@@ -76,6 +77,23 @@ class WithdrawalRules:
     def withdraw_at_the_consent_holder(self, hub: int, pick: int) -> None:
         """A person withdraws their consent at the hub holding it."""
         self.withdraw_at(hub, pick, holder=True)
+
+    @precondition(lambda self: self.contacts)
+    @rule(hub=HUB_INDEX, pick=st.integers(0, 10_000))
+    def join_a_group_here(self, hub: int, pick: int) -> None:
+        """A person shared at this hub joins a group this hub holds (so withdrawals meet memberships to remove)."""
+        db = self.hubs[hub % len(self.hubs)]
+        people = self.held_elsewhere(hub % len(self.hubs))
+        with db.read() as session:
+            groups = [row[0] for row in session.connection().exec_driver_sql(
+                "SELECT id FROM contact_group WHERE deleted = 0 ORDER BY id")]
+        if not people or not groups:
+            return
+        try:
+            with db.write() as tx:
+                add_member(tx, groups[pick % len(groups)], people[pick % len(people)])
+        except UserError:
+            return
 
     @precondition(lambda self: self.withdrawn_ever)
     @rule(hub=HUB_INDEX, pick=st.integers(0, 10_000))

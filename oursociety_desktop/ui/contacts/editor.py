@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,12 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.models.actions import parse_when
+from oursociety_desktop.models.consent import CONSENTS
 from oursociety_desktop.models.errors import NotFound, UserError, ValidationError
 from oursociety_desktop.models.phones import normalise_phone
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
+from oursociety_desktop.models.withdrawal import hub_name_of, withdrawn_by, withheld_here
 from oursociety_desktop.ui.contacts import commands
-from oursociety_desktop.ui.contacts.consent import ConsentSection
+from oursociety_desktop.ui.contacts.consent import ConsentHowDialog, ConsentSection
 from oursociety_desktop.ui.contacts.related import related_items
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.text_undo import mark_saved
@@ -208,9 +211,16 @@ class ContactEditor(QScrollArea):
                                  .format(contact.shown_name))
             self._show_sections(False)
             return
+        values: dict[str, Any] = contact.model_dump()
+        if withheld_here(values, self.ctx.db.hub_id):  # their consent holder withdrew them: only the id is kept
+            with self.ctx.db.read() as session:
+                hub = hub_name_of(session.connection(), withdrawn_by(values))
+            self.heading.setText(self.tr("Withdrawn by {0}: that hub holds this person's consent, and this hub "
+                                         "keeps only that they were withdrawn.").format(hub))
+            self._show_sections(False)
+            return
         self._show_sections(True)
         self.heading.setText(contact.shown_name)
-        values: dict[str, Any] = contact.model_dump()
         for name, edit in self.lines.items():
             value = values[name]
             shown = ", ".join(value) if isinstance(value, list) else str(value)
@@ -252,6 +262,15 @@ class ContactEditor(QScrollArea):
             mark_saved(box)
 
     def _commit_consent(self, name: str, value: object) -> None:
+        if name in CONSENTS and value is True:  # a consent switched on: ask how, and save the receipt with it
+            dialog = ConsentHowDialog(self.consent.flags[name].text(), self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                self.consent.flags[name].blockSignals(True)
+                self.consent.flags[name].setChecked(False)
+                self.consent.flags[name].blockSignals(False)
+                return
+            self._save({name: True, **dialog.receipt()})
+            return
         if name == "consent_recorded_at":
             try:
                 value = parse_when(name, str(value))
