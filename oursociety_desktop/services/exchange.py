@@ -21,6 +21,7 @@ from oursociety_desktop.formats.bundle import (
     read_bundle_bytes,
     write_bundle,
 )
+from oursociety_desktop.i18n import ngettext
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.erasure import after_erasure
@@ -228,6 +229,8 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
             warnings = trust_warning + ([copy_note] if copy_note else [])
             if report.erasures:
                 warnings.append(erasure_note(report.erasures, report.people_erased))
+            if report.people_withdrawn:
+                warnings.append(withdrawal_note(report.people_withdrawn))
             if report.unknown_records:
                 warnings.append(f"{report.unknown_records} record(s) of kinds this version does not know; they are "
                                 "kept and passed on.")
@@ -258,6 +261,13 @@ def erasure_note(erasures: int, people_erased: int) -> str:
     """One line on the erasures a bundle carries, counted apart from deletes."""
     return (f"{erasures} erasure(s) of a person (right to erasure, final): {people_erased} person(s) held here "
             "will have every personal field wiped.")
+
+
+def withdrawal_note(people: int) -> str:
+    """One line on the people whose consent their hub withdrew: this hub keeps only their id from now on."""
+    return ngettext("{n} person held here was withdrawn by the hub holding their consent: only their id is kept.",
+                    "{n} people held here were withdrawn by the hub holding their consent: only their ids are kept.",
+                    people).format(n=people)
 
 
 def far_future_note(tx: Tx, by_hub: dict[str, int]) -> str:
