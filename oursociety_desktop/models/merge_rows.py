@@ -11,6 +11,12 @@ from sqlalchemy import JSON, Connection, Table
 
 from oursociety_desktop.models.merge_rules import TypeCounts
 from oursociety_desktop.models.registry import RecordType
+from oursociety_desktop.models.withdrawal import KEPT_WHEN_WITHDRAWN
+
+
+def withheld_version(declared: RecordType, record: dict[str, Any]) -> bool:
+    """A contact's withheld version (models/withdrawal.py): it carries only the stamps of the fields kept."""
+    return declared.name == "contact" and not record.get("erased") and not record.get("share_with_hubs")
 
 
 def drop_known_versions(conn: Connection, declared: RecordType, table: Table, records: list[dict[str, Any]],
@@ -36,6 +42,8 @@ def drop_known_versions(conn: Connection, declared: RecordType, table: Table, re
             ours = json.loads(raw) if raw and raw != "{}" else {}
             if len(ours) != len(record["stamps"]):
                 ours = {k: v for k, v in ours.items() if k not in local_only}
+            if len(ours) != len(record["stamps"]) and withheld_version(declared, record):
+                ours = {k: v for k, v in ours.items() if k in KEPT_WHEN_WITHDRAWN}  # it carries nothing else
             if ours == record["stamps"]:
                 counts.unchanged += 1
                 continue
