@@ -59,7 +59,13 @@ from oursociety_desktop.models.registry import REGISTRY, RecordType
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.tables import Conflict, OpaqueType
 from oursociety_desktop.models.text import nfc_values, sort_key
-from oursociety_desktop.models.withdrawal import WITHHELD, remove_records_of, valid_share_write, withheld_here
+from oursociety_desktop.models.withdrawal import (
+    WITHHELD,
+    remove_records_of,
+    valid_share_write,
+    withheld_here,
+    withheld_ids,
+)
 
 __all__ = ["BundleMerger", "MergeReport", "TypeCounts"]
 
@@ -89,6 +95,7 @@ class BundleMerger:
         self.erase_also: set[str] = set()
         # Withdrawn people this hub holds without their consent holder (models/withdrawal.py): only id and stamps.
         self.withheld_now: set[str] = set()
+        self._withheld: set[str] | None = None  # all of them, read once (again after each batch of contacts)
 
     def declare_types(self, declared: dict[str, list[dict[str, Any]]]) -> None:
         """Keep what a bundle declared of the references of types this version does not know (consent and erasure
@@ -133,7 +140,7 @@ class BundleMerger:
         records = self.set_aside_far_future(record_type, records)
         for record in records:
             check_values(declared, record)
-        records = drop_records_of_withheld(self.conn, declared, records, self.tx.hub_id)
+        records = drop_records_of_withheld(declared, records, self._withheld_people)
         ids = [r["id"] for r in records]
         local_rows = {row["id"]: dict(row) for row in
                       self.conn.execute(select(table).where(table.c.id.in_(ids))).mappings()} if ids else {}
@@ -170,6 +177,12 @@ class BundleMerger:
         self.changed_ids.setdefault(record_type, []).extend(row["id"] for row in inserts + updates)
         if record_type == "contact" and (inserts or updates):
             self._refresh_contacts(inserts + updates)
+            self._withheld = None
+
+    def _withheld_people(self) -> set[str]:
+        if self._withheld is None:
+            self._withheld = withheld_ids(self.conn, self.tx.hub_id)
+        return self._withheld
 
     @staticmethod
     def refuse_repeated_ids(record_type: str, records: list[dict[str, Any]]) -> None:

@@ -4,13 +4,11 @@ personal to a person withheld here are not stored. Called by models/merge.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Connection
-
 from oursociety_desktop.models.registry import RecordType
-from oursociety_desktop.models.withdrawal import WITHHELD, valid_share_write, withheld_here, withheld_ids, withhold
+from oursociety_desktop.models.withdrawal import WITHHELD, valid_share_write, withheld_here, withhold
 
 
 def check_share_writes(records: list[dict[str, Any]]) -> None:
@@ -43,13 +41,14 @@ def same_row(row: dict[str, Any], local: dict[str, Any], declared: RecordType) -
             and row["extra"] == (local["extra"] or {}) and row["base_stamp"] == local["base_stamp"])
 
 
-def drop_records_of_withheld(conn: Connection, declared: RecordType, records: list[dict[str, Any]], this_hub: str
+def drop_records_of_withheld(declared: RecordType, records: list[dict[str, Any]], held: Callable[[], set[str]]
                              ) -> list[dict[str, Any]]:
-    """Leave out incoming records personal to a person this hub withholds (their consent holder withdrew them)."""
+    """Leave out incoming records personal to a person this hub withholds (`held()`: their ids; their consent holder
+    withdrew them)."""
     refs = [r.field for r in declared.personal_references() if r.target == "contact"]
     if not refs or not records:
         return records
-    held = withheld_ids(conn, this_hub)
-    if not held:
+    people = held()
+    if not people:
         return records
-    return [r for r in records if not any(r.get(f) in held for f in refs)]
+    return [r for r in records if not any(r.get(f) in people for f in refs)]

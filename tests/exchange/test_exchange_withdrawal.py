@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from oursociety_desktop.formats.csv_write import live_contacts
+from oursociety_desktop.formats.pdf.selection import select_contacts
 from oursociety_desktop.models.connections import create_connection
 from oursociety_desktop.models.contacts import create_contact, delete_contact, forget_contact, update_contact
 from oursociety_desktop.models.database import Database
@@ -134,6 +136,9 @@ def test_no_hub_relays_a_withdrawn_person_to_a_new_hub(tmp_path: Path) -> None:
     assert withdrawn_by(_row(b, person) or {}) == a.hub_id
     send(b, e, bundles)  # a hub that never had the person gets only the withdrawal from B
     _holds_nothing_of(e, person)
+    with b.read() as session:  # nothing to print or export of them either: no empty label, no blank row
+        assert person not in {c["id"] for c in live_contacts(session.connection())}
+        assert person not in {c.id for c in select_contacts(session, "labels").contacts}
     with pytest.raises(UserError, match="withdrew"):
         edit_contact(b, person, given_name="Ngozi")
     with pytest.raises(UserError, match="withdrawn"), b.write() as tx:

@@ -4,11 +4,12 @@ is named "withdrawn by <hub>" and nothing of them can be edited."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from oursociety_desktop.models.contact_list import ContactQuery
@@ -90,4 +91,35 @@ def test_a_person_withdrawn_by_another_hub_is_named_so_and_cannot_be_edited(ws: 
     with ctx.db.read() as session:
         names = [row.name for row in ContactQuery().page(session.connection(), 0, 10)]
     assert names == ["(withdrawn by Northside)"]
+    origin.close()
+
+
+def test_switching_off_a_person_whose_consent_another_hub_holds_asks_first(ws: ContactsWorkspace, ctx: AppContext,
+                                                                          tmp_path: Path) -> None:
+    origin = make_hub(tmp_path, "Northside")
+    introduce(origin, ctx.db)
+    person = _person(origin, family_name="Okafor", share_with_hubs=True)
+    bundles = tmp_path / "bundles"
+    bundles.mkdir()
+    send(origin, ctx.db, bundles)
+    ws.editor.load(person)
+    box = ws.editor.consent.flags["share_with_hubs"]
+    seen: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
+        def act(dialog: QWidget) -> None:
+            assert isinstance(dialog, QMessageBox)
+            seen.append(dialog.text())
+            dialog.button(button).click()
+        return act
+
+    with_modal(answer(QMessageBox.StandardButton.No))
+    box.click()
+    assert "held by Northside" in seen[0] and box.isChecked()
+    assert contact(ctx.db, person).given_name == "Ngozi"  # nothing happened
+    with_modal(answer(QMessageBox.StandardButton.Yes))
+    box.click()
+    assert contact(ctx.db, person).given_name == ""  # withdrawn here too: only the id is kept
+    ws.editor.load(person)
+    assert ws.editor.heading.text().startswith("Withdrawn by")
     origin.close()

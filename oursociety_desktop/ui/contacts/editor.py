@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -215,8 +216,9 @@ class ContactEditor(QScrollArea):
         if withheld_here(values, self.ctx.db.hub_id):  # their consent holder withdrew them: only the id is kept
             with self.ctx.db.read() as session:
                 hub = hub_name_of(session.connection(), withdrawn_by(values))
-            self.heading.setText(self.tr("Withdrawn by {0}: that hub holds this person's consent, and this hub "
-                                         "keeps only that they were withdrawn.").format(hub))
+                holder = hub_name_of(session.connection(), contact.origin_hub)
+            self.heading.setText(self.tr("Withdrawn by {0}. {1} holds this person's consent; this hub keeps only "
+                                         "that they were withdrawn.").format(hub, holder))
             self._show_sections(False)
             return
         self._show_sections(True)
@@ -271,6 +273,8 @@ class ContactEditor(QScrollArea):
                 return
             self._save({name: True, **dialog.receipt()})
             return
+        if name == "share_with_hubs" and value is False and not self._withdraw_confirmed():
+            return
         if name == "consent_recorded_at":
             try:
                 value = parse_when(name, str(value))
@@ -278,6 +282,27 @@ class ContactEditor(QScrollArea):
                 self.messages[name].show_error(exc.message)
                 return
         self._save({name: value})
+
+    def _withdraw_confirmed(self) -> bool:
+        """Switching off the sharing of a person whose consent another hub holds withdraws them everywhere, this hub
+        included, and only that hub can share them again: the organiser confirms it (no, the box goes back)."""
+        with self.ctx.db.read() as session:
+            contact = session.get(Contact, self.contact_id or "")
+            if contact is None or contact.origin_hub == self.ctx.db.hub_id:
+                return True
+            holder = hub_name_of(session.connection(), contact.origin_hub)
+        answer = QMessageBox.question(
+            self, self.tr("Withdraw this person?"),
+            self.tr("Their consent is held by {0}. Switching sharing off withdraws them from every hub but {0}, "
+                    "this one included: it will keep only that they were withdrawn, and only {0} can share them "
+                    "again.").format(holder))
+        if answer == QMessageBox.StandardButton.Yes:
+            return True
+        box = self.consent.flags["share_with_hubs"]
+        box.blockSignals(True)
+        box.setChecked(True)
+        box.blockSignals(False)
+        return False
 
     def _save(self, changes: dict[str, Any]) -> bool:
         """Save some fields now as one undoable step; show a refusal beside its field. True when saved."""
