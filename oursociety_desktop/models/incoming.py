@@ -106,6 +106,24 @@ def _check_stamp(type_name: str, rid: Any, what: str, stamp: Any) -> None:
     raise bad_record(type_name, rid, f"{what} is not a version stamp")
 
 
+# Fields added after format 2.0, by type: a record written by an older version lacks them. A missing one is taken
+# as its empty value at the record's creation stamp (the older hub that made the record never set it; a 2.0 hub
+# relaying a newer record keeps the field, as any field it does not know).
+ADDED_SINCE_2_0: dict[str, tuple[str, ...]] = {"contact": ("consent_recorded_by",)}
+
+
+def fill_added_fields(record_type: RecordType, record: dict[str, Any]) -> None:
+    """Give a record from an older writer the fields added since format 2.0 (empty, at its creation stamp)."""
+    names = ADDED_SINCE_2_0.get(record_type.name)
+    if not names:
+        return
+    defaults = record_type.defaults()
+    for name in names:
+        if name not in record:
+            record[name] = defaults[name]
+            record["stamps"].pop(name, None)
+
+
 def check_values(record_type: RecordType, record: dict[str, Any]) -> None:
     """Check every known travelling field's presence and type (after `check_envelope`)."""
     name_of_type = record_type.name

@@ -27,7 +27,13 @@ from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_hub, wall
 from oursociety_desktop.models.contacts import erasure_reason
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.models.incoming import check_envelope, check_values, known_names, unknown_field_names
+from oursociety_desktop.models.incoming import (
+    check_envelope,
+    check_values,
+    fill_added_fields,
+    known_names,
+    unknown_field_names,
+)
 from oursociety_desktop.models.merge_conflicts import conflict_row, fresh_conflicts, uncount_known_conflicts
 from oursociety_desktop.models.merge_opaque import merge_opaque
 from oursociety_desktop.models.merge_quarantine import set_aside, take_released
@@ -139,6 +145,7 @@ class BundleMerger:
         # A version this hub holds already (an accepted one, arriving again) needs no quarantine.
         records = self.set_aside_far_future(record_type, records)
         for record in records:
+            fill_added_fields(declared, record)  # a record from an older writer
             check_values(declared, record)
         records = drop_records_of_withheld(declared, records, self._withheld_people)
         ids = [r["id"] for r in records]
