@@ -14,7 +14,15 @@ from oursociety_desktop.cli.common import open_hub, parse_labelled_list, print_j
 from oursociety_desktop.cli.verbs import Verbs, add_set_option, assignments, register_verbs
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models import actions, connections, contacts, groups
-from oursociety_desktop.models.consent import CONSENT_METHODS, consent_values, describe_consent, hub_consent_defaults
+from oursociety_desktop.models.consent import (
+    CONSENT_METHODS,
+    CONSENTS,
+    RECEIPT_FIELDS,
+    consent_values,
+    describe_consent,
+    describe_receipt,
+    hub_consent_defaults,
+)
 from oursociety_desktop.models.contact_list import ContactQuery
 from oursociety_desktop.models.contacts import contact_json
 from oursociety_desktop.models.duplicates import merge_contacts
@@ -68,6 +76,10 @@ def register(sub: Any) -> None:
     p = csub.add_parser("edit", help=_("change fields: --set FIELD=VALUE ..."))
     p.add_argument("id")
     p.add_argument("--set", dest="assignments", action="append", required=True, metavar="FIELD=VALUE")
+    p.add_argument("--consent-how", default="", choices=sorted(CONSENT_METHODS),
+                   help=_("switching sharing or the directory on: how the person gave consent (the receipt)"))
+    p.add_argument("--recorded-by", default="", metavar="NAME",
+                   help=_("switching sharing or the directory on: who records it (default: this computer account)"))
     p.set_defaults(handler=cmd_contact_edit)
 
     p = csub.add_parser("delete", help=_("delete a contact (can be undone in the app)"))
@@ -77,8 +89,8 @@ def register(sub: Any) -> None:
     p = csub.add_parser("forget", help=_("erase a person: wipes every personal field at every hub it reaches"))
     p.add_argument("id")
     p.add_argument("--reason", default=contacts.DEFAULT_ERASURE_REASON, metavar="REASON",
-                   help="why, one of: " + ", ".join(f"'{r}'" for r in contacts.ERASURE_REASONS)
-                        + " (the reason travels to every hub, so it is never free text)")
+                   help=_("why, one of: {reasons} (the reason travels to every hub, so it is never free text)").format(
+                       reasons=", ".join(f"'{r}'" for r in contacts.ERASURE_REASONS)))
     p.set_defaults(handler=cmd_contact_forget)
 
     p = csub.add_parser("merge", help=_("merge a duplicate into the contact that stays (travels as 'merged into')"))
@@ -202,13 +214,22 @@ def cmd_contact_show(args: argparse.Namespace, folder: Path) -> int:
 
 def cmd_contact_edit(args: argparse.Namespace, folder: Path) -> int:
     changes = assignments(Contact, args.assignments)
+    if args.consent_how or args.recorded_by:
+        if not any(changes.get(name) is True for name in CONSENTS):
+            raise UserError("--consent-how and --recorded-by go with --set share_with_hubs=1 or "
+                            "--set include_in_directory=1 (the consent they record).")
+        changes.update({"consent_method": CONSENT_METHODS[args.consent_how] if args.consent_how else "",
+                        "consent_recorded_by": args.recorded_by})
     with open_hub(folder) as db:
         with db.write() as tx:
+            before = contacts.get_contact(tx.session, args.id).model_dump()
             contact = contacts.update_contact(tx, args.id, changes)
             region = str(tx.setting("default_region"))
         if "phones" in changes:
             _warn_phones(contact.phones, region)
         print(_("Updated {shown_name} ({id}).").format(shown_name=contact.shown_name, id=contact.id))
+        if any(getattr(contact, name) != before[name] for name in RECEIPT_FIELDS):
+            print(describe_receipt(contact.model_dump()))  # a consent switched on: its receipt
         return 0
 
 

@@ -19,7 +19,7 @@ from oursociety_desktop.models.signing import PUBLIC_KEY_BYTES, SIGNATURE_BYTES,
 
 FORMAT_NAME = "oursociety-bundle"
 FORMAT_MAJOR = 2
-FORMAT_MINOR = 1  # 2.1: groups and actions carry themes
+FORMAT_MINOR = 1  # 2.1: groups and actions carry themes; consent withdrawal and receipts
 READABLE_MAJORS = (1, 2)
 FILE_SUFFIX = ".oursociety"
 MANIFEST = "manifest.json"

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from oursociety_desktop.formats.csv_io import LIST_SEPARATOR, escape_cell
 from oursociety_desktop.i18n import N_, _
@@ -17,6 +17,7 @@ from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.tables import Contact, Group, Membership
+from oursociety_desktop.models.withdrawal import withheld_here
 
 # ---------- export ----------
 
@@ -90,6 +91,8 @@ def live_contacts(conn: Connection, contact_ids: Sequence[str] | None = None) ->
         rows = [dict(r._mapping) for r in conn.execute(query) if r._mapping["id"] in wanted]
     else:
         rows = [dict(r._mapping) for r in conn.execute(query)]
+    this_hub = str(conn.execute(text("SELECT id FROM hub")).scalar() or "")
+    rows = [row for row in rows if not withheld_here(row, this_hub)]  # withdrawn by their hub: nothing to export
     for row in rows:
         row["groups"] = groups.get(row["id"], [])
     return rows

@@ -6,6 +6,7 @@ them, the hub's defaults apply (chosen at first run, changed in Settings), and w
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -47,8 +48,7 @@ def consent_values(defaults: HubConsentDefaults, share: bool | None = None, dire
     }
     words = CONSENT_METHODS.get(method.strip(), method.strip())
     if words:
-        values["consent_method"] = words
-        values["consent_recorded_at"] = (today or date.today()).isoformat()
+        values.update(receipt_values(words, "", today))
     return values
 
 
@@ -74,3 +74,49 @@ _CONSENT_SENTENCES = {
     (False, False, False): N_("Not shared with other hubs, left out of printed directories; consent not recorded "
                               "(hub defaults)."),
 }
+
+
+# ---- consent receipts ----
+
+CONSENTS = ("share_with_hubs", "include_in_directory")
+RECEIPT_FIELDS = ("consent_recorded_at", "consent_method", "consent_recorded_by")
+
+
+def default_recorder() -> str:
+    """Who records a consent when nobody says: the computer account's name ("" when it cannot be told)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return ""
+
+
+def receipt_values(method: str = "", recorded_by: str = "", today: date | None = None) -> dict[str, str]:
+    """A consent receipt: when (today), how (a key of CONSENT_METHODS or free words; "" when not stated) and who
+    recorded it (default: the computer account)."""
+    words = CONSENT_METHODS.get(method.strip(), method.strip())
+    return {"consent_recorded_at": (today or date.today()).isoformat(), "consent_method": words,
+            "consent_recorded_by": recorded_by.strip() or default_recorder()}
+
+
+def with_receipt(before: Mapping[str, Any], changes: Mapping[str, Any], today: date | None = None) -> dict[str, Any]:
+    """The changes, with a consent receipt added when they switch sharing or the directory on: the receipt fields
+    the changes name are kept, the others filled in (when: today; how: not stated; who: the computer account)."""
+    out = dict(changes)
+    switched_on = any(out.get(name) is True and not before.get(name) for name in CONSENTS)
+    if not switched_on:
+        return out
+    receipt = receipt_values(str(out.get("consent_method") or ""), str(out.get("consent_recorded_by") or ""), today)
+    for name in RECEIPT_FIELDS:
+        if not out.get(name):
+            out[name] = receipt[name]
+    return out
+
+
+def describe_receipt(values: Mapping[str, Any]) -> str:
+    """The consent receipt in words ("" when none is recorded)."""
+    when = str(values.get("consent_recorded_at") or "")
+    if not when:
+        return ""
+    how = str(values.get("consent_method") or "") or _("how not stated")
+    who = str(values.get("consent_recorded_by") or "") or _("someone not named")
+    return _("Consent recorded on {when}, {how}, by {who}.").format(when=when, how=how, who=who)

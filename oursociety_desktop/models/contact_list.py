@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, bindparam, text
 
-from oursociety_desktop.models.names import name_to_show, name_to_show_sql
+from oursociety_desktop.models.names import name_to_show, name_to_show_sql, withdrawn_by_name_sql
 from oursociety_desktop.models.search import build_match_query, search_contact_ids
 from oursociety_desktop.models.tables import Contact
 
@@ -31,7 +31,7 @@ FLAG_FILTERS: dict[str, str] = {
 }
 
 COLUMNS = ("c.id, c.given_name, c.family_name, c.display_name, c.organisation, c.phones, c.emails, c.locality, "
-           "c.tags, c.share_with_hubs, c.include_in_directory")
+           f"c.tags, c.share_with_hubs, c.include_in_directory, {withdrawn_by_name_sql('c')}")
 
 # List order: by name, ties by rowid. The (deleted, sort_key) index holds the rowid, so it serves this order
 # alone, and a deep page's OFFSET walks only index entries: the last page of 100,000 takes 5 ms. Ties broken by
@@ -224,8 +224,8 @@ def _first_value(raw: Any) -> str:
 
 
 def _decode(row: Any) -> ContactRow:
-    cid, given, family, display, organisation, phones, emails, locality, tags, share, directory = row
-    name = name_to_show(display or "", given or "", family or "", organisation or "")
+    cid, given, family, display, organisation, phones, emails, locality, tags, share, directory, withdrawn = row
+    name = name_to_show(display or "", given or "", family or "", organisation or "", withdrawn_by=withdrawn or "")
     tag_list = json.loads(tags) if isinstance(tags, str) else (tags or [])
     return ContactRow(cid, name, organisation or "", _first_value(phones), _first_value(emails), locality or "",
                       ", ".join(tag_list), bool(share), bool(directory))

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from oursociety_desktop.i18n import _
+from oursociety_desktop.models.consent import with_receipt
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
@@ -16,6 +17,7 @@ from oursociety_desktop.models.references import erase_related_records, same_per
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
 from oursociety_desktop.models.text import nfc_values, sort_key
+from oursociety_desktop.models.withdrawal import check_consent_edit, withheld_here, withhold_after_edit
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
 BOOL_FIELDS = ("share_with_hubs", "include_in_directory", "do_not_phone", "do_not_email", "do_not_mail",
@@ -115,10 +117,13 @@ def create_contact(tx: Tx, values: Mapping[str, Any]) -> Contact:
 def update_contact(tx: Tx, contact_id: str, changes: Mapping[str, Any]) -> Contact:
     """Change some fields of a live contact; each changed field gets a new stamp."""
     contact = get_record(tx.session, Contact, contact_id, live=True)
-    clean = normalise_values(changes)
+    clean = normalise_values(with_receipt(contact.model_dump(), changes))
+    check_consent_edit(tx, contact, clean)
     merged = {**contact.model_dump(), **clean}
-    _require_a_name(merged)
+    if not withheld_here(merged, tx.hub_id):
+        _require_a_name(merged)
     if update_record(tx, contact, clean):
+        withhold_after_edit(tx, contact)  # a withdrawal made here of a person whose consent another hub holds
         refresh_derived(tx, contact)
     return contact
 

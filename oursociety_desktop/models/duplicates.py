@@ -33,6 +33,7 @@ from oursociety_desktop.models.references import follow_merge
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import Contact, ContactPhone, NotDuplicate
 from oursociety_desktop.models.text import fold
+from oursociety_desktop.models.withdrawal import refuse_if_withheld
 
 THRESHOLD = 70
 MAX_BLOCK = 50
@@ -369,6 +370,8 @@ def merge_contacts(tx: Tx, gone_id: str, keep_id: str, chosen: Mapping[str, Any]
     keep = get_record(tx.session, Contact, keep_id, live=True)
     if gone.id == keep.id:
         raise UserError(_("A contact cannot be merged into itself."))
+    for contact in (gone, keep):
+        refuse_if_withheld(tx, contact)  # a withdrawn person held here has nothing to merge
     values = suggested_merge(gone, keep)
     if chosen:
         unknown = set(chosen) - set(MERGE_FIELDS)

@@ -107,14 +107,24 @@ def _check_stamp(type_name: str, rid: Any, what: str, stamp: Any) -> None:
     raise bad_record(type_name, rid, f"{what} is not a version stamp")
 
 
+def fill_added_fields(record_type: RecordType, record: dict[str, Any]) -> None:
+    """Give a record from an older writer the fields added since format 2.0 (`RecordType.added_fields`): their
+    empty value at the record's creation stamp (the older hub that made the record never set them; a 2.0 hub
+    relaying a newer record keeps the field, as any field it does not know)."""
+    if not record_type.added_fields:
+        return
+    defaults = record_type.defaults()
+    for name in record_type.added_fields:
+        if name not in record:
+            record[name] = defaults[name]
+            record["stamps"].pop(name, None)
+
+
 def check_values(record_type: RecordType, record: dict[str, Any]) -> None:
-    """Check every known travelling field's presence and type (after `check_envelope`). A field a later version
-    added (`RecordType.added_fields`) that a bundle of an older hub lacks is given its default here."""
+    """Check every known travelling field's presence and type (after `check_envelope` and `fill_added_fields`)."""
     name_of_type = record_type.name
     rid = record["id"]
     for name, kind in field_kinds(record_type):
-        if name not in record and name in record_type.added_fields:
-            record[name] = record_type.defaults()[name]
         if name not in record:
             raise bad_record(name_of_type, rid, f"field '{name}' is missing")
         value = record[name]

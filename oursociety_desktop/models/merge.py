@@ -18,33 +18,41 @@ overwrite, but never misses a concurrent one. docs/bundle-format.md states the s
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Table, insert, select, text
+from sqlalchemy import Table, insert, select, text
 
 from oursociety_desktop.i18n import _
-from oursociety_desktop.models.canonical import canonical_json
-from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_hub, stamp_wall_ms, wall_clock_ms
+from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_hub, wall_clock_ms
 from oursociety_desktop.models.contacts import erasure_reason
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.incoming import (
-    TYPE_NAME,
     check_envelope,
     check_values,
+    fill_added_fields,
     known_names,
     unknown_field_names,
 )
+from oursociety_desktop.models.merge_conflicts import conflict_row, fresh_conflicts, uncount_known_conflicts
+from oursociety_desktop.models.merge_opaque import merge_opaque
+from oursociety_desktop.models.merge_quarantine import set_aside, take_released
+from oursociety_desktop.models.merge_rows import drop_known_versions, write_rows
 from oursociety_desktop.models.merge_rules import (
     MergeReport,
     TypeCounts,
     merge_fields,
     newest_stamp,
-    opaque_row,
     stamp_map,
     tally,
+)
+from oursociety_desktop.models.merge_withdrawal import (
+    carried_values,
+    check_share_writes,
+    drop_records_of_withheld,
+    same_row,
+    withhold_if_needed,
 )
 from oursociety_desktop.models.merged_contacts import settle_merged_contacts
 from oursociety_desktop.models.references import (
@@ -58,6 +66,13 @@ from oursociety_desktop.models.registry import REGISTRY, RecordType
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.tables import Conflict, OpaqueType
 from oursociety_desktop.models.text import nfc_values, sort_key
+from oursociety_desktop.models.withdrawal import (
+    WITHHELD,
+    remove_records_of,
+    valid_share_write,
+    withheld_here,
+    withheld_ids,
+)
 
 __all__ = ["BundleMerger", "MergeReport", "TypeCounts"]
 
@@ -85,6 +100,9 @@ class BundleMerger:
         self.merged_away_edits: dict[str, set[str]] = {}
         # Contacts an erasure reaches through a duplicate merge that crossed it (the other id of the person).
         self.erase_also: set[str] = set()
+        # Withdrawn people this hub holds without their consent holder (models/withdrawal.py): only id and stamps.
+        self.withheld_now: set[str] = set()
+        self._withheld: set[str] | None = None  # all of them, read once (again after each batch of contacts)
 
     def declare_types(self, declared: dict[str, list[dict[str, Any]]]) -> None:
         """Keep what a bundle declared of the references of types this version does not know (consent and erasure
@@ -106,7 +124,7 @@ class BundleMerger:
         """Check and merge records of one type (each id at most once per batch)."""
         declared = REGISTRY.get(record_type)
         if declared is None:
-            self._merge_opaque(record_type, records)
+            merge_opaque(self, record_type, records)
             return
         fields = declared.outgoing_fields
         known = known_names(declared)
@@ -115,19 +133,22 @@ class BundleMerger:
             unknown = unknown_field_names(known, record)
             check_envelope(record_type, {*fields, *unknown}, unknown, record)
             unknown_of[record["id"]] = unknown
-        self._refuse_repeated_ids(record_type, records)
+        self.refuse_repeated_ids(record_type, records)
         records = [nfc_values(record) for record in records]  # every text stored in normal form C
         if record_type == "contact":  # an erasure's reason is a choice from a list, never free text
             for record in records:
                 if record.get("erased") and "erased_reason" in record:
                     record["erased_reason"] = erasure_reason(record["erased_reason"])
+            check_share_writes(records)  # only the consent holder switches sharing on
         table: Table = declared.table.__table__  # type: ignore[attr-defined]
         counts = self.report.counts[record_type]
-        records = self._drop_known_versions(declared, table, records, counts)
+        records = drop_known_versions(self.conn, declared, table, records, counts)
         # A version this hub holds already (an accepted one, arriving again) needs no quarantine.
-        records = self._set_aside_far_future(record_type, records)
+        records = self.set_aside_far_future(record_type, records)
         for record in records:
+            fill_added_fields(declared, record)  # a record from an older writer
             check_values(declared, record)
+        records = drop_records_of_withheld(declared, records, self._withheld_people)
         ids = [r["id"] for r in records]
         local_rows = {row["id"]: dict(row) for row in
                       self.conn.execute(select(table).where(table.c.id.in_(ids))).mappings()} if ids else {}
@@ -135,7 +156,7 @@ class BundleMerger:
         updates: list[dict[str, Any]] = []
         conflicts: list[dict[str, Any]] = []
         for record in records:
-            self._observe(record)
+            self.observe(record)
             unknown = unknown_of[record["id"]]
             local = local_rows.get(record["id"])
             if local is None:
@@ -150,71 +171,54 @@ class BundleMerger:
                     self.merged_away_edits.setdefault(local["id"], set()).update(outcome.won)
             conflicts.extend(outcome.conflicts)
             tally(counts, outcome.category)
-        fresh = self._fresh_conflicts(record_type, conflicts)
+        fresh = fresh_conflicts(self.conn, record_type, conflicts)
         if len(fresh) < len(conflicts):
-            self._uncount_known_conflicts(conflicts, fresh, updates, counts)
+            uncount_known_conflicts(conflicts, fresh, updates, counts)
         if inserts:
-            self._write_rows(declared, table, inserts, update=False)
+            write_rows(self.conn, declared, table, inserts, update=False)
         if updates:
-            self._write_rows(declared, table, updates, update=True)
+            write_rows(self.conn, declared, table, updates, update=True)
         if fresh:
             self.conn.execute(insert(Conflict.__table__), fresh)  # type: ignore[attr-defined]
             self.report.new_conflicts += len(fresh)
-        self._note_changed(inserts + updates)
+        self.note_changed(inserts + updates)
         self.changed_ids.setdefault(record_type, []).extend(row["id"] for row in inserts + updates)
         if record_type == "contact" and (inserts or updates):
             self._refresh_contacts(inserts + updates)
+            self._withheld = None
+
+    def _withheld_people(self) -> set[str]:
+        if self._withheld is None:
+            self._withheld = withheld_ids(self.conn, self.tx.hub_id)
+        return self._withheld
 
     @staticmethod
-    def _refuse_repeated_ids(record_type: str, records: list[dict[str, Any]]) -> None:
+    def refuse_repeated_ids(record_type: str, records: list[dict[str, Any]]) -> None:
         ids = [r["id"] for r in records]
         if len(set(ids)) != len(ids):
             raise UserError(_("The bundle lists a {record_type} twice; it is not valid. "
                             "Nothing was imported.").format(record_type=record_type.replace('_', ' ')))
 
-    def _observe(self, record: dict[str, Any]) -> None:
+    def observe(self, record: dict[str, Any]) -> None:
         """Move the hub clock past the record's newest stamp (the clock ignores one far ahead)."""
         top = newest_stamp(record)
         if top > self.report.latest_stamp:
             self.report.latest_stamp = top
             self.tx.clock.observe(top)
 
-    def _set_aside_far_future(self, record_type: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Keep records with a stamp more than 24 h ahead in quarantine instead of merging them; returns the
-        others. The hub named is the one that issued the stamp (its clock is wrong), not the sender."""
+    def set_aside_far_future(self, record_type: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Keep records with a stamp more than 24 h ahead in quarantine; returns the others (merge_quarantine)."""
         if self.accepting_future:
             return records
-        ready, waiting = [], []
-        for record in records:
-            top = newest_stamp(record)
-            if stamp_wall_ms(top) > self.future_limit:
-                hub = stamp_hub(top)
-                self.report.far_future += 1
-                self.report.far_future_hubs[hub] = self.report.far_future_hubs.get(hub, 0) + 1
-                waiting.append({"record_type": record_type, "id": record["id"], "stamp": top, "hub_id": hub,
-                                "record": json.dumps(record), "received_at": self.detected_at})
-            else:
-                ready.append(record)
-        if waiting:
-            self.conn.execute(text(
-                "INSERT OR REPLACE INTO quarantined_record (record_type, id, stamp, hub_id, record, received_at) "
-                "VALUES (:record_type, :id, :stamp, :hub_id, :record, :received_at)"), waiting)
-        return ready
+        return set_aside(self.conn, self.report, record_type, records, self.future_limit, self.detected_at)
 
     def release_quarantine(self, *, accept_all: bool = False) -> int:
         """Merge the quarantined records whose time has come (their newest stamp is within 24 h of this hub's
         clock), or all of them when the organiser accepts them (`accept_all`; their stamps still do not move this
         hub's clock). Returns how many were released."""
-        limit = "\U0010ffff" if accept_all else f"{self.future_limit:013d}.\U0010ffff"
-        rows = self.conn.execute(text(
-            "SELECT record_type, id, stamp, record FROM quarantined_record WHERE stamp <= :limit "
-            "ORDER BY record_type, id, stamp"), {"limit": limit}).all()
-        if not rows:
+        by_type, taken = take_released(self.conn, self.future_limit, accept_all)
+        if not by_type:
             return 0
-        self.conn.execute(text("DELETE FROM quarantined_record WHERE stamp <= :limit"), {"limit": limit})
-        by_type: dict[str, dict[str, dict[str, Any]]] = {}
-        for record_type, rid, _stamp, raw in rows:
-            by_type.setdefault(record_type, {})[rid] = json.loads(raw)  # the newest version of each record
         order = [t for t in REGISTRY.names() if t in by_type] + sorted(t for t in by_type if t not in REGISTRY)
         self.accepting_future = True
         try:
@@ -222,42 +226,13 @@ class BundleMerger:
                 self.merge_batch(record_type, list(by_type[record_type].values()))
         finally:
             self.accepting_future = False
-        self.report.released += len(rows)
-        return len(rows)
+        self.report.released += taken
+        return taken
 
-    def _note_changed(self, changed: list[dict[str, Any]]) -> None:
+    def note_changed(self, changed: list[dict[str, Any]]) -> None:
         for row in changed:
             if not self.report.change_floor or row["stamp"] < self.report.change_floor:
                 self.report.change_floor = row["stamp"]
-
-    def _drop_known_versions(self, declared: RecordType, table: Table, records: list[dict[str, Any]],
-                             counts: TypeCounts) -> list[dict[str, Any]]:
-        """Count and drop records whose every field stamp equals ours: the same writes, so nothing to merge.
-
-        Reads only ids and stamps (stamps as raw JSON text), which keeps re-importing a big bundle cheap."""
-        local_only = set(declared.local_fields)
-        known: dict[str, tuple[str, str]] = {}
-        ids = [r["id"] for r in records]
-        for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
-            marks = ",".join("?" * len(chunk))
-            for rid, base, raw in self.conn.exec_driver_sql(
-                f"SELECT id, base_stamp, stamps FROM {table.name} WHERE id IN ({marks})", tuple(chunk)  # noqa: S608
-            ):
-                known[rid] = (base, raw)
-        rest = []
-        for record in records:
-            mine = known.get(record["id"])
-            if mine is not None and mine[0] == record["base_stamp"]:
-                raw = mine[1]
-                ours = json.loads(raw) if raw and raw != "{}" else {}
-                if len(ours) != len(record["stamps"]):
-                    ours = {k: v for k, v in ours.items() if k not in local_only}
-                if ours == record["stamps"]:
-                    counts.unchanged += 1
-                    continue
-            rest.append(record)
-        return rest
 
     def _new_row(self, declared: RecordType, record: dict[str, Any], unknown: list[str]) -> dict[str, Any]:
         row = declared.defaults()
@@ -272,6 +247,8 @@ class BundleMerger:
             if row["erased"]:
                 self._wipe_extra(row)
                 self.report.erasures_applied += 1
+            elif withhold_if_needed(row, self.tx.hub_id, unknown):
+                self.withheld_now.add(row["id"])
             row["sort_key"] = _contact_sort_key(row)
         return row
 
@@ -301,14 +278,20 @@ class BundleMerger:
         names = [*fields, *sorted(set(local_extra) | set(unknown))]
         lbase, ibase = local["base_stamp"], record["base_stamp"]
         lstamps: dict[str, str] = local["stamps"] or {}
-        local_values = {**{n: local[n] for n in fields}, **local_extra}
-        incoming_values = {n: record[n] for n in (*fields, *unknown)}
+        if is_contact:  # sharing switched on here by an older version, not the consent holder: switched off
+            valid_share_write(local)
+        local_held = is_contact and withheld_here(local, self.tx.hub_id)
+        incoming_held = is_contact and not record["erased"] and not record["share_with_hubs"]
+        local_values = carried_values({**{n: local[n] for n in fields}, **local_extra}, local_held)
+        incoming_values = carried_values({n: record[n] for n in (*fields, *unknown)}, incoming_held)
         creation = min(lbase, ibase)
         conflictable = frozenset(fields) if not (is_contact and local["erased"]) else frozenset()
+        if local_held or incoming_held:  # a withheld version carries no personal value to weigh
+            conflictable = conflictable - set(WITHHELD)
         merged = merge_fields(names, local_values, stamp_map(names, local_values, lbase, lstamps),
                                incoming_values, stamp_map(names, incoming_values, ibase, record["stamps"]),
                                creation, conflictable)
-        conflicts = [self._conflict(declared.name, local["id"], *c) for c in merged.conflicts]
+        conflicts = [conflict_row(declared.name, local["id"], *c, self.detected_at) for c in merged.conflicts]
         # A record made at two hubs under one id (a pair's derived id) takes the earlier creation everywhere.
         if not merged.stamp_changed and not merged.won and creation == lbase:
             return _Outcome(None, "conflicting" if conflicts else "unchanged", conflicts)
@@ -321,9 +304,15 @@ class BundleMerger:
         row["base_stamp"] = creation
         for name in declared.local_fields:
             final.setdefault(name, lstamps.get(name, lbase))
-        row["stamps"] = {name: s for name, s in final.items() if s != creation}
+        row["stamps"] = {name: s for name, s in final.items() if s and s != creation}
         row["stamp"] = max(final.values())
         if is_contact:
+            if withhold_if_needed(row, self.tx.hub_id):
+                self.withheld_now.add(row["id"])
+                self.report.people_withdrawn += 0 if local_held else 1
+                conflicts = [c for c in conflicts if c["field"] not in WITHHELD]
+                if same_row(row, local, declared):
+                    return _Outcome(None, "conflicting" if conflicts else "unchanged", conflicts)
             row["sort_key"] = _contact_sort_key(row)
         if merged.won.get("deleted") is True:
             category = "deleted"
@@ -332,83 +321,6 @@ class BundleMerger:
         else:
             category = "updated"
         return _Outcome(row, category, conflicts, tuple(merged.won))
-
-    def _conflict(self, record_type: str, record_id: str, name: str, ours: Any, ours_stamp: str,
-                  theirs: Any, theirs_stamp: str, incoming_won: bool) -> dict[str, Any]:
-        return {"record_type": record_type, "record_id": record_id, "field": name, "ours_value": ours,
-                "ours_stamp": ours_stamp, "theirs_value": theirs, "theirs_stamp": theirs_stamp,
-                "detected_at": self.detected_at, "resolved": False, "incoming_won": incoming_won}
-
-    def _fresh_conflicts(self, record_type: str, conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Drop conflicts already in the inbox (open or resolved): re-importing must not list them again.
-
-        An incoming winner whose value is the losing value of a conflict in our inbox is someone's "take theirs"
-        arriving: it settles that conflict rather than opening a new one."""
-        if not conflicts:
-            return []
-        ids = sorted({c["record_id"] for c in conflicts})
-        known: set[tuple[str, str, str]] = set()
-        lost_values: dict[tuple[str, str], list[tuple[int, str]]] = {}
-        for conflict_id, record_id, name, theirs_stamp, theirs_value, ours_stamp in self.conn.execute(
-            text("SELECT id, record_id, field, theirs_stamp, theirs_value, ours_stamp FROM conflict "
-                 "WHERE record_type = :t AND record_id IN (SELECT value FROM json_each(:ids))"),
-            {"t": record_type, "ids": json.dumps(ids)},
-        ):
-            # Either value of a conflict already listed was weighed by the organiser (or is waiting to be): the
-            # same write losing again, even the other way round (an old bundle after "take theirs"), is not new.
-            known.add((record_id, name, theirs_stamp))
-            known.add((record_id, name, ours_stamp))
-            lost_values.setdefault((record_id, name), []).append(
-                (conflict_id, canonical_json(json.loads(theirs_value))))
-        fresh = []
-        settled: list[int] = []
-        for c in conflicts:
-            key = (c["record_id"], c["field"], c["theirs_stamp"])  # "theirs" is always the losing value
-            incoming_won = c.pop("incoming_won")
-            if incoming_won:
-                taken = [cid for cid, value in lost_values.get((c["record_id"], c["field"]), [])
-                         if value == canonical_json(c["ours_value"])]
-                if taken:
-                    settled.extend(taken)
-                    continue
-            if key in known:
-                continue
-            known.add(key)
-            fresh.append(c)
-        if settled:
-            self.conn.execute(text("UPDATE conflict SET resolved = 1 WHERE id IN (SELECT value FROM json_each(:ids))"),
-                              {"ids": json.dumps(settled)})
-        return fresh
-
-    @staticmethod
-    def _uncount_known_conflicts(conflicts: list[dict[str, Any]], fresh: list[dict[str, Any]],
-                                 updates: list[dict[str, Any]], counts: TypeCounts) -> None:
-        """A record counted as conflicting only because of conflicts already known is unchanged (or updated)."""
-        fresh_ids = {c["record_id"] for c in fresh}
-        updated_ids = {u["id"] for u in updates}
-        for record_id in {c["record_id"] for c in conflicts} - fresh_ids:
-            counts.conflicting -= 1
-            if record_id in updated_ids:
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
-
-    def _write_rows(self, declared: RecordType, table: Table, rows: list[dict[str, Any]], *, update: bool) -> None:
-        """Bulk insert or update at the driver level: SQLAlchemy's per-row parameter processing would cost more
-        than SQLite itself. JSON columns are encoded as SQLAlchemy's JSON type encodes them (json.dumps)."""
-        columns = [*declared.sync_fields, "origin_hub", "base_stamp", "stamps", "stamp", "extra"]
-        if declared.name == "contact":
-            columns.append("sort_key")
-        json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
-        dumps = json.dumps
-        if update:
-            sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"  # noqa: S608
-            order = [*columns, "id"]
-        else:
-            order = ["id", *columns]
-            sql = f"INSERT INTO {table.name} ({', '.join(order)}) VALUES ({', '.join('?' * len(order))})"  # noqa: S608
-        params = [tuple(dumps(row[c]) if c in json_columns else row[c] for c in order) for row in rows]
-        self.conn.exec_driver_sql(sql, params)
 
     def _refresh_contacts(self, rows: list[dict[str, Any]]) -> None:
         search_rows: list[tuple[str, str, list[str]]] = []
@@ -420,61 +332,12 @@ class BundleMerger:
                 search_rows.append((row["id"], body, e164s))
         write_search_rows(self.conn, search_rows)
 
-    # -- records of types this version does not know --
-
-    def _merge_opaque(self, record_type: str, records: list[dict[str, Any]]) -> None:
-        """Keep records of an unknown type as they came, merged per field by stamp (never a conflict: this
-        version cannot show them), so they can be passed on."""
-        if not TYPE_NAME.fullmatch(record_type):
-            raise UserError(_("The bundle holds records of a type with a name that is not plain text "
-                            "('{record_type}'); nothing was imported.").format(record_type=record_type[:40]))
-        known = known_names(None)
-        for record in records:
-            names = unknown_field_names(known, record)
-            check_envelope(record_type, set(names), names, record)
-        self._refuse_repeated_ids(record_type, records)
-        records = self._set_aside_far_future(record_type, records)
-        counts = self.report.counts.setdefault(record_type, TypeCounts())
-        self.report.unknown_records += len(records)
-        ids = [r["id"] for r in records]
-        local = {rid: (origin, base, json.loads(stamps), json.loads(values)) for rid, origin, base, stamps, values
-                 in self.conn.execute(text(
-                     "SELECT id, origin_hub, base_stamp, stamps, fields FROM opaque_record WHERE record_type = :t "
-                     "AND id IN (SELECT value FROM json_each(:ids))"), {"t": record_type, "ids": json.dumps(ids)})}
-        writes: list[dict[str, Any]] = []
-        for record in records:
-            self._observe(record)
-            values = {k: v for k, v in record.items() if k not in ("id", "origin_hub", "base_stamp", "stamps")}
-            mine = local.get(record["id"])
-            if mine is None:
-                writes.append(opaque_row(record_type, record["id"], record["base_stamp"], dict(record["stamps"]),
-                                          values))
-                tally(counts, "new")
-                continue
-            _origin, lbase, lstamps, lvalues = mine
-            names = sorted(set(lvalues) | set(values))
-            merged = merge_fields(names, lvalues, stamp_map(names, lvalues, lbase, lstamps), values,
-                                   stamp_map(names, values, record["base_stamp"], record["stamps"]),
-                                   min(lbase, record["base_stamp"]), frozenset())
-            creation = min(lbase, record["base_stamp"])
-            if not merged.stamp_changed and not merged.won and creation == lbase:
-                tally(counts, "unchanged")
-                continue
-            final_values = {**lvalues, **merged.won}
-            stamps = {n: s for n, s in merged.stamps.items() if s != creation}
-            writes.append(opaque_row(record_type, record["id"], creation, stamps, final_values))
-            tally(counts, "deleted" if merged.won.get("deleted") is True else "updated")
-        if writes:
-            self.conn.execute(text(
-                "INSERT OR REPLACE INTO opaque_record (record_type, id, origin_hub, base_stamp, stamps, stamp, fields) "
-                "VALUES (:record_type, :id, :origin_hub, :base_stamp, :stamps, :stamp, :fields)"), writes)
-            self._note_changed(writes)
-
     # -- at the end --
 
     def finish(self) -> MergeReport:
         """Apply the erasure rules to what names erased contacts and drop conflicts about them; returns the
         report."""
+        remove_records_of(self.conn, sorted(self.withheld_now))
         self._erase_same_people()
         for contact_id in contacts_awaiting_erasure_rules(self.conn):
             erase_related_records(self.tx, contact_id)

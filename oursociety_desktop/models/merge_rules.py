@@ -62,6 +62,8 @@ class MergeReport:
     erasures_applied: int = 0
     # People this hub held with their personal data whom an incoming erasure wipes.
     people_erased: int = 0
+    # People this hub held with their personal data whom an incoming withdrawal of consent leaves as id and stamps.
+    people_withdrawn: int = 0
     # Records of types this version does not know: kept as they came and passed on.
     unknown_records: int = 0
     # Records that followed a duplicate merge made at another hub (references, fields, crossing merges).
@@ -78,7 +80,8 @@ class MergeReport:
                 "new_conflicts": self.new_conflicts, "far_future_records": self.far_future,
                 "far_future_hubs": self.far_future_hubs, "released_from_quarantine": self.released,
                 "latest_stamp": self.latest_stamp, "unknown_records": self.unknown_records,
-                "erasures": self.erasures, "people_erased": self.people_erased}
+                "erasures": self.erasures, "people_erased": self.people_erased,
+                "people_withdrawn": self.people_withdrawn}
 
     @property
     def erasures(self) -> int:

@@ -255,6 +255,11 @@ def _v10_themes_of_groups_and_actions(conn: Connection) -> None:
         _promote_extra_field(conn, table, "themes")
 
 
+def _v11_consent_receipts(conn: Connection) -> None:
+    # Who recorded a person's consent, beside when and how: the receipt that travels with the record.
+    conn.exec_driver_sql("ALTER TABLE contact ADD COLUMN consent_recorded_by VARCHAR NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: synchronised records, local tables, contact search index", _v1_initial),
     Migration(2, "covering index for live member counts per group", _v2_membership_group_index),
@@ -269,6 +274,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               _v8_learning_network),
     Migration(9, "peer hubs' signing keys pinned, and whether the organiser trusts each", _v9_pinned_keys),
     Migration(10, "themes of groups and actions", _v10_themes_of_groups_and_actions),
+    Migration(11, "consent receipts: who recorded a person's consent", _v11_consent_receipts),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

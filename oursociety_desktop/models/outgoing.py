@@ -26,6 +26,7 @@ from oursociety_desktop.models.sharing import (
     type_shared_since,
     type_travels,
 )
+from oursociety_desktop.models.withdrawal import withdrawn_ids, withheld_line_values
 
 BATCH = 5000
 
@@ -102,6 +103,7 @@ def iter_outgoing_lines(conn: Connection, since: str = "") -> Iterator[tuple[str
     of types this version does not know (by type name); each type in id order. With `since`, only what changed
     after that stamp (a delta)."""
     shareable = shareable_contact_ids(conn)
+    withdrawn = withdrawn_ids(conn)  # their withheld record travels: id, stamps, consent and wishes
     params = {"since": since}
     kept_home = kept_home_by_flag(conn)
     this_hub = conn.execute(text("SELECT id FROM hub")).scalar()
@@ -121,6 +123,8 @@ def iter_outgoing_lines(conn: Connection, since: str = "") -> Iterator[tuple[str
                 continue
             if encoder.travels(values, shareable):
                 yield record_type.name, encoder.encode(values)
+            elif record_type.name == "contact" and values["id"] in withdrawn:
+                yield record_type.name, encoder.encode(withheld_line_values(values))
     yield from _opaque_lines(conn, shareable, since)
 
 

@@ -15,6 +15,7 @@ from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import NotFound, RecordErased, UserError, ValidationError
 from oursociety_desktop.models.tables import SyncedRecord
+from oursociety_desktop.models.withdrawal import refuse_withheld_references
 
 R = TypeVar("R", bound=SyncedRecord)
 
@@ -53,6 +54,7 @@ def check_fields(cls: type[SyncedRecord], changes: Mapping[str, Any]) -> None:
 def create_record(tx: Tx, cls: type[R], values: Mapping[str, Any], record_id: str | None = None) -> R:
     """Insert a new record whose every synchronised field carries one new stamp."""
     check_fields(cls, values)
+    refuse_withheld_references(tx, cls.RECORD_TYPE, values)
     stamp = tx.stamp()
     record = cls(**values)
     if record_id:
@@ -73,6 +75,7 @@ def update_record(tx: Tx, record: R, changes: Mapping[str, Any]) -> list[str]:
     changed = [name for name, value in changes.items() if getattr(record, name) != value]
     if not changed:
         return []
+    refuse_withheld_references(tx, record.RECORD_TYPE, {**record.synced_values(), **changes}, changed)
     stamp = tx.stamp()
     stamps = dict(record.stamps)
     for name in changed:

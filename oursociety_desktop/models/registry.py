@@ -165,7 +165,7 @@ def _contact_label(row: Mapping[str, Any]) -> str:
 
 
 BUILT_IN: tuple[RecordType, ...] = (
-    RecordType(Contact, label=_contact_label, label_sql=name_to_show_sql),
+    RecordType(Contact, label=_contact_label, label_sql=name_to_show_sql, added_fields=("consent_recorded_by",)),
     RecordType(
         Group,
         references=(Reference("parent_id", "group"),),

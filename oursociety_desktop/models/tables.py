@@ -77,7 +77,7 @@ class Contact(SyncedRecord, table=True):
         "given_name", "family_name", "display_name", "organisation", "role", "phones", "emails", "street",
         "locality", "region", "postcode", "country", "languages", "tags", "notes", "private_notes",
         "consent_recorded_at", "consent_method", "engagement_stage", "share_with_hubs", "include_in_directory",
-        "do_not_phone", "do_not_email", "do_not_mail", "do_not_sms",
+        "do_not_phone", "do_not_email", "do_not_mail", "do_not_sms", "consent_recorded_by",
     )
     SYNC_FIELDS: ClassVar[tuple[str, ...]] = (
         *PERSONAL_FIELDS, "deleted", "erased", "erased_reason", "merged_into",
@@ -109,6 +109,8 @@ class Contact(SyncedRecord, table=True):
     do_not_sms: bool = False
     consent_recorded_at: str = ""
     consent_method: str = ""
+    # Who recorded the consent (with when and how above: the consent receipt, models/consent.py).
+    consent_recorded_by: str = ""
     engagement_stage: str = "new"
     erased: bool = False
     erased_reason: str = ""

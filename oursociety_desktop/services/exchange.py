@@ -232,6 +232,8 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
             warnings = trust_warning + ([copy_note] if copy_note else [])
             if report.erasures:
                 warnings.append(erasure_note(report.erasures, report.people_erased))
+            if report.people_withdrawn:
+                warnings.append(withdrawal_note(report.people_withdrawn))
             if report.unknown_records:
                 warnings.append(ngettext("{count} record of a kind this version does not know; it is "
                                          "kept and passed on.", "{count} records of kinds this version does not know; "
@@ -272,6 +274,13 @@ def erasure_note(erasures: int, people_erased: int) -> str:
         ngettext("{people} person held here will have every personal field wiped.",
                  "{people} people held here will have every personal field wiped.", people_erased)
         .format(people=people_erased)))
+
+
+def withdrawal_note(people: int) -> str:
+    """One line on the people whose consent their hub withdrew: this hub keeps only their id from now on."""
+    return ngettext("{n} person held here was withdrawn by the hub holding their consent: only their id is kept.",
+                    "{n} people held here were withdrawn by the hub holding their consent: only their ids are kept.",
+                    people).format(n=people)
 
 
 def far_future_note(tx: Tx, by_hub: dict[str, int]) -> str:

@@ -283,3 +283,19 @@ def test_restore_refused_while_another_process_writes(hub: Path, tmp_path: Path,
         holder.execute("ROLLBACK")
         holder.close()
     assert code == 1 and "busy" in err
+
+
+def test_contact_edit_records_a_consent_receipt(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = ["--data-dir", str(hub)]
+    cid = run(capsys, *d, "contact", "add", "--given", "Ngozi", "--no-share")[1].strip()
+    code, out, _ = run(capsys, *d, "contact", "edit", cid, "--set", "share_with_hubs=1", "--consent-how", "paper",
+                       "--recorded-by", "Sam at the desk")
+    assert code == 0 and "on paper, by Sam at the desk" in out
+    shown = json.loads(run(capsys, *d, "contact", "show", cid, "--json")[1])
+    assert (shown["share_with_hubs"], shown["consent_method"], shown["consent_recorded_by"]) == \
+        (True, "on paper", "Sam at the desk")
+    assert len(shown["consent_recorded_at"]) == 10
+    before = file_digest(hub)  # a receipt without a consent switched on: one line, exit 1, nothing changed
+    code, _, err = run(capsys, *d, "contact", "edit", cid, "--set", "notes=hello", "--consent-how", "phone")
+    assert code == 1 and "--consent-how" in err and len(err.strip().splitlines()) == 1
+    assert file_digest(hub) == before

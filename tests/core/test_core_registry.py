@@ -25,18 +25,28 @@ from oursociety_desktop.models.tables import Contact
 def test_the_sql_and_python_shown_names_agree_on_every_combination() -> None:
     conn = sqlite3.connect(":memory:")
     register_sql_functions(conn)  # as every connection of a hub database has
+    conn.execute("CREATE TABLE hub (id TEXT, name TEXT)")
+    conn.execute("CREATE TABLE peer_hub (id TEXT, name TEXT)")
+    conn.execute("INSERT INTO hub VALUES ('here', 'This Hub')")
+    conn.execute("INSERT INTO peer_hub VALUES ('there', 'Northside')")
     conn.execute("CREATE TABLE contact (display_name TEXT, given_name TEXT, family_name TEXT, organisation TEXT, "
-                 "erased BOOLEAN)")
+                 "erased BOOLEAN, share_with_hubs BOOLEAN, origin_hub TEXT, stamps TEXT)")
     values = ("", "X", " padded ", "王", "小明")
-    combos = list(itertools.product(values, values, values, values, (False, True)))
-    conn.executemany("INSERT INTO contact VALUES (?, ?, ?, ?, ?)", combos)
-    rows = conn.execute(f"SELECT display_name, given_name, family_name, organisation, erased, "
+    # Shared, or withdrawn by another hub (the consent holder "there" switched sharing off): "(withdrawn by ...)".
+    withdrawn = '{"share_with_hubs": "1795504749561.000000.there"}'
+    combos = [(*names, erased, share, "there", withdrawn if not share else "{}")
+              for names in itertools.product(values, values, values, values)
+              for erased in (False, True) for share in (True, False)]
+    conn.executemany("INSERT INTO contact VALUES (?, ?, ?, ?, ?, ?, ?, ?)", combos)
+    rows = conn.execute(f"SELECT display_name, given_name, family_name, organisation, erased, share_with_hubs, "
                         f"{name_to_show_sql('c')} FROM contact c").fetchall()
-    assert len(rows) == 5 ** 4 * 2
-    for display, given, family, organisation, erased, shown in rows:
-        assert shown == name_to_show(display, given, family, organisation, bool(erased)), (display, given, family)
+    assert len(rows) == 5 ** 4 * 4
+    for display, given, family, organisation, erased, share, shown in rows:
+        by = "Northside" if not share and not erased else ""
+        assert shown == name_to_show(display, given, family, organisation, bool(erased), by), (display, given, family)
     assert name_to_show("", "", "", "Acme Food Bank") == "Acme Food Bank"
     assert name_to_show("", "", "", "", erased=True) == "(erased)"
+    assert name_to_show("", "", "", "", withdrawn_by="Northside") == "(withdrawn by Northside)"
     assert name_to_show("", "小明", "王", "") == "王小明"  # family name first, as the name's culture writes it
 
 

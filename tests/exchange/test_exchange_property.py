@@ -1,11 +1,12 @@
 """Property test of hub exchange over an unreliable network: several hubs make random creates, edits, deletes,
-erasures, membership adds and removals, actions, action links added and removed, connections and duplicate
-merges (all six record types), some with clocks up to a year wrong, and exchange full
-bundles and deltas for peers that are lost (never imported), duplicated, reordered and delivered stale; a hub may
-be restored from its own backup. After a final round in which every message is delivered (and the organisers
-accept what waits in quarantine): the dump is byte-identical at every hub, no acknowledged write is lost (it
-survives, or its own hub overwrote it later, or it sits in a conflicts inbox), no person vanishes who was not
-deleted, merged or erased, and nothing deleted comes back.
+erasures, membership adds and removals, actions, action links added and removed, connections, duplicate
+merges (all six record types) and withdrawals of consent (property_withdrawal.py), some with clocks up to a
+year wrong, and exchange full bundles and deltas for peers that are lost (never imported), duplicated, reordered
+and delivered stale; a hub may be restored from its own backup. After a final round in which every message is
+delivered (and the organisers accept what waits in quarantine): the dump is byte-identical at every hub, no
+acknowledged write is lost (it survives, or its own hub overwrote it later, or it sits in a conflicts inbox, or a
+withdrawal won over it), no person vanishes who was not deleted, merged or erased, nothing deleted comes back, and
+no hub but the consent holder holds anything personal of a person withdrawn at the end.
 
 The default run is small so the suite stays fast. Longer runs (OURSOCIETY_PROPERTY_STEPS sets the steps per example):
     OURSOCIETY_PROPERTY_EXAMPLES=1000 OURSOCIETY_PROPERTY_HUBS=5 \
@@ -42,6 +43,7 @@ from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import Conflict, Contact, Group
 from oursociety_desktop.services.exchange import accept_quarantined, export_bundle, import_bundle
 from tests.exchange.exchange_helpers import dump_text, introduce, make_hub
+from tests.exchange.property_withdrawal import WithdrawalRules
 
 EXAMPLES = int(os.environ.get("OURSOCIETY_PROPERTY_EXAMPLES", "25"))
 HUBS = max(3, int(os.environ.get("OURSOCIETY_PROPERTY_HUBS", "3")))
@@ -65,7 +67,7 @@ class Write:
     stamp: str
 
 
-class HubExchange(RuleBasedStateMachine):
+class HubExchange(WithdrawalRules, RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.root = Path(tempfile.mkdtemp(prefix="exchange-property-"))
@@ -83,6 +85,7 @@ class HubExchange(RuleBasedStateMachine):
         self.actions: list[str] = []
         self.backups: dict[int, tuple[Path, str]] = {}  # hub -> (backup file, its clock)
         self.restored_after: dict[str, str] = {}  # hub id -> the clock of the backup it was restored to
+        self.withdrawn_ever: set[str] = set()  # people whose sharing a hub switched off (property_withdrawal.py)
 
     def teardown(self) -> None:
         for db in self.hubs:
@@ -379,6 +382,8 @@ class HubExchange(RuleBasedStateMachine):
             contact = final.get(write.record_id)
             if contact is None or contact.erased or not contact.share_with_hubs:
                 continue  # erasure beats every edit; an unshared contact never leaves its hub
+            if self.lost_to_a_withdrawal(write.record_id, write.field):
+                continue
             if contact.field_stamp(write.field) == write.stamp or getattr(contact, write.field) == write.value:
                 continue
             if any(w.hub == write.hub and w.record_id == write.record_id and w.field == write.field
@@ -396,6 +401,7 @@ class HubExchange(RuleBasedStateMachine):
             if contact.deleted and contact.merged_into:
                 continue  # merged away by a crossing merge: the survivor holds them
             assert not contact.deleted, f"contact {contact_id} vanished"
+        self.check_withdrawals()
 
 
 class HubExchangeMachine(HubExchange):

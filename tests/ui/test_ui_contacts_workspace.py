@@ -148,7 +148,9 @@ def test_new_contact_edit_validate_and_undo(ws: ContactsWorkspace, ctx: AppConte
     assert "needs a name" in ws.editor.message_for("given_name")
     assert contact(ctx.db, new_id).family_name == "Nowak"
 
-    # Consent flags save at once; undo and redo walk the steps back and forth.
+    # Consent flags save at once (switched on: once the organiser says how, in person by default); undo and redo
+    # walk the steps back and forth.
+    with_modal(lambda dialog: dialog.accept())  # type: ignore[attr-defined]
     qtbot.mouseClick(ws.editor.consent.flags["share_with_hubs"], Qt.MouseButton.LeftButton)
     assert contact(ctx.db, new_id).share_with_hubs is True
     ctx.undo_stack.undo()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import Session, col
 
 from oursociety_desktop.formats.pdf.collation import collation_key
@@ -23,6 +23,7 @@ from oursociety_desktop.models.groups import find_group
 from oursociety_desktop.models.names import name_to_show
 from oursociety_desktop.models.tables import Contact, Group, Membership
 from oursociety_desktop.models.text import fold
+from oursociety_desktop.models.withdrawal import withheld_here
 
 
 @dataclass
@@ -165,7 +166,9 @@ def select_contacts(session: Session, purpose: str, *, contact_ids: Iterable[str
         query = query.where(table.c.id.in_(sorted(wanted)))
     folded_tag = fold(tag)
     chosen, withheld = [], 0
-    rows = session.execute(query).all()
+    this_hub = str(session.execute(text("SELECT id FROM hub")).scalar() or "")
+    # A person withdrawn by the hub holding their consent: this hub keeps nothing of them to print.
+    rows = [row for row in session.execute(query).all() if not withheld_here(dict(row._mapping), this_hub)]
     home = home_country(rows)
     for row in rows:
         if wanted is not None and row.id not in wanted:

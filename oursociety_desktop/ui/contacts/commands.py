@@ -6,11 +6,13 @@ and then nothing is changed and nothing is pushed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from oursociety_desktop.models.consent import CONSENTS, RECEIPT_FIELDS
 from oursociety_desktop.models.contact_list import field_values
 from oursociety_desktop.models.contacts import (
     create_contact,
@@ -165,10 +167,20 @@ def set_flag(ctx: AppContext, ids: Sequence[str], field: str, value: bool) -> in
     if not changing:
         return 0
 
+    # Switching a consent on records a receipt (how: not stated) that the undo takes back with the switch.
+    receipts = {cid: dict(zip(RECEIPT_FIELDS, values, strict=True)) for cid, *values in
+                _receipt_rows(ctx, changing)} if value and field in CONSENTS else {}
     _push_each(ctx, _tr("Set {0} for {1}").format(field.replace("_", " "), describe(ctx, changing)), changing,
                lambda tx, cid: update_contact(tx, cid, {field: value}),
-               lambda tx, cid: update_contact(tx, cid, {field: not value}), "contact")
+               lambda tx, cid: update_contact(tx, cid, {field: not value, **receipts.get(cid, {})}), "contact")
     return len(changing)
+
+
+def _receipt_rows(ctx: AppContext, ids: Sequence[str]) -> list[tuple[str, ...]]:
+    with ctx.db.read() as session:
+        return [tuple(row) for row in session.connection().exec_driver_sql(
+            f"SELECT id, {', '.join(RECEIPT_FIELDS)} FROM contact WHERE id IN "  # noqa: S608
+            "(SELECT value FROM json_each(?))", (json.dumps(list(ids)),))]
 
 
 def push_import_undo(ctx: AppContext, file_name: str, added_ids: Sequence[str]) -> None:

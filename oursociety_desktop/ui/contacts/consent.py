@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
+from oursociety_desktop.models.consent import CONSENT_METHODS, default_recorder, describe_receipt, receipt_values
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.ui.widgets.dates import DateEdit
 from oursociety_desktop.ui.widgets.fields import FieldMessage
@@ -63,6 +75,10 @@ class ConsentSection(QGroupBox):
         form.addRow("", self.messages["consent_recorded_at"])
         form.addRow(self.tr("How it was recorded:"), self.method)
         form.addRow("", self.messages["consent_method"])
+        self.receipt = QLabel(self)  # when, how and by whom the consent was recorded: the receipt that travels
+        self.receipt.setWordWrap(True)
+        self.receipt.setAccessibleName(self.tr("Consent receipt"))
+        form.addRow(self.receipt)
         outer = QFormLayout(self)
         outer.addRow(intro)
         outer.addRow(grid)
@@ -86,9 +102,44 @@ class ConsentSection(QGroupBox):
         self.method.blockSignals(True)
         self.method.setEditText(str(values.get("consent_method") or ""))
         self.method.blockSignals(False)
+        self.receipt.setText(describe_receipt(values))
         for message in self.messages.values():
             message.clear_message()
 
     def focus_order(self) -> list[QWidget]:
         """The inputs in tab order."""
         return [*self.flags.values(), self.recorded_at, self.method]
+
+
+class ConsentHowDialog(QDialog):
+    """Asked when the organiser switches sharing or the directory on: how the person gave consent (in person by
+    default) and who records it. `receipt()` is what is saved with the switch, as one edit."""
+
+    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from oursociety_desktop.ui.contacts.dialogs import consent_method_labels
+
+        self.setWindowTitle(self.tr("How did they give consent?"))
+        question = QLabel(self.tr("{0}: how did this person give their consent?").format(what), self)
+        question.setWordWrap(True)
+        self.how = QComboBox(self)
+        for key, label in consent_method_labels().items():
+            self.how.addItem(label, key)
+        self.how.setAccessibleName(self.tr("How they gave consent"))
+        self.who = QLineEdit(default_recorder(), self)
+        self.who.setAccessibleName(self.tr("Recorded by"))
+        self.who.setAccessibleDescription(self.tr("Who records the consent (travels with the record)"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(question)
+        form.addRow(self.tr("&How:"), self.how)
+        form.addRow(self.tr("&Recorded by:"), self.who)
+        form.addRow(buttons)
+        self.how.setFocus()
+
+    def receipt(self) -> dict[str, str]:
+        """The consent receipt: today, the chosen way, who records it."""
+        key = str(self.how.currentData() or "in-person")
+        return receipt_values(CONSENT_METHODS.get(key, key), self.who.text())

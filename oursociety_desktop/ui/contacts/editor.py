@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -25,12 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.models.actions import parse_when
+from oursociety_desktop.models.consent import CONSENTS
 from oursociety_desktop.models.errors import NotFound, UserError, ValidationError
 from oursociety_desktop.models.phones import normalise_phone
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
+from oursociety_desktop.models.withdrawal import hub_name_of, withdrawn_by, withheld_here
 from oursociety_desktop.ui.contacts import commands
-from oursociety_desktop.ui.contacts.consent import ConsentSection
+from oursociety_desktop.ui.contacts.consent import ConsentHowDialog, ConsentSection
 from oursociety_desktop.ui.contacts.related import related_items
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.text_undo import mark_saved
@@ -208,9 +212,17 @@ class ContactEditor(QScrollArea):
                                  .format(contact.shown_name))
             self._show_sections(False)
             return
+        values: dict[str, Any] = contact.model_dump()
+        if withheld_here(values, self.ctx.db.hub_id):  # their consent holder withdrew them: only the id is kept
+            with self.ctx.db.read() as session:
+                hub = hub_name_of(session.connection(), withdrawn_by(values))
+                holder = hub_name_of(session.connection(), contact.origin_hub)
+            self.heading.setText(self.tr("Withdrawn by {0}. {1} holds this person's consent; this hub keeps only "
+                                         "that they were withdrawn.").format(hub, holder))
+            self._show_sections(False)
+            return
         self._show_sections(True)
         self.heading.setText(contact.shown_name)
-        values: dict[str, Any] = contact.model_dump()
         for name, edit in self.lines.items():
             value = values[name]
             shown = ", ".join(value) if isinstance(value, list) else str(value)
@@ -252,6 +264,17 @@ class ContactEditor(QScrollArea):
             mark_saved(box)
 
     def _commit_consent(self, name: str, value: object) -> None:
+        if name in CONSENTS and value is True:  # a consent switched on: ask how, and save the receipt with it
+            dialog = ConsentHowDialog(self.consent.flags[name].text(), self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                self.consent.flags[name].blockSignals(True)
+                self.consent.flags[name].setChecked(False)
+                self.consent.flags[name].blockSignals(False)
+                return
+            self._save({name: True, **dialog.receipt()})
+            return
+        if name == "share_with_hubs" and value is False and not self._withdraw_confirmed():
+            return
         if name == "consent_recorded_at":
             try:
                 value = parse_when(name, str(value))
@@ -259,6 +282,27 @@ class ContactEditor(QScrollArea):
                 self.messages[name].show_error(exc.message)
                 return
         self._save({name: value})
+
+    def _withdraw_confirmed(self) -> bool:
+        """Switching off the sharing of a person whose consent another hub holds withdraws them everywhere, this hub
+        included, and only that hub can share them again: the organiser confirms it (no, the box goes back)."""
+        with self.ctx.db.read() as session:
+            contact = session.get(Contact, self.contact_id or "")
+            if contact is None or contact.origin_hub == self.ctx.db.hub_id:
+                return True
+            holder = hub_name_of(session.connection(), contact.origin_hub)
+        answer = QMessageBox.question(
+            self, self.tr("Withdraw this person?"),
+            self.tr("Their consent is held by {0}. Switching sharing off withdraws them from every hub but {0}, "
+                    "this one included: it will keep only that they were withdrawn, and only {0} can share them "
+                    "again.").format(holder))
+        if answer == QMessageBox.StandardButton.Yes:
+            return True
+        box = self.consent.flags["share_with_hubs"]
+        box.blockSignals(True)
+        box.setChecked(True)
+        box.blockSignals(False)
+        return False
 
     def _save(self, changes: dict[str, Any]) -> bool:
         """Save some fields now as one undoable step; show a refusal beside its field. True when saved."""

@@ -1,0 +1,70 @@
+"""Reading and writing the rows of a bundle merge in bulk, at the driver level: versions this hub holds already are
+dropped by their stamps alone, and merged rows are inserted or updated in one statement each. Called by
+models/merge.py."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Table
+
+from oursociety_desktop.models.merge_rules import TypeCounts
+from oursociety_desktop.models.registry import RecordType
+from oursociety_desktop.models.withdrawal import KEPT_WHEN_WITHDRAWN
+
+
+def withheld_version(declared: RecordType, record: dict[str, Any]) -> bool:
+    """A contact's withheld version (models/withdrawal.py): it carries only the stamps of the fields kept."""
+    return declared.name == "contact" and not record.get("erased") and not record.get("share_with_hubs")
+
+
+def drop_known_versions(conn: Connection, declared: RecordType, table: Table, records: list[dict[str, Any]],
+                         counts: TypeCounts) -> list[dict[str, Any]]:
+    """Count and drop records whose every field stamp equals ours: the same writes, so nothing to merge.
+
+    Reads only ids and stamps (stamps as raw JSON text), which keeps re-importing a big bundle cheap."""
+    local_only = set(declared.local_fields)
+    known: dict[str, tuple[str, str]] = {}
+    ids = [r["id"] for r in records]
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        marks = ",".join("?" * len(chunk))
+        for rid, base, raw in conn.exec_driver_sql(
+            f"SELECT id, base_stamp, stamps FROM {table.name} WHERE id IN ({marks})", tuple(chunk)  # noqa: S608
+        ):
+            known[rid] = (base, raw)
+    rest = []
+    for record in records:
+        mine = known.get(record["id"])
+        if mine is not None and mine[0] == record["base_stamp"]:
+            raw = mine[1]
+            ours = json.loads(raw) if raw and raw != "{}" else {}
+            if len(ours) != len(record["stamps"]):
+                ours = {k: v for k, v in ours.items() if k not in local_only}
+            if len(ours) != len(record["stamps"]) and withheld_version(declared, record):
+                ours = {k: v for k, v in ours.items() if k in KEPT_WHEN_WITHDRAWN}  # it carries nothing else
+            if ours == record["stamps"]:
+                counts.unchanged += 1
+                continue
+        rest.append(record)
+    return rest
+
+
+def write_rows(conn: Connection, declared: RecordType, table: Table, rows: list[dict[str, Any]], *,
+               update: bool) -> None:
+    """Bulk insert or update at the driver level: SQLAlchemy's per-row parameter processing would cost more
+    than SQLite itself. JSON columns are encoded as SQLAlchemy's JSON type encodes them (json.dumps)."""
+    columns = [*declared.sync_fields, "origin_hub", "base_stamp", "stamps", "stamp", "extra"]
+    if declared.name == "contact":
+        columns.append("sort_key")
+    json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
+    dumps = json.dumps
+    if update:
+        sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"  # noqa: S608
+        order = [*columns, "id"]
+    else:
+        order = ["id", *columns]
+        sql = f"INSERT INTO {table.name} ({', '.join(order)}) VALUES ({', '.join('?' * len(order))})"  # noqa: S608
+    params = [tuple(dumps(row[c]) if c in json_columns else row[c] for c in order) for row in rows]
+    conn.exec_driver_sql(sql, params)
