@@ -10,7 +10,7 @@ from typing import Any
 from oursociety_desktop.cli.common import open_hub, print_json
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models import hours as hours_service
-from oursociety_desktop.models import lessons, matching, offers
+from oursociety_desktop.models import lessons, match_decisions, matching, offers
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import find_group
 from oursociety_desktop.models.records import get_record
@@ -190,7 +190,7 @@ def cmd_matches(args: argparse.Namespace, folder: Path) -> int:
 def cmd_matches_accept(args: argparse.Namespace, folder: Path) -> int:
     with open_hub(folder) as db:
         with db.write() as tx:
-            connection = matching.accept_match(tx, args.need_id, args.offer_id, args.broker)
+            connection = match_decisions.accept_match(tx, args.need_id, args.offer_id, args.broker)
         print(connection.id)
     return 0
 
@@ -198,7 +198,7 @@ def cmd_matches_accept(args: argparse.Namespace, folder: Path) -> int:
 def cmd_matches_decline(args: argparse.Namespace, folder: Path) -> int:
     with open_hub(folder) as db:
         with db.write() as tx:
-            matching.decline_match(tx, args.need_id, args.offer_id)
+            match_decisions.decline_match(tx, args.need_id, args.offer_id)
     return 0
 
 

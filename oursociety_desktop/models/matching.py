@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property, lru_cache, partial
 from typing import Any
 
@@ -33,14 +33,10 @@ from rapidfuzz import fuzz
 from sqlalchemy import Connection, text
 
 from oursociety_desktop.i18n import _
-from oursociety_desktop.models.connections import record_introduction
-from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.names import name_to_show
 from oursociety_desktop.models.progress import Progress
-from oursociety_desktop.models.records import get_record
-from oursociety_desktop.models.tables import Connection as ConnectionRecord
-from oursociety_desktop.models.tables import Contact, MatchDecision, Need, Offer
+from oursociety_desktop.models.tables import Contact, Need, Offer
 from oursociety_desktop.models.text import fold
 
 # Reasons: whole phrases with named placeholders, joined with "; " when shown.
@@ -48,13 +44,6 @@ REASON_THEMES = "both about {themes}"
 REASON_WORDS = "both mention {words}"
 REASON_PLACE = "both in {place}"
 REASON_TIME = "both free on {when}"
-FOLLOW_UP_TITLE = "Introduce {need_person} to {offer_person}"
-REACH_BOTH = "by phone or email"
-REACH_EMAIL_ONLY = "by email (not by phone)"
-REACH_PHONE_ONLY = "by phone (not by email)"
-REACH_NEITHER = "in person or by post (no phone calls, no email)"
-FOLLOW_UP_NOTES = ("{need_person} needs: {need_text}\n{offer_person} offers: {offer_text}\nWhy: {reasons}\n"
-                   "Reach {need_person} {need_reach}; reach {offer_person} {offer_reach}.")
 
 STOPWORDS = frozenset("""
 a an and any are as at be been but by can could do does for from get got have has help i if in into is it its
@@ -385,83 +374,12 @@ def find_matches(conn: Connection, this_hub: str, *, today: str = "", per_need: 
     return matches
 
 
-# ---- the broker's decisions ----
-
-
-def how_to_reach(contact: Contact) -> str:
-    """How a follow-up may say to reach a person, from their do-not-phone and do-not-email wishes."""
-    if contact.do_not_phone and contact.do_not_email:
-        return REACH_NEITHER
-    if contact.do_not_phone:
-        return REACH_EMAIL_ONLY
-    if contact.do_not_email:
-        return REACH_PHONE_ONLY
-    return REACH_BOTH
-
-
-def _pair(tx: Tx, need_id: str, offer_id: str) -> tuple[Need, Offer, Contact, Contact]:
-    need = get_record(tx.session, Need, need_id, live=True)
-    offer = get_record(tx.session, Offer, offer_id, live=True)
-    asker = get_record(tx.session, Contact, need.contact_id, live=True)
-    giver = get_record(tx.session, Contact, offer.contact_id, live=True)
-    if asker.id == giver.id:
-        raise UserError(_("That need and that offer are the same person's."))
-    crosses = asker.origin_hub != tx.hub_id or giver.origin_hub != tx.hub_id
-    if crosses and not (asker.share_with_hubs and giver.share_with_hubs):
-        raise UserError(_("These two people are at different hubs and one of them has not agreed to share; they "
-                        "cannot be introduced through the network."))
-    return need, offer, asker, giver
-
-
-def _decide(tx: Tx, need_id: str, offer_id: str, decision: str, connection_id: str = "") -> None:
-    row = tx.session.get(MatchDecision, (need_id, offer_id))
-    if row is None:
-        row = MatchDecision(need_id=need_id, offer_id=offer_id)
-    row.decision = decision
-    row.decided_at = utc_now_iso()
-    row.connection_id = connection_id
-    tx.session.add(row)
-
-
-def accept_match(tx: Tx, need_id: str, offer_id: str, broker_id: str = "", *, due_in_days: int = 7
-                 ) -> ConnectionRecord:
-    """Introduce the person with the need to the person with the offer: a Connection of kind "introduced" (the
-    broker as introducer) and a follow-up action saying how to reach each; the pair is not suggested again."""
-    need, offer, asker, giver = _pair(tx, need_id, offer_id)
-    earlier = tx.session.get(MatchDecision, (need.id, offer.id))
-    if earlier is not None and earlier.decision == "accepted":
-        raise UserError(_("This introduction was already made."))
-    broker = get_record(tx.session, Contact, broker_id, live=True).id if broker_id else ""
-    if broker in (asker.id, giver.id):
-        raise UserError(_("The broker must be someone other than the two people introduced."))
+def match_reasons(need: Need, offer: Offer, asker: Contact, giver: Contact, this_hub: str) -> tuple[str, ...]:
+    """Why this offer fits this need, as the suggestions say it ("both about bike repair"; empty when nothing in
+    common was found)."""
     need_side = _side((need.id, need.contact_id, need.text, need.themes, need.locality, need.availability),
-                      _People({asker.id: asker.shown_name}, {asker.id: tx.hub_id}, {}), tx.hub_id)
+                      _People({asker.id: asker.shown_name}, {asker.id: this_hub}, {}), this_hub)
     offer_side = _side((offer.id, offer.contact_id, offer.text, offer.themes, offer.locality, offer.availability),
-                       _People({giver.id: giver.shown_name}, {giver.id: tx.hub_id}, {}), tx.hub_id)
+                       _People({giver.id: giver.shown_name}, {giver.id: this_hub}, {}), this_hub)
     assert need_side is not None and offer_side is not None
-    reasons = "; ".join(_score(need_side, offer_side)[1]) or "chosen by the broker"
-    names = {"need_person": asker.shown_name, "offer_person": giver.shown_name}
-    notes = FOLLOW_UP_NOTES.format(**names, need_text=need.text, offer_text=offer.text, reasons=reasons,
-                                   need_reach=how_to_reach(asker), offer_reach=how_to_reach(giver))
-    today = date.today()
-    connection = record_introduction(
-        tx, {"contact_a": asker.id, "contact_b": giver.id, "kind": "introduced", "introduced_by": broker,
-             "date": today.isoformat(), "note": reasons},
-        {"title": FOLLOW_UP_TITLE.format(**names), "notes": notes,
-         "due": (today + timedelta(days=due_in_days)).isoformat()})
-    _decide(tx, need.id, offer.id, "accepted", connection.id)
-    return connection
-
-
-def decline_match(tx: Tx, need_id: str, offer_id: str) -> None:
-    """Remember that the broker does not want this pair suggested again."""
-    need = get_record(tx.session, Need, need_id)
-    offer = get_record(tx.session, Offer, offer_id)
-    _decide(tx, need.id, offer.id, "declined")
-
-
-def forget_decision(tx: Tx, need_id: str, offer_id: str) -> None:
-    """Undo a decline: the pair may be suggested again."""
-    row = tx.session.get(MatchDecision, (need_id, offer_id))
-    if row is not None:
-        tx.session.delete(row)
+    return _score(need_side, offer_side)[1]

@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from oursociety_desktop.models.database import Database  # noqa: E402
 from oursociety_desktop.models.errors import UserError  # noqa: E402
-from oursociety_desktop.models.matching import Match, accept_match, decline_match, find_matches  # noqa: E402
+from oursociety_desktop.models.match_decisions import accept_match, decline_match  # noqa: E402
+from oursociety_desktop.models.matching import Match, find_matches  # noqa: E402
 from oursociety_desktop.models.tables import Action, Connection  # noqa: E402
 from oursociety_desktop.services.exchange import export_bundle, import_bundle  # noqa: E402
 from tests.learning.learning_helpers import need, new_hub, offer, person  # noqa: E402

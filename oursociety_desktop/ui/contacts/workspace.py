@@ -6,23 +6,17 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import (
-    QByteArray,
     QCoreApplication,
-    QEvent,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QPoint,
-    QSize,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMenu,
@@ -36,18 +30,12 @@ from PySide6.QtWidgets import (
 
 from oursociety_desktop.models.consent import hub_consent_defaults
 from oursociety_desktop.models.contact_list import all_groups, all_tags
-from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.ui.contacts import commands, dialogs
+from oursociety_desktop.ui.contacts.columns import ContactColumns
 from oursociety_desktop.ui.contacts.contact_model import (
-    COL_EMAIL,
-    COL_LOCALITY,
     COL_NAME,
-    COL_ORGANISATION,
-    COL_PHONE,
-    COL_SHARING,
-    COL_TAGS,
     ContactTableModel,
 )
 from oursociety_desktop.ui.contacts.editor import ContactEditor
@@ -56,7 +44,6 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.wording import plural
 
 RESELECT_LIMIT = 2000
-HEADER_SETTING = "contacts_columns"  # the list's column widths, as the user left them
 
 
 class ContactsWorkspace(QWidget):
@@ -84,7 +71,8 @@ class ContactsWorkspace(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self._set_up_columns()
+        self.columns = ContactColumns(ctx, self.table, self.model)
+        self.columns.set_up()
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.count_label = QLabel(self)
@@ -135,69 +123,13 @@ class ContactsWorkspace(QWidget):
 
     # ---- building ----
 
-    def _set_up_columns(self) -> None:
-        """Sortable headers (sorted in SQLite), widths that fit what the columns hold, the names taking what is
-        left (never less than about 14 characters: a narrow window scrolls sideways instead of cutting names),
-        and the user's own widths remembered for the hub."""
-        self._fitting = False
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_SHARING, QHeaderView.ResizeMode.Fixed)
-        header.setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.setIconSize(QSize(36, 16))
-        self.fit_columns()
-        saved = self.ctx.db.setting(HEADER_SETTING)
-        if isinstance(saved, str) and saved:
-            header.restoreState(QByteArray.fromBase64(saved.encode("ascii")))
-        self._header_timer = QTimer(self)
-        self._header_timer.setSingleShot(True)
-        self._header_timer.setInterval(800)
-        self._header_timer.timeout.connect(self.remember_columns)
-        header.sectionResized.connect(self._section_resized)
-        self.table.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.table and event.type() == QEvent.Type.Resize:
-            QTimer.singleShot(0, self._fit_name)  # once the viewport has its new size
-        return super().eventFilter(watched, event)
-
-    def _section_resized(self, section: int, _old: int, _new: int) -> None:
-        if not self._fitting and section != COL_NAME:
-            self._header_timer.start()  # the user dragged a column: keep it
-            self._fit_name()
-
-    def _fit_name(self) -> None:
-        """The name column takes the room the other columns leave, and at least about 14 characters."""
-        header = self.table.horizontalHeader()
-        others = sum(header.sectionSize(c) for c in range(self.model.columnCount()) if c != COL_NAME)
-        wanted = max(self.table.viewport().width() - others, self.fontMetrics().averageCharWidth() * 14 + 16)
-        if header.sectionSize(COL_NAME) != wanted:
-            self._fitting = True
-            header.resizeSection(COL_NAME, wanted)
-            self._fitting = False
-
     def fit_columns(self) -> None:
-        """Column widths for the current text size: enough for a typical value (a UK mobile, a short email);
-        longer values are elided and the tooltip has them."""
-        self._fitting = True
-        char = self.fontMetrics().averageCharWidth()
-        caption = str(self.model.headerData(COL_SHARING, Qt.Orientation.Horizontal) or "")
-        self.table.setColumnWidth(COL_SHARING, max(36 + 16, self.fontMetrics().horizontalAdvance(caption) + 28))
-        for column, chars in ((COL_ORGANISATION, 11), (COL_PHONE, 12), (COL_EMAIL, 14), (COL_LOCALITY, 8),
-                              (COL_TAGS, 8)):
-            self.table.setColumnWidth(column, char * chars + 12)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self._fitting = False
-        self._fit_name()
+        """Column widths for the current text size (the window calls it when the text size changes)."""
+        self.columns.fit()
 
     def remember_columns(self) -> None:
         """Keep the user's column widths (and sort) for the next start."""
-        state = bytes(self.table.horizontalHeader().saveState().toBase64().data()).decode("ascii")
-        if state != self.ctx.db.setting(HEADER_SETTING):
-            with self.ctx.db.write() as tx:
-                set_setting(tx.session, HEADER_SETTING, state)
+        self.columns.remember()
 
     def show_only(self, flag: str) -> None:
         """List only the people with one consent state (e.g. "no_share"), search and other filters cleared."""

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from oursociety_desktop.models.actions import delete_action
 from oursociety_desktop.models.connections import delete_connection
 from oursociety_desktop.models.database import Database, Tx
-from oursociety_desktop.models.matching import Match, accept_match, decline_match, find_matches, forget_decision
+from oursociety_desktop.models.match_decisions import accept_match, decline_match, forget_decision
+from oursociety_desktop.models.matching import Match, find_matches
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.learning import describe_inputs
