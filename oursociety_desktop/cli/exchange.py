@@ -45,9 +45,11 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("sync", help="exchange through a shared folder (USB stick, synced folder)")
+    p = sub.add_parser("sync", help="exchange through a shared folder (USB stick, synced folder); what this hub "
+                                    "writes there is encrypted to the hubs it trusts")
     p.add_argument("folder", type=Path)
-    p.add_argument("--passphrase-file", type=Path, metavar="F")
+    p.add_argument("--passphrase-file", type=Path, metavar="F",
+                   help="the passphrase of bundles other hubs wrote with one (older versions)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)
 
@@ -177,7 +179,7 @@ def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
               f"{imported.changes} change(s), {imported.report.new_conflicts} new conflict(s)")
         for warning in imported.warnings:
             print(f"  note: {warning}")
-    for line in result.untrusted_lines():
+    for line in result.untrusted_lines() + result.unreachable_lines():
         print(line)
     for skipped in result.skipped:
         print(f"Skipped {skipped}")

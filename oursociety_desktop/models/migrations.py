@@ -239,6 +239,12 @@ def _v9_pinned_keys(conn: Connection) -> None:
     conn.exec_driver_sql("UPDATE peer_hub SET trust = 'trusted'")
 
 
+def _v10_encryption_keys(conn: Connection) -> None:
+    # Bundles left in an exchange folder are encrypted to the trusted hubs' X25519 keys, learned from their next
+    # signed bundle.
+    conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN encryption_key VARCHAR NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: synchronised records, local tables, contact search index", _v1_initial),
     Migration(2, "covering index for live member counts per group", _v2_membership_group_index),
@@ -252,6 +258,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "the mutual learning network: lessons, offers, needs, hours, match decisions, lesson search",
               _v8_learning_network),
     Migration(9, "peer hubs' signing keys pinned, and whether the organiser trusts each", _v9_pinned_keys),
+    Migration(10, "peer hubs' encryption keys, for the bundles left in exchange folders", _v10_encryption_keys),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -81,7 +81,7 @@ def test_a_bundle_read_from_the_spec(tmp_path: Path) -> None:
     db.close()
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        assert manifest["format"] == "oursociety-bundle" and manifest["version"] == "2.0"
+        assert manifest["format"] == "oursociety-bundle" and manifest["version"] == "2.1"
         for name, entry in manifest["members"].items():
             data = zf.read(name)
             assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["size"]
