@@ -5,7 +5,9 @@ bundles and deltas for peers that are lost (never imported), duplicated, reorder
 be restored from its own backup. After a final round in which every message is delivered (and the organisers
 accept what waits in quarantine): the dump is byte-identical at every hub, no acknowledged write is lost (it
 survives, or its own hub overwrote it later, or it sits in a conflicts inbox), no person vanishes who was not
-deleted, merged or erased, and nothing deleted comes back.
+deleted, merged or erased, and nothing deleted comes back. Forged bundles (tests/exchange/forgery.py: a genuine
+hub's bundle re-signed with another key, records altered, an old bundle restamped, an erasure from an untrusted
+hub) reach every hub along the way: each is refused with one line and changes nothing at any hub.
 
 The default run is small so the suite stays fast. Longer runs (OURSOCIETY_PROPERTY_STEPS sets the steps per example):
     OURSOCIETY_PROPERTY_EXAMPLES=1000 OURSOCIETY_PROPERTY_HUBS=5 \
@@ -41,6 +43,7 @@ from oursociety_desktop.models.references import live_pairs
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import Conflict, Contact, Group
 from oursociety_desktop.services.exchange import accept_quarantined, export_bundle, import_bundle
+from tests.exchange import forgery
 from tests.exchange.exchange_helpers import dump_text, introduce, make_hub
 
 EXAMPLES = int(os.environ.get("OURSOCIETY_PROPERTY_EXAMPLES", "25"))
@@ -332,6 +335,17 @@ class HubExchange(RuleBasedStateMachine):
         except UserError as exc:
             assert "made by this hub itself" in exc.message
 
+    # ---- forged bundles (issue 14): someone who can write to the folder but holds no trusted hub's key ----
+
+    @precondition(lambda self: self.contacts)
+    @rule(hub=st.integers(0, HUBS - 1), kind=st.sampled_from(forgery.KINDS), encrypt=st.booleans(),
+          pick=st.integers(0, 10_000))
+    def forged_bundle(self, hub: int, kind: str, encrypt: bool, pick: int) -> None:
+        """A bundle forged from hub `hub`'s genuine one (or, for an untrusted erasure, claiming a hub of the
+        attacker's own) reaches every hub, perhaps encrypted to all of them: it changes nothing at any hub, and
+        each refuses it with one line naming the defence that caught it."""
+        forgery.deliver_forgery(self.hubs, self.bundles, self.bundles_dir, hub, kind, encrypt, pick)
+
     @invariant()
     def databases_stay_sound(self) -> None:
         from oursociety_desktop.models.health import check_database
@@ -404,6 +418,8 @@ class HubExchangeMachine(HubExchange):
             self.check_converged()
         finally:
             super().teardown()
+            if os.environ.get("OURSOCIETY_PROPERTY_REPORT"):
+                print("forged bundles refused:", dict(forgery.REFUSED))
 
 
 # OURSOCIETY_PROPERTY_SHRINK=0 reports a failure as found (shrinking whole hubs can take minutes).
