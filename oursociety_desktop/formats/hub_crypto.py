@@ -76,7 +76,8 @@ def decode_public_key(text: str) -> bytes | None:
 
 def encrypt_to_hubs(plain: bytes, recipients: Iterable[str]) -> bytes:
     """Encrypt a plain bundle to every recipient (base64 X25519 public keys; repeats count once). Raises
-    ValueError for no recipient, too many or a key that is not one: the caller chooses them."""
+    ValueError for no recipient, too many or a key that is not 32 bytes (the caller chooses them), UserError for a
+    key of small order."""
     keys = sorted({decode_public_key(key) or b"" for key in recipients})
     if not keys or b"" in keys or len(keys) > MAX_RECIPIENTS:
         raise ValueError("a bundle needs 1-1000 valid recipient keys")
@@ -85,7 +86,11 @@ def encrypt_to_hubs(plain: bytes, recipients: Iterable[str]) -> bytes:
     for recipient in keys:
         ephemeral = X25519PrivateKey.generate()
         ephemeral_public = _raw(ephemeral.public_key())
-        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
+        try:
+            shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
+        except ValueError:  # a point of small order: the shared secret would be all zeros
+            raise UserError("A trusted hub published an encryption key that cannot be used; nothing was written. "
+                            "Stop trusting that hub (`oursociety hub distrust`) and accept it again.") from None
         wrapped = ChaCha20Poly1305(_wrapping_key(shared, ephemeral_public, recipient)).encrypt(
             ZERO_NONCE, file_key, None)
         stanzas.append(ephemeral_public + wrapped)
