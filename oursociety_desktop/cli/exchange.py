@@ -179,6 +179,8 @@ def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
               f"{imported.changes} change(s), {imported.report.new_conflicts} new conflict(s)")
         for warning in imported.warnings:
             print(f"  note: {warning}")
+    for name in result.introduced:
+        print(f"Read the introduction of hub '{name}': its keys, so that this hub can encrypt to it")
     for line in result.untrusted_lines() + result.unreachable_lines():
         print(line)
     for skipped in result.skipped:

@@ -170,7 +170,12 @@ def deliver_forgery(hubs: list[Database], bundles: list[Path], folder: Path, hub
                     pick: int) -> None:
     """Forge a bundle of `kind` from hub `hub`'s genuine one (an old one of its `bundles` for a replay), perhaps
     encrypted to every hub, and deliver it to every hub: each must refuse it with one line naming the defence
-    that caught it, and no hub may change. Nothing happens when the hub shares nobody yet."""
+    that caught it, and no hub may change. When hub `hub` shares nobody yet the next hub that does is forged;
+    nothing happens when none does."""
+    sharing = [i for i in range(len(hubs)) if _shares_somebody(hubs[(hub + i) % len(hubs)])]
+    if not sharing:
+        return
+    hub = (hub + sharing[0]) % len(hubs)
     genuine_path = folder / f"genuine-{len(bundles)}-{pick}.oursociety"
     export_bundle(hubs[hub], genuine_path)
     genuine = genuine_path.read_bytes()
@@ -194,3 +199,9 @@ def deliver_forgery(hubs: list[Database], bundles: list[Path], folder: Path, hub
             raise AssertionError(f"a forged bundle ({kind}) was imported at hub {at}")
     assert [hub_state(db) for db in hubs] == before, f"a forged bundle ({kind}) changed a hub"
     REFUSED[kind] += 1
+
+
+def _shares_somebody(db: Database) -> bool:
+    with db.read() as session:
+        return bool(session.connection().exec_driver_sql(
+            "SELECT 1 FROM contact WHERE share_with_hubs = 1 OR erased = 1 LIMIT 1").first())
