@@ -106,15 +106,17 @@ def save_folder_state(db: Database, fid: str, state: dict[str, Any]) -> None:
 def write_introduction(db: Database, folder: Path, state: dict[str, Any]) -> str | None:
     """Leave this hub's introduction in the folder when it is not there (first sync, or removed since): a signed
     bundle without records, knowledge or clock, so importing it changes nothing but what is known of this hub.
-    Returns the file name written, else None."""
+    A hub that took a new identity since replaces the old one's. Returns the file name written, else None."""
     known = state["introduction"]
     if known and (folder / known["file"]).is_file():
-        return None
+        if known.get("hub") == db.hub_id:
+            return None
+        (folder / known["file"]).unlink(missing_ok=True)
     bundle_id = str(uuid.uuid4())
     name = bundle_file_name(db, bundle_id)
     write_bundle(folder / name, [], source_hub_id=db.hub_id, source_hub_name=db.hub_name,
                  incarnation=db.incarnation, signing_key=db.signing_key, kind="delta", bundle_id=bundle_id)
-    state["introduction"] = {"file": name, "bundle_id": bundle_id}
+    state["introduction"] = {"file": name, "bundle_id": bundle_id, "hub": db.hub_id}
     return name
 
 

@@ -193,3 +193,18 @@ def test_this_hubs_older_plain_bundles_in_the_folder_are_replaced(folder_of_two)
     assert written.name in result.removed and result.written is not None and not written.exists()
     sync_folder(b, folder)
     assert "Temitope" in dump_text(b)
+
+
+def test_an_introduction_holds_keys_only_and_a_new_identity_replaces_it(folder_of_two) -> None:
+    from oursociety_desktop.formats.bundle import open_bundle
+    from oursociety_desktop.models.hub_identity import new_identity
+
+    a, _b, _c, folder, _written = folder_of_two
+    [intro] = [p for p in folder.glob(f"a_{a.hub_id}_*.oursociety") if p.read_bytes().startswith(b"PK")]
+    manifest = open_bundle(intro).manifest
+    assert (manifest.total_records, manifest.clock, manifest.knowledge) == (0, "", {})
+    assert manifest.encryption_key == encryption_public_key_of(a.signing_key)
+    new_identity(a, "A again")
+    result = sync_folder(a, folder)
+    assert not intro.exists() and result.introduction.startswith(f"a-again_{a.hub_id}_")
+    assert open_bundle(folder / result.introduction).manifest.signing_key == public_key_of(a.signing_key)
