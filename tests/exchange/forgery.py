@@ -5,8 +5,8 @@ Four kinds, each meeting a different defence:
 
 - `wrong key`: records rewritten (a person renamed, another erased), checksums fixed, signed again with the
   attacker's key under the genuine hub's id and name: the pinned key refuses it (ForgedBundle).
-- `altered records`: a person renamed inside a genuine bundle, manifest and signature kept: the member no longer
-  matches its SHA-256.
+- `altered records`: people renamed inside a genuine bundle, manifest and signature kept: the member no longer
+  matches its SHA-256 (or, for an erased person renamed, the record is refused as invalid as soon as it is read).
 - `restamped replay`: an old genuine bundle with every stamp moved to now, checksums fixed, the genuine signature
   kept: the signature no longer verifies.
 - `untrusted erasure`: a hub of the attacker's own, correctly signed, erasing a person: nobody trusts it.
@@ -160,7 +160,10 @@ def caught_by(kind: str, exc: UserError, own: bool) -> bool:
     if kind == "wrong key":
         return isinstance(exc, ForgedBundle)
     if kind == "altered records":
-        return "made by this hub itself" in exc.message if own else "SHA-256" in exc.message
+        # The checksum is checked once a member has been read to its end; a record the change made invalid (an
+        # erased person renamed) is refused as soon as it is read. Either way the whole bundle is refused.
+        return "made by this hub itself" in exc.message if own else \
+            "SHA-256" in exc.message or "is not valid" in exc.message
     if kind == "restamped replay":
         return "does not match its signature" in exc.message
     return isinstance(exc, UntrustedHub)
