@@ -46,9 +46,11 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("sync", help=_("exchange through a shared folder (USB stick, synced folder)"))
+    p = sub.add_parser("sync", help=_("exchange through a shared folder (USB stick, synced folder); what this hub "
+                                      "writes there is encrypted to the hubs it trusts"))
     p.add_argument("folder", type=Path)
-    p.add_argument("--passphrase-file", type=Path, metavar="F")
+    p.add_argument("--passphrase-file", type=Path, metavar="F",
+                   help="the passphrase of bundles other hubs wrote with one (older versions)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)
 
@@ -193,7 +195,10 @@ def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
                       changes=imported.changes, new_conflicts=imported.report.new_conflicts))
         for warning in imported.warnings:
             print(_("  note: {warning}").format(warning=warning))
-    for line in result.untrusted_lines():
+    for name in result.introduced:
+        print(_("Read the introduction of hub '{name}': its keys, so that this hub can encrypt to it").format(
+            name=name))
+    for line in result.untrusted_lines() + result.unreachable_lines():
         print(line)
     for skipped in result.skipped:
         print(_("Skipped {skipped}").format(skipped=skipped))

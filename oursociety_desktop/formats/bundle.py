@@ -1,7 +1,8 @@
 """The hub bundle file (`*.oursociety`), format 2.0, specified in docs/bundle-format.md: writing and reading.
 
 A bundle is a ZIP holding `manifest.json` and one JSON Lines member per record type it has records of, optionally
-wrapped in passphrase encryption (formats/crypto.py). The manifest is signed with the sending hub's Ed25519 key and
+wrapped in passphrase encryption (formats/crypto.py) or encrypted to the hubs that may read it
+(formats/hub_crypto.py). The manifest is signed with the sending hub's Ed25519 key and
 names every member's SHA-256, so the signature covers the whole bundle.
 
 Readers accept format 1.x and 2.x. Within major version 2 a newer minor version may add record members (types this
@@ -37,6 +38,7 @@ from oursociety_desktop.formats.bundle_manifest import (
     signed_bytes,
 )
 from oursociety_desktop.formats.crypto import decrypt_bundle, encrypt_bundle, is_encrypted
+from oursociety_desktop.formats.hub_crypto import decrypt_for_hub, encrypt_to_hubs, is_hub_encrypted
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.canonical import canonical_line
@@ -45,6 +47,8 @@ from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.signing import (
+    encryption_private_key,
+    encryption_public_key_of,
     public_key_of,
     sign,
 )
@@ -70,19 +74,24 @@ def write_bundle(out: Path, records: Iterable[tuple[str, dict[str, Any] | bytes]
                  source_hub_name: str, incarnation: str, signing_key: str, kind: str, since: str = "",
                  for_hub: str = "", clock: str = "", knowledge: dict[str, str] | None = None,
                  opaque_types: dict[str, list[dict[str, Any]]] | None = None, passphrase: str | None = None,
-                 expected_total: int = 0, progress: Progress | None = None, bundle_id: str | None = None
-                 ) -> Manifest:
+                 expected_total: int = 0, progress: Progress | None = None, bundle_id: str | None = None,
+                 recipients: list[str] | None = None) -> Manifest:
     """Write a signed bundle of `records` ((record type, outgoing dict or an already encoded line), grouped by
     type: known types in registry order, then others). `signing_key` is the hub's private key (models/signing.py).
 
     The file appears whole or not at all. A type without records gets no member. Raises ValueError when a type's
     records are not together, UserError through `atomic_write` when the file cannot be written, Cancelled when
-    `progress` returns False."""
+    `progress` returns False. With `recipients` (X25519 public keys) the file is encrypted to those hubs; with
+    `passphrase`, to the passphrase; never both."""
+    if passphrase is not None and recipients is not None:
+        raise ValueError("a bundle is encrypted to a passphrase or to hubs, not both")
     manifest = Manifest(bundle_id=bundle_id or str(uuid.uuid4()), source_hub_id=source_hub_id,
                         source_hub_name=source_hub_name,
                         created_at=utc_now_iso(), kind=kind, since=since, for_hub=for_hub, clock=clock,
                         knowledge=dict(knowledge or {}), incarnation=incarnation,
-                        signing_key=public_key_of(signing_key), types={**(opaque_types or {}), **declared_types()},
+                        signing_key=public_key_of(signing_key),
+                        encryption_key=encryption_public_key_of(signing_key),
+                        types={**(opaque_types or {}), **declared_types()},
                         counts={name: 0 for name in REGISTRY.names()})
     buffer = io.BytesIO()
     done = 0
@@ -125,6 +134,8 @@ def write_bundle(out: Path, records: Iterable[tuple[str, dict[str, Any] | bytes]
     payload = buffer.getvalue()
     if passphrase is not None:
         payload = encrypt_bundle(payload, passphrase)
+    elif recipients is not None:
+        payload = encrypt_to_hubs(payload, recipients)
     with atomic_write(out) as fh:
         fh.write(payload)
     return manifest
@@ -262,17 +273,22 @@ def read_bundle_bytes(path: Path) -> bytes:
     return data
 
 
-def open_bundle(path: Path, passphrase: str | None = None) -> BundleReader:
-    """Open and check a bundle file's container and manifest (decrypting it first when it is encrypted)."""
+def open_bundle(path: Path, passphrase: str | None = None, hub_key: str | None = None) -> BundleReader:
+    """Open and check a bundle file's container and manifest, decrypting it first when it is encrypted: to a
+    passphrase, or to hubs (`hub_key` is the reading hub's private key; NotARecipient when the file was not
+    written for it)."""
     path = Path(path)
     data = read_bundle_bytes(path)
-    return open_bundle_bytes(data, passphrase, path.name)
+    return open_bundle_bytes(data, passphrase, path.name, hub_key)
 
 
-def open_bundle_bytes(data: bytes, passphrase: str | None, label: str) -> BundleReader:
+def open_bundle_bytes(data: bytes, passphrase: str | None, label: str, hub_key: str | None = None
+                      ) -> BundleReader:
     """As `open_bundle`, from bytes already read."""
     if is_encrypted(data):
         data = decrypt_bundle(data, passphrase)
+    elif is_hub_encrypted(data):
+        data = decrypt_for_hub(data, encryption_private_key(hub_key) if hub_key else None, label)
     if not data.startswith(b"PK\x03\x04"):
         if not data.strip():
             raise UserError(_("{label} is empty; it is not a hub bundle.").format(label=label))

@@ -1,4 +1,4 @@
-"""The manifest of a hub bundle (format 2.0, docs/bundle-format.md §3): its shape, its check on reading, and what
+"""The manifest of a hub bundle (format 2.1, docs/bundle-format.md §3): its shape, its check on reading, and what
 its signature signs. formats/bundle.py reads and writes the rest of the bundle.
 """
 
@@ -19,7 +19,7 @@ from oursociety_desktop.models.signing import PUBLIC_KEY_BYTES, SIGNATURE_BYTES,
 
 FORMAT_NAME = "oursociety-bundle"
 FORMAT_MAJOR = 2
-FORMAT_MINOR = 1  # 2.1: groups and actions carry themes; consent withdrawal and receipts
+FORMAT_MINOR = 1  # 2.1: groups and actions carry themes; consent withdrawal and receipts; bundles encrypted to hubs
 READABLE_MAJORS = (1, 2)
 FILE_SUFFIX = ".oursociety"
 MANIFEST = "manifest.json"
@@ -59,6 +59,8 @@ class Manifest:
     knowledge: dict[str, str] = field(default_factory=dict)
     incarnation: str = ""
     signing_key: str = ""
+    # (2.1) The hub's X25519 public key, which other hubs encrypt the bundles they leave in a folder to.
+    encryption_key: str = ""
     signature: str = ""
     types: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -83,7 +85,8 @@ class Manifest:
         return {
             "format": FORMAT_NAME, "version": self.version, "bundle_id": self.bundle_id,
             "source_hub": {"id": self.source_hub_id, "name": self.source_hub_name,
-                           "incarnation": self.incarnation, "signing_key": self.signing_key},
+                           "incarnation": self.incarnation, "signing_key": self.signing_key,
+                           **({"encryption_key": self.encryption_key} if self.encryption_key else {})},
             "created_at": self.created_at, "kind": self.kind, "since": self.since, "for_hub": self.for_hub,
             "clock": self.clock, "knowledge": self.knowledge, "types": self.types, "counts": self.counts,
             "members": self.members,
@@ -182,6 +185,8 @@ def _read_format_two(value: dict[str, Any], hub: dict[str, Any], manifest: Manif
         raise bad("hub incarnation")
     if decode_fixed(hub.get("signing_key"), PUBLIC_KEY_BYTES) is None:
         raise bad("hub signing key")
+    if "encryption_key" in hub and decode_fixed(hub["encryption_key"], PUBLIC_KEY_BYTES) is None:
+        raise bad("hub encryption key")
     if decode_fixed(value.get(SIGNATURE_KEY), SIGNATURE_BYTES) is None:
         raise bad("signature")
     if not verify(hub["signing_key"], signed_bytes(value), value[SIGNATURE_KEY]):
@@ -191,6 +196,7 @@ def _read_format_two(value: dict[str, Any], hub: dict[str, Any], manifest: Manif
     manifest.knowledge = dict(knowledge)
     manifest.incarnation = hub["incarnation"]
     manifest.signing_key = hub["signing_key"]
+    manifest.encryption_key = hub.get("encryption_key", "")
     manifest.signature = value[SIGNATURE_KEY]
     manifest.types = _declared_types(value.get("types", {}), bad)
 

@@ -260,6 +260,12 @@ def _v11_consent_receipts(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE contact ADD COLUMN consent_recorded_by VARCHAR NOT NULL DEFAULT ''")
 
 
+def _v12_encryption_keys(conn: Connection) -> None:
+    # Bundles left in an exchange folder are encrypted to the trusted hubs' X25519 keys, learned from their next
+    # signed bundle.
+    conn.exec_driver_sql("ALTER TABLE peer_hub ADD COLUMN encryption_key VARCHAR NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: synchronised records, local tables, contact search index", _v1_initial),
     Migration(2, "covering index for live member counts per group", _v2_membership_group_index),
@@ -275,6 +281,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "peer hubs' signing keys pinned, and whether the organiser trusts each", _v9_pinned_keys),
     Migration(10, "themes of groups and actions", _v10_themes_of_groups_and_actions),
     Migration(11, "consent receipts: who recorded a person's consent", _v11_consent_receipts),
+    Migration(12, "peer hubs' encryption keys, for the bundles left in exchange folders", _v12_encryption_keys),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

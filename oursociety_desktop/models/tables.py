@@ -427,6 +427,9 @@ class PeerHub(SQLModel, table=True):
     # ("trusted"), has yet to ("pending") or withdrew trust (""): models/trust.py.
     signing_key: str = ""
     trust: str = ""
+    # The peer's X25519 public key from its latest bundle signed by the pinned key: the bundles this hub leaves in
+    # an exchange folder are encrypted to it while the peer is trusted (formats/hub_crypto.py).
+    encryption_key: str = ""
 
 
 class Setting(SQLModel, table=True):

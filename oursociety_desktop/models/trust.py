@@ -12,6 +12,10 @@ Every bundle is signed with its hub's Ed25519 key (models/signing.py), but a sig
   for a hub id (a new key comes with a new id: `hub identity new`); an organiser who knows better can forget a
   hub's key (`distrust_hub`) and accept the new one.
 
+Alongside its signing key each hub publishes an X25519 key in its signed manifests (models/signing.py). A peer's
+is taken only from a bundle its signing key signed, and the bundles this hub leaves in an exchange folder are
+encrypted to the keys of the hubs it trusts (`recipient_keys`), and to its own.
+
 Since a bundle is imported only from a trusted hub, every record in it was either stamped by that hub or relayed by
 it: records stamped by hub X are accepted only when signed by X or relayed by a hub this hub trusts, and an erasure
 only from a trusted hub. Peers known before keys were pinned (schema version 9) stay trusted and have their key
@@ -137,37 +141,60 @@ def require_trusted(known: PeerTrust | None, hub_id: str, hub_name: str, signing
         hub_id, hub_name, print_)
 
 
-def learn_key(tx: Tx, hub_id: str, hub_name: str, signing_key: str) -> PeerTrust:
-    """First contact without acceptance (a sync): remember the hub and its key as pending, trust nothing."""
+def learn_key(tx: Tx, hub_id: str, hub_name: str, signing_key: str, encryption_key: str = "") -> PeerTrust:
+    """First contact without acceptance (a sync): remember the hub and its keys as pending, trust nothing."""
     peer = tx.session.get(PeerHub, hub_id)
     if peer is None:
         peer = PeerHub(id=hub_id, name=hub_name, first_seen_at=utc_now_iso(), signing_key=signing_key,
-                       trust=PENDING)
+                       trust=PENDING, encryption_key=encryption_key)
     elif peer.trust != TRUSTED:
         peer.signing_key, peer.trust, peer.name = signing_key, PENDING, hub_name or peer.name
+        peer.encryption_key = encryption_key
     tx.session.add(peer)
     return PeerTrust(peer.id, peer.name, peer.signing_key, peer.trust)
 
 
-def accept_hub(tx: Tx, hub_id: str, hub_name: str, signing_key: str) -> None:
-    """The organiser accepts a hub with this key: it is trusted, its key pinned."""
+def accept_hub(tx: Tx, hub_id: str, hub_name: str, signing_key: str, encryption_key: str = "") -> None:
+    """The organiser accepts a hub with this key: it is trusted, its key pinned (and its encryption key, from the
+    same signed manifest, kept when given)."""
     peer = tx.session.get(PeerHub, hub_id)
     if peer is None:
         peer = PeerHub(id=hub_id, name=hub_name, first_seen_at=utc_now_iso())
     if peer.trust == TRUSTED and peer.signing_key and peer.signing_key != signing_key:
         raise UserError(_("Hub '{name}' is trusted with another key; forget it first "
                         "(`oursociety hub distrust {hub_id}`).").format(name=peer.name[:60], hub_id=hub_id[:40]))
+    if peer.signing_key != signing_key:
+        peer.encryption_key = ""
     peer.signing_key, peer.trust = signing_key, TRUSTED
+    peer.encryption_key = encryption_key or peer.encryption_key
     peer.name = hub_name or peer.name
     tx.session.add(peer)
 
 
-def pin_on_import(tx: Tx, hub_id: str, signing_key: str) -> None:
-    """A trusted peer known before keys were pinned gets its key pinned by its first signed bundle."""
+def pin_on_import(tx: Tx, hub_id: str, signing_key: str, encryption_key: str = "") -> None:
+    """A trusted peer known before keys were pinned gets its key pinned by its first signed bundle; a trusted
+    peer's encryption key is taken from its bundles (signed by the pinned key: the caller checked)."""
     peer = tx.session.get(PeerHub, hub_id)
-    if peer is not None and peer.trust == TRUSTED and not peer.signing_key and signing_key:
+    if peer is None or peer.trust != TRUSTED:
+        return
+    if not peer.signing_key and signing_key:
         peer.signing_key = signing_key
-        tx.session.add(peer)
+    if encryption_key and peer.signing_key == signing_key:
+        peer.encryption_key = encryption_key
+    tx.session.add(peer)
+
+
+def recipient_keys(session: Session, own_encryption_key: str) -> tuple[list[str], list[PeerTrust]]:
+    """Whom this hub's bundles in an exchange folder are encrypted to: its own key and the key of every hub it
+    trusts; and the trusted hubs whose key it has not learned yet (they cannot read those bundles until their
+    next bundle reaches this hub)."""
+    keys, missing = [own_encryption_key], []
+    for peer in session.exec(select(PeerHub).where(col(PeerHub.trust) == TRUSTED).order_by(col(PeerHub.id))).all():
+        if peer.encryption_key:
+            keys.append(peer.encryption_key)
+        else:
+            missing.append(PeerTrust(peer.id, peer.name, peer.signing_key, peer.trust))
+    return keys, missing
 
 
 def find_peer(session: Session, hub: str) -> PeerHub:
@@ -206,6 +233,6 @@ def trust_hub(tx: Tx, hub: str, expected_fingerprint: str | None = None) -> Peer
 def distrust_hub(tx: Tx, hub: str) -> PeerTrust:
     """Stop trusting a hub and forget its key: its bundles are refused until it is accepted again."""
     peer = find_peer(tx.session, hub)
-    peer.trust, peer.signing_key = "", ""
+    peer.trust, peer.signing_key, peer.encryption_key = "", "", ""
     tx.session.add(peer)
     return PeerTrust(peer.id, peer.name, peer.signing_key, peer.trust)

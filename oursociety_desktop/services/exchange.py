@@ -75,10 +75,12 @@ class ExportResult:
 
 def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since: str | None = None,
                   passphrase: str | None = None, progress: Progress | None = None,
-                  readers: list[str] | None = None, bundle_id: str | None = None) -> ExportResult:
+                  readers: list[str] | None = None, bundle_id: str | None = None,
+                  recipients: list[str] | None = None) -> ExportResult:
     """Write a bundle: full (everything shareable), a delta for a peer hub (`for_hub`: what that hub has not
     acknowledged; full when it acknowledged nothing), or a delta for the hubs reading an exchange folder
-    (`readers`). Nothing moves when a bundle is written: only an acknowledgement does. Logged in the exchange log
+    (`readers`), encrypted to a passphrase or to the hubs whose X25519 keys are `recipients`. Nothing moves when a
+    bundle is written: only an acknowledgement does. Logged in the exchange log
     with this hub's clock, which a peer's acknowledgement names."""
     out = Path(out)
     require_settled_identity(db)
@@ -101,10 +103,11 @@ def export_bundle(db: Database, out: Path, *, for_hub: str | None = None, since:
                                 kind="delta" if since else "full", since=since, for_hub=for_hub or "",
                                 clock=clock, knowledge=knowledge_vector(conn), opaque_types=opaque_types,
                                 passphrase=passphrase, expected_total=total, progress=progress,
-                                bundle_id=bundle_id)
+                                bundle_id=bundle_id, recipients=recipients)
         log_exchange(tx, "export", for_hub or "", out.name,
                      {"bundle_id": manifest.bundle_id, "kind": manifest.kind, "since": since, "clock": clock,
-                      "counts": manifest.counts, "encrypted": passphrase is not None})
+                      "counts": manifest.counts,
+                      "encrypted": passphrase is not None or recipients is not None})
     if progress is not None:
         progress(100, _("Bundle written"))  # done: too late to cancel
     return ExportResult(out, manifest)
@@ -169,11 +172,12 @@ def _source_kind(db: Database, manifest: Manifest, label: str) -> tuple[str, Pee
     return ("known hub" if known is not None and known.trust == TRUSTED else "new hub"), known
 
 
-def open_for_import(path: Path, passphrase: str | None) -> tuple[BundleReader, str]:
-    """Read and check a bundle's container; returns the reader and the file's SHA-256."""
+def open_for_import(path: Path, passphrase: str | None, hub_key: str | None = None) -> tuple[BundleReader, str]:
+    """Read and check a bundle's container (decrypted with the passphrase, or with `hub_key`, the reading hub's
+    private key, when it is encrypted to hubs); returns the reader and the file's SHA-256."""
     data = read_bundle_bytes(Path(path))
     digest = hashlib.sha256(data).hexdigest()
-    return open_bundle_bytes(data, passphrase, Path(path).name), digest
+    return open_bundle_bytes(data, passphrase, Path(path).name, hub_key), digest
 
 
 def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dry_run: bool = False,
@@ -188,7 +192,7 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     refused with ForgedBundle."""
     path = Path(path)
     _check(progress, 0, _("Checking the bundle"))
-    reader, digest = open_for_import(path, passphrase)
+    reader, digest = open_for_import(path, passphrase, db.signing_key)
     manifest = reader.manifest
     source, known = _source_kind(db, manifest, path.name)
     print_ = fingerprint(manifest.signing_key)
@@ -250,10 +254,11 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
             if dry_run:
                 raise _DryRun()
             if source == "new hub":
-                accept_hub(tx, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key)
+                accept_hub(tx, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key,
+                           manifest.encryption_key)
                 result.trusted_now = True
             else:
-                pin_on_import(tx, manifest.source_hub_id, manifest.signing_key)
+                pin_on_import(tx, manifest.source_hub_id, manifest.signing_key, manifest.encryption_key)
             _record_import(tx, result)
     except _DryRun:
         pass

@@ -11,46 +11,53 @@ make keep the ids in their names, so they are recognised as the same bundle; tem
 A sync imports every bundle from another hub it has not imported yet, writes this hub's delta for the hubs that
 read the folder (those whose bundles are in it: what they have not acknowledged), and removes this hub's own
 bundles once every one of those hubs has acknowledged them. It never deletes a file another hub wrote. A file it
-cannot read is reported once, not at every sync.
+cannot read is reported once, not at every sync. What this hub leaves in a folder reveals nothing about people:
+its bundles are encrypted to the hubs it trusts, and its introduction holds only its keys (services/folder_files.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.formats.bundle import FILE_SUFFIX, BundleReader, open_bundle
+from oursociety_desktop.formats.bundle import BundleReader, open_bundle
+from oursociety_desktop.formats.hub_crypto import NotARecipient
 from oursociety_desktop.i18n import _
-from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
-from oursociety_desktop.models.database import Database, get_setting, set_setting
+from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.erasure import read_erased_ids
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.exchange_log import seen_bundle_ids
 from oursociety_desktop.models.hub_identity import require_settled_identity
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
 from oursociety_desktop.models.progress import Progress
+from oursociety_desktop.models.signing import encryption_public_key_of
 from oursociety_desktop.models.tables import PeerHub
-from oursociety_desktop.models.trust import TRUSTED, UntrustedHub, learn_key
+from oursociety_desktop.models.trust import TRUSTED, UntrustedHub, learn_key, recipient_keys
 from oursociety_desktop.services.exchange import (
     ImportResult,
     export_bundle,
     import_bundle,
     open_for_import,
 )
+from oursociety_desktop.services.folder_files import (
+    MARKER,
+    bundle_file_name,
+    folder_id,
+    folder_state,
+    ids_in_name,
+    is_bundle_name,
+    name_key,
+    remove_unencrypted_bundles,
+    save_folder_state,
+    write_introduction,
+)
 
-MARKER = "oursociety-exchange-folder.json"
-MARKER_FORMAT = "oursociety-exchange-folder"
-FOLDERS_SETTING = "exchange_folders"
-_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_IDS_IN_NAME = re.compile(rf"_(?P<hub>{_UUID})_(?P<bundle>{_UUID})")
-_TEMPORARY = re.compile(r"^(\.syncthing\..*\.tmp|~syncthing~.*|\.~.*|\..*)$")
+__all__ = ["MARKER", "SyncPreview", "SyncResult", "folder_id", "ids_in_name", "is_bundle_name", "name_key",
+           "preview_sync", "sync_folder"]
 
 
 def _check(progress: Progress | None, percent: int, message: str) -> None:
@@ -68,12 +75,20 @@ class SyncResult:
     removed: list[str] = field(default_factory=list)
     # Hubs whose bundles wait because this hub does not trust them yet: {"id", "name", "fingerprint", "file"}.
     untrusted: list[dict[str, str]] = field(default_factory=list)
+    # Bundles other hubs encrypted to hubs other than this one (also in `skipped`, with the reason, once), and
+    # trusted hubs that cannot read this hub's bundles yet because their encryption key has not reached this hub.
+    not_for_us: list[str] = field(default_factory=list)
+    unreachable: list[dict[str, str]] = field(default_factory=list)
+    introduction: str = ""  # this hub's introduction, when this sync wrote it
+    introduced: list[str] = field(default_factory=list)  # the hubs whose introduction this sync read
 
     def to_json(self) -> dict[str, Any]:
         """Plain summary."""
         return {"written": str(self.written) if self.written else None,
                 "imported": [r.to_json() for r in self.imported], "skipped": self.skipped, "removed": self.removed,
-                "untrusted_hubs": self.untrusted, "erasures": sum(r.report.erasures for r in self.imported),
+                "untrusted_hubs": self.untrusted, "not_for_this_hub": self.not_for_us,
+                "unreachable_hubs": self.unreachable, "introduction": self.introduction or None,
+                "erasures": sum(r.report.erasures for r in self.imported),
                 "people_erased": sum(r.report.people_erased for r in self.imported),
                 "warnings": [w for r in self.imported for w in r.warnings]}
 
@@ -85,78 +100,26 @@ class SyncResult:
                                                                  fingerprint=hub["fingerprint"])
                 for hub in self.untrusted]
 
-
-def name_key(name: str) -> str:
-    """A file name as compared: NFC, case-folded."""
-    return unicodedata.normalize("NFC", name).casefold()
-
-
-def ids_in_name(name: str) -> tuple[str, str] | None:
-    """(hub id, bundle id) from a bundle file's name (or a sync tool's conflict copy of it), else None."""
-    match = _IDS_IN_NAME.search(name_key(name))
-    return (match.group("hub"), match.group("bundle")) if match else None
-
-
-def is_bundle_name(name: str) -> bool:
-    """True for a name a sync reads: a `.oursociety` file that is not a sync tool's temporary file."""
-    key = name_key(name)
-    return key.endswith(FILE_SUFFIX) and not _TEMPORARY.match(key)
-
-
-def folder_id(folder: Path) -> str:
-    """The folder's id from its marker file, which is written when missing. Raises UserError for a marker that is
-    not ours (the folder is then left alone)."""
-    marker = folder / MARKER
-    try:
-        raw = marker.read_bytes()
-    except FileNotFoundError:
-        new = str(uuid.uuid4())
-        with atomic_write(marker) as fh:
-            fh.write(json.dumps({"format": MARKER_FORMAT, "folder_id": new}).encode("utf-8"))
-        return new
-    except OSError as exc:
-        raise UserError(_("Cannot read {marker}: {value}.").format(marker=marker, value=exc.strerror or exc)) from None
-    try:
-        value = json.loads(raw[:4096])
-        found = value["folder_id"] if value.get("format") == MARKER_FORMAT else None
-    except (ValueError, TypeError, KeyError, AttributeError):
-        found = None
-    if not isinstance(found, str) or not re.fullmatch(_UUID, found):
-        raise UserError(_("{marker} is not an Our Society exchange folder marker; remove it or choose another "
-                        "folder.").format(marker=marker))
-    return found
-
-
-def _state(db: Database, fid: str) -> dict[str, Any]:
-    with db.read() as session:
-        folders = get_setting(session, FOLDERS_SETTING) or {}
-    state = dict(folders.get(fid) or {})
-    state.setdefault("readers", [])
-    state.setdefault("written", [])  # [{"file", "bundle_id", "clock"}], oldest first
-    state.setdefault("reported", [])  # names (keys) of unreadable files already reported
-    state.setdefault("digest", "")  # of the last bundle written here, so an unchanged delta is not written again
-    return state
-
-
-def _save_state(db: Database, fid: str, state: dict[str, Any]) -> None:
-    with db.write() as tx:
-        folders = dict(get_setting(tx.session, FOLDERS_SETTING) or {})
-        folders[fid] = state
-        set_setting(tx.session, FOLDERS_SETTING, folders)
+    def unreachable_lines(self) -> list[str]:
+        """One line per trusted hub this hub cannot encrypt to yet."""
+        return [_("Hub '{name}' ({id}) cannot read this hub's bundles yet: its encryption key comes with its next "
+                  "bundle (from version 2.1 of the bundle format on).").format(name=hub["name"], id=hub["id"])
+                for hub in self.unreachable]
 
 
 def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
                 progress: Progress | None = None) -> SyncResult:
     """Import the bundles in `folder` this hub has not imported, write this hub's delta for the folder's readers
     when there is something to say (new records, or acknowledgements of what was just imported), and remove this
-    hub's bundles every reader has acknowledged."""
+    hub's bundles every reader has acknowledged. What this hub writes is encrypted to the hubs it trusts and to
+    itself; `passphrase` opens bundles other hubs wrote with one (versions before bundle format 2.1)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UserError(_("The exchange folder {folder} does not exist; plug in the drive or choose another folder.")
                         .format(folder=folder))
     require_settled_identity(db)
     fid = folder_id(folder)
-    state = _state(db, fid)
+    state = folder_state(db, fid)
     result = SyncResult(written=None)
     with db.read() as session:
         seen = seen_bundle_ids(session)
@@ -181,7 +144,12 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
         if key in reported:
             continue
         try:  # a bundle named by another program: its manifest says what it is
-            manifest = open_for_import(path, passphrase)[0].manifest
+            manifest = open_for_import(path, passphrase, db.signing_key)[0].manifest
+        except NotARecipient as exc:
+            result.not_for_us.append(path.name)
+            result.skipped.append(f"{path.name}: {exc.message}")
+            reported.add(key)
+            continue
         except UserError as exc:
             result.skipped.append(f"{path.name}: {exc.message}")
             reported.add(key)
@@ -191,17 +159,21 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
             todo.append((path, manifest.bundle_id))
     _import_all(db, todo, passphrase, progress, result, seen, reported)
     _check(progress, 85, _("Writing this hub's changes"))
-    _remove_bundles_naming_erased(db, folder, passphrase, state, result)
+    _remove_bundles_naming_erased(db, folder, state, result)
+    result.removed.extend(remove_unencrypted_bundles(folder, state))
     readers.discard(db.hub_id)
     with db.read() as session:  # a hub not trusted (yet) reads nothing of ours
         readers = {hub for hub in readers
                    if (peer := session.get(PeerHub, hub)) is not None and peer.trust == TRUSTED}
-    _write_delta(db, folder, sorted(readers), passphrase, state, result)
+        recipients, missing = recipient_keys(session, encryption_public_key_of(db.signing_key))
+    result.unreachable = [{"id": p.hub_id, "name": p.name} for p in missing if p.hub_id in readers]
+    result.introduction = write_introduction(db, folder, state) or ""
+    _write_delta(db, folder, sorted(readers), recipients, state, result)
     _remove_acknowledged(db, folder, sorted(readers), state, result)
     state["readers"] = sorted(readers)
     state["reported"] = sorted(k for k in reported if k in present)
-    _save_state(db, fid, state)
-    _check(progress, 100, "Done")
+    save_folder_state(db, fid, state)
+    _check(progress, 100, _("Done"))
     return result
 
 
@@ -268,8 +240,12 @@ def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | No
             automatic_backup(db.path, "before-sync", int(db.setting("backup_keep") or 10))
             backed_up = True
         try:
-            result.imported.append(import_bundle(db, path, passphrase=passphrase, backup=False))
+            imported = import_bundle(db, path, passphrase=passphrase, backup=False)
             seen.add(bundle_id)
+            if imported.manifest.clock or imported.manifest.total_records:
+                result.imported.append(imported)
+            else:  # another hub's introduction: its keys, nothing else
+                result.introduced.append(imported.manifest.source_hub_name)
         except Cancelled:
             raise
         except UntrustedHub as exc:  # kept for the sync after the organiser accepts the hub
@@ -277,13 +253,16 @@ def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | No
                 _learn_key_of(db, path, passphrase)
                 result.untrusted.append({"id": exc.hub_id, "name": exc.hub_name, "fingerprint": exc.fingerprint,
                                          "file": path.name})
+        except NotARecipient as exc:  # written for other hubs: never readable here, reported once
+            result.not_for_us.append(path.name)
+            result.skipped.append(f"{path.name}: {exc.message}")
+            reported.add(name_key(path.name))
         except UserError as exc:
             result.skipped.append(f"{path.name}: {exc.message}")
             reported.add(name_key(path.name))
 
 
-def _remove_bundles_naming_erased(db: Database, folder: Path, passphrase: str | None, state: dict[str, Any],
-                                  result: SyncResult) -> None:
+def _remove_bundles_naming_erased(db: Database, folder: Path, state: dict[str, Any], result: SyncResult) -> None:
     """Remove this hub's bundles in the folder that still carry a person erased since they were written (their
     fields, or a record personal to them): the delta written next carries the erasure instead, and everything
     the readers have not acknowledged."""
@@ -298,7 +277,7 @@ def _remove_bundles_naming_erased(db: Database, folder: Path, passphrase: str | 
             keep.append(entry)
             continue
         try:
-            names_erased = _names_erased(open_bundle(path, passphrase), erased)
+            names_erased = _names_erased(open_bundle(path, hub_key=db.signing_key), erased)
         except UserError:
             names_erased = False  # gone, or not ours to read: left as it is
         entry["erasures_checked"] = checked
@@ -325,17 +304,17 @@ def _names_erased(reader: BundleReader, erased: set[str]) -> bool:
 
 def _learn_key_of(db: Database, path: Path, passphrase: str | None) -> None:
     """Remember an untrusted hub's key as learned (pending the organiser's word)."""
-    manifest = open_for_import(path, passphrase)[0].manifest
+    manifest = open_for_import(path, passphrase, db.signing_key)[0].manifest
     with db.write() as tx:
-        learn_key(tx, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key)
+        learn_key(tx, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key, manifest.encryption_key)
 
 
-def _write_delta(db: Database, folder: Path, readers: list[str], passphrase: str | None, state: dict[str, Any],
+def _write_delta(db: Database, folder: Path, readers: list[str], recipients: list[str], state: dict[str, Any],
                  result: SyncResult) -> None:
-    """Write this hub's delta for the readers when it says something: records they have not acknowledged that
-    differ from the last bundle written here, or an acknowledgement of bundles with records just imported (so their
-    writers stop repeating them). A bundle of acknowledgements alone is not acknowledged in turn, so hubs that
-    have nothing new fall quiet."""
+    """Write this hub's delta for the readers, encrypted to `recipients`, when it says something: records they
+    have not acknowledged that differ from the last bundle written here (or were written for fewer hubs), or an
+    acknowledgement of bundles with records just imported (so their writers stop repeating them). A bundle of
+    acknowledgements alone is not acknowledged in turn, so hubs that have nothing new fall quiet."""
     from oursociety_desktop.models.exchange_log import delta_since
 
     with db.read() as session:
@@ -344,6 +323,7 @@ def _write_delta(db: Database, folder: Path, readers: list[str], passphrase: str
         for record_type, line in iter_outgoing_lines(session.connection(), since):
             digest.update(record_type.encode() + b"\0" + line)
             records += 1
+    digest.update("\0".join(sorted(recipients)).encode())  # a hub trusted since could not read the last one
     fingerprint = digest.hexdigest() if records else ""
     acknowledge = any(r.manifest.total_records for r in result.imported)
     last = state["written"][-1] if state["written"] else None
@@ -351,9 +331,8 @@ def _write_delta(db: Database, folder: Path, readers: list[str], passphrase: str
     if not acknowledge and (not records or (fingerprint == state["digest"] and still_there)):
         return
     bundle_id = str(uuid.uuid4())
-    slug = re.sub(r"[^a-z0-9]+", "-", db.hub_name.lower()).strip("-")[:30] or "hub"
-    out = folder / f"{slug}_{db.hub_id}_{bundle_id}{FILE_SUFFIX}"
-    exported = export_bundle(db, out, readers=readers, passphrase=passphrase, bundle_id=bundle_id)
+    out = folder / bundle_file_name(db, bundle_id)
+    exported = export_bundle(db, out, readers=readers, recipients=recipients, bundle_id=bundle_id)
     # An earlier bundle of acknowledgements alone says less than this one: it goes.
     for entry in [e for e in state["written"] if e.get("records") == 0]:
         (folder / entry["file"]).unlink(missing_ok=True)

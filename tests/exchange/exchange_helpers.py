@@ -22,15 +22,17 @@ def make_hub(root: Path, name: str, share_by_default: bool = True) -> Database:
 
 
 def introduce(*dbs: Database) -> None:
-    """Make every hub trust every other one with its real key, as organisers do after comparing fingerprints."""
-    from oursociety_desktop.models.signing import public_key_of
+    """Make every hub trust every other one with its real keys, as organisers do after comparing fingerprints (the
+    encryption key comes with the signing key, in the same signed manifest)."""
+    from oursociety_desktop.models.signing import encryption_public_key_of, public_key_of
     from oursociety_desktop.models.trust import accept_hub
 
     for db in dbs:
         with db.write() as tx:
             for other in dbs:
                 if other is not db:
-                    accept_hub(tx, other.hub_id, other.hub_name, public_key_of(other.signing_key))
+                    accept_hub(tx, other.hub_id, other.hub_name, public_key_of(other.signing_key),
+                               encryption_public_key_of(other.signing_key))
 
 
 def add_contact(db: Database, **values: Any) -> str:

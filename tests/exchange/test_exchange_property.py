@@ -7,6 +7,9 @@ delivered (and the organisers accept what waits in quarantine): the dump is byte
 acknowledged write is lost (it survives, or its own hub overwrote it later, or it sits in a conflicts inbox, or a
 withdrawal won over it), no person vanishes who was not deleted, merged or erased, nothing deleted comes back, and
 no hub but the consent holder holds anything personal of a person withdrawn at the end.
+Forged bundles (tests/exchange/forgery.py: a genuine hub's bundle re-signed with another key, records altered, an
+old bundle restamped, an erasure from an untrusted hub) reach every hub along the way: each is refused with one line
+and changes nothing at any hub.
 
 The default run is small so the suite stays fast. Longer runs (OURSOCIETY_PROPERTY_STEPS sets the steps per example):
     OURSOCIETY_PROPERTY_EXAMPLES=1000 OURSOCIETY_PROPERTY_HUBS=5 \
@@ -42,6 +45,7 @@ from oursociety_desktop.models.references import live_pairs
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import Conflict, Contact, Group
 from oursociety_desktop.services.exchange import accept_quarantined, export_bundle, import_bundle
+from tests.exchange import forgery
 from tests.exchange.exchange_helpers import dump_text, introduce, make_hub
 from tests.exchange.property_withdrawal import WithdrawalRules
 
@@ -335,6 +339,17 @@ class HubExchange(WithdrawalRules, RuleBasedStateMachine):
         except UserError as exc:
             assert "made by this hub itself" in exc.message
 
+    # ---- forged bundles (issue 14): someone who can write to the folder but holds no trusted hub's key ----
+
+    @precondition(lambda self: self.contacts)
+    @rule(hub=st.integers(0, HUBS - 1), encrypt=st.booleans(), pick=st.integers(0, 10_000))
+    def forged_bundles(self, hub: int, encrypt: bool, pick: int) -> None:
+        """Bundles forged from hub `hub`'s genuine one, one of each kind (an untrusted erasure claims a hub of the
+        attacker's own), reach every hub, perhaps encrypted to all of them: none changes anything at any hub, and
+        each hub refuses each with one line naming the defence that caught it."""
+        for kind in forgery.KINDS:
+            forgery.deliver_forgery(self.hubs, self.bundles, self.bundles_dir, hub, kind, encrypt, pick)
+
     @invariant()
     def databases_stay_sound(self) -> None:
         from oursociety_desktop.models.health import check_database
@@ -410,6 +425,8 @@ class HubExchangeMachine(HubExchange):
             self.check_converged()
         finally:
             super().teardown()
+            if os.environ.get("OURSOCIETY_PROPERTY_REPORT"):
+                print("forged bundles refused:", dict(forgery.REFUSED))
 
 
 # OURSOCIETY_PROPERTY_SHRINK=0 reports a failure as found (shrinking whole hubs can take minutes).

@@ -168,8 +168,16 @@ def test_sync_never_trusts_a_new_hub_the_organiser_does(tmp_path: Path) -> None:
             trust_hub(tx, a.hub_id, "0000 0000 0000 0000 0000")
     assert main(["--data-dir", str(b.path.parent), "hub", "trust", a.hub_id[:8], "--fingerprint",
                  own_fingerprint(a.signing_key)]) == 0
-    second = sync_folder(b, folder)
-    assert len(second.imported) == 1 and "Amara" in dump_text(b)
+    second = sync_folder(b, folder)  # B reads A's introduction; A's bundle is encrypted to the hubs A trusts
+    assert second.introduced == ["A"] and not second.imported and "Amara" not in dump_text(b)
+    assert [h["id"] for h in sync_folder(a, folder).untrusted] == [b.hub_id]  # A meets B's introduction in turn
+    with a.write() as tx:
+        from oursociety_desktop.models.trust import trust_hub
+
+        trust_hub(tx, b.hub_id, own_fingerprint(b.signing_key))
+    assert sync_folder(a, folder).written is not None  # now encrypted to B as well
+    third = sync_folder(b, folder)
+    assert len(third.imported) == 1 and "Amara" in dump_text(b)
 
 
 def test_a_bundle_claiming_this_hub_with_another_key_is_refused(network, tmp_path: Path) -> None:

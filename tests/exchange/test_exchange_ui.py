@@ -206,6 +206,11 @@ def test_sync_with_folder_and_cancel(qtbot, hubs, tmp_path) -> None:
     wb.folder_edit.setText(str(folder))
     wb.start_sync()
     assert wb.questions == [("trust", "Alpha", own_fingerprint(a.signing_key))]  # type: ignore[attr-defined]
-    assert "Imported 1 bundle(s)" in wb.status.text()
+    # Alpha's introduction is imported; its bundle was encrypted to the hubs Alpha trusted then: not to Beta.
+    assert "not for this one" in wb.status.text()
+    assert "Folake" not in dump_text(b)
+    wa.start_sync()  # Alpha's organiser trusts Beta in turn; Alpha's next bundle is encrypted to Beta too
+    assert wa.questions == [("trust", "Beta", own_fingerprint(b.signing_key))]  # type: ignore[attr-defined]
+    wb.start_sync()
     assert dump_text(a) == dump_text(b)
     assert import_bundle  # the core call the workspace uses

@@ -116,3 +116,55 @@ def test_erased_person_is_nowhere_in_the_database_file_after_vacuum(hub: Path) -
                    "6 erased road", "ls6 6ff"):
         assert secret.encode() not in data, secret
     assert b"sharedperson" in data  # the search is real: a kept person is found
+
+
+def every_file_text(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, lower-cased, a bundle in plain (a ZIP) as the bytes of its members: what anyone
+    who copies the folder can read."""
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if data.startswith(b"PK\x03\x04"):
+                with zipfile.ZipFile(path) as zf:
+                    data = b"\n".join(zf.read(name) for name in zf.namelist())
+            found[str(path.relative_to(folder))] = data.lower()
+    return found
+
+
+def test_a_copied_exchange_folder_reveals_nobody(hub: Path, tmp_path: Path) -> None:
+    """Two hubs meet in a synced folder, trust each other and exchange everyone they share; a copy of the folder
+    names no person, no phone and no email. Positive controls: the people did cross through it (the peer holds
+    them), and the same search finds them in a plain bundle put in the folder."""
+    from oursociety_desktop.models.trust import own_fingerprint, trust_hub
+
+    peer, folder = tmp_path / "peer", tmp_path / "synced"
+    folder.mkdir()
+    cli("--data-dir", str(peer), "init", "--hub-name", "Peer Hub")
+    for _ in range(2):  # first contact: each learns the other's keys from its introduction
+        for data_dir in (hub, peer):
+            cli("--data-dir", str(data_dir), "sync", str(folder))
+    dbs = [Database.open(hub), Database.open(peer)]
+    keys = [(db.hub_id, own_fingerprint(db.signing_key)) for db in dbs]
+    for db, (other_id, other_print) in zip(dbs, reversed(keys), strict=True):
+        with db.write() as tx:
+            trust_hub(tx, other_id, other_print)  # the organisers compared fingerprints by phone
+        db.close()
+    for _ in range(3):
+        for data_dir in (hub, peer):
+            cli("--data-dir", str(data_dir), "sync", str(folder))
+    markers = [m.lower() for values in PEOPLE.values()
+               for m in (values["given_name"], values["family_name"],
+                         *(p["value"][-6:] for p in values.get("phones", [])),
+                         *(e["value"] for e in values.get("emails", [])))]
+    files = every_file_text(folder)
+    assert len([name for name in files if name.endswith(".oursociety")]) >= 3  # introductions and bundles
+    assert [(name, m) for name, data in files.items() for m in markers if m.encode() in data] == []
+    received = Database.open(peer)
+    with received.read() as session:
+        names = {row[0] for row in session.connection().exec_driver_sql("SELECT given_name FROM contact")}
+    received.close()
+    assert {"Sharedperson", "Hidden", "Quiet"} <= names  # they crossed through the folder
+    cli("--data-dir", str(hub), "export", str(folder / "plain-copy.oursociety"), "--full")
+    found = {m for data in every_file_text(folder).values() for m in markers if m.encode() in data}
+    assert {"sharedperson", "okonkwo", "900101", "ok@example.org"} <= found  # the search sees a plain copy

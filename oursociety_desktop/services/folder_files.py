@@ -1,0 +1,143 @@
+"""The files of an exchange folder: their names, the folder's marker, what this hub remembers of each folder, and
+the two kinds of file this hub leaves there.
+
+A folder may be copied by anyone who can reach it (a synced laptop, a lost stick), so what this hub leaves in it
+reveals nothing about people:
+
+- its **bundles** are encrypted to the hubs it trusts and to itself (formats/hub_crypto.py); a bundle it wrote
+  before (plain or with a passphrase) is removed at the next sync, and the next delta carries what it held;
+- its **introduction** is a plain, signed bundle without records: the hub's id, name and public keys, and nothing
+  else. A hub that meets it in the folder learns the keys (pending), and its organiser compares the fingerprint
+  and trusts the hub; from then on each encrypts to the other. Without it two new hubs could never read a word of
+  each other: each encrypts only to the hubs it already trusts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import uuid
+from pathlib import Path
+from typing import Any
+
+from oursociety_desktop.formats.bundle import FILE_SUFFIX, write_bundle
+from oursociety_desktop.formats.hub_crypto import MAGIC as HUB_ENCRYPTED
+from oursociety_desktop.i18n import _
+from oursociety_desktop.models.atomic import atomic_write
+from oursociety_desktop.models.database import Database, get_setting, set_setting
+from oursociety_desktop.models.errors import UserError
+
+MARKER = "oursociety-exchange-folder.json"
+MARKER_FORMAT = "oursociety-exchange-folder"
+FOLDERS_SETTING = "exchange_folders"
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_IDS_IN_NAME = re.compile(rf"_(?P<hub>{_UUID})_(?P<bundle>{_UUID})")
+_TEMPORARY = re.compile(r"^(\.syncthing\..*\.tmp|~syncthing~.*|\.~.*|\..*)$")
+
+
+def name_key(name: str) -> str:
+    """A file name as compared: NFC, case-folded."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def ids_in_name(name: str) -> tuple[str, str] | None:
+    """(hub id, bundle id) from a bundle file's name (or a sync tool's conflict copy of it), else None."""
+    match = _IDS_IN_NAME.search(name_key(name))
+    return (match.group("hub"), match.group("bundle")) if match else None
+
+
+def is_bundle_name(name: str) -> bool:
+    """True for a name a sync reads: a `.oursociety` file that is not a sync tool's temporary file."""
+    key = name_key(name)
+    return key.endswith(FILE_SUFFIX) and not _TEMPORARY.match(key)
+
+
+def bundle_file_name(db: Database, bundle_id: str) -> str:
+    """`<hub name slug>_<hub id>_<bundle id>.oursociety`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", db.hub_name.lower()).strip("-")[:30] or "hub"
+    return f"{slug}_{db.hub_id}_{bundle_id}{FILE_SUFFIX}"
+
+
+def folder_id(folder: Path) -> str:
+    """The folder's id from its marker file, which is written when missing. Raises UserError for a marker that is
+    not ours (the folder is then left alone)."""
+    marker = folder / MARKER
+    try:
+        raw = marker.read_bytes()
+    except FileNotFoundError:
+        new = str(uuid.uuid4())
+        with atomic_write(marker) as fh:
+            fh.write(json.dumps({"format": MARKER_FORMAT, "folder_id": new}).encode("utf-8"))
+        return new
+    except OSError as exc:
+        raise UserError(_("Cannot read {marker}: {value}.").format(marker=marker, value=exc.strerror or exc)) from None
+    try:
+        value = json.loads(raw[:4096])
+        found = value["folder_id"] if value.get("format") == MARKER_FORMAT else None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        found = None
+    if not isinstance(found, str) or not re.fullmatch(_UUID, found):
+        raise UserError(_("{marker} is not an Our Society exchange folder marker; remove it or choose another "
+                          "folder.").format(marker=marker))
+    return found
+
+
+def folder_state(db: Database, fid: str) -> dict[str, Any]:
+    """What this hub remembers of the folder with id `fid`."""
+    with db.read() as session:
+        folders = get_setting(session, FOLDERS_SETTING) or {}
+    state = dict(folders.get(fid) or {})
+    state.setdefault("readers", [])
+    state.setdefault("written", [])  # [{"file", "bundle_id", "clock"}], oldest first
+    state.setdefault("reported", [])  # names (keys) of unreadable files already reported
+    state.setdefault("digest", "")  # of the last bundle written here, so an unchanged delta is not written again
+    state.setdefault("introduction", {})  # {"file", "bundle_id"} of this hub's introduction
+    return state
+
+
+def save_folder_state(db: Database, fid: str, state: dict[str, Any]) -> None:
+    """Remember `state` for the folder with id `fid`."""
+    with db.write() as tx:
+        folders = dict(get_setting(tx.session, FOLDERS_SETTING) or {})
+        folders[fid] = state
+        set_setting(tx.session, FOLDERS_SETTING, folders)
+
+
+def write_introduction(db: Database, folder: Path, state: dict[str, Any]) -> str | None:
+    """Leave this hub's introduction in the folder when it is not there (first sync, or removed since): a signed
+    bundle without records, knowledge or clock, so importing it changes nothing but what is known of this hub.
+    A hub that took a new identity since replaces the old one's. Returns the file name written, else None."""
+    known = state["introduction"]
+    if known and (folder / known["file"]).is_file():
+        if known.get("hub") == db.hub_id:
+            return None
+        (folder / known["file"]).unlink(missing_ok=True)
+    bundle_id = str(uuid.uuid4())
+    name = bundle_file_name(db, bundle_id)
+    write_bundle(folder / name, [], source_hub_id=db.hub_id, source_hub_name=db.hub_name,
+                 incarnation=db.incarnation, signing_key=db.signing_key, kind="delta", bundle_id=bundle_id)
+    state["introduction"] = {"file": name, "bundle_id": bundle_id, "hub": db.hub_id}
+    return name
+
+
+def remove_unencrypted_bundles(folder: Path, state: dict[str, Any]) -> list[str]:
+    """Remove this hub's bundles in the folder not encrypted to hubs (written plain or with a passphrase by an
+    earlier version): the next delta holds everything they held that the readers have not acknowledged. Returns
+    the names removed."""
+    removed, keep = [], []
+    for entry in state["written"]:
+        path = folder / entry["file"]
+        try:
+            with path.open("rb") as fh:
+                start = fh.read(len(HUB_ENCRYPTED))
+        except OSError:
+            start = HUB_ENCRYPTED  # gone or unreadable: nothing to do here
+        if start == HUB_ENCRYPTED:
+            keep.append(entry)
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(entry["file"])
+        state["digest"] = ""
+    state["written"] = keep
+    return removed
