@@ -171,9 +171,9 @@ def test_conflicts_inbox_take_theirs(qtbot, hubs, tmp_path) -> None:
     assert (model.index(0, COL_OURS).data(), model.index(0, COL_THEIRS).data()) == ("host", "chair")
     assert w.tabs.tabText(2) == "Conflicts (1)"
     w.conflict_view.selectRow(0)
-    w.take_theirs_button.click()
+    w.conflicts.take_theirs_button.click()
     assert contact_row(a, cid)["role"] == "chair"
-    assert model.rowCount() == 0 and not w.take_theirs_button.isEnabled()
+    assert model.rowCount() == 0 and not w.conflicts.take_theirs_button.isEnabled()
 
 
 def test_conflict_model_without_a_window(hubs, tmp_path, qapp) -> None:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.formats.crypto import MIN_PASSPHRASE
-from oursociety_desktop.models.conflicts import resolve_conflict
 from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.exchange_log import EXCHANGE_FOLDER
@@ -35,10 +34,8 @@ from oursociety_desktop.models.trust import accept_hub, own_fingerprint
 from oursociety_desktop.services.exchange import ExportResult, export_bundle
 from oursociety_desktop.services.exchange_folder import SyncPreview, SyncResult, preview_sync, sync_folder
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.exchange.conflicts_panel import ConflictsPanel
 from oursociety_desktop.ui.exchange.exchange_models import (
-    ROW_ROLE,
-    ConflictRow,
-    ConflictTableModel,
     ExchangeLogModel,
     PeerHubModel,
 )
@@ -60,7 +57,6 @@ class ExchangeWorkspace(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._outgoing_stale = True
-        self.conflict_model = ConflictTableModel(self)
         self.log_model = ExchangeLogModel(self)
         self.peer_model = PeerHubModel(self)
         self._build()
@@ -80,7 +76,11 @@ class ExchangeWorkspace(QWidget):
         self.import_panel.restored.connect(self._show_status)
         self.import_panel.previewed.connect(self._clear_message)  # no old "could not decrypt" beside it
         self.tabs.addTab(self.import_panel, self.tr("Import"))
-        self.tabs.addTab(self._build_conflicts(), self.tr("Conflicts"))
+        self.conflicts = ConflictsPanel(self.ctx)
+        self.conflicts.failed.connect(self._fail)
+        self.conflicts.resolved.connect(self._resolved)
+        self.conflict_view, self.conflict_model = self.conflicts.view, self.conflicts.model
+        self.tabs.addTab(self.conflicts, self.tr("Conflicts"))
         self.tabs.addTab(self._build_folder(), self.tr("Exchange folder"))
         self.tabs.addTab(self._build_log(), self.tr("Log and hubs"))
         layout.addWidget(self.tabs)
@@ -124,27 +124,6 @@ class ExchangeWorkspace(QWidget):
         self.outgoing = OutgoingPanel(self.ctx, page)
         self.outgoing.review_held_back.connect(self.review_held_back)
         form.addRow(self.outgoing)
-        return page
-
-    def _build_conflicts(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        intro = QLabel(self.tr("When two hubs changed the same thing, the later change is kept everywhere. "
-                               "The other value is listed here: keep ours, or take theirs instead."))
-        intro.setWordWrap(True)
-        self.conflict_view = plain_table(self.conflict_model, self.tr("Conflicts inbox"))
-        row = QHBoxLayout()
-        self.keep_ours_button = QPushButton(self.tr("Keep ours"))
-        self.take_theirs_button = QPushButton(self.tr("Take theirs"))
-        for button, keep in ((self.keep_ours_button, "ours"), (self.take_theirs_button, "theirs")):
-            button.setAccessibleName(button.text())
-            button.setAccessibleDescription(self.tr("For the selected conflict"))
-            button.clicked.connect(lambda _checked=False, k=keep: self.resolve_selected(k))
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addWidget(intro)
-        layout.addWidget(self.conflict_view, 1)
-        layout.addLayout(row)
         return page
 
     def _build_folder(self) -> QWidget:
@@ -202,7 +181,7 @@ class ExchangeWorkspace(QWidget):
             self.outgoing.refresh()
         else:
             self._outgoing_stale = True
-        self.conflict_model.load(self.ctx.db)
+        count = self.conflicts.load()
         self.log_model.load(self.ctx.db)
         self.peer_model.load(self.ctx.db)
         current = self.peer_combo.currentText()
@@ -215,11 +194,7 @@ class ExchangeWorkspace(QWidget):
             self.peer_combo.setCurrentText(current)
         if not self.folder_edit.text():
             self.folder_edit.setText(str(self.ctx.db.setting(EXCHANGE_FOLDER) or ""))
-        count = len(self.conflict_model.rows)
         self.tabs.setTabText(2, self.tr("Conflicts ({0})").format(count) if count else self.tr("Conflicts"))
-        has_selection = count > 0
-        self.keep_ours_button.setEnabled(has_selection)
-        self.take_theirs_button.setEnabled(has_selection)
 
     def showEvent(self, event: QShowEvent) -> None:
         if self._outgoing_stale:
@@ -238,6 +213,10 @@ class ExchangeWorkspace(QWidget):
         self.message.clear_message()
 
     def _import_finished(self, status: str) -> None:
+        self._show_status(status)
+        self._announce()
+
+    def _resolved(self, status: str) -> None:
         self._show_status(status)
         self._announce()
 
@@ -336,32 +315,6 @@ class ExchangeWorkspace(QWidget):
         self.export_passphrase.clear()
         self.export_passphrase_again.clear()
         self.ctx.events.announce("exchange")  # a bundle made changes no record: only the exchange log
-
-    # ---- conflicts ----
-
-    def selected_conflict(self) -> ConflictRow | None:
-        """The conflict selected in the inbox (the first one if none is selected)."""
-        indexes = self.conflict_view.selectionModel().selectedRows()
-        row = indexes[0].row() if indexes else 0
-        if row >= len(self.conflict_model.rows):
-            return None
-        value = self.conflict_model.index(row, 0).data(ROW_ROLE)
-        return value if isinstance(value, ConflictRow) else None
-
-    def resolve_selected(self, keep: str) -> None:
-        """Keep ours, or take theirs (a new edit that travels to the other hubs)."""
-        conflict = self.selected_conflict()
-        if conflict is None:
-            return
-        try:
-            with self.ctx.db.write() as tx:
-                resolve_conflict(tx, conflict.id, keep)
-        except UserError as exc:
-            self._fail(exc.message)
-            return
-        self.message.clear_message()
-        self.status.setText(self.tr("Kept ours.") if keep == "ours" else self.tr("Took theirs: a new edit."))
-        self._announce()
 
     # ---- exchange folder ----
 
