@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject
 from sqlmodel import Session
 
 from oursociety_desktop.models.lessons import LessonFilter, LessonRow, hub_names, list_lessons
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.paged_model import PagedTableModel
-from oursociety_desktop.ui.widgets.rows_model import Index
+from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE
 
 COL_DATE, COL_KIND, COL_TITLE, COL_THEMES, COL_PLACE, COL_HUB = range(6)
-LESSON_ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+LESSON_ROW_ROLE = ROW_ROLE  # the LessonRow behind a row
 
 
 def lesson_kind_labels() -> dict[str, str]:
@@ -42,13 +40,6 @@ class LessonTableModel(PagedTableModel):
         self._hubs = hub_names(session)
         return list_lessons(session, self.flt, limit=limit, offset=offset)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (row.date, self._kinds.get(row.kind, row.kind), row.title, ", ".join(row.themes), row.place,
-                    self._hubs.get(row.hub_id, row.hub_id[:8]))[index.column()]
-        if role == LESSON_ROW_ROLE:
-            return row
-        return None
+    def cell(self, row: LessonRow, column: int) -> str:
+        return (row.date, self._kinds.get(row.kind, row.kind), row.title, ", ".join(row.themes), row.place,
+                self._hubs.get(row.hub_id, row.hub_id[:8]))[column]

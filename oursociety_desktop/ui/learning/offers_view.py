@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from oursociety_desktop.i18n import N_
 from oursociety_desktop.models.actions import delete_action
 from oursociety_desktop.models.connections import delete_connection
 from oursociety_desktop.models.database import Database, Tx
@@ -19,12 +20,11 @@ from oursociety_desktop.ui.learning import describe_inputs
 from oursociety_desktop.ui.learning.offer_editor import OffersNeedsPanel
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
-from oursociety_desktop.ui.widgets.rows_model import Index
+from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
 
 COL_NEED_PERSON, COL_NEED, COL_OFFER_PERSON, COL_OFFER, COL_WHY = range(5)
-MATCH_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def matches_task(progress: Progress, db: Database) -> list[Match]:
@@ -33,42 +33,22 @@ def matches_task(progress: Progress, db: Database) -> list[Match]:
         return find_matches(session.connection(), db.hub_id, progress=progress)
 
 
-class MatchTableModel(QAbstractTableModel):
-    """The suggestions of the last matching run."""
+class MatchTableModel(RowsTableModel):
+    """The suggestions of the last matching run (`rows`: Match)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.matches: list[Match] = []
-        self._headers = (self.tr("Who needs"), self.tr("Need"), self.tr("Who offers"), self.tr("Offer"),
-                         self.tr("Why"))
+    HEADERS = (N_("Who needs"), N_("Need"), N_("Who offers"), N_("Offer"), N_("Why"))
+
+    def cell(self, row: Match, column: int) -> str:
+        return (row.need_person, row.need_text, row.offer_person, row.offer_text, row.reason)[column]
+
+    @property
+    def matches(self) -> list[Match]:
+        """The suggestions shown."""
+        return self.rows
 
     def set_matches(self, matches: list[Match]) -> None:
         """Show a new list of suggestions."""
-        self.beginResetModel()
-        self.matches = matches
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.matches)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.matches):
-            return None
-        match = self.matches[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (match.need_person, match.need_text, match.offer_person, match.offer_text,
-                    match.reason)[index.column()]
-        if role == MATCH_ROLE:
-            return match
-        return None
+        self.set_rows(matches)
 
 
 class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
@@ -156,7 +136,7 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
     def selected(self) -> Match | None:
         """The suggestion under the cursor."""
         index = self.view.currentIndex()
-        return self.model.data(index, MATCH_ROLE) if index.isValid() else None
+        return self.model.data(index, ROW_ROLE) if index.isValid() else None
 
     def accept_selected(self) -> None:
         """Introduce the two people of the selected suggestion (undo removes the connection and follow-up)."""
