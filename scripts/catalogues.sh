@@ -12,7 +12,7 @@ BABEL=.venv/bin/pybabel
 case "${1:-}" in
   extract)
     $BABEL extract -F babel.cfg --no-wrap --sort-by-file --project "Our Society Desktop" \
-      -k _ -k N_ -k ngettext:1,2 -k tr -k translate:2 -k _t -k _tr -k _noop -k Nn_:1,2 -o "$POT" oursociety_desktop
+      -k _ -k N_ -k ngettext:1,2 -k tr -k translate:2 -k _t -k _tr -k _noop -k Nn_:1,2 -k plural:2,3 -o "$POT" oursociety_desktop
     ;;
   update)
     $BABEL update --no-wrap -i "$POT" -d "$LOCALE" -D oursociety

@@ -239,8 +239,8 @@ class MainWindow(QMainWindow):
         learning = self.workspace("learning")
         learning.show_theme(theme)  # type: ignore[attr-defined]
         self.statusBar().showMessage(plural(
-            found, self.tr("Another hub learned something about “{theme}”: Learning (Ctrl+Shift+L) shows it."),
-            self.tr("Other hubs learned {n} things about “{theme}”: Learning (Ctrl+Shift+L) shows them."),
+            found, "Another hub learned something about “{theme}”: Learning (Ctrl+Shift+L) shows it.",
+            "Other hubs learned {n} things about “{theme}”: Learning (Ctrl+Shift+L) shows them.",
             theme=theme), 30_000)
 
     def review_people(self, flag: str) -> None:

@@ -1,7 +1,7 @@
 """One way to say a number of things, and human labels for fields: every count on screen goes through `plural`.
 
-Until the strings move to gettext (a later issue) the two forms are given whole, so "1 pages" cannot happen and a
-translator sees complete sentences with a named `{n}` placeholder."""
+The English forms are given whole, as one gettext plural message, so "1 pages" cannot happen, a translator sees
+complete sentences with a named `{n}` placeholder, and each language gets as many forms as its grammar has."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QDateTime, QLocale, Qt, QTimeZone
 from PySide6.QtGui import QGuiApplication
 
-from oursociety_desktop.i18n import N_, _
+from oursociety_desktop.i18n import N_, _, ngettext
 
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
 
 def plural(count: int, one: str, many: str, **values: object) -> str:
-    """`one` or `many`, formatted with `n` (the count in the user's locale: 1,234) and the other named values."""
-    return (one if count == 1 else many).format(n=QLocale().toString(count), **values)
+    """The English `one` and `many` (literals: extracted as one plural message, `-k plural:2,3`) in the user's
+    language, in the form its grammar wants for `count` (gettext's plural forms: Welsh and Arabic have six),
+    formatted with `n` (the count in the user's locale: 1,234) and the other named values."""
+    return ngettext(one, many, count).format(n=QLocale().toString(count), **values)
 
 
 def isolated(text: str) -> str:

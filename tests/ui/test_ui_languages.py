@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.main_window import MainWindow
 from oursociety_desktop.ui.translator import install_translators
+from oursociety_desktop.ui.wording import plural
 
 
 @pytest.fixture
@@ -59,3 +60,22 @@ def test_every_workspace_opens_in_every_language_without_a_warning(app: QApplica
     warnings = [r.message for r in qtlog.records  # type: ignore[attr-defined]
                 if "propagateSizeHints" not in r.message]
     assert warnings == []
+
+
+def test_a_count_on_screen_takes_the_form_its_language_wants(app: QApplication, ctx: AppContext, data_dir: Path,
+                                                             qtbot: QtBot) -> None:
+    """Polish has three forms ("1 osoba", "2 osoby", "5 osób"): two English forms picked by `count == 1` gave
+    "5 osoby"."""
+    install_translators(app, "pl")
+    QLocale.setDefault(QLocale("pl"))
+    try:
+        shown = [plural(n, "{n} person", "{n} people") for n in (1, 2, 5, 22, 25)]
+        assert shown == ["1 osoba", "2 osoby", "5 osób", "22 osoby", "25 osób"]
+        window = MainWindow(ctx, data_dir)
+        qtbot.addWidget(window)
+        contacts = window.show_workspace("contacts")
+        assert contacts.count_label.text() == "0 osób"  # type: ignore[attr-defined]
+    finally:
+        QLocale.setDefault(QLocale("en_US"))
+    install_translators(app, "en")
+    assert plural(5, "{n} person", "{n} people") == "5 people"

@@ -169,7 +169,7 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
             self.editor.load("")
 
     def _after_reload(self) -> None:
-        self.count_label.setText(plural(self.model.total, self.tr("{n} action"), self.tr("{n} actions")))
+        self.count_label.setText(plural(self.model.total, "{n} action", "{n} actions"))
         if self.editor.action_id:
             self._select_row(self.editor.action_id)
 
@@ -257,10 +257,10 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
         except UserError as exc:
             self.message.show_error(exc.message)
             return
-        self.message.show_error(plural(result.events, self.tr("Saved {n} event to {file}: open it on a phone or "
-                                                              "in a calendar app."),
-                                       self.tr("Saved {n} events to {file}: open it on a phone or in a calendar "
-                                               "app."), file=path.name))
+        self.message.show_error(plural(result.events, "Saved {n} event to {file}: open it on a phone or "
+                                                              "in a calendar app.",
+                                       "Saved {n} events to {file}: open it on a phone or in a calendar "
+                                               "app.", file=path.name))
 
     def delete_selected(self) -> None:
         """Delete the selected action (undoable)."""

@@ -131,7 +131,7 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
         self._after_reload("")
 
     def _after_reload(self, selected: str) -> None:
-        self.count_label.setText(plural(self.model.total, self.tr("{n} connection"), self.tr("{n} connections")))
+        self.count_label.setText(plural(self.model.total, "{n} connection", "{n} connections"))
         if selected:
             self.select(selected)
         has_rows = self.model.rowCount() > 0

@@ -149,8 +149,8 @@ class ChooseGroupDialog(QDialog):
         for gid, name in groups:
             self.combo.addItem(name, gid)
         self.combo.setAccessibleName(self.tr("Group"))
-        label = QLabel(plural(count, self.tr("Add the selected person to:"),
-                              self.tr("Add the {n} selected people to:")), self)
+        label = QLabel(plural(count, "Add the selected person to:",
+                              "Add the {n} selected people to:"), self)
         label.setBuddy(self.combo)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)

@@ -225,9 +225,9 @@ class ContactsWorkspace(QWidget):
     def _update_count(self) -> None:
         count = self.model.rowCount()
         if self.model.count_exact:
-            self.count_label.setText(plural(count, self.tr("{n} person"), self.tr("{n} people")))
+            self.count_label.setText(plural(count, "{n} person", "{n} people"))
         else:
-            self.count_label.setText(plural(count, self.tr("{n} or more people"), self.tr("{n} or more people")))
+            self.count_label.setText(plural(count, "{n} or more people", "{n} or more people"))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         contact_id = self.model.contact_id(current.row()) if current.isValid() else None
@@ -303,8 +303,8 @@ class ContactsWorkspace(QWidget):
         if not ids:
             return
         tag, ok = QInputDialog.getText(self, self.tr("Add a tag"),
-                                       plural(len(ids), self.tr("Tag for the selected person:"),
-                                              self.tr("Tag for the {n} selected people:")))
+                                       plural(len(ids), "Tag for the selected person:",
+                                              "Tag for the {n} selected people:"))
         if ok and tag.strip():
             try:
                 commands.add_tag(self.ctx, ids, tag)

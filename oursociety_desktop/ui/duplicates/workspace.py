@@ -111,9 +111,9 @@ class DuplicatesWorkspace(QWidget):
         only when asked; a list from an earlier scan is marked as possibly out of date."""
         if self.model.pairs:
             self.count_label.setText(plural(
-                len(self.model.pairs), self.tr("{n} likely duplicate pair from the last search; press Find "
-                                               "duplicates to look again."),
-                self.tr("{n} likely duplicate pairs from the last search; press Find duplicates to look again.")))
+                len(self.model.pairs), "{n} likely duplicate pair from the last search; press Find "
+                                               "duplicates to look again.",
+                "{n} likely duplicate pairs from the last search; press Find duplicates to look again."))
 
     def find_duplicates(self) -> None:
         """Scan for duplicates on the task runner; the list updates when it is done."""
@@ -124,8 +124,8 @@ class DuplicatesWorkspace(QWidget):
     def _on_scanned(self, pairs: Any) -> None:
         self.find_button.setEnabled(True)
         self.model.set_pairs(list(pairs))
-        self.count_label.setText(plural(len(self.model.pairs), self.tr("{n} likely duplicate pair."),
-                                        self.tr("{n} likely duplicate pairs.")))
+        self.count_label.setText(plural(len(self.model.pairs), "{n} likely duplicate pair.",
+                                        "{n} likely duplicate pairs."))
         self._select(None)
         if self.model.pairs:
             self.view.selectRow(0)
@@ -194,8 +194,8 @@ class DuplicatesWorkspace(QWidget):
             self.model.remove_contact(merged_away)  # every pair naming it is settled
         else:
             self.model.remove_pair(self.current.a, self.current.b)
-        self.count_label.setText(plural(len(self.model.pairs), self.tr("{n} likely duplicate pair."),
-                                        self.tr("{n} likely duplicate pairs.")))
+        self.count_label.setText(plural(len(self.model.pairs), "{n} likely duplicate pair.",
+                                        "{n} likely duplicate pairs."))
         if self.model.pairs:
             self.view.selectRow(min(row, len(self.model.pairs) - 1))
         else:

@@ -138,10 +138,10 @@ class ExchangeLogModel(RowsTableModel):
         if column == COL_FILE:
             return str(file_name)
         if direction == "import":
-            return plural(int(summary.get("changes", 0)), self.tr("{n} change"), self.tr("{n} changes")) + ", " + \
-                plural(int(summary.get("new_conflicts", 0)), self.tr("{n} new conflict"), self.tr("{n} new conflicts"))
+            return plural(int(summary.get("changes", 0)), "{n} change", "{n} changes") + ", " + \
+                plural(int(summary.get("new_conflicts", 0)), "{n} new conflict", "{n} new conflicts")
         counts = summary.get("counts") or {}
-        return plural(sum(counts.values()), self.tr("{n} record, {kind}"), self.tr("{n} records, {kind}"),
+        return plural(sum(counts.values()), "{n} record, {kind}", "{n} records, {kind}",
                       kind=summary.get("kind", ""))
 
 

@@ -130,8 +130,8 @@ class ImportPanel(QWidget):
         lines = [self.tr("{0} bundle from “{1}” ({2}), made {3}.").format(kind, m.source_hub_name, source,
                                                                         local_time(m.created_at))]
         lines.extend(result.warnings)
-        lines.append(plural(result.changes, self.tr("{n} change"), self.tr("{n} changes")) + ", " + plural(
-            result.report.new_conflicts, self.tr("{n} new conflict."), self.tr("{n} new conflicts.")))
+        lines.append(plural(result.changes, "{n} change", "{n} changes") + ", " + plural(
+            result.report.new_conflicts, "{n} new conflict.", "{n} new conflicts."))
         self.preview_notes.setText("\n".join(lines))
         something = result.changes > 0 or result.report.far_future > 0  # quarantined records are kept too
         self.apply_button.setEnabled(result.source != "this hub" and something)
@@ -157,8 +157,8 @@ class ImportPanel(QWidget):
     def _apply_done(self, result: ImportResult) -> None:
         self.preview = None
         self.import_passphrase.clear()
-        changes = plural(result.changes, self.tr("{n} change"), self.tr("{n} changes"))
-        conflicts = plural(result.report.new_conflicts, self.tr("{n} new conflict"), self.tr("{n} new conflicts"))
+        changes = plural(result.changes, "{n} change", "{n} changes")
+        conflicts = plural(result.report.new_conflicts, "{n} new conflict", "{n} new conflicts")
         status = self.tr("Imported {0}: {1}, {2}.").format(result.file_name, changes, conflicts)
         if result.backup:
             self.last_import = result

@@ -87,9 +87,9 @@ class OutgoingPanel(QWidget):
         """Fill the summary, the held-back list and the group table."""
         self.preview = preview
         going, held = len(preview.going), len(preview.held_back)
-        lines = [plural(going, self.tr("A bundle would carry {n} person."),
-                        self.tr("A bundle would carry {n} people.")),
-                 plural(held, self.tr("{n} person stays on this hub:"), self.tr("{n} people stay on this hub:"))]
+        lines = [plural(going, "A bundle would carry {n} person.",
+                        "A bundle would carry {n} people."),
+                 plural(held, "{n} person stays on this hub:", "{n} people stay on this hub:")]
         for reason, count in preview.reasons().items():
             lines.append(self.tr("  {0} — {1}").format(count, reason_text(reason)))
         self.summary.setText("\n".join(lines))

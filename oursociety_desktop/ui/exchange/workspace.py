@@ -242,10 +242,10 @@ class ExchangeWorkspace(QWidget):
 
     def ask_erase(self, people: int) -> bool:
         """Whether to go on with a sync that erases people held here."""
-        text = plural(people, self.tr("This sync erases {n} person held here (a right-to-erasure request from a "
-                                      "trusted hub): every personal field is wiped, for good. Go on?"),
-                      self.tr("This sync erases {n} people held here (right-to-erasure requests from trusted "
-                              "hubs): every personal field is wiped, for good. Go on?"))
+        text = plural(people, "This sync erases {n} person held here (a right-to-erasure request from a "
+                                      "trusted hub): every personal field is wiped, for good. Go on?",
+                      "This sync erases {n} people held here (right-to-erasure requests from trusted "
+                              "hubs): every personal field is wiped, for good. Go on?")
         answer = QMessageBox.question(self, self.tr("Erase people?"), text,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
@@ -304,12 +304,12 @@ class ExchangeWorkspace(QWidget):
 
     def _export_done(self, result: ExportResult) -> None:
         total = result.manifest.total_records
-        saved = plural(total, self.tr("Saved {file} ({n} record)."), self.tr("Saved {file} ({n} records)."),
+        saved = plural(total, "Saved {file} ({n} record).", "Saved {file} ({n} records).",
                        file=result.path.name)
         preview = self.outgoing.preview
         if preview is not None:
-            saved += " " + plural(len(preview.held_back), self.tr("{n} person was held back (see the list)."),
-                                  self.tr("{n} people were held back (see the list)."))
+            saved += " " + plural(len(preview.held_back), "{n} person was held back (see the list).",
+                                  "{n} people were held back (see the list).")
         self.message.clear_message()
         self.status.setText(saved)
         self.export_passphrase.clear()

@@ -109,7 +109,7 @@ class MembersPanel(QWidget):
             self.model.show_group("")
         else:
             self.title_label.setText(group.name)
-            details = [plural(group.members, self.tr("{n} member"), self.tr("{n} members")),
+            details = [plural(group.members, "{n} member", "{n} members"),
                        kind_labels().get(group.kind, group.kind)]
             if group.description:
                 details.append(group.description)

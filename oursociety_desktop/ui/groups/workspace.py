@@ -184,23 +184,23 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
             return None
         with self.ctx.db.read() as session:
             mail = group_mail(session.connection(), group_id)
-        skipped = plural(mail.skipped_do_not_email, self.tr("{n} person who asked not to be emailed was left out"),
-                         self.tr("{n} people who asked not to be emailed were left out"))
-        missing = plural(mail.without_email, self.tr("{n} member has no email address"),
-                         self.tr("{n} members have no email address"))
+        skipped = plural(mail.skipped_do_not_email, "{n} person who asked not to be emailed was left out",
+                         "{n} people who asked not to be emailed were left out")
+        missing = plural(mail.without_email, "{n} member has no email address",
+                         "{n} members have no email address")
         if not mail.addresses:
             self.message.show_error(self.tr("Nobody in {0} can be emailed: {1}; {2}.").format(
                 mail.group_name, skipped, missing))
             return mail
         if mail.fits_in_a_link():
             self.open_mail_link(mail.link())
-            done = plural(len(mail.addresses), self.tr("Opened your mail program with {n} address in Bcc"),
-                          self.tr("Opened your mail program with {n} addresses in Bcc"))
+            done = plural(len(mail.addresses), "Opened your mail program with {n} address in Bcc",
+                          "Opened your mail program with {n} addresses in Bcc")
         else:  # too long for a link: the addresses go to the clipboard, to paste into Bcc
             clipboard = QGuiApplication.clipboard()
             clipboard.setText(", ".join(mail.addresses))
-            done = plural(len(mail.addresses), self.tr("Copied {n} address: paste it into Bcc"),
-                          self.tr("Copied {n} addresses: paste them into Bcc"))
+            done = plural(len(mail.addresses), "Copied {n} address: paste it into Bcc",
+                          "Copied {n} addresses: paste them into Bcc")
         self.message.show_error(self.tr("{0}; {1}; {2}.").format(done, skipped, missing))
         return mail
 
@@ -290,7 +290,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
                       lambda tx: mark(tx, False), "group"):
             note = self.tr("Deleted “{0}”").format(group.name)
             if len(ids) > 1:
-                note += plural(len(ids) - 1, self.tr(" and {n} sub-group"), self.tr(" and {n} sub-groups"))
+                note += plural(len(ids) - 1, " and {n} sub-group", " and {n} sub-groups")
             self.message.show_error(note + self.tr(". Undo with Ctrl+Z."))
 
     def _delete_focused(self) -> None:

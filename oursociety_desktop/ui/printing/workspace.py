@@ -198,8 +198,8 @@ class PrintWorkspace(QWidget):
         if error:
             self.message.show_error(error)
         else:
-            self.status.setText(plural(self.document.pageCount(), self.tr("Sent {n} page to the printer."),
-                                       self.tr("Sent {n} pages to the printer.")))
+            self.status.setText(plural(self.document.pageCount(), "Sent {n} page to the printer.",
+                                       "Sent {n} pages to the printer."))
 
     # ---- state ----
 
@@ -207,8 +207,8 @@ class PrintWorkspace(QWidget):
         return self._previewed is not None and self._previewed == (self.panel.product(), self.panel.options())
 
     def _show_result(self, result: PrintResult) -> None:
-        lines = [plural(result.pages, self.tr("{n} page"), self.tr("{n} pages")) + ", "
-                 + plural(result.entries, self.tr("{n} entry."), self.tr("{n} entries."))]
+        lines = [plural(result.pages, "{n} page", "{n} pages") + ", "
+                 + plural(result.entries, "{n} entry.", "{n} entries.")]
         lines += result.notes
         self.status.setText("\n".join(lines))
         self.review_button.setVisible(result.left_out > 0)
