@@ -38,6 +38,7 @@ from oursociety_desktop.models.merge import BundleMerger, MergeReport
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.registry import REGISTRY
+from oursociety_desktop.models.search import search_index_at_end
 from oursociety_desktop.models.signing import public_key_of
 from oursociety_desktop.models.tables import PeerHub
 from oursociety_desktop.models.trust import (
@@ -215,7 +216,7 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     total = max(1, manifest.total_records)
     result: ImportResult | None = None
     try:
-        with db.write() as tx:
+        with db.write() as tx, search_index_at_end(tx.session.connection()):
             merger = BundleMerger(tx)
             merger.release_quarantine()
             merger.declare_types(manifest.types)
