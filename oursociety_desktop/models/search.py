@@ -152,7 +152,7 @@ def search_index_at_end(conn: Connection) -> Iterator[None]:
     The triggers are swapped with DDL inside the same transaction, so a crash or a rollback (a bad record, a
     cancel) leaves the schema, the rows and the index exactly as they were."""
     before = int(conn.exec_driver_sql("SELECT COALESCE(MAX(rowid), 0) FROM contact_search").scalar_one())
-    original = dict(conn.exec_driver_sql(
+    original: dict[str, str] = dict(conn.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contact_search'").all())
     for name, sql in original.items():
         conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
