@@ -158,7 +158,10 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
             raise Cancelled("Demo data generation was cancelled; nothing was added.")
 
     region = str(db.setting("default_region"))
-    with db.write() as tx, search_index_at_end(tx.session.connection()):
+    def indexing(_done: int, _total: int) -> None:
+        report(0, "Building the search index")
+
+    with db.write() as tx, search_index_at_end(tx.session.connection(), indexing):
         conn = tx.session.connection()
         stamp = tx.stamp
         hub = db.hub_id

@@ -216,7 +216,10 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     total = max(1, manifest.total_records)
     result: ImportResult | None = None
     try:
-        with db.write() as tx, search_index_at_end(tx.session.connection()):
+        def indexing(done: int, total: int) -> None:
+            _check(progress, 95 + done * 4 // max(1, total), "Building the search index")
+
+        with db.write() as tx, search_index_at_end(tx.session.connection(), indexing):
             merger = BundleMerger(tx)
             merger.release_quarantine()
             merger.declare_types(manifest.types)

@@ -321,7 +321,8 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
             raise _DryRun(summary)
         report(len(rows), "Saving contacts")
         new_rows = list(pending.values())
-        with search_index_at_end(conn):  # one pass over the new rows' search text, at the end
+        # One pass over the new rows' search text at the end, with progress and Cancel between its chunks.
+        with search_index_at_end(conn, lambda _done, _total: report(len(rows), "Building the search index")):
             for start in range(0, len(new_rows), _BATCH):
                 batch = new_rows[start:start + _BATCH]
                 insert_rows(conn, Contact, batch)

@@ -74,3 +74,29 @@ def test_demo_data_is_indexed_in_one_pass(db: Database) -> None:
         family = conn.exec_driver_sql("SELECT family_name FROM contact WHERE family_name GLOB '[A-Z]*' "
                                       "LIMIT 1").scalar_one()
         assert search_contact_ids(conn, family)
+
+
+def test_cancel_while_the_index_is_built_leaves_nothing(db: Database) -> None:
+    from oursociety_desktop.formats.vcard import parse_vcards
+    from oursociety_desktop.models.dump import iter_dump_lines
+    from oursociety_desktop.models.errors import Cancelled
+    from oursociety_desktop.services.people_import import ImportOptions, run_import
+
+    text = "".join(f"BEGIN:VCARD\nVERSION:3.0\nN:P{i};Test;;;\nEND:VCARD\n" for i in range(300))
+    with db.read() as session:
+        before = list(iter_dump_lines(session.connection()))
+        triggers = _triggers(session.connection())
+    messages: list[str] = []
+
+    def progress(_percent: int, message: str) -> bool:
+        messages.append(message)
+        return message != "Building the search index"
+
+    with pytest.raises(Cancelled):
+        run_import(db, parse_vcards(text.encode()), ImportOptions(), progress=progress)
+    assert "Building the search index" in messages
+    with db.read() as session:
+        conn = session.connection()
+        assert list(iter_dump_lines(conn)) == before
+        assert _triggers(conn) == triggers
+        _index_agrees(conn)
