@@ -23,6 +23,7 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo_learning import generate_learning_demo
 from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.progress import Progress
+from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.search import search_body, search_index_at_end, write_search_rows
 from oursociety_desktop.models.tables import (
     ACTION_KINDS,
@@ -43,6 +44,10 @@ from oursociety_desktop.models.text import sort_key
 """A progress callback: (percent, message). Returning False asks the generator to stop (Cancel)."""
 
 BATCH = 5000
+# Memberships and action links carry the id derived from their pair, as everywhere else: with random ids every
+# hub importing a demo bundle re-identified them one by one (`fold_pairs`: 99 s of a 110 s import of 10k).
+MEMBERSHIP = REGISTRY["membership"]
+ACTION_LINK = REGISTRY["action_link"]
 
 
 @dataclass(frozen=True)
@@ -215,7 +220,9 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
                     continue
                 seen.add(pair)
                 s = stamp()
-                rows.append({"id": _uuid(rng), "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s,
+                _uuid(rng)  # drawn as before, so the rest of the demo data stays as it was
+                rows.append({"id": MEMBERSHIP.identity_id({"group_id": pair[0], "contact_id": pair[1]}),
+                             "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s,
                              "deleted": False, "group_id": pair[0], "contact_id": pair[1],
                              "role": "coordinator" if rng.random() < 0.05 else "member",
                              "since": (today - timedelta(days=rng.randrange(1500))).isoformat()})
@@ -255,8 +262,10 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
                 roles.append(("about", about))
             for role, who in roles:
                 ls = stamp()
-                links.append({"id": _uuid(rng), "origin_hub": hub, "base_stamp": ls, "stamps": {}, "stamp": ls,
-                              "deleted": False, "action_id": aid, "contact_id": who, "role": role})
+                _uuid(rng)  # drawn as before, so the rest of the demo data stays as it was
+                link = {"action_id": aid, "contact_id": who, "role": role}
+                links.append({"id": ACTION_LINK.identity_id(link), "origin_hub": hub, "base_stamp": ls, "stamps": {},
+                              "stamp": ls, "deleted": False, **link})
             if len(actions) >= BATCH:
                 _bulk(conn, Action, actions)
                 _bulk(conn, ActionLink, links)
