@@ -98,7 +98,7 @@ def write_network_drawing(graph: NetworkGraph, positions: Mapping[str, Position]
         raise UserError(_("The network is drawn as PNG or PDF: name the file '.png' or '.pdf', not '{name}'.")
                         .format(name=out.name))
     if progress is not None:
-        progress(95, "Drawing")
+        progress(95, _("Drawing"))
     with atomic_path(out) as temporary:
         if suffix == ".png":
             _draw_png(graph, positions, temporary, by)

@@ -296,7 +296,7 @@ def find_duplicates(conn: Connection, progress: Progress | None = None, threshol
         if score >= threshold:
             found.append(DuplicatePair(a.id, b.id, score, reasons, a.shown, b.shown))
     found.sort(key=lambda p: (-p.score, fold(p.a_name), p.a, p.b))
-    report(100, "Done")
+    report(100, _("Done"))
     return found
 
 

@@ -170,8 +170,17 @@ def fold_pairs(tx: Tx, record_type: RecordType, ids: list[str] | None = None) ->
     tx.session.flush()
     where = "deleted = 0" + (" AND id IN (SELECT value FROM json_each(:ids))" if ids is not None else "")
     params = {"ids": json.dumps(ids)} if ids is not None else {}
+    # Read ids and identities first: only records whose id is not derived are loaded (an import of 100,000 pairs
+    # that all carry their derived id loaded every one of them as an object, to change none).
+    names = record_type.identity
+    stray = [row[0] for row in tx.session.connection().execute(text(
+        f"SELECT id, {', '.join(names)} FROM {record_type.table_name} WHERE {where}"), params)  # noqa: S608
+        if row[0] != record_type.identity_id(dict(zip(names, row[1:], strict=True)))]
+    if not stray:
+        return 0
     folded = 0
-    for record in _records(tx, record_type, where, params):
+    for record in _records(tx, record_type, "deleted = 0 AND id IN (SELECT value FROM json_each(:ids))",
+                           {"ids": json.dumps(stray)}):
         values = {name: getattr(record, name) for name in record_type.sync_fields if name != "deleted"}
         if record.id == record_type.identity_id(values):
             continue

@@ -39,6 +39,7 @@ from oursociety_desktop.models.merge import BundleMerger, MergeReport
 from oursociety_desktop.models.outgoing import iter_outgoing_lines
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.registry import REGISTRY
+from oursociety_desktop.models.search import search_index_at_end
 from oursociety_desktop.models.signing import public_key_of
 from oursociety_desktop.models.tables import PeerHub
 from oursociety_desktop.models.trust import (
@@ -222,7 +223,10 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
     total = max(1, manifest.total_records)
     result: ImportResult | None = None
     try:
-        with db.write() as tx:
+        def indexing(done: int, total: int) -> None:
+            _check(progress, 95 + done * 4 // max(1, total), _("Building the search index"))
+
+        with db.write() as tx, search_index_at_end(tx.session.connection(), indexing):
             merger = BundleMerger(tx)
             merger.release_quarantine()
             merger.declare_types(manifest.types)

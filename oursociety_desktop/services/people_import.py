@@ -26,12 +26,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
-
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
+from oursociety_desktop.models.bulk import insert_rows
 from oursociety_desktop.models.contacts import (
     BOOL_FIELDS,
     LIST_FIELDS,
@@ -45,7 +44,7 @@ from oursociety_desktop.models.groups import create_group, find_group
 from oursociety_desktop.models.phones import e164_of
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record, update_record
-from oursociety_desktop.models.search import search_body, write_search_rows
+from oursociety_desktop.models.search import search_body, search_index_at_end, write_search_rows
 from oursociety_desktop.models.tables import Contact, new_id
 from oursociety_desktop.models.text import sort_key
 from oursociety_desktop.services.import_checks import plan_import, refuse_bad_rows
@@ -274,7 +273,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
         named_groups: dict[str, list[str]] = {}
         for i, row in enumerate(rows):
             if i % 1000 == 0:
-                report(i, "Importing")
+                report(i, _("Importing"))
             if not row.ok or row.kind != "person":
                 continue
             values = dict(row.values)
@@ -335,11 +334,13 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
             raise _DryRun(summary)
         report(len(rows), _("Saving contacts"))
         new_rows = list(pending.values())
-        table = Contact.__table__  # type: ignore[attr-defined]
-        for start in range(0, len(new_rows), _BATCH):
-            batch = new_rows[start:start + _BATCH]
-            conn.execute(insert(table), batch)
-            write_search_rows(conn, [(r["id"], *search_body(r, region)) for r in batch])
+        # One pass over the new rows' search text at the end, with progress and Cancel between its chunks.
+        with search_index_at_end(conn, lambda _done, _total: report(len(rows), _("Building the search index"))):
+            for start in range(0, len(new_rows), _BATCH):
+                batch = new_rows[start:start + _BATCH]
+                insert_rows(conn, Contact, batch)
+                write_search_rows(conn, [(r["id"], *search_body(r, region)) for r in batch])
+                report(len(rows), _("Saving contacts"))
         for contact in updates.values():
             refresh_derived(tx, contact)
         if group_id:

@@ -1,0 +1,69 @@
+"""One import in a fresh process, timed, with its peak resident memory (issue 20: each import at 100k ≤ 400 MB).
+
+    python -m benchmarks.peak bundle HUB BUNDLE      # import a bundle into HUB (trusting its hub), then again
+    python -m benchmarks.peak vcard HUB FILE         # read and import a vCard file into HUB
+    python -m benchmarks.peak csv HUB FILE           # read, map and import a CSV file into HUB
+
+Prints one JSON line: the seconds of each step and `peak_mb`, the process's peak resident set size
+(`resource.getrusage`) taken right after the first import, so it covers the interpreter, the parse and the import.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def main() -> None:
+    kind, hub, source = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    from oursociety_desktop.models.database import Database
+
+    db = Database.open(hub)
+    result: dict[str, Any] = {}
+    try:
+        if kind == "bundle":
+            from oursociety_desktop.services.exchange import import_bundle
+
+            start = time.perf_counter()
+            first = import_bundle(db, source, backup=False, trust_new_hub=True)
+            result.update(seconds=time.perf_counter() - start, changes=first.changes, peak_mb=_peak_mb())
+            start = time.perf_counter()
+            again = import_bundle(db, source, backup=False, trust_new_hub=True)
+            result.update(again_seconds=time.perf_counter() - start, again_changes=again.changes)
+        else:
+            from oursociety_desktop.formats import csv_io, csv_mapping, vcard
+            from oursociety_desktop.services.people_import import ImportOptions, run_import
+
+            start = time.perf_counter()
+            if kind == "vcard":
+                parsed = vcard.read_vcard_file(source)
+            else:
+                table = csv_io.read_csv_file(source)
+                parsed = csv_mapping.table_to_rows(table, csv_mapping.suggest_mapping(table.headers))
+            summary = run_import(db, parsed, ImportOptions(on_duplicate="add"))
+            result.update(seconds=time.perf_counter() - start, changes=summary.added, peak_mb=_peak_mb())
+    finally:
+        db.close()
+    print(json.dumps(result), flush=True)
+
+
+def measured(kind: str, hub: Path, source: Path) -> dict[str, Any]:
+    """Run one measured import in a fresh process; returns its JSON line as a dict."""
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.peak", kind, str(hub), str(source)],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmarks.peak {kind} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""A broad search (many matches) is listed by walking the name index instead of sorting every match
+(models/contact_list.py); both ways must list exactly the same contacts in the same order, page by page."""
+
+from __future__ import annotations
+
+import pytest
+
+from oursociety_desktop.models import contact_list
+from oursociety_desktop.models.contact_list import ContactQuery
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.demo import generate_demo
+
+
+@pytest.fixture
+def demo_db(db: Database) -> Database:
+    generate_demo(db, 400, seed=5)
+    return db
+
+
+@pytest.mark.parametrize("typed", ["a", "m", "jo", "07700", "e l", "ł", "x"])
+def test_walking_the_name_index_lists_what_sorting_the_matches_lists(demo_db: Database, typed: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    with demo_db.read() as session:
+        conn = session.connection()
+        tag = conn.exec_driver_sql("SELECT value FROM contact, json_each(contact.tags) LIMIT 1").scalar_one()
+        for query in (ContactQuery(search=typed), ContactQuery(search=typed, tag=tag),
+                      ContactQuery(search=typed, flags=("share",))):
+            monkeypatch.setattr(contact_list, "BROAD_SEARCH", 10**9)
+            assert not query._broad(conn)
+            sorted_pages = [query.page(conn, offset, 25) for offset in (0, 25, 50)]
+            monkeypatch.setattr(contact_list, "BROAD_SEARCH", 1)
+            walked_pages = [query.page(conn, offset, 25) for offset in (0, 25, 50)]
+            assert walked_pages == sorted_pages
+            if not query.tag and not query.flags:
+                assert query._broad(conn) == bool(sorted_pages[0])
+
+
+def test_one_letter_searches_find_words_by_their_first_letter(demo_db: Database,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contact_list, "BROAD_SEARCH", 1)
+    with demo_db.read() as session:
+        conn = session.connection()
+        rows = ContactQuery(search="a").page(conn, 0, 50)
+        assert rows
+        for row in rows:
+            words = " ".join([row.name, row.organisation, row.email, row.locality, row.tags]).lower()
+            found = conn.exec_driver_sql("SELECT body FROM contact_search WHERE contact_id = ?", (row.id,)).scalar_one()
+            assert any(word.startswith("a") for word in found.replace("@", " ").replace(".", " ").split()), words

@@ -1,0 +1,102 @@
+"""Bulk paths index contacts in one pass at the end of their transaction (models/search.py
+`search_index_at_end`): the index then holds exactly what row-by-row indexing would, and a rollback leaves the
+schema's triggers and the index as they were."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Connection
+
+from oursociety_desktop.models.contacts import create_contact, delete_contact, update_contact
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.demo import generate_demo
+from oursociety_desktop.models.search import search_contact_ids, search_index_at_end
+
+
+def _triggers(conn: Connection) -> dict[str, str]:
+    return dict(conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contact_search'").all())
+
+
+def _index_agrees(conn: Connection) -> None:
+    # FTS5's integrity check with rank 1 compares the index with the content table, row by row.
+    conn.exec_driver_sql("INSERT INTO contact_fts(contact_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_edits_inside_and_outside_the_block_leave_a_consistent_index(db: Database) -> None:
+    with db.write() as tx:
+        old = create_contact(tx, {"given_name": "Olwen", "family_name": "Price"}).id
+        gone = create_contact(tx, {"given_name": "Gwyn", "family_name": "Jones"}).id
+    with db.read() as session:
+        before = _triggers(session.connection())
+    with db.write() as tx:
+        conn = tx.session.connection()
+        with search_index_at_end(conn):
+            update_contact(tx, old, {"family_name": "Pryce"})  # a row indexed before: its trigger still fires
+            delete_contact(tx, gone)
+            new = create_contact(tx, {"given_name": "Nia", "family_name": "Evans"}).id
+            update_contact(tx, new, {"family_name": "Ellis"})  # a new row changed before the index pass
+            assert search_contact_ids(conn, "Nia") == []  # not indexed yet
+    with db.read() as session:
+        conn = session.connection()
+        _index_agrees(conn)
+        assert _triggers(conn) == before
+        assert search_contact_ids(conn, "Pryce") == [old]
+        assert search_contact_ids(conn, "Price") == []
+        assert search_contact_ids(conn, "Ellis") == [new]
+        assert search_contact_ids(conn, "Evans") == []
+
+
+def test_a_rollback_keeps_the_triggers_and_the_index(db: Database) -> None:
+    with db.write() as tx:
+        kept = create_contact(tx, {"given_name": "Olwen", "family_name": "Price"}).id
+    with db.read() as session:
+        before = _triggers(session.connection())
+    with pytest.raises(RuntimeError), db.write() as tx, search_index_at_end(tx.session.connection()):
+        create_contact(tx, {"given_name": "Nia", "family_name": "Evans"})
+        raise RuntimeError("cancelled")
+    with db.read() as session:
+        conn = session.connection()
+        assert _triggers(conn) == before
+        _index_agrees(conn)
+        assert search_contact_ids(conn, "Nia") == []
+    with db.write() as tx:  # the restored triggers index the next edit as usual
+        update_contact(tx, kept, {"given_name": "Nia"})
+    with db.read() as session:
+        assert search_contact_ids(session.connection(), "Nia") == [kept]
+
+
+def test_demo_data_is_indexed_in_one_pass(db: Database) -> None:
+    generate_demo(db, 300, seed=3)
+    with db.read() as session:
+        conn = session.connection()
+        _index_agrees(conn)
+        family = conn.exec_driver_sql("SELECT family_name FROM contact WHERE family_name GLOB '[A-Z]*' "
+                                      "LIMIT 1").scalar_one()
+        assert search_contact_ids(conn, family)
+
+
+def test_cancel_while_the_index_is_built_leaves_nothing(db: Database) -> None:
+    from oursociety_desktop.formats.vcard import parse_vcards
+    from oursociety_desktop.models.dump import iter_dump_lines
+    from oursociety_desktop.models.errors import Cancelled
+    from oursociety_desktop.services.people_import import ImportOptions, run_import
+
+    text = "".join(f"BEGIN:VCARD\nVERSION:3.0\nN:P{i};Test;;;\nEND:VCARD\n" for i in range(300))
+    with db.read() as session:
+        before = list(iter_dump_lines(session.connection()))
+        triggers = _triggers(session.connection())
+    messages: list[str] = []
+
+    def progress(_percent: int, message: str) -> bool:
+        messages.append(message)
+        return message != "Building the search index"
+
+    with pytest.raises(Cancelled):
+        run_import(db, parse_vcards(text.encode()), ImportOptions(), progress=progress)
+    assert "Building the search index" in messages
+    with db.read() as session:
+        conn = session.connection()
+        assert list(iter_dump_lines(conn)) == before
+        assert _triggers(conn) == triggers
+        _index_agrees(conn)
