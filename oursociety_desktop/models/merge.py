@@ -223,7 +223,8 @@ class BundleMerger:
         self.accepting_future = True
         try:
             for record_type in order:
-                self.merge_batch(record_type, list(by_type[record_type].values()))
+                for versions in by_type[record_type]:
+                    self.merge_batch(record_type, versions)
         finally:
             self.accepting_future = False
         self.report.released += taken

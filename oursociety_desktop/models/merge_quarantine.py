@@ -35,9 +35,12 @@ def set_aside(conn: Connection, report: MergeReport, record_type: str, records: 
     return ready
 
 
-def take_released(conn: Connection, future_limit: int, accept_all: bool) -> tuple[dict[str, dict[str, Any]], int]:
-    """Take out of quarantine the records whose time has come (or all, `accept_all`): the newest version of each,
-    by type and id, and how many quarantined rows were taken."""
+def take_released(conn: Connection, future_limit: int, accept_all: bool
+                  ) -> tuple[dict[str, list[list[dict[str, Any]]]], int]:
+    """Take out of quarantine the records whose time has come (or all, `accept_all`), by type, in rounds that hold
+    each record at most once (every version is merged: an older version from another hub may carry a field value
+    the newest one never saw, and keeping only the newest lost that write with no conflict listed), and how many
+    quarantined rows were taken."""
     limit = "\U0010ffff" if accept_all else f"{future_limit:013d}.\U0010ffff"
     rows = conn.execute(text(
         "SELECT record_type, id, stamp, record FROM quarantined_record WHERE stamp <= :limit "
@@ -45,7 +48,13 @@ def take_released(conn: Connection, future_limit: int, accept_all: bool) -> tupl
     if not rows:
         return {}, 0
     conn.execute(text("DELETE FROM quarantined_record WHERE stamp <= :limit"), {"limit": limit})
-    by_type: dict[str, dict[str, Any]] = {}
-    for record_type, rid, _stamp, raw in rows:
-        by_type.setdefault(record_type, {})[rid] = json.loads(raw)  # the newest version of each record
+    by_type: dict[str, list[list[dict[str, Any]]]] = {}
+    versions_seen: dict[tuple[str, str], int] = {}
+    for record_type, rid, _stamp, raw in rows:  # oldest version of each record first
+        rounds = by_type.setdefault(record_type, [])
+        k = versions_seen.get((record_type, rid), 0)
+        versions_seen[(record_type, rid)] = k + 1
+        if k == len(rounds):
+            rounds.append([])
+        rounds[k].append(json.loads(raw))
     return by_type, len(rows)

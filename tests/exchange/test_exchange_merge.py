@@ -395,3 +395,36 @@ def test_cancelled_export_leaves_no_file(hubs, out) -> None:
     from oursociety_desktop.models.exchange_log import exchange_log
     with a.read() as session:
         assert exchange_log(session) == []  # the log line was rolled back with it
+
+
+def test_every_quarantined_version_is_merged_so_no_write_is_lost_without_a_conflict(hubs, out, monkeypatch) -> None:
+    """Two hubs with wrong clocks edit the same name: B two days ahead, C a year ahead. A holds both versions in
+    quarantine. Accepting them merged only the newest version (C's), so B's name was lost at A with no conflict
+    listed (found by the exchange property test). Every version is merged now: C's name wins, B's is in the inbox."""
+    a, b, c = hubs
+    cid = add_contact(a, given_name="Ada")
+    send(a, b, out)
+    send(a, c, out)
+    import oursociety_desktop.models.database as database_module
+    real = database_module.HybridLogicalClock
+    day = 24 * 3600 * 1000
+
+    def skewed(offset: int) -> type:
+        class SkewedClock(real):  # type: ignore[misc, valid-type]
+            def __init__(self, hub_id: str, last: str | None = None) -> None:
+                super().__init__(hub_id, last, wall=lambda: wall_clock_ms() + offset)
+        return SkewedClock
+
+    monkeypatch.setattr(database_module, "HybridLogicalClock", skewed(2 * day))
+    edit_contact(b, cid, given_name="Ada at B")
+    monkeypatch.setattr(database_module, "HybridLogicalClock", skewed(365 * day))
+    edit_contact(c, cid, given_name="Ada at C")
+    monkeypatch.setattr(database_module, "HybridLogicalClock", real)
+    b_stamp = contact_row(b, cid)["stamps"]["given_name"]
+    assert send(b, a, out).report.far_future == 1
+    assert send(c, a, out).report.far_future == 1
+    assert accept_quarantined(a).released == 2
+    assert contact_row(a, cid)["given_name"] == "Ada at C"
+    with a.read() as session:
+        listed = [(x.record_id, x.field, x.theirs_value, x.theirs_stamp) for x in list_conflicts(session)]
+    assert (cid, "given_name", "Ada at B", b_stamp) in listed
