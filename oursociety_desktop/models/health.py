@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.migrations import LATEST_VERSION, current_version
 from oursociety_desktop.models.references import dangling_references
 from oursociety_desktop.models.registry import REGISTRY
@@ -57,41 +58,54 @@ def check_database(conn: Connection) -> CheckReport:
     report = CheckReport()
     integrity = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
     if integrity != ["ok"]:
-        report.problems.append("SQLite integrity check: " + "; ".join(integrity[:5]))
+        report.problems.append(_("SQLite integrity check: {findings}").format(findings="; ".join(integrity[:5])))
         return report
     version = current_version(conn)
     if version != LATEST_VERSION:
-        report.problems.append(f"schema version is {version}, expected {LATEST_VERSION}")
+        report.problems.append(_("schema version is {version}, expected {expected}").format(
+            version=version, expected=LATEST_VERSION))
     hubs = int(conn.execute(text("SELECT COUNT(*) FROM hub")).scalar_one())
     if hubs != 1:
-        report.problems.append(f"expected exactly one hub record, found {hubs}")
+        report.problems.append(_("expected exactly one hub record, found {count}").format(count=hubs))
     for record_type in REGISTRY:
         name = record_type.table_name
         bad = conn.execute(
             text(f"SELECT COUNT(*) FROM {name} WHERE base_stamp = '' OR stamp = '' OR stamp < base_stamp")  # noqa: S608
         ).scalar_one()
         if bad:
-            report.problems.append(f"{bad} {record_type.name} record(s) without valid version stamps")
+            report.problems.append(ngettext(
+                "{count} {record_type} record without valid version stamps",
+                "{count} {record_type} records without valid version stamps", bad).format(
+                    count=bad, record_type=record_type.name))
         over = conn.execute(
             text(f"SELECT COUNT(*) FROM {name}, json_each({name}.stamps) j WHERE j.value > {name}.stamp")  # noqa: S608
         ).scalar_one()
         if over:
-            report.problems.append(f"{over} {record_type.name} field stamp(s) newer than their record's stamp")
+            report.problems.append(ngettext(
+                "{count} {record_type} field stamp newer than its record's stamp",
+                "{count} {record_type} field stamps newer than their record's stamp", over).format(
+                    count=over, record_type=record_type.name))
     personal = " OR ".join(
         f"{f} NOT IN ('', '[]', 0)" for f in Contact.PERSONAL_FIELDS if f != "engagement_stage"
     )
     leaked = conn.execute(text(f"SELECT COUNT(*) FROM contact WHERE erased = 1 AND ({personal})")).scalar_one()  # noqa: S608
     if leaked:
-        report.problems.append(f"{leaked} erased contact(s) still hold personal data")
+        report.problems.append(ngettext("{count} erased contact still holds personal data",
+                                        "{count} erased contacts still hold personal data", leaked).format(
+                                            count=leaked))
     contacts = conn.execute(text("SELECT COUNT(*) FROM contact")).scalar_one()
     indexed = conn.execute(text("SELECT COUNT(*) FROM contact_search")).scalar_one()
     if contacts != indexed:
-        report.problems.append(f"search index covers {indexed} of {contacts} contacts")
+        report.problems.append(_("search index covers {indexed} of {contacts} contacts").format(
+            indexed=indexed, contacts=contacts))
     fts = [row[0] for row in conn.execute(text("SELECT COUNT(*) FROM contact_fts"))]
     if fts and fts[0] != indexed:
-        report.problems.append(f"full-text index holds {fts[0]} rows for {indexed} search rows")
+        report.problems.append(_("full-text index holds {rows} rows for {indexed} search rows").format(
+            rows=fts[0], indexed=indexed))
     for dangling in dangling_references(conn):
-        report.warnings.append(
-            f"{dangling.count} live {dangling.record_type.replace('_', ' ')} record(s) name a "
-            f"{dangling.target.replace('_', ' ')} this hub does not have ({dangling.field})")
+        report.warnings.append(ngettext(
+            "{count} live {record_type} record names a {target} this hub does not have ({field})",
+            "{count} live {record_type} records name a {target} this hub does not have ({field})",
+            dangling.count).format(count=dangling.count, record_type=dangling.record_type.replace("_", " "),
+                                   target=dangling.target.replace("_", " "), field=dangling.field))
     return report

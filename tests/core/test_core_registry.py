@@ -85,7 +85,7 @@ def test_check_reports_a_dangling_reference_of_every_declared_reference(db: Data
         report = check_database(session.connection())
     assert report.sound
     for record_type, ref in declared:
-        assert any(f"{record_type.name.replace('_', ' ')} record(s)" in w and f"({ref.field})" in w
+        assert any(f"live {record_type.name.replace('_', ' ')} record" in w and f"({ref.field})" in w
                    for w in report.warnings), (record_type.name, ref.field)
 
 
