@@ -29,7 +29,7 @@ from oursociety_desktop.ui.menus import build_menus, build_toolbar, fill_toolbar
 from oursociety_desktop.ui.settings import LARGER_TEXT, SettingsDialog, apply_text_size, make_backup
 from oursociety_desktop.ui.text_undo import TextUndoRouter
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
-from oursociety_desktop.ui.wording import plural
+from oursociety_desktop.ui.wording import isolated, plural
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
 
 # A clear focus frame on lists, tables and trees (the sidebar, the contacts list, the phone and email tables):
@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         self.text_undo = TextUndoRouter(self, self.undo_action, self.redo_action)
         ctx.events.failed.connect(self._edit_refused)
         ctx.events.changed.connect(self._data_changed)
-        self.statusBar().showMessage(self.tr("Data folder: {0}").format(folder))
+        self.statusBar().showMessage(self.tr("Data folder: {0}").format(isolated(str(folder))))
         self.resize(1200, 760)
         self.show_workspace(start)
 
