@@ -13,6 +13,7 @@ from sqlmodel import Session
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
+from oursociety_desktop.models.list_order import ListOrder, order_by
 from oursociety_desktop.models.names import name_to_show_sql
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.references import upsert_pair
@@ -195,9 +196,15 @@ def count_actions(session: Session, flt: ActionFilter) -> int:
                .scalar_one())
 
 
-def list_actions(session: Session, flt: ActionFilter, limit: int = 200, offset: int = 0) -> list[ActionRow]:
-    """One page of the filtered actions: dated ones first by date, then undated, newest change first."""
+ACTION_SORT_KEYS = {"when": _WHEN, "title": "a.title", "kind": "a.kind", "status": "a.status"}
+
+
+def list_actions(session: Session, flt: ActionFilter, limit: int = 200, offset: int = 0,
+                 order: ListOrder | None = None) -> list[ActionRow]:
+    """One page of the filtered actions: dated ones first by date, then undated, newest change first; or in the
+    chosen `order` (a key of ACTION_SORT_KEYS; ValueError for another)."""
     where, params = _where(flt)
+    ordering = order_by(order, ACTION_SORT_KEYS, f"{_WHEN} = '', {_WHEN}, a.stamp DESC")
     owners = (
         f"(SELECT group_concat(name, ', ') FROM (SELECT {name_to_show_sql('c')} AS name FROM action_link l "
         "JOIN contact c ON c.id = l.contact_id AND c.deleted = 0 "
@@ -207,9 +214,9 @@ def list_actions(session: Session, flt: ActionFilter, limit: int = 200, offset: 
         text(
             f"SELECT a.id, a.title, a.kind, a.status, {_WHEN} AS day, COALESCE(g.name, ''), {owners} "
             "FROM (SELECT a.* FROM action a "
-            f"WHERE {where} ORDER BY {_WHEN} = '', {_WHEN}, a.stamp DESC LIMIT :limit OFFSET :offset) a "
+            f"WHERE {where} ORDER BY {ordering} LIMIT :limit OFFSET :offset) a "
             "LEFT JOIN contact_group g ON g.id = a.group_id AND g.deleted = 0 "
-            f"ORDER BY {_WHEN} = '', {_WHEN}, a.stamp DESC"
+            f"ORDER BY {ordering}"
         ),
         {**params, "limit": limit, "offset": offset},
     )

@@ -13,6 +13,7 @@ from oursociety_desktop.i18n import _
 from oursociety_desktop.models.actions import create_action, link_contact, parse_when
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
+from oursociety_desktop.models.list_order import ListOrder, order_by
 from oursociety_desktop.models.names import name_to_show_sql
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.tables import CONNECTION_KINDS, Action, Connection, Contact
@@ -119,21 +120,26 @@ def count_connections(session: Session, person_id: str = "") -> int:
         text(f"SELECT COUNT(*) FROM connection k WHERE k.deleted = 0{clause}"), params).scalar_one())
 
 
-def list_connections(session: Session, person_id: str = "", limit: int = 200, offset: int = 0
-                     ) -> list[ConnectionRow]:
-    """One page of live connections, newest date first, with names resolved in the same query."""
+CONNECTION_SORT_KEYS = {"date": "k.date", "kind": "k.kind", "note": "k.note"}
+
+
+def list_connections(session: Session, person_id: str = "", limit: int = 200, offset: int = 0,
+                     order: ListOrder | None = None) -> list[ConnectionRow]:
+    """One page of live connections, newest date first, with names resolved in the same query; or in the chosen
+    `order` (a key of CONNECTION_SORT_KEYS; ValueError for another)."""
     clause, params = _person_clause(person_id)
+    ordering = order_by(order, CONNECTION_SORT_KEYS, "k.date DESC, k.stamp DESC")
     rows = session.connection().execute(
         text(
             f"SELECT k.id, k.kind, k.date, COALESCE({name_to_show_sql('a')}, ''), "
             f"COALESCE({name_to_show_sql('b')}, ''), "
             f"CASE WHEN i.id IS NULL THEN '' ELSE {name_to_show_sql('i')} END, k.note, COALESCE(f.title, '') "
             "FROM (SELECT * FROM connection k WHERE k.deleted = 0"
-            f"{clause} ORDER BY k.date DESC, k.stamp DESC LIMIT :limit OFFSET :offset) k "
+            f"{clause} ORDER BY {ordering} LIMIT :limit OFFSET :offset) k "
             "LEFT JOIN contact a ON a.id = k.contact_a LEFT JOIN contact b ON b.id = k.contact_b "
             "LEFT JOIN contact i ON i.id = k.introduced_by "
             "LEFT JOIN action f ON f.id = k.follow_up_action_id AND f.deleted = 0 "
-            "ORDER BY k.date DESC, k.stamp DESC"
+            f"ORDER BY {ordering}"
         ),
         {**params, "limit": limit, "offset": offset},
     )

@@ -23,6 +23,7 @@ from oursociety_desktop.i18n import _
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
+from oursociety_desktop.models.list_order import ListOrder, order_by
 from oursociety_desktop.models.names import name_to_show
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.search import _split_cjk, build_match_query
@@ -260,9 +261,14 @@ def _where(flt: LessonFilter) -> tuple[str, dict[str, Any]] | None:
     return " AND ".join(clauses), params
 
 
-def list_lessons(session: Session, flt: LessonFilter, limit: int = 500, offset: int = 0) -> list[LessonRow]:
-    """Live lessons matching the filter, newest date first (the search index must be fresh:
-    `refresh_lesson_index` in a write transaction first)."""
+LESSON_SORT_KEYS = {"date": "l.date", "kind": "l.kind", "title": "l.title", "place": "l.place"}
+
+
+def list_lessons(session: Session, flt: LessonFilter, limit: int = 500, offset: int = 0,
+                 order: ListOrder | None = None) -> list[LessonRow]:
+    """Live lessons matching the filter, newest date first, or in the chosen `order` (a key of LESSON_SORT_KEYS;
+    ValueError for another). The search index must be fresh: `refresh_lesson_index` in a write transaction
+    first."""
     import json
 
     where = _where(flt)
@@ -271,7 +277,8 @@ def list_lessons(session: Session, flt: LessonFilter, limit: int = 500, offset: 
     clause, params = where
     rows = session.connection().execute(text(
         f"SELECT l.id, l.title, l.kind, l.themes, l.date, l.place, l.origin_hub FROM lesson l WHERE {clause} "  # noqa: S608
-        "ORDER BY l.date DESC, l.title LIMIT :limit OFFSET :offset"), {**params, "limit": limit, "offset": offset})
+        f"ORDER BY {order_by(order, LESSON_SORT_KEYS, 'l.date DESC, l.title, l.id')} LIMIT :limit OFFSET :offset"),
+        {**params, "limit": limit, "offset": offset})
     return [LessonRow(r[0], r[1], r[2], tuple(json.loads(r[3]) if isinstance(r[3], str) else r[3]), r[4], r[5], r[6])
             for r in rows]
 

@@ -7,11 +7,12 @@ from datetime import date
 
 import pytest
 
-from oursociety_desktop.models.actions import create_action, meetings_to_sign_in
+from oursociety_desktop.models.actions import ActionFilter, create_action, list_actions, meetings_to_sign_in
 from oursociety_desktop.models.contact_list import ContactQuery, contacts_to_pick, field_values
 from oursociety_desktop.models.contacts import create_contact, delete_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group, member_ids
+from oursociety_desktop.models.list_order import ListOrder
 from oursociety_desktop.models.today import read_summary
 
 
@@ -103,3 +104,22 @@ def test_field_values_and_member_ids_read_only_live_records(db: Database) -> Non
         assert member_ids(session, club) == {ann, gone}
         with pytest.raises(ValueError):
             field_values(session.connection(), [ann], "id; DROP TABLE contact")
+
+
+def test_a_long_list_sorts_by_a_column_in_sql_with_empty_values_last(db: Database) -> None:
+    with db.write() as tx:
+        for title, due in (("book the hall", "2026-12-03"), ("Apply for the grant", ""), ("Clean up", "2026-12-01")):
+            create_action(tx, {"title": title, "due": due})
+    flt = ActionFilter(status="")
+    with db.read() as session:
+        def titles(order: ListOrder | None) -> list[str]:
+            return [row.title for row in list_actions(session, flt, order=order)]
+
+        assert titles(None) == ["Clean up", "book the hall", "Apply for the grant"]  # its own order: by date
+        assert titles(ListOrder("title")) == ["Apply for the grant", "book the hall", "Clean up"]  # case-blind
+        assert titles(ListOrder("title", descending=True)) == ["Clean up", "book the hall", "Apply for the grant"]
+        assert titles(ListOrder("when", descending=True)) == ["book the hall", "Clean up", "Apply for the grant"]
+        assert [r.title for r in list_actions(session, flt, limit=1, offset=1, order=ListOrder("title"))] == [
+            "book the hall"]  # pages follow the order
+        with pytest.raises(ValueError):
+            list_actions(session, flt, order=ListOrder("a.title; DROP TABLE action"))

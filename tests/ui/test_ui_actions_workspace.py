@@ -17,7 +17,7 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import create_group
 from oursociety_desktop.models.tables import Action, ActionLink
-from oursociety_desktop.ui.actions.action_model import COL_TITLE
+from oursociety_desktop.ui.actions.action_model import COL_OWNERS, COL_TITLE
 from oursociety_desktop.ui.actions.outcome_dialog import OutcomeDialog
 from oursociety_desktop.ui.actions.workspace import ActionsWorkspace
 from oursociety_desktop.ui.context import AppContext
@@ -291,3 +291,16 @@ def test_pending_edit_is_saved_when_the_workspace_is_hidden(ws: ActionsWorkspace
     assert "Made elsewhere" not in shown_titles(ws)  # hidden: nothing read yet
     ws.show()
     assert "Made elsewhere" in shown_titles(ws)
+
+
+def test_a_click_on_a_heading_sorts_the_list_and_a_third_click_restores_its_own_order(ws: ActionsWorkspace) -> None:
+    assert shown_titles(ws) == ["Call the council", "Plant bulbs"]  # its own order, by date
+    assert ws.view.horizontalHeader().sortIndicatorSection() == -1  # no heading claims to sort it
+    ws.view.sortByColumn(COL_TITLE, Qt.SortOrder.DescendingOrder)
+    assert shown_titles(ws) == ["Plant bulbs", "Call the council"]
+    ws.view.sortByColumn(COL_TITLE, Qt.SortOrder.AscendingOrder)
+    assert shown_titles(ws) == ["Call the council", "Plant bulbs"]
+    ws.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # what a third click does
+    assert ws.model.order is None and shown_titles(ws) == ["Call the council", "Plant bulbs"]
+    ws.view.sortByColumn(COL_OWNERS, Qt.SortOrder.AscendingOrder)  # not sortable: the list keeps its own order
+    assert ws.model.order is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
@@ -21,6 +21,9 @@ ACTION_ROW_ROLE = ROW_ROLE
 class ActionTableModel(PagedTableModel):
     """Actions matching `flt`: dated ones by date (overdue ones in bold), then undated ones."""
 
+    SORT_KEYS: ClassVar[dict[int, str]] = {COL_WHEN: "when", COL_TITLE: "title", COL_KIND: "kind",
+                                           COL_STATUS: "status"}
+
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(ctx, (self.tr("Date"), self.tr("Title"), self.tr("Kind"), self.tr("Status"),
                                self.tr("Group"), self.tr("Owners")), parent)
@@ -38,7 +41,7 @@ class ActionTableModel(PagedTableModel):
         return count_actions(session, self.flt)
 
     def fetch(self, session: Session, limit: int, offset: int) -> list[ActionRow]:
-        return list_actions(session, self.flt, limit=limit, offset=offset)
+        return list_actions(session, self.flt, limit=limit, offset=offset, order=self.order)
 
     def is_overdue(self, row: ActionRow) -> bool:
         """Still to do and dated before the filter's today."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from sqlmodel import Session
@@ -26,6 +26,8 @@ def kind_labels() -> dict[str, str]:
 class ConnectionTableModel(PagedTableModel):
     """Live connections, newest first; `person_id` narrows them to one person's."""
 
+    SORT_KEYS: ClassVar[dict[int, str]] = {COL_DATE: "date", COL_KIND: "kind", COL_NOTE: "note"}
+
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(ctx, (self.tr("Date"), self.tr("Kind"), self.tr("Person"), self.tr("Connected with"),
                                self.tr("Introduced by"), self.tr("Why"), self.tr("Follow-up")), parent)
@@ -41,7 +43,7 @@ class ConnectionTableModel(PagedTableModel):
         return count_connections(session, self.person_id)
 
     def fetch(self, session: Session, limit: int, offset: int) -> list[ConnectionRow]:
-        return list_connections(session, self.person_id, limit=limit, offset=offset)
+        return list_connections(session, self.person_id, limit=limit, offset=offset, order=self.order)
 
     def cell(self, row: Any, column: int) -> str:
         note = row.note.splitlines()[0] if row.note else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from PySide6.QtCore import QCoreApplication, QObject
 from sqlmodel import Session
 
@@ -24,6 +26,8 @@ def lesson_kind_labels() -> dict[str, str]:
 class LessonTableModel(PagedTableModel):
     """Live lessons matching `flt`, newest first."""
 
+    SORT_KEYS: ClassVar[dict[int, str]] = {COL_DATE: "date", COL_KIND: "kind", COL_TITLE: "title", COL_PLACE: "place"}
+
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(ctx, (self.tr("Date"), self.tr("Kind"), self.tr("Title"), self.tr("Themes"),
                                self.tr("Place"), self.tr("Hub")), parent)
@@ -38,7 +42,7 @@ class LessonTableModel(PagedTableModel):
 
     def fetch(self, session: Session, limit: int, offset: int) -> list[LessonRow]:
         self._hubs = hub_names(session)
-        return list_lessons(session, self.flt, limit=limit, offset=offset)
+        return list_lessons(session, self.flt, limit=limit, offset=offset, order=self.order)
 
     def cell(self, row: LessonRow, column: int) -> str:
         return (row.date, self._kinds.get(row.kind, row.kind), row.title, ", ".join(row.themes), row.place,

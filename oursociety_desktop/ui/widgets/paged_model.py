@@ -6,11 +6,12 @@ as it scrolls, and reloads after a change without losing the rows already scroll
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QModelIndex, QObject
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from sqlmodel import Session
 
+from oursociety_desktop.models.list_order import ListOrder
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.rows_model import Index, RowsTableModel
 
@@ -19,6 +20,9 @@ class PagedTableModel(RowsTableModel):
     """Rows read `PAGE` at a time; `total` is the number of rows there are, or None when `count` cannot say."""
 
     PAGE = 200
+    # The columns a click on the heading sorts by: column -> a sort key the core's list query knows (in SQL, so a
+    # list of 100,000 rows is sorted before its first page is read). Empty: the list keeps its own order.
+    SORT_KEYS: ClassVar[dict[int, str]] = {}
 
     def __init__(self, ctx: AppContext, headers: tuple[str, ...], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +30,17 @@ class PagedTableModel(RowsTableModel):
         self.total: int = 0
         self._headers = headers
         self._more = False
+        self.order: ListOrder | None = None  # the order chosen by a click on a heading; None: the list's own
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Qt's view asks for an order (a click on a heading): a sortable column reads the first page again in
+        that order; any other (-1 included) goes back to the list's own order."""
+        key = self.SORT_KEYS.get(column, "")
+        chosen = ListOrder(key, order == Qt.SortOrder.DescendingOrder) if key else None
+        if chosen == self.order:
+            return
+        self.order = chosen
+        self.reload(first_page=True)
 
     def headers(self) -> tuple[str, ...]:
         return self._headers

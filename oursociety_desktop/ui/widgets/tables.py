@@ -25,4 +25,8 @@ def record_table(parent: QWidget, model: QAbstractItemModel, accessible_name: st
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    if getattr(model, "SORT_KEYS", None):  # a click on a sortable heading sorts; the list starts in its own order
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+        header.setSortIndicatorClearable(True)
     return view
