@@ -6,7 +6,6 @@ and then nothing is changed and nothing is pushed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -168,19 +167,21 @@ def set_flag(ctx: AppContext, ids: Sequence[str], field: str, value: bool) -> in
         return 0
 
     # Switching a consent on records a receipt (how: not stated) that the undo takes back with the switch.
-    receipts = {cid: dict(zip(RECEIPT_FIELDS, values, strict=True)) for cid, *values in
-                _receipt_rows(ctx, changing)} if value and field in CONSENTS else {}
+    receipts = _receipts(ctx, changing) if value and field in CONSENTS else {}
     _push_each(ctx, _tr("Set {0} for {1}").format(field.replace("_", " "), describe(ctx, changing)), changing,
                lambda tx, cid: update_contact(tx, cid, {field: value}),
                lambda tx, cid: update_contact(tx, cid, {field: not value, **receipts.get(cid, {})}), "contact")
     return len(changing)
 
 
-def _receipt_rows(ctx: AppContext, ids: Sequence[str]) -> list[tuple[str, ...]]:
+def _receipts(ctx: AppContext, ids: Sequence[str]) -> dict[str, dict[str, str]]:
+    """The consent receipt each contact has now (what an undo of a switch puts back)."""
+    out: dict[str, dict[str, str]] = {cid: {} for cid in ids}
     with ctx.db.read() as session:
-        return [tuple(row) for row in session.connection().exec_driver_sql(
-            f"SELECT id, {', '.join(RECEIPT_FIELDS)} FROM contact WHERE id IN "  # noqa: S608
-            "(SELECT value FROM json_each(?))", (json.dumps(list(ids)),))]
+        for name in RECEIPT_FIELDS:
+            for cid, value in field_values(session.connection(), list(ids), name):
+                out[cid][name] = value
+    return out
 
 
 def push_import_undo(ctx: AppContext, file_name: str, added_ids: Sequence[str]) -> None:
