@@ -29,7 +29,8 @@ from benchmarks.common import Row, print_table  # noqa: E402
 from oursociety_desktop.models.contacts import create_contact  # noqa: E402
 from oursociety_desktop.models.database import Database, set_setting, utc_now_iso  # noqa: E402
 from oursociety_desktop.services.exchange import export_bundle  # noqa: E402
-from oursociety_desktop.services.exchange_folder import folder_id, sync_folder  # noqa: E402
+from oursociety_desktop.services.exchange_folder import sync_folder  # noqa: E402
+from oursociety_desktop.services.folder_files import folder_id  # noqa: E402
 
 HUBS = 5
 BUNDLES = 1800

@@ -44,7 +44,6 @@ from oursociety_desktop.services.exchange import (
     open_for_import,
 )
 from oursociety_desktop.services.folder_files import (
-    MARKER,
     bundle_file_name,
     folder_id,
     folder_state,
@@ -55,9 +54,6 @@ from oursociety_desktop.services.folder_files import (
     save_folder_state,
     write_introduction,
 )
-
-__all__ = ["MARKER", "SyncPreview", "SyncResult", "folder_id", "ids_in_name", "is_bundle_name", "name_key",
-           "preview_sync", "sync_folder"]
 
 
 def _check(progress: Progress | None, percent: int, message: str) -> None:

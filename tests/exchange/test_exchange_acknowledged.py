@@ -11,7 +11,8 @@ import pytest
 
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.services.exchange import import_bundle
-from oursociety_desktop.services.exchange_folder import MARKER, ids_in_name, is_bundle_name, sync_folder
+from oursociety_desktop.services.exchange_folder import sync_folder
+from oursociety_desktop.services.folder_files import MARKER, ids_in_name, is_bundle_name
 from tests.exchange.exchange_helpers import (
     add_contact,
     contact_row,

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.groups import GroupRow
 from oursociety_desktop.models.tables import GROUP_KINDS
-from oursociety_desktop.models.themes import clean_themes
 from oursociety_desktop.ui.groups.labels import kind_labels
 
 Submit = Callable[[dict[str, Any]], None]
@@ -89,11 +88,11 @@ class GroupDialog(QDialog):
         """What the form holds, as group fields."""
         return {"name": self.name_edit.text(), "kind": self.kind_combo.currentData(),
                 "parent_id": self.parent_combo.currentData() or "",
-                "description": self.description_edit.toPlainText(), "themes": clean_themes(self.themes_edit.text())}
+                "description": self.description_edit.toPlainText(), "themes": self.themes_edit.text()}
 
     def accept(self) -> None:
         try:
-            self.submit(self.values())  # a theme too long is refused by `values` already
+            self.submit(self.values())
         except UserError as exc:
             self.error_label.setText("⚠ " + exc.message)
             self.error_label.show()

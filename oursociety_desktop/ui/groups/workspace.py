@@ -248,8 +248,9 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
             group_id = push_create(self.ctx, self.tr("New group {0}").format(values["name"].strip()),
                                    lambda tx: create_group(tx, values), delete_group, "group")
             self._select_group(group_id)
-            if values["themes"]:
-                self.learn_about.emit(values["themes"])
+            made = self.current_group()  # its themes as the core tidied them
+            if made is not None and made.id == group_id and made.themes:
+                self.learn_about.emit(list(made.themes))
 
         dialog = GroupDialog(self.tr("New group"), self.tree_model.ordered(), set(), submit, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -261,7 +262,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         if group is None:
             return
         old = {"name": group.name, "kind": group.kind, "parent_id": group.parent_id, "description": group.description,
-               "themes": list(group.themes)}
+               "themes": ", ".join(group.themes)}
 
         def submit(values: dict[str, Any]) -> None:
             new = {k: v for k, v in values.items() if (v.strip() if k == "name" else v) != old[k]}
