@@ -28,14 +28,10 @@ from oursociety_desktop.ui.help import GettingStartedDialog, ShortcutsDialog
 from oursociety_desktop.ui.menus import build_menus, build_toolbar, fill_toolbar
 from oursociety_desktop.ui.settings import LARGER_TEXT, SettingsDialog, apply_text_size, make_backup
 from oursociety_desktop.ui.text_undo import TextUndoRouter
+from oursociety_desktop.ui.widgets.focus_frame import frame_focus
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.wording import isolated, plural
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
-
-# A clear focus frame on lists, tables and trees (the sidebar, the contacts list, the phone and email tables):
-# some styles draw none, so keyboard users lost track of where they were.
-FOCUS_STYLE = ("QAbstractItemView:focus { border: 2px solid palette(highlight); } "
-               "QAbstractItemView { border: 2px solid transparent; }")
 
 # Which workspace shows a record of each type.
 RECORD_WORKSPACE = {"contact": "contacts", "group": "groups", "membership": "groups", "action": "actions",
@@ -71,7 +67,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.setStyleSheet(FOCUS_STYLE)
+        frame_focus(self.nav)
+        self._font_stale: set[str] = set()  # workspaces built before the text size last changed, not shown since
         self.toolbar = build_toolbar(self)
         build_menus(self)
         fill_toolbar(self)
@@ -118,6 +115,7 @@ class MainWindow(QMainWindow):
             spec = next(s for s in self.specs if s.key == key)
             cls = spec.load()
             widget = cls(self.ctx, self.stack)  # type: ignore[arg-type]
+            frame_focus(widget)
             opener = getattr(widget, "open_record", None)
             if isinstance(opener, SignalInstance):  # a workspace that links to other records (Today, Contacts)
                 opener.connect(self.open_record)
@@ -151,6 +149,9 @@ class MainWindow(QMainWindow):
     def show_workspace(self, key: str) -> QWidget:
         """Bring a workspace to the front (refreshing it) and select it in the navigation."""
         widget = self.workspace(key)
+        if key in self._font_stale:  # the text size changed while it was hidden
+            self._font_stale.discard(key)
+            self._restyle(widget)
         shown_once = bool(getattr(widget, "_shown_once", False))
         if isinstance(widget, RefreshWhenShown) and shown_once:
             # It reads again in its own showEvent; refreshing it here as well did the same work twice.
@@ -190,15 +191,22 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(width)
 
     def refresh_fonts(self) -> None:
-        """After the text size changed: re-apply the style sheet (Qt does not pass a new application font on to
-        widgets under a style sheet) and fit the sidebar and the lists' columns to the new size."""
-        # A different text makes Qt polish every widget again, once (clearing it first polished them twice).
-        self.setStyleSheet(FOCUS_STYLE if self.styleSheet() != FOCUS_STYLE else FOCUS_STYLE + " ")
+        """After the text size changed: restyle the sidebar and the workspace on show in the new font (Qt does not
+        pass a new application font on to widgets under a style sheet) and fit them to it; every other built
+        workspace is restyled when it is next shown, so the change costs one workspace, not all of them."""
+        frame_focus(self.nav)
         self._fit_nav()
-        for widget in self.workspaces.values():
-            fit = getattr(widget, "fit_columns", None)
-            if callable(fit):
-                fit()
+        current = self.current_key()
+        self._font_stale = {key for key in self.workspaces if key != current}
+        if current in self.workspaces:
+            self._restyle(self.workspaces[current])
+
+    @staticmethod
+    def _restyle(widget: QWidget) -> None:
+        frame_focus(widget)
+        fit = getattr(widget, "fit_columns", None)
+        if callable(fit):
+            fit()
 
     def _set_title(self) -> None:
         # The platform adds the application's name (" — Our Society") itself: the title is the hub's name only.

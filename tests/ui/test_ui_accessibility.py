@@ -27,8 +27,9 @@ from pytestqt.qtbot import QtBot
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
 from oursociety_desktop.ui.context import AppContext, DataEvents
-from oursociety_desktop.ui.main_window import FOCUS_STYLE, MainWindow
+from oursociety_desktop.ui.main_window import MainWindow
 from oursociety_desktop.ui.tasks import SyncTaskRunner
+from oursociety_desktop.ui.widgets.focus_frame import FOCUS_STYLE
 
 INPUTS = (QLineEdit, QComboBox, QAbstractButton, QAbstractItemView, QAbstractSpinBox, QPlainTextEdit, QTextEdit)
 
@@ -103,7 +104,7 @@ def test_every_input_button_and_list_has_a_name_and_description(window: MainWind
 
 
 def test_focus_is_drawn_on_lists_and_tables(window: MainWindow, qtbot: QtBot) -> None:
-    assert FOCUS_STYLE in window.styleSheet()
+    assert FOCUS_STYLE in window.nav.styleSheet() and FOCUS_STYLE in window.workspace("contacts").styleSheet()
     window.nav.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.nav)
     focused = window.nav.grab().toImage()

@@ -17,6 +17,7 @@ from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.main_window import MainWindow
 from oursociety_desktop.ui.today.workspace import TodayWorkspace
+from oursociety_desktop.ui.widgets.focus_frame import FOCUS_STYLE
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
 
 
@@ -130,6 +131,26 @@ def test_larger_text_is_saved_and_applied(window: MainWindow, ctx: AppContext, q
     window.larger_text.trigger()
     assert ctx.db.setting("text_size") == 0
     assert app.font().pointSizeF() == before
+
+
+def test_larger_text_restyles_the_workspace_on_show_and_each_other_one_when_shown(window: MainWindow,
+                                                                                  qtbot: QtBot) -> None:
+    groups = window.show_workspace("groups")
+    today = window.show_workspace("today")
+    assert isinstance(today, TodayWorkspace)
+    hidden_before = groups.font().pointSizeF()
+    shown_before = today.font().pointSizeF()
+    window.larger_text.trigger()
+    try:
+        qtbot.waitUntil(lambda: today.font().pointSizeF() > shown_before, timeout=2000)
+        assert groups.font().pointSizeF() == hidden_before  # hidden: left for when it is shown
+        window.show_workspace("groups")
+        qtbot.waitUntil(lambda: groups.font().pointSizeF() > hidden_before, timeout=2000)
+        assert FOCUS_STYLE in groups.styleSheet() and FOCUS_STYLE in window.nav.styleSheet()
+    finally:
+        window.larger_text.trigger()
+    window.show_workspace("groups")
+    qtbot.waitUntil(lambda: groups.font().pointSizeF() == hidden_before, timeout=2000)
 
 
 def test_refused_undo_is_reported_not_swallowed(window: MainWindow, ctx: AppContext, qtbot: QtBot,

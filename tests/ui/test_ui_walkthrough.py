@@ -139,6 +139,9 @@ def settle(qtbot: QtBot, ctx: AppContext) -> None:
 def run_the_ten_tasks(window: MainWindow, ctx: AppContext, qtbot: QtBot, tmp_path: Path,
                       dog: EventLoopWatchdog | None = None) -> None:
     def label(text: str) -> None:
+        """Start the next gesture. The event loop runs first, as it does between a user's clicks and key presses,
+        so a stall is one gesture's handler, never the script's run of several gestures without a pause."""
+        qtbot.wait(20)
         if dog is not None:
             dog.label = text
 
@@ -150,16 +153,19 @@ def run_the_ten_tasks(window: MainWindow, ctx: AppContext, qtbot: QtBot, tmp_pat
         wanted, someone_id = someone.family_name, someone.id
 
     # Task 2: find and edit a person, from the keyboard.
-    label("find and edit")
+    label("find and edit: Ctrl+F")
     window.nav.setFocus()
     qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    label("find and edit: typing a name and Return")
     contacts = window.workspace("contacts")
     assert isinstance(contacts, ContactsWorkspace) and contacts.filters.search.hasFocus()
     qtbot.keyClicks(contacts.filters.search, wanted)
     qtbot.keyClick(contacts.filters.search, Qt.Key.Key_Return)
+    label("find and edit: opening the person")
     contacts.open_contact(someone_id)
     assert contacts.editor.contact_id == someone_id
     role = contacts.editor.lines["role"]
+    label("find and edit: editing the role")
     role.setFocus()
     role.selectAll()
     qtbot.keyClicks(role, "treasurer")
@@ -168,7 +174,7 @@ def run_the_ten_tasks(window: MainWindow, ctx: AppContext, qtbot: QtBot, tmp_pat
         assert session.get(Contact, someone_id).role == "treasurer"  # type: ignore[union-attr]
 
     # Task 3: add a person, saying how they agreed; she is selected in the list and not left out of printouts.
-    label("add a person")
+    label("add a person: Ctrl+N, the dialog filled and accepted")
 
     def fill_person(dialog: QDialog) -> None:
         assert isinstance(dialog, NewContactDialog)
@@ -187,14 +193,17 @@ def run_the_ten_tasks(window: MainWindow, ctx: AppContext, qtbot: QtBot, tmp_pat
         assert person is not None and person.include_in_directory and person.consent_method == "on paper"
 
     # Task 4: make a group, then put several people in it at once.
-    label("make a group")
+    label("make a group: the dialog")
     window.new_group_action.trigger()
     dialog = open_child(window, GroupDialog)
+    label("make a group: named and accepted")
     dialog.name_edit.setText("Tuesday Lunch Club")  # type: ignore[attr-defined]
     dialog.accept()
     with db.read() as session:
         club = session.exec(select(Group).where(Group.name == "Tuesday Lunch Club")).one().id
+    label("several people into the group: back to Contacts")
     window.show_workspace("contacts")
+    label("several people into the group: selecting them")
     contacts.filters.clear()
     contacts.table.selectRow(0)
     for row in (1, 2, contacts.model.row_of(zofia) or 3):
@@ -207,6 +216,7 @@ def run_the_ten_tasks(window: MainWindow, ctx: AppContext, qtbot: QtBot, tmp_pat
         dialog.combo.setCurrentIndex(dialog.combo.findData(club))
         dialog.accept()
 
+    label("several people into the group: Add to group")
     answer_modal(ChooseGroupDialog, choose_club)
     contacts.add_selected_to_group()
     with db.read() as session:
@@ -215,27 +225,33 @@ def run_the_ten_tasks(window: MainWindow, ctx: AppContext, qtbot: QtBot, tmp_pat
         assert len(members) == 4 and zofia in {m.contact_id for m in members}
 
     # Task 5: a meeting next Tuesday and its sign-in sheet.
-    label("a meeting")
+    label("a meeting: New action")
     window.new_action_action.trigger()
     actions = window.workspace("actions")
     assert isinstance(actions, ActionsWorkspace)
     editor = actions.editor
+    label("a meeting: typing its details")
     editor.title_edit.setText("Lunch Club")
     editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("meeting"))
     editor.starts_edit.setText("next tue 12:30")
     editor.group_combo.setCurrentIndex(editor.group_combo.findData(club))
+    label("a meeting: Save")
     assert editor.save()
     with db.read() as session:
         meeting = session.exec(select(Action).where(Action.title == "Lunch Club")).one()
         assert meeting.starts_at.endswith("T12:30")
-    label("its sign-in sheet")
+    label("its sign-in sheet: Print")
     window.print_action.trigger()
     printing = window.workspace("print")
     assert isinstance(printing, PrintWorkspace)
+    label("its sign-in sheet: choosing the sheet")
     printing.panel.set_product("signin")
+    label("its sign-in sheet: choosing the group")
     printing.panel.group_combo.setCurrentIndex(printing.panel.group_combo.findData(club))
+    label("its sign-in sheet: choosing the meeting")
     printing.panel.meeting_combo.setCurrentIndex(printing.panel.meeting_combo.findData(meeting.id))
     assert printing.panel.meeting_combo.currentText().startswith("Tue ")
+    label("its sign-in sheet: Preview")
     printing.make_preview()
     settle(qtbot, ctx)
     assert printing.document.pageCount() >= 1 and printing.last_result is not None
@@ -244,11 +260,13 @@ def run_the_ten_tasks(window: MainWindow, ctx: AppContext, qtbot: QtBot, tmp_pat
     assert "Nowak" in sheet  # Zofia, added today, is on her group's sheet: not silently left out
 
     # Task 6: an introduction.
-    label("an introduction")
+    label("an introduction: Connections")
     window.show_workspace("connections")
     connections = window.workspace("connections")
+    label("an introduction: New")
     connections.new_connection()  # type: ignore[attr-defined]
     intro = open_child(window, ConnectionDialog)
+    label("an introduction: choosing the three people and OK")
     intro.by_button.set_contact(someone_id)  # type: ignore[attr-defined]
     intro.a_button.set_contact(zofia)  # type: ignore[attr-defined]
     intro.b_button.set_contact(members[0].contact_id if members[0].contact_id != zofia  # type: ignore[attr-defined]
@@ -258,42 +276,49 @@ def run_the_ten_tasks(window: MainWindow, ctx: AppContext, qtbot: QtBot, tmp_pat
         assert len(session.exec(select(Connection).where(Connection.contact_a == zofia)).all()) == 1
 
     # Task 7: an exchange: who goes is shown before saving; the bundle is saved.
-    label("an exchange")
+    label("an exchange: Exchange")
     exchange = window.show_workspace("exchange")
     assert isinstance(exchange, ExchangeWorkspace)
     settle(qtbot, ctx)
     assert "A bundle would carry" in exchange.outgoing.summary.text()
     bundle = tmp_path / "riverside.oursociety"
     exchange.ask_save_path = lambda: bundle  # type: ignore[method-assign]
+    label("an exchange: Save a bundle")
     exchange.start_export()
     settle(qtbot, ctx)
     assert bundle.exists() and "Saved riverside.oursociety" in exchange.status.text()
 
     # Task 8: a vCard import through File → Import, then its undo.
-    label("a vCard import")
+    label("a vCard import: File → Import")
     vcf = tmp_path / "phone.vcf"
     vcf.write_text(VCARD, encoding="utf-8")
     window.import_action.trigger()
     wizard = open_child(window, ImportWizard)
     assert isinstance(wizard, ImportWizard)
+    label("a vCard import: the file and Next")
     wizard.file_page.path_edit.setText(str(vcf))
     wizard.next()
     settle(qtbot, ctx)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.preview_page, timeout=10_000)
     qtbot.waitUntil(lambda: wizard.preview_page.isComplete(), timeout=10_000)
+    label("a vCard import: Next to the choices")
     wizard.next()
     assert wizard.currentPage() is wizard.choices_page
     assert "this hub's defaults" in wizard.choices_page.consent_note.text()  # the consents they get, stated
+    label("a vCard import: Import")
     wizard.next()
     settle(qtbot, ctx)
     qtbot.waitUntil(lambda: wizard.result_page.isComplete(), timeout=10_000)
     assert wizard.summary is not None and wizard.summary.added == 2
     added = list(wizard.summary.added_ids)
+    label("a vCard import: Finish")
     wizard.accept()
     assert ctx.undo_stack.undoText() == "Import of phone.vcf"
+    label("a vCard import: Undo")
     ctx.undo_stack.undo()
     with db.read() as session:
         assert all(session.get(Contact, cid).deleted for cid in added)  # type: ignore[union-attr]
+    label("a vCard import: Redo")
     ctx.undo_stack.redo()
 
     # Task 9: keyboard only: every workspace by its shortcut, from wherever the focus is.
@@ -303,19 +328,23 @@ def run_the_ten_tasks(window: MainWindow, ctx: AppContext, qtbot: QtBot, tmp_pat
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.nav.setFocus()
     for number, spec in enumerate(window.specs[:9], start=1):  # Ctrl+1-9; the later ones use letters
+        label(f"keyboard only: Ctrl+{number}")
         focus = QApplication.focusWidget() or window
         qtbot.keyClick(focus, Qt.Key(Qt.Key.Key_0.value + number), Qt.KeyboardModifier.ControlModifier)
         assert window.current_key() == spec.key
         settle(qtbot, ctx)
 
     # Task 10: a small window and Larger text: the sidebar fits its titles, every workspace still opens.
-    label("resizing")
+    label("resizing: 1024 × 700")
     window.resize(1024, 700)
+    label("resizing: Larger text")
     window.larger_text.trigger()
     for spec in window.specs:
+        label(f"resizing: {spec.key}")
         window.show_workspace(spec.key)
         settle(qtbot, ctx)
     assert window.nav.sizeHintForColumn(0) <= window.nav.viewport().width()
+    label("resizing: Larger text off")
     window.larger_text.trigger()
 
 
