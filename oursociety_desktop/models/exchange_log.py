@@ -114,6 +114,19 @@ def seen_bundle_ids(session: Session) -> set[str]:
     return {row[0] for row in rows if row[0]}
 
 
+def already_merged(session: Session, bundle_id: str, file_sha256: str) -> bool:
+    """True when this very file (same bundle id, same SHA-256 of its bytes) was imported here before, and nothing
+    of it waited in quarantine. Merging is idempotent and every later change here only adds newer stamps, so
+    merging it again would change nothing: the import may skip its records (a stick plugged in twice, a synced
+    folder read again)."""
+    row = session.connection().execute(text(
+        "SELECT 1 FROM exchange_log WHERE direction = 'import' AND json_extract(summary, '$.bundle_id') = :b "
+        "AND json_extract(summary, '$.file_sha256') = :d "
+        "AND COALESCE(json_extract(summary, '$.far_future_records'), 0) = 0 LIMIT 1"),
+        {"b": bundle_id, "d": file_sha256}).first()
+    return row is not None
+
+
 def known_peers(session: Session) -> list[PeerHub]:
     """Every peer hub, by name."""
     return list(session.exec(select(PeerHub).order_by(col(PeerHub.name), col(PeerHub.id))).all())

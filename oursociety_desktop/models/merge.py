@@ -118,6 +118,13 @@ class BundleMerger:
                 self.tx.session.add(existing)
         self.tx.session.flush()
 
+    def count_unchanged(self, counts: dict[str, int]) -> None:
+        """Report a bundle's records (`counts`: per type, as its manifest declares them) as unchanged without
+        reading them: the same file was merged here before (models/exchange_log.py `already_merged`)."""
+        for record_type, count in counts.items():
+            if record_type in self.report.counts:
+                self.report.counts[record_type].unchanged += count
+
     # -- per batch --
 
     def merge_batch(self, record_type: str, records: list[dict[str, Any]]) -> None:

@@ -27,6 +27,7 @@ from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.erasure import after_erasure
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.exchange_log import (
+    already_merged,
     delta_since,
     log_exchange,
     lower_resend_marks,
@@ -230,12 +231,15 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
             merger = BundleMerger(tx)
             merger.release_quarantine()
             merger.declare_types(manifest.types)
-            done = 0
-            for record_type, batch in reader.iter_batches():
-                merger.merge_batch(record_type, batch)
-                done += len(batch)
-                _check(progress, 5 + done * 90 // total, _("Merging {record_type} records")
-                                                         .format(record_type=record_type.replace('_', ' ')))
+            if already_merged(tx.session, manifest.bundle_id, digest):
+                merger.count_unchanged(manifest.counts)  # this very file was merged here before
+            else:
+                done = 0
+                for record_type, batch in reader.iter_batches():
+                    merger.merge_batch(record_type, batch)
+                    done += len(batch)
+                    _check(progress, 5 + done * 90 // total, _("Merging {record_type} records")
+                                                             .format(record_type=record_type.replace('_', ' ')))
             report = merger.finish()
             warnings = trust_warning + ([copy_note] if copy_note else [])
             if report.erasures:
