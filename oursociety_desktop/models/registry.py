@@ -115,9 +115,9 @@ class RecordType:
         """Synchronised fields that never leave this hub (stamped, but not written to a bundle or a dump)."""
         return self.table.LOCAL_FIELDS
 
-    @property
+    @cached_property
     def outgoing_fields(self) -> tuple[str, ...]:
-        """The synchronised fields that may leave the hub."""
+        """The synchronised fields that may leave the hub (asked once per record by a merge: worked out once)."""
         return tuple(f for f in self.sync_fields if f not in self.local_fields)
 
     @property
@@ -135,13 +135,18 @@ class RecordType:
 
     def defaults(self) -> dict[str, Any]:
         """Every synchronised field's value in a new, empty record (a fresh dict, with fresh lists)."""
-        return {name: list(value) if isinstance(value, list) else value for name, value in self._defaults.items()}
+        values, lists = self._defaults
+        fresh = dict(values)
+        for name in lists:
+            fresh[name] = list(values[name])
+        return fresh
 
     @cached_property
-    def _defaults(self) -> dict[str, Any]:
+    def _defaults(self) -> tuple[dict[str, Any], tuple[str, ...]]:
         # Building a table instance costs about a millisecond (pydantic): once per type, not once per record.
         blank = self.table()
-        return {name: getattr(blank, name) for name in self.sync_fields}
+        values = {name: getattr(blank, name) for name in self.sync_fields}
+        return values, tuple(name for name, value in values.items() if isinstance(value, list))
 
 
 PAIR_NAMESPACE = uuid.UUID("6f1d7c2e-4b8a-5e0f-9a3d-2c6b8e1f4a70")

@@ -165,7 +165,7 @@ class Membership(SyncedRecord, table=True):
     RECORD_TYPE: ClassVar[str] = "membership"
     SYNC_FIELDS: ClassVar[tuple[str, ...]] = ("group_id", "contact_id", "role", "since", "deleted")
 
-    group_id: str = Field(default="", index=True)
+    group_id: str = ""  # indexed with `deleted` (migration 2), which serves every lookup by group
     contact_id: str = Field(default="", index=True)
     role: str = "member"
     since: str = ""

@@ -39,8 +39,8 @@ def nfc_values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _nfc_any(value: object) -> object:
-    if isinstance(value, str):
-        return nfc(value)
+    if isinstance(value, str):  # inline `nfc`: a merge asks this of every value it reads
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
     if isinstance(value, list):
         return [_nfc_any(v) for v in value]
     if isinstance(value, dict):
