@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from oursociety_desktop.formats.import_rows import ImportRow
+from oursociety_desktop.models.bulk import insert_rows
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import create_group, find_group
@@ -91,4 +92,4 @@ def add_to_group(tx: Tx, group_id: str, contact_ids: list[str]) -> None:
                      "deleted": False, "group_id": group_id, "contact_id": contact_id, "role": "member",
                      "since": ""})
     for start in range(0, len(rows), _BATCH):
-        conn.execute(insert(table), rows[start:start + _BATCH])
+        insert_rows(conn, Membership, rows[start:start + _BATCH])

@@ -195,15 +195,17 @@ def _merge_changes(existing: Contact, incoming: Mapping[str, Any], mode: str,
 
 
 @lru_cache(maxsize=1)
-def _blank_contact() -> dict[str, Any]:
+def _blank_contact() -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A new contact's field values, and the fields whose value is a list (each new row gets lists of its own)."""
     blank = Contact()
-    return {name: getattr(blank, name) for name in Contact.SYNC_FIELDS}
+    values = {name: getattr(blank, name) for name in Contact.SYNC_FIELDS}
+    return values, tuple(name for name, value in values.items() if isinstance(value, list))
 
 
 def _new_row(values: Mapping[str, Any], tx: Tx, share_default: bool, directory_default: bool = False) -> dict[str, Any]:
-    row: dict[str, Any] = {k: list(v) if isinstance(v, list) else v for k, v in _blank_contact().items()}
+    blank, list_fields = _blank_contact()
+    row: dict[str, Any] = {**blank, **{name: [] for name in list_fields}}
     row.update({k: list(v) if isinstance(v, list) else v for k, v in values.items()})
-    row.setdefault("share_with_hubs", share_default)
     if "share_with_hubs" not in values:
         row["share_with_hubs"] = share_default
     if "include_in_directory" not in values:
