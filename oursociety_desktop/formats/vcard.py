@@ -98,7 +98,7 @@ def parse_vcards(data: bytes, source: str = "the file", encoding: str = "") -> l
 
 def _card_to_row(number: int, card: RawCard, default: str = "", source: str = "the file") -> ImportRow:
     row = ImportRow(number=number, where=f"card {number} (line {card.line})",
-                    source="\r\n".join(t.decode("utf-8", errors="replace") for t in card.text))
+                    source=b"\r\n".join(card.text).decode("utf-8", errors="replace"))
     if not card.complete:
         row.problems.append("the file ends before this card's END:VCARD line (the file looks cut off)")
         return row
