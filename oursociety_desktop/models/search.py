@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -25,16 +26,21 @@ _CJK = re.compile(r"([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa
 
 
 def _split_cjk(folded: str) -> str:
-    return _CJK.sub(r" \1 ", folded)
+    return folded if folded.isascii() else _CJK.sub(r" \1 ", folded)
 
 
 def phone_tokens(typed: str, e164: str | None) -> list[str]:
     """Digit tokens for one phone number: the typed digits and the E.164 digits, each with all its endings of
     three or more digits (a prefix query on an ending finds a number by the last digits typed)."""
+    return list(_phone_tokens(typed, e164))
+
+
+@lru_cache(maxsize=4096)  # an import indexes the same numbers again and again (a household, an office)
+def _phone_tokens(typed: str, e164: str | None) -> tuple[str, ...]:
     tokens: list[str] = []
     for digits in (digits_only(typed), (e164 or "").lstrip("+")):
         tokens.extend(digits[i:] for i in range(0, len(digits) - MIN_PHONE_SUFFIX + 1))
-    return list(dict.fromkeys(tokens))
+    return tuple(dict.fromkeys(tokens))
 
 
 def search_body(values: Mapping[str, Any], region: str) -> tuple[str, list[str]]:
@@ -132,6 +138,19 @@ def write_search_rows(conn: Connection, rows: Iterable[tuple[str, str, list[str]
     phone_rows = [{"cid": cid, "e164": e} for cid, _, e164s in batch for e in e164s]
     if phone_rows:
         conn.execute(text("INSERT OR IGNORE INTO contact_phone (contact_id, e164) VALUES (:cid, :e164)"), phone_rows)
+
+
+def add_search_rows(conn: Connection, rows: Iterable[tuple[str, str, list[str]]]) -> None:
+    """`write_search_rows` for contacts inserted in this transaction (a bulk import), which have no search or
+    phone rows yet: plain inserts, written as tuples."""
+    batch = list(rows)
+    if not batch:
+        return
+    conn.exec_driver_sql("INSERT INTO contact_search (contact_id, body) VALUES (?, ?)",
+                         [(cid, body) for cid, body, _ in batch])
+    phone_rows = [(cid, e) for cid, _, e164s in batch for e in e164s]
+    if phone_rows:
+        conn.exec_driver_sql("INSERT OR IGNORE INTO contact_phone (contact_id, e164) VALUES (?, ?)", phone_rows)
 
 
 def purge_deleted_index_entries(conn: Connection) -> None:

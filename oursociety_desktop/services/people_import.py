@@ -44,7 +44,7 @@ from oursociety_desktop.models.groups import create_group, find_group
 from oursociety_desktop.models.phones import e164_of
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record, update_record
-from oursociety_desktop.models.search import search_body, search_index_at_end, write_search_rows
+from oursociety_desktop.models.search import add_search_rows, search_body, search_index_at_end
 from oursociety_desktop.models.tables import Contact, new_id
 from oursociety_desktop.models.text import sort_key
 from oursociety_desktop.services.import_checks import plan_import, refuse_bad_rows
@@ -341,7 +341,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
             for start in range(0, len(new_rows), _BATCH):
                 batch = new_rows[start:start + _BATCH]
                 insert_rows(conn, Contact, batch)
-                write_search_rows(conn, [(r["id"], *search_body(r, region)) for r in batch])
+                add_search_rows(conn, [(r["id"], *search_body(r, region)) for r in batch])
                 report(len(rows), _("Saving contacts"))
         for contact in updates.values():
             refresh_derived(tx, contact)
