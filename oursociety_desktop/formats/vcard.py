@@ -19,7 +19,6 @@ Files over `MAX_FILE_BYTES` are refused before they are read.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from oursociety_desktop.formats.charsets import check_encoding_option
@@ -31,8 +30,9 @@ from oursociety_desktop.formats.vcard_lines import (
     VProperty,
     card_charset,
     card_version,
+    iter_cards,
+    line_blocks,
     parse_property,
-    split_cards,
     unescape_text,
     unfold,
 )
@@ -46,18 +46,19 @@ from oursociety_desktop.formats.vcard_write import fold_line as fold_line
 from oursociety_desktop.formats.vcard_write import safe_file_stem as safe_file_stem
 from oursociety_desktop.formats.vcard_write import write_vcards as write_vcards
 from oursociety_desktop.i18n import _
-from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.progress import Progress
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 """The largest vCard file read (100 MB, about 200,000 cards); bigger files are refused before reading."""
 
 
-def read_vcard_file(path: Path, encoding: str = "") -> list[ImportRow]:
+def read_vcard_file(path: Path, encoding: str = "", progress: Progress | None = None) -> list[ImportRow]:
     """Read a .vcf file into one ImportRow per card (problems and warnings listed per card).
-    `encoding`: the user's choice for values that name no charset (default: UTF-8, else Windows-1252)."""
+    `encoding`: the user's choice for values that name no charset (default: UTF-8, else Windows-1252).
+    `progress` is told how far the reading is every few hundred cards; answering False cancels it."""
     check_encoding_option(encoding)
-    data = read_limited(path, MAX_FILE_BYTES, "vCard")
-    return parse_vcards(data, str(Path(path).name), encoding)
+    return parse_vcards(read_limited(path, MAX_FILE_BYTES, "vCard"), str(Path(path).name), encoding, progress)
 
 
 def _utf8_bytes(data: bytes, source: str, default: str) -> tuple[bytes, str]:
@@ -83,17 +84,27 @@ def _utf8_bytes(data: bytes, source: str, default: str) -> tuple[bytes, str]:
     return data, default
 
 
-def parse_vcards(data: bytes, source: str = "the file", encoding: str = "") -> list[ImportRow]:
+def parse_vcards(data: bytes, source: str = "the file", encoding: str = "",
+                 progress: Progress | None = None) -> list[ImportRow]:
     """Parse every card in `data`. Raises UserError when the file is not a vCard file at all, or when a value
-    this app needs cannot be decoded (the message names `--encoding`)."""
+    this app needs cannot be decoded (the message names `--encoding`). The file's lines are read a block at a
+    time and each card's lines are let go once its row is made, so memory follows the rows, not the file."""
     default = check_encoding_option(encoding)
     data, default = _utf8_bytes(data, source, default)
-    raw_lines = re.split(rb"\r\n|\r|\n", data)
-    cards = split_cards(raw_lines)
-    if not cards:
+    lines = max(1, data.count(b"\n") or data.count(b"\r"))
+    rows: list[ImportRow] = []
+    for number, card in enumerate(iter_cards(line_blocks(data)), start=1):
+        rows.append(_card_to_row(number, card, default, source))
+        if progress is not None and number % _REPORT_EVERY == 0 and \
+                progress(min(99, card.line * 100 // lines), _("Reading contacts")) is False:
+            raise Cancelled(_("The import was cancelled; nothing was changed."))
+    if not rows:
         raise UserError(_("{source} is not a vCard file: it holds no BEGIN:VCARD line. Export contacts as .vcf "
                         "and try again.").format(source=source))
-    return [_card_to_row(number, card, default, source) for number, card in enumerate(cards, start=1)]
+    return rows
+
+
+_REPORT_EVERY = 500  # cards between progress reports: a few hundredths of a second
 
 
 def _card_to_row(number: int, card: RawCard, default: str = "", source: str = "the file") -> ImportRow:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import quopri
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -62,37 +63,63 @@ _NAME = re.compile(r"[A-Za-z0-9_/-]+")
 
 def split_cards(raw_lines: list[bytes]) -> list[RawCard]:
     """The cards of a file from its lines (tolerating grouped BEGIN lines and nested 2.1 AGENT cards)."""
-    cards: list[RawCard] = []
+    return list(iter_cards([raw_lines]))
+
+
+def line_blocks(data: bytes, size: int = 1 << 19) -> Iterator[list[bytes]]:
+    """The lines of `data` (split at CRLF, CR or LF, as `re.split` would), a block of about `size` bytes at a time,
+    so a large file is never held as one list of lines. Blocks end just after a LF, which always ends a line."""
+    start = 0
+    while True:
+        end = data.find(b"\n", start + size)
+        if end < 0:
+            yield _EOL.split(data[start:])
+            return
+        yield _EOL.split(data[start:end + 1])[:-1]  # the last piece is the empty text after that LF
+        start = end + 1
+
+
+_EOL = re.compile(rb"\r\n|\r|\n")
+
+
+def iter_cards(blocks: Iterable[list[bytes]]) -> Iterator[RawCard]:
+    """`split_cards` over a file's lines given in consecutive blocks, each card as soon as it has ended (or, cut
+    off, at the end of the file)."""
     current: RawCard | None = None
     depth = 0
-    # Only lines naming VCARD can begin or end a card; the lines between two of them are taken as one slice.
-    marks = [i for i, raw in enumerate(raw_lines) if b"VCARD" in raw.upper()]
-    done = 0  # lines before this index are placed
-    for mark in [*marks, len(raw_lines)]:
-        if current is not None and done < mark:
-            current.text.extend(raw_lines[done:mark])
-            if depth == 1:  # lines of a nested card (a 2.1 AGENT) are not this card's
-                current.lines.extend(zip(range(done + 1, mark + 1), raw_lines[done:mark], strict=True))
-        if mark == len(raw_lines):
-            break
-        raw, index, done = raw_lines[mark], mark + 1, mark + 1
-        if current is not None:
-            current.text.append(raw)
-        if _BEGIN.match(raw):
-            depth += 1
-            if depth == 1:
-                current = RawCard(line=index, text=[raw])
-                cards.append(current)
-                continue
-        elif _END.match(raw) and depth > 0:
-            depth -= 1
-            if depth == 0 and current is not None:
-                current.complete = True
-                current = None
-                continue
-        if current is not None and depth == 1:
-            current.lines.append((index, raw))
-    return cards
+    offset = 0  # lines in the blocks before this one
+    for raw_lines in blocks:
+        # Only lines naming VCARD can begin or end a card; the lines between two of them are taken as one slice.
+        marks = [i for i, raw in enumerate(raw_lines) if b"VCARD" in raw.upper()]
+        done = 0  # lines of this block before this index are placed
+        for mark in [*marks, len(raw_lines)]:
+            if current is not None and done < mark:
+                current.text.extend(raw_lines[done:mark])
+                if depth == 1:  # lines of a nested card (a 2.1 AGENT) are not this card's
+                    current.lines.extend(zip(range(offset + done + 1, offset + mark + 1), raw_lines[done:mark],
+                                             strict=True))
+            if mark == len(raw_lines):
+                break
+            raw, index, done = raw_lines[mark], offset + mark + 1, mark + 1
+            if current is not None:
+                current.text.append(raw)
+            if _BEGIN.match(raw):
+                depth += 1
+                if depth == 1:
+                    current = RawCard(line=index, text=[raw])
+                    continue
+            elif _END.match(raw) and depth > 0:
+                depth -= 1
+                if depth == 0 and current is not None:
+                    current.complete = True
+                    yield current
+                    current = None
+                    continue
+            if current is not None and depth == 1:
+                current.lines.append((index, raw))
+        offset += len(raw_lines)
+    if current is not None:
+        yield current
 
 
 def card_version(card: RawCard) -> str:

@@ -64,8 +64,20 @@ def search_body(values: Mapping[str, Any], region: str) -> tuple[str, list[str]]
     for email in values.get("emails") or []:
         address = str(email.get("value", ""))
         parts.append(address)
-    body = _split_cjk(fold(" ".join(p for p in parts if p)))
+    # Folding works character by character and keeps the spaces between parts, so folding each part on its own
+    # gives the text folded whole; the parts that need the slow path (accents, other scripts) are remembered, as
+    # names, towns and tags recur on row after row.
+    body = " ".join([folded for folded in map(_folded_part, filter(None, parts)) if folded])
     return " ".join([body, *digit_parts]).strip(), list(dict.fromkeys(e164s))
+
+
+def _folded_part(text: str) -> str:
+    return fold(text) if text.isascii() else _folded_letters(text)
+
+
+@lru_cache(maxsize=16_384)
+def _folded_letters(text: str) -> str:
+    return _split_cjk(fold(text))
 
 
 def build_match_query(typed: str) -> str | None:

@@ -21,10 +21,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Connection
 
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.i18n import _, ngettext
@@ -273,75 +276,83 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
         updates: dict[str, Contact] = {}
         by_uid: dict[str, str] = {}
         named_groups: dict[str, list[str]] = {}
-        for i, row in enumerate(rows):
-            if i % 1000 == 0:
-                report(i, _("Importing"))
-            if not row.ok or row.kind != "person":
-                continue
-            values = dict(row.values)
-            if tag:
-                values["tags"] = [*values.get("tags", []), tag] if tag not in values.get("tags", []) else \
-                    values["tags"]
-            match = index.find(values, row.e164s) if options.on_duplicate != "add" else None
-            if match is None:
-                new = _new_row(values, tx, share_default, directory_default)
-                pending[new["id"]] = new
-                if options.on_duplicate != "add":  # later rows of the file may match this one
-                    index.add(new["id"], new, row.e164s)
-                summary.added += 1
-                summary.added_ids.append(new["id"])
-                remember_row(row, new["id"], by_uid, named_groups)
-                continue
-            target_id = match[0]
-            remember_row(row, target_id, by_uid, named_groups)
-            if options.on_duplicate == "skip":
-                summary.duplicates_skipped += 1
-                continue
-            mode = options.on_duplicate
-            if target_id in pending:
-                target = Contact(**{k: v for k, v in pending[target_id].items()})
-            else:
-                target = updates.get(target_id) or get_record(tx.session, Contact, target_id)
-            changes, said = _merge_changes(target, values, mode, region)
-            tags_now = changes.get("tags", target.tags)
-            if tag and tag not in tags_now:  # the chosen tag marks everyone imported, whatever the mode
-                changes["tags"] = [*tags_now, tag]
-            changes = normalise_values(changes)
-            if not changes:
-                summary.unchanged += 1
-                if target_id not in pending:
+        # With "add" and "skip" no later row changes a new contact, so new contacts are written a batch at a time as
+        # they come (memory stays flat); "update" and "fill" keep them to the end, merging rows that match. The
+        # search index is built in one pass at the end, with progress and Cancel between its chunks.
+        streaming = options.on_duplicate in ("add", "skip")
+        indexing = nullcontext() if dry_run else search_index_at_end(
+            conn, lambda _done, _total: report(len(rows), _("Building the search index")))
+        with indexing:
+            for i, row in enumerate(rows):
+                if i % 1000 == 0:
+                    report(i, _("Importing"))
+                if not row.ok or row.kind != "person":
+                    continue
+                values = dict(row.values)
+                if tag:
+                    values["tags"] = [*values.get("tags", []), tag] if tag not in values.get("tags", []) else \
+                        values["tags"]
+                match = index.find(values, row.e164s) if options.on_duplicate != "add" else None
+                if match is None:
+                    new = _new_row(values, tx, share_default, directory_default)
+                    if not (streaming and dry_run):
+                        pending[new["id"]] = new
+                    if streaming and not dry_run and len(pending) >= _BATCH:
+                        _save_new(conn, list(pending.values()), region)
+                        pending.clear()
+                    if options.on_duplicate != "add":  # later rows of the file may match this one
+                        index.add(new["id"], new, row.e164s)
+                    summary.added += 1
+                    summary.added_ids.append(new["id"])
+                    remember_row(row, new["id"], by_uid, named_groups)
+                    continue
+                target_id = match[0]
+                remember_row(row, target_id, by_uid, named_groups)
+                if options.on_duplicate == "skip":
+                    summary.duplicates_skipped += 1
+                    continue
+                mode = options.on_duplicate
+                if target_id in pending:
+                    target = Contact(**{k: v for k, v in pending[target_id].items()})
+                else:
+                    target = updates.get(target_id) or get_record(tx.session, Contact, target_id)
+                changes, said = _merge_changes(target, values, mode, region)
+                tags_now = changes.get("tags", target.tags)
+                if tag and tag not in tags_now:  # the chosen tag marks everyone imported, whatever the mode
+                    changes["tags"] = [*tags_now, tag]
+                changes = normalise_values(changes)
+                if not changes:
+                    summary.unchanged += 1
+                    if target_id not in pending:
+                        summary.touched_ids.append(target_id)
+                    continue
+                if mode == "update":
+                    summary.updated += 1
+                else:
+                    summary.filled += 1
+                if said:
+                    summary.changes.append({"id": target_id, "name": match[1], "row": row.number, "added": said})
+                if target_id in pending:
+                    pending[target_id].update(changes)
+                    pending[target_id]["sort_key"] = sort_key(
+                        pending[target_id]["family_name"], pending[target_id]["given_name"],
+                        pending[target_id]["display_name"] or pending[target_id]["organisation"])
+                elif not dry_run:
+                    update_record(tx, target, changes)
+                    updates[target_id] = target
                     summary.touched_ids.append(target_id)
-                continue
-            if mode == "update":
-                summary.updated += 1
-            else:
-                summary.filled += 1
-            if said:
-                summary.changes.append({"id": target_id, "name": match[1], "row": row.number, "added": said})
-            if target_id in pending:
-                pending[target_id].update(changes)
-                pending[target_id]["sort_key"] = sort_key(
-                    pending[target_id]["family_name"], pending[target_id]["given_name"],
-                    pending[target_id]["display_name"] or pending[target_id]["organisation"])
-            elif not dry_run:
-                update_record(tx, target, changes)
-                updates[target_id] = target
-                summary.touched_ids.append(target_id)
-            else:
-                updates[target_id] = target
-                for name, value in changes.items():
-                    setattr(target, name, value)
-        memberships = groups_of_file(tx, rows, by_uid, named_groups, summary, dry_run)
-        if dry_run:
-            raise _DryRun(summary)
-        report(len(rows), _("Saving contacts"))
-        new_rows = list(pending.values())
-        # One pass over the new rows' search text at the end, with progress and Cancel between its chunks.
-        with search_index_at_end(conn, lambda _done, _total: report(len(rows), _("Building the search index"))):
+                else:
+                    updates[target_id] = target
+                    for name, value in changes.items():
+                        setattr(target, name, value)
+            memberships = groups_of_file(tx, rows, by_uid, named_groups, summary, dry_run)
+            if dry_run:
+                raise _DryRun(summary)
+            report(len(rows), _("Saving contacts"))
+            new_rows = list(pending.values())
+            pending.clear()
             for start in range(0, len(new_rows), _BATCH):
-                batch = new_rows[start:start + _BATCH]
-                insert_rows(conn, Contact, batch)
-                add_search_rows(conn, [(r["id"], *search_body(r, region)) for r in batch])
+                _save_new(conn, new_rows[start:start + _BATCH], region)
                 report(len(rows), _("Saving contacts"))
         for contact in updates.values():
             refresh_derived(tx, contact)
@@ -349,7 +360,14 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
             add_to_group(tx, group_id, [*summary.added_ids, *summary.touched_ids])
         for target_group, members in memberships.items():
             add_to_group(tx, target_group, members)
+            report(len(rows), _("Saving contacts"))
     return summary
+
+
+def _save_new(conn: Connection, batch: list[dict[str, Any]], region: str) -> None:
+    """Insert new contacts and their search rows (indexed at the end of the import)."""
+    insert_rows(conn, Contact, batch)
+    add_search_rows(conn, [(r["id"], *search_body(r, region)) for r in batch])
 
 
 class _DryRun(Exception):
