@@ -30,7 +30,8 @@ from oursociety_desktop.formats.labels import canonical_label
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.database import get_setting, set_setting
-from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.progress import Progress
 
 MAPPINGS_SETTING = "csv_mappings"  # the hub setting holding the mappings organisers saved, by header signature
 
@@ -253,7 +254,7 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
 
 def _row_to_import(number: int, line: int, cells: list[str], headers: Sequence[str], plan: _Plan,
                    flag_columns: frozenset[int]) -> ImportRow:
-    row = ImportRow(number=number, where=f"row {number} (line {line})", source=list(cells))
+    row = ImportRow(number=number, where=f"row {number} (line {line})", source=cells)  # the table's own list
     width = len(headers)
     if len(cells) != width and not (len(cells) > width and not any(c.strip() for c in cells[width:])):
         row.problems.append(_("it has {count} cells but the header has {count2} (ragged row)")
@@ -378,9 +379,15 @@ def _flag_columns(table: CsvTable, mapping: Mapping_) -> frozenset[int]:
     return frozenset(out)
 
 
-def table_to_rows(table: CsvTable, mapping: Mapping_) -> list[ImportRow]:
-    """Every data row of the table as an ImportRow."""
+def table_to_rows(table: CsvTable, mapping: Mapping_, progress: Progress | None = None) -> list[ImportRow]:
+    """Every data row of the table as an ImportRow (`progress` is told every few thousand rows; answering False
+    cancels)."""
     flags = _flag_columns(table, mapping)
     plan = _plan(table.headers, mapping)
-    return [_row_to_import(n, line, cells, table.headers, plan, flags)
-            for n, (line, cells) in enumerate(table.rows, start=1)]
+    rows = []
+    for n, (line, cells) in enumerate(table.rows, start=1):
+        rows.append(_row_to_import(n, line, cells, table.headers, plan, flags))
+        if progress is not None and n % 2000 == 0 and \
+                progress(min(99, n * 100 // len(table.rows)), _("Reading contacts")) is False:
+            raise Cancelled(_("The import was cancelled; nothing was changed."))
+    return rows

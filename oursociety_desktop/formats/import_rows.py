@@ -68,6 +68,64 @@ class ImportRow:
         return f"{self.where}: {'; '.join(self.problems)}"
 
 
+class SharedTexts:
+    """Repeated texts of one file (a town, a country, a tag, a label) kept as one object each, per column or field,
+    so that 100,000 rows do not hold 100,000 copies of "United Kingdom". A column or field that shows more than
+    `cap` different texts (streets, emails) is left alone from then on, so this never costs more than it saves."""
+
+    def __init__(self, cap: int = 2000) -> None:
+        self.cap = cap
+        self._columns: list[dict[str, str] | None] = []
+        self._fields: dict[str, dict[str, str] | None] = {}
+
+    def _share(self, seen: dict[str, str], text: str) -> str | None:
+        shared = seen.get(text)
+        if shared is None:
+            if len(seen) >= self.cap:
+                return None  # too many different texts: stop looking at this one
+            seen[text] = shared = text
+        return shared
+
+    def cells(self, cells: list[str]) -> list[str]:
+        """A CSV row's cells, repeated ones shared with earlier rows (by column)."""
+        columns = self._columns
+        while len(columns) < len(cells):
+            columns.append({})
+        out = []
+        for i, cell in enumerate(cells):
+            seen = columns[i]
+            if seen is not None and cell:
+                shared = self._share(seen, cell)
+                if shared is None:
+                    columns[i] = None
+                else:
+                    cell = shared
+            out.append(cell)
+        return out
+
+    def values(self, values: dict[str, Any]) -> None:
+        """Share the texts of a row's contact values in place (by field; list items and labels too)."""
+        for name, value in values.items():
+            if type(value) is str:
+                values[name] = self._field(name, value)
+            elif type(value) is list:
+                for i, item in enumerate(value):
+                    if type(item) is str:
+                        value[i] = self._field(name, item)
+                    elif type(item) is dict and type(item.get("label")) is str:
+                        item["label"] = self._field(f"{name} label", item["label"])
+
+    def _field(self, name: str, text: str) -> str:
+        seen = self._fields.setdefault(name, {})
+        if seen is None or not text:
+            return text
+        shared = self._share(seen, text)
+        if shared is None:
+            self._fields[name] = None
+            return text
+        return shared
+
+
 def save_rejected_rows(path: Path, rows: Iterable[ImportRow], header: list[str] | None = None) -> int:
     """Write the rows that could not be imported: as CSV (original cells plus a Problem column) when `header`
     is given, else each row's source text (vCards) one after another. Returns how many were written."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from oursociety_desktop.formats.charsets import check_encoding_option
-from oursociety_desktop.formats.import_rows import ImportRow
+from oursociety_desktop.formats.import_rows import ImportRow, SharedTexts
 from oursociety_desktop.formats.labels import apple_label
 from oursociety_desktop.formats.text_files import looks_utf16, read_limited, refuse_binary
 from oursociety_desktop.formats.vcard_lines import (
@@ -93,8 +93,10 @@ def parse_vcards(data: bytes, source: str = "the file", encoding: str = "",
     data, default = _utf8_bytes(data, source, default)
     lines = max(1, data.count(b"\n") or data.count(b"\r"))
     rows: list[ImportRow] = []
+    shared = SharedTexts()
     for number, card in enumerate(iter_cards(line_blocks(data)), start=1):
         rows.append(_card_to_row(number, card, default, source))
+        shared.values(rows[-1].values)
         if progress is not None and number % _REPORT_EVERY == 0 and \
                 progress(min(99, card.line * 100 // lines), _("Reading contacts")) is False:
             raise Cancelled(_("The import was cancelled; nothing was changed."))
