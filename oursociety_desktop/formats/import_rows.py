@@ -14,7 +14,7 @@ from typing import Any
 from oursociety_desktop.models.atomic import atomic_write
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowWarning:
     """Something the user should know about one row: the field (or column, or property) and what happened."""
 

@@ -79,6 +79,21 @@ def line_blocks(data: bytes, size: int = 1 << 19) -> Iterator[list[bytes]]:
         start = end + 1
 
 
+def chunk_lines(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
+    """`line_blocks` for bytes that come in consecutive chunks (a file read piece by piece): each block ends just
+    after the last LF of a chunk; a chunk with no LF waits for the next (a file of CR line ends is read whole)."""
+    pending: list[bytes] = []
+    for chunk in chunks:
+        end = chunk.rfind(b"\n")
+        if end < 0:
+            pending.append(chunk)
+            continue
+        pending.append(chunk[:end + 1])
+        yield _EOL.split(b"".join(pending))[:-1]
+        pending = [chunk[end + 1:]]
+    yield _EOL.split(b"".join(pending))
+
+
 _EOL = re.compile(rb"\r\n|\r|\n")
 
 

@@ -55,6 +55,7 @@ from oursociety_desktop.services.import_groups import add_to_group, groups_of_fi
 
 DUPLICATE_CHOICES = ("skip", "update", "fill", "add")
 _BATCH = 5000
+_REPORT_ROWS = 1000  # rows between progress reports while importing: a few hundredths of a second
 
 
 @dataclass
@@ -284,7 +285,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
             conn, lambda _done, _total: report(len(rows), _("Building the search index")))
         with indexing:
             for i, row in enumerate(rows):
-                if i % 1000 == 0:
+                if i % _REPORT_ROWS == 0:
                     report(i, _("Importing"))
                 if not row.ok or row.kind != "person":
                     continue
