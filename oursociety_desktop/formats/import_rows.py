@@ -31,7 +31,9 @@ class ImportRow:
     """One card or CSV row: the contact values read from it, what is wrong with it, and where it came from.
 
     `kind` is "person", or "group" for a group card (vCard 4.0 `KIND:group`, Apple's
-    `X-ADDRESSBOOKSERVER-KIND:group`): its `values` hold only `name`, and `members` the UIDs of its members."""
+    `X-ADDRESSBOOKSERVER-KIND:group`): its `values` hold only `name`, and `members` the UIDs of its members.
+    `source` (the card's text, the CSV row's cells) is what `save_rejected_rows` writes back; checking lets it go
+    for a row found good."""
 
     number: int
     where: str
@@ -73,7 +75,7 @@ class SharedTexts:
     so that 100,000 rows do not hold 100,000 copies of "United Kingdom". A column or field that shows more than
     `cap` different texts (streets, emails) is left alone from then on, so this never costs more than it saves."""
 
-    def __init__(self, cap: int = 2000) -> None:
+    def __init__(self, cap: int = 10_000) -> None:
         self.cap = cap
         self._columns: list[dict[str, str] | None] = []
         self._fields: dict[str, dict[str, str] | None] = {}

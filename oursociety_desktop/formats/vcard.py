@@ -85,7 +85,8 @@ def read_vcard_file(path: Path, encoding: str = "", progress: Progress | None = 
                         raise over_limit(path, MAX_FILE_BYTES, "vCard")
                     yield chunk
 
-            return _rows(chunk_lines(chunks()), default, path.name, progress, lambda _card: read[0] * 100 // max(1, size))
+            return _rows(chunk_lines(chunks()), default, path.name, progress,
+                         lambda _card: read[0] * 100 // max(1, size))
     except OSError as exc:
         raise cannot_read(path, exc) from None
 

@@ -179,14 +179,15 @@ INDEX_CHUNK = 20_000
 
 
 @contextmanager
-def search_index_at_end(conn: Connection, between: Callable[[int, int], None] | None = None) -> Iterator[None]:
+def search_index_at_end(conn: Connection, between: Callable[[int, int], None] | None = None,
+                        chunk: int = INDEX_CHUNK) -> Iterator[None]:
     """Inside a write transaction: search rows inserted within the block are added to the FTS5 index in one pass
     when it ends, not row by row through the trigger (a bulk import of 100,000 contacts spent most of its time
     there). Rows that were there before keep their triggers, so an edit or delete of one still updates the index.
 
     The triggers are swapped with DDL inside the same transaction, so a crash or a rollback (a bad record, a
     cancel) leaves the schema, the rows and the index exactly as they were. `between(done, total)` is called
-    between chunks of the final pass (a progress report; raising from it cancels)."""
+    between chunks of the final pass of `chunk` rows each (a progress report; raising from it cancels)."""
     before = int(conn.exec_driver_sql("SELECT COALESCE(MAX(rowid), 0) FROM contact_search").scalar_one())
     original: dict[str, str] = dict(conn.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contact_search'").all())
@@ -195,11 +196,11 @@ def search_index_at_end(conn: Connection, between: Callable[[int, int], None] | 
         conn.exec_driver_sql(_only_rows_up_to(sql, before))
     yield
     last = int(conn.exec_driver_sql("SELECT COALESCE(MAX(rowid), 0) FROM contact_search").scalar_one())
-    for start in range(before, last, INDEX_CHUNK):
+    for start in range(before, last, chunk):
         if between is not None:
             between(start - before, last - before)
         conn.exec_driver_sql("INSERT INTO contact_fts(rowid, body) SELECT rowid, body FROM contact_search "
-                             "WHERE rowid > ? AND rowid <= ?", (start, start + INDEX_CHUNK))
+                             "WHERE rowid > ? AND rowid <= ?", (start, start + chunk))
     for name, sql in original.items():
         conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
         conn.exec_driver_sql(sql)
