@@ -137,8 +137,9 @@ def _rows(blocks: Iterable[list[bytes]], default: str, source: str, progress: Pr
     follows the rows, not the file. Repeated texts are held once (`SharedTexts`)."""
     rows: list[ImportRow] = []
     shared = SharedTexts()
+    texts = _CardTexts()
     for number, card in enumerate(iter_cards(blocks), start=1):
-        rows.append(_card_to_row(number, card, default, source))
+        rows.append(_card_to_row(number, card, default, source, texts))
         shared.values(rows[-1].values)
         if progress is not None and number % _REPORT_EVERY == 0 and \
                 progress(min(99, percent(card)), _("Reading contacts")) is False:
@@ -152,9 +153,50 @@ def _rows(blocks: Iterable[list[bytes]], default: str, source: str, progress: Pr
 _REPORT_EVERY = 500  # cards between progress reports: a few hundredths of a second
 
 
-def _card_to_row(number: int, card: RawCard, default: str = "", source: str = "the file") -> ImportRow:
+class CardText:
+    """A card's text as written (its lines joined with CRLF), kept as a slice of a block shared with the cards
+    read next to it, and decoded only when asked for (the file of rejected cards). When the rows of a block have
+    all let their text go (`plan_import` does for good rows), the block's memory goes back to the system."""
+
+    __slots__ = ("_block", "_start", "_end")
+
+    def __init__(self, block: bytearray, start: int, end: int) -> None:
+        self._block, self._start, self._end = block, start, end
+
+    def __str__(self) -> str:
+        return self._block[self._start:self._end].decode("utf-8", errors="replace")
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other) if isinstance(other, (CardText, str)) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+class _CardTexts:
+    """The blocks cards' texts are kept in, about 1 MB each."""
+
+    def __init__(self) -> None:
+        self.block = bytearray()
+
+    def keep(self, lines: list[bytes]) -> CardText:
+        if len(self.block) > _TEXT_BLOCK:
+            self.block = bytearray()
+        start = len(self.block)
+        self.block += b"\r\n".join(lines)
+        return CardText(self.block, start, len(self.block))
+
+
+_TEXT_BLOCK = 1 << 20
+
+
+def _card_to_row(number: int, card: RawCard, default: str = "", source: str = "the file",
+                 texts: _CardTexts | None = None) -> ImportRow:
     row = ImportRow(number=number, where=f"card {number} (line {card.line})",
-                    source=b"\r\n".join(card.text).decode("utf-8", errors="replace"))
+                    source=(texts or _CardTexts()).keep(card.text))
     if not card.complete:
         row.problems.append("the file ends before this card's END:VCARD line (the file looks cut off)")
         return row
