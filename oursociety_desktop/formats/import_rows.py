@@ -107,9 +107,12 @@ class SharedTexts:
 
     def values(self, values: dict[str, Any]) -> None:
         """Share the texts of a row's contact values in place (by field; list items and labels too)."""
+        fields = self._fields
         for name, value in values.items():
             if type(value) is str:
-                values[name] = self._field(name, value)
+                seen = fields.get(name)
+                shared = seen.get(value) if seen is not None else None
+                values[name] = shared if shared is not None else self._field(name, value)
             elif type(value) is list:
                 for i, item in enumerate(value):
                     if type(item) is str:
