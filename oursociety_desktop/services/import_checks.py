@@ -118,7 +118,7 @@ def plan_import(db: Database, rows: list[ImportRow], progress: Progress | None =
             row.match_id, row.match_name = match if match else ("", "")
         if row.ok:
             row.source = ""  # only rows with problems are ever written back: 100,000 cards' text need not stay
-        if progress is not None and i % 2000 == 0 and progress(min(99, i * 100 // max(1, len(rows))),
+        if progress is not None and i % 1000 == 0 and progress(min(99, i * 100 // max(1, len(rows))),
                                                                 _("Checking rows")) is False:
             raise Cancelled(_("The import was cancelled; nothing was changed."))
     return rows

@@ -35,8 +35,6 @@ from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.bulk import insert_rows
 from oursociety_desktop.models.contacts import (
-    BOOL_FIELDS,
-    LIST_FIELDS,
     normalise_values,
     refresh_derived,
 )
@@ -44,7 +42,6 @@ from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.duplicates import MatchIndex
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.groups import create_group, find_group
-from oursociety_desktop.models.phones import e164_of
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record, update_record
 from oursociety_desktop.models.search import add_search_rows, search_body, search_index_at_end
@@ -52,6 +49,7 @@ from oursociety_desktop.models.tables import Contact, new_id
 from oursociety_desktop.models.text import sort_key
 from oursociety_desktop.services.import_checks import plan_import, refuse_bad_rows
 from oursociety_desktop.services.import_groups import add_to_group, groups_of_file, remember_row
+from oursociety_desktop.services.import_merge import merge_changes
 
 DUPLICATE_CHOICES = ("skip", "update", "fill", "add")
 _BATCH = 2000  # new contacts written (and indexed) per statement: a fraction of a second, a few MB
@@ -144,60 +142,6 @@ class ImportSummary:
 # ---------- applying ----------
 
 
-def _phone_key(value: str, region: str) -> str:
-    return e164_of(value, region) or "".join(ch for ch in value if ch.isdigit()) or value.casefold()
-
-
-def _added(word: str, item: Mapping[str, Any]) -> str:
-    label = str(item.get("label") or "")
-    if label:
-        return _("added {field} {value} ({label})").format(field=word, value=item["value"], label=label)
-    return _("added {field} {value}").format(field=word, value=item["value"])
-
-
-def _merge_changes(existing: Contact, incoming: Mapping[str, Any], mode: str,
-                   region: str = "GB") -> tuple[dict[str, Any], list[str]]:
-    """The changes an `update` or `fill` makes, and what they add in words. Phones are compared in E.164 (one
-    number is never stored twice in two spellings), emails case-insensitively; both modes add the phones, emails,
-    tags and languages the existing person lacks."""
-    changes: dict[str, Any] = {}
-    said: list[str] = []
-    for name, value in incoming.items():
-        current = getattr(existing, name)
-        if name in ("phones", "emails"):
-            def key(item: Mapping[str, Any], phones: bool = name == "phones") -> str:
-                text = str(item["value"])
-                return _phone_key(text, region) if phones else text.strip().casefold()
-            known = {key(item) for item in current}
-            extra = []
-            for item in value:
-                if key(item) not in known:
-                    known.add(key(item))
-                    extra.append(item)
-            if extra:
-                changes[name] = [*current, *extra]
-                word = "phone" if name == "phones" else "email"
-                said.extend(_added(word, item) for item in extra)
-        elif name in LIST_FIELDS:
-            extra = [v for v in value if v not in current]
-            if extra:
-                changes[name] = [*current, *extra]
-                said.append(_("added {field} {value}").format(field=name, value=", ".join(extra)))
-        elif name in BOOL_FIELDS:
-            if mode == "update" and value != current:
-                changes[name] = value
-                said.append((_("set {field} to yes") if value else _("set {field} to no"))
-                            .format(field=name.replace("_", " ")))
-        elif value in ("", None):
-            continue
-        elif mode == "update" or not current:
-            if value != current:
-                changes[name] = value
-                said.append((_("changed {field}") if current else _("added {field}"))
-                            .format(field=name.replace("_", " ")))
-    return changes, said
-
-
 @lru_cache(maxsize=1)
 def _blank_contact() -> tuple[dict[str, Any], tuple[str, ...]]:
     """A new contact's field values, and the fields whose value is a list (each new row gets lists of its own)."""
@@ -260,6 +204,9 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
         if progress is not None and progress(min(99, done * 100 // max(1, len(rows))), message) is False:
             raise Cancelled(_("The import was cancelled; nothing was changed."))
 
+    def saving() -> None:
+        report(len(rows), _("Saving contacts"))
+
     with db.write() as tx:
         region = str(tx.setting("default_region"))
         share_default = bool(tx.setting("default_share_with_hubs"))
@@ -317,7 +264,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
                     target = Contact(**{k: v for k, v in pending[target_id].items()})
                 else:
                     target = updates.get(target_id) or get_record(tx.session, Contact, target_id)
-                changes, said = _merge_changes(target, values, mode, region)
+                changes, said = merge_changes(target, values, mode, region)
                 tags_now = changes.get("tags", target.tags)
                 if tag and tag not in tags_now:  # the chosen tag marks everyone imported, whatever the mode
                     changes["tags"] = [*tags_now, tag]
@@ -346,7 +293,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
                     updates[target_id] = target
                     for name, value in changes.items():
                         setattr(target, name, value)
-            memberships = groups_of_file(tx, rows, by_uid, named_groups, summary, dry_run)
+            memberships = groups_of_file(tx, rows, by_uid, named_groups, summary, dry_run, saving)
             if dry_run:
                 raise _DryRun(summary)
             report(len(rows), _("Saving contacts"))
@@ -358,10 +305,10 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
         for contact in updates.values():
             refresh_derived(tx, contact)
         if group_id:
-            add_to_group(tx, group_id, [*summary.added_ids, *summary.touched_ids])
+            add_to_group(tx, group_id, [*summary.added_ids, *summary.touched_ids], saving)
         for target_group, members in memberships.items():
-            add_to_group(tx, target_group, members)
-            report(len(rows), _("Saving contacts"))
+            add_to_group(tx, target_group, members, saving)
+            saving()
     return summary
 
 
