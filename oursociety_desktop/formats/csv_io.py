@@ -32,6 +32,7 @@ from oursociety_desktop.formats.csv_presets import (
 from oursociety_desktop.formats.import_rows import SharedTexts
 from oursociety_desktop.formats.text_files import decode_text_file, detect_encoding, read_limited
 from oursociety_desktop.i18n import _
+from oursociety_desktop.models.bulk import cyclic_gc_paused
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
 
@@ -61,7 +62,8 @@ class CsvTable:
 
 def read_csv_file(path: Path, encoding: str = "", delimiter: str = "", progress: Progress | None = None) -> CsvTable:
     """Read a CSV file (size-checked first) into a CsvTable."""
-    return parse_csv(read_limited(path, MAX_FILE_BYTES, "CSV"), Path(path).name, encoding, delimiter, progress)
+    with cyclic_gc_paused():
+        return parse_csv(read_limited(path, MAX_FILE_BYTES, "CSV"), Path(path).name, encoding, delimiter, progress)
 
 
 def detect_delimiter(text: str) -> str:

@@ -28,6 +28,7 @@ from oursociety_desktop.formats.csv_write import EXPORT_HEADERS
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.formats.labels import canonical_label
 from oursociety_desktop.i18n import _
+from oursociety_desktop.models.bulk import cyclic_gc_paused
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.database import get_setting, set_setting
 from oursociety_desktop.models.errors import Cancelled, UserError
@@ -385,9 +386,10 @@ def table_to_rows(table: CsvTable, mapping: Mapping_, progress: Progress | None 
     flags = _flag_columns(table, mapping)
     plan = _plan(table.headers, mapping)
     rows = []
-    for n, (line, cells) in enumerate(table.rows, start=1):
-        rows.append(_row_to_import(n, line, cells, table.headers, plan, flags))
-        if progress is not None and n % 2000 == 0 and \
-                progress(min(99, n * 100 // len(table.rows)), _("Reading contacts")) is False:
-            raise Cancelled(_("The import was cancelled; nothing was changed."))
+    with cyclic_gc_paused():
+        for n, (line, cells) in enumerate(table.rows, start=1):
+            rows.append(_row_to_import(n, line, cells, table.headers, plan, flags))
+            if progress is not None and n % 2000 == 0 and \
+                    progress(min(99, n * 100 // len(table.rows)), _("Reading contacts")) is False:
+                raise Cancelled(_("The import was cancelled; nothing was changed."))
     return rows

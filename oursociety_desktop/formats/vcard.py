@@ -48,6 +48,7 @@ from oursociety_desktop.formats.vcard_write import fold_line as fold_line
 from oursociety_desktop.formats.vcard_write import safe_file_stem as safe_file_stem
 from oursociety_desktop.formats.vcard_write import write_vcards as write_vcards
 from oursociety_desktop.i18n import _
+from oursociety_desktop.models.bulk import cyclic_gc_paused
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
 
@@ -138,12 +139,13 @@ def _rows(blocks: Iterable[list[bytes]], default: str, source: str, progress: Pr
     rows: list[ImportRow] = []
     shared = SharedTexts()
     texts = _CardTexts()
-    for number, card in enumerate(iter_cards(blocks), start=1):
-        rows.append(_card_to_row(number, card, default, source, texts))
-        shared.values(rows[-1].values)
-        if progress is not None and number % _REPORT_EVERY == 0 and \
-                progress(min(99, percent(card)), _("Reading contacts")) is False:
-            raise Cancelled(_("The import was cancelled; nothing was changed."))
+    with cyclic_gc_paused():
+        for number, card in enumerate(iter_cards(blocks), start=1):
+            rows.append(_card_to_row(number, card, default, source, texts))
+            shared.values(rows[-1].values)
+            if progress is not None and number % _REPORT_EVERY == 0 and \
+                    progress(min(99, percent(card)), _("Reading contacts")) is False:
+                raise Cancelled(_("The import was cancelled; nothing was changed."))
     if not rows:
         raise UserError(_("{source} is not a vCard file: it holds no BEGIN:VCARD line. Export contacts as .vcf "
                         "and try again.").format(source=source))

@@ -10,6 +10,7 @@ from typing import Any
 
 from oursociety_desktop.formats.import_rows import ImportRow
 from oursociety_desktop.i18n import _, ngettext
+from oursociety_desktop.models.bulk import cyclic_gc_paused
 from oursociety_desktop.models.contacts import normalise_values, validate_email
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.duplicates import MatchIndex
@@ -107,6 +108,11 @@ def check_row(row: ImportRow, region: str) -> None:
 
 def plan_import(db: Database, rows: list[ImportRow], progress: Progress | None = None) -> list[ImportRow]:
     """Check every row and find the existing contact it duplicates (for the preview). Changes nothing."""
+    with cyclic_gc_paused():
+        return _plan(db, rows, progress)
+
+
+def _plan(db: Database, rows: list[ImportRow], progress: Progress | None) -> list[ImportRow]:
     region = str(db.setting("default_region"))
     with db.read() as session:
         index = MatchIndex.load(session.connection())

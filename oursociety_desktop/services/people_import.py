@@ -33,7 +33,7 @@ from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
-from oursociety_desktop.models.bulk import insert_rows
+from oursociety_desktop.models.bulk import cyclic_gc_paused, insert_rows
 from oursociety_desktop.models.contacts import (
     normalise_values,
     refresh_derived,
@@ -52,7 +52,7 @@ from oursociety_desktop.services.import_groups import add_to_group, groups_of_fi
 from oursociety_desktop.services.import_merge import merge_changes
 
 DUPLICATE_CHOICES = ("skip", "update", "fill", "add")
-_BATCH = 2000  # new contacts written (and indexed) per statement: a fraction of a second, a few MB
+_BATCH = 1000  # new contacts written (and indexed) per statement: a tenth of a second, a few MB
 _REPORT_ROWS = 1000  # rows between progress reports while importing: a few hundredths of a second
 
 
@@ -172,7 +172,8 @@ def apply_import(db: Database, rows: list[ImportRow], options: ImportOptions, *,
     """Import checked rows (from `plan_import`) in one transaction. Bad rows refuse everything unless skipped.
     A dry run goes through every step, then rolls back: the summary says what would happen."""
     try:
-        return _apply(db, rows, options, dry_run, progress, backup, file_warnings)
+        with cyclic_gc_paused():
+            return _apply(db, rows, options, dry_run, progress, backup, file_warnings)
     except _DryRun as done:
         return done.summary
 
@@ -248,6 +249,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
                     if streaming and not dry_run and len(pending) >= _BATCH:
                         _save_new(conn, list(pending.values()), region)
                         pending.clear()
+                        report(i, _("Importing"))
                     if options.on_duplicate != "add":  # later rows of the file may match this one
                         index.add(new["id"], new, row.e164s)
                     summary.added += 1
@@ -327,8 +329,9 @@ class _DryRun(Exception):
 def run_import(db: Database, rows: list[ImportRow], options: ImportOptions, *, dry_run: bool = False,
                progress: Progress | None = None, file_warnings: Sequence[RowWarning] = ()) -> ImportSummary:
     """Plan and apply in one call (the CLI and the wizard's last step). A dry run changes nothing."""
-    plan_import(db, rows, progress)
-    return apply_import(db, rows, options, dry_run=dry_run, progress=progress, file_warnings=file_warnings)
+    with cyclic_gc_paused():
+        plan_import(db, rows, progress)
+        return apply_import(db, rows, options, dry_run=dry_run, progress=progress, file_warnings=file_warnings)
 
 
 # ---------- rejected rows ----------

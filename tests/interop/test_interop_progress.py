@@ -126,3 +126,15 @@ def test_reading_a_file_from_disk_gives_the_same_rows_as_from_bytes(tmp_path: Pa
     from_file = vcard.read_vcard_file(path)
     from_bytes = vcard.parse_vcards(_vcards(30), "people.vcf")
     assert [(r.values, r.where, r.source) for r in from_file] == [(r.values, r.where, r.source) for r in from_bytes]
+
+
+def test_the_cycle_collector_is_back_after_an_import_finished_or_cancelled(db: Database) -> None:
+    import gc
+
+    assert gc.isenabled()
+    run_import(db, vcard.parse_vcards(_vcards(5)), ImportOptions(on_duplicate="add"))
+    assert gc.isenabled()
+    with pytest.raises(Cancelled):
+        run_import(db, vcard.parse_vcards(_vcards(5)), ImportOptions(on_duplicate="add"),
+                   progress=lambda _p, _m: False)
+    assert gc.isenabled()
