@@ -392,4 +392,6 @@ def table_to_rows(table: CsvTable, mapping: Mapping_, progress: Progress | None 
             if progress is not None and n % 2000 == 0 and \
                     progress(min(99, n * 100 // len(table.rows)), _("Reading contacts")) is False:
                 raise Cancelled(_("The import was cancelled; nothing was changed."))
+        if progress is not None and rows and progress(99, _("Reading contacts")) is False:  # then one collection
+            raise Cancelled(_("The import was cancelled; nothing was changed."))
     return rows

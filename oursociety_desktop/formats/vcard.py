@@ -146,6 +146,8 @@ def _rows(blocks: Iterable[list[bytes]], default: str, source: str, progress: Pr
             if progress is not None and number % _REPORT_EVERY == 0 and \
                     progress(min(99, percent(card)), _("Reading contacts")) is False:
                 raise Cancelled(_("The import was cancelled; nothing was changed."))
+        if progress is not None and rows and progress(99, _("Reading contacts")) is False:  # then one collection
+            raise Cancelled(_("The import was cancelled; nothing was changed."))
     if not rows:
         raise UserError(_("{source} is not a vCard file: it holds no BEGIN:VCARD line. Export contacts as .vcf "
                         "and try again.").format(source=source))

@@ -127,6 +127,8 @@ def _plan(db: Database, rows: list[ImportRow], progress: Progress | None) -> lis
         if progress is not None and i % 1000 == 0 and progress(min(99, i * 100 // max(1, len(rows))),
                                                                 _("Checking rows")) is False:
             raise Cancelled(_("The import was cancelled; nothing was changed."))
+    if progress is not None and progress(99, _("Checking rows")) is False:
+        raise Cancelled(_("The import was cancelled; nothing was changed."))
     return rows
 
 
