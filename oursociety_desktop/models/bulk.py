@@ -89,16 +89,15 @@ def cyclic_gc_paused() -> Iterator[None]:
     people holds over a million objects: every automatic full collection walked all of them (half a second each,
     several times a step), stalling progress and Cancel and costing a fifth of the reading. The rows hold no
     cycles (reference counting frees them); the one collection at the end, in the worker, leaves them in the
-    oldest generation, so no stall follows on the window's thread. Nested blocks collect once, at the outermost;
-    a block left by an exception (a Cancel) does not wait for the collection."""
+    oldest generation, so no stall follows on the window's thread. Nested blocks collect once, at the outermost
+    (also when the block is left by an exception, a Cancel: the collector would otherwise walk every row of it
+    at its next young collection, wherever that happens)."""
     if not gc.isenabled():
         yield
         return
     gc.disable()
     try:
         yield
-    except BaseException:
+    finally:
+        gc.collect()
         gc.enable()
-        raise
-    gc.collect()
-    gc.enable()
