@@ -3,8 +3,10 @@
 Readers turn a file into `ImportRow`s (values of Contact fields, with per-row problems and warnings).
 `plan_import` checks every row and finds the existing contact each one duplicates; `apply_import` writes
 everything in one `db.write()` transaction after an automatic backup: new contacts are stamped like
-`create_record` and inserted in bulk with SQLAlchemy Core, then their search rows in bulk. A bad row stops the
-whole import (nothing written) unless the user chose to skip bad rows; skipped rows can be saved to a file.
+`create_record` and inserted as tuples a batch at a time with their search rows (as they come for "add" and
+"skip", at the end for "update" and "fill"), and the search index is built once at the end, in the same
+transaction. A bad row stops the whole import (nothing written) unless the user chose to skip bad rows; skipped
+rows can be saved to a file.
 
 Duplicate handling: `skip` leaves the existing contact alone; `update` overwrites its fields with the file's
 non-empty values and adds phones, emails and tags it lacks; `fill` only sets fields that are empty and adds the
