@@ -29,9 +29,12 @@ from oursociety_desktop.formats.csv_presets import (
     lookup,
     numbered_target,
 )
+from oursociety_desktop.formats.import_rows import SharedTexts
 from oursociety_desktop.formats.text_files import decode_text_file, detect_encoding, read_limited
 from oursociety_desktop.i18n import _
-from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.bulk import cyclic_gc_paused
+from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.progress import Progress
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 """The largest CSV file read (100 MB); bigger files are refused before reading."""
@@ -57,10 +60,10 @@ class CsvTable:
 # ---------- reading ----------
 
 
-def read_csv_file(path: Path, encoding: str = "", delimiter: str = "") -> CsvTable:
+def read_csv_file(path: Path, encoding: str = "", delimiter: str = "", progress: Progress | None = None) -> CsvTable:
     """Read a CSV file (size-checked first) into a CsvTable."""
-    data = read_limited(path, MAX_FILE_BYTES, "CSV")
-    return parse_csv(data, Path(path).name, encoding, delimiter)
+    with cyclic_gc_paused():
+        return parse_csv(read_limited(path, MAX_FILE_BYTES, "CSV"), Path(path).name, encoding, delimiter, progress)
 
 
 def detect_delimiter(text: str) -> str:
@@ -129,10 +132,11 @@ def _header_index(rows: list[tuple[int, list[str]]]) -> int:
     return first
 
 
-def parse_csv(data: bytes, source: str = "the file", encoding: str = "", delimiter: str = "") -> CsvTable:
+def parse_csv(data: bytes, source: str = "the file", encoding: str = "", delimiter: str = "",
+              progress: Progress | None = None) -> CsvTable:
     """Decode and split a CSV file. Raises UserError for binary junk, unknown encodings, or no header row.
     A spreadsheet's `sep=;` first line sets the delimiter; lines before the header row (a preamble) are skipped
-    and named in `CsvTable.skipped`."""
+    and named in `CsvTable.skipped`. `progress` is told every few thousand rows; answering False cancels."""
     chosen = check_encoding_option(encoding)
     text = decode_text_file(data, source, "CSV", chosen)
     if not chosen:
@@ -151,11 +155,14 @@ def parse_csv(data: bytes, source: str = "the file", encoding: str = "", delimit
     csv.field_size_limit(MAX_FILE_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
+    shared = SharedTexts()  # a town or a tag repeated on 100,000 rows is held once
     try:
         line = 1
         for cells in reader:
-            rows.append((line + skipped_hint, cells))
+            rows.append((line + skipped_hint, shared.cells(cells)))
             line = reader.line_num + 1
+            if progress is not None and len(rows) % 5000 == 0 and progress(0, _("Reading contacts")) is False:
+                raise Cancelled(_("The import was cancelled; nothing was changed."))
     except csv.Error as exc:
         raise UserError(_("{source} line {value}: {exc} (is a closing quote missing?); "
                         "nothing was imported.")

@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session
@@ -27,9 +28,11 @@ from oursociety_desktop.formats.csv_write import EXPORT_HEADERS
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.formats.labels import canonical_label
 from oursociety_desktop.i18n import _
+from oursociety_desktop.models.bulk import cyclic_gc_paused
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.database import get_setting, set_setting
-from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.progress import Progress
 
 MAPPINGS_SETTING = "csv_mappings"  # the hub setting holding the mappings organisers saved, by header signature
 
@@ -212,17 +215,53 @@ def _cell_text(raw: str) -> str:
     return raw.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _clean_cell(raw: str) -> str:
+    """A cell as read for import: the export's formula escaping undone, line breaks as "\n"."""
+    if raw[:1] == "'":
+        raw = unescape_cell(raw)
+    return _cell_text(raw) if "\r" in raw else raw
+
+
+# What each used column of a mapping does: (index, header, field, fixed label, index of its label column).
+_Plan = tuple[tuple[int, str, str, str, int | None], ...]
+
+
+def _plan(headers: Sequence[str], mapping: Mapping_) -> _Plan:
+    """The columns a mapping takes, in order (ignored columns and label columns are read through others)."""
+    out = []
+    for i, header in enumerate(headers):
+        m = mapping.get(i, ColumnMap())
+        if m.field != "ignore" and not m.field.endswith("_label"):
+            out.append((i, header, m.field, m.label, m.label_column))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _list_cell(value: str) -> tuple[str, ...]:
+    """`_split_list`, remembered: the same tags, languages and groups recur on row after row."""
+    return tuple(_split_list(value))
+
+
+_YES_NO = _TRUE | _FALSE
+_NOTE_FIELDS = frozenset(("notes", "private_notes"))
+
+
 def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[str], mapping: Mapping_,
                   flag_columns: frozenset[int] = frozenset()) -> ImportRow:
     """One CSV row into an ImportRow (values of Contact fields) with its problems and warnings.
     `flag_columns`: note columns holding only yes/no values, whose "no" (`Deceased: 0`) says nothing."""
-    row = ImportRow(number=number, where=f"row {number} (line {line})", source=list(cells))
-    if len(cells) != len(headers) and not (len(cells) > len(headers) and not any(c.strip() for c in
-                                                                                  cells[len(headers):])):
+    return _row_to_import(number, line, cells, headers, _plan(headers, mapping), flag_columns)
+
+
+def _row_to_import(number: int, line: int, cells: list[str], headers: Sequence[str], plan: _Plan,
+                   flag_columns: frozenset[int]) -> ImportRow:
+    row = ImportRow(number=number, where=f"row {number} (line {line})", source=cells)  # the table's own list
+    width = len(headers)
+    if len(cells) != width and not (len(cells) > width and not any(c.strip() for c in cells[width:])):
         row.problems.append(_("it has {count} cells but the header has {count2} (ragged row)")
-                            .format(count=len(cells), count2=len(headers)))
+                            .format(count=len(cells), count2=width))
         return row
-    cells = [_cell_text(unescape_cell(c)) for c in cells[:len(headers)]] + [""] * max(0, len(headers) - len(cells))
+    cells = [_clean_cell(c) if c[:1] == "'" or "\r" in c else c for c in cells[:width]]
     values: dict[str, Any] = {}
     given_parts: dict[str, list[str]] = {"given_name": [], "middle_name": []}
     honorifics: dict[str, list[str]] = {"prefix": [], "suffix": []}
@@ -230,10 +269,9 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
     note_lines: list[str] = []
     phones: list[dict[str, str]] = []
     emails: list[dict[str, str]] = []
-    for i, header in enumerate(headers):
-        m = mapping.get(i, ColumnMap())
+    for i, header, field_name, fixed_label, label_column in plan:
         raw = cells[i]
-        if m.field == "ignore" or m.field.endswith("_label"):
+        if not raw:
             continue
         if len(raw) > MAX_TEXT:
             row.problems.append(_("the cell in column '{header}' is {count:,} characters long, over the "
@@ -241,39 +279,44 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
                                 .format(header=header, count=len(raw), max_text=MAX_TEXT))
             continue
         # Notes keep their own spacing (indented lists, line breaks); a cell of spaces alone is still empty.
-        value = raw if m.field in ("notes", "private_notes") else raw.strip()
-        if not value.strip():
-            continue
-        label = m.label
-        if m.label_column is not None and m.label_column < len(cells):
-            label = cells[m.label_column].strip() or label
-        if m.field in ("phone", "email"):
-            target = phones if m.field == "phone" else emails
+        if field_name in _NOTE_FIELDS:
+            value = raw
+            if not value.strip():
+                continue
+        else:
+            value = raw.strip()
+            if not value:
+                continue
+        label = fixed_label
+        if label_column is not None and label_column < len(cells):
+            label = cells[label_column].strip() or label
+        if field_name in ("phone", "email"):
+            target = phones if field_name == "phone" else emails
             label = canonical_label(label)
             parts = [p.strip() for p in value.split(":::")]
-            if m.field == "email" and len(parts) == 1 and value.count("@") > 1:
+            if field_name == "email" and len(parts) == 1 and value.count("@") > 1:
                 parts = [p for p in _SEVERAL_EMAILS.split(value) if p]
             for part in parts:
                 if not part:
                     continue
-                if m.field == "phone" and _SCIENTIFIC.match(part):
+                if field_name == "phone" and _SCIENTIFIC.match(part):
                     row.warn("phones", _("'{part}' does not look like a phone number: a spreadsheet turned it into "
                                        "scientific notation and may have lost digits; kept as typed, please check it")
                                        .format(part=part))
                 target.append({"label": label, "value": part})
-        elif m.field in ("given_name", "middle_name"):
-            given_parts[m.field].append(value)
-        elif m.field in ("prefix", "suffix"):
-            honorifics[m.field].append(value)
-        elif m.field == "street2":
+        elif field_name in ("given_name", "middle_name"):
+            given_parts[field_name].append(value)
+        elif field_name in ("prefix", "suffix"):
+            honorifics[field_name].append(value)
+        elif field_name == "street2":
             street2.append(value)
-        elif m.field == "note":
+        elif field_name == "note":
             if _EMPTY_DATE.match(value):
                 continue  # 0/0/00: no date at all
             if i in flag_columns and value.casefold() in _FALSE:
                 continue  # "Deceased: 0" says nothing
-            if m.label_column is not None:  # "Custom Field 1 - Label" = Ward, "... - Value" = North
-                kind = m.label or "Value"
+            if label_column is not None:  # "Custom Field 1 - Label" = Ward, "... - Value" = North
+                kind = fixed_label or "Value"
                 label = label.lstrip("*").strip()
                 if kind in ("Website", "Chat"):
                     note_lines.append(f"{kind}{f' ({label})' if label else ''}: {value}")
@@ -281,21 +324,21 @@ def row_to_import(number: int, line: int, cells: list[str], headers: Sequence[st
                     note_lines.append(f"{label or kind}: {value}")
             else:
                 note_lines.append(f"{header}: {value}")
-        elif m.field in ("tags", "languages", "groups"):
-            values.setdefault(m.field, []).extend(_split_list(value))
-        elif m.field in BOOL_FIELDS:
+        elif field_name in ("tags", "languages", "groups"):
+            values.setdefault(field_name, []).extend(_list_cell(value))
+        elif field_name in BOOL_FIELDS:
             lowered = value.casefold()
-            if lowered not in _TRUE | _FALSE:
+            if lowered not in _YES_NO:
                 row.problems.append(_("'{value}' in column '{header}' is not yes or no")
                                     .format(value=value, header=header))
                 continue
-            values[m.field] = lowered in _TRUE
-        elif m.field in ("notes", "private_notes"):
-            values[m.field] = f"{values[m.field]}\n\n{value}" if values.get(m.field) else value
-        elif m.field in values and values[m.field] != value:
-            values[m.field] = f"{values[m.field]}, {value}"
+            values[field_name] = lowered in _TRUE
+        elif field_name in _NOTE_FIELDS:
+            values[field_name] = f"{values[field_name]}\n\n{value}" if values.get(field_name) else value
+        elif field_name in values and values[field_name] != value:
+            values[field_name] = f"{values[field_name]}, {value}"
         else:
-            values[m.field] = value
+            values[field_name] = value
     given = " ".join(given_parts["given_name"] + given_parts["middle_name"])
     if given:
         values["given_name"] = given
@@ -337,8 +380,18 @@ def _flag_columns(table: CsvTable, mapping: Mapping_) -> frozenset[int]:
     return frozenset(out)
 
 
-def table_to_rows(table: CsvTable, mapping: Mapping_) -> list[ImportRow]:
-    """Every data row of the table as an ImportRow."""
+def table_to_rows(table: CsvTable, mapping: Mapping_, progress: Progress | None = None) -> list[ImportRow]:
+    """Every data row of the table as an ImportRow (`progress` is told every few thousand rows; answering False
+    cancels)."""
     flags = _flag_columns(table, mapping)
-    return [row_to_import(n, line, cells, table.headers, mapping, flags)
-            for n, (line, cells) in enumerate(table.rows, start=1)]
+    plan = _plan(table.headers, mapping)
+    rows = []
+    with cyclic_gc_paused():
+        for n, (line, cells) in enumerate(table.rows, start=1):
+            rows.append(_row_to_import(n, line, cells, table.headers, plan, flags))
+            if progress is not None and n % 2000 == 0 and \
+                    progress(min(99, n * 100 // len(table.rows)), _("Reading contacts")) is False:
+                raise Cancelled(_("The import was cancelled; nothing was changed."))
+        if progress is not None and rows and progress(99, _("Reading contacts")) is False:  # then one collection
+            raise Cancelled(_("The import was cancelled; nothing was changed."))
+    return rows

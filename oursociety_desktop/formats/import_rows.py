@@ -14,7 +14,7 @@ from typing import Any
 from oursociety_desktop.models.atomic import atomic_write
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowWarning:
     """Something the user should know about one row: the field (or column, or property) and what happened."""
 
@@ -26,12 +26,14 @@ class RowWarning:
         return f"{self.field}: {self.message}" if self.field else self.message
 
 
-@dataclass
+@dataclass(slots=True)  # an import of 100,000 people holds 100,000 of these
 class ImportRow:
     """One card or CSV row: the contact values read from it, what is wrong with it, and where it came from.
 
     `kind` is "person", or "group" for a group card (vCard 4.0 `KIND:group`, Apple's
-    `X-ADDRESSBOOKSERVER-KIND:group`): its `values` hold only `name`, and `members` the UIDs of its members."""
+    `X-ADDRESSBOOKSERVER-KIND:group`): its `values` hold only `name`, and `members` the UIDs of its members.
+    `source` (the card's text, the CSV row's cells) is what `save_rejected_rows` writes back; checking lets it go
+    for a row found good."""
 
     number: int
     where: str
@@ -66,6 +68,67 @@ class ImportRow:
     def problem_line(self) -> str:
         """All of the row's problems on one line."""
         return f"{self.where}: {'; '.join(self.problems)}"
+
+
+class SharedTexts:
+    """Repeated texts of one file (a town, a country, a tag, a label) kept as one object each, per column or field,
+    so that 100,000 rows do not hold 100,000 copies of "United Kingdom". A column or field that shows more than
+    `cap` different texts (streets, emails) is left alone from then on, so this never costs more than it saves."""
+
+    def __init__(self, cap: int = 10_000) -> None:
+        self.cap = cap
+        self._columns: list[dict[str, str] | None] = []
+        self._fields: dict[str, dict[str, str] | None] = {}
+
+    def _share(self, seen: dict[str, str], text: str) -> str | None:
+        shared = seen.get(text)
+        if shared is None:
+            if len(seen) >= self.cap:
+                return None  # too many different texts: stop looking at this one
+            seen[text] = shared = text
+        return shared
+
+    def cells(self, cells: list[str]) -> list[str]:
+        """A CSV row's cells, repeated ones shared with earlier rows (by column)."""
+        columns = self._columns
+        while len(columns) < len(cells):
+            columns.append({})
+        out = []
+        for i, cell in enumerate(cells):
+            seen = columns[i]
+            if seen is not None and cell:
+                shared = self._share(seen, cell)
+                if shared is None:
+                    columns[i] = None
+                else:
+                    cell = shared
+            out.append(cell)
+        return out
+
+    def values(self, values: dict[str, Any]) -> None:
+        """Share the texts of a row's contact values in place (by field; list items and labels too)."""
+        fields = self._fields
+        for name, value in values.items():
+            if type(value) is str:
+                seen = fields.get(name)
+                shared = seen.get(value) if seen is not None else None
+                values[name] = shared if shared is not None else self._field(name, value)
+            elif type(value) is list:
+                for i, item in enumerate(value):
+                    if type(item) is str:
+                        value[i] = self._field(name, item)
+                    elif type(item) is dict and type(item.get("label")) is str:
+                        item["label"] = self._field(f"{name} label", item["label"])
+
+    def _field(self, name: str, text: str) -> str:
+        seen = self._fields.setdefault(name, {})
+        if seen is None or not text:
+            return text
+        shared = self._share(seen, text)
+        if shared is None:
+            self._fields[name] = None
+            return text
+        return shared
 
 
 def save_rejected_rows(path: Path, rows: Iterable[ImportRow], header: list[str] | None = None) -> int:

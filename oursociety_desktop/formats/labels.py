@@ -4,6 +4,7 @@ Apple's `_$!<Mobile>!$_`), stored in one canonical form; a custom label is kept 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Standard labels (lower case) by every spelling seen; the vCard writer turns these back into TYPE values.
 _CANONICAL = {
@@ -17,6 +18,7 @@ _CANONICAL = {
 _APPLE = re.compile(r"_\$!<(.*)>!\$_")
 
 
+@lru_cache(maxsize=4096)  # the same few labels come back on every row of an import
 def canonical_label(label: str) -> str:
     """One form per standard label ("CELL", "Mobile" -> "mobile"); a custom label kept as written."""
     text = label.strip()
@@ -43,6 +45,11 @@ IGNORED_VCARD_TYPES = {"voice", "internet", "pref", "x400", "aol", "applelink", 
 def label_from_types(types: list[str]) -> str:
     """The label of a vCard property from its TYPE values (`CELL,VOICE` gives "mobile"); a custom `X-` type
     (Android's `TYPE=x-shed`) is kept as written, without its prefix."""
+    return _label_from_types(tuple(types))
+
+
+@lru_cache(maxsize=4096)
+def _label_from_types(types: tuple[str, ...]) -> str:
     words: list[str] = []
     custom: list[str] = []
     for raw in types:

@@ -9,29 +9,47 @@ from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
 
 
-def read_limited(path: Path, limit: int, kind: str) -> bytes:
-    """Read a whole file, refusing (before reading) one bigger than `limit` bytes."""
+def checked_size(path: Path, limit: int, kind: str) -> int:
+    """The size of a file about to be read, refusing (one line) a missing file, a folder, or a file bigger than
+    `limit` bytes."""
     path = Path(path)
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise UserError(_("There is no file {path}.").format(path=path)) from None
     except OSError as exc:
-        raise UserError(_("Cannot read {path}: {value}.").format(path=path, value=exc.strerror or exc)) from None
+        raise cannot_read(path, exc) from None
     if path.is_dir():
         raise UserError(_("{path} is a folder, not a {kind} file.").format(path=path, kind=kind))
     if size > limit:
         raise UserError(_("{name} is {value:,.1f} MB, over the {value2} MB limit for a "
                         "{kind} import; split it into smaller files and import them one by one.")
                         .format(name=path.name, value=size / 1000000.0, value2=limit // (1024 * 1024), kind=kind))
+    return size
+
+
+def cannot_read(path: Path, exc: OSError) -> UserError:
+    """The one-line refusal for a file the system would not let us read."""
+    return UserError(_("Cannot read {path}: {value}.").format(path=path, value=exc.strerror or exc))
+
+
+def over_limit(path: Path, limit: int, kind: str) -> UserError:
+    """The one-line refusal for a file that grew past `limit` bytes while it was read."""
+    return UserError(_("{name} is over the {value} MB limit for a {kind} import.")
+                     .format(name=Path(path).name, value=limit // (1024 * 1024), kind=kind))
+
+
+def read_limited(path: Path, limit: int, kind: str) -> bytes:
+    """Read a whole file, refusing (before reading) one bigger than `limit` bytes."""
+    path = Path(path)
+    checked_size(path, limit, kind)
     try:
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
-        raise UserError(_("Cannot read {path}: {value}.").format(path=path, value=exc.strerror or exc)) from None
+        raise cannot_read(path, exc) from None
     if len(data) > limit:
-        raise UserError(_("{name} is over the {value} MB limit for a {kind} import.")
-                        .format(name=path.name, value=limit // (1024 * 1024), kind=kind))
+        raise over_limit(path, limit, kind)
     return data
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import quopri
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from oursociety_desktop.formats.charsets import codec_name, decode_value
 
@@ -15,7 +17,7 @@ from oursociety_desktop.formats.charsets import codec_name, decode_value
 BINARY_PROPERTIES = {"PHOTO", "LOGO", "SOUND", "KEY", "X-MS-CARDPICTURE", "X-PHOTO", "X-LOGO"}
 
 
-@dataclass
+@dataclass(slots=True)
 class VProperty:
     """One content line: group, upper-case name, parameters (upper-case keys) and the decoded value.
 
@@ -61,27 +63,78 @@ _NAME = re.compile(r"[A-Za-z0-9_/-]+")
 
 def split_cards(raw_lines: list[bytes]) -> list[RawCard]:
     """The cards of a file from its lines (tolerating grouped BEGIN lines and nested 2.1 AGENT cards)."""
-    cards: list[RawCard] = []
+    return list(iter_cards([raw_lines]))
+
+
+def line_blocks(data: bytes, size: int = 1 << 19) -> Iterator[list[bytes]]:
+    """The lines of `data` (split at CRLF, CR or LF, as `re.split` would), a block of about `size` bytes at a time,
+    so a large file is never held as one list of lines. Blocks end just after a LF, which always ends a line."""
+    start = 0
+    while True:
+        end = data.find(b"\n", start + size)
+        if end < 0:
+            yield _EOL.split(data[start:])
+            return
+        yield _EOL.split(data[start:end + 1])[:-1]  # the last piece is the empty text after that LF
+        start = end + 1
+
+
+def chunk_lines(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
+    """`line_blocks` for bytes that come in consecutive chunks (a file read piece by piece): each block ends just
+    after the last LF of a chunk; a chunk with no LF waits for the next (a file of CR line ends is read whole)."""
+    pending: list[bytes] = []
+    for chunk in chunks:
+        end = chunk.rfind(b"\n")
+        if end < 0:
+            pending.append(chunk)
+            continue
+        pending.append(chunk[:end + 1])
+        yield _EOL.split(b"".join(pending))[:-1]
+        pending = [chunk[end + 1:]]
+    yield _EOL.split(b"".join(pending))
+
+
+_EOL = re.compile(rb"\r\n|\r|\n")
+
+
+def iter_cards(blocks: Iterable[list[bytes]]) -> Iterator[RawCard]:
+    """`split_cards` over a file's lines given in consecutive blocks, each card as soon as it has ended (or, cut
+    off, at the end of the file)."""
     current: RawCard | None = None
     depth = 0
-    for index, raw in enumerate(raw_lines, start=1):
-        if current is not None:
-            current.text.append(raw)
-        if _BEGIN.match(raw):
-            depth += 1
-            if depth == 1:
-                current = RawCard(line=index, text=[raw])
-                cards.append(current)
-                continue
-        elif _END.match(raw) and depth > 0:
-            depth -= 1
-            if depth == 0 and current is not None:
-                current.complete = True
-                current = None
-                continue
-        if current is not None and depth == 1:  # lines of a nested card (a 2.1 AGENT) are not this card's
-            current.lines.append((index, raw))
-    return cards
+    offset = 0  # lines in the blocks before this one
+    for raw_lines in blocks:
+        # Only lines naming VCARD can begin or end a card; the lines between two of them are taken as one slice.
+        marks = [i for i, raw in enumerate(raw_lines) if b"VCARD" in raw.upper()]
+        done = 0  # lines of this block before this index are placed
+        for mark in [*marks, len(raw_lines)]:
+            if current is not None and done < mark:
+                current.text.extend(raw_lines[done:mark])
+                if depth == 1:  # lines of a nested card (a 2.1 AGENT) are not this card's
+                    current.lines.extend(zip(range(offset + done + 1, offset + mark + 1), raw_lines[done:mark],
+                                             strict=True))
+            if mark == len(raw_lines):
+                break
+            raw, index, done = raw_lines[mark], offset + mark + 1, mark + 1
+            if current is not None:
+                current.text.append(raw)
+            if _BEGIN.match(raw):
+                depth += 1
+                if depth == 1:
+                    current = RawCard(line=index, text=[raw])
+                    continue
+            elif _END.match(raw) and depth > 0:
+                depth -= 1
+                if depth == 0 and current is not None:
+                    current.complete = True
+                    yield current
+                    current = None
+                    continue
+            if current is not None and depth == 1:
+                current.lines.append((index, raw))
+        offset += len(raw_lines)
+    if current is not None:
+        yield current
 
 
 def card_version(card: RawCard) -> str:
@@ -130,7 +183,9 @@ def unfold(lines: list[tuple[int, bytes]], version: str) -> tuple[list[tuple[int
             number, previous = logical[-1]
             logical[-1] = (number, previous + stripped)
             continue
-        if not _HEAD.match(raw):
+        colon = raw.find(b":")
+        encodings = _head_encodings(raw[:colon]) if colon >= 0 else None
+        if encodings is None:  # not "name;params:" (what _HEAD matches)
             if logical and logical[-1][1].endswith(b"\\") and not logical[-1][1].endswith(b"\\\\"):
                 number, previous = logical[-1]  # "...Street\" then the next line of the address
                 logical[-1] = (number, previous[:-1] + b"\n" + raw)
@@ -139,10 +194,19 @@ def unfold(lines: list[tuple[int, bytes]], version: str) -> tuple[list[tuple[int
                 junk.append((index, raw))
             continue  # a bare name ("FN") is an empty property
         logical.append((index, raw.lstrip(b" \t")))
-        head = raw.split(b":", 1)[0].upper()
-        qp_open = raw.endswith(b"=") and b"QUOTED-PRINTABLE" in head
-        b64_open = b"BASE64" in head or b"ENCODING=B" in head.replace(b" ", b"")
+        quoted_printable, b64_open = encodings
+        qp_open = quoted_printable and raw.endswith(b"=")
     return logical, junk
+
+
+@lru_cache(maxsize=4096)
+def _head_encodings(head: bytes) -> tuple[bool, bool] | None:
+    """For the text before a line's first ':', remembered (the same heads recur on every card): None when it is
+    not a property's head (`_HEAD`), else whether the value is quoted-printable and whether it is base64."""
+    if not _HEAD.match(head + b":"):
+        return None
+    upper = head.upper()
+    return b"QUOTED-PRINTABLE" in upper, b"BASE64" in upper or b"ENCODING=B" in upper.replace(b" ", b"")
 
 
 def _split_outside_quotes(text: str, sep: str, limit: int = -1) -> list[str]:
@@ -189,6 +253,43 @@ def parse_property(line: bytes | str, number: int, version: str, default: str = 
     if split is None:
         raise ValueError(f"line {number} is not a vCard property (no ':')")
     raw_head, raw_value = split
+    head = _read_head(raw_head)
+    if isinstance(head, str):
+        raise ValueError(f"line {number} has a malformed property name '{head}'")
+    group, upper, params, kind, charset = head
+    prop = VProperty(group, upper, params, "", number)
+    if kind == _TEXT and raw_value.isascii():
+        prop.value = raw_value.decode("ascii")  # what decode_value gives for plain ASCII, whatever the charset
+        return prop
+    if kind == _BINARY:
+        prop.binary = True
+        return prop
+    if kind == _UNREAD:
+        prop.value = raw_value.decode("utf-8", errors="replace")
+        return prop
+    if kind == _QUOTED:
+        raw_value = quopri.decodestring(raw_value)
+    try:
+        decoded = decode_value(raw_value, charset, default, hint)
+    except UnicodeError:
+        prop.value = raw_value.decode("cp1252", errors="replace")
+        prop.undecodable = True
+        return prop
+    prop.value = decoded.text
+    prop.warning = decoded.warning
+    return prop
+
+
+# What a property's value is, from its head: base64 data (never decoded), a binary property's text kept as it
+# is, quoted-printable text, or text.
+_BINARY, _UNREAD, _QUOTED, _TEXT = "binary", "unread", "quoted-printable", "text"
+
+
+@lru_cache(maxsize=4096)
+def _read_head(raw_head: bytes) -> tuple[str, str, dict[str, list[str]], str, str] | str:
+    """A property's head (`item1.TEL;TYPE=CELL`) read once however often it recurs in a file: (upper-case group,
+    upper-case name, parameters, what the value is, its CHARSET), or the start of the name when it is malformed.
+    The parameters are shared by every property with this head: read them, never change them."""
     head = raw_head.decode("utf-8", errors="replace")
     parts = _split_outside_quotes(head, ";")
     name = parts[0].strip()
@@ -196,7 +297,7 @@ def parse_property(line: bytes | str, number: int, version: str, default: str = 
     if "." in name:
         group, name = name.rsplit(".", 1)
     if not name or not _NAME.fullmatch(name):
-        raise ValueError(f"line {number} has a malformed property name '{parts[0][:40]}'")
+        return parts[0][:40]
     params: dict[str, list[str]] = {}
     for param in parts[1:]:
         if not param.strip():
@@ -216,23 +317,15 @@ def parse_property(line: bytes | str, number: int, version: str, default: str = 
         params.setdefault(key, []).extend(values)
     encoding = [e.upper() for e in params.get("ENCODING", [])]
     upper = name.upper()
-    prop = VProperty(group=group.upper(), name=upper, params=params, value="", line=number)
-    if "BASE64" in encoding or "B" in encoding or upper in BINARY_PROPERTIES:
-        prop.binary = "BASE64" in encoding or "B" in encoding
-        prop.value = "" if prop.binary else raw_value.decode("utf-8", errors="replace")
-        return prop
-    if "QUOTED-PRINTABLE" in encoding:
-        raw_value = quopri.decodestring(raw_value)
-    charset = (params.get("CHARSET") or [""])[0]
-    try:
-        decoded = decode_value(raw_value, charset, default, hint)
-    except UnicodeError:
-        prop.value = raw_value.decode("cp1252", errors="replace")
-        prop.undecodable = True
-        return prop
-    prop.value = decoded.text
-    prop.warning = decoded.warning
-    return prop
+    if "BASE64" in encoding or "B" in encoding:
+        kind = _BINARY
+    elif upper in BINARY_PROPERTIES:
+        kind = _UNREAD
+    elif "QUOTED-PRINTABLE" in encoding:
+        kind = _QUOTED
+    else:
+        kind = _TEXT
+    return group.upper(), upper, params, kind, (params.get("CHARSET") or [""])[0]
 
 
 def unescape_text(value: str, version: str) -> str:
@@ -279,11 +372,14 @@ def split_escaped(value: str, sep: str) -> list[str]:
 
 
 _CHARSET = re.compile(rb";\s*CHARSET\s*=\s*\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_MAYBE_CHARSET = re.compile(rb"CHARSET", re.IGNORECASE)
 
 
 def card_charset(lines: list[tuple[int, bytes]]) -> str:
     """A non-UTF-8 charset some property of the card names (2.1 writers often label only some values), used for
     the card's other 8-bit values that are not UTF-8."""
+    if not _MAYBE_CHARSET.search(b"\n".join([line for _, line in lines])):
+        return ""  # no line names a charset anywhere (most cards): nothing to look at per head
     for _, line in lines:
         match = _CHARSET.search(line.split(b":", 1)[0])
         if match:

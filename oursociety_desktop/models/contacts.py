@@ -16,7 +16,7 @@ from oursociety_desktop.models.records import create_record, get_record, set_del
 from oursociety_desktop.models.references import erase_related_records, same_person_ids
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
-from oursociety_desktop.models.text import nfc_values, sort_key
+from oursociety_desktop.models.text import nfc, sort_key
 from oursociety_desktop.models.withdrawal import check_consent_edit, withheld_here, withhold_after_edit
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
@@ -49,12 +49,18 @@ def _labelled(field: str, items: Any) -> list[dict[str, str]]:
             continue
         if field == "emails":
             value = validate_email(value)
-        out.append({"label": str(item.get("label", "") or "").strip(), "value": value})
+        out.append({"label": nfc(str(item.get("label", "") or "").strip()), "value": nfc(value)})
     return out
 
 
+_UNTRIMMED = frozenset(("notes", "private_notes"))
+_FLAGS = frozenset((*BOOL_FIELDS, "deleted"))
+
+
 def normalise_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate and tidy contact values (trim text, check emails, stage, flags, lists). Raises ValidationError."""
+    """Validate and tidy contact values (trim text, check emails, stage, flags, lists). Raises ValidationError.
+    Every text comes out in normal form C (`text.nfc`). An import checks every row with this, so each value is
+    visited once."""
     out: dict[str, Any] = {}
     for name, value in values.items():
         if name in ("phones", "emails"):
@@ -64,8 +70,8 @@ def normalise_values(values: Mapping[str, Any]) -> dict[str, Any]:
                 value = [p for p in re.split(r"[,;]", value)]
             if not isinstance(value, list):
                 raise ValidationError(name, _("{name} must be a list of words.").format(name=name))
-            out[name] = list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
-        elif name in BOOL_FIELDS or name in ("deleted",):
+            out[name] = [nfc(v) for v in dict.fromkeys(str(v).strip() for v in value if str(v).strip())]
+        elif name in _FLAGS:
             if not isinstance(value, bool):
                 raise ValidationError(name, _("{name} must be true or false.").format(name=name))
             out[name] = value
@@ -75,15 +81,15 @@ def normalise_values(values: Mapping[str, Any]) -> dict[str, Any]:
                 choices = ", ".join(CONTACT_STAGES)
                 raise ValidationError(name, _("Unknown engagement stage '{value}'; use one of {choices}.")
                                             .format(value=value, choices=choices))
-            out[name] = stage
+            out[name] = nfc(stage)
         else:
             if not isinstance(value, str):
                 raise ValidationError(name, _("{name} must be text.").format(name=name))
             if len(value) > MAX_TEXT:
                 raise ValidationError(name, _("{name} is longer than {max_text:,} characters.")
                                             .format(name=name, max_text=MAX_TEXT))
-            out[name] = value.strip() if name not in ("notes", "private_notes") else value
-    return nfc_values(out)
+            out[name] = nfc(value if name in _UNTRIMMED else value.strip())
+    return out
 
 
 def _require_a_name(values: Mapping[str, Any]) -> None:

@@ -146,6 +146,8 @@ class MatchIndex:
 
     def find(self, values: Mapping[str, Any], e164s: Iterable[str]) -> tuple[str, str] | None:
         """(id, shown name) of the existing contact these values most likely belong to, or None."""
+        if not self.people:
+            return None  # an empty hub: no one to match, so no name to fold
         key = person_key(values)
         emails = emails_of(values)
         phones = set(e164s)

@@ -22,39 +22,62 @@ class NormalisedPhone:
 
 
 def normalise_phone(typed: str, region: str = DEFAULT_REGION) -> NormalisedPhone:
-    """Normalise a typed number in the hub's default region. Never refuses: odd numbers get a warning."""
+    """Normalise a typed number in the hub's default region. Never refuses: odd numbers get a warning.
+    The reading is cached by (number, region) (imports repeat the same numbers and formats); the warning is
+    worded at each call, in the language in use then."""
     text = typed.strip()
     if not text:
         return NormalisedPhone(typed, None, None)
-    try:
-        parsed = phonenumbers.parse(text, region.upper() or DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
+    e164, fault = _reading(text, region)
+    if fault == _UNPARSEABLE:
         return NormalisedPhone(typed, None, _("'{text}' does not look like a phone number; kept as typed.")
                                             .format(text=text))
-    if not phonenumbers.is_possible_number(parsed):
+    if fault == _WRONG_LENGTH:
         return NormalisedPhone(typed, None, _("'{text}' has the wrong length for a phone number; kept as typed.")
                                             .format(text=text))
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    if not phonenumbers.is_valid_number(parsed):
+    if not _assigned(text, region):
         return NormalisedPhone(typed, e164, _("'{text}' is not an assigned number range; kept, please check it.")
                                             .format(text=text))
     return NormalisedPhone(typed, e164, None)
 
 
-@lru_cache(maxsize=100_000)
+_UNPARSEABLE = "unparseable"
+_WRONG_LENGTH = "wrong length"
+# Numbers read per (text, region): an import of 100,000 people reads each number twice (checking, then indexing),
+# and the same numbers recur across a file; each entry is a few hundred bytes.
+_CACHED_NUMBERS = 100_000
+
+
+def _parse(text: str, region: str) -> phonenumbers.PhoneNumber:
+    return phonenumbers.parse(text, region.upper() or DEFAULT_REGION)
+
+
+@lru_cache(maxsize=_CACHED_NUMBERS)
+def _reading(text: str, region: str) -> tuple[str | None, str]:
+    """(E.164 or None, "" or why there is none) for a stripped, non-empty number."""
+    try:
+        parsed = _parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None, _UNPARSEABLE
+    if not phonenumbers.is_possible_number(parsed):
+        return None, _WRONG_LENGTH
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)), ""
+
+
+@lru_cache(maxsize=_CACHED_NUMBERS)
+def _assigned(text: str, region: str) -> bool:
+    """Whether a number that reads (see `_reading`) is in an assigned range: the slower check, asked only for the
+    warning."""
+    return bool(phonenumbers.is_valid_number(_parse(text, region)))
+
+
 def e164_of(typed: str, region: str = DEFAULT_REGION) -> str | None:
     """Just the E.164 form of a typed number (None when it does not parse), cached: what search indexing needs,
     without the slower validity check that only serves the warning."""
     text = typed.strip()
     if not text:
         return None
-    try:
-        parsed = phonenumbers.parse(text, region.upper() or DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    return _reading(text, region)[0]
 
 
 def is_known_region(region: str) -> bool:

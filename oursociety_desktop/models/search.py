@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -25,16 +26,21 @@ _CJK = re.compile(r"([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa
 
 
 def _split_cjk(folded: str) -> str:
-    return _CJK.sub(r" \1 ", folded)
+    return folded if folded.isascii() else _CJK.sub(r" \1 ", folded)
 
 
 def phone_tokens(typed: str, e164: str | None) -> list[str]:
     """Digit tokens for one phone number: the typed digits and the E.164 digits, each with all its endings of
     three or more digits (a prefix query on an ending finds a number by the last digits typed)."""
+    return list(_phone_tokens(typed, e164))
+
+
+@lru_cache(maxsize=4096)  # an import indexes the same numbers again and again (a household, an office)
+def _phone_tokens(typed: str, e164: str | None) -> tuple[str, ...]:
     tokens: list[str] = []
     for digits in (digits_only(typed), (e164 or "").lstrip("+")):
         tokens.extend(digits[i:] for i in range(0, len(digits) - MIN_PHONE_SUFFIX + 1))
-    return list(dict.fromkeys(tokens))
+    return tuple(dict.fromkeys(tokens))
 
 
 def search_body(values: Mapping[str, Any], region: str) -> tuple[str, list[str]]:
@@ -58,8 +64,20 @@ def search_body(values: Mapping[str, Any], region: str) -> tuple[str, list[str]]
     for email in values.get("emails") or []:
         address = str(email.get("value", ""))
         parts.append(address)
-    body = _split_cjk(fold(" ".join(p for p in parts if p)))
+    # Folding works character by character and keeps the spaces between parts, so folding each part on its own
+    # gives the text folded whole; the parts that need the slow path (accents, other scripts) are remembered, as
+    # names, towns and tags recur on row after row.
+    body = " ".join([folded for folded in map(_folded_part, filter(None, parts)) if folded])
     return " ".join([body, *digit_parts]).strip(), list(dict.fromkeys(e164s))
+
+
+def _folded_part(text: str) -> str:
+    return fold(text) if text.isascii() else _folded_letters(text)
+
+
+@lru_cache(maxsize=16_384)
+def _folded_letters(text: str) -> str:
+    return _split_cjk(fold(text))
 
 
 def build_match_query(typed: str) -> str | None:
@@ -134,6 +152,19 @@ def write_search_rows(conn: Connection, rows: Iterable[tuple[str, str, list[str]
         conn.execute(text("INSERT OR IGNORE INTO contact_phone (contact_id, e164) VALUES (:cid, :e164)"), phone_rows)
 
 
+def add_search_rows(conn: Connection, rows: Iterable[tuple[str, str, list[str]]]) -> None:
+    """`write_search_rows` for contacts inserted in this transaction (a bulk import), which have no search or
+    phone rows yet: plain inserts, written as tuples."""
+    batch = list(rows)
+    if not batch:
+        return
+    conn.exec_driver_sql("INSERT INTO contact_search (contact_id, body) VALUES (?, ?)",
+                         [(cid, body) for cid, body, _ in batch])
+    phone_rows = [(cid, e) for cid, _, e164s in batch for e in e164s]
+    if phone_rows:
+        conn.exec_driver_sql("INSERT OR IGNORE INTO contact_phone (contact_id, e164) VALUES (?, ?)", phone_rows)
+
+
 def purge_deleted_index_entries(conn: Connection) -> None:
     """Rewrite the full-text index without the entries of replaced search rows.
 
@@ -148,14 +179,15 @@ INDEX_CHUNK = 20_000
 
 
 @contextmanager
-def search_index_at_end(conn: Connection, between: Callable[[int, int], None] | None = None) -> Iterator[None]:
+def search_index_at_end(conn: Connection, between: Callable[[int, int], None] | None = None,
+                        chunk: int = INDEX_CHUNK) -> Iterator[None]:
     """Inside a write transaction: search rows inserted within the block are added to the FTS5 index in one pass
     when it ends, not row by row through the trigger (a bulk import of 100,000 contacts spent most of its time
     there). Rows that were there before keep their triggers, so an edit or delete of one still updates the index.
 
     The triggers are swapped with DDL inside the same transaction, so a crash or a rollback (a bad record, a
     cancel) leaves the schema, the rows and the index exactly as they were. `between(done, total)` is called
-    between chunks of the final pass (a progress report; raising from it cancels)."""
+    between chunks of the final pass of `chunk` rows each (a progress report; raising from it cancels)."""
     before = int(conn.exec_driver_sql("SELECT COALESCE(MAX(rowid), 0) FROM contact_search").scalar_one())
     original: dict[str, str] = dict(conn.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contact_search'").all())
@@ -164,11 +196,11 @@ def search_index_at_end(conn: Connection, between: Callable[[int, int], None] | 
         conn.exec_driver_sql(_only_rows_up_to(sql, before))
     yield
     last = int(conn.exec_driver_sql("SELECT COALESCE(MAX(rowid), 0) FROM contact_search").scalar_one())
-    for start in range(before, last, INDEX_CHUNK):
+    for start in range(before, last, chunk):
         if between is not None:
             between(start - before, last - before)
         conn.exec_driver_sql("INSERT INTO contact_fts(rowid, body) SELECT rowid, body FROM contact_search "
-                             "WHERE rowid > ? AND rowid <= ?", (start, start + INDEX_CHUNK))
+                             "WHERE rowid > ? AND rowid <= ?", (start, start + chunk))
     for name, sql in original.items():
         conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
         conn.exec_driver_sql(sql)

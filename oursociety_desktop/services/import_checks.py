@@ -10,6 +10,7 @@ from typing import Any
 
 from oursociety_desktop.formats.import_rows import ImportRow
 from oursociety_desktop.i18n import _, ngettext
+from oursociety_desktop.models.bulk import cyclic_gc_paused
 from oursociety_desktop.models.contacts import normalise_values, validate_email
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.duplicates import MatchIndex
@@ -107,6 +108,11 @@ def check_row(row: ImportRow, region: str) -> None:
 
 def plan_import(db: Database, rows: list[ImportRow], progress: Progress | None = None) -> list[ImportRow]:
     """Check every row and find the existing contact it duplicates (for the preview). Changes nothing."""
+    with cyclic_gc_paused():
+        return _plan(db, rows, progress)
+
+
+def _plan(db: Database, rows: list[ImportRow], progress: Progress | None) -> list[ImportRow]:
     region = str(db.setting("default_region"))
     with db.read() as session:
         index = MatchIndex.load(session.connection())
@@ -116,9 +122,13 @@ def plan_import(db: Database, rows: list[ImportRow], progress: Progress | None =
         if row.ok and row.kind == "person":
             match = index.find(row.values, row.e164s)
             row.match_id, row.match_name = match if match else ("", "")
-        if progress is not None and i % 2000 == 0 and progress(min(99, i * 100 // max(1, len(rows))),
+        if row.ok:
+            row.source = ""  # only rows with problems are ever written back: 100,000 cards' text need not stay
+        if progress is not None and i % 1000 == 0 and progress(min(99, i * 100 // max(1, len(rows))),
                                                                 _("Checking rows")) is False:
             raise Cancelled(_("The import was cancelled; nothing was changed."))
+    if progress is not None and progress(99, _("Checking rows")) is False:
+        raise Cancelled(_("The import was cancelled; nothing was changed."))
     return rows
 
 

@@ -4,12 +4,13 @@ members added in bulk."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from oursociety_desktop.formats.import_rows import ImportRow
+from oursociety_desktop.models.bulk import insert_rows
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import create_group, find_group
@@ -20,7 +21,7 @@ from oursociety_desktop.models.tables import Membership
 if TYPE_CHECKING:
     from oursociety_desktop.services.people_import import ImportSummary
 
-_BATCH = 5000
+_BATCH = 2000
 
 
 def remember_row(row: ImportRow, contact_id: str, by_uid: dict[str, str], named_groups: dict[str, list[str]]) -> None:
@@ -32,9 +33,11 @@ def remember_row(row: ImportRow, contact_id: str, by_uid: dict[str, str], named_
 
 
 def groups_of_file(tx: Tx, rows: list[ImportRow], by_uid: Mapping[str, str], named_groups: Mapping[str, list[str]],
-                 summary: ImportSummary, dry_run: bool) -> dict[str, list[str]]:
+                 summary: ImportSummary, dry_run: bool, report: Callable[[], None] | None = None
+                 ) -> dict[str, list[str]]:
     """Groups the file itself holds (group cards with their members, a person's named groups): each found by
-    name or made; returns {group id: contact ids} (a dry run only counts)."""
+    name or made; returns {group id: contact ids} (a dry run only counts). `report()` is called every few
+    groups (a progress report; raising from it cancels)."""
     wanted: dict[str, list[str]] = {}
     for row in rows:
         if row.kind != "group" or not row.ok:
@@ -53,7 +56,9 @@ def groups_of_file(tx: Tx, rows: list[ImportRow], by_uid: Mapping[str, str], nam
         if name:
             wanted.setdefault(name, []).extend(members)
     out: dict[str, list[str]] = {}
-    for name, members in wanted.items():
+    for i, (name, members) in enumerate(wanted.items()):
+        if report is not None and i % 20 == 19:
+            report()
         try:
             found = find_group(tx.session, name).id
         except UserError:
@@ -68,17 +73,22 @@ def groups_of_file(tx: Tx, rows: list[ImportRow], by_uid: Mapping[str, str], nam
     return out
 
 
-def add_to_group(tx: Tx, group_id: str, contact_ids: list[str]) -> None:
+def add_to_group(tx: Tx, group_id: str, contact_ids: list[str], report: Callable[[], None] | None = None) -> None:
     """Make the contacts members of the group in bulk (a removed membership comes back). A new membership's id
     is derived from the group and the contact, as everywhere (`registry.pair_id`), so the same pair added at two
-    hubs is one record."""
+    hubs is one record. `report()` is called after each batch written."""
     membership_type = REGISTRY["membership"]
     conn = tx.session.connection()
     table = Membership.__table__  # type: ignore[attr-defined]
     existing = {row[0]: row[1] for row in conn.execute(
         select(table.c.contact_id, table.c.id).where(table.c.group_id == group_id))}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for contact_id in dict.fromkeys(contact_ids):
+        if len(rows) >= _BATCH:
+            insert_rows(conn, Membership, rows)
+            rows = []
+            if report is not None:
+                report()
         if contact_id in existing:
             membership = tx.session.get(Membership, existing[contact_id])
             if membership is not None and membership.deleted:
@@ -90,5 +100,4 @@ def add_to_group(tx: Tx, group_id: str, contact_ids: list[str]) -> None:
                      "base_stamp": stamp, "stamps": {}, "stamp": stamp,
                      "deleted": False, "group_id": group_id, "contact_id": contact_id, "role": "member",
                      "since": ""})
-    for start in range(0, len(rows), _BATCH):
-        conn.execute(insert(table), rows[start:start + _BATCH])
+    insert_rows(conn, Membership, rows)

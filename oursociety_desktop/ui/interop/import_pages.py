@@ -161,7 +161,7 @@ class MappingPage(QWizardPage):
             return False
         table = self.wiz.table()
         self.wiz.mapping = mapping
-        self.wiz.rows = csv_mapping.table_to_rows(table, mapping)
+        self.wiz.rows = []  # made from the table by the preview's task, with progress
         if self.remember.isChecked():
             with self.wiz.ctx.db.write() as tx:
                 csv_mapping.save_mapping(tx.session, table.headers, mapping)
@@ -200,15 +200,18 @@ class PreviewPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802
         self.ready = False
         self.summary.setText(self.tr("Checking…"))
-        rows = self.wiz.rows if self.wiz.loaded is None or self.wiz.loaded.kind == "csv" else self.wiz.loaded.rows
+        loaded = self.wiz.loaded
+        table = loaded.table if loaded is not None and loaded.kind == "csv" else None
+        rows = self.wiz.rows if loaded is None or loaded.kind == "csv" else loaded.rows
         self.wiz.rows = rows
         self.columns.setText(self.column_text())
         self.columns.setVisible(bool(self.columns.text()))
         warnings = self.wiz.file_warnings()
         self.file_notes.setText("\n".join(w.text() for w in warnings))
         self.file_notes.setVisible(bool(warnings))
-        self.wiz.ctx.runner.run(plan_task, self.wiz.ctx.db, rows, title=self.tr("Checking the rows"),
-                                on_done=self._planned, on_error=self.summary.setText, reads_only=True)
+        self.wiz.ctx.runner.run(plan_task, self.wiz.ctx.db, rows, table, self.wiz.mapping,
+                                title=self.tr("Checking the rows"), on_done=self._planned,
+                                on_error=self.summary.setText, reads_only=True)
 
     def column_text(self) -> str:
         """The CSV columns no contact field takes, each with what happens to it."""
@@ -223,7 +226,8 @@ class PreviewPage(QWizardPage):
             "; ".join(self.tr("{0} — {1}").format(header, words.get(fate, fate)) for header, fate in fates))
 
     def _planned(self, rows: Any) -> None:
-        self.model.set_rows(list(rows))
+        self.wiz.rows = list(rows)
+        self.model.set_rows(self.wiz.rows)
         new, dups, bad = self.model.counts()
         warned = sum(1 for r in self.model.rows if r.warnings)
         self.summary.setText(self.tr("{0} read: {1} new, {2} already in the hub, {3} with problems, {4} with "

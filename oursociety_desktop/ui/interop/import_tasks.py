@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oursociety_desktop.formats import csv_io, vcard
+from oursociety_desktop.formats import csv_io, csv_mapping, vcard
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning, save_rejected_rows, warnings_path
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
@@ -36,12 +36,16 @@ def read_task(progress: Progress, path: Path) -> LoadedFile:
     progress(0, "Reading the file")
     kind = kind_of(path)
     if kind == "vcard":
-        return LoadedFile(path, kind, rows=vcard.read_vcard_file(path))
-    return LoadedFile(path, kind, table=csv_io.read_csv_file(path))
+        return LoadedFile(path, kind, rows=vcard.read_vcard_file(path, progress=progress))
+    return LoadedFile(path, kind, table=csv_io.read_csv_file(path, progress=progress))
 
 
-def plan_task(progress: Progress, db: Database, rows: list[ImportRow]) -> list[ImportRow]:
-    """Check the rows and find duplicates, for the preview."""
+def plan_task(progress: Progress, db: Database, rows: list[ImportRow], table: csv_io.CsvTable | None = None,
+              mapping: csv_mapping.Mapping_ | None = None) -> list[ImportRow]:
+    """Check the rows and find duplicates, for the preview; for a CSV file (`table` and its `mapping`) the rows
+    are made from the table here first, off the window's thread."""
+    if table is not None:
+        rows = csv_mapping.table_to_rows(table, mapping or {}, progress)
     return plan_import(db, rows, progress)
 
 
