@@ -14,6 +14,7 @@ from oursociety_desktop.formats.vcard_write import OWN_PROPERTIES
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.text import personal_name
 
 # Properties with no field of their own, kept as a line of the notes so nothing is lost.
 _EXTRA_LABELS = {"NICKNAME": "Nickname", "BDAY": "Birthday", "ANNIVERSARY": "Anniversary", "URL": "Web",
@@ -374,7 +375,7 @@ def _apply_names(values: dict[str, Any], fn: str, parts: list[str] | None) -> No
         display = f"{prefix} {display}".strip()
     if suffix and not display.endswith(suffix):
         display = f"{display} {suffix}".strip()
-    if display and display != joined:
+    if display and display not in (joined, personal_name(given, family)):
         values["display_name"] = display
 
 

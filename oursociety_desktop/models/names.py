@@ -26,16 +26,18 @@ def name_to_show(display: str, given: str, family: str, organisation: str, erase
                  withdrawn_by: str = "") -> str:
     """The name people see for a contact, in lists, PDFs and messages (`withdrawn_by`: the name of the hub that
     withdrew the person's consent, when this hub withholds them)."""
-    if display:
-        return display
-    joined = personal_name(given, family)
-    if joined:
-        return joined
-    if organisation:
-        return organisation
+    named = name_of(display, given, family, organisation)
+    if named:
+        return named
     if withdrawn_by and not erased:
         return _("(withdrawn by {hub})").format(hub=withdrawn_by)
     return ERASED_PLACEHOLDER if erased else NO_NAME_PLACEHOLDER
+
+
+def name_of(display: str, given: str, family: str, organisation: str) -> str:
+    """The name the rule gives from the contact's own fields, "" when it has none (where a placeholder would not
+    do: a vCard's FN, a file name)."""
+    return display or personal_name(given, family) or organisation
 
 
 def _shown_name_sql(display: str | None, given: str | None, family: str | None, organisation: str | None,

@@ -155,6 +155,8 @@ def _sample_contacts(db: Database) -> list[dict[str, Any]]:
                                 "family_name": "Παπαδόπουλος", "phones": ["+30 691 234 5678"]}),
             create_contact(tx, {"organisation": "Riverside Tenants' Association"}),
             create_contact(tx, {"given_name": "No", "family_name": "Contact-Details"}),
+            # FN is the shown name, family name first; read back it adds no display name.
+            create_contact(tx, {"given_name": "小明", "family_name": "王"}),
         ]
         return [contact_json(c) for c in made]
 
@@ -193,8 +195,7 @@ def test_export_30_reads_back_through_vobject(db: Database) -> None:
     for original, card in zip(contacts, cards, strict=True):
         assert card.n.value.family == original["family_name"]
         assert card.n.value.given == original["given_name"]
-        assert card.fn.value == (original["display_name"] or " ".join(
-            p for p in (original["given_name"], original["family_name"]) if p) or original["organisation"])
+        assert card.fn.value == original["shown_name"]
         assert [t.value for t in card.contents.get("tel", [])] == [p["value"] for p in original["phones"]]
         assert [e.value for e in card.contents.get("email", [])] == [e["value"] for e in original["emails"]]
         if original["notes"]:
