@@ -60,27 +60,24 @@ _NAME = re.compile(r"[A-Za-z0-9_/-]+")
 
 
 def split_cards(raw_lines: list[bytes]) -> list[RawCard]:
-    """The cards of a file from its lines (tolerating grouped BEGIN lines and nested 2.1 AGENT cards)."""
+    """The cards of a file from its lines (tolerating grouped BEGIN lines). A card nested in another (a 2.1
+    AGENT, or a card whose END is missing before the next BEGIN, as some writers emit) is a card of its own, listed
+    after its parent: its lines are not the parent's, and the person it holds is not lost."""
     cards: list[RawCard] = []
-    current: RawCard | None = None
-    depth = 0
+    open_cards: list[RawCard] = []  # the card being read, innermost last
     for index, raw in enumerate(raw_lines, start=1):
-        if current is not None:
-            current.text.append(raw)
+        for card in open_cards:
+            card.text.append(raw)
         if _BEGIN.match(raw):
-            depth += 1
-            if depth == 1:
-                current = RawCard(line=index, text=[raw])
-                cards.append(current)
-                continue
-        elif _END.match(raw) and depth > 0:
-            depth -= 1
-            if depth == 0 and current is not None:
-                current.complete = True
-                current = None
-                continue
-        if current is not None and depth == 1:  # lines of a nested card (a 2.1 AGENT) are not this card's
-            current.lines.append((index, raw))
+            card = RawCard(line=index, text=[raw])
+            cards.append(card)
+            open_cards.append(card)
+            continue
+        if _END.match(raw) and open_cards:
+            open_cards.pop().complete = True
+            continue
+        if open_cards:
+            open_cards[-1].lines.append((index, raw))
     return cards
 
 

@@ -276,13 +276,16 @@ def test_cancel_during_import_rolls_back(db: Database) -> None:
     assert calls
 
 
-def test_nested_agent_card_does_not_leak_into_its_parent() -> None:
+def test_a_nested_card_is_a_person_of_its_own_and_does_not_leak_into_its_parent() -> None:
     text = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Boss;Big\r\nFN:Big Boss\r\nAGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\n"
             "N:Helper;Hal\r\nFN:Hal Helper\r\nTEL:0161 496 0000\r\nEND:VCARD\r\nEMAIL:boss@example.org\r\n"
             "END:VCARD\r\n")
-    [row] = parse_vcards(text.encode())
+    row, agent = parse_vcards(text.encode())
     assert row.values["family_name"] == "Boss" and "phones" not in row.values
     assert row.values["emails"] == [{"label": "", "value": "boss@example.org"}]
+    # The nested person (Android's importer reads them as entries too) is not dropped.
+    assert agent.ok and agent.values["family_name"] == "Helper"
+    assert agent.values["phones"] == [{"label": "", "value": "0161 496 0000"}]
 
 
 def test_cli_export_one_file_and_one_per_contact(hub: Path, tmp_path: Path, run_cli: Any) -> None:
