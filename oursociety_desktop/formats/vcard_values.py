@@ -21,7 +21,7 @@ from oursociety_desktop.formats.vcard_write import OWN_PROPERTIES
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.models.text import personal_name
+from oursociety_desktop.models.text import fold, personal_name
 
 
 def _label_from(prop: VProperty, labels: Mapping[str, str]) -> str:
@@ -98,6 +98,7 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
     skipped: list[str] = []
     binary = 0
     nicknames: list[str] = []
+    other_names: list[str] = []
     fn = ""
     name_parts: list[str] | None = None
     for prop in props:
@@ -117,11 +118,16 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
         if name in QUIET or name in ("BEGIN", "END"):
             continue
         if name == "FN":
-            fn = fn or _text(prop, version, source).strip()
+            text = _text(prop, version, source).strip()
+            if text and fn and text != fn:
+                other_names.append(text)  # another form of the name (ALTID, a second script): kept, not lost
+            fn = fn or text
         elif name == "N":
             parts = [unescape_text(p, version).strip() for p in split_escaped(_raw(prop, source), ";")]
             if any(parts) and name_parts is None:
                 name_parts = parts
+            elif any(parts) and parts != name_parts:
+                other_names.append(" ".join(p for p in (*parts[3:4], *parts[1:3], parts[0], *parts[4:5]) if p))
         elif name == "ORG":
             org = ", ".join(p for p in (unescape_text(x, version).strip()
                                         for x in split_escaped(_raw(prop, source), ";")) if p)
@@ -203,6 +209,8 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
     if not fn and not any(name_parts or []) and not orgs and nicknames:
         fn = nicknames[0]  # a card with only a nickname is called by it
     _apply_names(values, fn, name_parts)
+    shown = values.get("display_name") or personal_name(values.get("given_name", ""), values.get("family_name", ""))
+    extras.extend(f"Other name: {n}" for n in dict.fromkeys(other_names) if n != shown)
     if roles:
         values["role"] = ", ".join(dict.fromkeys(r for r in roles if r))
     if phones:
@@ -216,6 +224,11 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
             text = ", ".join(p for p in _address_lines(parts) if p)
             if text:
                 extras.append(f"Address{f' ({label})' if label else ''}: {text}")
+        # A printed label that says what an ADR says is that address; one that says more is kept.
+        words = {w for _label, parts, _pref in addresses for p in parts for w in fold(p).replace(",", " ").split()}
+        for label, text in address_labels:
+            if not set(fold(text).replace(",", " ").split()) <= words:
+                extras.append(f"Address label{f' ({label})' if label else ''}: {', '.join(text.splitlines())}")
     elif address_labels:
         # Addresses given only as a printed label (2.1 LABEL): the first is the street, the rest go to notes.
         values["street"] = ", ".join(p.strip() for p in address_labels[0][1].split("\n") if p.strip())

@@ -160,6 +160,17 @@ def test_second_org_label_addresses_and_honorifics_kept() -> None:
         assert kept in values["notes"]
 
 
+def test_other_forms_of_the_name_and_labels_saying_more_than_the_address_are_kept() -> None:
+    # RFC 6350 lets N and FN repeat as alternative representations (ALTID); 2.1 and 3.0 writers add a printed
+    # LABEL beside the ADR, usually the same address, sometimes another one.
+    values = _one(_card("FN:Ada Lovelace", "FN;ALTID=1;LANGUAGE=ja:エイダ・ラブレス", "N;ALTID=1:Lovelace;Ada;;;",
+                        "N;ALTID=1;LANGUAGE=ja:ラブレス;エイダ;;;", "ADR;TYPE=HOME:;;1 Main St;Testtown;;TT1 1AB;UK",
+                        "LABEL;TYPE=HOME:1 Main St\\nTesttown TT1 1AB\\nUK", "LABEL;TYPE=WORK:2 Mill Lane\\nOther Town"))
+    assert values["given_name"] == "Ada" and values["family_name"] == "Lovelace" and values["street"] == "1 Main St"
+    assert values["notes"].splitlines() == ["Other name: エイダ・ラブレス", "Other name: エイダ ラブレス",
+                                            "Address label (work): 2 Mill Lane, Other Town"]
+
+
 def test_empty_structured_values_are_ignored() -> None:
     values = _one(_card("FN:Only Name", "N:;;;;", "ORG:;", "ADR:;;;;;;", "item1.ADR:;;;;;;", "TEL:"))
     assert values == {"display_name": "Only Name"}
