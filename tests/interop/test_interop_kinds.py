@@ -165,10 +165,38 @@ def test_other_forms_of_the_name_and_labels_saying_more_than_the_address_are_kep
     # LABEL beside the ADR, usually the same address, sometimes another one.
     values = _one(_card("FN:Ada Lovelace", "FN;ALTID=1;LANGUAGE=ja:エイダ・ラブレス", "N;ALTID=1:Lovelace;Ada;;;",
                         "N;ALTID=1;LANGUAGE=ja:ラブレス;エイダ;;;", "ADR;TYPE=HOME:;;1 Main St;Testtown;;TT1 1AB;UK",
-                        "LABEL;TYPE=HOME:1 Main St\\nTesttown TT1 1AB\\nUK", "LABEL;TYPE=WORK:2 Mill Lane\\nOther Town"))
+                        "LABEL;TYPE=HOME:1 Main St\\nTesttown TT1 1AB\\nUK",
+                        "LABEL;TYPE=WORK:2 Mill Lane\\nOther Town"))
     assert values["given_name"] == "Ada" and values["family_name"] == "Lovelace" and values["street"] == "1 Main St"
     assert values["notes"].splitlines() == ["Other name: エイダ・ラブレス", "Other name: エイダ ラブレス",
                                             "Address label (work): 2 Mill Lane, Other Town"]
+
+
+def test_a_card_cut_off_by_the_end_of_the_file_is_imported_with_a_warning(tmp_path: Path, run_cli: Run) -> None:
+    # A file cut short (a copy that stopped, a mail attachment trimmed) inside a quoted-printable note: the people
+    # before the cut and what the last card holds are kept, and the warning says the last value may be short.
+    path = tmp_path / "cut.vcf"
+    path.write_bytes(b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Whole;Wanda\r\nEND:VCARD\r\n"
+                     b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Testperson;Cut;;Dr.\r\nTEL;CELL:07700 900311\r\n"
+                     b"NOTE;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:Caf=C3=A9 on Tuesdays =C3=\r\n")
+    hub = tmp_path / "hub"
+    assert run_cli("--data-dir", hub, "init", "--hub-name", "Cut")[0] == 0
+    code, out, err = run_cli("--data-dir", hub, "vcard", "import", path, "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["added"] == 2 and summary["problems"] == []
+    assert {"row": 2, "field": "END", "message": "the file ends before this card's END:VCARD line (the file looks "
+            "cut off): what the card holds was imported, but its last value may be incomplete; please check it"} \
+        in summary["warnings"]
+    db = Database.open(hub)
+    try:
+        people, _ = people_of(db)
+    finally:
+        db.close()
+    cut = people["Dr. Cut Testperson"]
+    assert cut["phones"] == [{"label": "mobile", "value": "07700 900311"}]
+    assert cut["notes"].startswith("Café on Tuesdays")
+    assert "Wanda Whole" in people
 
 
 def test_empty_structured_values_are_ignored() -> None:
