@@ -18,6 +18,7 @@ from oursociety_desktop.formats.csv_presets import (
     PRESET_CHOICES,
     PRESETS,
     TARGETS,
+    compact_key,
     detect_preset,
     header_key,
     lookup,
@@ -78,6 +79,7 @@ def suggest_mapping(headers: Sequence[str], preset: str = "auto") -> Mapping_:
             mapping[i] = ColumnMap(key.replace(" ", "_"))
         else:
             mapping[i] = ColumnMap("note")
+    _qualified_names(keys, mapping)
     # CiviCRM-style "Phone Type" columns give the label of the single phone column.
     label_cols = [i for i, m in mapping.items() if m.field == "phone_label"]
     phone_cols = [i for i, m in mapping.items() if m.field == "phone" and m.label_column is None]
@@ -85,6 +87,24 @@ def suggest_mapping(headers: Sequence[str], preset: str = "auto") -> Mapping_:
         old = mapping[phone_cols[0]]
         mapping[phone_cols[0]] = ColumnMap(old.field, old.label, label_cols[0])
     return mapping
+
+
+# How a header qualified by whose name it is ("Player First Name", "Main Contact LastName") ends.
+_NAME_ENDINGS = {"given_name": ("firstname", "givenname", "forename"),
+                 "family_name": ("lastname", "surname", "familyname")}
+_NAME_FIELDS = ("given_name", "family_name", "display_name", "organisation")
+
+
+def _qualified_names(keys: Sequence[str], mapping: Mapping_) -> None:
+    """When no column is a name, the first column whose header ends in a name ("Player First Name") is the
+    person's name; other such columns (a parent's, a manager's) stay in the notes."""
+    if any(m.field in _NAME_FIELDS for m in mapping.values()):
+        return
+    for field_name, endings in _NAME_ENDINGS.items():
+        for i, key in enumerate(keys):
+            if mapping[i].field == "note" and compact_key(key).endswith(endings):
+                mapping[i] = ColumnMap(field_name)
+                break
 
 
 def column_fates(table: CsvTable, mapping: Mapping_) -> list[tuple[str, str]]:

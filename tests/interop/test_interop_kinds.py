@@ -289,6 +289,19 @@ def test_civicrm_header_spellings(header: str) -> None:
     assert rows[2].values["notes"] == f"{header.split(',')[3]}: 1"
 
 
+@pytest.mark.parametrize(("header", "notes"), [
+    ("Member First Name,Member Surname,Carer's email", "Carer's email: carer@example.org"),
+    ("Main Contact Forename,Main Contact LastName,Next of kin first name", "Next of kin first name: Kin"),
+])
+def test_names_qualified_by_whose_they_are(header: str, notes: str) -> None:
+    # Import templates name the person a row is about ("Player First Name"); when no column is a plain name, the
+    # first of those is the person's name, and the others (a carer's, a parent's) stay in the notes.
+    row = "Ola,Testperson,carer@example.org" if "Carer" in header else "Ola,Testperson,Kin"
+    [values] = [r.values for r in _rows(header + "\n" + row + "\n")]
+    assert values["given_name"] == "Ola" and values["family_name"] == "Testperson"
+    assert values["notes"] == notes and "emails" not in values
+
+
 @pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_delimiter_found_for_any_line_ending(newline: str, delimiter: str) -> None:
