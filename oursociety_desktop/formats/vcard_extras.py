@@ -39,7 +39,7 @@ EXTRA_LABELS = {"NICKNAME": "Nickname", "BDAY": "Birthday", "ANNIVERSARY": "Anni
 # Google's system groups, not tags anyone chose.
 SYSTEM_CATEGORIES = {"mycontacts", "starred"}
 # Bookkeeping properties of other address books that carry nothing of the person.
-QUIET = {"VERSION", "PRODID", "REV", "UID", "X-ABUID", "X-ABSHOWAS", "SORT-STRING", "KIND", "CLASS",
+QUIET = {"VERSION", "PRODID", "REV", "UID", "X-ABUID", "X-ABSHOWAS", "SORT-STRING", "KIND",
          "X-ABLABEL", "X-ABADR", "X-OURSOCIETY-ID", "MAILER", "X-IMAGETYPE",
          "X-IMAGEHASH", "X-SHAREDPHOTODISPLAYPREF", "X-ADDRESSBOOKSERVER-KIND", "X-ABLABELS", "PRODUCT",
          "CLIENTPIDMAP", "X-EVOLUTION-FILE-AS", "XML",

@@ -153,6 +153,8 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
                 continue  # an empty structured value (a webmail's blank item1.ADR) says nothing
             preferred = "pref" in prop.types() or "PREF" in prop.params
             addresses.append((_label_from(prop, labels), parts, preferred))
+            for printed in prop.params.get("LABEL", []):  # 4.0: the printed address as a parameter
+                address_labels.append((_label_from(prop, labels), unescape_text(printed, "4.0").strip()))
         elif name == "LABEL":
             text = _text(prop, version, source).replace("\r\n", "\n").replace("\r", "\n").strip()
             if text:
@@ -171,6 +173,10 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
             group = _text(prop, version, source).strip()
             if group and group not in row.groups:
                 row.groups.append(group)
+        elif name == "CLASS":  # an access classification: only one that is not the default says something
+            value = _text(prop, version, source).strip()
+            if value and value.upper() != "PUBLIC":
+                extras.append(f"Access class: {value}")
         elif name.startswith("X-FCENCODED-"):
             line = fc_encoded_line(name, _text(prop, version, source).strip())
             if line:
@@ -224,8 +230,9 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
             text = ", ".join(p for p in _address_lines(parts) if p)
             if text:
                 extras.append(f"Address{f' ({label})' if label else ''}: {text}")
-        # A printed label that says what an ADR says is that address; one that says more is kept.
-        words = {w for _label, parts, _pref in addresses for p in parts for w in fold(p).replace(",", " ").split()}
+        # A printed label that says what the ADRs and the name say is that address; one that says more is kept.
+        said = [p for _label, parts, _pref in addresses for p in parts] + [fn, *orgs, *(name_parts or [])]
+        words = {w for p in said for w in fold(p).replace(",", " ").split()}
         for label, text in address_labels:
             if not set(fold(text).replace(",", " ").split()) <= words:
                 extras.append(f"Address label{f' ({label})' if label else ''}: {', '.join(text.splitlines())}")
