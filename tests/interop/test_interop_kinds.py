@@ -171,8 +171,9 @@ def test_other_forms_of_the_name_and_labels_saying_more_than_the_address_are_kep
     assert values["notes"].splitlines() == ["Other name: エイダ・ラブレス", "Other name: エイダ ラブレス",
                                             "Address label (work): 2 Mill Lane, Other Town"]
     # 4.0 gives the printed address as ADR's LABEL parameter: kept when it says more than the address and name.
-    values = _one(_card("FN:Ada Lovelace", "N:Lovelace;Ada;;Mrs;", 'ADR;LABEL="Mrs Ada Lovelace\\n1 Main St\\nTesttown, '
-                        'Testshire":;;1 Main St;Testtown;;;', "CLASS:CONFIDENTIAL", version="4.0"))
+    values = _one(_card("FN:Ada Lovelace", "N:Lovelace;Ada;;Mrs;",
+                        'ADR;LABEL="Mrs Ada Lovelace\\n1 Main St\\nTesttown, Testshire":;;1 Main St;Testtown;;;',
+                        "CLASS:CONFIDENTIAL", version="4.0"))
     assert values["notes"].splitlines() == ["Access class: CONFIDENTIAL",
                                             "Address label: Mrs Ada Lovelace, 1 Main St, Testtown, Testshire"]
     assert "notes" not in _one(_card("FN:Ada Lovelace", "CLASS:PUBLIC", 'ADR;LABEL="1 Main St\\nTesttown":;;1 Main St;'
