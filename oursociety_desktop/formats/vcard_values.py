@@ -232,9 +232,9 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
                 extras.append(f"Address{f' ({label})' if label else ''}: {text}")
         # A printed label that says what the ADRs and the name say is that address; one that says more is kept.
         said = [p for _label, parts, _pref in addresses for p in parts] + [fn, *orgs, *(name_parts or [])]
-        words = {w for p in said for w in fold(p).replace(",", " ").split()}
+        said_words = {w for p in said for w in fold(p).replace(",", " ").split()}
         for label, text in address_labels:
-            if not set(fold(text).replace(",", " ").split()) <= words:
+            if not set(fold(text).replace(",", " ").split()) <= said_words:
                 extras.append(f"Address label{f' ({label})' if label else ''}: {', '.join(text.splitlines())}")
     elif address_labels:
         # Addresses given only as a printed label (2.1 LABEL): the first is the street, the rest go to notes.
