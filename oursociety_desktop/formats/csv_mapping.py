@@ -3,7 +3,6 @@ saved mappings, what becomes of each column, and each row turned into an `Import
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -213,7 +212,7 @@ def _split_list(value: str) -> list[str]:
     if ":::" in text:
         parts = text.split(":::")
     elif _QUOTED_LIST.match(text):
-        parts = [p.strip().strip('"') for p in next(csv.reader([text], skipinitialspace=True))]
+        parts = _QUOTED_ITEM.findall(text)  # the whole cell matched the list's shape: one item per quoted run
     else:
         parts = re.split(r"[;,]", text)
     # Google's system labels ("* myContacts", "* starred") are not tags.
@@ -221,6 +220,7 @@ def _split_list(value: str) -> list[str]:
 
 
 _QUOTED_LIST = re.compile(r'^"[^"]+"(\s*[,;]\s*"[^"]+")*$')
+_QUOTED_ITEM = re.compile(r'"([^"]+)"')
 # Dates a spreadsheet or mail client writes for "no date": 0/0/00, 00/00/0000, 0000-00-00, 1/1/1601 (Outlook).
 _EMPTY_DATE = re.compile(r"^(0{1,4}[/.-]0{1,2}[/.-]0{1,4}|0{4}-0{2}-0{2}([ T]0{2}:0{2}(:0{2})?)?|1/1/1601)$")
 # A number a spreadsheet turned into scientific notation: 4.47701E+11.
