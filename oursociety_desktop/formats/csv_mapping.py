@@ -3,7 +3,6 @@ saved mappings, what becomes of each column, and each row turned into an `Import
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,6 +18,7 @@ from oursociety_desktop.formats.csv_presets import (
     PRESET_CHOICES,
     PRESETS,
     TARGETS,
+    compact_key,
     detect_preset,
     header_key,
     lookup,
@@ -81,6 +81,7 @@ def suggest_mapping(headers: Sequence[str], preset: str = "auto") -> Mapping_:
             mapping[i] = ColumnMap(key.replace(" ", "_"))
         else:
             mapping[i] = ColumnMap("note")
+    _qualified_names(keys, mapping)
     # CiviCRM-style "Phone Type" columns give the label of the single phone column.
     label_cols = [i for i, m in mapping.items() if m.field == "phone_label"]
     phone_cols = [i for i, m in mapping.items() if m.field == "phone" and m.label_column is None]
@@ -88,6 +89,24 @@ def suggest_mapping(headers: Sequence[str], preset: str = "auto") -> Mapping_:
         old = mapping[phone_cols[0]]
         mapping[phone_cols[0]] = ColumnMap(old.field, old.label, label_cols[0])
     return mapping
+
+
+# How a header qualified by whose name it is ("Player First Name", "Main Contact LastName") ends.
+_NAME_ENDINGS = {"given_name": ("firstname", "givenname", "forename"),
+                 "family_name": ("lastname", "surname", "familyname")}
+_NAME_FIELDS = ("given_name", "family_name", "display_name", "organisation")
+
+
+def _qualified_names(keys: Sequence[str], mapping: Mapping_) -> None:
+    """When no column is a name, the first column whose header ends in a name ("Player First Name") is the
+    person's name; other such columns (a parent's, a manager's) stay in the notes."""
+    if any(m.field in _NAME_FIELDS for m in mapping.values()):
+        return
+    for field_name, endings in _NAME_ENDINGS.items():
+        for i, key in enumerate(keys):
+            if mapping[i].field == "note" and compact_key(key).endswith(endings):
+                mapping[i] = ColumnMap(field_name)
+                break
 
 
 def column_fates(table: CsvTable, mapping: Mapping_) -> list[tuple[str, str]]:
@@ -196,7 +215,7 @@ def _split_list(value: str) -> list[str]:
     if ":::" in text:
         parts = text.split(":::")
     elif _QUOTED_LIST.match(text):
-        parts = [p.strip().strip('"') for p in next(csv.reader([text], skipinitialspace=True))]
+        parts = _QUOTED_ITEM.findall(text)  # the whole cell matched the list's shape: one item per quoted run
     else:
         parts = re.split(r"[;,]", text)
     # Google's system labels ("* myContacts", "* starred") are not tags.
@@ -204,6 +223,7 @@ def _split_list(value: str) -> list[str]:
 
 
 _QUOTED_LIST = re.compile(r'^"[^"]+"(\s*[,;]\s*"[^"]+")*$')
+_QUOTED_ITEM = re.compile(r'"([^"]+)"')
 # Dates a spreadsheet or mail client writes for "no date": 0/0/00, 00/00/0000, 0000-00-00, 1/1/1601 (Outlook).
 _EMPTY_DATE = re.compile(r"^(0{1,4}[/.-]0{1,2}[/.-]0{1,4}|0{4}-0{2}-0{2}([ T]0{2}:0{2}(:0{2})?)?|1/1/1601)$")
 # A number a spreadsheet turned into scientific notation: 4.47701E+11.

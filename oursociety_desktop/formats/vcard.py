@@ -202,8 +202,9 @@ def _card_to_row(number: int, card: RawCard, default: str = "", source: str = "t
     row = ImportRow(number=number, where=f"card {number} (line {card.line})",
                     source=(texts or _CardTexts()).keep(card.text))
     if not card.complete:
-        row.problems.append("the file ends before this card's END:VCARD line (the file looks cut off)")
-        return row
+        # What a cut-off card holds is read (other readers do too); only its last value may be short.
+        row.warn("END", _("the file ends before this card's END:VCARD line (the file looks cut off): what the card "
+                          "holds was imported, but its last value may be incomplete; please check it"))
     version = card_version(card)
     logical, junk = unfold(card.lines, version)
     for line_number, raw in junk:

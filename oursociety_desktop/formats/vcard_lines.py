@@ -62,7 +62,9 @@ _NAME = re.compile(r"[A-Za-z0-9_/-]+")
 
 
 def split_cards(raw_lines: list[bytes]) -> list[RawCard]:
-    """The cards of a file from its lines (tolerating grouped BEGIN lines and nested 2.1 AGENT cards)."""
+    """The cards of a file from its lines (tolerating grouped BEGIN lines). A card nested in another (a 2.1
+    AGENT, or a card whose END is missing before the next BEGIN, as some writers emit) is a card of its own, listed
+    after its parent: its lines are not the parent's, and the person it holds is not lost."""
     return list(iter_cards([raw_lines]))
 
 
@@ -98,43 +100,41 @@ _EOL = re.compile(rb"\r\n|\r|\n")
 
 
 def iter_cards(blocks: Iterable[list[bytes]]) -> Iterator[RawCard]:
-    """`split_cards` over a file's lines given in consecutive blocks, each card as soon as it has ended (or, cut
-    off, at the end of the file)."""
-    current: RawCard | None = None
-    depth = 0
+    """`split_cards` over a file's lines given in consecutive blocks. Cards come in the order they begin, each
+    once the outermost card around it has ended (or, cut off, at the end of the file)."""
+    open_cards: list[RawCard] = []  # the cards being read, innermost last
+    begun: list[RawCard] = []  # every card begun since the outermost open one began, in order
     offset = 0  # lines in the blocks before this one
     for raw_lines in blocks:
         # Only lines naming VCARD can begin or end a card; the lines between two of them are taken as one slice.
         marks = [i for i, raw in enumerate(raw_lines) if b"VCARD" in raw.upper()]
         done = 0  # lines of this block before this index are placed
         for mark in [*marks, len(raw_lines)]:
-            if current is not None and done < mark:
-                current.text.extend(raw_lines[done:mark])
-                if depth == 1:  # lines of a nested card (a 2.1 AGENT) are not this card's
-                    current.lines.extend(zip(range(offset + done + 1, offset + mark + 1), raw_lines[done:mark],
-                                             strict=True))
+            if open_cards and done < mark:
+                piece = raw_lines[done:mark]
+                for card in open_cards:
+                    card.text.extend(piece)
+                open_cards[-1].lines.extend(zip(range(offset + done + 1, offset + mark + 1), piece, strict=True))
             if mark == len(raw_lines):
                 break
             raw, index, done = raw_lines[mark], offset + mark + 1, mark + 1
-            if current is not None:
-                current.text.append(raw)
+            for card in open_cards:
+                card.text.append(raw)
             if _BEGIN.match(raw):
-                depth += 1
-                if depth == 1:
-                    current = RawCard(line=index, text=[raw])
-                    continue
-            elif _END.match(raw) and depth > 0:
-                depth -= 1
-                if depth == 0 and current is not None:
-                    current.complete = True
-                    yield current
-                    current = None
-                    continue
-            if current is not None and depth == 1:
-                current.lines.append((index, raw))
+                card = RawCard(line=index, text=[raw])
+                begun.append(card)
+                open_cards.append(card)
+                continue
+            if _END.match(raw) and open_cards:
+                open_cards.pop().complete = True
+                if not open_cards:
+                    yield from begun
+                    begun = []
+                continue
+            if open_cards:
+                open_cards[-1].lines.append((index, raw))
         offset += len(raw_lines)
-    if current is not None:
-        yield current
+    yield from begun
 
 
 def card_version(card: RawCard) -> str:

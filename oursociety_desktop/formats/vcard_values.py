@@ -9,55 +9,19 @@ from typing import Any
 
 from oursociety_desktop.formats.import_rows import ImportRow
 from oursociety_desktop.formats.labels import IGNORED_VCARD_TYPES, apple_label, canonical_label, label_from_types
+from oursociety_desktop.formats.vcard_extras import (
+    EXTRA_LABELS,
+    QUIET,
+    SYSTEM_CATEGORIES,
+    android_custom_line,
+    fc_encoded_line,
+)
 from oursociety_desktop.formats.vcard_lines import BINARY_PROPERTIES, VProperty, split_escaped, unescape_text
 from oursociety_desktop.formats.vcard_write import OWN_PROPERTIES
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.errors import UserError
-
-# Properties with no field of their own, kept as a line of the notes so nothing is lost.
-_EXTRA_LABELS = {"NICKNAME": "Nickname", "BDAY": "Birthday", "ANNIVERSARY": "Anniversary", "URL": "Web",
-                 "IMPP": "Chat", "X-SOCIALPROFILE": "Social profile", "RELATED": "Related",
-                 "X-ABRELATEDNAMES": "Related", "X-ABDATE": "Date", "GENDER": "Gender", "X-GENDER": "Gender",
-                 "X-AIM": "AIM", "X-SKYPE": "Skype", "X-JABBER": "Jabber", "X-ICQ": "ICQ", "X-MSN": "MSN",
-                 "X-YAHOO": "Yahoo", "X-TWITTER": "Twitter", "X-PHONETIC-FIRST-NAME": "Phonetic given name",
-                 "X-PHONETIC-LAST-NAME": "Phonetic family name", "X-ANDROID-CUSTOM": "Android", "ROLE": "Role",
-                 "X-SIP": "SIP", "X-MS-IMADDRESS": "Chat", "X-GOOGLE-TALK": "Google Talk", "X-GTALK": "Google Talk",
-                 "X-GADUGADU": "Gadu-Gadu", "X-QQ": "QQ", "X-GROUPWISE": "GroupWise", "X-MATRIX": "Matrix",
-                 "X-MS-MANAGER": "Manager", "X-MANAGER": "Manager", "X-EVOLUTION-MANAGER": "Manager",
-                 "X-KADDRESSBOOK-X-MANAGERSNAME": "Manager", "X-MS-ASSISTANT": "Assistant",
-                 "X-ASSISTANT": "Assistant", "X-EVOLUTION-ASSISTANT": "Assistant",
-                 "X-KADDRESSBOOK-X-ASSISTANTSNAME": "Assistant", "X-MS-SPOUSE": "Spouse", "X-SPOUSE": "Spouse",
-                 "X-EVOLUTION-SPOUSE": "Spouse", "X-KADDRESSBOOK-X-SPOUSENAME": "Spouse",
-                 "X-ANNIVERSARY": "Anniversary", "X-EVOLUTION-ANNIVERSARY": "Anniversary",
-                 "X-KADDRESSBOOK-X-ANNIVERSARY": "Anniversary", "X-WAB-WEDDING_ANNIVERSARY": "Anniversary",
-                 "X-MS-CHILD": "Child", "X-CHILD": "Child", "X-CALLBACK": "Callback",
-                 "X-KADDRESSBOOK-X-IMADDRESS": "Chat", "X-KADDRESSBOOK-X-PROFESSION": "Profession",
-                 "X-KADDRESSBOOK-X-OFFICE": "Office", "X-KADDRESSBOOK-X-DEPARTMENT": "Department",
-                 "X-DEPARTMENT": "Department", "X-MAIDENNAME": "Maiden name", "X-PHONETIC-ORG": "Phonetic organisation",
-                 "X-PHONETIC-MIDDLE-NAME": "Phonetic middle name",
-                 "EXPERTISE": "Expertise", "HOBBY": "Hobby", "INTEREST": "Interest", "ORG-DIRECTORY": "Directory",
-                 "BIRTHPLACE": "Birthplace", "DEATHPLACE": "Place of death", "DEATHDATE": "Date of death",
-                 "X-EVOLUTION-BLOG-URL": "Blog", "X-EVOLUTION-VIDEO-URL": "Video",
-                 "AGENT": "Agent", "GEO": "Location", "TZ": "Time zone", "FBURL": "Free/busy",
-                 "CALURI": "Calendar", "CALADRURI": "Calendar requests", "SOURCE": "Source",
-                 "X-MS-ANNIVERSARY": "Anniversary", "X-KADDRESSBOOK-X-SPOUSESNAME": "Spouse",
-                 "X-WAB-SPOUSE_NAME": "Spouse", "X-MS-TEL": "Phone", "X-MESSAGING/XMPP-ALL": "XMPP",
-                 "X-MESSAGING/TWITTER-ALL": "Twitter", "X-MESSAGING/IRC-ALL": "IRC", "X-MESSAGING/AIM-ALL": "AIM",
-                 "X-MESSAGING/SKYPE-ALL": "Skype", "X-MESSAGING/ICQ-ALL": "ICQ", "X-MESSAGING/SMS-ALL": "SMS",
-                 "X-MESSAGING/MSN-ALL": "MSN", "X-MESSAGING/YAHOO-ALL": "Yahoo", "X-MESSAGING/GADU-ALL": "Gadu-Gadu",
-                 "X-KADDRESSBOOK-BLOGFEED": "Blog", "X-FC-TAGS": "Tags"}
-# Google's system groups, not tags anyone chose.
-_SYSTEM_CATEGORIES = {"mycontacts", "starred"}
-# Bookkeeping properties of other address books that carry nothing of the person.
-_QUIET = {"VERSION", "PRODID", "REV", "UID", "X-ABUID", "X-ABSHOWAS", "SORT-STRING", "KIND", "CLASS",
-          "X-ABLABEL", "X-ABADR", "X-OURSOCIETY-ID", "MAILER", "X-IMAGETYPE",
-          "X-IMAGEHASH", "X-SHAREDPHOTODISPLAYPREF", "X-ADDRESSBOOKSERVER-KIND", "X-ABLABELS", "PRODUCT",
-          "CLIENTPIDMAP", "X-EVOLUTION-FILE-AS", "XML",
-          "X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-OL-DESIGN", "MEMBER", "X-ANDROID-GROUP",
-          "X-ADDRESSBOOKSERVER-MEMBER", "X-ABPHOTO-FACEINFO", "X-EVOLUTION-LIST",
-          "X-EVOLUTION-LIST-SHOW-ADDRESSES", "X-EVOLUTION-BLOG-URL-UNUSED", "X-MOZILLA-PROPERTY",
-          "X-RADICALE-NAME", "PID", "X-WAB-GENDER"}
+from oursociety_desktop.models.text import fold, personal_name
 
 
 def _label_from(prop: VProperty, labels: Mapping[str, str]) -> str:
@@ -110,48 +74,6 @@ def group_card(row: ImportRow, props: list[VProperty], version: str, source: str
         row.problems.append(_("a group card with no name (FN)"))
 
 
-def _fc_encoded(name: str, value: str) -> str:
-    """A property whose name is hex-encoded (`X-FCENCODED-<hex of "X-FC-RelatedNames:Spouse">`) as a line of the
-    notes: "Spouse: value"."""
-    try:
-        decoded = bytes.fromhex(name[len("X-FCENCODED-"):]).decode("utf-8")
-    except ValueError:
-        decoded = name
-    label = decoded.rpartition(":")[2] or decoded
-    if label == "CustomTYPE":
-        label = "Other"
-    return f"{label}: {value}" if value else ""
-
-
-def _android_custom(value: str) -> str:
-    """Android's X-ANDROID-CUSTOM (events, relations, nicknames... with their type or custom label) as a line of
-    the notes, e.g. "Allotment renewal: 2030-07-15"."""
-    kind, _semicolon, rest = value[len("vnd.android.cursor.item/"):].partition(";")
-    fields = rest.split(";")
-    data = fields[0].strip() if fields else ""
-    type_code = fields[1].strip() if len(fields) > 1 else ""
-    label = fields[2].strip() if len(fields) > 2 else ""
-    if not data:
-        data = next((p.strip() for p in fields if p.strip()), "")
-    if not data:
-        return ""
-    names = _ANDROID_TYPES.get(kind, {})
-    word = label if type_code == "0" and label else names.get(type_code, "") or label
-    if not word:
-        word = kind.replace("contact_", "").replace("_", " ").capitalize()
-    return f"{word[:1].upper()}{word[1:]}: {data}"
-
-
-_ANDROID_TYPES: dict[str, dict[str, str]] = {
-    "contact_event": {"1": "Anniversary", "2": "Other date", "3": "Birthday"},
-    "relation": {"1": "Assistant", "2": "Brother", "3": "Child", "4": "Domestic partner", "5": "Father",
-                 "6": "Friend", "7": "Manager", "8": "Mother", "9": "Parent", "10": "Partner", "11": "Referred by",
-                 "12": "Relative", "13": "Sister", "14": "Spouse"},
-    "nickname": {"1": "Nickname", "2": "Other name", "3": "Maiden name", "4": "Short name", "5": "Initials"},
-    "website": {"1": "Homepage", "2": "Blog", "3": "Profile", "4": "Home page", "5": "Work page", "6": "FTP",
-                "7": "Website"},
-}
-
 _USED = {"FN", "N", "ORG", "TITLE", "TEL", "EMAIL", "ADR", "LABEL", "NOTE", "CATEGORIES", "LANG", "X-OURSOCIETY-LANG",
          "X-OURSOCIETY-GROUP"}
 # This app's own properties (read back by this app, ignored by others): consent and privacy choices.
@@ -176,30 +98,36 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
     skipped: list[str] = []
     binary = 0
     nicknames: list[str] = []
+    other_names: list[str] = []
     fn = ""
     name_parts: list[str] | None = None
     for prop in props:
         name = prop.name
         if len(prop.value) > MAX_TEXT and name not in BINARY_PROPERTIES and not prop.binary:
-            if name in _USED or name in _EXTRA_LABELS or name in _OWN_FLAGS:
+            if name in _USED or name in EXTRA_LABELS or name in _OWN_FLAGS:
                 row.problems.append(_("its {name} is {count:,} characters long, over the "
                                     "{max_text:,}-character limit of a contact field")
                                     .format(name=name, count=len(prop.value), max_text=MAX_TEXT))
-            elif name not in _QUIET:
+            elif name not in QUIET:
                 skipped.append(name)  # a value this app does not use never refuses the card
             continue
         if name in BINARY_PROPERTIES or prop.binary:
             binary += 1
             skipped.append(name)
             continue
-        if name in _QUIET or name in ("BEGIN", "END"):
+        if name in QUIET or name in ("BEGIN", "END"):
             continue
         if name == "FN":
-            fn = fn or _text(prop, version, source).strip()
+            text = _text(prop, version, source).strip()
+            if text and fn and text != fn:
+                other_names.append(text)  # another form of the name (ALTID, a second script): kept, not lost
+            fn = fn or text
         elif name == "N":
             parts = [unescape_text(p, version).strip() for p in split_escaped(_raw(prop, source), ";")]
             if any(parts) and name_parts is None:
                 name_parts = parts
+            elif any(parts) and parts != name_parts:
+                other_names.append(" ".join(p for p in (*parts[3:4], *parts[1:3], parts[0], *parts[4:5]) if p))
         elif name == "ORG":
             org = ", ".join(p for p in (unescape_text(x, version).strip()
                                         for x in split_escaped(_raw(prop, source), ";")) if p)
@@ -225,6 +153,8 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
                 continue  # an empty structured value (a webmail's blank item1.ADR) says nothing
             preferred = "pref" in prop.types() or "PREF" in prop.params
             addresses.append((_label_from(prop, labels), parts, preferred))
+            for printed in prop.params.get("LABEL", []):  # 4.0: the printed address as a parameter
+                address_labels.append((_label_from(prop, labels), unescape_text(printed, "4.0").strip()))
         elif name == "LABEL":
             text = _text(prop, version, source).replace("\r\n", "\n").replace("\r", "\n").strip()
             if text:
@@ -243,14 +173,18 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
             group = _text(prop, version, source).strip()
             if group and group not in row.groups:
                 row.groups.append(group)
+        elif name == "CLASS":  # an access classification: only one that is not the default says something
+            value = _text(prop, version, source).strip()
+            if value and value.upper() != "PUBLIC":
+                extras.append(f"Access class: {value}")
         elif name.startswith("X-FCENCODED-"):
-            line = _fc_encoded(name, _text(prop, version, source).strip())
+            line = fc_encoded_line(name, _text(prop, version, source).strip())
             if line:
                 extras.append(line)
-        elif name in _EXTRA_LABELS:
+        elif name in EXTRA_LABELS:
             value = _text(prop, version, source).strip()
             if name == "X-ANDROID-CUSTOM" and value.startswith("vnd.android.cursor.item/"):
-                line = _android_custom(value)
+                line = android_custom_line(value)
                 if line:
                     extras.append(line)
                     if line.startswith("Nickname: "):
@@ -265,7 +199,7 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
                                      + prop.params.get("X-USER", [])) if t.lower() not in IGNORED_VCARD_TYPES]
                 label = ", ".join(dict.fromkeys(words))
             if value:
-                extras.append(f"{_EXTRA_LABELS[name]}{f' ({apple_label(label)})' if label else ''}: {value}")
+                extras.append(f"{EXTRA_LABELS[name]}{f' ({apple_label(label)})' if label else ''}: {value}")
         else:
             value = _text(prop, version, source).strip() if not prop.undecodable else "?"
             if value and not name.startswith("X-"):
@@ -281,6 +215,8 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
     if not fn and not any(name_parts or []) and not orgs and nicknames:
         fn = nicknames[0]  # a card with only a nickname is called by it
     _apply_names(values, fn, name_parts)
+    shown = values.get("display_name") or personal_name(values.get("given_name", ""), values.get("family_name", ""))
+    extras.extend(f"Other name: {n}" for n in dict.fromkeys(other_names) if n != shown)
     if roles:
         values["role"] = ", ".join(dict.fromkeys(r for r in roles if r))
     if phones:
@@ -294,6 +230,12 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
             text = ", ".join(p for p in _address_lines(parts) if p)
             if text:
                 extras.append(f"Address{f' ({label})' if label else ''}: {text}")
+        # A printed label that says what the ADRs and the name say is that address; one that says more is kept.
+        said = [p for _label, parts, _pref in addresses for p in parts] + [fn, *orgs, *(name_parts or [])]
+        said_words = {w for p in said for w in fold(p).replace(",", " ").split()}
+        for label, text in address_labels:
+            if not set(fold(text).replace(",", " ").split()) <= said_words:
+                extras.append(f"Address label{f' ({label})' if label else ''}: {', '.join(text.splitlines())}")
     elif address_labels:
         # Addresses given only as a printed label (2.1 LABEL): the first is the street, the rest go to notes.
         values["street"] = ", ".join(p.strip() for p in address_labels[0][1].split("\n") if p.strip())
@@ -307,13 +249,13 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
         if len(text_notes) > MAX_TEXT:
             row.problems.append(_("its notes would be {count:,} characters long, over the "
                                 "{max_text:,}-character limit").format(count=len(text_notes), max_text=MAX_TEXT))
-    tags = [t for t in dict.fromkeys(tags) if t and t.casefold() not in _SYSTEM_CATEGORIES]
+    tags = [t for t in dict.fromkeys(tags) if t and t.casefold() not in SYSTEM_CATEGORIES]
     if tags:
         values["tags"] = tags
     if languages:
         values["languages"] = [t for t in dict.fromkeys(languages) if t]
     for prop in props:  # how a used value whose bytes were not its charset's was read
-        if prop.warning and prop.name not in skipped and prop.name not in _QUIET:
+        if prop.warning and prop.name not in skipped and prop.name not in QUIET:
             row.warn(prop.name, prop.warning)
     for name in sorted(set(skipped)):
         count = skipped.count(name)
@@ -374,7 +316,7 @@ def _apply_names(values: dict[str, Any], fn: str, parts: list[str] | None) -> No
         display = f"{prefix} {display}".strip()
     if suffix and not display.endswith(suffix):
         display = f"{display} {suffix}".strip()
-    if display and display != joined:
+    if display and display not in (joined, personal_name(given, family)):
         values["display_name"] = display
 
 

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from oursociety_desktop.models.names import name_of
+
 VERSIONS = ("3.0", "4.0")
 
 # Labels written as TYPE values on export; anything else is written as a grouped X-ABLabel.
@@ -69,15 +71,17 @@ def _typed(name: str, label: str, version: str, item: list[int], extra_type: str
     return [f"{group}.{name}{type_param}", f"{group}.X-ABLabel:{escape_text(label)}"]
 
 
+def _name(values: Mapping[str, Any]) -> str:
+    return name_of(*(str(values.get(f) or "") for f in ("display_name", "given_name", "family_name", "organisation")))
+
+
 def contact_to_vcard(values: Mapping[str, Any], version: str = "3.0") -> str:
     """One contact (a dict of Contact fields, with `id`) as a vCard 3.0 or 4.0, CRLF line endings."""
     if version not in VERSIONS:
         raise ValueError(f"unsupported vCard version {version}")
     lines = ["BEGIN:VCARD", f"VERSION:{version}"]
     given, family = str(values.get("given_name") or ""), str(values.get("family_name") or "")
-    display = str(values.get("display_name") or "")
-    joined = " ".join(p for p in (given, family) if p)
-    fn = display or joined or str(values.get("organisation") or "")
+    fn = _name(values)
     if version == "4.0":
         lines.append("KIND:individual")
     lines.append(f"FN:{escape_text(fn)}")
@@ -86,7 +90,7 @@ def contact_to_vcard(values: Mapping[str, Any], version: str = "3.0") -> str:
         lines.append(f"ORG:{escape_text(str(values['organisation']))}")
     if values.get("role"):
         lines.append(f"TITLE:{escape_text(str(values['role']))}")
-    if not (display or joined) and values.get("organisation"):
+    if not (values.get("display_name") or given or family) and values.get("organisation"):
         lines.append("X-ABShowAs:COMPANY")
     item = [0]
     value_text = ";VALUE=text" if version == "4.0" else ""
@@ -148,7 +152,6 @@ def write_vcards(contacts: Iterable[Mapping[str, Any]], version: str = "3.0",
 
 def safe_file_stem(values: Mapping[str, Any]) -> str:
     """A file name stem for one contact's card: its shown name (safe characters only) and an id prefix."""
-    name = str(values.get("display_name") or " ".join(
-        p for p in (values.get("given_name"), values.get("family_name")) if p) or values.get("organisation") or "")
+    name = _name(values)
     cleaned = re.sub(r"[^\w\- ]+", "", name, flags=re.UNICODE).strip().replace(" ", "-")[:60] or "contact"
     return f"{cleaned}-{str(values.get('id', ''))[:8]}"

@@ -14,6 +14,7 @@ a hub whose clock is wrong cannot push the others' clocks ahead.
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,6 +58,12 @@ def is_stamp(text: object) -> bool:
 def stamp_hub(stamp: str) -> str:
     """The id of the hub that issued a stamp (the part after the time and counter)."""
     return stamp[_PREFIX + 1:]
+
+
+def register_stamp_functions(conn: sqlite3.Connection) -> None:
+    """Make `stamp_hub(stamp)` callable in SQL on this connection, so no query slices a stamp by its layout
+    ('' for NULL or '')."""
+    conn.create_function("stamp_hub", 1, lambda stamp: stamp_hub(stamp) if stamp else "", deterministic=True)
 
 
 def stamp_wall_ms(stamp: str) -> int:

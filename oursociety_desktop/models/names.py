@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 
 from oursociety_desktop.i18n import _
+from oursociety_desktop.models.clock import register_stamp_functions
 from oursociety_desktop.models.text import personal_name
 
 ERASED_PLACEHOLDER = "(erased)"
@@ -25,16 +26,18 @@ def name_to_show(display: str, given: str, family: str, organisation: str, erase
                  withdrawn_by: str = "") -> str:
     """The name people see for a contact, in lists, PDFs and messages (`withdrawn_by`: the name of the hub that
     withdrew the person's consent, when this hub withholds them)."""
-    if display:
-        return display
-    joined = personal_name(given, family)
-    if joined:
-        return joined
-    if organisation:
-        return organisation
+    named = name_of(display, given, family, organisation)
+    if named:
+        return named
     if withdrawn_by and not erased:
         return _("(withdrawn by {hub})").format(hub=withdrawn_by)
     return ERASED_PLACEHOLDER if erased else NO_NAME_PLACEHOLDER
+
+
+def name_of(display: str, given: str, family: str, organisation: str) -> str:
+    """The name the rule gives from the contact's own fields, "" when it has none (where a placeholder would not
+    do: a vCard's FN, a file name)."""
+    return display or personal_name(given, family) or organisation
 
 
 def _shown_name_sql(display: str | None, given: str | None, family: str | None, organisation: str | None,
@@ -43,7 +46,9 @@ def _shown_name_sql(display: str | None, given: str | None, family: str | None, 
 
 
 def register_sql_functions(conn: sqlite3.Connection) -> None:
-    """Make `shown_name(display, given, family, organisation, erased)` callable in SQL on this connection."""
+    """Make `shown_name(display, given, family, organisation, erased)` callable in SQL on this connection, with
+    the clock's `stamp_hub(stamp)` that `withdrawn_by_name_sql` needs."""
+    register_stamp_functions(conn)
     conn.create_function("shown_name", 5, _shown_name_sql, deterministic=True)
     conn.create_function("shown_name", 6, _shown_name_sql, deterministic=True)
 
@@ -60,7 +65,7 @@ def withdrawn_by_name_sql(alias: str) -> str:
     """An SQL expression naming the hub that withdrew the contact row `alias` when this hub withholds it ("" else;
     models/withdrawal.py): the peer's name, this hub's own, or the start of the hub id."""
     a = alias
-    hub = f"substr(json_extract({a}.stamps, '$.share_with_hubs'), 22)"
+    hub = f"stamp_hub(json_extract({a}.stamps, '$.share_with_hubs'))"
     return (f"(CASE WHEN {a}.share_with_hubs = 0 AND {a}.erased = 0 AND {a}.origin_hub <> (SELECT id FROM hub) "
             f"THEN COALESCE((SELECT NULLIF(p.name, '') FROM peer_hub p WHERE p.id = {hub}), "
             f"(SELECT h.name FROM hub h WHERE h.id = {hub}), substr({hub}, 1, 8), '') ELSE '' END)")

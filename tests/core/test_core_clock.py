@@ -116,3 +116,19 @@ def test_random_interleaving_of_two_hubs_gives_a_total_order() -> None:
         wall.ms += rng.randrange(-5, 5)
         issued.append(clock.now())
     assert len(set(issued)) == len(issued)
+
+
+def test_no_module_but_the_clock_slices_a_stamp_by_its_layout() -> None:
+    """The stamp's layout is known to models/clock.py alone: no other module cuts a stamp by position or splits it,
+    in Python or in SQL (SQL asks the clock's `stamp_hub` function)."""
+    import re
+    from pathlib import Path
+
+    import oursociety_desktop
+
+    package = Path(oursociety_desktop.__file__).parent
+    slicing = re.compile(r"substr\([^)]*stamp|stamp\w*\)?\[ *-?\d* *: *-?\d* *\]|stamp\w*\.(r?split|r?partition)\(")
+    found = [f"{path.relative_to(package)}:{number}: {line.strip()}"
+             for path in sorted(package.rglob("*.py")) if path.name != "clock.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if slicing.search(line)]
+    assert found == []

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
@@ -179,6 +180,27 @@ def test_duplicates_skip_update_fill_add(tmp_path: Path) -> None:
     assert anna["phones"] == [{"label": "", "value": "07700 900999"}]
     add, anna, count = results["add"]
     assert add.added == 2 and count == 3
+
+
+@pytest.mark.parametrize("choice", ["update", "fill"])
+def test_an_email_in_other_capitals_and_a_phone_in_other_spelling_are_not_stored_twice(tmp_path: Path,
+                                                                                       choice: str) -> None:
+    db = Database.create(tmp_path / choice, "Hub")
+    try:
+        with db.write() as tx:
+            anna_id = create_contact(tx, {"given_name": "Anna", "family_name": "Kowalska",
+                                          "emails": ["anna@example.org"], "phones": ["07700 900999"]}).id
+        path = tmp_path / "again.csv"
+        path.write_text("First Name,Last Name,Email,Phone\nAnna,Kowalska,ANNA@Example.org,+44 7700 900999\n",
+                        encoding="utf-8")
+        summary = _import_file(db, path, on_duplicate=choice)
+        with db.read() as session:
+            anna = contact_json(session.get(Contact, anna_id))  # type: ignore[arg-type]
+        assert summary.added == 0 and summary.changes == []
+        assert [e["value"] for e in anna["emails"]] == ["anna@example.org"]
+        assert [p["value"] for p in anna["phones"]] == ["07700 900999"]
+    finally:
+        db.close()
 
 
 def test_tag_marks_updated_and_filled_people_too(db: Database, tmp_path: Path) -> None:

@@ -160,6 +160,53 @@ def test_second_org_label_addresses_and_honorifics_kept() -> None:
         assert kept in values["notes"]
 
 
+def test_other_forms_of_the_name_and_labels_saying_more_than_the_address_are_kept() -> None:
+    # RFC 6350 lets N and FN repeat as alternative representations (ALTID); 2.1 and 3.0 writers add a printed
+    # LABEL beside the ADR, usually the same address, sometimes another one.
+    values = _one(_card("FN:Ada Lovelace", "FN;ALTID=1;LANGUAGE=ja:エイダ・ラブレス", "N;ALTID=1:Lovelace;Ada;;;",
+                        "N;ALTID=1;LANGUAGE=ja:ラブレス;エイダ;;;", "ADR;TYPE=HOME:;;1 Main St;Testtown;;TT1 1AB;UK",
+                        "LABEL;TYPE=HOME:1 Main St\\nTesttown TT1 1AB\\nUK",
+                        "LABEL;TYPE=WORK:2 Mill Lane\\nOther Town"))
+    assert values["given_name"] == "Ada" and values["family_name"] == "Lovelace" and values["street"] == "1 Main St"
+    assert values["notes"].splitlines() == ["Other name: エイダ・ラブレス", "Other name: エイダ ラブレス",
+                                            "Address label (work): 2 Mill Lane, Other Town"]
+    # 4.0 gives the printed address as ADR's LABEL parameter: kept when it says more than the address and name.
+    values = _one(_card("FN:Ada Lovelace", "N:Lovelace;Ada;;Mrs;",
+                        'ADR;LABEL="Mrs Ada Lovelace\\n1 Main St\\nTesttown, Testshire":;;1 Main St;Testtown;;;',
+                        "CLASS:CONFIDENTIAL", version="4.0"))
+    assert values["notes"].splitlines() == ["Access class: CONFIDENTIAL",
+                                            "Address label: Mrs Ada Lovelace, 1 Main St, Testtown, Testshire"]
+    assert "notes" not in _one(_card("FN:Ada Lovelace", "CLASS:PUBLIC", 'ADR;LABEL="1 Main St\\nTesttown":;;1 Main St;'
+                                     'Testtown;;;', version="4.0"))
+
+
+def test_a_card_cut_off_by_the_end_of_the_file_is_imported_with_a_warning(tmp_path: Path, run_cli: Run) -> None:
+    # A file cut short (a copy that stopped, a mail attachment trimmed) inside a quoted-printable note: the people
+    # before the cut and what the last card holds are kept, and the warning says the last value may be short.
+    path = tmp_path / "cut.vcf"
+    path.write_bytes(b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Whole;Wanda\r\nEND:VCARD\r\n"
+                     b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Testperson;Cut;;Dr.\r\nTEL;CELL:07700 900311\r\n"
+                     b"NOTE;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:Caf=C3=A9 on Tuesdays =C3=\r\n")
+    hub = tmp_path / "hub"
+    assert run_cli("--data-dir", hub, "init", "--hub-name", "Cut")[0] == 0
+    code, out, err = run_cli("--data-dir", hub, "vcard", "import", path, "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["added"] == 2 and summary["problems"] == []
+    assert {"row": 2, "field": "END", "message": "the file ends before this card's END:VCARD line (the file looks "
+            "cut off): what the card holds was imported, but its last value may be incomplete; please check it"} \
+        in summary["warnings"]
+    db = Database.open(hub)
+    try:
+        people, _ = people_of(db)
+    finally:
+        db.close()
+    cut = people["Dr. Cut Testperson"]
+    assert cut["phones"] == [{"label": "mobile", "value": "07700 900311"}]
+    assert cut["notes"].startswith("Café on Tuesdays")
+    assert "Wanda Whole" in people
+
+
 def test_empty_structured_values_are_ignored() -> None:
     values = _one(_card("FN:Only Name", "N:;;;;", "ORG:;", "ADR:;;;;;;", "item1.ADR:;;;;;;", "TEL:"))
     assert values == {"display_name": "Only Name"}
@@ -248,6 +295,19 @@ def test_civicrm_header_spellings(header: str) -> None:
     assert rows[0].values["family_name"] == "Family1" and rows[0].values["emails"][0]["value"] == "p1@example.org"
     assert "notes" not in rows[0].values  # Deceased: 0 says nothing
     assert rows[2].values["notes"] == f"{header.split(',')[3]}: 1"
+
+
+@pytest.mark.parametrize(("header", "notes"), [
+    ("Member First Name,Member Surname,Carer's email", "Carer's email: carer@example.org"),
+    ("Main Contact Forename,Main Contact LastName,Next of kin first name", "Next of kin first name: Kin"),
+])
+def test_names_qualified_by_whose_they_are(header: str, notes: str) -> None:
+    # Import templates name the person a row is about ("Player First Name"); when no column is a plain name, the
+    # first of those is the person's name, and the others (a carer's, a parent's) stay in the notes.
+    row = "Ola,Testperson,carer@example.org" if "Carer" in header else "Ola,Testperson,Kin"
+    [values] = [r.values for r in _rows(header + "\n" + row + "\n")]
+    assert values["given_name"] == "Ola" and values["family_name"] == "Testperson"
+    assert values["notes"] == notes and "emails" not in values
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])

@@ -75,9 +75,9 @@ def test_wizard_imports_a_csv_with_mapping_choices_group_and_tag(ctx: AppContext
 
 
 def test_wizard_vcard_with_bad_card_needs_skip(ctx: AppContext, qtbot: Any, tmp_path: Path) -> None:
-    path = tmp_path / "cut.vcf"
+    path = tmp_path / "big.vcf"
     path.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Good One\nN:One;Good;;;\nEND:VCARD\n"
-                    "BEGIN:VCARD\nVERSION:3.0\nFN:Cut", encoding="utf-8")
+                    "BEGIN:VCARD\nVERSION:3.0\nFN:Cut\nNOTE:" + "x" * 100_001 + "\nEND:VCARD\n", encoding="utf-8")
     wizard = ImportWizard(ctx)
     qtbot.addWidget(wizard)
     wizard.show()

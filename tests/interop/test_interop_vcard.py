@@ -155,6 +155,8 @@ def _sample_contacts(db: Database) -> list[dict[str, Any]]:
                                 "family_name": "Παπαδόπουλος", "phones": ["+30 691 234 5678"]}),
             create_contact(tx, {"organisation": "Riverside Tenants' Association"}),
             create_contact(tx, {"given_name": "No", "family_name": "Contact-Details"}),
+            # FN is the shown name, family name first; read back it adds no display name.
+            create_contact(tx, {"given_name": "小明", "family_name": "王"}),
         ]
         return [contact_json(c) for c in made]
 
@@ -193,8 +195,7 @@ def test_export_30_reads_back_through_vobject(db: Database) -> None:
     for original, card in zip(contacts, cards, strict=True):
         assert card.n.value.family == original["family_name"]
         assert card.n.value.given == original["given_name"]
-        assert card.fn.value == (original["display_name"] or " ".join(
-            p for p in (original["given_name"], original["family_name"]) if p) or original["organisation"])
+        assert card.fn.value == original["shown_name"]
         assert [t.value for t in card.contents.get("tel", [])] == [p["value"] for p in original["phones"]]
         assert [e.value for e in card.contents.get("email", [])] == [e["value"] for e in original["emails"]]
         if original["notes"]:
@@ -275,13 +276,16 @@ def test_cancel_during_import_rolls_back(db: Database) -> None:
     assert calls
 
 
-def test_nested_agent_card_does_not_leak_into_its_parent() -> None:
+def test_a_nested_card_is_a_person_of_its_own_and_does_not_leak_into_its_parent() -> None:
     text = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Boss;Big\r\nFN:Big Boss\r\nAGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\n"
             "N:Helper;Hal\r\nFN:Hal Helper\r\nTEL:0161 496 0000\r\nEND:VCARD\r\nEMAIL:boss@example.org\r\n"
             "END:VCARD\r\n")
-    [row] = parse_vcards(text.encode())
+    row, agent = parse_vcards(text.encode())
     assert row.values["family_name"] == "Boss" and "phones" not in row.values
     assert row.values["emails"] == [{"label": "", "value": "boss@example.org"}]
+    # The nested person (Android's importer reads them as entries too) is not dropped.
+    assert agent.ok and agent.values["family_name"] == "Helper"
+    assert agent.values["phones"] == [{"label": "", "value": "0161 496 0000"}]
 
 
 def test_cli_export_one_file_and_one_per_contact(hub: Path, tmp_path: Path, run_cli: Any) -> None:
