@@ -314,3 +314,41 @@ def test_vcard_encodings(encoding: str) -> None:
 def test_old_mac_cr_line_endings() -> None:
     [row] = parse_vcards(b"BEGIN:VCARD\rVERSION:3.0\rN:Old;Mac;;;\rEND:VCARD\r")
     assert row.values == {"given_name": "Mac", "family_name": "Old"}
+
+
+CARD_PIECES = [b"BEGIN:VCARD", b"VERSION:2.1", b"N:Nowak;Zofia", b"AGENT:", b"item1.BEGIN:vCard", b"FN:Tomas",
+               b"END:VCARD", b"TEL:07700 900123", b"NOTE:VCARD in a note", b""]
+
+
+def cards_line_by_line(raw_lines: list[bytes]) -> list[tuple[Any, ...]]:
+    """The rule, one line at a time: every open card takes each line's text, the innermost its lines; a BEGIN
+    opens a card of its own, listed where it begins; an END closes the innermost."""
+    from oursociety_desktop.formats.vcard_lines import _BEGIN, _END
+
+    cards: list[list[Any]] = []  # [line, text, lines, complete] of each card
+    open_cards: list[list[Any]] = []
+    for index, raw in enumerate(raw_lines, start=1):
+        for card in open_cards:
+            card[1].append(raw)
+        if _BEGIN.match(raw):
+            card = [index, [raw], [], False]
+            cards.append(card)
+            open_cards.append(card)
+        elif _END.match(raw) and open_cards:
+            open_cards.pop()[3] = True
+        elif open_cards:
+            open_cards[-1][2].append((index, raw))
+    return [tuple(card) for card in cards]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(CARD_PIECES), max_size=40), st.integers(1, 64))
+def test_cards_read_block_by_block_are_the_cards_of_the_whole_file(pieces: list[bytes], size: int) -> None:
+    """Large files are read a block at a time, by slices between the lines that name VCARD: nested cards, cut-off
+    cards and cards across blocks come out as the rule read one line at a time gives them, in the same order."""
+    from oursociety_desktop.formats.vcard_lines import iter_cards, line_blocks
+
+    data = b"\r\n".join(pieces)
+    expected = cards_line_by_line(next(line_blocks(data, len(data) + 1)))
+    blocks = list(iter_cards(line_blocks(data, size)))
+    assert [(c.line, c.text, c.lines, c.complete) for c in blocks] == expected
