@@ -80,6 +80,26 @@ _USED = {"FN", "N", "ORG", "TITLE", "TEL", "EMAIL", "ADR", "LABEL", "NOTE", "CAT
 _OWN_FLAGS = {prop: field_name for field_name, prop in OWN_PROPERTIES.items()}
 
 
+# Properties whose Apple label (`itemN.X-ABLabel`) becomes their own label or the label of their line in the notes.
+_TAKE_LABELS = {"TEL", "EMAIL", "ADR", "LABEL", *EXTRA_LABELS}
+_FIELD_TITLES = {"ORG": "Organisation", "TITLE": "Role", "NOTE": "Note", "FN": "Name", "N": "Name"}
+
+
+def _labels_on_unlabelled(props: list[VProperty], labels: Mapping[str, str]) -> list[str]:
+    """Notes for Apple labels that no label here can hold: one on an ORG or a TITLE ("Organisation label: Work"),
+    or one whose group has no other property. A label is never dropped without a word."""
+    labelled = {p.group for p in props if p.group and p.name in _TAKE_LABELS}
+    lines = []
+    for group, label in labels.items():
+        if not label or group in labelled:
+            continue
+        names = list(dict.fromkeys(p.name for p in props if p.group == group and p.name != "X-ABLABEL"))
+        for name in names or ["X-ABLABEL"]:
+            title = _FIELD_TITLES.get(name, name.title()) if names else "Label"
+            lines.append(f"{title} label: {apple_label(label)}" if names else f"{title}: {apple_label(label)}")
+    return lines
+
+
 def values_from(props: list[VProperty], labels: Mapping[str, str], version: str, row: ImportRow,
                  source: str = "the file") -> dict[str, Any]:
     """A person's contact values from their card's properties (`labels`: Apple's item labels by group); what
@@ -206,6 +226,7 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
                 extras.append(f"{name.title()}: {value}")
             elif value:
                 skipped.append(name)
+    extras.extend(_labels_on_unlabelled(props, labels))
     show_as_company = any(p.name == "X-ABSHOWAS" and p.value.strip().upper() == "COMPANY" for p in props)
     if orgs:
         values["organisation"] = orgs[0]

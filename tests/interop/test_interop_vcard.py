@@ -288,6 +288,18 @@ def test_a_nested_card_is_a_person_of_its_own_and_does_not_leak_into_its_parent(
     assert agent.values["phones"] == [{"label": "", "value": "0161 496 0000"}]
 
 
+def test_an_apple_label_no_field_can_hold_is_kept_in_the_notes() -> None:
+    """khard's labels.vcf: Apple puts labels on an ORG as well; a label on a property that takes none here, or on
+    no property at all, is a line of the notes, never dropped without a word."""
+    text = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nN:Lee;Ann;;;\r\nitem1.ORG:Acme Food Bank;Kitchen\r\n"
+            "item1.X-ABLabel:Work\r\nitem2.TEL:07700 900123\r\nitem2.X-ABLabel:_$!<Mobile>!$_\r\n"
+            "item3.X-ABLabel:Spare\r\nEND:VCARD\r\n")
+    (row,) = parse_vcards(text.encode())
+    assert row.values["organisation"] == "Acme Food Bank, Kitchen"
+    assert row.values["phones"] == [{"label": "mobile", "value": "07700 900123"}]
+    assert row.values["notes"] == "Organisation label: Work\nLabel: Spare"
+
+
 def test_cli_export_one_file_and_one_per_contact(hub: Path, tmp_path: Path, run_cli: Any) -> None:
     code, out, err = run_cli("--data-dir", hub, "vcard", "export", tmp_path / "all.vcf", "--version", "4.0")
     assert code == 0 and "Wrote 2 contacts" in out, err
