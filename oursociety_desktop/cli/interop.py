@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json, undo_import_line
-from oursociety_desktop.formats import csv_io, csv_mapping, csv_write, vcard
+from oursociety_desktop.formats import csv_io, csv_mapping, csv_saved_mappings, csv_write, vcard
 from oursociety_desktop.formats.csv_presets import PRESET_CHOICES
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning, save_rejected_rows, warnings_path
 from oursociety_desktop.i18n import _, ngettext
@@ -134,10 +134,11 @@ def cmd_csv_import(args: argparse.Namespace, folder: Path) -> int:
     table = csv_io.read_csv_file(args.file, args.encoding, delimiter)
     with open_hub(folder) as db:
         with db.read() as session:
-            mapping = None if args.preset != "auto" or args.map else csv_mapping.saved_mapping(session, table.headers)
+            saved = args.preset == "auto" and not args.map
+            mapping = csv_saved_mappings.saved_mapping(session, table.headers) if saved else None
         if mapping is None:
             mapping = csv_mapping.suggest_mapping(table.headers, args.preset)
-        mapping = csv_mapping.parse_mapping_overrides(table.headers, mapping, args.map)
+        mapping = csv_saved_mappings.parse_mapping_overrides(table.headers, mapping, args.map)
         if not any(m.field not in ("ignore", "note") for m in mapping.values()):
             raise UserError(_("No column of {name} could be matched to a contact field; map them with "
                             "--map HEADER=FIELD.").format(name=args.file.name))
@@ -145,7 +146,7 @@ def cmd_csv_import(args: argparse.Namespace, folder: Path) -> int:
         code = _finish_import(db, rows, args, "csv", table.headers, csv_mapping.file_warnings(table, mapping))
         if args.save_mapping and not args.dry_run:
             with db.write() as tx:
-                csv_mapping.save_mapping(tx.session, table.headers, mapping)
+                csv_saved_mappings.save_mapping(tx.session, table.headers, mapping)
         return code
 
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from oursociety_desktop.formats import csv_mapping
+from oursociety_desktop.formats import csv_mapping, csv_saved_mappings
 from oursociety_desktop.formats.csv_presets import PRESET_CHOICES, TARGETS
 from oursociety_desktop.i18n import _
 from oursociety_desktop.ui.interop.import_preview_model import COL_DETAIL, ImportPreviewModel
@@ -122,7 +122,7 @@ class MappingPage(QWizardPage):
         table = self.wiz.table()
         preset = str(self.wiz.file_page.preset.currentData())
         with self.wiz.ctx.db.read() as session:
-            saved = csv_mapping.saved_mapping(session, table.headers) if preset == "auto" else None
+            saved = csv_saved_mappings.saved_mapping(session, table.headers) if preset == "auto" else None
         self.suggested = saved or csv_mapping.suggest_mapping(table.headers, preset)
         self.table.setRowCount(len(table.headers))
         for i, header in enumerate(table.headers):
@@ -164,7 +164,7 @@ class MappingPage(QWizardPage):
         self.wiz.rows = []  # made from the table by the preview's task, with progress
         if self.remember.isChecked():
             with self.wiz.ctx.db.write() as tx:
-                csv_mapping.save_mapping(tx.session, table.headers, mapping)
+                csv_saved_mappings.save_mapping(tx.session, table.headers, mapping)
         return True
 
 
