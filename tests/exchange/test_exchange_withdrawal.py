@@ -32,6 +32,13 @@ def _hubs(tmp_path: Path, *names: str) -> list[Database]:
     return hubs
 
 
+def _bundles(tmp_path: Path) -> Path:
+    """The folder the bundles of a test travel through."""
+    folder = tmp_path / "bundles"
+    folder.mkdir()
+    return folder
+
+
 def _person_with_ties(db: Database) -> tuple[str, str, str]:
     """A shared person with a phone, an email, a group membership and a connection; (person, group, friend)."""
     with db.write() as tx:
@@ -77,8 +84,7 @@ def test_case_two_the_withdrawal_travels_and_wins(tmp_path: Path) -> None:
     """Case 2 exactly: A shares a person with B and C and switches sharing off; B relays to D (not knowing yet);
     A deletes the person and removes them from a group; B toggles sharing off and on; A's next export."""
     a, b, c, d = _hubs(tmp_path, "A", "B", "C", "D")
-    bundles = tmp_path / "bundles"
-    bundles.mkdir()
+    bundles = _bundles(tmp_path)
     person, group, _friend = _person_with_ties(a)
     send(a, b, bundles)
     send(a, c, bundles)
@@ -124,8 +130,7 @@ def test_case_two_the_withdrawal_travels_and_wins(tmp_path: Path) -> None:
 
 def test_no_hub_relays_a_withdrawn_person_to_a_new_hub(tmp_path: Path) -> None:
     a, b, e = _hubs(tmp_path, "A", "B", "E")
-    bundles = tmp_path / "bundles"
-    bundles.mkdir()
+    bundles = _bundles(tmp_path)
     person, _group, _friend = _person_with_ties(a)
     send(a, b, bundles)
     edit_contact(a, person, share_with_hubs=False)
@@ -147,8 +152,7 @@ def test_no_hub_relays_a_withdrawn_person_to_a_new_hub(tmp_path: Path) -> None:
 
 def test_wishes_deletes_and_erasures_after_a_withdrawal_still_travel(tmp_path: Path) -> None:
     a, b = _hubs(tmp_path, "A", "B")
-    bundles = tmp_path / "bundles"
-    bundles.mkdir()
+    bundles = _bundles(tmp_path)
     person, _group, _friend = _person_with_ties(a)
     send(a, b, bundles)
     edit_contact(a, person, share_with_hubs=False)
@@ -165,8 +169,7 @@ def test_wishes_deletes_and_erasures_after_a_withdrawal_still_travel(tmp_path: P
 
 def test_only_the_consent_holder_shares_again_and_everything_comes_back(tmp_path: Path) -> None:
     a, b, c = _hubs(tmp_path, "A", "B", "C")
-    bundles = tmp_path / "bundles"
-    bundles.mkdir()
+    bundles = _bundles(tmp_path)
     person, _group, _friend = _person_with_ties(a)
     send(a, b, bundles)
     send(b, c, bundles)

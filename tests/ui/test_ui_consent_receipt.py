@@ -36,6 +36,17 @@ def _person(db: Database, **values: object) -> str:
         return create_contact(tx, {"given_name": "Ngozi", "share_with_hubs": False, **values}).id
 
 
+def _shared_by_northside(ctx: AppContext, tmp_path: Path) -> tuple[Database, str, Path]:
+    """A person whose consent hub Northside holds, shared with this hub: (Northside, the person, bundle folder)."""
+    origin = make_hub(tmp_path, "Northside")
+    introduce(origin, ctx.db)
+    person = _person(origin, family_name="Okafor", share_with_hubs=True)
+    bundles = tmp_path / "bundles"
+    bundles.mkdir()
+    send(origin, ctx.db, bundles)
+    return origin, person, bundles
+
+
 def test_switching_sharing_on_asks_how_and_saves_the_receipt_as_one_edit(ws: ContactsWorkspace, ctx: AppContext,
                                                                          qtbot: QtBot) -> None:
     person = _person(ctx.db)
@@ -77,12 +88,7 @@ def test_cancelling_the_question_switches_nothing_on(ws: ContactsWorkspace, ctx:
 
 def test_a_person_withdrawn_by_another_hub_is_named_so_and_cannot_be_edited(ws: ContactsWorkspace, ctx: AppContext,
                                                                            qtbot: QtBot, tmp_path: Path) -> None:
-    origin = make_hub(tmp_path, "Northside")
-    introduce(origin, ctx.db)
-    person = _person(origin, family_name="Okafor", share_with_hubs=True)
-    bundles = tmp_path / "bundles"
-    bundles.mkdir()
-    send(origin, ctx.db, bundles)
+    origin, person, bundles = _shared_by_northside(ctx, tmp_path)
     edit_contact(origin, person, share_with_hubs=False)
     send(origin, ctx.db, bundles)
     ws.editor.load(person)
@@ -96,12 +102,7 @@ def test_a_person_withdrawn_by_another_hub_is_named_so_and_cannot_be_edited(ws: 
 
 def test_switching_off_a_person_whose_consent_another_hub_holds_asks_first(ws: ContactsWorkspace, ctx: AppContext,
                                                                           tmp_path: Path) -> None:
-    origin = make_hub(tmp_path, "Northside")
-    introduce(origin, ctx.db)
-    person = _person(origin, family_name="Okafor", share_with_hubs=True)
-    bundles = tmp_path / "bundles"
-    bundles.mkdir()
-    send(origin, ctx.db, bundles)
+    origin, person, bundles = _shared_by_northside(ctx, tmp_path)
     ws.editor.load(person)
     box = ws.editor.consent.flags["share_with_hubs"]
     seen: list[str] = []
