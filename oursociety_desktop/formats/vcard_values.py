@@ -94,9 +94,9 @@ def _labels_on_unlabelled(props: list[VProperty], labels: Mapping[str, str]) -> 
         if not label or group in labelled:
             continue
         names = list(dict.fromkeys(p.name for p in props if p.group == group and p.name != "X-ABLABEL"))
-        for name in names or ["X-ABLABEL"]:
-            title = _FIELD_TITLES.get(name, name.title()) if names else "Label"
-            lines.append(f"{title} label: {apple_label(label)}" if names else f"{title}: {apple_label(label)}")
+        if not names:
+            lines.append(f"Label: {apple_label(label)}")
+        lines.extend(f"{_FIELD_TITLES.get(name, name.title())} label: {apple_label(label)}" for name in names)
     return lines
 
 
