@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 import uuid
 import zipfile
 import zlib
@@ -52,6 +53,7 @@ from oursociety_desktop.models.signing import (
     public_key_of,
     sign,
 )
+from oursociety_desktop.models.text import nfc_values
 
 MAX_FILE_BYTES = 2 * 1024**3
 MAX_MANIFEST_BYTES = 16 * 1024**2
@@ -179,7 +181,7 @@ class BundleReader:
             expected = self.manifest.members[name]
             digest, count, pending = hashlib.sha256(), 0, []
             for line in self._lines(name, digest):
-                pending.append(_parse_line(line, name, count + 1))
+                pending.append(parse_record_line(line, name, count + 1))
                 count += 1
                 if len(pending) >= batch:
                     yield record_type, pending
@@ -238,7 +240,20 @@ def _short(exc: BaseException) -> str:
     return text[:120]
 
 
-def _parse_line(line: bytes, member: str, number: int) -> dict[str, Any]:
+def parse_record_line(line: bytes, member: str, number: int) -> dict[str, Any]:
+    """One record of a member, with every text in Unicode normal form C (as the hub stores every text).
+
+    The whole line is put in NFC before it is parsed: JSON's structure is ASCII and a quote composes with
+    nothing, so that is each text put in NFC, done once in C instead of value by value. Only a line with
+    `\\u` escapes, which may spell out a decomposed letter, is normalised value by value after parsing."""
+    escaped = b"\\u" in line
+    if not escaped and not line.isascii():
+        try:
+            decoded = line.decode("utf-8")
+        except UnicodeDecodeError:
+            decoded = ""  # json.loads below says what is wrong with it
+        if decoded and not unicodedata.is_normalized("NFC", decoded):
+            line = unicodedata.normalize("NFC", decoded).encode("utf-8")
     try:
         value = json.loads(line)
     except RecursionError:
@@ -250,7 +265,7 @@ def _parse_line(line: bytes, member: str, number: int) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise UserError(_("Record {number} of {member} is not a JSON object; the bundle is not valid. "
                         "Nothing was imported.").format(number=number, member=member))
-    return value
+    return nfc_values(value) if escaped else value
 
 
 def read_bundle_bytes(path: Path) -> bytes:

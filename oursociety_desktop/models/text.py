@@ -33,7 +33,7 @@ def nfc(text: str) -> str:
 
 
 def nfc_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The same values with every text (and every text inside a list or a dict) in normal form C."""
+    """The same values with every text (and every text inside a list or a dict, keys too) in normal form C."""
     return {key: _nfc_any(value) for key, value in values.items()}
 
 
@@ -43,7 +43,7 @@ def _nfc_any(value: object) -> object:
     if isinstance(value, list):
         return [_nfc_any(v) for v in value]
     if isinstance(value, dict):
-        return {k: _nfc_any(v) for k, v in value.items()}
+        return {nfc(k) if isinstance(k, str) else k: _nfc_any(v) for k, v in value.items()}
     return value
 
 
