@@ -128,7 +128,8 @@ class BundleMerger:
     # -- per batch --
 
     def merge_batch(self, record_type: str, records: list[dict[str, Any]]) -> None:
-        """Check and merge records of one type (each id at most once per batch)."""
+        """Check and merge records of one type (each id at most once per batch), every text in normal form C, as
+        `BundleReader.iter_batches` yields them."""
         declared = REGISTRY.get(record_type)
         if declared is None:
             merge_opaque(self, record_type, records)
@@ -141,7 +142,6 @@ class BundleMerger:
             check_envelope(record_type, {*fields, *unknown}, unknown, record)
             unknown_of[record["id"]] = unknown
         self.refuse_repeated_ids(record_type, records)
-        records = [nfc_values(record) for record in records]  # every text stored in normal form C
         if record_type == "contact":  # an erasure's reason is a choice from a list, never free text
             for record in records:
                 if record.get("erased") and "erased_reason" in record:
@@ -149,14 +149,14 @@ class BundleMerger:
             check_share_writes(records)  # only the consent holder switches sharing on
         table: Table = declared.table.__table__  # type: ignore[attr-defined]
         counts = self.report.counts[record_type]
-        records = drop_known_versions(self.conn, declared, table, records, counts)
+        records, held = drop_known_versions(self.conn, declared, table, records, counts)
         # A version this hub holds already (an accepted one, arriving again) needs no quarantine.
         records = self.set_aside_far_future(record_type, records)
         for record in records:
             fill_added_fields(declared, record)  # a record from an older writer
             check_values(declared, record)
         records = drop_records_of_withheld(declared, records, self._withheld_people)
-        ids = [r["id"] for r in records]
+        ids = [r["id"] for r in records if r["id"] in held]
         local_rows = {row["id"]: dict(row) for row in
                       self.conn.execute(select(table).where(table.c.id.in_(ids))).mappings()} if ids else {}
         inserts: list[dict[str, Any]] = []
@@ -230,8 +230,8 @@ class BundleMerger:
         self.accepting_future = True
         try:
             for record_type in order:
-                for versions in by_type[record_type]:
-                    self.merge_batch(record_type, versions)
+                for versions in by_type[record_type]:  # kept as read (by an older version, perhaps before NFC)
+                    self.merge_batch(record_type, [nfc_values(version) for version in versions])
         finally:
             self.accepting_future = False
         self.report.released += taken
@@ -243,9 +243,8 @@ class BundleMerger:
                 self.report.change_floor = row["stamp"]
 
     def _new_row(self, declared: RecordType, record: dict[str, Any], unknown: list[str]) -> dict[str, Any]:
-        row = declared.defaults()
-        for name in declared.outgoing_fields:
-            row[name] = record[name]
+        row = dict(zip(declared.outgoing_fields, declared.outgoing_values(record), strict=True))
+        row.update(declared.local_defaults())
         stamps = {k: v for k, v in record["stamps"].items() if k in row or k in unknown}
         # The creator is whoever issued the creation stamp, whatever the record says: every hub agrees on it.
         row.update(id=record["id"], origin_hub=stamp_hub(record["base_stamp"]), base_stamp=record["base_stamp"],

@@ -5,10 +5,12 @@ models/merge.py."""
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Table
 
+from oursociety_desktop.models.bulk import json_text
 from oursociety_desktop.models.merge_rules import TypeCounts
 from oursociety_desktop.models.registry import RecordType
 from oursociety_desktop.models.withdrawal import KEPT_WHEN_WITHDRAWN
@@ -20,8 +22,9 @@ def withheld_version(declared: RecordType, record: dict[str, Any]) -> bool:
 
 
 def drop_known_versions(conn: Connection, declared: RecordType, table: Table, records: list[dict[str, Any]],
-                         counts: TypeCounts) -> list[dict[str, Any]]:
-    """Count and drop records whose every field stamp equals ours: the same writes, so nothing to merge.
+                         counts: TypeCounts) -> tuple[list[dict[str, Any]], set[str]]:
+    """Count and drop records whose every field stamp equals ours: the same writes, so nothing to merge. Returns
+    the other records and the ids of those among them this hub holds already (the rest are new here).
 
     Reads only ids and stamps (stamps as raw JSON text), which keeps re-importing a big bundle cheap."""
     local_only = set(declared.local_fields)
@@ -48,23 +51,28 @@ def drop_known_versions(conn: Connection, declared: RecordType, table: Table, re
                 counts.unchanged += 1
                 continue
         rest.append(record)
-    return rest
+    return rest, {record["id"] for record in rest if record["id"] in known}
 
 
 def write_rows(conn: Connection, declared: RecordType, table: Table, rows: list[dict[str, Any]], *,
                update: bool) -> None:
     """Bulk insert or update at the driver level: SQLAlchemy's per-row parameter processing would cost more
-    than SQLite itself. JSON columns are encoded as SQLAlchemy's JSON type encodes them (json.dumps)."""
+    than SQLite itself. JSON columns are encoded as SQLAlchemy's JSON type encodes them (the text of json.dumps)."""
     columns = [*declared.sync_fields, "origin_hub", "base_stamp", "stamps", "stamp", "extra"]
     if declared.name == "contact":
         columns.append("sort_key")
-    json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
-    dumps = json.dumps
     if update:
         sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"  # noqa: S608
         order = [*columns, "id"]
     else:
         order = ["id", *columns]
         sql = f"INSERT INTO {table.name} ({', '.join(order)}) VALUES ({', '.join('?' * len(order))})"  # noqa: S608
-    params = [tuple(dumps(row[c]) if c in json_columns else row[c] for c in order) for row in rows]
+    json_at = [i for i, name in enumerate(order) if isinstance(table.c[name].type, JSON)]
+    values_of, encode = itemgetter(*order), json_text
+    params = []
+    for row in rows:
+        values = list(values_of(row))
+        for i in json_at:
+            values[i] = encode(values[i])
+        params.append(tuple(values))
     conn.exec_driver_sql(sql, params)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from oursociety_desktop.models.names import name_to_show, name_to_show_sql
@@ -142,12 +143,42 @@ class RecordType:
             fresh[name] = list(values[name])
         return fresh
 
+    def local_defaults(self) -> dict[str, Any]:
+        """`defaults()` of the fields that never leave the hub only (what a record arriving in a bundle lacks)."""
+        values, lists = self._local_defaults
+        fresh = dict(values)
+        for name in lists:
+            fresh[name] = list(values[name])
+        return fresh
+
+    @cached_property
+    def _local_defaults(self) -> tuple[dict[str, Any], tuple[str, ...]]:
+        values, lists = self._defaults
+        return {name: values[name] for name in self.local_fields}, tuple(n for n in lists if n in self.local_fields)
+
+    @cached_property
+    def outgoing_values(self) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+        """A function giving a record's `outgoing_fields` values as a tuple, in that order (KeyError if one lacks)."""
+        names = self.outgoing_fields
+        return values_getter(names)
+
     @cached_property
     def _defaults(self) -> tuple[dict[str, Any], tuple[str, ...]]:
         # Building a table instance costs about a millisecond (pydantic): once per type, not once per record.
         blank = self.table()
         values = {name: getattr(blank, name) for name in self.sync_fields}
         return values, tuple(name for name, value in values.items() if isinstance(value, list))
+
+
+def values_getter(names: tuple[str, ...] | list[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A function giving a mapping's values of `names` as a tuple in that order (KeyError if one lacks): an
+    `itemgetter`, which gives a bare value for one name and cannot take none."""
+    if len(names) > 1:
+        return itemgetter(*names)
+    if names:
+        name = names[0]
+        return lambda values: (values[name],)
+    return lambda values: ()
 
 
 PAIR_NAMESPACE = uuid.UUID("6f1d7c2e-4b8a-5e0f-9a3d-2c6b8e1f4a70")

@@ -135,21 +135,20 @@ def count_matches(conn: Connection, typed: str) -> int:
 
 
 def write_search_rows(conn: Connection, rows: Iterable[tuple[str, str, list[str]]]) -> None:
-    """Upsert (contact id, body, E.164 list) into the search and phone index tables, in bulk."""
+    """Upsert (contact id, body, E.164 list) into the search and phone index tables, in bulk (tuples at the driver
+    level: SQLAlchemy's per-row parameter processing cost more than the statements)."""
     batch = list(rows)
     if not batch:
         return
-    conn.execute(
-        text(
-            "INSERT INTO contact_search (contact_id, body) VALUES (:cid, :body) "
-            "ON CONFLICT(contact_id) DO UPDATE SET body = excluded.body WHERE body != excluded.body"
-        ),
-        [{"cid": cid, "body": body} for cid, body, _ in batch],
+    conn.exec_driver_sql(
+        "INSERT INTO contact_search (contact_id, body) VALUES (?, ?) "
+        "ON CONFLICT(contact_id) DO UPDATE SET body = excluded.body WHERE body != excluded.body",
+        [(cid, body) for cid, body, _ in batch],
     )
-    conn.execute(text("DELETE FROM contact_phone WHERE contact_id = :cid"), [{"cid": cid} for cid, _, _ in batch])
-    phone_rows = [{"cid": cid, "e164": e} for cid, _, e164s in batch for e in e164s]
+    conn.exec_driver_sql("DELETE FROM contact_phone WHERE contact_id = ?", [(cid,) for cid, _, _ in batch])
+    phone_rows = [(cid, e) for cid, _, e164s in batch for e in e164s]
     if phone_rows:
-        conn.execute(text("INSERT OR IGNORE INTO contact_phone (contact_id, e164) VALUES (:cid, :e164)"), phone_rows)
+        conn.exec_driver_sql("INSERT OR IGNORE INTO contact_phone (contact_id, e164) VALUES (?, ?)", phone_rows)
 
 
 def add_search_rows(conn: Connection, rows: Iterable[tuple[str, str, list[str]]]) -> None:
