@@ -94,3 +94,25 @@ def test_a_hub_of_the_previous_release_upgrades_with_its_data(tmp_path: Path) ->
         assert list((folder / "backups").glob("*before-migration-v4*"))
     finally:
         db.close()
+
+
+def test_stamp_indexes_are_kept_only_where_a_query_walks_them(db: Database) -> None:
+    from oursociety_desktop.models.outgoing import OutgoingEncoder, _delta_condition
+    from oursociety_desktop.models.registry import REGISTRY
+
+    with db.read() as session:
+        conn = session.connection()
+        stamp_indexes = {row[0] for row in conn.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%(stamp)'"))}
+        assert stamp_indexes == {"ix_contact_stamp", "ix_opaque_record_stamp"}
+        today = " ".join(str(r[-1]) for r in conn.execute(text(
+            "EXPLAIN QUERY PLAN SELECT id FROM contact WHERE +deleted = 0 ORDER BY stamp DESC LIMIT 20")))
+        assert "ix_contact_stamp" in today and "TEMP B-TREE" not in today
+        # A delta reads each type in id order (its stamp condition never chose a stamp index) and finds the
+        # contacts changed since the stamp through theirs.
+        membership = REGISTRY.get("membership")
+        assert membership is not None
+        plan = " ".join(str(r[-1]) for r in conn.execute(text(
+            "EXPLAIN QUERY PLAN " + OutgoingEncoder(membership).select_sql(_delta_condition(membership))),
+            {"since": "1"}))
+        assert "TEMP B-TREE" not in plan and "ix_contact_stamp" in plan, plan
