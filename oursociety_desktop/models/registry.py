@@ -137,19 +137,11 @@ class RecordType:
 
     def defaults(self) -> dict[str, Any]:
         """Every synchronised field's value in a new, empty record (a fresh dict, with fresh lists)."""
-        values, lists = self._defaults
-        fresh = dict(values)
-        for name in lists:
-            fresh[name] = list(values[name])
-        return fresh
+        return _fresh(*self._defaults)
 
     def local_defaults(self) -> dict[str, Any]:
         """`defaults()` of the fields that never leave the hub only (what a record arriving in a bundle lacks)."""
-        values, lists = self._local_defaults
-        fresh = dict(values)
-        for name in lists:
-            fresh[name] = list(values[name])
-        return fresh
+        return _fresh(*self._local_defaults)
 
     @cached_property
     def _local_defaults(self) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -168,6 +160,14 @@ class RecordType:
         blank = self.table()
         values = {name: getattr(blank, name) for name in self.sync_fields}
         return values, tuple(name for name, value in values.items() if isinstance(value, list))
+
+
+def _fresh(values: dict[str, Any], lists: tuple[str, ...]) -> dict[str, Any]:
+    """A copy of `values` with its `lists` copied too, so no two records share a list."""
+    fresh = dict(values)
+    for name in lists:
+        fresh[name] = list(values[name])
+    return fresh
 
 
 def values_getter(names: tuple[str, ...] | list[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
