@@ -43,9 +43,18 @@ MODULES: list[tuple[str, int | None, bool]] = [
 
 
 def copy_hub(source: Path, target: Path) -> Path:
+    """A copy of the reference hub that goes on as the same hub: the copy's identity question (a hub opened in
+    another folder is asked whether it is a new hub or replaces the old one) answered "keep", as an organiser
+    moving to a new laptop would, so imports and exports on the copy run."""
+    from oursociety_desktop.models.database import Database
+    from oursociety_desktop.models.hub_identity import identity_question, keep_identity
+
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("backups"))
+    with Database.open(target) as db:
+        if identity_question(db) is not None:
+            keep_identity(db)
     return target
 
 
