@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models import demo_names as N
-from oursociety_desktop.models.bulk import insert_rows
+from oursociety_desktop.models.bulk import insert_rows, larger_page_cache
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo_learning import generate_learning_demo
 from oursociety_desktop.models.errors import Cancelled
@@ -167,7 +167,8 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
     def indexing(_done: int, _total: int) -> None:
         report(0, _("Building the search index"))
 
-    with db.write() as tx, search_index_at_end(tx.session.connection(), indexing):
+    with db.write() as tx, larger_page_cache(tx.session.connection()), \
+            search_index_at_end(tx.session.connection(), indexing):
         conn = tx.session.connection()
         stamp = tx.stamp
         hub = db.hub_id

@@ -137,9 +137,10 @@ class BundleMerger:
         fields = declared.outgoing_fields
         known = known_names(declared)
         unknown_of: dict[str, list[str]] = {}
+        carried = set(fields)  # the names a record's stamps may name: its type's fields and its newer ones
         for record in records:
             unknown = unknown_field_names(known, record)
-            check_envelope(record_type, {*fields, *unknown}, unknown, record)
+            check_envelope(record_type, carried.union(unknown) if unknown else carried, unknown, record)
             unknown_of[record["id"]] = unknown
         self.refuse_repeated_ids(record_type, records)
         if record_type == "contact":  # an erasure's reason is a choice from a list, never free text

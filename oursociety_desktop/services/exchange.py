@@ -23,6 +23,7 @@ from oursociety_desktop.formats.bundle import (
 )
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.backup import automatic_backup
+from oursociety_desktop.models.bulk import larger_page_cache
 from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.erasure import after_erasure
 from oursociety_desktop.models.errors import Cancelled, UserError
@@ -227,7 +228,8 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
         def indexing(done: int, total: int) -> None:
             _check(progress, 95 + done * 4 // max(1, total), _("Building the search index"))
 
-        with db.write() as tx, search_index_at_end(tx.session.connection(), indexing):
+        with db.write() as tx, larger_page_cache(tx.session.connection()), \
+                search_index_at_end(tx.session.connection(), indexing):
             merger = BundleMerger(tx)
             merger.release_quarantine()
             merger.declare_types(manifest.types)

@@ -100,3 +100,23 @@ def test_cancel_while_the_index_is_built_leaves_nothing(db: Database) -> None:
         assert list(iter_dump_lines(conn)) == before
         assert _triggers(conn) == triggers
         _index_agrees(conn)
+
+
+def test_a_bulk_write_gives_its_larger_page_cache_back(db: Database) -> None:
+    from oursociety_desktop.models.bulk import BULK_PAGE_CACHE_KIB, larger_page_cache
+
+    def cache_size(conn: Connection) -> int:
+        return int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+
+    with db.write() as tx:
+        conn = tx.session.connection()
+        before = cache_size(conn)
+        with larger_page_cache(conn):
+            assert cache_size(conn) == -BULK_PAGE_CACHE_KIB
+        assert cache_size(conn) == before
+        with pytest.raises(ZeroDivisionError), larger_page_cache(conn):
+            _ = 1 / 0
+        assert cache_size(conn) == before
+    generate_demo(db, 30)  # a bulk write through a pooled connection: the next user of it gets the usual cache
+    with db.read() as session:
+        assert cache_size(session.connection()) == before
