@@ -1,4 +1,4 @@
-"""Every stored text is NFC: typed, received in a bundle, or already in the database (migration 5)."""
+"""Every stored text is NFC: typed, received in a bundle, or already in the database (migration 7)."""
 
 from __future__ import annotations
 
