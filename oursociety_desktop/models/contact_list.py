@@ -9,6 +9,7 @@ join and the matches are listed by name.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +88,10 @@ class ContactRow:
     directory: bool
 
 
+# A list row as SQLite gives it: the columns of COLUMNS, in that order (the contact id first).
+RawContactRow = Sequence[Any]
+
+
 @dataclass(frozen=True)
 class ContactQuery:
     """What the list shows: search text and filters. Equal queries give equal results."""
@@ -158,14 +163,19 @@ class ContactQuery:
 
     def page(self, conn: Connection, offset: int, limit: int) -> list[ContactRow]:
         """Rows `offset` to `offset + limit` in list order."""
+        return [contact_row(row) for row in self.page_rows(conn, offset, limit)]
+
+    def page_rows(self, conn: Connection, offset: int, limit: int) -> list[RawContactRow]:
+        """`page` as SQLite gives it, undecoded (`contact_row` decodes one): a list view decodes only the rows it
+        shows, a screenful of a page of 200."""
         if self.matches_nothing:
             return []
         source, where, params = self._where(walk=self._broad(conn))
         # Matches are listed by name, like the whole list: predictable, and half the cost of ranking every match
         # by bm25 (every typed word must match as a prefix anyway).
         sql = f"SELECT {COLUMNS} FROM {source} WHERE {where} ORDER BY {self.order} LIMIT :limit OFFSET :offset"
-        rows = conn.execute(text(sql), {**params, "limit": limit, "offset": offset})
-        return [_decode(row) for row in rows]
+        # Straight to the driver: a text() construct is compiled by SQLAlchemy on every keystroke.
+        return list(conn.exec_driver_sql(sql, {**params, "limit": limit, "offset": offset}).all())
 
     def _broad(self, conn: Connection) -> bool:
         """Whether a search in name order matches so many contacts that walking the name index finds a page
@@ -173,8 +183,8 @@ class ContactQuery:
         FTS index with a bound, so it costs well under a millisecond either way."""
         if self.order != ORDER or not self.searching:
             return False
-        found = conn.execute(text(
-            "SELECT COUNT(*) FROM (SELECT rowid FROM contact_fts WHERE contact_fts MATCH :match LIMIT :n)"),
+        found = conn.exec_driver_sql(
+            "SELECT COUNT(*) FROM (SELECT rowid FROM contact_fts WHERE contact_fts MATCH :match LIMIT :n)",
             {"match": build_match_query(self.search), "n": BROAD_SEARCH}).scalar_one()
         return int(found) >= BROAD_SEARCH
 
@@ -219,11 +229,16 @@ class ContactQuery:
 
 def rows_by_rowid(conn: Connection, rowids: list[int]) -> list[ContactRow | None]:
     """The list rows of these contacts, in the order given (None for a contact deleted since)."""
+    return [None if row is None else contact_row(row) for row in raw_rows_by_rowid(conn, rowids)]
+
+
+def raw_rows_by_rowid(conn: Connection, rowids: list[int]) -> list[RawContactRow | None]:
+    """`rows_by_rowid` undecoded (see `ContactQuery.page_rows`)."""
     if not rowids:
         return []
     marks = ", ".join(str(int(r)) for r in rowids)  # integers from SQLite itself: safe to inline, no variable cap
-    found = {int(r[-1]): _decode(r[:-1]) for r in conn.execute(
-        text(f"SELECT {COLUMNS}, c.rowid FROM contact c WHERE c.rowid IN ({marks}) AND c.deleted = 0"))}
+    found = {int(r[-1]): tuple(r[:-1]) for r in conn.exec_driver_sql(
+        f"SELECT {COLUMNS}, c.rowid FROM contact c WHERE c.rowid IN ({marks}) AND c.deleted = 0")}
     return [found.get(r) for r in rowids]
 
 
@@ -246,7 +261,8 @@ def _first_value(raw: Any) -> str:
     return first if len(items) == 1 else f"{first} (+{len(items) - 1})"
 
 
-def _decode(row: Any) -> ContactRow:
+def contact_row(row: RawContactRow) -> ContactRow:
+    """One row of `ContactQuery.page_rows` decoded (names shown, first phone and email, tags joined)."""
     cid, given, family, display, organisation, phones, emails, locality, tags, share, directory, withdrawn = row
     name = name_to_show(display or "", given or "", family or "", organisation or "", withdrawn_by=withdrawn or "")
     tag_list = json.loads(tags) if isinstance(tags, str) else (tags or [])

@@ -12,10 +12,18 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
-from oursociety_desktop.models.contact_list import ORDER, ContactQuery, ContactRow, live_count, rowid_of, rows_by_rowid
+from oursociety_desktop.models.contact_list import (
+    ORDER,
+    ContactQuery,
+    RawContactRow,
+    contact_row,
+    live_count,
+    raw_rows_by_rowid,
+    rowid_of,
+)
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.ui.background import read_in_background
 from oursociety_desktop.ui.wording import isolated
@@ -34,6 +42,38 @@ MAX_CACHED_PAGES = 50
 SYNC_SORT_LIMIT = 5000
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+# The roles a cell answers, as plain integers. The view asks seven roles of every cell it paints (font, colours,
+# alignment, check state...); the ones left to the view are turned away before any other work.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ANSWERED = frozenset({_DISPLAY, _DECORATION, int(Qt.ItemDataRole.ToolTipRole),
+                       int(Qt.ItemDataRole.AccessibleTextRole), int(CONTACT_ID_ROLE)})
+_ISOLATED_COLUMNS = (COL_PHONE, COL_EMAIL)  # in an Urdu or Arabic window a number keeps its order
+
+
+class ShownRow:
+    """A row as the list shows it, decoded from SQLite's row the first time the view asks for it (a page holds
+    200 rows, a screen shows about 25): the contact id and the text of each cell, by column."""
+
+    __slots__ = ("id", "cells", "share", "directory")
+
+    def __init__(self, raw: RawContactRow, no_name: str) -> None:
+        record = contact_row(raw)
+        self.id = record.id
+        self.cells: tuple[str | None, ...] = (record.name or no_name, None, record.organisation, record.phone,
+                                              record.email, record.locality, record.tags)
+        self.share, self.directory = record.share, record.directory
+
+
+# A page of the list: rows as SQLite gave them until shown (None: a contact deleted since the order was read).
+PageEntry = RawContactRow | ShownRow | None
+
+
+def _entry_id(entry: PageEntry) -> str | None:
+    if entry is None:
+        return None
+    return entry.id if isinstance(entry, ShownRow) else str(entry[0])
 
 
 @cache
@@ -75,12 +115,20 @@ class ContactTableModel(QAbstractTableModel):
         self._order_index: dict[int, int] = {}
         self.query = ContactQuery()
         self._count = 0
-        self._pages: OrderedDict[int, list[ContactRow | None]] = OrderedDict()
+        self._pages: OrderedDict[int, list[PageEntry]] = OrderedDict()
         self.pages_fetched = 0
         self.count_exact = True
         self._headers = [self.tr("Name"), self.tr("Consent"), self.tr("Organisation"), self.tr("Phone"),
                          self.tr("Email"), self.tr("Place"), self.tr("Tags")]
         self._sort = ("name", False)
+        self._no_name = self.tr("(no name)")
+        # The count of a search's matches starts once the event loop has painted the first page (posted events,
+        # the paint among them, come before timers): started at once, its worker thread took the interpreter
+        # from the GUI thread while the list was being painted (3-5 ms a keystroke at 100k).
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(0)
+        self._count_timer.timeout.connect(self._count_after_paint)
         self._sort_generation = 0
         self.reload()
 
@@ -109,7 +157,7 @@ class ContactTableModel(QAbstractTableModel):
         self._pages.clear()
         with self.db.read() as session:
             conn = session.connection()
-            first = self.query.page(conn, 0, PAGE_SIZE)
+            first = self.query.page_rows(conn, 0, PAGE_SIZE)
             # A short first page is the whole answer; the whole list's count is a quick index count.
             if len(first) < PAGE_SIZE:
                 self._count, self.count_exact = len(first), True
@@ -117,13 +165,13 @@ class ContactTableModel(QAbstractTableModel):
                 self._count, self.count_exact = self.query.count(conn), True
             else:
                 self._count, self.count_exact = len(first), False
-        self._pages[0] = list[ContactRow | None](first)
+        self._pages[0] = list[PageEntry](first)
         self.pages_fetched += 1
         self.endResetModel()
         if self.count_exact:
             self.count_known.emit(self._count)
         else:
-            self._count_in_background(self.query)
+            self._count_timer.start()
 
     def _reload_ordered(self) -> None:
         """Another order: sort the matches' rowids in SQLite, at once for a small hub, else on a worker thread
@@ -165,6 +213,10 @@ class ContactTableModel(QAbstractTableModel):
         self.sorting.emit(False)
         self.count_known.emit(self._count)
 
+    def _count_after_paint(self) -> None:
+        if not self.count_exact:
+            self._count_in_background(self.query)
+
     def _count_in_background(self, query: ContactQuery) -> None:
         # Counting every match of a broad search (one letter, at 100k) took 200-260 ms on the GUI thread; SQLite
         # releases the interpreter while it counts, so a worker thread keeps the window responsive.
@@ -198,16 +250,19 @@ class ContactTableModel(QAbstractTableModel):
         self.count_known.emit(self._count)
         return self._count
 
-    def _row(self, row: int) -> ContactRow | None:
+    def _entry(self, row: int) -> PageEntry:
+        """What the list holds on a row, decoded or not (its page is read when first asked for)."""
+        if not 0 <= row < self._count:
+            return None
         number, within = divmod(row, PAGE_SIZE)
         page = self._pages.get(number)
         if page is None:
             with self.db.read() as session:
                 if self._order is not None:
                     chosen = self._order[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
-                    page = rows_by_rowid(session.connection(), chosen)
+                    page = list[PageEntry](raw_rows_by_rowid(session.connection(), chosen))
                 else:
-                    page = list(self.query.page(session.connection(), number * PAGE_SIZE, PAGE_SIZE))
+                    page = list[PageEntry](self.query.page_rows(session.connection(), number * PAGE_SIZE, PAGE_SIZE))
             self.pages_fetched += 1
             self._pages[number] = page
             while len(self._pages) > MAX_CACHED_PAGES:
@@ -215,6 +270,16 @@ class ContactTableModel(QAbstractTableModel):
         else:
             self._pages.move_to_end(number)
         return page[within] if within < len(page) else None
+
+    def _shown(self, row: int) -> ShownRow | None:
+        """The row decoded for showing (once: the page keeps the decoded row)."""
+        entry = self._entry(row)
+        if entry is None or isinstance(entry, ShownRow):
+            return entry
+        shown = ShownRow(entry, self._no_name)
+        page = self._pages[row // PAGE_SIZE]
+        page[row % PAGE_SIZE] = shown
+        return shown
 
     # ---- Qt model API ----
 
@@ -234,38 +299,26 @@ class ContactTableModel(QAbstractTableModel):
                            "directory; outlined when not")
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self._count:
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        # Called seven times for every cell painted: the cheapest tests first, no Qt enum looked up.
+        if role not in _ANSWERED:
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, CONTACT_ID_ROLE, Qt.ItemDataRole.ToolTipRole,
-                        Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.DecorationRole):
-            return None
-        if role == Qt.ItemDataRole.DecorationRole and index.column() != COL_SHARING:
-            return None
-        record = self._row(index.row())
-        if record is None:
-            return None
-        if role == CONTACT_ID_ROLE:
-            return record.id
         column = index.column()
-        if column == COL_NAME:
-            return record.name or self.tr("(no name)")
-        if column == COL_ORGANISATION:
-            return record.organisation
-        if column in (COL_PHONE, COL_EMAIL):  # in an Urdu or Arabic window a number keeps its order
-            value = record.phone if column == COL_PHONE else record.email
-            return isolated(value) if role == Qt.ItemDataRole.DisplayRole else value
-        if column == COL_LOCALITY:
-            return record.locality
-        if column == COL_TAGS:
-            return record.tags
+        if role == _DECORATION and column != COL_SHARING:
+            return None
+        shown = self._shown(index.row())
+        if shown is None:
+            return None
+        if role == _DISPLAY:
+            value = shown.cells[column]
+            return isolated(value) if column in _ISOLATED_COLUMNS and value else value
+        if role == CONTACT_ID_ROLE:
+            return shown.id
         if column == COL_SHARING:
-            if role == Qt.ItemDataRole.DecorationRole:
-                return consent_icon(record.share, record.directory)
-            if role == Qt.ItemDataRole.DisplayRole:
-                return None  # the icon says it; screen readers and tooltips get the words
-            return self.consent_text(record.share, record.directory)
-        return None
+            if role == _DECORATION:
+                return consent_icon(shown.share, shown.directory)
+            return self.consent_text(shown.share, shown.directory)  # the icon's words: tooltip, screen readers
+        return shown.cells[column]
 
     def consent_text(self, share: bool, directory: bool) -> str:
         """The consent column in words (tooltip and screen readers)."""
@@ -277,8 +330,7 @@ class ContactTableModel(QAbstractTableModel):
 
     def contact_id(self, row: int) -> str | None:
         """The contact id shown on a row."""
-        record = self._row(row) if 0 <= row < self._count else None
-        return record.id if record else None
+        return _entry_id(self._entry(row))
 
     def all_ids(self) -> list[str]:
         """Every contact id in the list, in order, in one query."""
@@ -293,7 +345,7 @@ class ContactTableModel(QAbstractTableModel):
         matches of a broad search cost 80-370 ms on the GUI thread at 100k."""
         for number, page in self._pages.items():
             for within, entry in enumerate(page):
-                if entry is not None and entry.id == contact_id:
+                if _entry_id(entry) == contact_id:
                     return number * PAGE_SIZE + within
         if self._order is not None:  # the sorted rowids are at hand: a dictionary lookup, no SQL sort
             if not self._order_index:
