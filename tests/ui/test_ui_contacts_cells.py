@@ -133,3 +133,25 @@ def test_a_search_is_counted_only_after_the_event_loop_ran(hub: Database, qtbot:
     assert not [t for t in threading.enumerate() if t.name == "contact-count"]
     qtbot.waitUntil(lambda: model.count_exact, timeout=10_000)
     assert model.rowCount() == expected
+
+
+def test_a_narrow_search_in_another_order_is_sorted_at_once_a_broad_one_on_a_worker(
+        hub: Database, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("oursociety_desktop.ui.contacts.contact_model.SYNC_SORT_LIMIT", 0)  # every hub is "large"
+    monkeypatch.setattr("oursociety_desktop.models.contact_list.BROAD_SEARCH", 150)
+    model = ContactTableModel(hub)
+    model.sort(COL_ORGANISATION, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: model.query.sort == "organisation" and model.rowCount() == 701, timeout=10_000)
+    busy: list[bool] = []
+    model.sorting.connect(busy.append)
+    narrow = ContactQuery(search="jo", sort="organisation")
+    with hub.read() as session:
+        wanted = narrow.count(session.connection())
+    assert 0 < wanted < 150
+    model.set_query(ContactQuery(search="jo"))
+    assert True not in busy and model.query == narrow and model.rowCount() == wanted  # sorted at once, no worker
+    check_rows(model, hub, narrow, list(range(wanted)))
+    with qtbot.waitSignal(model.sorting, check_params_cb=lambda sorting: sorting is False, timeout=10_000):
+        model.set_query(ContactQuery(search="a"))  # broad: sorted on a worker thread
+    assert busy[-2:] == [True, False]
+    check_rows(model, hub, model.query, [0, 5, PAGE_SIZE + 3])

@@ -20,7 +20,7 @@ from oursociety_desktop.models.contact_list import (
     ContactQuery,
     RawContactRow,
     contact_row,
-    live_count,
+    live_count_above,
     raw_rows_by_rowid,
     rowid_of,
 )
@@ -178,9 +178,10 @@ class ContactTableModel(QAbstractTableModel):
         (the rows on show stay until the new order arrives)."""
         query = self.query
         with self.db.read() as session:
-            small = live_count(session.connection()) <= SYNC_SORT_LIMIT
-            if small:
-                self._apply_order(query, query.ordered_rowids(session.connection()))
+            conn = session.connection()
+            # A small hub, or a search with few matches (typing in a list sorted by place): sorted at once.
+            if query.narrow_search(conn) or not live_count_above(conn, SYNC_SORT_LIMIT):
+                self._apply_order(query, query.ordered_rowids(conn))
                 return
         self.sorting.emit(True)
         db = self.db
