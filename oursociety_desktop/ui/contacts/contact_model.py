@@ -9,91 +9,50 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import replace
-from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
 from oursociety_desktop.models.contact_list import (
     ORDER,
     ContactQuery,
-    RawContactRow,
-    contact_row,
     live_count_above,
     raw_rows_by_rowid,
     rowid_of,
 )
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.ui.background import read_in_background
+
+# The list's columns and roles live with its rows; they are imported from here (`X as X`: re-exported).
+from oursociety_desktop.ui.contacts.contact_rows import (
+    ANSWERED_ROLES,
+    DECORATION_ROLE,
+    DISPLAY_ROLE,
+    ISOLATED_COLUMNS,
+    PageEntry,
+    ShownRow,
+    entry_id,
+)
+from oursociety_desktop.ui.contacts.contact_rows import COL_EMAIL as COL_EMAIL
+from oursociety_desktop.ui.contacts.contact_rows import COL_LOCALITY as COL_LOCALITY
+from oursociety_desktop.ui.contacts.contact_rows import COL_NAME as COL_NAME
+from oursociety_desktop.ui.contacts.contact_rows import COL_ORGANISATION as COL_ORGANISATION
+from oursociety_desktop.ui.contacts.contact_rows import COL_PHONE as COL_PHONE
+from oursociety_desktop.ui.contacts.contact_rows import COL_SHARING as COL_SHARING
+from oursociety_desktop.ui.contacts.contact_rows import COL_TAGS as COL_TAGS
+from oursociety_desktop.ui.contacts.contact_rows import COLUMN_COUNT as COLUMN_COUNT
+from oursociety_desktop.ui.contacts.contact_rows import COLUMN_SORT as COLUMN_SORT
+from oursociety_desktop.ui.contacts.contact_rows import CONTACT_ID_ROLE as CONTACT_ID_ROLE
+from oursociety_desktop.ui.contacts.contact_rows import consent_icon as consent_icon
 from oursociety_desktop.ui.wording import isolated
 
-# The consent column sits beside the name, so it is on screen at any window size.
-COL_NAME, COL_SHARING, COL_ORGANISATION, COL_PHONE, COL_EMAIL, COL_LOCALITY, COL_TAGS = range(7)
-COLUMN_COUNT = 7
-# What a click on each column's header sorts by (a key of query.SORT_KEYS).
-COLUMN_SORT = {COL_NAME: "name", COL_SHARING: "consent", COL_ORGANISATION: "organisation", COL_PHONE: "phone",
-               COL_EMAIL: "email", COL_LOCALITY: "locality", COL_TAGS: "tags"}
-CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-PAGE_SIZE = 200
+PAGE_SIZE = 100
 MAX_CACHED_PAGES = 50
 # Up to this many contacts a header click sorts at once; above it SQLite sorts on a worker thread (a sort of
 # 100,000 rows by organisation takes 0.4-0.9 s) and the list changes order when it is done.
 SYNC_SORT_LIMIT = 5000
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-# The roles a cell answers, as plain integers. The view asks seven roles of every cell it paints (font, colours,
-# alignment, check state...); the ones left to the view are turned away before any other work.
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_DECORATION = int(Qt.ItemDataRole.DecorationRole)
-_ANSWERED = frozenset({_DISPLAY, _DECORATION, int(Qt.ItemDataRole.ToolTipRole),
-                       int(Qt.ItemDataRole.AccessibleTextRole), int(CONTACT_ID_ROLE)})
-_ISOLATED_COLUMNS = (COL_PHONE, COL_EMAIL)  # in an Urdu or Arabic window a number keeps its order
-
-
-class ShownRow:
-    """A row as the list shows it, decoded from SQLite's row the first time the view asks for it (a page holds
-    200 rows, a screen shows about 25): the contact id and the text of each cell, by column."""
-
-    __slots__ = ("id", "cells", "share", "directory")
-
-    def __init__(self, raw: RawContactRow, no_name: str) -> None:
-        record = contact_row(raw)
-        self.id = record.id
-        self.cells: tuple[str | None, ...] = (record.name or no_name, None, record.organisation, record.phone,
-                                              record.email, record.locality, record.tags)
-        self.share, self.directory = record.share, record.directory
-
-
-# A page of the list: rows as SQLite gave them until shown (None: a contact deleted since the order was read).
-PageEntry = RawContactRow | ShownRow | None
-
-
-def _entry_id(entry: PageEntry) -> str | None:
-    if entry is None:
-        return None
-    return entry.id if isinstance(entry, ShownRow) else str(entry[0])
-
-
-@cache
-def consent_icon(share: bool, directory: bool, size: int = 16) -> QIcon:
-    """A round mark for sharing and a square one for the directory: filled when given, outlined when not."""
-    pixmap = QPixmap(size * 2 + 4, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    for x, given, colour, round_mark in ((1, share, QColor("#1f6fb2"), True),
-                                         (size + 3, directory, QColor("#2e7d32"), False)):
-        painter.setPen(QPen(colour, 2))
-        painter.setBrush(colour if given else Qt.GlobalColor.transparent)
-        box = QRectF(x + 1, 2, size - 4, size - 4)
-        if round_mark:
-            painter.drawEllipse(box)
-        else:
-            painter.drawRect(box)
-    painter.end()
-    return QIcon(pixmap)
 
 
 class ContactTableModel(QAbstractTableModel):
@@ -300,23 +259,23 @@ class ContactTableModel(QAbstractTableModel):
                            "directory; outlined when not")
         return None
 
-    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+    def data(self, index: AnyIndex, role: int = DISPLAY_ROLE) -> Any:
         # Called seven times for every cell painted: the cheapest tests first, no Qt enum looked up.
-        if role not in _ANSWERED:
+        if role not in ANSWERED_ROLES:
             return None
         column = index.column()
-        if role == _DECORATION and column != COL_SHARING:
+        if role == DECORATION_ROLE and column != COL_SHARING:
             return None
         shown = self._shown(index.row())
         if shown is None:
             return None
-        if role == _DISPLAY:
+        if role == DISPLAY_ROLE:
             value = shown.cells[column]
-            return isolated(value) if column in _ISOLATED_COLUMNS and value else value
+            return isolated(value) if column in ISOLATED_COLUMNS and value else value
         if role == CONTACT_ID_ROLE:
             return shown.id
         if column == COL_SHARING:
-            if role == _DECORATION:
+            if role == DECORATION_ROLE:
                 return consent_icon(shown.share, shown.directory)
             return self.consent_text(shown.share, shown.directory)  # the icon's words: tooltip, screen readers
         return shown.cells[column]
@@ -331,7 +290,7 @@ class ContactTableModel(QAbstractTableModel):
 
     def contact_id(self, row: int) -> str | None:
         """The contact id shown on a row."""
-        return _entry_id(self._entry(row))
+        return entry_id(self._entry(row))
 
     def all_ids(self) -> list[str]:
         """Every contact id in the list, in order, in one query."""
@@ -346,7 +305,7 @@ class ContactTableModel(QAbstractTableModel):
         matches of a broad search cost 80-370 ms on the GUI thread at 100k."""
         for number, page in self._pages.items():
             for within, entry in enumerate(page):
-                if _entry_id(entry) == contact_id:
+                if entry_id(entry) == contact_id:
                     return number * PAGE_SIZE + within
         if self._order is not None:  # the sorted rowids are at hand: a dictionary lookup, no SQL sort
             if not self._order_index:
