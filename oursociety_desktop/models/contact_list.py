@@ -196,6 +196,38 @@ class ContactQuery:
             {"match": build_match_query(self.search), "n": BROAD_SEARCH}).scalar_one()
         return int(found) >= BROAD_SEARCH
 
+    def walk_order(self, conn: Connection, order: Sequence[int], start: int, wanted: int
+                   ) -> tuple[list[int], int | None]:
+        """The next `wanted` contacts matching this query's search in `order`, the rowids of the same query without
+        its search text in its order (sorted once), read from position `start`; and the position to go on from
+        (None: `order` was read to its end). A broad search in another order than by name is listed this way: the
+        contacts are taken in that order a chunk at a time and the FTS index keeps those that match, so a page
+        costs a few chunks instead of a sort of every match (one letter at 100,000 contacts: 0.4-1.2 s)."""
+        match = build_match_query(self.search)
+        if match is None:
+            return [], None
+        found: list[int] = []
+        chunk = max(2 * wanted, 100)
+        while start < len(order):
+            part = [int(r) for r in order[start:start + chunk]]
+            marks = ", ".join(map(str, part))  # integers from SQLite itself: safe to inline
+            # The unary plus keeps each term a test: `+c.deleted`, so the contacts are read by rowid, not through
+            # the (deleted, sort_key) index; `+s.rowid`, so SQLite does not look each contact's search row up once
+            # for every match of the search (5 s for one letter).
+            matched = {int(r[0]) for r in conn.exec_driver_sql(
+                "SELECT c.rowid FROM contact c CROSS JOIN contact_search s ON s.contact_id = c.id "
+                f"WHERE c.rowid IN ({marks}) AND +c.deleted = 0 AND +s.rowid IN "
+                "(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", (match,))}
+            for offset, rowid in enumerate(part):
+                if rowid in matched:
+                    found.append(rowid)
+                    if len(found) == wanted:
+                        after = start + offset + 1
+                        return found, after if after < len(order) else None
+            start += len(part)
+            chunk *= 2  # a sparse search: fewer, larger chunks
+        return found, None
+
     def ordered_rowids(self, conn: Connection) -> list[int]:
         """Every matching contact's rowid in this query's order: SQLite sorts once, the list pages through it."""
         if self.matches_nothing:

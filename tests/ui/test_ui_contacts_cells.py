@@ -135,23 +135,44 @@ def test_a_search_is_counted_only_after_the_event_loop_ran(hub: Database, qtbot:
     assert model.rowCount() == expected
 
 
-def test_a_narrow_search_in_another_order_is_sorted_at_once_a_broad_one_on_a_worker(
+def test_searches_in_another_order_narrow_sorted_at_once_broad_walked_from_the_list_sorted_once(
         hub: Database, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("oursociety_desktop.ui.contacts.contact_model.SYNC_SORT_LIMIT", 0)  # every hub is "large"
     monkeypatch.setattr("oursociety_desktop.models.contact_list.BROAD_SEARCH", 150)
     model = ContactTableModel(hub)
-    model.sort(COL_ORGANISATION, Qt.SortOrder.AscendingOrder)
-    qtbot.waitUntil(lambda: model.query.sort == "organisation" and model.rowCount() == 701, timeout=10_000)
+    model.set_query(ContactQuery(search="a"))
     busy: list[bool] = []
     model.sorting.connect(busy.append)
+    # A broad search, the list not sorted yet: the list without the search is sorted on a worker, then walked.
+    with qtbot.waitSignal(model.sorting, check_params_cb=lambda sorting: sorting is False, timeout=10_000):
+        model.sort(COL_ORGANISATION, Qt.SortOrder.AscendingOrder)
+    assert busy == [True, False] and model.query == ContactQuery(search="a", sort="organisation")
+    qtbot.waitUntil(lambda: model.count_exact, timeout=10_000)
+    last = model.rowCount() - 1
+    assert last > 2 * PAGE_SIZE
+    check_rows(model, hub, model.query, [0, 5, PAGE_SIZE - 1, PAGE_SIZE, 2 * PAGE_SIZE + 3, last])
+    # A narrow search: its matches sorted at once.
+    busy.clear()
+    model.set_query(ContactQuery(search="jo"))
     narrow = ContactQuery(search="jo", sort="organisation")
     with hub.read() as session:
         wanted = narrow.count(session.connection())
     assert 0 < wanted < 150
-    model.set_query(ContactQuery(search="jo"))
-    assert True not in busy and model.query == narrow and model.rowCount() == wanted  # sorted at once, no worker
+    assert True not in busy and model.query == narrow and model.count_exact and model.rowCount() == wanted
     check_rows(model, hub, narrow, list(range(wanted)))
+    # Another broad search: walked at once from the sorted list, no worker sorting; the count follows.
+    busy.clear()
+    model.set_query(ContactQuery(search="e"))
+    assert True not in busy and model.rowCount() == PAGE_SIZE and not model.count_exact
+    qtbot.waitUntil(lambda: model.count_exact, timeout=10_000)
+    check_rows(model, hub, model.query, [0, 50, PAGE_SIZE + 1, model.rowCount() - 1])
+    # The search cleared: the sorted list itself, at once.
+    model.set_query(ContactQuery())
+    assert True not in busy and model.count_exact and model.rowCount() == 701
+    check_rows(model, hub, model.query, [0, 350, 700])
+    # After a change to the data the list is sorted again on a worker; the rows on show stay meanwhile.
+    busy.clear()
     with qtbot.waitSignal(model.sorting, check_params_cb=lambda sorting: sorting is False, timeout=10_000):
-        model.set_query(ContactQuery(search="a"))  # broad: sorted on a worker thread
-    assert busy[-2:] == [True, False]
-    check_rows(model, hub, model.query, [0, 5, PAGE_SIZE + 3])
+        model.reload()
+    assert busy == [True, False]
+    check_rows(model, hub, model.query, [0, 700])

@@ -88,8 +88,13 @@ class ContactTableModel(QAbstractTableModel):
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(0)
         self._count_timer.timeout.connect(self._count_after_paint)
-        self._sort_generation = 0
-        self.reload()
+        # The list without its search text in the chosen order (query, rowids), sorted once on a worker thread: a
+        # search in that order walks it (`ContactQuery.walk_order`); `_walk_from` is where the walk goes on.
+        self._base: tuple[ContactQuery, list[int]] | None = None
+        self._base_pending: tuple[ContactQuery, int] | None = None
+        self._walk_from: int | None = None
+        self._data_generation = 0  # a base sorted before the data last changed is not used
+        self._load()
 
     # ---- loading ----
 
@@ -99,7 +104,7 @@ class ContactTableModel(QAbstractTableModel):
         if query == self.query:
             return
         self.query = query
-        self.reload()
+        self._load()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """A header click: sort in SQLite by that column (ties by name)."""
@@ -107,11 +112,16 @@ class ContactTableModel(QAbstractTableModel):
         self.set_query(self.query)
 
     def reload(self) -> None:
-        """Re-read the count and forget cached pages (after the data changed)."""
+        """Re-read the count and forget cached pages and orders (after the data changed)."""
+        self._base = None
+        self._data_generation += 1
+        self._load()
+
+    def _load(self) -> None:
         if self.query.order != ORDER:
-            self._reload_ordered()
+            self._load_ordered()
             return
-        self._order, self._order_query = None, None
+        self._order, self._order_query, self._walk_from = None, None, None
         self.beginResetModel()
         self._pages.clear()
         with self.db.read() as session:
@@ -132,41 +142,70 @@ class ContactTableModel(QAbstractTableModel):
         else:
             self._count_timer.start()
 
-    def _reload_ordered(self) -> None:
-        """Another order: sort the matches' rowids in SQLite, at once for a small hub, else on a worker thread
-        (the rows on show stay until the new order arrives)."""
+    def _load_ordered(self) -> None:
+        """Another order. A small hub or a narrow search: SQLite sorts the matches at once. Otherwise the list
+        without its search text is sorted once on a worker thread (the rows on show stay until it arrives), and
+        each search in that order walks it."""
         query = self.query
+        base_query = replace(query, search="")
         with self.db.read() as session:
             conn = session.connection()
             # A small hub, or a search with few matches (typing in a list sorted by place): sorted at once.
             if query.narrow_search(conn) or not live_count_above(conn, SYNC_SORT_LIMIT):
                 self._apply_order(query, query.ordered_rowids(conn))
                 return
+            if self._base is not None and self._base[0] == base_query:
+                if query == base_query:
+                    self._apply_order(query, self._base[1])
+                else:
+                    self._walk_first_page(conn, query, self._base[1])
+                return
         self.sorting.emit(True)
+        pending = (base_query, self._data_generation)
+        if self._base_pending == pending:
+            return  # already being sorted: its answer lists this query too
+        self._base_pending = pending
         db = self.db
-        self._sort_generation += 1
-        generation = self._sort_generation  # only the newest sort may change the list
 
         def read() -> list[int]:
             with db.read() as session:
-                return query.ordered_rowids(session.connection())
-
-        def deliver(model: ContactTableModel, rowids: list[int]) -> None:
-            if model._sort_generation == generation:
-                model._apply_order(query, rowids)
+                return base_query.ordered_rowids(session.connection())
 
         def failed(model: ContactTableModel) -> None:
-            if model._sort_generation == generation:
+            if model._base_pending == pending:
+                model._base_pending = None
+            if replace(model.query, search="") == base_query:
                 model.sorting.emit(False)  # the list stays in its previous order
 
-        read_in_background(self, read, deliver, "contact-sort", failed)
+        read_in_background(self, read, lambda model, rowids: model._apply_base(pending, rowids), "contact-sort",
+                           failed)
 
-    def _apply_order(self, query: object, rowids: object) -> None:
-        if query != self.query or not isinstance(rowids, list):
-            return  # the user asked for something else meanwhile
+    def _apply_base(self, sorted_for: tuple[ContactQuery, int], rowids: list[int]) -> None:
+        if self._base_pending == sorted_for:
+            self._base_pending = None
+        base_query, generation = sorted_for
+        if generation != self._data_generation or replace(self.query, search="") != base_query:
+            return  # the data changed, or the user chose another order or filter meanwhile
+        self._base = (base_query, rowids)
+        self._load()  # lists the current query from the base, at once
+
+    def _walk_first_page(self, conn: Any, query: ContactQuery, base: list[int]) -> None:
+        found, self._walk_from = query.walk_order(conn, base, 0, PAGE_SIZE)
         self.beginResetModel()
         self._pages.clear()
-        self._order, self._order_query = rowids, self.query
+        self._order, self._order_query, self._order_index = found, query, {}
+        self._count, self.count_exact = len(found), self._walk_from is None
+        self.endResetModel()
+        self.sorting.emit(False)
+        if self.count_exact:
+            self.count_known.emit(self._count)
+        else:
+            self._count_timer.start()
+
+    def _apply_order(self, query: ContactQuery, rowids: list[int]) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        self._order, self._order_query, self._walk_from = rowids, query, None
         self._order_index = {}
         self._count, self.count_exact = len(rowids), True
         self.endResetModel()
@@ -219,6 +258,12 @@ class ContactTableModel(QAbstractTableModel):
         if page is None:
             with self.db.read() as session:
                 if self._order is not None:
+                    missing = (number + 1) * PAGE_SIZE - len(self._order)
+                    if missing > 0 and self._walk_from is not None and self._base is not None:
+                        more, self._walk_from = self.query.walk_order(session.connection(), self._base[1],
+                                                                      self._walk_from, missing)
+                        self._order.extend(more)
+                        self._order_index = {}
                     chosen = self._order[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
                     page = list[PageEntry](raw_rows_by_rowid(session.connection(), chosen))
                 else:
