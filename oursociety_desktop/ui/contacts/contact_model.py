@@ -212,6 +212,11 @@ class ContactTableModel(QAbstractTableModel):
         self.sorting.emit(False)
         self.count_known.emit(self._count)
 
+    @property
+    def current(self) -> bool:
+        """Whether the rows on show are those of the current query (False while a worker sorts the list)."""
+        return self.query.order == ORDER or self._order_query == self.query
+
     def _count_after_paint(self) -> None:
         if not self.count_exact:
             self._count_in_background(self.query)
