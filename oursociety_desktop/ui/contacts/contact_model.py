@@ -2,7 +2,9 @@
 
 The model knows how many rows the query holds (one COUNT) and asks for the page a row falls in only when a
 view paints it, so opening 100,000 contacts reads a few hundred rows. Pages are cached until the query or the
-data changes.
+data changes; their rows are decoded one by one as the view first asks for them. In another order than by name,
+the list without its search text is sorted once and each search walks it (issue 20: a keystroke stays under
+40 ms at 100,000 contacts whichever column the list is sorted by).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ class ContactTableModel(QAbstractTableModel):
     def __init__(self, db: Database, parent: Any = None) -> None:
         super().__init__(parent)
         self.db = db
-        # In another order than by name, the list pages through the rowids SQLite sorted (see `_use_order`).
+        # In another order than by name, the list pages through the rowids SQLite sorted (see `_load_ordered`).
         self._order: list[int] | None = None
         self._order_query: ContactQuery | None = None
         self._order_index: dict[int, int] = {}
