@@ -100,7 +100,7 @@ class ContactRow:
     directory: bool
 
 
-# How broad a search is (`ContactQuery._breadth`).
+# How broad a search is (`ContactQuery._probe`).
 _NARROW, _BROAD, _DENSE = range(3)
 
 # A list row as SQLite gives it: the columns of COLUMNS, in that order (the contact id first).
@@ -185,7 +185,7 @@ class ContactQuery:
         shows, a screenful of a page of 200."""
         if self.matches_nothing:
             return []
-        breadth = self._breadth(conn) if self.order == ORDER else _NARROW
+        breadth = self._probe(conn)[0] if self.order == ORDER else _NARROW
         source, where, params = self._where(walk=breadth != _NARROW, dense=breadth == _DENSE)
         # Matches are listed by name, like the whole list: predictable, and half the cost of ranking every match
         # by bm25 (every typed word must match as a prefix anyway).
@@ -196,24 +196,26 @@ class ContactQuery:
     def _broad(self, conn: Connection) -> bool:
         """Whether a search in name order matches so many contacts that walking the name index finds a page
         sooner than sorting every match (one letter at 100,000 contacts: 10-25 ms against 35-500 ms)."""
-        return self.order == ORDER and self._breadth(conn) != _NARROW
+        return self.order == ORDER and self._probe(conn)[0] != _NARROW
 
     def narrow_search(self, conn: Connection) -> bool:
         """Whether this is a search matching fewer than BROAD_SEARCH contacts, whose matches SQLite sorts in any
         order in a few milliseconds (so a list sorted by another column need not sort them on a worker thread)."""
-        return self.searching and self._breadth(conn) == _NARROW
+        return self.searching and self._probe(conn)[0] == _NARROW
 
-    def _breadth(self, conn: Connection) -> int:
-        """_NARROW, _BROAD or _DENSE (see BROAD_SEARCH and DENSE_SEARCH_SHARE). Asked of the FTS index with a
-        bound: well under a millisecond for a narrow search, about one for the broadest."""
+    def _probe(self, conn: Connection) -> tuple[int, float]:
+        """(_NARROW, _BROAD or _DENSE; the share of the contacts the search matches, at most DENSE_SEARCH_SHARE).
+        Asked of the FTS index with a bound: well under a millisecond for a narrow search, about one for the
+        broadest."""
         if not self.searching:
-            return _NARROW
-        highest = int(conn.exec_driver_sql("SELECT COALESCE(MAX(rowid), 0) FROM contact").scalar_one())
+            return _NARROW, 0.0
+        highest = max(1, int(conn.exec_driver_sql("SELECT COALESCE(MAX(rowid), 0) FROM contact").scalar_one()))
         dense = max(BROAD_SEARCH, int(highest * DENSE_SEARCH_SHARE))  # deleted contacts count: errs on "broad"
         found = int(conn.exec_driver_sql(
             "SELECT COUNT(*) FROM (SELECT rowid FROM contact_fts WHERE contact_fts MATCH :match LIMIT :n)",
             {"match": build_match_query(self.search), "n": dense}).scalar_one())
-        return _NARROW if found < BROAD_SEARCH else _DENSE if found >= dense else _BROAD
+        breadth = _NARROW if found < BROAD_SEARCH else _DENSE if found >= dense else _BROAD
+        return breadth, min(1.0, found / highest)
 
     def walk_order(self, conn: Connection, order: Sequence[int], start: int, wanted: int
                    ) -> tuple[list[int], int | None]:
@@ -228,11 +230,13 @@ class ContactQuery:
         # The unary plus keeps each term a test: `+c.deleted`, so the contacts are read by rowid, not through the
         # (deleted, sort_key) index; `+s.rowid`, so SQLite does not look each contact's search row up once for
         # every match of the search (5 s for one letter).
+        breadth, share = self._probe(conn)
         among = ("EXISTS (SELECT 1 FROM contact_fts f WHERE f.rowid = s.rowid AND f.contact_fts MATCH :match)"
-                 if self._breadth(conn) == _DENSE else
+                 if breadth == _DENSE else
                  "+s.rowid IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH :match)")
         found: list[int] = []
-        chunk = max(2 * wanted, 100)
+        # A first chunk that holds `wanted` matches if they are spread evenly (each chunk reads the matches again).
+        chunk = max(wanted, min(int(wanted / max(share, 0.01) * 1.25) + 10, 20_000))
         while start < len(order):
             part = [int(r) for r in order[start:start + chunk]]
             marks = ", ".join(map(str, part))  # integers from SQLite itself: safe to inline
