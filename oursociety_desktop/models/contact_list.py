@@ -182,7 +182,7 @@ class ContactQuery:
 
     def page_rows(self, conn: Connection, offset: int, limit: int) -> list[RawContactRow]:
         """`page` as SQLite gives it, undecoded (`contact_row` decodes one): a list view decodes only the rows it
-        shows, a screenful of a page of 200."""
+        shows, a screenful of a page of 100."""
         if self.matches_nothing:
             return []
         breadth = self._probe(conn)[0] if self.order == ORDER else _NARROW
