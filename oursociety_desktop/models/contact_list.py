@@ -9,6 +9,7 @@ join and the matches are listed by name.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,18 @@ SORT_KEYS: dict[str, tuple[str, bool]] = {
 # fewer are sorted. Measured at 100,000 contacts: "z" (3,461 matches, most of them family names at the end of the
 # name order) lists faster sorted, "n" (7,770) and "v" (9,989) twice as fast walked, "e" (91,469) 12x.
 BROAD_SEARCH = 5000
+# A broad search matching at least this share of the contacts (one common letter: "e" matches 91,469 of 100,000)
+# is walked with one look-up in the FTS index per contact walked, instead of first reading every match into a
+# temporary index: the page is found within a few hundred contacts, and the look-ups cost 3-9 ms against 11-25 ms.
+# Below it the look-ups are the slower way ("cl", 17% of the contacts: 5 ms against 80 ms).
+DENSE_SEARCH_SHARE = 0.5
+
+# How a walk keeps the contacts its search matches: the matches read once into a temporary index, or (a dense
+# search) one look-up in the FTS index per contact walked. Both are conditions on the contact row `c`.
+_AMONG_MATCHES = ("(SELECT s.rowid FROM contact_search s WHERE s.contact_id = c.id) IN "
+                  "(SELECT rowid FROM contact_fts WHERE contact_fts MATCH :match)")
+_EACH_A_MATCH = ("EXISTS (SELECT 1 FROM contact_search s CROSS JOIN contact_fts f ON f.rowid = s.rowid "
+                 "WHERE s.contact_id = c.id AND f.contact_fts MATCH :match)")
 
 
 def order_by(sort: str, descending: bool) -> str:
@@ -87,6 +100,13 @@ class ContactRow:
     directory: bool
 
 
+# How broad a search is (`ContactQuery._probe`).
+_NARROW, _BROAD, _DENSE = range(3)
+
+# A list row as SQLite gives it: the columns of COLUMNS, in that order (the contact id first).
+RawContactRow = Sequence[Any]
+
+
 @dataclass(frozen=True)
 class ContactQuery:
     """What the list shows: search text and filters. Equal queries give equal results."""
@@ -103,16 +123,16 @@ class ContactQuery:
         """The ORDER BY terms of this query."""
         return order_by(self.sort, self.descending)
 
-    def _where(self, walk: bool = False) -> tuple[str, str, dict[str, Any]]:
+    def _where(self, walk: bool = False, dense: bool = False) -> tuple[str, str, dict[str, Any]]:
         """(FROM clause, WHERE conditions, parameters). `walk`: for a broad search in name order, walk the name
-        index and keep the contacts among the matches (one set of rowids read from the FTS index)."""
+        index and keep the contacts among the matches (one set of rowids read from the FTS index; `dense`: one
+        look-up in the FTS index per contact walked)."""
         params: dict[str, Any] = {}
         conditions = ["c.deleted = 0"]
         match = build_match_query(self.search) if self.search.strip() else None
         if match is not None and walk:
             source = "contact c"
-            conditions.append("(SELECT s.rowid FROM contact_search s WHERE s.contact_id = c.id) IN "
-                              "(SELECT rowid FROM contact_fts WHERE contact_fts MATCH :match)")
+            conditions.append(_EACH_A_MATCH if dense else _AMONG_MATCHES)
             params["match"] = match
         elif match is not None:
             # CROSS JOIN fixes the join order: the FTS index drives. Left to itself SQLite may walk every live
@@ -158,25 +178,80 @@ class ContactQuery:
 
     def page(self, conn: Connection, offset: int, limit: int) -> list[ContactRow]:
         """Rows `offset` to `offset + limit` in list order."""
+        return [contact_row(row) for row in self.page_rows(conn, offset, limit)]
+
+    def page_rows(self, conn: Connection, offset: int, limit: int) -> list[RawContactRow]:
+        """`page` as SQLite gives it, undecoded (`contact_row` decodes one): a list view decodes only the rows it
+        shows, a screenful of a page of 100."""
         if self.matches_nothing:
             return []
-        source, where, params = self._where(walk=self._broad(conn))
+        breadth = self._probe(conn)[0] if self.order == ORDER else _NARROW
+        source, where, params = self._where(walk=breadth != _NARROW, dense=breadth == _DENSE)
         # Matches are listed by name, like the whole list: predictable, and half the cost of ranking every match
         # by bm25 (every typed word must match as a prefix anyway).
         sql = f"SELECT {COLUMNS} FROM {source} WHERE {where} ORDER BY {self.order} LIMIT :limit OFFSET :offset"
-        rows = conn.execute(text(sql), {**params, "limit": limit, "offset": offset})
-        return [_decode(row) for row in rows]
+        # Straight to the driver: a text() construct is compiled by SQLAlchemy on every keystroke.
+        return list(conn.exec_driver_sql(sql, {**params, "limit": limit, "offset": offset}).all())
 
     def _broad(self, conn: Connection) -> bool:
         """Whether a search in name order matches so many contacts that walking the name index finds a page
-        sooner than sorting every match (one letter at 100,000 contacts: 10-25 ms against 35-500 ms). Asked of the
-        FTS index with a bound, so it costs well under a millisecond either way."""
-        if self.order != ORDER or not self.searching:
-            return False
-        found = conn.execute(text(
-            "SELECT COUNT(*) FROM (SELECT rowid FROM contact_fts WHERE contact_fts MATCH :match LIMIT :n)"),
-            {"match": build_match_query(self.search), "n": BROAD_SEARCH}).scalar_one()
-        return int(found) >= BROAD_SEARCH
+        sooner than sorting every match (one letter at 100,000 contacts: 10-25 ms against 35-500 ms)."""
+        return self.order == ORDER and self._probe(conn)[0] != _NARROW
+
+    def narrow_search(self, conn: Connection) -> bool:
+        """Whether this is a search matching fewer than BROAD_SEARCH contacts, whose matches SQLite sorts in any
+        order in a few milliseconds (so a list sorted by another column need not sort them on a worker thread)."""
+        return self.searching and self._probe(conn)[0] == _NARROW
+
+    def _probe(self, conn: Connection) -> tuple[int, float]:
+        """(_NARROW, _BROAD or _DENSE; the share of the contacts the search matches, at most DENSE_SEARCH_SHARE).
+        Asked of the FTS index with a bound: well under a millisecond for a narrow search, about one for the
+        broadest."""
+        if not self.searching:
+            return _NARROW, 0.0
+        highest = max(1, int(conn.exec_driver_sql("SELECT COALESCE(MAX(rowid), 0) FROM contact").scalar_one()))
+        dense = max(BROAD_SEARCH, int(highest * DENSE_SEARCH_SHARE))  # deleted contacts count: errs on "broad"
+        found = int(conn.exec_driver_sql(
+            "SELECT COUNT(*) FROM (SELECT rowid FROM contact_fts WHERE contact_fts MATCH :match LIMIT :n)",
+            {"match": build_match_query(self.search), "n": dense}).scalar_one())
+        breadth = _NARROW if found < BROAD_SEARCH else _DENSE if found >= dense else _BROAD
+        return breadth, min(1.0, found / highest)
+
+    def walk_order(self, conn: Connection, order: Sequence[int], start: int, wanted: int
+                   ) -> tuple[list[int], int | None]:
+        """The next `wanted` contacts matching this query's search in `order`, the rowids of the same query without
+        its search text in its order (sorted once), read from position `start`; and the position to go on from
+        (None: `order` was read to its end). A broad search in another order than by name is listed this way: the
+        contacts are taken in that order a chunk at a time and the FTS index keeps those that match, so a page
+        costs a few chunks instead of a sort of every match (one letter at 100,000 contacts: 0.4-1.2 s)."""
+        match = build_match_query(self.search)
+        if match is None:
+            return [], None
+        # The unary plus keeps each term a test: `+c.deleted`, so the contacts are read by rowid, not through the
+        # (deleted, sort_key) index; `+s.rowid`, so SQLite does not look each contact's search row up once for
+        # every match of the search (5 s for one letter).
+        breadth, share = self._probe(conn)
+        among = ("EXISTS (SELECT 1 FROM contact_fts f WHERE f.rowid = s.rowid AND f.contact_fts MATCH :match)"
+                 if breadth == _DENSE else
+                 "+s.rowid IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH :match)")
+        found: list[int] = []
+        # A first chunk that holds `wanted` matches if they are spread evenly (each chunk reads the matches again).
+        chunk = max(wanted, min(int(wanted / max(share, 0.01) * 1.25) + 10, 20_000))
+        while start < len(order):
+            part = [int(r) for r in order[start:start + chunk]]
+            marks = ", ".join(map(str, part))  # integers from SQLite itself: safe to inline
+            matched = {int(r[0]) for r in conn.exec_driver_sql(
+                "SELECT c.rowid FROM contact c CROSS JOIN contact_search s ON s.contact_id = c.id "
+                f"WHERE c.rowid IN ({marks}) AND +c.deleted = 0 AND {among}", {"match": match})}
+            for offset, rowid in enumerate(part):
+                if rowid in matched:
+                    found.append(rowid)
+                    if len(found) == wanted:
+                        after = start + offset + 1
+                        return found, after if after < len(order) else None
+            start += len(part)
+            chunk *= 2  # a sparse search: fewer, larger chunks
+        return found, None
 
     def ordered_rowids(self, conn: Connection) -> list[int]:
         """Every matching contact's rowid in this query's order: SQLite sorts once, the list pages through it."""
@@ -219,11 +294,18 @@ class ContactQuery:
 
 def rows_by_rowid(conn: Connection, rowids: list[int]) -> list[ContactRow | None]:
     """The list rows of these contacts, in the order given (None for a contact deleted since)."""
+    return [None if row is None else contact_row(row) for row in raw_rows_by_rowid(conn, rowids)]
+
+
+def raw_rows_by_rowid(conn: Connection, rowids: list[int]) -> list[RawContactRow | None]:
+    """`rows_by_rowid` undecoded (see `ContactQuery.page_rows`)."""
     if not rowids:
         return []
     marks = ", ".join(str(int(r)) for r in rowids)  # integers from SQLite itself: safe to inline, no variable cap
-    found = {int(r[-1]): _decode(r[:-1]) for r in conn.execute(
-        text(f"SELECT {COLUMNS}, c.rowid FROM contact c WHERE c.rowid IN ({marks}) AND c.deleted = 0"))}
+    # `+c.deleted`: left to itself SQLite read these rows through the (deleted, sort_key) index, all 100,000 of its
+    # entries, instead of by rowid (22 ms against 1.3 ms for a page of 200 at 100k).
+    found = {int(r[-1]): tuple(r[:-1]) for r in conn.exec_driver_sql(
+        f"SELECT {COLUMNS}, c.rowid FROM contact c WHERE c.rowid IN ({marks}) AND +c.deleted = 0")}
     return [found.get(r) for r in rowids]
 
 
@@ -238,6 +320,13 @@ def live_count(conn: Connection) -> int:
     return int(conn.execute(text("SELECT COUNT(*) FROM contact WHERE deleted = 0")).scalar_one())
 
 
+def live_count_above(conn: Connection, limit: int) -> bool:
+    """Whether the hub has more than `limit` live contacts; reads at most `limit + 1` index entries (the whole
+    count took 5 ms at 100k)."""
+    return int(conn.exec_driver_sql("SELECT COUNT(*) FROM (SELECT 1 FROM contact WHERE deleted = 0 LIMIT ?)",
+                                    (limit + 1,)).scalar_one()) > limit
+
+
 def _first_value(raw: Any) -> str:
     items = json.loads(raw) if isinstance(raw, str) else (raw or [])
     if not items:
@@ -246,7 +335,8 @@ def _first_value(raw: Any) -> str:
     return first if len(items) == 1 else f"{first} (+{len(items) - 1})"
 
 
-def _decode(row: Any) -> ContactRow:
+def contact_row(row: RawContactRow) -> ContactRow:
+    """One row of `ContactQuery.page_rows` decoded (names shown, first phone and email, tags joined)."""
     cid, given, family, display, organisation, phones, emails, locality, tags, share, directory, withdrawn = row
     name = name_to_show(display or "", given or "", family or "", organisation or "", withdrawn_by=withdrawn or "")
     tag_list = json.loads(tags) if isinstance(tags, str) else (tags or [])

@@ -8,7 +8,15 @@ from datetime import date
 import pytest
 
 from oursociety_desktop.models.actions import ActionFilter, create_action, list_actions, meetings_to_sign_in
-from oursociety_desktop.models.contact_list import ContactQuery, contacts_to_pick, field_values
+from oursociety_desktop.models.contact_list import (
+    ContactQuery,
+    contact_row,
+    contacts_to_pick,
+    field_values,
+    live_count_above,
+    raw_rows_by_rowid,
+    rows_by_rowid,
+)
 from oursociety_desktop.models.contacts import create_contact, delete_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group, member_ids
@@ -46,6 +54,15 @@ def test_the_contacts_list_searches_filters_sorts_and_pages(db: Database) -> Non
         assert [r.locality for r in by_place.page(conn, 0, 10)] == ["Bradford", "Leeds", ""]  # empty last
         assert [r.name for r in everyone.page(conn, 1, 1)] == ["Amir Khan"]
         assert everyone.position(conn, ids["zofia"]) == 2
+        assert live_count_above(conn, 2) and not live_count_above(conn, 3)  # the deleted one is not counted
+        # Pages as SQLite gives them decode to the same rows; rows by rowid keep the order asked, None when deleted.
+        assert [r.name for r in everyone.page(conn, 0, 10)] == [
+            row.name for row in map(contact_row, everyone.page_rows(conn, 0, 10))]
+        rowids = {cid: conn.exec_driver_sql("SELECT rowid FROM contact WHERE id = ?", (cid,)).scalar_one()
+                  for cid in ("zofia", "gone", "amir") for cid in [ids[cid]]}
+        asked = list(rowids.values())
+        assert [r and r.id for r in rows_by_rowid(conn, asked)] == [ids["zofia"], None, ids["amir"]]
+        assert [r and r[0] for r in raw_rows_by_rowid(conn, asked)] == [ids["zofia"], None, ids["amir"]]
 
 
 def test_the_picker_finds_by_search_or_lists_a_to_z_leaving_out_whom_it_is_told(db: Database) -> None:

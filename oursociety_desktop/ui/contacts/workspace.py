@@ -267,7 +267,7 @@ class ContactsWorkspace(QWidget):
         """Ids of the selected contacts, in list order (the open contact when nothing is selected)."""
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         if rows and len(rows) == self.model.complete_count():
-            return self.model.all_ids()  # one query, not a page per 200 rows
+            return self.model.all_ids()  # one query, not a page per 100 rows
         ids = [cid for row in rows if (cid := self.model.contact_id(row))]
         if not ids and self.editor.contact_id:
             ids = [self.editor.contact_id]
