@@ -243,17 +243,23 @@ def _short(exc: BaseException) -> str:
 def parse_record_line(line: bytes, member: str, number: int) -> dict[str, Any]:
     """One record of a member, with every text in Unicode normal form C (as the hub stores every text).
 
-    The whole line is put in NFC before it is parsed: JSON's structure is ASCII and a quote composes with
-    nothing, so that is each text put in NFC, done once in C instead of value by value. Only a line with
-    `\\u` escapes, which may spell out a decomposed letter, is normalised value by value after parsing."""
-    escaped = b"\\u" in line
-    if not escaped and not line.isascii():
+    Most lines are ASCII, or already in NFC: nothing to do. A line that is not is put in NFC as a whole before it is
+    parsed (JSON's structure is ASCII and a quote composes with nothing, so that is each text put in NFC, done
+    once in C), unless it holds a backslash: an escape's letter (the `n` of `\\n`) could compose with a mark after
+    it, and `\\u` escapes may spell out a decomposed letter. Such lines, and lines with bytes that are not strict
+    UTF-8 (JSON reads encoded surrogates), are normalised value by value after parsing."""
+    each = b"\\u" in line  # normalise value by value after parsing
+    if not each and not line.isascii():
         try:
             decoded = line.decode("utf-8")
         except UnicodeDecodeError:
-            decoded = ""  # json.loads below says what is wrong with it
-        if decoded and not unicodedata.is_normalized("NFC", decoded):
-            line = unicodedata.normalize("NFC", decoded).encode("utf-8")
+            each = True
+        else:
+            if not unicodedata.is_normalized("NFC", decoded):
+                if b"\\" in line:
+                    each = True
+                else:
+                    line = unicodedata.normalize("NFC", decoded).encode("utf-8")
     try:
         value = json.loads(line)
     except RecursionError:
@@ -265,7 +271,7 @@ def parse_record_line(line: bytes, member: str, number: int) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise UserError(_("Record {number} of {member} is not a JSON object; the bundle is not valid. "
                         "Nothing was imported.").format(number=number, member=member))
-    return nfc_values(value) if escaped else value
+    return nfc_values(value) if each else value
 
 
 def read_bundle_bytes(path: Path) -> bytes:
