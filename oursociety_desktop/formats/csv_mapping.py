@@ -217,7 +217,7 @@ def _row_to_import(number: int, line: int, cells: list[str], headers: Sequence[s
     row = ImportRow(number=number, where=f"row {number} (line {line})", source=cells)  # the table's own list
     width = len(headers)
     if len(cells) != width and not (len(cells) > width and not any(c.strip() for c in cells[width:])):
-        row.problems.append(_("it has {count} cells but the header has {count2} (ragged row)")
+        row.add_problem(_("it has {count} cells but the header has {count2} (ragged row)")
                             .format(count=len(cells), count2=width))
         return row
     cells = [_clean_cell(c) if c[:1] == "'" or "\r" in c else c for c in cells[:width]]
@@ -233,7 +233,7 @@ def _row_to_import(number: int, line: int, cells: list[str], headers: Sequence[s
         if not raw:
             continue
         if len(raw) > MAX_TEXT:
-            row.problems.append(_("the cell in column '{header}' is {count:,} characters long, over the "
+            row.add_problem(_("the cell in column '{header}' is {count:,} characters long, over the "
                                 "{max_text:,}-character limit")
                                 .format(header=header, count=len(raw), max_text=MAX_TEXT))
             continue
@@ -288,7 +288,7 @@ def _row_to_import(number: int, line: int, cells: list[str], headers: Sequence[s
         elif field_name in BOOL_FIELDS:
             lowered = value.casefold()
             if lowered not in _YES_NO:
-                row.problems.append(_("'{value}' in column '{header}' is not yes or no")
+                row.add_problem(_("'{value}' in column '{header}' is not yes or no")
                                     .format(value=value, header=header))
                 continue
             values[field_name] = lowered in _TRUE
@@ -322,7 +322,7 @@ def _row_to_import(number: int, line: int, cells: list[str], headers: Sequence[s
     if note_lines:
         joined = "\n".join(note_lines)
         values["notes"] = f"{values['notes']}\n\n{joined}" if values.get("notes") else joined
-    row.groups = [g for g in dict.fromkeys(values.pop("groups", [])) if g]
+    row.groups = [g for g in dict.fromkeys(values.pop("groups", ())) if g] or ()
     row.values = values
     return row
 

@@ -67,11 +67,11 @@ def group_card(row: ImportRow, props: list[VProperty], version: str, source: str
         elif prop.name in ("MEMBER", "X-ADDRESSBOOKSERVER-MEMBER"):
             member = uid_of(_text(prop, version, source))
             if member:
-                row.members.append(member)
+                row.members = [*row.members, member]
     if name:
         row.values = {"name": name}
     else:
-        row.problems.append(_("a group card with no name (FN)"))
+        row.add_problem(_("a group card with no name (FN)"))
 
 
 _USED = {"FN", "N", "ORG", "TITLE", "TEL", "EMAIL", "ADR", "LABEL", "NOTE", "CATEGORIES", "LANG", "X-OURSOCIETY-LANG",
@@ -125,7 +125,7 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
         name = prop.name
         if len(prop.value) > MAX_TEXT and name not in BINARY_PROPERTIES and not prop.binary:
             if name in _USED or name in EXTRA_LABELS or name in _OWN_FLAGS:
-                row.problems.append(_("its {name} is {count:,} characters long, over the "
+                row.add_problem(_("its {name} is {count:,} characters long, over the "
                                     "{max_text:,}-character limit of a contact field")
                                     .format(name=name, count=len(prop.value), max_text=MAX_TEXT))
             elif name not in QUIET:
@@ -192,7 +192,7 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
         elif name == "X-OURSOCIETY-GROUP":
             group = _text(prop, version, source).strip()
             if group and group not in row.groups:
-                row.groups.append(group)
+                row.groups = [*row.groups, group]
         elif name == "CLASS":  # an access classification: only one that is not the default says something
             value = _text(prop, version, source).strip()
             if value and value.upper() != "PUBLIC":
@@ -268,7 +268,7 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
     if text_notes:
         values["notes"] = text_notes
         if len(text_notes) > MAX_TEXT:
-            row.problems.append(_("its notes would be {count:,} characters long, over the "
+            row.add_problem(_("its notes would be {count:,} characters long, over the "
                                 "{max_text:,}-character limit").format(count=len(text_notes), max_text=MAX_TEXT))
     tags = [t for t in dict.fromkeys(tags) if t and t.casefold() not in SYSTEM_CATEGORIES]
     if tags:

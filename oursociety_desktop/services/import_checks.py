@@ -74,7 +74,7 @@ def check_row(row: ImportRow, region: str) -> None:
     try:
         row.values = normalise_values(row.values)
     except ValidationError as exc:
-        row.problems.append(exc.message.rstrip("."))
+        row.add_problem(exc.message.rstrip("."))
         return
     if not row.values and not row.problems:
         # A card holding only a picture (or nothing at all) has no one to import: said, never a reason to refuse.
@@ -95,15 +95,16 @@ def check_row(row: ImportRow, region: str) -> None:
             row.warn("display_name", _("no name, email, phone or address; imported as '{unnamed}'")
                                      .format(unnamed=UNNAMED))
         elif not row.problems:
-            row.problems.append(_("no name, organisation, email or phone"))
-    row.e164s = []
+            row.add_problem(_("no name, organisation, email or phone"))
+    e164s = []
     for phone in row.values.get("phones", []):
         normalised = normalise_phone(phone["value"], region)
         if normalised.e164:
-            row.e164s.append(normalised.e164)
+            e164s.append(normalised.e164)
         if normalised.warning and not any(w.field == "phones" and phone["value"] in w.message
                                           for w in row.warnings):
             row.warn("phones", normalised.warning)
+    row.e164s = e164s or ()
 
 
 def plan_import(db: Database, rows: list[ImportRow], progress: Progress | None = None) -> list[ImportRow]:
