@@ -18,7 +18,9 @@ overwrite, but never misses a concurrent one. docs/bundle-format.md states the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Table, insert, select, text
@@ -342,9 +344,11 @@ class BundleMerger:
 
     # -- at the end --
 
-    def finish(self) -> MergeReport:
+    def finish(self, tick: Callable[[str], None] | None = None) -> MergeReport:
         """Apply the erasure rules to what names erased contacts and drop conflicts about them; returns the
-        report."""
+        report. `tick(record_type)` is called between its steps and every few thousand pairs checked (a progress
+        report; raising from it cancels)."""
+        tick = tick or (lambda _record_type: None)
         remove_records_of(self.conn, sorted(self.withheld_now))
         self._erase_same_people()
         for contact_id in contacts_awaiting_erasure_rules(self.conn):
@@ -353,7 +357,8 @@ class BundleMerger:
                                                             self.changed_ids.get("contact", []))
         for record_type in REGISTRY:  # pairs made by hubs that do not derive their ids yet
             if record_type.derived_id and self.changed_ids.get(record_type.name):
-                fold_pairs(self.tx, record_type, self.changed_ids[record_type.name])
+                tick(record_type.name)
+                fold_pairs(self.tx, record_type, self.changed_ids[record_type.name], partial(tick, record_type.name))
         # Those edits carry new stamps, above every delta watermark already: no floor to lower for them.
         self.tx.session.flush()
         if self.report.unknown_records:
@@ -362,6 +367,7 @@ class BundleMerger:
         if self.report.erasures_applied:
             purge_deleted_index_entries(self.conn)
         drop_conflicts_of_erased(self.conn)
+        tick("contact")
         return self.report
 
     def _erase_same_people(self) -> None:

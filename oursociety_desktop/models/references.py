@@ -165,19 +165,28 @@ def live_pairs(tx: Tx, record_type: RecordType, values: dict[str, Any]) -> list[
     return _records(tx, record_type, f"{where} AND deleted = 0", {n: values[n] for n in record_type.identity})
 
 
-def fold_pairs(tx: Tx, record_type: RecordType, ids: list[str] | None = None) -> int:
+# Pairs checked between two progress reports (about 0.1 s at 100,000 contacts).
+FOLD_TICK = 10_000
+
+
+def fold_pairs(tx: Tx, record_type: RecordType, ids: list[str] | None = None,
+               tick: Callable[[], None] | None = None) -> int:
     """Fold live records of a `derived_id` type that do not carry their derived id (made before ids were derived,
-    or by a hub running an older version) into the one that does; `ids` limits it to those records. Returns how
-    many were folded."""
+    or by a hub running an older version) into the one that does; `ids` limits it to those records; `tick()` is
+    called every FOLD_TICK records checked (a progress report). Returns how many were folded."""
     tx.session.flush()
     where = "deleted = 0" + (" AND id IN (SELECT value FROM json_each(:ids))" if ids is not None else "")
     params = {"ids": json.dumps(ids)} if ids is not None else {}
     # Read ids and identities first: only records whose id is not derived are loaded (an import of 100,000 pairs
     # that all carry their derived id loaded every one of them as an object, to change none).
     names = record_type.identity
-    stray = [row[0] for row in tx.session.connection().execute(text(
-        f"SELECT id, {', '.join(names)} FROM {record_type.table_name} WHERE {where}"), params)  # noqa: S608
-        if row[0] != record_type.identity_id(dict(zip(names, row[1:], strict=True)))]
+    stray = []
+    for n, row in enumerate(tx.session.connection().execute(text(
+            f"SELECT id, {', '.join(names)} FROM {record_type.table_name} WHERE {where}"), params), 1):  # noqa: S608
+        if row[0] != record_type.identity_id(dict(zip(names, row[1:], strict=True))):
+            stray.append(row[0])
+        if tick is not None and n % FOLD_TICK == 0:
+            tick()
     if not stray:
         return 0
     folded = 0

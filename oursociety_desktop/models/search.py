@@ -200,6 +200,8 @@ def search_index_at_end(conn: Connection, between: Callable[[int, int], None] | 
             between(start - before, last - before)
         conn.exec_driver_sql("INSERT INTO contact_fts(rowid, body) SELECT rowid, body FROM contact_search "
                              "WHERE rowid > ? AND rowid <= ?", (start, start + chunk))
+    if between is not None and last > before:
+        between(last - before, last - before)  # after the last chunk too: what follows is the commit
     for name, sql in original.items():
         conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
         conn.exec_driver_sql(sql)

@@ -242,7 +242,8 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
                     done += len(batch)
                     _check(progress, 5 + done * 90 // total, _("Merging {record_type} records")
                                                              .format(record_type=record_type.replace('_', ' ')))
-            report = merger.finish()
+            report = merger.finish(lambda record_type: _check(progress, 95, _("Merging {record_type} records")
+                                                               .format(record_type=record_type.replace('_', ' '))))
             warnings = trust_warning + ([copy_note] if copy_note else [])
             if report.erasures:
                 warnings.append(erasure_note(report.erasures, report.people_erased))
