@@ -315,11 +315,6 @@ def rowid_of(conn: Connection, contact_id: str) -> int | None:
     return None if found is None else int(found[0])
 
 
-def live_count(conn: Connection) -> int:
-    """How many live contacts the hub has (an index count)."""
-    return int(conn.execute(text("SELECT COUNT(*) FROM contact WHERE deleted = 0")).scalar_one())
-
-
 def live_count_above(conn: Connection, limit: int) -> bool:
     """Whether the hub has more than `limit` live contacts; reads at most `limit + 1` index entries (the whole
     count took 5 ms at 100k)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +229,10 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
         def indexing(done: int, total: int) -> None:
             _check(progress, 95 + done * 4 // max(1, total), _("Building the search index"))
 
+        def merging(percent: int, record_type: str) -> None:
+            _check(progress, percent, _("Merging {record_type} records").format(
+                record_type=record_type.replace('_', ' ')))
+
         with db.write() as tx, larger_page_cache(tx.session.connection()), \
                 search_index_at_end(tx.session.connection(), indexing):
             merger = BundleMerger(tx)
@@ -240,10 +245,8 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
                 for record_type, batch in reader.iter_batches():
                     merger.merge_batch(record_type, batch)
                     done += len(batch)
-                    _check(progress, 5 + done * 90 // total, _("Merging {record_type} records")
-                                                             .format(record_type=record_type.replace('_', ' ')))
-            report = merger.finish(lambda record_type: _check(progress, 95, _("Merging {record_type} records")
-                                                               .format(record_type=record_type.replace('_', ' '))))
+                    merging(5 + done * 90 // total, record_type)
+            report = merger.finish(partial(merging, 95))  # its last steps: pairs checked, erasure rules
             warnings = trust_warning + ([copy_note] if copy_note else [])
             if report.erasures:
                 warnings.append(erasure_note(report.erasures, report.people_erased))
