@@ -53,8 +53,8 @@ def add_offers_and_needs(hub: Path, offers: int, needs: int, seed: int = 18) -> 
             for index in range(count):
                 skill = rng.choice(SKILLS)
                 rows.append({
-                    "id": f"{table}-{index:06d}-{rng.getrandbits(32):08x}", "origin_hub": db.hub_id,
-                    "base_stamp": stamp, "stamps": "{}", "stamp": stamp, "deleted": 0, "extra": "{}",
+                    "id": f"{table}-{index:06d}-{rng.getrandbits(32):08x}", "base_stamp": stamp, "stamps": "{}",
+                    "deleted": 0, "extra": "{}",
                     "contact_id": rng.choice(people), "kind": "skill" if table == "offer" else "help",
                     "text": rng.choice(frames).format(s=skill),
                     "themes": json.dumps(rng.sample(THEMES, rng.randrange(0, 3))),

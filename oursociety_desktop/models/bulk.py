@@ -28,7 +28,7 @@ from sqlmodel import SQLModel
 @cache
 def _layout(cls: type[SQLModel]) -> tuple[str, tuple[str, ...], frozenset[str], tuple[tuple[str, Any], ...]]:
     table = cls.__table__  # type: ignore[attr-defined]
-    columns = tuple(c.name for c in table.columns)
+    columns = tuple(c.name for c in table.columns if c.computed is None)
     json_columns = frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
     blank = cls()
     # A key column has no default: a row without its id fails loudly instead of taking a shared one.
@@ -66,7 +66,8 @@ def json_text(value: Any) -> str:
 
 def insert_rows(conn: Connection, cls: type[SQLModel], rows: Iterable[Mapping[str, Any]]) -> int:
     """Insert rows (column values by name; a missing column takes its default) into `cls`'s table in one
-    executemany. Returns how many."""
+    executemany. Returns how many. Generated columns (a record's `origin_hub` and `stamp`) are not written: a
+    row whose stamp is not its base stamp gives it as `edit_stamp`."""
     sql, columns, json_columns, defaults = _layout(cls)
     blank = dict(defaults)
     pick = itemgetter(*columns)  # every table has an id and the stamp columns: several, so a tuple

@@ -60,6 +60,12 @@ def stamp_hub(stamp: str) -> str:
     return stamp[_PREFIX + 1:]
 
 
+def stamp_hub_sql(column: str) -> str:
+    """SQL (built-in functions only) for the hub id of the stamp in `column`, as `stamp_hub` gives it: what a
+    generated column can be defined by."""
+    return f"substr({column}, {_PREFIX + 2})"
+
+
 def register_stamp_functions(conn: sqlite3.Connection) -> None:
     """Make `stamp_hub(stamp)` callable in SQL on this connection, so no query slices a stamp by its layout
     ('' for NULL or '')."""

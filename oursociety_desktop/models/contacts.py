@@ -195,10 +195,7 @@ def _erase(tx: Tx, contact: Contact, reason: str) -> Contact:
     contact.sort_key = ""
     contact.extra = {}  # fields a newer version added may be personal too
     # After erasure only one stamp matters: the erasure's. Field stamps would say when the person was edited.
-    contact.base_stamp = stamp
-    contact.origin_hub = tx.hub_id  # the hub that issued the base stamp, as every hub derives it
-    contact.stamps = {}
-    contact.stamp = stamp
+    contact.set_stamps(stamp, {}, stamp)  # its origin hub becomes this one, as every hub derives it
     tx.session.add(contact)
     erase_related_records(tx, contact.id)
     write_search_rows(tx.session.connection(), [(contact.id, "", [])])

@@ -116,7 +116,7 @@ def _contact_rows(rng: random.Random, count: int, hub_id: str, stamp: Callable[[
         s = stamp()
         share = rng.random() < 0.6
         row: dict[str, Any] = {
-            "id": _uuid(rng), "origin_hub": hub_id, "base_stamp": s, "stamps": {}, "stamp": s, "deleted": False,
+            "id": _uuid(rng), "base_stamp": s, "stamps": {}, "deleted": False,
             "given_name": given, "family_name": family, "display_name": "",
             "organisation": rng.choice(N.ORGANISATIONS), "role": rng.choice(N.ROLES),
             "phones": phones, "emails": emails,
@@ -204,7 +204,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
             suffix = f" {i // (len(N.GROUP_TOPICS) * len(N.GROUP_PLACES)) + 1}" \
                 if i >= len(N.GROUP_TOPICS) * len(N.GROUP_PLACES) else ""
             group_rows.append({
-                "id": gid, "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s, "deleted": False,
+                "id": gid, "base_stamp": s, "stamps": {}, "deleted": False,
                 "name": f"{place} {topic}{suffix}", "description": f"{topic} work in the {place.lower()} of town.",
                 "kind": rng.choice(("working group", "neighbourhood circle", "project")), "parent_id": parent,
             })
@@ -224,7 +224,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
                 s = stamp()
                 _uuid(rng)  # drawn as before, so the rest of the demo data stays as it was
                 rows.append({"id": MEMBERSHIP.identity_id({"group_id": pair[0], "contact_id": pair[1]}),
-                             "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s,
+                             "base_stamp": s, "stamps": {},
                              "deleted": False, "group_id": pair[0], "contact_id": pair[1],
                              "role": "coordinator" if rng.random() < 0.05 else "member",
                              "since": (today - timedelta(days=rng.randrange(1500))).isoformat()})
@@ -251,7 +251,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
                 f"{rng.choice(N.ACTION_VERBS)} {first_names[about]} {rng.choice(N.ACTION_TOPICS)}"
             aid = _uuid(rng)
             actions.append({
-                "id": aid, "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s, "deleted": False,
+                "id": aid, "base_stamp": s, "stamps": {}, "deleted": False,
                 "title": title, "kind": kind, "status": status, "due": due.isoformat(),
                 "starts_at": f"{due.isoformat()}T18:30" if kind in ("meeting", "event") else "",
                 "ends_at": f"{due.isoformat()}T20:00" if kind in ("meeting", "event") else "",
@@ -266,8 +266,8 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
                 ls = stamp()
                 _uuid(rng)  # drawn as before, so the rest of the demo data stays as it was
                 link = {"action_id": aid, "contact_id": who, "role": role}
-                links.append({"id": ACTION_LINK.identity_id(link), "origin_hub": hub, "base_stamp": ls, "stamps": {},
-                              "stamp": ls, "deleted": False, **link})
+                links.append({"id": ACTION_LINK.identity_id(link), "base_stamp": ls, "stamps": {}, "deleted": False,
+                              **link})
             if len(actions) >= BATCH:
                 _bulk(conn, Action, actions)
                 _bulk(conn, ActionLink, links)
@@ -286,7 +286,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
             s = stamp()
             kind = rng.choice(CONNECTION_KINDS)
             connections.append({
-                "id": _uuid(rng), "origin_hub": hub, "base_stamp": s, "stamps": {}, "stamp": s, "deleted": False,
+                "id": _uuid(rng), "base_stamp": s, "stamps": {}, "deleted": False,
                 "contact_a": a, "contact_b": b, "kind": kind, "introduced_by": c if kind == "introduced" else "",
                 "date": (today - timedelta(days=rng.randrange(700))).isoformat(),
                 "note": rng.choice(("Both keen on growing food.", "Neighbours who had never met.",

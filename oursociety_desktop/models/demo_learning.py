@@ -119,7 +119,7 @@ def generate_learning_demo(conn: Connection, hub_id: str, stamp: Callable[[], st
 
     def envelope() -> dict[str, Any]:
         s = stamp()
-        return {"id": _uuid(rng), "origin_hub": hub_id, "base_stamp": s, "stamps": {}, "stamp": s, "deleted": False}
+        return {"id": _uuid(rng), "base_stamp": s, "stamps": {}, "deleted": False}
 
     for round_index in range(rounds):
         for culture, content in CONTENT.items():
@@ -178,7 +178,7 @@ def _monthly_totals(conn: Connection, hub_id: str, stamp: Callable[[], str]) -> 
     rows = []
     for month, given, pledged, count in totals:
         s = stamp()
-        rows.append({"id": total_id(hub_id, month), "origin_hub": hub_id, "base_stamp": s, "stamps": {}, "stamp": s,
+        rows.append({"id": total_id(hub_id, month), "base_stamp": s, "stamps": {},
                      "deleted": False, "hub_id": hub_id, "month": month, "given": round(float(given), 2),
                      "pledged": round(float(pledged), 2), "people": int(count)})
     if rows:

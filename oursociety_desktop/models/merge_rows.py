@@ -57,22 +57,27 @@ def drop_known_versions(conn: Connection, declared: RecordType, table: Table, re
 def write_rows(conn: Connection, declared: RecordType, table: Table, rows: list[dict[str, Any]], *,
                update: bool) -> None:
     """Bulk insert or update at the driver level: SQLAlchemy's per-row parameter processing would cost more
-    than SQLite itself. JSON columns are encoded as SQLAlchemy's JSON type encodes them (the text of json.dumps)."""
-    columns = [*declared.sync_fields, "origin_hub", "base_stamp", "stamps", "stamp", "extra"]
+    than SQLite itself. JSON columns are encoded as SQLAlchemy's JSON type encodes them (the text of json.dumps).
+    A row's `stamp` is stored as `edit_stamp` (nothing when it is the base stamp); its `origin_hub` is not written
+    (SQLite derives both)."""
+    columns = [*declared.sync_fields, "base_stamp", "stamps", "stamp", "extra"]
     if declared.name == "contact":
         columns.append("sort_key")
+    order = [*columns, "id"] if update else ["id", *columns]
+    stored = ["edit_stamp" if name == "stamp" else name for name in order]
     if update:
-        sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"  # noqa: S608
-        order = [*columns, "id"]
+        sql = f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in stored[:-1])} WHERE id = ?"  # noqa: S608
     else:
-        order = ["id", *columns]
-        sql = f"INSERT INTO {table.name} ({', '.join(order)}) VALUES ({', '.join('?' * len(order))})"  # noqa: S608
+        sql = f"INSERT INTO {table.name} ({', '.join(stored)}) VALUES ({', '.join('?' * len(stored))})"  # noqa: S608
     json_at = [i for i, name in enumerate(order) if isinstance(table.c[name].type, JSON)]
+    stamp_at, base_at = order.index("stamp"), order.index("base_stamp")
     values_of, encode = itemgetter(*order), json_text
     params = []
     for row in rows:
         values = list(values_of(row))
         for i in json_at:
             values[i] = encode(values[i])
+        if values[stamp_at] == values[base_at]:
+            values[stamp_at] = None
         params.append(tuple(values))
     conn.exec_driver_sql(sql, params)

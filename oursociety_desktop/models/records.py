@@ -59,11 +59,9 @@ def create_record(tx: Tx, cls: type[R], values: Mapping[str, Any], record_id: st
     record = cls(**values)
     if record_id:
         record.id = record_id
-    record.origin_hub = tx.hub_id
-    record.base_stamp = stamp
-    record.stamps = {}
-    record.stamp = stamp
+    record.set_stamps(stamp, {}, stamp)
     tx.session.add(record)
+    tx.session.flush()  # SQLite derives its origin hub and stamp: callers read them
     return record
 
 
@@ -81,8 +79,7 @@ def update_record(tx: Tx, record: R, changes: Mapping[str, Any]) -> list[str]:
     for name in changed:
         setattr(record, name, changes[name])
         stamps[name] = stamp
-    record.stamps = stamps
-    record.stamp = stamp
+    record.set_stamps(record.base_stamp, stamps, stamp)
     tx.session.add(record)
     return changed
 

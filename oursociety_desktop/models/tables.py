@@ -16,9 +16,11 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Index
+from sqlalchemy import JSON, Computed, Index, inspect
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Field, SQLModel
 
+from oursociety_desktop.models.clock import stamp_hub, stamp_hub_sql
 from oursociety_desktop.models.names import name_to_show
 
 # The local tables live in their own module; importing them here registers them with the metadata and keeps
@@ -54,6 +56,11 @@ NEED_KINDS = ("help", "advice", "skill", "space")
 HOURS_KINDS = ("given", "pledged")
 
 
+def edit_stamp_of(base_stamp: str, stamp: str) -> str | None:
+    """What the `edit_stamp` column stores for a record whose stamp is `stamp`: None when it is `base_stamp`."""
+    return None if stamp == base_stamp else stamp
+
+
 def new_id() -> str:
     """A fresh record id (UUID 4, canonical text form)."""
     return str(uuid.uuid4())
@@ -67,19 +74,40 @@ class SyncedRecord(SQLModel):
     # Fields stamped like the others but never written to a bundle or a dump.
     LOCAL_FIELDS: ClassVar[tuple[str, ...]] = ()
     RECORD_TYPE: ClassVar[str] = ""
+    # SQLite derives `origin_hub` and `stamp` (below): read back with each INSERT and UPDATE (RETURNING), so a
+    # record still reads them once its transaction has ended.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": True}
 
     id: str = Field(default_factory=new_id, primary_key=True)
-    origin_hub: str = Field(default="")
+    # The hub that issued `base_stamp` (the consent holder, models/withdrawal.py): derived by SQLite from the stamp
+    # when read (a generated column, not stored), so it is never written and can never disagree with it.
+    origin_hub: str = Field(default=None, sa_column_args=[Computed(stamp_hub_sql("base_stamp"), persisted=False)])
     # Per-field stamps, stored compactly: a field's stamp is `stamps[field]` if present, else `base_stamp` (the
     # stamp of the creation, or of an erasure). A new record has `stamps == {}`; an edit adds only its fields.
     base_stamp: str = Field(default="")
     stamps: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
-    # The highest field stamp: what delta exports and "recently changed" select on.
-    stamp: str = Field(default="", index=True)
+    # The record's stamp where it differs from `base_stamp` (after an edit or a merge), else NULL: what is stored
+    # of `stamp`. Set through `set_stamps`.
+    edit_stamp: str | None = Field(default=None)
+    # The highest field stamp: what delta exports and "recently changed" select on. Generated, not stored: most
+    # records are never edited, and their stamp is their base stamp (57 characters a row saved).
+    stamp: str = Field(default=None, index=True,
+                       sa_column_args=[Computed("coalesce(edit_stamp, base_stamp)", persisted=False)])
     deleted: bool = Field(default=False)
     # Fields a newer version of the app added, kept as they came (values by name; their stamps are in `stamps`), so
     # they merge per field like the others and travel on to other hubs untouched.
     extra: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+    def set_stamps(self, base_stamp: str, stamps: dict[str, str], stamp: str) -> None:
+        """Set the record's creation stamp, field stamps and (highest) stamp. `origin_hub` and `stamp` are SQLite's
+        to write: a stored record reads them at once (SQLite derives the same when the row is written), a new one
+        once it is flushed."""
+        self.base_stamp = base_stamp
+        self.stamps = stamps
+        self.edit_stamp = edit_stamp_of(base_stamp, stamp)
+        if inspect(self).has_identity:
+            set_committed_value(self, "stamp", stamp)
+            set_committed_value(self, "origin_hub", stamp_hub(base_stamp))
 
     def field_stamp(self, name: str) -> str:
         """The version stamp of one synchronised field."""

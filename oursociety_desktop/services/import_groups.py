@@ -96,8 +96,7 @@ def add_to_group(tx: Tx, group_id: str, contact_ids: list[str], report: Callable
             continue
         stamp = tx.stamp()
         pair = {"group_id": group_id, "contact_id": contact_id}
-        rows.append({"id": pair_id("membership", pair, membership_type.identity), "origin_hub": tx.hub_id,
-                     "base_stamp": stamp, "stamps": {}, "stamp": stamp,
+        rows.append({"id": pair_id("membership", pair, membership_type.identity), "base_stamp": stamp, "stamps": {},
                      "deleted": False, "group_id": group_id, "contact_id": contact_id, "role": "member",
                      "since": ""})
     insert_rows(conn, Membership, rows)

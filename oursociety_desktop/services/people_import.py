@@ -161,7 +161,7 @@ def _new_row(values: Mapping[str, Any], tx: Tx, share_default: bool, directory_d
     if "include_in_directory" not in values:
         row["include_in_directory"] = directory_default
     stamp = tx.stamp()
-    row.update({"id": new_id(), "origin_hub": tx.hub_id, "base_stamp": stamp, "stamps": {}, "stamp": stamp,
+    row.update({"id": new_id(), "base_stamp": stamp, "stamps": {},
                 "deleted": False, "erased": False, "erased_reason": "", "merged_into": "",
                 "sort_key": sort_key(row["family_name"], row["given_name"],
                                      row["display_name"] or row["organisation"])})

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 from oursociety_desktop.models.database import Database, utc_now_iso
 from oursociety_desktop.models.health import check_database, record_counts
 from oursociety_desktop.models.knowledge import knowledge_vector
-from oursociety_desktop.models.migrations import LATEST_VERSION, MIGRATIONS
+from oursociety_desktop.models.migrations import FOLD_PAIRS_PENDING, LATEST_VERSION, MIGRATIONS
 from oursociety_desktop.paths import database_path
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -62,8 +62,10 @@ def test_the_table_classes_agree_with_the_migrated_schema(db: Database) -> None:
     with db.read() as session:
         conn = session.connection()
         for table in ours:
-            columns = {row[1] for row in conn.execute(text(f"PRAGMA table_info({table.name})"))}
-            assert columns == {c.name for c in table.columns}, table.name
+            info = conn.execute(text(f"PRAGMA table_xinfo({table.name})")).all()
+            assert {row[1] for row in info} == {c.name for c in table.columns}, table.name
+            # hidden 2: a virtual generated column, which SQLite derives and the classes never write
+            assert {row[1] for row in info if row[6] == 2} == {c.name for c in table.columns if c.computed}
 
 
 def _mappers_of(table_name: str) -> list:
@@ -116,3 +118,104 @@ def test_stamp_indexes_are_kept_only_where_a_query_walks_them(db: Database) -> N
             "EXPLAIN QUERY PLAN " + OutgoingEncoder(membership).select_sql(_delta_condition(membership))),
             {"since": "1"}))
         assert "TEMP B-TREE" not in plan and "ix_contact_stamp" in plan, plan
+
+
+def hub_at_version(folder: Path, version: int) -> Path:
+    """A hub whose schema went through the steps up to `version` only, as that release left it."""
+    first_release_hub(folder)
+    engine = create_engine(f"sqlite:///{database_path(folder)}")
+    with engine.begin() as conn:
+        for step in MIGRATIONS:
+            if 1 < step.version <= version:
+                step.apply(conn)
+                conn.execute(text("INSERT INTO schema_version (version, applied_at) VALUES (:v, :at)"),
+                             {"v": step.version, "at": utc_now_iso()})
+        # that release folded its pairs when it first opened
+        conn.execute(text("DELETE FROM setting WHERE key = :k"), {"k": FOLD_PAIRS_PENDING})
+    engine.dispose()
+    return database_path(folder)
+
+
+OTHER = "0a0a0a0a-0000-4000-8000-00000000000b"
+
+
+def insert_raw(conn: sqlite3.Connection, table: str, values: dict[str, str]) -> None:
+    """Insert a row as an older release wrote it: the given values, every other required column blank."""
+    row: dict[str, str | int] = dict(values)
+    for _, name, kind, notnull, default, _ in conn.execute(f"PRAGMA table_info({table})").fetchall():
+        if notnull and default is None and name not in row:
+            row[name] = "{}" if kind == "JSON" else 0 if kind in ("BOOLEAN", "INTEGER") else ""
+    conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",  # noqa: S608
+                 list(row.values()))
+
+
+def test_migration_16_derives_origin_hub_and_stamp_and_keeps_every_value(tmp_path: Path) -> None:
+    path = hub_at_version(tmp_path / "v15", 15)
+    mine = "f1f1f1f1-0000-4000-8000-000000000001"
+    base, later = f"1700000000000.000001.{OTHER}", f"1700000000500.000000.{mine}"
+    conn = sqlite3.connect(path)
+    with conn:
+        # one unedited contact from another hub, one edited here since, and many memberships (pages to free)
+        insert_raw(conn, "contact", {"id": "c1", "origin_hub": OTHER, "base_stamp": base, "stamp": base})
+        insert_raw(conn, "contact", {"id": "c2", "origin_hub": OTHER, "base_stamp": base, "stamp": later,
+                                     "stamps": f'{{"given_name": "{later}"}}'})
+        for i in range(3000):
+            insert_raw(conn, "membership", {"id": f"m{i:05d}", "origin_hub": OTHER, "base_stamp": base,
+                                            "stamp": base, "contact_id": "c1"})
+    conn.close()
+
+    Database.open(tmp_path / "v15").close()
+
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT id, origin_hub, base_stamp, stamp, edit_stamp FROM contact ORDER BY id").fetchall()
+        assert rows == [("c1", OTHER, base, base, None), ("c2", OTHER, base, later, later)]
+        assert conn.execute("SELECT COUNT(*) FROM membership WHERE origin_hub = ? AND stamp = ? "
+                            "AND edit_stamp IS NULL", (OTHER, base)).fetchone() == (3000,)
+        plan = " ".join(str(r[-1]) for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM contact WHERE stamp > ? ORDER BY stamp", (base,)))
+        assert "ix_contact_stamp" in plan
+        # pages the dropped columns left free are given back (compact_if_freed, below)
+        free, pages = (conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("freelist_count", "page_count"))
+        assert free * 20 < pages
+    finally:
+        conn.close()
+
+
+def test_a_file_with_many_free_pages_is_compacted_once(db: Database) -> None:
+    with db.write() as tx:
+        conn = tx.session.connection()
+        conn.exec_driver_sql("CREATE TABLE scratch (body TEXT)")
+        conn.exec_driver_sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+                             "INSERT INTO scratch SELECT hex(randomblob(500)) FROM n")
+    with db.write() as tx:
+        tx.session.connection().exec_driver_sql("DROP TABLE scratch")
+    db.checkpoint()
+    pages = sqlite3.connect(db.path).execute("PRAGMA page_count").fetchone()[0]
+    assert db.compact_if_freed() is True
+    db.checkpoint()
+    file = sqlite3.connect(db.path)
+    try:
+        assert file.execute("PRAGMA freelist_count").fetchone() == (0,)
+        assert file.execute("PRAGMA page_count").fetchone()[0] < pages / 2
+    finally:
+        file.close()
+    assert db.compact_if_freed() is False
+
+
+def test_a_record_reads_its_derived_stamp_and_origin_hub_before_and_after_its_transaction(db: Database) -> None:
+    from oursociety_desktop.models.contacts import create_contact, update_contact
+
+    with db.write() as tx:
+        contact = create_contact(tx, {"given_name": "Ada"})
+        created = contact.stamp
+        assert contact.origin_hub == db.hub_id and created == contact.base_stamp and contact.edit_stamp is None
+        update_contact(tx, contact.id, {"given_name": "Ada B."})
+        edited = tx.session.get(type(contact), contact.id)
+        assert edited is not None and edited.stamp > created and edited.edit_stamp == edited.stamp
+    # after the transaction (the session is closed) the values read are SQLite's
+    assert edited.stamp == edited.stamps["given_name"] and edited.origin_hub == db.hub_id
+    with db.read() as session:
+        stored = session.connection().execute(text(
+            "SELECT stamp, edit_stamp, origin_hub FROM contact WHERE id = :id"), {"id": contact.id}).one()
+    assert tuple(stored) == (edited.stamp, edited.stamp, db.hub_id)

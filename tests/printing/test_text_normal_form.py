@@ -70,7 +70,7 @@ def test_migration_7_normalises_existing_rows_and_is_a_no_op_on_a_fresh_hub(db: 
         gid = groups.create_group(tx, {"name": "Choir"}).id
     # Older versions stored text as typed: put decomposed text back behind the services' backs.
     with db.engine.connect().execution_options(oursociety_write=True) as conn, conn.begin():
-        conn.execute(text("UPDATE contact SET given_name = :g, tags = :t, stamp = 'kept' WHERE id = :id"),
+        conn.execute(text("UPDATE contact SET given_name = :g, tags = :t, edit_stamp = 'kept' WHERE id = :id"),
                      {"g": ZOE_NFD, "t": json.dumps([NGUYEN_NFD]), "id": cid})
         conn.execute(text("UPDATE contact_group SET name = :n WHERE id = :id"), {"n": WELSH_NFD, "id": gid})
         step.apply(conn)

@@ -103,7 +103,7 @@ def test_table_model_fetches_lazily(qtbot: QtBot, db: Database) -> None:
         # Core insert of many rows (what the demo generator does); a real action to check ordering.
         stamp = tx.stamp()
         tx.session.connection().execute(insert(Action.__table__), [  # type: ignore[attr-defined]
-            {"id": f"a{i:05d}", "origin_hub": tx.hub_id, "base_stamp": stamp, "stamps": {}, "stamp": stamp,
+            {"id": f"a{i:05d}", "base_stamp": stamp, "stamps": {},
              "deleted": False, "title": f"Action {i}", "kind": "task", "status": "open",
              "due": (day + timedelta(days=i % 300)).isoformat(), "starts_at": "", "ends_at": "", "location": "",
              "group_id": "", "notes": "", "outcome": ""} for i in range(PAGE * 2 + 50)])

@@ -77,8 +77,8 @@ def test_members_model_pages_and_orders_coordinators_first(qtbot: QtBot, db: Dat
         group = create_group(tx, {"name": "Big"})
         boss = create_contact(tx, {"given_name": "Zed", "family_name": "Zulu"})
         add_member(tx, group.id, boss.id, "coordinator")
-        stamp, hub = tx.stamp(), tx.hub_id
-        base = {"origin_hub": hub, "base_stamp": stamp, "stamps": {}, "stamp": stamp, "deleted": False}
+        stamp = tx.stamp()
+        base = {"base_stamp": stamp, "stamps": {}, "deleted": False}
         contacts = [{**base, "id": f"c{i:05d}", "given_name": f"Person {i:05d}", "sort_key": f"person {i:05d}"}
                     for i in range(PAGE + 20)]
         conn = tx.session.connection()
