@@ -98,8 +98,8 @@ def _same_script(family: str, given: str, families: tuple[str, ...]) -> str:
     return candidates[len(given) % len(candidates)] if candidates else family
 
 
-def _contact_rows(rng: random.Random, count: int, hub_id: str, stamp: Callable[[], str], region: str,
-                  today: date) -> Iterator[tuple[dict[str, Any], tuple[str, str, list[str]]]]:
+def _contact_rows(rng: random.Random, count: int, stamp: Callable[[], str], region: str, today: date
+                  ) -> Iterator[tuple[dict[str, Any], tuple[str, str, list[str]]]]:
     for _count in range(count):
         culture, givens, families, languages = rng.choice(N.CULTURES)
         given, family = rng.choice(givens), rng.choice(families)
@@ -176,7 +176,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
         first_names: dict[str, str] = {}
         batch: list[dict[str, Any]] = []
         search_rows: list[tuple[str, str, list[str]]] = []
-        for row, search_row in _contact_rows(rng, size.contacts, hub, stamp, region, today):
+        for row, search_row in _contact_rows(rng, size.contacts, stamp, region, today):
             batch.append(row)
             search_rows.append(search_row)
             contact_ids.append(row["id"])
