@@ -219,3 +219,30 @@ def test_a_record_reads_its_derived_stamp_and_origin_hub_before_and_after_its_tr
         stored = session.connection().execute(text(
             "SELECT stamp, edit_stamp, origin_hub FROM contact WHERE id = :id"), {"id": contact.id}).one()
     assert tuple(stored) == (edited.stamp, edited.stamp, db.hub_id)
+
+
+def test_migration_16_gives_an_older_release_s_erased_contact_the_origin_every_hub_derives(tmp_path: Path) -> None:
+    # A release before origin_hub was derived from the creation stamp kept the creator's id on a contact erased by
+    # another hub (its base stamp became the erasure's), here and at every hub the erasure reached: made so with
+    # that release's code, the row read {"origin_hub": <creator>, "base_stamp": <erasing hub's stamp>}. Such a row
+    # now reads the hub of its base stamp, as every hub has derived it since (and derives it from any bundle).
+    path = hub_at_version(tmp_path / "v15", 15)
+    mine = "f1f1f1f1-0000-4000-8000-000000000001"
+    erasure = f"1700000000900.000000.{mine}"
+    conn = sqlite3.connect(path)
+    with conn:
+        insert_raw(conn, "contact", {"id": "e1", "origin_hub": OTHER, "base_stamp": erasure, "stamp": erasure,
+                                     "erased": 1, "deleted": 1, "erased_reason": "erasure requested"})
+        insert_raw(conn, "contact", {"id": "c1", "origin_hub": OTHER, "base_stamp": f"1700000000000.000001.{OTHER}",
+                                     "stamp": f"1700000000000.000001.{OTHER}"})
+    conn.close()
+
+    Database.open(tmp_path / "v15").close()
+
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT id, origin_hub, base_stamp, stamp FROM contact ORDER BY id").fetchall() == [
+            ("c1", OTHER, f"1700000000000.000001.{OTHER}", f"1700000000000.000001.{OTHER}"),
+            ("e1", mine, erasure, erasure)]
+    finally:
+        conn.close()
