@@ -266,3 +266,27 @@ def test_an_upgrade_leaves_no_copy_of_the_rewritten_tables_in_the_log(tmp_path: 
                                                                                   path.stat().st_size)
     finally:
         db.close()
+
+
+def test_an_erasure_in_an_upgraded_hub_leaves_no_byte_behind(tmp_path: Path) -> None:
+    from oursociety_desktop.cli import main
+
+    folder = tmp_path / "v15"
+    path = hub_at_version(folder, 15)
+    mine = "f1f1f1f1-0000-4000-8000-000000000001"
+    base, edit = f"1700000000000.000001.{mine}", f"1700000000500.000000.{mine}"
+    conn = sqlite3.connect(path)
+    with conn:  # edited once, so the upgrade stores an edit_stamp for her
+        insert_raw(conn, "contact", {"id": "c1", "origin_hub": mine, "base_stamp": base, "stamp": edit,
+                                     "given_name": "Forgottenname", "notes": "note-about-her-health",
+                                     "stamps": f'{{"notes": "{edit}"}}'})
+    conn.close()
+    Database.open(folder).close()  # upgraded: a backup of the old file is made first, and the file compacted
+
+    def holding() -> list[str]:
+        return [str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()
+                and any(s in p.read_bytes().lower() for s in (b"forgottenname", b"note-about-her-health"))]
+
+    assert "oursociety.sqlite3" in holding() and any("before-migration-v16" in name for name in holding())
+    assert main(["--data-dir", str(folder), "contact", "forget", "c1"]) == 0
+    assert holding() == []
