@@ -306,9 +306,9 @@ _V16_RECORD_TABLES = (*_V1_RECORD_TABLES, "lesson", "lesson_person", "offer", "n
 
 
 def _v16_derived_stamp_columns(conn: Connection) -> None:
-    # origin_hub is the hub of base_stamp, and an unedited record's stamp is its base_stamp: 28 MB of repeated text
-    # at 100,000 contacts. SQLite now derives both when read (virtual generated columns); an edited record stores
-    # its stamp as edit_stamp. Every writer set origin_hub from base_stamp, so the derived value is the stored one.
+    # origin_hub is the hub of base_stamp, an unedited record's stamp its base_stamp: 28 MB of repeated text at 100,000
+    # contacts. SQLite derives both when read (virtual generated columns); an edited record stores edit_stamp. A row of
+    # a release before schema 5 whose origin differed (a person erased at another hub) now reads the hub of its stamp.
     for table in _V16_RECORD_TABLES:
         conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN edit_stamp VARCHAR")
         conn.exec_driver_sql(f"UPDATE {table} SET edit_stamp = stamp WHERE stamp != base_stamp")  # noqa: S608

@@ -219,3 +219,74 @@ def test_a_record_reads_its_derived_stamp_and_origin_hub_before_and_after_its_tr
         stored = session.connection().execute(text(
             "SELECT stamp, edit_stamp, origin_hub FROM contact WHERE id = :id"), {"id": contact.id}).one()
     assert tuple(stored) == (edited.stamp, edited.stamp, db.hub_id)
+
+
+def test_migration_16_gives_an_older_release_s_erased_contact_the_origin_every_hub_derives(tmp_path: Path) -> None:
+    # A release before origin_hub was derived from the creation stamp kept the creator's id on a contact erased by
+    # another hub (its base stamp became the erasure's), here and at every hub the erasure reached: made so with
+    # that release's code, the row read {"origin_hub": <creator>, "base_stamp": <erasing hub's stamp>}. Such a row
+    # now reads the hub of its base stamp, as every hub has derived it since (and derives it from any bundle).
+    path = hub_at_version(tmp_path / "v15", 15)
+    mine = "f1f1f1f1-0000-4000-8000-000000000001"
+    erasure = f"1700000000900.000000.{mine}"
+    conn = sqlite3.connect(path)
+    with conn:
+        insert_raw(conn, "contact", {"id": "e1", "origin_hub": OTHER, "base_stamp": erasure, "stamp": erasure,
+                                     "erased": 1, "deleted": 1, "erased_reason": "erasure requested"})
+        insert_raw(conn, "contact", {"id": "c1", "origin_hub": OTHER, "base_stamp": f"1700000000000.000001.{OTHER}",
+                                     "stamp": f"1700000000000.000001.{OTHER}"})
+    conn.close()
+
+    Database.open(tmp_path / "v15").close()
+
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT id, origin_hub, base_stamp, stamp FROM contact ORDER BY id").fetchall() == [
+            ("c1", OTHER, f"1700000000000.000001.{OTHER}", f"1700000000000.000001.{OTHER}"),
+            ("e1", mine, erasure, erasure)]
+    finally:
+        conn.close()
+
+
+def test_an_upgrade_leaves_no_copy_of_the_rewritten_tables_in_the_log(tmp_path: Path) -> None:
+    # The upgrade rewrites every record table (and a compaction the whole file) through the write-ahead log; folded
+    # in but not truncated, the log stayed most of the file's size beside it for as long as the hub was open.
+    path = hub_at_version(tmp_path / "v15", 15)
+    conn = sqlite3.connect(path)
+    with conn:
+        for i in range(3000):
+            insert_raw(conn, "membership", {"id": f"m{i:05d}", "origin_hub": OTHER, "contact_id": "c1",
+                                            "base_stamp": f"1700000000000.000001.{OTHER}",
+                                            "stamp": f"1700000000000.000001.{OTHER}"})
+    conn.close()
+    db = Database.open(tmp_path / "v15")
+    try:
+        log = path.with_name(path.name + "-wal")
+        assert not log.exists() or log.stat().st_size < path.stat().st_size / 4, (log.stat().st_size,
+                                                                                  path.stat().st_size)
+    finally:
+        db.close()
+
+
+def test_an_erasure_in_an_upgraded_hub_leaves_no_byte_behind(tmp_path: Path) -> None:
+    from oursociety_desktop.cli import main
+
+    folder = tmp_path / "v15"
+    path = hub_at_version(folder, 15)
+    mine = "f1f1f1f1-0000-4000-8000-000000000001"
+    base, edit = f"1700000000000.000001.{mine}", f"1700000000500.000000.{mine}"
+    conn = sqlite3.connect(path)
+    with conn:  # edited once, so the upgrade stores an edit_stamp for her
+        insert_raw(conn, "contact", {"id": "c1", "origin_hub": mine, "base_stamp": base, "stamp": edit,
+                                     "given_name": "Forgottenname", "notes": "note-about-her-health",
+                                     "stamps": f'{{"notes": "{edit}"}}'})
+    conn.close()
+    Database.open(folder).close()  # upgraded: a backup of the old file is made first, and the file compacted
+
+    def holding() -> list[str]:
+        return [str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()
+                and any(s in p.read_bytes().lower() for s in (b"forgottenname", b"note-about-her-health"))]
+
+    assert "oursociety.sqlite3" in holding() and any("before-migration-v16" in name for name in holding())
+    assert main(["--data-dir", str(folder), "contact", "forget", "c1"]) == 0
+    assert holding() == []
