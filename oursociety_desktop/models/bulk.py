@@ -66,18 +66,22 @@ def json_text(value: Any) -> str:
 
 def insert_rows(conn: Connection, cls: type[SQLModel], rows: Iterable[Mapping[str, Any]]) -> int:
     """Insert rows (column values by name; a missing column takes its default) into `cls`'s table in one
-    executemany. Returns how many. Generated columns (a record's `origin_hub` and `stamp`) are not written: a
-    row whose stamp is not its base stamp gives it as `edit_stamp`."""
+    executemany. Returns how many. A record's `origin_hub` and `stamp` are SQLite's to derive, never written: a
+    row's `stamp`, when it is not its base stamp, is stored as `edit_stamp`."""
     sql, columns, json_columns, defaults = _layout(cls)
     blank = dict(defaults)
     pick = itemgetter(*columns)  # every table has an id and the stamp columns: several, so a tuple
     encode = json_text
     at = [i for i, name in enumerate(columns) if name in json_columns]
+    edit_at = columns.index("edit_stamp") if "edit_stamp" in columns else -1
+    base_at = columns.index("base_stamp") if edit_at >= 0 else -1
     params: list[tuple[Any, ...]] = []
     for row in rows:
         values = list(pick({**blank, **row}))
         for i in at:
             values[i] = encode(values[i])
+        if edit_at >= 0 and row.get("stamp", values[base_at]) != values[base_at]:
+            values[edit_at] = row["stamp"]
         params.append(tuple(values))
     if params:
         conn.exec_driver_sql(sql, params)

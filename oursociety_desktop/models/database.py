@@ -311,19 +311,21 @@ class Database:
         """VACUUM when at least `share` of the file's pages are free, so the file shrinks to what it holds (a
         100,000-contact hub takes about 2 s). Either way the write-ahead log is folded in and truncated: what wrote
         those pages (a migration rewriting tables, the VACUUM itself) left it as large, for as long as the hub stays
-        open. True when VACUUM ran."""
+        open. True when VACUUM ran. Best effort: when it cannot (VACUUM needs room for a copy of the file; another
+        process may hold the hub), the file stays as it was, larger than it need be, and False is returned."""
+        vacuum = False
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             try:
                 free = conn.execute("PRAGMA freelist_count").fetchone()[0]
-                vacuum = bool(free >= share * conn.execute("PRAGMA page_count").fetchone()[0])
-                if vacuum:
+                if free >= share * conn.execute("PRAGMA page_count").fetchone()[0]:
                     conn.execute("VACUUM")
+                    vacuum = True
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 conn.close()
-        except sqlite3.Error as exc:
-            raise translate_db_error(exc, self.path) from None
+        except sqlite3.Error:
+            return False
         return vacuum
 
     def setting(self, key: str) -> Any:

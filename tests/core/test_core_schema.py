@@ -203,6 +203,25 @@ def test_a_file_with_many_free_pages_is_compacted_once(db: Database) -> None:
     assert db.compact_if_freed() is False
 
 
+def test_a_compaction_that_cannot_run_leaves_the_hub_as_it_was(db: Database) -> None:
+    # Another process writing to the hub (here a connection holding its write lock past the busy timeout): the
+    # upgrade it follows has committed, so opening the hub must not fail because of it.
+    with db.write() as tx:
+        tx.session.connection().exec_driver_sql("CREATE TABLE scratch AS SELECT zeroblob(400000) AS body")
+    with db.write() as tx:
+        tx.session.connection().exec_driver_sql("DROP TABLE scratch")
+    other = sqlite3.connect(db.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        pages = other.execute("PRAGMA page_count").fetchone()[0]
+        assert db.compact_if_freed() is False
+        assert other.execute("PRAGMA page_count").fetchone()[0] == pages
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert db.compact_if_freed() is True
+
+
 def test_a_record_reads_its_derived_stamp_and_origin_hub_before_and_after_its_transaction(db: Database) -> None:
     from oursociety_desktop.models.contacts import create_contact, update_contact
 
@@ -290,3 +309,20 @@ def test_an_erasure_in_an_upgraded_hub_leaves_no_byte_behind(tmp_path: Path) -> 
     assert "oursociety.sqlite3" in holding() and any("before-migration-v16" in name for name in holding())
     assert main(["--data-dir", str(folder), "contact", "forget", "c1"]) == 0
     assert holding() == []
+
+
+def test_a_bulk_insert_keeps_an_edited_stamp(db: Database) -> None:
+    from oursociety_desktop.models.bulk import insert_rows
+    from oursociety_desktop.models.tables import Contact
+
+    with db.write() as tx:
+        base, later = tx.stamp(), tx.stamp()
+        insert_rows(tx.session.connection(), Contact, [
+            {"id": "plain", "base_stamp": base, "stamps": {}, "stamp": base, "given_name": "Ada"},
+            {"id": "edited", "base_stamp": base, "stamps": {"given_name": later}, "stamp": later, "given_name": "Bo"},
+            {"id": "bare", "base_stamp": base, "stamps": {}, "given_name": "Cy"}])
+    with db.read() as session:
+        rows = session.connection().execute(text(
+            "SELECT id, stamp, edit_stamp, origin_hub FROM contact ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [("bare", base, None, db.hub_id), ("edited", later, later, db.hub_id),
+                                        ("plain", base, None, db.hub_id)]
