@@ -84,6 +84,7 @@ class HubExchange(WithdrawalRules, RuleBasedStateMachine):
         self.groups: list[str] = []
         self.bundles: list[Path] = []
         self.imported: set[tuple[int, Path]] = set()  # (hub, file) imported there
+        self.imported_at_backup: dict[int, set[Path]] = {}  # what each hub had imported at its last backup
         self.writes: list[Write] = []
         self.deleted: set[str] = set()
         self.erased: set[str] = set()
@@ -255,6 +256,7 @@ class HubExchange(WithdrawalRules, RuleBasedStateMachine):
         with db.read() as session:
             clock = str(session.connection().exec_driver_sql("SELECT clock FROM hub").scalar_one())
         self.backups[hub] = (path, clock)
+        self.imported_at_backup[hub] = {p for h, p in self.imported if h == hub}
 
     @precondition(lambda self: self.backups)
     @rule(pick=st.integers(0, 10_000))
@@ -271,6 +273,9 @@ class HubExchange(WithdrawalRules, RuleBasedStateMachine):
         hub_id = self.hubs[hub].hub_id
         # Writes made at that hub after the backup are no longer promised: the organiser chose to go back.
         self.writes = [w for w in self.writes if not (w.hub == hub and w.stamp > clock)]
+        # Bundles it imported after the backup are gone from it too: reading one again changes it again.
+        self.imported = {(h, p) for h, p in self.imported if h != hub}
+        self.imported |= {(hub, p) for p in self.imported_at_backup[hub]}
         self.restored_after.setdefault(hub_id, clock)
 
     @rule(hub=st.integers(0, HUBS - 1), title=st.sampled_from(["Book the hall", "Call the council"]))
