@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Connection, Table
 from oursociety_desktop.models.bulk import json_text
 from oursociety_desktop.models.merge_rules import TypeCounts
 from oursociety_desktop.models.registry import RecordType
+from oursociety_desktop.models.tables import edit_stamp_of
 from oursociety_desktop.models.withdrawal import KEPT_WHEN_WITHDRAWN
 
 
@@ -77,7 +78,6 @@ def write_rows(conn: Connection, declared: RecordType, table: Table, rows: list[
         values = list(values_of(row))
         for i in json_at:
             values[i] = encode(values[i])
-        if values[stamp_at] == values[base_at]:
-            values[stamp_at] = None
+        values[stamp_at] = edit_stamp_of(values[base_at], values[stamp_at])
         params.append(tuple(values))
     conn.exec_driver_sql(sql, params)
