@@ -100,8 +100,9 @@ class ContactRow:
     directory: bool
 
 
-# How broad a search is (`ContactQuery._probe`).
+# How broad a search is (`ContactQuery.probe`).
 _NARROW, _BROAD, _DENSE = range(3)
+Probe = tuple[int, float]  # (how broad, the share of the contacts matched)
 
 # A list row as SQLite gives it: the columns of COLUMNS, in that order (the contact id first).
 RawContactRow = Sequence[Any]
@@ -185,7 +186,7 @@ class ContactQuery:
         shows, a screenful of a page of 100."""
         if self.matches_nothing:
             return []
-        breadth = self._probe(conn)[0] if self.order == ORDER else _NARROW
+        breadth = self.probe(conn)[0] if self.order == ORDER else _NARROW
         source, where, params = self._where(walk=breadth != _NARROW, dense=breadth == _DENSE)
         # Matches are listed by name, like the whole list: predictable, and half the cost of ranking every match
         # by bm25 (every typed word must match as a prefix anyway).
@@ -196,17 +197,18 @@ class ContactQuery:
     def _broad(self, conn: Connection) -> bool:
         """Whether a search in name order matches so many contacts that walking the name index finds a page
         sooner than sorting every match (one letter at 100,000 contacts: 10-25 ms against 35-500 ms)."""
-        return self.order == ORDER and self._probe(conn)[0] != _NARROW
+        return self.order == ORDER and self.probe(conn)[0] != _NARROW
 
-    def narrow_search(self, conn: Connection) -> bool:
+    def narrow_search(self, conn: Connection, probe: Probe | None = None) -> bool:
         """Whether this is a search matching fewer than BROAD_SEARCH contacts, whose matches SQLite sorts in any
-        order in a few milliseconds (so a list sorted by another column need not sort them on a worker thread)."""
-        return self.searching and self._probe(conn)[0] == _NARROW
+        order in a few milliseconds (so a list sorted by another column need not sort them on a worker thread).
+        `probe`: this query's `probe`, when the caller has it already."""
+        return self.searching and (probe or self.probe(conn))[0] == _NARROW
 
-    def _probe(self, conn: Connection) -> tuple[int, float]:
+    def probe(self, conn: Connection) -> Probe:
         """(_NARROW, _BROAD or _DENSE; the share of the contacts the search matches, at most DENSE_SEARCH_SHARE).
-        Asked of the FTS index with a bound: well under a millisecond for a narrow search, about one for the
-        broadest."""
+        Asked of the FTS index with a bound: well under a millisecond for a narrow search, 2-5 ms for the broadest
+        at 100,000 contacts (a caller that needs it twice keeps it)."""
         if not self.searching:
             return _NARROW, 0.0
         highest = max(1, int(conn.exec_driver_sql("SELECT COALESCE(MAX(rowid), 0) FROM contact").scalar_one()))
@@ -217,8 +219,8 @@ class ContactQuery:
         breadth = _NARROW if found < BROAD_SEARCH else _DENSE if found >= dense else _BROAD
         return breadth, min(1.0, found / highest)
 
-    def walk_order(self, conn: Connection, order: Sequence[int], start: int, wanted: int
-                   ) -> tuple[list[int], int | None]:
+    def walk_order(self, conn: Connection, order: Sequence[int], start: int, wanted: int,
+                   probe: Probe | None = None) -> tuple[list[int], int | None]:
         """The next `wanted` contacts matching this query's search in `order`, the rowids of the same query without
         its search text in its order (sorted once), read from position `start`; and the position to go on from
         (None: `order` was read to its end). A broad search in another order than by name is listed this way: the
@@ -230,7 +232,7 @@ class ContactQuery:
         # The unary plus keeps each term a test: `+c.deleted`, so the contacts are read by rowid, not through the
         # (deleted, sort_key) index; `+s.rowid`, so SQLite does not look each contact's search row up once for
         # every match of the search (5 s for one letter).
-        breadth, share = self._probe(conn)
+        breadth, share = probe or self.probe(conn)
         among = ("EXISTS (SELECT 1 FROM contact_fts f WHERE f.rowid = s.rowid AND f.contact_fts MATCH :match)"
                  if breadth == _DENSE else
                  "+s.rowid IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH :match)")

@@ -34,7 +34,7 @@ def test_walking_the_name_index_lists_what_sorting_the_matches_lists(demo_db: Da
                 walked_pages = [query.page(conn, offset, 25) for offset in (0, 25, 50)]
                 assert walked_pages == sorted_pages
                 if sorted_pages[0]:
-                    assert query._probe(conn)[0] == (contact_list._DENSE if share == 0 else contact_list._BROAD)
+                    assert query.probe(conn)[0] == (contact_list._DENSE if share == 0 else contact_list._BROAD)
             if not query.tag and not query.flags:
                 assert query._broad(conn) == bool(sorted_pages[0])
 

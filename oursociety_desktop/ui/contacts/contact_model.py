@@ -18,6 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from oursociety_desktop.models.contact_list import (
     ORDER,
     ContactQuery,
+    Probe,
     live_count_above,
     raw_rows_by_rowid,
     rowid_of,
@@ -95,6 +96,7 @@ class ContactTableModel(QAbstractTableModel):
         self._base: tuple[ContactQuery, list[int]] | None = None
         self._base_pending: tuple[ContactQuery, int] | None = None
         self._walk_from: int | None = None
+        self._walk_probe: Probe | None = None  # the walked search's breadth, asked of the FTS index once
         self._data_generation = 0  # a base sorted before the data last changed is not used
         self._load()
 
@@ -139,6 +141,10 @@ class ContactTableModel(QAbstractTableModel):
         self._pages[0] = list[PageEntry](first)
         self.pages_fetched += 1
         self.endResetModel()
+        self._announce_count()
+
+    def _announce_count(self) -> None:
+        """Say the count when it is known; else count every match once the list is painted."""
         if self.count_exact:
             self.count_known.emit(self._count)
         else:
@@ -152,15 +158,16 @@ class ContactTableModel(QAbstractTableModel):
         base_query = replace(query, search="")
         with self.db.read() as session:
             conn = session.connection()
+            probe = query.probe(conn)
             # A small hub, or a search with few matches (typing in a list sorted by place): sorted at once.
-            if query.narrow_search(conn) or not live_count_above(conn, SYNC_SORT_LIMIT):
+            if query.narrow_search(conn, probe) or not live_count_above(conn, SYNC_SORT_LIMIT):
                 self._apply_order(query, query.ordered_rowids(conn))
                 return
             if self._base is not None and self._base[0] == base_query:
                 if query == base_query:
                     self._apply_order(query, self._base[1])
                 else:
-                    self._walk_first_page(conn, query, self._base[1])
+                    self._walk_first_page(conn, query, self._base[1], probe)
                 return
         self.sorting.emit(True)
         pending = (base_query, self._data_generation)
@@ -191,18 +198,16 @@ class ContactTableModel(QAbstractTableModel):
         self._base = (base_query, rowids)
         self._load()  # lists the current query from the base, at once
 
-    def _walk_first_page(self, conn: Any, query: ContactQuery, base: list[int]) -> None:
-        found, self._walk_from = query.walk_order(conn, base, 0, PAGE_SIZE)
+    def _walk_first_page(self, conn: Any, query: ContactQuery, base: list[int], probe: Probe) -> None:
+        found, self._walk_from = query.walk_order(conn, base, 0, PAGE_SIZE, probe)
+        self._walk_probe = probe
         self.beginResetModel()
         self._pages.clear()
         self._order, self._order_query, self._order_index = found, query, {}
         self._count, self.count_exact = len(found), self._walk_from is None
         self.endResetModel()
         self.sorting.emit(False)
-        if self.count_exact:
-            self.count_known.emit(self._count)
-        else:
-            self._count_timer.start()
+        self._announce_count()
 
     def _apply_order(self, query: ContactQuery, rowids: list[int]) -> None:
         self.beginResetModel()
@@ -268,7 +273,7 @@ class ContactTableModel(QAbstractTableModel):
                     missing = (number + 1) * PAGE_SIZE - len(self._order)
                     if missing > 0 and self._walk_from is not None and self._base is not None:
                         more, self._walk_from = self.query.walk_order(session.connection(), self._base[1],
-                                                                      self._walk_from, missing)
+                                                                      self._walk_from, missing, self._walk_probe)
                         self._order.extend(more)
                         self._order_index = {}
                     chosen = self._order[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
