@@ -96,41 +96,12 @@ def main_window_open(app: QApplication, hub: Path) -> tuple[float, MainWindow]:
 
 def keystroke_latency(app: QApplication, contacts: ContactsWorkspace, typed: list[str],
                       counts: list[float]) -> list[float]:
-    """Type each query one key at a time; time key event -> list repainted, the typing pause skipped.
+    """Type each query one key at a time; time key event -> list repainted, the typing pause skipped (a sort still
+    running on a worker thread, in a list sorted by another column, is waited for).
 
     The full count of matches, taken from the event loop just after the list is shown, is timed into `counts`.
     """
-    search = contacts.filters.search
-    times: list[float] = []
-    for query in typed:
-        search.clear()
-        contacts.filters.emit_now()
-        for ch in query:
-            start = time.perf_counter()
-            QTest.sendKeyEvent(QTest.KeyAction.Click, search, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
-            contacts.filters.emit_now()  # what the debounce timer does 150 ms later
-            contacts.table.viewport().repaint()
-            times.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            contacts.model.complete_count()
-            counts.append(time.perf_counter() - start)
-    app.processEvents()
-    return times
-
-
-def sorted_keystroke_latency(app: QApplication, contacts: ContactsWorkspace, typed: list[str],
-                             column: int = COL_ORGANISATION) -> tuple[float, list[float]]:
-    """The list sorted by another column (a header click): the time until the sorted list is shown, then each
-    query typed as in `keystroke_latency`, key event -> the list of that query in that order repainted (a sort
-    still running on a worker thread is waited for). The list is put back in name order afterwards."""
     model, search = contacts.model, contacts.filters.search
-    search.clear()
-    contacts.filters.emit_now()
-    start = time.perf_counter()
-    contacts.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
-    while not model.current:
-        app.processEvents()
-    sorted_in = time.perf_counter() - start
     times: list[float] = []
     for query in typed:
         search.clear()
@@ -140,12 +111,31 @@ def sorted_keystroke_latency(app: QApplication, contacts: ContactsWorkspace, typ
         for ch in query:
             start = time.perf_counter()
             QTest.sendKeyEvent(QTest.KeyAction.Click, search, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
-            contacts.filters.emit_now()
+            contacts.filters.emit_now()  # what the debounce timer does 150 ms later
             while not model.current:
                 app.processEvents()
             contacts.table.viewport().repaint()
             times.append(time.perf_counter() - start)
+            start = time.perf_counter()
             model.complete_count()
+            counts.append(time.perf_counter() - start)
+    app.processEvents()
+    return times
+
+
+def sorted_keystroke_latency(app: QApplication, contacts: ContactsWorkspace, typed: list[str],
+                             column: int = COL_ORGANISATION) -> tuple[float, list[float]]:
+    """The list sorted by another column (a header click): the time until the sorted list is shown, then each
+    query typed by `keystroke_latency` in that order. The list is put back in name order afterwards."""
+    model, search = contacts.model, contacts.filters.search
+    search.clear()
+    contacts.filters.emit_now()
+    start = time.perf_counter()
+    contacts.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    while not model.current:
+        app.processEvents()
+    sorted_in = time.perf_counter() - start
+    times = keystroke_latency(app, contacts, typed, [])
     search.clear()
     contacts.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
     app.processEvents()
