@@ -15,7 +15,7 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.models.groups import create_group, group_rows
 from oursociety_desktop.models.lessons import create_lesson
-from oursociety_desktop.models.migrations import _v10_themes_of_groups_and_actions
+from oursociety_desktop.models.migration_steps import v10_themes_of_groups_and_actions
 from oursociety_desktop.models.tables import Action, Group
 from oursociety_desktop.services.exchange import import_bundle
 from oursociety_desktop.ui.actions.workspace import ActionsWorkspace
@@ -86,7 +86,7 @@ def test_the_upgrade_moves_themes_kept_from_a_newer_hub_into_their_column(tmp_pa
 
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
-        _v10_themes_of_groups_and_actions(connection)
+        v10_themes_of_groups_and_actions(connection)
         rows = connection.exec_driver_sql("SELECT id, themes, extra FROM contact_group ORDER BY id").all()
     engine.dispose()
     assert [(r[0], json.loads(r[1]), json.loads(r[2])) for r in rows] == [
