@@ -11,12 +11,11 @@ from oursociety_desktop.models.actions import ActionFilter, create_action, list_
 from oursociety_desktop.models.contact_list import (
     ContactQuery,
     contact_row,
-    contacts_to_pick,
-    field_values,
     live_count_above,
     raw_rows_by_rowid,
     rows_by_rowid,
 )
+from oursociety_desktop.models.contact_lookups import contacts_to_pick, field_values
 from oursociety_desktop.models.contacts import create_contact, delete_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group, member_ids

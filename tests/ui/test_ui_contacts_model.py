@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from oursociety_desktop.models.contact_list import ContactQuery, all_groups, all_tags
+from oursociety_desktop.models.contact_list import ContactQuery
+from oursociety_desktop.models.contact_lookups import all_groups, all_tags
 from oursociety_desktop.models.contacts import create_contact, delete_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from oursociety_desktop.models.consent import CONSENTS, RECEIPT_FIELDS
-from oursociety_desktop.models.contact_list import field_values
+from oursociety_desktop.models.contact_lookups import field_values
 from oursociety_desktop.models.contacts import (
     create_contact,
     delete_contact,

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.models.consent import hub_consent_defaults
-from oursociety_desktop.models.contact_list import all_groups, all_tags
+from oursociety_desktop.models.contact_lookups import all_groups, all_tags
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.ui.contacts import commands, dialogs

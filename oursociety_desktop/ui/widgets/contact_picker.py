@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.models.contact_list import contacts_to_pick
+from oursociety_desktop.models.contact_lookups import contacts_to_pick
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact
 from oursociety_desktop.ui.context import AppContext
