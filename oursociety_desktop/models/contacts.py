@@ -14,7 +14,7 @@ from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.references import erase_related_records, same_person_ids
-from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
+from oursociety_desktop.models.search import purge_deleted_index_entries, search_row, write_search_rows
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
 from oursociety_desktop.models.text import nfc, sort_key
 from oursociety_desktop.models.withdrawal import check_consent_edit, withheld_here, withhold_after_edit
@@ -105,8 +105,7 @@ def refresh_derived(tx: Tx, contact: Contact) -> None:
     contact.sort_key = sort_key(contact.family_name, contact.given_name, contact.display_name or contact.organisation)
     tx.session.add(contact)
     tx.session.flush()
-    body, e164s = search_body(contact.model_dump(), region)
-    write_search_rows(tx.session.connection(), [(contact.id, body, e164s)])
+    write_search_rows(tx.session.connection(), [search_row(contact.model_dump(), region)])
 
 
 def create_contact(tx: Tx, values: Mapping[str, Any]) -> Contact:
@@ -198,7 +197,7 @@ def _erase(tx: Tx, contact: Contact, reason: str) -> Contact:
     contact.set_stamps(stamp, {}, stamp)  # its origin hub becomes this one, as every hub derives it
     tx.session.add(contact)
     erase_related_records(tx, contact.id)
-    write_search_rows(tx.session.connection(), [(contact.id, "", [])])
+    write_search_rows(tx.session.connection(), [(contact.id, "", [], None)])
     purge_deleted_index_entries(tx.session.connection())
     return contact
 
@@ -223,9 +222,6 @@ def touch_all_search_rows(tx: Tx) -> int:
     """Rebuild every contact's search row (after the default phone region changes). Returns how many."""
     session = tx.session
     region = str(tx.setting("default_region"))
-    rows = []
-    for contact in session.exec(select(Contact)).all():
-        body, e164s = search_body(contact.model_dump(), region) if not contact.erased else ("", [])
-        rows.append((contact.id, body, e164s))
+    rows = [search_row(contact.model_dump(), region) for contact in session.exec(select(Contact)).all()]
     write_search_rows(session.connection(), rows)
     return len(rows)

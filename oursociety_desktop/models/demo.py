@@ -25,7 +25,7 @@ from oursociety_desktop.models.demo_learning import generate_learning_demo
 from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.registry import REGISTRY
-from oursociety_desktop.models.search import search_body, search_index_at_end, write_search_rows
+from oursociety_desktop.models.search import SearchRow, search_index_at_end, search_row, write_search_rows
 from oursociety_desktop.models.tables import (
     ACTION_KINDS,
     ACTION_STATUSES,
@@ -99,7 +99,7 @@ def _same_script(family: str, given: str, families: tuple[str, ...]) -> str:
 
 
 def _contact_rows(rng: random.Random, count: int, stamp: Callable[[], str], region: str, today: date
-                  ) -> Iterator[tuple[dict[str, Any], tuple[str, str, list[str]]]]:
+                  ) -> Iterator[tuple[dict[str, Any], SearchRow]]:
     for _count in range(count):
         culture, givens, families, languages = rng.choice(N.CULTURES)
         given, family = rng.choice(givens), rng.choice(families)
@@ -134,8 +134,7 @@ def _contact_rows(rng: random.Random, count: int, stamp: Callable[[], str], regi
             "engagement_stage": rng.choice(CONTACT_STAGES), "erased": False, "erased_reason": "", "merged_into": "",
             "sort_key": sort_key(family, given, ""),
         }
-        body, e164s = search_body(row, region)
-        yield row, (row["id"], body, e164s)
+        yield row, search_row(row, region)
         del culture
 
 
@@ -175,7 +174,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
         contact_ids: list[str] = []
         first_names: dict[str, str] = {}
         batch: list[dict[str, Any]] = []
-        search_rows: list[tuple[str, str, list[str]]] = []
+        search_rows: list[SearchRow] = []
         for row, search_row in _contact_rows(rng, size.contacts, stamp, region, today):
             batch.append(row)
             search_rows.append(search_row)

@@ -98,6 +98,13 @@ def check_database(conn: Connection) -> CheckReport:
     if contacts != indexed:
         report.problems.append(_("search index covers {indexed} of {contacts} contacts").format(
             indexed=indexed, contacts=contacts))
+    astray = conn.execute(text(
+        "SELECT COUNT(*) FROM contact_search s JOIN contact c ON c.id = s.contact_id "
+        "WHERE s.live_sort_key IS NOT (CASE WHEN c.deleted THEN NULL ELSE c.sort_key END)")).scalar_one()
+    if astray:
+        report.problems.append(ngettext("{count} search row out of step with its contact's place in the list",
+                                        "{count} search rows out of step with their contacts' place in the list",
+                                        astray).format(count=astray))
     fts = [row[0] for row in conn.execute(text("SELECT COUNT(*) FROM contact_fts"))]
     if fts and fts[0] != indexed:
         report.problems.append(_("full-text index holds {rows} rows for {indexed} search rows").format(

@@ -65,7 +65,7 @@ from oursociety_desktop.models.references import (
     remove_opaque_records_of,
 )
 from oursociety_desktop.models.registry import REGISTRY, RecordType
-from oursociety_desktop.models.search import purge_deleted_index_entries, search_body, write_search_rows
+from oursociety_desktop.models.search import purge_deleted_index_entries, search_row, write_search_rows
 from oursociety_desktop.models.tables import Conflict, OpaqueType
 from oursociety_desktop.models.text import nfc_values, sort_key
 from oursociety_desktop.models.withdrawal import (
@@ -333,14 +333,7 @@ class BundleMerger:
         return _Outcome(row, category, conflicts, tuple(merged.won))
 
     def _refresh_contacts(self, rows: list[dict[str, Any]]) -> None:
-        search_rows: list[tuple[str, str, list[str]]] = []
-        for row in rows:
-            if row["erased"]:
-                search_rows.append((row["id"], "", []))
-            else:
-                body, e164s = search_body(row, self.region)
-                search_rows.append((row["id"], body, e164s))
-        write_search_rows(self.conn, search_rows)
+        write_search_rows(self.conn, [search_row(row, self.region) for row in rows])
 
     # -- at the end --
 

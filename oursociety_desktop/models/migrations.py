@@ -104,6 +104,32 @@ def _v16_derived_stamp_columns(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_contact_stamp ON contact (stamp)")
 
 
+
+# A search row keeps its contact's place in the list (its sort key; NULL once the contact is deleted), kept in step by
+# this trigger whatever writes the contact: a search of a few thousand matches finds its first page by sorting the
+# search rows, and reads only that page's contacts (models/contact_list.py).
+LIVE_SORT_KEY_TRIGGER = (
+    "CREATE TRIGGER contact_live_sort_key AFTER UPDATE OF sort_key, deleted ON contact BEGIN "
+    "UPDATE contact_search SET live_sort_key = CASE WHEN new.deleted THEN NULL ELSE new.sort_key END "
+    "WHERE contact_id = new.id AND live_sort_key IS NOT (CASE WHEN new.deleted THEN NULL ELSE new.sort_key END); END"
+)
+
+
+def _v17_search_rows_in_list_order(conn: Connection) -> None:
+    # A search of "Pa" (4,189 matches at 100,000 contacts) joined every match to its contact to sort them by name:
+    # 17-22 ms of a keystroke, the search index itself 2 ms. The full-text index follows the search text alone, so
+    # its update trigger fires for a change of the text only (else keeping the sort key would re-index every row).
+    conn.exec_driver_sql("DROP TRIGGER contact_search_au")
+    conn.exec_driver_sql(
+        "CREATE TRIGGER contact_search_au AFTER UPDATE OF body ON contact_search BEGIN "
+        "INSERT INTO contact_fts(contact_fts, rowid, body) VALUES ('delete', old.rowid, old.body); "
+        "INSERT INTO contact_fts(rowid, body) VALUES (new.rowid, new.body); END")
+    conn.exec_driver_sql("ALTER TABLE contact_search ADD COLUMN live_sort_key VARCHAR")
+    conn.exec_driver_sql(
+        "UPDATE contact_search SET live_sort_key = (SELECT CASE WHEN c.deleted THEN NULL ELSE c.sort_key END "
+        "FROM contact c WHERE c.id = contact_search.contact_id)")
+    conn.exec_driver_sql(LIVE_SORT_KEY_TRIGGER)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: synchronised records, local tables, contact search index", v1_initial),
     Migration(2, "covering index for live member counts per group", v2_membership_group_index),
@@ -126,6 +152,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(15, "stamp indexes kept only where a query walks them (contacts, records kept as they came)",
               _v15_stamp_indexes_that_serve),
     Migration(16, "a record's origin hub and stamp derived from its stamps when read", _v16_derived_stamp_columns),
+    Migration(17, "contact search rows keep their contact's place in the list", _v17_search_rows_in_list_order),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -71,6 +71,20 @@ def search_body(values: Mapping[str, Any], region: str) -> tuple[str, list[str]]
     return " ".join([body, *digit_parts]).strip(), list(dict.fromkeys(e164s))
 
 
+# A contact's row of the search index: (contact id, folded text, phone numbers in E.164, its sort key while it is
+# live, None once deleted: the list finds a search's first page by sorting these rows, see models/contact_list.py).
+SearchRow = tuple[str, str, list[str], str | None]
+
+
+def search_row(contact: Mapping[str, Any], region: str) -> SearchRow:
+    """The search row of a contact given as its fields (a row, or a record's `model_dump()`): id, deleted,
+    erased, sort_key and what `search_body` reads. An erased contact's row holds nothing."""
+    if contact["erased"]:
+        return contact["id"], "", [], None
+    body, e164s = search_body(contact, region)
+    return contact["id"], body, e164s, None if contact["deleted"] else contact["sort_key"]
+
+
 def _folded_part(text: str) -> str:
     return fold(text) if text.isascii() else _folded_letters(text)
 
@@ -134,32 +148,34 @@ def count_matches(conn: Connection, typed: str) -> int:
     )
 
 
-def write_search_rows(conn: Connection, rows: Iterable[tuple[str, str, list[str]]]) -> None:
-    """Upsert (contact id, body, E.164 list) into the search and phone index tables, in bulk (tuples at the driver
-    level: SQLAlchemy's per-row parameter processing cost more than the statements)."""
+def write_search_rows(conn: Connection, rows: Iterable[SearchRow]) -> None:
+    """Upsert `SearchRow`s into the search and phone index tables, in bulk (tuples at the driver level:
+    SQLAlchemy's per-row parameter processing cost more than the statements). The contact row must be written
+    first: a search row's sort key is the contact's as written (a trigger keeps it in step with later edits)."""
     batch = list(rows)
     if not batch:
         return
     conn.exec_driver_sql(
-        "INSERT INTO contact_search (contact_id, body) VALUES (?, ?) "
-        "ON CONFLICT(contact_id) DO UPDATE SET body = excluded.body WHERE body != excluded.body",
-        [(cid, body) for cid, body, _ in batch],
+        "INSERT INTO contact_search (contact_id, body, live_sort_key) VALUES (?, ?, ?) "
+        "ON CONFLICT(contact_id) DO UPDATE SET body = excluded.body, live_sort_key = excluded.live_sort_key "
+        "WHERE body != excluded.body OR live_sort_key IS NOT excluded.live_sort_key",
+        [(cid, body, key) for cid, body, _, key in batch],
     )
-    conn.exec_driver_sql("DELETE FROM contact_phone WHERE contact_id = ?", [(cid,) for cid, _, _ in batch])
-    phone_rows = [(cid, e) for cid, _, e164s in batch for e in e164s]
+    conn.exec_driver_sql("DELETE FROM contact_phone WHERE contact_id = ?", [(cid,) for cid, *_ in batch])
+    phone_rows = [(cid, e) for cid, _, e164s, _ in batch for e in e164s]
     if phone_rows:
         conn.exec_driver_sql("INSERT OR IGNORE INTO contact_phone (contact_id, e164) VALUES (?, ?)", phone_rows)
 
 
-def add_search_rows(conn: Connection, rows: Iterable[tuple[str, str, list[str]]]) -> None:
+def add_search_rows(conn: Connection, rows: Iterable[SearchRow]) -> None:
     """`write_search_rows` for contacts inserted in this transaction (a bulk import), which have no search or
     phone rows yet: plain inserts, written as tuples."""
     batch = list(rows)
     if not batch:
         return
-    conn.exec_driver_sql("INSERT INTO contact_search (contact_id, body) VALUES (?, ?)",
-                         [(cid, body) for cid, body, _ in batch])
-    phone_rows = [(cid, e) for cid, _, e164s in batch for e in e164s]
+    conn.exec_driver_sql("INSERT INTO contact_search (contact_id, body, live_sort_key) VALUES (?, ?, ?)",
+                         [(cid, body, key) for cid, body, _, key in batch])
+    phone_rows = [(cid, e) for cid, _, e164s, _ in batch for e in e164s]
     if phone_rows:
         conn.exec_driver_sql("INSERT OR IGNORE INTO contact_phone (contact_id, e164) VALUES (?, ?)", phone_rows)
 

@@ -186,13 +186,15 @@ class NotDuplicate(SQLModel, table=True):
 
 
 class ContactSearch(SQLModel, table=True):
-    """Derived, local: the folded text the FTS5 index covers. Its integer rowid survives VACUUM."""
+    """Derived, local: the folded text the FTS5 index covers. Its integer rowid survives VACUUM. `live_sort_key` is
+    the contact's sort key while it is live and None once deleted (a trigger on contact keeps it in step)."""
 
     __tablename__ = "contact_search"
 
     rowid: int | None = Field(default=None, primary_key=True)
     contact_id: str = Field(unique=True)
     body: str = ""
+    live_sort_key: str | None = None
 
 
 class ContactPhone(SQLModel, table=True):

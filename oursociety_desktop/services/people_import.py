@@ -46,7 +46,7 @@ from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.groups import create_group, find_group
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record, update_record
-from oursociety_desktop.models.search import add_search_rows, search_body, search_index_at_end
+from oursociety_desktop.models.search import add_search_rows, search_index_at_end, search_row
 from oursociety_desktop.models.tables import Contact, new_id
 from oursociety_desktop.models.text import sort_key
 from oursociety_desktop.services.import_checks import plan_import, refuse_bad_rows
@@ -319,7 +319,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
 def _save_new(conn: Connection, batch: list[dict[str, Any]], region: str) -> None:
     """Insert new contacts and their search rows (indexed at the end of the import)."""
     insert_rows(conn, Contact, batch)
-    add_search_rows(conn, [(r["id"], *search_body(r, region)) for r in batch])
+    add_search_rows(conn, [search_row(r, region) for r in batch])
 
 
 class _DryRun(Exception):

@@ -326,3 +326,34 @@ def test_a_bulk_insert_keeps_an_edited_stamp(db: Database) -> None:
             "SELECT id, stamp, edit_stamp, origin_hub FROM contact ORDER BY id")).all()
     assert [tuple(r) for r in rows] == [("bare", base, None, db.hub_id), ("edited", later, later, db.hub_id),
                                         ("plain", base, None, db.hub_id)]
+
+
+def test_migration_17_gives_each_search_row_its_contact_s_place_and_keeps_it_in_step(tmp_path: Path) -> None:
+    path = hub_at_version(tmp_path / "v16", 16)
+    base = f"1700000000000.000001.{OTHER}"
+    conn = sqlite3.connect(path)
+    with conn:
+        for cid, key, deleted in (("c1", "smith ann", 0), ("c2", "jones bo", 1), ("c3", "", 0)):
+            insert_raw(conn, "contact", {"id": cid, "base_stamp": base, "sort_key": key, "deleted": deleted})
+            conn.execute("INSERT INTO contact_search (contact_id, body) VALUES (?, ?)", (cid, f"{key} {cid}"))
+    conn.close()
+
+    Database.open(tmp_path / "v16").close()
+
+    conn = sqlite3.connect(path)
+    try:
+        def keys() -> list[tuple[str, str | None]]:
+            return conn.execute("SELECT contact_id, live_sort_key FROM contact_search ORDER BY contact_id").fetchall()
+
+        assert keys() == [("c1", "smith ann"), ("c2", None), ("c3", "")]
+        with conn:  # every way a contact row changes: renamed, deleted, restored, erased
+            conn.execute("UPDATE contact SET sort_key = 'smyth ann' WHERE id = 'c1'")
+            conn.execute("UPDATE contact SET deleted = 0 WHERE id = 'c2'")
+            conn.execute("UPDATE contact SET deleted = 1, sort_key = '' WHERE id = 'c3'")
+        assert keys() == [("c1", "smyth ann"), ("c2", "jones bo"), ("c3", None)]
+        # the full-text index was neither rebuilt nor touched by the sort keys: each body still found, once
+        assert conn.execute("INSERT INTO contact_fts(contact_fts) VALUES ('integrity-check')").fetchall() == []
+        assert conn.execute("SELECT COUNT(*) FROM contact_fts WHERE contact_fts MATCH 'c1 OR c2 OR c3'").fetchone() \
+            == (3,)
+    finally:
+        conn.close()
