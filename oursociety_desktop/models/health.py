@@ -100,7 +100,8 @@ def check_database(conn: Connection) -> CheckReport:
             indexed=indexed, contacts=contacts))
     astray = conn.execute(text(
         "SELECT COUNT(*) FROM contact_search s JOIN contact c ON c.id = s.contact_id "
-        "WHERE s.live_sort_key IS NOT (CASE WHEN c.deleted THEN NULL ELSE c.sort_key END)")).scalar_one()
+        "WHERE s.live_sort_key IS NOT (CASE WHEN c.deleted THEN NULL ELSE c.sort_key END) "
+        "OR s.contact_rowid IS NOT c.rowid")).scalar_one()
     if astray:
         report.problems.append(ngettext("{count} search row out of step with its contact's place in the list",
                                         "{count} search rows out of step with their contacts' place in the list",

@@ -105,8 +105,9 @@ def _v16_derived_stamp_columns(conn: Connection) -> None:
 
 
 
-# A search row keeps its contact's place in the list (its sort key; NULL once the contact is deleted), kept in step by
-# this trigger whatever writes the contact: a search of a few thousand matches finds its first page by sorting the
+# A search row keeps its contact's place in the list: its sort key (NULL once the contact is deleted), kept in step by
+# this trigger whatever writes the contact, and its rowid (a contact row keeps its rowid: it is never replaced, and
+# VACUUM keeps the rowids of a table with indexes). A search of a few thousand matches finds its page by sorting the
 # search rows, and reads only that page's contacts (models/contact_list.py).
 LIVE_SORT_KEY_TRIGGER = (
     "CREATE TRIGGER contact_live_sort_key AFTER UPDATE OF sort_key, deleted ON contact BEGIN "
@@ -125,9 +126,10 @@ def _v17_search_rows_in_list_order(conn: Connection) -> None:
         "INSERT INTO contact_fts(contact_fts, rowid, body) VALUES ('delete', old.rowid, old.body); "
         "INSERT INTO contact_fts(rowid, body) VALUES (new.rowid, new.body); END")
     conn.exec_driver_sql("ALTER TABLE contact_search ADD COLUMN live_sort_key VARCHAR")
+    conn.exec_driver_sql("ALTER TABLE contact_search ADD COLUMN contact_rowid INTEGER")
     conn.exec_driver_sql(
-        "UPDATE contact_search SET live_sort_key = (SELECT CASE WHEN c.deleted THEN NULL ELSE c.sort_key END "
-        "FROM contact c WHERE c.id = contact_search.contact_id)")
+        "UPDATE contact_search SET (live_sort_key, contact_rowid) = (SELECT CASE WHEN c.deleted THEN NULL "
+        "ELSE c.sort_key END, c.rowid FROM contact c WHERE c.id = contact_search.contact_id)")
     conn.exec_driver_sql(LIVE_SORT_KEY_TRIGGER)
 
 MIGRATIONS: tuple[Migration, ...] = (

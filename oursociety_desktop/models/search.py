@@ -148,6 +148,10 @@ def count_matches(conn: Connection, typed: str) -> int:
     )
 
 
+_INSERT_SEARCH_ROW = ("INSERT INTO contact_search (contact_id, body, live_sort_key, contact_rowid) "
+                      "VALUES (?, ?, ?, (SELECT rowid FROM contact WHERE id = ?))")
+
+
 def write_search_rows(conn: Connection, rows: Iterable[SearchRow]) -> None:
     """Upsert `SearchRow`s into the search and phone index tables, in bulk (tuples at the driver level:
     SQLAlchemy's per-row parameter processing cost more than the statements). The contact row must be written
@@ -156,10 +160,10 @@ def write_search_rows(conn: Connection, rows: Iterable[SearchRow]) -> None:
     if not batch:
         return
     conn.exec_driver_sql(
-        "INSERT INTO contact_search (contact_id, body, live_sort_key) VALUES (?, ?, ?) "
-        "ON CONFLICT(contact_id) DO UPDATE SET body = excluded.body, live_sort_key = excluded.live_sort_key "
-        "WHERE body != excluded.body OR live_sort_key IS NOT excluded.live_sort_key",
-        [(cid, body, key) for cid, body, _, key in batch],
+        f"{_INSERT_SEARCH_ROW} ON CONFLICT(contact_id) DO UPDATE SET body = excluded.body, "
+        "live_sort_key = excluded.live_sort_key, contact_rowid = excluded.contact_rowid WHERE body != excluded.body "
+        "OR live_sort_key IS NOT excluded.live_sort_key OR contact_rowid IS NOT excluded.contact_rowid",
+        [(cid, body, key, cid) for cid, body, _, key in batch],
     )
     conn.exec_driver_sql("DELETE FROM contact_phone WHERE contact_id = ?", [(cid,) for cid, *_ in batch])
     phone_rows = [(cid, e) for cid, _, e164s, _ in batch for e in e164s]
@@ -173,8 +177,7 @@ def add_search_rows(conn: Connection, rows: Iterable[SearchRow]) -> None:
     batch = list(rows)
     if not batch:
         return
-    conn.exec_driver_sql("INSERT INTO contact_search (contact_id, body, live_sort_key) VALUES (?, ?, ?)",
-                         [(cid, body, key) for cid, body, _, key in batch])
+    conn.exec_driver_sql(_INSERT_SEARCH_ROW, [(cid, body, key, cid) for cid, body, _, key in batch])
     phone_rows = [(cid, e) for cid, _, e164s, _ in batch for e in e164s]
     if phone_rows:
         conn.exec_driver_sql("INSERT OR IGNORE INTO contact_phone (contact_id, e164) VALUES (?, ?)", phone_rows)

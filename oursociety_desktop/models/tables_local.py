@@ -187,7 +187,8 @@ class NotDuplicate(SQLModel, table=True):
 
 class ContactSearch(SQLModel, table=True):
     """Derived, local: the folded text the FTS5 index covers. Its integer rowid survives VACUUM. `live_sort_key` is
-    the contact's sort key while it is live and None once deleted (a trigger on contact keeps it in step)."""
+    the contact's sort key while it is live and None once deleted (a trigger on contact keeps it in step);
+    `contact_rowid` the contact row's rowid (the list's order breaks ties of names by it)."""
 
     __tablename__ = "contact_search"
 
@@ -195,6 +196,7 @@ class ContactSearch(SQLModel, table=True):
     contact_id: str = Field(unique=True)
     body: str = ""
     live_sort_key: str | None = None
+    contact_rowid: int | None = None
 
 
 class ContactPhone(SQLModel, table=True):

@@ -345,6 +345,9 @@ def test_migration_17_gives_each_search_row_its_contact_s_place_and_keeps_it_in_
         def keys() -> list[tuple[str, str | None]]:
             return conn.execute("SELECT contact_id, live_sort_key FROM contact_search ORDER BY contact_id").fetchall()
 
+        assert conn.execute("SELECT COUNT(*) FROM contact_search s JOIN contact c ON c.id = s.contact_id "
+                            "WHERE s.contact_rowid = c.rowid").fetchone() == (3,)
+
         assert keys() == [("c1", "smith ann"), ("c2", None), ("c3", "")]
         with conn:  # every way a contact row changes: renamed, deleted, restored, erased
             conn.execute("UPDATE contact SET sort_key = 'smyth ann' WHERE id = 'c1'")

@@ -1,6 +1,7 @@
 """A search's page in name order is found by sorting the matches' search rows, which keep their contact's sort key
-(models/contact_list.py, `_SEARCH_PAGE`): it must be exactly the page sorting every matching contact gives, ties on
-a name included, and every way a contact is written must keep its search row in step (the health check says so)."""
+and rowid (models/contact_list.py, `_SEARCH_PAGE`): it must be exactly the page sorting every matching contact
+gives, ties on a name included, and every way a contact is written must keep its search row in step (the health
+check says so)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
 from oursociety_desktop.models.health import check_database
 
-# Out of step: a search row whose key is not its contact's (live) or not None (deleted).
+# Out of step: a search row whose key is not its contact's (live) or not None (deleted), or whose rowid is not.
 ASTRAY = ("SELECT COUNT(*) FROM contact_search s JOIN contact c ON c.id = s.contact_id "
-          "WHERE s.live_sort_key IS NOT (CASE WHEN c.deleted THEN NULL ELSE c.sort_key END)")
+          "WHERE s.live_sort_key IS NOT (CASE WHEN c.deleted THEN NULL ELSE c.sort_key END) "
+          "OR s.contact_rowid IS NOT c.rowid")
 
 
 def sorted_page_ids(db: Database, query: ContactQuery, offset: int, limit: int) -> list[str]:
@@ -80,7 +82,9 @@ def test_every_way_a_contact_is_written_keeps_its_search_row_in_step(db: Databas
 def test_the_health_check_finds_a_search_row_out_of_step_and_a_rewrite_mends_it(db: Database) -> None:
     generate_demo(db, 20, seed=4)
     with db.write() as tx:
-        tx.session.connection().execute(text("UPDATE contact_search SET live_sort_key = 'zzz' WHERE rowid <= 2"))
+        conn = tx.session.connection()
+        conn.execute(text("UPDATE contact_search SET live_sort_key = 'zzz' WHERE rowid = 1"))
+        conn.execute(text("UPDATE contact_search SET contact_rowid = contact_rowid + 1 WHERE rowid = 5"))
     with db.read() as session:
         report = check_database(session.connection())
     assert "2 search rows out of step with their contacts' place in the list" in report.problems
