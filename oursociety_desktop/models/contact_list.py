@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from oursociety_desktop.models.names import name_to_show, withdrawn_by_name_sql
-from oursociety_desktop.models.search import build_match_query
+from oursociety_desktop.models.search import MATCHED_CONTACTS, build_match_query
 
 # Consent filters: key -> SQL condition on the contact row `c`.
 FLAG_FILTERS: dict[str, str] = {
@@ -146,10 +146,7 @@ class ContactQuery:
             conditions.append(_EACH_A_MATCH if dense else _AMONG_MATCHES)
             params["match"] = match
         elif match is not None:
-            # CROSS JOIN fixes the join order: the FTS index drives. Left to itself SQLite may walk every live
-            # contact and evaluate MATCH row by row (100x slower).
-            source = ("contact_fts CROSS JOIN contact_search s ON s.rowid = contact_fts.rowid "
-                      "CROSS JOIN contact c ON c.id = s.contact_id")
+            source = MATCHED_CONTACTS
             conditions.append("contact_fts MATCH :match")
             params["match"] = match
         else:

@@ -114,6 +114,14 @@ def build_match_query(typed: str) -> str | None:
     return " ".join(f'"{token}"*' for token in tokens)
 
 
+# The contacts an FTS query matches, as a FROM clause (`contact_fts MATCH` goes in the WHERE clause): the index
+# drives (CROSS JOIN fixes the join order; left to itself SQLite may walk every contact and test MATCH row by row,
+# 100x slower), and each match reaches its contact by the rowid its search row keeps (by id, the contact's id index
+# was read once more per match: the count of "e", 91,469 matches at 100,000 contacts, 128 ms against 31 ms).
+MATCHED_CONTACTS = ("contact_fts CROSS JOIN contact_search s ON s.rowid = contact_fts.rowid "
+                    "CROSS JOIN contact c ON c.rowid = s.contact_rowid")
+
+
 def search_contact_ids(conn: Connection, typed: str, limit: int = 200, offset: int = 0,
                        include_deleted: bool = False) -> list[str]:
     """Ids of contacts matching `typed`, best match first (bm25), then by name."""
@@ -123,8 +131,7 @@ def search_contact_ids(conn: Connection, typed: str, limit: int = 200, offset: i
     deleted_clause = "" if include_deleted else "AND c.deleted = 0"
     rows = conn.execute(
         text(
-            "SELECT c.id FROM contact_fts JOIN contact_search s ON s.rowid = contact_fts.rowid "
-            f"JOIN contact c ON c.id = s.contact_id WHERE contact_fts MATCH :q {deleted_clause} "
+            f"SELECT c.id FROM {MATCHED_CONTACTS} WHERE contact_fts MATCH :q {deleted_clause} "
             "ORDER BY contact_fts.rank, c.sort_key LIMIT :limit OFFSET :offset"
         ),
         {"q": query, "limit": limit, "offset": offset},
@@ -140,8 +147,7 @@ def count_matches(conn: Connection, typed: str) -> int:
     return int(
         conn.execute(
             text(
-                "SELECT COUNT(*) FROM contact_fts JOIN contact_search s ON s.rowid = contact_fts.rowid "
-                "JOIN contact c ON c.id = s.contact_id WHERE contact_fts MATCH :q AND c.deleted = 0"
+                f"SELECT COUNT(*) FROM {MATCHED_CONTACTS} WHERE contact_fts MATCH :q AND c.deleted = 0"
             ),
             {"q": query},
         ).scalar_one()
