@@ -269,6 +269,16 @@ class ContactQuery:
             chunk *= 2  # a sparse search: fewer, larger chunks
         return found, None
 
+    def matched_rowids(self, conn: Connection) -> list[int]:
+        """The rowids of the live contacts this query's search text matches, in no order, read from the search rows
+        alone (the other filters are not applied: a caller keeps those in the list it orders them by)."""
+        match = build_match_query(self.search) if self.search.strip() else None
+        if match is None:
+            return []
+        return [int(r[0]) for r in conn.exec_driver_sql(
+            "SELECT s.contact_rowid FROM contact_fts CROSS JOIN contact_search s ON s.rowid = contact_fts.rowid "
+            "WHERE contact_fts MATCH ? AND s.live_sort_key IS NOT NULL", (match,))]
+
     def ordered_rowids(self, conn: Connection) -> list[int]:
         """Every matching contact's rowid in this query's order: SQLite sorts once, the list pages through it."""
         if self.matches_nothing:

@@ -174,3 +174,38 @@ def test_only_the_newest_background_sort_changes_the_list(ctx: AppContext, qtbot
     qtbot.waitUntil(lambda: not any(t.name == "contact-sort" for t in threading.enumerate()), timeout=5000)
     qtbot.wait(20)
     assert names(model) == ["Ana", "Di", "Cy", "Bo"]  # the older, ascending answer came last and was dropped
+
+
+def test_a_narrow_search_in_a_large_sorted_list_takes_the_list_s_order(ctx: AppContext, qtbot: QtBot,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a list sorted once on a worker thread, a search with few matches puts them in that order instead of
+    sorting them again in SQLite: the rows are exactly those SQLite's sort of the matches gives."""
+    monkeypatch.setattr("oursociety_desktop.ui.contacts.contact_model.SYNC_SORT_LIMIT", 0)
+    with ctx.db.write() as tx:  # namesakes and organisations of one name: ties broken by name, then rowid
+        for given, organisation in (("Ed", "Zeta Trust"), ("Ana", "zeta trust"), ("Flo", ""), ("Ana", "Alpha Club")):
+            create_contact(tx, {"given_name": given, "family_name": "Smyth", "organisation": organisation})
+    sort_rowids = ContactQuery.ordered_rowids
+
+    def expected(query: ContactQuery) -> list[str]:
+        with ctx.db.read() as session:
+            conn = session.connection()
+            return [conn.exec_driver_sql("SELECT id FROM contact WHERE rowid = ?", (r,)).scalar_one()
+                    for r in sort_rowids(query, conn)]
+
+    sorted_again: list[ContactQuery] = []
+
+    def counted(query: ContactQuery, conn: Any) -> list[int]:
+        sorted_again.append(query)
+        return sort_rowids(query, conn)
+
+    model = ContactTableModel(ctx.db)
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        with qtbot.waitSignal(model.sorting, check_params_cb=lambda busy: busy is False, timeout=5000):
+            model.sort(COL_ORGANISATION, order)
+        monkeypatch.setattr(ContactQuery, "ordered_rowids", counted)
+        for typed in ("smyth", "ana", "sm", "zeta", "nobody"):
+            model.set_query(ContactQuery(search=typed))
+            assert [model.contact_id(r) for r in range(model.rowCount())] == expected(model.query)
+        assert sorted_again == []  # every search took the order of the list sorted once
+        monkeypatch.setattr(ContactQuery, "ordered_rowids", sort_rowids)
+        model.set_query(ContactQuery())

@@ -91,9 +91,10 @@ class ContactTableModel(QAbstractTableModel):
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(0)
         self._count_timer.timeout.connect(self._count_after_paint)
-        # The list without its search text in the chosen order (query, rowids), sorted once on a worker thread: a
-        # search in that order walks it (`ContactQuery.walk_order`); `_walk_from` is where the walk goes on.
-        self._base: tuple[ContactQuery, list[int]] | None = None
+        # The list without its search text in the chosen order (query, rowids, each rowid's position), sorted once
+        # on a worker thread: a broad search in that order walks it (`ContactQuery.walk_order`; `_walk_from` is where
+        # the walk goes on), a narrow one puts its matches in its order.
+        self._base: tuple[ContactQuery, list[int], dict[int, int]] | None = None
         self._base_pending: tuple[ContactQuery, int] | None = None
         self._walk_from: int | None = None
         self._walk_probe: Probe | None = None  # the walked search's breadth, asked of the FTS index once
@@ -151,23 +152,30 @@ class ContactTableModel(QAbstractTableModel):
             self._count_timer.start()
 
     def _load_ordered(self) -> None:
-        """Another order. A small hub or a narrow search: SQLite sorts the matches at once. Otherwise the list
-        without its search text is sorted once on a worker thread (the rows on show stay until it arrives), and
-        each search in that order walks it."""
+        """Another order. A small hub: SQLite sorts the matches at once. Otherwise the list without its search text
+        is sorted once on a worker thread (the rows on show stay until it arrives); a broad search in that order
+        walks it, a narrow one puts its few matches in its order (SQLite sorts them until it has arrived)."""
         query = self.query
         base_query = replace(query, search="")
+        base = self._base if self._base is not None and self._base[0] == base_query else None
         with self.db.read() as session:
             conn = session.connection()
             probe = query.probe(conn)
+            narrow = query.narrow_search(conn, probe)
+            if narrow and base is not None:  # a few matches, put in the order of the list sorted once
+                positions = base[2]
+                found = [r for r in query.matched_rowids(conn) if r in positions]
+                self._apply_order(query, sorted(found, key=positions.__getitem__))
+                return
             # A small hub, or a search with few matches (typing in a list sorted by place): sorted at once.
-            if query.narrow_search(conn, probe) or not live_count_above(conn, SYNC_SORT_LIMIT):
+            if narrow or not live_count_above(conn, SYNC_SORT_LIMIT):
                 self._apply_order(query, query.ordered_rowids(conn))
                 return
-            if self._base is not None and self._base[0] == base_query:
+            if base is not None:
                 if query == base_query:
-                    self._apply_order(query, self._base[1])
+                    self._apply_order(query, base[1])
                 else:
-                    self._walk_first_page(conn, query, self._base[1], probe)
+                    self._walk_first_page(conn, query, base[1], probe)
                 return
         self.sorting.emit(True)
         pending = (base_query, self._data_generation)
@@ -176,9 +184,10 @@ class ContactTableModel(QAbstractTableModel):
         self._base_pending = pending
         db = self.db
 
-        def read() -> list[int]:
+        def read() -> tuple[list[int], dict[int, int]]:
             with db.read() as session:
-                return base_query.ordered_rowids(session.connection())
+                rowids = base_query.ordered_rowids(session.connection())
+            return rowids, {rowid: i for i, rowid in enumerate(rowids)}
 
         def failed(model: ContactTableModel) -> None:
             if model._base_pending == pending:
@@ -189,13 +198,13 @@ class ContactTableModel(QAbstractTableModel):
         read_in_background(self, read, lambda model, rowids: model._apply_base(pending, rowids), "contact-sort",
                            failed)
 
-    def _apply_base(self, sorted_for: tuple[ContactQuery, int], rowids: list[int]) -> None:
+    def _apply_base(self, sorted_for: tuple[ContactQuery, int], base: tuple[list[int], dict[int, int]]) -> None:
         if self._base_pending == sorted_for:
             self._base_pending = None
         base_query, generation = sorted_for
         if generation != self._data_generation or replace(self.query, search="") != base_query:
             return  # the data changed, or the user chose another order or filter meanwhile
-        self._base = (base_query, rowids)
+        self._base = (base_query, *base)
         self._load()  # lists the current query from the base, at once
 
     def _walk_first_page(self, conn: Any, query: ContactQuery, base: list[int], probe: Probe) -> None:
