@@ -101,6 +101,22 @@ def test_a_table_made_after_the_window_is_framed_too(window: MainWindow, qtbot: 
     dialog.close()
 
 
+def test_a_framed_table_deleted_while_it_has_the_focus_takes_its_frame_along(window: MainWindow,
+                                                                            qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QTableWidget, QVBoxLayout
+
+    holder = QWidget(window.stack.currentWidget())
+    table = QTableWidget(3, 2, holder)
+    QVBoxLayout(holder).addWidget(table)
+    holder.show()
+    focus(qtbot, table)
+    assert framed(table)
+    with qtbot.waitSignal(table.destroyed):
+        table.deleteLater()
+    focus(qtbot, window.nav)  # the next view is framed as before
+    assert framed(window.nav)
+
+
 def test_no_list_table_or_tree_is_drawn_under_a_style_sheet(window: MainWindow, qtbot: QtBot) -> None:
     """Qt's style-sheet style draws every cell more slowly; the frame used to need one on each workspace."""
     app = QApplication.instance()

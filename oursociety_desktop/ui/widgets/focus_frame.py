@@ -48,13 +48,15 @@ class FocusFrames(QObject):
         """Show or hide the view's frame. While it is shown, it is kept above the scroll bars, which the view
         raises above its other children each time it lays them out (on a resize, when rows come or go)."""
         strips = frame_strips(view, make=shown)
+        if not strips:  # never framed, or a view on its way out (its layout goes first)
+            return
         for strip in strips:
             strip.setVisible(shown)
             if shown:
                 strip.raise_()
         for bar in (view.horizontalScrollBar(), view.verticalScrollBar()):
             container = bar.parentWidget()
-            if container is not None and container is not view and strips:
+            if container is not None and container is not view:
                 if shown:
                     container.installEventFilter(self)
                 else:
