@@ -1,7 +1,7 @@
 """Screenshots of the real app on a demo hub, taken under Xvfb: one per registered workspace at the window's
 default size, the same at 1024x700 with Larger text (docs/screenshot-<name>-1024-larger.png), plus the contact
-editor, adding a person, the keyboard shortcuts, settings, the first-run dialog and the end of a vCard import,
-saved as docs/screenshot-<name>.png.
+editor, the focus frame on the contacts list, adding a person, the keyboard shortcuts, settings, the first-run
+dialog and the end of a vCard import, saved as docs/screenshot-<name>.png.
 
     .venv/bin/python scripts/screenshots.py [--out docs] [--contacts 2000] [--lang ur]
 
@@ -163,6 +163,7 @@ def main() -> None:
     args = parser.parse_args()
     ensure_display()
     sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from oursociety_desktop.models.consent import hub_consent_defaults
@@ -229,6 +230,10 @@ def main() -> None:
     save(window, out / "screenshot-contact-editor.png")
     contacts.editor.verticalScrollBar().setValue(contacts.editor.verticalScrollBar().maximum())
     save(window, out / "screenshot-contact-editor-consent.png")
+    contacts.editor.verticalScrollBar().setValue(0)
+    window.activateWindow()
+    contacts.table.setFocus(Qt.FocusReason.TabFocusReason)  # the list with the keyboard focus is framed
+    save(window, out / "screenshot-focus-frame.png")
     app.setPalette(dark_palette())  # what a system in dark mode hands the app
     save(window, out / "screenshot-contacts-dark.png")
     app.setPalette(app.style().standardPalette())

@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.ui.widgets.focus_frame import frame_focus
-
 
 def plain_text(action_text: str) -> str:
     """A menu item's text without its mnemonic marker and trailing ellipsis ("&New person…" → "New person")."""
@@ -44,7 +42,6 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, menu_bar: QMenuBar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        frame_focus(self)  # its list shows where the keyboard is
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         rows = shortcut_rows(menu_bar)
         self.table = QTableWidget(len(rows), 3, self)

@@ -28,6 +28,7 @@ from oursociety_desktop.ui.settings import apply_text_size
 from oursociety_desktop.ui.single_instance import InstanceServer, ask_running_to_show
 from oursociety_desktop.ui.tasks import TaskRunner
 from oursociety_desktop.ui.translator import install_translators
+from oursociety_desktop.ui.widgets.focus_frame import show_focus_frames
 
 
 def application(argv: list[str]) -> QApplication:
@@ -40,6 +41,7 @@ def application(argv: list[str]) -> QApplication:
     # Matches the desktop entry's name, so a Wayland or X11 desktop links the window to its entry and icon.
     app.setDesktopFileName("org.oursociety.Desktop")
     app.setWindowIcon(app_icon())
+    show_focus_frames()
     return app
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,7 +28,7 @@ from oursociety_desktop.ui.help import GettingStartedDialog, ShortcutsDialog
 from oursociety_desktop.ui.menus import build_menus, build_toolbar, fill_toolbar
 from oursociety_desktop.ui.settings import LARGER_TEXT, SettingsDialog, apply_text_size, make_backup
 from oursociety_desktop.ui.text_undo import TextUndoRouter
-from oursociety_desktop.ui.widgets.focus_frame import frame_focus
+from oursociety_desktop.ui.widgets.focus_frame import show_focus_frames
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.wording import isolated, plural
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
@@ -67,8 +67,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        frame_focus(self.nav)
-        self._font_stale: set[str] = set()  # workspaces built before the text size last changed, not shown since
+        show_focus_frames()  # the window's lists and tables, and those of its dialogs, show which has the focus
         self.toolbar = build_toolbar(self)
         build_menus(self)
         fill_toolbar(self)
@@ -115,7 +114,6 @@ class MainWindow(QMainWindow):
             spec = next(s for s in self.specs if s.key == key)
             cls = spec.load()
             widget = cls(self.ctx, self.stack)  # type: ignore[arg-type]
-            frame_focus(widget)
             opener = getattr(widget, "open_record", None)
             if isinstance(opener, SignalInstance):  # a workspace that links to other records (Today, Contacts)
                 opener.connect(self.open_record)
@@ -149,9 +147,6 @@ class MainWindow(QMainWindow):
     def show_workspace(self, key: str) -> QWidget:
         """Bring a workspace to the front (refreshing it) and select it in the navigation."""
         widget = self.workspace(key)
-        if key in self._font_stale:  # the text size changed while it was hidden
-            self._font_stale.discard(key)
-            self._restyle(widget)
         shown_once = bool(getattr(widget, "_shown_once", False))
         if isinstance(widget, RefreshWhenShown) and shown_once:
             # It reads again in its own showEvent; refreshing it here as well did the same work twice.
@@ -190,23 +185,16 @@ class MainWindow(QMainWindow):
         width = max(self.nav.sizeHintForColumn(0), 80) + 4 * self.nav.frameWidth() + 24
         self.nav.setFixedWidth(width)
 
-    def refresh_fonts(self) -> None:
-        """After the text size changed: restyle the sidebar and the workspace on show in the new font (Qt does not
-        pass a new application font on to widgets under a style sheet) and fit them to it; every other built
-        workspace is restyled when it is next shown, so the change costs one workspace, not all of them."""
-        frame_focus(self.nav)
-        self._fit_nav()
-        current = self.current_key()
-        self._font_stale = {key for key in self.workspaces if key != current}
-        if current in self.workspaces:
-            self._restyle(self.workspaces[current])
-
-    @staticmethod
-    def _restyle(widget: QWidget) -> None:
-        frame_focus(widget)
-        fit = getattr(widget, "fit_columns", None)
-        if callable(fit):
-            fit()
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        # A new text size: Qt passes the application's font on to every widget of the window, built workspaces
+        # hidden or not, then tells the window; the sidebar and the column widths are measured in it.
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_nav()
+            for widget in self.workspaces.values():
+                fit = getattr(widget, "fit_columns", None)
+                if callable(fit):
+                    fit()
+        super().changeEvent(event)
 
     def _set_title(self) -> None:
         # The platform adds the application's name (" — Our Society") itself: the title is the hub's name only.
@@ -314,15 +302,13 @@ class MainWindow(QMainWindow):
             self.larger_text.blockSignals(True)
             self.larger_text.setChecked(int(self.ctx.db.setting("text_size") or 0) > 0)
             self.larger_text.blockSignals(False)
-            self.refresh_fonts()
 
     def set_larger_text(self, on: bool) -> None:
         """Switch between the system text size and larger text (saved as a hub setting)."""
         size = LARGER_TEXT if on else 0
         with self.ctx.db.write() as tx:
             set_setting(tx.session, "text_size", size)
-        apply_text_size(size)
-        self.refresh_fonts()
+        apply_text_size(size)  # changeEvent fits the sidebar and the columns once the new font has reached them
 
     def backup_now(self) -> None:
         self.ctx.runner.run(make_backup, self.ctx.db.path, self.folder, title=self.tr("Backing up"),

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.models.backup import restore_from
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.paths import backup_dir, database_path
-from oursociety_desktop.ui.widgets.focus_frame import frame_focus
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -39,7 +38,6 @@ class RestoreDialog(QDialog):
 
     def __init__(self, folder: Path, problem: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        frame_focus(self)  # its list shows where the keyboard is
         self.folder = folder
         self.restored_from: Path | None = None
         self.setWindowTitle(self.tr("The hub's database cannot be opened"))

@@ -85,3 +85,27 @@ def test_backup_now_runs_on_the_task_runner(dialog: SettingsDialog, ctx: AppCont
 def test_inputs_have_accessible_names(dialog: SettingsDialog) -> None:
     for widget in (dialog.hub_name, dialog.region, dialog.share, dialog.text_size):
         assert widget.accessibleName()
+
+
+def test_field_messages_follow_the_text_size_and_keep_their_colours(qtbot: QtBot) -> None:
+    """A message under a field is coloured through its palette, not a style sheet, so a new text size reaches it."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QWidget
+
+    from oursociety_desktop.ui.widgets.fields import FieldMessage
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    message = FieldMessage(parent)
+    message.show_error("Not a date.")
+    assert message.palette().color(message.foregroundRole()).name() == "#d0342c"
+    before = message.font().pointSizeF()
+    apply_text_size(4)
+    try:
+        qtbot.waitUntil(lambda: message.font().pointSizeF() > before)
+    finally:
+        apply_text_size(0)
+    message.show_warning("Kept, but check it.")
+    assert message.foregroundRole() == QPalette.ColorRole.PlaceholderText
+    hint = parent.palette().color(QPalette.ColorRole.PlaceholderText)
+    assert message.palette().color(message.foregroundRole()) == hint

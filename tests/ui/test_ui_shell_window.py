@@ -13,11 +13,11 @@ from pytestqt.qtbot import QtBot
 from oursociety_desktop.models.actions import create_action, link_contact
 from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.tables import Contact
+from oursociety_desktop.ui.actions.workspace import ActionsWorkspace
 from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.main_window import MainWindow
 from oursociety_desktop.ui.today.workspace import TodayWorkspace
-from oursociety_desktop.ui.widgets.focus_frame import FOCUS_STYLE
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
 
 
@@ -133,24 +133,28 @@ def test_larger_text_is_saved_and_applied(window: MainWindow, ctx: AppContext, q
     assert app.font().pointSizeF() == before
 
 
-def test_larger_text_restyles_the_workspace_on_show_and_each_other_one_when_shown(window: MainWindow,
-                                                                                  qtbot: QtBot) -> None:
-    groups = window.show_workspace("groups")
-    today = window.show_workspace("today")
-    assert isinstance(today, TodayWorkspace)
-    hidden_before = groups.font().pointSizeF()
-    shown_before = today.font().pointSizeF()
+def test_larger_text_reaches_every_built_workspace_at_once(window: MainWindow, qtbot: QtBot) -> None:
+    """No style sheet stands in the way of a new application font: hidden workspaces and their bold messages get
+    it without being shown, and the sidebar and the contacts' rows are fitted to it."""
+    actions = window.show_workspace("actions")
+    contacts = window.show_workspace("contacts")
+    window.show_workspace("today")
+    assert isinstance(actions, ActionsWorkspace) and isinstance(contacts, ContactsWorkspace)
+    message = actions.message  # bold, and hidden until an edit is refused
+
+    def sizes() -> tuple[float, ...]:
+        return (actions.font().pointSizeF(), message.font().pointSizeF(),
+                contacts.table.verticalHeader().defaultSectionSize(), window.nav.width())
+
+    before = sizes()
     window.larger_text.trigger()
     try:
-        qtbot.waitUntil(lambda: today.font().pointSizeF() > shown_before, timeout=2000)
-        assert groups.font().pointSizeF() == hidden_before  # hidden: left for when it is shown
-        window.show_workspace("groups")
-        qtbot.waitUntil(lambda: groups.font().pointSizeF() > hidden_before, timeout=2000)
-        assert FOCUS_STYLE in groups.styleSheet() and FOCUS_STYLE in window.nav.styleSheet()
+        qtbot.waitUntil(lambda: all(now > then for now, then in zip(sizes(), before, strict=True)), timeout=2000)
+        assert message.font().bold()
+        assert window.current_key() == "today"  # none of them was shown
     finally:
         window.larger_text.trigger()
-    window.show_workspace("groups")
-    qtbot.waitUntil(lambda: groups.font().pointSizeF() == hidden_before, timeout=2000)
+    qtbot.waitUntil(lambda: sizes() == before, timeout=2000)
 
 
 def test_refused_undo_is_reported_not_swallowed(window: MainWindow, ctx: AppContext, qtbot: QtBot,

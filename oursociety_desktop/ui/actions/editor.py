@@ -31,6 +31,7 @@ from oursociety_desktop.ui.actions.outcome_dialog import ask_outcome
 from oursociety_desktop.ui.actions.saving import mark_action_done, save_action
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.dates import DateEdit
+from oursociety_desktop.ui.widgets.fields import make_bold
 
 FIELDS = ("title", "kind", "status", "due", "starts_at", "ends_at", "location", "group_id", "themes", "notes",
           "outcome")
@@ -102,7 +103,7 @@ class ActionEditor(QWidget):
             widget.setAccessibleDescription(self.tr("{0} of the action; saved with Save (Ctrl+S)").format(names[name]))
             error = QLabel(self)
             error.setWordWrap(True)
-            error.setStyleSheet("font-weight: bold;")
+            make_bold(error)
             error.setAccessibleName(self.tr("Problem with {0}").format(names[name]))
             error.hide()
             self.errors[name] = error

@@ -24,6 +24,7 @@ from oursociety_desktop.ui.actions.link_model import COL_NAME, COL_ROLE, LINK_RO
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import open_contact_picker
 from oursociety_desktop.ui.widgets.edits import Step, push
+from oursociety_desktop.ui.widgets.fields import make_bold
 
 
 class LinksPanel(QWidget):
@@ -58,7 +59,7 @@ class LinksPanel(QWidget):
         self.unlink_button.clicked.connect(self.unlink)
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("font-weight: bold;")
+        make_bold(self.error_label)
         self.error_label.setAccessibleName(self.tr("Problem with the people linked"))
         self.error_label.hide()
         row = QHBoxLayout()

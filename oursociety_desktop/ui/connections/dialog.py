@@ -26,6 +26,7 @@ from oursociety_desktop.ui.connections.connection_model import kind_labels
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.dates import DateEdit
+from oursociety_desktop.ui.widgets.fields import make_bold
 
 # submit(connection values, follow-up values or None) saves, or raises UserError with nothing changed.
 Submit = Callable[[dict[str, Any], dict[str, Any] | None], None]
@@ -76,7 +77,7 @@ class ConnectionDialog(QDialog):
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName(self.tr("Problem"))
-        self.error_label.setStyleSheet("font-weight: bold;")
+        make_bold(self.error_label)
         self.error_label.hide()
         form = QFormLayout()
         form.addRow(self.tr("Introduced &by:"), self.by_button)

@@ -21,6 +21,7 @@ from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.groups import GroupRow
 from oursociety_desktop.models.tables import GROUP_KINDS
 from oursociety_desktop.ui.groups.labels import kind_labels
+from oursociety_desktop.ui.widgets.fields import make_bold
 
 Submit = Callable[[dict[str, Any]], None]
 
@@ -56,7 +57,7 @@ class GroupDialog(QDialog):
         self.description_edit.setFixedHeight(90)
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("font-weight: bold;")
+        make_bold(self.error_label)
         self.error_label.setAccessibleName(self.tr("Error"))
         self.error_label.hide()
 

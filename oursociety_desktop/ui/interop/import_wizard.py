@@ -43,7 +43,6 @@ from oursociety_desktop.ui.interop.import_pages import (
 )
 from oursociety_desktop.ui.interop.import_tasks import LoadedFile, apply_task
 from oursociety_desktop.ui.restore_import import confirm_restore, restore_before_import, restore_button
-from oursociety_desktop.ui.widgets.focus_frame import frame_focus
 
 
 class ChoicesPage(QWizardPage):
@@ -198,7 +197,6 @@ class ImportWizard(QWizard):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        frame_focus(self)  # its list shows where the keyboard is
         self.ctx = ctx
         self.loaded: LoadedFile | None = None
         self.rows: list[ImportRow] = []

@@ -38,7 +38,6 @@ from oursociety_desktop.models.contact_lookups import contacts_to_pick
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.widgets.focus_frame import frame_focus
 
 MAX_RESULTS = 50
 DEBOUNCE_MS = 120
@@ -86,7 +85,6 @@ class ContactPickerDialog(QDialog):
     def __init__(self, ctx: AppContext, title: str, roles: Sequence[tuple[str, str]] = (),
                  exclude: Iterable[str] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        frame_focus(self)  # its list shows where the keyboard is
         self.setWindowTitle(title)
         self.model = ContactSearchModel(ctx, exclude, self)
         self.search_edit = QLineEdit(self)

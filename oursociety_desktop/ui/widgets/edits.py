@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.widgets.fields import make_bold
 
 # A step may return the record it touched; the undo stack ignores it.
 Step = Callable[[Tx], object]
@@ -101,7 +102,7 @@ class MessageLine(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setAccessibleName(self.tr("Message"))
-        self.setStyleSheet("font-weight: bold;")
+        make_bold(self)
         self.hide()
 
     def show_error(self, message: str) -> None:

@@ -4,7 +4,7 @@ beside a field, and a label/value list for phones and emails."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QFont, QPalette
+from PySide6.QtGui import QColor, QFocusEvent, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -39,6 +39,14 @@ class CommitTextEdit(QPlainTextEdit):
         self.editingFinished.emit()
 
 
+def make_bold(widget: QWidget) -> None:
+    """Bold text at whatever size the text-size setting gives. Only the weight is set, so a new application font
+    still reaches the widget; a style sheet ("font-weight: bold") would keep the size it had when it was set."""
+    font = QFont()
+    font.setBold(True)
+    widget.setFont(font)
+
+
 class FieldMessage(QLabel):
     """A message shown under a field: an error (the value was not saved) or a warning (saved, but check it)."""
 
@@ -57,10 +65,13 @@ class FieldMessage(QLabel):
         self._show("ⓘ " + text, error=False)
 
     def _show(self, text: str, error: bool) -> None:
-        palette = self.palette()
-        # A red that reads on both light and dark palettes for errors; the palette's own text colour otherwise.
-        colour = "#d0342c" if error else palette.color(QPalette.ColorRole.PlaceholderText).name()
-        self.setStyleSheet(f"color: {colour};")
+        # A red that reads on both light and dark palettes for errors; the palette's own hint colour otherwise
+        # (a colour role rather than a style sheet, so the label follows palette and text-size changes).
+        palette = QPalette()
+        if error:
+            palette.setColor(QPalette.ColorRole.WindowText, QColor("#d0342c"))
+        self.setPalette(palette)
+        self.setForegroundRole(QPalette.ColorRole.WindowText if error else QPalette.ColorRole.PlaceholderText)
         self.setText(text)
         self.setAccessibleName(text)
         self.show()
