@@ -19,17 +19,13 @@ from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.main_window import MainWindow
 from oursociety_desktop.ui.widgets.focus_frame import WIDTH, frame_strips, framed_view
+from tests.ui.windows import active_window
 
 
 @pytest.fixture
 def window(db: Database, ctx: AppContext, data_dir: Path, qtbot: QtBot) -> MainWindow:
     generate_demo(db, 40, seed=3)
-    win = MainWindow(ctx, data_dir)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    qtbot.waitActive(win)
-    return win
+    return active_window(ctx, data_dir, qtbot)
 
 
 @pytest.fixture

@@ -17,16 +17,12 @@ from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.help import ShortcutsDialog, plain_text, shortcut_rows
 from oursociety_desktop.ui.main_window import MainWindow
+from tests.ui.windows import active_window
 
 
 @pytest.fixture
 def window(ctx: AppContext, data_dir: Path, qtbot: QtBot) -> MainWindow:
-    win = MainWindow(ctx, data_dir)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    qtbot.waitActive(win)
-    return win
+    return active_window(ctx, data_dir, qtbot)
 
 
 def menu_items(window: MainWindow) -> dict[str, list[str]]:

@@ -19,16 +19,12 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.main_window import MainWindow
 from oursociety_desktop.ui.today.workspace import TodayWorkspace
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
+from tests.ui.windows import active_window
 
 
 @pytest.fixture
 def window(ctx: AppContext, data_dir: Path, qtbot: QtBot) -> MainWindow:
-    win = MainWindow(ctx, data_dir, specs=WORKSPACES)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    qtbot.waitActive(win)
-    return win
+    return active_window(ctx, data_dir, qtbot, specs=WORKSPACES)
 
 
 def test_registry_has_every_workspace_with_distinct_shortcuts() -> None:
