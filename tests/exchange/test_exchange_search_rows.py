@@ -47,6 +47,11 @@ def test_bundle_merges_of_every_kind_keep_search_rows_in_step(tmp_path: Path) ->
         assert_in_step(a)
         import_bundle(b, stale, backup=False, trust_new_hub=True)
         assert_in_step(b)
+        with b.read() as session:
+            at_b = {r[0]: r[1:] for r in session.connection().exec_driver_sql(
+                "SELECT id, deleted, erased, merged_into, family_name FROM contact").all()}
+        assert at_b[ids[1]][0] and at_b[ids[2]][1] and at_b[ids[4]][2] == ids[5]
+        assert at_b[ids[3]][3] == ""  # withdrawn at A: B keeps only the id and stamps
         import_bundle(b, stale, backup=False, trust_new_hub=True)  # the same bundle again
         assert_in_step(b)
         with b.write() as tx:
