@@ -41,6 +41,8 @@ def test_bundle_merges_of_every_kind_keep_search_rows_in_step(tmp_path: Path) ->
             update_contact(tx, ids[2], {"given_name": "Annie"})
             update_contact(tx, ids[6], {"given_name": "Anna"})
             create_contact(tx, {"given_name": "Ann", "family_name": "Patel"})
+            update_contact(tx, ids[7], {"share_with_hubs": False})  # withdrawn at B, which keeps only the id
+        assert_in_step(b)
         stale = bundles / "stale.oursociety"
         export_bundle(a, stale)
         send(b, a, bundles)
