@@ -79,10 +79,11 @@ SearchRow = tuple[str, str, list[str], str | None]
 def search_row(contact: Mapping[str, Any], region: str) -> SearchRow:
     """The search row of a contact given as its fields (a row, or a record's `model_dump()`): id, deleted,
     erased, sort_key and what `search_body` reads. An erased contact's row holds nothing."""
+    key = None if contact["deleted"] else contact["sort_key"]
     if contact["erased"]:
-        return contact["id"], "", [], None
+        return contact["id"], "", [], key
     body, e164s = search_body(contact, region)
-    return contact["id"], body, e164s, None if contact["deleted"] else contact["sort_key"]
+    return contact["id"], body, e164s, key
 
 
 def _folded_part(text: str) -> str:
