@@ -1,9 +1,10 @@
-"""A scroll area that scrolls up and down only: its content always has the area's whole width."""
+"""Scroll areas: one that scrolls up and down only (its content always has the area's whole width), and the one
+each workspace of the main window lives in, so the window can be smaller than a workspace needs."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 
 class VerticalScrollArea(QScrollArea):
@@ -30,3 +31,20 @@ class VerticalScrollArea(QScrollArea):
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # the content's minimum width may have changed
         return super().eventFilter(watched, event)
+
+
+class PageScrollArea(QScrollArea):
+    """Holds one workspace of the main window. While the window is at least as large as the workspace needs it
+    is not seen (no frame, no scroll bars, the window's own background); on a small screen (1024x600) or with
+    larger text the workspace keeps its minimum size and scrolls, instead of holding the whole window bigger
+    than the screen. Tab moves into the workspace, never onto the area itself, and it scrolls to what has the
+    focus."""
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.viewport().setAutoFillBackground(False)
+        self.setWidget(content)
+        content.setAutoFillBackground(False)
