@@ -147,6 +147,10 @@ class MainWindow(QMainWindow):
         item = self.nav.currentItem()
         return str(item.data(Qt.ItemDataRole.UserRole)) if item else ""
 
+    def current_workspace(self) -> QWidget | None:
+        """The workspace on show (the stack holds the page it scrolls in)."""
+        return self.workspaces.get(self.current_key())
+
     def show_workspace(self, key: str) -> QWidget:
         """Bring a workspace to the front (refreshing it) and select it in the navigation."""
         widget = self.workspace(key)
