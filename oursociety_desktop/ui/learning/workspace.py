@@ -53,6 +53,7 @@ from oursociety_desktop.ui.learning.lesson_model import (
 )
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.scrolling import VerticalScrollArea
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
@@ -90,6 +91,8 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         self.hub = self._combo(self.tr("Hub"))
         self.kind = self._combo(self.tr("Kind"))
         self.year = self._combo(self.tr("Year"))
+        may_narrow(self.hub, 8)  # the row of filters fits 1024 pixels with Larger text
+        may_narrow(self.kind, 6)
         self.count_label = QLabel(self)
         self.view = record_table(self, self.model, self.tr("Lessons"), COL_TITLE)
         char = self.fontMetrics().horizontalAdvance("0")
