@@ -106,7 +106,7 @@ class SessionDriver:
         """Choose a workspace in the navigation list (built the first time), then let it paint."""
         self.step(f"switching to {key}")
         self.window.nav.setCurrentRow(self.keys.index(key))
-        widget = self.window.stack.currentWidget()
+        widget = self.window.current_workspace()
         assert widget is not None
         widget.repaint()
         wait(20)
@@ -297,7 +297,7 @@ def measure_switching(driver: SessionDriver, rounds: int) -> tuple[dict[str, flo
             driver.step(f"switching to {key}")
             start = time.perf_counter()
             driver.window.nav.setCurrentRow(driver.keys.index(key))
-            driver.window.stack.currentWidget().repaint()  # type: ignore[union-attr]
+            driver.window.current_workspace().repaint()  # type: ignore[union-attr]
             QApplication.processEvents()
             elapsed = time.perf_counter() - start
             if round_number == 0 and key not in first and key != "contacts":

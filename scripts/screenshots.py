@@ -3,7 +3,7 @@ default size, the same at 1024x700 with Larger text (docs/screenshot-<name>-1024
 editor, the focus frame on the contacts list, adding a person, the keyboard shortcuts, settings, the first-run
 dialog and the end of a vCard import, saved as docs/screenshot-<name>.png.
 
-    .venv/bin/python scripts/screenshots.py [--out docs] [--contacts 2000] [--lang ur]
+    .venv/bin/python scripts/screenshots.py [--out docs] [--contacts 2000] [--lang ur | --netbook]
 
 Without a display it re-runs itself under `xvfb-run` (Debian package xvfb).
 """
@@ -22,7 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (1280, 800)  # the virtual screen; the window keeps its own default size
-SMALL = (1024, 700)
+SMALL = (1024, 700)  # with Larger text
+NETBOOK = (1024, 600)
+DEFAULT = (1200, 760)  # the window's own size
 
 
 def ensure_display() -> None:
@@ -154,12 +156,32 @@ def import_a_vcard(ctx: object, window: object, work: Path) -> object:
     return wizard
 
 
+def show_layla(window: object, db: object) -> object:
+    """Contacts, with the contact whose every field is filled open in the editor."""
+    from sqlmodel import text
+
+    from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
+
+    contacts = window.show_workspace("contacts")  # type: ignore[attr-defined]
+    assert isinstance(contacts, ContactsWorkspace)
+    contacts.filters.search.setText("حداد")
+    contacts.filters.emit_now()
+    with db.read() as session:  # type: ignore[attr-defined]
+        layla = session.exec(text(
+            "SELECT id FROM contact WHERE given_name = 'ليلى' AND family_name = 'حداد'")).first()
+    assert layla is not None
+    contacts.select_contact(layla[0])
+    return contacts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--contacts", type=int, default=2000)
     parser.add_argument("--lang", default="", help="only the main workspaces, in this language "
                         "(docs/screenshot-<workspace>-<lang>.png)")
+    parser.add_argument("--netbook", action="store_true", help="only every workspace and the contact editor "
+                        "at 1024x600 (docs/screenshot-<workspace>-1024x600.png)")
     args = parser.parse_args()
     ensure_display()
     sys.path.insert(0, str(ROOT))
@@ -208,6 +230,20 @@ def main() -> None:
             window.show_workspace(key)
             save(window, out / f"screenshot-{key}-{args.lang}.png")
         return
+    if args.netbook:
+        window.resize(*NETBOOK)
+        for spec in window.specs:
+            window.show_workspace(spec.key)
+            save(window, out / f"screenshot-{spec.key}-1024x600.png")
+        show_layla(window, db)
+        save(window, out / "screenshot-contact-editor-1024x600.png")
+        window.larger_text.trigger()
+        window.resize(*SMALL)
+        save(window, out / "screenshot-contact-editor-1024-larger.png")
+        window.close()
+        db.close()
+        shutil.rmtree(work, ignore_errors=True)
+        return
     for spec in window.specs:
         window.show_workspace(spec.key)
         save(window, out / f"screenshot-{spec.key}.png")
@@ -217,16 +253,9 @@ def main() -> None:
         window.show_workspace(spec.key)
         save(window, out / f"screenshot-{spec.key}-1024-larger.png")
     window.larger_text.trigger()
-    window.resize(1200, 760)
-    contacts = window.show_workspace("contacts")
+    window.resize(*DEFAULT)
+    contacts = show_layla(window, db)
     assert isinstance(contacts, ContactsWorkspace)
-    contacts.filters.search.setText("حداد")
-    contacts.filters.emit_now()
-    with db.read() as session:
-        layla = session.exec(__import__("sqlmodel").text(
-            "SELECT id FROM contact WHERE given_name = 'ليلى' AND family_name = 'حداد'")).first()
-    assert layla is not None
-    contacts.select_contact(layla[0])
     save(window, out / "screenshot-contact-editor.png")
     contacts.editor.verticalScrollBar().setValue(contacts.editor.verticalScrollBar().maximum())
     save(window, out / "screenshot-contact-editor-consent.png")

@@ -29,6 +29,7 @@ from oursociety_desktop.ui.menus import build_menus, build_toolbar, fill_toolbar
 from oursociety_desktop.ui.settings import LARGER_TEXT, SettingsDialog, apply_text_size, make_backup
 from oursociety_desktop.ui.text_undo import TextUndoRouter
 from oursociety_desktop.ui.widgets.focus_frame import show_focus_frames
+from oursociety_desktop.ui.widgets.scrolling import PageScrollArea
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.wording import isolated, plural
 from oursociety_desktop.ui.workspaces import WORKSPACES, WorkspaceSpec
@@ -127,7 +128,9 @@ class MainWindow(QMainWindow):
             if isinstance(learn, SignalInstance):  # a new group or action with themes
                 learn.connect(self.learn_about)
             placeholder = self.stack.widget(self._pages[key])
-            self.stack.insertWidget(self._pages[key], widget)
+            # In a scroll area: the stack asks for the largest minimum size of its pages, and a workspace that
+            # needs more room than a small screen has would otherwise hold the whole window bigger than it.
+            self.stack.insertWidget(self._pages[key], PageScrollArea(widget, self.stack))
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)
                 placeholder.deleteLater()
@@ -144,6 +147,10 @@ class MainWindow(QMainWindow):
         item = self.nav.currentItem()
         return str(item.data(Qt.ItemDataRole.UserRole)) if item else ""
 
+    def current_workspace(self) -> QWidget | None:
+        """The workspace on show (the stack holds the page it scrolls in)."""
+        return self.workspaces.get(self.current_key())
+
     def show_workspace(self, key: str) -> QWidget:
         """Bring a workspace to the front (refreshing it) and select it in the navigation."""
         widget = self.workspace(key)
@@ -151,7 +158,7 @@ class MainWindow(QMainWindow):
         if isinstance(widget, RefreshWhenShown) and shown_once:
             # It reads again in its own showEvent; refreshing it here as well did the same work twice.
             widget.mark_stale()
-        self.stack.setCurrentWidget(widget)
+        self.stack.setCurrentIndex(self._pages[key])
         row = next(i for i, s in enumerate(self.specs) if s.key == key)
         if self.nav.currentRow() != row:
             self.nav.blockSignals(True)

@@ -49,10 +49,10 @@ def test_each_registered_workspace_loads(spec: WorkspaceSpec, ctx: AppContext, q
 
 def test_shortcuts_switch_workspaces(window: MainWindow, qtbot: QtBot) -> None:
     assert window.current_key() == "today"
-    assert isinstance(window.stack.currentWidget(), TodayWorkspace)
+    assert isinstance(window.current_workspace(), TodayWorkspace)
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.current_key() == "contacts"
-    assert isinstance(window.stack.currentWidget(), ContactsWorkspace)
+    assert isinstance(window.current_workspace(), ContactsWorkspace)
     for number, spec in enumerate(window.specs[:9], start=1):
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0.value + number), Qt.KeyboardModifier.ControlModifier)
         assert window.current_key() == spec.key

@@ -14,6 +14,7 @@ from oursociety_desktop.models.tables import Contact
 from oursociety_desktop.ui.actions.labels import status_labels
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import open_contact_picker
+from oursociety_desktop.ui.widgets.narrowing import may_narrow
 
 
 class ActionFilterBar(QWidget):
@@ -47,6 +48,8 @@ class ActionFilterBar(QWidget):
         self.group_combo.setMinimumContentsLength(18)
         self.group_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.group_combo.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 32)
+        for combo in (self.status_combo, self.group_combo):
+            may_narrow(combo, 10)  # the row fits 1024 pixels with Larger text
         self.overdue_check = QCheckBox(self.tr("O&verdue"), self)
         self.overdue_check.setAccessibleName(self.tr("Only overdue actions"))
         self.overdue_check.setAccessibleDescription(self.tr("Only actions whose date has passed"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -164,8 +164,22 @@ class ContactEditor(QScrollArea):
         self.body = body
         self._set_tab_order()
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 8)
+        body.installEventFilter(self)  # its width follows the text size (see minimumSizeHint)
         self.load(None)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # As wide as the form needs in the current font: a width measured once, at the usual text size, cut the
+        # form on the right once Larger text was switched on (it scrolls up and down only).
+        hint, body = super().minimumSizeHint(), self.widget()
+        if body is None:
+            return hint
+        width = body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 8
+        return QSize(max(hint.width(), width), hint.height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the form's minimum width may have changed
+        return super().eventFilter(watched, event)
 
     def focus_order(self) -> list[QWidget]:
         """The editor's inputs in the order Tab visits them: top to bottom, as laid out."""

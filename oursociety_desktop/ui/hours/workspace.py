@@ -37,7 +37,9 @@ from oursociety_desktop.ui.hours.models import COL_CAME, COL_HOURS, COL_NAME, Ho
 from oursociety_desktop.ui.learning import describe_inputs
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.widgets.flow import FlowRow
 from oursociety_desktop.ui.widgets.meeting_picker import make_searchable, meeting_label
+from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
 
@@ -65,6 +67,7 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         self.meeting.setAccessibleName(self.tr("Meeting"))
         make_searchable(self.meeting)
         self.meeting.setMinimumContentsLength(32)
+        may_narrow(self.meeting, 14)  # the sheet fits beside the totals at 1024 pixels with Larger text
         self.group = QComboBox(self)
         self.group.setAccessibleName(self.tr("Group"))
         self.when = QLineEdit(self)
@@ -122,8 +125,10 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         when_row.addWidget(self.fill_button)
         when_row.addStretch(1)
         actions = QHBoxLayout()
+        marking = FlowRow()  # on two lines when the pane is narrow (1024 pixels with Larger text)
         for button in (self.tick_all_button, self.untick_all_button, self.add_person):
-            actions.addWidget(button)
+            marking.addWidget(button)
+        actions.addLayout(marking)
         actions.addStretch(1)
         actions.addWidget(self.sheet_label)
         actions.addWidget(self.record_button)

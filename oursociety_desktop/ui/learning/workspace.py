@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QTimer
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -52,6 +53,8 @@ from oursociety_desktop.ui.learning.lesson_model import (
 )
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.widgets.narrowing import may_narrow
+from oursociety_desktop.ui.widgets.scrolling import VerticalScrollArea
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
 
@@ -88,6 +91,8 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         self.hub = self._combo(self.tr("Hub"))
         self.kind = self._combo(self.tr("Kind"))
         self.year = self._combo(self.tr("Year"))
+        may_narrow(self.hub, 8)  # the row of filters fits 1024 pixels with Larger text
+        may_narrow(self.kind, 6)
         self.count_label = QLabel(self)
         self.view = record_table(self, self.model, self.tr("Lessons"), COL_TITLE)
         char = self.fontMetrics().horizontalAdvance("0")
@@ -121,7 +126,12 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.editor, 1)
+        # The lesson's eleven fields are taller than a 1024x600 screen has room for: they scroll, the list and
+        # the buttons stay.
+        form = self.editor_scroll = VerticalScrollArea(self.editor, right)
+        form.setFrameShape(QFrame.Shape.NoFrame)
+        form.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        right_layout.addWidget(form, 1)
         people = QHBoxLayout()
         people.addWidget(self.person_button)
         people.addWidget(self.named_box)

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QSpinBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -142,7 +143,7 @@ class PrintOptionsPanel(QWidget):
         for combo in (self.product_combo, self.paper_combo, self.sort_combo, self.group_combo, self.meeting_combo,
                       self.format_combo):
             fit_to_pane(combo)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.addLayout(form)
         row = QHBoxLayout()
         row.addWidget(fields_box)
@@ -160,6 +161,22 @@ class PrintOptionsPanel(QWidget):
         self.blank_spin.valueChanged.connect(self.changed)
         self.start_spin.valueChanged.connect(self.changed)
         self._apply_format()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # A check box (a row without a label) stays in the field column even when the other rows wrap under
+        # their labels, but the form leaves that column out of its minimum width: at 1024x700 with Larger text
+        # "Large print (16 pt)" lost its last letters. Room for the widest label and the widest check box.
+        hint = super().minimumSizeHint()
+        form = self._form
+        items = (form.itemAt(row, QFormLayout.ItemRole.LabelRole) for row in range(form.rowCount()))
+        labels = [label.sizeHint().width() for item in items if item is not None and (label := item.widget())]
+        spacing = form.horizontalSpacing()
+        if spacing < 0:
+            spacing = self.style().pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing)
+        margins = self._layout.contentsMargins()
+        checks = max(check.sizeHint().width() for check in (self.large_check, self.by_group_check))
+        width = max(labels, default=0) + spacing + checks + margins.left() + margins.right()
+        return QSize(max(hint.width(), width), hint.height())
 
     def reload_choices(self) -> None:
         """Refill the group and meeting lists from the database, keeping the current choices."""
