@@ -194,7 +194,7 @@ class ContactQuery:
 
     def page_rows(self, conn: Connection, offset: int, limit: int) -> list[RawContactRow]:
         """`page` as SQLite gives it, undecoded (`contact_row` decodes one): a list view decodes only the rows it
-        shows, a screenful of a page of 100."""
+        shows, a screenful of a page."""
         if self.matches_nothing:
             return []
         breadth = self.probe(conn)[0] if self.order == ORDER else _NARROW

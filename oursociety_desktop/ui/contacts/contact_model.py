@@ -49,8 +49,11 @@ from oursociety_desktop.ui.contacts.contact_rows import CONTACT_ID_ROLE as CONTA
 from oursociety_desktop.ui.contacts.contact_rows import consent_icon as consent_icon
 from oursociety_desktop.ui.wording import isolated
 
-PAGE_SIZE = 100
-MAX_CACHED_PAGES = 50
+# A page holds a screenful and more (about 22 rows at the default size, 40 on a tall screen). Each keystroke reads
+# one: 50 rows cost less than 100 to read, and a broad search in a sorted list walks half as far (at 100,000
+# contacts: the page 2.83 against 3.13 ms median, the walk 10.3 against 13.3 ms).
+PAGE_SIZE = 50
+MAX_CACHED_PAGES = 100
 # Up to this many contacts a header click sorts at once; above it SQLite sorts on a worker thread (a sort of
 # 100,000 rows by organisation takes 0.4-0.9 s) and the list changes order when it is done.
 SYNC_SORT_LIMIT = 5000

@@ -29,7 +29,7 @@ ISOLATED_COLUMNS = (COL_PHONE, COL_EMAIL)  # in an Urdu or Arabic window a numbe
 
 class ShownRow:
     """A row as the list shows it, decoded from SQLite's row the first time the view asks for it (a page holds
-    100 rows, a screen shows about 25): the contact id and the text of each cell, by column."""
+    50 rows, a screen shows about 25): the contact id and the text of each cell, by column."""
 
     __slots__ = ("id", "cells", "share", "directory")
 
