@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -39,13 +38,14 @@ from oursociety_desktop.ui.contacts.related import related_items
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.text_undo import mark_saved
 from oursociety_desktop.ui.widgets.fields import CommitTextEdit, FieldMessage, HeadingLabel, LabelledValuesEditor
+from oursociety_desktop.ui.widgets.scrolling import VerticalScrollArea
 
 TEXT_FIELDS = ("given_name", "family_name", "display_name", "organisation", "role", "street", "locality", "region",
                "postcode", "country")
 LIST_TEXT_FIELDS = ("languages", "tags")
 
 
-class ContactEditor(QScrollArea):
+class ContactEditor(VerticalScrollArea):
     """Edits one contact. Signals: `open_record(record_type, id)`, `delete_requested(id)`, `forget_requested(id)`."""
 
     open_record = Signal(str, str)
@@ -53,14 +53,13 @@ class ContactEditor(QScrollArea):
     forget_requested = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        # Scrolls up and down only, as wide as the form needs in the current font (Larger text widens it).
+        body = QWidget()
+        super().__init__(body, parent)
         self.ctx = ctx
         self.contact_id: str | None = None
         self.deleted_id: str | None = None
-        self.setWidgetResizable(True)
         self.setAccessibleName(self.tr("Contact editor"))
-        body = QWidget(self)
-        self.setWidget(body)
         self.heading = HeadingLabel("", 1.4, body)
         self.messages: dict[str, FieldMessage] = {}
         self.lines: dict[str, QLineEdit] = {}
@@ -163,23 +162,7 @@ class ContactEditor(QScrollArea):
         layout.addStretch(1)
         self.body = body
         self._set_tab_order()
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body.installEventFilter(self)  # its width follows the text size (see minimumSizeHint)
         self.load(None)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        # As wide as the form needs in the current font: a width measured once, at the usual text size, cut the
-        # form on the right once Larger text was switched on (it scrolls up and down only).
-        hint, body = super().minimumSizeHint(), self.widget()
-        if body is None:
-            return hint
-        width = body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 8
-        return QSize(max(hint.width(), width), hint.height())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()  # the form's minimum width may have changed
-        return super().eventFilter(watched, event)
 
     def focus_order(self) -> list[QWidget]:
         """The editor's inputs in the order Tab visits them: top to bottom, as laid out."""
