@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy import JSON, Connection
 from sqlmodel import SQLModel
 
+from oursociety_desktop.models.tables import edit_stamp_of
+
 
 @cache
 def _layout(cls: type[SQLModel]) -> tuple[str, tuple[str, ...], frozenset[str], tuple[tuple[str, Any], ...]]:
@@ -80,8 +82,8 @@ def insert_rows(conn: Connection, cls: type[SQLModel], rows: Iterable[Mapping[st
         values = list(pick({**blank, **row}))
         for i in at:
             values[i] = encode(values[i])
-        if edit_at >= 0 and row.get("stamp", values[base_at]) != values[base_at]:
-            values[edit_at] = row["stamp"]
+        if edit_at >= 0:
+            values[edit_at] = edit_stamp_of(values[base_at], row.get("stamp", values[base_at]))
         params.append(tuple(values))
     if params:
         conn.exec_driver_sql(sql, params)
