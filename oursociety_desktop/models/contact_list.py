@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from oursociety_desktop.models.names import name_to_show, withdrawn_by_name_sql
-from oursociety_desktop.models.search import MATCHED_CONTACTS, build_match_query
+from oursociety_desktop.models.search import MATCHED_CONTACTS, MATCHED_SEARCH_ROWS, build_match_query
 
 # Consent filters: key -> SQL condition on the contact row `c`.
 FLAG_FILTERS: dict[str, str] = {
@@ -73,8 +73,7 @@ _EACH_A_MATCH = ("EXISTS (SELECT 1 FROM contact_search s CROSS JOIN contact_fts 
 # contacts, and only the page's contacts are read. Joining every match to its contact first cost 17-22 ms for "Pa"
 # (4,189 matches at 100,000 contacts).
 _SEARCH_PAGE = (
-    f"SELECT {COLUMNS} FROM (SELECT s.contact_rowid AS r, s.live_sort_key AS k FROM contact_fts "
-    "CROSS JOIN contact_search s ON s.rowid = contact_fts.rowid "
+    f"SELECT {COLUMNS} FROM (SELECT s.contact_rowid AS r, s.live_sort_key AS k FROM {MATCHED_SEARCH_ROWS} "
     "WHERE contact_fts MATCH :match AND s.live_sort_key IS NOT NULL ORDER BY k, r LIMIT :limit OFFSET :offset) m "
     "CROSS JOIN contact c ON c.rowid = m.r WHERE +c.deleted = 0 ORDER BY m.k, m.r"
 )
@@ -277,8 +276,8 @@ class ContactQuery:
             return []
         # One row of text rather than a row per match: "Pa" (4,189 matches at 100,000 contacts) 6.5 ms against 12.
         listed = conn.exec_driver_sql(
-            "SELECT group_concat(s.contact_rowid) FROM contact_fts CROSS JOIN contact_search s "
-            "ON s.rowid = contact_fts.rowid WHERE contact_fts MATCH ? AND s.live_sort_key IS NOT NULL",
+            f"SELECT group_concat(s.contact_rowid) FROM {MATCHED_SEARCH_ROWS} "
+            "WHERE contact_fts MATCH ? AND s.live_sort_key IS NOT NULL",
             (match,)).scalar()
         return [int(r) for r in listed.split(",")] if listed else []
 
