@@ -176,7 +176,7 @@ class ContactTableModel(QAbstractTableModel):
                 return
             if base is not None:
                 if query == base_query:
-                    self._apply_order(query, base[1])
+                    self._apply_order(query, base[1], base[2])
                 else:
                     self._walk_first_page(conn, query, base[1], probe)
                 return
@@ -221,11 +221,12 @@ class ContactTableModel(QAbstractTableModel):
         self.sorting.emit(False)
         self._announce_count()
 
-    def _apply_order(self, query: ContactQuery, rowids: list[int]) -> None:
+    def _apply_order(self, query: ContactQuery, rowids: list[int], positions: dict[int, int] | None = None) -> None:
+        """Show `rowids` in that order; `positions` maps each to its row when the caller has it already."""
         self.beginResetModel()
         self._pages.clear()
         self._order, self._order_query, self._walk_from = rowids, query, None
-        self._order_index = {}
+        self._order_index = positions or {}
         self._count, self.count_exact = len(rowids), True
         self.endResetModel()
         self.sorting.emit(False)
