@@ -232,7 +232,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
         # search index is built in one pass at the end, with progress and Cancel between its chunks.
         streaming = options.on_duplicate in ("add", "skip")
         indexing = nullcontext() if dry_run else search_index_at_end(
-            conn, lambda _done, _total: report(len(rows), _("Building the search index")), chunk=_BATCH)
+            conn, lambda _done, _total: report(len(rows), _("Building the search index")))
         with larger_page_cache(conn, 16 * 1024), indexing:
             for i, row in enumerate(rows):
                 if i % _REPORT_ROWS == 0:
