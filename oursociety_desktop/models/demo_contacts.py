@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from oursociety_desktop.models import demo_names as N
@@ -81,6 +82,7 @@ def contact_rows(draws: Draws, count: int, stamp: Callable[[], str], region: str
     people: dict[tuple[int, str, str], tuple[str, str, str, str, str, str | None]] = {}
     spoken: dict[tuple[int, int], tuple[list[str], str, list[str]]] = {}
     numbers: dict[tuple[str, str], tuple[str, str | None, list[str]]] = {}
+    tag_sets: dict[tuple[str, ...], tuple[str, list[str]]] = {}
 
     def fold_once(value: str) -> str:
         known = folded.get(value)
@@ -88,14 +90,14 @@ def contact_rows(draws: Draws, count: int, stamp: Callable[[], str], region: str
             known = folded[value] = _folded_part(value)
         return known
 
-    def person(culture: int, given: str, family: str) -> tuple[str, str, str, str, str, str | None]:
+    def person(culture: int, given: str, drawn: str) -> tuple[str, str, str, str, str, str | None]:
         """(given, family, sort key, folded given, folded family, e-mail name or None) of a drawn pair."""
-        family = _same_script(family, given, cultures[culture][2])
+        family = _same_script(drawn, given, cultures[culture][2])
         ascii_given = given if given.isascii() else "friend"
         email_name = f"{ascii_given}.{family}".lower().replace(" ", "").replace("'", "")
         made = (given, family, sort_key(family, given, ""), fold_once(given), fold_once(family),
                 email_name if email_name.isascii() else None)
-        people[culture, given, family] = made
+        people[culture, given, drawn] = made
         return made
 
     def languages_of(culture: int, n: int) -> tuple[list[str], str, list[str]]:
@@ -110,6 +112,12 @@ def contact_rows(draws: Draws, count: int, stamp: Callable[[], str], region: str
         e164 = demo_e164(value, region)
         made = json_text([{"label": label, "value": value}])[1:-1], e164, phone_tokens(value, e164)
         numbers[label, value] = made
+        return made
+
+    def tags_of(tags: tuple[str, ...]) -> tuple[str, list[str]]:
+        """(JSON, folded) of a set of tags."""
+        made = json_text(list(tags)), [fold_once(x) for x in tags]
+        tag_sets[tags] = made
         return made
 
     for _count in range(count):
@@ -139,7 +147,9 @@ def contact_rows(draws: Draws, count: int, stamp: Callable[[], str], region: str
         if email_name is None:
             email_name = f"member{below(100000)}"
         email = f"{email_name}{below(100)}@example.org" if chance() < 0.7 else ""
-        tags = sorted(set(sample_few(skills, below(3)) + sample_few(interests, below(3))))
+        emails = f'[{{"label": "home", "value": {encode_basestring_ascii(email)}}}]' if email else "[]"
+        tags = tuple(sorted(set(sample_few(skills, below(3)) + sample_few(interests, below(3)))))
+        tags_json, tags_folded = tag_sets.get(tags) or tags_of(tags)
         s = stamp()
         share = chance() < 0.6
         cid = uuid4()
@@ -151,9 +161,8 @@ def contact_rows(draws: Draws, count: int, stamp: Callable[[], str], region: str
         notes = "" if chance() < 0.7 else f"Met at the {titles[below(len(titles))].lower()}."
         private_notes = "" if chance() < 0.9 else "Prefers a call in the evening."
         row = (
-            cid, s, given, family, organisation, role, f"[{', '.join(phone_parts)}]",
-            json_text([{"label": "home", "value": email}]) if email else "[]", street, town[0], town[1], postcode,
-            "United Kingdom", spoken_now[1], json_text(tags), notes, private_notes, share, chance() < 0.8,
+            cid, s, given, family, organisation, role, f"[{', '.join(phone_parts)}]", emails, street, town[0],
+            town[1], postcode, "United Kingdom", spoken_now[1], tags_json, notes, private_notes, share, chance() < 0.8,
             chance() < 0.08, chance() < 0.08, chance() < 0.1, chance() < 0.1, consent_dates[below(CONSENT_DAYS)],
             CONSENT_METHODS[below(4)], stages[below(len(stages))], key,
         )
@@ -161,7 +170,7 @@ def contact_rows(draws: Draws, count: int, stamp: Callable[[], str], region: str
         # without its space), tags, languages, e-mail; then the phones' digit tokens.
         parts = [folded_given, folded_family, fold_once(organisation), fold_once(role), fold_once(town[0]),
                  fold_once(town[1]), _folded_part(postcode), _folded_part(postcode.replace(" ", "")),
-                 *map(fold_once, tags), *spoken_now[2]]
+                 *tags_folded, *spoken_now[2]]
         if email:
             parts.append(_folded_part(email))
         body = " ".join([part for part in parts if part])

@@ -5,14 +5,15 @@ culture. Deterministic for a seed; written in bulk with SQLAlchemy Core inside t
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, text
+from sqlalchemy import Connection, text
 
 from oursociety_desktop.models import demo_names as N
+from oursociety_desktop.models.bulk import insert_rows
+from oursociety_desktop.models.demo_rows import uuid4_text
 from oursociety_desktop.models.lessons import refresh_lesson_index
 from oursociety_desktop.models.tables import Hours, HoursTotal, Lesson, LessonPerson, Need, Offer
 
@@ -86,10 +87,6 @@ CONTENT: dict[str, dict[str, tuple[str, ...]]] = {
 KINDS = ("lesson learned", "how-to", "warning")
 
 
-def _uuid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
 def _people_by_culture(conn: Connection) -> dict[str, list[tuple[str, str]]]:
     """(id, locality) of live contacts per culture, known by family name (the demo's name pools)."""
     culture_of: dict[str, str] = {}
@@ -119,7 +116,7 @@ def generate_learning_demo(conn: Connection, hub_id: str, stamp: Callable[[], st
 
     def envelope() -> dict[str, Any]:
         s = stamp()
-        return {"id": _uuid(rng), "base_stamp": s, "stamps": {}, "deleted": False}
+        return {"id": uuid4_text(rng.getrandbits(128)), "base_stamp": s, "stamps": {}, "deleted": False}
 
     for round_index in range(rounds):
         for culture, content in CONTENT.items():
@@ -158,7 +155,7 @@ def generate_learning_demo(conn: Connection, hub_id: str, stamp: Callable[[], st
     for table, cls in (("lesson", Lesson), ("lesson_person", LessonPerson), ("offer", Offer), ("need", Need),
                        ("hours", Hours)):
         if rows[table]:
-            conn.execute(insert(cls.__table__), rows[table])  # type: ignore[union-attr]
+            insert_rows(conn, cls, rows[table])
         made[table] = len(rows[table])
     conn.execute(text("UPDATE lesson_person SET hub_name = (SELECT name FROM hub LIMIT 1) WHERE hub_name = ''"))
     _monthly_totals(conn, hub_id, stamp)
@@ -182,7 +179,7 @@ def _monthly_totals(conn: Connection, hub_id: str, stamp: Callable[[], str]) -> 
                      "deleted": False, "hub_id": hub_id, "month": month, "given": round(float(given), 2),
                      "pledged": round(float(pledged), 2), "people": int(count)})
     if rows:
-        conn.execute(insert(HoursTotal.__table__), rows)  # type: ignore[attr-defined]
+        insert_rows(conn, HoursTotal, rows)
 
 
 
