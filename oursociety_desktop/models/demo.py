@@ -20,7 +20,7 @@ from oursociety_desktop.models.bulk import larger_page_cache
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo_contacts import contact_rows, contact_writer
 from oursociety_desktop.models.demo_learning import generate_learning_demo
-from oursociety_desktop.models.demo_rows import Draws, RowWriter
+from oursociety_desktop.models.demo_rows import Draws, RowWriter, secondary_indexes_at_end
 from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.registry import REGISTRY
@@ -43,6 +43,8 @@ BATCH = 5000
 # hub importing a demo bundle re-identified them one by one (`fold_pairs`: 99 s of a 110 s import of 10k).
 MEMBERSHIP = REGISTRY["membership"]
 ACTION_LINK = REGISTRY["action_link"]
+# Tables whose own indexes are made once at the end (see `secondary_indexes_at_end`).
+INDEXED_AT_END = ("contact", "membership", "action", "action_link", "connection", "contact_phone")
 LOCATIONS = ("", "Community centre", "Library meeting room", "St Mary's hall", "Online")
 CONNECTION_NOTES = ("Both keen on growing food.", "Neighbours who had never met.", "Shared interest in youth work.",
                     "")
@@ -241,7 +243,8 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
         def indexing(_done: int, _total: int) -> None:
             run.report(0, _("Building the search index"))
 
-        with larger_page_cache(conn), search_index_at_end(conn, indexing):
+        with larger_page_cache(conn), search_index_at_end(conn, indexing), \
+                secondary_indexes_at_end(conn, INDEXED_AT_END):
             run.contacts(region)
             run.groups()
             run.memberships()
