@@ -18,8 +18,8 @@ from oursociety_desktop.i18n import _
 from oursociety_desktop.models import demo_names as N
 from oursociety_desktop.models.bulk import larger_page_cache
 from oursociety_desktop.models.database import Database
-from oursociety_desktop.models.demo_contacts import contact_rows, contact_writer
-from oursociety_desktop.models.demo_learning import generate_learning_demo
+from oursociety_desktop.models.demo_contacts import CONTACT_COLUMNS, contact_rows, contact_writer
+from oursociety_desktop.models.demo_learning import generate_learning_demo, live_people
 from oursociety_desktop.models.demo_rows import Draws, RowWriter, secondary_indexes_at_end
 from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.progress import Progress
@@ -68,6 +68,7 @@ class DemoSize:
         return cls(contacts, groups, contacts * 2 if groups else 0, contacts // 2, contacts // 10)
 
 
+_GIVEN, _FAMILY, _LOCALITY = (CONTACT_COLUMNS.index(name) for name in ("given_name", "family_name", "locality"))
 # The columns each kind of demo row sets, in the order of its tuple; the others keep their defaults.
 GROUP_COLUMNS = ("id", "base_stamp", "name", "description", "kind", "parent_id")
 MEMBERSHIP_COLUMNS = ("id", "base_stamp", "group_id", "contact_id", "role", "since")
@@ -90,6 +91,9 @@ class _Run:
         self.done = 0
         self.contact_ids: list[str] = []
         self.first_names: list[str] = []
+        # (id, family name, locality) of every live contact, the demo's own included: whom the learning network
+        # is about.
+        self.people = live_people(conn)
         self.group_ids: list[str] = []
 
     def report(self, step: int, message: str) -> None:
@@ -106,12 +110,13 @@ class _Run:
         writer = contact_writer()
         batch: list[tuple[Any, ...]] = []
         search_rows: list[SearchRow] = []
-        ids, names = self.contact_ids, self.first_names
+        ids, names, people = self.contact_ids, self.first_names, self.people
         for row, search in contact_rows(self.draws, self.size.contacts, self.stamp, region, self.today):
             batch.append(row)
             search_rows.append(search)
             ids.append(row[0])
-            names.append(row[2])
+            names.append(row[_GIVEN])
+            people.append((row[0], row[_FAMILY], row[_LOCALITY]))
             if len(batch) >= BATCH:
                 self._contacts(writer, batch, search_rows)
                 batch, search_rows = [], []
@@ -258,7 +263,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
             run.actions()
             run.connections()
             run.made.update(generate_learning_demo(conn, db.hub_id, tx.stamp, size.contacts, seed, run.group_ids,
-                                                   today))
+                                                   today, run.people))
     if progress is not None:
         progress(100, _("Done"))
     return run.made

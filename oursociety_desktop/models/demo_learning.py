@@ -87,15 +87,20 @@ CONTENT: dict[str, dict[str, tuple[str, ...]]] = {
 KINDS = ("lesson learned", "how-to", "warning")
 
 
-def _people_by_culture(conn: Connection) -> dict[str, list[tuple[str, str]]]:
-    """(id, locality) of live contacts per culture, known by family name (the demo's name pools)."""
+def live_people(conn: Connection) -> list[tuple[str, str, str]]:
+    """(id, family name, locality) of the hub's live contacts: read before the demo adds its own, which it knows."""
+    return [(cid, family, locality) for cid, family, locality in conn.exec_driver_sql(
+        "SELECT id, family_name, locality FROM contact WHERE deleted = 0")]
+
+
+def _people_by_culture(people: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """(id, locality) of live contacts per culture, known by family name (the demo's name pools), in id order."""
     culture_of: dict[str, str] = {}
     for culture, _givens, families, _languages in N.CULTURES:
         for family in families:
             culture_of.setdefault(family, culture)
     found: dict[str, list[tuple[str, str]]] = {c: [] for c in CONTENT}
-    for cid, family, locality in conn.execute(text(
-            "SELECT id, family_name, locality FROM contact WHERE deleted = 0 ORDER BY id")):
+    for cid, family, locality in sorted(people):
         known = culture_of.get(family, "")
         if known in found:
             found[known].append((cid, locality))
@@ -103,10 +108,11 @@ def _people_by_culture(conn: Connection) -> dict[str, list[tuple[str, str]]]:
 
 
 def generate_learning_demo(conn: Connection, hub_id: str, stamp: Callable[[], str], contacts: int, seed: int,
-                           group_ids: list[str], today: date) -> dict[str, int]:
-    """Add lessons, stories, offers, needs and hours for a demo of `contacts` people. Returns counts per type."""
+                           group_ids: list[str], today: date, live: list[tuple[str, str, str]]) -> dict[str, int]:
+    """Add lessons, stories, offers, needs and hours for a demo of `contacts` people, attached to `live` people
+    ((id, family name, locality) of every live contact). Returns counts per type."""
     rng = random.Random(seed * 7919 + 18)  # its own stream: the people's generation may change independently
-    people = _people_by_culture(conn)
+    people = _people_by_culture(live)
     everyone = [p for pool in people.values() for p in pool]
     made = {"lesson": 0, "lesson_person": 0, "offer": 0, "need": 0, "hours": 0}
     if not everyone:
