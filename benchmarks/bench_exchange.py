@@ -7,12 +7,15 @@ builds a demo hub with `oursociety demo --contacts N` in a temporary folder (or 
 - full bundle export (target ≤ 5 s) beside sqlite3 SELECT of the same rows + json.dumps;
 - import into an empty hub (issue 20: ≤ 5× the baseline) beside the bundle's JSON lines read from the ZIP and
   `executemany`d into one plain table of an empty SQLite file, in one transaction;
+- the import's floor: `json.loads` of every line plus SQLite storing the rows the import stored, with no Python per
+  record (`benchmarks/floors.py`), beside the same baseline;
 - re-import of the same bundle, nothing changes (≤ 1× that baseline);
 - the database file of the hub the import made beside the same records as JSON Lines (the bundle unzipped,
   ≤ 1.2×), and the import's peak resident memory (≤ 400 MB; the import runs in a fresh process);
-- delta export for a peer after 100 edits (no target; beside the full export).
+- delta export for the hub the import made, after its bundle back and 100 edits (no target; beside the full
+  export).
 
-`run(data_dir)` measures an existing hub (it edits 100 of its contacts and sets a peer watermark).
+`run(data_dir)` measures an existing hub (it imports the peer's bundle back and edits 100 of its contacts).
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import Row, print_table  # noqa: E402
+from benchmarks.floors import json_floor, storing_floor  # noqa: E402
 from benchmarks.peak import measured  # noqa: E402
 from oursociety_desktop.models.contacts import update_contact  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
 from oursociety_desktop.models.registry import REGISTRY  # noqa: E402
 from oursociety_desktop.paths import database_path  # noqa: E402
-from oursociety_desktop.services.exchange import export_bundle  # noqa: E402
+from oursociety_desktop.services.exchange import export_bundle, import_bundle  # noqa: E402
 
 
 def _timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
@@ -99,6 +103,10 @@ def run(data_dir: Path) -> list[Row]:
         got = measured("bundle", empty_dir, bundle)
         rows.append(Row(f"import into an empty hub ({records:,} records)", got["seconds"], got["seconds"],
                         got["seconds"], base_s, "≤ 5× (baseline: its JSON lines executemany'd into one table)"))
+        stored_s, _count = storing_floor(empty_dir, work)
+        floor_s = json_floor(bundle) + stored_s
+        rows.append(Row("bundle import's floor: json.loads of every line + SQLite storing its rows", floor_s, floor_s,
+                        floor_s, base_s, "(benchmarks/floors.py: no Python per record)"))
         rows.append(Row("re-import, no change", got["again_seconds"], got["again_seconds"], got["again_seconds"],
                         base_s, "≤ 1× (the same baseline)"))
         rows.append(Row("import into an empty hub, peak resident memory (fresh process)", got["peak_mb"],
@@ -108,16 +116,19 @@ def run(data_dir: Path) -> list[Row]:
                         size_mb, size_mb, jsonl_bytes(bundle) / 1e6, "≤ 1.2×", unit="MB"))
         with Database.open(empty_dir) as target:
             peer = target.hub_id
+            # The peer's bundle back carries what it holds: only then is the next bundle for it a delta.
+            export_bundle(target, work / "back.oursociety", for_hub=db.hub_id)
+        import_bundle(db, work / "back.oursociety", backup=False, trust_new_hub=True)
 
-        export_bundle(db, work / "first-for-peer.oursociety", for_hub=peer)
         with db.read() as session:
             ids = [r[0] for r in session.connection().exec_driver_sql(
                 "SELECT id FROM contact WHERE deleted = 0 AND share_with_hubs = 1 ORDER BY id LIMIT 100")]
         with db.write() as tx:
             for n, contact_id in enumerate(ids):
                 update_contact(tx, contact_id, {"notes": f"benchmark edit {n} at {time.time()}"})
-        delta_s, _delta = _timed(export_bundle, db, work / "delta.oursociety", for_hub=peer)
-        rows.append(Row("delta export after 100 edits", delta_s, delta_s, delta_s, full_s, "(none)"))
+        delta_s, delta = _timed(export_bundle, db, work / "delta.oursociety", for_hub=peer)
+        rows.append(Row(f"delta export after 100 edits ({delta.manifest.total_records:,} records)", delta_s, delta_s,
+                        delta_s, full_s, "(none)"))
     finally:
         db.close()
     return rows

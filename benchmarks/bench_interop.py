@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import Row, build_hub, print_table  # noqa: E402
+from benchmarks.floors import storing_floor  # noqa: E402
 from benchmarks.peak import measured  # noqa: E402
 from oursociety_desktop.formats import csv_write, vcard  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
@@ -149,6 +150,9 @@ def run(data_dir: Path, work: Path) -> list[Row]:
         took = got["seconds"]
         rows.append(Row(f"{label} import into an empty hub, {got['changes']:,} contacts", took, took, took, base,
                         target))
+        floor, _count = storing_floor(empty, work)
+        rows.append(Row(f"{label} import's floor: SQLite storing the rows it stored", floor, floor, floor, base,
+                        "(benchmarks/floors.py: no Python per row)"))
         rows.append(Row(f"{label} import, peak resident memory (fresh process)", got["peak_mb"], got["peak_mb"],
                         got["peak_mb"], None, "≤ 400 MB", unit="MB"))
         rows.append(Row(f"{label} import, longest wait between progress reports (before '{got['gap_before']}')",

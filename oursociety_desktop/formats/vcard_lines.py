@@ -232,7 +232,7 @@ def _split_head(line: bytes) -> tuple[bytes, bytes] | None:
     colon = line.find(b":")
     if colon < 0:
         return None
-    if b'"' not in line[:colon]:
+    if line.find(b'"', 0, colon) < 0:  # no quoted parameter before the colon (most lines): no copy to look
         return line[:colon], line[colon + 1:]
     quoted = False
     for i, byte in enumerate(line):

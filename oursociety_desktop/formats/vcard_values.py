@@ -252,8 +252,9 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
             if text:
                 extras.append(f"Address{f' ({label})' if label else ''}: {text}")
         # A printed label that says what the ADRs and the name say is that address; one that says more is kept.
+        # (Most cards have no label: their words are not folded.)
         said = [p for _label, parts, _pref in addresses for p in parts] + [fn, *orgs, *(name_parts or [])]
-        said_words = {w for p in said for w in fold(p).replace(",", " ").split()}
+        said_words = {w for p in said for w in fold(p).replace(",", " ").split()} if address_labels else set()
         for label, text in address_labels:
             if not set(fold(text).replace(",", " ").split()) <= said_words:
                 extras.append(f"Address label{f' ({label})' if label else ''}: {', '.join(text.splitlines())}")

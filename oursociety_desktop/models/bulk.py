@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from json.encoder import encode_basestring_ascii
@@ -22,6 +23,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Connection
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from oursociety_desktop.models.tables import edit_stamp_of
@@ -127,3 +129,42 @@ def larger_page_cache(conn: Connection, kib: int = BULK_PAGE_CACHE_KIB) -> Itera
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size = {before}")
 
+
+@contextmanager
+def reporting_during_statements(conn: Connection, report: Callable[[], None], every: float | None = None
+                                ) -> Iterator[None]:
+    """Inside the block, a long statement on `conn` calls `report()` about every `every` seconds (default
+    `REPORT_SECONDS`), through SQLite's progress handler, which looks at the clock every `VM_STEPS` steps of
+    SQLite's virtual machine: one statement over 20,000 rows still gives progress and answers Cancel.
+    An exception `report` raises (Cancelled) interrupts the statement (SQLite then rolls the whole transaction
+    back) and is raised from the block in place of SQLite's "interrupted"."""
+    raw = conn.connection.driver_connection
+    seconds = REPORT_SECONDS if every is None else every
+    raised: list[BaseException] = []
+    last = [time.monotonic()]
+
+    def handler() -> int:
+        now = time.monotonic()
+        if now - last[0] < seconds:
+            return 0
+        last[0] = now
+        try:
+            report()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the block below, never lost
+            raised.append(exc)
+            return 1  # interrupt the statement
+        return 0
+
+    raw.set_progress_handler(handler, VM_STEPS)  # type: ignore[union-attr]
+    try:
+        yield
+    except DBAPIError:
+        if raised:
+            raise raised[0] from None
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
+
+
+REPORT_SECONDS = 0.2  # between two reports from inside a statement (progress is due every 0.5 s)
+VM_STEPS = 20_000  # steps of SQLite's virtual machine between two looks at the clock: well under a millisecond

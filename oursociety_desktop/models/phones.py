@@ -48,7 +48,9 @@ _WRONG_LENGTH = "wrong length"
 _CACHED_NUMBERS = 100_000
 
 
+@lru_cache(maxsize=64)  # `normalise_phone` asks `_reading` then `_assigned` for the same number: parsed once
 def _parse(text: str, region: str) -> phonenumbers.PhoneNumber:
+    """The parsed number; never changed by its callers (it is shared)."""
     return phonenumbers.parse(text, region.upper() or DEFAULT_REGION)
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from functools import lru_cache
+from contextlib import contextmanager, nullcontext
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import Connection, text
 
+from oursociety_desktop.models.bulk import reporting_during_statements
 from oursociety_desktop.models.phones import e164_of
 from oursociety_desktop.models.text import digits_only, fold
 
@@ -223,10 +224,16 @@ def search_index_at_end(conn: Connection, between: Callable[[int, int], None] | 
     yield
     last = int(conn.exec_driver_sql("SELECT COALESCE(MAX(rowid), 0) FROM contact_search").scalar_one())
     for start in range(before, last, chunk):
+        done = start - before
         if between is not None:
-            between(start - before, last - before)
-        conn.exec_driver_sql("INSERT INTO contact_fts(rowid, body) SELECT rowid, body FROM contact_search "
-                             "WHERE rowid > ? AND rowid <= ?", (start, start + chunk))
+            between(done, last - before)
+        # FTS5 writes out what it holds at the end of every statement, so fewer, larger statements index faster
+        # (100,000 rows: 5.9 s in statements of 1,000, 3.7 s of 10,000); progress is told during each one.
+        during = nullcontext() if between is None else reporting_during_statements(
+            conn, partial(between, done, last - before))
+        with during:
+            conn.exec_driver_sql("INSERT INTO contact_fts(rowid, body) SELECT rowid, body FROM contact_search "
+                                 "WHERE rowid > ? AND rowid <= ?", (start, start + chunk))
     if between is not None and last > before:
         between(last - before, last - before)  # after the last chunk too: what follows is the commit
     for name, sql in original.items():

@@ -120,3 +120,79 @@ def test_a_bulk_write_gives_its_larger_page_cache_back(db: Database) -> None:
     generate_demo(db, 30)  # a bulk write through a pooled connection: the next user of it gets the usual cache
     with db.read() as session:
         assert cache_size(session.connection()) == before
+
+
+_LONG_QUERY = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+               "SELECT COUNT(*) FROM n")
+
+
+def test_a_long_statement_reports_progress_while_it_runs(db: Database) -> None:
+    from oursociety_desktop.models.bulk import reporting_during_statements
+
+    reports: list[int] = []
+    with db.write() as tx:
+        conn = tx.session.connection()
+        with reporting_during_statements(conn, lambda: reports.append(1), every=0):
+            assert conn.exec_driver_sql(_LONG_QUERY).scalar_one() == 300000
+        calls = len(reports)
+        assert calls > 10  # 300,000 steps of a recursive query: many looks at the clock, each a report
+        conn.exec_driver_sql(_LONG_QUERY).scalar_one()  # after the block, no more reports
+        assert len(reports) == calls
+
+
+def test_a_cancel_during_a_statement_stops_it_and_rolls_everything_back(db: Database) -> None:
+    from oursociety_desktop.models.bulk import reporting_during_statements
+    from oursociety_desktop.models.dump import iter_dump_lines
+    from oursociety_desktop.models.errors import Cancelled
+
+    with db.read() as session:
+        before = list(iter_dump_lines(session.connection()))
+    reports: list[int] = []
+
+    def report() -> None:
+        reports.append(1)
+        if len(reports) == 3:
+            raise Cancelled("cancelled")
+
+    with pytest.raises(Cancelled), db.write() as tx:
+        conn = tx.session.connection()
+        create_contact(tx, {"given_name": "Nia", "family_name": "Evans"})
+        tx.session.flush()
+        with reporting_during_statements(conn, report, every=0):
+            conn.exec_driver_sql(_LONG_QUERY).scalar_one()
+    assert len(reports) == 3  # the statement stopped at the Cancel, not at its end
+    with db.read() as session:
+        assert list(iter_dump_lines(session.connection())) == before
+    with db.write() as tx:  # the connection is usable afterwards
+        create_contact(tx, {"given_name": "Olwen", "family_name": "Price"})
+
+
+def test_a_cancel_inside_the_index_pass_is_answered_during_its_statement(db: Database,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index pass runs one statement per 20,000 rows; a Cancel during one is answered inside it."""
+    from oursociety_desktop.models import bulk
+    from oursociety_desktop.models.dump import iter_dump_lines
+    from oursociety_desktop.models.errors import Cancelled
+
+    monkeypatch.setattr(bulk, "REPORT_SECONDS", 0)  # report at every look, not only after 0.2 s
+    monkeypatch.setattr(bulk, "VM_STEPS", 100)
+    with db.read() as session:
+        before = list(iter_dump_lines(session.connection()))
+    calls: list[tuple[int, int]] = []
+
+    def between(done: int, total: int) -> None:
+        calls.append((done, total))
+        if len(calls) == 3:  # the first call comes before the statement, the next ones from inside it
+            raise Cancelled("cancelled")
+
+    with pytest.raises(Cancelled), db.write() as tx:
+        conn = tx.session.connection()
+        with search_index_at_end(conn, between, chunk=5000):
+            for i in range(200):
+                create_contact(tx, {"given_name": "Test", "family_name": f"P{i}"})
+            tx.session.flush()
+    assert calls == [(0, 200)] * 3  # all three before the one statement of 200 rows ended
+    with db.read() as session:
+        conn = session.connection()
+        assert list(iter_dump_lines(conn)) == before
+        _index_agrees(conn)
