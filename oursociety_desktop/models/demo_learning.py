@@ -5,14 +5,15 @@ culture. Deterministic for a seed; written in bulk with SQLAlchemy Core inside t
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, text
+from sqlalchemy import Connection, text
 
 from oursociety_desktop.models import demo_names as N
+from oursociety_desktop.models.bulk import insert_rows
+from oursociety_desktop.models.demo_rows import uuid4_text
 from oursociety_desktop.models.lessons import refresh_lesson_index
 from oursociety_desktop.models.tables import Hours, HoursTotal, Lesson, LessonPerson, Need, Offer
 
@@ -86,19 +87,20 @@ CONTENT: dict[str, dict[str, tuple[str, ...]]] = {
 KINDS = ("lesson learned", "how-to", "warning")
 
 
-def _uuid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+def live_people(conn: Connection) -> list[tuple[str, str, str]]:
+    """(id, family name, locality) of the hub's live contacts: read before the demo adds its own, which it knows."""
+    return [(cid, family, locality) for cid, family, locality in conn.exec_driver_sql(
+        "SELECT id, family_name, locality FROM contact WHERE deleted = 0")]
 
 
-def _people_by_culture(conn: Connection) -> dict[str, list[tuple[str, str]]]:
-    """(id, locality) of live contacts per culture, known by family name (the demo's name pools)."""
+def _people_by_culture(people: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """(id, locality) of live contacts per culture, known by family name (the demo's name pools), in id order."""
     culture_of: dict[str, str] = {}
     for culture, _givens, families, _languages in N.CULTURES:
         for family in families:
             culture_of.setdefault(family, culture)
     found: dict[str, list[tuple[str, str]]] = {c: [] for c in CONTENT}
-    for cid, family, locality in conn.execute(text(
-            "SELECT id, family_name, locality FROM contact WHERE deleted = 0 ORDER BY id")):
+    for cid, family, locality in sorted(people):
         known = culture_of.get(family, "")
         if known in found:
             found[known].append((cid, locality))
@@ -106,10 +108,11 @@ def _people_by_culture(conn: Connection) -> dict[str, list[tuple[str, str]]]:
 
 
 def generate_learning_demo(conn: Connection, hub_id: str, stamp: Callable[[], str], contacts: int, seed: int,
-                           group_ids: list[str], today: date) -> dict[str, int]:
-    """Add lessons, stories, offers, needs and hours for a demo of `contacts` people. Returns counts per type."""
+                           group_ids: list[str], today: date, live: list[tuple[str, str, str]]) -> dict[str, int]:
+    """Add lessons, stories, offers, needs and hours for a demo of `contacts` people, attached to `live` people
+    ((id, family name, locality) of every live contact). Returns counts per type."""
     rng = random.Random(seed * 7919 + 18)  # its own stream: the people's generation may change independently
-    people = _people_by_culture(conn)
+    people = _people_by_culture(live)
     everyone = [p for pool in people.values() for p in pool]
     made = {"lesson": 0, "lesson_person": 0, "offer": 0, "need": 0, "hours": 0}
     if not everyone:
@@ -119,7 +122,7 @@ def generate_learning_demo(conn: Connection, hub_id: str, stamp: Callable[[], st
 
     def envelope() -> dict[str, Any]:
         s = stamp()
-        return {"id": _uuid(rng), "base_stamp": s, "stamps": {}, "deleted": False}
+        return {"id": uuid4_text(rng.getrandbits(128)), "base_stamp": s, "stamps": {}, "deleted": False}
 
     for round_index in range(rounds):
         for culture, content in CONTENT.items():
@@ -158,7 +161,7 @@ def generate_learning_demo(conn: Connection, hub_id: str, stamp: Callable[[], st
     for table, cls in (("lesson", Lesson), ("lesson_person", LessonPerson), ("offer", Offer), ("need", Need),
                        ("hours", Hours)):
         if rows[table]:
-            conn.execute(insert(cls.__table__), rows[table])  # type: ignore[union-attr]
+            insert_rows(conn, cls, rows[table])
         made[table] = len(rows[table])
     conn.execute(text("UPDATE lesson_person SET hub_name = (SELECT name FROM hub LIMIT 1) WHERE hub_name = ''"))
     _monthly_totals(conn, hub_id, stamp)
@@ -182,7 +185,7 @@ def _monthly_totals(conn: Connection, hub_id: str, stamp: Callable[[], str]) -> 
                      "deleted": False, "hub_id": hub_id, "month": month, "given": round(float(given), 2),
                      "pledged": round(float(pledged), 2), "people": int(count)})
     if rows:
-        conn.execute(insert(HoursTotal.__table__), rows)  # type: ignore[attr-defined]
+        insert_rows(conn, HoursTotal, rows)
 
 
 
