@@ -132,3 +132,14 @@ def test_no_module_but_the_clock_slices_a_stamp_by_its_layout() -> None:
              for path in sorted(package.rglob("*.py")) if path.name != "clock.py"
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if slicing.search(line)]
     assert found == []
+
+
+@given(st.lists(st.integers(-10_000, 10_000), min_size=1, max_size=50), st.integers(0, 0xFFFFFF))
+def test_a_new_stamp_is_the_encoding_of_the_clocks_time_and_counter(jumps: list[int], counter: int) -> None:
+    """`now()` writes its text directly; it is the text `Stamp.encode` gives, which `Stamp.decode` reads back."""
+    wall = FakeWall(1_700_000_000_000)
+    clock = HybridLogicalClock(HUB_A, Stamp(1_700_000_000_000, counter, HUB_A).encode(), wall=wall)
+    for jump in jumps:
+        wall.ms += jump
+        issued = clock.now()
+        assert issued == Stamp.decode(issued).encode() == clock.last
