@@ -38,6 +38,8 @@ def drop_known_versions(conn: Connection, declared: RecordType, table: Table, re
             f"SELECT id, base_stamp, stamps FROM {table.name} WHERE id IN ({marks})", tuple(chunk)  # noqa: S608
         ):
             known[rid] = (base, raw)
+    if not known:  # all new here (an import into an empty hub)
+        return records, set()
     rest = []
     for record in records:
         mine = known.get(record["id"])
