@@ -16,6 +16,8 @@ from oursociety_desktop.models.registry import RecordType
 from oursociety_desktop.models.tables import edit_stamp_of
 from oursociety_desktop.models.withdrawal import KEPT_WHEN_WITHDRAWN
 
+EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}
+
 
 def withheld_version(declared: RecordType, record: dict[str, Any]) -> bool:
     """A contact's withheld version (models/withdrawal.py): it carries only the stamps of the fields kept."""
@@ -79,7 +81,9 @@ def write_rows(conn: Connection, declared: RecordType, table: Table, rows: list[
     for row in rows:
         values = list(values_of(row))
         for i in json_at:
-            values[i] = encode(values[i])
+            value = values[i]
+            # Most are empty: json.dumps's text of an empty list or object, without a call.
+            values[i] = encode(value) if value or type(value) not in EMPTY_JSON else EMPTY_JSON[type(value)]
         values[stamp_at] = edit_stamp_of(values[base_at], values[stamp_at])
         params.append(tuple(values))
     conn.exec_driver_sql(sql, params)

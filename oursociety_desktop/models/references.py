@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -183,12 +184,12 @@ def fold_pairs(tx: Tx, record_type: RecordType, ids: list[str] | None = None,
     # cost a third of the check.
     driver = tx.session.connection().connection.driver_connection
     assert driver is not None
-    type_name = record_type.name
+    derived_id = partial(pair_id_of, record_type.name)
     stray = []
     for n, (rid, *identity) in enumerate(driver.execute(
             f"SELECT id, {', '.join(record_type.identity)} FROM {record_type.table_name} WHERE {where}",  # noqa: S608
             params), 1):
-        if rid != pair_id_of(type_name, identity):
+        if rid != derived_id(identity):
             stray.append(rid)
         if tick is not None and n % FOLD_TICK == 0:
             tick()

@@ -97,9 +97,10 @@ class RecordType:
     # they take their default with the record's creation stamp (a value set since has a later stamp, and wins).
     added_fields: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def name(self) -> str:
-        """The type's name in bundles, dumps and the conflicts inbox (the table class's RECORD_TYPE)."""
+        """The type's name in bundles, dumps and the conflicts inbox (the table class's RECORD_TYPE; asked once per
+        record by a merge: looked up once)."""
         return self.table.RECORD_TYPE
 
     @property
