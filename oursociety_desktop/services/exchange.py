@@ -24,7 +24,7 @@ from oursociety_desktop.formats.bundle import (
 )
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.backup import automatic_backup
-from oursociety_desktop.models.bulk import larger_page_cache
+from oursociety_desktop.models.bulk import cyclic_gc_paused, larger_page_cache
 from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.erasure import after_erasure
 from oursociety_desktop.models.errors import Cancelled, UserError
@@ -233,7 +233,7 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
             _check(progress, percent, _("Merging {record_type} records").format(
                 record_type=record_type.replace('_', ' ')))
 
-        with db.write() as tx, larger_page_cache(tx.session.connection()), \
+        with cyclic_gc_paused(), db.write() as tx, larger_page_cache(tx.session.connection()), \
                 search_index_at_end(tx.session.connection(), indexing):
             merger = BundleMerger(tx)
             merger.release_quarantine()
