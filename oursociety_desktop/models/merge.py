@@ -258,7 +258,8 @@ class BundleMerger:
         else:
             row = dict(zip(declared.outgoing_fields, declared.outgoing_values(record), strict=True))
             row["id"], row["base_stamp"] = record["id"], record["base_stamp"]
-        declared.add_local_defaults(row)
+        if declared.local_fields:
+            declared.add_local_defaults(row)
         stamps = row["stamps"] = dict(record["stamps"])
         # The creator is whoever issued the creation stamp, whatever the record says: every hub agrees on it.
         row["origin_hub"] = stamp_hub(record["base_stamp"])
