@@ -237,11 +237,11 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
             _check(progress, percent, _("Merging {record_type} records").format(
                 record_type=record_type.replace('_', ' ')))
 
-        # A big bundle's rows would wake the cycle collector thousands of times (2.6 s of 15 at 100k); its one
-        # collection at the end walks every object of the process, which a small bundle need not pay.
+        # A big bundle's records would wake the cycle collector thousands of times (2.6 s of 15 at 100k); its one
+        # collection after the merge walks every object of the process, which a small bundle need not pay.
         paused: AbstractContextManager[None] = (cyclic_gc_paused() if manifest.total_records >= GC_PAUSE_RECORDS
                                                 else nullcontext())
-        with paused, db.write() as tx, larger_page_cache(tx.session.connection()), \
+        with db.write() as tx, larger_page_cache(tx.session.connection()), \
                 search_index_at_end(tx.session.connection(), indexing):
             merger = BundleMerger(tx)
             merger.release_quarantine()
@@ -250,10 +250,11 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
                 merger.count_unchanged(manifest.counts)  # this very file was merged here before
             else:
                 done = 0
-                for record_type, batch in reader.iter_batches():
-                    merger.merge_batch(record_type, batch)
-                    done += len(batch)
-                    merging(5 + done * 90 // total, record_type)
+                with paused:
+                    for record_type, batch in reader.iter_batches():
+                        merger.merge_batch(record_type, batch)
+                        done += len(batch)
+                        merging(5 + done * 90 // total, record_type)
             report = merger.finish(partial(merging, 95))  # its last steps: pairs checked, erasure rules
             warnings = trust_warning + ([copy_note] if copy_note else [])
             if report.erasures:
