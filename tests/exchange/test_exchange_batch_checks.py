@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oursociety_desktop.formats import bundle
+from oursociety_desktop.formats import bundle_lines
 from oursociety_desktop.formats.bundle import parse_record_line
 from oursociety_desktop.models.contacts import MAX_TEXT, erased_values
 from oursociety_desktop.models.errors import UserError
@@ -148,14 +148,14 @@ def test_the_batch_far_future_check_agrees_with_each_records(stamps: list[str]) 
 
 def _careful(line: bytes) -> Any:
     """What parse_record_line gives when its fast way declines (a stand-in forcing the careful way)."""
-    saved = bundle._plain_record
-    bundle._plain_record = lambda line: None  # type: ignore[assignment]
+    saved = bundle_lines._plain_record
+    bundle_lines._plain_record = lambda line: None  # type: ignore[assignment]
     try:
         return parse_record_line(line, "records/contact.jsonl", 7)
     except UserError as exc:
         return str(exc)
     finally:
-        bundle._plain_record = saved
+        bundle_lines._plain_record = saved
 
 
 def _read(line: bytes) -> Any:
