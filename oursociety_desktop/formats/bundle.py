@@ -18,7 +18,6 @@ import hashlib
 import io
 import json
 import re
-import unicodedata
 import uuid
 import zipfile
 import zlib
@@ -26,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from oursociety_desktop.formats.bundle_lines import parse_record_line, short_reason
 from oursociety_desktop.formats.bundle_manifest import (
     FILE_SUFFIX,
     FORMAT_1_TYPES,
@@ -53,7 +53,6 @@ from oursociety_desktop.models.signing import (
     public_key_of,
     sign,
 )
-from oursociety_desktop.models.text import nfc_values
 
 MAX_FILE_BYTES = 2 * 1024**3
 MAX_MANIFEST_BYTES = 16 * 1024**2
@@ -69,7 +68,8 @@ COMPRESS_LEVEL = 1
 
 
 __all__ = ["FILE_SUFFIX", "MANIFEST", "SIGNATURE_KEY", "BundleReader", "Manifest", "member_for_type", "open_bundle",
-           "open_bundle_bytes", "parse_manifest", "read_bundle_bytes", "signed_bytes", "write_bundle"]
+           "open_bundle_bytes", "parse_manifest", "parse_record_line", "read_bundle_bytes", "signed_bytes",
+           "write_bundle"]
 
 
 def write_bundle(out: Path, records: Iterable[tuple[str, dict[str, Any] | bytes]], *, source_hub_id: str,
@@ -223,7 +223,7 @@ class BundleReader:
                             yield line
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
             raise UserError(_("The bundle {label} is damaged ({exc}); ask for the file again. "
-                            "Nothing was imported.").format(label=self.label, exc=_short(exc))) from None
+                            "Nothing was imported.").format(label=self.label, exc=short_reason(exc))) from None
         if rest.strip():
             raise UserError(_("The bundle {label} is damaged: {name} does not end with a complete line; "
                             "nothing was imported.").format(label=self.label, name=name))
@@ -233,45 +233,6 @@ def _too_large(label: str, name: str) -> UserError:
     return UserError(_("The bundle {label} holds a record in {name} larger than {value} MB; "
                      "it is not a valid bundle. Nothing was imported.")
                      .format(label=label, name=name, value=MAX_LINE_BYTES // 1024 ** 2))
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:120]
-
-
-def parse_record_line(line: bytes, member: str, number: int) -> dict[str, Any]:
-    """One record of a member, with every text in Unicode normal form C (as the hub stores every text).
-
-    Most lines are ASCII, or already in NFC: nothing to do. A line that is not is put in NFC as a whole before it is
-    parsed (JSON's structure is ASCII and a quote composes with nothing, so that is each text put in NFC, done
-    once in C), unless it holds a backslash: an escape's letter (the `n` of `\\n`) could compose with a mark after
-    it, and `\\u` escapes may spell out a decomposed letter. Such lines, and lines with bytes that are not strict
-    UTF-8 (JSON reads encoded surrogates), are normalised value by value after parsing."""
-    each = b"\\u" in line  # normalise value by value after parsing
-    if not each and not line.isascii():
-        try:
-            decoded = line.decode("utf-8")
-        except UnicodeDecodeError:
-            each = True
-        else:
-            if not unicodedata.is_normalized("NFC", decoded):
-                if b"\\" in line:
-                    each = True
-                else:
-                    line = unicodedata.normalize("NFC", decoded).encode("utf-8")
-    try:
-        value = json.loads(line)
-    except RecursionError:
-        raise UserError(_("Record {number} of {member} is nested too deeply; the bundle is not valid. "
-                        "Nothing was imported.").format(number=number, member=member)) from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise UserError(_("Record {number} of {member} is not valid JSON ({exc}); the bundle is damaged. "
-                        "Nothing was imported.").format(number=number, member=member, exc=_short(exc))) from None
-    if not isinstance(value, dict):
-        raise UserError(_("Record {number} of {member} is not a JSON object; the bundle is not valid. "
-                        "Nothing was imported.").format(number=number, member=member))
-    return nfc_values(value) if each else value
 
 
 def read_bundle_bytes(path: Path) -> bytes:
@@ -320,7 +281,7 @@ def open_bundle_bytes(data: bytes, passphrase: str | None, label: str, hub_key: 
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise UserError(_("The bundle {label} is truncated or damaged ({exc}); ask for the file again. "
-                        "Nothing was imported.").format(label=label, exc=_short(exc))) from None
+                        "Nothing was imported.").format(label=label, exc=short_reason(exc))) from None
     present = _check_members(infos, label)
     manifest = _read_manifest(zf, label)
     _check_listed(manifest, present, label)
@@ -374,7 +335,7 @@ def _read_manifest(zf: zipfile.ZipFile, label: str) -> Manifest:
             raw = member.read(MAX_MANIFEST_BYTES + 1)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
         raise UserError(_("The bundle {label} is damaged ({exc}); ask for the file again.")
-                        .format(label=label, exc=_short(exc))) from None
+                        .format(label=label, exc=short_reason(exc))) from None
     if len(raw) > MAX_MANIFEST_BYTES:
         raise UserError(_("The bundle {label} has a manifest larger than {value} MB; it is not "
                         "a valid bundle.").format(label=label, value=MAX_MANIFEST_BYTES // 1024 ** 2))
@@ -385,7 +346,7 @@ def _read_manifest(zf: zipfile.ZipFile, label: str) -> Manifest:
                         .format(label=label)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise UserError(_("The manifest of {label} is not valid JSON ({exc}); the bundle is damaged.")
-                        .format(label=label, exc=_short(exc))) from None
+                        .format(label=label, exc=short_reason(exc))) from None
     return parse_manifest(value, label)
 
 

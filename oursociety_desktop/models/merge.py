@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, insert, select, text
@@ -31,8 +32,9 @@ from oursociety_desktop.models.contacts import erasure_reason
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.incoming import (
+    check_batch_values,
     check_envelope,
-    check_values,
+    envelopes_plainly_valid,
     fill_added_fields,
     known_names,
     unknown_field_names,
@@ -64,7 +66,7 @@ from oursociety_desktop.models.references import (
     fold_pairs,
     remove_opaque_records_of,
 )
-from oursociety_desktop.models.registry import REGISTRY, RecordType
+from oursociety_desktop.models.registry import ENVELOPE, REGISTRY, RecordType
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_row, write_search_rows
 from oursociety_desktop.models.tables import Conflict, OpaqueType
 from oursociety_desktop.models.text import nfc_values, sort_key
@@ -138,12 +140,14 @@ class BundleMerger:
             return
         fields = declared.outgoing_fields
         known = known_names(declared)
-        unknown_of: dict[str, list[str]] = {}
+        unknown_of: dict[str, list[str]] = {}  # only records with fields this version does not know
         carried = set(fields)  # the names a record's stamps may name: its type's fields and its newer ones
-        for record in records:
-            unknown = unknown_field_names(known, record)
-            check_envelope(record_type, carried.union(unknown) if unknown else carried, unknown, record)
-            unknown_of[record["id"]] = unknown
+        if not (all(map(known.issuperset, records)) and envelopes_plainly_valid(carried, records)):
+            for record in records:
+                unknown = unknown_field_names(known, record)
+                check_envelope(record_type, carried.union(unknown) if unknown else carried, unknown, record)
+                if unknown:
+                    unknown_of[record["id"]] = unknown
         self.refuse_repeated_ids(record_type, records)
         if record_type == "contact":  # an erasure's reason is a choice from a list, never free text
             for record in records:
@@ -157,20 +161,21 @@ class BundleMerger:
         records = self.set_aside_far_future(record_type, records)
         for record in records:
             fill_added_fields(declared, record)  # a record from an older writer
-            check_values(declared, record)
+        check_batch_values(declared, records)
         records = drop_records_of_withheld(declared, records, self._withheld_people)
-        ids = [r["id"] for r in records if r["id"] in held]
+        ids = [r["id"] for r in records if r["id"] in held] if held else []
         local_rows = {row["id"]: dict(row) for row in
                       self.conn.execute(select(table).where(table.c.id.in_(ids))).mappings()} if ids else {}
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         conflicts: list[dict[str, Any]] = []
         for record in records:
-            self.observe(record)
-            unknown = unknown_of[record["id"]]
-            local = local_rows.get(record["id"])
+            top = newest_stamp(record)
+            self.observe(record, top)
+            unknown = unknown_of.get(record["id"]) or []
+            local = local_rows.get(record["id"]) if local_rows else None
             if local is None:
-                row = self._new_row(declared, record, unknown)
+                row = self._new_row(declared, record, unknown, top)
                 inserts.append(row)
                 tally(counts, "erased" if row.get("erased") else "deleted" if row["deleted"] else "new")
                 continue
@@ -209,9 +214,9 @@ class BundleMerger:
             raise UserError(_("The bundle lists a {record_type} twice; it is not valid. "
                             "Nothing was imported.").format(record_type=record_type.replace('_', ' ')))
 
-    def observe(self, record: dict[str, Any]) -> None:
-        """Move the hub clock past the record's newest stamp (the clock ignores one far ahead)."""
-        top = newest_stamp(record)
+    def observe(self, record: dict[str, Any], top: str | None = None) -> None:
+        """Move the hub clock past the record's newest stamp, `top` (the clock ignores one far ahead)."""
+        top = newest_stamp(record) if top is None else top
         if top > self.report.latest_stamp:
             self.report.latest_stamp = top
             self.tx.clock.observe(top)
@@ -241,18 +246,25 @@ class BundleMerger:
         return taken
 
     def note_changed(self, changed: list[dict[str, Any]]) -> None:
-        for row in changed:
-            if not self.report.change_floor or row["stamp"] < self.report.change_floor:
-                self.report.change_floor = row["stamp"]
+        lowest = min(map(itemgetter("stamp"), changed), default="")
+        if lowest and (not self.report.change_floor or lowest < self.report.change_floor):
+            self.report.change_floor = lowest
 
-    def _new_row(self, declared: RecordType, record: dict[str, Any], unknown: list[str]) -> dict[str, Any]:
-        row = dict(zip(declared.outgoing_fields, declared.outgoing_values(record), strict=True))
-        row.update(declared.local_defaults())
-        stamps = {k: v for k, v in record["stamps"].items() if k in row or k in unknown}
+    def _new_row(self, declared: RecordType, record: dict[str, Any], unknown: list[str], top: str | None = None
+                 ) -> dict[str, Any]:
+        """A new row (stamps checked by `merge_batch`: of its fields and `unknown` only); `top`: newest stamp."""
+        if not unknown and len(record) == len(ENVELOPE) + len(declared.outgoing_fields):
+            row = record.copy()  # the envelope and the fields that travel, nothing else: their values as they are
+        else:
+            row = dict(zip(declared.outgoing_fields, declared.outgoing_values(record), strict=True))
+            row["id"], row["base_stamp"] = record["id"], record["base_stamp"]
+        if declared.local_fields:
+            declared.add_local_defaults(row)
+        stamps = row["stamps"] = dict(record["stamps"])
         # The creator is whoever issued the creation stamp, whatever the record says: every hub agrees on it.
-        row.update(id=record["id"], origin_hub=stamp_hub(record["base_stamp"]), base_stamp=record["base_stamp"],
-                   extra={name: record[name] for name in unknown}, stamps=stamps,
-                   stamp=max(record["base_stamp"], *stamps.values()) if stamps else record["base_stamp"])
+        row["origin_hub"] = stamp_hub(record["base_stamp"])
+        row["extra"] = {name: record[name] for name in unknown} if unknown else {}
+        row["stamp"] = top if top is not None else newest_stamp({"base_stamp": record["base_stamp"], "stamps": stamps})
         if declared.name == "contact":
             if row["erased"]:
                 self._wipe_extra(row)

@@ -5,6 +5,7 @@ models/merge.py calls these."""
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -17,6 +18,8 @@ def set_aside(conn: Connection, report: MergeReport, record_type: str, records: 
               future_limit: int, received_at: str) -> list[dict[str, Any]]:
     """Put the records whose newest stamp lies beyond `future_limit` (ms) in quarantine instead of merging them,
     counting them in `report`; returns the others."""
+    if not records or _none_beyond(records, future_limit):
+        return records  # the usual batch
     ready, waiting = [], []
     for record in records:
         top = newest_stamp(record)
@@ -33,6 +36,16 @@ def set_aside(conn: Connection, report: MergeReport, record_type: str, records: 
             "INSERT OR REPLACE INTO quarantined_record (record_type, id, stamp, hub_id, record, received_at) "
             "VALUES (:record_type, :id, :stamp, :hub_id, :record, :received_at)"), waiting)
     return ready
+
+
+def _none_beyond(records: list[dict[str, Any]], future_limit: int) -> bool:
+    """True when no record of a batch has a stamp beyond `future_limit`, told by the batch's greatest stamp. Stamps
+    compare as text: below one whose milliseconds are ASCII digits, every stamp's milliseconds are lower or equal
+    (one with other digits, which `is_stamp` lets through, sorts above every ASCII one)."""
+    newest = max(map(itemgetter("base_stamp"), records))
+    for stamps in filter(None, map(itemgetter("stamps"), records)):
+        newest = max(newest, *stamps.values())
+    return newest[:13].isascii() and stamp_wall_ms(newest) <= future_limit
 
 
 def take_released(conn: Connection, future_limit: int, accept_all: bool

@@ -16,6 +16,17 @@ from oursociety_desktop.models.registry import RecordType
 from oursociety_desktop.models.tables import edit_stamp_of
 from oursociety_desktop.models.withdrawal import KEPT_WHEN_WITHDRAWN
 
+EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}
+
+
+def _json_column(values: tuple[Any, ...]) -> tuple[str, ...]:
+    """`json_text` of each value of a column; an empty list or object without a call (most are)."""
+    kinds = set(map(type, values))
+    if len(kinds) == 1 and not any(values) and kinds <= EMPTY_JSON.keys():
+        return (EMPTY_JSON[kinds.pop()],) * len(values)
+    return tuple([json_text(value) if value or type(value) not in EMPTY_JSON else EMPTY_JSON[type(value)]
+                  for value in values])
+
 
 def withheld_version(declared: RecordType, record: dict[str, Any]) -> bool:
     """A contact's withheld version (models/withdrawal.py): it carries only the stamps of the fields kept."""
@@ -38,6 +49,8 @@ def drop_known_versions(conn: Connection, declared: RecordType, table: Table, re
             f"SELECT id, base_stamp, stamps FROM {table.name} WHERE id IN ({marks})", tuple(chunk)  # noqa: S608
         ):
             known[rid] = (base, raw)
+    if not known:  # all new here (an import into an empty hub)
+        return records, set()
     rest = []
     for record in records:
         mine = known.get(record["id"])
@@ -72,12 +85,12 @@ def write_rows(conn: Connection, declared: RecordType, table: Table, rows: list[
         sql = f"INSERT INTO {table.name} ({', '.join(stored)}) VALUES ({', '.join('?' * len(stored))})"  # noqa: S608
     json_at = [i for i, name in enumerate(order) if isinstance(table.c[name].type, JSON)]
     stamp_at, base_at = order.index("stamp"), order.index("base_stamp")
-    values_of, encode = itemgetter(*order), json_text
-    params = []
-    for row in rows:
-        values = list(values_of(row))
-        for i in json_at:
-            values[i] = encode(values[i])
-        values[stamp_at] = edit_stamp_of(values[base_at], values[stamp_at])
-        params.append(tuple(values))
+    if not rows:
+        return
+    # Column by column, which keeps the per-value work in C: most JSON columns of a batch are all empty.
+    values = list(zip(*map(itemgetter(*order), rows), strict=True))
+    for i in json_at:
+        values[i] = _json_column(values[i])
+    values[stamp_at] = tuple(map(edit_stamp_of, values[base_at], values[stamp_at]))
+    params = list(zip(*values, strict=True))
     conn.exec_driver_sql(sql, params)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.records import create_record, update_record
-from oursociety_desktop.models.registry import ERASE_CLEAR, REGISTRY, RecordType, Reference
+from oursociety_desktop.models.registry import ERASE_CLEAR, REGISTRY, RecordType, Reference, pair_id_of
 from oursociety_desktop.models.tables import SyncedRecord
 
 # Called with each record a rule changed and its values before the change (the duplicate merge keeps them for undo).
@@ -179,12 +180,17 @@ def fold_pairs(tx: Tx, record_type: RecordType, ids: list[str] | None = None,
     params = {"ids": json.dumps(ids)} if ids is not None else {}
     # Read ids and identities first: only records whose id is not derived are loaded (an import of 100,000 pairs
     # that all carry their derived id loaded every one of them as an object, to change none).
-    names = record_type.identity
+    # They are read through the driver, in this transaction: 168,000 pairs at 100k, and a result row object each
+    # cost a third of the check.
+    driver = tx.session.connection().connection.driver_connection
+    assert driver is not None
+    derived_id = partial(pair_id_of, record_type.name)
     stray = []
-    for n, row in enumerate(tx.session.connection().execute(text(
-            f"SELECT id, {', '.join(names)} FROM {record_type.table_name} WHERE {where}"), params), 1):  # noqa: S608
-        if row[0] != record_type.identity_id(dict(zip(names, row[1:], strict=True))):
-            stray.append(row[0])
+    for n, (rid, *identity) in enumerate(driver.execute(
+            f"SELECT id, {', '.join(record_type.identity)} FROM {record_type.table_name} WHERE {where}",  # noqa: S608
+            params), 1):
+        if rid != derived_id(identity):
+            stray.append(rid)
         if tick is not None and n % FOLD_TICK == 0:
             tick()
     if not stray:

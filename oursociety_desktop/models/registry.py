@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -97,9 +97,10 @@ class RecordType:
     # they take their default with the record's creation stamp (a value set since has a later stamp, and wins).
     added_fields: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def name(self) -> str:
-        """The type's name in bundles, dumps and the conflicts inbox (the table class's RECORD_TYPE)."""
+        """The type's name in bundles, dumps and the conflicts inbox (the table class's RECORD_TYPE; asked once per
+        record by a merge: looked up once)."""
         return self.table.RECORD_TYPE
 
     @property
@@ -142,6 +143,13 @@ class RecordType:
     def local_defaults(self) -> dict[str, Any]:
         """`defaults()` of the fields that never leave the hub only (what a record arriving in a bundle lacks)."""
         return _fresh(*self._local_defaults)
+
+    def add_local_defaults(self, row: dict[str, Any]) -> None:
+        """Set `row`'s fields that never leave the hub to `local_defaults()`, without building that dict."""
+        values, lists = self._local_defaults
+        row.update(values)
+        for name in lists:
+            row[name] = list(values[name])
 
     @cached_property
     def _local_defaults(self) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -188,14 +196,21 @@ _PAIR_NAMESPACE_BYTES = PAIR_NAMESPACE.bytes
 def pair_id(record_type: str, values: Mapping[str, Any], identity: tuple[str, ...]) -> str:
     """The id of a record identified by its `identity` fields: a UUID 5 of the type and their values, the same at
     every hub."""
-    key = "\x1f".join([record_type, *(str(values[name]) for name in identity)])
-    # str(uuid.uuid5(PAIR_NAMESPACE, key)), spelt out: an import of 100,000 people makes 200,000 of these, and the
-    # UUID object in between cost more than the hash.
-    digest = bytearray(hashlib.sha1(_PAIR_NAMESPACE_BYTES + key.encode("utf-8")).digest()[:16])
-    digest[6] = digest[6] & 0x0F | 0x50  # version 5
-    digest[8] = digest[8] & 0x3F | 0x80  # the RFC 4122 variant
-    text = digest.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return pair_id_of(record_type, [values[name] for name in identity])
+
+
+# The RFC 4122 variant's first hex digit (binary 10xx) for each first hex digit of the hash's ninth byte.
+_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
+def pair_id_of(record_type: str, values: Iterable[Any]) -> str:
+    """`pair_id` of identity values given in the `identity` order (a row as read, without a mapping)."""
+    key = "\x1f".join([record_type, *map(str, values)])
+    # str(uuid.uuid5(PAIR_NAMESPACE, key)), spelt out on the hex digits: an import of 100,000 people checks
+    # 200,000 of these, and the UUID object in between cost more than the hash. The version digit is 5, the
+    # variant's two high bits are 10.
+    text = hashlib.sha1(_PAIR_NAMESPACE_BYTES + key.encode("utf-8")).hexdigest()
+    return f"{text[:8]}-{text[8:12]}-5{text[13:16]}-{_VARIANT_DIGIT[text[16]]}{text[17:20]}-{text[20:32]}"
 
 
 def member_name(record_type: str) -> str:

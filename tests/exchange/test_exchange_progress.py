@@ -59,3 +59,30 @@ def test_a_cancel_while_pairs_are_checked_leaves_the_hub_as_it_was(tmp_path: Pat
         import_bundle(target, bundle_with_pairs, backup=False, trust_new_hub=True, progress=cancel_in_finish)
     assert dump_text(target) == before
     target.close()
+
+
+def test_a_big_bundle_is_merged_with_the_cycle_collector_paused_and_it_runs_again_after(
+        tmp_path: Path, bundle_with_pairs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import oursociety_desktop.services.exchange as exchange
+
+    target = make_hub(tmp_path, "Target")
+    enabled: list[bool] = []
+
+    def note(_percent: int, _message: str) -> bool:
+        enabled.append(gc.isenabled())
+        return True
+
+    import_bundle(target, bundle_with_pairs, backup=False, trust_new_hub=True, progress=note)
+    assert all(enabled)  # a small bundle: no pause, and no full collection to pay at its end
+    monkeypatch.setattr(exchange, "GC_PAUSE_RECORDS", 10)  # the pairs' bundle counts as big now
+    enabled.clear()
+    again = make_hub(tmp_path, "Again")
+    import_bundle(again, bundle_with_pairs, backup=False, trust_new_hub=True, progress=note)
+    assert False in enabled and gc.isenabled()
+    cancelled = make_hub(tmp_path, "Cancelled")
+    with pytest.raises(Cancelled):
+        import_bundle(cancelled, bundle_with_pairs, backup=False, trust_new_hub=True,
+                      progress=lambda _percent, message: not message.startswith("Merging"))
+    assert gc.isenabled()  # a Cancel leaves the collector running
