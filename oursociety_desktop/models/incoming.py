@@ -12,7 +12,7 @@ bundle.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -190,6 +190,12 @@ def _plainly_valid(grouped: _Grouped, record: dict[str, Any]) -> bool:
         numbers, lists = grouped.numbers(record), grouped.lists(record)
     except KeyError:
         return False
+    return _kinds_plain(texts, bools, numbers, lists)
+
+
+def _kinds_plain(texts: Sequence[Any], bools: Sequence[Any], numbers: Sequence[Any], lists: Sequence[Any]) -> bool:
+    """Whether the values of each kind (of one record or of a whole batch) are all of that kind and within its
+    limits: texts, bools, numbers, and lists of at most MAX_LIST entries."""
     if texts and (set(map(type, texts)) != {str} or max(map(len, texts)) > MAX_TEXT):
         return False
     if bools and set(map(type, bools)) != {bool}:
@@ -223,13 +229,7 @@ def _batch_plainly_valid(record_type: RecordType, records: list[dict[str, Any]])
                                         (grouped.texts, grouped.bools, grouped.numbers, grouped.lists))
     except KeyError:
         return False
-    if texts and (set(map(type, texts)) != {str} or max(map(len, texts)) > MAX_TEXT):
-        return False
-    if bools and set(map(type, bools)) != {bool}:
-        return False
-    if numbers and not all(type(v) in (int, float) and -MAX_NUMBER <= v <= MAX_NUMBER for v in numbers):
-        return False
-    if lists and (set(map(type, lists)) != {list} or max(map(len, lists)) > MAX_LIST):
+    if not _kinds_plain(texts, bools, numbers, lists):
         return False
     for name, kind in grouped.list_kinds:  # every field is a list now
         entries = list(chain.from_iterable(map(itemgetter(name), records)))
