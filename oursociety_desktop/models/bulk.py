@@ -97,12 +97,18 @@ def cyclic_gc_paused() -> Iterator[None]:
     """Inside the block Python's cycle collector does not run. An import of 100,000 people holds over a million
     objects: every automatic full collection walked all of them (half a second each, several times a step),
     stalling progress and Cancel and costing a fifth of the reading. The rows hold no cycles (reference counting
-    frees them). At the block's end every object it made is moved to the oldest generation without being walked
-    (`gc.freeze` then `gc.unfreeze`, each a splice of two lists), so no young collection walks them later,
-    wherever it happens (the window's thread). One full collection at the end used to do that, and took 0.35-0.55 s
-    at 100k: the longest wait between two progress reports, and most of the time to answer a Cancel. Cyclic
-    garbage made in the block waits for the next full collection. Nested blocks act once, at the outermost (also
-    when the block is left by an exception, a Cancel)."""
+    frees them).
+
+    At the block's end what it made is put where no young collection walks it (one on the window's thread would
+    stall it), without walking it: a full collection used to, and took 0.35-0.55 s at 100k, the longest wait
+    between two progress reports and most of the time to answer a Cancel.
+    - With nothing frozen (the command line): `gc.freeze()` then `gc.unfreeze()`, two list splices, leave every
+      object in the oldest generation.
+    - When the window has frozen its long-lived objects (`ui/heap.py`), unfreezing would give them back to every
+      full collection, so what the block made joins them (`gc.freeze()` alone) and is given back with them when
+      the window closes. Objects that die by reference counting are freed as usual.
+    Cyclic garbage made in the block waits for the next full collection, or for the window to close. Nested
+    blocks act once, at the outermost (also when the block is left by an exception, a Cancel)."""
     if not gc.isenabled():
         yield
         return
@@ -110,8 +116,10 @@ def cyclic_gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        window_froze = gc.get_freeze_count() > 0
         gc.freeze()
-        gc.unfreeze()
+        if not window_froze:
+            gc.unfreeze()
         gc.enable()
 
 
