@@ -2,10 +2,10 @@
 
 Phone numbers use Ofcom's ranges reserved for drama (07700 900xxx, 0161 496 0xxx...), so no real person is ever
 rung; names come from many cultures and scripts. A person is drawn from the seeded stream as the demo always drew
-them; what follows from the names, the town or a number (the family name in the given name's script, the sort
-key, the folded search text, a number's E.164 form and digit tokens) is worked out once per distinct value and
-remembered, as the pools are small and 100,000 people repeat them again and again. A contact's search row is what
-`search.search_row` gives for it (tests/core/test_core_demo_rows.py holds them to that).
+them; what follows from the names or a number (the family name in the given name's script, the sort key, the JSON
+of a phone entry, of a set of tags or languages) is worked out once per distinct value and remembered, as the
+pools are small and 100,000 people repeat them again and again. A contact's search row is `search.search_row` of
+its values, as for every other way a contact is written.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from typing import Any
 from oursociety_desktop.models import demo_names as N
 from oursociety_desktop.models.bulk import json_text
 from oursociety_desktop.models.demo_rows import Draws, RowWriter
-from oursociety_desktop.models.phones import e164_of
-from oursociety_desktop.models.search import SearchRow, _folded_part, phone_tokens
+from oursociety_desktop.models.search import SearchRow, search_row
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
 from oursociety_desktop.models.text import sort_key
 
@@ -59,16 +58,6 @@ def _same_script(family: str, given: str, families: tuple[str, ...]) -> str:
     return candidates[len(given) % len(candidates)] if candidates else family
 
 
-def demo_e164(number: str, region: str) -> str | None:
-    """The E.164 form of a number the demo makes (national "07700 900123" or international "+44 7700 900123",
-    all in the UK's drama ranges): in the UK, its digits after +44, which is what `phones.e164_of` reads for
-    them (tests/core/test_core_demo_rows.py checks every one); elsewhere, `e164_of`'s reading."""
-    if region.upper() != "GB":
-        return e164_of(number, region)
-    digits = number.replace(" ", "")
-    return "+44" + digits[1:] if digits.startswith("0") else digits
-
-
 def contact_rows(draws: Draws, count: int, stamp: Callable[[], str], region: str, today: date
                  ) -> Iterator[tuple[tuple[Any, ...], SearchRow]]:
     """`count` demo people: each as its row (`CONTACT_COLUMNS`) and its search row."""
@@ -78,58 +67,44 @@ def contact_rows(draws: Draws, count: int, stamp: Callable[[], str], region: str
     skills, interests, letters = N.SKILLS, N.INTERESTS, POSTCODE_LETTERS
     phone_counts, stages = (0, 1, 1, 1, 2), CONTACT_STAGES
     consent_dates = [(today - timedelta(days=d)).isoformat() for d in range(CONSENT_DAYS)]
-    folded: dict[str, str] = {"": ""}
-    people: dict[tuple[int, str, str], tuple[str, str, str, str, str, str | None]] = {}
-    spoken: dict[tuple[int, int], tuple[list[str], str, list[str]]] = {}
-    numbers: dict[tuple[str, str], tuple[str, str | None, list[str]]] = {}
-    tag_sets: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+    people: dict[tuple[int, str, str], tuple[str, str, str, str | None]] = {}
+    spoken: dict[tuple[int, int], tuple[list[str], str]] = {}
+    numbers: dict[tuple[str, str], str] = {}
+    tag_sets: dict[tuple[str, ...], str] = {}
 
-    def fold_once(value: str) -> str:
-        known = folded.get(value)
-        if known is None:
-            known = folded[value] = _folded_part(value)
-        return known
-
-    def person(culture: int, given: str, drawn: str) -> tuple[str, str, str, str, str, str | None]:
-        """(given, family, sort key, folded given, folded family, e-mail name or None) of a drawn pair."""
+    def person(culture: int, given: str, drawn: str) -> tuple[str, str, str, str | None]:
+        """(given, family, sort key, e-mail name or None) of a drawn pair."""
         family = _same_script(drawn, given, cultures[culture][2])
         ascii_given = given if given.isascii() else "friend"
         email_name = f"{ascii_given}.{family}".lower().replace(" ", "").replace("'", "")
-        made = (given, family, sort_key(family, given, ""), fold_once(given), fold_once(family),
-                email_name if email_name.isascii() else None)
+        made = given, family, sort_key(family, given, ""), email_name if email_name.isascii() else None
         people[culture, given, drawn] = made
         return made
 
-    def languages_of(culture: int, n: int) -> tuple[list[str], str, list[str]]:
-        """(languages, their JSON, folded) of the first `n` languages of a culture."""
+    def languages_of(culture: int, n: int) -> tuple[list[str], str]:
+        """(languages, their JSON) of the first `n` languages of a culture."""
         chosen = list(cultures[culture][3][:n])
-        made = chosen, json_text(chosen), [fold_once(x) for x in chosen]
-        spoken[culture, n] = made
+        made = spoken[culture, n] = chosen, json_text(chosen)
         return made
 
-    def number_of(label: str, value: str) -> tuple[str, str | None, list[str]]:
-        """(JSON of the phone entry, E.164 or None, digit tokens) of a number."""
-        e164 = demo_e164(value, region)
-        made = json_text([{"label": label, "value": value}])[1:-1], e164, phone_tokens(value, e164)
-        numbers[label, value] = made
+    def number_of(label: str, value: str) -> str:
+        """The JSON of a phone entry."""
+        made = numbers[label, value] = json_text([{"label": label, "value": value}])[1:-1]
         return made
 
-    def tags_of(tags: tuple[str, ...]) -> tuple[str, list[str]]:
-        """(JSON, folded) of a set of tags."""
-        made = json_text(list(tags)), [fold_once(x) for x in tags]
-        tag_sets[tags] = made
+    def tags_of(tags: tuple[str, ...]) -> str:
+        """The JSON of a set of tags."""
+        made = tag_sets[tags] = json_text(list(tags))
         return made
 
     for _count in range(count):
         culture = below(len(cultures))
         _name, givens, families, languages = cultures[culture]
         given, family = givens[below(len(givens))], families[below(len(families))]
-        given, family, key, folded_given, folded_family, email_name = \
-            people.get((culture, given, family)) or person(culture, given, family)
+        given, family, key, email_name = people.get((culture, given, family)) or person(culture, given, family)
         town = towns[below(len(towns))]
         phone_parts: list[str] = []
-        e164s: list[str] = []
-        digits: list[str] = []
+        phones: list[dict[str, str]] = []
         for _phone in range(phone_counts[below(5)]):
             if chance() < 0.65:
                 label = "mobile"
@@ -139,17 +114,14 @@ def contact_rows(draws: Draws, count: int, stamp: Callable[[], str], region: str
             else:
                 label = ("home", "work")[below(2)]
                 value = f"{town[3]}{below(1000):03d}"
-            entry, e164, tokens = numbers.get((label, value)) or number_of(label, value)
-            phone_parts.append(entry)
-            if e164:
-                e164s.append(e164)
-            digits.extend(tokens)
+            phone_parts.append(numbers.get((label, value)) or number_of(label, value))
+            phones.append({"value": value})
         if email_name is None:
             email_name = f"member{below(100000)}"
         email = f"{email_name}{below(100)}@example.org" if chance() < 0.7 else ""
         emails = f'[{{"label": "home", "value": {encode_basestring_ascii(email)}}}]' if email else "[]"
         tags = tuple(sorted(set(sample_few(skills, below(3)) + sample_few(interests, below(3)))))
-        tags_json, tags_folded = tag_sets.get(tags) or tags_of(tags)
+        tags_json = tag_sets.get(tags) or tags_of(tags)
         s = stamp()
         share = chance() < 0.6
         cid = uuid4()
@@ -166,12 +138,8 @@ def contact_rows(draws: Draws, count: int, stamp: Callable[[], str], region: str
             chance() < 0.08, chance() < 0.08, chance() < 0.1, chance() < 0.1, consent_dates[below(CONSENT_DAYS)],
             CONSENT_METHODS[below(4)], stages[below(len(stages))], key,
         )
-        # The parts `search_body` folds, in its order: names, organisation, role, place, postcode (as written and
-        # without its space), tags, languages, e-mail; then the phones' digit tokens.
-        parts = [folded_given, folded_family, fold_once(organisation), fold_once(role), fold_once(town[0]),
-                 fold_once(town[1]), _folded_part(postcode), _folded_part(postcode.replace(" ", "")),
-                 *tags_folded, *spoken_now[2]]
-        if email:
-            parts.append(_folded_part(email))
-        body = " ".join([part for part in parts if part])
-        yield row, (cid, " ".join([body, *digits]).strip(), list(dict.fromkeys(e164s)), key)
+        values = {"id": cid, "deleted": False, "erased": False, "sort_key": key, "given_name": given,
+                  "family_name": family, "organisation": organisation, "role": role, "locality": town[0],
+                  "region": town[1], "postcode": postcode, "tags": tags, "languages": spoken_now[0],
+                  "phones": phones, "emails": [{"value": email}] if email else ()}
+        yield row, search_row(values, region)

@@ -14,14 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, text
 
-from oursociety_desktop.models import demo_names as N
 from oursociety_desktop.models.database import Database, set_setting
 from oursociety_desktop.models.demo import generate_demo
-from oursociety_desktop.models.demo_contacts import demo_e164
 from oursociety_desktop.models.demo_rows import Draws, uuid4_text
 from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.health import check_database
-from oursociety_desktop.models.phones import e164_of
 from oursociety_desktop.models.search import search_row
 from oursociety_desktop.models.tables import Contact
 
@@ -59,15 +56,6 @@ def test_every_demo_contact_has_the_search_row_of_its_fields(tmp_path: Path, reg
         ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM contact UNION ALL SELECT id FROM action")]
     assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 4 for i in ids)
     db.close()
-
-
-def test_every_number_the_demo_makes_reads_as_phonenumbers_reads_it() -> None:
-    numbers = [f"07700 900{i:03d}" for i in range(1000)] + [f"+44 7700 900{i:03d}" for i in range(1000)]
-    numbers += [f"{town[3]}{i:03d}" for town in N.TOWNS for i in range(1000)]
-    for number in numbers:
-        assert demo_e164(number, "GB") == e164_of(number, "GB"), number
-    for number in numbers[::97]:
-        assert demo_e164(number, "IE") == e164_of(number, "IE"), number
 
 
 def test_draws_take_the_same_bits_as_random() -> None:
