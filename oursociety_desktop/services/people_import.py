@@ -35,7 +35,12 @@ from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.backup import automatic_backup
-from oursociety_desktop.models.bulk import cyclic_gc_paused, insert_rows, larger_page_cache
+from oursociety_desktop.models.bulk import (
+    PEOPLE_IMPORT_PAGE_CACHE_KIB,
+    cyclic_gc_paused,
+    insert_rows,
+    larger_page_cache,
+)
 from oursociety_desktop.models.contacts import (
     normalise_values,
     refresh_derived,
@@ -233,7 +238,7 @@ def _apply(db: Database, rows: list[ImportRow], options: ImportOptions, dry_run:
         streaming = options.on_duplicate in ("add", "skip")
         indexing = nullcontext() if dry_run else search_index_at_end(
             conn, lambda _done, _total: report(len(rows), _("Building the search index")))
-        with larger_page_cache(conn, 16 * 1024), indexing:
+        with larger_page_cache(conn, PEOPLE_IMPORT_PAGE_CACHE_KIB), indexing:
             for i, row in enumerate(rows):
                 if i % _REPORT_ROWS == 0:
                     report(i, _("Importing"))
