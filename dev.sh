@@ -65,7 +65,7 @@ case "$cmd" in
     ;;
   test)
     .venv/bin/ruff check .
-    .venv/bin/mypy oursociety_desktop
+    .venv/bin/mypy oursociety_desktop benchmarks
     # Both cores (pytest-xdist): the suite ran 13 min in one process, 7 min in two. `-n 0` after it runs in one.
     exec .venv/bin/python -m pytest -n "${OURSOCIETY_TEST_WORKERS:-2}" "$@"
     ;;

@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from benchmarks.bench_session import SessionDriver
+from benchmarks.session_driver import SessionDriver
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
 from oursociety_desktop.ui.main import make_context
