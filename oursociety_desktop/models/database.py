@@ -307,12 +307,13 @@ class Database:
             raise translate_db_error(exc, self.path) from None
         return busy is not None and busy[0] == 0
 
-    def compact_if_freed(self, share: float = 0.05) -> bool:
+    def compact_if_freed(self, share: float = 0.05) -> bool | None:
         """VACUUM when at least `share` of the file's pages are free, so the file shrinks to what it holds (a
         100,000-contact hub takes about 2 s). Either way the write-ahead log is folded in and truncated: what wrote
         those pages (a migration rewriting tables, the VACUUM itself) left it as large, for as long as the hub stays
-        open. True when VACUUM ran. Best effort: when it cannot (VACUUM needs room for a copy of the file; another
-        process may hold the hub), the file stays as it was, larger than it need be, and False is returned."""
+        open. True when VACUUM ran, False when too little was free. Best effort: when it cannot (VACUUM needs room
+        for a copy of the file; another process may hold the hub), the file stays as it was, larger than it need
+        be, and None is returned."""
         vacuum = False
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -325,7 +326,7 @@ class Database:
             finally:
                 conn.close()
         except sqlite3.Error:
-            return False
+            return None
         return vacuum
 
     def setting(self, key: str) -> Any:

@@ -158,6 +158,7 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
+COMPACT_PENDING = "compact_pending"  # the setting by which an upgrade asks for the file to be compacted
 
 
 def fold_pending_pairs(db: Database) -> int:
@@ -207,6 +208,27 @@ def migrate(db: Database) -> list[int]:
                 text("INSERT INTO schema_version (version, applied_at) VALUES (:v, :at)"),
                 {"v": step.version, "at": utc_now_iso()},
             )
-    if pending and version > 0:
-        db.compact_if_freed()  # a step that dropped columns or indexes left their pages free in the file
+            if version > 0 and step is pending[-1]:
+                # A step that dropped columns or indexes left their pages free in the file. The compaction is
+                # asked for in the upgrade's own transaction, so a kill before it ends leaves it asked for.
+                conn.execute(text("INSERT OR REPLACE INTO setting (key, value) VALUES (:k, 'true')"),
+                             {"k": COMPACT_PENDING})
+    compact_if_asked(db)
     return [m.version for m in pending]
+
+
+def compact_if_asked(db: Database) -> bool | None:
+    """Compact the file (`Database.compact_if_freed`) when an upgrade asked for it and it has not been done: the
+    upgrade was killed during its compaction, or the compaction could not run (no room for VACUUM's copy, another
+    process holding the hub). Runs at every open until the file is compact. Returns what `compact_if_freed`
+    returned, or False when nothing was asked."""
+    with db.engine.connect() as conn:
+        asked = conn.execute(text("SELECT 1 FROM setting WHERE key = :k"), {"k": COMPACT_PENDING}).first()
+        conn.rollback()
+    if asked is None:
+        return False
+    ran = db.compact_if_freed()
+    if ran is not None:  # compact now, or too little free to be worth it: asked no more
+        with db.engine.connect().execution_options(oursociety_write=True) as conn, conn.begin():
+            conn.execute(text("DELETE FROM setting WHERE key = :k"), {"k": COMPACT_PENDING})
+    return ran

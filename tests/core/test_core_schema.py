@@ -4,7 +4,10 @@ release end with the same schema, and the table classes agree with it."""
 from __future__ import annotations
 
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -13,7 +16,13 @@ from sqlmodel import SQLModel
 from oursociety_desktop.models.database import Database, utc_now_iso
 from oursociety_desktop.models.health import check_database, record_counts
 from oursociety_desktop.models.knowledge import knowledge_vector
-from oursociety_desktop.models.migrations import FOLD_PAIRS_PENDING, LATEST_VERSION, MIGRATIONS
+from oursociety_desktop.models.migrations import (
+    COMPACT_PENDING,
+    FOLD_PAIRS_PENDING,
+    LATEST_VERSION,
+    MIGRATIONS,
+    compact_if_asked,
+)
 from oursociety_desktop.paths import database_path
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -214,12 +223,75 @@ def test_a_compaction_that_cannot_run_leaves_the_hub_as_it_was(db: Database) -> 
     try:
         other.execute("BEGIN IMMEDIATE")
         pages = other.execute("PRAGMA page_count").fetchone()[0]
-        assert db.compact_if_freed() is False
+        assert db.compact_if_freed() is None
         assert other.execute("PRAGMA page_count").fetchone()[0] == pages
     finally:
         other.execute("ROLLBACK")
         other.close()
     assert db.compact_if_freed() is True
+
+
+def _free_and_asked(path: Path) -> tuple[float, bool]:
+    conn = sqlite3.connect(path)
+    try:
+        free, pages = (conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("freelist_count", "page_count"))
+        asked = conn.execute("SELECT 1 FROM setting WHERE key = ?", (COMPACT_PENDING,)).fetchone() is not None
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone() == (LATEST_VERSION,)
+    finally:
+        conn.close()
+    return free / pages, asked
+
+
+def test_an_upgrade_killed_in_its_compaction_is_compacted_at_the_next_open(tmp_path: Path) -> None:
+    path = hub_at_version(tmp_path / "v15", 15)
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE filler AS SELECT zeroblob(4000000) AS body")
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE filler")
+    # A real process, killed where the upgrade's compaction starts: its steps have committed, VACUUM has not run.
+    killed = subprocess.run([sys.executable, "-c", (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from oursociety_desktop.models.database import Database\n"
+        "Database.compact_if_freed = lambda self, share=0.05: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "Database.open(Path(sys.argv[1]))\n"), str(tmp_path / "v15")], capture_output=True, check=False)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    free, asked = _free_and_asked(path)
+    assert free > 0.5
+    assert asked
+
+    Database.open(tmp_path / "v15").close()
+    free, asked = _free_and_asked(path)
+    assert free < 0.05
+    assert not asked
+
+
+def test_an_upgrade_whose_compaction_cannot_run_asks_again_until_it_has(tmp_path: Path) -> None:
+    path = hub_at_version(tmp_path / "v15", 15)
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE filler AS SELECT zeroblob(4000000) AS body")
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE filler")
+    real = Database.compact_if_freed
+    try:
+        Database.compact_if_freed = lambda self, share=0.05: None  # type: ignore[method-assign]  # as when VACUUM fails
+        Database.open(tmp_path / "v15").close()
+        assert _free_and_asked(path)[1]
+        Database.open(tmp_path / "v15").close()
+        assert _free_and_asked(path)[1]
+    finally:
+        Database.compact_if_freed = real  # type: ignore[method-assign]
+    db = Database.open(tmp_path / "v15")
+    assert compact_if_asked(db) is False  # asked no more, and the file is compact
+    db.close()
+    free, asked = _free_and_asked(path)
+    assert (free < 0.05, asked) == (True, False)
+
+
+def test_a_new_hub_is_never_asked_to_compact(tmp_path: Path) -> None:
+    Database.create(tmp_path / "new", "New").close()
+    Database.open(tmp_path / "new").close()
+    assert not _free_and_asked(database_path(tmp_path / "new"))[1]
 
 
 def test_a_record_reads_its_derived_stamp_and_origin_hub_before_and_after_its_transaction(db: Database) -> None:
