@@ -18,6 +18,7 @@ from oursociety_desktop.models.errors import NotFound, UserError
 from oursociety_desktop.models.records import get_record, update_record
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import Conflict, Contact
+from oursociety_desktop.models.wording import record_type_word
 
 
 def list_conflicts(session: Session, include_resolved: bool = False) -> list[Conflict]:
@@ -43,7 +44,7 @@ def record_label(session: Session, record_type: str, record_id: str) -> str:
     if declared is None or record is None:
         return record_id[:8]
     label = declared.label(record.model_dump()) if declared.label is not None else ""
-    return label or f"{record_type.replace('_', ' ')} {record_id[:8]}"
+    return label or f"{record_type_word(record_type)} {record_id[:8]}"
 
 
 def resolve_conflict(tx: Tx, conflict_id: int, keep: str) -> Conflict:

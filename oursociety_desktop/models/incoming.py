@@ -24,6 +24,7 @@ from oursociety_desktop.models.clock import STAMP_PATTERN, is_stamp
 from oursociety_desktop.models.contacts import MAX_TEXT, erased_values
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.registry import ENVELOPE, RecordType, values_getter
+from oursociety_desktop.models.wording import record_type_word
 
 MAX_ID = 64
 MAX_LIST = 1000
@@ -37,7 +38,7 @@ def bad_record(record_type: str, record_id: Any, what: str) -> UserError:
     """The one-line refusal for a record that is not valid."""
     shown = record_id if isinstance(record_id, str) and len(record_id) <= MAX_ID else "?"
     return UserError(_("A {record_type} record ({shown}) in the bundle is not valid: {what}. "
-                     "Nothing was imported.").format(record_type=record_type.replace('_', ' '), shown=shown, what=what))
+                     "Nothing was imported.").format(record_type=record_type_word(record_type), shown=shown, what=what))
 
 
 # Numbers in records (hours) are finite and of a human size; anything else is a damaged or hostile bundle.

@@ -77,6 +77,7 @@ from oursociety_desktop.models.withdrawal import (
     withheld_here,
     withheld_ids,
 )
+from oursociety_desktop.models.wording import record_type_word
 
 __all__ = ["BundleMerger", "MergeReport", "TypeCounts"]
 
@@ -212,7 +213,7 @@ class BundleMerger:
         ids = [r["id"] for r in records]
         if len(set(ids)) != len(ids):
             raise UserError(_("The bundle lists a {record_type} twice; it is not valid. "
-                            "Nothing was imported.").format(record_type=record_type.replace('_', ' ')))
+                            "Nothing was imported.").format(record_type=record_type_word(record_type)))
 
     def observe(self, record: dict[str, Any], top: str | None = None) -> None:
         """Move the hub clock past the record's newest stamp, `top` (the clock ignores one far ahead)."""

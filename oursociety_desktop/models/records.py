@@ -16,6 +16,7 @@ from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import NotFound, RecordErased, UserError, ValidationError
 from oursociety_desktop.models.tables import SyncedRecord
 from oursociety_desktop.models.withdrawal import refuse_withheld_references
+from oursociety_desktop.models.wording import record_type_word
 
 R = TypeVar("R", bound=SyncedRecord)
 
@@ -31,14 +32,14 @@ def get_record(session: Session, cls: type[R], record_id: str, *, live: bool = F
         if len(matches) > 1:
             raise UserError(_("More than one {record_type} id starts with '{record_id}'; "
                             "type more of the id.")
-                            .format(record_type=cls.RECORD_TYPE.replace('_', ' '), record_id=record_id))
+                            .format(record_type=record_type_word(cls.RECORD_TYPE), record_id=record_id))
         found = matches[0] if matches else None
     if found is None:
         raise NotFound(_("No {record_type} with id '{record_id}'.")
-                       .format(record_type=cls.RECORD_TYPE.replace('_', ' '), record_id=record_id))
+                       .format(record_type=record_type_word(cls.RECORD_TYPE), record_id=record_id))
     if live and found.deleted:
         raise NotFound(_("The {record_type} '{record_id}' has been deleted.")
-                       .format(record_type=cls.RECORD_TYPE.replace('_', ' '), record_id=record_id))
+                       .format(record_type=record_type_word(cls.RECORD_TYPE), record_id=record_id))
     return found
 
 

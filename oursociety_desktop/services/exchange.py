@@ -55,6 +55,7 @@ from oursociety_desktop.models.trust import (
     pin_on_import,
     require_trusted,
 )
+from oursociety_desktop.models.wording import record_type_word
 
 # Bundles of at least this many records are merged with the cycle collector paused (see `import_bundle`).
 GC_PAUSE_RECORDS = 20_000
@@ -235,7 +236,7 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
 
         def merging(percent: int, record_type: str) -> None:
             _check(progress, percent, _("Merging {record_type} records").format(
-                record_type=record_type.replace('_', ' ')))
+                record_type=record_type_word(record_type)))
 
         # A big bundle's records would wake the cycle collector thousands of times (2.6 s of 15 at 100k). A small
         # one's need no pause, and a pause ends by moving what was made out of young collections' reach (in the

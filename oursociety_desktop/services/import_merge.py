@@ -10,17 +10,21 @@ from oursociety_desktop.i18n import _
 from oursociety_desktop.models.contacts import BOOL_FIELDS, LIST_FIELDS
 from oursociety_desktop.models.phones import e164_of
 from oursociety_desktop.models.tables import Contact
+from oursociety_desktop.models.wording import field_label
 
 
 def _phone_key(value: str, region: str) -> str:
     return e164_of(value, region) or "".join(ch for ch in value if ch.isdigit()) or value.casefold()
 
 
-def _added(word: str, item: Mapping[str, Any]) -> str:
+def _added(name: str, item: Mapping[str, Any]) -> str:
+    """What a summary says of a phone or email added to a contact (`name`: "phones" or "emails")."""
     label = str(item.get("label") or "")
-    if label:
-        return _("added {field} {value} ({label})").format(field=word, value=item["value"], label=label)
-    return _("added {field} {value}").format(field=word, value=item["value"])
+    if name == "phones":
+        return (_("added phone {value} ({label})") if label else _("added phone {value}")).format(
+            value=item["value"], label=label)
+    return (_("added email {value} ({label})") if label else _("added email {value}")).format(
+        value=item["value"], label=label)
 
 
 def merge_changes(existing: Contact, incoming: Mapping[str, Any], mode: str,
@@ -44,23 +48,22 @@ def merge_changes(existing: Contact, incoming: Mapping[str, Any], mode: str,
                     extra.append(item)
             if extra:
                 changes[name] = [*current, *extra]
-                word = "phone" if name == "phones" else "email"
-                said.extend(_added(word, item) for item in extra)
+                said.extend(_added(name, item) for item in extra)
         elif name in LIST_FIELDS:
             extra = [v for v in value if v not in current]
             if extra:
                 changes[name] = [*current, *extra]
-                said.append(_("added {field} {value}").format(field=name, value=", ".join(extra)))
+                said.append(_("added {field} {value}").format(field=field_label(name), value=", ".join(extra)))
         elif name in BOOL_FIELDS:
             if mode == "update" and value != current:
                 changes[name] = value
                 said.append((_("set {field} to yes") if value else _("set {field} to no"))
-                            .format(field=name.replace("_", " ")))
+                            .format(field=field_label(name)))
         elif value in ("", None):
             continue
         elif mode == "update" or not current:
             if value != current:
                 changes[name] = value
                 said.append((_("changed {field}") if current else _("added {field}"))
-                            .format(field=name.replace("_", " ")))
+                            .format(field=field_label(name)))
     return changes, said

@@ -1,4 +1,5 @@
-"""One way to say a number of things, and human labels for fields: every count on screen goes through `plural`.
+"""One way to say a number of things: every count on screen goes through `plural`. What fields and record types
+are called is in `models/wording.py`, shared with the command line.
 
 The English forms are given whole, as one gettext plural message, so "1 pages" cannot happen, a translator sees
 complete sentences with a named `{n}` placeholder, and each language gets as many forms as its grammar has."""
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QDateTime, QLocale, Qt, QTimeZone
 from PySide6.QtGui import QGuiApplication
 
-from oursociety_desktop.i18n import N_, _, ngettext
+from oursociety_desktop.i18n import ngettext
 
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
@@ -30,22 +31,6 @@ def isolated(text: str) -> str:
     if not text or QGuiApplication.layoutDirection() != Qt.LayoutDirection.RightToLeft:
         return text
     return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE
-
-
-def field_label(name: str) -> str:
-    """The label a contact field has on screen ("do_not_mail" → "Do not post"), for undo texts and messages."""
-    labels = {
-        "given_name": N_("given name"), "family_name": N_("family name"), "display_name": N_("display name"),
-        "organisation": N_("organisation"), "role": N_("role"), "street": N_("street"),
-        "locality": N_("town or city"), "region": N_("county or region"), "postcode": N_("postcode"),
-        "country": N_("country"), "languages": N_("languages"), "tags": N_("tags"),
-        "engagement_stage": N_("engagement"), "phones": N_("phones"), "emails": N_("emails"), "notes": N_("notes"),
-        "private_notes": N_("private notes"), "share_with_hubs": N_("sharing with other hubs"),
-        "include_in_directory": N_("printed directory"), "do_not_phone": N_("do not phone"),
-        "do_not_email": N_("do not email"), "do_not_mail": N_("do not post"), "do_not_sms": N_("do not text"),
-        "consent_recorded_at": N_("consent date"), "consent_method": N_("how consent was given"),
-    }
-    return _(labels[name]) if name in labels else name.replace("_", " ")
 
 
 def local_time(value: str | datetime, with_time: bool = True) -> str:

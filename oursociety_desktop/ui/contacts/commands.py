@@ -27,9 +27,9 @@ from oursociety_desktop.models.groups import add_member, member_ids, remove_memb
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact, Group
+from oursociety_desktop.models.wording import field_label
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.edits import DbCommand, push, push_create, push_update
-from oursociety_desktop.ui.wording import field_label
 
 # Selections larger than this are changed on the task runner (with progress and Cancel), not on the GUI thread.
 INLINE_LIMIT = 300
@@ -168,7 +168,7 @@ def set_flag(ctx: AppContext, ids: Sequence[str], field: str, value: bool) -> in
 
     # Switching a consent on records a receipt (how: not stated) that the undo takes back with the switch.
     receipts = _receipts(ctx, changing) if value and field in CONSENTS else {}
-    _push_each(ctx, _tr("Set {0} for {1}").format(field.replace("_", " "), describe(ctx, changing)), changing,
+    _push_each(ctx, _tr("Set {0} for {1}").format(field_label(field), describe(ctx, changing)), changing,
                lambda tx, cid: update_contact(tx, cid, {field: value}),
                lambda tx, cid: update_contact(tx, cid, {field: not value, **receipts.get(cid, {})}), "contact")
     return len(changing)

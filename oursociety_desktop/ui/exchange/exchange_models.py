@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from oursociety_desktop.i18n import N_, _
+from oursociety_desktop.i18n import N_
 from oursociety_desktop.models.clock import stamp_wall_ms
 from oursociety_desktop.models.conflicts import list_conflicts, record_label
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.exchange_log import exchange_log, known_peers
 from oursociety_desktop.models.merge import MergeReport
 from oursociety_desktop.models.trust import fingerprint
+from oursociety_desktop.models.wording import record_type_heading
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE as ROW_ROLE
 from oursociety_desktop.ui.widgets.rows_model import RowsTableModel
 from oursociety_desktop.ui.wording import local_time, plural
@@ -31,21 +32,6 @@ def shown_value(value: Any) -> str:
                  for v in value]
         return ", ".join(parts)
     return str(value) if value is not None else ""
-
-
-# The synchronised record types by the names people know them by (an unknown type shows its own name).
-RECORD_TYPE_NAMES = {
-    "contact": N_("Contacts"), "group": N_("Groups"), "membership": N_("Group memberships"),
-    "action": N_("Actions"), "action_link": N_("People on actions"), "connection": N_("Connections"),
-    "lesson": N_("Lessons"), "lesson_person": N_("People in lessons"), "offer": N_("Offers"), "need": N_("Needs"),
-    "hours": N_("Hours"), "hours_total": N_("Hours totals"),
-}
-
-
-def record_type_name(record_type: str) -> str:
-    """A record type's name in the user's language."""
-    known = RECORD_TYPE_NAMES.get(record_type)
-    return _(known) if known else record_type.replace("_", " ").capitalize()
 
 
 COL_TYPE, COL_NEW, COL_UPDATED, COL_DELETED, COL_CONFLICTING, COL_UNCHANGED = range(6)
@@ -63,7 +49,7 @@ class PreviewModel(RowsTableModel):
     def cell(self, row: Any, column: int) -> str:
         name, counts = row
         if column == COL_TYPE:
-            return record_type_name(name)
+            return record_type_heading(name)
         values = (counts.new, counts.updated, counts.deleted, counts.conflicting, counts.unchanged)
         return str(values[column - 1])
 
@@ -101,7 +87,7 @@ class ConflictTableModel(RowsTableModel):
     def cell(self, row: Any, column: int) -> str:
         assert isinstance(row, ConflictRow)
         if column == COL_RECORD:
-            return self.tr("{type}: {label}").format(type=record_type_name(row.record_type), label=row.record_label)
+            return self.tr("{type}: {label}").format(type=record_type_heading(row.record_type), label=row.record_label)
         if column == COL_FIELD:
             return row.field.replace("_", " ")
         if column == COL_OURS:
