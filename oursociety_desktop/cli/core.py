@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json, warn_about_location
-from oursociety_desktop.i18n import _, ngettext
+from oursociety_desktop.i18n import Nn_, _, ngettext
 from oursociety_desktop.models.backup import backup_to, ensure_not_busy, restore_from, verify_database_file
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo import generate_demo
@@ -19,6 +19,7 @@ from oursociety_desktop.models.exchange_log import known_peers
 from oursociety_desktop.models.health import check_database, hub_stats
 from oursociety_desktop.models.hub_identity import identity_question, keep_identity, new_identity
 from oursociety_desktop.models.trust import distrust_hub, fingerprint, own_fingerprint, trust_hub
+from oursociety_desktop.models.wording import record_type_heading
 from oursociety_desktop.paths import database_path
 
 
@@ -145,9 +146,15 @@ def cmd_demo(args: argparse.Namespace, folder: Path) -> int:
         started = time.perf_counter()
         made = generate_demo(db, args.contacts, args.seed)
         elapsed = time.perf_counter() - started
-        print(", ".join(f"{n:,} {k.replace('_', ' ')}{'' if k.endswith('s') else 's'}"
-                        for k, n in made.items()) + f" added in {elapsed:.1f} s")
+        for record_type, count in made.items():
+            print(_("{records}: {count}").format(records=record_type_heading(record_type), count=f"{count:,}"))
+        print(_("Added in {seconds} s.").format(seconds=f"{elapsed:.1f}"))
         return 0
+
+
+# What `stats` counts of each record type (models/health.py `record_counts`).
+_COUNTED = {"live": Nn_("{count} live", "{count} live"), "deleted": Nn_("{count} deleted", "{count} deleted"),
+            "erased": Nn_("{count} erased", "{count} erased"), "shared": Nn_("{count} shared", "{count} shared")}
 
 
 def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
@@ -158,8 +165,8 @@ def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
             print_json(stats)
         else:
             for record_type, counts in stats["records"].items():
-                detail = ", ".join(f"{v:,} {k}" for k, v in counts.items())
-                print(f"{record_type.replace('_', ' ')}{'' if record_type.endswith('s') else 's'}: {detail}")
+                detail = ", ".join(ngettext(*_COUNTED[k], v).format(count=f"{v:,}") for k, v in counts.items())
+                print(_("{records}: {count}").format(records=record_type_heading(record_type), count=detail))
             if stats["unknown_kind_records"]:
                 print(_("records of kinds this version does not know (kept and passed on): "
                       "{stats:,}").format(stats=stats['unknown_kind_records']))

@@ -216,8 +216,8 @@ def cmd_contact_edit(args: argparse.Namespace, folder: Path) -> int:
     changes = assignments(Contact, args.assignments)
     if args.consent_how or args.recorded_by:
         if not any(changes.get(name) is True for name in CONSENTS):
-            raise UserError("--consent-how and --recorded-by go with --set share_with_hubs=1 or "
-                            "--set include_in_directory=1 (the consent they record).")
+            raise UserError(_("--consent-how and --recorded-by go with --set share_with_hubs=1 or "
+                              "--set include_in_directory=1 (the consent they record)."))
         changes.update({"consent_method": CONSENT_METHODS[args.consent_how] if args.consent_how else "",
                         "consent_recorded_by": args.recorded_by})
     with open_hub(folder) as db:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from oursociety_desktop import __version__, i18n
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.errors import UserError
 
 GIVEN, FAMILY = "Siân", "Łukasiewicz"
@@ -88,7 +88,9 @@ class SelfTest:
         if age is not None:
             age -= time.monotonic() - shown_at
         if rows != 1:
-            raise UserError(_("The contacts list showed {rows} rows instead of the one person.").format(rows=rows))
+            raise UserError(ngettext("The contacts list showed {rows} row instead of the one person.",
+                                     "The contacts list showed {rows} rows instead of the one person.",
+                                     rows).format(rows=rows))
         if age is None:
             return _("the main window opened and listed the person")
         return _("the main window opened and listed the person (first shown {seconds:.1f} s after the program "

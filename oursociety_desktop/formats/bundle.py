@@ -40,7 +40,7 @@ from oursociety_desktop.formats.bundle_manifest import (
 )
 from oursociety_desktop.formats.crypto import decrypt_bundle, encrypt_bundle, is_encrypted
 from oursociety_desktop.formats.hub_crypto import decrypt_for_hub, encrypt_to_hubs, is_hub_encrypted
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.canonical import canonical_line
 from oursociety_desktop.models.database import utc_now_iso
@@ -192,8 +192,10 @@ class BundleReader:
                 raise UserError(_("The bundle {label} was changed or damaged ({name} does not match its "
                                 "SHA-256 checksum); nothing was imported.").format(label=self.label, name=name))
             if count != self.manifest.counts.get(record_type, -1):
-                raise UserError(_("The bundle {label} is inconsistent: {name} holds {count} records, the "
-                                "manifest says {expected}; nothing was imported.")
+                raise UserError(ngettext("The bundle {label} is inconsistent: {name} holds {count} record, the "
+                                         "manifest says {expected}; nothing was imported.",
+                                         "The bundle {label} is inconsistent: {name} holds {count} records, the "
+                                         "manifest says {expected}; nothing was imported.", count)
                                 .format(label=self.label, name=name, count=count,
                                         expected=self.manifest.counts.get(record_type)))
 

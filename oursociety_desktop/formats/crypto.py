@@ -17,7 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.errors import UserError
 
 MAGIC = b"OSBENC"
@@ -50,8 +50,9 @@ def derive_key(passphrase: str, salt: bytes, log2_n: int = SCRYPT_LOG2_N, r: int
 def check_passphrase(passphrase: str) -> str:
     """Refuse passphrases too short to protect personal data; returns it unchanged otherwise."""
     if len(passphrase) < MIN_PASSPHRASE:
-        raise UserError(_("The passphrase is too short; use at least {min_passphrase} characters.")
-                        .format(min_passphrase=MIN_PASSPHRASE))
+        raise UserError(ngettext("The passphrase is too short; use at least {min_passphrase} character.",
+                                 "The passphrase is too short; use at least {min_passphrase} characters.",
+                                 MIN_PASSPHRASE).format(min_passphrase=MIN_PASSPHRASE))
     return passphrase
 
 

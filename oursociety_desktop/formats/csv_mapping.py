@@ -25,7 +25,7 @@ from oursociety_desktop.formats.csv_presets import (
 from oursociety_desktop.formats.csv_write import EXPORT_HEADERS
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.formats.labels import canonical_label
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.bulk import cyclic_gc_paused
 from oursociety_desktop.models.contacts import BOOL_FIELDS, MAX_TEXT
 from oursociety_desktop.models.errors import Cancelled, UserError
@@ -130,8 +130,9 @@ def file_warnings(table: CsvTable, mapping: Mapping_) -> list[RowWarning]:
     out: list[RowWarning] = []
     if table.skipped:
         lines = ", ".join(str(n) for n in table.skipped)
-        out.append(RowWarning("", f"lines {lines} before the header row were skipped" if len(table.skipped) > 1
-                              else f"line {lines} before the header row was skipped"))
+        out.append(RowWarning("", ngettext("line {lines} before the header row was skipped",
+                                           "lines {lines} before the header row were skipped",
+                                           len(table.skipped)).format(lines=lines)))
     label_columns = {m.label_column for m in mapping.values() if m.label_column is not None}
     for i, header in enumerate(table.headers):
         m = mapping.get(i, ColumnMap())
@@ -217,8 +218,9 @@ def _row_to_import(number: int, line: int, cells: list[str], headers: Sequence[s
     row = ImportRow(number=number, where=f"row {number} (line {line})", source=cells)  # the table's own list
     width = len(headers)
     if len(cells) != width and not (len(cells) > width and not any(c.strip() for c in cells[width:])):
-        row.add_problem(_("it has {count} cells but the header has {count2} (ragged row)")
-                            .format(count=len(cells), count2=width))
+        row.add_problem(ngettext("it has {count} cell but the header has {count2} (ragged row)",
+                                 "it has {count} cells but the header has {count2} (ragged row)", len(cells))
+                        .format(count=len(cells), count2=width))
         return row
     cells = [_clean_cell(c) if c[:1] == "'" or "\r" in c else c for c in cells[:width]]
     values: dict[str, Any] = {}
@@ -233,9 +235,11 @@ def _row_to_import(number: int, line: int, cells: list[str], headers: Sequence[s
         if not raw:
             continue
         if len(raw) > MAX_TEXT:
-            row.add_problem(_("the cell in column '{header}' is {count:,} characters long, over the "
-                                "{max_text:,}-character limit")
-                                .format(header=header, count=len(raw), max_text=MAX_TEXT))
+            row.add_problem(ngettext("the cell in column '{header}' is {count:,} character long, over the "
+                                     "{max_text:,}-character limit",
+                                     "the cell in column '{header}' is {count:,} characters long, over the "
+                                     "{max_text:,}-character limit", len(raw))
+                            .format(header=header, count=len(raw), max_text=MAX_TEXT))
             continue
         # Notes keep their own spacing (indented lists, line breaks); a cell of spaces alone is still empty.
         if field_name in _NOTE_FIELDS:

@@ -176,7 +176,7 @@ def _draw_pdf(graph: NetworkGraph, positions: Mapping[str, Position], out: Path,
     page_w, page_h = landscape(A4)
     furniture = Furniture(hub_name, today, 7.5)
     canvas = canvas_class(furniture)(str(out), pagesize=(page_w, page_h))
-    canvas.setTitle("Network of introductions")
+    canvas.setTitle(_("Network of introductions"))
     left, top = 15 * mm, page_h - 20 * mm
     title = TITLE.format(people=f"{len(graph.people):,}", connections=f"{graph.connection_count:,}")
     size, lines = fit(title, fonts.BOLD, 14, page_w - 2 * left, 9)

@@ -125,9 +125,11 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
         name = prop.name
         if len(prop.value) > MAX_TEXT and name not in BINARY_PROPERTIES and not prop.binary:
             if name in _USED or name in EXTRA_LABELS or name in _OWN_FLAGS:
-                row.add_problem(_("its {name} is {count:,} characters long, over the "
-                                    "{max_text:,}-character limit of a contact field")
-                                    .format(name=name, count=len(prop.value), max_text=MAX_TEXT))
+                row.add_problem(ngettext("its {name} is {count:,} character long, over the "
+                                         "{max_text:,}-character limit of a contact field",
+                                         "its {name} is {count:,} characters long, over the "
+                                         "{max_text:,}-character limit of a contact field", len(prop.value))
+                                .format(name=name, count=len(prop.value), max_text=MAX_TEXT))
             elif name not in QUIET:
                 skipped.append(name)  # a value this app does not use never refuses the card
             continue
@@ -269,8 +271,11 @@ def values_from(props: list[VProperty], labels: Mapping[str, str], version: str,
     if text_notes:
         values["notes"] = text_notes
         if len(text_notes) > MAX_TEXT:
-            row.add_problem(_("its notes would be {count:,} characters long, over the "
-                                "{max_text:,}-character limit").format(count=len(text_notes), max_text=MAX_TEXT))
+            row.add_problem(ngettext("its notes would be {count:,} character long, over the "
+                                     "{max_text:,}-character limit",
+                                     "its notes would be {count:,} characters long, over the "
+                                     "{max_text:,}-character limit", len(text_notes))
+                            .format(count=len(text_notes), max_text=MAX_TEXT))
     tags = [t for t in dict.fromkeys(tags) if t and t.casefold() not in SYSTEM_CATEGORIES]
     if tags:
         values["tags"] = tags

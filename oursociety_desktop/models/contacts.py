@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.consent import with_receipt
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError, ValidationError
@@ -18,6 +18,7 @@ from oursociety_desktop.models.search import purge_deleted_index_entries, search
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
 from oursociety_desktop.models.text import nfc, sort_key
 from oursociety_desktop.models.withdrawal import check_consent_edit, withheld_here, withhold_after_edit
+from oursociety_desktop.models.wording import field_label
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
 BOOL_FIELDS = ("share_with_hubs", "include_in_directory", "do_not_phone", "do_not_email", "do_not_mail",
@@ -84,10 +85,11 @@ def normalise_values(values: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = nfc(stage)
         else:
             if not isinstance(value, str):
-                raise ValidationError(name, _("{name} must be text.").format(name=name))
+                raise ValidationError(name, _("{name} must be text.").format(name=field_label(name)))
             if len(value) > MAX_TEXT:
-                raise ValidationError(name, _("{name} is longer than {max_text:,} characters.")
-                                            .format(name=name, max_text=MAX_TEXT))
+                raise ValidationError(name, ngettext("{name} is longer than {max_text:,} character.",
+                                                     "{name} is longer than {max_text:,} characters.", MAX_TEXT)
+                                      .format(name=field_label(name), max_text=MAX_TEXT))
             out[name] = nfc(value if name in _UNTRIMMED else value.strip())
     return out
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlmodel import Session, col, select
 
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
@@ -65,8 +65,9 @@ def _clean(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
         else:
             textual = str(value).strip()
             if len(textual) > MAX_TEXT:
-                raise ValidationError(name, _("The {name} is longer than {max_text} characters.")
-                                            .format(name=name.replace('_', ' '), max_text=MAX_TEXT))
+                raise ValidationError(name, ngettext("The {name} is longer than {max_text} character.",
+                                                     "The {name} is longer than {max_text} characters.", MAX_TEXT)
+                                      .format(name=name.replace('_', ' '), max_text=MAX_TEXT))
             out[name] = textual
     if "title" in out and not out["title"]:
         raise ValidationError("title", _("A lesson needs a title."))

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import ValidationError
@@ -50,8 +50,9 @@ def _clean(session: Session, cls: type[OfferOrNeed], values: Mapping[str, Any]) 
         else:
             textual = " ".join(str(value).split()) if name != "text" else str(value).strip()
             if len(textual) > MAX_TEXT:
-                raise ValidationError(name, _("The {what}'s {name} is longer than {max_text} characters.")
-                                            .format(what=what, name=name, max_text=MAX_TEXT))
+                raise ValidationError(name, ngettext("The {what}'s {name} is longer than {max_text} character.",
+                                                     "The {what}'s {name} is longer than {max_text} characters.",
+                                                     MAX_TEXT).format(what=what, name=name, max_text=MAX_TEXT))
             out[name] = textual
     if "text" in out and not out["text"]:
         raise ValidationError("text", _("Say what the {what} is: the text is empty.").format(what=what))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import ngettext
 from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.models.text import fold
 
@@ -24,11 +24,15 @@ def clean_themes(values: Iterable[object] | str) -> list[str]:
         if not theme:
             continue
         if len(theme) > MAX_THEME_LENGTH:
-            raise ValidationError("themes", _("The theme '{theme}…' is longer than {max_theme_length} characters.")
-                                            .format(theme=theme[:20], max_theme_length=MAX_THEME_LENGTH))
+            raise ValidationError("themes", ngettext(
+                "The theme '{theme}…' is longer than {max_theme_length} character.",
+                "The theme '{theme}…' is longer than {max_theme_length} characters.", MAX_THEME_LENGTH)
+                .format(theme=theme[:20], max_theme_length=MAX_THEME_LENGTH))
         if fold(theme) not in seen:
             seen.add(fold(theme))
             out.append(theme)
     if len(out) > MAX_THEMES:
-        raise ValidationError("themes", _("At most {max_themes} themes, please.").format(max_themes=MAX_THEMES))
+        raise ValidationError("themes", ngettext("At most {max_themes} theme, please.",
+                                                 "At most {max_themes} themes, please.", MAX_THEMES)
+                              .format(max_themes=MAX_THEMES))
     return out

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.signing import public_key_of
@@ -208,7 +208,8 @@ def find_peer(session: Session, hub: str) -> PeerHub:
         raise UserError(_("No hub '{wanted}' has been met yet; sync or import one of its bundles first.")
                         .format(wanted=wanted[:60]))
     if len(matches) > 1:
-        raise UserError(_("'{wanted}' names {count} hubs; give the hub's id.")
+        raise UserError(ngettext("'{wanted}' names {count} hub; give the hub's id.",
+                                 "'{wanted}' names {count} hubs; give the hub's id.", len(matches))
                         .format(wanted=wanted[:60], count=len(matches)))
     return matches[0]
 

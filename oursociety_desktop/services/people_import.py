@@ -114,7 +114,8 @@ class ImportSummary:
         if self.empty:
             parts.append(_("{count} with nothing to import").format(count=self.empty))
         if self.skipped_binary:
-            parts.append(_("{count} pictures, sounds or keys skipped").format(count=self.skipped_binary))
+            parts.append(ngettext("{count} picture, sound or key skipped", "{count} pictures, sounds or keys skipped",
+                                  self.skipped_binary).format(count=self.skipped_binary))
         if self.warnings:
             parts.append(ngettext("{count} warning", "{count} warnings", len(self.warnings))
                          .format(count=len(self.warnings)))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Database, set_setting
 from oursociety_desktop.models.demo import generate_demo
 from oursociety_desktop.models.errors import UserError
@@ -146,7 +147,7 @@ class FirstRunDialog(QDialog):
 def create_hub(folder: Path, choices: FirstRunChoices) -> Database:
     """Create the hub database with the chosen name and region (no demo data yet)."""
     if not is_known_region(choices.region):
-        raise UserError(f"Unknown phone region '{choices.region}'.")
+        raise UserError(_("Unknown phone region '{region}'.").format(region=choices.region))
     db = Database.create(folder, choices.hub_name)
     with db.write() as tx:
         set_setting(tx.session, "default_region", choices.region)

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.backup import ensure_not_busy, restore_from
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
@@ -47,7 +48,7 @@ def restore_before_import(ctx: AppContext, backup: Path) -> Path | None:
     Returns where the replaced database was kept. Raises UserError (nothing changed) while a task that changes
     the hub is running, while another program writes to it, or when the backup is missing or damaged."""
     if ctx.runner.changing():
-        raise UserError("Wait for the running task to finish, then restore the backup.")
+        raise UserError(_("Wait for the running task to finish, then restore the backup."))
     # Tasks that only read (a preview, a count) finish first, and their answers, read from the file about to be
     # replaced, are shown before the views reload from the restored one.
     ctx.runner.wait_for_readers()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oursociety_desktop.i18n import LANGUAGES
+from oursociety_desktop.i18n import LANGUAGES, _
 from oursociety_desktop.models.backup import backup_to
 from oursociety_desktop.models.contacts import touch_all_search_rows
 from oursociety_desktop.models.database import set_setting
@@ -66,7 +66,8 @@ def make_backup(progress: Any, db_path: Path, folder: Path) -> Path:
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"Cannot create the backups folder {target}: {exc.strerror or exc}.") from None
+        raise UserError(_("Cannot create the backups folder {folder}: {reason}.").format(
+            folder=target, reason=exc.strerror or exc)) from None
     return backup_to(db_path, target / f"manual-{stamp}.sqlite3")
 
 

@@ -246,7 +246,7 @@ def test_backup_to_unwritable_place(hub: Path, capsys: pytest.CaptureFixture[str
 
 def test_demo_and_check(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--data-dir", str(hub), "demo", "--contacts", "300", "--seed", "9")
-    assert code == 0 and "300 contacts" in out
+    assert code == 0 and "Contacts: 300\n" in out and "Group memberships: 600\n" in out
     stats = json.loads(run(capsys, "--data-dir", str(hub), "stats", "--json")[1])
     assert stats["records"]["contact"]["live"] == 300
     assert stats["records"]["membership"]["live"] == 600

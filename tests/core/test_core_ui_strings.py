@@ -1,14 +1,18 @@
-"""No user-visible string in `ui/` escapes translation.
+"""No user-visible string escapes translation.
 
 A scan of the window's source: every text literal handed to a widget that shows it (a label, a button, a title, a
 tooltip, a menu action, a message box...) must come through `tr()` / `translate()` / `_()`. A literal given
 straight, an f-string, a literal `.format()`-ed without `tr()`, or text glued to a literal with `+` is listed.
+A second scan covers the whole package (core, formats, command line and window) for what reaches a person from
+anywhere: the message of an error (`UserError`, `Cancelled`...), of a warning on an imported row, of a progress
+report, and what the command line prints.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 UI = Path(__file__).resolve().parents[2] / "oursociety_desktop" / "ui"
@@ -57,13 +61,25 @@ def _literal_text(node: ast.expr) -> str | None:
     return None
 
 
-def untranslated(path: Path) -> list[str]:
-    """`file:line: text` for each shown literal in one module."""
+# Calls anywhere in the package whose text reaches a person, and which of their positional arguments it is in
+# (None: every one).
+REACHES_A_PERSON: dict[str, tuple[int, ...] | None] = {
+    "UserError": None, "NotFound": None, "Cancelled": None, "ValidationError": (1,), "RowWarning": (1,),
+    "warn": (1,), "progress": (1,), "_check": (2,), "report": (1,), "print": None, "setTitle": None,
+}
+
+
+def untranslated(path: Path, shown: Mapping[str, tuple[int, ...] | None] | None = None) -> list[str]:
+    """`file:line: text` for each shown literal in one module (`shown`: the calls to look at, and which of their
+    positional arguments are shown; by default the window's `SHOWN`, every argument)."""
+    calls = shown if shown is not None else dict.fromkeys(SHOWN)
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call) or _name(node.func) not in SHOWN or _name(node.func) in TRANSLATORS:
+        if not isinstance(node, ast.Call) or _name(node.func) not in calls or _name(node.func) in TRANSLATORS:
             continue
-        for arg in [*node.args, *(k.value for k in node.keywords if k.arg in ("text", "title", "toolTip"))]:
+        which = calls[_name(node.func)]
+        args = node.args if which is None else [a for i, a in enumerate(node.args) if i in which]
+        for arg in [*args, *(k.value for k in node.keywords if k.arg in ("text", "title", "toolTip"))]:
             text = _literal_text(arg)
             if text is None or TECHNICAL.fullmatch(text):
                 continue
@@ -76,6 +92,27 @@ def test_no_shown_string_in_the_window_escapes_translation() -> None:
     found = [f"{path.parent.relative_to(UI.parent)}/{line}" for path in sorted(UI.rglob("*.py"))
              for line in untranslated(path)]
     assert found == [], "shown without tr():\n" + "\n".join(found)
+
+
+def test_no_message_to_a_person_escapes_translation_anywhere() -> None:
+    package = UI.parent
+    found = [f"{path.parent.relative_to(package.parent)}/{line}" for path in sorted(package.rglob("*.py"))
+             for line in untranslated(path, REACHES_A_PERSON)]
+    assert found == [], "not translated:\n" + "\n".join(found)
+
+
+def test_the_package_scan_finds_errors_warnings_progress_and_prints(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "raise UserError(f'Cannot create {folder}.')\n"
+        "raise UserError(_('Fine {folder}.').format(folder=folder))\n"
+        "progress(50, 'Reading the file')\n"
+        "row.warn('END', 'cut off here')\n"
+        "row.warn('END', _('cut off'))\n"
+        "print(', '.join(parts) + f' added in {seconds} s')\n"
+        "print(f'{key}: {value}')\n", encoding="utf-8")
+    lines = [line.split(": ", 1)[1] for line in untranslated(sample, REACHES_A_PERSON)]
+    assert lines == ["'Cannot create .'", "'Reading the file'", "'cut off here'", "' added in  s'"]
 
 
 def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
@@ -122,3 +159,50 @@ def test_every_tr_call_in_the_window_takes_a_literal() -> None:
     found = [line for path in sorted(UI.rglob("*.py")) if path.name != "translator.py"
              for line in variable_tr_calls(path)]
     assert found == [], "tr() of a variable (not extractable):\n" + "\n".join(found)
+
+
+# A placeholder followed by a word for things counted ("{count} rows") is a count said in one form: "1 rows" in
+# English, and wrong in every language with more forms (Polish, Welsh, Arabic). Counts go through ngettext,
+# `Nn_` or the window's `plural`, which this scan does not look at.
+COUNTED = re.compile(r"\{([^}]*)\}\s+(people|[^\W\d_]+s)\b")
+# Words after a placeholder that say what it does, not what it counts ("{path} is", "{label} holds").
+VERBS = frozenset({"is", "was", "has", "does", "takes", "holds", "needs", "uses", "comes", "lacks", "stores",
+                   "expands", "claims", "names", "says", "goes", "gives", "keeps", "makes", "means", "vs"})
+NOT_COUNTED = {
+    ("record_type", "records"),  # "Merging membership records": the placeholder is a word
+    ("0", "files"),  # "PNG files (*.png)"
+    ('"label", "value"', "objects"),
+}
+
+
+def counts_in_one_form(path: Path) -> list[str]:
+    """`file:line: placeholder word` for each count in a message that has one form for every number."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and _name(node.func) in {"tr", "translate", "_", "N_", "_t", "_tr"}):
+            continue
+        for arg in node.args:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found += [f"{path.name}:{node.lineno}: {{{m.group(1)}}} {m.group(2)}"
+                          for m in COUNTED.finditer(arg.value)
+                          if m.group(2) not in VERBS and (m.group(1), m.group(2)) not in NOT_COUNTED]
+    return found
+
+
+def test_every_count_in_a_message_has_its_plural_forms() -> None:
+    package = UI.parent
+    found = [f"{path.parent.relative_to(package.parent)}/{line}" for path in sorted(package.rglob("*.py"))
+             for line in counts_in_one_form(path)]
+    assert found == [], "a count in one form (use ngettext, Nn_ or plural):\n" + "\n".join(found)
+
+
+def test_the_count_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "label.setText(self.tr('Exported {0} contacts to {1}.').format(n, path))\n"
+        "raise UserError(_('{count} people left').format(count=n))\n"
+        "raise UserError(ngettext('{count} row', '{count} rows', n).format(count=n))\n"
+        "text = plural(n, '{n} contact', '{n} contacts')\n"
+        "say(_('Merging {record_type} records'))\n"
+        "raise UserError(_('The file {path} is empty.'))\n", encoding="utf-8")
+    assert [line.split(": ", 1)[1] for line in counts_in_one_form(sample)] == ["{0} contacts", "{count} people"]

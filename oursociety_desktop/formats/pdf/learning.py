@@ -30,7 +30,7 @@ from oursociety_desktop.formats.pdf.furniture import (
     month_names,
 )
 from oursociety_desktop.formats.pdf.options import PrintOptions, PrintResult, finished, report
-from oursociety_desktop.i18n import N_, _
+from oursociety_desktop.i18n import N_, Nn_, _, ngettext
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
@@ -46,7 +46,9 @@ BAR_BLUE = colors.Color(0.25, 0.42, 0.62)
 SECTIONS = (("challenge", N_("The challenge")), ("tried", N_("What was tried")), ("worked", N_("What worked")),
             ("not_worked", N_("What did not work")), ("advice", N_("Advice for others starting out")))
 SUMMARY_LINE = N_("People who gave time: {people}. Hours given: {given}. Hours pledged: {pledged}.")
-CERTIFICATE_LINE = N_("gave {hours} hours of their time to {hub} in {year}.")
+# The form is chosen by the whole number of hours; a fraction (1.5 hours) takes the form of 2, the plural in English.
+CERTIFICATE_LINE = Nn_("gave {hours} hour of their time to {hub} in {year}.",
+                       "gave {hours} hours of their time to {hub} in {year}.")
 
 
 def _year(options: PrintOptions) -> str:
@@ -125,7 +127,8 @@ def print_certificate(db: Database, options: PrintOptions, out: Path, progress: 
         Spacer(1, 30 * mm),
         TextBlock(_("Thank you"), sizes.title * 2, bold=True, space_after=10 * mm),
         TextBlock(person.shown_name, sizes.title * 1.3, bold=True, space_after=6 * mm),
-        TextBlock(_(CERTIFICATE_LINE).format(hours=f"{float(given):g}", hub=db.hub_name, year=year),
+        TextBlock(ngettext(*CERTIFICATE_LINE, int(given) if float(given).is_integer() else 2)
+                  .format(hours=f"{float(given):g}", hub=db.hub_name, year=year),
                   sizes.heading, space_after=20 * mm),
         TextBlock(_("What you gave made a difference to your neighbours."), sizes.heading),
     ]

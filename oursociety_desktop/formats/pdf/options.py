@@ -95,4 +95,4 @@ def report(progress: Progress | None, percent: int, message: str) -> None:
 def finished(progress: Progress | None) -> None:
     """Report completion; too late to cancel, the file is written."""
     if progress is not None:
-        progress(100, "Done")
+        progress(100, _("Done"))

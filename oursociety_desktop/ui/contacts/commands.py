@@ -30,6 +30,7 @@ from oursociety_desktop.models.tables import Contact, Group
 from oursociety_desktop.models.wording import field_label
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.edits import DbCommand, push, push_create, push_update
+from oursociety_desktop.ui.wording import plural
 
 # Selections larger than this are changed on the task runner (with progress and Cancel), not on the GUI thread.
 INLINE_LIMIT = 300
@@ -43,7 +44,7 @@ def _tr(text: str) -> str:
 def describe(ctx: AppContext, ids: Sequence[str]) -> str:
     """The shown name of one contact (e.g. Anna Adams), or "3 contacts" for several: for undo texts and dialogs."""
     if len(ids) != 1:
-        return _tr("{0} contacts").format(len(ids))
+        return plural(len(ids), "{n} contact", "{n} contacts")
     with ctx.db.read() as session:
         return get_record(session, Contact, ids[0]).shown_name
 

@@ -265,7 +265,8 @@ class ExchangeWorkspace(QWidget):
         if first != again:
             raise UserError(self.tr("The two passphrases differ; type the same passphrase twice."))
         if len(first) < MIN_PASSPHRASE:
-            raise UserError(self.tr("The passphrase is too short; use at least {0} characters.").format(MIN_PASSPHRASE))
+            raise UserError(plural(MIN_PASSPHRASE, "The passphrase is too short; use at least {n} character.",
+                                   "The passphrase is too short; use at least {n} characters."))
         return first
 
     def _passphrases_edited(self) -> None:

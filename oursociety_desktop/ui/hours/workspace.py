@@ -42,6 +42,7 @@ from oursociety_desktop.ui.widgets.meeting_picker import make_searchable, meetin
 from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.wording import plural
 
 DEFAULT_HOURS = 2.0
 
@@ -241,5 +242,6 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         if try_edit(self.ctx, self.tr("Record hours from a sign-in sheet"), do, undo, "hours", self.message):
             total = sum(ticked.values())
             self.sheet.tick_all(False)
-            self.sheet_label.setText(self.tr("Recorded {0} h for {1} people.").format(f"{total:g}", len(ticked)))
+            self.sheet_label.setText(plural(len(ticked), "Recorded {hours} h for {n} person.",
+                                            "Recorded {hours} h for {n} people.", hours=f"{total:g}"))
             self._load_totals()

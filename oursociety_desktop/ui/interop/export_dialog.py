@@ -29,6 +29,7 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.wording import plural
 
 FORMATS = (("vcard-3.0", N_("vCard 3.0 (.vcf)")), ("vcard-4.0", N_("vCard 4.0 (.vcf)")),
            ("csv", N_("CSV spreadsheet (.csv)")))
@@ -47,17 +48,18 @@ def export_task(progress: Progress, db: Database, fmt: str, out: Path, one_per_c
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UserError(f"Cannot create the folder {out}: {exc.strerror or exc}.") from None
+            raise UserError(_("Cannot create the folder {folder}: {reason}.").format(
+                folder=out, reason=exc.strerror or exc)) from None
         for i, values in enumerate(contacts):
-            if i % 500 == 0 and progress(i * 100 // max(1, len(contacts)), "Writing cards") is False:
-                raise Cancelled("The export was cancelled; the cards written so far are complete files.")
+            if i % 500 == 0 and progress(i * 100 // max(1, len(contacts)), _("Writing cards")) is False:
+                raise Cancelled(_("The export was cancelled; the cards written so far are complete files."))
             with atomic_write(out / f"{vcard.safe_file_stem(values)}.vcf") as fh:
                 fh.write(vcard.contact_to_vcard(values, version).encode("utf-8"))
         return len(contacts)
     with atomic_write(out) as fh:
         for i, chunk in enumerate(vcard.write_vcards(contacts, version)):
-            if i % 2000 == 0 and progress(i * 100 // max(1, len(contacts)), "Writing cards") is False:
-                raise Cancelled("The export was cancelled; nothing was written.")
+            if i % 2000 == 0 and progress(i * 100 // max(1, len(contacts)), _("Writing cards")) is False:
+                raise Cancelled(_("The export was cancelled; nothing was written."))
             fh.write(chunk)
     return len(contacts)
 
@@ -147,7 +149,8 @@ class ExportDialog(QDialog):
 
     def _done(self, count: Any) -> None:
         self.export_button.setEnabled(True)
-        self.result_message = self.tr("Exported {0} contacts to {1}.").format(count, self.path.text().strip())
+        self.result_message = plural(int(count), "Exported {n} contact to {path}.", "Exported {n} contacts to {path}.",
+                                     path=self.path.text().strip())
         self.message.setText(self.result_message)
 
     def _failed(self, message: str) -> None:

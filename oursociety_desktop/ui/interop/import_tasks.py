@@ -8,6 +8,7 @@ from pathlib import Path
 
 from oursociety_desktop.formats import csv_io, csv_mapping, vcard
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning, save_rejected_rows, warnings_path
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.services.import_checks import plan_import
@@ -33,7 +34,7 @@ def kind_of(path: Path) -> str:
 
 def read_task(progress: Progress, path: Path) -> LoadedFile:
     """Read (and for vCards, parse) the chosen file."""
-    progress(0, "Reading the file")
+    progress(0, _("Reading the file"))
     kind = kind_of(path)
     if kind == "vcard":
         return LoadedFile(path, kind, rows=vcard.read_vcard_file(path, progress=progress))
@@ -58,5 +59,5 @@ def apply_task(progress: Progress, db: Database, rows: list[ImportRow], options:
         save_rejected_rows(errors_to, rows, header)
     if errors_to is not None and summary.warnings:
         save_warnings(warnings_path(errors_to), summary)
-    progress(100, "Done")
+    progress(100, _("Done"))
     return summary

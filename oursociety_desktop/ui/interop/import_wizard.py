@@ -43,6 +43,7 @@ from oursociety_desktop.ui.interop.import_pages import (
 )
 from oursociety_desktop.ui.interop.import_tasks import LoadedFile, apply_task
 from oursociety_desktop.ui.restore_import import confirm_restore, restore_before_import, restore_button
+from oursociety_desktop.ui.wording import plural
 
 
 class ChoicesPage(QWizardPage):
@@ -96,8 +97,9 @@ class ChoicesPage(QWizardPage):
         defaults = hub_consent_defaults(self.wiz.ctx.db.setting)
         self.consent_note.setText(consent_note(defaults))
         bad = sum(1 for r in self.wiz.rows if not r.ok)
-        self.bad_note.setText(self.tr("{0} rows have problems: nothing is imported unless you skip them.")
-                              .format(bad) if bad else "")
+        self.bad_note.setText(plural(bad, "{n} row has problems: nothing is imported unless you skip it.",
+                                     "{n} rows have problems: nothing is imported unless you skip them.")
+                              if bad else "")
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.skip_bad.isChecked() or all(r.ok for r in self.wiz.rows)

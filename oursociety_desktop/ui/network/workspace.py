@@ -38,6 +38,7 @@ from oursociety_desktop.ui.network.scene import NetworkItem, NetworkView
 from oursociety_desktop.ui.widgets.edits import MessageLine
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.wording import plural
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,10 @@ class NetworkWorkspace(RefreshWhenShown, QWidget):
         self.view.show_network(item)
         self.hubs_model.set_hubs(read.hubs)
         self._show_legend()
-        self.count_label.setText(self.tr("{0} people, {1} connections, {2} hubs").format(
-            f"{len(read.graph.people):,}", f"{read.graph.connection_count:,}", f"{len(read.hubs):,}"))
+        self.count_label.setText(", ".join((
+            plural(len(read.graph.people), "{n} person", "{n} people"),
+            plural(read.graph.connection_count, "{n} connection", "{n} connections"),
+            plural(len(read.hubs), "{n} hub", "{n} hubs"))))
         if not read.graph.people:
             self.info.setText(self.tr("No connections yet: record who introduced whom in Connections, or accept a "
                                       "suggested introduction in Offers & needs."))
@@ -264,4 +267,4 @@ class NetworkWorkspace(RefreshWhenShown, QWidget):
                             on_done=lambda drawn: self._exported(out, drawn), on_error=self.message.show_error)
 
     def _exported(self, out: Path, drawn: Any) -> None:
-        self.info.setText(self.tr("Drew {0} people to {1}").format(drawn, out))
+        self.info.setText(plural(int(drawn), "Drew {n} person to {path}", "Drew {n} people to {path}", path=out))

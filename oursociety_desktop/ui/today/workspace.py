@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from oursociety_desktop.models.today import ActionLine, read_summary
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.fields import HeadingLabel
-from oursociety_desktop.ui.wording import local_time
+from oursociety_desktop.ui.wording import local_time, plural
 
 
 class TodayWorkspace(QWidget):
@@ -123,9 +123,11 @@ class TodayWorkspace(QWidget):
         self.heading.setText(self.tr("{0} — {1}").format(self.ctx.db.hub_name, day))
         c = summary.counts
         self.start_box.setVisible(c["contacts"] == 0)
-        self.counts.setText(self.tr("{0} contacts · {1} groups · {2} open actions, {3} overdue · {4} connections")
-                            .format(f"{c['contacts']:,}", f"{c['groups']:,}", f"{c['open_actions']:,}",
-                                    f"{c['overdue']:,}", f"{c['connections']:,}"))
+        self.counts.setText(" · ".join((
+            plural(c["contacts"], "{n} contact", "{n} contacts"), plural(c["groups"], "{n} group", "{n} groups"),
+            plural(c["open_actions"], "{n} open action", "{n} open actions") + ", "
+            + plural(c["overdue"], "{n} overdue", "{n} overdue"),
+            plural(c["connections"], "{n} connection", "{n} connections"))))
         self._fill_actions(self.overdue, summary.overdue, self.tr("Nothing overdue."))
         self._fill_actions(self.upcoming, summary.upcoming, self.tr("Nothing due in the next two weeks."))
         self.recent.clear()
