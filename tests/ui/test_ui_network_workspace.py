@@ -47,7 +47,7 @@ def test_the_drawing_arrives_from_a_background_read_and_updates_after_an_edit(
         qtbot: QtBot, ws: NetworkWorkspace, ctx: AppContext, db: Database, people: dict[str, str]) -> None:
     assert ws.view.item is not None
     assert set(ws.view.item.ids) == {people["nina"], people["ola"], people["pia"]}
-    assert "3 people, 1 connections" in ws.count_label.text()
+    assert "3 people, 1 connection, 1 hub" in ws.count_label.text()
     with db.write() as tx:
         create_connection(tx, {"contact_a": people["zoe"], "contact_b": people["nina"], "kind": "knows"})
     ctx.events.announce("connection")
