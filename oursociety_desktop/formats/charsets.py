@@ -61,38 +61,36 @@ def decode_value(raw: bytes, charset: str = "", default: str = "", hint: str = "
     decodes it (the caller names the value and the --encoding option)."""
     if raw.isascii():
         return Decoded(raw.decode("ascii"))
-    warning = ""
     codec = codec_name(charset) if charset else None
-    if charset:
-        if codec is None:
-            warning = f"unknown character set '{charset}'"
-        else:
-            try:
-                return Decoded(raw.decode(codec))
-            except UnicodeDecodeError:
-                pass
-    if default:
+    unknown = bool(charset) and codec is None
+    if codec is not None:
         try:
-            return Decoded(raw.decode(default), f"{warning}; read as {default}" if warning else "")
+            return Decoded(raw.decode(codec))
         except UnicodeDecodeError:
             pass
-    try:
-        text = raw.decode("utf-8")
-        return Decoded(text, f"{warning}; read as UTF-8" if warning else "")
-    except UnicodeDecodeError:
-        pass
+    for fallback in (default, "utf-8") if default else ("utf-8",):
+        try:
+            text = raw.decode(fallback)
+        except UnicodeDecodeError:
+            continue
+        return Decoded(text, _("unknown character set '{charset}'; read as {encoding}").format(
+            charset=charset, encoding="UTF-8" if fallback == "utf-8" else fallback) if unknown else "")
     if codec is not None:
         text = raw.decode(codec, errors="replace")
-        return Decoded(text, f"some bytes are not valid {charset}; they were replaced with \ufffd")
+        return Decoded(text, _("some bytes are not valid {charset}; they were replaced with \ufffd").format(
+            charset=charset))
     hinted = codec_name(hint) if hint else None
     if hinted:
         try:
             text = raw.decode(hinted)
-            reason = f"{warning}; " if warning else ""
-            return Decoded(text, f"{reason}read as {hint}, the character set the card names elsewhere")
+            return Decoded(text, (_("unknown character set '{charset}'; read as {encoding}, the character set the "
+                                    "card names elsewhere") if unknown else
+                                  _("read as {encoding}, the character set the card names elsewhere")).format(
+                charset=charset, encoding=hint))
         except UnicodeDecodeError:
             pass
     text = raw.decode(FALLBACK)  # may raise: the caller refuses with the --encoding hint
-    reason = f"{warning}; " if warning else "not UTF-8; "
-    return Decoded(text, f"{reason}read as Windows-1252 (give the file's encoding with --encoding if it looks "
-                         "wrong)")
+    return Decoded(text, (_("unknown character set '{charset}'; read as Windows-1252 (give the file's encoding with "
+                            "--encoding if it looks wrong)") if unknown else
+                          _("not UTF-8; read as Windows-1252 (give the file's encoding with --encoding if it looks "
+                            "wrong)")).format(charset=charset))

@@ -25,7 +25,7 @@ from oursociety_desktop.formats.pdf import fonts
 from oursociety_desktop.formats.pdf.furniture import PRIVACY_LINE, Furniture, canvas_class
 from oursociety_desktop.formats.pdf.runs import has_rtl
 from oursociety_desktop.formats.pdf.shaping import draw_lines, fit
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import N_, Nn_, _, ngettext
 from oursociety_desktop.models.atomic import atomic_path, check_writable_target
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
@@ -47,10 +47,11 @@ FORMATS = (".png", ".pdf")
 PNG_SIDE = 2400  # pixels of the longer side
 PNG_LABELS = 400  # people on a PNG beyond which names are left off
 PDF_LABELS = 2000
-TITLE = "Network of introductions: {people} people, {connections} connections"
-LEGEND_TITLE = {"group": "Coloured by group", "hub": "Coloured by hub"}
-LEGEND_OTHER = "other or none"
-EMPTY = "No connections yet: record who introduced whom, and the network is drawn here."
+TITLE = N_("Network of introductions: {people}, {connections}")
+PEOPLE, CONNECTIONS = Nn_("{count} person", "{count} people"), Nn_("{count} connection", "{count} connections")
+LEGEND_TITLE = {"group": N_("Coloured by group"), "hub": N_("Coloured by hub")}
+LEGEND_OTHER = N_("other or none")  # `legend` gives it as it is, a key; it is translated where it is drawn
+EMPTY = N_("No connections yet: record who introduced whom, and the network is drawn here.")
 
 
 @dataclass(frozen=True)
@@ -126,15 +127,26 @@ def _visual(text: str) -> str:
     return get_display(arabic_reshaper.reshape(text)) if has_rtl(text) else text
 
 
+def _title(graph: NetworkGraph) -> str:
+    people, connections = len(graph.people), graph.connection_count
+    return _(TITLE).format(people=ngettext(*PEOPLE, people).format(count=f"{people:,}"),
+                           connections=ngettext(*CONNECTIONS, connections).format(count=f"{connections:,}"))
+
+
+def _legend_line(label: str, count: int) -> str:
+    return f"{_(LEGEND_OTHER) if label == LEGEND_OTHER else label} ({count:,})"
+
+
 def _draw_png(graph: NetworkGraph, positions: Mapping[str, Position], out: Path, by: str) -> None:
     width, height = PNG_SIDE, PNG_SIDE * 3 // 4
     margin, header, side = 40, 90, 460
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    title = TITLE.format(people=f"{len(graph.people):,}", connections=f"{graph.connection_count:,}")
-    draw.text((margin, margin - 10), title, fill="black", font=_pil_font(title, 34, bold=True))
+    title = _title(graph)
+    draw.text((margin, margin - 10), _visual(title), fill="black", font=_pil_font(title, 34, bold=True))
     if not graph.people:
-        draw.text((margin, header + 20), EMPTY, fill="black", font=_pil_font(EMPTY, 26))
+        empty = _(EMPTY)
+        draw.text((margin, header + 20), _visual(empty), fill="black", font=_pil_font(empty, 26))
         image.save(out, format="PNG")
         return
     frame = Frame.fitting(positions, margin + 20, header + 20, width - side - 2 * margin - 40,
@@ -156,12 +168,12 @@ def _draw_png(graph: NetworkGraph, positions: Mapping[str, Position], out: Path,
             label = _visual(person.label)
             draw.text((x + radius + 3, y - 9), label, fill="black", font=_pil_font(person.label, 18))
     x, y = width - side, header + 20
-    heading = LEGEND_TITLE[by]
-    draw.text((x, y), heading, fill="black", font=_pil_font(heading, 24, bold=True))
+    heading = _(LEGEND_TITLE[by])
+    draw.text((x, y), _visual(heading), fill="black", font=_pil_font(heading, 24, bold=True))
     for label, colour, count in legend(graph, by):
         y += 34
         draw.ellipse((x, y + 4, x + 18, y + 22), fill=colour, outline="black")
-        line = f"{label} ({count:,})"
+        line = _legend_line(label, count)
         draw.text((x + 28, y), _visual(line), fill="black", font=_pil_font(line, 20))
     draw.text((margin, height - margin), _(PRIVACY_LINE), fill="#444444", font=_pil_font(_(PRIVACY_LINE), 20))
     image.save(out, format="PNG")
@@ -178,11 +190,11 @@ def _draw_pdf(graph: NetworkGraph, positions: Mapping[str, Position], out: Path,
     canvas = canvas_class(furniture)(str(out), pagesize=(page_w, page_h))
     canvas.setTitle(_("Network of introductions"))
     left, top = 15 * mm, page_h - 20 * mm
-    title = TITLE.format(people=f"{len(graph.people):,}", connections=f"{graph.connection_count:,}")
+    title = _title(graph)
     size, lines = fit(title, fonts.BOLD, 14, page_w - 2 * left, 9)
     draw_lines(canvas, lines[:1], left, top - 4 * mm, size, 0)
     if not graph.people:
-        size, lines = fit(EMPTY, fonts.BODY, 11, page_w - 2 * left, 8)
+        size, lines = fit(_(EMPTY), fonts.BODY, 11, page_w - 2 * left, 8)
         draw_lines(canvas, lines, left, top - 14 * mm, size, size * 1.2)
         canvas.showPage()
         canvas.save()
@@ -227,14 +239,14 @@ def _draw_pdf(graph: NetworkGraph, positions: Mapping[str, Position], out: Path,
             draw_lines(canvas, lines[:1], x + radius + 0.6, y - used * 0.35, used, 0)
     x, y = page_w - left - legend_w, area_top
     canvas.setFillColor(colors.black)
-    size, lines = fit(LEGEND_TITLE[by], fonts.BOLD, 9, legend_w, 7)
+    size, lines = fit(_(LEGEND_TITLE[by]), fonts.BOLD, 9, legend_w, 7)
     draw_lines(canvas, lines[:1], x, y, size, 0)
     for label, colour, count in legend(graph, by):
         y -= 5 * mm
         canvas.setFillColor(colors.HexColor(colour))
         canvas.circle(x + 1.5 * mm, y + 1 * mm, 1.4 * mm, stroke=1, fill=1)
         canvas.setFillColor(colors.black)
-        size, lines = fit(f"{label} ({count:,})", fonts.BODY, 8, legend_w - 5 * mm, 6)
+        size, lines = fit(_legend_line(label, count), fonts.BODY, 8, legend_w - 5 * mm, 6)
         draw_lines(canvas, lines[:1], x + 4.5 * mm, y, size, 0)
     canvas.showPage()
     canvas.save()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from oursociety_desktop.i18n import _
+
 MAX_MESSAGE = 600
 
 
@@ -48,8 +50,8 @@ class RecordErased(UserError):
 class Cancelled(UserError):
     """The user pressed Cancel on long work; the core raises it so the transaction rolls back."""
 
-    def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or _("Cancelled; nothing was changed."))
 
 
 class DatabaseDamaged(UserError):

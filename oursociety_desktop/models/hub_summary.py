@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from oursociety_desktop.i18n import N_, _
 from oursociety_desktop.models.lessons import hub_names
 
-UNNAMED_HUB = "hub {short_id}"
+UNNAMED_HUB = N_("hub {short_id}")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def hub_summaries(session: Session, this_hub: str) -> list[HubSummary]:
         p_all, p_shared = people.get(hub_id, (0, 0))
         l_all, l_shared = lessons.get(hub_id, (0, 0))
         out.append(HubSummary(
-            hub_id=hub_id, name=names.get(hub_id) or UNNAMED_HUB.format(short_id=hub_id[:8]), is_this_hub=mine,
+            hub_id=hub_id, name=names.get(hub_id) or _(UNNAMED_HUB).format(short_id=hub_id[:8]), is_this_hub=mine,
             people=p_all, people_shared=p_shared if mine else p_all, lessons=l_all,
             lessons_shared=l_shared if mine else l_all, offers=offers.get(hub_id, (0, 0))[0],
             needs=needs.get(hub_id, (0, 0))[0], hours_given=round(hours.get(hub_id, 0.0), 2),

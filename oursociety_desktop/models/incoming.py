@@ -19,7 +19,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any
 
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.clock import STAMP_PATTERN, is_stamp
 from oursociety_desktop.models.contacts import MAX_TEXT, erased_values
 from oursociety_desktop.models.errors import UserError
@@ -87,23 +87,25 @@ def check_envelope(type_name: str, carried: set[str], unknown: list[str], record
     """Check a record's id, origin, stamps and unknown field names. `carried`: the names its stamps may name."""
     rid = record.get("id")
     if not isinstance(rid, str) or not 1 <= len(rid) <= MAX_ID:
-        raise bad_record(type_name, rid, "its id is missing or not text")
+        raise bad_record(type_name, rid, _("its id is missing or not text"))
     origin = record.get("origin_hub")
     if not isinstance(origin, str) or len(origin) > MAX_ID:
-        raise bad_record(type_name, rid, "origin_hub is not text")
-    _check_stamp(type_name, rid, "base_stamp", record.get("base_stamp"))
+        raise bad_record(type_name, rid, _("{field} is not text").format(field="origin_hub"))
+    _check_stamp(type_name, rid, record.get("base_stamp"))
     stamps = record.get("stamps")
     if not isinstance(stamps, dict):
-        raise bad_record(type_name, rid, "stamps is not an object")
+        raise bad_record(type_name, rid, _("{field} is not an object").format(field="stamps"))
     if len(unknown) > MAX_UNKNOWN_FIELDS:
-        raise bad_record(type_name, rid, f"it has more than {MAX_UNKNOWN_FIELDS} fields")
+        raise bad_record(type_name, rid, ngettext("it has more than {count} field", "it has more than {count} fields",
+                                                   MAX_UNKNOWN_FIELDS).format(count=MAX_UNKNOWN_FIELDS))
     for name in unknown:
         if not FIELD_NAME.fullmatch(name):
-            raise bad_record(type_name, rid, f"a field name '{name[:40]}' is not plain lower-case text")
+            raise bad_record(type_name, rid, _("a field name '{name}' is not plain lower-case text").format(
+                name=name[:40]))
     for name, stamp in stamps.items():
         if name not in carried:
-            raise bad_record(type_name, rid, f"a stamp for unknown field '{str(name)[:40]}'")
-        _check_stamp(type_name, rid, f"the stamp of {name}", stamp)
+            raise bad_record(type_name, rid, _("a stamp for unknown field '{name}'").format(name=str(name)[:40]))
+        _check_stamp(type_name, rid, stamp, of_field=name)
 
 
 # A stamp `is_stamp` accepts, in ASCII digits and below MAX_WALL_MS (9,000,000,000,000 ms): a batch's usual stamps.
@@ -134,12 +136,15 @@ def envelopes_plainly_valid(carried: set[str], records: list[dict[str, Any]]) ->
     return True
 
 
-def _check_stamp(type_name: str, rid: Any, what: str, stamp: Any) -> None:
+def _check_stamp(type_name: str, rid: Any, stamp: Any, of_field: str = "") -> None:
+    """Refuse a record whose `base_stamp` (or, given `of_field`, that field's stamp) is not a version stamp."""
     if is_stamp(stamp):
         return
+    what = _("the stamp of {field}").format(field=of_field) if of_field else "base_stamp"
     if isinstance(stamp, str) and STAMP_PATTERN.fullmatch(stamp):
-        raise bad_record(type_name, rid, f"{what} lies beyond the year 2255, outside the dates this app can hold")
-    raise bad_record(type_name, rid, f"{what} is not a version stamp")
+        raise bad_record(type_name, rid, _("{what} lies beyond the year 2255, outside the dates this app can hold")
+                         .format(what=what))
+    raise bad_record(type_name, rid, _("{what} is not a version stamp").format(what=what))
 
 
 def fill_added_fields(record_type: RecordType, record: dict[str, Any]) -> None:
@@ -254,29 +259,34 @@ def check_values(record_type: RecordType, record: dict[str, Any]) -> None:
     # The entries of list fields are always checked here; every field only when the quick check found a fault.
     for name, kind in grouped.list_kinds if _plainly_valid(grouped, record) else field_kinds(record_type):
         if name not in record:
-            raise bad_record(name_of_type, rid, f"field '{name}' is missing")
+            raise bad_record(name_of_type, rid, _("field '{field}' is missing").format(field=name))
         value = record[name]
         if kind == "text":
             if type(value) is not str or len(value) > MAX_TEXT:
-                raise bad_record(name_of_type, rid, f"{name} must be text of at most {MAX_TEXT:,} characters")
+                raise bad_record(name_of_type, rid, ngettext(
+                    "{field} must be text of at most {count} character",
+                    "{field} must be text of at most {count} characters", MAX_TEXT).format(
+                        field=name, count=f"{MAX_TEXT:,}"))
         elif kind == "bool":
             if type(value) is not bool:
-                raise bad_record(name_of_type, rid, f"{name} must be true or false")
+                raise bad_record(name_of_type, rid, _("{field} must be true or false").format(field=name))
         elif kind == "number":
             if type(value) not in (int, float) or not -MAX_NUMBER <= value <= MAX_NUMBER:
-                raise bad_record(name_of_type, rid, f"{name} must be a number between -{MAX_NUMBER:g} and "
-                                                    f"{MAX_NUMBER:g}")
+                raise bad_record(name_of_type, rid, _("{field} must be a number between {low} and {high}").format(
+                    field=name, low=f"-{MAX_NUMBER:g}", high=f"{MAX_NUMBER:g}"))
         else:
             if type(value) is not list or len(value) > MAX_LIST:
-                raise bad_record(name_of_type, rid, f"{name} must be a list of at most {MAX_LIST} entries")
+                raise bad_record(name_of_type, rid, ngettext(
+                    "{field} must be a list of at most {count} entry",
+                    "{field} must be a list of at most {count} entries", MAX_LIST).format(field=name, count=MAX_LIST))
             if kind == "labelled":
                 for item in value:
                     if type(item) is not dict or item.keys() != {"label", "value"} \
                             or not all(type(v) is str and len(v) <= 1000 for v in item.values()):
-                        raise bad_record(name_of_type, rid,
-                                         f"each entry of {name} must be {{\"label\", \"value\"}} text")
+                        raise bad_record(name_of_type, rid, _("each entry of {field} must be {shape} text").format(
+                            field=name, shape='{"label", "value"}'))
             elif not all(type(v) is str and len(v) <= 1000 for v in value):
-                raise bad_record(name_of_type, rid, f"{name} must be a list of words")
+                raise bad_record(name_of_type, rid, _("{field} must be a list of words").format(field=name))
     if name_of_type == "contact" and record["erased"]:
         _check_erased(record_type, record)
 
@@ -286,6 +296,7 @@ def _check_erased(record_type: RecordType, record: dict[str, Any]) -> None:
     wiped = erased_values()
     for name, _kind in field_kinds(record_type):
         if name in wiped and record[name] != wiped[name]:
-            raise bad_record(record_type.name, record["id"], f"it is erased but still holds {name}")
+            raise bad_record(record_type.name, record["id"], _("it is erased but still holds {field}").format(
+                field=name))
     if not record["deleted"]:
-        raise bad_record(record_type.name, record["id"], "it is erased but not deleted")
+        raise bad_record(record_type.name, record["id"], _("it is erased but not deleted"))

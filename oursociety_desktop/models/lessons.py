@@ -135,7 +135,7 @@ def hub_names(session: Session) -> dict[str, str]:
 
 def member_of(hub_name: str) -> str:
     """How a person who did not agree to be named is shown outside the hub that knows them."""
-    return f"a member of {hub_name}" if hub_name else "a member of another hub"
+    return _("a member of {hub_name}").format(hub_name=hub_name) if hub_name else _("a member of another hub")
 
 
 @dataclass(frozen=True)

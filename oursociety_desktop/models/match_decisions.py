@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import N_, _
 from oursociety_desktop.models.connections import record_introduction
 from oursociety_desktop.models.database import Tx, utc_now_iso
 from oursociety_desktop.models.errors import UserError
@@ -15,24 +15,25 @@ from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Connection as ConnectionRecord
 from oursociety_desktop.models.tables import Contact, MatchDecision, Need, Offer
 
-FOLLOW_UP_TITLE = "Introduce {need_person} to {offer_person}"
-REACH_BOTH = "by phone or email"
-REACH_EMAIL_ONLY = "by email (not by phone)"
-REACH_PHONE_ONLY = "by phone (not by email)"
-REACH_NEITHER = "in person or by post (no phone calls, no email)"
-FOLLOW_UP_NOTES = ("{need_person} needs: {need_text}\n{offer_person} offers: {offer_text}\nWhy: {reasons}\n"
-                   "Reach {need_person} {need_reach}; reach {offer_person} {offer_reach}.")
+# In the broker's language when the introduction is made: the follow-up action keeps the words it was given.
+FOLLOW_UP_TITLE = N_("Introduce {need_person} to {offer_person}")
+REACH_BOTH = N_("by phone or email")
+REACH_EMAIL_ONLY = N_("by email (not by phone)")
+REACH_PHONE_ONLY = N_("by phone (not by email)")
+REACH_NEITHER = N_("in person or by post (no phone calls, no email)")
+FOLLOW_UP_NOTES = N_("{need_person} needs: {need_text}\n{offer_person} offers: {offer_text}\nWhy: {reasons}\n"
+                     "Reach {need_person} {need_reach}; reach {offer_person} {offer_reach}.")
 
 
 def how_to_reach(contact: Contact) -> str:
     """How a follow-up may say to reach a person, from their do-not-phone and do-not-email wishes."""
     if contact.do_not_phone and contact.do_not_email:
-        return REACH_NEITHER
+        return _(REACH_NEITHER)
     if contact.do_not_phone:
-        return REACH_EMAIL_ONLY
+        return _(REACH_EMAIL_ONLY)
     if contact.do_not_email:
-        return REACH_PHONE_ONLY
-    return REACH_BOTH
+        return _(REACH_PHONE_ONLY)
+    return _(REACH_BOTH)
 
 
 def _pair(tx: Tx, need_id: str, offer_id: str) -> tuple[Need, Offer, Contact, Contact]:
@@ -70,15 +71,15 @@ def accept_match(tx: Tx, need_id: str, offer_id: str, broker_id: str = "", *, du
     broker = get_record(tx.session, Contact, broker_id, live=True).id if broker_id else ""
     if broker in (asker.id, giver.id):
         raise UserError(_("The broker must be someone other than the two people introduced."))
-    reasons = "; ".join(match_reasons(need, offer, asker, giver, tx.hub_id)) or "chosen by the broker"
+    reasons = "; ".join(match_reasons(need, offer, asker, giver, tx.hub_id)) or _("chosen by the broker")
     names = {"need_person": asker.shown_name, "offer_person": giver.shown_name}
-    notes = FOLLOW_UP_NOTES.format(**names, need_text=need.text, offer_text=offer.text, reasons=reasons,
+    notes = _(FOLLOW_UP_NOTES).format(**names, need_text=need.text, offer_text=offer.text, reasons=reasons,
                                    need_reach=how_to_reach(asker), offer_reach=how_to_reach(giver))
     today = date.today()
     connection = record_introduction(
         tx, {"contact_a": asker.id, "contact_b": giver.id, "kind": "introduced", "introduced_by": broker,
              "date": today.isoformat(), "note": reasons},
-        {"title": FOLLOW_UP_TITLE.format(**names), "notes": notes,
+        {"title": _(FOLLOW_UP_TITLE).format(**names), "notes": notes,
          "due": (today + timedelta(days=due_in_days)).isoformat()})
     _decide(tx, need.id, offer.id, "accepted", connection.id)
     return connection

@@ -32,7 +32,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, text
 
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import N_, _
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.names import name_to_show
 from oursociety_desktop.models.progress import Progress
@@ -40,10 +40,10 @@ from oursociety_desktop.models.tables import Contact, Need, Offer
 from oursociety_desktop.models.text import fold
 
 # Reasons: whole phrases with named placeholders, joined with "; " when shown.
-REASON_THEMES = "both about {themes}"
-REASON_WORDS = "both mention {words}"
-REASON_PLACE = "both in {place}"
-REASON_TIME = "both free on {when}"
+REASON_THEMES = N_("both about {themes}")
+REASON_WORDS = N_("both mention {words}")
+REASON_PLACE = N_("both in {place}")
+REASON_TIME = N_("both free on {when}")
 
 STOPWORDS = frozenset("""
 a an and any are as at be been but by can could do does for from get got have has help i if in into is it its
@@ -223,20 +223,20 @@ def _score(need: _Side, offer: _Side) -> tuple[float, tuple[str, ...]]:
     themes = sorted(need.themes & offer.themes)
     if themes:
         score += THEME_WEIGHT * len(themes)
-        reasons.append(REASON_THEMES.format(themes=", ".join(themes)))
+        reasons.append(_(REASON_THEMES).format(themes=", ".join(themes)))
     common = need.stems & offer.stems
     if common:
         score += WORD_WEIGHT * len(common)
         phrases = [p for p in _shared_phrases(need, common) if p not in themes]
         if phrases:
-            reasons.append(REASON_WORDS.format(words=", ".join(phrases[:3])))
+            reasons.append(_(REASON_WORDS).format(words=", ".join(phrases[:3])))
     if need.place and need.place == offer.place:
         score += PLACE_WEIGHT
-        reasons.append(REASON_PLACE.format(place=need.place_shown))
+        reasons.append(_(REASON_PLACE).format(place=need.place_shown))
     when = sorted(need.when.keys() & offer.when.keys())
     if when:
         score += TIME_WEIGHT
-        reasons.append(REASON_TIME.format(when=", ".join(need.when[w] for w in when)))
+        reasons.append(_(REASON_TIME).format(when=", ".join(need.when[w] for w in when)))
     return score, tuple(reasons)
 
 

@@ -40,7 +40,7 @@ def test_the_environment_chooses_the_language_and_english_is_unchanged(
     d = ["--data-dir", str(hub)]
     monkeypatch.setenv("OURSOCIETY_LANG", "cy")
     code, _, err = run(capsys, *d, "group", "show", "no-such-id")
-    assert code == 1 and err == "oursociety: Does dim cofnod o'r math group gyda'r id 'no-such-id'.\n"
+    assert code == 1 and err == "oursociety: Does dim cofnod o'r math grŵp gyda'r id 'no-such-id'.\n"
     code, _, err = run(capsys, "--lang", "en", *d, "group", "show", "no-such-id")
     assert code == 1 and err == "oursociety: No group with id 'no-such-id'.\n"
 
