@@ -66,7 +66,10 @@ def _literal_text(node: ast.expr) -> str | None:
 REACHES_A_PERSON: dict[str, tuple[int, ...] | None] = {
     "UserError": None, "NotFound": None, "Cancelled": None, "ValidationError": (1,), "RowWarning": (1,),
     "warn": (1,), "progress": (1,), "_check": (2,), "report": (1,), "print": None, "setTitle": None,
+    "add_argument": (), "add_parser": (), "add_subparsers": (), "ArgumentParser": (),
 }
+# Keyword arguments shown to a person: the command line's help texts.
+SHOWN_KEYWORDS = frozenset({"text", "title", "toolTip", "help", "description"})
 
 
 def untranslated(path: Path, shown: Mapping[str, tuple[int, ...] | None] | None = None) -> list[str]:
@@ -79,7 +82,7 @@ def untranslated(path: Path, shown: Mapping[str, tuple[int, ...] | None] | None 
             continue
         which = calls[_name(node.func)]
         args = node.args if which is None else [a for i, a in enumerate(node.args) if i in which]
-        for arg in [*args, *(k.value for k in node.keywords if k.arg in ("text", "title", "toolTip"))]:
+        for arg in [*args, *(k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS)]:
             text = _literal_text(arg)
             if text is None or TECHNICAL.fullmatch(text):
                 continue
@@ -110,9 +113,12 @@ def test_the_package_scan_finds_errors_warnings_progress_and_prints(tmp_path: Pa
         "row.warn('END', 'cut off here')\n"
         "row.warn('END', _('cut off'))\n"
         "print(', '.join(parts) + f' added in {seconds} s')\n"
-        "print(f'{key}: {value}')\n", encoding="utf-8")
+        "print(f'{key}: {value}')\n"
+        "p.add_argument('--year', help='the year (default: this year)')\n"
+        "p.add_argument('--year', metavar='YYYY', help=_('the year'))\n", encoding="utf-8")
     lines = [line.split(": ", 1)[1] for line in untranslated(sample, REACHES_A_PERSON)]
-    assert lines == ["'Cannot create .'", "'Reading the file'", "'cut off here'", "' added in  s'"]
+    assert lines == ["'Cannot create .'", "'Reading the file'", "'cut off here'", "' added in  s'",
+                     "'the year (default: this year)'"]
 
 
 def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
@@ -167,7 +173,8 @@ def test_every_tr_call_in_the_window_takes_a_literal() -> None:
 COUNTED = re.compile(r"\{([^}]*)\}\s+(people|[^\W\d_]+s)\b")
 # Words after a placeholder that say what it does, not what it counts ("{path} is", "{label} holds").
 VERBS = frozenset({"is", "was", "has", "does", "takes", "holds", "needs", "uses", "comes", "lacks", "stores",
-                   "expands", "claims", "names", "says", "goes", "gives", "keeps", "makes", "means", "vs"})
+                   "expands", "claims", "names", "says", "goes", "gives", "keeps", "makes", "means", "vs", "lies",
+                   "offers"})
 NOT_COUNTED = {
     ("record_type", "records"),  # "Merging membership records": the placeholder is a word
     ("0", "files"),  # "PNG files (*.png)"
