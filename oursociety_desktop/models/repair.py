@@ -29,6 +29,7 @@ from oursociety_desktop.models.derived import (
     triggers_off,
 )
 from oursociety_desktop.models.health import CheckReport, check_database
+from oursociety_desktop.models.search import purge_deleted_index_entries
 
 
 @dataclass
@@ -68,6 +69,9 @@ def repair_derived(conn: Connection) -> Repaired:
         if not contact_fts_sound:
             conn.exec_driver_sql("INSERT INTO contact_fts(contact_fts) VALUES ('rebuild')")
             done.contact_fts_rebuilt = True
+    if contact_fts_sound and (done.drift.search_text or done.drift.search_stray):
+        # A wrong or stray row may hold the text of a person erased since: its tokens leave the index's segments.
+        purge_deleted_index_entries(conn)
     lesson_fts_sound = (done.drift.lesson_fts_missing == done.drift.lesson_fts_stray == 0
                         and fts_in_step(conn, "lesson_fts"))
     with nullcontext() if lesson_fts_sound else triggers_off(conn, "lesson_search"):
@@ -127,6 +131,8 @@ def repair_hub(db: Database) -> RepairOutcome:
     backup = automatic_backup(db.path, "before-repair", int(db.setting("backup_keep") or 10))
     with db.write() as tx:
         repaired = repair_derived(tx.session.connection())
+    if repaired.changed:
+        db.checkpoint()  # the rows rewritten do not stay in the write-ahead log
     with db.read() as session:
         after = check_database(session.connection())
     return RepairOutcome(backup=backup, repaired=repaired, after=after)

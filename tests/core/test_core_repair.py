@@ -240,3 +240,18 @@ def test_a_file_failing_the_integrity_check_is_not_written(full_hub: tuple[Path,
     assert "nothing was written" in err and "oursociety restore FILE" in err
     assert file_digest(folder) == before
     assert not list((folder / "backups").glob("auto-*-before-repair.sqlite3"))
+
+
+def test_text_of_an_erased_person_left_in_a_search_row_leaves_the_file(
+        full_hub: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+    folder, _zofia = full_hub
+    code, erased, _err = run(capsys, "--data-dir", folder, "contact", "add", "--given", "Erin")
+    assert code == 0 and run(capsys, "--data-dir", folder, "contact", "forget", erased.strip())[0] == 0
+    damage(folder, "UPDATE contact_search SET body = 'erin qxzvwkemberly' WHERE contact_id IN "
+                   "(SELECT id FROM contact WHERE erased = 1)")
+    file_digest(folder)  # folds the log in
+    database = folder / "oursociety.sqlite3"
+    assert b"qxzvwkemberly" in database.read_bytes()  # the control: the token is in the file before
+    code, out, _err = run(capsys, "--data-dir", folder, "check", "--repair")
+    assert code == 0 and "mended: 1 search row given its contact's text again" in out
+    assert not [p for p in folder.iterdir() if p.is_file() and b"qxzvwkemberly" in p.read_bytes()]
