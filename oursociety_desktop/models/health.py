@@ -58,13 +58,20 @@ class CheckReport:
         return not self.problems
 
 
-def check_database(conn: Connection) -> CheckReport:
-    """Run SQLite's integrity check and this app's invariants over the whole database."""
+def integrity_report(conn: Connection) -> CheckReport:
+    """SQLite's own integrity check alone: a report with its findings as the one problem, or an empty one."""
     report = CheckReport()
     integrity = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
     if integrity != ["ok"]:
         report.problems.append(_("SQLite integrity check: {findings}").format(findings="; ".join(integrity[:5])))
         report.integrity_failed = True
+    return report
+
+
+def check_database(conn: Connection) -> CheckReport:
+    """Run SQLite's integrity check and this app's invariants over the whole database."""
+    report = integrity_report(conn)
+    if report.integrity_failed:
         return report
     version = current_version(conn)
     if version != LATEST_VERSION:

@@ -28,7 +28,7 @@ from oursociety_desktop.models.derived import (
     phone_rows,
     triggers_off,
 )
-from oursociety_desktop.models.health import CheckReport, check_database
+from oursociety_desktop.models.health import CheckReport, check_database, integrity_report
 from oursociety_desktop.models.search import purge_deleted_index_entries
 
 
@@ -122,10 +122,10 @@ def _write_lesson_rows(conn: Connection, want: Expected) -> int:
 
 
 def repair_hub(db: Database) -> RepairOutcome:
-    """Check the hub; unless SQLite's integrity check fails, back it up and rebuild the derived tables in one
-    transaction, then check it again. The outcome's `after` says what is left (problems of the records)."""
+    """Unless SQLite's integrity check fails, back the hub up and rebuild the derived tables in one transaction,
+    then check it. The outcome's `after` says what is left (problems of the records)."""
     with db.read() as session:
-        before = check_database(session.connection())
+        before = integrity_report(session.connection())
     if before.integrity_failed:
         return RepairOutcome(backup=None, repaired=Repaired(), after=before)
     backup = automatic_backup(db.path, "before-repair", int(db.setting("backup_keep") or 10))
