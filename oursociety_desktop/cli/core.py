@@ -58,6 +58,8 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_stats)
 
     p = sub.add_parser("check", help=_("integrity and invariants; exit 0 when sound"))
+    p.add_argument("--repair", action="store_true",
+                   help=_("after a backup, rebuild the search and phone indexes from the records"))
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("dump", help=_("canonical JSON of the synchronised state"))
@@ -176,6 +178,8 @@ def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_check(args: argparse.Namespace, folder: Path) -> int:
+    if args.repair:
+        return _check_and_repair(folder)
     with open_hub(folder) as db:
         with db.read() as session:
             report = check_database(session.connection())
@@ -189,6 +193,46 @@ def cmd_check(args: argparse.Namespace, folder: Path) -> int:
     print(ngettext("oursociety: the database has {count} problem; see above.",
                    "oursociety: the database has {count} problems; see above.", len(report.problems))
           .format(count=len(report.problems)), file=sys.stderr)
+    if report.derived:
+        print(_("The search and phone indexes are rebuilt from the records by: oursociety check --repair"),
+              file=sys.stderr)
+    return 1
+
+
+def _check_and_repair(folder: Path) -> int:
+    from oursociety_desktop.models.repair import mended_lines, repair_hub
+    from oursociety_desktop.paths import backup_dir
+
+    with open_hub(folder) as db:
+        outcome = repair_hub(db)
+    report = outcome.after
+    if outcome.backup is None:
+        for problem in report.problems:
+            print(_("problem: {problem}").format(problem=problem))
+        print(_("oursociety: SQLite's integrity check failed, so nothing was written. Restore a backup: "
+                "oursociety restore FILE (automatic backups are in {folder}).").format(folder=backup_dir(folder)),
+              file=sys.stderr)
+        return 1
+    print(_("Backed up before the repair to {backup}").format(backup=outcome.backup))
+    lines = mended_lines(outcome.repaired)
+    for line in lines:
+        print(_("mended: {line}").format(line=line))
+    if not lines:
+        print(_("Nothing derived from the records was out of step; nothing was changed."))
+    for warning in report.warnings:
+        print(_("warning: {warning}").format(warning=warning))
+    for problem in report.problems:
+        print(_("problem: {problem}").format(problem=problem))
+    if report.sound:
+        print("ok")
+        return 0
+    print(ngettext("oursociety: {count} problem is in the records themselves and cannot be mended by a repair; "
+                   "restore a backup made before it appeared: oursociety restore FILE (automatic backups are in "
+                   "{folder}).",
+                   "oursociety: {count} problems are in the records themselves and cannot be mended by a repair; "
+                   "restore a backup made before they appeared: oursociety restore FILE (automatic backups are in "
+                   "{folder}).", len(report.problems)).format(count=len(report.problems), folder=backup_dir(folder)),
+          file=sys.stderr)
     return 1
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from oursociety_desktop.i18n import _, ngettext
+from oursociety_desktop.models.derived import Drift, measure_drift
 from oursociety_desktop.models.migrations import LATEST_VERSION, current_version
 from oursociety_desktop.models.references import dangling_references
 from oursociety_desktop.models.registry import REGISTRY
@@ -46,6 +47,10 @@ class CheckReport:
 
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The problems of tables derived from the records (among `problems`), which `check --repair` rebuilds.
+    derived: list[str] = field(default_factory=list)
+    # SQLite's own check failed: nothing else was checked, and nothing may be written.
+    integrity_failed: bool = False
 
     @property
     def sound(self) -> bool:
@@ -53,12 +58,20 @@ class CheckReport:
         return not self.problems
 
 
-def check_database(conn: Connection) -> CheckReport:
-    """Run SQLite's integrity check and this app's invariants over the whole database."""
+def integrity_report(conn: Connection) -> CheckReport:
+    """SQLite's own integrity check alone: a report with its findings as the one problem, or an empty one."""
     report = CheckReport()
     integrity = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
     if integrity != ["ok"]:
         report.problems.append(_("SQLite integrity check: {findings}").format(findings="; ".join(integrity[:5])))
+        report.integrity_failed = True
+    return report
+
+
+def check_database(conn: Connection) -> CheckReport:
+    """Run SQLite's integrity check and this app's invariants over the whole database."""
+    report = integrity_report(conn)
+    if report.integrity_failed:
         return report
     version = current_version(conn)
     if version != LATEST_VERSION:
@@ -93,23 +106,9 @@ def check_database(conn: Connection) -> CheckReport:
         report.problems.append(ngettext("{count} erased contact still holds personal data",
                                         "{count} erased contacts still hold personal data", leaked).format(
                                             count=leaked))
-    contacts = conn.execute(text("SELECT COUNT(*) FROM contact")).scalar_one()
-    indexed = conn.execute(text("SELECT COUNT(*) FROM contact_search")).scalar_one()
-    if contacts != indexed:
-        report.problems.append(_("search index covers {indexed} of {contacts} contacts").format(
-            indexed=indexed, contacts=contacts))
-    astray = conn.execute(text(
-        "SELECT COUNT(*) FROM contact_search s JOIN contact c ON c.id = s.contact_id "
-        "WHERE s.live_sort_key IS NOT (CASE WHEN c.deleted THEN NULL ELSE c.sort_key END) "
-        "OR s.contact_rowid IS NOT c.rowid")).scalar_one()
-    if astray:
-        report.problems.append(ngettext("{count} search row out of step with its contact's place in the list",
-                                        "{count} search rows out of step with their contacts' place in the list",
-                                        astray).format(count=astray))
-    fts = [row[0] for row in conn.execute(text("SELECT COUNT(*) FROM contact_fts"))]
-    if fts and fts[0] != indexed:
-        report.problems.append(_("full-text index holds {rows} rows for {indexed} search rows").format(
-            rows=fts[0], indexed=indexed))
+    report.derived = derived_problems(measure_drift(conn), contacts=int(
+        conn.execute(text("SELECT COUNT(*) FROM contact")).scalar_one()))
+    report.problems.extend(report.derived)
     for dangling in dangling_references(conn):
         report.warnings.append(ngettext(
             "{count} live {record_type} record names a {target} this hub does not have ({field})",
@@ -117,3 +116,50 @@ def check_database(conn: Connection) -> CheckReport:
             dangling.count).format(count=dangling.count, record_type=dangling.record_type.replace("_", " "),
                                    target=dangling.target.replace("_", " "), field=dangling.field))
     return report
+
+
+def derived_problems(drift: Drift, contacts: int) -> list[str]:
+    """What `check` says of each derived table out of step with the records (`contacts`: how many there are)."""
+    out: list[str] = []
+    if drift.search_missing:
+        out.append(_("search index covers {indexed} of {contacts} contacts").format(
+            indexed=contacts - drift.search_missing, contacts=contacts))
+    if drift.search_stray:
+        out.append(ngettext("{count} search row for a contact this hub does not have",
+                            "{count} search rows for contacts this hub does not have", drift.search_stray).format(
+                                count=drift.search_stray))
+    if drift.search_text:
+        out.append(ngettext("{count} search row whose text is not its contact's",
+                            "{count} search rows whose text is not their contacts'", drift.search_text).format(
+                                count=drift.search_text))
+    if drift.search_place:
+        out.append(ngettext("{count} search row out of step with its contact's place in the list",
+                            "{count} search rows out of step with their contacts' place in the list",
+                            drift.search_place).format(count=drift.search_place))
+    if drift.phone_missing:
+        out.append(ngettext("{count} phone number missing from the phone index",
+                            "{count} phone numbers missing from the phone index",
+                            drift.phone_missing).format(count=drift.phone_missing))
+    if drift.phone_stray:
+        out.append(ngettext("{count} phone index entry that no contact's phones give",
+                            "{count} phone index entries that no contact's phones give", drift.phone_stray).format(
+                                count=drift.phone_stray))
+    fts = drift.contact_fts_missing + drift.contact_fts_stray
+    if fts:
+        out.append(ngettext("{count} contact search row out of step with the full-text index",
+                            "{count} contact search rows out of step with the full-text index", fts).format(
+                                count=fts))
+    if drift.lesson_stray:
+        out.append(ngettext("{count} lesson search row for a lesson this hub does not have",
+                            "{count} lesson search rows for lessons this hub does not have",
+                            drift.lesson_stray).format(count=drift.lesson_stray))
+    if drift.lesson_text:
+        out.append(ngettext("{count} lesson search row whose text is not its lesson's",
+                            "{count} lesson search rows whose text is not their lessons'", drift.lesson_text).format(
+                                count=drift.lesson_text))
+    lesson_fts = drift.lesson_fts_missing + drift.lesson_fts_stray
+    if lesson_fts:
+        out.append(ngettext("{count} lesson search row out of step with the full-text index",
+                            "{count} lesson search rows out of step with the full-text index", lesson_fts).format(
+                                count=lesson_fts))
+    return out

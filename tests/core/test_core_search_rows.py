@@ -164,8 +164,9 @@ def test_an_upgraded_hub_compacted_after_its_migration_has_its_search_rows_in_st
             family, given = ("Patel", "Smith", "Pask")[n % 3], ("Ann", "Paul", "Zygmunt")[n % 4 % 3]
             key = f"{family.lower()} {given.lower()}"
             insert_raw(conn, "contact", {"rowid": 7 * n + 3, "id": f"c{n:02}", "base_stamp": base, "sort_key": key,
-                                         "given_name": given, "family_name": family, "deleted": n % 5 == 0,
-                                         "share_with_hubs": True, **dict.fromkeys(LISTS, "[]")})
+                                         "given_name": given, "family_name": family, "locality": "Leeds",
+                                         "deleted": n % 5 == 0, "share_with_hubs": True,
+                                         **dict.fromkeys(LISTS, "[]")})
             conn.execute("INSERT INTO contact_search (contact_id, body) VALUES (?, ?)",
                          (f"c{n:02}", f"{given.lower()} {family.lower()} leeds"))
         conn.execute("DROP TABLE filler")
