@@ -14,12 +14,13 @@ from typing import Any
 
 from oursociety_desktop.i18n import N_, _
 
-# Command-line spelling → the words stored in `consent_method` (shown as is on screen and in exports).
+# Command-line spelling → the words stored in `consent_method` (in English, as they travel; shown as they are
+# stored, and translated where this app says how consent was given).
 CONSENT_METHODS: dict[str, str] = {
-    "in-person": "in person",
-    "paper": "on paper",
-    "phone": "by phone",
-    "online": "online",
+    "in-person": N_("in person"),
+    "paper": N_("on paper"),
+    "phone": N_("by phone"),
+    "online": N_("online"),
 }
 
 

@@ -13,6 +13,7 @@ from oursociety_desktop.models.migrations import LATEST_VERSION, current_version
 from oursociety_desktop.models.references import dangling_references
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import Contact
+from oursociety_desktop.models.wording import record_type_word
 
 
 def record_counts(conn: Connection) -> dict[str, dict[str, int]]:
@@ -89,7 +90,7 @@ def check_database(conn: Connection) -> CheckReport:
             report.problems.append(ngettext(
                 "{count} {record_type} record without valid version stamps",
                 "{count} {record_type} records without valid version stamps", bad).format(
-                    count=bad, record_type=record_type.name))
+                    count=bad, record_type=record_type_word(record_type.name)))
         over = conn.execute(
             text(f"SELECT COUNT(*) FROM {name}, json_each({name}.stamps) j WHERE j.value > {name}.stamp")  # noqa: S608
         ).scalar_one()
@@ -97,7 +98,7 @@ def check_database(conn: Connection) -> CheckReport:
             report.problems.append(ngettext(
                 "{count} {record_type} field stamp newer than its record's stamp",
                 "{count} {record_type} field stamps newer than their record's stamp", over).format(
-                    count=over, record_type=record_type.name))
+                    count=over, record_type=record_type_word(record_type.name)))
     personal = " OR ".join(
         f"{f} NOT IN ('', '[]', 0)" for f in Contact.PERSONAL_FIELDS if f != "engagement_stage"
     )
@@ -113,8 +114,8 @@ def check_database(conn: Connection) -> CheckReport:
         report.warnings.append(ngettext(
             "{count} live {record_type} record names a {target} this hub does not have ({field})",
             "{count} live {record_type} records name a {target} this hub does not have ({field})",
-            dangling.count).format(count=dangling.count, record_type=dangling.record_type.replace("_", " "),
-                                   target=dangling.target.replace("_", " "), field=dangling.field))
+            dangling.count).format(count=dangling.count, record_type=record_type_word(dangling.record_type),
+                                   target=record_type_word(dangling.target), field=dangling.field))
     return report
 
 
@@ -122,7 +123,8 @@ def derived_problems(drift: Drift, contacts: int) -> list[str]:
     """What `check` says of each derived table out of step with the records (`contacts`: how many there are)."""
     out: list[str] = []
     if drift.search_missing:
-        out.append(_("search index covers {indexed} of {contacts} contacts").format(
+        out.append(ngettext("search index covers {indexed} of {contacts} contact",
+                            "search index covers {indexed} of {contacts} contacts", contacts).format(
             indexed=contacts - drift.search_missing, contacts=contacts))
     if drift.search_stray:
         out.append(ngettext("{count} search row for a contact this hub does not have",

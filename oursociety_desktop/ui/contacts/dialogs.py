@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.consent import CONSENT_METHODS, HubConsentDefaults, consent_values
 from oursociety_desktop.models.contacts import ERASURE_REASONS
 from oursociety_desktop.models.errors import ValidationError
@@ -93,7 +94,8 @@ class NewContactDialog(QDialog):
 
     def _update_note(self) -> None:
         if self.method.currentData():
-            words = CONSENT_METHODS.get(str(self.method.currentData()), self.method.currentText())
+            key = str(self.method.currentData())
+            words = _(CONSENT_METHODS[key]) if key in CONSENT_METHODS else self.method.currentText()
             self.consent_note.setText(self.tr("Recorded as given {0}, today.").format(words))
         else:
             self.consent_note.setText(self.tr("Not asked yet: the boxes show this hub's defaults (Settings). Ask "

@@ -89,7 +89,7 @@ class ContactEditor(VerticalScrollArea):
         self.emails.changed.connect(lambda items: self._save({"emails": items}))
         self.notes = CommitTextEdit(body)
         self.notes.setAccessibleName(self.tr("Notes"))
-        self.notes.setAccessibleDescription(self.tr("Shared with other hubs when the person is"))
+        self.notes.setAccessibleDescription(self.tr("Shared with other hubs when the person is shared with them"))
         self.notes.editingFinished.connect(lambda: self._commit_box("notes", self.notes))
         self.private_notes = CommitTextEdit(body)
         self.private_notes.setAccessibleName(self.tr("Private notes (never leave this hub)"))

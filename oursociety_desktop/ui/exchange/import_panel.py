@@ -126,9 +126,10 @@ class ImportPanel(QWidget):
         m = result.manifest
         source = {"this hub": self.tr("made by this hub itself"), "new hub": self.tr("from a hub not trusted yet"),
                   "known hub": self.tr("from a trusted hub")}[result.source]
-        kind = {"full": self.tr("A full"), "delta": self.tr("A changes-only")}.get(m.kind, m.kind)
-        lines = [self.tr("{0} bundle from “{1}” ({2}), made {3}.").format(kind, m.source_hub_name, source,
-                                                                        local_time(m.created_at))]
+        said = {"full": self.tr("A full bundle from “{0}” ({1}), made {2}."),
+                "delta": self.tr("A changes-only bundle from “{0}” ({1}), made {2}.")}.get(
+            m.kind, self.tr("A bundle from “{0}” ({1}), made {2}."))
+        lines = [said.format(m.source_hub_name, source, local_time(m.created_at))]
         lines.extend(result.warnings)
         lines.append(plural(result.changes, "{n} change", "{n} changes") + ", " + plural(
             result.report.new_conflicts, "{n} new conflict.", "{n} new conflicts."))
