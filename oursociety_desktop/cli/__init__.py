@@ -26,6 +26,9 @@ def command_modules() -> list[ModuleType]:
     """Every module of this package with a `register(subparsers)` function, in name order.
 
     An area (exchange, printing, vCard/CSV...) adds its commands by adding a module here; nothing else changes.
+    Every module is imported to build the parser, whichever command runs (the window too): a module imports at its
+    top only what `register` needs (the choices it offers come from light modules), and each command imports what
+    only it needs when it runs, so no command starts by loading another's libraries (ReportLab, networkx, numpy...).
     """
     modules = []
     for info in sorted(pkgutil.iter_modules(_cli_package.__path__), key=lambda m: m.name):
