@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any, NoReturn
 
 import oursociety_desktop.cli as _cli_package
 from oursociety_desktop import __version__, i18n
@@ -26,6 +27,9 @@ def command_modules() -> list[ModuleType]:
     """Every module of this package with a `register(subparsers)` function, in name order.
 
     An area (exchange, printing, vCard/CSV...) adds its commands by adding a module here; nothing else changes.
+    Every module is imported to build the parser, whichever command runs (the window too): a module imports at its
+    top only what `register` needs (the choices it offers come from light modules), and each command imports what
+    only it needs when it runs, so no command starts by loading another's libraries (ReportLab, networkx, numpy...).
     """
     modules = []
     for info in sorted(pkgutil.iter_modules(_cli_package.__path__), key=lambda m: m.name):
@@ -35,9 +39,11 @@ def command_modules() -> list[ModuleType]:
     return modules
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command registered."""
-    parser = argparse.ArgumentParser(prog="oursociety", description=_("Our Society Desktop: a hub organiser."))
+def top_level_parser(parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+                     add_help: bool = True) -> argparse.ArgumentParser:
+    """The parser of the options that come before the command."""
+    parser = parser_class(prog="oursociety", description=_("Our Society Desktop: a hub organiser."),
+                          add_help=add_help)
     parser.add_argument("--data-dir", metavar="DIR", help=_("the hub's data folder (default: $OURSOCIETY_DATA_DIR, "
                                                           "else the user data folder)"))
     parser.add_argument("--lang", metavar="CODE", help=_("the language of messages and printed pages, e.g. cy, pl, "
@@ -46,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help=_("check this copy of the program on a temporary hub (the window headless, a printed "
                                "page, a bundle) and exit 0 when it works; your own hub is not touched"))
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    parser = top_level_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in command_modules():
         module.register(sub)
@@ -59,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--lang")
     i18n.install(i18n.choose_language(early.parse_known_args(args_list)[0].lang))
+    print_version_first(args_list)
     parser = build_parser()
     args = parser.parse_args(args_list)
     folder = data_dir(args.data_dir)
@@ -86,6 +99,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_("oursociety: unexpected error ({name__}: {exc}); details in {where}")
               .format(name__=type(exc).__name__, exc=exc, where=where), file=sys.stderr)
         return 1
+
+
+class _NotTheVersion(Exception):
+    """The arguments ask for something else before the version: the whole parser answers them."""
+
+
+class _FirstLook(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheVersion(message)
+
+
+class _HelpFirst(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        raise _NotTheVersion(option_string)
+
+
+def print_version_first(args: Sequence[str]) -> None:
+    """`oursociety --version` before any command: print the version and exit as the whole parser does, without
+    registering the commands, whose modules (and the database layer under them) take most of a second to import.
+    Anything else first (help, a mistake, a command and what follows it) returns, for the whole parser to answer."""
+    look = top_level_parser(_FirstLook, add_help=False)
+    look.add_argument("-h", "--help", nargs=0, action=_HelpFirst)
+    look.add_argument("command", nargs=argparse.REMAINDER)  # everything from the command on is the command's
+    try:
+        look.parse_known_args(list(args))  # the --version action prints and exits when it is reached
+    except _NotTheVersion:
+        pass
 
 
 def _log_unexpected(folder: Path) -> str:

@@ -8,12 +8,14 @@ import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oursociety_desktop.i18n import _
-from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.paths import storage_warning
+
+if TYPE_CHECKING:
+    from oursociety_desktop.models.database import Database
 
 Command = Callable[[argparse.Namespace, Path], int]
 SubParsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -22,6 +24,8 @@ SubParsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
 def open_hub(folder: Path) -> Database:
     """Open the hub in the data folder (runs pending migrations); warns when the folder is a risky place.
     Use it as `with open_hub(folder) as db:` so the hub is closed however the command ends."""
+    from oursociety_desktop.models.database import Database  # not at the top: `--version` answers without it
+
     warn_about_location(folder)
     return Database.open(folder)
 

@@ -10,15 +10,8 @@ from typing import Any
 
 from oursociety_desktop.cli.common import open_hub, print_json, warn_about_location
 from oursociety_desktop.i18n import Nn_, _, ngettext
-from oursociety_desktop.models.backup import backup_to, ensure_not_busy, restore_from, verify_database_file
 from oursociety_desktop.models.database import Database
-from oursociety_desktop.models.demo import generate_demo
-from oursociety_desktop.models.dump import iter_dump_lines
 from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.models.exchange_log import known_peers
-from oursociety_desktop.models.health import check_database, hub_stats
-from oursociety_desktop.models.hub_identity import identity_question, keep_identity, new_identity
-from oursociety_desktop.models.trust import distrust_hub, fingerprint, own_fingerprint, trust_hub
 from oursociety_desktop.models.wording import record_type_heading
 from oursociety_desktop.paths import database_path
 
@@ -91,6 +84,10 @@ def cmd_init(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models.exchange_log import known_peers
+    from oursociety_desktop.models.hub_identity import identity_question, keep_identity, new_identity
+    from oursociety_desktop.models.trust import distrust_hub, fingerprint, own_fingerprint, trust_hub
+
     with open_hub(folder) as db:
         if args.hub_command == "identity":
             if args.choice == "new":
@@ -142,6 +139,8 @@ def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models.demo import generate_demo
+
     if args.contacts < 0 or args.contacts > 2_000_000:
         raise UserError(_("--contacts takes a number from 0 to 2,000,000."))
     with open_hub(folder) as db:
@@ -160,6 +159,8 @@ _COUNTED = {"live": Nn_("{count} live", "{count} live"), "deleted": Nn_("{count}
 
 
 def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models.health import hub_stats
+
     with open_hub(folder) as db:
         with db.read() as session:
             stats = hub_stats(session.connection())
@@ -180,6 +181,8 @@ def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
 def cmd_check(args: argparse.Namespace, folder: Path) -> int:
     if args.repair:
         return _check_and_repair(folder)
+    from oursociety_desktop.models.health import check_database
+
     with open_hub(folder) as db:
         with db.read() as session:
             report = check_database(session.connection())
@@ -237,6 +240,8 @@ def _check_and_repair(folder: Path) -> int:
 
 
 def cmd_dump(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models.dump import iter_dump_lines
+
     with open_hub(folder) as db:
         with db.read() as session:
             out = sys.stdout
@@ -247,6 +252,8 @@ def cmd_dump(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models.backup import backup_to
+
     with open_hub(folder) as db:
         out = backup_to(db.path, args.out.expanduser().resolve())
     print(_("Backup written to {out}").format(out=out))
@@ -254,6 +261,8 @@ def cmd_backup(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models.backup import ensure_not_busy, restore_from, verify_database_file
+
     source = args.file.expanduser().resolve()
     verify_database_file(source)
     if not folder.is_dir():

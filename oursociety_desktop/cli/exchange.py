@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oursociety_desktop.cli.common import open_hub, print_json, undo_import_line
 from oursociety_desktop.i18n import _, ngettext
-from oursociety_desktop.models.conflicts import conflict_json, list_conflicts, record_label, resolve_conflict
 from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.models.outgoing_preview import describe_preview, outgoing_preview
-from oursociety_desktop.services.exchange import (
-    ImportResult,
-    accept_quarantined,
-    export_bundle,
-    import_bundle,
-    quarantined,
-)
-from oursociety_desktop.services.exchange_folder import sync_folder
+
+if TYPE_CHECKING:
+    from oursociety_desktop.services.exchange import ImportResult
 
 MAX_PASSPHRASE_FILE = 4096
 
@@ -71,6 +64,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_quarantine(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.services.exchange import accept_quarantined, quarantined
+
     with open_hub(folder) as db:
         if args.quarantine_command == "accept":
             report = accept_quarantined(db)
@@ -118,6 +113,8 @@ def read_passphrase(path: Path | None) -> str | None:
 def cmd_export(args: argparse.Namespace, folder: Path) -> int:
     if args.dry_run:
         return cmd_export_preview(args, folder)
+    from oursociety_desktop.services.exchange import export_bundle
+
     passphrase = read_passphrase(args.passphrase_file)
     with open_hub(folder) as db:
         result = export_bundle(db, args.file, for_hub=args.for_hub, passphrase=passphrase)
@@ -132,6 +129,8 @@ def cmd_export(args: argparse.Namespace, folder: Path) -> int:
 
 def cmd_export_preview(args: argparse.Namespace, folder: Path) -> int:
     """`export --dry-run`: the people a bundle would carry and hold back, nothing written."""
+    from oursociety_desktop.models.outgoing_preview import describe_preview, outgoing_preview
+
     with open_hub(folder) as db:
         with db.read() as session:
             preview = outgoing_preview(session.connection())
@@ -166,6 +165,8 @@ def describe_import(result: ImportResult) -> list[str]:
 
 
 def cmd_import(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.services.exchange import import_bundle
+
     passphrase = read_passphrase(args.passphrase_file)
     with open_hub(folder) as db:
         result = import_bundle(db, args.file, passphrase=passphrase, dry_run=args.dry_run,
@@ -180,6 +181,8 @@ def cmd_import(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.services.exchange_folder import sync_folder
+
     passphrase = read_passphrase(args.passphrase_file)
     with open_hub(folder) as db:
         result = sync_folder(db, args.folder, passphrase=passphrase)
@@ -207,6 +210,8 @@ def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models.conflicts import conflict_json, list_conflicts, record_label, resolve_conflict
+
     with open_hub(folder) as db:
         if args.conflicts_command == "resolve":
             with db.write() as tx:

@@ -6,25 +6,20 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oursociety_desktop.cli.common import open_hub, print_json, undo_import_line
-from oursociety_desktop.formats import csv_io, csv_mapping, csv_saved_mappings, csv_write, vcard
+from oursociety_desktop.formats import csv_write
 from oursociety_desktop.formats.csv_presets import PRESET_CHOICES
-from oursociety_desktop.formats.import_rows import ImportRow, RowWarning, save_rejected_rows, warnings_path
+from oursociety_desktop.formats.vcard_write import VERSIONS as VCARD_VERSIONS
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.atomic import atomic_write, check_writable_target
-from oursociety_desktop.models.consent import consent_values, describe_consent, hub_consent_defaults
-from oursociety_desktop.models.database import Database
-from oursociety_desktop.models.duplicates import find_duplicates
+from oursociety_desktop.models.choices import DUPLICATE_CHOICES
 from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.services.people_import import (
-    DUPLICATE_CHOICES,
-    ImportOptions,
-    ImportSummary,
-    run_import,
-    save_warnings,
-)
+
+if TYPE_CHECKING:
+    from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
+    from oursociety_desktop.models.database import Database
 
 
 def _import_options(p: argparse.ArgumentParser) -> None:
@@ -52,7 +47,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_vcard_import)
     p = vsub.add_parser("export", help=_("export live contacts as vCards"))
     p.add_argument("out", type=Path)
-    p.add_argument("--version", dest="vcard_version", choices=vcard.VERSIONS, default="3.0")
+    p.add_argument("--version", dest="vcard_version", choices=VCARD_VERSIONS, default="3.0")
     p.add_argument("--one-per-contact", action="store_true", help=_("OUT is a folder; one .vcf file per contact"))
     p.set_defaults(handler=cmd_vcard_export)
 
@@ -81,6 +76,10 @@ def register(sub: Any) -> None:
 
 def _finish_import(db: Database, rows: list[ImportRow], args: argparse.Namespace, kind: str,
                    header: list[str] | None, file_warnings: Sequence[RowWarning] = ()) -> int:
+    from oursociety_desktop.formats.import_rows import save_rejected_rows, warnings_path
+    from oursociety_desktop.models.consent import consent_values, describe_consent, hub_consent_defaults
+    from oursociety_desktop.services.people_import import ImportOptions, ImportSummary, run_import, save_warnings
+
     skip_bad = args.skip_bad or args.errors_to is not None
     if args.errors_to is not None:
         check_writable_target(args.errors_to)
@@ -124,12 +123,16 @@ _SHOWN_WARNINGS = 30
 
 
 def cmd_vcard_import(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.formats import vcard
+
     rows = vcard.read_vcard_file(args.file, args.encoding)
     with open_hub(folder) as db:
         return _finish_import(db, rows, args, "vcard", None)
 
 
 def cmd_csv_import(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.formats import csv_io, csv_mapping, csv_saved_mappings
+
     delimiter = "\t" if args.delimiter in ("tab", "\\t") else args.delimiter
     table = csv_io.read_csv_file(args.file, args.encoding, delimiter)
     with open_hub(folder) as db:
@@ -151,6 +154,8 @@ def cmd_csv_import(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_vcard_export(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.formats import vcard
+
     with open_hub(folder) as db:
         with db.read() as session:
             contacts = csv_write.live_contacts(session.connection())
@@ -190,6 +195,8 @@ def cmd_csv_export(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_duplicates(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models.duplicates import find_duplicates
+
     with open_hub(folder) as db:
         with db.read() as session:
             pairs = find_duplicates(session.connection())

@@ -10,10 +10,8 @@ from typing import Any
 from oursociety_desktop.cli.common import open_hub, print_json
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models import hours as hours_service
-from oursociety_desktop.models import lessons, match_decisions, matching, offers
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import find_group
-from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import LESSON_KINDS, Lesson
 
 
@@ -99,6 +97,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_lesson_add(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import lessons
+
     with open_hub(folder) as db:
         with db.write() as tx:
             values: dict[str, Any] = {
@@ -113,6 +113,8 @@ def cmd_lesson_add(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_lesson_list(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import lessons
+
     with open_hub(folder) as db:
         with db.write() as tx:
             lessons.refresh_lesson_index(tx.session.connection())
@@ -130,6 +132,9 @@ def cmd_lesson_list(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_lesson_show(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import lessons
+    from oursociety_desktop.models.records import get_record
+
     with open_hub(folder) as db:
         with db.read() as session:
             data = lessons.lesson_json(session, get_record(session, Lesson, args.id), db.hub_id)
@@ -157,6 +162,8 @@ def _offer_or_need_values(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_offer_add(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import offers
+
     with open_hub(folder) as db:
         with db.write() as tx:
             record = offers.create_offer(tx, _offer_or_need_values(args))
@@ -165,6 +172,8 @@ def cmd_offer_add(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_need_add(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import offers
+
     with open_hub(folder) as db:
         with db.write() as tx:
             record = offers.create_need(tx, _offer_or_need_values(args))
@@ -173,6 +182,8 @@ def cmd_need_add(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_matches(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import matching  # numpy and rapidfuzz: only here
+
     with open_hub(folder) as db:
         with db.read() as session:
             found = matching.find_matches(session.connection(), db.hub_id)
@@ -188,6 +199,8 @@ def cmd_matches(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_matches_accept(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import match_decisions
+
     with open_hub(folder) as db:
         with db.write() as tx:
             connection = match_decisions.accept_match(tx, args.need_id, args.offer_id, args.broker)
@@ -196,6 +209,8 @@ def cmd_matches_accept(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_matches_decline(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import match_decisions
+
     with open_hub(folder) as db:
         with db.write() as tx:
             match_decisions.decline_match(tx, args.need_id, args.offer_id)

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from oursociety_desktop.cli.common import open_hub
-from oursociety_desktop.formats.network_drawing import export_network
 from oursociety_desktop.i18n import _, ngettext
-from oursociety_desktop.models.network import COLOUR_BY
+from oursociety_desktop.models.choices import COLOUR_BY
 
 
 def register(sub: Any) -> None:
@@ -23,6 +22,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_network_export(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.formats.network_drawing import export_network  # networkx and ReportLab: only here
+
     db = open_hub(folder)
     try:
         drawn = export_network(db, Path(args.output), by=args.by)

@@ -5,21 +5,28 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oursociety_desktop.cli.common import open_hub
-from oursociety_desktop.formats.pdf.labels import label_formats
-from oursociety_desktop.formats.pdf.learning import LEARNING_PRODUCTS
-from oursociety_desktop.formats.pdf.options import CONTACT_FIELDS, DEFAULT_FIELDS, PrintOptions, default_paper
-from oursociety_desktop.formats.pdf.products import PRODUCTS, print_product
+from oursociety_desktop.formats.pdf.choices import (
+    CONTACT_FIELDS,
+    DEFAULT_FIELDS,
+    LEARNING_PRODUCT_NAMES,
+    PRODUCT_NAMES,
+    default_paper,
+    label_format_specs,
+)
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.errors import UserError
+
+if TYPE_CHECKING:
+    from oursociety_desktop.formats.pdf.options import PrintOptions
 
 
 def register(sub: Any) -> None:
     """Add the `print` command."""
     p = sub.add_parser("print", help=_("print a directory, group sheet, sign-in sheet, labels, action or call list"))
-    products = [*PRODUCTS, *LEARNING_PRODUCTS]
+    products = [*PRODUCT_NAMES, *LEARNING_PRODUCT_NAMES]
     p.add_argument("product", choices=products, metavar="|".join(products))
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help=_("the PDF to write"))
     p.add_argument("--group", default="", metavar="NAME", help=_("only this group (name or id)"))
@@ -35,7 +42,7 @@ def register(sub: Any) -> None:
     p.add_argument("--action", default="", metavar="ID", help=_("sign-in sheet: the meeting (an action id)"))
     p.add_argument("--blank-rows", type=int, default=10, help=_("sign-in sheet: empty rows for newcomers"))
     p.add_argument("--label-format", default="L7160", metavar="CODE",
-                   help=_("labels: {value} (default: %(default)s)").format(value=', '.join(label_formats())))
+                   help=_("labels: {value} (default: %(default)s)").format(value=', '.join(label_format_specs())))
     p.add_argument("--start-at", type=int, default=1, metavar="N", help=_("labels: first unused label on the sheet"))
     p.add_argument("--theme", default="", help=_("digest: only lessons of this theme"))
     p.add_argument("--since", default="", metavar="DATE", help=_("digest: only lessons from this date"))
@@ -46,6 +53,8 @@ def register(sub: Any) -> None:
 
 def options_from_args(args: argparse.Namespace) -> PrintOptions:
     """The print options the command line asked for."""
+    from oursociety_desktop.formats.pdf.options import PrintOptions  # ReportLab: only `print` needs it
+
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     options = PrintOptions(fields=fields, sort=args.sort, group=args.group, tag=args.tag,
                            large_print=args.large_print, by_group=args.by_group, action=args.action,
@@ -67,9 +76,13 @@ def cmd_print(args: argparse.Namespace, folder: Path) -> int:
     if out.suffix.lower() != ".pdf":
         raise UserError(_("The output should be a .pdf file, not '{name}'.").format(name=out.name))
     with open_hub(folder) as db:
-        if args.product in LEARNING_PRODUCTS:
+        if args.product in LEARNING_PRODUCT_NAMES:
+            from oursociety_desktop.formats.pdf.learning import LEARNING_PRODUCTS
+
             result = LEARNING_PRODUCTS[args.product](db, options, out, None)
         else:
+            from oursociety_desktop.formats.pdf.products import print_product
+
             result = print_product(args.product, db, options, out)
     pages = ngettext("{pages} page", "{pages} pages", result.pages).format(pages=result.pages)
     entries = ngettext("{entries} entry", "{entries} entries", result.entries).format(entries=result.entries)

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from oursociety_desktop.cli.common import open_hub, parse_labelled_list, print_json
 from oursociety_desktop.cli.verbs import Verbs, add_set_option, assignments, register_verbs
 from oursociety_desktop.i18n import _, ngettext
-from oursociety_desktop.models import actions, connections, contacts, groups
+from oursociety_desktop.models import actions, connections, groups
 from oursociety_desktop.models.consent import (
     CONSENT_METHODS,
     CONSENTS,
@@ -23,10 +23,7 @@ from oursociety_desktop.models.consent import (
     describe_receipt,
     hub_consent_defaults,
 )
-from oursociety_desktop.models.contact_list import ContactQuery
-from oursociety_desktop.models.contacts import contact_json
-from oursociety_desktop.models.duplicates import merge_contacts
-from oursociety_desktop.models.erasure import after_erasure
+from oursociety_desktop.models.erasure import DEFAULT_ERASURE_REASON, ERASURE_REASONS, after_erasure
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.phones import normalise_phone
 from oursociety_desktop.models.tables import Action, Connection, Contact, Group
@@ -88,9 +85,9 @@ def register(sub: Any) -> None:
 
     p = csub.add_parser("forget", help=_("erase a person: wipes every personal field at every hub it reaches"))
     p.add_argument("id")
-    p.add_argument("--reason", default=contacts.DEFAULT_ERASURE_REASON, metavar="REASON",
+    p.add_argument("--reason", default=DEFAULT_ERASURE_REASON, metavar="REASON",
                    help=_("why, one of: {reasons} (the reason travels to every hub, so it is never free text)").format(
-                       reasons=", ".join(f"'{r}'" for r in contacts.ERASURE_REASONS)))
+                       reasons=", ".join(f"'{r}'" for r in ERASURE_REASONS)))
     p.set_defaults(handler=cmd_contact_forget)
 
     p = csub.add_parser("merge", help=_("merge a duplicate into the contact that stays (travels as 'merged into')"))
@@ -170,6 +167,8 @@ def _warn_phones(phones: list[dict[str, str]], region: str) -> None:
 
 
 def cmd_contact_add(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import contacts
+
     values: dict[str, Any] = {
         "given_name": args.given, "family_name": args.family, "display_name": args.display,
         "organisation": args.organisation,
@@ -196,6 +195,9 @@ def cmd_contact_add(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_show(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import contacts
+    from oursociety_desktop.models.contacts import contact_json
+
     with open_hub(folder) as db:
         with db.read() as session:
             contact = contacts.get_contact(session, args.id)
@@ -213,6 +215,8 @@ def cmd_contact_show(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_edit(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import contacts
+
     changes = assignments(Contact, args.assignments)
     if args.consent_how or args.recorded_by:
         if not any(changes.get(name) is True for name in CONSENTS):
@@ -234,6 +238,8 @@ def cmd_contact_edit(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_delete(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import contacts
+
     with open_hub(folder) as db:
         with db.write() as tx:
             contact = contacts.delete_contact(tx, args.id)
@@ -242,6 +248,8 @@ def cmd_contact_delete(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_forget(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import contacts
+
     with open_hub(folder) as db:
         with db.write() as tx:
             contact = contacts.forget_contact(tx, args.id, args.reason)
@@ -251,6 +259,10 @@ def cmd_contact_forget(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_list(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import contacts
+    from oursociety_desktop.models.contact_list import ContactQuery
+    from oursociety_desktop.models.contacts import contact_json
+
     if args.limit < 1:
         raise UserError(_("--limit takes a positive number."))
     with open_hub(folder) as db, db.read() as session:
@@ -285,6 +297,8 @@ def cmd_group_add_member(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_group_remove_member(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import contacts
+
     with open_hub(folder) as db:
         with db.write() as tx:
             group = groups.find_group(tx.session, args.group)
@@ -295,6 +309,9 @@ def cmd_group_remove_member(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_merge(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import contacts
+    from oursociety_desktop.models.duplicates import merge_contacts  # rapidfuzz: only here
+
     with open_hub(folder) as db:
         with db.write() as tx:
             undo = merge_contacts(tx, args.other_id, args.survivor_id)
@@ -305,6 +322,8 @@ def cmd_contact_merge(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_connection_add(args: argparse.Namespace, folder: Path) -> int:
+    from oursociety_desktop.models import contacts
+
     extra = assignments(Connection, args.assignments, CONNECTION_ADD_OPTIONS)
     with open_hub(folder) as db:
         with db.write() as tx:
@@ -345,8 +364,6 @@ def cmd_action_add(args: argparse.Namespace, folder: Path) -> int:
                 actions.link_contact(tx, action.id, args.assign, "owner")
         print(action.id)
         return 0
-
-
 
 
 def cmd_action_export_ics(args: argparse.Namespace, folder: Path) -> int:

@@ -11,6 +11,8 @@ from sqlmodel import Session, select
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.consent import with_receipt
 from oursociety_desktop.models.database import Tx
+from oursociety_desktop.models.erasure import DEFAULT_ERASURE_REASON as DEFAULT_ERASURE_REASON
+from oursociety_desktop.models.erasure import ERASURE_REASONS as ERASURE_REASONS
 from oursociety_desktop.models.errors import UserError, ValidationError
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.references import erase_related_records, same_person_ids
@@ -147,13 +149,6 @@ def erased_values() -> dict[str, Any]:
     """The value every personal field takes when a person is erased."""
     blank = Contact()
     return {name: getattr(blank, name) for name in Contact.PERSONAL_FIELDS}
-
-
-# Why a person was erased, stored with the erasure and sent to every hub. A choice from this list, never free text:
-# a typed reason ("her ex-partner found her here") could carry the very personal data the erasure removes.
-ERASURE_REASONS: tuple[str, ...] = ("erasure requested", "consent withdrawn", "no longer involved",
-                                    "entered in error", "other")
-DEFAULT_ERASURE_REASON = ERASURE_REASONS[0]
 
 
 def erasure_reason(value: object) -> str:

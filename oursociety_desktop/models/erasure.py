@@ -23,6 +23,12 @@ from oursociety_desktop.models.atomic import atomic_write, make_private
 if TYPE_CHECKING:
     from oursociety_desktop.models.database import Database
 
+# Why a person was erased, stored with the erasure and sent to every hub. A choice from this list, never free text:
+# a typed reason ("her ex-partner found her here") could carry the very personal data the erasure removes.
+ERASURE_REASONS: tuple[str, ...] = ("erasure requested", "consent withdrawn", "no longer involved",
+                                    "entered in error", "other")
+DEFAULT_ERASURE_REASON = ERASURE_REASONS[0]
+
 ERASED_IDS_FILE = "erased-ids.json"
 ERASED_IDS_FORMAT = "oursociety-erased-ids"
 

@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from oursociety_desktop.i18n import _
+from oursociety_desktop.models.choices import COLOUR_BY as COLOUR_BY
 from oursociety_desktop.models.errors import Cancelled
 from oursociety_desktop.models.lessons import hub_names, member_of
 from oursociety_desktop.models.names import name_to_show
@@ -136,7 +137,6 @@ def read_network(session: Session, this_hub: str, *, outside: bool = False) -> N
     return NetworkGraph({k: v for k, v in people.items() if k in linked}, edges, this_hub)
 
 
-COLOUR_BY = ("group", "hub")
 # Colours that stay apart for most kinds of colour blindness (Okabe-Ito, then Tol's muted), grey for the rest.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#332288", "#882255",
            "#44AA99", "#999933", "#9A9A9A")

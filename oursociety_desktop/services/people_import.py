@@ -41,6 +41,7 @@ from oursociety_desktop.models.bulk import (
     insert_rows,
     larger_page_cache,
 )
+from oursociety_desktop.models.choices import DUPLICATE_CHOICES as DUPLICATE_CHOICES
 from oursociety_desktop.models.contacts import (
     normalise_values,
     refresh_derived,
@@ -58,7 +59,6 @@ from oursociety_desktop.services.import_checks import plan_import, refuse_bad_ro
 from oursociety_desktop.services.import_groups import add_to_group, groups_of_file, remember_row
 from oursociety_desktop.services.import_merge import merge_changes
 
-DUPLICATE_CHOICES = ("skip", "update", "fill", "add")
 _BATCH = 1000  # new contacts written (and indexed) per statement: a tenth of a second, a few MB
 _REPORT_ROWS = 1000  # rows between progress reports while importing: a few hundredths of a second
 

@@ -6,10 +6,8 @@ gets a cover page for the furniture."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -17,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from oursociety_desktop.formats.pdf import fonts
+from oursociety_desktop.formats.pdf.choices import label_format_specs
 from oursociety_desktop.formats.pdf.furniture import (
     PRIVACY_LINE,
     SAFE_EDGE,
@@ -89,9 +88,7 @@ class LabelFormat:
 @cache
 def label_formats() -> dict[str, LabelFormat]:
     """The label formats shipped in resources/labels/formats.json, by code."""
-    text = resources.files("oursociety_desktop.resources").joinpath("labels", "formats.json").read_text("utf-8")
-    data = json.loads(text)
-    return {code: LabelFormat(code=code, **spec) for code, spec in data.items() if not code.startswith("_")}
+    return {code: LabelFormat(code=code, **spec) for code, spec in label_format_specs().items()}
 
 
 def find_format(code: str) -> LabelFormat:

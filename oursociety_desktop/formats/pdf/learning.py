@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlmodel import col, select
 
 from oursociety_desktop.formats.pdf import fonts
+from oursociety_desktop.formats.pdf.choices import LEARNING_PRODUCT_NAMES
 from oursociety_desktop.formats.pdf.contact_tables import table_style
 from oursociety_desktop.formats.pdf.furniture import (
     TextBlock,
@@ -197,8 +198,6 @@ def print_hours_summary(db: Database, options: PrintOptions, out: Path, progress
     return PrintResult(pages=pages, entries=int(people))
 
 
-LEARNING_PRODUCTS: dict[str, Callable[[Database, PrintOptions, Path, Progress | None], PrintResult]] = {
-    "digest": print_digest,
-    "certificate": print_certificate,
-    "hours": print_hours_summary,
-}
+# The names live in `choices`, where the command line reads them without ReportLab.
+LEARNING_PRODUCTS: dict[str, Callable[[Database, PrintOptions, Path, Progress | None], PrintResult]] = dict(zip(
+    LEARNING_PRODUCT_NAMES, (print_digest, print_certificate, print_hours_summary), strict=True))

@@ -1,13 +1,16 @@
-"""The options every printed product takes, the default paper size, and what a product reports back."""
+"""The options every printed product takes and what a product reports back. The default paper size and the contact
+fields come from `choices`, where the command line reads them without ReportLab."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
 
 from reportlab.lib.pagesizes import A4, LETTER
 
+from oursociety_desktop.formats.pdf.choices import CONTACT_FIELDS as CONTACT_FIELDS
+from oursociety_desktop.formats.pdf.choices import DEFAULT_FIELDS as DEFAULT_FIELDS
+from oursociety_desktop.formats.pdf.choices import default_paper as default_paper
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
@@ -16,24 +19,7 @@ from oursociety_desktop.models.progress import Progress
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 
-# Countries whose stationery is US Letter; everyone else uses A4.
-LETTER_COUNTRIES = ("US", "CA")
-
-CONTACT_FIELDS = ("organisation", "role", "phone", "email", "address", "languages", "tags")
-"""Fields a directory, group sheet or call list can show besides the name."""
-DEFAULT_FIELDS = ("phone", "email", "address")
 SORT_ORDERS = ("family", "given")
-
-
-def default_paper(environ: dict[str, str] | None = None) -> str:
-    """"letter" for US and Canadian locales (LC_ALL, LC_PAPER, LANG, in that order), else "a4"."""
-    env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_PAPER", "LANG"):
-        value = env.get(name, "")
-        if value:
-            territory = value.split(".")[0].partition("_")[2].upper()
-            return "letter" if territory in LETTER_COUNTRIES else "a4"
-    return "a4"
 
 
 @dataclass

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from oursociety_desktop.formats.pdf.action_list import print_action_list
 from oursociety_desktop.formats.pdf.call_list import print_call_list
+from oursociety_desktop.formats.pdf.choices import PRODUCT_NAMES
 from oursociety_desktop.formats.pdf.directory import print_directory
 from oursociety_desktop.formats.pdf.group_sheet import print_group_sheet
 from oursociety_desktop.formats.pdf.labels import print_labels
@@ -19,14 +20,10 @@ from oursociety_desktop.models.progress import Progress
 
 Product = Callable[[Database, PrintOptions, Path, Progress | None], PrintResult]
 
-PRODUCTS: dict[str, Product] = {
-    "directory": print_directory,
-    "group": print_group_sheet,
-    "signin": print_signin_sheet,
-    "labels": print_labels,
-    "actions": print_action_list,
-    "calls": print_call_list,
-}
+# The names live in `choices`, where the command line reads them without ReportLab.
+PRODUCTS: dict[str, Product] = dict(zip(PRODUCT_NAMES, (
+    print_directory, print_group_sheet, print_signin_sheet, print_labels, print_action_list, print_call_list),
+    strict=True))
 
 # Translated where shown: _(PRODUCT_TITLES[name]).
 PRODUCT_TITLES = {
