@@ -84,5 +84,5 @@ def parse_labelled_list(text: str) -> list[dict[str, str]]:
 def undo_import_line(backup: str, args: argparse.Namespace) -> str:
     """After an import: where the backup made just before it is, and the command that puts it back."""
     where = f" --data-dir {shlex.quote(args.data_dir)}" if getattr(args, "data_dir", None) else ""
-    return (f"Backed up before the import to {backup}; to undo the whole import: "
-            f"oursociety{where} restore {shlex.quote(backup)}")
+    return _("Backed up before the import to {backup}; to undo the whole import: {command}").format(
+        backup=backup, command=f"oursociety{where} restore {shlex.quote(backup)}")

@@ -110,8 +110,9 @@ def cmd_hub(args: argparse.Namespace, folder: Path) -> int:
                     changed = trust_hub(tx, args.hub, args.fingerprint)
                 else:
                     changed = distrust_hub(tx, args.hub)
-            verb = "now trusted" if args.hub_command == "trust" else "no longer trusted; its key is forgotten"
-            print(_("Hub '{name}' ({hub_id}) is {verb}.").format(name=changed.name, hub_id=changed.hub_id, verb=verb))
+            said = _("Hub '{name}' ({hub_id}) is now trusted.") if args.hub_command == "trust" else \
+                _("Hub '{name}' ({hub_id}) is no longer trusted; its key is forgotten.")
+            print(said.format(name=changed.name, hub_id=changed.hub_id))
             return 0
         info: dict[str, Any] = {
             "id": db.hub_id, "name": db.hub_name, "fingerprint": own_fingerprint(db.signing_key),

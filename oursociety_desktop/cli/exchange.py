@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oursociety_desktop.cli.common import open_hub, print_json, undo_import_line
-from oursociety_desktop.i18n import _, ngettext
+from oursociety_desktop.i18n import N_, _, ngettext
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.wording import record_type_word
 
 if TYPE_CHECKING:
     from oursociety_desktop.services.exchange import ImportResult
@@ -43,7 +44,7 @@ def register(sub: Any) -> None:
                                       "writes there is encrypted to the hubs it trusts"))
     p.add_argument("folder", type=Path)
     p.add_argument("--passphrase-file", type=Path, metavar="F",
-                   help="the passphrase of bundles other hubs wrote with one (older versions)")
+                   help=_("the passphrase of bundles other hubs wrote with one (older versions)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)
 
@@ -82,7 +83,7 @@ def cmd_quarantine(args: argparse.Namespace, folder: Path) -> int:
         for entry in entries:
             print(_("{record_type} {record_id}: stamped {stamp} by hub {hub_id}, "
                   "received {received_at}")
-                  .format(record_type=entry.record_type, record_id=entry.record_id, stamp=entry.stamp,
+                  .format(record_type=record_type_word(entry.record_type), record_id=entry.record_id, stamp=entry.stamp,
                           hub_id=entry.hub_id, received_at=entry.received_at))
     return 0
 
@@ -141,26 +142,37 @@ def cmd_export_preview(args: argparse.Namespace, folder: Path) -> int:
     return 0
 
 
+# A bundle's kind and where it came from, as `describe_import` names them.
+_KINDS = {"full": N_("full"), "delta": N_("delta")}
+_SOURCES = {"this hub": N_("this hub"), "new hub": N_("new hub"), "known hub": N_("known hub")}
+
+
 def describe_import(result: ImportResult) -> list[str]:
     """The preview / summary as lines of text."""
     m = result.manifest
     heading = (_("Would import {file}: {kind} bundle from hub '{hub}' ({hub_id}, {source}), made {made}")
                if result.dry_run else
                _("Imported {file}: {kind} bundle from hub '{hub}' ({hub_id}, {source}), made {made}"))
-    lines = [heading.format(file=result.file_name, kind=m.kind, hub=m.source_hub_name, hub_id=m.source_hub_id,
-                            source=result.source, made=m.created_at)]
+    lines = [heading.format(file=result.file_name, kind=_(_KINDS[m.kind]) if m.kind in _KINDS else m.kind,
+                            hub=m.source_hub_name, hub_id=m.source_hub_id,
+                            source=_(_SOURCES[result.source]) if result.source in _SOURCES else result.source,
+                            made=m.created_at)]
     lines.extend(_("  note: {warning}").format(warning=note) for note in result.notes)
-    lines.append(f"  {'type':<12} {'new':>8} {'updated':>8} {'deleted':>8} {'erased':>8} {'conflict':>8} "
-                 f"{'unchanged':>9}")
-    for record_type, c in result.report.counts.items():
-        lines.append(f"  {record_type:<12} {c.new:>8} {c.updated:>8} {c.deleted:>8} {c.erased:>8} "
-                     f"{c.conflicting:>8} {c.unchanged:>9}")
+    table = [[_("type"), _("new"), _("updated"), _("deleted"), _("erased"), _("conflict"), _("unchanged")]]
+    table += [[record_type_word(record_type), *(f"{n:,}" for n in (c.new, c.updated, c.deleted, c.erased,
+                                                                  c.conflicting, c.unchanged))]
+              for record_type, c in result.report.counts.items()]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines.extend("  " + " ".join([row[0].ljust(widths[0]), *(cell.rjust(max(8, width))
+                                                           for cell, width in zip(row[1:], widths[1:], strict=True))])
+                 for row in table)
     if result.trusted_now:
         lines.append(_("  Hub '{hub}' is now trusted (key {fingerprint}).")
                      .format(hub=m.source_hub_name, fingerprint=result.fingerprint))
-    lines.append(ngettext("  {changes} change; {conflicts} new conflict(s)",
-                          "  {changes} changes; {conflicts} new conflict(s)", result.changes)
-                 .format(changes=result.changes, conflicts=result.report.new_conflicts))
+    lines.append("  " + ngettext("{changes} change", "{changes} changes", result.changes).format(
+        changes=result.changes) + "; " + ngettext("{conflicts} new conflict", "{conflicts} new conflicts",
+                                               result.report.new_conflicts).format(
+        conflicts=result.report.new_conflicts))
     return lines
 
 
@@ -229,6 +241,6 @@ def cmd_conflicts(args: argparse.Namespace, folder: Path) -> int:
     for c in conflicts:
         line = (_("{id}: {record_type} '{label}' {field}: ours {ours!r} vs theirs {theirs!r} (resolved)")
                 if c.resolved else _("{id}: {record_type} '{label}' {field}: ours {ours!r} vs theirs {theirs!r}"))
-        print(line.format(id=c.id, record_type=c.record_type, label=labels[c.record_id], field=c.field,
-                          ours=c.ours_value, theirs=c.theirs_value))
+        print(line.format(id=c.id, record_type=record_type_word(c.record_type), label=labels[c.record_id],
+                          field=c.field, ours=c.ours_value, theirs=c.theirs_value))
     return 0

@@ -54,7 +54,8 @@ def register(sub: Any) -> None:
         parser = sub.add_parser(name, help=_("record what a person offers") if name == "offer"
                                 else _("record what a person needs"))
         nsub = parser.add_subparsers(dest=f"{name}_command", metavar="add", required=True)
-        p = nsub.add_parser("add", help=f"add an {name}; prints its id" if name == "offer" else "add a need")
+        p = nsub.add_parser("add", help=_("add an offer; prints its id") if name == "offer"
+                            else _("add a need; prints its id"))
         p.add_argument("contact_id")
         p.add_argument("text")
         p.add_argument("--kind", default="")

@@ -188,7 +188,9 @@ def cmd_contact_add(args: argparse.Namespace, folder: Path) -> int:
                   if given is None]
         note = describe_consent(contact.model_dump())
         if stated:
-            note += f" (hub default for {' and '.join(stated)}; change it in Settings)"
+            note += " " + (_("(hub default for {first} and {second}; change it in Settings)").format(
+                first=stated[0], second=stated[1]) if len(stated) == 2 else
+                _("(hub default for {option}; change it in Settings)").format(option=stated[0]))
         print(note, file=sys.stderr)
         print(contact.id)
         return 0

@@ -24,6 +24,7 @@ from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import SyncedRecord
+from oursociety_desktop.models.wording import record_type_word
 
 # Fields no `--set` may change: the record's life is changed by its own verbs (delete, forget, merge).
 NOT_SETTABLE = frozenset({"deleted", "erased", "erased_reason", "merged_into"})
@@ -60,7 +61,8 @@ def parse_assignment(table: type[SyncedRecord], assignment: str) -> tuple[str, A
     settable = [f for f in table.SYNC_FIELDS if f not in NOT_SETTABLE]
     if field not in settable:
         raise UserError(_("Unknown {record_type} field '{field}'; fields are: {settable}.")
-                        .format(record_type=table.RECORD_TYPE, field=field, settable=', '.join(settable)))
+                        .format(record_type=record_type_word(table.RECORD_TYPE), field=field,
+                                settable=', '.join(settable)))
     kind = table.model_fields[field].annotation
     if kind is bool:
         return field, parse_bool(field, raw)
