@@ -24,7 +24,7 @@ def test_errors_and_summaries_are_printed_in_polish(hub: Path, tmp_path: Path,
     before = file_digest(hub)
     code, out, err = run(capsys, "--lang", "pl", *d, "contact", "show", "no-such-id")
     assert (code, out) == (1, "")
-    assert err == "oursociety: Nie ma rekordu typu contact o identyfikatorze „no-such-id”.\n"
+    assert err == "oursociety: Nie ma rekordu typu kontakt o identyfikatorze „no-such-id”.\n"
     assert file_digest(hub) == before
     for given in ("Anna", "Jan"):
         assert run(capsys, *d, "contact", "add", "--given", given, "--family", "Nowak")[0] == 0
