@@ -364,3 +364,34 @@ def test_cards_read_block_by_block_are_the_cards_of_the_whole_file(pieces: list[
     expected = cards_line_by_line(next(line_blocks(data, len(data) + 1)))
     blocks = list(iter_cards(line_blocks(data, size)))
     assert [(c.line, c.text, c.lines, c.complete) for c in blocks] == expected
+
+
+def _rows_seen(rows: list[Any]) -> list[tuple[Any, ...]]:
+    return [(r.where, r.values, r.warnings, r.problems, r.kind, str(r.source)) for r in rows]
+
+
+@pytest.mark.parametrize("eol", [b"\r\n", b"\n", b"\r"])
+def test_a_file_read_chunk_by_chunk_gives_the_rows_of_its_whole_text(tmp_path: Path, eol: bytes,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is read from the disk a chunk at a time (its first 64 KiB, then chunks): cards cut by a chunk's end,
+    folds inside a UTF-8 character, 8-bit values and the line numbers in warnings come out as from the whole
+    text, whatever the line ends (a file of CR line ends has no LF to cut at and is read whole)."""
+    from oursociety_desktop.formats import vcard
+
+    monkeypatch.setattr(vcard, "_CHUNK", 997)  # many chunk ends, in the middle of cards and of lines
+    card = eol.join([b"BEGIN:VCARD", b"VERSION:3.0", b"N:Wi\xc5", b" \x9bniewska;Zo\xc3\xab;;;",
+                     b"ORG;CHARSET=WINDOWS-1252:Caf\xe9 Solidarit\xe9", b"TEL;CELL:07700 900%03d",
+                     b"this line is no property", b"END:VCARD"])
+    data = eol.join(card % (i % 1000) for i in range(900)) + eol
+    path = tmp_path / "many.vcf"
+    path.write_bytes(data)
+    assert len(data) > 65536 + 10 * 997
+    rows = read_vcard_file(path)
+    assert _rows_seen(rows) == _rows_seen(parse_vcards(data, "many.vcf"))
+    last = rows[-1]
+    assert last.where == "card 900 (Zoë Wiśniewska)"
+    assert last.values["given_name"] == "Zoë" and last.values["family_name"] == "Wiśniewska"
+    assert last.values["organisation"] == "Café Solidarité"
+    assert last.values["phones"] == [{"label": "mobile", "value": "07700 900899"}]
+    assert [(w.field, w.message) for w in last.warnings] == [
+        ("line 7199", "not a vCard property, not imported: 'this line is no property'")]
