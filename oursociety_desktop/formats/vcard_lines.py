@@ -285,6 +285,16 @@ def parse_property(line: bytes | str, number: int, version: str, default: str = 
 _BINARY, _UNREAD, _QUOTED, _TEXT = "binary", "unread", "quoted-printable", "text"
 
 
+_CARET = re.compile(r"\^([n^'])")
+_CARET_CHARACTER = {"n": "\n", "^": "^", "'": '"'}
+
+
+def _caret_decoded(value: str) -> str:
+    """A parameter value with RFC 6868's escapes undone: `^n` a line break, `^'` a double quote, `^^` a caret
+    (any other caret is kept as it is, as the RFC asks)."""
+    return _CARET.sub(lambda m: _CARET_CHARACTER[m.group(1)], value) if "^" in value else value
+
+
 @lru_cache(maxsize=4096)
 def _read_head(raw_head: bytes) -> tuple[str, str, dict[str, list[str]], str, str] | str:
     """A property's head (`item1.TEL;TYPE=CELL`) read once however often it recurs in a file: (upper-case group,
@@ -311,7 +321,7 @@ def _read_head(raw_head: bytes) -> tuple[str, str, dict[str, list[str]], str, st
             else:
                 params.setdefault("TYPE", []).extend(t.strip() for t in param.split(",") if t.strip())
             continue
-        values = [v.strip().strip('"') for v in _split_outside_quotes(raw_values, ",")]
+        values = [_caret_decoded(v.strip().strip('"')) for v in _split_outside_quotes(raw_values, ",")]
         if key == "TYPE":  # 4.0 allows TYPE="work,voice": a quoted list is still a list
             values = [t.strip() for v in values for t in v.split(",")]
         params.setdefault(key, []).extend(values)

@@ -178,6 +178,10 @@ def test_other_forms_of_the_name_and_labels_saying_more_than_the_address_are_kep
                                             "Address label: Mrs Ada Lovelace, 1 Main St, Testtown, Testshire"]
     assert "notes" not in _one(_card("FN:Ada Lovelace", "CLASS:PUBLIC", 'ADR;LABEL="1 Main St\\nTesttown":;;1 Main St;'
                                      'Testtown;;;', version="4.0"))
+    # RFC 6868 escapes in a parameter's value (ez-vcard writes them): ^n a line break, ^' a double quote, ^^ a caret.
+    values = _one(_card("FN:Ada Lovelace", "ADR;LABEL=\"^'The Manor^'^nBad Homburg^nGERMANY ^^2^x\":;;1 Main St;;;;",
+                        version="4.0"))
+    assert values["notes"] == 'Address label: "The Manor", Bad Homburg, GERMANY ^2^x'
 
 
 def test_a_card_cut_off_by_the_end_of_the_file_is_imported_with_a_warning(tmp_path: Path, run_cli: Run) -> None:
