@@ -210,14 +210,15 @@ def _check_and_repair(folder: Path) -> int:
     with open_hub(folder) as db:
         outcome = repair_hub(db)
     report = outcome.after
-    if outcome.backup is None:
+    if report.integrity_failed:
         for problem in report.problems:
             print(_("problem: {problem}").format(problem=problem))
         print(_("oursociety: SQLite's integrity check failed, so nothing was written. Restore a backup: "
                 "oursociety restore FILE (automatic backups are in {folder}).").format(folder=backup_dir(folder)),
               file=sys.stderr)
         return 1
-    print(_("Backed up before the repair to {backup}").format(backup=outcome.backup))
+    if outcome.backup is not None:
+        print(_("Backed up before the repair to {backup}").format(backup=outcome.backup))
     lines = mended_lines(outcome.repaired)
     for line in lines:
         print(_("mended: {line}").format(line=line))

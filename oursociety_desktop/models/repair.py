@@ -49,12 +49,29 @@ class Repaired:
 
 @dataclass
 class RepairOutcome:
-    """A repair's result: the backup taken before it (None when nothing could be written), what it rewrote, and the
-    check run after it."""
+    """A repair's result: the backup taken before it (None when nothing was written: the hub was in step, or its
+    integrity check failed, as `after.integrity_failed` says), what it rewrote, and the check run after it."""
 
     backup: Path | None
     repaired: Repaired
     after: CheckReport
+
+
+def _fts_sound(conn: Connection, drift: Drift, table: str) -> bool:
+    """True when the full-text index `table` ("contact_fts" or "lesson_fts") holds exactly its search rows."""
+    missing, stray = ((drift.contact_fts_missing, drift.contact_fts_stray) if table == "contact_fts" else
+                      (drift.lesson_fts_missing, drift.lesson_fts_stray))
+    return missing == stray == 0 and fts_in_step(conn, table)
+
+
+def needs_repair(conn: Connection) -> bool:
+    """True when `repair_derived` would write something: a row out of step, a full-text index to rebuild, or a
+    lesson search row made from an older version of its lesson. Reads only."""
+    want = expected_rows(conn)
+    drift = measure_drift(conn, want)
+    have = lesson_search_rows(conn)
+    return bool(drift.total) or not _fts_sound(conn, drift, "contact_fts") or \
+        not _fts_sound(conn, drift, "lesson_fts") or any(have.get(lid) != row for lid, row in want.lessons.items())
 
 
 def repair_derived(conn: Connection) -> Repaired:
@@ -62,8 +79,7 @@ def repair_derived(conn: Connection) -> Repaired:
     differ. A full-text index out of step is rebuilt from its content table (FTS5 'rebuild')."""
     want = expected_rows(conn)
     done = Repaired(drift=measure_drift(conn, want))
-    contact_fts_sound = (done.drift.contact_fts_missing == done.drift.contact_fts_stray == 0
-                         and fts_in_step(conn, "contact_fts"))
+    contact_fts_sound = _fts_sound(conn, done.drift, "contact_fts")
     with nullcontext() if contact_fts_sound else triggers_off(conn, "contact_search"):
         _write_contact_rows(conn, want)
         if not contact_fts_sound:
@@ -72,8 +88,7 @@ def repair_derived(conn: Connection) -> Repaired:
     if contact_fts_sound and (done.drift.search_text or done.drift.search_stray):
         # A wrong or stray row may hold the text of a person erased since: its tokens leave the index's segments.
         purge_deleted_index_entries(conn)
-    lesson_fts_sound = (done.drift.lesson_fts_missing == done.drift.lesson_fts_stray == 0
-                        and fts_in_step(conn, "lesson_fts"))
+    lesson_fts_sound = _fts_sound(conn, done.drift, "lesson_fts")
     with nullcontext() if lesson_fts_sound else triggers_off(conn, "lesson_search"):
         done.lesson_rows = _write_lesson_rows(conn, want)
         if not lesson_fts_sound:
@@ -122,11 +137,17 @@ def _write_lesson_rows(conn: Connection, want: Expected) -> int:
 
 
 def repair_hub(db: Database) -> RepairOutcome:
-    """Unless SQLite's integrity check fails, back the hub up and rebuild the derived tables in one transaction,
-    then check it. The outcome's `after` says what is left (problems of the records)."""
+    """Unless SQLite's integrity check fails, and when something is out of step, back the hub up and rebuild the
+    derived tables in one transaction; then check it. The outcome's `after` says what is left (problems of the
+    records). A hub in step is neither backed up nor written: a repair run every night must not rotate away the
+    backups taken before an upgrade or an import."""
     with db.read() as session:
         before = integrity_report(session.connection())
-    if before.integrity_failed:
+        needed = not before.integrity_failed and needs_repair(session.connection())
+    if not needed:
+        if not before.integrity_failed:
+            with db.read() as session:
+                before = check_database(session.connection())
         return RepairOutcome(backup=None, repaired=Repaired(), after=before)
     backup = automatic_backup(db.path, "before-repair", int(db.setting("backup_keep") or 10))
     with db.write() as tx:
