@@ -74,7 +74,7 @@ def decode_value(raw: bytes, charset: str = "", default: str = "", hint: str = "
         except UnicodeDecodeError:
             continue
         return Decoded(text, _("unknown character set '{charset}'; read as {encoding}").format(
-            charset=charset, encoding="UTF-8" if fallback == "utf-8" else fallback) if unknown else "")
+            charset=charset, encoding=fallback if fallback == default else "UTF-8") if unknown else "")
     if codec is not None:
         text = raw.decode(codec, errors="replace")
         return Decoded(text, _("some bytes are not valid {charset}; they were replaced with \ufffd").format(
