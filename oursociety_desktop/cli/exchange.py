@@ -169,10 +169,10 @@ def describe_import(result: ImportResult) -> list[str]:
     if result.trusted_now:
         lines.append(_("  Hub '{hub}' is now trusted (key {fingerprint}).")
                      .format(hub=m.source_hub_name, fingerprint=result.fingerprint))
-    lines.append("  " + ngettext("{changes} change", "{changes} changes", result.changes).format(
-        changes=result.changes) + "; " + ngettext("{conflicts} new conflict", "{conflicts} new conflicts",
-                                               result.report.new_conflicts).format(
-        conflicts=result.report.new_conflicts))
+    lines.append(_("  {changes}; {conflicts}").format(
+        changes=ngettext("{count} change", "{count} changes", result.changes).format(count=result.changes),
+        conflicts=ngettext("{count} new conflict", "{count} new conflicts", result.report.new_conflicts)
+        .format(count=result.report.new_conflicts)))
     return lines
 
 
@@ -202,12 +202,11 @@ def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
         print_json(result.to_json())
         return 0
     for imported in result.imported:
-        print(ngettext("Imported {file_name} from '{source_hub_name}': {changes} change, "
-                       "{new_conflicts} new conflict(s)",
-                       "Imported {file_name} from '{source_hub_name}': {changes} changes, "
-                       "{new_conflicts} new conflict(s)", imported.changes)
-              .format(file_name=imported.file_name, source_hub_name=imported.manifest.source_hub_name,
-                      changes=imported.changes, new_conflicts=imported.report.new_conflicts))
+        print(_("Imported {file_name} from '{source_hub_name}': {changes}, {conflicts}").format(
+            file_name=imported.file_name, source_hub_name=imported.manifest.source_hub_name,
+            changes=ngettext("{count} change", "{count} changes", imported.changes).format(count=imported.changes),
+            conflicts=ngettext("{count} new conflict", "{count} new conflicts", imported.report.new_conflicts)
+            .format(count=imported.report.new_conflicts)))
         for warning in imported.warnings:
             print(_("  note: {warning}").format(warning=warning))
     for name in result.introduced:

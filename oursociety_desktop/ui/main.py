@@ -29,6 +29,7 @@ from oursociety_desktop.ui.single_instance import InstanceServer, ask_running_to
 from oursociety_desktop.ui.tasks import TaskRunner
 from oursociety_desktop.ui.translator import install_translators
 from oursociety_desktop.ui.widgets.focus_frame import show_focus_frames
+from oursociety_desktop.ui.wording import plural
 
 
 def application(argv: list[str]) -> QApplication:
@@ -82,9 +83,11 @@ def open_main_window(ctx: AppContext, folder: Path, wants_demo: bool) -> MainWin
     window.show()
     warn_about_storage(window, folder)
     if ctx.db.reapplied_erasures:  # a restored backup older than erasures made since
-        note = QMessageBox(QMessageBox.Icon.Information, window.tr("Erasures applied again"), window.tr(
-            "This database is older than {0} erasure(s) made since; they were applied again before anything "
-            "else.").format(ctx.db.reapplied_erasures), QMessageBox.StandardButton.Ok, window)
+        note = QMessageBox(QMessageBox.Icon.Information, window.tr("Erasures applied again"), plural(
+            ctx.db.reapplied_erasures,
+            "This database is older than {n} erasure made since; it was applied again before anything else.",
+            "This database is older than {n} erasures made since; they were applied again before anything else."),
+            QMessageBox.StandardButton.Ok, window)
         note.open()
     preload_in_background()
     if wants_demo:

@@ -170,11 +170,14 @@ def test_every_tr_call_in_the_window_takes_a_literal() -> None:
 # A placeholder followed by a word for things counted ("{count} rows") is a count said in one form: "1 rows" in
 # English, and wrong in every language with more forms (Polish, Welsh, Arabic). Counts go through ngettext,
 # `Nn_` or the window's `plural`, which this scan does not look at.
-COUNTED = re.compile(r"\{([^}]*)\}\s+(people|[^\W\d_]+s)\b")
+COUNTED = re.compile(r"\{([^}]*)\}\s+(?:([^\W\d_]+)\s+)?(people|[^\W\d_]+s)\b")  # "{0} contacts", "{0} open actions"
+ONE_FORM = re.compile(r"[^\W\d_]\(s\)")  # "conflict(s)": a plural said in one form
 # Words after a placeholder that say what it does, not what it counts ("{path} is", "{label} holds").
 VERBS = frozenset({"is", "was", "has", "does", "takes", "holds", "needs", "uses", "comes", "lacks", "stores",
                    "expands", "claims", "names", "says", "goes", "gives", "keeps", "makes", "means", "vs", "lies",
-                   "offers"})
+                   "offers", "this", "yes"})
+# Words after a placeholder that say it is not counting the noun after them ("{3} with problems", "{hub} this").
+NOT_A_COUNT_BEFORE = frozenset({"with", "id", "to", "this", "yes"})
 NOT_COUNTED = {
     ("record_type", "records"),  # "Merging membership records": the placeholder is a word
     ("0", "files"),  # "PNG files (*.png)"
@@ -190,9 +193,11 @@ def counts_in_one_form(path: Path) -> list[str]:
             continue
         for arg in node.args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                found += [f"{path.name}:{node.lineno}: {{{m.group(1)}}} {m.group(2)}"
+                found += [f"{path.name}:{node.lineno}: {{{m.group(1)}}} {m.group(3)}"
                           for m in COUNTED.finditer(arg.value)
-                          if m.group(2) not in VERBS and (m.group(1), m.group(2)) not in NOT_COUNTED]
+                          if not VERBS & {m.group(2), m.group(3)} and m.group(2) not in NOT_A_COUNT_BEFORE
+                          and (m.group(1), m.group(3)) not in NOT_COUNTED]
+                found += [f"{path.name}:{node.lineno}: {m.group(0)}" for m in ONE_FORM.finditer(arg.value)]
     return found
 
 
@@ -211,5 +216,8 @@ def test_the_count_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
         "raise UserError(ngettext('{count} row', '{count} rows', n).format(count=n))\n"
         "text = plural(n, '{n} contact', '{n} contacts')\n"
         "say(_('Merging {record_type} records'))\n"
-        "raise UserError(_('The file {path} is empty.'))\n", encoding="utf-8")
-    assert [line.split(": ", 1)[1] for line in counts_in_one_form(sample)] == ["{0} contacts", "{count} people"]
+        "raise UserError(_('The file {path} is empty.'))\n"
+        "say(_('{n} open actions'))\n"
+        "say(tr('Imported {0} bundle(s).'))\n", encoding="utf-8")
+    assert sorted(line.split(": ", 1)[1] for line in counts_in_one_form(sample)) == [
+        "e(s)", "{0} contacts", "{count} people", "{n} actions"]

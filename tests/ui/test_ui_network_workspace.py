@@ -65,7 +65,7 @@ def test_search_rings_and_centres_each_match_in_turn(qtbot: QtBot, ws: NetworkWo
     ws.search.clear()
     qtbot.keyClicks(ws.search, "okafor")
     assert item.highlighted == [people["nina"]] and item.selected == people["nina"]
-    assert "Nina Okafor" in ws.info.text() and "2 line(s)" in ws.info.text()
+    assert "Nina Okafor" in ws.info.text() and "2 lines in the network" in ws.info.text()
     centre = ws.view.mapToScene(ws.view.viewport().rect().center())
     target = item.position(people["nina"])
     assert abs(centre.x() - target.x()) < 5 and abs(centre.y() - target.y()) < 5

@@ -368,7 +368,9 @@ class ExchangeWorkspace(QWidget):
 
     def _sync_done(self, result: SyncResult) -> None:
         changes = sum(r.changes for r in result.imported)
-        parts = [self.tr("Imported {0} bundle(s) with {1} change(s).").format(len(result.imported), changes),
+        parts = [self.tr("Imported {0} with {1}.").format(
+                     plural(len(result.imported), "{n} bundle", "{n} bundles"),
+                     plural(changes, "{n} change", "{n} changes")),
                  self.tr("Wrote {0}.").format(result.written.name) if result.written
                  else self.tr("Nothing new to write.")]
         parts.extend(w for r in result.imported for w in r.warnings)

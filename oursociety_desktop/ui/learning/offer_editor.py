@@ -36,6 +36,7 @@ from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
 from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.wording import plural
 
 COL_SIDE, COL_PERSON, COL_KIND, COL_TEXT, COL_THEMES, COL_PLACE, COL_WHEN, COL_UNTIL = range(8)
 
@@ -215,7 +216,8 @@ class OffersNeedsPanel(QWidget):
             rows += [("need", r) for r in list_offers_or_needs(session, Need, person, limit)]
         self.model.set_rows(rows)
         offers = sum(1 for side, _row in rows if side == "offer")
-        self.count_label.setText(self.tr("{0} offer(s), {1} need(s)").format(offers, len(rows) - offers))
+        self.count_label.setText(self.tr("{0}, {1}").format(plural(offers, "{n} offer", "{n} offers"),
+                                                            plural(len(rows) - offers, "{n} need", "{n} needs")))
         row = self.model.row_of(self.current[1]) if self.current else -1
         if row >= 0:
             self.view.selectRow(row)

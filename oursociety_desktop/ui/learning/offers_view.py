@@ -23,6 +23,7 @@ from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.wording import plural
 
 COL_NEED_PERSON, COL_NEED, COL_OFFER_PERSON, COL_OFFER, COL_WHY = range(5)
 
@@ -111,8 +112,9 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self._stale = False
         self.entries.refresh()
         if self.model.matches:
-            self.count_label.setText(self.tr("%n suggestion(s) from the last search; press Find matches to look "
-                                             "again.", "", len(self.model.matches)))
+            self.count_label.setText(plural(
+                len(self.model.matches), "{n} suggestion from the last search; press Find matches to look again.",
+                "{n} suggestions from the last search; press Find matches to look again."))
         else:
             self.count_label.setText(self.tr("Press Find matches to see suggested introductions."))
 
@@ -125,7 +127,7 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
     def _on_found(self, matches: Any) -> None:
         self.find_button.setEnabled(True)
         self.model.set_matches(list(matches))
-        self.count_label.setText(self.tr("%n suggestion(s)", "", len(self.model.matches)))
+        self.count_label.setText(plural(len(self.model.matches), "{n} suggestion", "{n} suggestions"))
         if self.model.matches:
             self.view.selectRow(0)
 

@@ -57,6 +57,7 @@ from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.scrolling import VerticalScrollArea
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.wording import plural
 
 SEARCH_DELAY_MS = 200
 
@@ -194,7 +195,7 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
     def apply_filter(self) -> None:
         """Read the list again for the current filter."""
         self.model.set_filter(self.current_filter())
-        self.count_label.setText(self.tr("%n lesson(s)", "", self.model.rowCount()))
+        self.count_label.setText(plural(self.model.rowCount(), "{n} lesson", "{n} lessons"))
         if self.model.rowCount():
             self.view.selectionModel().setCurrentIndex(
                 self.model.index(max(0, self.model.row_of(self.current_id)) if self.current_id else 0, 0),

@@ -246,8 +246,9 @@ class NetworkWorkspace(RefreshWhenShown, QWidget):
         where = ", ".join(part for part in (person.group, person.hub) if part)
         found = (self.tr(" ({0} of {1} found)").format(self._found_at + 1, len(self._found))
                  if pid in self._found else "")
-        self.info.setText(self.tr("{0} — {1}; {2} line(s) in the network{3}").format(
-            person.label, where or self.tr("no group"), lines, found))
+        self.info.setText(self.tr("{0} — {1}; {2}{3}").format(
+            person.label, where or self.tr("no group"),
+            plural(lines, "{n} line in the network", "{n} lines in the network"), found))
 
     # ---- export ----
 

@@ -38,6 +38,7 @@ from oursociety_desktop.models.contact_lookups import contacts_to_pick
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.wording import plural
 
 MAX_RESULTS = 50
 DEBOUNCE_MS = 120
@@ -134,7 +135,7 @@ class ContactPickerDialog(QDialog):
         self.model.search(self.search_edit.text())
         count = self.model.rowCount()
         self.status.setText(self.tr("No contact matches.") if count == 0 else
-                            self.tr("%n match(es) shown.", "", count))
+                            plural(count, "{n} match shown.", "{n} matches shown."))
         if count:
             self.list_view.setCurrentIndex(self.model.index(0, 0))
         self.ok_button.setEnabled(count > 0)
