@@ -21,7 +21,7 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.demo_contacts import CONTACT_COLUMNS, contact_rows, contact_writer
 from oursociety_desktop.models.demo_learning import generate_learning_demo, live_people
 from oursociety_desktop.models.demo_rows import Draws, RowWriter, secondary_indexes_at_end
-from oursociety_desktop.models.errors import Cancelled
+from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.search import SearchRow, add_search_rows, search_index_at_end
@@ -238,6 +238,15 @@ class _Run:
         self.report(len(rows), _("Adding connections"))
 
 
+def _refuse_a_seed_used(conn: Connection, seed: int, region: str, today: date) -> None:
+    """A seed gives the same people every time: a second demo of the same seed would repeat their ids. Refuse it in
+    words (SQLite's own message was "unique constraint failed: contact.id")."""
+    first = next(contact_rows(Draws(random.Random(seed)), 1, lambda: "", region, today), None)
+    if first is not None and conn.exec_driver_sql("SELECT 1 FROM contact WHERE id = ?", (first[0][0],)).first():
+        raise UserError(_("This hub already holds the demo data of seed {seed}; add more with another seed "
+                          "(--seed).").format(seed=seed))
+
+
 def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress | None = None,
                   today: date | None = None) -> dict[str, int]:
     """Add demo records to the hub in one transaction. Returns how many of each were made.
@@ -250,6 +259,7 @@ def generate_demo(db: Database, contacts: int, seed: int = 1, progress: Progress
     region = str(db.setting("default_region"))
     with db.write() as tx:
         conn = tx.session.connection()
+        _refuse_a_seed_used(conn, seed, region, today)
         run = _Run(conn, tx.stamp, Draws(random.Random(seed)), size, today, progress)
 
         def indexing(_done: int, _total: int) -> None:

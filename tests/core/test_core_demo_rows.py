@@ -98,3 +98,21 @@ def test_the_indexes_made_at_the_end_are_the_hubs_own(db: Database) -> None:
             "EXPLAIN QUERY PLAN SELECT id FROM membership WHERE contact_id = 'x'"))
         assert "ix_membership_contact_id" in plan
         assert check_database(conn).sound
+
+
+def test_a_second_demo_of_the_same_seed_is_refused_in_words_and_another_seed_adds_more(db: Database) -> None:
+    from oursociety_desktop.models.errors import UserError
+    from oursociety_desktop.models.health import record_counts
+
+    generate_demo(db, 30, seed=4)
+    with db.read() as session:
+        before = record_counts(session.connection())
+    with pytest.raises(UserError) as refused:
+        generate_demo(db, 10, seed=4)
+    assert str(refused.value) == "This hub already holds the demo data of seed 4; add more with another seed (--seed)."
+    with db.read() as session:
+        assert record_counts(session.connection()) == before
+    generate_demo(db, 10, seed=5)
+    with db.read() as session:
+        assert record_counts(session.connection())["contact"]["live"] == 40
+        assert check_database(session.connection()).sound
