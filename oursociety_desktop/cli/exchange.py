@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from oursociety_desktop.cli.common import open_hub, print_json, undo_import_line
 from oursociety_desktop.i18n import N_, _, ngettext
 from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.models.wording import record_type_word
+from oursociety_desktop.models.wording import field_label, record_type_word
 
 if TYPE_CHECKING:
     from oursociety_desktop.services.exchange import ImportResult
@@ -241,5 +241,5 @@ def cmd_conflicts(args: argparse.Namespace, folder: Path) -> int:
         line = (_("{id}: {record_type} '{label}' {field}: ours {ours!r} vs theirs {theirs!r} (resolved)")
                 if c.resolved else _("{id}: {record_type} '{label}' {field}: ours {ours!r} vs theirs {theirs!r}"))
         print(line.format(id=c.id, record_type=record_type_word(c.record_type), label=labels[c.record_id],
-                          field=c.field, ours=c.ours_value, theirs=c.theirs_value))
+                          field=field_label(c.field), ours=c.ours_value, theirs=c.theirs_value))
     return 0

@@ -12,7 +12,9 @@ from oursociety_desktop.formats.pdf.choices import (
     CONTACT_FIELDS,
     DEFAULT_FIELDS,
     LEARNING_PRODUCT_NAMES,
+    PAPER_NAMES,
     PRODUCT_NAMES,
+    SORT_ORDERS,
     default_paper,
     label_format_specs,
 )
@@ -31,13 +33,13 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help=_("the PDF to write"))
     p.add_argument("--group", default="", metavar="NAME", help=_("only this group (name or id)"))
     p.add_argument("--tag", default="", help=_("only contacts with this tag"))
-    p.add_argument("--paper", choices=("a4", "letter"), default=None,
+    p.add_argument("--paper", choices=PAPER_NAMES, default=None,
                    help=_("paper size (default from the locale: {value})").format(value=default_paper()))
     p.add_argument("--large-print", action="store_true", help=_("body text at 16 pt"))
     p.add_argument("--fields", default=",".join(DEFAULT_FIELDS),
                    help=_("comma-separated, from {contact_fields} (default: %(default)s)")
                         .format(contact_fields=', '.join(CONTACT_FIELDS)))
-    p.add_argument("--sort", choices=("family", "given"), default="family", help=_("sort by family or first name"))
+    p.add_argument("--sort", choices=SORT_ORDERS, default="family", help=_("sort by family or first name"))
     p.add_argument("--by-group", action="store_true", help=_("directory: sections by group; actions: by group"))
     p.add_argument("--action", default="", metavar="ID", help=_("sign-in sheet: the meeting (an action id)"))
     p.add_argument("--blank-rows", type=int, default=10, help=_("sign-in sheet: empty rows for newcomers"))

@@ -15,6 +15,11 @@ PRODUCT_NAMES = ("directory", "group", "signin", "labels", "actions", "calls")
 LEARNING_PRODUCT_NAMES = ("digest", "certificate", "hours")
 """The mutual learning network's products, `learning.LEARNING_PRODUCTS`."""
 
+PAPER_NAMES = ("a4", "letter")
+"""The paper sizes, `options.PAPER_SIZES`."""
+SORT_ORDERS = ("family", "given")
+"""How a list of people is sorted: by family name or by first name."""
+
 # Countries whose stationery is US Letter; everyone else uses A4.
 LETTER_COUNTRIES = ("US", "CA")
 

@@ -10,6 +10,8 @@ from reportlab.lib.pagesizes import A4, LETTER
 
 from oursociety_desktop.formats.pdf.choices import CONTACT_FIELDS as CONTACT_FIELDS
 from oursociety_desktop.formats.pdf.choices import DEFAULT_FIELDS as DEFAULT_FIELDS
+from oursociety_desktop.formats.pdf.choices import PAPER_NAMES
+from oursociety_desktop.formats.pdf.choices import SORT_ORDERS as SORT_ORDERS
 from oursociety_desktop.formats.pdf.choices import default_paper as default_paper
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import Cancelled, UserError
@@ -17,9 +19,7 @@ from oursociety_desktop.models.progress import Progress
 
 """(percent, message); returning False asks the product to stop: it raises Cancelled and writes nothing."""
 
-PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
-
-SORT_ORDERS = ("family", "given")
+PAPER_SIZES: dict[str, tuple[float, float]] = dict(zip(PAPER_NAMES, (A4, LETTER), strict=True))
 
 
 @dataclass

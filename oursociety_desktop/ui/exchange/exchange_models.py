@@ -17,7 +17,7 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.exchange_log import exchange_log, known_peers
 from oursociety_desktop.models.merge import MergeReport
 from oursociety_desktop.models.trust import fingerprint
-from oursociety_desktop.models.wording import record_type_heading
+from oursociety_desktop.models.wording import field_label, record_type_heading
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE as ROW_ROLE
 from oursociety_desktop.ui.widgets.rows_model import RowsTableModel
 from oursociety_desktop.ui.wording import local_time, plural
@@ -89,7 +89,7 @@ class ConflictTableModel(RowsTableModel):
         if column == COL_RECORD:
             return self.tr("{type}: {label}").format(type=record_type_heading(row.record_type), label=row.record_label)
         if column == COL_FIELD:
-            return row.field.replace("_", " ")
+            return field_label(row.field)
         if column == COL_OURS:
             return shown_value(row.ours_value)
         if column == COL_THEIRS:
