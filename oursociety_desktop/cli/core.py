@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oursociety_desktop.cli.common import open_hub, print_json, warn_about_location
 from oursociety_desktop.i18n import Nn_, _, ngettext
@@ -14,6 +14,9 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.wording import record_type_heading
 from oursociety_desktop.paths import database_path
+
+if TYPE_CHECKING:
+    from oursociety_desktop.models.health import CheckReport
 
 
 def register(sub: Any) -> None:
@@ -187,12 +190,7 @@ def cmd_check(args: argparse.Namespace, folder: Path) -> int:
     with open_hub(folder) as db:
         with db.read() as session:
             report = check_database(session.connection())
-    for warning in report.warnings:
-        print(_("warning: {warning}").format(warning=warning))
-    for problem in report.problems:
-        print(_("problem: {problem}").format(problem=problem))
-    if report.sound:
-        print("ok")
+    if _said_sound(report):
         return 0
     print(ngettext("oursociety: the database has {count} problem; see above.",
                    "oursociety: the database has {count} problems; see above.", len(report.problems))
@@ -201,6 +199,17 @@ def cmd_check(args: argparse.Namespace, folder: Path) -> int:
         print(_("The search and phone indexes are rebuilt from the records by: oursociety check --repair"),
               file=sys.stderr)
     return 1
+
+
+def _said_sound(report: CheckReport) -> bool:
+    """Print a check's warnings and problems, and "ok" when it found none; True when the hub is sound."""
+    for warning in report.warnings:
+        print(_("warning: {warning}").format(warning=warning))
+    for problem in report.problems:
+        print(_("problem: {problem}").format(problem=problem))
+    if report.sound:
+        print("ok")
+    return report.sound
 
 
 def _check_and_repair(folder: Path) -> int:
@@ -224,12 +233,7 @@ def _check_and_repair(folder: Path) -> int:
         print(_("mended: {line}").format(line=line))
     if not lines:
         print(_("Nothing derived from the records was out of step; nothing was changed."))
-    for warning in report.warnings:
-        print(_("warning: {warning}").format(warning=warning))
-    for problem in report.problems:
-        print(_("problem: {problem}").format(problem=problem))
-    if report.sound:
-        print("ok")
+    if _said_sound(report):
         return 0
     print(ngettext("oursociety: {count} problem is in the records themselves and cannot be mended by a repair; "
                    "restore a backup made before it appeared: oursociety restore FILE (automatic backups are in "
