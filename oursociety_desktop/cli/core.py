@@ -172,7 +172,8 @@ def cmd_stats(args: argparse.Namespace, folder: Path) -> int:
             print_json(stats)
         else:
             for record_type, counts in stats["records"].items():
-                detail = ", ".join(ngettext(*_COUNTED[k], v).format(count=f"{v:,}") for k, v in counts.items())
+                detail = ", ".join(ngettext(*_COUNTED[k], v).format(count=f"{v:,}") if k in _COUNTED else f"{k}: {v:,}"
+                                   for k, v in counts.items())
                 print(_("{records}: {count}").format(records=record_type_heading(record_type), count=detail))
             if stats["unknown_kind_records"]:
                 print(_("records of kinds this version does not know (kept and passed on): "
