@@ -126,42 +126,28 @@ def derived_problems(drift: Drift, contacts: int) -> list[str]:
         out.append(ngettext("search index covers {indexed} of {contacts} contact",
                             "search index covers {indexed} of {contacts} contacts", contacts).format(
             indexed=contacts - drift.search_missing, contacts=contacts))
-    if drift.search_stray:
-        out.append(ngettext("{count} search row for a contact this hub does not have",
-                            "{count} search rows for contacts this hub does not have", drift.search_stray).format(
-                                count=drift.search_stray))
-    if drift.search_text:
-        out.append(ngettext("{count} search row whose text is not its contact's",
-                            "{count} search rows whose text is not their contacts'", drift.search_text).format(
-                                count=drift.search_text))
-    if drift.search_place:
-        out.append(ngettext("{count} search row out of step with its contact's place in the list",
-                            "{count} search rows out of step with their contacts' place in the list",
-                            drift.search_place).format(count=drift.search_place))
-    if drift.phone_missing:
-        out.append(ngettext("{count} phone number missing from the phone index",
-                            "{count} phone numbers missing from the phone index",
-                            drift.phone_missing).format(count=drift.phone_missing))
-    if drift.phone_stray:
-        out.append(ngettext("{count} phone index entry that no contact's phones give",
-                            "{count} phone index entries that no contact's phones give", drift.phone_stray).format(
-                                count=drift.phone_stray))
-    fts = drift.contact_fts_missing + drift.contact_fts_stray
-    if fts:
-        out.append(ngettext("{count} contact search row out of step with the full-text index",
-                            "{count} contact search rows out of step with the full-text index", fts).format(
-                                count=fts))
-    if drift.lesson_stray:
-        out.append(ngettext("{count} lesson search row for a lesson this hub does not have",
-                            "{count} lesson search rows for lessons this hub does not have",
-                            drift.lesson_stray).format(count=drift.lesson_stray))
-    if drift.lesson_text:
-        out.append(ngettext("{count} lesson search row whose text is not its lesson's",
-                            "{count} lesson search rows whose text is not their lessons'", drift.lesson_text).format(
-                                count=drift.lesson_text))
-    lesson_fts = drift.lesson_fts_missing + drift.lesson_fts_stray
-    if lesson_fts:
-        out.append(ngettext("{count} lesson search row out of step with the full-text index",
-                            "{count} lesson search rows out of step with the full-text index", lesson_fts).format(
-                                count=lesson_fts))
-    return out
+    fts, lesson_fts = (drift.contact_fts_missing + drift.contact_fts_stray,
+                       drift.lesson_fts_missing + drift.lesson_fts_stray)
+    counted = (
+        (drift.search_stray, ngettext("{count} search row for a contact this hub does not have",
+                                      "{count} search rows for contacts this hub does not have", drift.search_stray)),
+        (drift.search_text, ngettext("{count} search row whose text is not its contact's",
+                                     "{count} search rows whose text is not their contacts'", drift.search_text)),
+        (drift.search_place, ngettext("{count} search row out of step with its contact's place in the list",
+                                      "{count} search rows out of step with their contacts' place in the list",
+                                      drift.search_place)),
+        (drift.phone_missing, ngettext("{count} phone number missing from the phone index",
+                                       "{count} phone numbers missing from the phone index", drift.phone_missing)),
+        (drift.phone_stray, ngettext("{count} phone index entry that no contact's phones give",
+                                     "{count} phone index entries that no contact's phones give", drift.phone_stray)),
+        (fts, ngettext("{count} contact search row out of step with the full-text index",
+                       "{count} contact search rows out of step with the full-text index", fts)),
+        (drift.lesson_stray, ngettext("{count} lesson search row for a lesson this hub does not have",
+                                      "{count} lesson search rows for lessons this hub does not have",
+                                      drift.lesson_stray)),
+        (drift.lesson_text, ngettext("{count} lesson search row whose text is not its lesson's",
+                                     "{count} lesson search rows whose text is not their lessons'", drift.lesson_text)),
+        (lesson_fts, ngettext("{count} lesson search row out of step with the full-text index",
+                              "{count} lesson search rows out of step with the full-text index", lesson_fts)),
+    )
+    return out + [message.format(count=count) for count, message in counted if count]
