@@ -41,7 +41,7 @@ def main() -> None:
     generate_demo(other, 400, seed=2)
     export_bundle(other, root / "moss.oursociety")
     other.close()
-    import_bundle(db, root / "moss.oursociety", backup=False)
+    import_bundle(db, root / "moss.oursociety", backup=False, trust_new_hub=True)
     ctx = AppContext(db, SyncTaskRunner(), QUndoStack(), DataEvents())
     from oursociety_desktop.ui.network.workspace import NetworkWorkspace
 
