@@ -112,8 +112,8 @@ def check_database(conn: Connection) -> CheckReport:
     report.problems.extend(report.derived)
     for dangling in dangling_references(conn):
         report.warnings.append(ngettext(
-            "{count} live {record_type} record names a {target} this hub does not have ({field})",
-            "{count} live {record_type} records name a {target} this hub does not have ({field})",
+            "{count} live {record_type} record refers to a missing {target} ({field})",
+            "{count} live {record_type} records refer to a missing {target} ({field})",
             dangling.count).format(count=dangling.count, record_type=record_type_word(dangling.record_type),
                                    target=record_type_word(dangling.target), field=dangling.field))
     return report

@@ -37,7 +37,7 @@ LABELLED_FIELDS = ("phones", "emails")
 def bad_record(record_type: str, record_id: Any, what: str) -> UserError:
     """The one-line refusal for a record that is not valid."""
     shown = record_id if isinstance(record_id, str) and len(record_id) <= MAX_ID else "?"
-    return UserError(_("A {record_type} record ({shown}) in the bundle is not valid: {what}. "
+    return UserError(_("The bundle's {record_type} record ({shown}) is not valid: {what}. "
                      "Nothing was imported.").format(record_type=record_type_word(record_type), shown=shown, what=what))
 
 

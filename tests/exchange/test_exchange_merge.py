@@ -313,7 +313,7 @@ def test_a_stamp_beyond_the_representable_range_is_refused_and_changes_nothing(h
     with pytest.raises(UserError) as info:
         import_bundle(b, bad, backup=False, trust_new_hub=True)
     assert info.value.message == (
-        f"A contact record ({record['id']}) in the bundle is not valid: the stamp of role lies beyond the year 2255, "
+        f"The bundle's contact record ({record['id']}) is not valid: the stamp of role lies beyond the year 2255, "
         "outside the dates this app can hold. Nothing was imported.")
     assert dump_text(b) == before
     add_contact(b, given_name="Still writable")  # every write still works
