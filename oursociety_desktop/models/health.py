@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from oursociety_desktop.i18n import _, ngettext
-from oursociety_desktop.models.derived import Drift, measure_drift
+from oursociety_desktop.models.derived import Drift, Expected, measure_drift
 from oursociety_desktop.models.migrations import LATEST_VERSION, current_version
 from oursociety_desktop.models.references import dangling_references
 from oursociety_desktop.models.registry import REGISTRY
@@ -69,8 +69,9 @@ def integrity_report(conn: Connection) -> CheckReport:
     return report
 
 
-def check_database(conn: Connection) -> CheckReport:
-    """Run SQLite's integrity check and this app's invariants over the whole database."""
+def check_database(conn: Connection, expected: Expected | None = None) -> CheckReport:
+    """Run SQLite's integrity check and this app's invariants over the whole database (`expected`: what the derived
+    tables should hold, when the caller has worked it out already)."""
     report = integrity_report(conn)
     if report.integrity_failed:
         return report
@@ -107,7 +108,7 @@ def check_database(conn: Connection) -> CheckReport:
         report.problems.append(ngettext("{count} erased contact still holds personal data",
                                         "{count} erased contacts still hold personal data", leaked).format(
                                             count=leaked))
-    report.derived = derived_problems(measure_drift(conn), contacts=int(
+    report.derived = derived_problems(measure_drift(conn, expected), contacts=int(
         conn.execute(text("SELECT COUNT(*) FROM contact")).scalar_one()))
     report.problems.extend(report.derived)
     for dangling in dangling_references(conn):

@@ -64,10 +64,9 @@ def _fts_sound(conn: Connection, drift: Drift, table: str) -> bool:
     return missing == stray == 0 and fts_in_step(conn, table)
 
 
-def needs_repair(conn: Connection) -> bool:
-    """True when `repair_derived` would write something: a row out of step, a full-text index to rebuild, or a
-    lesson search row made from an older version of its lesson. Reads only."""
-    want = expected_rows(conn)
+def needs_repair(conn: Connection, want: Expected) -> bool:
+    """True when `repair_derived` would write something (`want`: what the records give): a row out of step, a
+    full-text index to rebuild, or a lesson search row made from an older version of its lesson. Reads only."""
     drift = measure_drift(conn, want)
     have = lesson_search_rows(conn)
     return bool(drift.total) or not _fts_sound(conn, drift, "contact_fts") or \
@@ -142,13 +141,13 @@ def repair_hub(db: Database) -> RepairOutcome:
     records). A hub in step is neither backed up nor written: a repair run every night must not rotate away the
     backups taken before an upgrade or an import."""
     with db.read() as session:
-        before = integrity_report(session.connection())
-        needed = not before.integrity_failed and needs_repair(session.connection())
-    if not needed:
-        if not before.integrity_failed:
-            with db.read() as session:
-                before = check_database(session.connection())
-        return RepairOutcome(backup=None, repaired=Repaired(), after=before)
+        conn = session.connection()
+        before = integrity_report(conn)
+        if before.integrity_failed:
+            return RepairOutcome(backup=None, repaired=Repaired(), after=before)
+        want = expected_rows(conn)  # worked out once for the question and the check that answers a sound hub
+        if not needs_repair(conn, want):
+            return RepairOutcome(backup=None, repaired=Repaired(), after=check_database(conn, want))
     backup = automatic_backup(db.path, "before-repair", int(db.setting("backup_keep") or 10))
     with db.write() as tx:
         repaired = repair_derived(tx.session.connection())
