@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from oursociety_desktop.cli.common import open_hub, parse_labelled_list, print_json
 from oursociety_desktop.cli.verbs import Verbs, add_set_option, assignments, register_verbs
 from oursociety_desktop.i18n import _, ngettext
-from oursociety_desktop.models import actions, connections, groups
+from oursociety_desktop.models import actions, connections, contacts, groups
 from oursociety_desktop.models.consent import (
     CONSENT_METHODS,
     CONSENTS,
@@ -167,8 +167,6 @@ def _warn_phones(phones: list[dict[str, str]], region: str) -> None:
 
 
 def cmd_contact_add(args: argparse.Namespace, folder: Path) -> int:
-    from oursociety_desktop.models import contacts
-
     values: dict[str, Any] = {
         "given_name": args.given, "family_name": args.family, "display_name": args.display,
         "organisation": args.organisation,
@@ -197,7 +195,6 @@ def cmd_contact_add(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_show(args: argparse.Namespace, folder: Path) -> int:
-    from oursociety_desktop.models import contacts
     from oursociety_desktop.models.contacts import contact_json
 
     with open_hub(folder) as db:
@@ -217,8 +214,6 @@ def cmd_contact_show(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_edit(args: argparse.Namespace, folder: Path) -> int:
-    from oursociety_desktop.models import contacts
-
     changes = assignments(Contact, args.assignments)
     if args.consent_how or args.recorded_by:
         if not any(changes.get(name) is True for name in CONSENTS):
@@ -240,8 +235,6 @@ def cmd_contact_edit(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_delete(args: argparse.Namespace, folder: Path) -> int:
-    from oursociety_desktop.models import contacts
-
     with open_hub(folder) as db:
         with db.write() as tx:
             contact = contacts.delete_contact(tx, args.id)
@@ -250,8 +243,6 @@ def cmd_contact_delete(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_forget(args: argparse.Namespace, folder: Path) -> int:
-    from oursociety_desktop.models import contacts
-
     with open_hub(folder) as db:
         with db.write() as tx:
             contact = contacts.forget_contact(tx, args.id, args.reason)
@@ -261,7 +252,6 @@ def cmd_contact_forget(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_list(args: argparse.Namespace, folder: Path) -> int:
-    from oursociety_desktop.models import contacts
     from oursociety_desktop.models.contact_list import ContactQuery
     from oursociety_desktop.models.contacts import contact_json
 
@@ -299,8 +289,6 @@ def cmd_group_add_member(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_group_remove_member(args: argparse.Namespace, folder: Path) -> int:
-    from oursociety_desktop.models import contacts
-
     with open_hub(folder) as db:
         with db.write() as tx:
             group = groups.find_group(tx.session, args.group)
@@ -311,7 +299,6 @@ def cmd_group_remove_member(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_contact_merge(args: argparse.Namespace, folder: Path) -> int:
-    from oursociety_desktop.models import contacts
     from oursociety_desktop.models.duplicates import merge_contacts  # rapidfuzz: only here
 
     with open_hub(folder) as db:
@@ -324,8 +311,6 @@ def cmd_contact_merge(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_connection_add(args: argparse.Namespace, folder: Path) -> int:
-    from oursociety_desktop.models import contacts
-
     extra = assignments(Connection, args.assignments, CONNECTION_ADD_OPTIONS)
     with open_hub(folder) as db:
         with db.write() as tx:
