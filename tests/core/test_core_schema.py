@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
@@ -242,12 +243,18 @@ def _free_and_asked(path: Path) -> tuple[float, bool]:
     return free / pages, asked
 
 
-def test_an_upgrade_killed_in_its_compaction_is_compacted_at_the_next_open(tmp_path: Path) -> None:
-    path = hub_at_version(tmp_path / "v15", 15)
+def _old_hub_with_free_pages(folder: Path) -> Path:
+    """A hub of schema version 15 whose file is mostly free pages (a table made and dropped); its database path."""
+    path = hub_at_version(folder, 15)
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE filler AS SELECT zeroblob(4000000) AS body")
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE filler")
+    return path
+
+
+def test_an_upgrade_killed_in_its_compaction_is_compacted_at_the_next_open(tmp_path: Path) -> None:
+    path = _old_hub_with_free_pages(tmp_path / "v15")
     # A real process, killed where the upgrade's compaction starts: its steps have committed, VACUUM has not run.
     killed = subprocess.run([sys.executable, "-c", (
         "import os, signal, sys\n"
@@ -266,21 +273,15 @@ def test_an_upgrade_killed_in_its_compaction_is_compacted_at_the_next_open(tmp_p
     assert not asked
 
 
-def test_an_upgrade_whose_compaction_cannot_run_asks_again_until_it_has(tmp_path: Path) -> None:
-    path = hub_at_version(tmp_path / "v15", 15)
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE filler AS SELECT zeroblob(4000000) AS body")
-    with sqlite3.connect(path) as conn:
-        conn.execute("DROP TABLE filler")
-    real = Database.compact_if_freed
-    try:
-        Database.compact_if_freed = lambda self, share=0.05: None  # type: ignore[method-assign]  # as when VACUUM fails
+def test_an_upgrade_whose_compaction_cannot_run_asks_again_until_it_has(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _old_hub_with_free_pages(tmp_path / "v15")
+    with monkeypatch.context() as patched:
+        patched.setattr(Database, "compact_if_freed", lambda self, share=0.05: None)  # as when VACUUM fails
         Database.open(tmp_path / "v15").close()
         assert _free_and_asked(path)[1]
         Database.open(tmp_path / "v15").close()
         assert _free_and_asked(path)[1]
-    finally:
-        Database.compact_if_freed = real  # type: ignore[method-assign]
     db = Database.open(tmp_path / "v15")
     assert compact_if_asked(db) is False  # asked no more, and the file is compact
     db.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 UI = Path(__file__).resolve().parents[2] / "oursociety_desktop" / "ui"
@@ -97,10 +97,15 @@ def test_no_shown_string_in_the_window_escapes_translation() -> None:
     assert found == [], "shown without tr():\n" + "\n".join(found)
 
 
-def test_no_message_to_a_person_escapes_translation_anywhere() -> None:
+def scan_package(scan: Callable[[Path], list[str]]) -> list[str]:
+    """`package/folder/file:line: ...` for what `scan` finds in each module of the whole package."""
     package = UI.parent
-    found = [f"{path.parent.relative_to(package.parent)}/{line}" for path in sorted(package.rglob("*.py"))
-             for line in untranslated(path, REACHES_A_PERSON)]
+    return [f"{path.parent.relative_to(package.parent)}/{line}" for path in sorted(package.rglob("*.py"))
+            for line in scan(path)]
+
+
+def test_no_message_to_a_person_escapes_translation_anywhere() -> None:
+    found = scan_package(lambda path: untranslated(path, REACHES_A_PERSON))
     assert found == [], "not translated:\n" + "\n".join(found)
 
 
@@ -202,9 +207,7 @@ def counts_in_one_form(path: Path) -> list[str]:
 
 
 def test_every_count_in_a_message_has_its_plural_forms() -> None:
-    package = UI.parent
-    found = [f"{path.parent.relative_to(package.parent)}/{line}" for path in sorted(package.rglob("*.py"))
-             for line in counts_in_one_form(path)]
+    found = scan_package(counts_in_one_form)
     assert found == [], "a count in one form (use ngettext, Nn_ or plural):\n" + "\n".join(found)
 
 
