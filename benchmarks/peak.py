@@ -8,8 +8,9 @@
 Prints one JSON line: the seconds of each step and `peak_mb`, the process's peak resident set size (`VmHWM`,
 else `resource.getrusage`) taken right after the first import, so it covers the interpreter, the parse and the
 import.
-vCard and CSV imports also report `max_gap`, the longest wait between two progress reports (issue 20: at most
-0.5 s) and the step it came before; a `-cancel` run reports `cancel_seconds`, from the answer False to the
+vCard and CSV imports also report `read_seconds`, the reading of the file into rows (before any check),
+`max_gap`, the longest wait between two progress reports (issue 20: at most 0.5 s) and the step it came before; a
+`-cancel` run reports `cancel_seconds`, from the answer False to the
 rolled-back transaction (at most 1 s), and `rows_after`, the contacts left in the hub (0).
 """
 
@@ -78,6 +79,7 @@ def main() -> None:
             else:
                 table = csv_io.read_csv_file(source, progress=progress)
                 parsed = csv_mapping.table_to_rows(table, csv_mapping.suggest_mapping(table.headers), progress)
+            result.update(read_seconds=time.perf_counter() - start)
             try:
                 summary = run_import(db, parsed, ImportOptions(on_duplicate="add"), progress=progress)
                 result.update(seconds=time.perf_counter() - start, changes=summary.added, peak_mb=_peak_mb())
