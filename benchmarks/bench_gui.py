@@ -27,7 +27,15 @@ from benchmarks.bench_core import prefix_queries  # noqa: E402
 from benchmarks.common import Row, build_hub, percentile, print_table  # noqa: E402
 from oursociety_desktop.models.database import Database  # noqa: E402
 from oursociety_desktop.models.search import build_match_query  # noqa: E402
-from oursociety_desktop.ui.contacts.contact_model import COL_NAME, COL_ORGANISATION  # noqa: E402
+from oursociety_desktop.ui.contacts.contact_rows import (  # noqa: E402
+    COL_EMAIL,
+    COL_LOCALITY,
+    COL_NAME,
+    COL_ORGANISATION,
+    COL_PHONE,
+    COL_SHARING,
+    COL_TAGS,
+)
 from oursociety_desktop.ui.contacts.filter_bar import SEARCH_DELAY_MS  # noqa: E402
 from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace  # noqa: E402
 from oursociety_desktop.ui.main import application, make_context  # noqa: E402
@@ -142,6 +150,12 @@ def sorted_keystroke_latency(app: QApplication, contacts: ContactsWorkspace, typ
     return sorted_in, times
 
 
+# The list's other columns a header click sorts by (issue 20: sorting by any column stays within the keystroke
+# targets); organisation has rows of its own.
+OTHER_COLUMNS = {COL_SHARING: "sharing", COL_PHONE: "phone", COL_EMAIL: "email", COL_LOCALITY: "place",
+                 COL_TAGS: "tags"}
+
+
 def fts_alone(hub: Path, typed: list[str]) -> list[float]:
     """Baseline: the FTS5 query alone for every prefix typed."""
     conn = sqlite3.connect(hub / "oursociety.sqlite3")
@@ -190,6 +204,10 @@ def run(hub: Path, keystrokes: int = 200) -> list[Row]:
     counts: list[float] = []
     ours = keystroke_latency(app, contacts, typed, counts)
     sorted_in, by_organisation = sorted_keystroke_latency(app, contacts, typed)
+    by_column = {name: sorted_keystroke_latency(app, contacts, typed, column)[1]
+                 for column, name in OTHER_COLUMNS.items()}
+    worst_median = max(by_column, key=lambda name: percentile(by_column[name], 50))
+    worst_p95 = max(by_column, key=lambda name: percentile(by_column[name], 95))
     raw = fts_alone(hub, typed)
     edits = editor_open(app, contacts, hub)
     # Scroll to the end and back, as an organiser would, before reading memory.
@@ -214,6 +232,13 @@ def run(hub: Path, keystrokes: int = 200) -> list[Row]:
         Row("keystroke to updated list sorted by organisation, p95", percentile(by_organisation, 95),
             min(by_organisation), max(by_organisation), percentile(raw, 95), "≤ 40 ms and ≤ 3× the median",
             runs=len(by_organisation)),
+        Row(f"keystroke to updated list sorted by any other column: the worst median (by {worst_median})",
+            percentile(by_column[worst_median], 50), min(by_column[worst_median]), max(by_column[worst_median]),
+            percentile(raw, 50), "median ≤ 15 ms", runs=len(by_column[worst_median])),
+        Row(f"keystroke to updated list sorted by any other column: the worst p95 (by {worst_p95}; "
+            f"{percentile(by_column[worst_p95], 95) / percentile(by_column[worst_p95], 50):.1f}x its median)",
+            percentile(by_column[worst_p95], 95), min(by_column[worst_p95]), max(by_column[worst_p95]),
+            percentile(raw, 95), "≤ 40 ms and ≤ 3× the median", runs=len(by_column[worst_p95])),
         Row("count of all matches, shown just after the list (median)", percentile(counts, 50), min(counts),
             max(counts), None, "", runs=len(counts)),
         Row("count of all matches, p95", percentile(counts, 95), min(counts), max(counts), None, "",
