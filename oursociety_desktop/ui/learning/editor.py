@@ -62,6 +62,7 @@ class LessonEditor(QWidget):
                              (self.themes, self.tr("Themes")), (self.place, self.tr("Place")),
                              (self.date, self.tr("Date"))):
             widget.setAccessibleName(name)
+        self.loaded: dict[str, Any] = self.values()  # what the form held when loaded or saved
 
     def load(self, lesson: Lesson | None, people: Sequence[str] = ()) -> None:
         """Show a lesson (None: an empty form for a new one)."""
@@ -75,6 +76,13 @@ class LessonEditor(QWidget):
             edit.setPlainText(str(getattr(blank, name)))
         self.share.setChecked(bool(blank.share_with_hubs))
         self.people.setText(", ".join(people) if people else self.tr("(nobody named)"))
+        for line in (self.title, self.themes, self.place, self.date):
+            line.setCursorPosition(0)  # a long title shows its beginning, not its end
+        self.loaded = self.values()
+
+    def is_dirty(self) -> bool:
+        """True when the form holds something typed since it was loaded or saved."""
+        return self.values() != self.loaded
 
     def values(self) -> dict[str, Any]:
         """The fields as the form holds them (validated by the core when saved)."""
