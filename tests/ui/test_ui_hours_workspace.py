@@ -117,3 +117,14 @@ def test_nobody_ticked_or_a_bad_date_records_nobody(qtbot: QtBot, ws: HoursWorks
     assert "is not a date" in ws.message.text()
     assert hours_rows(db) == [] and ctx.undo_stack.count() == 0
     assert all(came for _n, came, _h in sheet(ws))  # the ticks stay, to fix the date and try again
+
+
+def test_the_sheet_counts_its_people_in_words(ws: HoursWorkspace, db: Database, hub: dict[str, str]) -> None:
+    ws.choose(group_id=hub["group"])  # Ann and Bob
+    assert ws.sheet_label.text() == "2 people on the sheet"
+    with db.write() as tx:
+        solo = create_group(tx, {"name": "Solo"})
+        add_member(tx, solo.id, hub["dee"])
+    ws.refresh()
+    ws.choose(group_id=solo.id)
+    assert ws.sheet_label.text() == "1 person on the sheet"

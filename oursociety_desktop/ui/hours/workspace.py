@@ -205,7 +205,7 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         if line is not None:
             line.setCursorPosition(0)  # the start of a long label: its date
         self.sheet.set_people(people, self.hours.value())
-        self.sheet_label.setText(self.tr("%n on the sheet", "", len(people)))
+        self.sheet_label.setText(plural(len(people), "{n} person on the sheet", "{n} people on the sheet"))
 
     def _load_totals(self) -> None:
         by = self.by.currentData() or "person"

@@ -46,12 +46,16 @@ LIST_LIMIT = 500  # of each side; a person's own list shows all of theirs
 EDITED_FIELDS = ("contact_id", "kind", "text", "themes", "locality", "availability", "until")
 
 
+def _t(text: str) -> str:
+    """`text` in the user's language (a name Babel extracts, unlike an alias of `translate`)."""
+    return QCoreApplication.translate("OffersNeeds", text)
+
+
 def kind_labels() -> dict[str, str]:
     """Stored offer and need kinds -> labels."""
-    t = QCoreApplication.translate
-    return {"skill": t("OffersNeeds", "a skill"), "time": t("OffersNeeds", "time"),
-            "lend": t("OffersNeeds", "a thing to lend"), "space": t("OffersNeeds", "a space"),
-            "help": t("OffersNeeds", "help"), "advice": t("OffersNeeds", "advice")}
+    return {"skill": _t("a skill"), "time": _t("time"),
+            "lend": _t("a thing to lend"), "space": _t("a space"),
+            "help": _t("help"), "advice": _t("advice")}
 
 
 def table_of(side: str) -> type[OfferOrNeed]:
