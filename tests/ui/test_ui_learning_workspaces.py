@@ -165,3 +165,23 @@ def test_people_are_added_to_a_lesson_with_their_consent_and_undone(learning: Le
     ctx.undo_stack.undo()
     learning.refresh()
     assert learning.editor.people.text() == "Nina Okafor"
+
+
+def test_an_introduction_says_what_it_made_and_the_buttons_need_a_suggestion(qtbot: QtBot, ctx: AppContext,
+                                                                             db: Database) -> None:
+    with db.write() as tx:
+        ann = create_contact(tx, {"given_name": "Ann", "locality": "Hulme"}).id
+        ray = create_contact(tx, {"given_name": "Ray", "locality": "Hulme"}).id
+        create_need(tx, {"contact_id": ann, "text": "My bike needs a repair"})
+        create_offer(tx, {"contact_id": ray, "text": "Bike repair in my shed"})
+    view = OffersNeedsWorkspace(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    assert not view.accept_button.isEnabled() and not view.decline_button.isEnabled()  # nothing to act on yet
+    view.find_matches()
+    assert view.accept_button.isEnabled() and view.decline_button.isEnabled()
+    qtbot.mouseClick(view.accept_button, Qt.MouseButton.LeftButton)
+    assert view.message.isVisible()
+    assert view.message.text() == "Introduced Ann to Ray; a follow-up action is in Actions, due in a week."
+    assert ctx.undo_stack.undoText() == "Introduce Ann to Ray"
+    assert view.model.rowCount() == 0 and not view.accept_button.isEnabled()

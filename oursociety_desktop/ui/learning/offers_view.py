@@ -78,6 +78,10 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self.decline_button.setToolTip(self.tr("Do not suggest this pair again"))
         self.decline_button.clicked.connect(self.decline_selected)
         self.message = MessageLine(self)
+        # Introduce and Decline act on the selected suggestion: without one they are greyed, not silent.
+        self.view.selectionModel().currentRowChanged.connect(lambda _current, _previous: self._enable_buttons())
+        self.model.modelReset.connect(self._enable_buttons)
+        self._enable_buttons()
         top = QHBoxLayout()
         top.addWidget(self.find_button)
         top.addStretch(1)
@@ -135,6 +139,11 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self.find_button.setEnabled(True)
         self.message.show_error(message)
 
+    def _enable_buttons(self) -> None:
+        chosen = self.view.currentIndex().isValid()
+        self.accept_button.setEnabled(chosen)
+        self.decline_button.setEnabled(chosen)
+
     def selected(self) -> Match | None:
         """The suggestion under the cursor."""
         index = self.view.currentIndex()
@@ -158,8 +167,11 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
                 delete_action(tx, made["action"])
             forget_decision(tx, match.need_id, match.offer_id)
 
-        if try_edit(self.ctx, self.tr("Introduce"), do, undo, "connection", self.message):
+        names = (match.need_person, match.offer_person)
+        if try_edit(self.ctx, self.tr("Introduce {0} to {1}").format(*names), do, undo, "connection", self.message):
             self.find_matches()
+            self.message.show_error(self.tr("Introduced {0} to {1}; a follow-up action is in Actions, due in a "
+                                            "week.").format(*names))
 
     def decline_selected(self) -> None:
         """Do not suggest the selected pair again (undo forgets the decline)."""
