@@ -89,6 +89,7 @@ def test_a_sheet_is_recorded_in_one_screen_and_undone_in_one_step(
     assert ctx.undo_stack.count() == 1
     ctx.undo_stack.undo()
     assert all(deleted for *_rest, deleted in hours_rows(db))
+    assert ws.sheet_label.text() == "4 people on the sheet"  # no longer "Recorded 8.5 h for 3 people."
     assert ws.totals.rowCount() == 0 or all(ws.totals.data(ws.totals.index(r, TOTAL_GIVEN)) == "0"
                                             for r in range(ws.totals.rowCount()))
 

@@ -185,3 +185,5 @@ def test_an_introduction_says_what_it_made_and_the_buttons_need_a_suggestion(qtb
     assert view.message.text() == "Introduced Ann to Ray; a follow-up action is in Actions, due in a week."
     assert ctx.undo_stack.undoText() == "Introduce Ann to Ray"
     assert view.model.rowCount() == 0 and not view.accept_button.isEnabled()
+    ctx.undo_stack.undo()
+    assert not view.message.isVisible()  # the introduction it spoke of is undone

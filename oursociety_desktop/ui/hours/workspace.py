@@ -174,6 +174,11 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         years = [str(y) for y in range(date.today().year, date.today().year - 6, -1)]
         self._fill(self.year, self.tr("every year"), [(y, y) for y in years])
         self._load_totals()
+        if self.sheet.rowCount():  # "Recorded 6 h for 3 people." no longer holds after an undo
+            self._count_sheet()
+
+    def _count_sheet(self) -> None:
+        self.sheet_label.setText(plural(self.sheet.rowCount(), "{n} person on the sheet", "{n} people on the sheet"))
 
     @staticmethod
     def _fill(combo: QComboBox, empty: str, items: list[tuple[str, str]]) -> None:
@@ -205,7 +210,7 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         if line is not None:
             line.setCursorPosition(0)  # the start of a long label: its date
         self.sheet.set_people(people, self.hours.value())
-        self.sheet_label.setText(plural(len(people), "{n} person on the sheet", "{n} people on the sheet"))
+        self._count_sheet()
 
     def _load_totals(self) -> None:
         by = self.by.currentData() or "person"

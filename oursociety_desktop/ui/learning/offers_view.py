@@ -55,7 +55,7 @@ class MatchTableModel(RowsTableModel):
 class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
     """Suggested introductions, with accept and decline."""
 
-    RELEVANT: ClassVar[frozenset[str]] = frozenset({"offer", "need", "contact"})
+    RELEVANT: ClassVar[frozenset[str]] = frozenset({"offer", "need", "contact", "connection"})
     TITLE: ClassVar[str] = QCoreApplication.translate("Workspaces", "Offers & needs")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -114,6 +114,7 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         matches by itself (like the duplicate scan, matching a large hub is seconds of CPU in a worker), it says
         the suggestions may be out of date."""
         self._stale = False
+        self.message.clear_message()  # "Introduced A to B" no longer holds after an undo
         self.entries.refresh()
         if self.model.matches:
             self.count_label.setText(plural(
