@@ -37,6 +37,7 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
+from oursociety_desktop.ui.widgets.tab_order import tab_in_order
 from oursociety_desktop.ui.widgets.tables import record_table
 from oursociety_desktop.ui.wording import plural
 
@@ -219,6 +220,10 @@ class OffersNeedsPanel(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
         self.editor.load("offer", None)
+        editor = self.editor
+        tab_in_order(self.only_person, self.everyone_button, self.view, editor.side, editor.person, editor.kind,
+                     editor.text, editor.themes, editor.locality, editor.availability, editor.until,
+                     self.new_offer_button, self.new_need_button, self.save_button, self.delete_button)
 
     # ---- reading ----
 

@@ -22,6 +22,7 @@ from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
+from oursociety_desktop.ui.widgets.tab_order import tab_in_order
 from oursociety_desktop.ui.widgets.tables import record_table
 from oursociety_desktop.ui.wording import plural
 
@@ -104,6 +105,8 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self.tabs.addTab(self.entries, self.tr("Offers and needs"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        tab_in_order(self.tabs.tabBar(), self.find_button, self.view, self.broker, self.accept_button,
+                     self.decline_button)
         ctx.events.changed.connect(self.on_data_changed)
         self.refresh()
 

@@ -59,6 +59,7 @@ from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.scrolling import VerticalScrollArea
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
+from oursociety_desktop.ui.widgets.tab_order import tab_in_order
 from oursociety_desktop.ui.widgets.tables import record_table
 from oursociety_desktop.ui.wording import plural
 
@@ -157,6 +158,10 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         layout.addLayout(filters)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
+        editor = self.editor
+        tab_in_order(self.search, self.theme, self.hub, self.kind, self.year, self.view, editor.title, editor.kind,
+                     editor.themes, *editor.long.values(), editor.place, editor.date, editor.share,
+                     self.person_button, self.named_box, self.new_button, self.save_button, self.delete_button)
 
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox(self)

@@ -37,6 +37,7 @@ from oursociety_desktop.ui.network.hubs_model import COL_HUB, COL_LESSONS, HubTa
 from oursociety_desktop.ui.network.scene import NetworkItem, NetworkView
 from oursociety_desktop.ui.widgets.edits import MessageLine
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
+from oursociety_desktop.ui.widgets.tab_order import tab_in_order
 from oursociety_desktop.ui.widgets.tables import record_table
 from oursociety_desktop.ui.wording import plural
 
@@ -158,6 +159,8 @@ class NetworkWorkspace(RefreshWhenShown, QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
+        tab_in_order(self.tabs.tabBar(), self.search, self.colour_by, self.zoom_in, self.zoom_out, self.fit_button,
+                     self.png_button, self.pdf_button, self.view)
         char = self.fontMetrics().horizontalAdvance("0")
         self.hubs_view.horizontalHeader().resizeSection(COL_HUB, char * 30)
         for column in range(1, self.hubs_model.columnCount()):
