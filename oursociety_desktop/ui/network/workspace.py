@@ -227,6 +227,7 @@ class NetworkWorkspace(RefreshWhenShown, QWidget):
         if self._found:
             self.find_next()
         elif self.search.text().strip():
+            item.selected = ""  # the ring of a person an earlier word found would say the opposite of the line below
             self.info.setText(self.tr("Nobody in the network matches “{0}”.").format(self.search.text()))
 
     def find_next(self) -> None:
