@@ -152,3 +152,9 @@ def test_a_changed_offer_is_saved_when_another_row_or_tab_is_chosen(qtbot: QtBot
     with db.read() as session:
         assert session.get(Need, ids["need"]).availability == "weekends"  # type: ignore[union-attr]
     assert [ctx.undo_stack.text(i) for i in range(ctx.undo_stack.count())] == ["Edit offer", "Edit need"]
+
+
+def test_the_title_can_be_read_in_the_list(learning: LearningWorkspace) -> None:
+    # As the stretching column, the title got what the five others left beside the editor: "Caawinta casharr…".
+    char = learning.view.fontMetrics().horizontalAdvance("0")
+    assert learning.view.horizontalHeader().sectionSize(COL_TITLE) >= 30 * char

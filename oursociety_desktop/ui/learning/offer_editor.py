@@ -168,10 +168,12 @@ class OffersNeedsPanel(QWidget):
         self.current: tuple[str, str] | None = None  # (side, id) of the record in the editor
         self._saving = False  # while a save runs, the list it re-reads must not start another
         self.model = OfferNeedTableModel(self)
-        self.view = record_table(self, self.model, self.tr("Offers and needs"), COL_TEXT)
+        # "What" has a width of its own: as the stretching column it got what the seven others left, which beside
+        # the editor was nothing ("Hel…"); the last column takes the spare width of a wide window instead.
+        self.view = record_table(self, self.model, self.tr("Offers and needs"), COL_UNTIL)
         char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_SIDE, 9), (COL_PERSON, 15), (COL_KIND, 9), (COL_THEMES, 11), (COL_PLACE, 9),
-                              (COL_WHEN, 9), (COL_UNTIL, 9)):
+        for column, chars in ((COL_SIDE, 9), (COL_PERSON, 15), (COL_KIND, 9), (COL_TEXT, 30), (COL_THEMES, 11),
+                              (COL_PLACE, 9), (COL_WHEN, 9), (COL_UNTIL, 9)):
             self.view.horizontalHeader().resizeSection(column, chars * char + 16)
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._on_current(current.row()))
         self.only_person = ContactButton(ctx, self.tr("Show one person's offers and needs"),

@@ -100,9 +100,12 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         may_narrow(self.hub, 8)  # the row of filters fits 1024 pixels with Larger text
         may_narrow(self.kind, 6)
         self.count_label = QLabel(self)
-        self.view = record_table(self, self.model, self.tr("Lessons"), COL_TITLE)
+        # The title has a width of its own: as the stretching column it got what the five others left beside the
+        # editor ("Caawinta casharr…"); the last column takes the spare width of a wide window instead.
+        self.view = record_table(self, self.model, self.tr("Lessons"), COL_HUB)
         char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_DATE, 11), (COL_KIND, 13), (COL_THEMES, 16), (COL_PLACE, 11), (COL_HUB, 11)):
+        for column, chars in ((COL_DATE, 11), (COL_KIND, 13), (COL_TITLE, 30), (COL_THEMES, 16), (COL_PLACE, 11),
+                              (COL_HUB, 11)):
             self.view.horizontalHeader().resizeSection(column, chars * char + 16)
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._on_current(current.row()))
         self.editor = LessonEditor(self)
