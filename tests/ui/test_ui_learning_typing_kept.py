@@ -123,7 +123,7 @@ def test_a_person_added_to_a_new_lesson_saves_it_first(qtbot: QtBot, learning: L
         [made] = session.exec(select(Lesson).where(Lesson.title == "Walk the estate together")).all()
         [link] = session.exec(select(LessonPerson)).all()
     assert link.lesson_id == made.id and link.contact_id == ids["ann"]
-    assert learning.current_id == made.id and learning.editor.people.text() == "Ann Lee"
+    assert learning.current_id == made.id and learning.editor.shown_people() == [("Ann Lee", False)]
 
 
 @pytest.fixture

@@ -49,8 +49,8 @@ def test_the_learning_workspace_tabs_down_the_form(window: MainWindow, qtbot: Qt
     assert isinstance(ws, LearningWorkspace)
     editor = ws.editor
     expected = [ws.search, ws.theme, ws.hub, ws.kind, ws.year, ws.view, editor.title, editor.kind, editor.themes,
-                *editor.long.values(), editor.place, editor.date, editor.share, ws.person_button, ws.named_box,
-                ws.new_button, ws.save_button, ws.delete_button]
+                *editor.long.values(), editor.place, editor.date, editor.share, editor.people, ws.person_button,
+                ws.named_box, ws.new_button, ws.save_button, ws.delete_button]  # Remove person: greyed, nobody chosen
     assert tabbing_from(qtbot, ws.search, len(expected)) == expected
 
 

@@ -121,6 +121,11 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         self.person_button.changed.connect(self._on_person_chosen)
         self.named_box = QCheckBox(self.tr("Agreed to be &named"), self)
         self.named_box.setToolTip(self.tr("Without it, other hubs see them as a member of this hub"))
+        self.remove_person_button = QPushButton(self.tr("Re&move person"), self)
+        self.remove_person_button.setToolTip(self.tr("Take the person selected above out of this lesson"))
+        self.remove_person_button.clicked.connect(self.remove_chosen_person)
+        self.editor.people.currentItemChanged.connect(lambda _item, _previous: self._enable_remove())
+        self.editor.named_changed.connect(self.set_named)
         self.message = MessageLine(self)
 
         filters = QHBoxLayout()
@@ -141,9 +146,12 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         form.setFrameShape(QFrame.Shape.NoFrame)
         form.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         right_layout.addWidget(form, 1)
+        self.editor.people_box.setParent(right)
+        right_layout.addWidget(self.editor.people_box)
         people = QHBoxLayout()
         people.addWidget(self.person_button)
         people.addWidget(self.named_box)
+        people.addWidget(self.remove_person_button)
         people.addStretch(1)
         right_layout.addLayout(people)
         buttons = QHBoxLayout()
@@ -164,7 +172,8 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         editor = self.editor
         tab_in_order(self.search, self.theme, self.hub, self.kind, self.year, self.view, editor.title, editor.kind,
                      editor.themes, *editor.long.values(), editor.place, editor.date, editor.share,
-                     self.person_button, self.named_box, self.new_button, self.save_button, self.delete_button)
+                     editor.people, self.person_button, self.named_box, self.remove_person_button, self.new_button,
+                     self.save_button, self.delete_button)
 
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox(self)
@@ -254,8 +263,12 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         self.current_id = lesson_id
         with self.ctx.db.read() as session:
             lesson = session.get(Lesson, lesson_id)
-            people = [p.shown for p in people_of(session, lesson_id, self.ctx.db.hub_id)]
+            people = people_of(session, lesson_id, self.ctx.db.hub_id)
         self.editor.load(lesson, people)
+        self._enable_remove()
+
+    def _enable_remove(self) -> None:
+        self.remove_person_button.setEnabled(bool(self.current_id and self.editor.chosen_person()))
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.save_pending()  # switching workspace or closing the window keeps what was typed
@@ -318,6 +331,28 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         lesson_id = self.current_id
         if try_edit(self.ctx, self.tr("Add person to lesson"), lambda tx: set_person(tx, lesson_id, contact_id, named),
                     lambda tx: remove_person(tx, lesson_id, contact_id), "lesson_person", self.message):
+            self._show(lesson_id)
+
+    def set_named(self, contact_id: str, named: bool) -> None:
+        """Record that a person of the shown lesson agreed to be named, or withdrew it (undoable)."""
+        lesson_id = self.current_id
+        if not lesson_id:
+            return
+        text = self.tr("Agreed to be named") if named else self.tr("Not to be named")
+        try_edit(self.ctx, text, lambda tx: set_person(tx, lesson_id, contact_id, named),
+                 lambda tx: set_person(tx, lesson_id, contact_id, not named), "lesson_person", self.message)
+        self._show(lesson_id)  # the list as it now stands (as it was, when refused)
+
+    def remove_chosen_person(self) -> None:
+        """Take the person selected in the list out of the shown lesson (undo puts them back as they were)."""
+        lesson_id, contact_id = self.current_id, self.editor.chosen_person()
+        if not lesson_id or not contact_id:
+            return
+        with self.ctx.db.read() as session:
+            named = next((p.named for p in people_of(session, lesson_id, self.ctx.db.hub_id)
+                          if p.contact_id == contact_id), False)
+        if try_edit(self.ctx, self.tr("Remove person from lesson"), lambda tx: remove_person(tx, lesson_id, contact_id),
+                    lambda tx: set_person(tx, lesson_id, contact_id, named), "lesson_person", self.message):
             self._show(lesson_id)
 
     def _on_person_chosen(self) -> None:
