@@ -158,3 +158,28 @@ def test_the_title_can_be_read_in_the_list(learning: LearningWorkspace) -> None:
     # As the stretching column, the title got what the five others left beside the editor: "Caawinta casharr…".
     char = learning.view.fontMetrics().horizontalAdvance("0")
     assert learning.view.horizontalHeader().sectionSize(COL_TITLE) >= 30 * char
+
+
+def test_ctrl_s_saves_a_lesson_as_in_the_action_editor(qtbot: QtBot, learning: LearningWorkspace, db: Database,
+                                                       ids: dict[str, str]) -> None:
+    learning.activateWindow()
+    qtbot.waitActive(learning)
+    learning.editor.place.setFocus()
+    qtbot.keyClicks(learning.editor.place, "Hulme")
+    qtbot.keyClick(learning.editor.place, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    with db.read() as session:
+        assert session.get(Lesson, ids["club"]).place == "Hulme"  # type: ignore[union-attr]
+    assert learning.save_button.toolTip() == "Save the changes (Ctrl+S)"
+
+
+def test_ctrl_s_saves_an_offer_or_need(qtbot: QtBot, offers: OffersNeedsWorkspace, db: Database,
+                                       ids: dict[str, str]) -> None:
+    panel = offers.entries
+    offers.activateWindow()
+    qtbot.waitActive(offers)
+    click_row(qtbot, panel.view, panel.model.row_of(ids["need"]), COL_TEXT)
+    panel.editor.availability.setFocus()
+    qtbot.keyClicks(panel.editor.availability, "Saturdays")
+    qtbot.keyClick(panel.editor.availability, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    with db.read() as session:
+        assert session.get(Need, ids["need"]).availability == "Saturdays"  # type: ignore[union-attr]

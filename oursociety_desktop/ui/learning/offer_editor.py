@@ -35,7 +35,7 @@ from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import NEED_KINDS, OFFER_KINDS, Need, Offer, new_id
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
-from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.widgets.edits import MessageLine, save_keys, try_edit
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
 from oursociety_desktop.ui.widgets.tab_order import tab_in_order
 from oursociety_desktop.ui.widgets.tables import record_table
@@ -190,6 +190,7 @@ class OffersNeedsPanel(QWidget):
         self.new_need_button.clicked.connect(lambda: self.new_record("need"))
         self.save_button = QPushButton(self.tr("Sa&ve"), self)
         self.save_button.clicked.connect(self.save)
+        save_keys(self, self.save_button, self.save)
         self.delete_button = QPushButton(self.tr("Delete"), self)
         self.delete_button.clicked.connect(self.delete_current)
         self.message = MessageLine(self)

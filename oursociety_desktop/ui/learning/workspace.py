@@ -55,7 +55,7 @@ from oursociety_desktop.ui.learning.lesson_model import (
     lesson_kind_labels,
 )
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
-from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.widgets.edits import MessageLine, save_keys, try_edit
 from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.scrolling import VerticalScrollArea
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
@@ -113,6 +113,7 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         self.new_button.clicked.connect(self.new_lesson)
         self.save_button = QPushButton(self.tr("Sa&ve"), self)
         self.save_button.clicked.connect(self.save)
+        save_keys(self, self.save_button, self.save)
         self.delete_button = QPushButton(self.tr("Delete"), self)
         self.delete_button.clicked.connect(self.delete_current)
         self.person_button = ContactButton(self.ctx, self.tr("A person involved in this lesson"),
