@@ -207,3 +207,38 @@ def test_the_window_opens_no_larger_than_its_screen(window: MainWindow) -> None:
     assert (room.width(), room.height()) == (800, 800)
     assert (window.width(), window.height()) == (800, 760)
     assert (FIRST_SIZE.width(), FIRST_SIZE.height()) == (1200, 760)  # where there is room
+
+
+def test_larger_text_refits_the_learning_network_lists(window: MainWindow, qtbot: QtBot) -> None:
+    # Only Contacts and Actions refitted their columns to a new text size: with Larger text the lessons' titles,
+    # the offers, the hours totals ("Hours pledge") and the hubs list kept widths measured in the old font.
+    from oursociety_desktop.ui.hours.workspace import HoursWorkspace
+    from oursociety_desktop.ui.learning.lesson_model import COL_TITLE
+    from oursociety_desktop.ui.learning.offer_editor import COL_TEXT
+    from oursociety_desktop.ui.learning.offers_view import COL_NEED, OffersNeedsWorkspace
+    from oursociety_desktop.ui.learning.workspace import LearningWorkspace
+    from oursociety_desktop.ui.network.hubs_model import COL_HUB
+    from oursociety_desktop.ui.network.workspace import NetworkWorkspace
+
+    learning, offers = window.show_workspace("learning"), window.show_workspace("offers")
+    hours, network = window.show_workspace("hours"), window.show_workspace("network")
+    assert isinstance(learning, LearningWorkspace) and isinstance(offers, OffersNeedsWorkspace)
+    assert isinstance(hours, HoursWorkspace) and isinstance(network, NetworkWorkspace)
+    window.show_workspace("today")
+
+    def widths() -> list[int]:
+        return [learning.view.horizontalHeader().sectionSize(COL_TITLE),
+                offers.view.horizontalHeader().sectionSize(COL_NEED),
+                offers.entries.view.horizontalHeader().sectionSize(COL_TEXT),
+                hours.totals_view.horizontalHeader().sectionSize(2),
+                network.hubs_view.horizontalHeader().sectionSize(COL_HUB)]
+
+    before = widths()
+    window.larger_text.trigger()
+    try:
+        qtbot.waitUntil(lambda: all(now > then for now, then in zip(widths(), before, strict=True)), timeout=2000)
+        header = hours.totals_view.horizontalHeader()
+        assert header.sectionSize(2) >= header.sectionSizeHint(2)  # "Hours pledged" whole
+    finally:
+        window.larger_text.trigger()
+    qtbot.waitUntil(lambda: widths() == before, timeout=2000)

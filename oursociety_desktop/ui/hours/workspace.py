@@ -41,7 +41,7 @@ from oursociety_desktop.ui.widgets.flow import FlowRow
 from oursociety_desktop.ui.widgets.meeting_picker import make_searchable, meeting_label
 from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
-from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
 DEFAULT_HOURS = 2.0
@@ -87,8 +87,6 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         self.group.currentIndexChanged.connect(lambda _i: self._load_sheet())
         self.sheet_view = record_table(self, self.sheet, self.tr("Who came"), COL_NAME)
         char = self.fontMetrics().horizontalAdvance("0")
-        self.sheet_view.horizontalHeader().resizeSection(COL_CAME, char * 7)
-        self.sheet_view.horizontalHeader().resizeSection(COL_HOURS, char * 9)
         self.tick_all_button = QPushButton(self.tr("&Tick all"), self)
         self.tick_all_button.clicked.connect(lambda: self.sheet.tick_all(True))
         self.untick_all_button = QPushButton(self.tr("U&ntick all"), self)
@@ -159,6 +157,17 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         split.setSizes([char * 110, char * 60])
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Widths in characters of the current text size; the totals' number columns as wide as their headings
+        ("Hours pledged" was cut to "Hours pledge" with Larger text)."""
+        size_columns(self.sheet_view, {COL_CAME: 7, COL_HOURS: 9})
+        size_columns(self.totals_view, {})
+        header = self.totals_view.horizontalHeader()
+        char = self.fontMetrics().horizontalAdvance("0")
+        for column in range(1, self.totals.columnCount()):
+            header.resizeSection(column, max(header.sectionSizeHint(column), 9 * char + 16))
 
     # ---- reading ----
 
@@ -217,6 +226,7 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         with self.ctx.db.read() as session:
             rows = hours_totals(session, by, self.year.currentData() or "")
         self.totals.set_rows(rows, self.by.currentText().capitalize())
+        self.fit_columns()
 
     # ---- recording ----
 

@@ -38,7 +38,7 @@ from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, save_keys, try_edit
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
 from oursociety_desktop.ui.widgets.tab_order import tab_in_order
-from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
 COL_SIDE, COL_PERSON, COL_KIND, COL_TEXT, COL_THEMES, COL_PLACE, COL_WHEN, COL_UNTIL = range(8)
@@ -171,10 +171,7 @@ class OffersNeedsPanel(QWidget):
         # "What" has a width of its own: as the stretching column it got what the seven others left, which beside
         # the editor was nothing ("Hel…"); the last column takes the spare width of a wide window instead.
         self.view = record_table(self, self.model, self.tr("Offers and needs"), COL_UNTIL)
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_SIDE, 9), (COL_PERSON, 15), (COL_KIND, 9), (COL_TEXT, 30), (COL_THEMES, 11),
-                              (COL_PLACE, 9), (COL_WHEN, 9), (COL_UNTIL, 9)):
-            self.view.horizontalHeader().resizeSection(column, chars * char + 16)
+        self.fit_columns()
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._on_current(current.row()))
         self.only_person = ContactButton(ctx, self.tr("Show one person's offers and needs"),
                                          self.tr("Everyone's (choose a person…)"), self)
@@ -216,6 +213,7 @@ class OffersNeedsPanel(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        char = self.fontMetrics().horizontalAdvance("0")
         split.setSizes([char * 130, char * 60])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -227,6 +225,11 @@ class OffersNeedsPanel(QWidget):
         tab_in_order(self.only_person, self.everyone_button, self.view, editor.side, editor.person, editor.kind,
                      editor.text, editor.themes, editor.locality, editor.availability, editor.until,
                      self.new_offer_button, self.new_need_button, self.save_button, self.delete_button)
+
+    def fit_columns(self) -> None:
+        """Widths in characters of the current text size."""
+        size_columns(self.view, {COL_SIDE: 9, COL_PERSON: 15, COL_KIND: 9, COL_TEXT: 30, COL_THEMES: 11, COL_PLACE: 9,
+                                 COL_WHEN: 9, COL_UNTIL: 9})
 
     # ---- reading ----
 

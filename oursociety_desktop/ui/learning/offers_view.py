@@ -23,7 +23,7 @@ from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tab_order import tab_in_order
-from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
 COL_NEED_PERSON, COL_NEED, COL_OFFER_PERSON, COL_OFFER, COL_WHY = range(5)
@@ -64,9 +64,7 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self.ctx = ctx
         self.model = MatchTableModel(self)
         self.view = record_table(self, self.model, self.tr("Suggested introductions"), COL_WHY)
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_NEED_PERSON, 16), (COL_NEED, 32), (COL_OFFER_PERSON, 16), (COL_OFFER, 32)):
-            self.view.horizontalHeader().resizeSection(column, chars * char + 16)
+        self.fit_columns_of_suggestions()
         self.count_label = QLabel(self)
         self.find_button = QPushButton(self.tr("&Find matches"), self)
         self.find_button.clicked.connect(self.find_matches)
@@ -111,6 +109,15 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self.refresh()
 
         describe_inputs(self, self.tr("Offers and needs"))
+
+    def fit_columns_of_suggestions(self) -> None:
+        """Widths in characters of the current text size."""
+        size_columns(self.view, {COL_NEED_PERSON: 16, COL_NEED: 32, COL_OFFER_PERSON: 16, COL_OFFER: 32})
+
+    def fit_columns(self) -> None:
+        """Both lists fitted again to a new text size."""
+        self.fit_columns_of_suggestions()
+        self.entries.fit_columns()
 
     def refresh(self) -> None:
         """Called when the view is shown or data changed: reads the list of offers and needs again; never

@@ -60,7 +60,7 @@ from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.scrolling import VerticalScrollArea
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tab_order import tab_in_order
-from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
 SEARCH_DELAY_MS = 200
@@ -103,10 +103,7 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         # The title has a width of its own: as the stretching column it got what the five others left beside the
         # editor ("Caawinta casharr…"); the last column takes the spare width of a wide window instead.
         self.view = record_table(self, self.model, self.tr("Lessons"), COL_HUB)
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_DATE, 11), (COL_KIND, 13), (COL_TITLE, 30), (COL_THEMES, 16), (COL_PLACE, 11),
-                              (COL_HUB, 11)):
-            self.view.horizontalHeader().resizeSection(column, chars * char + 16)
+        self.fit_columns()
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._on_current(current.row()))
         self.editor = LessonEditor(self)
         self.new_button = QPushButton(self.tr("&New lesson"), self)
@@ -165,6 +162,7 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        char = self.fontMetrics().horizontalAdvance("0")
         split.setSizes([char * 110, char * 70])
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -175,6 +173,11 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
                      editor.themes, *editor.long.values(), editor.place, editor.date, editor.share,
                      editor.people, self.person_button, self.named_box, self.remove_person_button, self.new_button,
                      self.save_button, self.delete_button)
+
+    def fit_columns(self) -> None:
+        """Widths in characters of the current text size."""
+        size_columns(self.view, {COL_DATE: 11, COL_KIND: 13, COL_TITLE: 30, COL_THEMES: 16, COL_PLACE: 11,
+                                 COL_HUB: 11})
 
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox(self)

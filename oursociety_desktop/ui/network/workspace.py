@@ -38,7 +38,7 @@ from oursociety_desktop.ui.network.scene import NetworkItem, NetworkView
 from oursociety_desktop.ui.widgets.edits import MessageLine
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tab_order import tab_in_order
-from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
 
@@ -161,10 +161,12 @@ class NetworkWorkspace(RefreshWhenShown, QWidget):
         layout.addWidget(self.message)
         tab_in_order(self.tabs.tabBar(), self.search, self.colour_by, self.zoom_in, self.zoom_out, self.fit_button,
                      self.png_button, self.pdf_button, self.view)
-        char = self.fontMetrics().horizontalAdvance("0")
-        self.hubs_view.horizontalHeader().resizeSection(COL_HUB, char * 30)
-        for column in range(1, self.hubs_model.columnCount()):
-            self.hubs_view.horizontalHeader().resizeSection(column, char * (24 if column <= COL_LESSONS else 16))
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """The hubs list's widths in characters of the current text size."""
+        size_columns(self.hubs_view, {column: 30 if column == COL_HUB else 22 if column <= COL_LESSONS else 14
+                                      for column in range(self.hubs_model.columnCount())})
 
     # ---- reading ----
 
