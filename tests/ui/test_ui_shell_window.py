@@ -209,9 +209,14 @@ def test_the_window_opens_no_larger_than_its_screen(window: MainWindow) -> None:
     assert (FIRST_SIZE.width(), FIRST_SIZE.height()) == (1200, 760)  # where there is room
 
 
-def test_larger_text_refits_the_learning_network_lists(window: MainWindow, qtbot: QtBot) -> None:
+def test_larger_text_refits_the_lists_of_every_workspace(window: MainWindow, qtbot: QtBot) -> None:
     # Only Contacts and Actions refitted their columns to a new text size: with Larger text the lessons' titles,
     # the offers, the hours totals ("Hours pledge") and the hubs list kept widths measured in the old font.
+    from oursociety_desktop.ui.connections.connection_model import COL_A
+    from oursociety_desktop.ui.connections.workspace import ConnectionsWorkspace
+    from oursociety_desktop.ui.groups.group_tree_model import COL_KIND
+    from oursociety_desktop.ui.groups.member_model import COL_ROLE
+    from oursociety_desktop.ui.groups.workspace import GroupsWorkspace
     from oursociety_desktop.ui.hours.workspace import HoursWorkspace
     from oursociety_desktop.ui.learning.lesson_model import COL_TITLE
     from oursociety_desktop.ui.learning.offer_editor import COL_TEXT
@@ -222,8 +227,10 @@ def test_larger_text_refits_the_learning_network_lists(window: MainWindow, qtbot
 
     learning, offers = window.show_workspace("learning"), window.show_workspace("offers")
     hours, network = window.show_workspace("hours"), window.show_workspace("network")
+    connections, groups = window.show_workspace("connections"), window.show_workspace("groups")
     assert isinstance(learning, LearningWorkspace) and isinstance(offers, OffersNeedsWorkspace)
     assert isinstance(hours, HoursWorkspace) and isinstance(network, NetworkWorkspace)
+    assert isinstance(connections, ConnectionsWorkspace) and isinstance(groups, GroupsWorkspace)
     window.show_workspace("today")
 
     def widths() -> list[int]:
@@ -231,7 +238,10 @@ def test_larger_text_refits_the_learning_network_lists(window: MainWindow, qtbot
                 offers.view.horizontalHeader().sectionSize(COL_NEED),
                 offers.entries.view.horizontalHeader().sectionSize(COL_TEXT),
                 hours.totals_view.horizontalHeader().sectionSize(2),
-                network.hubs_view.horizontalHeader().sectionSize(COL_HUB)]
+                network.hubs_view.horizontalHeader().sectionSize(COL_HUB),
+                connections.view.horizontalHeader().sectionSize(COL_A),
+                groups.tree.header().sectionSize(COL_KIND),
+                groups.members.view.horizontalHeader().sectionSize(COL_ROLE)]
 
     before = widths()
     window.larger_text.trigger()
