@@ -129,3 +129,25 @@ def test_the_sheet_counts_its_people_in_words(ws: HoursWorkspace, db: Database, 
     ws.refresh()
     ws.choose(group_id=solo.id)
     assert ws.sheet_label.text() == "1 person on the sheet"
+
+
+def test_a_total_without_a_group_is_named_in_the_window_s_language(ws: HoursWorkspace, db: Database,
+                                                                     hub: dict[str, str]) -> None:
+    # "(none)" and "(no theme)" were the core's English words, shown as they were in a Welsh window and its PDF.
+    from PySide6.QtWidgets import QApplication
+
+    from oursociety_desktop.models.hours import add_hours, hours_totals
+    from oursociety_desktop.ui.translator import install_translators
+
+    with db.write() as tx:
+        add_hours(tx, {"contact_id": hub["ann"], "hours": 2, "date": "2026-03-14"})  # no meeting, no group
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    install_translators(app, "cy")
+    try:
+        ws.by.setCurrentIndex(ws.by.findData("group"))
+        assert ws.totals.data(ws.totals.index(0, TOTAL_KEY)) == "(dim)"
+    finally:
+        install_translators(app, "en")
+    with db.read() as session:
+        assert [row.key for row in hours_totals(session, "group")] == ["(none)"]  # --json keeps its key
