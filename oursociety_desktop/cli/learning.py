@@ -243,5 +243,5 @@ def cmd_hours_totals(args: argparse.Namespace, folder: Path) -> int:
         return 0
     for row in rows:
         print(_("{key:<40} {given:>8g} h given  {pledged:>8g} h pledged")
-              .format(key=row.key, given=row.given, pledged=row.pledged))
+              .format(key=row.shown_key, given=row.given, pledged=row.pledged))
     return 0

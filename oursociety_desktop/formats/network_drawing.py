@@ -16,7 +16,7 @@ from pathlib import Path
 
 import arabic_reshaper
 from bidi.algorithm import get_display
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, features
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -116,15 +116,23 @@ def _font_file(text: str, bold: bool = False) -> str:
     return family.bold_file if bold else family.regular_file
 
 
+# Pillow built with libraqm (its wheels are) joins and orders right-to-left text itself: an Arabic name joined and
+# reordered beforehand was reordered again and came out backwards, letter by letter. Without libraqm the text is
+# prepared here and Pillow draws the glyphs as given.
+SHAPES_ITSELF = bool(features.check("raqm"))
+
+
 def _pil_font(text: str, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     folder = resources.files("oursociety_desktop.resources").joinpath("fonts")
+    engine = ImageFont.Layout.RAQM if SHAPES_ITSELF else ImageFont.Layout.BASIC
     with resources.as_file(folder.joinpath(_font_file(text, bold))) as path:
-        return ImageFont.truetype(str(path), size)
+        return ImageFont.truetype(str(path), size, layout_engine=engine)
 
 
 def _visual(text: str) -> str:
-    """Right-to-left text joined and reordered for a drawing library that does neither."""
-    return get_display(arabic_reshaper.reshape(text)) if has_rtl(text) else text
+    """Right-to-left text as Pillow wants it: as typed when it joins and orders it itself, else joined and
+    reordered here."""
+    return get_display(arabic_reshaper.reshape(text)) if has_rtl(text) and not SHAPES_ITSELF else text
 
 
 def _title(graph: NetworkGraph) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from oursociety_desktop.i18n import _
+from oursociety_desktop.i18n import N_, _
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.database import Tx, get_setting, set_setting
 from oursociety_desktop.models.errors import UserError, ValidationError
@@ -190,6 +190,10 @@ def refresh_month_total(tx: Tx, month: str) -> HoursTotal | None:
     return existing
 
 
+NO_KEY = N_("(none)")  # hours without a group, or a person without a name
+NO_THEME = N_("(no theme)")
+
+
 @dataclass(frozen=True)
 class HoursTotalRow:
     """Hours given and pledged under one key (a person, a group, a theme or a month)."""
@@ -197,6 +201,12 @@ class HoursTotalRow:
     key: str
     given: float
     pledged: float
+
+    @property
+    def shown_key(self) -> str:
+        """The key as a person reads it: "(none)" and "(no theme)" in their language (the key itself stays the
+        same in every language, for `--json`)."""
+        return _(self.key) if self.key in (NO_KEY, NO_THEME) else self.key
 
 
 _KEY_SQL = {
@@ -228,10 +238,10 @@ def hours_totals(session: Session, by: str, year: str = "") -> list[HoursTotalRo
         f"SUM(CASE WHEN h.kind = 'pledged' THEN h.hours ELSE 0 END) {joins}"
         f"WHERE h.deleted = 0{year_clause} GROUP BY k ORDER BY k"), {"year": year}).all()
     if by != "theme":
-        return [HoursTotalRow(str(r[0]) or "(none)", round(float(r[1]), 2), round(float(r[2]), 2)) for r in rows]
+        return [HoursTotalRow(str(r[0]) or NO_KEY, round(float(r[1]), 2), round(float(r[2]), 2)) for r in rows]
     by_theme: dict[str, list[float]] = {}
     for keys, given, pledged in rows:
-        for theme in (str(keys).split(",") if keys else ["(no theme)"]):
+        for theme in (str(keys).split(",") if keys else [NO_THEME]):
             totals = by_theme.setdefault(theme, [0.0, 0.0])
             totals[0] += float(given)
             totals[1] += float(pledged)

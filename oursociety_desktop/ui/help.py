@@ -50,6 +50,7 @@ class ShortcutsDialog(QDialog):
         self.table.setAccessibleDescription(self.tr("Every shortcut works wherever the focus is in the window."))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab reaches Close instead of walking every cell
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 self.table.setItem(r, c, QTableWidgetItem(text))

@@ -39,6 +39,18 @@ RECORD_WORKSPACE = {"contact": "contacts", "group": "groups", "membership": "gro
                     "action_link": "actions", "connection": "connections"}
 
 
+FIRST_SIZE = QSize(1200, 760)
+FRAME_ROOM = 40  # the window manager's title bar and borders, outside the size asked for
+
+
+def first_size(window: QWidget) -> QSize:
+    """The size the window opens at: 1200x760, or what the screen it opens on has room for (a 1024x600 netbook),
+    so its status bar and bottom buttons are not below the edge of the screen."""
+    screen = window.screen()
+    room = screen.availableGeometry().size() if screen is not None else FIRST_SIZE
+    return QSize(min(FIRST_SIZE.width(), room.width()), min(FIRST_SIZE.height(), room.height() - FRAME_ROOM))
+
+
 class MainWindow(QMainWindow):
     """The window an organiser lives in. Workspaces are built the first time they are shown."""
 
@@ -77,7 +89,7 @@ class MainWindow(QMainWindow):
         ctx.events.failed.connect(self._edit_refused)
         ctx.events.changed.connect(self._data_changed)
         self.statusBar().showMessage(self.tr("Data folder: {0}").format(isolated(str(folder))))
-        self.resize(1200, 760)
+        self.resize(first_size(self))
         self.show_workspace(start)
 
     # ---- menus and toolbar (built by ui/menus.py) ----

@@ -1,15 +1,16 @@
-"""Settings: hub name, default phone region, default sharing for new contacts, text size, the data folder and
-"back up now" (run on the task runner)."""
+"""Settings: hub name, default phone region, default sharing for new contacts, whether the detail of hours travels,
+text size, language, the data folder and "back up now" (run on the task runner)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import phonenumbers
 from PySide6.QtCore import QCoreApplication, QUrl
-from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtGui import QDesktopServices, QFont, QValidator
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -31,9 +32,11 @@ from oursociety_desktop.models.backup import backup_to
 from oursociety_desktop.models.contacts import touch_all_search_rows
 from oursociety_desktop.models.database import set_setting
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.hours import hours_detail_shared, share_hours_detail
 from oursociety_desktop.paths import backup_dir
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.fields import FieldMessage
+from oursociety_desktop.ui.wording import plural
 
 TEXT_SIZES = (0, 2, 4, 7, 10)  # points added to the system font
 LARGER_TEXT = 4
@@ -71,6 +74,26 @@ def make_backup(progress: Any, db_path: Path, folder: Path) -> Path:
     return backup_to(db_path, target / f"manual-{stamp}.sqlite3")
 
 
+class BackupsKeptBox(QSpinBox):
+    """How many automatic backups to keep, said as a whole phrase in the form the number wants ("1 automatic
+    backup kept", "10 automatic backups kept"): a fixed suffix said "1 automatic backups kept"."""
+
+    def textFromValue(self, value: int) -> str:  # noqa: N802 - Qt's name
+        return plural(value, "{n} automatic backup kept", "{n} automatic backups kept")
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt's name
+        digits = re.search(r"\d+", text)  # any script's digits: the count is written in the user's locale
+        return int(digits.group()) if digits else self.value()
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        digits = re.search(r"\d+", text)
+        if digits is None:
+            return QValidator.State.Intermediate, text, pos
+        state = (QValidator.State.Acceptable if self.minimum() <= int(digits.group()) <= self.maximum()
+                 else QValidator.State.Intermediate)
+        return state, text, pos
+
+
 class SettingsDialog(QDialog):
     """The settings page. `save()` writes what changed; the backup button works at once."""
 
@@ -91,6 +114,11 @@ class SettingsDialog(QDialog):
         self.directory = QCheckBox(self.tr("New contacts are listed in printed directories and sheets"), self)
         self.directory.setAccessibleName(self.tr("New contacts are listed in printouts"))
         self.directory.setChecked(bool(ctx.db.setting("default_include_in_directory")))
+        self.hours_detail = QCheckBox(self.tr("Send each person's hours to other hubs, not only monthly totals"),
+                                      self)
+        self.hours_detail.setAccessibleName(self.tr("Send each person's hours to other hubs"))
+        with ctx.db.read() as session:
+            self.hours_detail.setChecked(hours_detail_shared(session))
         self.text_size = QComboBox(self)
         self.text_size.setAccessibleName(self.tr("Text size"))
         for extra, label in zip(TEXT_SIZES, (self.tr("System size"), self.tr("Large"), self.tr("Larger"),
@@ -104,28 +132,35 @@ class SettingsDialog(QDialog):
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(str(ctx.db.setting("language") or ""))))
+        self.language_note = QLabel(self.tr("The window changes language the next time Our Society starts."), self)
+        self.language_note.setWordWrap(True)
+        self.language_note.hide()
+        saved_language = self.language.currentData()
+        self.language.currentIndexChanged.connect(
+            lambda _i: self.language_note.setVisible(self.language.currentData() != saved_language))
         self.folder_label = QLabel(str(folder), self)
         self.folder_label.setWordWrap(True)
         self.folder_label.setAccessibleName(self.tr("Data folder"))
         open_folder = QPushButton(self.tr("&Open data folder"), self)
         open_folder.clicked.connect(self.open_data_folder)
-        self.backup_keep = QSpinBox(self)
+        self.backup_button = QPushButton(self.tr("&Back up now"), self)  # before Keep, as on screen (Tab order)
+        self.backup_button.clicked.connect(self.backup_now)
+        self.backup_keep = BackupsKeptBox(self)
         self.backup_keep.setRange(1, 200)
         self.backup_keep.setAccessibleName(self.tr("How many automatic backups to keep"))
-        self.backup_keep.setSuffix(self.tr(" automatic backups kept"))
         self.backup_keep.setValue(int(ctx.db.setting("backup_keep") or 10))
-        self.backup_button = QPushButton(self.tr("&Back up now"), self)
-        self.backup_button.clicked.connect(self.backup_now)
         self.backup_status = QLabel(self)
         self.backup_status.setWordWrap(True)
         self.message = FieldMessage(self)
         form = QFormLayout()
         for label, widget in ((self.tr("&Hub name:"), self.hub_name), (self.tr("Default phone &region:"), self.region),
                               (self.tr("New contacts:"), self.share), ("", self.directory),
+                              (self.tr("Time given:"), self.hours_detail),
                               (self.tr("&Text size:"), self.text_size), (self.tr("&Language:"), self.language)):
             caption = QLabel(label, self)
             caption.setBuddy(widget)
             form.addRow(caption, widget)
+        form.addRow("", self.language_note)
         form.addRow("", self.message)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_label, 1)
@@ -190,6 +225,8 @@ class SettingsDialog(QDialog):
             set_setting(tx.session, "text_size", int(self.text_size.currentData()))
             set_setting(tx.session, "backup_keep", self.backup_keep.value())
             set_setting(tx.session, "language", str(self.language.currentData()))
+            if self.hours_detail.isChecked() != hours_detail_shared(tx.session):
+                share_hours_detail(tx, self.hours_detail.isChecked())
         apply_text_size(int(self.text_size.currentData()))
         if region != old_region:
             def reindex(progress: Any) -> int:

@@ -3,8 +3,9 @@
 Every `self.tr("...")` and `QCoreApplication.translate(context, "...")` in `ui/` asks the installed QTranslators;
 `GettextTranslator` answers from `oursociety_desktop.i18n`, so the window, the command line, the core's messages
 and the printed pages share one catalogue per language. Qt's own strings (the buttons of a message box, the file
-dialog) come from Qt's `qtbase_<lang>.qm` where the binding ships one. A right-to-left language mirrors the
-whole window.
+dialog) come from Qt's `qtbase_<lang>.qm` where the binding ships one; the words of standard buttons and of a text
+field's menu (`QT_OWN_WORDS`) are in the program's catalogues too, for the languages Qt does not ship. A
+right-to-left language mirrors the whole window.
 """
 
 from __future__ import annotations
@@ -13,6 +14,17 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTransla
 from PySide6.QtWidgets import QApplication
 
 from oursociety_desktop import i18n
+from oursociety_desktop.i18n import N_
+
+# Qt's own words on standard buttons (QDialogButtonBox, QMessageBox) and in a text field's right-click menu. Qt
+# ships no translation of them for Welsh, Urdu or Bengali, so a Welsh Settings page said "Save"; marked here, they
+# reach the program's catalogues, and GettextTranslator (which does not look at Qt's context) answers them.
+QT_OWN_WORDS = (
+    N_("OK"), N_("Save"), N_("Save All"), N_("Open"), N_("&Yes"), N_("Yes to &All"), N_("&No"), N_("N&o to All"),
+    N_("Abort"), N_("Retry"), N_("Ignore"), N_("Close"), N_("Cancel"), N_("Discard"), N_("Help"), N_("Apply"),
+    N_("Reset"), N_("Restore Defaults"),
+    N_("&Undo"), N_("&Redo"), N_("Cu&t"), N_("&Copy"), N_("&Paste"), N_("Delete"), N_("Select All"),
+)
 
 
 class GettextTranslator(QTranslator):

@@ -224,3 +224,45 @@ def test_the_count_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
         "say(tr('Imported {0} bundle(s).'))\n", encoding="utf-8")
     assert sorted(line.split(": ", 1)[1] for line in counts_in_one_form(sample)) == [
         "e(s)", "{0} contacts", "{count} people", "{n} actions"]
+
+
+# The names the extractor knows (scripts/catalogues.sh, `-k`): a translator function called under any other name
+# hides its texts from the catalogues, so they stay English in every language.
+EXTRACTED = frozenset({"_", "N_", "Nn_", "ngettext", "tr", "translate", "_t", "_tr", "_noop", "plural"})
+TRANSLATING = frozenset({"_", "ngettext", "tr", "translate"})
+
+
+def translators_under_another_name(path: Path) -> list[str]:
+    """`file:line: name` of each translator function bound to a name the extractor does not know
+    (`t = QCoreApplication.translate`, `from ...i18n import _ as tx`), and of each Qt `%n` count, which the
+    window's gettext translator cannot give its plural forms (use `plural`)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Assign) and _name(node.value) in TRANSLATING and isinstance(
+                node.value, ast.Attribute | ast.Name):
+            found += [f"{path.name}:{node.lineno}: {target.id}" for target in node.targets
+                      if isinstance(target, ast.Name) and target.id not in EXTRACTED]
+        elif isinstance(node, ast.ImportFrom):
+            found += [f"{path.name}:{node.lineno}: {alias.asname}" for alias in node.names
+                      if alias.name in TRANSLATING and alias.asname and alias.asname not in EXTRACTED]
+        elif isinstance(node, ast.Call) and _name(node.func) in ("tr", "translate") and any(
+                isinstance(arg, ast.Constant) and isinstance(arg.value, str) and re.search(r"%L?n", arg.value)
+                for arg in node.args):
+            found.append(f"{path.name}:{node.lineno}: %n")
+    return found
+
+
+def test_no_translator_is_called_under_a_name_the_extractor_misses() -> None:
+    found = scan_package(translators_under_another_name)
+    assert found == [], "texts the catalogues never get:\n" + "\n".join(found)
+
+
+def test_the_alias_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from oursociety_desktop.i18n import _ as tx, ngettext\n"
+        "t = QCoreApplication.translate\n"
+        "_t = QCoreApplication.translate\n"
+        "label.setText(self.tr('%n on the sheet', '', n))\n"
+        "label.setText(self.tr('100% sure'))\n", encoding="utf-8")
+    assert translators_under_another_name(sample) == ["sample.py:1: tx", "sample.py:2: t", "sample.py:4: %n"]

@@ -207,3 +207,27 @@ def test_the_layout_stops_when_cancel_is_pressed_and_goes_on_when_progress_says_
     with pytest.raises(Cancelled):
         layout_network(graph, progress=lambda _percent, _message: False)
     assert set(layout_network(graph, progress=lambda _percent, _message: None)) == set(graph.people)
+
+
+def test_an_arabic_name_in_the_png_reads_right_to_left_joined() -> None:
+    # With Pillow's own shaping (libraqm, in its wheels) the name was joined and reordered twice: it came out
+    # backwards, letter by letter. Drawn the way the PNG draws a label, it must match Pillow's shaping of the name
+    # as typed.
+    from PIL import ImageChops, ImageDraw, ImageFont, features
+
+    from oursociety_desktop.formats import network_drawing
+
+    if not features.check("raqm"):
+        pytest.skip("this Pillow has no libraqm: the name is joined and reordered by arabic_reshaper and python-bidi")
+    name = "عائشة حسين"
+
+    def drawn(text: str, font: ImageFont.FreeTypeFont) -> Image.Image:
+        image = Image.new("L", (400, 60), 255)
+        ImageDraw.Draw(image).text((10, 10), text, fill=0, font=font)
+        return image
+
+    ours = drawn(network_drawing._visual(name), network_drawing._pil_font(name, 24))
+    font_file = network_drawing._pil_font(name, 24).path
+    reference = drawn(name, ImageFont.truetype(font_file, 24, layout_engine=ImageFont.Layout.RAQM))
+    assert ImageChops.difference(ours, reference).getbbox() is None
+    assert ours.getbbox() is not None  # something was drawn

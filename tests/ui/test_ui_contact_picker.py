@@ -112,3 +112,15 @@ def test_every_input_has_an_accessible_name(qtbot: QtBot, ctx: AppContext, peopl
     dialog = ContactPickerDialog(ctx, "Pick", roles=[("owner", "owner")], parent=host)
     for widget in (dialog.search_edit, dialog.list_view, dialog.role_combo):
         assert widget.accessibleName()
+
+
+def test_a_full_list_says_it_is_the_first_matches_only(qtbot: QtBot, ctx: AppContext, db: Database) -> None:
+    with db.write() as tx:
+        for number in range(60):
+            create_contact(tx, {"given_name": f"Person{number:02d}", "family_name": "Test"})
+    dialog = ContactPickerDialog(ctx, "Pick")
+    qtbot.addWidget(dialog)
+    assert dialog.status.text() == "The first 50 matches are shown; type more of a name to narrow them."
+    type_chars(dialog.search_edit, "Person05")
+    dialog.search_now()
+    assert dialog.status.text() == "1 match shown."

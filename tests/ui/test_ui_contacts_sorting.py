@@ -26,7 +26,7 @@ from oursociety_desktop.ui.contacts.contact_model import (
 )
 from oursociety_desktop.ui.contacts.workspace import ContactsWorkspace
 from oursociety_desktop.ui.context import AppContext
-from oursociety_desktop.ui.main_window import MainWindow
+from oursociety_desktop.ui.main_window import FIRST_SIZE, MainWindow
 
 PEOPLE = [("Ana", "Zeta Trust", "Leeds"), ("Bo", "", "York"), ("Cy", "Alpha Club", ""), ("Di", "midway", "Bath")]
 
@@ -76,6 +76,7 @@ def test_a_header_click_sorts(ctx: AppContext, qtbot: QtBot) -> None:
 def test_consent_and_tags_are_on_screen_at_the_default_size(ctx: AppContext, data_dir: Path, qtbot: QtBot) -> None:
     window = MainWindow(ctx, data_dir)
     qtbot.addWidget(window)
+    window.resize(FIRST_SIZE)  # the size it opens at on a laptop's screen (the test screen is 800 wide)
     window.show()
     qtbot.waitExposed(window)
     ws = window.show_workspace("contacts")

@@ -89,6 +89,7 @@ def test_a_sheet_is_recorded_in_one_screen_and_undone_in_one_step(
     assert ctx.undo_stack.count() == 1
     ctx.undo_stack.undo()
     assert all(deleted for *_rest, deleted in hours_rows(db))
+    assert ws.sheet_label.text() == "4 people on the sheet"  # no longer "Recorded 8.5 h for 3 people."
     assert ws.totals.rowCount() == 0 or all(ws.totals.data(ws.totals.index(r, TOTAL_GIVEN)) == "0"
                                             for r in range(ws.totals.rowCount()))
 
@@ -117,3 +118,36 @@ def test_nobody_ticked_or_a_bad_date_records_nobody(qtbot: QtBot, ws: HoursWorks
     assert "is not a date" in ws.message.text()
     assert hours_rows(db) == [] and ctx.undo_stack.count() == 0
     assert all(came for _n, came, _h in sheet(ws))  # the ticks stay, to fix the date and try again
+
+
+def test_the_sheet_counts_its_people_in_words(ws: HoursWorkspace, db: Database, hub: dict[str, str]) -> None:
+    ws.choose(group_id=hub["group"])  # Ann and Bob
+    assert ws.sheet_label.text() == "2 people on the sheet"
+    with db.write() as tx:
+        solo = create_group(tx, {"name": "Solo"})
+        add_member(tx, solo.id, hub["dee"])
+    ws.refresh()
+    ws.choose(group_id=solo.id)
+    assert ws.sheet_label.text() == "1 person on the sheet"
+
+
+def test_a_total_without_a_group_is_named_in_the_window_s_language(ws: HoursWorkspace, db: Database,
+                                                                     hub: dict[str, str]) -> None:
+    # "(none)" and "(no theme)" were the core's English words, shown as they were in a Welsh window and its PDF.
+    from PySide6.QtWidgets import QApplication
+
+    from oursociety_desktop.models.hours import add_hours, hours_totals
+    from oursociety_desktop.ui.translator import install_translators
+
+    with db.write() as tx:
+        add_hours(tx, {"contact_id": hub["ann"], "hours": 2, "date": "2026-03-14"})  # no meeting, no group
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    install_translators(app, "cy")
+    try:
+        ws.by.setCurrentIndex(ws.by.findData("group"))
+        assert ws.totals.data(ws.totals.index(0, TOTAL_KEY)) == "(dim)"
+    finally:
+        install_translators(app, "en")
+    with db.read() as session:
+        assert [row.key for row in hours_totals(session, "group")] == ["(none)"]  # --json keeps its key

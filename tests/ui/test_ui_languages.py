@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from oursociety_desktop.ui.context import AppContext
@@ -79,3 +79,26 @@ def test_a_count_on_screen_takes_the_form_its_language_wants(app: QApplication, 
         QLocale.setDefault(QLocale("en_US"))
     install_translators(app, "en")
     assert plural(5, "{n} person", "{n} people") == "5 people"
+
+
+def test_the_words_on_qt_standard_buttons_and_menus_reach_the_catalogues(qtbot: QtBot) -> None:
+    # Qt ships no translation for Welsh, Urdu or Bengali: a Welsh or Urdu Settings page said "Save". Every word
+    # Qt puts on a standard button or a text field's menu is marked, so the catalogues translate it.
+    from tests.core.test_core_catalogues import marked_messages
+
+    marked = marked_messages()
+    standard = QDialogButtonBox.StandardButton
+    words = []
+    for which in (standard.Ok, standard.Save, standard.SaveAll, standard.Open, standard.Yes, standard.YesToAll,
+                  standard.No, standard.NoToAll, standard.Abort, standard.Retry, standard.Ignore, standard.Close,
+                  standard.Cancel, standard.Discard, standard.Help, standard.Apply, standard.Reset,
+                  standard.RestoreDefaults):
+        box = QDialogButtonBox(which)
+        qtbot.addWidget(box)
+        words.append(box.button(which).text())
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    menu = field.createStandardContextMenu()
+    words += [action.text().split("\t")[0] for action in menu.actions() if action.text()]
+    assert "Save" in words and "&Paste" in words
+    assert [word for word in words if word not in marked] == []

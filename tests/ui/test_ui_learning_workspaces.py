@@ -67,7 +67,7 @@ def test_the_list_searches_every_field_in_any_script_and_filters(qtbot: QtBot, l
     qtbot.waitUntil(lambda: len(titles(learning)) == 2)
     learning.theme.setCurrentIndex(learning.theme.findData("meetings"))
     assert titles(learning) == ["Tea first, agenda second"]
-    assert learning.editor.people.text() == "Nina Okafor"
+    assert learning.editor.shown_people() == [("Nina Okafor", True)]
     learning.theme.setCurrentIndex(0)
     learning.year.setCurrentIndex(learning.year.findData("2026"))
     assert titles(learning) == ["Ο κήπος χρειάζεται πρόγραμμα"]
@@ -158,10 +158,60 @@ def test_people_are_added_to_a_lesson_with_their_consent_and_undone(learning: Le
     learning.theme.setCurrentIndex(learning.theme.findData("meetings"))
     learning.named_box.setChecked(False)
     learning.person_button.set_contact(ola)
-    assert learning.editor.people.text() == "Nina Okafor, Ola Nowak"  # at this hub everyone is shown by name
+    # At this hub everyone is shown by name; the tick says who agreed to be named at other hubs.
+    assert learning.editor.shown_people() == [("Nina Okafor", True), ("Ola Nowak", False)]
     with db.read() as session:
         [link] = session.exec(select(LessonPerson).where(LessonPerson.contact_id == ola)).all()
         assert not link.named and link.hub_name == "Test Hub"
     ctx.undo_stack.undo()
     learning.refresh()
-    assert learning.editor.people.text() == "Nina Okafor"
+    assert learning.editor.shown_people() == [("Nina Okafor", True)]
+
+
+def test_an_introduction_says_what_it_made_and_the_buttons_need_a_suggestion(qtbot: QtBot, ctx: AppContext,
+                                                                             db: Database) -> None:
+    with db.write() as tx:
+        ann = create_contact(tx, {"given_name": "Ann", "locality": "Hulme"}).id
+        ray = create_contact(tx, {"given_name": "Ray", "locality": "Hulme"}).id
+        create_need(tx, {"contact_id": ann, "text": "My bike needs a repair"})
+        create_offer(tx, {"contact_id": ray, "text": "Bike repair in my shed"})
+    view = OffersNeedsWorkspace(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    assert not view.accept_button.isEnabled() and not view.decline_button.isEnabled()  # nothing to act on yet
+    view.find_matches()
+    assert view.accept_button.isEnabled() and view.decline_button.isEnabled()
+    qtbot.mouseClick(view.accept_button, Qt.MouseButton.LeftButton)
+    assert view.message.isVisible()
+    assert view.message.text() == "Introduced Ann to Ray; a follow-up action is in Actions, due in a week."
+    assert ctx.undo_stack.undoText() == "Introduce Ann to Ray"
+    assert view.model.rowCount() == 0 and not view.accept_button.isEnabled()
+    ctx.undo_stack.undo()
+    assert not view.message.isVisible()  # the introduction it spoke of is undone
+
+
+def test_a_person_withdraws_consent_to_be_named_or_is_taken_out_and_both_undo(
+        qtbot: QtBot, learning: LearningWorkspace, ctx: AppContext, db: Database) -> None:
+    # People could only be added: a wrong person, or one who no longer wanted their name going to other hubs,
+    # stayed in the lesson for good once the edit had left the undo stack.
+    learning.theme.setCurrentIndex(learning.theme.findData("meetings"))  # Tea first, with Nina (named)
+    assert not learning.remove_person_button.isEnabled()  # nobody chosen in the list yet
+
+    def links() -> list[tuple[bool, bool]]:
+        with db.read() as session:
+            return [(link.named, link.deleted) for link in session.exec(select(LessonPerson)).all()]
+
+    item = learning.editor.people.item(0)
+    item.setCheckState(Qt.CheckState.Unchecked)  # she withdrew her consent to be named
+    assert links() == [(False, False)]
+    assert learning.editor.shown_people() == [("Nina Okafor", False)]
+    assert ctx.undo_stack.undoText() == "Not to be named"
+    learning.editor.people.setCurrentRow(0)
+    assert learning.remove_person_button.isEnabled()
+    qtbot.mouseClick(learning.remove_person_button, Qt.MouseButton.LeftButton)
+    assert links() == [(False, True)] and learning.editor.shown_people() == []
+    ctx.undo_stack.undo()  # back in the lesson, as she was: not named
+    assert links() == [(False, False)]
+    ctx.undo_stack.undo()  # and her consent as it was before
+    assert links() == [(True, False)]
+    assert learning.editor.shown_people() == [("Nina Okafor", True)]  # the list follows the undo

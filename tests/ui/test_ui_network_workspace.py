@@ -72,6 +72,9 @@ def test_search_rings_and_centres_each_match_in_turn(qtbot: QtBot, ws: NetworkWo
     ws.search.clear()
     qtbot.keyClicks(ws.search, "nobody-like-this")
     assert item.highlighted == [] and "Nobody in the network matches" in ws.info.text()
+    ws.search.clear()
+    qtbot.keyClicks(ws.search, "okaforx")  # "okafor" found Nina on the way: no ring is left on her
+    assert item.highlighted == [] and item.selected == ""
 
 
 def test_zoom_pan_keys_and_a_click_on_a_person(qtbot: QtBot, ws: NetworkWorkspace, people: dict[str, str]) -> None:

@@ -133,3 +133,10 @@ def test_one_persons_list(qtbot: QtBot, ws: OffersNeedsWorkspace, people: dict[s
     assert panel.editor.person.contact_id == people["ann"]  # a new one is for the person shown
     qtbot.mouseClick(panel.everyone_button, Qt.MouseButton.LeftButton)
     assert sorted(t for _s, _p, t in shown(ws)) == ["Cooking", "Sewing"]
+
+
+def test_what_is_offered_or_needed_can_be_read_in_the_list(ws: OffersNeedsWorkspace) -> None:
+    # As the stretching column, "What" got the width the seven others left beside the editor: about 35 pixels.
+    header = ws.entries.view.horizontalHeader()
+    char = ws.entries.view.fontMetrics().horizontalAdvance("0")
+    assert header.sectionSize(COL_TEXT) >= 30 * char

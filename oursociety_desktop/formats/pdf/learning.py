@@ -189,9 +189,9 @@ def print_hours_summary(db: Database, options: PrintOptions, out: Path, progress
         TextBlock(_("Hours given by month"), sizes.heading, bold=True, space_after=1 * mm),
         _month_chart(months, width, sizes.furniture + 1),
         Spacer(1, 4 * mm),
-        table(_("Group"), [(r.key, r.given, r.pledged) for r in by_group]),
+        table(_("Group"), [(r.shown_key, r.given, r.pledged) for r in by_group]),
         Spacer(1, 4 * mm),
-        table(_("Theme"), [(r.key, r.given, r.pledged) for r in by_theme]),
+        table(_("Theme"), [(r.shown_key, r.given, r.pledged) for r in by_theme]),
     ]
     pages = build_document(out, story, options, db.hub_name, _("Time given in {year}").format(year=year), progress)
     finished(progress)

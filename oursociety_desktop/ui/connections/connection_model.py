@@ -16,11 +16,15 @@ COL_DATE, COL_KIND, COL_A, COL_B, COL_BY, COL_NOTE, COL_FOLLOW_UP = range(7)
 CONNECTION_ROW_ROLE = ROW_ROLE
 
 
+def _t(text: str) -> str:
+    """`text` in the user's language (a name Babel extracts, unlike an alias of `translate`)."""
+    return QCoreApplication.translate("Connections", text)
+
+
 def kind_labels() -> dict[str, str]:
     """Stored connection kind -> label."""
-    t = QCoreApplication.translate
-    return {"introduced": t("Connections", "introduced"), "knows": t("Connections", "knows"),
-            "mentors": t("Connections", "mentors"), "works with": t("Connections", "works with")}
+    return {"introduced": _t("introduced"), "knows": _t("knows"),
+            "mentors": _t("mentors"), "works with": _t("works with")}
 
 
 class ConnectionTableModel(PagedTableModel):

@@ -39,7 +39,7 @@ from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, push, push_update, try_edit
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
-from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
 EDITABLE = ("introduced_by", "contact_a", "contact_b", "kind", "date", "note")
@@ -76,11 +76,7 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
         person_label.setBuddy(self.person_button)
         self.count_label = QLabel(self)
         self.view = record_table(self, self.model, self.tr("Connections"), COL_NOTE)
-        header = self.view.horizontalHeader()
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_DATE, 11), (COL_KIND, 11), (COL_A, 22), (COL_B, 22), (COL_BY, 22),
-                              (COL_FOLLOW_UP, 24)):
-            header.resizeSection(column, chars * char + 16)
+        self.fit_columns()
         self.view.activated.connect(lambda _index: self.edit_selected())
         self.new_button = QPushButton(self.tr("&Record an introduction…"), self)
         self.new_button.setToolTip(self.tr("Record who introduced whom"))
@@ -117,6 +113,10 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
         delete.activated.connect(self.delete_selected)
 
     # ---- reading ----
+
+    def fit_columns(self) -> None:
+        """Widths in characters of the current text size (refitted after Larger text)."""
+        size_columns(self.view, {COL_DATE: 11, COL_KIND: 11, COL_A: 22, COL_B: 22, COL_BY: 22, COL_FOLLOW_UP: 24})
 
     def refresh(self) -> None:
         """Read the list again, keeping the selection."""

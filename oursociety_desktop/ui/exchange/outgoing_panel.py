@@ -52,6 +52,7 @@ class OutgoingPanel(QWidget):
         self.groups.setAccessibleDescription(self.tr("A group travels with only its members who agreed to sharing"))
         self.groups.verticalHeader().hide()
         self.groups.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.groups.setTabKeyNavigation(False)  # Tab went from cell to cell, through every group, before leaving
         self.groups.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.groups.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.review_button = QPushButton(self.tr("&Review held-back people in Contacts"), self)

@@ -19,6 +19,7 @@ def plain_table(model: Any, name: str) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     view.verticalHeader().hide()
+    view.setTabKeyNavigation(False)  # Tab leaves the table (arrows move in it), as in every other list
     return view
 
 

@@ -63,9 +63,7 @@ class MembersPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        metrics = self.fontMetrics()
-        header.resizeSection(COL_ROLE, max(metrics.horizontalAdvance(t) for t in role_labels().values()) + 24)
-        header.resizeSection(COL_SINCE, metrics.horizontalAdvance(self.tr("Member since")) + 24)
+        self.fit_columns()
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._sync_buttons())
         self.add_button = QPushButton(self.tr("&Add member…"), self)
         self.add_button.setToolTip(self.tr("Add a contact to this group (Insert)"))
@@ -130,6 +128,14 @@ class MembersPanel(QWidget):
         if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row(), QModelIndex()):
             return ""
         return str(index.data(MEMBER_ROW_ROLE).contact_id)
+
+    def fit_columns(self) -> None:
+        """Widths from the longest label each column holds, in the current text size (refitted after Larger
+        text), and rows as tall as the text."""
+        header, metrics = self.view.horizontalHeader(), self.fontMetrics()
+        header.resizeSection(COL_ROLE, max(metrics.horizontalAdvance(t) for t in role_labels().values()) + 24)
+        header.resizeSection(COL_SINCE, metrics.horizontalAdvance(self.tr("Member since")) + 24)
+        self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
 
     def _sync_buttons(self) -> None:
         index = self.view.currentIndex()

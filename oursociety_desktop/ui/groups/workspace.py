@@ -76,12 +76,9 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # Fixed widths from what the columns can hold: measuring every row is slow with hundreds of groups.
-        metrics = self.fontMetrics()
         header.setSectionResizeMode(COL_MEMBERS, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(COL_KIND, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(COL_MEMBERS, max(metrics.horizontalAdvance(t) for t in ("000000", self.tr("Members")))
-                             + 20)
-        header.resizeSection(COL_KIND, max(metrics.horizontalAdvance(t) for t in kind_labels().values()) + 20)
+        self._fit_tree_columns()
         self.tree.selectionModel().currentRowChanged.connect(lambda _cur, _prev: self._show_current_group())
         self.new_button = QPushButton(self.tr("&New group…"), self)
         self.edit_button = QPushButton(self.tr("&Edit / move…"), self)
@@ -147,6 +144,22 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
             shortcut.activated.connect(slot)
 
     # ---- reading ----
+
+    def _fit_tree_columns(self) -> None:
+        # Fixed widths from what the columns can hold: measuring every row is slow with hundreds of groups.
+        header, metrics = self.tree.header(), self.fontMetrics()
+        header.resizeSection(COL_MEMBERS, max(metrics.horizontalAdvance(t) for t in ("000000", self.tr("Members")))
+                             + 20)
+        header.resizeSection(COL_KIND, max(metrics.horizontalAdvance(t) for t in kind_labels().values()) + 20)
+
+    def fit_columns(self) -> None:
+        """The groups' and the members' columns fitted again to a new text size."""
+        self._fit_tree_columns()
+        delegate = self.tree.itemDelegate()
+        if isinstance(delegate, RowHeightDelegate):
+            delegate.height = self.fontMetrics().height() + 8
+            self.tree.doItemsLayout()
+        self.members.fit_columns()
 
     def refresh(self) -> None:
         """Reload the tree (keeping what was open and selected) and the members."""

@@ -124,7 +124,7 @@ class HoursTotalsModel(RowsTableModel):
         super().set_rows(rows)
 
     def cell(self, row: Any, column: int) -> str:
-        return str((row.key, f"{row.given:g}", f"{row.pledged:g}")[column])
+        return str((row.shown_key, f"{row.given:g}", f"{row.pledged:g}")[column])
 
     def cell_data(self, row: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.TextAlignmentRole and column != TOTAL_KEY:

@@ -41,7 +41,7 @@ from oursociety_desktop.ui.widgets.flow import FlowRow
 from oursociety_desktop.ui.widgets.meeting_picker import make_searchable, meeting_label
 from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
-from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
 DEFAULT_HOURS = 2.0
@@ -87,8 +87,6 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         self.group.currentIndexChanged.connect(lambda _i: self._load_sheet())
         self.sheet_view = record_table(self, self.sheet, self.tr("Who came"), COL_NAME)
         char = self.fontMetrics().horizontalAdvance("0")
-        self.sheet_view.horizontalHeader().resizeSection(COL_CAME, char * 7)
-        self.sheet_view.horizontalHeader().resizeSection(COL_HOURS, char * 9)
         self.tick_all_button = QPushButton(self.tr("&Tick all"), self)
         self.tick_all_button.clicked.connect(lambda: self.sheet.tick_all(True))
         self.untick_all_button = QPushButton(self.tr("U&ntick all"), self)
@@ -159,6 +157,17 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         split.setSizes([char * 110, char * 60])
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Widths in characters of the current text size; the totals' number columns as wide as their headings
+        ("Hours pledged" was cut to "Hours pledge" with Larger text)."""
+        size_columns(self.sheet_view, {COL_CAME: 7, COL_HOURS: 9})
+        size_columns(self.totals_view, {})
+        header = self.totals_view.horizontalHeader()
+        char = self.fontMetrics().horizontalAdvance("0")
+        for column in range(1, self.totals.columnCount()):
+            header.resizeSection(column, max(header.sectionSizeHint(column), 9 * char + 16))
 
     # ---- reading ----
 
@@ -174,6 +183,11 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         years = [str(y) for y in range(date.today().year, date.today().year - 6, -1)]
         self._fill(self.year, self.tr("every year"), [(y, y) for y in years])
         self._load_totals()
+        if self.sheet.rowCount():  # "Recorded 6 h for 3 people." no longer holds after an undo
+            self._count_sheet()
+
+    def _count_sheet(self) -> None:
+        self.sheet_label.setText(plural(self.sheet.rowCount(), "{n} person on the sheet", "{n} people on the sheet"))
 
     @staticmethod
     def _fill(combo: QComboBox, empty: str, items: list[tuple[str, str]]) -> None:
@@ -205,13 +219,14 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         if line is not None:
             line.setCursorPosition(0)  # the start of a long label: its date
         self.sheet.set_people(people, self.hours.value())
-        self.sheet_label.setText(self.tr("%n on the sheet", "", len(people)))
+        self._count_sheet()
 
     def _load_totals(self) -> None:
         by = self.by.currentData() or "person"
         with self.ctx.db.read() as session:
             rows = hours_totals(session, by, self.year.currentData() or "")
         self.totals.set_rows(rows, self.by.currentText().capitalize())
+        self.fit_columns()
 
     # ---- recording ----
 

@@ -16,11 +16,15 @@ COL_DATE, COL_KIND, COL_TITLE, COL_THEMES, COL_PLACE, COL_HUB = range(6)
 LESSON_ROW_ROLE = ROW_ROLE  # the LessonRow behind a row
 
 
+def _t(text: str) -> str:
+    """`text` in the user's language (a name Babel extracts, unlike an alias of `translate`)."""
+    return QCoreApplication.translate("Learning", text)
+
+
 def lesson_kind_labels() -> dict[str, str]:
     """Stored lesson kind -> label."""
-    t = QCoreApplication.translate
-    return {"lesson learned": t("Learning", "lesson learned"), "story": t("Learning", "story"),
-            "how-to": t("Learning", "how-to"), "warning": t("Learning", "warning")}
+    return {"lesson learned": _t("lesson learned"), "story": _t("story"),
+            "how-to": _t("how-to"), "warning": _t("warning")}
 
 
 class LessonTableModel(PagedTableModel):

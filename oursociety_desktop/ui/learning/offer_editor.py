@@ -1,11 +1,13 @@
 """Offers and needs entered in the window: the list (newest first, or one person's), and an editor for one offer
-or need. Adding, changing and deleting are each one undoable edit, as everywhere else."""
+or need. Adding, changing and deleting are each one undoable edit, as everywhere else; what the editor holds
+unsaved is saved when another entry is chosen, a new one started, or the panel hidden."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QObject, QTimer
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -33,9 +35,10 @@ from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import NEED_KINDS, OFFER_KINDS, Need, Offer, new_id
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
-from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.widgets.edits import MessageLine, save_keys, try_edit
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
-from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.widgets.tab_order import tab_in_order
+from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
 COL_SIDE, COL_PERSON, COL_KIND, COL_TEXT, COL_THEMES, COL_PLACE, COL_WHEN, COL_UNTIL = range(8)
@@ -44,12 +47,16 @@ LIST_LIMIT = 500  # of each side; a person's own list shows all of theirs
 EDITED_FIELDS = ("contact_id", "kind", "text", "themes", "locality", "availability", "until")
 
 
+def _t(text: str) -> str:
+    """`text` in the user's language (a name Babel extracts, unlike an alias of `translate`)."""
+    return QCoreApplication.translate("OffersNeeds", text)
+
+
 def kind_labels() -> dict[str, str]:
     """Stored offer and need kinds -> labels."""
-    t = QCoreApplication.translate
-    return {"skill": t("OffersNeeds", "a skill"), "time": t("OffersNeeds", "time"),
-            "lend": t("OffersNeeds", "a thing to lend"), "space": t("OffersNeeds", "a space"),
-            "help": t("OffersNeeds", "help"), "advice": t("OffersNeeds", "advice")}
+    return {"skill": _t("a skill"), "time": _t("time"),
+            "lend": _t("a thing to lend"), "space": _t("a space"),
+            "help": _t("help"), "advice": _t("advice")}
 
 
 def table_of(side: str) -> type[OfferOrNeed]:
@@ -113,6 +120,7 @@ class OfferNeedEditor(QWidget):
             widget.setAccessibleName(name)
             form.addRow(label, widget)
         self._fill_kinds()
+        self.loaded: dict[str, Any] = self.values()  # what the form held when loaded or saved
 
     def _fill_kinds(self, keep: str = "") -> None:
         labels = kind_labels()
@@ -133,6 +141,13 @@ class OfferNeedEditor(QWidget):
         self.locality.setText(row.locality if row else "")
         self.availability.setText(row.availability if row else "")
         self.until.setText(row.until if row else "")
+        for line in (self.themes, self.locality, self.availability, self.until):
+            line.setCursorPosition(0)  # long text shows its beginning
+        self.loaded = self.values()
+
+    def is_dirty(self) -> bool:
+        """True when the form holds something changed since it was loaded or saved."""
+        return self.values() != self.loaded
 
     def values(self) -> dict[str, Any]:
         """The fields as the form holds them (checked by the core when saved)."""
@@ -151,13 +166,13 @@ class OffersNeedsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.current: tuple[str, str] | None = None  # (side, id) of the record in the editor
+        self._saving = False  # while a save runs, the list it re-reads must not start another
         self.model = OfferNeedTableModel(self)
-        self.view = record_table(self, self.model, self.tr("Offers and needs"), COL_TEXT)
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_SIDE, 9), (COL_PERSON, 15), (COL_KIND, 9), (COL_THEMES, 11), (COL_PLACE, 9),
-                              (COL_WHEN, 9), (COL_UNTIL, 9)):
-            self.view.horizontalHeader().resizeSection(column, chars * char + 16)
-        self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_row(current.row()))
+        # "What" has a width of its own: as the stretching column it got what the seven others left, which beside
+        # the editor was nothing ("Hel…"); the last column takes the spare width of a wide window instead.
+        self.view = record_table(self, self.model, self.tr("Offers and needs"), COL_UNTIL)
+        self.fit_columns()
+        self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._on_current(current.row()))
         self.only_person = ContactButton(ctx, self.tr("Show one person's offers and needs"),
                                          self.tr("Everyone's (choose a person…)"), self)
         self.only_person.setAccessibleName(self.tr("Show one person's offers and needs"))
@@ -172,6 +187,7 @@ class OffersNeedsPanel(QWidget):
         self.new_need_button.clicked.connect(lambda: self.new_record("need"))
         self.save_button = QPushButton(self.tr("Sa&ve"), self)
         self.save_button.clicked.connect(self.save)
+        save_keys(self, self.save_button, self.save)
         self.delete_button = QPushButton(self.tr("Delete"), self)
         self.delete_button.clicked.connect(self.delete_current)
         self.message = MessageLine(self)
@@ -197,6 +213,7 @@ class OffersNeedsPanel(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        char = self.fontMetrics().horizontalAdvance("0")
         split.setSizes([char * 130, char * 60])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -204,6 +221,15 @@ class OffersNeedsPanel(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
         self.editor.load("offer", None)
+        editor = self.editor
+        tab_in_order(self.only_person, self.everyone_button, self.view, editor.side, editor.person, editor.kind,
+                     editor.text, editor.themes, editor.locality, editor.availability, editor.until,
+                     self.new_offer_button, self.new_need_button, self.save_button, self.delete_button)
+
+    def fit_columns(self) -> None:
+        """Widths in characters of the current text size."""
+        size_columns(self.view, {COL_SIDE: 9, COL_PERSON: 15, COL_KIND: 9, COL_TEXT: 30, COL_THEMES: 11, COL_PLACE: 9,
+                                 COL_WHEN: 9, COL_UNTIL: 9})
 
     # ---- reading ----
 
@@ -222,25 +248,55 @@ class OffersNeedsPanel(QWidget):
         if row >= 0:
             self.view.selectRow(row)
 
-    def _show_row(self, row: int) -> None:
-        found = self.model.data(self.model.index(row, 0), ROW_ROLE) if row >= 0 else None
+    def _on_current(self, row: int) -> None:
+        found = self.model.data(self.model.index(row, 0), ROW_ROLE) if row >= 0 and not self._saving else None
         if found is None:
             return
         side, record = found
+        if (side, record.id) == self.current and self.editor.is_dirty():
+            return  # the list was read again under the entry being typed: the typing stays
+        if (side, record.id) != self.current and not self.save_pending():
+            # The entry that could not be saved stays, its message shown; after the click has selected its row.
+            QTimer.singleShot(0, self._select_current)
+            return
         self.current = (side, record.id)
+        self._select_current()  # saving a new entry above read the list again and moved the selection
         self.editor.load(side, record)
+
+    def _select_current(self) -> None:
+        row = self.model.row_of(self.current[1]) if self.current else -1
+        selection = self.view.selectionModel()
+        selection.blockSignals(True)
+        if row >= 0:
+            selection.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                      | QItemSelectionModel.SelectionFlag.Rows)
+        else:
+            selection.clearSelection()
+        selection.blockSignals(False)
+        self.view.viewport().update()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.save_pending()  # another tab, another workspace or closing the window keeps what was typed
+        super().hideEvent(event)
 
     # ---- editing ----
 
+    def save_pending(self) -> bool:
+        """Save what the editor holds unsaved, if anything; False when it was refused (its message shown)."""
+        return not self.editor.is_dirty() or self.save()
+
     def new_record(self, side: str) -> None:
-        """An empty form for a new offer or need (of the person shown, if one is)."""
+        """An empty form for a new offer or need (of the person shown, if one is), after saving the shown one."""
+        if not self.save_pending():
+            return
         self.current = None
         self.view.clearSelection()
         self.editor.load(side, None, self.only_person.contact_id)
         self.editor.text.setFocus()
 
-    def save(self) -> None:
-        """Save the form: a new record, or the changes to the shown one; one undoable edit either way."""
+    def save(self) -> bool:
+        """Save the form: a new record, or the changes to the shown one; one undoable edit either way. Returns
+        False when the core refused it (the message is shown, nothing changed)."""
         values = self.editor.values()
         if self.current is None:
             side = self.editor.side.currentData()
@@ -248,25 +304,36 @@ class OffersNeedsPanel(QWidget):
             cls = table_of(side)
             create = create_offer if side == "offer" else create_need
 
-            def do_create(tx: Tx) -> Any:
+            def do(tx: Tx) -> Any:
                 if tx.session.get(cls, record_id) is not None:  # redo after an undo: bring it back
                     return delete_offer_or_need(tx, cls, record_id, False)
                 return create(tx, values, record_id)
 
-            if try_edit(self.ctx, self.tr("Add offer") if side == "offer" else self.tr("Add need"), do_create,
-                        lambda tx: delete_offer_or_need(tx, cls, record_id), side, self.message):
-                self.current = (side, record_id)
-                self.refresh()
-            return
-        side, record_id = self.current
-        cls = table_of(side)
-        with self.ctx.db.read() as session:
-            before = get_record(session, cls, record_id)
-            old = {name: getattr(before, name) for name in EDITED_FIELDS}
-        if try_edit(self.ctx, self.tr("Edit offer") if side == "offer" else self.tr("Edit need"),
-                    lambda tx: update_offer_or_need(tx, cls, record_id, values),
-                    lambda tx: update_offer_or_need(tx, cls, record_id, old), side, self.message):
+            text, undo = (self.tr("Add offer") if side == "offer" else self.tr("Add need"),
+                          lambda tx: delete_offer_or_need(tx, cls, record_id))
+        else:
+            side, record_id = self.current
+            cls = table_of(side)
+            with self.ctx.db.read() as session:
+                before = get_record(session, cls, record_id)
+                old = {name: getattr(before, name) for name in EDITED_FIELDS}
+            text, do, undo = (self.tr("Edit offer") if side == "offer" else self.tr("Edit need"),
+                              lambda tx: update_offer_or_need(tx, cls, record_id, values),
+                              lambda tx: update_offer_or_need(tx, cls, record_id, old))
+        self._saving = True
+        try:
+            if not try_edit(self.ctx, text, do, undo, side, self.message):
+                return False
+            self.current = (side, record_id)
             self.refresh()
+            found = self.model.data(self.model.index(self.model.row_of(record_id), 0), ROW_ROLE)
+            if found is not None:
+                self.editor.load(side, found[1])  # the saved values, as the core tidied them
+            else:
+                self.editor.loaded = self.editor.values()  # saved, though the list shows only someone else's
+            return True
+        finally:
+            self._saving = False
 
     def delete_current(self) -> None:
         """Delete the shown offer or need (undo brings it back)."""

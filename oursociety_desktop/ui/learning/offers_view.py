@@ -22,7 +22,8 @@ from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
-from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.widgets.tab_order import tab_in_order
+from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
 COL_NEED_PERSON, COL_NEED, COL_OFFER_PERSON, COL_OFFER, COL_WHY = range(5)
@@ -55,7 +56,7 @@ class MatchTableModel(RowsTableModel):
 class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
     """Suggested introductions, with accept and decline."""
 
-    RELEVANT: ClassVar[frozenset[str]] = frozenset({"offer", "need", "contact"})
+    RELEVANT: ClassVar[frozenset[str]] = frozenset({"offer", "need", "contact", "connection"})
     TITLE: ClassVar[str] = QCoreApplication.translate("Workspaces", "Offers & needs")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -63,9 +64,7 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self.ctx = ctx
         self.model = MatchTableModel(self)
         self.view = record_table(self, self.model, self.tr("Suggested introductions"), COL_WHY)
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_NEED_PERSON, 16), (COL_NEED, 32), (COL_OFFER_PERSON, 16), (COL_OFFER, 32)):
-            self.view.horizontalHeader().resizeSection(column, chars * char + 16)
+        self.fit_columns_of_suggestions()
         self.count_label = QLabel(self)
         self.find_button = QPushButton(self.tr("&Find matches"), self)
         self.find_button.clicked.connect(self.find_matches)
@@ -78,6 +77,10 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self.decline_button.setToolTip(self.tr("Do not suggest this pair again"))
         self.decline_button.clicked.connect(self.decline_selected)
         self.message = MessageLine(self)
+        # Introduce and Decline act on the selected suggestion: without one they are greyed, not silent.
+        self.view.selectionModel().currentRowChanged.connect(lambda _current, _previous: self._enable_buttons())
+        self.model.modelReset.connect(self._enable_buttons)
+        self._enable_buttons()
         top = QHBoxLayout()
         top.addWidget(self.find_button)
         top.addStretch(1)
@@ -100,16 +103,28 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self.tabs.addTab(self.entries, self.tr("Offers and needs"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        tab_in_order(self.tabs.tabBar(), self.find_button, self.view, self.broker, self.accept_button,
+                     self.decline_button)
         ctx.events.changed.connect(self.on_data_changed)
         self.refresh()
 
         describe_inputs(self, self.tr("Offers and needs"))
+
+    def fit_columns_of_suggestions(self) -> None:
+        """Widths in characters of the current text size."""
+        size_columns(self.view, {COL_NEED_PERSON: 16, COL_NEED: 32, COL_OFFER_PERSON: 16, COL_OFFER: 32})
+
+    def fit_columns(self) -> None:
+        """Both lists fitted again to a new text size."""
+        self.fit_columns_of_suggestions()
+        self.entries.fit_columns()
 
     def refresh(self) -> None:
         """Called when the view is shown or data changed: reads the list of offers and needs again; never
         matches by itself (like the duplicate scan, matching a large hub is seconds of CPU in a worker), it says
         the suggestions may be out of date."""
         self._stale = False
+        self.message.clear_message()  # "Introduced A to B" no longer holds after an undo
         self.entries.refresh()
         if self.model.matches:
             self.count_label.setText(plural(
@@ -135,6 +150,11 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         self.find_button.setEnabled(True)
         self.message.show_error(message)
 
+    def _enable_buttons(self) -> None:
+        chosen = self.view.currentIndex().isValid()
+        self.accept_button.setEnabled(chosen)
+        self.decline_button.setEnabled(chosen)
+
     def selected(self) -> Match | None:
         """The suggestion under the cursor."""
         index = self.view.currentIndex()
@@ -158,8 +178,11 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
                 delete_action(tx, made["action"])
             forget_decision(tx, match.need_id, match.offer_id)
 
-        if try_edit(self.ctx, self.tr("Introduce"), do, undo, "connection", self.message):
+        names = (match.need_person, match.offer_person)
+        if try_edit(self.ctx, self.tr("Introduce {0} to {1}").format(*names), do, undo, "connection", self.message):
             self.find_matches()
+            self.message.show_error(self.tr("Introduced {0} to {1}; a follow-up action is in Actions, due in a "
+                                            "week.").format(*names))
 
     def decline_selected(self) -> None:
         """Do not suggest the selected pair again (undo forgets the decline)."""

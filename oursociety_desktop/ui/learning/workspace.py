@@ -1,5 +1,7 @@
 """The Learning workspace: lessons and stories from this hub and others, found by any word of any field (any
 script), filtered by theme, hub, kind and year, and edited beside the list; every save is one undoable edit.
+What the editor holds unsaved is saved when another lesson is chosen, a new one started, a person added, or the
+workspace hidden, as in the Actions workspace, so nothing typed is lost.
 
 `show_theme(theme)` is "what other hubs learned about <theme>": the view a new group or action opens on."""
 
@@ -8,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,11 +55,12 @@ from oursociety_desktop.ui.learning.lesson_model import (
     lesson_kind_labels,
 )
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
-from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
+from oursociety_desktop.ui.widgets.edits import MessageLine, save_keys, try_edit
 from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.scrolling import VerticalScrollArea
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
-from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.widgets.tab_order import tab_in_order
+from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
 SEARCH_DELAY_MS = 200
@@ -73,6 +77,7 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         self.ctx = ctx
         self.model = LessonTableModel(ctx, self)
         self.current_id = ""
+        self._saving = False  # while a save runs, the list it re-reads must not start another
         self._build()
         ctx.events.changed.connect(self.on_data_changed)
         self.refresh()
@@ -95,16 +100,17 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         may_narrow(self.hub, 8)  # the row of filters fits 1024 pixels with Larger text
         may_narrow(self.kind, 6)
         self.count_label = QLabel(self)
-        self.view = record_table(self, self.model, self.tr("Lessons"), COL_TITLE)
-        char = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((COL_DATE, 11), (COL_KIND, 13), (COL_THEMES, 16), (COL_PLACE, 11), (COL_HUB, 11)):
-            self.view.horizontalHeader().resizeSection(column, chars * char + 16)
-        self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_row(current.row()))
+        # The title has a width of its own: as the stretching column it got what the five others left beside the
+        # editor ("Caawinta casharr…"); the last column takes the spare width of a wide window instead.
+        self.view = record_table(self, self.model, self.tr("Lessons"), COL_HUB)
+        self.fit_columns()
+        self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._on_current(current.row()))
         self.editor = LessonEditor(self)
         self.new_button = QPushButton(self.tr("&New lesson"), self)
         self.new_button.clicked.connect(self.new_lesson)
         self.save_button = QPushButton(self.tr("Sa&ve"), self)
         self.save_button.clicked.connect(self.save)
+        save_keys(self, self.save_button, self.save)
         self.delete_button = QPushButton(self.tr("Delete"), self)
         self.delete_button.clicked.connect(self.delete_current)
         self.person_button = ContactButton(self.ctx, self.tr("A person involved in this lesson"),
@@ -113,6 +119,11 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         self.person_button.changed.connect(self._on_person_chosen)
         self.named_box = QCheckBox(self.tr("Agreed to be &named"), self)
         self.named_box.setToolTip(self.tr("Without it, other hubs see them as a member of this hub"))
+        self.remove_person_button = QPushButton(self.tr("Re&move person"), self)
+        self.remove_person_button.setToolTip(self.tr("Take the person selected above out of this lesson"))
+        self.remove_person_button.clicked.connect(self.remove_chosen_person)
+        self.editor.people.currentItemChanged.connect(lambda _item, _previous: self._enable_remove())
+        self.editor.named_changed.connect(self.set_named)
         self.message = MessageLine(self)
 
         filters = QHBoxLayout()
@@ -133,9 +144,12 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         form.setFrameShape(QFrame.Shape.NoFrame)
         form.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         right_layout.addWidget(form, 1)
+        self.editor.people_box.setParent(right)
+        right_layout.addWidget(self.editor.people_box)
         people = QHBoxLayout()
         people.addWidget(self.person_button)
         people.addWidget(self.named_box)
+        people.addWidget(self.remove_person_button)
         people.addStretch(1)
         right_layout.addLayout(people)
         buttons = QHBoxLayout()
@@ -148,11 +162,22 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        char = self.fontMetrics().horizontalAdvance("0")
         split.setSizes([char * 110, char * 70])
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
+        editor = self.editor
+        tab_in_order(self.search, self.theme, self.hub, self.kind, self.year, self.view, editor.title, editor.kind,
+                     editor.themes, *editor.long.values(), editor.place, editor.date, editor.share,
+                     editor.people, self.person_button, self.named_box, self.remove_person_button, self.new_button,
+                     self.save_button, self.delete_button)
+
+    def fit_columns(self) -> None:
+        """Widths in characters of the current text size."""
+        size_columns(self.view, {COL_DATE: 11, COL_KIND: 13, COL_TITLE: 30, COL_THEMES: 16, COL_PLACE: 11,
+                                 COL_HUB: 11})
 
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox(self)
@@ -193,10 +218,13 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
                             year=self.year.currentData() or "")
 
     def apply_filter(self) -> None:
-        """Read the list again for the current filter."""
+        """Read the list again for the current filter; what the editor holds unsaved is saved first."""
+        kept = self._saving or self.save_pending()
         self.model.set_filter(self.current_filter())
         self.count_label.setText(plural(self.model.rowCount(), "{n} lesson", "{n} lessons"))
-        if self.model.rowCount():
+        if not kept:  # refused: the editor keeps what was typed, with its message
+            self._select(self.current_id)
+        elif self.model.rowCount():
             self.view.selectionModel().setCurrentIndex(
                 self.model.index(max(0, self.model.row_of(self.current_id)) if self.current_id else 0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
@@ -210,58 +238,126 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         index = self.theme.findData(" ".join(theme.split()).lower())
         self.theme.setCurrentIndex(max(0, index))
 
-    def _show_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        found = self.model.data(index, LESSON_ROW_ROLE) if row >= 0 else None
+    def _on_current(self, row: int) -> None:
+        found = self.model.data(self.model.index(row, 0), LESSON_ROW_ROLE) if row >= 0 and not self._saving else None
         if found is None:
             return
-        self.current_id = found.id
+        if found.id == self.current_id and self.editor.is_dirty():
+            return  # the list was read again under the lesson being typed: the typing stays
+        if found.id != self.current_id and not self.save_pending():
+            # The lesson that could not be saved stays, its message shown; after the click has selected its row.
+            QTimer.singleShot(0, lambda: self._select(self.current_id))
+            return
+        self._select(found.id)  # saving a new lesson above read the list again and moved the selection
+        self._show(found.id)
+
+    def _select(self, lesson_id: str) -> None:
+        row = self.model.row_of(lesson_id) if lesson_id else -1
+        selection = self.view.selectionModel()
+        selection.blockSignals(True)
+        if row >= 0:
+            selection.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                      | QItemSelectionModel.SelectionFlag.Rows)
+        else:
+            selection.clearSelection()
+        selection.blockSignals(False)
+        self.view.viewport().update()
+
+    def _show(self, lesson_id: str) -> None:
+        self.current_id = lesson_id
         with self.ctx.db.read() as session:
-            lesson = session.get(Lesson, found.id)
-            people = [p.shown for p in people_of(session, found.id, self.ctx.db.hub_id)]
+            lesson = session.get(Lesson, lesson_id)
+            people = people_of(session, lesson_id, self.ctx.db.hub_id)
         self.editor.load(lesson, people)
+        self._enable_remove()
+
+    def _enable_remove(self) -> None:
+        self.remove_person_button.setEnabled(bool(self.current_id and self.editor.chosen_person()))
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.save_pending()  # switching workspace or closing the window keeps what was typed
+        super().hideEvent(event)
 
     # ---- editing ----
 
+    def save_pending(self) -> bool:
+        """Save what the editor holds unsaved, if anything; False when it was refused (its message shown)."""
+        return not self.editor.is_dirty() or self.save()
+
     def new_lesson(self) -> None:
-        """Clear the editor for a new lesson (saved with Save)."""
+        """Clear the editor for a new lesson (saved with Save), after saving the shown one's changes."""
+        if not self.save_pending():
+            return
         self.current_id = ""
         self.view.clearSelection()
         self.editor.load(None)
         self.editor.title.setFocus()
 
-    def save(self) -> None:
-        """Save the editor's fields: a new lesson, or the changes to the shown one, as one undoable edit."""
+    def save(self) -> bool:
+        """Save the editor's fields: a new lesson, or the changes to the shown one, as one undoable edit.
+        Returns False when the core refused them (the message is shown, nothing changed)."""
         values = self.editor.values()
+        lesson_id = self.current_id or new_id()
         if not self.current_id:
-            lesson_id = new_id()
-
-            def do_create(tx: Tx) -> Any:
-                existing = tx.session.get(Lesson, lesson_id)
-                if existing is not None:
+            def do(tx: Tx) -> Any:
+                if tx.session.get(Lesson, lesson_id) is not None:  # redo after an undo: bring it back
                     return delete_lesson(tx, lesson_id, False)
                 return create_lesson(tx, values, record_id=lesson_id)
 
-            if try_edit(self.ctx, self.tr("Add lesson"), do_create, lambda tx: delete_lesson(tx, lesson_id),
-                        "lesson", self.message):
+            text, undo = self.tr("Add lesson"), lambda tx: delete_lesson(tx, lesson_id)
+        else:
+            with self.ctx.db.read() as session:
+                before = get_record(session, Lesson, lesson_id)
+                old = {name: getattr(before, name) for name in values}
+            text, do, undo = (self.tr("Edit lesson"), lambda tx: update_lesson(tx, lesson_id, values),
+                              lambda tx: update_lesson(tx, lesson_id, old))
+        self._saving = True
+        try:
+            if not try_edit(self.ctx, text, do, undo, "lesson", self.message):
+                return False
+            if lesson_id != self.current_id:
                 self.current_id = lesson_id
                 self.refresh()
-            return
-        lesson_id = self.current_id
-        with self.ctx.db.read() as session:
-            before = get_record(session, Lesson, lesson_id)
-            old = {name: getattr(before, name) for name in values}
-        try_edit(self.ctx, self.tr("Edit lesson"), lambda tx: update_lesson(tx, lesson_id, values),
-                 lambda tx: update_lesson(tx, lesson_id, old), "lesson", self.message)
+            self._select(lesson_id)
+            self._show(lesson_id)  # the saved values, as the core tidied them
+            return True
+        finally:
+            self._saving = False
 
     def add_person(self, contact_id: str, named: bool) -> None:
-        """Name a person as involved in the shown lesson, with or without their consent to be named (undoable)."""
-        if not self.current_id or not contact_id:
+        """Name a person as involved in the shown lesson, with or without their consent to be named (undoable).
+        A new lesson is saved first; one with nothing typed yet says so."""
+        if not contact_id or not self.save_pending():
+            return
+        if not self.current_id:
+            self.message.show_error(self.tr("Give the lesson a title and save it before adding people to it."))
             return
         lesson_id = self.current_id
         if try_edit(self.ctx, self.tr("Add person to lesson"), lambda tx: set_person(tx, lesson_id, contact_id, named),
                     lambda tx: remove_person(tx, lesson_id, contact_id), "lesson_person", self.message):
-            self._show_row(self.view.currentIndex().row())
+            self._show(lesson_id)
+
+    def set_named(self, contact_id: str, named: bool) -> None:
+        """Record that a person of the shown lesson agreed to be named, or withdrew it (undoable)."""
+        lesson_id = self.current_id
+        if not lesson_id:
+            return
+        text = self.tr("Agreed to be named") if named else self.tr("Not to be named")
+        try_edit(self.ctx, text, lambda tx: set_person(tx, lesson_id, contact_id, named),
+                 lambda tx: set_person(tx, lesson_id, contact_id, not named), "lesson_person", self.message)
+        self._show(lesson_id)  # the list as it now stands (as it was, when refused)
+
+    def remove_chosen_person(self) -> None:
+        """Take the person selected in the list out of the shown lesson (undo puts them back as they were)."""
+        lesson_id, contact_id = self.current_id, self.editor.chosen_person()
+        if not lesson_id or not contact_id:
+            return
+        with self.ctx.db.read() as session:
+            named = next((p.named for p in people_of(session, lesson_id, self.ctx.db.hub_id)
+                          if p.contact_id == contact_id), False)
+        if try_edit(self.ctx, self.tr("Remove person from lesson"), lambda tx: remove_person(tx, lesson_id, contact_id),
+                    lambda tx: set_person(tx, lesson_id, contact_id, named), "lesson_person", self.message):
+            self._show(lesson_id)
 
     def _on_person_chosen(self) -> None:
         chosen = self.person_button.contact_id

@@ -37,7 +37,8 @@ from oursociety_desktop.ui.network.hubs_model import COL_HUB, COL_LESSONS, HubTa
 from oursociety_desktop.ui.network.scene import NetworkItem, NetworkView
 from oursociety_desktop.ui.widgets.edits import MessageLine
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
-from oursociety_desktop.ui.widgets.tables import record_table
+from oursociety_desktop.ui.widgets.tab_order import tab_in_order
+from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
 
@@ -158,10 +159,14 @@ class NetworkWorkspace(RefreshWhenShown, QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
-        char = self.fontMetrics().horizontalAdvance("0")
-        self.hubs_view.horizontalHeader().resizeSection(COL_HUB, char * 30)
-        for column in range(1, self.hubs_model.columnCount()):
-            self.hubs_view.horizontalHeader().resizeSection(column, char * (24 if column <= COL_LESSONS else 16))
+        tab_in_order(self.tabs.tabBar(), self.search, self.colour_by, self.zoom_in, self.zoom_out, self.fit_button,
+                     self.png_button, self.pdf_button, self.view)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """The hubs list's widths in characters of the current text size."""
+        size_columns(self.hubs_view, {column: 30 if column == COL_HUB else 22 if column <= COL_LESSONS else 14
+                                      for column in range(self.hubs_model.columnCount())})
 
     # ---- reading ----
 
@@ -224,6 +229,7 @@ class NetworkWorkspace(RefreshWhenShown, QWidget):
         if self._found:
             self.find_next()
         elif self.search.text().strip():
+            item.selected = ""  # the ring of a person an earlier word found would say the opposite of the line below
             self.info.setText(self.tr("Nobody in the network matches “{0}”.").format(self.search.text()))
 
     def find_next(self) -> None:

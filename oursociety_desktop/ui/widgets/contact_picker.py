@@ -134,8 +134,13 @@ class ContactPickerDialog(QDialog):
         self._timer.stop()
         self.model.search(self.search_edit.text())
         count = self.model.rowCount()
-        self.status.setText(self.tr("No contact matches.") if count == 0 else
-                            plural(count, "{n} match shown.", "{n} matches shown."))
+        if count == 0:
+            self.status.setText(self.tr("No contact matches."))
+        elif count >= MAX_RESULTS:  # "50 matches shown." read as "this hub has 50 people"
+            self.status.setText(plural(count, "The first {n} match is shown; type more of a name to narrow it.",
+                                       "The first {n} matches are shown; type more of a name to narrow them."))
+        else:
+            self.status.setText(plural(count, "{n} match shown.", "{n} matches shown."))
         if count:
             self.list_view.setCurrentIndex(self.model.index(0, 0))
         self.ok_button.setEnabled(count > 0)

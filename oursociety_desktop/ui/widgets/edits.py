@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError
@@ -124,3 +125,12 @@ def try_edit(ctx: AppContext, text: str, do: Step, undo: Step, record_type: str,
         return False
     line.clear_message()
     return True
+
+
+def save_keys(pane: QWidget, button: QAbstractButton, save: Callable[[], object]) -> None:
+    """Ctrl+S (the platform's Save keys) anywhere in `pane` does what its Save `button` does, as in the action
+    editor, and the button's tooltip says so."""
+    shortcut = QShortcut(QKeySequence.StandardKey.Save, pane)
+    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(save)
+    button.setToolTip(QCoreApplication.translate("ActionEditor", "Save the changes (Ctrl+S)"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -30,3 +32,13 @@ def record_table(parent: QWidget, model: QAbstractItemModel, accessible_name: st
         view.setSortingEnabled(True)
         header.setSortIndicatorClearable(True)
     return view
+
+
+def size_columns(view: QTableView, chars: Mapping[int, int]) -> None:
+    """Column widths in characters of the view's current font, and rows as tall as its text. Called again after a
+    text-size change (a workspace's `fit_columns`), so Larger text does not cut what fitted before."""
+    char = view.fontMetrics().horizontalAdvance("0")
+    header = view.horizontalHeader()
+    for column, count in chars.items():
+        header.resizeSection(column, count * char + 16)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
