@@ -11,10 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from oursociety_desktop.cli import records as cli_records
 from oursociety_desktop.formats.import_rows import MAX_ROW_WARNINGS, ImportRow
+from oursociety_desktop.formats.mailto import group_mail
 from oursociety_desktop.formats.vcard import parse_vcards
+from oursociety_desktop.models.contacts import create_contact
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.groups import add_member, create_group
 from tests.cli_helpers import file_digest, run
 
 HUGE = str(10**23)  # more than SQLite's 64-bit integers hold
@@ -232,3 +237,17 @@ def test_a_refused_command_after_a_new_identity_changes_nothing(hub: Path, capsy
     conn = sqlite3.connect(hub / "oursociety.sqlite3")
     assert conn.execute("SELECT clock FROM hub").fetchone()[0] == shown["stamp"]
     conn.close()
+
+
+def test_an_address_that_came_unchecked_adds_no_recipient_to_a_group_email(db: Database) -> None:
+    with db.write() as tx:
+        group = create_group(tx, {"name": "Kitchen"})
+        for name in ("Ann", "Bo"):
+            person = create_contact(tx, {"given_name": name, "emails": [f"{name.lower()}@example.org"]})
+            add_member(tx, group.id, person.id)
+        # As a bundle from another hub may carry it: the merge takes the values as they come
+        tx.session.connection().execute(text("UPDATE contact SET emails = :e WHERE given_name = 'Bo'"), {
+            "e": json.dumps([{"label": "", "value": "bo@example.org,spy@evil.example\r\nCc: all@evil.example"}])})
+    with db.read() as session:
+        mail = group_mail(session.connection(), group.id)
+    assert mail.link() == "mailto:?bcc=ann@example.org" and mail.without_email == 1
