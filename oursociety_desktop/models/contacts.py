@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from oursociety_desktop.i18n import _, ngettext
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.consent import with_receipt
 from oursociety_desktop.models.database import Tx
@@ -19,7 +19,8 @@ from oursociety_desktop.models.records import create_record, get_record, set_del
 from oursociety_desktop.models.references import erase_related_records, same_person_ids
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_row, write_search_rows
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
-from oursociety_desktop.models.text import nfc, single_line, sort_key, without_controls
+from oursociety_desktop.models.text import MAX_TEXT as MAX_TEXT  # where the readers of files take it from
+from oursociety_desktop.models.text import nfc, single_line, sort_key, within_limit, without_controls
 from oursociety_desktop.models.withdrawal import check_consent_edit, withheld_here, withhold_after_edit
 from oursociety_desktop.models.wording import field_label
 
@@ -27,7 +28,6 @@ _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
 BOOL_FIELDS = ("share_with_hubs", "include_in_directory", "do_not_phone", "do_not_email", "do_not_mail",
                "do_not_sms")
 LIST_FIELDS = ("languages", "tags")
-MAX_TEXT = 100_000
 
 
 def validate_email(value: str) -> str:
@@ -92,10 +92,7 @@ def normalise_values(values: Mapping[str, Any]) -> dict[str, Any]:
             if not isinstance(value, str):
                 raise ValidationError(name, _("{name} must be text.").format(name=field_label(name)))
             value = without_controls(value) if name in _SEVERAL_LINES else single_line(value)
-            if len(value) > MAX_TEXT:
-                raise ValidationError(name, ngettext("{name} is longer than {max_text:,} character.",
-                                                     "{name} is longer than {max_text:,} characters.", MAX_TEXT)
-                                      .format(name=field_label(name), max_text=MAX_TEXT))
+            within_limit(name, value)
             out[name] = nfc(value if name in _UNTRIMMED else value.strip())
             if name == "consent_recorded_at":  # a date the window's date field would take, or none
                 out[name] = parse_when(name, out[name])

@@ -36,7 +36,9 @@ from oursociety_desktop.models.names import register_sql_functions
 from oursociety_desktop.models.phones import DEFAULT_REGION
 from oursociety_desktop.models.signing import new_signing_key
 from oursociety_desktop.models.tables import Hub, Setting, new_id
-from oursociety_desktop.models.text import single_line
+from oursociety_desktop.models.text import single_line, within_limit
+
+MAX_HUB_NAME = 200  # a hub's name heads every calendar, bundle preview and list of hubs
 
 BUSY_TIMEOUT_MS = 1500
 
@@ -170,7 +172,7 @@ class Database:
         from oursociety_desktop.models.migrations import migrate
         from oursociety_desktop.paths import database_path
 
-        name = single_line(hub_name).strip()
+        name = within_limit("name", single_line(hub_name).strip(), MAX_HUB_NAME)
         if not name:
             raise UserError(_("The hub needs a name; give one with --hub-name."))
         path = database_path(folder)
@@ -256,7 +258,7 @@ class Database:
 
     def rename(self, name: str) -> str:
         """Give the hub a new name (one transaction); returns it tidied. Raises UserError for an empty name."""
-        clean = single_line(name).strip()
+        clean = within_limit("name", single_line(name).strip(), MAX_HUB_NAME)
         if not clean:
             raise UserError(_("The hub needs a name."))
         with self.write() as tx:

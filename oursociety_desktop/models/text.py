@@ -7,8 +7,11 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from oursociety_desktop.i18n import _
-from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.i18n import _, ngettext
+from oursociety_desktop.models.errors import UserError, ValidationError
+from oursociety_desktop.models.wording import field_label
+
+MAX_TEXT = 100_000  # characters in one field of a record
 
 # Letters that Unicode does not decompose into a base letter and a mark, so NFKD alone keeps them.
 _SPECIAL = str.maketrans(
@@ -147,3 +150,13 @@ def four_digit_year(text: str) -> str:
     if len(text) != 4 or not all(unicodedata.decimal(ch, None) is not None for ch in text):
         raise UserError(_("A year is four digits, not '{year}'.").format(year=text))
     return "".join(str(unicodedata.decimal(ch)) for ch in text)
+
+
+def within_limit(name: str, text: str, limit: int = MAX_TEXT) -> str:
+    """The text, or ValidationError when it is longer than `limit` characters (a 1 MB name, pasted or imported,
+    would be printed on every list and label and sent to every hub)."""
+    if len(text) > limit:
+        raise ValidationError(name, ngettext("{name} is longer than {max_text:,} character.",
+                                             "{name} is longer than {max_text:,} characters.", limit)
+                              .format(name=field_label(name), max_text=limit))
+    return text

@@ -251,3 +251,27 @@ def test_an_address_that_came_unchecked_adds_no_recipient_to_a_group_email(db: D
     with db.read() as session:
         mail = group_mail(session.connection(), group.id)
     assert mail.link() == "mailto:?bcc=ann@example.org" and mail.without_email == 1
+
+
+@pytest.mark.parametrize("args", [("group", "add", "g" * 100_001), ("action", "add", "a" * 100_001),
+                                  ("hub", "rename", "h" * 201)])
+def test_a_name_has_a_length_limit_everywhere(hub: Path, capsys: pytest.CaptureFixture[str],
+                                              args: tuple[str, ...]) -> None:
+    limit = "200 characters" if args[0] == "hub" else "100,000 characters"
+    word = "title" if args[0] == "action" else "name"
+    assert refused(capsys, hub, *args) == f"oursociety: {word} is longer than {limit}.\n"
+
+
+def test_control_characters_never_reach_the_other_records(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = add(capsys, hub, "contact", "add", "--given", "Ann")
+    b = add(capsys, hub, "contact", "add", "--given", "Bo")
+    lid = add(capsys, hub, "lesson", "add", "Rota\x1b[2J\nworks", "--worked", "the sign-up\x07 sheet\nby the door")
+    lesson = json.loads(add(capsys, hub, "lesson", "show", lid, "--json"))
+    assert (lesson["title"], lesson["worked"]) == ("Rota[2J works", "the sign-up sheet\nby the door")
+    kid = add(capsys, hub, "connection", "add", a, b, "--note", "met at\x1b]0;pwned\x07 the hall")
+    assert "met at]0;pwned the hall" in add(capsys, hub, "connection", "show", kid)
+    oid = add(capsys, hub, "offer", "add", a, "Lifts\x1b[5m to the clinic", "--availability", "tuesdays\x1b")
+    conn = sqlite3.connect(hub / "oursociety.sqlite3")
+    assert conn.execute("SELECT text, availability FROM offer WHERE id = ?", (oid,)).fetchone() == (
+        "Lifts[5m to the clinic", "tuesdays")
+    conn.close()
