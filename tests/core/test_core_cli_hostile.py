@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import text
 
 from oursociety_desktop.cli import records as cli_records
+from oursociety_desktop.formats import csv_presets
+from oursociety_desktop.formats.csv_mapping import suggest_mapping
 from oursociety_desktop.formats.import_rows import MAX_ROW_WARNINGS, ImportRow
 from oursociety_desktop.formats.mailto import group_mail
 from oursociety_desktop.formats.vcard import parse_vcards
@@ -275,3 +277,21 @@ def test_control_characters_never_reach_the_other_records(hub: Path, capsys: pyt
     assert conn.execute("SELECT text, availability FROM offer WHERE id = ?", (oid,)).fetchone() == (
         "Lifts[5m to the clinic", "tuesdays")
     conn.close()
+
+
+def test_mapping_ten_thousand_columns_builds_each_table_by_compact_key_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    headers = [f"Column {i}" for i in range(10_000)] + ["First Name", "E-mail Address"]
+    expected = suggest_mapping(headers)
+    calls = 0
+    real = csv_presets.compact_key
+
+    def counting(header: str) -> str:
+        nonlocal calls
+        calls += 1
+        return real(header)
+
+    monkeypatch.setattr(csv_presets, "compact_key", counting)
+    assert suggest_mapping(headers) == expected
+    assert expected[10_000].field == "given_name" and expected[10_001].field == "email"
+    # One compact key per header and table looked in (3 tables), and each table's keys once: it was 5.5 million
+    assert calls < 4 * len(headers) + 2_000
