@@ -19,6 +19,7 @@ import oursociety_desktop.cli as _cli_package
 from oursociety_desktop import __version__, i18n
 from oursociety_desktop.cli.common import Command
 from oursociety_desktop.i18n import _
+from oursociety_desktop.models.atomic import append_private
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.paths import data_dir, log_path
 
@@ -133,8 +134,7 @@ def _log_unexpected(folder: Path) -> str:
     text = traceback.format_exc()
     target = log_path(folder) if folder.is_dir() else Path.home() / ".oursociety-error.log"
     try:
-        with target.open("a", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+        append_private(target, text + "\n")
         return str(target)
     except OSError:
         return "(no log could be written)"

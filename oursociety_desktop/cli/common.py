@@ -43,6 +43,25 @@ def print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+def path_arg(text: str) -> Path:
+    """A file or folder named on the command line. An empty name is refused: as a path it would be the current
+    folder, where a sync would write bundles and an export would try to replace the folder itself."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(_("a file or folder name is needed, not an empty text"))
+    return Path(text)
+
+
+SQLITE_LARGEST = 2**63 - 1  # SQLite's integers are 64-bit: Python's larger ones cannot reach a query
+
+
+def limit_option(value: int, *, zero_is_all: bool = False) -> int:
+    """A --limit as given: a positive number (0 too, meaning no limit, when `zero_is_all`); a larger one than
+    SQLite counts to means all rows. Raises UserError for a negative one."""
+    if value < (0 if zero_is_all else 1):
+        raise UserError(_("--limit takes a positive number."))
+    return min(value, SQLITE_LARGEST)
+
+
 TRUE_WORDS = {"1", "true", "yes", "on", "y"}
 FALSE_WORDS = {"0", "false", "no", "off", "n", ""}
 

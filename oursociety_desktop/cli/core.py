@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from oursociety_desktop.cli.common import open_hub, print_json, warn_about_location
+from oursociety_desktop.cli.common import open_hub, path_arg, print_json, warn_about_location
 from oursociety_desktop.i18n import Nn_, _, ngettext
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
@@ -64,11 +64,11 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_dump)
 
     p = sub.add_parser("backup", help=_("write a consistent copy of the database"))
-    p.add_argument("out", type=Path)
+    p.add_argument("out", type=path_arg)
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser("restore", help=_("replace the database with a backup (the current one is kept aside)"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=path_arg)
     p.set_defaults(handler=cmd_restore)
 
 

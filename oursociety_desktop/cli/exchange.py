@@ -6,12 +6,13 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from oursociety_desktop.cli.common import open_hub, print_json, undo_import_line
+from oursociety_desktop.cli.common import open_hub, path_arg, print_json, undo_import_line
 from oursociety_desktop.i18n import N_, _, ngettext
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.wording import field_label, record_type_word
 
 if TYPE_CHECKING:
+    from oursociety_desktop.models.database import Database
     from oursociety_desktop.services.exchange import ImportResult
 
 MAX_PASSPHRASE_FILE = 4096
@@ -20,30 +21,30 @@ MAX_PASSPHRASE_FILE = 4096
 def register(sub: Any) -> None:
     """Add this module's sub-commands."""
     p = sub.add_parser("export", help=_("write a hub bundle (*.oursociety) for another hub"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=path_arg)
     which = p.add_mutually_exclusive_group()
     which.add_argument("--for-hub", metavar="HUB_ID", help=_("only what changed since the last bundle for that hub"))
     which.add_argument("--full", action="store_true", help=_("everything shareable (the default)"))
-    p.add_argument("--passphrase-file", type=Path, metavar="F", help=_("encrypt with the passphrase in file F"))
+    p.add_argument("--passphrase-file", type=path_arg, metavar="F", help=_("encrypt with the passphrase in file F"))
     p.add_argument("--dry-run", action="store_true",
                    help=_("write nothing: list who would go, who is held back and why, and members per group"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", help=_("preview or import a hub bundle"))
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=path_arg)
     p.add_argument("--dry-run", action="store_true", help=_("show what would change, change nothing"))
     p.add_argument("--trust-new-hub", action="store_true",
                    help=_("accept the sending hub when it is new (compare its key's fingerprint with its organiser "
                         "first: `import --dry-run` shows it)"))
-    p.add_argument("--passphrase-file", type=Path, metavar="F")
+    p.add_argument("--passphrase-file", type=path_arg, metavar="F")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("sync", help=_("exchange through a shared folder (USB stick, synced folder); what this hub "
                                       "writes there is encrypted to the hubs it trusts"))
-    p.add_argument("folder", type=Path)
-    p.add_argument("--passphrase-file", type=Path, metavar="F",
+    p.add_argument("folder", type=path_arg)
+    p.add_argument("--passphrase-file", type=path_arg, metavar="F",
                    help=_("the passphrase of bundles other hubs wrote with one (older versions)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)
@@ -111,6 +112,26 @@ def read_passphrase(path: Path | None) -> str | None:
     return passphrase
 
 
+def _hub_to_export_for(db: Database, wanted: str) -> str:
+    """The id --for-hub names: a hub met before (its id, the start of it, or its name), or the whole id of a hub
+    not met yet (which gets everything). A typing mistake is refused, not taken for a hub that acknowledged
+    nothing: the organiser would get a full bundle where they asked for a delta, and not know why."""
+    import uuid
+
+    from oursociety_desktop.models.trust import find_peer
+
+    with db.read() as session:
+        try:
+            return find_peer(session, wanted).id
+        except UserError:
+            pass
+    try:
+        return str(uuid.UUID(wanted.strip()))
+    except ValueError:
+        raise UserError(_("No hub '{wanted}' has been met yet, and it is not a hub's id; `oursociety hub` shows "
+                          "a hub's id.").format(wanted=wanted[:60])) from None
+
+
 def cmd_export(args: argparse.Namespace, folder: Path) -> int:
     if args.dry_run:
         return cmd_export_preview(args, folder)
@@ -118,7 +139,8 @@ def cmd_export(args: argparse.Namespace, folder: Path) -> int:
 
     passphrase = read_passphrase(args.passphrase_file)
     with open_hub(folder) as db:
-        result = export_bundle(db, args.file, for_hub=args.for_hub, passphrase=passphrase)
+        for_hub = _hub_to_export_for(db, args.for_hub) if args.for_hub is not None else None
+        result = export_bundle(db, args.file, for_hub=for_hub, passphrase=passphrase)
     if args.json:
         print_json(result.to_json())
     else:

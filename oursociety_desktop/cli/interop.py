@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from oursociety_desktop.cli.common import open_hub, print_json, undo_import_line
+from oursociety_desktop.cli.common import limit_option, open_hub, path_arg, print_json, undo_import_line
 from oursociety_desktop.formats import csv_write
 from oursociety_desktop.formats.csv_presets import PRESET_CHOICES
 from oursociety_desktop.formats.vcard_write import VERSIONS as VCARD_VERSIONS
 from oursociety_desktop.i18n import _, ngettext
-from oursociety_desktop.models.atomic import atomic_write, check_writable_target
+from oursociety_desktop.models.atomic import atomic_write, check_writable_target, private_folder
 from oursociety_desktop.models.choices import DUPLICATE_CHOICES
 from oursociety_desktop.models.errors import UserError
 
@@ -23,14 +23,14 @@ if TYPE_CHECKING:
 
 
 def _import_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=path_arg)
     p.add_argument("--dry-run", action="store_true", help=_("check and count, change nothing"))
     p.add_argument("--on-duplicate", choices=DUPLICATE_CHOICES, default="skip",
                    help=_("what to do with people already in the hub (default: skip)"))
     p.add_argument("--group", default="", help=_("put everyone imported in this group (made if missing)"))
     p.add_argument("--tag", default="", help=_("add this tag to everyone imported"))
     p.add_argument("--skip-bad", action="store_true", help=_("import the good rows and skip the bad ones"))
-    p.add_argument("--errors-to", type=Path, metavar="FILE",
+    p.add_argument("--errors-to", type=path_arg, metavar="FILE",
                    help=_("save rows that could not be imported to FILE, and the warnings to FILE-warnings.csv "
                         "(implies --skip-bad)"))
     p.add_argument("--encoding", default="",
@@ -46,7 +46,7 @@ def register(sub: Any) -> None:
     _import_options(p)
     p.set_defaults(handler=cmd_vcard_import)
     p = vsub.add_parser("export", help=_("export live contacts as vCards"))
-    p.add_argument("out", type=Path)
+    p.add_argument("out", type=path_arg)
     p.add_argument("--version", dest="vcard_version", choices=VCARD_VERSIONS, default="3.0")
     p.add_argument("--one-per-contact", action="store_true", help=_("OUT is a folder; one .vcf file per contact"))
     p.set_defaults(handler=cmd_vcard_export)
@@ -62,7 +62,7 @@ def register(sub: Any) -> None:
     p.add_argument("--delimiter", default="", help=_("the delimiter (default: detected)"))
     p.set_defaults(handler=cmd_csv_import)
     p = csub.add_parser("export", help=_("export live contacts as CSV"))
-    p.add_argument("out", type=Path)
+    p.add_argument("out", type=path_arg)
     p.add_argument("--fields", default=",".join(csv_write.DEFAULT_EXPORT_FIELDS),
                    help=_("comma-separated fields (from: {exportable_fields})")
                         .format(exportable_fields=', '.join(csv_write.EXPORTABLE_FIELDS)))
@@ -164,7 +164,7 @@ def cmd_vcard_export(args: argparse.Namespace, folder: Path) -> int:
         if out.exists() and not out.is_dir():
             raise UserError(_("{out} is a file; --one-per-contact needs a folder.").format(out=out))
         try:
-            out.mkdir(parents=True, exist_ok=True)
+            private_folder(out)
         except OSError as exc:
             raise UserError(_("Cannot create the folder {out}: {value}.")
                             .format(out=out, value=exc.strerror or exc)) from None
@@ -197,6 +197,7 @@ def cmd_csv_export(args: argparse.Namespace, folder: Path) -> int:
 def cmd_duplicates(args: argparse.Namespace, folder: Path) -> int:
     from oursociety_desktop.models.duplicates import find_duplicates
 
+    limit_option(args.limit, zero_is_all=True)
     with open_hub(folder) as db:
         with db.read() as session:
             pairs = find_duplicates(session.connection())

@@ -10,9 +10,9 @@ from typing import Any
 from oursociety_desktop.cli.common import open_hub, print_json
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models import hours as hours_service
-from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.groups import find_group
 from oursociety_desktop.models.tables import LESSON_KINDS, Lesson
+from oursociety_desktop.models.text import four_digit_year
 
 
 def register(sub: Any) -> None:
@@ -116,10 +116,10 @@ def cmd_lesson_add(args: argparse.Namespace, folder: Path) -> int:
 def cmd_lesson_list(args: argparse.Namespace, folder: Path) -> int:
     from oursociety_desktop.models import lessons
 
+    flt = lessons.LessonFilter(search=args.search, theme=args.theme, kind=args.kind, year=four_digit_year(args.year))
     with open_hub(folder) as db:
         with db.write() as tx:
             lessons.refresh_lesson_index(tx.session.connection())
-        flt = lessons.LessonFilter(search=args.search, theme=args.theme, kind=args.kind, year=args.year)
         with db.read() as session:
             rows = lessons.list_lessons(session, flt)
             if args.json:
@@ -233,11 +233,10 @@ def cmd_hours_add(args: argparse.Namespace, folder: Path) -> int:
 
 
 def cmd_hours_totals(args: argparse.Namespace, folder: Path) -> int:
-    if args.year and not (len(args.year) == 4 and args.year.isdigit()):
-        raise UserError(_("A year is four digits, not '{year}'.").format(year=args.year))
+    year = four_digit_year(args.year)
     with open_hub(folder) as db:
         with db.read() as session:
-            rows = hours_service.hours_totals(session, args.by, args.year)
+            rows = hours_service.hours_totals(session, args.by, year)
     if args.json:
         print_json([{args.by: r.key, "given": r.given, "pledged": r.pledged} for r in rows])
         return 0

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.cli.common import open_hub
+from oursociety_desktop.cli.common import open_hub, path_arg
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.choices import COLOUR_BY
 
@@ -16,7 +16,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("network", help=_("the network of introductions: draw it"))
     nsub = p.add_subparsers(dest="network_command", metavar="export", required=True)
     e = nsub.add_parser("export", help=_("draw who introduced whom to a PNG or PDF file"))
-    e.add_argument("output", metavar="OUT.png|OUT.pdf")
+    e.add_argument("output", type=path_arg, metavar="OUT.png|OUT.pdf")
     e.add_argument("--by", choices=COLOUR_BY, default="group", help=_("colour people by group or by hub"))
     e.set_defaults(handler=cmd_network_export)
 

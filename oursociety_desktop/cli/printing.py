@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from oursociety_desktop.cli.common import open_hub
+from oursociety_desktop.cli.common import open_hub, path_arg
 from oursociety_desktop.formats.pdf.choices import (
     CONTACT_FIELDS,
     DEFAULT_FIELDS,
@@ -30,7 +30,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("print", help=_("print a directory, group sheet, sign-in sheet, labels, action or call list"))
     products = [*PRODUCT_NAMES, *LEARNING_PRODUCT_NAMES]
     p.add_argument("product", choices=products, metavar="|".join(products))
-    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help=_("the PDF to write"))
+    p.add_argument("-o", "--output", required=True, type=path_arg, metavar="OUT.pdf", help=_("the PDF to write"))
     p.add_argument("--group", default="", metavar="NAME", help=_("only this group (name or id)"))
     p.add_argument("--tag", default="", help=_("only contacts with this tag"))
     p.add_argument("--paper", choices=PAPER_NAMES, default=None,

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from oursociety_desktop.cli.common import open_hub, parse_labelled_list, print_json
+from oursociety_desktop.cli.common import limit_option, open_hub, parse_labelled_list, path_arg, print_json
 from oursociety_desktop.cli.verbs import Verbs, add_set_option, assignments, register_verbs
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models import actions, connections, contacts, groups
@@ -140,7 +140,7 @@ def register(sub: Any) -> None:
     register_verbs(asub, ACTION, noun="action")
 
     p = asub.add_parser("export-ics", help=_("write dated actions to an iCalendar (.ics) file for phones"))
-    p.add_argument("out", type=Path)
+    p.add_argument("out", type=path_arg)
     p.add_argument("--id", dest="ids", action="append", metavar="ACTION_ID",
                    help=_("only this action (repeatable); default: every open action with a date"))
     p.add_argument("--include-done", action="store_true", help=_("also actions that are done or cancelled"))
@@ -255,12 +255,11 @@ def cmd_contact_list(args: argparse.Namespace, folder: Path) -> int:
     from oursociety_desktop.models.contact_list import ContactQuery
     from oursociety_desktop.models.contacts import contact_json
 
-    if args.limit < 1:
-        raise UserError(_("--limit takes a positive number."))
+    limit = limit_option(args.limit)
     with open_hub(folder) as db, db.read() as session:
         group_id = groups.find_group(session, args.group).id if args.group else ""
         # The same query as the window's contacts list: the same matches, in the same order.
-        rows = ContactQuery(search=args.search, group_id=group_id).page(session.connection(), 0, args.limit)
+        rows = ContactQuery(search=args.search, group_id=group_id).page(session.connection(), 0, limit)
         if args.json:
             print_json([contact_json(contacts.get_contact(session, row.id)) for row in rows])
         else:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from oursociety_desktop.cli.common import open_hub, parse_bool, parse_labelled_list, print_json
+from oursociety_desktop.cli.common import limit_option, open_hub, parse_bool, parse_labelled_list, print_json
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError
@@ -173,8 +173,7 @@ def _delete(verbs: Verbs, args: argparse.Namespace, folder: Path) -> int:
 
 
 def _list(verbs: Verbs, args: argparse.Namespace, folder: Path) -> int:
-    if args.limit < 1:
-        raise UserError(_("--limit takes a positive number."))
+    limit_option(args.limit)
     words = [w.casefold() for w in args.search.split()]
     with open_hub(folder) as db, db.read() as session:
         live = session.exec(select(verbs.table).where(col(verbs.table.deleted).is_(False))).all()

@@ -210,11 +210,22 @@ def lookup(table: dict[str, Target], header: str) -> Target | None:
     key = header_key(header)
     if key in table:
         return table[key]
-    return _compact_tables.setdefault(id(table), {compact_key(k): v for k, v in table.items()}).get(
-        compact_key(header))
+    return _compact_table(table).get(compact_key(header))
 
 
-_compact_tables: dict[int, dict[str, Target]] = {}
+def _compact_table(table: dict[str, Target]) -> dict[str, Target]:
+    """The table by compact key, made once per table. (It was made again on every look-up: `setdefault` builds
+    its default first. A CSV file of 10,000 columns took 29 s to map.) The entry keeps its table, so the id of a
+    table since freed is never taken for another's."""
+    entry = _compact_tables.get(id(table))
+    if entry is None or entry[0] is not table:
+        if len(_compact_tables) > 64:  # tables made for one file (the app's own headers): let old ones go
+            _compact_tables.clear()
+        entry = _compact_tables[id(table)] = (table, {compact_key(k): v for k, v in table.items()})
+    return entry[1]
+
+
+_compact_tables: dict[int, tuple[dict[str, Target], dict[str, Target]]] = {}
 
 
 def numbered_target(header: str) -> tuple[str, str, str] | None:

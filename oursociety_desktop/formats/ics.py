@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 from sqlmodel import col, select
 
 from oursociety_desktop import __version__
@@ -21,6 +21,7 @@ from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Action
 
 DEFAULT_LENGTH = timedelta(hours=1)  # a meeting with a start and no end
@@ -67,10 +68,12 @@ def export_ics(db: Database, out: Path, action_ids: Sequence[str] | None = None,
                include_done: bool = False) -> IcsResult:
     """Write the chosen actions (all live open ones when `action_ids` is None) with a date to one .ics file.
 
-    Raises UserError when none of them has a date (no empty calendar is written)."""
+    Raises UserError when none of them has a date (no empty calendar is written), and NotFound for an id (or the
+    start of one, as the command line takes it) that names no live action."""
     with db.read() as session:
         query = select(Action).where(col(Action.deleted).is_(False))
         if action_ids is not None:
+            action_ids = [get_record(session, Action, action_id, live=True).id for action_id in action_ids]
             query = query.where(col(Action.id).in_(list(action_ids)))
         elif not include_done:
             query = query.where(col(Action.status).in_(("open", "doing")))
@@ -78,7 +81,7 @@ def export_ics(db: Database, out: Path, action_ids: Sequence[str] | None = None,
     calendar = Calendar()
     calendar.add("prodid", f"-//Our Society//Our Society Desktop {__version__}//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", db.hub_name)
+    calendar.add("x-wr-calname", vText(db.hub_name))  # an X- name is TEXT too: escaped like the rest
     events = 0
     for action in actions:
         event = action_event(action, db.hub_name)

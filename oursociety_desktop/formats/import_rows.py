@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import atomic_write
+
+# Warnings kept per row: a hostile card with 200,000 odd phone numbers would otherwise be checked against every
+# warning already made, for each one (minutes of work for a 4 MB file), and list them all.
+MAX_ROW_WARNINGS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +67,11 @@ class ImportRow:
     def warn(self, field_name: str, message: str) -> None:
         """Note something the user should see in the preview and the summary (never a reason to refuse)."""
         warning = RowWarning(field_name, message)
-        if warning not in self.warnings:
-            self.warnings = [*self.warnings, warning]
+        if len(self.warnings) > MAX_ROW_WARNINGS or warning in self.warnings:
+            return
+        if len(self.warnings) == MAX_ROW_WARNINGS:
+            warning = RowWarning("", _("more warnings about this row were left out"))
+        self.warnings = [*self.warnings, warning]
 
     def add_problem(self, problem: str) -> None:
         """Note a reason the row cannot be imported (one clause, no final full stop)."""

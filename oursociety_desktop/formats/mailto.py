@@ -10,6 +10,9 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, text
 
+from oursociety_desktop.models.contacts import validate_email
+from oursociety_desktop.models.errors import ValidationError
+
 # Mail programs and browsers cut longer links (about 2,000 characters is safe everywhere).
 MAX_LINK = 2000
 
@@ -48,6 +51,8 @@ def group_mail(conn: Connection, group_id: str) -> GroupMail:
     for emails, do_not_email in rows:
         items = json.loads(emails) if isinstance(emails, str) else (emails or [])
         address = next((str(e.get("value", "")).strip() for e in items if str(e.get("value", "")).strip()), "")
+        if address and not _one_address(address):
+            address = ""  # counted with those without one: the organiser sees who the email does not reach
         if do_not_email:
             mail.skipped_do_not_email += 1
         elif not address:
@@ -56,3 +61,14 @@ def group_mail(conn: Connection, group_id: str) -> GroupMail:
             seen.add(address.lower())
             mail.addresses.append(address)
     return mail
+
+
+def _one_address(address: str) -> bool:
+    """Whether the text is one email address. An address that came in a bundle was not checked here: a mail
+    program reads a comma or a line break in the link (encoded or not) as the end of an address, so "a@x.org,
+    b@y.org" would add a recipient nobody chose, in Bcc where nobody sees it."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True

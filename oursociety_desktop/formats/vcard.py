@@ -140,7 +140,7 @@ def _rows(blocks: Iterable[list[bytes]], default: str, source: str, progress: Pr
     shared = SharedTexts()
     texts = _CardTexts()
     with cyclic_gc_paused():
-        for number, card in enumerate(iter_cards(blocks), start=1):
+        for number, card in enumerate(iter_cards(blocks, source), start=1):
             rows.append(_card_to_row(number, card, default, source, texts))
             shared.values(rows[-1].values)
             if progress is not None and number % _REPORT_EVERY == 0 and \

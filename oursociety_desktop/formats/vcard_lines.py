@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from oursociety_desktop.formats.charsets import codec_name, decode_value
+from oursociety_desktop.i18n import _
+from oursociety_desktop.models.errors import UserError
 
 # Properties whose values are binary data (photos, sounds, keys): skipped and counted, never decoded.
 BINARY_PROPERTIES = {"PHOTO", "LOGO", "SOUND", "KEY", "X-MS-CARDPICTURE", "X-PHOTO", "X-LOGO"}
@@ -51,8 +53,14 @@ class RawCard:
 
 
 
-_BEGIN = re.compile(rb"^\s*(?:[A-Za-z0-9_-]+\.)?BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
-_END = re.compile(rb"^\s*(?:[A-Za-z0-9_-]+\.)?END\s*:\s*VCARD\s*$", re.IGNORECASE)
+# How deep cards may sit inside cards (a 2.1 AGENT is one level; a writer that forgets END, a few). Each line is
+# kept for every card around it, so thousands of BEGIN lines without END would take memory by the square.
+MAX_NESTING = 10
+
+# A byte order mark may start a card's first line as well as the file: two exported files joined into one
+# (`cat a.vcf b.vcf`, or "combine files" in a file manager) carry the second file's mark before its first BEGIN.
+_BEGIN = re.compile(rb"^(?:\xef\xbb\xbf)*\s*(?:[A-Za-z0-9_-]+\.)?BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
+_END = re.compile(rb"^(?:\xef\xbb\xbf)*\s*(?:[A-Za-z0-9_-]+\.)?END\s*:\s*VCARD\s*$", re.IGNORECASE)
 _VERSION = re.compile(rb"^\s*VERSION\s*:\s*([0-9.]+)", re.IGNORECASE)
 # What a property line starts with: an optional group, a name (real writers use `_` and `/` too), parameters, ':'.
 _HEAD = re.compile(rb"^[ \t]*(?:[A-Za-z0-9_/-]+\.)?[A-Za-z0-9_/-]+[ \t]*(?:;[^:]*)?:")
@@ -61,11 +69,11 @@ _BASE64_LINE = re.compile(rb"^[A-Za-z0-9+/=]+$")
 _NAME = re.compile(r"[A-Za-z0-9_/-]+")
 
 
-def split_cards(raw_lines: list[bytes]) -> list[RawCard]:
+def split_cards(raw_lines: list[bytes], source: str = "") -> list[RawCard]:
     """The cards of a file from its lines (tolerating grouped BEGIN lines). A card nested in another (a 2.1
     AGENT, or a card whose END is missing before the next BEGIN, as some writers emit) is a card of its own, listed
     after its parent: its lines are not the parent's, and the person it holds is not lost."""
-    return list(iter_cards([raw_lines]))
+    return list(iter_cards([raw_lines], source))
 
 
 def line_blocks(data: bytes, size: int = 1 << 19) -> Iterator[list[bytes]]:
@@ -99,9 +107,10 @@ def chunk_lines(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
 _EOL = re.compile(rb"\r\n|\r|\n")
 
 
-def iter_cards(blocks: Iterable[list[bytes]]) -> Iterator[RawCard]:
+def iter_cards(blocks: Iterable[list[bytes]], source: str = "") -> Iterator[RawCard]:
     """`split_cards` over a file's lines given in consecutive blocks. Cards come in the order they begin, each
-    once the outermost card around it has ended (or, cut off, at the end of the file)."""
+    once the outermost card around it has ended (or, cut off, at the end of the file). Cards nested deeper than
+    MAX_NESTING raise UserError (`source` names the file in the message)."""
     open_cards: list[RawCard] = []  # the cards being read, innermost last
     begun: list[RawCard] = []  # every card begun since the outermost open one began, in order
     offset = 0  # lines in the blocks before this one
@@ -121,6 +130,10 @@ def iter_cards(blocks: Iterable[list[bytes]]) -> Iterator[RawCard]:
             for card in open_cards:
                 card.text.append(raw)
             if _BEGIN.match(raw):
+                if len(open_cards) >= MAX_NESTING:
+                    raise UserError(_("{source} line {line}: cards nested more than {limit} deep; no address book "
+                                      "writes that, so this is not a vCard file to import. Nothing was imported.")
+                                    .format(source=source or "vCard", line=index, limit=MAX_NESTING))
                 card = RawCard(line=index, text=[raw])
                 begun.append(card)
                 open_cards.append(card)
@@ -139,15 +152,22 @@ def iter_cards(blocks: Iterable[list[bytes]]) -> Iterator[RawCard]:
 
 def card_version(card: RawCard) -> str:
     """The card's VERSION ("2.1", "3.0", "4.0"); "3.0" when it names none."""
-    for _, raw in card.lines:
+    for _number, raw in card.lines:
         match = _VERSION.match(raw)
         if match:
             return match.group(1).decode("ascii")
     return "3.0"
 
 
-def _is_qp_head(line: bytes) -> bool:
-    return b"QUOTED-PRINTABLE" in line.split(b":", 1)[0].upper()
+def _is_qp_head(line: bytes | bytearray) -> bool:
+    colon = line.find(b":")
+    return b"QUOTED-PRINTABLE" in (line if colon < 0 else line[:colon]).upper()
+
+
+def _grown(piece: bytes | bytearray) -> bytearray:
+    """A content line that continues on the next physical line, as a bytearray: each continuation is added in
+    place, so a value folded over 50,000 lines (a 4 MB photo) is copied once, not once per line."""
+    return piece if isinstance(piece, bytearray) else bytearray(piece)
 
 
 def unfold(lines: list[tuple[int, bytes]], version: str) -> tuple[list[tuple[int, bytes]], list[tuple[int, bytes]]]:
@@ -156,22 +176,27 @@ def unfold(lines: list[tuple[int, bytes]], version: str) -> tuple[list[tuple[int
     whitespace of a fold belongs to the value, in 3.0 and 4.0 it is dropped. Also tolerated: `#` comments, bare
     names with no value, 2.1 base64 data whose lines are not indented, and a value continued after a trailing
     backslash. Returns (content lines, lines that could not be read)."""
-    logical: list[tuple[int, bytes]] = []
+    logical: list[tuple[int, bytes | bytearray]] = []
     junk: list[tuple[int, bytes]] = []
-    qp_open = b64_open = False
+    qp_open = b64_open = grown = False
     keep_space = version == "2.1"
     for index, raw in lines:
         if logical and qp_open:
             number, previous = logical[-1]
             rest = raw if keep_space or raw[:1] not in (b" ", b"\t") else raw[1:]
-            logical[-1] = (number, previous[:-1] + rest)
+            line = _grown(previous)
+            del line[-1:]
+            line += rest
+            logical[-1], grown = (number, line), True
             qp_open = rest.endswith(b"=")
             continue
         if logical and raw[:1] in (b" ", b"\t"):
             number, previous = logical[-1]
             rest = raw.strip() if b64_open else raw if keep_space else raw[1:]
-            logical[-1] = (number, previous + rest)
-            qp_open = _is_qp_head(previous) and logical[-1][1].endswith(b"=")
+            line = _grown(previous)
+            line += rest
+            logical[-1], grown = (number, line), True
+            qp_open = _is_qp_head(line) and line.endswith(b"=")
             continue
         stripped = raw.strip()
         if not stripped:
@@ -181,14 +206,18 @@ def unfold(lines: list[tuple[int, bytes]], version: str) -> tuple[list[tuple[int
             continue  # a comment line some writers add
         if logical and b64_open and _BASE64_LINE.match(stripped):
             number, previous = logical[-1]
-            logical[-1] = (number, previous + stripped)
+            line = _grown(previous)
+            line += stripped
+            logical[-1], grown = (number, line), True
             continue
         colon = raw.find(b":")
         encodings = _head_encodings(raw[:colon]) if colon >= 0 else None
         if encodings is None:  # not "name;params:" (what _HEAD matches)
             if logical and logical[-1][1].endswith(b"\\") and not logical[-1][1].endswith(b"\\\\"):
                 number, previous = logical[-1]  # "...Street\" then the next line of the address
-                logical[-1] = (number, previous[:-1] + b"\n" + raw)
+                line = _grown(previous)
+                line[-1:] = b"\n" + raw
+                logical[-1], grown = (number, line), True
                 continue
             if not _NAME_ONLY.match(stripped):
                 junk.append((index, raw))
@@ -196,7 +225,9 @@ def unfold(lines: list[tuple[int, bytes]], version: str) -> tuple[list[tuple[int
         logical.append((index, raw.lstrip(b" \t")))
         quoted_printable, b64_open = encodings
         qp_open = quoted_printable and raw.endswith(b"=")
-    return logical, junk
+    if grown:
+        return [(number, bytes(line)) for number, line in logical], junk
+    return logical, junk  # type: ignore[return-value]  # no line grew: every one is still bytes
 
 
 @lru_cache(maxsize=4096)
@@ -388,9 +419,9 @@ _MAYBE_CHARSET = re.compile(rb"CHARSET", re.IGNORECASE)
 def card_charset(lines: list[tuple[int, bytes]]) -> str:
     """A non-UTF-8 charset some property of the card names (2.1 writers often label only some values), used for
     the card's other 8-bit values that are not UTF-8."""
-    if not _MAYBE_CHARSET.search(b"\n".join([line for _, line in lines])):
+    if not _MAYBE_CHARSET.search(b"\n".join([line for _number, line in lines])):
         return ""  # no line names a charset anywhere (most cards): nothing to look at per head
-    for _, line in lines:
+    for _number, line in lines:
         match = _CHARSET.search(line.split(b":", 1)[0])
         if match:
             name = match.group(1).decode("ascii")

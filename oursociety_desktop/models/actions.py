@@ -27,7 +27,7 @@ from oursociety_desktop.models.tables import (
     Contact,
     Group,
 )
-from oursociety_desktop.models.text import nfc_values
+from oursociety_desktop.models.text import nfc_values, single_line, within_limit, without_controls
 from oursociety_desktop.models.themes import clean_themes
 
 DATE_FIELDS = ("due", "starts_at", "ends_at")
@@ -56,7 +56,8 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
         if name == "themes":
             out[name] = clean_themes(value)
             continue
-        text = str(value).strip() if name not in ("notes", "outcome") else str(value)
+        text = within_limit(name, without_controls(str(value)) if name in ("notes", "outcome")
+                            else single_line(str(value)).strip())
         if name == "title" and not text:
             raise ValidationError("title", _("An action needs a title."))
         if name == "kind" and text not in ACTION_KINDS:

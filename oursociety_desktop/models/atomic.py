@@ -18,6 +18,22 @@ from oursociety_desktop.models.errors import UserError
 TEMP_SUFFIX = ".partial"
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
+_DATABASE_FILES = ("", "-wal", "-shm", "-journal")
+
+# Every hub database this process has opened: no export, backup or other output may be written over one of them
+# or its side files (a mistyped file name would replace the hub), also once it is closed again (a command writes
+# its output after closing the hub). Only a restore replaces one (`atomic_path(..., replacing_database=True)`).
+_OPENED: set[Path] = set()
+
+
+def hold_database(path: Path) -> None:
+    """Note that this process opened the database at `path`: outputs may not be written over it."""
+    _OPENED.add(Path(path).resolve())
+
+
+def _database_in_use(target: Path) -> bool:
+    resolved = target.resolve()
+    return any(resolved == db.with_name(db.name + suffix) for db in _OPENED for suffix in _DATABASE_FILES)
 
 
 def private_folder(folder: Path) -> Path:
@@ -40,6 +56,18 @@ def create_private(path: Path) -> None:
     try:
         if os.name == "posix":
             os.fchmod(fd, PRIVATE_FILE)  # the umask may have taken bits away; never adds any
+    finally:
+        os.close(fd)
+
+
+def append_private(path: Path, text: str) -> None:
+    """Append `text` to a file that is the owner's alone (0600), made if missing (a log: what it reports may name
+    people)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, PRIVATE_FILE)
+        os.write(fd, text.encode("utf-8"))
     finally:
         os.close(fd)
 
@@ -70,8 +98,9 @@ def _temp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
 
 
-def check_writable_target(target: Path) -> None:
-    """Raise a one-line UserError when `target` cannot be written (missing or read-only folder)."""
+def check_writable_target(target: Path, *, replacing_database: bool = False) -> None:
+    """Raise a one-line UserError when `target` cannot be written (missing or read-only folder, a folder, or a
+    hub database this process opened)."""
     folder = target.parent
     if not folder.is_dir():
         raise UserError(_("Cannot write {target}: the folder {folder} does not exist.")
@@ -81,14 +110,17 @@ def check_writable_target(target: Path) -> None:
                         .format(target=target, folder=folder))
     if target.is_dir():
         raise UserError(_("Cannot write {target}: it is a folder.").format(target=target))
+    if not replacing_database and _database_in_use(target):
+        raise UserError(_("Cannot write {target}: it is the hub's own database; choose another file name.")
+                        .format(target=target))
 
 
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
+def atomic_path(target: Path, *, replacing_database: bool = False) -> Iterator[Path]:
     """Yield a temporary path (an empty file, 0600) to fill; on success it is fsynced and renamed onto `target`,
-    else removed."""
+    else removed. Only a restore (`replacing_database`, every connection to it closed) may replace a database."""
     target = Path(target)
-    check_writable_target(target)
+    check_writable_target(target, replacing_database=replacing_database)
     temp = _temp_name(target)
     try:
         _remove_quietly(temp)  # left by a crash of an earlier process with this pid

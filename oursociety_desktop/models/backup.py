@@ -111,7 +111,7 @@ def restore_from(backup: Path, db_path: Path) -> Path | None:
     aside: Path | None = None
     if db_path.exists():
         aside = _keep_current_aside(db_path)
-    with atomic_path(db_path) as temp:
+    with atomic_path(db_path, replacing_database=True) as temp:
         source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
         try:
             source.execute("VACUUM INTO ?", (str(temp),))

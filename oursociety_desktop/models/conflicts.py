@@ -51,7 +51,8 @@ def resolve_conflict(tx: Tx, conflict_id: int, keep: str) -> Conflict:
     """Close a conflict keeping ours, or take theirs (a new edit). Other open conflicts on the same field close too."""
     if keep not in ("ours", "theirs"):
         raise UserError(_("Say which value to keep: --keep ours or --keep theirs."))
-    conflict = tx.session.get(Conflict, conflict_id)
+    # An id beyond SQLite's 64-bit integers names no conflict (and cannot be put to the query).
+    conflict = tx.session.get(Conflict, conflict_id) if -(2**63) <= conflict_id < 2**63 else None
     if conflict is None:
         raise NotFound(_("No conflict with id {conflict_id}; `oursociety conflicts` lists them.")
                        .format(conflict_id=conflict_id))

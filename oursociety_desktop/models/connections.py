@@ -17,6 +17,7 @@ from oursociety_desktop.models.list_order import ListOrder, order_by
 from oursociety_desktop.models.names import name_to_show_sql
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.tables import CONNECTION_KINDS, Action, Connection, Contact
+from oursociety_desktop.models.text import within_limit, without_controls
 
 
 def _clean(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -36,7 +37,7 @@ def _clean(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "date":
             out[name] = parse_when("date", str(value))
         else:
-            out[name] = str(value)
+            out[name] = within_limit(name, without_controls(str(value)))
     return out
 
 

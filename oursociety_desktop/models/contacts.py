@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from oursociety_desktop.i18n import _, ngettext
+from oursociety_desktop.i18n import _
+from oursociety_desktop.models.actions import parse_when
 from oursociety_desktop.models.consent import with_receipt
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.erasure import DEFAULT_ERASURE_REASON as DEFAULT_ERASURE_REASON
@@ -18,7 +19,8 @@ from oursociety_desktop.models.records import create_record, get_record, set_del
 from oursociety_desktop.models.references import erase_related_records, same_person_ids
 from oursociety_desktop.models.search import purge_deleted_index_entries, search_row, write_search_rows
 from oursociety_desktop.models.tables import CONTACT_STAGES, Contact
-from oursociety_desktop.models.text import nfc, sort_key
+from oursociety_desktop.models.text import MAX_TEXT as MAX_TEXT  # where the readers of files take it from
+from oursociety_desktop.models.text import nfc, single_line, sort_key, within_limit, without_controls
 from oursociety_desktop.models.withdrawal import check_consent_edit, withheld_here, withhold_after_edit
 from oursociety_desktop.models.wording import field_label
 
@@ -26,7 +28,6 @@ _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
 BOOL_FIELDS = ("share_with_hubs", "include_in_directory", "do_not_phone", "do_not_email", "do_not_mail",
                "do_not_sms")
 LIST_FIELDS = ("languages", "tags")
-MAX_TEXT = 100_000
 
 
 def validate_email(value: str) -> str:
@@ -47,16 +48,17 @@ def _labelled(field: str, items: Any) -> list[dict[str, str]]:
             item = {"label": "", "value": item}
         if not isinstance(item, Mapping) or not isinstance(item.get("value", ""), str):
             raise ValidationError(field, _("Each entry of {field} needs a text value.").format(field=field))
-        value = str(item.get("value", "")).strip()
+        value = single_line(str(item.get("value", ""))).strip()
         if not value:
             continue
         if field == "emails":
             value = validate_email(value)
-        out.append({"label": nfc(str(item.get("label", "") or "").strip()), "value": nfc(value)})
+        out.append({"label": nfc(single_line(str(item.get("label", "") or "")).strip()), "value": nfc(value)})
     return out
 
 
 _UNTRIMMED = frozenset(("notes", "private_notes"))
+_SEVERAL_LINES = frozenset((*_UNTRIMMED, "street"))  # the other texts are one line
 _FLAGS = frozenset((*BOOL_FIELDS, "deleted"))
 
 
@@ -73,7 +75,8 @@ def normalise_values(values: Mapping[str, Any]) -> dict[str, Any]:
                 value = [p for p in re.split(r"[,;]", value)]
             if not isinstance(value, list):
                 raise ValidationError(name, _("{name} must be a list of words.").format(name=name))
-            out[name] = [nfc(v) for v in dict.fromkeys(str(v).strip() for v in value if str(v).strip())]
+            words = (single_line(str(v)).strip() for v in value)
+            out[name] = [nfc(v) for v in dict.fromkeys(w for w in words if w)]
         elif name in _FLAGS:
             if not isinstance(value, bool):
                 raise ValidationError(name, _("{name} must be true or false.").format(name=name))
@@ -88,11 +91,11 @@ def normalise_values(values: Mapping[str, Any]) -> dict[str, Any]:
         else:
             if not isinstance(value, str):
                 raise ValidationError(name, _("{name} must be text.").format(name=field_label(name)))
-            if len(value) > MAX_TEXT:
-                raise ValidationError(name, ngettext("{name} is longer than {max_text:,} character.",
-                                                     "{name} is longer than {max_text:,} characters.", MAX_TEXT)
-                                      .format(name=field_label(name), max_text=MAX_TEXT))
+            value = without_controls(value) if name in _SEVERAL_LINES else single_line(value)
+            within_limit(name, value)
             out[name] = nfc(value if name in _UNTRIMMED else value.strip())
+            if name == "consent_recorded_at":  # a date the window's date field would take, or none
+                out[name] = parse_when(name, out[name])
     return out
 
 

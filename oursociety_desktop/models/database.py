@@ -24,13 +24,21 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, select
 
 from oursociety_desktop.i18n import _
-from oursociety_desktop.models.atomic import create_private, make_private, private_folder
+from oursociety_desktop.models.atomic import (
+    create_private,
+    hold_database,
+    make_private,
+    private_folder,
+)
 from oursociety_desktop.models.clock import HybridLogicalClock
 from oursociety_desktop.models.errors import DatabaseBusy, DatabaseDamaged, UserError
 from oursociety_desktop.models.names import register_sql_functions
 from oursociety_desktop.models.phones import DEFAULT_REGION
 from oursociety_desktop.models.signing import new_signing_key
 from oursociety_desktop.models.tables import Hub, Setting, new_id
+from oursociety_desktop.models.text import single_line, within_limit
+
+MAX_HUB_NAME = 200  # a hub's name heads every calendar, bundle preview and list of hubs
 
 BUSY_TIMEOUT_MS = 1500
 
@@ -147,6 +155,7 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.engine = _make_engine(path)
+        hold_database(path)  # no output of this process may be written over it
         self.hub_id = ""
         self.hub_name = ""
         self.incarnation = ""
@@ -163,7 +172,7 @@ class Database:
         from oursociety_desktop.models.migrations import migrate
         from oursociety_desktop.paths import database_path
 
-        name = hub_name.strip()
+        name = within_limit("name", single_line(hub_name).strip(), MAX_HUB_NAME)
         if not name:
             raise UserError(_("The hub needs a name; give one with --hub-name."))
         path = database_path(folder)
@@ -249,7 +258,7 @@ class Database:
 
     def rename(self, name: str) -> str:
         """Give the hub a new name (one transaction); returns it tidied. Raises UserError for an empty name."""
-        clean = name.strip()
+        clean = within_limit("name", single_line(name).strip(), MAX_HUB_NAME)
         if not clean:
             raise UserError(_("The hub needs a name."))
         with self.write() as tx:
@@ -276,11 +285,12 @@ class Database:
             with self.engine.connect().execution_options(oursociety_write=True) as conn, conn.begin():
                 last = conn.execute(select(Hub.clock).where(Hub.id == self.hub_id)).scalar_one()
                 clock = HybridLogicalClock(self.hub_id, last or None)
+                start = clock.last  # a hub given a new id has no clock yet (''): saved once it issues a stamp
                 with Session(bind=conn, expire_on_commit=False) as session:
                     tx = Tx(session=session, hub_id=self.hub_id, clock=clock)
                     yield tx
                     session.flush()
-                if clock.last != last:
+                if clock.last != start:
                     conn.execute(update(Hub).where(Hub.id == self.hub_id).values(clock=clock.last))  # type: ignore[arg-type]
         except (OperationalError, DatabaseError) as exc:
             raise translate_db_error(exc, self.path) from None

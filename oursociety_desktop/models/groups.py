@@ -18,14 +18,15 @@ from oursociety_desktop.models.records import create_record, get_record, set_del
 from oursociety_desktop.models.references import live_pairs, upsert_pair
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.tables import GROUP_KINDS, MEMBERSHIP_ROLES, Contact, Group, Membership
-from oursociety_desktop.models.text import nfc_values
+from oursociety_desktop.models.text import nfc_values, single_line, within_limit, without_controls
 from oursociety_desktop.models.themes import clean_themes
 
 MEMBERSHIP = REGISTRY["membership"]
 
 
 def _clean_group(values: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    out = {k: within_limit(k, (without_controls(v) if k == "description" else single_line(v)).strip())
+           if isinstance(v, str) else v for k, v in values.items()}
     if "themes" in out:
         out["themes"] = clean_themes(out["themes"])
     if "name" in out and not out["name"]:

@@ -25,6 +25,7 @@ from oursociety_desktop.models.database import Database, get_setting, set_settin
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.signing import new_signing_key
 from oursociety_desktop.models.tables import Hub, PeerHub
+from oursociety_desktop.models.text import single_line
 
 LOCATION = "hub_location"
 QUESTION = "hub_identity_question"
@@ -85,7 +86,7 @@ def new_identity(db: Database, name: str = "") -> str:
         conn = tx.session.connection()
         conn.execute(text("UPDATE hub SET id = :new, name = :name, incarnation = :i, signing_key = :k, clock = '' "
                           "WHERE id = :old"),
-                     {"new": new_id, "name": name.strip() or hub.name, "i": str(uuid.uuid4()),
+                     {"new": new_id, "name": single_line(name).strip() or hub.name, "i": str(uuid.uuid4()),
                       "k": new_signing_key(), "old": db.hub_id})
         # What peers acknowledged was sent by the old id: the new hub owes them everything.
         conn.execute(text("UPDATE peer_hub SET acknowledged = '', resend_from = '', resend_after_log = 0"))

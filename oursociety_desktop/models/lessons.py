@@ -37,7 +37,7 @@ from oursociety_desktop.models.tables import (
     LessonPerson,
     PeerHub,
 )
-from oursociety_desktop.models.text import fold
+from oursociety_desktop.models.text import fold, single_line, without_controls
 from oursociety_desktop.models.themes import clean_themes
 
 TEXT_FIELDS = ("title", "challenge", "tried", "worked", "not_worked", "advice", "place")
@@ -63,7 +63,7 @@ def _clean(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "action_id":
             out[name] = get_record(session, Action, str(value), live=True).id if value else ""
         else:
-            textual = str(value).strip()
+            textual = (single_line(str(value)) if name in ("title", "place") else without_controls(str(value))).strip()
             if len(textual) > MAX_TEXT:
                 raise ValidationError(name, ngettext("The {name} is longer than {max_text} character.",
                                                      "The {name} is longer than {max_text} characters.", MAX_TEXT)

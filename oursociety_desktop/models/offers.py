@@ -20,6 +20,7 @@ from oursociety_desktop.models.errors import ValidationError
 from oursociety_desktop.models.names import name_to_show_sql
 from oursociety_desktop.models.records import create_record, get_record, set_deleted, update_record
 from oursociety_desktop.models.tables import NEED_KINDS, OFFER_KINDS, Contact, Need, Offer
+from oursociety_desktop.models.text import single_line, without_controls
 from oursociety_desktop.models.themes import clean_themes
 
 MAX_TEXT = 5_000
@@ -48,7 +49,8 @@ def _clean(session: Session, cls: type[OfferOrNeed], values: Mapping[str, Any]) 
         elif name == "until":
             out[name] = parse_when("until", str(value))[:10]
         else:
-            textual = " ".join(str(value).split()) if name != "text" else str(value).strip()
+            textual = (" ".join(single_line(str(value)).split()) if name != "text"
+                       else without_controls(str(value)).strip())
             if len(textual) > MAX_TEXT:
                 raise ValidationError(name, ngettext("The {what}'s {name} is longer than {max_text} character.",
                                                      "The {what}'s {name} is longer than {max_text} characters.",

@@ -21,13 +21,14 @@ from oursociety_desktop.models.wording import record_type_word
 R = TypeVar("R", bound=SyncedRecord)
 
 MIN_ID_PREFIX = 6
+ID_LENGTH = 36  # a UUID as text: a longer key is no id and no prefix of one
 
 
 def get_record(session: Session, cls: type[R], record_id: str, *, live: bool = False) -> R:
     """Fetch by id (or a unique prefix of at least 6 characters). Raises NotFound with a one-line message."""
     key = record_id.strip().lower()
     found = session.get(cls, key) if key else None
-    if found is None and len(key) >= MIN_ID_PREFIX:
+    if found is None and MIN_ID_PREFIX <= len(key) <= ID_LENGTH:
         matches = session.exec(select(cls).where(col(cls.id).startswith(key, autoescape=True)).limit(2)).all()
         if len(matches) > 1:
             raise UserError(_("More than one {record_type} id starts with '{record_id}'; "

@@ -7,6 +7,12 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from oursociety_desktop.i18n import _, ngettext
+from oursociety_desktop.models.errors import UserError, ValidationError
+from oursociety_desktop.models.wording import field_label
+
+MAX_TEXT = 100_000  # characters in one field of a record
+
 # Letters that Unicode does not decompose into a base letter and a mark, so NFKD alone keeps them.
 _SPECIAL = str.maketrans(
     {
@@ -18,6 +24,33 @@ _SPECIAL = str.maketrans(
     }
 )
 _NON_DIGITS = re.compile(r"\D")
+
+# Control characters (C0, DEL, C1): an escape sequence in a name imported from a hostile file would drive the
+# terminal that lists it, and a line break in a name breaks every one-line list, label and calendar line.
+# A byte order mark inside a text (two files joined into one) is dropped with them: it is invisible, and a name
+# holding one would match no search and no duplicate.
+_CONTROLS = dict.fromkeys((*range(0x00, 0x20), *range(0x7F, 0xA0), 0xFEFF))
+_CONTROLS_BUT_LINES = {code: None for code in _CONTROLS if chr(code) not in "\t\n\r"}
+_BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def single_line(text: str) -> str:
+    """Text for a one-line field (a name, a title): each run of line breaks or tabs becomes one space, other
+    control characters are dropped. Text without any (nearly all) comes back as it is.
+
+    >>> single_line("Ann\\x1b[2J\\r\\nZed")
+    'Ann[2J Zed'
+    """
+    if text.isprintable():
+        return text
+    return _BREAKS.sub(" ", text).translate(_CONTROLS)
+
+
+def without_controls(text: str) -> str:
+    """Text for a field of several lines (notes): control characters other than line breaks and tabs dropped."""
+    if text.isprintable():
+        return text
+    return text.translate(_CONTROLS_BUT_LINES)
 
 
 def nfc(text: str) -> str:
@@ -107,3 +140,23 @@ def sort_key(family: str, given: str, display: str) -> str:
     """The key contacts are listed by: family name, then given name, folded; the display name as fallback."""
     key = fold(f"{family} {given}") if (family or given) else fold(display)
     return key or "\uffff"
+
+
+def four_digit_year(text: str) -> str:
+    """A year as the hub's dates write it ("2026"), from four digits of any script ("٢٠٢٦" too); "" stays "".
+    Raises UserError for anything else (" 2026", "²⁰²⁶", "20266"), which would match no date and list nothing."""
+    if not text:
+        return ""
+    if len(text) != 4 or not all(unicodedata.decimal(ch, None) is not None for ch in text):
+        raise UserError(_("A year is four digits, not '{year}'.").format(year=text))
+    return "".join(str(unicodedata.decimal(ch)) for ch in text)
+
+
+def within_limit(name: str, text: str, limit: int = MAX_TEXT) -> str:
+    """The text, or ValidationError when it is longer than `limit` characters (a 1 MB name, pasted or imported,
+    would be printed on every list and label and sent to every hub)."""
+    if len(text) > limit:
+        raise ValidationError(name, ngettext("{name} is longer than {max_text:,} character.",
+                                             "{name} is longer than {max_text:,} characters.", limit)
+                              .format(name=field_label(name), max_text=limit))
+    return text

@@ -18,6 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from oursociety_desktop import __version__
+from oursociety_desktop.models.atomic import append_private, private_folder
 from oursociety_desktop.paths import log_path
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
@@ -38,9 +39,8 @@ def write_log(folder: Path, report: str) -> Path | None:
     """Append the report to the data folder's log file; returns its path (None if it could not be written)."""
     target = log_path(folder)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("a", encoding="utf-8") as fh:
-            fh.write(report + "\n" + "-" * 72 + "\n")
+        private_folder(target.parent)
+        append_private(target, report + "\n" + "-" * 72 + "\n")
     except OSError:
         return None
     return target

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.i18n import LANGUAGES, _
+from oursociety_desktop.models.atomic import private_folder
 from oursociety_desktop.models.backup import backup_to
 from oursociety_desktop.models.contacts import touch_all_search_rows
 from oursociety_desktop.models.database import set_setting
@@ -67,7 +68,7 @@ def make_backup(progress: Any, db_path: Path, folder: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = backup_dir(folder)
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        private_folder(target)
     except OSError as exc:
         raise UserError(_("Cannot create the backups folder {folder}: {reason}.").format(
             folder=target, reason=exc.strerror or exc)) from None

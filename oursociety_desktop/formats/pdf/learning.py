@@ -41,6 +41,7 @@ from oursociety_desktop.models.names import name_to_show
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact, Lesson, LessonPerson
+from oursociety_desktop.models.text import four_digit_year
 
 NO_THEME = N_("Other lessons")
 BAR_BLUE = colors.Color(0.25, 0.42, 0.62)
@@ -53,10 +54,7 @@ CERTIFICATE_LINE = Nn_("gave {hours} hour of their time to {hub} in {year}.",
 
 
 def _year(options: PrintOptions) -> str:
-    year = options.year or str(options.today.year)
-    if not (len(year) == 4 and year.isdigit()):
-        raise UserError(_("A year is four digits, not '{year}'.").format(year=year))
-    return year
+    return four_digit_year(options.year or str(options.today.year))
 
 
 def print_digest(db: Database, options: PrintOptions, out: Path, progress: Progress | None = None) -> PrintResult:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from oursociety_desktop.formats import csv_write, vcard
 from oursociety_desktop.i18n import N_, _
-from oursociety_desktop.models.atomic import atomic_write
+from oursociety_desktop.models.atomic import atomic_write, private_folder
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import Cancelled, UserError
 from oursociety_desktop.models.progress import Progress
@@ -46,7 +46,7 @@ def export_task(progress: Progress, db: Database, fmt: str, out: Path, one_per_c
     version = fmt.split("-", 1)[1]
     if one_per_contact:
         try:
-            out.mkdir(parents=True, exist_ok=True)
+            private_folder(out)
         except OSError as exc:
             raise UserError(_("Cannot create the folder {folder}: {reason}.").format(
                 folder=out, reason=exc.strerror or exc)) from None

@@ -1,0 +1,297 @@
+"""The command line against a careless user and a hostile file: each case gives one clear line (or does the right
+thing) and a refused one leaves the database byte-for-byte unchanged."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from oursociety_desktop.cli import records as cli_records
+from oursociety_desktop.formats import csv_presets
+from oursociety_desktop.formats.csv_mapping import suggest_mapping
+from oursociety_desktop.formats.import_rows import MAX_ROW_WARNINGS, ImportRow
+from oursociety_desktop.formats.mailto import group_mail
+from oursociety_desktop.formats.vcard import parse_vcards
+from oursociety_desktop.models.contacts import create_contact
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.groups import add_member, create_group
+from tests.cli_helpers import file_digest, run
+
+HUGE = str(10**23)  # more than SQLite's 64-bit integers hold
+
+
+def add(capsys: pytest.CaptureFixture[str], hub: Path, *args: str) -> str:
+    code, out, err = run(capsys, "--data-dir", hub, *args)
+    assert code == 0, err
+    return out.strip()
+
+
+def refused(capsys: pytest.CaptureFixture[str], hub: Path, *args: object) -> str:
+    """Run a command that must be refused: exit 1, one line on stderr, the database unchanged. Returns the line."""
+    before = file_digest(hub)
+    code, _, err = run(capsys, "--data-dir", hub, *args)
+    assert code == 1, err
+    assert err.count("\n") == 1 and "Traceback" not in err and "unexpected error" not in err, err
+    assert file_digest(hub) == before
+    return err
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+@pytest.mark.parametrize("command", [("csv", "export"), ("vcard", "export"), ("backup",), ("network", "export")])
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_no_output_is_written_over_the_hub_database(hub: Path, capsys: pytest.CaptureFixture[str],
+                                                    command: tuple[str, ...], suffix: str) -> None:
+    add(capsys, hub, "contact", "add", "--given", "Ngozi", "--share", "--directory")
+    target = hub / f"oursociety.sqlite3{suffix}"
+    # A name a careless user types: the database file itself (a PNG would be refused for its name first)
+    if command == ("network", "export"):
+        target = hub / "oursociety.png"
+        (hub / "oursociety.png").symlink_to(hub / f"oursociety.sqlite3{suffix}")
+    err = refused(capsys, hub, *command, target)
+    assert err == f"oursociety: Cannot write {target}: it is the hub's own database; choose another file name.\n"
+    code, out, _ = run(capsys, "--data-dir", hub, "stats")
+    assert code == 0 and out.startswith("Contacts: 1 live")
+
+
+def test_the_log_and_a_folder_of_cards_are_the_owners_alone(hub: Path, tmp_path: Path, open_umask: None,
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    add(capsys, hub, "contact", "add", "--given", "Ngozi")
+
+    def broken(*_args: object) -> int:
+        raise RuntimeError("Ngozi's record could not be read")
+
+    monkeypatch.setattr(cli_records, "cmd_contact_list", broken)
+    code, _, err = run(capsys, "--data-dir", hub, "contact", "list")
+    assert code == 1 and f"details in {hub / 'oursociety.log'}" in err
+    assert stat.S_IMODE((hub / "oursociety.log").stat().st_mode) == 0o600
+    cards = tmp_path / "new" / "cards"
+    add(capsys, hub, "vcard", "export", "--one-per-contact", str(cards))
+    assert stat.S_IMODE(cards.stat().st_mode) == 0o700
+    assert [stat.S_IMODE(p.stat().st_mode) for p in cards.iterdir()] == [0o600]
+
+
+def test_numbers_beyond_what_sqlite_holds(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    add(capsys, hub, "contact", "add", "--given", "Ngozi")
+    code, out, err = run(capsys, "--data-dir", hub, "contact", "list", "--limit", HUGE)
+    assert code == 0 and "Ngozi" in out, err
+    assert refused(capsys, hub, "conflicts", "resolve", "--keep", "ours", HUGE) == (
+        f"oursociety: No conflict with id {HUGE}; `oursociety conflicts` lists them.\n")
+    assert refused(capsys, hub, "duplicates", "--limit", "-1") == "oursociety: --limit takes a positive number.\n"
+
+
+@pytest.mark.parametrize("year", [HUGE, "-1", "²⁰²⁶", " 2026"])
+def test_a_year_is_four_digits_everywhere(hub: Path, capsys: pytest.CaptureFixture[str], year: str) -> None:
+    expected = f"oursociety: A year is four digits, not '{year}'.\n"
+    assert refused(capsys, hub, "lesson", "list", "--year", year) == expected
+    assert refused(capsys, hub, "hours", "--year", year) == expected
+
+
+def test_a_year_in_arabic_indic_digits_is_the_same_year(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    add(capsys, hub, "lesson", "add", "Bus shelter library", "--date", "2026-05-01")
+    assert "Bus shelter library" in add(capsys, hub, "lesson", "list", "--year", "٢٠٢٦")
+
+
+def test_an_id_longer_than_any_id_is_simply_not_found(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    add(capsys, hub, "contact", "add", "--given", "Ngozi")  # SQLite looks at the pattern only with rows to match
+    err = refused(capsys, hub, "contact", "show", "c" * 131_000)
+    assert err.startswith("oursociety: No contact with id 'ccc") and "database" not in err
+
+
+@pytest.mark.parametrize("when", ["2026-02-30", "yesterday"])
+def test_a_consent_date_is_a_date(hub: Path, capsys: pytest.CaptureFixture[str], when: str) -> None:
+    cid = add(capsys, hub, "contact", "add", "--given", "Ngozi")
+    assert refused(capsys, hub, "contact", "edit", cid, "--set", f"consent_recorded_at={when}") == (
+        f"oursociety: '{when}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM.\n")
+
+
+def test_control_characters_never_reach_a_name(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # OSC 52 would put text on the clipboard of the terminal that lists the name; a line break splits a list line
+    cid = add(capsys, hub, "contact", "add", "--given", "A\x1b]52;c;ZXZpbA==\x07nn", "--family", "Zed\r\nQ",
+              "--tag", "x\x1b[2Jy", "--phone", "home\x1b:0161 496 0000")
+    shown = json.loads(add(capsys, hub, "contact", "show", cid, "--json"))
+    assert (shown["given_name"], shown["family_name"], shown["tags"]) == ("A]52;c;ZXZpbA==nn", "Zed Q", ["x[2Jy"])
+    assert shown["phones"] == [{"label": "home", "value": "0161 496 0000"}]
+    add(capsys, hub, "contact", "edit", cid, "--set", "notes=line one\r\nline\x00 two\x1b")
+    assert json.loads(add(capsys, hub, "contact", "show", cid, "--json"))["notes"] == "line one\r\nline two"
+    gid = add(capsys, hub, "group", "add", "Kitchen\nrota\x1b")
+    aid = add(capsys, hub, "action", "add", "Meet\n\x1b[31mAnn", "--due", "2026-03-01")
+    listed = "".join(add(capsys, hub, kind, "list") for kind in ("contact", "group", "action"))
+    assert "\x1b" not in listed and "\x07" not in listed
+    assert "Kitchen rota" in listed and "Meet [31mAnn" in listed and gid[:8] in listed and aid[:8] in listed
+    assert add(capsys, hub, "hub", "rename", "Docks\nHub\x1b") == "Hub renamed to 'Docks Hub'."
+
+
+def test_a_calendar_of_a_hub_whose_name_has_a_line_break(hub: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    add(capsys, hub, "action", "add", "Meet; with, commas", "--due", "2026-03-01")
+    conn = sqlite3.connect(hub / "oursociety.sqlite3")  # named so by an older version, or by another way in
+    with conn:
+        conn.execute("UPDATE hub SET name = 'Docks\nHub'")
+    conn.close()
+    out = tmp_path / "meetings.ics"
+    assert add(capsys, hub, "action", "export-ics", str(out)) == f"Wrote 1 event to {out}."
+    text = out.read_bytes().decode("utf-8")
+    assert "X-WR-CALNAME:Docks\\nHub\r\n" in text and "SUMMARY:Meet\\; with\\, commas\r\n" in text
+
+
+@pytest.mark.parametrize("args", [("sync", ""), ("backup", " "), ("csv", "export", ""), ("vcard", "import", ""),
+                                  ("print", "directory", "-o", ""), ("network", "export", "")])
+def test_an_empty_file_name_is_not_the_current_folder(hub: Path, tmp_path: Path, args: tuple[str, ...],
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    before = file_digest(hub)
+    with pytest.raises(SystemExit) as exit_info:
+        run(capsys, "--data-dir", hub, *args)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err.splitlines()[-1].endswith(
+        ": a file or folder name is needed, not an empty text")
+    assert list(work.iterdir()) == [] and file_digest(hub) == before
+
+
+def test_cards_nested_thousands_deep_are_refused_at_once(hub: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "deep.vcf"
+    path.write_text("BEGIN:VCARD\r\n" * 100_000 + "VERSION:3.0\r\nFN:Deep\r\n" + "END:VCARD\r\n" * 100_000,
+                    encoding="utf-8")
+    assert refused(capsys, hub, "vcard", "import", path) == (
+        "oursociety: deep.vcf line 11: cards nested more than 10 deep; no address book writes that, so this is "
+        "not a vCard file to import. Nothing was imported.\n")
+
+
+def test_an_agent_card_nested_ten_deep_is_still_read() -> None:
+    data = ("BEGIN:VCARD\r\nVERSION:2.1\r\nFN:L0\r\n"
+            + "".join(f"AGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nFN:L{i}\r\n" for i in range(1, 10))
+            + "END:VCARD\r\n" * 10).encode()
+    assert [row.values["display_name"] for row in parse_vcards(data)] == [f"L{i}" for i in range(10)]
+
+
+def test_a_row_keeps_a_bounded_number_of_warnings() -> None:
+    row = ImportRow(1, "card 1")
+    for i in range(20_000):
+        row.warn("phones", f"'{i}' does not look like a phone number; kept as typed.")
+    row.warn("phones", "'0' does not look like a phone number; kept as typed.")
+    assert len(row.warnings) == MAX_ROW_WARNINGS + 1
+    assert row.warnings[-1].text() == "more warnings about this row were left out"
+    assert row.warnings[0].text() == "phones: '0' does not look like a phone number; kept as typed."
+
+
+def test_a_photo_folded_over_fifty_thousand_lines_is_skipped_whole() -> None:
+    lines = "\r\n ".join(["AAAA" * 18] * 50_000)
+    data = (f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Photo\r\nPHOTO;ENCODING=b;TYPE=JPEG:{lines}\r\n"
+            "NOTE:after\r\nEND:VCARD\r\n")
+    [row] = parse_vcards(data.encode())
+    assert row.values["display_name"] == "Photo" and row.values["notes"] == "after" and row.skipped_binary == 1
+
+
+def test_two_card_files_joined_into_one_give_both_people(hub: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:{family};{given};;;\r\nFN:{given} {family}\r\nEND:VCARD\r\n"
+    path = tmp_path / "joined.vcf"  # `cat a.vcf b.vcf`: each file began with a byte order mark
+    path.write_bytes(b"\xef\xbb\xbf" + card.format(given="Ann", family="Zed").encode()
+                     + b"\xef\xbb\xbf" + card.format(given="Bo", family="Q\ufeffist").encode())
+    out = add(capsys, hub, "vcard", "import", str(path))
+    assert out.startswith("2 read: 2 added")
+    names = {(c["given_name"], c["family_name"]) for c in json.loads(add(capsys, hub, "contact", "list", "--json"))}
+    assert names == {("Ann", "Zed"), ("Bo", "Qist")}
+
+
+def test_a_mistyped_hub_for_a_delta_is_refused(hub: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "for-docks.oursociety"
+    assert refused(capsys, hub, "export", out, "--for-hub", "dokcs") == (
+        "oursociety: No hub 'dokcs' has been met yet, and it is not a hub's id; `oursociety hub` shows a hub's id.\n")
+    assert not out.exists()
+    unmet = "0b0e4d1c-5f7a-4a52-9d0e-7c1f0e2b9a11"  # the whole id of a hub not met yet: it gets everything
+    assert json.loads(add(capsys, hub, "export", str(out), "--for-hub", unmet, "--json"))["for_hub"] == unmet
+
+
+def test_calendar_ids_are_checked_and_may_be_shortened(hub: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    aid = add(capsys, hub, "action", "add", "Rota meeting", "--due", "2026-03-01")
+    out = tmp_path / "rota.ics"
+    err = refused(capsys, hub, "action", "export-ics", out, "--id", "nope")
+    assert err == "oursociety: No action with id 'nope'.\n"
+    assert add(capsys, hub, "action", "export-ics", str(out), "--id", aid[:8]) == f"Wrote 1 event to {out}."
+    assert f"UID:{aid}@oursociety" in out.read_text(encoding="utf-8")
+
+
+def test_a_refused_command_after_a_new_identity_changes_nothing(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    add(capsys, hub, "hub", "identity", "new", "--name", "Docks Hub")
+    refused(capsys, hub, "contact", "show", "nope")  # the hub's empty clock is not saved by merely opening
+    cid = add(capsys, hub, "contact", "add", "--given", "Ngozi")
+    shown = json.loads(add(capsys, hub, "contact", "show", cid, "--json"))
+    conn = sqlite3.connect(hub / "oursociety.sqlite3")
+    assert conn.execute("SELECT clock FROM hub").fetchone()[0] == shown["stamp"]
+    conn.close()
+
+
+def test_an_address_that_came_unchecked_adds_no_recipient_to_a_group_email(db: Database) -> None:
+    with db.write() as tx:
+        group = create_group(tx, {"name": "Kitchen"})
+        for name in ("Ann", "Bo"):
+            person = create_contact(tx, {"given_name": name, "emails": [f"{name.lower()}@example.org"]})
+            add_member(tx, group.id, person.id)
+        # As a bundle from another hub may carry it: the merge takes the values as they come
+        tx.session.connection().execute(text("UPDATE contact SET emails = :e WHERE given_name = 'Bo'"), {
+            "e": json.dumps([{"label": "", "value": "bo@example.org,spy@evil.example\r\nCc: all@evil.example"}])})
+    with db.read() as session:
+        mail = group_mail(session.connection(), group.id)
+    assert mail.link() == "mailto:?bcc=ann@example.org" and mail.without_email == 1
+
+
+@pytest.mark.parametrize("args", [("group", "add", "g" * 100_001), ("action", "add", "a" * 100_001),
+                                  ("hub", "rename", "h" * 201)])
+def test_a_name_has_a_length_limit_everywhere(hub: Path, capsys: pytest.CaptureFixture[str],
+                                              args: tuple[str, ...]) -> None:
+    limit = "200 characters" if args[0] == "hub" else "100,000 characters"
+    word = "title" if args[0] == "action" else "name"
+    assert refused(capsys, hub, *args) == f"oursociety: {word} is longer than {limit}.\n"
+
+
+def test_control_characters_never_reach_the_other_records(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = add(capsys, hub, "contact", "add", "--given", "Ann")
+    b = add(capsys, hub, "contact", "add", "--given", "Bo")
+    lid = add(capsys, hub, "lesson", "add", "Rota\x1b[2J\nworks", "--worked", "the sign-up\x07 sheet\nby the door")
+    lesson = json.loads(add(capsys, hub, "lesson", "show", lid, "--json"))
+    assert (lesson["title"], lesson["worked"]) == ("Rota[2J works", "the sign-up sheet\nby the door")
+    kid = add(capsys, hub, "connection", "add", a, b, "--note", "met at\x1b]0;pwned\x07 the hall")
+    assert "met at]0;pwned the hall" in add(capsys, hub, "connection", "show", kid)
+    oid = add(capsys, hub, "offer", "add", a, "Lifts\x1b[5m to the clinic", "--availability", "tuesdays\x1b")
+    conn = sqlite3.connect(hub / "oursociety.sqlite3")
+    assert conn.execute("SELECT text, availability FROM offer WHERE id = ?", (oid,)).fetchone() == (
+        "Lifts[5m to the clinic", "tuesdays")
+    conn.close()
+
+
+def test_mapping_ten_thousand_columns_builds_each_table_by_compact_key_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    headers = [f"Column {i}" for i in range(10_000)] + ["First Name", "E-mail Address"]
+    expected = suggest_mapping(headers)
+    calls = 0
+    real = csv_presets.compact_key
+
+    def counting(header: str) -> str:
+        nonlocal calls
+        calls += 1
+        return real(header)
+
+    monkeypatch.setattr(csv_presets, "compact_key", counting)
+    assert suggest_mapping(headers) == expected
+    assert expected[10_000].field == "given_name" and expected[10_001].field == "email"
+    # One compact key per header and table looked in (3 tables), and each table's keys once: it was 5.5 million
+    assert calls < 4 * len(headers) + 2_000
