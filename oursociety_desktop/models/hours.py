@@ -248,6 +248,29 @@ def hours_totals(session: Session, by: str, year: str = "") -> list[HoursTotalRo
     return [HoursTotalRow(k, round(v[0], 2), round(v[1], 2)) for k, v in sorted(by_theme.items())]
 
 
+@dataclass(frozen=True)
+class HoursEntry:
+    """One record of hours, as a list shows it."""
+
+    id: str
+    date: str
+    person: str
+    hours: float
+    kind: str
+    what: str  # the meeting's title or the group's name, "" when neither
+
+
+def recent_hours(session: Session, limit: int = 500) -> list[HoursEntry]:
+    """The live hours records of this hub's people, newest first (the last `limit`)."""
+    rows = session.connection().execute(text(
+        f"SELECT h.id, h.date, COALESCE({name_to_show_sql('c')}, ''), h.hours, h.kind, "  # noqa: S608
+        "COALESCE(a.title, g.name, '') FROM hours h LEFT JOIN contact c ON c.id = h.contact_id "
+        "LEFT JOIN action a ON a.id = h.action_id AND h.action_id != '' "
+        "LEFT JOIN contact_group g ON g.id = h.group_id AND h.group_id != '' "
+        "WHERE h.deleted = 0 ORDER BY h.date DESC, h.rowid DESC LIMIT :limit"), {"limit": limit}).all()
+    return [HoursEntry(str(r[0]), str(r[1]), str(r[2]), float(r[3]), str(r[4]), str(r[5])) for r in rows]
+
+
 def hub_totals(session: Session, year: str = "") -> list[HoursTotal]:
     """The monthly totals of every hub this hub knows (its own and those that travelled), by hub then month."""
     rows = session.connection().execute(text(

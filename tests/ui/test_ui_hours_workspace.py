@@ -151,3 +151,45 @@ def test_a_total_without_a_group_is_named_in_the_window_s_language(ws: HoursWork
         install_translators(app, "en")
     with db.read() as session:
         assert [row.key for row in hours_totals(session, "group")] == ["(none)"]  # --json keeps its key
+
+
+def test_an_entry_is_deleted_and_a_pledge_recorded_each_undone(qtbot: QtBot, ws: HoursWorkspace, ctx: AppContext,
+                                                                db: Database, hub: dict[str, str]) -> None:
+    # A wrong number of hours stayed for good once its edit left the undo stack, and pledges could be recorded
+    # only from the command line.
+    from oursociety_desktop.models.hours import add_hours
+    from oursociety_desktop.ui.hours.entries import COL_HOURS as ENTRY_HOURS
+    from oursociety_desktop.ui.hours.entries import COL_KIND, COL_PERSON
+
+    with db.write() as tx:
+        wrong = add_hours(tx, {"contact_id": hub["ann"], "hours": 20, "date": "2026-03-14"}).id
+    ws.refresh()
+    ws.right_tabs.setCurrentWidget(ws.entries)
+    panel = ws.entries
+    model = panel.model
+
+    def shown() -> list[tuple[str, str, str]]:
+        return [(model.data(model.index(r, COL_PERSON)), model.data(model.index(r, ENTRY_HOURS)),
+                 model.data(model.index(r, COL_KIND))) for r in range(model.rowCount())]
+
+    assert shown() == [("Ann Lee", "20", "given")]
+    assert not panel.delete_button.isEnabled()  # nothing selected
+    panel.view.selectRow(0)
+    qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)
+    assert shown() == [] and ctx.undo_stack.undoText() == "Delete 20 h of Ann Lee"
+    assert hours_rows(db) == [(hub["ann"], 20.0, "", "", "2026-03-14", True)]
+    ctx.undo_stack.undo()
+    assert shown() == [("Ann Lee", "20", "given")]
+    qtbot.mouseClick(panel.pledge_button, Qt.MouseButton.LeftButton)  # nobody chosen yet
+    assert panel.message.text() == "Choose who pledged the hours first."
+    panel.pledger.set_contact(hub["bob"])
+    panel.pledged_hours.setValue(3)
+    qtbot.mouseClick(panel.pledge_button, Qt.MouseButton.LeftButton)
+    assert shown()[0] == ("Bob Marsh", "3", "pledged") and not panel.message.isVisible()
+    ws.right_tabs.setCurrentIndex(0)
+    totals = {ws.totals.data(ws.totals.index(r, TOTAL_KEY)): ws.totals.data(ws.totals.index(r, 2))
+              for r in range(ws.totals.rowCount())}
+    assert totals == {"Ann Lee": "0", "Bob Marsh": "3"}
+    ctx.undo_stack.undo()
+    assert shown() == [("Ann Lee", "20", "given")]
+    assert wrong in {r.id for r in panel.model.rows}

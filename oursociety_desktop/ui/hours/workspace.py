@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,7 @@ from oursociety_desktop.models.hours import (
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Action, Contact
 from oursociety_desktop.ui.context import AppContext
+from oursociety_desktop.ui.hours.entries import HoursEntriesPanel
 from oursociety_desktop.ui.hours.models import COL_CAME, COL_HOURS, COL_NAME, HoursTotalsModel, SignInSheetModel
 from oursociety_desktop.ui.learning import describe_inputs
 from oursociety_desktop.ui.widgets.contact_picker import ContactButton
@@ -41,6 +43,7 @@ from oursociety_desktop.ui.widgets.flow import FlowRow
 from oursociety_desktop.ui.widgets.meeting_picker import make_searchable, meeting_label
 from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
+from oursociety_desktop.ui.widgets.tab_order import tab_in_order
 from oursociety_desktop.ui.widgets.tables import record_table, size_columns
 from oursociety_desktop.ui.wording import plural
 
@@ -138,7 +141,7 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         sheet_layout.addWidget(self.sheet_view, 1)
         sheet_layout.addLayout(actions)
         sheet_layout.addWidget(self.message)
-        totals_box = QGroupBox(self.tr("Totals"), self)
+        totals_box = QWidget(self)
         totals_layout = QVBoxLayout(totals_box)
         by_row = QHBoxLayout()
         for caption, combo in ((self.tr("&By:"), self.by), (self.tr("&Year:"), self.year)):
@@ -149,14 +152,21 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         by_row.addStretch(1)
         totals_layout.addLayout(by_row)
         totals_layout.addWidget(self.totals_view, 1)
+        self.entries = HoursEntriesPanel(self.ctx, self)
+        self.right_tabs = QTabWidget(self)
+        self.right_tabs.addTab(totals_box, self.tr("Totals"))
+        self.right_tabs.addTab(self.entries, self.tr("Entries"))
         split = QSplitter(self)
         split.addWidget(sheet_box)
-        split.addWidget(totals_box)
+        split.addWidget(self.right_tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([char * 110, char * 60])
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
+        entries = self.entries
+        tab_in_order(self.record_button, self.right_tabs.tabBar(), self.by, self.year, self.totals_view, entries.view,
+                     entries.delete_button, entries.pledger, entries.pledged_hours, entries.pledge_button)
         self.fit_columns()
 
     def fit_columns(self) -> None:
@@ -168,6 +178,7 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         char = self.fontMetrics().horizontalAdvance("0")
         for column in range(1, self.totals.columnCount()):
             header.resizeSection(column, max(header.sectionSizeHint(column), 9 * char + 16))
+        self.entries.fit_columns()
 
     # ---- reading ----
 
@@ -183,6 +194,7 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
         years = [str(y) for y in range(date.today().year, date.today().year - 6, -1)]
         self._fill(self.year, self.tr("every year"), [(y, y) for y in years])
         self._load_totals()
+        self.entries.refresh()
         if self.sheet.rowCount():  # "Recorded 6 h for 3 people." no longer holds after an undo
             self._count_sheet()
 
