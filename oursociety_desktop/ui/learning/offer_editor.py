@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,7 +38,7 @@ from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, save_keys, try_edit
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
 from oursociety_desktop.ui.widgets.tab_order import tab_in_order
-from oursociety_desktop.ui.widgets.tables import record_table, size_columns
+from oursociety_desktop.ui.widgets.tables import record_table, select_row_quietly, size_columns
 from oursociety_desktop.ui.wording import plural
 
 COL_SIDE, COL_PERSON, COL_KIND, COL_TEXT, COL_THEMES, COL_PLACE, COL_WHEN, COL_UNTIL = range(8)
@@ -264,16 +264,7 @@ class OffersNeedsPanel(QWidget):
         self.editor.load(side, record)
 
     def _select_current(self) -> None:
-        row = self.model.row_of(self.current[1]) if self.current else -1
-        selection = self.view.selectionModel()
-        selection.blockSignals(True)
-        if row >= 0:
-            selection.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                      | QItemSelectionModel.SelectionFlag.Rows)
-        else:
-            selection.clearSelection()
-        selection.blockSignals(False)
-        self.view.viewport().update()
+        select_row_quietly(self.view, self.model.row_of(self.current[1]) if self.current else -1)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.save_pending()  # another tab, another workspace or closing the window keeps what was typed

@@ -60,7 +60,7 @@ from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.scrolling import VerticalScrollArea
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tab_order import tab_in_order
-from oursociety_desktop.ui.widgets.tables import record_table, size_columns
+from oursociety_desktop.ui.widgets.tables import record_table, select_row_quietly, size_columns
 from oursociety_desktop.ui.wording import plural
 
 SEARCH_DELAY_MS = 200
@@ -252,16 +252,7 @@ class LearningWorkspace(RefreshWhenShown, QWidget):
         self._show(found.id)
 
     def _select(self, lesson_id: str) -> None:
-        row = self.model.row_of(lesson_id) if lesson_id else -1
-        selection = self.view.selectionModel()
-        selection.blockSignals(True)
-        if row >= 0:
-            selection.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                      | QItemSelectionModel.SelectionFlag.Rows)
-        else:
-            selection.clearSelection()
-        selection.blockSignals(False)
-        self.view.viewport().update()
+        select_row_quietly(self.view, self.model.row_of(lesson_id) if lesson_id else -1)
 
     def _show(self, lesson_id: str) -> None:
         self.current_id = lesson_id

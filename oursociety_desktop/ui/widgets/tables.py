@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
@@ -42,3 +42,18 @@ def size_columns(view: QTableView, chars: Mapping[int, int]) -> None:
     for column, count in chars.items():
         header.resizeSection(column, count * char + 16)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+
+
+def select_row_quietly(view: QAbstractItemView, row: int, column: int = 0) -> None:
+    """Make `row` the view's current, selected row (`row` < 0: select nothing) without telling the view's
+    listeners: the caller is putting the selection back where its record is, not choosing a record."""
+    selection = view.selectionModel()
+    selection.blockSignals(True)
+    if row >= 0:
+        selection.setCurrentIndex(view.model().index(row, column),
+                                  QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                  | QItemSelectionModel.SelectionFlag.Rows)
+    else:
+        selection.clearSelection()
+    selection.blockSignals(False)
+    view.viewport().update()
