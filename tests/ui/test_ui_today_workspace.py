@@ -6,15 +6,17 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTreeWidget
+from PySide6.QtWidgets import QApplication, QTreeWidget
 from pytestqt.qtbot import QtBot
 
 from oursociety_desktop.models.actions import create_action
 from oursociety_desktop.models.contacts import create_contact, update_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.today import read_summary
+from oursociety_desktop.ui.actions.labels import kind_labels, status_labels
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.today.workspace import TodayWorkspace
+from oursociety_desktop.ui.translator import install_translators
 
 TODAY = date(2026, 3, 10)
 
@@ -78,3 +80,23 @@ def test_refreshes_when_data_changes_and_says_when_empty(ctx: AppContext, qtbot:
         create_action(tx, {"title": "New late one", "due": "2026-01-01"})
     ctx.events.announce("action")
     assert texts(page.overdue) == ["New late one"]
+
+
+def test_kinds_and_statuses_are_shown_in_the_windows_language(ctx: AppContext, seeded: dict[str, str],
+                                                               qtbot: QtBot) -> None:
+    """Stored in English, an action's kind and status were shown as stored: 'meeting' and 'doing' in a Welsh or
+    Urdu window, beside translated headings, while the Actions workspace showed them translated."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    install_translators(app, "cy")
+    try:
+        page = TodayWorkspace(ctx, today=lambda: TODAY)
+        qtbot.addWidget(page)
+        page.show()
+        shown = [[page.upcoming.topLevelItem(i).text(c) for c in (2, 3)]
+                 for i in range(page.upcoming.topLevelItemCount())]
+        assert shown == [[kind_labels()["task"], status_labels()["doing"]],
+                         [kind_labels()["meeting"], status_labels()["open"]]]
+        assert shown[1] != ["meeting", "open"]
+    finally:
+        install_translators(app, "en")

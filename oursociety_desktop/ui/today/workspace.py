@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from oursociety_desktop.models.today import ActionLine, read_summary
+from oursociety_desktop.ui.actions.labels import kind_labels, status_labels
 from oursociety_desktop.ui.context import AppContext
 from oursociety_desktop.ui.widgets.fields import HeadingLabel
 from oursociety_desktop.ui.wording import local_time, plural
@@ -139,8 +140,10 @@ class TodayWorkspace(QWidget):
 
     def _fill_actions(self, tree: QTreeWidget, lines: list[ActionLine], empty: str) -> None:
         tree.clear()
+        kinds, statuses = kind_labels(), status_labels()  # stored in English, shown in the window's language
         for line in lines:
-            self._add(tree, [line.title, line.due, line.kind, line.status], ("action", line.id))
+            self._add(tree, [line.title, line.due, kinds.get(line.kind, line.kind),
+                             statuses.get(line.status, line.status)], ("action", line.id))
         if not lines:
             self._add(tree, [empty], None)
 
