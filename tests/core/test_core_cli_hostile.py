@@ -23,6 +23,7 @@ from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group
 from tests.cli_helpers import file_digest, run
+from tests.printing.print_fixture import pdf_text
 
 HUGE = str(10**23)  # more than SQLite's 64-bit integers hold
 
@@ -295,3 +296,43 @@ def test_mapping_ten_thousand_columns_builds_each_table_by_compact_key_once(monk
     assert expected[10_000].field == "given_name" and expected[10_001].field == "email"
     # One compact key per header and table looked in (3 tables), and each table's keys once: it was 5.5 million
     assert calls < 4 * len(headers) + 2_000
+
+
+@pytest.mark.parametrize("product", ["directory", "group", "calls", "actions", "signin"])
+def test_a_name_as_long_as_allowed_is_printed_cut_with_an_ellipsis(hub: Path, tmp_path: Path, product: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # Each stopped with 'unexpected error (LayoutError: ... too large on page 3)': a table row cannot go on over
+    # two pages, and a 100,000-character name or a 20,000-character title made one taller than a page
+    cid = add(capsys, hub, "contact", "add", "--given", "W" * 100_000, "--family", "Long", "--phone",
+              "0161 496 0000", "--share", "--directory")
+    add(capsys, hub, "group", "add", "Kitchen")
+    add(capsys, hub, "group", "add-member", "Kitchen", cid)
+    aid = add(capsys, hub, "action", "add", "Meet " + "T" * 20_000, "--group", "Kitchen", "--assign", cid,
+              "--set", "starts_at=2026-03-01T18:00")
+    extra = {"group": ["--group", "Kitchen"], "signin": ["--action", aid]}.get(product, [])
+    out = tmp_path / f"{product}.pdf"
+    code, printed, err = run(capsys, "--data-dir", hub, "print", product, "-o", out, "--large-print", *extra)
+    assert code == 0 and printed.startswith(f"Wrote {out} ("), err
+    text = pdf_text(out)
+    assert "WWWWWW" in text and ("W\u2026" in text or "T\u2026" in text or product == "signin")
+
+
+@pytest.mark.parametrize("charset", ["base64", "rot13", "punycode", "undefined"])
+def test_a_charset_that_is_not_a_text_encoding_is_an_unknown_one(charset: str) -> None:
+    data = f"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET={charset}:Z\xe9d;Ann\r\nEND:VCARD\r\n".encode("cp1252")
+    [row] = parse_vcards(data)
+    assert row.values["family_name"] == "Zéd" and row.ok
+    assert row.warnings[0].text().startswith(f"N: unknown character set '{charset}'; read as Windows-1252")
+
+
+@pytest.mark.parametrize(("option", "value", "expected"), [
+    ("--encoding", "punycode", "Unknown text encoding 'punycode' given with --encoding; use a name such as utf-8, "
+                               "cp1252, iso-8859-7, koi8-u or shift_jis."),
+    ("--encoding", "unicode_escape", "Unknown text encoding 'unicode_escape' given with --encoding; use a name such "
+                                     "as utf-8, cp1252, iso-8859-7, koi8-u or shift_jis."),
+    ("--delimiter", "ab", "--delimiter takes one character, or 'tab', not 'ab'.")])
+def test_csv_options_that_no_file_can_have(hub: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           option: str, value: str, expected: str) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("First Name,Last Name\nAnn,Zed\n", encoding="utf-8")
+    assert refused(capsys, hub, "csv", "import", path, option, value) == f"oursociety: {expected}\n"
