@@ -20,7 +20,7 @@ from oursociety_desktop import __version__, i18n
 from oursociety_desktop.cli.common import Command
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import append_private
-from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.errors import UserError, one_line
 from oursociety_desktop.paths import data_dir, log_path
 
 
@@ -97,8 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, details to the log
         where = _log_unexpected(folder)
+        # One line whatever the exception says (a LayoutError's text holds line breaks and a whole paragraph), and
+        # short enough that where the details are is never cut off
+        detail = one_line(str(exc))
+        detail = detail if len(detail) <= 200 else detail[:199] + "…"
         print(_("oursociety: unexpected error ({name__}: {exc}); details in {where}")
-              .format(name__=type(exc).__name__, exc=exc, where=where), file=sys.stderr)
+              .format(name__=type(exc).__name__, exc=detail, where=where), file=sys.stderr)
         return 1
 
 

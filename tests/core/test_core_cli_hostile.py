@@ -336,3 +336,16 @@ def test_csv_options_that_no_file_can_have(hub: Path, tmp_path: Path, capsys: py
     path = tmp_path / "people.csv"
     path.write_text("First Name,Last Name\nAnn,Zed\n", encoding="utf-8")
     assert refused(capsys, hub, "csv", "import", path, option, value) == f"oursociety: {expected}\n"
+
+
+def test_an_unexpected_error_is_still_one_line(hub: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object) -> int:
+        raise RuntimeError("Flowable too large\nwith cell(0,0) containing\n'Name' " + "x" * 2_000)
+
+    monkeypatch.setattr(cli_records, "cmd_contact_list", broken)
+    code, _, err = run(capsys, "--data-dir", hub, "contact", "list")
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith("oursociety: unexpected error (RuntimeError: Flowable too large ⏎ with cell(0,0)")
+    assert err.endswith(f"x…); details in {hub / 'oursociety.log'}\n")  # cut short; the log keeps the whole
+    assert "x" * 2_000 in (hub / "oursociety.log").read_text(encoding="utf-8")
