@@ -349,3 +349,12 @@ def test_an_unexpected_error_is_still_one_line(hub: Path, capsys: pytest.Capture
     assert err.startswith("oursociety: unexpected error (RuntimeError: Flowable too large ⏎ with cell(0,0)")
     assert err.endswith(f"x…); details in {hub / 'oursociety.log'}\n")  # cut short; the log keeps the whole
     assert "x" * 2_000 in (hub / "oursociety.log").read_text(encoding="utf-8")
+
+
+def test_a_note_about_a_long_name_stays_short(hub: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cid = add(capsys, hub, "contact", "add", "--given", "W" * 100_000, "--share", "--directory")
+    add(capsys, hub, "contact", "edit", cid, "--set", "street=" + "S" * 50_000, "--set", "postcode=M1 1AA")
+    code, _, err = run(capsys, "--data-dir", hub, "print", "labels", "-o", tmp_path / "labels.pdf")
+    assert code == 0
+    assert err == ("Too long for a L7160 label even at 7 pt, printed without part of the street: "
+                   f"{'W' * 59}…. Try a larger label (L7161, L7163, 5163).\n")
