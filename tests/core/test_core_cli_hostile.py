@@ -358,3 +358,14 @@ def test_a_note_about_a_long_name_stays_short(hub: Path, tmp_path: Path, capsys:
     assert code == 0
     assert err == ("Too long for a L7160 label even at 7 pt, printed without part of the street: "
                    f"{'W' * 59}…. Try a larger label (L7161, L7163, 5163).\n")
+
+
+def test_the_network_drawing_names_a_long_name_on_one_line(hub: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    long = add(capsys, hub, "contact", "add", "--given", "W" * 100_000, "--share", "--directory")
+    fay = add(capsys, hub, "contact", "add", "--given", "Fay", "--share", "--directory")
+    add(capsys, hub, "connection", "add", long, fay)
+    out = tmp_path / "network.pdf"
+    assert add(capsys, hub, "network", "export", str(out)) == f"Drew 2 people to {out}"
+    text = pdf_text(out)
+    assert "W" * 59 + "\u2026" in text and "W" * 60 not in text and "Fay" in text
