@@ -369,3 +369,18 @@ def test_the_network_drawing_names_a_long_name_on_one_line(hub: Path, tmp_path: 
     assert add(capsys, hub, "network", "export", str(out)) == f"Drew 2 people to {out}"
     text = pdf_text(out)
     assert "W" * 59 + "\u2026" in text and "W" * 60 not in text and "Fay" in text
+
+
+def test_an_erasure_takes_the_error_log_that_may_quote_the_person(hub: Path, capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    cid = add(capsys, hub, "contact", "add", "--given", "Ngozi", "--family", "Okafor")
+
+    def broken(*_args: object) -> int:  # as SQLAlchemy's errors quote a statement's values
+        raise RuntimeError("[parameters: ('Ngozi', 'Okafor')]")
+
+    monkeypatch.setattr(cli_records, "cmd_contact_list", broken)
+    assert run(capsys, "--data-dir", hub, "contact", "list")[0] == 1
+    assert "Okafor" in (hub / "oursociety.log").read_text(encoding="utf-8")  # positive control
+    add(capsys, hub, "contact", "forget", cid)
+    assert not (hub / "oursociety.log").exists()
+    assert all(b"Okafor" not in path.read_bytes() for path in hub.rglob("*") if path.is_file())
