@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 import oursociety_desktop.cli as _cli_package
 from oursociety_desktop import __version__, i18n
-from oursociety_desktop.cli.common import Command
+from oursociety_desktop.cli.common import Command, PrintableOnly
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import append_private
 from oursociety_desktop.models.errors import UserError, one_line
@@ -85,6 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from oursociety_desktop.app import run_app
 
         return run_app(folder, args.lang)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableOnly(sys.stdout), PrintableOnly(sys.stderr)
+    try:
+        return _run(handler, args, folder)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(handler: Command, args: argparse.Namespace, folder: Path) -> int:
+    """The command, with every failure said in one line."""
     try:
         return handler(args, folder)
     except UserError as exc:

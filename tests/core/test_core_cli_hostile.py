@@ -384,3 +384,27 @@ def test_an_erasure_takes_the_error_log_that_may_quote_the_person(hub: Path, cap
     add(capsys, hub, "contact", "forget", cid)
     assert not (hub / "oursociety.log").exists()
     assert all(b"Okafor" not in path.read_bytes() for path in hub.rglob("*") if path.is_file())
+
+
+def test_a_hostile_bundle_cannot_drive_the_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b, bundle = tmp_path / "a", tmp_path / "b", tmp_path / "evil.oursociety"
+    for folder in (a, b):
+        add(capsys, folder, "init")
+    cid = add(capsys, a, "contact", "add", "--given", "Ann", "--share")
+    conn = sqlite3.connect(a / "oursociety.sqlite3")  # as a hub of an older version, or a hostile one, holds them
+    with conn:
+        conn.execute("UPDATE hub SET name = 'Evil' || char(27) || ']0;pwned' || char(7) || char(10) || 'Hub'")
+        conn.execute("UPDATE contact SET given_name = 'Ann' || char(27) || '[2J' || char(155) || '2J'")
+    conn.close()
+    add(capsys, a, "export", str(bundle))
+    preview = add(capsys, b, "import", str(bundle), "--dry-run")  # before anyone trusts the hub
+    assert preview.startswith("Would import evil.oursociety: full bundle from hub 'Evil]0;pwned Hub' (")
+    add(capsys, b, "import", str(bundle), "--trust-new-hub")
+    listed = add(capsys, b, "contact", "list") + add(capsys, b, "hub")
+    assert "Ann[2J2J" in listed and "Evil]0;pwned Hub" in listed
+    assert not any(ch in listed for ch in "\x1b\x07\x9b")
+    shown = add(capsys, b, "contact", "show", cid, "--json")  # JSON writes ESC as \u001b; a raw C1 CSI goes
+    assert "\x9b" not in shown and json.loads(shown)["given_name"] == "Ann\x1b[2J2J"
+    conn = sqlite3.connect(b / "oursociety.sqlite3")
+    assert conn.execute("SELECT given_name FROM contact").fetchone()[0] == "Ann\x1b[2J\x9b2J"  # the hub keeps it
+    conn.close()
