@@ -17,10 +17,10 @@ from typing import Any, NoReturn
 
 import oursociety_desktop.cli as _cli_package
 from oursociety_desktop import __version__, i18n
-from oursociety_desktop.cli.common import Command
+from oursociety_desktop.cli.common import Command, PrintableOnly
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import append_private
-from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.errors import UserError, one_line
 from oursociety_desktop.paths import data_dir, log_path
 
 
@@ -85,6 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from oursociety_desktop.app import run_app
 
         return run_app(folder, args.lang)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableOnly(sys.stdout), PrintableOnly(sys.stderr)
+    try:
+        return _run(handler, args, folder)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(handler: Command, args: argparse.Namespace, folder: Path) -> int:
+    """The command, with every failure said in one line."""
     try:
         return handler(args, folder)
     except UserError as exc:
@@ -97,8 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, details to the log
         where = _log_unexpected(folder)
+        # One line whatever the exception says (a LayoutError's text holds line breaks and a whole paragraph), and
+        # short enough that where the details are is never cut off
+        detail = one_line(str(exc))
+        detail = detail if len(detail) <= 200 else detail[:199] + "…"
         print(_("oursociety: unexpected error ({name__}: {exc}); details in {where}")
-              .format(name__=type(exc).__name__, exc=exc, where=where), file=sys.stderr)
+              .format(name__=type(exc).__name__, exc=detail, where=where), file=sys.stderr)
         return 1
 
 

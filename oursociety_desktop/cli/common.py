@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
@@ -35,6 +36,26 @@ def warn_about_location(folder: Path) -> None:
     warning = storage_warning(folder)
     if warning:
         print(_("warning: {warning}").format(warning=warning), file=sys.stderr)
+
+
+# What a terminal takes as a command rather than text: C0 controls but tab and line feed, DEL and C1 (CSI is one).
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class PrintableOnly:
+    """A stream that drops terminal controls from what is written to it. A name that came in a bundle (or a hub's
+    name in its manifest, shown before anyone trusts it) can hold ESC sequences: printed as they are, they would
+    retitle, clear or drive the organiser's terminal, or set its clipboard. What the hub holds is not changed."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(_TERMINAL_CONTROLS.sub("", text) if _TERMINAL_CONTROLS.search(text) else text)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, encoding, isatty... as the stream has them
+        return getattr(self.stream, name)
 
 
 def print_json(value: Any) -> None:

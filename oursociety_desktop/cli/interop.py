@@ -134,6 +134,8 @@ def cmd_csv_import(args: argparse.Namespace, folder: Path) -> int:
     from oursociety_desktop.formats import csv_io, csv_mapping, csv_saved_mappings
 
     delimiter = "\t" if args.delimiter in ("tab", "\\t") else args.delimiter
+    if len(delimiter) > 1:  # the csv module takes one character (it stopped with an unexpected TypeError)
+        raise UserError(_("--delimiter takes one character, or 'tab', not '{delimiter}'.").format(delimiter=delimiter))
     table = csv_io.read_csv_file(args.file, args.encoding, delimiter)
     with open_hub(folder) as db:
         with db.read() as session:

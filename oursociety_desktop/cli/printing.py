@@ -19,7 +19,7 @@ from oursociety_desktop.formats.pdf.choices import (
     label_format_specs,
 )
 from oursociety_desktop.i18n import _, ngettext
-from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.errors import UserError, one_line
 
 if TYPE_CHECKING:
     from oursociety_desktop.formats.pdf.options import PrintOptions
@@ -90,5 +90,5 @@ def cmd_print(args: argparse.Namespace, folder: Path) -> int:
     entries = ngettext("{entries} entry", "{entries} entries", result.entries).format(entries=result.entries)
     print(_("Wrote {out} ({pages}, {entries}).").format(out=out, pages=pages, entries=entries))
     for note in result.notes:
-        print(note, file=sys.stderr)
+        print(one_line(note), file=sys.stderr)  # a note naming people: a 100,000-character name is cut
     return 0

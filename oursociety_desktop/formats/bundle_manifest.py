@@ -16,6 +16,7 @@ from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.incoming import FIELD_NAME, TYPE_NAME
 from oursociety_desktop.models.registry import REGISTRY, member_name
 from oursociety_desktop.models.signing import PUBLIC_KEY_BYTES, SIGNATURE_BYTES, decode_fixed, verify
+from oursociety_desktop.models.text import single_line
 
 FORMAT_NAME = "oursociety-bundle"
 FORMAT_MAJOR = 2
@@ -140,7 +141,9 @@ def parse_manifest(value: Any, label: str) -> Manifest:
         if not _short_text(value.get(key, ""), 0, 120):
             raise bad(key)
     counts, members = _counts_and_members(value, bad)
-    manifest = Manifest(bundle_id=value["bundle_id"], source_hub_id=hub["id"], source_hub_name=hub["name"],
+    # The name as this hub shows and keeps it: one line without controls (the signature covers it as written)
+    manifest = Manifest(bundle_id=value["bundle_id"], source_hub_id=hub["id"],
+                        source_hub_name=single_line(hub["name"]).strip(),
                         created_at=value["created_at"], kind=kind, since=value.get("since", ""),
                         for_hub=value.get("for_hub", ""), clock=value.get("clock", ""), version=str(version),
                         counts=counts, members=members)

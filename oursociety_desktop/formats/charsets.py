@@ -20,6 +20,11 @@ _ALIASES = {"utf8": "utf-8", "unicode-1-1-utf-8": "utf-8", "x-user-defined": "cp
             "ascii": "utf-8", "shift-jis": "shift_jis", "sjis": "shift_jis", "x-sjis": "shift_jis",
             "ks_c_5601-1987": "euc-kr", "gb2312": "gbk", "x-mac-roman": "mac-roman", "macintosh": "mac-roman"}
 
+# Codecs Python knows that no file is written in: transforms of bytes (base64, zlib) or of text (rot13), and text
+# codecs for other purposes. A card's `CHARSET=base64` stopped the import with an unexpected LookupError, and
+# `--encoding punycode` or `undefined` with an unexpected UnicodeError.
+_NOT_FILE_ENCODINGS = frozenset(("undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape"))
+
 
 def codec_name(name: str) -> str | None:
     """The Python codec for a charset name as address books write it (None when unknown)."""
@@ -30,6 +35,8 @@ def codec_name(name: str) -> str | None:
     try:
         info = codecs.lookup(key)
     except LookupError:
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_ENCODINGS:
         return None
     # ISO-8859-1 is read as its superset Windows-1252: writers label cp1252 text as latin-1 all the time.
     return FALLBACK if info.name == "latin-1" else info.name

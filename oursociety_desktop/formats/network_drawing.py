@@ -46,6 +46,7 @@ Progress = Callable[[int, str], bool | None]  # False asks to stop
 FORMATS = (".png", ".pdf")
 PNG_SIDE = 2400  # pixels of the longer side
 PNG_LABELS = 400  # people on a PNG beyond which names are left off
+LABEL_CHARS = 60  # of a name beside its dot
 PDF_LABELS = 2000
 TITLE = N_("Network of introductions: {people}, {connections}")
 PEOPLE, CONNECTIONS = Nn_("{count} person", "{count} people"), Nn_("{count} connection", "{count} connections")
@@ -141,6 +142,11 @@ def _title(graph: NetworkGraph) -> str:
                            connections=ngettext(*CONNECTIONS, connections).format(count=f"{connections:,}"))
 
 
+def _short(label: str) -> str:
+    """A name as a drawing shows it: one line of it (a 100,000-character name took 20 s to lay out)."""
+    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "\u2026"
+
+
 def _legend_line(label: str, count: int) -> str:
     return f"{_(LEGEND_OTHER) if label == LEGEND_OTHER else label} ({count:,})"
 
@@ -173,8 +179,8 @@ def _draw_png(graph: NetworkGraph, positions: Mapping[str, Position], out: Path,
         draw.ellipse((x - radius, y - radius, x + radius, y + radius),
                      fill=PALETTE[colour_of(person, by, keys)], outline="black")
         if labelled:
-            label = _visual(person.label)
-            draw.text((x + radius + 3, y - 9), label, fill="black", font=_pil_font(person.label, 18))
+            label = _visual(_short(person.label))
+            draw.text((x + radius + 3, y - 9), label, fill="black", font=_pil_font(_short(person.label), 18))
     x, y = width - side, header + 20
     heading = _(LEGEND_TITLE[by])
     draw.text((x, y), _visual(heading), fill="black", font=_pil_font(heading, 24, bold=True))
@@ -243,7 +249,7 @@ def _draw_pdf(graph: NetworkGraph, positions: Mapping[str, Position], out: Path,
         canvas.circle(x, y, radius, stroke=1, fill=1)
         if labelled:
             canvas.setFillColor(colors.black)
-            used, lines = fit(person.label, fonts.BODY, label_size, 60 * mm, min(label_size, 2.0))
+            used, lines = fit(_short(person.label), fonts.BODY, label_size, 60 * mm, min(label_size, 2.0))
             draw_lines(canvas, lines[:1], x + radius + 0.6, y - used * 0.35, used, 0)
     x, y = page_w - left - legend_w, area_top
     canvas.setFillColor(colors.black)

@@ -106,9 +106,10 @@ def decode_text_file(data: bytes, source: str, kind: str, encoding: str = "") ->
     except LookupError:
         raise UserError(_("Unknown text encoding '{encoding}' given with --encoding; use a name such as utf-8, "
                         "utf-16, cp1252 or iso-8859-7.").format(encoding=encoding)) from None
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:  # a decoding error, or a codec's own (utf-7 and others raise the base class)
         raise UserError(_("{source} is not valid {chosen} text (byte {start}); choose another --encoding or "
-                        "save it as UTF-8.").format(source=source, chosen=chosen, start=exc.start)) from None
+                        "save it as UTF-8.").format(source=source, chosen=chosen, start=getattr(exc, "start", 0))
+                        ) from None
     if "\x00" in text:
         raise UserError(_("{source} is not a {kind} file: it contains binary data.").format(source=source, kind=kind))
     return text

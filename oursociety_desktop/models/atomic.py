@@ -23,17 +23,17 @@ _DATABASE_FILES = ("", "-wal", "-shm", "-journal")
 # Every hub database this process has opened: no export, backup or other output may be written over one of them
 # or its side files (a mistyped file name would replace the hub), also once it is closed again (a command writes
 # its output after closing the hub). Only a restore replaces one (`atomic_path(..., replacing_database=True)`).
-_OPENED: set[Path] = set()
+_OPENED: set[Path] = set()  # each database file and its side files
 
 
 def hold_database(path: Path) -> None:
     """Note that this process opened the database at `path`: outputs may not be written over it."""
-    _OPENED.add(Path(path).resolve())
+    resolved = Path(path).resolve()
+    _OPENED.update(resolved.with_name(resolved.name + suffix) for suffix in _DATABASE_FILES)
 
 
 def _database_in_use(target: Path) -> bool:
-    resolved = target.resolve()
-    return any(resolved == db.with_name(db.name + suffix) for db in _OPENED for suffix in _DATABASE_FILES)
+    return target.resolve() in _OPENED
 
 
 def private_folder(folder: Path) -> Path:

@@ -94,11 +94,23 @@ def reapply_erasures(db: Database) -> int:
 
 def after_erasure(db: Database) -> ErasureCleanup:
     """After a transaction that erased people (forget, or an erasure that arrived by bundle): fold the log in,
-    remember the ids, purge the automatic backups."""
+    remember the ids, purge the automatic backups, and delete the error log of the data folder."""
     checkpointed = db.checkpoint()
     remembered = remember_erasures(db)
     purged, removed = purge_backups(db.path, remembered)
+    _remove_error_log(db.path.parent)
     return ErasureCleanup(checkpointed, purged, removed)
+
+
+def _remove_error_log(folder: Path) -> None:
+    """The error log may quote an erased person: a traceback carries the values of the statement that failed, a
+    layout error the text of the cell. It cannot be searched for values the erasure has just wiped, so it goes."""
+    from oursociety_desktop.paths import log_path
+
+    try:
+        log_path(folder).unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def purge_backups(db_path: Path, erased: dict[str, str]) -> tuple[int, int]:

@@ -21,11 +21,11 @@ import uuid
 from sqlalchemy import text
 
 from oursociety_desktop.i18n import _
-from oursociety_desktop.models.database import Database, get_setting, set_setting
+from oursociety_desktop.models.database import MAX_HUB_NAME, Database, get_setting, set_setting
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.signing import new_signing_key
 from oursociety_desktop.models.tables import Hub, PeerHub
-from oursociety_desktop.models.text import single_line
+from oursociety_desktop.models.text import single_line, within_limit
 
 LOCATION = "hub_location"
 QUESTION = "hub_identity_question"
@@ -80,13 +80,14 @@ def new_identity(db: Database, name: str = "") -> str:
     """This copy is a new hub: a new id, incarnation and signing key (the data stays, and the records it created
     keep their origin). Other hubs meet it as a new hub. Returns the new id."""
     new_id = str(uuid.uuid4())
+    new_name = within_limit("name", single_line(name).strip(), MAX_HUB_NAME)
     with db.write() as tx:
         hub = tx.session.get(Hub, db.hub_id)
         assert hub is not None
         conn = tx.session.connection()
         conn.execute(text("UPDATE hub SET id = :new, name = :name, incarnation = :i, signing_key = :k, clock = '' "
                           "WHERE id = :old"),
-                     {"new": new_id, "name": single_line(name).strip() or hub.name, "i": str(uuid.uuid4()),
+                     {"new": new_id, "name": new_name or hub.name, "i": str(uuid.uuid4()),
                       "k": new_signing_key(), "old": db.hub_id})
         # What peers acknowledged was sent by the old id: the new hub owes them everything.
         conn.execute(text("UPDATE peer_hub SET acknowledged = '', resend_from = '', resend_after_log = 0"))

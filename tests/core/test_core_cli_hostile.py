@@ -11,17 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from oursociety_desktop.cli import records as cli_records
-from oursociety_desktop.formats import csv_presets
-from oursociety_desktop.formats.csv_mapping import suggest_mapping
-from oursociety_desktop.formats.import_rows import MAX_ROW_WARNINGS, ImportRow
-from oursociety_desktop.formats.mailto import group_mail
-from oursociety_desktop.formats.vcard import parse_vcards
-from oursociety_desktop.models.contacts import create_contact
-from oursociety_desktop.models.database import Database
-from oursociety_desktop.models.groups import add_member, create_group
 from tests.cli_helpers import file_digest, run
 
 HUGE = str(10**23)  # more than SQLite's 64-bit integers hold
@@ -165,53 +156,6 @@ def test_an_empty_file_name_is_not_the_current_folder(hub: Path, tmp_path: Path,
     assert list(work.iterdir()) == [] and file_digest(hub) == before
 
 
-def test_cards_nested_thousands_deep_are_refused_at_once(hub: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "deep.vcf"
-    path.write_text("BEGIN:VCARD\r\n" * 100_000 + "VERSION:3.0\r\nFN:Deep\r\n" + "END:VCARD\r\n" * 100_000,
-                    encoding="utf-8")
-    assert refused(capsys, hub, "vcard", "import", path) == (
-        "oursociety: deep.vcf line 11: cards nested more than 10 deep; no address book writes that, so this is "
-        "not a vCard file to import. Nothing was imported.\n")
-
-
-def test_an_agent_card_nested_ten_deep_is_still_read() -> None:
-    data = ("BEGIN:VCARD\r\nVERSION:2.1\r\nFN:L0\r\n"
-            + "".join(f"AGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nFN:L{i}\r\n" for i in range(1, 10))
-            + "END:VCARD\r\n" * 10).encode()
-    assert [row.values["display_name"] for row in parse_vcards(data)] == [f"L{i}" for i in range(10)]
-
-
-def test_a_row_keeps_a_bounded_number_of_warnings() -> None:
-    row = ImportRow(1, "card 1")
-    for i in range(20_000):
-        row.warn("phones", f"'{i}' does not look like a phone number; kept as typed.")
-    row.warn("phones", "'0' does not look like a phone number; kept as typed.")
-    assert len(row.warnings) == MAX_ROW_WARNINGS + 1
-    assert row.warnings[-1].text() == "more warnings about this row were left out"
-    assert row.warnings[0].text() == "phones: '0' does not look like a phone number; kept as typed."
-
-
-def test_a_photo_folded_over_fifty_thousand_lines_is_skipped_whole() -> None:
-    lines = "\r\n ".join(["AAAA" * 18] * 50_000)
-    data = (f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Photo\r\nPHOTO;ENCODING=b;TYPE=JPEG:{lines}\r\n"
-            "NOTE:after\r\nEND:VCARD\r\n")
-    [row] = parse_vcards(data.encode())
-    assert row.values["display_name"] == "Photo" and row.values["notes"] == "after" and row.skipped_binary == 1
-
-
-def test_two_card_files_joined_into_one_give_both_people(hub: Path, tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:{family};{given};;;\r\nFN:{given} {family}\r\nEND:VCARD\r\n"
-    path = tmp_path / "joined.vcf"  # `cat a.vcf b.vcf`: each file began with a byte order mark
-    path.write_bytes(b"\xef\xbb\xbf" + card.format(given="Ann", family="Zed").encode()
-                     + b"\xef\xbb\xbf" + card.format(given="Bo", family="Q\ufeffist").encode())
-    out = add(capsys, hub, "vcard", "import", str(path))
-    assert out.startswith("2 read: 2 added")
-    names = {(c["given_name"], c["family_name"]) for c in json.loads(add(capsys, hub, "contact", "list", "--json"))}
-    assert names == {("Ann", "Zed"), ("Bo", "Qist")}
-
-
 def test_a_mistyped_hub_for_a_delta_is_refused(hub: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "for-docks.oursociety"
     assert refused(capsys, hub, "export", out, "--for-hub", "dokcs") == (
@@ -241,20 +185,6 @@ def test_a_refused_command_after_a_new_identity_changes_nothing(hub: Path, capsy
     conn.close()
 
 
-def test_an_address_that_came_unchecked_adds_no_recipient_to_a_group_email(db: Database) -> None:
-    with db.write() as tx:
-        group = create_group(tx, {"name": "Kitchen"})
-        for name in ("Ann", "Bo"):
-            person = create_contact(tx, {"given_name": name, "emails": [f"{name.lower()}@example.org"]})
-            add_member(tx, group.id, person.id)
-        # As a bundle from another hub may carry it: the merge takes the values as they come
-        tx.session.connection().execute(text("UPDATE contact SET emails = :e WHERE given_name = 'Bo'"), {
-            "e": json.dumps([{"label": "", "value": "bo@example.org,spy@evil.example\r\nCc: all@evil.example"}])})
-    with db.read() as session:
-        mail = group_mail(session.connection(), group.id)
-    assert mail.link() == "mailto:?bcc=ann@example.org" and mail.without_email == 1
-
-
 @pytest.mark.parametrize("args", [("group", "add", "g" * 100_001), ("action", "add", "a" * 100_001),
                                   ("hub", "rename", "h" * 201)])
 def test_a_name_has_a_length_limit_everywhere(hub: Path, capsys: pytest.CaptureFixture[str],
@@ -279,19 +209,53 @@ def test_control_characters_never_reach_the_other_records(hub: Path, capsys: pyt
     conn.close()
 
 
-def test_mapping_ten_thousand_columns_builds_each_table_by_compact_key_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    headers = [f"Column {i}" for i in range(10_000)] + ["First Name", "E-mail Address"]
-    expected = suggest_mapping(headers)
-    calls = 0
-    real = csv_presets.compact_key
+def test_an_unexpected_error_is_still_one_line(hub: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object) -> int:
+        raise RuntimeError("Flowable too large\nwith cell(0,0) containing\n'Name' " + "x" * 2_000)
 
-    def counting(header: str) -> str:
-        nonlocal calls
-        calls += 1
-        return real(header)
+    monkeypatch.setattr(cli_records, "cmd_contact_list", broken)
+    code, _, err = run(capsys, "--data-dir", hub, "contact", "list")
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith("oursociety: unexpected error (RuntimeError: Flowable too large ⏎ with cell(0,0)")
+    assert err.endswith(f"x…); details in {hub / 'oursociety.log'}\n")  # cut short; the log keeps the whole
+    assert "x" * 2_000 in (hub / "oursociety.log").read_text(encoding="utf-8")
 
-    monkeypatch.setattr(csv_presets, "compact_key", counting)
-    assert suggest_mapping(headers) == expected
-    assert expected[10_000].field == "given_name" and expected[10_001].field == "email"
-    # One compact key per header and table looked in (3 tables), and each table's keys once: it was 5.5 million
-    assert calls < 4 * len(headers) + 2_000
+
+def test_an_erasure_takes_the_error_log_that_may_quote_the_person(hub: Path, capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    cid = add(capsys, hub, "contact", "add", "--given", "Ngozi", "--family", "Okafor")
+
+    def broken(*_args: object) -> int:  # as SQLAlchemy's errors quote a statement's values
+        raise RuntimeError("[parameters: ('Ngozi', 'Okafor')]")
+
+    monkeypatch.setattr(cli_records, "cmd_contact_list", broken)
+    assert run(capsys, "--data-dir", hub, "contact", "list")[0] == 1
+    assert "Okafor" in (hub / "oursociety.log").read_text(encoding="utf-8")  # positive control
+    add(capsys, hub, "contact", "forget", cid)
+    assert not (hub / "oursociety.log").exists()
+    assert all(b"Okafor" not in path.read_bytes() for path in hub.rglob("*") if path.is_file())
+
+
+def test_a_hostile_bundle_cannot_drive_the_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b, bundle = tmp_path / "a", tmp_path / "b", tmp_path / "evil.oursociety"
+    for folder in (a, b):
+        add(capsys, folder, "init")
+    cid = add(capsys, a, "contact", "add", "--given", "Ann", "--share")
+    conn = sqlite3.connect(a / "oursociety.sqlite3")  # as a hub of an older version, or a hostile one, holds them
+    with conn:
+        conn.execute("UPDATE hub SET name = 'Evil' || char(27) || ']0;pwned' || char(7) || char(10) || 'Hub'")
+        conn.execute("UPDATE contact SET given_name = 'Ann' || char(27) || '[2J' || char(155) || '2J'")
+    conn.close()
+    add(capsys, a, "export", str(bundle))
+    preview = add(capsys, b, "import", str(bundle), "--dry-run")  # before anyone trusts the hub
+    assert preview.startswith("Would import evil.oursociety: full bundle from hub 'Evil]0;pwned Hub' (")
+    add(capsys, b, "import", str(bundle), "--trust-new-hub")
+    listed = add(capsys, b, "contact", "list") + add(capsys, b, "hub")
+    assert "Ann[2J2J" in listed and "Evil]0;pwned Hub" in listed
+    assert not any(ch in listed for ch in "\x1b\x07\x9b")
+    shown = add(capsys, b, "contact", "show", cid, "--json")  # JSON writes ESC as \u001b; a raw C1 CSI goes
+    assert "\x9b" not in shown and json.loads(shown)["given_name"] == "Ann\x1b[2J2J"
+    conn = sqlite3.connect(b / "oursociety.sqlite3")
+    assert conn.execute("SELECT given_name FROM contact").fetchone()[0] == "Ann\x1b[2J\x9b2J"  # the hub keeps it
+    conn.close()

@@ -34,6 +34,10 @@ RULE_GREY = colors.Color(0.75, 0.75, 0.75)
 SHADE = colors.Color(0.93, 0.93, 0.93)
 SAFE_EDGE = 5 * mm  # most printers cannot print nearer the edge of the sheet than this
 SMALLEST = 7.0  # no text shrinks below this size to fit
+# A table row cannot go on over two pages: a cell of a long text (a name pasted 100,000 characters long, a title)
+# keeps this many lines, the last ending in "…", so its row fits a page even in large print.
+MAX_CELL_LINES = 12
+ELLIPSIS = "\u2026"
 
 
 def babel_locale() -> str:
@@ -200,8 +204,36 @@ class TextBlock(Flowable):  # type: ignore[misc]
         self.lines = layout(self.text, font, self.size, availWidth)
         return availWidth, self.leading * len(self.lines)
 
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        """A text taller than the page goes on over the next (without this, a long title stopped the printing
+        with a LayoutError)."""
+        self.wrap(availWidth, availHeight)
+        room = int(availHeight // self.leading)
+        if room < 1 or room >= len(self.lines):
+            return []
+        head, rest = _LaidOut(self, self.lines[:room]), _LaidOut(self, self.lines[room:])
+        head.spaceAfter, rest.spaceBefore, rest.keepWithNext = 0.0, 0.0, self.keepWithNext
+        return [head, rest]
+
     def draw(self) -> None:
         draw_lines(self.canv, self.lines, 0, self.leading * len(self.lines) - self.size, self.size, self.leading)
+
+
+class _LaidOut(TextBlock):
+    """Part of a TextBlock split over pages: its lines laid out already."""
+
+    def __init__(self, whole: TextBlock, lines: list[Line]) -> None:
+        super().__init__(whole.text, whole.size, whole.bold, whole.spaceBefore, whole.spaceAfter)
+        self.lines = lines
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return availWidth, self.leading * len(self.lines)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        room = int(availHeight // self.leading)
+        if room < 1 or room >= len(self.lines):
+            return []
+        return [_LaidOut(self, self.lines[:room]), _LaidOut(self, self.lines[room:])]
 
 
 class LinesCell(Flowable):  # type: ignore[misc]
@@ -227,7 +259,14 @@ def cell(text: str, limit: float, size: float, leading: float, font: str = fonts
     piece: text extraction reads a table row by row and would put the next column's words inside it."""
     if text.isascii() and "\n" not in text and width(text, font, size) <= limit:
         return text
+    most = MAX_CELL_LINES * int(limit / (min(size, smallest) * 0.25) + 1)  # no glyph is narrower than 1/4 em
+    if len(text) > most:  # more than the cell can show: not laid out at every size on the way to `smallest`
+        text = text[:most] + ELLIPSIS
     used, lines = fit(text, font, size, limit, min(size, smallest), whole)
+    shown = len(text)
+    while len(lines) > MAX_CELL_LINES and shown > 1:  # once, or twice when the cut text wraps otherwise
+        shown = min(shown - 1, sum(len(line.text) - line.cut for line in lines[:MAX_CELL_LINES]) - 2)
+        used, lines = fit(text[:max(1, shown)].rstrip() + ELLIPSIS, font, size, limit, min(size, smallest), whole)
     if used == size and is_plain(lines, font):
         return "\n".join(line.text for line in lines)
     return LinesCell(lines, used, leading * used / size)

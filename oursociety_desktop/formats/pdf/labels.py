@@ -282,7 +282,7 @@ def print_labels(db: Database, options: PrintOptions, out: Path, progress: Progr
             fitted = fit_label(label_choices(contact), w - 2 * INSET, h - 2 * INSET, size, len(contact.street_lines))
             shrunk += fitted.size < size
             if fitted.shortened:
-                shortened.append(contact.name)
+                shortened.append(contact.name if len(contact.name) <= 60 else contact.name[:59] + "\u2026")
             leading = fitted.size * LEADING
             block = len(fitted.lines) * leading
             top = y + h / 2 + min(block, h - 2 * INSET) / 2 - fitted.size * 0.85
