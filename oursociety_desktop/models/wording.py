@@ -36,6 +36,9 @@ _FIELD = {
     "include_in_directory": N_("printed directory"), "do_not_phone": N_("do not phone"),
     "do_not_email": N_("do not email"), "do_not_mail": N_("do not post"), "do_not_sms": N_("do not text"),
     "consent_recorded_at": N_("consent date"), "consent_method": N_("how consent was given"),
+    # the other records' text fields (groups, actions, connections) and a hub's name
+    "name": N_("name"), "description": N_("description"), "title": N_("title"), "location": N_("place"),
+    "outcome": N_("outcome"), "note": N_("note"),
 }
 
 
@@ -56,5 +59,6 @@ def record_type_heading(record_type: str) -> str:
 
 
 def field_label(name: str) -> str:
-    """The label a contact field has on screen ("do_not_mail" → "do not post"), for undo texts and messages."""
+    """The label a field has on screen ("do_not_mail" → "do not post", an action's "location" → "place"), for undo
+    texts and messages."""
     return _known(_FIELD, name)
