@@ -213,6 +213,9 @@ class Database:
         from oursociety_desktop.paths import database_path
 
         path = database_path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise UserError(_("The data folder {folder} is a file, not a folder; give the folder that holds the hub.")
+                            .format(folder=folder))
         if not folder.is_dir():
             raise UserError(_("The data folder {folder} does not exist; run `oursociety init` to create a hub there.")
                             .format(folder=folder))

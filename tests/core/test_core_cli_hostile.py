@@ -185,12 +185,15 @@ def test_a_refused_command_after_a_new_identity_changes_nothing(hub: Path, capsy
     conn.close()
 
 
-@pytest.mark.parametrize("args", [("group", "add", "g" * 100_001), ("action", "add", "a" * 100_001),
-                                  ("hub", "rename", "h" * 201)])
+@pytest.mark.parametrize(("args", "word"), [
+    (("group", "add", "g" * 100_001), "name"), (("action", "add", "a" * 100_001), "title"),
+    (("hub", "rename", "h" * 201), "name"),
+    # a field is named by its label on screen, not by its identifier ("location")
+    (("action", "add", "Walk", "--set", "location=" + "l" * 100_001), "place"),
+    (("group", "add", "Walkers", "--description", "d" * 100_001), "description")])
 def test_a_name_has_a_length_limit_everywhere(hub: Path, capsys: pytest.CaptureFixture[str],
-                                              args: tuple[str, ...]) -> None:
+                                              args: tuple[str, ...], word: str) -> None:
     limit = "200 characters" if args[0] == "hub" else "100,000 characters"
-    word = "title" if args[0] == "action" else "name"
     assert refused(capsys, hub, *args) == f"oursociety: {word} is longer than {limit}.\n"
 
 
@@ -259,3 +262,14 @@ def test_a_hostile_bundle_cannot_drive_the_terminal(tmp_path: Path, capsys: pyte
     conn = sqlite3.connect(b / "oursociety.sqlite3")
     assert conn.execute("SELECT given_name FROM contact").fetchone()[0] == "Ann\x1b[2J\x9b2J"  # the hub keeps it
     conn.close()
+
+
+def test_a_data_folder_that_is_a_file_is_called_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--data-dir` naming a file said the folder 'does not exist', and `init` there was refused for another reason."""
+    file = tmp_path / "notes.txt"
+    file.write_text("mine", encoding="utf-8")
+    code, _out, err = run(capsys, "--data-dir", file, "stats")
+    assert code == 1
+    assert err == (f"oursociety: The data folder {file} is a file, not a folder; give the folder "
+                   "that holds the hub.\n")
+    assert file.read_text(encoding="utf-8") == "mine"
