@@ -1,0 +1,83 @@
+"""Hubs whose clocks are wrong, met the way they are in the field: an edit made after accepting a record from the
+quarantine, and the notes that name whose clock is wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+import oursociety_desktop.models.database as database_module
+from oursociety_desktop.models.clock import Stamp, wall_clock_ms
+from oursociety_desktop.models.conflicts import list_conflicts
+from oursociety_desktop.models.database import Database
+from oursociety_desktop.services.exchange import accept_quarantined
+from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, introduce, make_hub, send
+
+DAY = 24 * 3600 * 1000
+
+
+@contextmanager
+def clock_off_by(monkeypatch: pytest.MonkeyPatch, offset_ms: int) -> Iterator[None]:
+    """This computer's clock `offset_ms` ahead (or behind) while the block runs, for every hub opened in it."""
+    real = database_module.HybridLogicalClock
+
+    class SkewedClock(real):  # type: ignore[misc, valid-type]
+        def __init__(self, hub_id: str, last: str | None = None) -> None:
+            super().__init__(hub_id, last, wall=lambda: wall_clock_ms() + offset_ms)
+
+    monkeypatch.setattr(database_module, "HybridLogicalClock", SkewedClock)
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(database_module, "HybridLogicalClock", real)
+
+
+@pytest.fixture
+def hubs(tmp_path: Path) -> Iterator[tuple[Database, Database, Database]]:
+    a, b, c = (make_hub(tmp_path, name) for name in ("A", "B", "C"))
+    introduce(a, b, c)
+    yield a, b, c
+    for db in (a, b, c):
+        db.close()
+
+
+def test_an_edit_after_accepting_a_record_from_the_future_wins_everywhere(hubs, tmp_path, monkeypatch) -> None:
+    """A's clock is a year ahead. B accepts A's edit from the quarantine, then its organiser corrects the field.
+    The correction was stamped by B's clock, below A's stamp: B showed it, A and C kept A's value, and B never
+    received A's value again (it had acknowledged it), so the hubs never converged. The correction is stamped just
+    above the value it replaces now, and wins at every hub."""
+    a, b, c = hubs
+    out = tmp_path / "out"
+    out.mkdir()
+    cid = add_contact(a, given_name="Ada")
+    send(a, b, out)
+    send(a, c, out)
+    with clock_off_by(monkeypatch, 365 * DAY):
+        edit_contact(a, cid, role="from the future")
+    future = contact_row(a, cid)["stamps"]["role"]
+    assert send(a, b, out).report.far_future == 1
+    assert accept_quarantined(b).released == 1
+    edit_contact(b, cid, role="corrected at B")
+    stamp = contact_row(b, cid)["stamps"]["role"]
+    ahead = Stamp.decode(future)
+    assert stamp == Stamp(ahead.ms, ahead.counter + 1, b.hub_id).encode()
+    edit_contact(b, cid, notes="a later note")  # B's clock itself did not move a year ahead
+    assert Stamp.decode(contact_row(b, cid)["stamps"]["notes"]).ms < ahead.ms - 300 * DAY
+    # A's clock has been put right since: B's correction, stamped ahead, waits in quarantine at A and C too.
+    assert send(b, a, out).report.far_future == 1
+    assert accept_quarantined(a).released == 1
+    assert send(a, c, out).report.far_future == 1
+    assert send(b, c, out).report.far_future == 1
+    assert accept_quarantined(c).released == 1  # one version, relayed by A and sent by B
+    send(c, a, out)
+    send(c, b, out)
+    for db in (a, b, c):
+        assert contact_row(db, cid)["role"] == "corrected at B"
+        assert contact_row(db, cid)["stamps"]["role"] == stamp
+    assert dump_text(a) == dump_text(b) == dump_text(c)
+    with a.read() as session:  # A's own value lost to a later edit made elsewhere: it is in A's inbox
+        listed = [(x.record_id, x.field, x.theirs_value) for x in list_conflicts(session)]
+    assert listed == [(cid, "role", "from the future")]
