@@ -11,8 +11,9 @@ make keep the ids in their names, so they are recognised as the same bundle; tem
 A sync imports every bundle from another hub it has not imported yet, writes this hub's delta for the hubs that
 read the folder (those whose bundles are in it: what they have not acknowledged), and removes this hub's own
 bundles once every one of those hubs has acknowledged them. It never deletes a file another hub wrote. A file it
-cannot read is reported once, not at every sync. What this hub leaves in a folder reveals nothing about people:
-its bundles are encrypted to the hubs it trusts, and its introduction holds only its keys (services/folder_files.py).
+cannot read is reported once, not at every sync, and read again once it changes (a bundle still being copied).
+What this hub leaves in a folder reveals nothing about people: its bundles are encrypted to the hubs it trusts, and
+its introduction holds only its keys (services/folder_files.py).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from oursociety_desktop.services.exchange import (
 )
 from oursociety_desktop.services.folder_files import (
     bundle_file_name,
+    file_key,
     folder_id,
     folder_state,
     ids_in_name,
@@ -126,7 +128,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
     for path in sorted(folder.iterdir(), key=lambda p: name_key(p.name)):
         if not is_bundle_name(path.name) or not path.is_file():
             continue
-        key = name_key(path.name)
+        key = file_key(path)
         present.add(key)
         ids = ids_in_name(path.name)
         if ids is not None:
@@ -252,10 +254,10 @@ def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | No
         except NotARecipient as exc:  # written for other hubs: never readable here, reported once
             result.not_for_us.append(path.name)
             result.skipped.append(f"{path.name}: {exc.message}")
-            reported.add(name_key(path.name))
+            reported.add(file_key(path))
         except UserError as exc:
             result.skipped.append(f"{path.name}: {exc.message}")
-            reported.add(name_key(path.name))
+            reported.add(file_key(path))
 
 
 def _remove_bundles_naming_erased(db: Database, folder: Path, state: dict[str, Any], result: SyncResult) -> None:

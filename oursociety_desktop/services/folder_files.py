@@ -41,6 +41,16 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
+def file_key(path: Path) -> str:
+    """A file as remembered once reported: its name as compared, its size and its modification time, so a file
+    that changes (a bundle still being copied when it was read, complete since) is read again."""
+    try:
+        info = path.stat()
+    except OSError:  # gone meanwhile (a sync tool removed it): its name alone
+        return name_key(path.name)
+    return f"{name_key(path.name)}\x1f{info.st_size}\x1f{info.st_mtime_ns}"
+
+
 def ids_in_name(name: str) -> tuple[str, str] | None:
     """(hub id, bundle id) from a bundle file's name (or a sync tool's conflict copy of it), else None."""
     match = _IDS_IN_NAME.search(name_key(name))
@@ -90,7 +100,7 @@ def folder_state(db: Database, fid: str) -> dict[str, Any]:
     state = dict(folders.get(fid) or {})
     state.setdefault("readers", [])
     state.setdefault("written", [])  # [{"file", "bundle_id", "clock"}], oldest first
-    state.setdefault("reported", [])  # names (keys) of unreadable files already reported
+    state.setdefault("reported", [])  # unreadable files already reported (`file_key`)
     state.setdefault("digest", "")  # of the last bundle written here, so an unchanged delta is not written again
     state.setdefault("introduction", {})  # {"file", "bundle_id"} of this hub's introduction
     return state
