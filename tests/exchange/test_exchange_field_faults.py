@@ -51,3 +51,50 @@ def test_a_bundle_found_half_copied_is_read_once_it_is_complete(hubs, tmp_path: 
     assert contact_row(b, ines)["role"] == "treasurer"
     sync_folder(a, folder)
     assert dump_text(a) == dump_text(b)
+
+
+def test_edits_made_on_a_copied_laptop_before_it_became_a_new_hub_are_its_own(tmp_path: Path) -> None:
+    """A laptop set up from A's backup is used (an edit, a new person) before its organiser answers the copy
+    question with `hub identity new`. Those edits kept A's id in their stamps: they travelled as A's own and
+    replaced A's concurrent edit at every hub with no conflict listed, and the new person was A's (A held the
+    consent). A's hours, which A keeps home, were relayed by the copy as records of another hub. Now the copy's
+    edits are the new hub's, A's losing value is in the inboxes, and A's hours stay home."""
+    from oursociety_desktop.models.conflicts import list_conflicts
+    from oursociety_desktop.models.hours import add_hours
+    from oursociety_desktop.models.hub_identity import identity_question, new_identity
+    from oursociety_desktop.services.exchange import export_bundle
+    from tests.exchange.test_exchange_clones import clone
+
+    a, c = make_hub(tmp_path, "A"), make_hub(tmp_path, "C")
+    introduce(a, c)
+    nina = add_contact(a, given_name="Nina")
+    with a.write() as tx:
+        add_hours(tx, {"contact_id": nina, "hours": 3.0, "kind": "given"})
+    copy = clone(a, tmp_path / "laptop2" / "A")
+    assert identity_question(copy) is not None
+    edit_contact(a, nina, role="from the first laptop")
+    edit_contact(copy, nina, role="from the second laptop")  # later: it wins, A's value must be listed
+    kid = add_contact(copy, given_name="Kid")
+    new_identity(copy, "A2")
+    introduce(a, copy, c)
+    assert contact_row(copy, kid)["origin_hub"] == copy.hub_id
+    assert contact_row(copy, nina)["stamps"]["role"].endswith(copy.hub_id)
+    bundle = tmp_path / "copy.oursociety"
+    counts = export_bundle(copy, bundle).manifest.counts
+    assert counts.get("hours", 0) == 0
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    for _ in range(3):
+        for db in (a, copy, c):
+            sync_folder(db, folder)
+    assert dump_text(a) == dump_text(copy) == dump_text(c)
+    for db in (a, copy, c):
+        assert contact_row(db, nina)["role"] == "from the second laptop"
+        assert contact_row(db, kid)["origin_hub"] == copy.hub_id
+    with a.read() as session:
+        listed = [(x.record_id, x.field, x.theirs_value) for x in list_conflicts(session)]
+    assert listed == [(nina, "role", "from the first laptop")]
+    with c.read() as session:
+        assert [x.theirs_value for x in list_conflicts(session)] == ["from the first laptop"]
+    for db in (a, c, copy):
+        db.close()
