@@ -3,8 +3,10 @@ quarantine, and the notes that name whose clock is wrong."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,41 @@ def test_an_edit_after_accepting_a_record_from_the_future_wins_everywhere(hubs, 
     with a.read() as session:  # A's own value lost to a later edit made elsewhere: it is in A's inbox
         listed = [(x.record_id, x.field, x.theirs_value) for x in list_conflicts(session)]
     assert listed == [(cid, "role", "from the future")]
+
+
+def test_a_hub_whose_computer_clock_went_back_is_told_so_not_that_the_others_are_wrong(hubs, tmp_path,
+                                                                                      monkeypatch) -> None:
+    """A's computer clock was set back a year after A had been in use. Every bundle from B then held stamps a year
+    ahead of A's clock, and A's note said B's clock was wrong ("the clock of hub 'B' (…): 1 is wrong"), when A's
+    was. The note now says that this computer's clock is behind, from the stamps A already holds; the other case
+    names the hub without a stray count."""
+    import oursociety_desktop.models.clock as clock_module
+    from oursociety_desktop.services.exchange import quarantined
+
+    a, b, _ = hubs
+    out = tmp_path / "out"
+    out.mkdir()
+    cid = add_contact(b, given_name="Bea")
+    send(b, a, out)
+    edit_contact(a, cid, notes="made at A with its clock right")  # A's latest stamp: today
+    held = Stamp.decode(contact_row(a, cid)["stamps"]["notes"])
+    edit_contact(b, cid, role="made at B")
+    real_ns = clock_module.time.time_ns
+
+    class YearBehind:
+        @staticmethod
+        def time_ns() -> int:
+            return real_ns() - 365 * DAY * 1_000_000
+
+    monkeypatch.setattr(clock_module, "time", YearBehind)
+    result = send(b, a, out)
+    day = datetime.fromtimestamp(held.ms / 1000, UTC).date().isoformat()
+    assert [n for n in result.warnings if "ahead" in n] == [
+        "1 record carries a stamp more than 24 hours ahead of this computer's clock, but this hub already holds "
+        f"stamps from {day}: this computer's clock is behind. Set its date and time right; the record waits in "
+        "quarantine until then."]
+    assert contact_row(a, cid)["role"] == "" and len(quarantined(a)) == 1
+    monkeypatch.setattr(clock_module, "time", time)  # the clock put right: the next bundle releases it
+    edit_contact(b, cid, locality="Leeds")
+    send(b, a, out)
+    assert contact_row(a, cid)["role"] == "made at B" and quarantined(a) == []
