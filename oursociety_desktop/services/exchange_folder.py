@@ -125,6 +125,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
     reported = set(state["reported"])
     todo: list[tuple[Path, str]] = []
     present: set[str] = set()
+    own: list[Path] = []
     for path in sorted(folder.iterdir(), key=lambda p: name_key(p.name)):
         if not is_bundle_name(path.name) or not path.is_file():
             continue
@@ -134,6 +135,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
         if ids is not None:
             hub, bundle = ids
             if hub == db.hub_id:
+                own.append(path)
                 continue
             readers.add(hub)
             if bundle not in seen and key not in reported:
@@ -157,6 +159,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
             todo.append((path, manifest.bundle_id))
     _import_all(db, todo, passphrase, progress, result, seen, reported)
     _check(progress, 85, _("Writing this hub's changes"))
+    _adopt_own_files(db, own, state)
     _remove_bundles_naming_erased(db, folder, state, result)
     result.removed.extend(remove_unencrypted_bundles(folder, state))
     readers.discard(db.hub_id)
@@ -258,6 +261,25 @@ def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | No
         except UserError as exc:
             result.skipped.append(f"{path.name}: {exc.message}")
             reported.add(file_key(path))
+
+
+def _adopt_own_files(db: Database, paths: list[Path], state: dict[str, Any]) -> None:
+    """Take as this hub's own the files in the folder named by its id that it has no record of writing here: those
+    another copy of the hub wrote (before this one was restored from a backup, or in a folder merged into this
+    one). They are then removed like the others once every reader has acknowledged them, or at once when they
+    carry a person erased since; left unknown, they stayed in the folder for good, erased people included."""
+    known = {name_key(entry["file"]) for entry in state["written"]}
+    if state["introduction"]:
+        known.add(name_key(state["introduction"]["file"]))
+    for path in paths:
+        if name_key(path.name) in known:
+            continue
+        try:
+            manifest = open_bundle(path, hub_key=db.signing_key).manifest
+        except UserError:  # damaged, or written under another key: left as it is
+            continue
+        state["written"].append({"file": path.name, "bundle_id": manifest.bundle_id, "clock": manifest.clock,
+                                 "records": manifest.total_records})
 
 
 def _remove_bundles_naming_erased(db: Database, folder: Path, state: dict[str, Any], result: SyncResult) -> None:

@@ -98,3 +98,49 @@ def test_edits_made_on_a_copied_laptop_before_it_became_a_new_hub_are_its_own(tm
         assert [x.theirs_value for x in list_conflicts(session)] == ["from the first laptop"]
     for db in (a, c, copy):
         db.close()
+
+
+def test_a_restored_hub_removes_the_bundles_its_lost_copy_left_in_the_folder(tmp_path: Path) -> None:
+    """A is restored from a backup made before its last sync; then its organiser forgets a person that last sync
+    carried. The bundle the lost copy wrote was not in the restored hub's list of its files in the folder, so no
+    sync removed it: the erased person stayed in the folder (readable by every hub it was encrypted to) for good.
+    A hub now takes the files named by its id as its own, and the erasure clears them too."""
+    from oursociety_desktop.cli import main
+    from oursociety_desktop.models.backup import backup_to
+    from oursociety_desktop.models.contacts import forget_contact
+    from oursociety_desktop.models.erasure import after_erasure
+    from tests.exchange.test_exchange_erasure import leaks, person
+
+    folder_a = tmp_path / "A"
+    a, b = make_hub(tmp_path, "A"), make_hub(tmp_path, "B")
+    introduce(a, b)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    sync_folder(b, folder)
+    sync_folder(a, folder)
+    sync_folder(b, folder)
+    backup = tmp_path / "a-backup.sqlite3"
+    backup_to(a.path, backup)
+    gone = person(a)
+    lost = sync_folder(a, folder).written  # written by the copy about to be replaced
+    assert lost is not None
+    assert [name for name, secret in leaks(folder, b.signing_key) if secret == "forgottenname"] == [lost.name]
+    sync_folder(b, folder)  # B has her now
+    a.close()
+    assert main(["--data-dir", str(folder_a), "restore", str(backup)]) == 0
+    a = Database.open(folder_a)
+    sync_folder(a, folder)  # B's bundle brings her back to A
+    assert contact_row(a, gone)["given_name"] == "Forgottenname"
+    with a.write() as tx:
+        forget_contact(tx, gone, "erasure requested")
+    after_erasure(a)
+    result = sync_folder(a, folder)
+    assert lost.name in result.removed and not lost.exists()
+    for _ in range(2):
+        sync_folder(b, folder)
+        sync_folder(a, folder)
+    assert leaks(folder, a.signing_key) == [] and leaks(folder, b.signing_key) == []
+    assert contact_row(b, gone)["erased"] is True
+    assert dump_text(a) == dump_text(b)
+    a.close()
+    b.close()
