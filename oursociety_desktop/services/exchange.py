@@ -323,11 +323,11 @@ def far_future_note(tx: Tx, by_hub: dict[str, int]) -> str:
     if tx.clock.ahead_of_wall() > FUTURE_TOLERANCE_MS:
         held = datetime.fromtimestamp(stamp_wall_ms(tx.clock.last) / 1000, UTC).date().isoformat()
         return (ngettext("{total} record carries a stamp more than 24 hours ahead of this computer's clock, but this "
-                         "hub already holds stamps from {date}: this computer's clock is behind. Set its date and time "
-                         "right; the record waits in quarantine until then.",
+                         "hub already holds stamps from {date}: this computer's clock is behind now, or was set ahead "
+                         "once. Check its date and time; the record waits in quarantine until then.",
                          "{total} records carry a stamp more than 24 hours ahead of this computer's clock, but this "
-                         "hub already holds stamps from {date}: this computer's clock is behind. Set its date and time "
-                         "right; the records wait in quarantine until then.", total)
+                         "hub already holds stamps from {date}: this computer's clock is behind now, or was set ahead "
+                         "once. Check its date and time; the records wait in quarantine until then.", total)
                 .format(total=total, date=held))
     names = []
     for hub_id in sorted(by_hub):

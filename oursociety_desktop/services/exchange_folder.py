@@ -45,7 +45,9 @@ from oursociety_desktop.services.exchange import (
     open_for_import,
 )
 from oursociety_desktop.services.folder_files import (
+    adopt_own_files,
     bundle_file_name,
+    clock_ahead_of_computer,
     file_key,
     folder_id,
     folder_state,
@@ -79,6 +81,8 @@ class SyncResult:
     unreachable: list[dict[str, str]] = field(default_factory=list)
     introduction: str = ""  # this hub's introduction, when this sync wrote it
     introduced: list[str] = field(default_factory=list)  # the hubs whose introduction this sync read
+    # The day this hub's clock stands at when it is more than a day ahead of this computer's ("" when not).
+    clock_ahead: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """Plain summary."""
@@ -86,6 +90,7 @@ class SyncResult:
                 "imported": [r.to_json() for r in self.imported], "skipped": self.skipped, "removed": self.removed,
                 "untrusted_hubs": self.untrusted, "not_for_this_hub": self.not_for_us,
                 "unreachable_hubs": self.unreachable, "introduction": self.introduction or None,
+                "clock_ahead_until": self.clock_ahead or None,
                 "erasures": sum(r.report.erasures for r in self.imported),
                 "people_erased": sum(r.report.people_erased for r in self.imported),
                 "warnings": [w for r in self.imported for w in r.warnings]}
@@ -97,6 +102,16 @@ class SyncResult:
                   "then run `oursociety hub trust {id}`.").format(name=hub["name"], id=hub["id"], file=hub["file"],
                                                                  fingerprint=hub["fingerprint"])
                 for hub in self.untrusted]
+
+    def clock_lines(self) -> list[str]:
+        """One line when this hub's clock stands more than a day ahead of this computer's: its changes carry that
+        time, and every other hub keeps them in quarantine until then."""
+        if not self.clock_ahead:
+            return []
+        return [_("This hub's clock stands at {date}, more than a day ahead of this computer's clock: the "
+                  "computer's date was set ahead once, or is behind now. This hub's changes carry that date, and "
+                  "other hubs keep them in quarantine until then; check the date and time.")
+                .format(date=self.clock_ahead)]
 
     def unreachable_lines(self) -> list[str]:
         """One line per trusted hub this hub cannot encrypt to yet."""
@@ -159,7 +174,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
             todo.append((path, manifest.bundle_id))
     _import_all(db, todo, passphrase, progress, result, seen, reported)
     _check(progress, 85, _("Writing this hub's changes"))
-    _adopt_own_files(db, own, state)
+    adopt_own_files(db, own, state)
     _remove_bundles_naming_erased(db, folder, state, result)
     result.removed.extend(remove_unencrypted_bundles(folder, state))
     readers.discard(db.hub_id)
@@ -174,6 +189,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
     state["readers"] = sorted(readers)
     state["reported"] = sorted(k for k in reported if k in present)
     save_folder_state(db, fid, state)
+    result.clock_ahead = clock_ahead_of_computer(db)
     _check(progress, 100, _("Done"))
     return result
 
@@ -261,25 +277,6 @@ def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | No
         except UserError as exc:
             result.skipped.append(f"{path.name}: {exc.message}")
             reported.add(file_key(path))
-
-
-def _adopt_own_files(db: Database, paths: list[Path], state: dict[str, Any]) -> None:
-    """Take as this hub's own the files in the folder named by its id that it has no record of writing here: those
-    another copy of the hub wrote (before this one was restored from a backup, or in a folder merged into this
-    one). They are then removed like the others once every reader has acknowledged them, or at once when they
-    carry a person erased since; left unknown, they stayed in the folder for good, erased people included."""
-    known = {name_key(entry["file"]) for entry in state["written"]}
-    if state["introduction"]:
-        known.add(name_key(state["introduction"]["file"]))
-    for path in paths:
-        if name_key(path.name) in known:
-            continue
-        try:
-            manifest = open_bundle(path, hub_key=db.signing_key).manifest
-        except UserError:  # damaged, or written under another key: left as it is
-            continue
-        state["written"].append({"file": path.name, "bundle_id": manifest.bundle_id, "clock": manifest.clock,
-                                 "records": manifest.total_records})
 
 
 def _remove_bundles_naming_erased(db: Database, folder: Path, state: dict[str, Any], result: SyncResult) -> None:

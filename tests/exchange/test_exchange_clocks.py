@@ -114,10 +114,41 @@ def test_a_hub_whose_computer_clock_went_back_is_told_so_not_that_the_others_are
     day = datetime.fromtimestamp(held.ms / 1000, UTC).date().isoformat()
     assert [n for n in result.warnings if "ahead" in n] == [
         "1 record carries a stamp more than 24 hours ahead of this computer's clock, but this hub already holds "
-        f"stamps from {day}: this computer's clock is behind. Set its date and time right; the record waits in "
-        "quarantine until then."]
+        f"stamps from {day}: this computer's clock is behind now, or was set ahead once. Check its date and time; "
+        "the record waits in quarantine until then."]
     assert contact_row(a, cid)["role"] == "" and len(quarantined(a)) == 1
     monkeypatch.setattr(clock_module, "time", time)  # the clock put right: the next bundle releases it
     edit_contact(b, cid, locality="Leeds")
     send(b, a, out)
     assert contact_row(a, cid)["role"] == "made at B" and quarantined(a) == []
+
+
+def test_a_hub_whose_clock_was_set_ahead_once_is_told_its_changes_wait_elsewhere(hubs, tmp_path,
+                                                                                monkeypatch) -> None:
+    """One edit made while A's computer was a year ahead leaves A's clock there: every later edit of A, its clock
+    put right, carries that time too, and every other hub keeps it in quarantine for a year. A's organiser was
+    told nothing; A's sync now says so in one line (B's names A's clock, as before)."""
+    from oursociety_desktop.services.exchange_folder import sync_folder
+
+    a, b, _ = hubs
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    cid = add_contact(a, given_name="Ada")
+    sync_folder(a, folder)
+    sync_folder(b, folder)
+    assert sync_folder(a, folder).clock_lines() == []
+    with clock_off_by(monkeypatch, 365 * DAY):
+        edit_contact(a, cid, notes="typed while the date was wrong")
+    edit_contact(a, cid, role="typed with the date put right")
+    role_stamp = Stamp.decode(contact_row(a, cid)["stamps"]["role"])
+    assert role_stamp.ms > wall_clock_ms() + 300 * DAY  # A's clock stays a year ahead
+    day = datetime.fromtimestamp(role_stamp.ms / 1000, UTC).date().isoformat()
+    result = sync_folder(a, folder)
+    assert result.clock_lines() == [
+        f"This hub's clock stands at {day}, more than a day ahead of this computer's clock: the computer's date "
+        "was set ahead once, or is behind now. This hub's changes carry that date, and other hubs keep them in "
+        "quarantine until then; check the date and time."]
+    assert result.to_json()["clock_ahead_until"] == day
+    seen = sync_folder(b, folder)
+    assert [r.report.far_future for r in seen.imported] == [1] and contact_row(b, cid)["role"] == ""
+    assert seen.clock_lines() == []
