@@ -60,8 +60,8 @@ from oursociety_desktop.models.merge_withdrawal import (
 )
 from oursociety_desktop.models.merged_contacts import settle_merged_contacts
 from oursociety_desktop.models.references import (
+    clear_erased_from_side_tables,
     contacts_awaiting_erasure_rules,
-    drop_conflicts_of_erased,
     erase_related_records,
     fold_pairs,
     remove_opaque_records_of,
@@ -372,7 +372,7 @@ class BundleMerger:
             remove_opaque_records_of(self.conn, erased)
         if self.report.erasures_applied:
             purge_deleted_index_entries(self.conn)
-        drop_conflicts_of_erased(self.conn)
+        clear_erased_from_side_tables(self.conn)
         tick("contact")
         return self.report
 

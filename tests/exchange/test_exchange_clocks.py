@@ -152,3 +152,54 @@ def test_a_hub_whose_clock_was_set_ahead_once_is_told_its_changes_wait_elsewhere
     seen = sync_folder(b, folder)
     assert [r.report.far_future for r in seen.imported] == [1] and contact_row(b, cid)["role"] == ""
     assert seen.clock_lines() == []
+
+
+@pytest.mark.parametrize("where", ["forgotten here", "erasure arriving"])
+def test_forgetting_a_person_clears_them_out_of_the_quarantine(hubs, tmp_path, monkeypatch, where) -> None:
+    """A's clock was a year ahead when it edited a person and a connection note about her: B keeps both versions
+    in quarantine. The person is forgotten (at B, or at C and the erasure reaches B): her record and the note
+    stayed in B's quarantine (in the database file) until the stamps' date or an accept. They are cleared now;
+    merging what is left later changes nothing about her."""
+    from oursociety_desktop.models.connections import create_connection, update_connection
+    from oursociety_desktop.models.contacts import forget_contact
+    from oursociety_desktop.models.erasure import after_erasure
+    from oursociety_desktop.models.tables import Connection
+    from oursociety_desktop.services.exchange import quarantined
+    from tests.exchange.test_exchange_erasure import leaks, person
+
+    a, b, c = hubs
+    out = tmp_path / "out"
+    out.mkdir()
+    gone = person(a)
+    friend = add_contact(a, given_name="Friend")
+    with a.write() as tx:
+        link = create_connection(tx, {"contact_a": gone, "contact_b": friend, "kind": "knows"}).id
+    send(a, b, out)
+    send(a, c, out)
+    with clock_off_by(monkeypatch, 365 * DAY):
+        edit_contact(a, gone, notes="note-about-her-health")
+        with a.write() as tx:
+            update_connection(tx, link, {"note": "note-about-her-health"})
+    assert send(a, b, out).report.far_future == 2
+    assert {(e.record_type, e.record_id) for e in quarantined(b)} == {("contact", gone), ("connection", link)}
+    assert {secret for _, secret in leaks(b.path.parent)} >= {"note-about-her-health"}  # positive control
+    if where == "forgotten here":
+        with b.write() as tx:
+            forget_contact(tx, gone, "erasure requested")
+        after_erasure(b)
+    else:
+        with c.write() as tx:
+            forget_contact(tx, gone, "erasure requested")
+        assert send(c, b, out).report.erasures_applied == 1
+        after_erasure(b)
+    assert [(e.record_type, e.record_id) for e in quarantined(b)] == [("connection", link)]
+    b.close()
+    assert leaks(b.path.parent) == []
+    b = Database.open(b.path.parent)
+    assert accept_quarantined(b).released == 1
+    row = contact_row(b, gone)
+    assert row["erased"] is True and row["given_name"] == "" and row["notes"] == ""
+    with b.read() as session:
+        kept = session.get(Connection, link)
+        assert kept is not None and kept.note == "" and kept.deleted is True
+    b.close()
