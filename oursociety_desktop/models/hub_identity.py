@@ -115,7 +115,10 @@ def _restamp_copy_edits(tx: Tx, old_id: str, new_id: str, copied_at: str) -> Non
     conn = tx.session.connection()
 
     def moved(stamp: str) -> str:
-        return f"{stamp[:-len(old_id)]}{new_id}" if stamp > copied_at and stamp_hub(stamp) == old_id else stamp
+        if stamp <= copied_at or stamp_hub(stamp) != old_id:
+            return stamp
+        issued = Stamp.decode(stamp)
+        return Stamp(issued.ms, issued.counter, new_id).encode()
 
     for record_type in REGISTRY:
         table = record_type.table.__table__  # type: ignore[attr-defined]
