@@ -53,7 +53,7 @@ def erase_related_records(tx: Tx, contact_id: str) -> None:
             update_record(tx, record, changes)
     remove_opaque_records_of(tx.session.connection(), [contact_id])
     tx.session.flush()
-    clear_erased_from_side_tables(tx.session.connection())
+    clear_people_from_side_tables(tx.session.connection())
 
 
 def drop_conflicts_of_erased(conn: Connection) -> int:
@@ -73,10 +73,15 @@ def drop_conflicts_of_erased(conn: Connection) -> int:
     return removed
 
 
-def clear_erased_from_side_tables(conn: Connection) -> None:
-    """What names erased people outside the records: the conflicts about them, and the quarantine."""
+def clear_people_from_side_tables(conn: Connection) -> None:
+    """What names erased or withheld people outside the records: the conflicts about the erased, and the
+    quarantine (which the withheld leave only in their withheld form)."""
+    from oursociety_desktop.models.withdrawal import withheld_ids, withhold_quarantined
+
     drop_conflicts_of_erased(conn)
     purge_quarantine_of_erased(conn)
+    if conn.execute(text("SELECT 1 FROM quarantined_record LIMIT 1")).first() is not None:
+        withhold_quarantined(conn, withheld_ids(conn, str(conn.execute(text("SELECT id FROM hub")).scalar())))
 
 
 def purge_quarantine_of_erased(conn: Connection) -> int:

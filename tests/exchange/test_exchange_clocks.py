@@ -203,3 +203,38 @@ def test_forgetting_a_person_clears_them_out_of_the_quarantine(hubs, tmp_path, m
         kept = session.get(Connection, link)
         assert kept is not None and kept.note == "" and kept.deleted is True
     b.close()
+
+
+@pytest.mark.parametrize("order", ["withdrawn after", "withdrawn before"])
+def test_a_withdrawn_person_is_kept_withheld_in_the_quarantine_too(hubs, tmp_path, monkeypatch, order) -> None:
+    """A (the consent holder, its clock a year ahead) edits a person's notes; C switches her sharing off. B, which
+    does not hold her consent, keeps only her id and wishes: but A's version waited whole in B's quarantine (her
+    notes in B's database file), whichever came first. It waits in the withheld form now."""
+    from oursociety_desktop.services.exchange import export_bundle, import_bundle, quarantined
+    from tests.exchange.test_exchange_erasure import leaks, person
+
+    a, b, c = hubs
+    out = tmp_path / "out"
+    out.mkdir()
+    her = person(a)
+    send(a, b, out)
+    send(a, c, out)
+    with clock_off_by(monkeypatch, 365 * DAY):
+        edit_contact(a, her, notes="note-about-her-health")
+    ahead = out / "ahead.oursociety"
+    export_bundle(a, ahead)
+    edit_contact(c, her, share_with_hubs=False)
+    if order == "withdrawn after":
+        assert import_bundle(b, ahead, backup=False).report.far_future == 1
+        assert send(c, b, out).report.people_withdrawn == 1
+    else:
+        assert send(c, b, out).report.people_withdrawn == 1
+        assert import_bundle(b, ahead, backup=False).report.far_future == 1
+    assert [(e.record_type, e.record_id) for e in quarantined(b)] == [("contact", her)]
+    b.close()
+    assert leaks(b.path.parent) == []
+    b = Database.open(b.path.parent)
+    accept_quarantined(b)
+    row = contact_row(b, her)
+    assert (row["share_with_hubs"], row["given_name"], row["notes"]) == (False, "", "")
+    b.close()

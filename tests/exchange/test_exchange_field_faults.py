@@ -10,7 +10,7 @@ import pytest
 
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.services.exchange_folder import sync_folder
-from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, introduce, make_hub
+from tests.exchange.exchange_helpers import add_contact, contact_row, dump_text, edit_contact, introduce, make_hub, send
 
 
 @pytest.fixture
@@ -144,3 +144,27 @@ def test_a_restored_hub_removes_the_bundles_its_lost_copy_left_in_the_folder(tmp
     assert dump_text(a) == dump_text(b)
     a.close()
     b.close()
+
+
+def test_a_withdrawn_person_leaves_nothing_in_the_database_file_of_a_hub_without_their_consent(tmp_path) -> None:
+    """C (not the consent holder) switches a person's sharing off; B receives the withdrawal. Both keep only her id
+    and wishes, but her name and phone digits stayed in the full-text index's segments, in the database file (an
+    erasure purges them; a withdrawal did not). They are gone now, at C and at B."""
+    from tests.exchange.test_exchange_erasure import leaks, person
+
+    a, b, c = (make_hub(tmp_path, name) for name in ("A", "B", "C"))
+    introduce(a, b, c)
+    out = tmp_path / "out"
+    out.mkdir()
+    her = person(a)
+    send(a, b, out)
+    send(a, c, out)
+    assert {secret for _, secret in leaks(b.path.parent)} == {"forgottenname", "900606", "hidden@example.org"}
+    edit_contact(c, her, share_with_hubs=False)
+    assert send(c, b, out).report.people_withdrawn == 1
+    for db in (b, c):
+        assert contact_row(db, her)["given_name"] == ""
+        db.close()
+        assert leaks(db.path.parent) == []
+    assert {secret for _, secret in leaks(a.path.parent)} == {"forgottenname", "900606", "hidden@example.org"}
+    a.close()
