@@ -309,9 +309,13 @@ def erasure_note(erasures: int, people_erased: int) -> str:
 
 
 def withdrawal_note(people: int) -> str:
-    """One line on the people whose consent their hub withdrew: this hub keeps only their id from now on."""
-    return ngettext("{n} person held here was withdrawn by the hub holding their consent: only their id is kept.",
-                    "{n} people held here were withdrawn by the hub holding their consent: only their ids are kept.",
+    """One line on the people withdrawn by the bundle (their sharing switched off at another hub: the consent
+    holder, or any hub, as any hub may switch it off): this hub keeps only their id from now on. It said "by the
+    hub holding their consent", which a withdrawal made at another hub is not."""
+    return ngettext("{n} person held here was withdrawn (their sharing switched off at another hub): only their id "
+                    "is kept.",
+                    "{n} people held here were withdrawn (their sharing switched off at another hub): only their ids "
+                    "are kept.",
                     people).format(n=people)
 
 

@@ -161,7 +161,10 @@ def test_a_withdrawn_person_leaves_nothing_in_the_database_file_of_a_hub_without
     send(a, c, out)
     assert {secret for _, secret in leaks(b.path.parent)} == {"forgottenname", "900606", "hidden@example.org"}
     edit_contact(c, her, share_with_hubs=False)
-    assert send(c, b, out).report.people_withdrawn == 1
+    received = send(c, b, out)
+    assert received.report.people_withdrawn == 1  # C does not hold her consent: the note does not say it does
+    assert "1 person held here was withdrawn (their sharing switched off at another hub): only their id is kept." \
+        in received.warnings
     for db in (b, c):
         assert contact_row(db, her)["given_name"] == ""
         db.close()
