@@ -234,7 +234,7 @@ def cmd_sync(args: argparse.Namespace, folder: Path) -> int:
     for name in result.introduced:
         print(_("Read the introduction of hub '{name}': its keys, so that this hub can encrypt to it").format(
             name=name))
-    for line in result.untrusted_lines() + result.unreachable_lines():
+    for line in result.untrusted_lines() + result.unreachable_lines() + result.clock_lines():
         print(line)
     for skipped in result.skipped:
         print(_("Skipped {skipped}").format(skipped=skipped))

@@ -138,5 +138,5 @@ def decrypt_for_hub(data: bytes, identity: X25519PrivateKey | None, label: str) 
     try:
         return ChaCha20Poly1305(file_key).decrypt(nonce, data[end:], data[:end])
     except InvalidTag:
-        raise UserError(_("The bundle {label} was changed after it was encrypted; it was refused. "
-                          "Nothing was imported.").format(label=label)) from None
+        raise UserError(_("The bundle {label} is incomplete (still being copied?) or was changed after it was "
+                          "encrypted; it was refused. Nothing was imported.").format(label=label)) from None

@@ -115,6 +115,23 @@ class HybridLogicalClock:
         # stamps. A test holds the two to the same text.
         return f"{self._ms:013d}.{self._counter:06x}.{self.hub_id}"
 
+    def ahead_of_wall(self) -> int:
+        """How many milliseconds the highest stamp this clock issued or observed lies ahead of the wall clock: more
+        than a day means this computer's clock went back (other hubs' stamps then look far ahead)."""
+        return self._ms - min(self._wall(), MAX_WALL_MS)
+
+    def after(self, held: str) -> str:
+        """A new stamp above `held` as well as above every stamp this clock issued or observed: for a local edit of
+        a field whose value is stamped ahead of this clock (accepted from quarantine). The clock itself does not
+        move past `held` (a hub whose clock is wrong must not push this one ahead): only this edit is stamped there."""
+        mine = self.now()
+        if held < mine:
+            return mine
+        other = Stamp.decode(held)
+        if other.counter >= MAX_COUNTER:
+            return Stamp(other.ms + 1, 0, self.hub_id).encode()
+        return Stamp(other.ms, other.counter + 1, self.hub_id).encode()
+
     def observe(self, remote: str) -> None:
         """Move past a stamp received from another hub, so that later local edits order after it. A stamp more
         than 24 hours ahead of the wall clock, or out of range, is not observed (it waits in quarantine)."""

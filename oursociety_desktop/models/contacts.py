@@ -135,8 +135,10 @@ def update_contact(tx: Tx, contact_id: str, changes: Mapping[str, Any]) -> Conta
     if not withheld_here(merged, tx.hub_id):
         _require_a_name(merged)
     if update_record(tx, contact, clean):
-        withhold_after_edit(tx, contact)  # a withdrawal made here of a person whose consent another hub holds
+        withheld = withhold_after_edit(tx, contact)  # withdrawn here: a person whose consent another hub holds
         refresh_derived(tx, contact)
+        if withheld:  # their name and numbers out of the search index's segments too, as after an erasure
+            purge_deleted_index_entries(tx.session.connection())
     return contact
 
 

@@ -72,6 +72,11 @@ class Tx:
         """A new version stamp, later than any this hub issued or saw."""
         return self.clock.now()
 
+    def stamp_after(self, held: str) -> str:
+        """A new version stamp above `held` too: for a local edit of a field whose value is stamped ahead of this
+        hub's clock (accepted from quarantine), so that the edit wins over it at every hub."""
+        return self.clock.after(held)
+
     def setting(self, key: str) -> Any:
         """A hub setting, or its default."""
         return get_setting(self.session, key)

@@ -18,11 +18,14 @@ import os
 import platform
 import uuid
 
-from sqlalchemy import text
+from sqlalchemy import select, text, update
 
 from oursociety_desktop.i18n import _
-from oursociety_desktop.models.database import MAX_HUB_NAME, Database, get_setting, set_setting
+from oursociety_desktop.models.clock import Stamp, stamp_hub
+from oursociety_desktop.models.database import MAX_HUB_NAME, Database, Tx, get_setting, set_setting
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.registry import REGISTRY
+from oursociety_desktop.models.sharing import FORMER_IDS
 from oursociety_desktop.models.signing import new_signing_key
 from oursociety_desktop.models.tables import Hub, PeerHub
 from oursociety_desktop.models.text import single_line, within_limit
@@ -45,7 +48,8 @@ def check_location(db: Database) -> None:
         if not known:
             set_setting(tx.session, LOCATION, here)
         elif known != here and not get_setting(tx.session, QUESTION):
-            set_setting(tx.session, QUESTION, {"was": known, "now": here})
+            # The clock as copied: every stamp of this hub's id above it was issued by this copy.
+            set_setting(tx.session, QUESTION, {"was": known, "now": here, "clock": tx.clock.last})
 
 
 def identity_question(db: Database) -> str | None:
@@ -77,24 +81,55 @@ def keep_identity(db: Database) -> None:
 
 
 def new_identity(db: Database, name: str = "") -> str:
-    """This copy is a new hub: a new id, incarnation and signing key (the data stays, and the records it created
-    keep their origin). Other hubs meet it as a new hub. Returns the new id."""
+    """This copy is a new hub: a new id, incarnation and signing key (the data stays, and the records the old hub
+    created keep their origin). What was edited on this copy before the question was answered is stamped again by
+    the new id: under the old one it would travel as the old hub's own edits and overwrite that hub's concurrent
+    edits with no conflict listed. The old hub's records that stay home there (hours, unless it shares their detail)
+    stay home here too. Other hubs meet it as a new hub. Returns the new id."""
     new_id = str(uuid.uuid4())
     new_name = within_limit("name", single_line(name).strip(), MAX_HUB_NAME)
+    old_id = db.hub_id
     with db.write() as tx:
-        hub = tx.session.get(Hub, db.hub_id)
+        hub = tx.session.get(Hub, old_id)
         assert hub is not None
+        pending = get_setting(tx.session, QUESTION)
+        copied_at = pending.get("clock", "") if isinstance(pending, dict) else ""
+        last = Stamp.decode(tx.clock.last)
         conn = tx.session.connection()
-        conn.execute(text("UPDATE hub SET id = :new, name = :name, incarnation = :i, signing_key = :k, clock = '' "
+        conn.execute(text("UPDATE hub SET id = :new, name = :name, incarnation = :i, signing_key = :k, clock = :c "
                           "WHERE id = :old"),
                      {"new": new_id, "name": new_name or hub.name, "i": str(uuid.uuid4()),
-                      "k": new_signing_key(), "old": db.hub_id})
+                      "k": new_signing_key(), "old": old_id, "c": Stamp(last.ms, last.counter, new_id).encode()})
+        if copied_at:
+            _restamp_copy_edits(tx, old_id, new_id, copied_at)
+        set_setting(tx.session, FORMER_IDS, [*(get_setting(tx.session, FORMER_IDS) or []), old_id])
         # What peers acknowledged was sent by the old id: the new hub owes them everything.
         conn.execute(text("UPDATE peer_hub SET acknowledged = '', resend_from = '', resend_after_log = 0"))
         set_setting(tx.session, LOCATION, current_location(db))
         conn.execute(text("DELETE FROM setting WHERE key = :k"), {"k": QUESTION})
     db.reload_hub()
     return new_id
+
+
+def _restamp_copy_edits(tx: Tx, old_id: str, new_id: str, copied_at: str) -> None:
+    """Give the new id every stamp of the old id issued after the copy was made (above `copied_at`): the edits made
+    on this copy. Their time and counter stay, so their order among the hub's stamps is kept."""
+    conn = tx.session.connection()
+
+    def moved(stamp: str) -> str:
+        if stamp <= copied_at or stamp_hub(stamp) != old_id:
+            return stamp
+        issued = Stamp.decode(stamp)
+        return Stamp(issued.ms, issued.counter, new_id).encode()
+
+    for record_type in REGISTRY:
+        table = record_type.table.__table__  # type: ignore[attr-defined]
+        rows = conn.execute(select(table.c.id, table.c.base_stamp, table.c.stamps, table.c.edit_stamp)
+                            .where(table.c.stamp > copied_at)).all()
+        for rid, base, stamps, edit in rows:
+            new_stamps = {name: moved(stamp) for name, stamp in (stamps or {}).items()}
+            conn.execute(update(table).where(table.c.id == rid).values(
+                base_stamp=moved(base), stamps=new_stamps, edit_stamp=moved(edit) if edit else edit))
 
 
 def incarnation_note(peer: PeerHub | None, incarnation: str) -> str | None:

@@ -60,8 +60,8 @@ from oursociety_desktop.models.merge_withdrawal import (
 )
 from oursociety_desktop.models.merged_contacts import settle_merged_contacts
 from oursociety_desktop.models.references import (
+    clear_people_from_side_tables,
     contacts_awaiting_erasure_rules,
-    drop_conflicts_of_erased,
     erase_related_records,
     fold_pairs,
     remove_opaque_records_of,
@@ -370,9 +370,9 @@ class BundleMerger:
         if self.report.unknown_records:
             erased = [row[0] for row in self.conn.execute(text("SELECT id FROM contact WHERE erased = 1"))]
             remove_opaque_records_of(self.conn, erased)
-        if self.report.erasures_applied:
+        if self.report.erasures_applied or self.report.people_withdrawn:  # their tokens out of the index too
             purge_deleted_index_entries(self.conn)
-        drop_conflicts_of_erased(self.conn)
+        clear_people_from_side_tables(self.conn)
         tick("contact")
         return self.report
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, text
 from oursociety_desktop.models.canonical import canonical_line
 from oursociety_desktop.models.registry import ENVELOPE, REGISTRY, RecordType
 from oursociety_desktop.models.sharing import (
+    former_hub_ids,
     kept_home_by_flag,
     names_only_shareable,
     shareable_contact_ids,
@@ -106,7 +107,8 @@ def iter_outgoing_lines(conn: Connection, since: str = "") -> Iterator[tuple[str
     withdrawn = withdrawn_ids(conn)  # their withheld record travels: id, stamps, consent and wishes
     params = {"since": since}
     kept_home = kept_home_by_flag(conn)
-    this_hub = conn.execute(text("SELECT id FROM hub")).scalar()
+    # This hub's own records: under its id, and under the ids it had before it became a new hub (a copy).
+    own_ids = {conn.execute(text("SELECT id FROM hub")).scalar(), *former_hub_ids(conn)}
     for record_type in REGISTRY:
         # A type shared by a hub setting: with it off, only records other hubs shared (relayed) leave.
         own_kept = record_type.shared_when_setting and not type_travels(conn, record_type)
@@ -117,7 +119,7 @@ def iter_outgoing_lines(conn: Connection, since: str = "") -> Iterator[tuple[str
         for values in encoder.rows(conn, _delta_condition(record_type) if since and not whole else "", params):
             if flag and not values[flag]:
                 continue
-            if own_kept and values["origin_hub"] == this_hub:
+            if own_kept and values["origin_hub"] in own_ids:
                 continue
             if any(values[name] in held for name, held in held_by):
                 continue

@@ -76,7 +76,9 @@ def update_record(tx: Tx, record: R, changes: Mapping[str, Any]) -> list[str]:
     if not changed:
         return []
     refuse_withheld_references(tx, record.RECORD_TYPE, {**record.synced_values(), **changes}, changed)
-    stamp = tx.stamp()
+    # A field may hold a value stamped ahead of this hub's clock (accepted from quarantine): the edit must still
+    # be stamped above it, or it would lose to it at every other hub while this one shows the edit.
+    stamp = tx.stamp_after(max(record.field_stamp(name) for name in changed))
     stamps = dict(record.stamps)
     for name in changed:
         setattr(record, name, changes[name])

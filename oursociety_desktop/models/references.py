@@ -53,7 +53,7 @@ def erase_related_records(tx: Tx, contact_id: str) -> None:
             update_record(tx, record, changes)
     remove_opaque_records_of(tx.session.connection(), [contact_id])
     tx.session.flush()
-    drop_conflicts_of_erased(tx.session.connection())
+    clear_people_from_side_tables(tx.session.connection())
 
 
 def drop_conflicts_of_erased(conn: Connection) -> int:
@@ -71,6 +71,45 @@ def drop_conflicts_of_erased(conn: Connection) -> int:
                 f"{record_type.table_name} r JOIN contact c ON c.id = r.{ref.field} WHERE c.erased = 1)"),
                 {"t": record_type.name}).rowcount or 0
     return removed
+
+
+def clear_people_from_side_tables(conn: Connection) -> None:
+    """What names erased or withheld people outside the records: the conflicts about the erased, and the
+    quarantine (which the withheld leave only in their withheld form)."""
+    from oursociety_desktop.models.withdrawal import withheld_ids, withhold_quarantined
+
+    drop_conflicts_of_erased(conn)
+    purge_quarantine_of_erased(conn)
+    if conn.execute(text("SELECT 1 FROM quarantined_record LIMIT 1")).first() is not None:
+        withhold_quarantined(conn, withheld_ids(conn, str(conn.execute(text("SELECT id FROM hub")).scalar())))
+
+
+def purge_quarantine_of_erased(conn: Connection) -> int:
+    """Clear the person out of the records waiting in quarantine once they are erased: versions of an erased
+    contact that are not erasures themselves are removed (an erasure beats them when they are merged), the fields
+    the erasure wipes are emptied in the records personal to them, and records of unknown types declared personal
+    to them are removed. Without this, the person's data waited there (for up to the stamp's date) after `forget`."""
+    if conn.execute(text("SELECT 1 FROM quarantined_record LIMIT 1")).first() is None:
+        return 0
+    erased = "(SELECT id FROM contact WHERE erased = 1)"
+    changed = conn.execute(text(
+        "DELETE FROM quarantined_record WHERE record_type = 'contact' "  # noqa: S608
+        f"AND coalesce(json_extract(record, '$.erased'), 0) != 1 AND id IN {erased}")).rowcount or 0
+    for record_type, ref in REGISTRY.references_to("contact"):
+        if not ref.personal or not record_type.erase_wipes:
+            continue
+        paths = ", ".join(f"'$.{name}', ''" for name in record_type.erase_wipes)
+        changed += conn.execute(text(
+            f"UPDATE quarantined_record SET record = json_replace(record, {paths}) "  # noqa: S608
+            f"WHERE record_type = :t AND json_extract(record, '$.{ref.field}') IN {erased}"),
+            {"t": record_type.name}).rowcount or 0
+    for name, raw_refs in conn.execute(text("SELECT name, refs FROM opaque_type")).all():
+        refs = json.loads(raw_refs) if isinstance(raw_refs, str) else raw_refs
+        for named in (r["field"] for r in refs if r.get("personal") and r.get("target") == "contact"):
+            changed += conn.execute(text(
+                "DELETE FROM quarantined_record WHERE record_type = :t AND "  # noqa: S608
+                f"json_extract(record, '$.' || :f) IN {erased}"), {"t": name, "f": named}).rowcount or 0
+    return changed
 
 
 def same_person_ids(conn: Connection, contact_id: str) -> list[str]:

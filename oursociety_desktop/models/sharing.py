@@ -18,6 +18,9 @@ from sqlalchemy import Connection, select, text
 from oursociety_desktop.models.registry import REGISTRY, RecordType
 from oursociety_desktop.models.tables import Contact
 
+# The setting listing the ids this hub had before it became a new hub (models/hub_identity.py, `new_identity`).
+FORMER_IDS = "former_hub_ids"
+
 
 def shareable_contact_ids(conn: Connection) -> set[str]:
     """Ids of contacts that may leave this hub."""
@@ -71,3 +74,10 @@ def kept_home_by_flag(conn: Connection) -> dict[str, set[str]]:
                 f"SELECT id FROM {record_type.table_name} WHERE {record_type.shared_flag} = 0"))  # noqa: S608
             kept[record_type.name] = {row[0] for row in rows}
     return kept
+
+
+def former_hub_ids(conn: Connection) -> list[str]:
+    """The ids this hub had before it became a new hub (`new_identity`): its records under those ids are its own."""
+    raw = conn.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": FORMER_IDS}).scalar()
+    value = json.loads(raw) if isinstance(raw, str) else raw
+    return [str(v) for v in value] if isinstance(value, list) else []

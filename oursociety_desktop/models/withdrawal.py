@@ -29,7 +29,7 @@ from oursociety_desktop.i18n import _
 from oursociety_desktop.models.clock import stamp_hub
 from oursociety_desktop.models.database import Tx
 from oursociety_desktop.models.errors import UserError
-from oursociety_desktop.models.registry import REGISTRY
+from oursociety_desktop.models.registry import ENVELOPE, REGISTRY
 from oursociety_desktop.models.tables import Contact
 
 # The contact fields a withdrawn person's record still carries: consent, wishes and what happened to the record.
@@ -150,7 +150,37 @@ def remove_records_of(conn: Connection, contact_ids: list[str]) -> int:
                       "(SELECT value FROM json_each(:ids)) AND field IN (SELECT value FROM json_each(:fields))"),
                  {"ids": ids, "fields": json.dumps(WITHHELD)})
     removed += remove_opaque_records_of(conn, list(contact_ids))
+    withhold_quarantined(conn, contact_ids)
     return removed
+
+
+def withhold_quarantined(conn: Connection, contact_ids: Iterable[str]) -> None:
+    """Keep nothing about these withdrawn people in the quarantine either: their waiting versions are kept in the
+    withheld form (a version that may share them again, from their consent holder and newer than the withdrawal,
+    is left whole), and the waiting records personal to them are removed, as the merge would not store them."""
+    ids = json.dumps(sorted(contact_ids))
+    if ids == "[]" or conn.execute(text("SELECT 1 FROM quarantined_record LIMIT 1")).first() is None:
+        return
+    rows = conn.execute(text(
+        "SELECT q.rowid, q.record, c.base_stamp, c.stamps FROM quarantined_record q JOIN contact c ON c.id = q.id "
+        "WHERE q.record_type = 'contact' AND q.id IN (SELECT value FROM json_each(:ids))"), {"ids": ids}).all()
+    for rowid, raw, base, stamps in rows:
+        record = json.loads(raw)
+        held = share_stamp({"base_stamp": base, "stamps": stamps})
+        if record.get("share_with_hubs") is True and share_stamp(record) > held:
+            continue
+        kept = {k: v for k, v in record.items() if k in ENVELOPE or k in Contact.SYNC_FIELDS}
+        kept.update({name: value for name, value in blank_values().items() if name in kept})
+        kept["stamps"] = {k: v for k, v in (record.get("stamps") or {}).items() if k in kept and k not in WITHHELD}
+        if kept != record:
+            conn.execute(text("UPDATE quarantined_record SET record = :r WHERE rowid = :rowid"),
+                         {"r": json.dumps(kept), "rowid": rowid})
+    for record_type in REGISTRY:
+        for name in (r.field for r in record_type.personal_references() if r.target == "contact"):
+            conn.execute(text(
+                "DELETE FROM quarantined_record WHERE record_type = :t "
+                "AND json_extract(record, '$.' || :f) IN (SELECT value FROM json_each(:ids))"),
+                {"t": record_type.name, "f": name, "ids": ids})
 
 
 # ---- at this hub: edits of a withdrawn person ----

@@ -10,6 +10,7 @@ import hashlib
 import json
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from oursociety_desktop.formats.bundle import (
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.backup import automatic_backup
 from oursociety_desktop.models.bulk import cyclic_gc_paused, larger_page_cache
+from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_wall_ms
 from oursociety_desktop.models.database import Database, Tx
 from oursociety_desktop.models.erasure import after_erasure
 from oursociety_desktop.models.errors import Cancelled, UserError
@@ -307,20 +309,34 @@ def erasure_note(erasures: int, people_erased: int) -> str:
 
 
 def withdrawal_note(people: int) -> str:
-    """One line on the people whose consent their hub withdrew: this hub keeps only their id from now on."""
-    return ngettext("{n} person held here was withdrawn by the hub holding their consent: only their id is kept.",
-                    "{n} people held here were withdrawn by the hub holding their consent: only their ids are kept.",
+    """One line on the people withdrawn by the bundle (their sharing switched off at another hub: the consent
+    holder, or any hub, as any hub may switch it off): this hub keeps only their id from now on. It said "by the
+    hub holding their consent", which a withdrawal made at another hub is not."""
+    return ngettext("{n} person held here was withdrawn (their sharing switched off at another hub): only their id "
+                    "is kept.",
+                    "{n} people held here were withdrawn (their sharing switched off at another hub): only their ids "
+                    "are kept.",
                     people).format(n=people)
 
 
 def far_future_note(tx: Tx, by_hub: dict[str, int]) -> str:
-    """One line naming the hubs whose clocks are wrong (from the stamps themselves, not the sender)."""
-    names = []
-    for hub_id, count in sorted(by_hub.items()):
-        peer = tx.session.get(PeerHub, hub_id)
-        who = f"'{peer.name}' ({hub_id[:8]})" if peer is not None and peer.name else hub_id[:40]
-        names.append(f"{who}: {count}")
+    """One line naming the hubs whose clocks are wrong (from the stamps themselves, not the sender), or saying that
+    this computer's clock is: when this hub already holds stamps more than a day ahead of it, its clock went back,
+    and every other hub's stamps look far ahead."""
     total = sum(by_hub.values())
+    if tx.clock.ahead_of_wall() > FUTURE_TOLERANCE_MS:
+        held = datetime.fromtimestamp(stamp_wall_ms(tx.clock.last) / 1000, UTC).date().isoformat()
+        return (ngettext("{total} record carries a stamp more than 24 hours ahead of this computer's clock, but this "
+                         "hub already holds stamps from {date}: this computer's clock is behind now, or was set ahead "
+                         "once. Check its date and time; the record waits in quarantine until then.",
+                         "{total} records carry a stamp more than 24 hours ahead of this computer's clock, but this "
+                         "hub already holds stamps from {date}: this computer's clock is behind now, or was set ahead "
+                         "once. Check its date and time; the records wait in quarantine until then.", total)
+                .format(total=total, date=held))
+    names = []
+    for hub_id in sorted(by_hub):
+        peer = tx.session.get(PeerHub, hub_id)
+        names.append(f"'{peer.name}' ({hub_id[:8]})" if peer is not None and peer.name else hub_id[:40])
     return (ngettext("{total} record carries a stamp more than 24 hours ahead of this computer's clock; the clock "
                      "of hub {hubs} is wrong. It waits in quarantine, without moving this hub's clock, until that "
                      "time comes or you accept it (`oursociety quarantine accept`).",

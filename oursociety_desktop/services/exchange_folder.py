@@ -11,8 +11,9 @@ make keep the ids in their names, so they are recognised as the same bundle; tem
 A sync imports every bundle from another hub it has not imported yet, writes this hub's delta for the hubs that
 read the folder (those whose bundles are in it: what they have not acknowledged), and removes this hub's own
 bundles once every one of those hubs has acknowledged them. It never deletes a file another hub wrote. A file it
-cannot read is reported once, not at every sync. What this hub leaves in a folder reveals nothing about people:
-its bundles are encrypted to the hubs it trusts, and its introduction holds only its keys (services/folder_files.py).
+cannot read is reported once, not at every sync, and read again once it changes (a bundle still being copied).
+What this hub leaves in a folder reveals nothing about people: its bundles are encrypted to the hubs it trusts, and
+its introduction holds only its keys (services/folder_files.py).
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ from oursociety_desktop.services.exchange import (
     open_for_import,
 )
 from oursociety_desktop.services.folder_files import (
+    adopt_own_files,
     bundle_file_name,
+    clock_ahead_of_computer,
+    file_key,
     folder_id,
     folder_state,
     ids_in_name,
@@ -77,6 +81,8 @@ class SyncResult:
     unreachable: list[dict[str, str]] = field(default_factory=list)
     introduction: str = ""  # this hub's introduction, when this sync wrote it
     introduced: list[str] = field(default_factory=list)  # the hubs whose introduction this sync read
+    # The day this hub's clock stands at when it is more than a day ahead of this computer's ("" when not).
+    clock_ahead: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """Plain summary."""
@@ -84,6 +90,7 @@ class SyncResult:
                 "imported": [r.to_json() for r in self.imported], "skipped": self.skipped, "removed": self.removed,
                 "untrusted_hubs": self.untrusted, "not_for_this_hub": self.not_for_us,
                 "unreachable_hubs": self.unreachable, "introduction": self.introduction or None,
+                "clock_ahead_until": self.clock_ahead or None,
                 "erasures": sum(r.report.erasures for r in self.imported),
                 "people_erased": sum(r.report.people_erased for r in self.imported),
                 "warnings": [w for r in self.imported for w in r.warnings]}
@@ -95,6 +102,16 @@ class SyncResult:
                   "then run `oursociety hub trust {id}`.").format(name=hub["name"], id=hub["id"], file=hub["file"],
                                                                  fingerprint=hub["fingerprint"])
                 for hub in self.untrusted]
+
+    def clock_lines(self) -> list[str]:
+        """One line when this hub's clock stands more than a day ahead of this computer's: its changes carry that
+        time, and every other hub keeps them in quarantine until then."""
+        if not self.clock_ahead:
+            return []
+        return [_("This hub's clock stands at {date}, more than a day ahead of this computer's clock: the "
+                  "computer's date was set ahead once, or is behind now. This hub's changes carry that date, and "
+                  "other hubs keep them in quarantine until then; check the date and time.")
+                .format(date=self.clock_ahead)]
 
     def unreachable_lines(self) -> list[str]:
         """One line per trusted hub this hub cannot encrypt to yet."""
@@ -123,15 +140,17 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
     reported = set(state["reported"])
     todo: list[tuple[Path, str]] = []
     present: set[str] = set()
+    own: list[Path] = []
     for path in sorted(folder.iterdir(), key=lambda p: name_key(p.name)):
         if not is_bundle_name(path.name) or not path.is_file():
             continue
-        key = name_key(path.name)
+        key = file_key(path)
         present.add(key)
         ids = ids_in_name(path.name)
         if ids is not None:
             hub, bundle = ids
             if hub == db.hub_id:
+                own.append(path)
                 continue
             readers.add(hub)
             if bundle not in seen and key not in reported:
@@ -155,6 +174,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
             todo.append((path, manifest.bundle_id))
     _import_all(db, todo, passphrase, progress, result, seen, reported)
     _check(progress, 85, _("Writing this hub's changes"))
+    adopt_own_files(db, own, state)
     _remove_bundles_naming_erased(db, folder, state, result)
     result.removed.extend(remove_unencrypted_bundles(folder, state))
     readers.discard(db.hub_id)
@@ -169,6 +189,7 @@ def sync_folder(db: Database, folder: Path, *, passphrase: str | None = None,
     state["readers"] = sorted(readers)
     state["reported"] = sorted(k for k in reported if k in present)
     save_folder_state(db, fid, state)
+    result.clock_ahead = clock_ahead_of_computer(db)
     _check(progress, 100, _("Done"))
     return result
 
@@ -252,10 +273,10 @@ def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | No
         except NotARecipient as exc:  # written for other hubs: never readable here, reported once
             result.not_for_us.append(path.name)
             result.skipped.append(f"{path.name}: {exc.message}")
-            reported.add(name_key(path.name))
+            reported.add(file_key(path))
         except UserError as exc:
             result.skipped.append(f"{path.name}: {exc.message}")
-            reported.add(name_key(path.name))
+            reported.add(file_key(path))
 
 
 def _remove_bundles_naming_erased(db: Database, folder: Path, state: dict[str, Any], result: SyncResult) -> None:

@@ -18,15 +18,18 @@ import json
 import re
 import unicodedata
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from oursociety_desktop.formats.bundle import FILE_SUFFIX, write_bundle
+from oursociety_desktop.formats.bundle import FILE_SUFFIX, open_bundle, write_bundle
 from oursociety_desktop.formats.hub_crypto import MAGIC as HUB_ENCRYPTED
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import atomic_write
+from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_wall_ms, wall_clock_ms
 from oursociety_desktop.models.database import Database, get_setting, set_setting
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.tables import Hub
 
 MARKER = "oursociety-exchange-folder.json"
 MARKER_FORMAT = "oursociety-exchange-folder"
@@ -39,6 +42,16 @@ _TEMPORARY = re.compile(r"^(\.syncthing\..*\.tmp|~syncthing~.*|\.~.*|\..*)$")
 def name_key(name: str) -> str:
     """A file name as compared: NFC, case-folded."""
     return unicodedata.normalize("NFC", name).casefold()
+
+
+def file_key(path: Path) -> str:
+    """A file as remembered once reported: its name as compared, its size and its modification time, so a file
+    that changes (a bundle still being copied when it was read, complete since) is read again."""
+    try:
+        info = path.stat()
+    except OSError:  # gone meanwhile (a sync tool removed it): its name alone
+        return name_key(path.name)
+    return f"{name_key(path.name)}\x1f{info.st_size}\x1f{info.st_mtime_ns}"
 
 
 def ids_in_name(name: str) -> tuple[str, str] | None:
@@ -90,7 +103,7 @@ def folder_state(db: Database, fid: str) -> dict[str, Any]:
     state = dict(folders.get(fid) or {})
     state.setdefault("readers", [])
     state.setdefault("written", [])  # [{"file", "bundle_id", "clock"}], oldest first
-    state.setdefault("reported", [])  # names (keys) of unreadable files already reported
+    state.setdefault("reported", [])  # unreadable files already reported (`file_key`)
     state.setdefault("digest", "")  # of the last bundle written here, so an unchanged delta is not written again
     state.setdefault("introduction", {})  # {"file", "bundle_id"} of this hub's introduction
     return state
@@ -141,3 +154,33 @@ def remove_unencrypted_bundles(folder: Path, state: dict[str, Any]) -> list[str]
         state["digest"] = ""
     state["written"] = keep
     return removed
+
+
+def clock_ahead_of_computer(db: Database) -> str:
+    """The day (ISO) this hub's clock stands at when it is more than a day ahead of this computer's clock (a
+    clock set ahead once keeps every later stamp there), else ""."""
+    with db.read() as session:
+        hub = session.get(Hub, db.hub_id)
+        last = hub.clock if hub is not None else ""
+    if not last or stamp_wall_ms(last) - wall_clock_ms() <= FUTURE_TOLERANCE_MS:
+        return ""
+    return datetime.fromtimestamp(stamp_wall_ms(last) / 1000, UTC).date().isoformat()
+
+
+def adopt_own_files(db: Database, paths: list[Path], state: dict[str, Any]) -> None:
+    """Take as this hub's own the files in the folder named by its id that it has no record of writing here: those
+    another copy of the hub wrote (before this one was restored from a backup, or in a folder merged into this
+    one). They are then removed like the others once every reader has acknowledged them, or at once when they
+    carry a person erased since; left unknown, they stayed in the folder for good, erased people included."""
+    known = {name_key(entry["file"]) for entry in state["written"]}
+    if state["introduction"]:
+        known.add(name_key(state["introduction"]["file"]))
+    for path in paths:
+        if name_key(path.name) in known:
+            continue
+        try:
+            manifest = open_bundle(path, hub_key=db.signing_key).manifest
+        except UserError:  # damaged, or written under another key: left as it is
+            continue
+        state["written"].append({"file": path.name, "bundle_id": manifest.bundle_id, "clock": manifest.clock,
+                                 "records": manifest.total_records})

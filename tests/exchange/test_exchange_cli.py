@@ -111,7 +111,7 @@ def test_sync_folder_between_three_hubs(tmp_path, capsys) -> None:
     code, out, _ = run(capsys, "--data-dir", hubs[0], "sync", folder, "--json")
     assert json.loads(out) == {"imported": [], "skipped": [], "written": None, "removed": [], "untrusted_hubs": [],
                                "not_for_this_hub": [], "unreachable_hubs": [], "introduction": None,
-                               "erasures": 0, "people_erased": 0, "warnings": []}
+                               "clock_ahead_until": None, "erasures": 0, "people_erased": 0, "warnings": []}
     assert len(list(folder.glob("*.oursociety"))) <= 3 + 3  # a bundle and an introduction of each hub at most
     code, _, err = run(capsys, "--data-dir", hubs[0], "sync", tmp_path / "missing")
     assert code == 1 and "does not exist" in err

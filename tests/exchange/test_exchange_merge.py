@@ -265,7 +265,7 @@ def test_a_hub_a_year_ahead_moves_no_other_hubs_clock_and_is_named(hubs, out, mo
     preview = import_bundle(b, path, dry_run=True, trust_new_hub=True)
     assert preview.report.far_future_hubs == {a.hub_id: 1}
     [note] = [n for n in preview.notes if "ahead" in n]
-    assert f"the clock of hub {a.hub_id}: 1 is wrong" in note and "'C'" not in note  # B has not met A
+    assert f"the clock of hub {a.hub_id} is wrong" in note and "'C'" not in note  # B has not met A
     import_bundle(b, path, backup=False, trust_new_hub=True)
     assert contact_row(b, cid)["role"] == ""
     for db in (b, c):  # their own next edits carry their own time, not A's

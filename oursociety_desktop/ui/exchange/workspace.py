@@ -379,5 +379,6 @@ class ExchangeWorkspace(QWidget):
                 ", ".join(f"{hub['name']} ({hub['fingerprint']})" for hub in result.untrusted)))
         if result.skipped:
             parts.append(self.tr("Skipped: {0}").format("; ".join(result.skipped)))
+        parts.extend(result.clock_lines())
         self.status.setText(" ".join(parts))
         self._announce()
