@@ -1,7 +1,7 @@
 """vCard files in and out: our own reader for 2.1, 3.0 and 4.0 and a writer for 3.0 and 4.0.
 
-Three modules below this one: `vcard_lines` (content lines from bytes), `vcard_values` (properties to a
-contact's fields) and `vcard_write` (the writer).
+Four modules below this one: `vcard_cards` (a file's cards from bytes), `vcard_lines` (content lines),
+`vcard_values` (properties to a contact's fields) and `vcard_write` (the writer).
 
 Reading is done here rather than with vobject because vobject drops NOTE text after an unescaped comma, reads
 4.0 with 3.0 rules, and decodes a whole file in one encoding. This reader works on bytes: each card's lines are
@@ -26,18 +26,8 @@ from oursociety_desktop.formats.charsets import check_encoding_option
 from oursociety_desktop.formats.import_rows import ImportRow, SharedTexts
 from oursociety_desktop.formats.labels import apple_label
 from oursociety_desktop.formats.text_files import cannot_read, checked_size, looks_utf16, over_limit, refuse_binary
-from oursociety_desktop.formats.vcard_lines import (
-    RawCard,
-    VProperty,
-    card_charset,
-    card_version,
-    chunk_lines,
-    iter_cards,
-    line_blocks,
-    parse_property,
-    unescape_text,
-    unfold,
-)
+from oursociety_desktop.formats.vcard_cards import RawCard, card_version, chunk_lines, iter_cards, line_blocks
+from oursociety_desktop.formats.vcard_lines import VProperty, card_charset, parse_property, unescape_text, unfold
 from oursociety_desktop.formats.vcard_values import group_card, uid_of, values_from
 
 # The writer lives in vcard_write.py; its names are part of this module's API too.

@@ -335,7 +335,7 @@ CARD_PIECES = [b"BEGIN:VCARD", b"VERSION:2.1", b"N:Nowak;Zofia", b"AGENT:", b"it
 def cards_line_by_line(raw_lines: list[bytes]) -> list[tuple[Any, ...]]:
     """The rule, one line at a time: every open card takes each line's text, the innermost its lines; a BEGIN
     opens a card of its own, listed where it begins; an END closes the innermost."""
-    from oursociety_desktop.formats.vcard_lines import _BEGIN, _END
+    from oursociety_desktop.formats.vcard_cards import _BEGIN, _END
 
     cards: list[list[Any]] = []  # [line, text, lines, complete] of each card
     open_cards: list[list[Any]] = []
@@ -358,7 +358,7 @@ def cards_line_by_line(raw_lines: list[bytes]) -> list[tuple[Any, ...]]:
 def test_cards_read_block_by_block_are_the_cards_of_the_whole_file(pieces: list[bytes], size: int) -> None:
     """Large files are read a block at a time, by slices between the lines that name VCARD: nested cards, cut-off
     cards and cards across blocks come out as the rule read one line at a time gives them, in the same order."""
-    from oursociety_desktop.formats.vcard_lines import iter_cards, line_blocks
+    from oursociety_desktop.formats.vcard_cards import iter_cards, line_blocks
 
     data = b"\r\n".join(pieces)
     expected = cards_line_by_line(next(line_blocks(data, len(data) + 1)))
