@@ -111,7 +111,10 @@ def register(sub: Any) -> None:
     p.add_argument("--kind", default="working group")
     p.add_argument("--description", default="")
     p.set_defaults(handler=cmd_group_add)
-    register_verbs(gsub, GROUP, noun="group", without=("list",))
+    register_verbs(gsub, GROUP, {
+        "show": _("show one group"),
+        "edit": _("change fields of a group: --set FIELD=VALUE ... (fields: {fields})"),
+        "delete": _("delete a group (can be undone in the app)")})
     p = gsub.add_parser("add-member", help=_("put a contact in a group"))
     p.add_argument("group")
     p.add_argument("contact_id")
@@ -137,7 +140,11 @@ def register(sub: Any) -> None:
     p.add_argument("--assign", default="", metavar="CONTACT_ID")
     add_set_option(p, ACTION)
     p.set_defaults(handler=cmd_action_add)
-    register_verbs(asub, ACTION, noun="action")
+    register_verbs(asub, ACTION, {
+        "show": _("show one action"),
+        "edit": _("change fields of an action: --set FIELD=VALUE ... (fields: {fields})"),
+        "delete": _("delete an action (can be undone in the app)"),
+        "list": _("list actions (--search: words in the title)")})
 
     p = asub.add_parser("export-ics", help=_("write dated actions to an iCalendar (.ics) file for phones"))
     p.add_argument("out", type=path_arg)
@@ -156,7 +163,11 @@ def register(sub: Any) -> None:
     p.add_argument("--note", default="")
     add_set_option(p, CONNECTION)
     p.set_defaults(handler=cmd_connection_add)
-    register_verbs(ksub, CONNECTION, noun="connection")
+    register_verbs(ksub, CONNECTION, {
+        "show": _("show one connection"),
+        "edit": _("change fields of a connection: --set FIELD=VALUE ... (fields: {fields})"),
+        "delete": _("delete a connection (can be undone in the app)"),
+        "list": _("list connections (--search: words in the two people's names)")})
 
 
 def _warn_phones(phones: list[dict[str, str]], region: str) -> None:

@@ -95,26 +95,26 @@ def record_json(record: SyncedRecord) -> dict[str, Any]:
     return {"id": record.id, **record.synced_values()}
 
 
-def register_verbs(sub: Any, verbs: Verbs, *, noun: str, without: tuple[str, ...] = ()) -> None:
-    """Add show, edit, delete and list sub-commands for `verbs` to the sub-parsers `sub` (skipping `without`)."""
-    if "show" not in without:
-        p = sub.add_parser("show", help=_("show one {noun}").format(noun=noun))
+def register_verbs(sub: Any, verbs: Verbs, helps: Mapping[str, str]) -> None:
+    """Add a sub-command for each of show, edit, delete and list that `helps` maps to its help text (whole
+    sentences, each translated as one, since "a {noun}" reads wrong in English and in every other language).
+    An edit's help text holds `{fields}`, filled with the fields `--set` takes."""
+    if "show" in helps:
+        p = sub.add_parser("show", help=helps["show"])
         p.add_argument("id")
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=lambda args, folder: _show(verbs, args, folder))
-    if "edit" not in without:
-        p = sub.add_parser("edit", help=_("change fields of a {noun}: --set FIELD=VALUE ... "
-                                        "(fields: {verbs})").format(noun=noun, verbs=', '.join(verbs.settable())))
+    if "edit" in helps:
+        p = sub.add_parser("edit", help=helps["edit"].format(fields=", ".join(verbs.settable())))
         p.add_argument("id")
         p.add_argument("--set", dest="assignments", action="append", required=True, metavar="FIELD=VALUE")
         p.set_defaults(handler=lambda args, folder: _edit(verbs, args, folder))
-    if "delete" not in without:
-        p = sub.add_parser("delete", help=_("delete a {noun} (can be undone in the app)").format(noun=noun))
+    if "delete" in helps:
+        p = sub.add_parser("delete", help=helps["delete"])
         p.add_argument("id")
         p.set_defaults(handler=lambda args, folder: _delete(verbs, args, folder))
-    if "list" not in without:
-        p = sub.add_parser("list", help=_("list {noun}s (--search: words in the {noun}'s name or title)")
-                                        .format(noun=noun))
+    if "list" in helps:
+        p = sub.add_parser("list", help=helps["list"])
         p.add_argument("--search", default="")
         p.add_argument("--limit", type=int, default=1000)
         p.add_argument("--json", action="store_true")
