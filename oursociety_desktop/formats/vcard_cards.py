@@ -69,9 +69,8 @@ def iter_cards(blocks: Iterable[list[bytes]], source: str = "") -> Iterator[RawC
     """The cards of a file whose lines come in consecutive blocks (tolerating grouped BEGIN lines). A card nested
     in another (a 2.1 AGENT, or a card whose END is missing before the next BEGIN, as some writers emit) is a card
     of its own, listed after its parent: its lines are not the parent's, and the person it holds is not lost.
-    Cards come in the order they begin, each
-    once the outermost card around it has ended (or, cut off, at the end of the file). Cards nested deeper than
-    MAX_NESTING raise UserError (`source` names the file in the message)."""
+    Cards come in the order they begin, each once the outermost card around it has ended (or, cut off, at the end
+    of the file). Cards nested deeper than MAX_NESTING raise UserError (`source` names the file in the message)."""
     open_cards: list[RawCard] = []  # the cards being read, innermost last
     begun: list[RawCard] = []  # every card begun since the outermost open one began, in order
     offset = 0  # lines in the blocks before this one
