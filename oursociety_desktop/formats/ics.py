@@ -23,6 +23,7 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Action
+from oursociety_desktop.models.text import newlines_only, single_line
 
 DEFAULT_LENGTH = timedelta(hours=1)  # a meeting with a start and no end
 
@@ -47,7 +48,9 @@ def action_event(action: Action, hub_name: str) -> Event | None:
         return None
     event = Event()
     event.add("uid", f"{action.id}@oursociety")
-    event.add("summary", action.title)
+    # Line breaks other than LF pass icalendar's escaping raw (a reader splitting at U+2028 would take the text
+    # after one as a property of its own): one-line fields lose them, the notes keep them as escaped LFs.
+    event.add("summary", single_line(action.title))
     start = _when(start_text)
     event.add("dtstart", start)
     if isinstance(start, datetime):
@@ -56,9 +59,9 @@ def action_event(action: Action, hub_name: str) -> Event | None:
     else:
         event.add("dtend", start + timedelta(days=1))  # an all-day event ends the next day (exclusive)
     if action.location:
-        event.add("location", action.location)
+        event.add("location", single_line(action.location))
     if action.notes:
-        event.add("description", action.notes)
+        event.add("description", newlines_only(action.notes))
     event.add("categories", [action.kind])
     event.add("dtstamp", datetime.now().astimezone())
     return event
@@ -81,7 +84,7 @@ def export_ics(db: Database, out: Path, action_ids: Sequence[str] | None = None,
     calendar = Calendar()
     calendar.add("prodid", f"-//Our Society//Our Society Desktop {__version__}//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", vText(db.hub_name))  # an X- name is TEXT too: escaped like the rest
+    calendar.add("x-wr-calname", vText(single_line(db.hub_name)))  # an X- name is TEXT too: escaped like the rest
     events = 0
     for action in actions:
         event = action_event(action, db.hub_name)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from oursociety_desktop.models.names import name_of
+from oursociety_desktop.models.text import newlines_only
 
 VERSIONS = ("3.0", "4.0")
 
@@ -30,9 +31,11 @@ OWN_PROPERTIES = {"do_not_phone": "X-OURSOCIETY-DO-NOT-PHONE", "do_not_email": "
 
 
 def escape_text(value: str) -> str:
-    """vCard 3.0/4.0 text escaping: backslash, comma, semicolon and newlines."""
-    return (value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-            .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
+    """vCard 3.0/4.0 text escaping (RFC 6350 section 3.4): backslash, comma, semicolon and line breaks, every kind
+    of which (CR, NEL, U+2028...) is written as `\\n`, since a reader splitting lines at it would take the text
+    after it as a property of its own."""
+    return (newlines_only(value).replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+            .replace("\n", "\\n"))
 
 
 def fold_line(line: str) -> str:

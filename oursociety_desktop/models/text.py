@@ -32,6 +32,8 @@ _NON_DIGITS = re.compile(r"\D")
 _CONTROLS = dict.fromkeys((*range(0x00, 0x20), *range(0x7F, 0xA0), 0xFEFF))
 _CONTROLS_BUT_LINES = {code: None for code in _CONTROLS if chr(code) not in "\t\n\r"}
 _BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
+# Every line break other than LF that some reader splits lines at (Python's str.splitlines splits at all of them).
+_OTHER_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 def single_line(text: str) -> str:
@@ -51,6 +53,17 @@ def without_controls(text: str) -> str:
     if text.isprintable():
         return text
     return text.translate(_CONTROLS_BUT_LINES)
+
+
+def newlines_only(text: str) -> str:
+    """Text whose every line break is LF, for a writer that escapes LF (vCard, iCalendar): a CR, CRLF, NEL, line or
+    paragraph separator left as it is would be a raw line break to a reader that splits lines at it, and what
+    follows would read as a property of its own.
+
+    >>> newlines_only("Hall\\u2028EMAIL:x@example.org\\r\\nend")
+    'Hall\\nEMAIL:x@example.org\\nend'
+    """
+    return _OTHER_BREAKS.sub("\n", text)
 
 
 def nfc(text: str) -> str:

@@ -14,10 +14,15 @@ from oursociety_desktop.formats import csv_presets
 from oursociety_desktop.formats.csv_mapping import suggest_mapping
 from oursociety_desktop.formats.import_rows import MAX_ROW_WARNINGS, ImportRow
 from oursociety_desktop.formats.mailto import group_mail
+from oursociety_desktop.formats.ics import export_ics
 from oursociety_desktop.formats.vcard import parse_vcards
+from oursociety_desktop.formats.vcard_write import contact_to_vcard
+from oursociety_desktop.models.actions import create_action
 from oursociety_desktop.models.contacts import create_contact
 from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group
+from oursociety_desktop.models.records import get_record
+from oursociety_desktop.models.tables import Contact
 from tests.cli_helpers import run
 from tests.core.test_core_cli_hostile import add, refused
 from tests.printing.print_fixture import pdf_text
@@ -160,3 +165,29 @@ def test_the_network_drawing_names_a_long_name_on_one_line(hub: Path, tmp_path: 
     assert add(capsys, hub, "network", "export", str(out)) == f"Drew 2 people to {out}"
     text = pdf_text(out)
     assert "W" * 59 + "\u2026" in text and "W" * 60 not in text and "Fay" in text
+
+
+# Every line break that str.splitlines knows besides LF; a reader splitting at one would start a new property there.
+OTHER_BREAKS = ["\r", "\r\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("brk", OTHER_BREAKS)
+def test_a_line_break_of_any_kind_starts_no_property_in_a_card_or_a_calendar(db: Database, tmp_path: Path,
+                                                                             brk: str) -> None:
+    with db.write() as tx:
+        person = create_contact(tx, {"given_name": "Ann", "emails": ["ann@example.org"]})
+        action = create_action(tx, {"title": "Walk", "due": "2026-12-05"})
+        # As a bundle from an older hub may carry them: the merge takes the values as they come
+        conn = tx.session.connection()
+        conn.execute(text("UPDATE contact SET notes = :n WHERE id = :id"),
+                     {"n": f"Ring first{brk}EMAIL:spy@evil.example", "id": person.id})
+        conn.execute(text("UPDATE action SET title = :t, location = :t, notes = :t WHERE id = :id"),
+                     {"t": f"Walk{brk}ATTENDEE:mailto:spy@evil.example", "id": action.id})
+    with db.read() as session:
+        card = contact_to_vcard(get_record(session, Contact, person.id).synced_values())
+    export_ics(db, tmp_path / "walks.ics", [action.id])
+    calendar = (tmp_path / "walks.ics").read_bytes().decode("utf-8")
+    assert [line for line in card.splitlines() if "spy" in line] == ["NOTE:Ring first\\nEMAIL:spy@evil.example"]
+    assert sorted(line.split(":")[0] for line in calendar.splitlines() if "spy" in line) == [
+        "DESCRIPTION", "LOCATION", "SUMMARY"]
+    assert [[e["value"] for e in row.values["emails"]] for row in parse_vcards(card.encode())] == [["ann@example.org"]]
