@@ -12,9 +12,9 @@ from sqlalchemy import text
 
 from oursociety_desktop.formats import csv_presets
 from oursociety_desktop.formats.csv_mapping import suggest_mapping
+from oursociety_desktop.formats.ics import export_ics
 from oursociety_desktop.formats.import_rows import MAX_ROW_WARNINGS, ImportRow
 from oursociety_desktop.formats.mailto import group_mail
-from oursociety_desktop.formats.ics import export_ics
 from oursociety_desktop.formats.vcard import parse_vcards
 from oursociety_desktop.formats.vcard_write import contact_to_vcard
 from oursociety_desktop.models.actions import create_action

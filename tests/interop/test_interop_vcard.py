@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import vobject
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
@@ -21,6 +21,7 @@ from oursociety_desktop.formats.vcard import (
 )
 from oursociety_desktop.models.contacts import contact_json, create_contact, normalise_values
 from oursociety_desktop.models.database import Database
+from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.tables import Contact
 from oursociety_desktop.services.people_import import ImportOptions, run_import
 
@@ -332,10 +333,11 @@ CARD_PIECES = [b"BEGIN:VCARD", b"VERSION:2.1", b"N:Nowak;Zofia", b"AGENT:", b"it
                b"END:VCARD", b"TEL:07700 900123", b"NOTE:VCARD in a note", b""]
 
 
-def cards_line_by_line(raw_lines: list[bytes]) -> list[tuple[Any, ...]]:
+def cards_line_by_line(raw_lines: list[bytes]) -> list[tuple[Any, ...]] | None:
     """The rule, one line at a time: every open card takes each line's text, the innermost its lines; a BEGIN
-    opens a card of its own, listed where it begins; an END closes the innermost."""
-    from oursociety_desktop.formats.vcard_cards import _BEGIN, _END
+    opens a card of its own, listed where it begins; an END closes the innermost. None when cards are nested
+    more than MAX_NESTING deep (the file is refused)."""
+    from oursociety_desktop.formats.vcard_cards import _BEGIN, _END, MAX_NESTING
 
     cards: list[list[Any]] = []  # [line, text, lines, complete] of each card
     open_cards: list[list[Any]] = []
@@ -343,6 +345,8 @@ def cards_line_by_line(raw_lines: list[bytes]) -> list[tuple[Any, ...]]:
         for card in open_cards:
             card[1].append(raw)
         if _BEGIN.match(raw):
+            if len(open_cards) >= MAX_NESTING:
+                return None
             card = [index, [raw], [], False]
             cards.append(card)
             open_cards.append(card)
@@ -355,13 +359,19 @@ def cards_line_by_line(raw_lines: list[bytes]) -> list[tuple[Any, ...]]:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(CARD_PIECES), max_size=40), st.integers(1, 64))
+@example([b"BEGIN:VCARD"] * 11, 1)  # found by hypothesis once cards nested over ten deep were refused
 def test_cards_read_block_by_block_are_the_cards_of_the_whole_file(pieces: list[bytes], size: int) -> None:
     """Large files are read a block at a time, by slices between the lines that name VCARD: nested cards, cut-off
-    cards and cards across blocks come out as the rule read one line at a time gives them, in the same order."""
+    cards and cards across blocks come out as the rule read one line at a time gives them, in the same order, and
+    cards nested too deep are refused however the blocks fall."""
     from oursociety_desktop.formats.vcard_cards import iter_cards, line_blocks
 
     data = b"\r\n".join(pieces)
     expected = cards_line_by_line(next(line_blocks(data, len(data) + 1)))
+    if expected is None:
+        with pytest.raises(UserError, match="nested more than 10 deep"):
+            list(iter_cards(line_blocks(data, size)))
+        return
     blocks = list(iter_cards(line_blocks(data, size)))
     assert [(c.line, c.text, c.lines, c.complete) for c in blocks] == expected
 
