@@ -1,15 +1,11 @@
-"""CSV files in: encoding and delimiter detection, headers found under any preamble, and the cell escaping that
-keeps an exported value from running as a spreadsheet formula. `csv_mapping` turns rows into contacts;
-`csv_write` writes them out.
+"""CSV files in: encoding and delimiter detection and headers found under any preamble. `csv_mapping` turns rows
+into contacts; `csv_write` writes them out; `csv_cells` keeps a written value from running as a spreadsheet
+formula.
 
 Reading: UTF-8 with or without BOM, UTF-16 (BOM or NUL pattern) and Windows-1252 are detected; the delimiter is
 the one of `, ; TAB |` that splits the first rows most consistently. Files over `MAX_FILE_BYTES` are refused
 before they are read; a cell over the contact field limit or a row with the wrong number of cells is a problem
 of that row.
-
-Cells starting with `= + - @`, TAB or CR (after any leading apostrophes) get one more leading apostrophe on export
-so a spreadsheet does not run them as formulas; `unescape_cell` removes exactly that apostrophe on import, so
-every value reads back as it was.
 """
 
 from __future__ import annotations
@@ -40,8 +36,6 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 """The largest CSV file read (100 MB); bigger files are refused before reading."""
 DELIMITERS = (",", ";", "\t", "|")
 LIST_SEPARATOR = " ::: "
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-_UNESCAPE = re.compile(r"^'+[=+\-@\t\r]")
 
 
 
@@ -180,13 +174,3 @@ def parse_csv(data: bytes, source: str = "the file", encoding: str = "", delimit
         raise UserError(_("{source} does not look like a CSV file (no columns found on line {header_line}).")
                         .format(source=source, header_line=header_line))
     return CsvTable(_unique_headers(headers), rows[1:], chosen, delimiter, source, skipped)
-
-
-def unescape_cell(value: str) -> str:
-    """Undo the export's formula escaping: one leading apostrophe before `= + - @`, TAB or CR."""
-    return value[1:] if _UNESCAPE.match(value) else value
-
-
-def escape_cell(value: str) -> str:
-    """Guard a cell against spreadsheet formula injection (reversible with `unescape_cell`)."""
-    return "'" + value if _FORMULA.match(value) else value

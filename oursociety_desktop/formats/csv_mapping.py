@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from oursociety_desktop.formats.csv_io import CsvTable, unescape_cell
+from oursociety_desktop.formats.csv_cells import unescape_cell
+from oursociety_desktop.formats.csv_io import CsvTable
 from oursociety_desktop.formats.csv_presets import (
     COMMON,
     PRESET_CHOICES,

@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from oursociety_desktop.formats.csv_io import LIST_SEPARATOR, escape_cell
+from oursociety_desktop.formats.csv_cells import escape_cell
+from oursociety_desktop.formats.csv_io import LIST_SEPARATOR
 from oursociety_desktop.i18n import N_, _
 from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.errors import Cancelled, UserError

