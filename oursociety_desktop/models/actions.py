@@ -79,6 +79,7 @@ def create_action(tx: Tx, values: Mapping[str, Any]) -> Action:
         raise ValidationError("title", _("An action needs a title."))
     if clean.get("group_id"):
         clean["group_id"] = get_record(tx.session, Group, clean["group_id"], live=True).id
+    _check_order(clean.get("starts_at", ""), clean.get("ends_at", ""))
     return create_record(tx, Action, clean)
 
 
@@ -88,8 +89,21 @@ def update_action(tx: Tx, action_id: str, changes: Mapping[str, Any]) -> Action:
     clean = _clean(changes)
     if clean.get("group_id"):
         clean["group_id"] = get_record(tx.session, Group, clean["group_id"], live=True).id
+    _check_order(clean.get("starts_at", action.starts_at), clean.get("ends_at", action.ends_at))
     update_record(tx, action, clean)
     return action
+
+
+def _check_order(starts: str, ends: str) -> None:
+    """Refuse an end before the start (ValidationError on ends_at). A day without a time is the whole day, so a
+    meeting starting at 18:00 may end on its start's date. Only edits made here are checked: the merge takes
+    each field's latest value, and two hubs' edits may meet in any order."""
+    if not starts or not ends:
+        return
+    whole_days = len(starts) == 10 or len(ends) == 10
+    if (ends[:10] < starts[:10]) if whole_days else (ends < starts):
+        raise ValidationError("ends_at", _("An action cannot end before it starts ({starts}).")
+                                         .format(starts=starts.replace("T", " ")))
 
 
 def mark_done(tx: Tx, action_id: str, outcome: str = "") -> Action:

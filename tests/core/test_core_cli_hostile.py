@@ -274,3 +274,23 @@ def test_a_data_folder_that_is_a_file_is_called_a_file(tmp_path: Path, capsys: p
     assert err == (f"oursociety: The data folder {file} is a file, not a folder; give the folder "
                    "that holds the hub.\n")
     assert file.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize(("starts", "ends", "refused_with"), [
+    ("2026-12-05T18:00", "2026-12-05T17:00", "2026-12-05 18:00"), ("2026-12-05", "2026-12-04T23:00", "2026-12-05"),
+    ("2026-12-05T18:00", "2026-12-05", ""), ("2026-12-05T18:00", "2026-12-05T18:00", "")])
+def test_an_action_cannot_end_before_it_starts(hub: Path, capsys: pytest.CaptureFixture[str], starts: str, ends: str,
+                                               refused_with: str) -> None:
+    """A day without a time is the whole day: a meeting at 18:00 may end 'on the 5th'."""
+    args = ("action", "add", "Walk", "--set", f"starts_at={starts}", "--set", f"ends_at={ends}")
+    if refused_with:
+        assert refused(capsys, hub, *args) == f"oursociety: An action cannot end before it starts ({refused_with}).\n"
+    else:
+        add(capsys, hub, *args)
+
+
+def test_moving_an_action_s_start_past_its_end_is_refused(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    aid = add(capsys, hub, "action", "add", "Walk", "--set", "starts_at=2026-12-05T18:00",
+              "--set", "ends_at=2026-12-05T19:00")
+    assert refused(capsys, hub, "action", "edit", aid, "--set", "starts_at=2026-12-06T10:00") == (
+        "oursociety: An action cannot end before it starts (2026-12-06 10:00).\n")

@@ -129,6 +129,26 @@ def test_bad_date_is_shown_beside_the_field_and_nothing_changes(qtbot: QtBot, ws
     assert ws.message.isVisible()
 
 
+def test_an_end_before_the_start_is_shown_beside_ends_and_nothing_changes(qtbot: QtBot, ws: ActionsWorkspace,
+                                                                           ctx: AppContext,
+                                                                           seeded: dict[str, str]) -> None:
+    """A meeting from 18:00 to 17:00 was saved as typed, and its calendar event got an hour's default length."""
+    select_title(ws, "Plant bulbs")
+    before = action(ctx.db, seeded["soon"])
+    ws.editor.starts_edit.setText("2031-01-02 18:00")
+    ws.editor.ends_edit.setText("2031-01-02 17:00")
+    qtbot.mouseClick(ws.editor.save_button, Qt.MouseButton.LeftButton)
+    assert ws.editor.errors["ends_at"].isVisible()
+    assert ws.editor.errors["ends_at"].text() == "⚠ An action cannot end before it starts (2031-01-02 18:00)."
+    after = action(ctx.db, seeded["soon"])
+    assert (after.starts_at, after.ends_at, after.stamp) == (before.starts_at, before.ends_at, before.stamp)
+    assert ctx.undo_stack.count() == 0
+    ws.editor.ends_edit.setText("2031-01-02 19:30")
+    qtbot.mouseClick(ws.editor.save_button, Qt.MouseButton.LeftButton)
+    assert (action(ctx.db, seeded["soon"]).starts_at, action(ctx.db, seeded["soon"]).ends_at) == (
+        "2031-01-02T18:00", "2031-01-02T19:30")
+
+
 def test_empty_title_is_refused(qtbot: QtBot, ws: ActionsWorkspace, ctx: AppContext) -> None:
     ws.new_action()
     qtbot.keyClicks(ws.editor.location_edit, "Somewhere")
