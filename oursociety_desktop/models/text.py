@@ -31,6 +31,12 @@ _NON_DIGITS = re.compile(r"\D")
 # holding one would match no search and no duplicate.
 _CONTROLS = dict.fromkeys((*range(0x00, 0x20), *range(0x7F, 0xA0), 0xFEFF))
 _CONTROLS_BUT_LINES = {code: None for code in _CONTROLS if chr(code) not in "\t\n\r"}
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) in a one-line field: a right-to-
+# left override shows "Ann" as "nnA" and reverses what follows it on the same line of a list, a label or a
+# terminal, so one person can pass for another. A name's direction comes from its own letters. The marks
+# (U+200E, U+200F), which mixed-script names need, and the joiners (U+200C, U+200D), which Persian and Indic
+# names need, are kept.
+_CONTROLS_AND_BIDI = {**_CONTROLS, **dict.fromkeys((*range(0x202A, 0x202F), *range(0x2066, 0x206A)))}
 _BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
 # Every line break other than LF that some reader splits lines at (Python's str.splitlines splits at all of them).
 _OTHER_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
@@ -38,14 +44,14 @@ _OTHER_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 def single_line(text: str) -> str:
     """Text for a one-line field (a name, a title): each run of line breaks or tabs becomes one space, other
-    control characters are dropped. Text without any (nearly all) comes back as it is.
+    control characters and bidirectional overrides are dropped. Text without any (nearly all) comes back as it is.
 
     >>> single_line("Ann\\x1b[2J\\r\\nZed")
     'Ann[2J Zed'
     """
     if text.isprintable():
         return text
-    return _BREAKS.sub(" ", text).translate(_CONTROLS)
+    return _BREAKS.sub(" ", text).translate(_CONTROLS_AND_BIDI)
 
 
 def without_controls(text: str) -> str:

@@ -118,6 +118,20 @@ def test_control_characters_never_reach_a_name(hub: Path, capsys: pytest.Capture
     assert shown["phones"] == [{"label": "home", "value": "0161 496 0000"}]
     add(capsys, hub, "contact", "edit", cid, "--set", "notes=line one\r\nline\x00 two\x1b")
     assert json.loads(add(capsys, hub, "contact", "show", cid, "--json"))["notes"] == "line one\r\nline two"
+
+
+def test_a_right_to_left_override_never_reaches_a_name(hub: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'Ann' + RLO + 'gnp.live' showed as 'Annevil.png': one person could pass for another in every list."""
+    cid = add(capsys, hub, "contact", "add", "--given", "Ann\u202egnp.live", "--family", "\u2067Haddad\u2069",
+              "--organisation", "\u202bSt Mary's\u202c")
+    gid = add(capsys, hub, "group", "add", "\u202dKitchen")
+    shown = json.loads(add(capsys, hub, "contact", "show", cid, "--json"))
+    assert (shown["given_name"], shown["family_name"], shown["organisation"]) == ("Anngnp.live", "Haddad", "St Mary's")
+    assert json.loads(add(capsys, hub, "group", "show", gid, "--json"))["name"] == "Kitchen"
+    # What names in every script need stays: the right-to-left mark and the zero-width non-joiner of Persian
+    cid = add(capsys, hub, "contact", "add", "--given", "\u200fمی\u200cخواهم", "--family", "Smith\u200e")
+    shown = json.loads(add(capsys, hub, "contact", "show", cid, "--json"))
+    assert (shown["given_name"], shown["family_name"]) == ("\u200fمی\u200cخواهم", "Smith\u200e")
     gid = add(capsys, hub, "group", "add", "Kitchen\nrota\x1b")
     aid = add(capsys, hub, "action", "add", "Meet\n\x1b[31mAnn", "--due", "2026-03-01")
     listed = "".join(add(capsys, hub, kind, "list") for kind in ("contact", "group", "action"))
