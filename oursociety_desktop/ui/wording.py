@@ -23,6 +23,12 @@ def plural(count: int, one: str, many: str, **values: object) -> str:
     return ngettext(one, many, count).format(n=QLocale().toString(count), **values)
 
 
+def hours_text(hours: float) -> str:
+    """A number of hours in the user's locale, as counts are (1,5 in Polish, ১.৫ in Bengali), with no trailing
+    zeros: 2.0 is "2"."""
+    return QLocale().toString(float(hours), "g", 6)
+
+
 def isolated(text: str) -> str:
     """Text shown in a right-to-left window, set apart so its own direction decides its order (Unicode bidi, UAX #9
     first-strong isolate): a phone number "0161 496 0057" has no letter to say its direction, so in an Urdu or

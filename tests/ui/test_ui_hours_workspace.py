@@ -193,3 +193,23 @@ def test_an_entry_is_deleted_and_a_pledge_recorded_each_undone(qtbot: QtBot, ws:
     ctx.undo_stack.undo()
     assert shown() == [("Ann Lee", "20", "given")]
     assert wrong in {r.id for r in panel.model.rows}
+
+
+@pytest.mark.parametrize(("language", "shown"), [("pl", "1,5"), ("bn", "১.৫"), ("en_GB", "1.5")])
+def test_hours_are_written_as_the_window_s_numbers(ws: HoursWorkspace, db: Database, hub: dict[str, str],
+                                                  language: str, shown: str) -> None:
+    """Counts were '১২ people' in Bengali beside hours written '1.5': hours now follow the locale as counts do."""
+    from PySide6.QtCore import QLocale
+
+    from oursociety_desktop.models.hours import add_hours
+
+    with db.write() as tx:
+        add_hours(tx, {"contact_id": hub["ann"], "hours": 1.5, "date": "2026-03-14", "group_id": hub["group"]})
+    before = QLocale()
+    QLocale.setDefault(QLocale(language))
+    try:
+        ws.refresh()
+        ws.by.setCurrentIndex(ws.by.findData("group"))
+        assert [ws.totals.data(ws.totals.index(r, TOTAL_GIVEN)) for r in range(ws.totals.rowCount())] == [shown]
+    finally:
+        QLocale.setDefault(before)

@@ -18,6 +18,7 @@ from oursociety_desktop.ui.widgets.contact_picker import ContactButton
 from oursociety_desktop.ui.widgets.edits import MessageLine, try_edit
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
 from oursociety_desktop.ui.widgets.tables import record_table, size_columns
+from oursociety_desktop.ui.wording import hours_text
 
 COL_DATE, COL_PERSON, COL_HOURS, COL_KIND, COL_FOR = range(5)
 SHOWN = 500  # the newest entries
@@ -33,7 +34,7 @@ class HoursEntriesModel(RowsTableModel):
         self._kinds = {"given": self.tr("given"), "pledged": self.tr("pledged")}
 
     def cell(self, row: HoursEntry, column: int) -> str:
-        return (row.date, row.person, f"{row.hours:g}", self._kinds.get(row.kind, row.kind), row.what)[column]
+        return (row.date, row.person, hours_text(row.hours), self._kinds.get(row.kind, row.kind), row.what)[column]
 
     def cell_data(self, row: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_HOURS:
@@ -102,7 +103,7 @@ class HoursEntriesPanel(QWidget):
         entry = self.model.data(self.view.currentIndex(), ROW_ROLE)
         if entry is None:
             return
-        try_edit(self.ctx, self.tr("Delete {0} h of {1}").format(f"{entry.hours:g}", entry.person),
+        try_edit(self.ctx, self.tr("Delete {0} h of {1}").format(hours_text(entry.hours), entry.person),
                  lambda tx: delete_hours(tx, entry.id), lambda tx: delete_hours(tx, entry.id, False), "hours",
                  self.message)
 

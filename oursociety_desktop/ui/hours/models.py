@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from oursociety_desktop.models.hours import SheetPerson
 from oursociety_desktop.ui.widgets.rows_model import Index, RowsTableModel
+from oursociety_desktop.ui.wording import hours_text
 
 COL_CAME, COL_NAME, COL_HOURS = range(3)
 TOTAL_KEY, TOTAL_GIVEN, TOTAL_PLEDGED = range(3)
@@ -84,7 +85,7 @@ class SignInSheetModel(RowsTableModel):
         if column == COL_NAME and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return line.name
         if column == COL_HOURS and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return f"{line.hours:g}" if role == Qt.ItemDataRole.DisplayRole else line.hours
+            return hours_text(line.hours) if role == Qt.ItemDataRole.DisplayRole else line.hours
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -124,7 +125,7 @@ class HoursTotalsModel(RowsTableModel):
         super().set_rows(rows)
 
     def cell(self, row: Any, column: int) -> str:
-        return str((row.shown_key, f"{row.given:g}", f"{row.pledged:g}")[column])
+        return str((row.shown_key, hours_text(row.given), hours_text(row.pledged))[column])
 
     def cell_data(self, row: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.TextAlignmentRole and column != TOTAL_KEY:

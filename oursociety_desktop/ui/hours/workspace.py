@@ -45,7 +45,7 @@ from oursociety_desktop.ui.widgets.narrowing import may_narrow
 from oursociety_desktop.ui.widgets.staleness import RefreshWhenShown
 from oursociety_desktop.ui.widgets.tab_order import tab_in_order
 from oursociety_desktop.ui.widgets.tables import record_table, size_columns
-from oursociety_desktop.ui.wording import plural
+from oursociety_desktop.ui.wording import hours_text, plural
 
 DEFAULT_HOURS = 2.0
 
@@ -270,5 +270,5 @@ class HoursWorkspace(RefreshWhenShown, QWidget):
             total = sum(ticked.values())
             self.sheet.tick_all(False)
             self.sheet_label.setText(plural(len(ticked), "Recorded {hours} h for {n} person.",
-                                            "Recorded {hours} h for {n} people.", hours=f"{total:g}"))
+                                            "Recorded {hours} h for {n} people.", hours=hours_text(total)))
             self._load_totals()

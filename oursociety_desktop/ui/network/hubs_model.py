@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from oursociety_desktop.models.hub_summary import HubSummary
 from oursociety_desktop.ui.widgets.rows_model import ROW_ROLE, RowsTableModel
+from oursociety_desktop.ui.wording import hours_text
 
 COL_HUB, COL_PEOPLE, COL_LESSONS, COL_OFFERS, COL_NEEDS, COL_HOURS, COL_RECEIVED, COL_SENT = range(8)
 HUB_ROLE = ROW_ROLE
@@ -43,7 +44,7 @@ class HubTableModel(RowsTableModel):
         if column == COL_NEEDS:
             return f"{hub.needs:,}"
         if column == COL_HOURS:
-            return f"{hub.hours_given:g}"
+            return hours_text(hub.hours_given)
         if hub.is_this_hub:
             return "—"
         when = hub.last_received if column == COL_RECEIVED else hub.last_sent
