@@ -218,8 +218,14 @@ def test_delete_with_key_and_undo(qtbot: QtBot, ws: ActionsWorkspace, ctx: AppCo
     assert action(ctx.db, seeded["soon"]).deleted
     assert shown_titles(ws) == ["Call the council"]
     assert ws.editor.action_id == ""
+    assert ws.message.text() == "Deleted “Plant bulbs”. Undo with Ctrl+Z." and not ws.message.isHidden()
     ctx.undo_stack.undo()
     assert not action(ctx.db, seeded["soon"]).deleted
+    assert ws.message.isHidden()  # an undone delete no longer says "Deleted"
+    ctx.undo_stack.redo()
+    assert ws.message.isHidden()  # nor does the redo bring back a note about another moment
+    assert action(ctx.db, seeded["soon"]).deleted
+    ctx.undo_stack.undo()
     assert shown_titles(ws) == ["Call the council", "Plant bulbs"]
 
 

@@ -139,8 +139,9 @@ def test_delete_group_with_subgroups_and_undo(qtbot: QtBot, ws: GroupsWorkspace,
     assert group_by_name(ctx.db, "Garden").deleted  # type: ignore[union-attr]
     assert group_by_name(ctx.db, "Raised beds").deleted  # type: ignore[union-attr]
     assert ws.tree_model.rowCount() == 1
-    assert "sub-group" in ws.message.text()
+    assert ws.message.text() == "Deleted “Garden” and 1 sub-group. Undo with Ctrl+Z."
     ctx.undo_stack.undo()
+    assert ws.message.isHidden()
     assert not group_by_name(ctx.db, "Garden").deleted  # type: ignore[union-attr]
     assert not group_by_name(ctx.db, "Raised beds").deleted  # type: ignore[union-attr]
     assert live_members(ctx.db, seeded["garden"]) == {seeded["anna"]: "coordinator", seeded["omar"]: "member"}

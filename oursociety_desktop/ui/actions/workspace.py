@@ -273,4 +273,4 @@ class ActionsWorkspace(RefreshWhenShown, QWidget):
                     "action", self.message):
             if self.editor.action_id == action_id:
                 self.editor.load("")
-            self.message.show_error(self.tr("Deleted “{0}”. Undo with Ctrl+Z.").format(row.title))
+            self.message.show_note(self.tr("Deleted “{0}”. Undo with Ctrl+Z.").format(row.title), self.ctx.undo_stack)

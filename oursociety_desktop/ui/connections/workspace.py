@@ -216,5 +216,5 @@ class ConnectionsWorkspace(RefreshWhenShown, QWidget):
         row = self.view.currentIndex().data(CONNECTION_ROW_ROLE)
         if try_edit(self.ctx, self.tr("Delete connection"), lambda tx: delete_connection(tx, connection_id, True),
                     lambda tx: delete_connection(tx, connection_id, False), "connection", self.message):
-            self.message.show_error(self.tr("Deleted the connection between {0} and {1}. Undo with Ctrl+Z.")
-                                    .format(row.person_a, row.person_b))
+            self.message.show_note(self.tr("Deleted the connection between {0} and {1}. Undo with Ctrl+Z.")
+                                   .format(row.person_a, row.person_b), self.ctx.undo_stack)

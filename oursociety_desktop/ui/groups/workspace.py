@@ -305,7 +305,7 @@ class GroupsWorkspace(RefreshWhenShown, QWidget):
             note = self.tr("Deleted “{0}”").format(group.name)
             if len(ids) > 1:
                 note += plural(len(ids) - 1, " and {n} sub-group", " and {n} sub-groups")
-            self.message.show_error(note + self.tr(". Undo with Ctrl+Z."))
+            self.message.show_note(note + self.tr(". Undo with Ctrl+Z."), self.ctx.undo_stack)
 
     def _delete_focused(self) -> None:
         if self.members_view.hasFocus():

@@ -124,7 +124,6 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         matches by itself (like the duplicate scan, matching a large hub is seconds of CPU in a worker), it says
         the suggestions may be out of date."""
         self._stale = False
-        self.message.clear_message()  # "Introduced A to B" no longer holds after an undo
         self.entries.refresh()
         if self.model.matches:
             self.count_label.setText(plural(
@@ -181,8 +180,8 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         names = (match.need_person, match.offer_person)
         if try_edit(self.ctx, self.tr("Introduce {0} to {1}").format(*names), do, undo, "connection", self.message):
             self.find_matches()
-            self.message.show_error(self.tr("Introduced {0} to {1}; a follow-up action is in Actions, due in a "
-                                            "week.").format(*names))
+            self.message.show_note(self.tr("Introduced {0} to {1}; a follow-up action is in Actions, due in a "
+                                           "week.").format(*names), self.ctx.undo_stack)
 
     def decline_selected(self) -> None:
         """Do not suggest the selected pair again (undo forgets the decline)."""

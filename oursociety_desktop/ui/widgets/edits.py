@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from oursociety_desktop.models.database import Tx
@@ -97,7 +97,8 @@ def push_update(ctx: AppContext, text: str, update: Callable[[Tx, str, Mapping[s
 
 
 class MessageLine(QLabel):
-    """A one-line message under a workspace: the last refusal, cleared by the next successful edit."""
+    """A one-line message under a workspace: the last refusal, cleared by the next successful edit, or a note on
+    the edit just made, cleared as soon as the undo stack moves."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,11 +106,31 @@ class MessageLine(QLabel):
         self.setAccessibleName(self.tr("Message"))
         make_bold(self)
         self.hide()
+        self._note = ""
+        self._watched: QUndoStack | None = None
 
     def show_error(self, message: str) -> None:
         """Show a one-line message."""
+        self._note = ""
         self.setText(message)
         self.setVisible(bool(message))
+
+    def show_note(self, message: str, undo_stack: QUndoStack) -> None:
+        """Show a note on the edit just pushed onto `undo_stack` ("Deleted “Repair café”. Undo with Ctrl+Z.").
+
+        The note goes at the stack's next move (an undo, a redo or another edit), after which it may no longer be
+        true: an undone delete that still said "Deleted" told the organiser the action was gone."""
+        self.show_error(message)
+        self._note = message
+        if self._watched is not undo_stack:
+            if self._watched is not None:
+                self._watched.indexChanged.disconnect(self._undo_stack_moved)
+            undo_stack.indexChanged.connect(self._undo_stack_moved)
+            self._watched = undo_stack
+
+    def _undo_stack_moved(self, _index: int) -> None:
+        if self._note:
+            self.clear_message()
 
     def clear_message(self) -> None:
         """Hide the message."""
