@@ -50,6 +50,8 @@ def local_time(value: str | datetime, with_time: bool = True) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     shown = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
+    if QLocale().language() == QLocale.Language.C:  # no locale to follow: ISO, as the date fields write it
+        return shown.toString("yyyy-MM-dd HH:mm" if with_time else "yyyy-MM-dd")
     if not with_time:
         return QLocale().toString(shown.date(), QLocale.FormatType.ShortFormat)
     return QLocale().toString(shown, QLocale.FormatType.ShortFormat)

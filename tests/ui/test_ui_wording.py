@@ -99,3 +99,21 @@ def test_times_are_shown_in_the_users_locale_and_hub_ids_only_where_asked(qtbot:
     assert alpha.hub_id not in workspace.peer_combo.currentText()  # the id is in its tooltip and the hubs list
     alpha.close()
     beta.close()
+
+
+def test_without_a_locale_moments_are_written_as_the_date_fields_write_them(qtbot: QtBot) -> None:
+    """A window on the C locale showed 'Changed 2 12 2026 00:52' on Today beside actions due '2026-12-02'."""
+    from PySide6.QtCore import QLocale
+
+    from oursociety_desktop.ui.widgets.dates import DateEdit
+
+    before = QLocale()
+    QLocale.setDefault(QLocale.c())
+    try:
+        field = DateEdit(True)
+        qtbot.addWidget(field)
+        assert local_time("2026-11-30T12:00:00Z", with_time=False) == "2026-11-30"
+        assert re.fullmatch(r"2026-11-30 \d\d:00", local_time("2026-11-30T12:00:00Z"))
+        assert field.shown("2026-11-30T12:00") == "2026-11-30 12:00"
+    finally:
+        QLocale.setDefault(before)
