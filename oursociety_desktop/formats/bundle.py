@@ -45,6 +45,7 @@ from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.canonical import canonical_line
 from oursociety_desktop.models.database import utc_now_iso
 from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.plain_files import read_plain_file
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.registry import REGISTRY
 from oursociety_desktop.models.signing import (
@@ -245,13 +246,17 @@ def read_bundle_bytes(path: Path) -> bytes:
         if size > MAX_FILE_BYTES:
             raise UserError(_("{name} is larger than {value} GB; it is not a hub bundle.")
                             .format(name=path.name, value=MAX_FILE_BYTES // 1024 ** 3))
-        data = path.read_bytes()
+        # A plain file only, and no more than the limit: a link in a shared folder may point at /dev/zero.
+        data = read_plain_file(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise UserError(_("No file at {path}.").format(path=path)) from None
     except IsADirectoryError:
         raise UserError(_("{path} is a folder, not a bundle file.").format(path=path)) from None
     except OSError as exc:
         raise UserError(_("Cannot read {path}: {value}.").format(path=path, value=exc.strerror or exc)) from None
+    if len(data) > MAX_FILE_BYTES:  # it grew after its size was read
+        raise UserError(_("{name} is larger than {value} GB; it is not a hub bundle.")
+                        .format(name=path.name, value=MAX_FILE_BYTES // 1024 ** 3))
     if not data:
         raise UserError(_("{name} is empty; it is not a hub bundle. Ask for the file again.").format(name=path.name))
     return data

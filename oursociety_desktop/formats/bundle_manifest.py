@@ -11,7 +11,7 @@ from typing import Any
 
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.canonical import canonical_json
-from oursociety_desktop.models.clock import MAX_HUB_ID, is_stamp
+from oursociety_desktop.models.clock import HUB_ID, is_stamp
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.incoming import FIELD_NAME, TYPE_NAME
 from oursociety_desktop.models.registry import REGISTRY, member_name
@@ -32,6 +32,8 @@ MAX_KNOWLEDGE_ENTRIES = 100_000
 MAX_DECLARED_TYPES = 200
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+# `since`: a stamp, or the mark just under one (its time and counter with their dot, models/clock.floor_below).
+_SINCE = re.compile(r"\d{13}\.[0-9a-f]{6}\.(?:[!-~]{1,64})?")
 _VERSION = re.compile(r"^(\d{1,4})\.(\d{1,4})$")
 
 
@@ -128,18 +130,25 @@ def parse_manifest(value: Any, label: str) -> Manifest:
     if major not in READABLE_MAJORS:
         raise bad("format version")
     hub = value.get("source_hub")
-    if not isinstance(hub, dict) or not _short_text(hub.get("id"), 1, MAX_HUB_ID) \
+    if not isinstance(hub, dict) or not _matches(HUB_ID, hub.get("id")) \
             or not _short_text(hub.get("name"), 0, 200):
         raise bad("source hub")
-    for key in ("bundle_id", "created_at"):
-        if not _short_text(value.get(key), 1, 64):
-            raise bad(key)
+    if not _matches(HUB_ID, value.get("bundle_id")):
+        raise bad("bundle_id")
+    created_at = value.get("created_at")
+    if not isinstance(created_at, str) or not 1 <= len(created_at) <= 64 or not created_at.isprintable():
+        raise bad("created_at")
     kind = value.get("kind")
     if kind not in ("full", "delta"):
         raise bad("kind")
-    for key in ("since", "for_hub", "clock"):
-        if not _short_text(value.get(key, ""), 0, 120):
-            raise bad(key)
+    # The bundle's clock is a stamp (§8), or empty (an introduction): it becomes this hub's knowledge of the source
+    # hub, which every bundle written here carries and every reader checks.
+    if value.get("clock", "") != "" and not is_stamp(value.get("clock")):
+        raise bad("clock")
+    if value.get("since", "") != "" and not _matches(_SINCE, value.get("since")):
+        raise bad("since")
+    if value.get("for_hub", "") != "" and not _matches(HUB_ID, value.get("for_hub")):
+        raise bad("for_hub")
     counts, members = _counts_and_members(value, bad)
     # The name as this hub shows and keeps it: one line without controls (the signature covers it as written)
     manifest = Manifest(bundle_id=value["bundle_id"], source_hub_id=hub["id"],
@@ -182,9 +191,9 @@ def _read_format_two(value: dict[str, Any], hub: dict[str, Any], manifest: Manif
     """Check and take the keys format 2 added: knowledge vector, incarnation, signing key and signature, types."""
     knowledge = value.get("knowledge")
     if not isinstance(knowledge, dict) or len(knowledge) > MAX_KNOWLEDGE_ENTRIES \
-            or not all(_short_text(h, 1, MAX_HUB_ID) and is_stamp(s) for h, s in knowledge.items()):
+            or not all(_matches(HUB_ID, h) and is_stamp(s) for h, s in knowledge.items()):
         raise bad("knowledge vector")
-    if not _short_text(hub.get("incarnation"), 1, 64):
+    if not _matches(HUB_ID, hub.get("incarnation")):
         raise bad("hub incarnation")
     if decode_fixed(hub.get("signing_key"), PUBLIC_KEY_BYTES) is None:
         raise bad("hub signing key")
@@ -220,6 +229,10 @@ def _declared_types(types: Any, bad: Callable[[str], UserError]) -> dict[str, li
             clean.append({"field": ref["field"], "target": ref["target"], "personal": ref["personal"]})
         out[name] = clean
     return out
+
+
+def _matches(pattern: re.Pattern[str], value: Any) -> bool:
+    return isinstance(value, str) and pattern.fullmatch(value) is not None
 
 
 def _short_text(value: Any, min_len: int, max_len: int) -> bool:

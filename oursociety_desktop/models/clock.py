@@ -25,6 +25,8 @@ MAX_HUB_ID = 64
 MAX_WALL_MS = 9_000_000_000_000  # 2255-03-14: far below the 13 digits' end, so the counter can never overflow it
 # The whole text form, as a bundle reader checks it: 13 decimal digits, 6 hex digits, a hub id of printable ASCII.
 STAMP_PATTERN = re.compile(r"\d{13}\.[0-9a-f]{6}\.[!-~]{1,64}")
+# A hub id as a stamp carries it: 1-64 printable ASCII characters, no spaces.
+HUB_ID = re.compile(r"[!-~]{1,64}")
 # Characters before the hub id: "<ms:13>.<counter:6>." (the time-and-counter prefix, without its final dot: 20).
 _PREFIX = 20
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from oursociety_desktop.models.clock import HUB_ID, is_stamp
+
 
 def note_bundle_imported(conn: Connection, source_hub: str, kind: str, since: str, clock: str) -> bool:
     """Raise the vector's entry for `source_hub` to `clock` when the bundle (`kind`, `since`, `clock` from its
@@ -29,5 +31,8 @@ def note_bundle_imported(conn: Connection, source_hub: str, kind: str, since: st
 
 
 def knowledge_vector(conn: Connection) -> dict[str, str]:
-    """{hub id: clock of its latest bundle imported contiguously}."""
-    return {hub: stamp for hub, stamp in conn.execute(text("SELECT hub_id, stamp FROM known_stamp ORDER BY hub_id"))}
+    """{hub id: clock of its latest bundle imported contiguously}. An entry that is not a stamp, or not under a hub
+    id (taken from a bundle's `clock` and source hub before manifests were checked for them), is left out: every
+    reader would refuse a bundle carrying it."""
+    return {hub: stamp for hub, stamp in conn.execute(text("SELECT hub_id, stamp FROM known_stamp ORDER BY hub_id"))
+            if is_stamp(stamp) and HUB_ID.fullmatch(hub)}

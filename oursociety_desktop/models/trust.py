@@ -38,6 +38,9 @@ from oursociety_desktop.models.tables import PeerHub
 
 TRUSTED = "trusted"
 PENDING = "pending"
+# Bundles signed by different keys have claimed the hub (a hub never changes key under one id): one is forged, so
+# the key held is trusted only with the fingerprint its organiser read out (`hub trust HUB --fingerprint`).
+CONTESTED = "contested"
 
 
 class UntrustedHub(UserError):
@@ -80,7 +83,7 @@ class PeerTrust:
     hub_id: str
     name: str
     signing_key: str
-    trust: str  # "trusted" | "pending" | ""
+    trust: str  # "trusted" | "pending" | "contested" | ""
 
     @property
     def fingerprint(self) -> str:
@@ -142,13 +145,17 @@ def require_trusted(known: PeerTrust | None, hub_id: str, hub_name: str, signing
 
 
 def learn_key(tx: Tx, hub_id: str, hub_name: str, signing_key: str, encryption_key: str = "") -> PeerTrust:
-    """First contact without acceptance (a sync): remember the hub and its keys as pending, trust nothing."""
+    """First contact without acceptance (a sync): remember the hub and its keys as pending, trust nothing. A key
+    other than the one learned before makes the hub contested: the organiser may have compared the fingerprint of
+    the first, and a forger's bundle may have brought the second since."""
     peer = tx.session.get(PeerHub, hub_id)
     if peer is None:
         peer = PeerHub(id=hub_id, name=hub_name, first_seen_at=utc_now_iso(), signing_key=signing_key,
                        trust=PENDING, encryption_key=encryption_key)
     elif peer.trust != TRUSTED:
-        peer.signing_key, peer.trust, peer.name = signing_key, PENDING, hub_name or peer.name
+        contested = peer.trust == CONTESTED or bool(peer.signing_key and peer.signing_key != signing_key)
+        peer.signing_key, peer.name = signing_key, hub_name or peer.name
+        peer.trust = CONTESTED if contested else PENDING
         peer.encryption_key = encryption_key
     tx.session.add(peer)
     return PeerTrust(peer.id, peer.name, peer.signing_key, peer.trust)
@@ -221,6 +228,8 @@ def trust_hub(tx: Tx, hub: str, expected_fingerprint: str | None = None) -> Peer
     if not peer.signing_key:
         raise UserError(_("This hub has no key of hub '{name}' yet; import or sync one of its bundles.")
                         .format(name=peer.name[:60]))
+    if peer.trust == CONTESTED and expected_fingerprint is None:
+        raise UserError(contested_message(peer.name, peer.id, fingerprint(peer.signing_key)))
     if expected_fingerprint is not None and \
             expected_fingerprint.replace(" ", "") != fingerprint(peer.signing_key).replace(" ", ""):
         raise UserError(_("The key of hub '{name}' has the fingerprint {signing_key}, "
@@ -229,6 +238,14 @@ def trust_hub(tx: Tx, hub: str, expected_fingerprint: str | None = None) -> Peer
     peer.trust = TRUSTED
     tx.session.add(peer)
     return PeerTrust(peer.id, peer.name, peer.signing_key, peer.trust)
+
+
+def contested_message(name: str, hub_id: str, print_: str) -> str:
+    """One line: bundles signed by different keys claimed the hub, so it is trusted only by the fingerprint."""
+    return _("Bundles signed by different keys claim to be hub '{name}' ({hub_id}): one of them is forged. The key "
+             "held now has the fingerprint {fingerprint}; trust it only if the hub's organiser reads out the same: "
+             "`oursociety hub trust {hub_id} --fingerprint \"…\"`.").format(name=name[:60], hub_id=hub_id[:40],
+                                                                            fingerprint=print_)
 
 
 def distrust_hub(tx: Tx, hub: str) -> PeerTrust:

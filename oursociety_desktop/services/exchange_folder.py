@@ -37,7 +37,14 @@ from oursociety_desktop.models.outgoing import iter_outgoing_lines
 from oursociety_desktop.models.progress import Progress
 from oursociety_desktop.models.signing import encryption_public_key_of
 from oursociety_desktop.models.tables import PeerHub
-from oursociety_desktop.models.trust import TRUSTED, UntrustedHub, learn_key, recipient_keys
+from oursociety_desktop.models.trust import (
+    CONTESTED,
+    TRUSTED,
+    UntrustedHub,
+    contested_message,
+    learn_key,
+    recipient_keys,
+)
 from oursociety_desktop.services.exchange import (
     ImportResult,
     export_bundle,
@@ -73,8 +80,9 @@ class SyncResult:
     imported: list[ImportResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    # Hubs whose bundles wait because this hub does not trust them yet: {"id", "name", "fingerprint", "file"}.
-    untrusted: list[dict[str, str]] = field(default_factory=list)
+    # Hubs whose bundles wait because this hub does not trust them yet: {"id", "name", "fingerprint", "file",
+    # "contested" (bundles signed by different keys claimed the hub: models/trust.py)}.
+    untrusted: list[dict[str, Any]] = field(default_factory=list)
     # Bundles other hubs encrypted to hubs other than this one (also in `skipped`, with the reason, once), and
     # trusted hubs that cannot read this hub's bundles yet because their encryption key has not reached this hub.
     not_for_us: list[str] = field(default_factory=list)
@@ -97,7 +105,8 @@ class SyncResult:
 
     def untrusted_lines(self) -> list[str]:
         """One line per hub not trusted yet: a sync never trusts a hub by itself."""
-        return [_("Hub '{name}' ({id}) is not trusted yet, so its bundle {file} was not "
+        return [contested_message(hub["name"], hub["id"], hub["fingerprint"]) if hub.get("contested") else
+                _("Hub '{name}' ({id}) is not trusted yet, so its bundle {file} was not "
                   "imported; its key's fingerprint is {fingerprint}. Compare it with that hub's organiser, "
                   "then run `oursociety hub trust {id}`.").format(name=hub["name"], id=hub["id"], file=hub["file"],
                                                                  fingerprint=hub["fingerprint"])
@@ -266,10 +275,14 @@ def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | No
         except Cancelled:
             raise
         except UntrustedHub as exc:  # kept for the sync after the organiser accepts the hub
-            if exc.hub_id not in {hub["id"] for hub in result.untrusted}:
-                _learn_key_of(db, path, passphrase)
+            # Every file's key is learned, so two keys claiming one hub are seen (models/trust.py `learn_key`)
+            contested = _learn_key_of(db, path, passphrase) == CONTESTED
+            reported_hub = next((hub for hub in result.untrusted if hub["id"] == exc.hub_id), None)
+            if reported_hub is None:
                 result.untrusted.append({"id": exc.hub_id, "name": exc.hub_name, "fingerprint": exc.fingerprint,
-                                         "file": path.name})
+                                         "file": path.name, "contested": contested})
+            else:
+                reported_hub.update(fingerprint=exc.fingerprint, contested=contested or reported_hub["contested"])
         except NotARecipient as exc:  # written for other hubs: never readable here, reported once
             result.not_for_us.append(path.name)
             result.skipped.append(f"{path.name}: {exc.message}")
@@ -319,11 +332,13 @@ def _names_erased(reader: BundleReader, erased: set[str]) -> bool:
     return False
 
 
-def _learn_key_of(db: Database, path: Path, passphrase: str | None) -> None:
-    """Remember an untrusted hub's key as learned (pending the organiser's word)."""
+def _learn_key_of(db: Database, path: Path, passphrase: str | None) -> str:
+    """Remember an untrusted hub's key as learned (pending the organiser's word); returns the hub's trust now
+    (contested when another key claimed it before)."""
     manifest = open_for_import(path, passphrase, db.signing_key)[0].manifest
     with db.write() as tx:
-        learn_key(tx, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key, manifest.encryption_key)
+        return learn_key(tx, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key,
+                         manifest.encryption_key).trust
 
 
 def _write_delta(db: Database, folder: Path, readers: list[str], recipients: list[str], state: dict[str, Any],

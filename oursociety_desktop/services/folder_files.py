@@ -29,6 +29,7 @@ from oursociety_desktop.models.atomic import atomic_write
 from oursociety_desktop.models.clock import FUTURE_TOLERANCE_MS, stamp_wall_ms, wall_clock_ms
 from oursociety_desktop.models.database import Database, get_setting, set_setting
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.plain_files import read_plain_file
 from oursociety_desktop.models.tables import Hub
 
 MARKER = "oursociety-exchange-folder.json"
@@ -77,7 +78,7 @@ def folder_id(folder: Path) -> str:
     not ours (the folder is then left alone)."""
     marker = folder / MARKER
     try:
-        raw = marker.read_bytes()
+        raw = read_plain_file(marker, 4096)  # a link to /dev/zero or a pipe is refused, not read for ever
     except FileNotFoundError:
         new = str(uuid.uuid4())
         with atomic_write(marker) as fh:
@@ -86,7 +87,7 @@ def folder_id(folder: Path) -> str:
     except OSError as exc:
         raise UserError(_("Cannot read {marker}: {value}.").format(marker=marker, value=exc.strerror or exc)) from None
     try:
-        value = json.loads(raw[:4096])
+        value = json.loads(raw)
         found = value["folder_id"] if value.get("format") == MARKER_FORMAT else None
     except (ValueError, TypeError, KeyError, AttributeError):
         found = None
@@ -142,10 +143,9 @@ def remove_unencrypted_bundles(folder: Path, state: dict[str, Any]) -> list[str]
     for entry in state["written"]:
         path = folder / entry["file"]
         try:
-            with path.open("rb") as fh:
-                start = fh.read(len(HUB_ENCRYPTED))
+            start = read_plain_file(path, len(HUB_ENCRYPTED))[:len(HUB_ENCRYPTED)]
         except OSError:
-            start = HUB_ENCRYPTED  # gone or unreadable: nothing to do here
+            start = HUB_ENCRYPTED  # gone, unreadable, or a pipe or device put in its place: nothing to do here
         if start == HUB_ENCRYPTED:
             keep.append(entry)
             continue

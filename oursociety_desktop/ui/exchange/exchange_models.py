@@ -150,7 +150,8 @@ class PeerHubModel(RowsTableModel):
     def cell(self, row: Any, column: int) -> str:
         value = row[column]
         if column == COL_TRUST:
-            return {"trusted": self.tr("trusted"), "pending": self.tr("waiting for your word")}.get(
+            return {"trusted": self.tr("trusted"), "pending": self.tr("waiting for your word"),
+                    "contested": self.tr("claimed by two keys: compare the fingerprint")}.get(
                 str(value), self.tr("not trusted"))
         if column == COL_KEY and not value:
             return self.tr("not known yet")

@@ -1,0 +1,70 @@
+"""An exchange folder is writable by whoever shares it: a link to a device or a named pipe put in it under a name a
+sync reads is refused in one line, before a byte of it is read, and changes nothing.
+
+Before, `sync` read the folder's marker file to its end: a link to /dev/zero ran the computer out of memory
+("unexpected error (MemoryError)"), and a named pipe made the sync wait for ever. `import` of such a path did the
+same.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from oursociety_desktop.cli import main
+from oursociety_desktop.services.folder_files import MARKER
+from tests.exchange.exchange_helpers import add_contact, file_hash, make_hub
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="named pipes and /dev/zero are POSIX")
+
+NOT_PLAIN = "it is not a plain file (a pipe, a device, or a link to one)."
+
+
+def run_with_deadline(args: list[str], seconds: float = 20) -> int:
+    """main(args) in a thread; fails the test (instead of hanging it) when it does not return in time."""
+    outcome: list[int] = []
+    worker = threading.Thread(target=lambda: outcome.append(main(args)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert outcome, f"oursociety {' '.join(args[2:])} did not return within {seconds} s"
+    return outcome[0]
+
+
+@pytest.mark.parametrize("kind", ["link to /dev/zero", "named pipe"])
+def test_a_marker_that_is_not_a_plain_file_is_refused_in_one_line(tmp_path: Path, capsys, kind: str) -> None:
+    hub = make_hub(tmp_path, "Hub")
+    add_contact(hub, given_name="Ada")
+    before = file_hash(hub)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    marker = folder / MARKER
+    if kind == "named pipe":
+        os.mkfifo(marker)
+    else:
+        marker.symlink_to("/dev/zero")
+    code = run_with_deadline(["--data-dir", str(hub.path.parent), "sync", str(folder)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == f"oursociety: Cannot read {marker}: {NOT_PLAIN}\n"
+    assert sorted(p.name for p in folder.iterdir()) == [MARKER]
+    assert file_hash(hub) == before
+
+
+@pytest.mark.parametrize("kind", ["link to /dev/zero", "named pipe"])
+def test_importing_a_bundle_path_that_is_not_a_plain_file_is_refused_in_one_line(tmp_path: Path, capsys,
+                                                                                kind: str) -> None:
+    hub = make_hub(tmp_path, "Hub")
+    before = file_hash(hub)
+    path = tmp_path / "from-the-stick.oursociety"
+    if kind == "named pipe":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    code = run_with_deadline(["--data-dir", str(hub.path.parent), "import", "--dry-run", str(path)])
+    assert code == 1
+    assert capsys.readouterr().err == f"oursociety: Cannot read {path}: {NOT_PLAIN}\n"
+    assert file_hash(hub) == before
