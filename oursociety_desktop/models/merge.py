@@ -40,7 +40,7 @@ from oursociety_desktop.models.incoming import (
     unknown_field_names,
 )
 from oursociety_desktop.models.merge_conflicts import conflict_row, fresh_conflicts, uncount_known_conflicts
-from oursociety_desktop.models.merge_opaque import merge_opaque
+from oursociety_desktop.models.merge_opaque import kept_personal, merge_opaque
 from oursociety_desktop.models.merge_quarantine import set_aside, take_released
 from oursociety_desktop.models.merge_rows import drop_known_versions, write_rows
 from oursociety_desktop.models.merge_rules import (
@@ -111,15 +111,16 @@ class BundleMerger:
 
     def declare_types(self, declared: dict[str, list[dict[str, Any]]]) -> None:
         """Keep what a bundle declared of the references of types this version does not know (consent and erasure
-        use them). Declarations of known types are this version's own and are not taken from a bundle."""
+        use them). Declarations of known types are this version's own and are not taken from a bundle. A reference
+        declared personal before stays personal (`kept_personal`)."""
         for name, refs in sorted(declared.items()):
             if name in REGISTRY:
                 continue
             existing = self.tx.session.get(OpaqueType, name)
             if existing is None:
                 self.tx.session.add(OpaqueType(name=name, refs=refs))
-            elif existing.refs != refs:
-                existing.refs = refs
+            elif (merged := kept_personal(existing.refs, refs)) != existing.refs:
+                existing.refs = merged
                 self.tx.session.add(existing)
         self.tx.session.flush()
 
@@ -396,5 +397,4 @@ def _contact_sort_key(row: dict[str, Any]) -> str:
     if row["erased"]:
         return ""
     return sort_key(row["family_name"], row["given_name"], row["display_name"] or row["organisation"])
-
 

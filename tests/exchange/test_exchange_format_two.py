@@ -160,6 +160,33 @@ def test_unknown_records_follow_consent_and_erasure(tmp_path: Path, newer_bundle
     withheld.close()
 
 
+@pytest.mark.parametrize("declared", [[], [{"field": "contact_id", "target": "contact", "personal": False}]],
+                         ids=["left out", "not personal"])
+def test_a_reference_declared_personal_stays_personal(tmp_path: Path, newer_bundle, declared) -> None:
+    """A later (or delayed, or forged) bundle that declared future_kind's contact_id not personal made the hub keep
+    Nina's id in f-1 after her erasure, and pass it on."""
+    from oursociety_desktop.models.contacts import forget_contact
+
+    old = make_hub(tmp_path, "Old")
+    import_bundle(old, newer_bundle["path"], backup=False, trust_new_hub=True)
+
+    def unsaid(manifest: dict[str, Any]) -> None:
+        manifest["version"] = "2.9"
+        manifest["bundle_id"] = "a-later-bundle"
+        manifest["types"]["future_kind"] = declared
+
+    later = tmp_path / "later.oursociety"
+    later.write_bytes(repack(newer_bundle["members"], newer_bundle["key"], unsaid))
+    import_bundle(old, later, backup=False)
+    with old.read() as session:
+        refs = session.connection().execute(text("SELECT refs FROM opaque_type WHERE name = 'future_kind'")).scalar()
+    assert json.loads(refs) == [{"field": "contact_id", "target": "contact", "personal": True}]
+    with old.write() as tx:
+        forget_contact(tx, newer_bundle["nina"], "erasure requested")
+    assert [r[1] for r in opaque_rows(old)] == ["f-2"]
+    old.close()
+
+
 def test_newer_fields_merge_per_field_by_stamp(tmp_path: Path, newer_bundle) -> None:
     a, b = make_hub(tmp_path, "A"), make_hub(tmp_path, "B")
     import_bundle(a, newer_bundle["path"], backup=False, trust_new_hub=True)
