@@ -88,8 +88,10 @@ def check_envelope(type_name: str, carried: set[str], unknown: list[str], record
     rid = record.get("id")
     if not isinstance(rid, str) or not 1 <= len(rid) <= MAX_ID:
         raise bad_record(type_name, rid, _("its id is missing or not text"))
+    if not plain_ids(rid):
+        raise bad_record(type_name, ascii(rid)[1:-1][:MAX_ID], _("its id holds a space or a control character"))
     origin = record.get("origin_hub")
-    if not isinstance(origin, str) or len(origin) > MAX_ID:
+    if not isinstance(origin, str) or len(origin) > MAX_ID or not plain_ids(origin):
         raise bad_record(type_name, rid, _("{field} is not text").format(field="origin_hub"))
     _check_stamp(type_name, rid, record.get("base_stamp"))
     stamps = record.get("stamps")
@@ -108,6 +110,12 @@ def check_envelope(type_name: str, carried: set[str], unknown: list[str], record
         _check_stamp(type_name, rid, stamp, of_field=name)
 
 
+def plain_ids(text: str) -> bool:
+    """True when `text` (an id, or many joined) holds no space, line break, control or format character: "c-1\\n"
+    would be another record than "c-1" that every list shows the same (13 copies of a person, each a new record)."""
+    return text.isprintable() and " " not in text
+
+
 # A stamp `is_stamp` accepts, in ASCII digits and below MAX_WALL_MS (9,000,000,000,000 ms): a batch's usual stamps.
 _PLAIN_STAMP = re.compile(r"[0-8][0-9]{12}\.[0-9a-f]{6}\.[!-~]{1,64}")
 _ENVELOPE_OF = tuple(map(itemgetter, ("id", "origin_hub", "base_stamp", "stamps")))
@@ -124,6 +132,8 @@ def envelopes_plainly_valid(carried: set[str], records: list[dict[str, Any]]) ->
     if set(map(type, ids)) != {str} or set(map(type, origins)) != {str} or set(map(type, stamps)) != {dict}:
         return False  # also an empty batch
     if min(map(len, ids)) < 1 or max(map(len, ids)) > MAX_ID or max(map(len, origins)) > MAX_ID:
+        return False
+    if not plain_ids("".join(ids)) or not plain_ids("".join(origins)):
         return False
     try:
         if not all(map(_PLAIN_STAMP.fullmatch, bases)):

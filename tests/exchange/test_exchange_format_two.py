@@ -187,6 +187,31 @@ def test_a_reference_declared_personal_stays_personal(tmp_path: Path, newer_bund
     old.close()
 
 
+@pytest.mark.parametrize("suffix", ["\n", " ", "\u202e", "\u00a0"], ids=["line break", "space", "override", "nbsp"])
+def test_a_record_id_with_a_space_or_a_control_is_refused(tmp_path: Path, suffix: str) -> None:
+    """A trusted hub's bundle whose ids ended in a line break added a second Nina beside the first, listed alike."""
+    new = make_hub(tmp_path, "New")
+    nina = add_contact(new, given_name="Nina", family_name="Okafor")
+    old = make_hub(tmp_path, "Old")
+    send(new, old, tmp_path)
+    plain = tmp_path / "again.oursociety"
+    export_to(new, plain)
+    members = members_of(plain)
+    members["records/contact.jsonl"] = members["records/contact.jsonl"].replace(
+        json.dumps(nina).encode(), json.dumps(nina + suffix).encode())
+    forged = tmp_path / "forged.oursociety"
+    forged.write_bytes(repack(members, new.signing_key, lambda m: m.update(bundle_id="another-bundle")))
+    before = file_hash(old)
+    old = Database.open(tmp_path / "Old")
+    with pytest.raises(UserError) as refused:
+        import_bundle(old, forged, backup=False)
+    shown = ascii(nina + suffix)[1:-1]
+    assert refused.value.message == (f"The bundle's contact record ({shown}) is not valid: its id holds a space or a "
+                                     "control character. Nothing was imported.")
+    assert file_hash(old) == before
+    new.close()
+
+
 def test_newer_fields_merge_per_field_by_stamp(tmp_path: Path, newer_bundle) -> None:
     a, b = make_hub(tmp_path, "A"), make_hub(tmp_path, "B")
     import_bundle(a, newer_bundle["path"], backup=False, trust_new_hub=True)
