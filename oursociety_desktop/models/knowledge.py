@@ -22,6 +22,8 @@ def note_bundle_imported(conn: Connection, source_hub: str, kind: str, since: st
     if not clock:
         return False
     held = conn.execute(text("SELECT stamp FROM known_stamp WHERE hub_id = :h"), {"h": source_hub}).scalar() or ""
+    if not is_stamp(held):  # taken from a manifest before clocks were checked: above every real stamp, it would stay
+        held = ""
     contiguous = kind == "full" or since == "" or (held != "" and since <= held)
     if not contiguous or clock <= held:
         return False

@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from oursociety_desktop.cli import main
 from oursociety_desktop.formats.bundle import MANIFEST, SIGNATURE_KEY, signed_bytes
+from oursociety_desktop.models.clock import is_stamp
 from oursociety_desktop.models.signing import sign
 from oursociety_desktop.services.exchange import import_bundle
 from tests.exchange.exchange_helpers import add_contact, export_to, file_hash, introduce, make_hub
@@ -59,6 +60,7 @@ CASES = [
     ("clock", _set("clock", "not a stamp at all")),
     ("clock", _set("clock", "9999999999999.000000.x")),  # beyond the year 2255
     ("clock", _set("clock", "1796000000000.000000.two words")),
+    ("clock", _set("clock", "\u0661" * 13 + ".000000.x")),  # Arabic-Indic digits: above every real stamp as text
     ("since", _set("since", "yesterday")),
     ("for_hub", _set("for_hub", "a hub\nid")),
     ("source hub", _set_hub("id", "evil\nsecond line")),
@@ -100,6 +102,13 @@ def test_a_knowledge_entry_that_is_no_stamp_is_left_out_of_what_the_hub_writes(t
         assert json.loads(zf.read(MANIFEST))["knowledge"] == {}
     result = import_bundle(source, path, backup=False)
     assert result.report.counts["contact"].new == 1
+    # and the entry moves again with the next bundle it takes from that hub, so it acknowledges it again
+    add_contact(source, given_name="Cy")
+    import_bundle(target, export_to(source, tmp_path / "from-source.oursociety").path, backup=False)
+    with target.read() as session:
+        held = session.connection().execute(text("SELECT stamp FROM known_stamp WHERE hub_id = :h"),
+                                            {"h": source.hub_id}).scalar()
+    assert is_stamp(held), held
 
 
 def test_the_same_bundle_signed_again_unchanged_or_with_an_empty_clock_imports(tmp_path: Path) -> None:
