@@ -152,7 +152,7 @@ def learn_key(tx: Tx, hub_id: str, hub_name: str, signing_key: str, encryption_k
     if peer is None:
         peer = PeerHub(id=hub_id, name=hub_name, first_seen_at=utc_now_iso(), signing_key=signing_key,
                        trust=PENDING, encryption_key=encryption_key)
-    elif peer.trust != TRUSTED:
+    elif peer.trust != TRUSTED and signing_key:  # an unsigned (format 1) file, which anyone can write, changes nothing
         contested = peer.trust == CONTESTED or bool(peer.signing_key and peer.signing_key != signing_key)
         peer.signing_key, peer.name = signing_key, hub_name or peer.name
         peer.trust = CONTESTED if contested else PENDING
@@ -232,6 +232,11 @@ def trust_hub(tx: Tx, hub: str, expected_fingerprint: str | None = None) -> Peer
         raise UserError(contested_message(peer.name, peer.id, fingerprint(peer.signing_key)))
     if expected_fingerprint is not None and \
             expected_fingerprint.replace(" ", "") != fingerprint(peer.signing_key).replace(" ", ""):
+        if peer.trust == CONTESTED:  # the key held is the last file's, which may be the forger's
+            raise UserError(_("The key held for hub '{name}' has the fingerprint {signing_key}, not the one given: "
+                              "it came from the other claim. Import a bundle of the genuine hub with `oursociety "
+                              "import FILE --trust-new-hub`, after `import FILE --dry-run` shows its fingerprint.")
+                            .format(name=peer.name[:60], signing_key=fingerprint(peer.signing_key)))
         raise UserError(_("The key of hub '{name}' has the fingerprint {signing_key}, "
                         "not the one given; it was not trusted.")
                         .format(name=peer.name[:60], signing_key=fingerprint(peer.signing_key)))

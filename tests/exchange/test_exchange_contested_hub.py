@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from oursociety_desktop.cli import main
-from oursociety_desktop.models.signing import new_signing_key
-from oursociety_desktop.models.trust import CONTESTED, TRUSTED, own_fingerprint, peer_trust
+from oursociety_desktop.models.signing import new_signing_key, public_key_of
+from oursociety_desktop.models.trust import CONTESTED, TRUSTED, learn_key, own_fingerprint, peer_trust
 from oursociety_desktop.services.exchange_folder import sync_folder
 from tests.exchange.exchange_helpers import make_hub
 from tests.exchange.test_exchange_trust import forge
@@ -49,8 +49,10 @@ def test_a_second_key_claiming_a_hub_makes_trust_need_the_fingerprint(tmp_path: 
     assert main(["--data-dir", str(b.path.parent), "hub", "trust", c.hub_id]) == 1
     assert capsys.readouterr().err == f"oursociety: {line}\n"
     assert main(["--data-dir", str(b.path.parent), "hub", "trust", c.hub_id, "--fingerprint", genuine]) == 1
-    assert capsys.readouterr().err == (f"oursociety: The key of hub 'C' has the fingerprint {forged}, not the one "
-                                       "given; it was not trusted.\n")
+    assert capsys.readouterr().err == (
+        f"oursociety: The key held for hub 'C' has the fingerprint {forged}, not the one given: it came from the "
+        "other claim. Import a bundle of the genuine hub with `oursociety import FILE --trust-new-hub`, after "
+        "`import FILE --dry-run` shows its fingerprint.\n")
     with b.read() as session:
         assert peer_trust(session, c.hub_id) == held
     # C's own file, imported after its preview showed the genuine fingerprint, trusts C by its own key.
@@ -73,3 +75,16 @@ def test_the_same_key_again_leaves_the_hub_pending(tmp_path: Path) -> None:
         held = peer_trust(session, c.hub_id)
     assert held is not None and held.trust == "pending" and held.fingerprint == own_fingerprint(c.signing_key)
     assert main(["--data-dir", str(b.path.parent), "hub", "trust", c.hub_id]) == 0
+
+
+def test_an_unsigned_file_changes_no_key_learned(tmp_path: Path) -> None:
+    """A format 1 bundle (still readable, never signed) claiming a hub made it contested and emptied its key, so
+    `hub trust` then said this hub had no key of it: anyone can write such a file."""
+    b, c = make_hub(tmp_path, "B"), make_hub(tmp_path, "C")
+    with b.write() as tx:
+        learn_key(tx, c.hub_id, "C", public_key_of(c.signing_key))
+        learn_key(tx, c.hub_id, "C claimed", "")
+    with b.read() as session:
+        held = peer_trust(session, c.hub_id)
+    assert held is not None and (held.name, held.trust, held.fingerprint) == (
+        "C", "pending", own_fingerprint(c.signing_key))
