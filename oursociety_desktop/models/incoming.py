@@ -89,10 +89,13 @@ def check_envelope(type_name: str, carried: set[str], unknown: list[str], record
     if not isinstance(rid, str) or not 1 <= len(rid) <= MAX_ID:
         raise bad_record(type_name, rid, _("its id is missing or not text"))
     if not plain_ids(rid):
-        raise bad_record(type_name, ascii(rid)[1:-1][:MAX_ID], _("its id holds a space or a control character"))
+        raise bad_record(type_name, ascii(rid)[1:-1][:MAX_ID],
+                         _("its id holds a space, a control or a character outside ASCII"))
     origin = record.get("origin_hub")
-    if not isinstance(origin, str) or len(origin) > MAX_ID or not plain_ids(origin):
+    if not isinstance(origin, str) or len(origin) > MAX_ID:
         raise bad_record(type_name, rid, _("{field} is not text").format(field="origin_hub"))
+    if not plain_ids(origin):
+        raise bad_record(type_name, rid, _("{field} is not a hub id").format(field="origin_hub"))
     _check_stamp(type_name, rid, record.get("base_stamp"))
     stamps = record.get("stamps")
     if not isinstance(stamps, dict):
@@ -110,10 +113,14 @@ def check_envelope(type_name: str, carried: set[str], unknown: list[str], record
         _check_stamp(type_name, rid, stamp, of_field=name)
 
 
+_PLAIN_ID_TEXT = re.compile(r"[!-~]*")
+
+
 def plain_ids(text: str) -> bool:
-    """True when `text` (an id, or many joined) holds no space, line break, control or format character: "c-1\\n"
-    would be another record than "c-1" that every list shows the same (13 copies of a person, each a new record)."""
-    return text.isprintable() and " " not in text
+    """True when `text` (an id, or many ids joined) is printable ASCII without spaces, as a hub id in a stamp is:
+    "c-1" with a line break or a no-break space after it would be another record than "c-1", listed alike (13
+    copies of a person, each a new record). ASCII, so that every version agrees whatever its Unicode tables."""
+    return _PLAIN_ID_TEXT.fullmatch(text) is not None
 
 
 # A stamp `is_stamp` accepts, in ASCII digits and below MAX_WALL_MS (9,000,000,000,000 ms): a batch's usual stamps.

@@ -160,8 +160,9 @@ def test_unknown_records_follow_consent_and_erasure(tmp_path: Path, newer_bundle
     withheld.close()
 
 
-@pytest.mark.parametrize("declared", [[], [{"field": "contact_id", "target": "contact", "personal": False}]],
-                         ids=["left out", "not personal"])
+@pytest.mark.parametrize("declared", [[], [{"field": "contact_id", "target": "contact", "personal": False}],
+                                      [{"field": "contact_id", "target": "group", "personal": True}]],
+                         ids=["left out", "not personal", "personal to a group"])
 def test_a_reference_declared_personal_stays_personal(tmp_path: Path, newer_bundle, declared) -> None:
     """A later (or delayed, or forged) bundle that declared future_kind's contact_id not personal made the hub keep
     Nina's id in f-1 after her erasure, and pass it on."""
@@ -187,7 +188,8 @@ def test_a_reference_declared_personal_stays_personal(tmp_path: Path, newer_bund
     old.close()
 
 
-@pytest.mark.parametrize("suffix", ["\n", " ", "\u202e", "\u00a0"], ids=["line break", "space", "override", "nbsp"])
+@pytest.mark.parametrize("suffix", ["\n", " ", "\u202e", "\u00a0", "\u00e9"],
+                         ids=["line break", "space", "override", "nbsp", "accent"])
 def test_a_record_id_with_a_space_or_a_control_is_refused(tmp_path: Path, suffix: str) -> None:
     """A trusted hub's bundle whose ids ended in a line break added a second Nina beside the first, listed alike."""
     new = make_hub(tmp_path, "New")
@@ -206,8 +208,8 @@ def test_a_record_id_with_a_space_or_a_control_is_refused(tmp_path: Path, suffix
     with pytest.raises(UserError) as refused:
         import_bundle(old, forged, backup=False)
     shown = ascii(nina + suffix)[1:-1]
-    assert refused.value.message == (f"The bundle's contact record ({shown}) is not valid: its id holds a space or a "
-                                     "control character. Nothing was imported.")
+    assert refused.value.message == (f"The bundle's contact record ({shown}) is not valid: its id holds a space, a "
+                                     "control or a character outside ASCII. Nothing was imported.")
     assert file_hash(old) == before
     new.close()
 
