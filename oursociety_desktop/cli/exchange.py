@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from oursociety_desktop.cli.common import open_hub, path_arg, print_json, undo_import_line
 from oursociety_desktop.i18n import N_, _, ngettext
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.plain_files import read_plain_file
 from oursociety_desktop.models.wording import field_label, record_type_word
 
 if TYPE_CHECKING:
@@ -94,8 +95,7 @@ def read_passphrase(path: Path | None) -> str | None:
     if path is None:
         return None
     try:
-        with Path(path).open("rb") as fh:
-            raw = fh.read(MAX_PASSPHRASE_FILE + 1)
+        raw = read_plain_file(Path(path), MAX_PASSPHRASE_FILE)
     except OSError as exc:
         raise UserError(_("Cannot read the passphrase file {path}: {value}.")
                         .format(path=path, value=exc.strerror or exc)) from None

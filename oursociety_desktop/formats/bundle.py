@@ -242,19 +242,17 @@ def read_bundle_bytes(path: Path) -> bytes:
     """The file's bytes, refusing missing, empty and implausibly large files with one line."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UserError(_("{name} is larger than {value} GB; it is not a hub bundle.")
-                            .format(name=path.name, value=MAX_FILE_BYTES // 1024 ** 3))
-        # A plain file only, and no more than the limit: a link in a shared folder may point at /dev/zero.
-        data = read_plain_file(path, MAX_FILE_BYTES)
+        # Its size first, so a huge file is never read; then a plain file only, and no more than the limit (a link
+        # in a shared folder may point at /dev/zero, and a file may grow after its size was read).
+        too_large = path.stat().st_size > MAX_FILE_BYTES
+        data = b"" if too_large else read_plain_file(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise UserError(_("No file at {path}.").format(path=path)) from None
     except IsADirectoryError:
         raise UserError(_("{path} is a folder, not a bundle file.").format(path=path)) from None
     except OSError as exc:
         raise UserError(_("Cannot read {path}: {value}.").format(path=path, value=exc.strerror or exc)) from None
-    if len(data) > MAX_FILE_BYTES:  # it grew after its size was read
+    if too_large or len(data) > MAX_FILE_BYTES:
         raise UserError(_("{name} is larger than {value} GB; it is not a hub bundle.")
                         .format(name=path.name, value=MAX_FILE_BYTES // 1024 ** 3))
     if not data:

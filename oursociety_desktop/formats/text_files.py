@@ -7,6 +7,7 @@ from pathlib import Path
 
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.plain_files import read_plain_file
 
 
 def checked_size(path: Path, limit: int, kind: str) -> int:
@@ -44,8 +45,7 @@ def read_limited(path: Path, limit: int, kind: str) -> bytes:
     path = Path(path)
     checked_size(path, limit, kind)
     try:
-        with path.open("rb") as fh:
-            data = fh.read(limit + 1)
+        data = read_plain_file(path, limit)  # a named pipe or a device is refused, not waited on or read for ever
     except OSError as exc:
         raise cannot_read(path, exc) from None
     if len(data) > limit:

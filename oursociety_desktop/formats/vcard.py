@@ -40,6 +40,7 @@ from oursociety_desktop.formats.vcard_write import write_vcards as write_vcards
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.bulk import cyclic_gc_paused
 from oursociety_desktop.models.errors import Cancelled, UserError
+from oursociety_desktop.models.plain_files import open_plain_file
 from oursociety_desktop.models.progress import Progress
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -55,7 +56,7 @@ def read_vcard_file(path: Path, encoding: str = "", progress: Progress | None = 
     path = Path(path)
     size = checked_size(path, MAX_FILE_BYTES, "vCard")
     try:
-        with path.open("rb") as fh:
+        with open_plain_file(path) as fh:  # a named pipe or a device is refused, not waited on or read for ever
             head = fh.read(65536)
             if not head.startswith(_BOM) and _wide(head, default):
                 data = head + fh.read(MAX_FILE_BYTES + 1 - len(head))

@@ -12,6 +12,7 @@ from pathlib import Path
 from oursociety_desktop.i18n import _
 from oursociety_desktop.models.atomic import TEMP_SUFFIX, atomic_path, fsync_file, private_folder
 from oursociety_desktop.models.errors import UserError
+from oursociety_desktop.models.plain_files import open_plain_file
 
 AUTO_PREFIX = "auto-"
 DEFAULT_KEEP = 10
@@ -35,7 +36,7 @@ def backup_to(db_path: Path, out: Path) -> Path:
 def verify_database_file(path: Path) -> None:
     """Raise UserError unless `path` is an SQLite file that passes integrity_check and holds a hub."""
     try:
-        with path.open("rb") as fh:
+        with open_plain_file(path) as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 raise UserError(_("{path} is not an Our Society database (not an SQLite file).").format(path=path))
     except OSError as exc:

@@ -34,6 +34,7 @@ from oursociety_desktop.models.clock import HybridLogicalClock
 from oursociety_desktop.models.errors import DatabaseBusy, DatabaseDamaged, UserError
 from oursociety_desktop.models.names import register_sql_functions
 from oursociety_desktop.models.phones import DEFAULT_REGION
+from oursociety_desktop.models.plain_files import open_plain_file
 from oursociety_desktop.models.signing import new_signing_key
 from oursociety_desktop.models.tables import Hub, Setting, new_id
 from oursociety_desktop.models.text import single_line, within_limit
@@ -374,7 +375,7 @@ def _keep_private(path: Path) -> None:
 
 def _require_sqlite_header(path: Path) -> None:
     try:
-        with path.open("rb") as fh:
+        with open_plain_file(path) as fh:
             header = fh.read(16)
     except OSError as exc:
         raise UserError(_("Cannot read the database file {path}: {value}.")
