@@ -43,4 +43,9 @@ def read_plain_file(path: Path, limit: int) -> bytes:
     """At most `limit` + 1 bytes of the regular file at `path` (a caller refuses a longer result as too large).
     Raises as `open_plain_file`."""
     with open_plain_file(path) as fh:
-        return fh.read(limit + 1)
+        # In pieces: read(limit + 1) would ask for the whole limit (2 GiB for a bundle) before reading a byte.
+        chunks, left = [], limit + 1
+        while left > 0 and (chunk := fh.read(min(left, 16 * 1024 ** 2))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)

@@ -68,3 +68,39 @@ def test_importing_a_bundle_path_that_is_not_a_plain_file_is_refused_in_one_line
     assert code == 1
     assert capsys.readouterr().err == f"oursociety: Cannot read {path}: {NOT_PLAIN}\n"
     assert file_hash(hub) == before
+
+
+def test_a_small_file_read_under_a_large_limit_takes_little_memory(tmp_path: Path) -> None:
+    """read(limit + 1) asked for the whole limit at once: 2 GiB for every bundle read, whatever its size."""
+    import tracemalloc
+
+    from oursociety_desktop.formats.bundle import MAX_FILE_BYTES
+    from oursociety_desktop.models.plain_files import read_plain_file
+
+    path = tmp_path / "small.oursociety"
+    path.write_bytes(b"PK" + b"x" * 1000)
+    tracemalloc.start()
+    try:
+        assert read_plain_file(path, MAX_FILE_BYTES) == b"PK" + b"x" * 1000
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 1024 ** 2, peak
+
+
+@pytest.mark.parametrize("kind", ["link to /dev/zero", "named pipe"])
+def test_a_passphrase_file_that_is_not_plain_is_refused_in_one_line(tmp_path: Path, capsys, kind: str) -> None:
+    hub = make_hub(tmp_path, "Hub")
+    add_contact(hub, given_name="Ada")
+    before = file_hash(hub)
+    secret = tmp_path / "passphrase.txt"
+    if kind == "named pipe":
+        os.mkfifo(secret)
+    else:
+        secret.symlink_to("/dev/zero")
+    code = run_with_deadline(["--data-dir", str(hub.path.parent), "export", str(tmp_path / "out.oursociety"),
+                              "--passphrase-file", str(secret)])
+    assert code == 1
+    assert capsys.readouterr().err == f"oursociety: Cannot read the passphrase file {secret}: {NOT_PLAIN}\n"
+    assert not (tmp_path / "out.oursociety").exists()
+    assert file_hash(hub) == before
