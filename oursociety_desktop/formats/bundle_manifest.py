@@ -34,7 +34,7 @@ MAX_DECLARED_TYPES = 200
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # `since`: a stamp, or the mark just under one (its time and counter with their dot, models/clock.floor_below).
 _SINCE = re.compile(r"[0-9]{13}\.[0-9a-f]{6}\.(?:[!-~]{1,64})?")
-_VERSION = re.compile(r"^(\d{1,4})\.(\d{1,4})$")
+_VERSION = re.compile(r"([0-9]{1,4})\.([0-9]{1,4})")
 
 
 def member_for_type(record_type: str) -> str:
@@ -119,7 +119,7 @@ def parse_manifest(value: Any, label: str) -> Manifest:
         raise UserError(_("{label} is not an Our Society hub bundle (its manifest names no '{format_name}' format).")
                         .format(label=label, format_name=FORMAT_NAME))
     version = value.get("version")
-    match = _VERSION.match(version) if isinstance(version, str) else None
+    match = _VERSION.fullmatch(version) if isinstance(version, str) else None
     if match is None:
         raise bad("format version")
     major = int(match.group(1))
@@ -136,7 +136,8 @@ def parse_manifest(value: Any, label: str) -> Manifest:
     if not _matches(HUB_ID, value.get("bundle_id")):
         raise bad("bundle_id")
     created_at = value.get("created_at")
-    if not isinstance(created_at, str) or not 1 <= len(created_at) <= 64 or not created_at.isprintable():
+    if not isinstance(created_at, str) or not 1 <= len(created_at) <= 64 or not created_at.isascii() \
+            or not created_at.isprintable():
         raise bad("created_at")
     kind = value.get("kind")
     if kind not in ("full", "delta"):

@@ -40,8 +40,8 @@ def set_aside(conn: Connection, report: MergeReport, record_type: str, records: 
 
 def _none_beyond(records: list[dict[str, Any]], future_limit: int) -> bool:
     """True when no record of a batch has a stamp beyond `future_limit`, told by the batch's greatest stamp. Stamps
-    compare as text: below one whose milliseconds are ASCII digits, every stamp's milliseconds are lower or equal
-    (one with other digits, which `is_stamp` lets through, sorts above every ASCII one)."""
+    compare as text: below one whose milliseconds are ASCII digits, every stamp's milliseconds are lower or equal.
+    (`is_stamp` takes ASCII digits only; the check on the greatest stamp stays, as it costs nothing.)"""
     newest = max(map(itemgetter("base_stamp"), records))
     for stamps in filter(None, map(itemgetter("stamps"), records)):
         newest = max(newest, *stamps.values())

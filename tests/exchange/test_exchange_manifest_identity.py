@@ -62,6 +62,9 @@ CASES = [
     ("clock", _set("clock", "1796000000000.000000.two words")),
     ("clock", _set("clock", "\u0661" * 13 + ".000000.x")),  # Arabic-Indic digits: above every real stamp as text
     ("since", _set("since", "yesterday")),
+    ("since", _set("since", "\u0661" * 13 + ".000000.")),
+    ("format version", _set("version", "\u0662.\u0660")),
+    ("format version", _set("version", "2.0\n")),
     ("for_hub", _set("for_hub", "a hub\nid")),
     ("source hub", _set_hub("id", "evil\nsecond line")),
     ("source hub", _set_hub("id", "has a space")),
