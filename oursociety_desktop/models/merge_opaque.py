@@ -67,7 +67,8 @@ def merge_opaque(merger: BundleMerger, record_type: str, records: list[dict[str,
 
 def kept_personal(held: list[dict[str, Any]], declared: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A type's references as a new bundle declares them (`declared`), except that one this hub held as personal
-    (`held`) stays as held unless the new declaration calls it personal to the same type of record: a delayed
+    (`held`) stays as held unless the new declaration calls it personal to the same type of record, or to a
+    contact (what consent and erasure follow, so a first declaration cannot lock a field out of them): a delayed
     bundle of an older version, or a forged one, would otherwise take that field out of consent and erasure (which
     follow personal references to contacts), and an erased person's id would stay in the records of that type, to
     be passed on. Shapes: [{"field", "target", "personal"}, ...], as in a manifest's `types`
@@ -75,6 +76,7 @@ def kept_personal(held: list[dict[str, Any]], declared: list[dict[str, Any]]) ->
     refs = {ref["field"]: ref for ref in declared}
     for ref in held:
         now = refs.get(ref["field"])
-        if ref.get("personal") and not (now and now.get("personal") and now.get("target") == ref.get("target")):
+        if ref.get("personal") and not (now and now.get("personal") and now.get("target") in (ref.get("target"),
+                                                                                               "contact")):
             refs[ref["field"]] = ref
     return list(refs.values())

@@ -188,6 +188,16 @@ def test_a_reference_declared_personal_stays_personal(tmp_path: Path, newer_bund
     old.close()
 
 
+def test_a_first_declaration_cannot_lock_a_field_out_of_erasure() -> None:
+    """Erasure follows references personal to a contact: one declared personal to a group first must give way."""
+    from oursociety_desktop.models.merge_opaque import kept_personal
+
+    to_group = {"field": "contact_id", "target": "group", "personal": True}
+    to_contact = {"field": "contact_id", "target": "contact", "personal": True}
+    assert kept_personal([to_group], [to_contact]) == [to_contact]
+    assert kept_personal([to_contact], [to_group]) == [to_contact]
+
+
 @pytest.mark.parametrize("suffix", ["\n", " ", "\u202e", "\u00a0", "\u00e9"],
                          ids=["line break", "space", "override", "nbsp", "accent"])
 def test_a_record_id_with_a_space_or_a_control_is_refused(tmp_path: Path, suffix: str) -> None:
