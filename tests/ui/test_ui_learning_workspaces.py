@@ -186,8 +186,13 @@ def test_an_introduction_says_what_it_made_and_the_buttons_need_a_suggestion(qtb
     assert view.message.text() == "Introduced Ann to Ray; a follow-up action is in Actions, due in a week."
     assert ctx.undo_stack.undoText() == "Introduce Ann to Ray"
     assert view.model.rowCount() == 0 and not view.accept_button.isEnabled()
+    view.refresh()  # the tab shown again, or a sync's data arriving: the note still holds
+    assert view.message.isVisible()
     ctx.undo_stack.undo()
     assert not view.message.isVisible()  # the introduction it spoke of is undone
+    view.message.show_error("Matching failed.")
+    view.refresh()
+    assert not view.message.isVisible()  # an error goes with new data
 
 
 def test_a_person_withdraws_consent_to_be_named_or_is_taken_out_and_both_undo(

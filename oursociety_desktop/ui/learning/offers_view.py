@@ -124,7 +124,7 @@ class OffersNeedsWorkspace(RefreshWhenShown, QWidget):
         matches by itself (like the duplicate scan, matching a large hub is seconds of CPU in a worker), it says
         the suggestions may be out of date."""
         self._stale = False
-        self.message.clear_message()  # an earlier refusal or failed matching no longer holds
+        self.message.clear_error()  # an earlier refusal or failed matching no longer holds; a note stays
         self.entries.refresh()
         if self.model.matches:
             self.count_label.setText(plural(

@@ -128,6 +128,11 @@ class MessageLine(QLabel):
             undo_stack.indexChanged.connect(self._undo_stack_moved)
             self._watched = undo_stack
 
+    def clear_error(self) -> None:
+        """Hide a refusal or a failure, but not a note on the edit just made (that goes with the undo stack)."""
+        if not self._note:
+            self.clear_message()
+
     def _undo_stack_moved(self, _index: int) -> None:
         if self._note:
             self.clear_message()
