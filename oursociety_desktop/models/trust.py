@@ -44,13 +44,16 @@ CONTESTED = "contested"
 
 
 class UntrustedHub(UserError):
-    """A bundle from a hub this hub has not accepted (yet)."""
+    """A bundle from a hub this hub has not accepted (yet), with the keys its manifest gave (to learn them)."""
 
-    def __init__(self, message: str, hub_id: str, hub_name: str, fingerprint: str) -> None:
+    def __init__(self, message: str, hub_id: str, hub_name: str, fingerprint: str, signing_key: str = "",
+                 encryption_key: str = "") -> None:
         super().__init__(message)
         self.hub_id = hub_id
         self.hub_name = hub_name
         self.fingerprint = fingerprint
+        self.signing_key = signing_key
+        self.encryption_key = encryption_key
 
 
 class ForgedBundle(UserError):
@@ -131,7 +134,8 @@ def check_bundle_signer(session: Session, own_id: str, own_public_key: str, hub_
     return known
 
 
-def require_trusted(known: PeerTrust | None, hub_id: str, hub_name: str, signing_key: str, label: str) -> None:
+def require_trusted(known: PeerTrust | None, hub_id: str, hub_name: str, signing_key: str, label: str,
+                    encryption_key: str = "") -> None:
     """Raise UntrustedHub unless the sender is a trusted hub."""
     if known is not None and known.trust == TRUSTED:
         return
@@ -141,7 +145,7 @@ def require_trusted(known: PeerTrust | None, hub_id: str, hub_name: str, signing
         "its key's fingerprint is {print_}. Compare it with that hub's organiser, then accept the hub "
         "(`oursociety import --trust-new-hub`, or `oursociety hub trust {hub_id}`). Nothing was imported.")
         .format(label=label, hub_name=hub_name[:60], hub_id=hub_id[:40], print_=print_),
-        hub_id, hub_name, print_)
+        hub_id, hub_name, print_, signing_key, encryption_key)
 
 
 def learn_key(tx: Tx, hub_id: str, hub_name: str, signing_key: str, encryption_key: str = "") -> PeerTrust:

@@ -216,7 +216,8 @@ def import_bundle(db: Database, path: Path, *, passphrase: str | None = None, dr
                             .format(name=path.name))
     elif source == "new hub":
         if not dry_run and not trust_new_hub:
-            require_trusted(known, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key, path.name)
+            require_trusted(known, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key, path.name,
+                            manifest.encryption_key)
         trust_warning.append(
             _("Hub '{name}' is not trusted yet; its key's fingerprint "
               "is {fingerprint}. Compare it with that hub's organiser before "

@@ -276,7 +276,9 @@ def _import_all(db: Database, todo: list[tuple[Path, str]], passphrase: str | No
             raise
         except UntrustedHub as exc:  # kept for the sync after the organiser accepts the hub
             # Every file's key is learned, so two keys claiming one hub are seen (models/trust.py `learn_key`)
-            contested = _learn_key_of(db, path, passphrase) == CONTESTED
+            with db.write() as tx:
+                contested = learn_key(tx, exc.hub_id, exc.hub_name, exc.signing_key, exc.encryption_key).trust \
+                    == CONTESTED
             reported_hub = next((hub for hub in result.untrusted if hub["id"] == exc.hub_id), None)
             if reported_hub is None:
                 result.untrusted.append({"id": exc.hub_id, "name": exc.hub_name, "fingerprint": exc.fingerprint,
@@ -330,15 +332,6 @@ def _names_erased(reader: BundleReader, erased: set[str]) -> bool:
             if not record.get("deleted") and any(isinstance(v, str) and v in erased for v in record.values()):
                 return True
     return False
-
-
-def _learn_key_of(db: Database, path: Path, passphrase: str | None) -> str:
-    """Remember an untrusted hub's key as learned (pending the organiser's word); returns the hub's trust now
-    (contested when another key claimed it before)."""
-    manifest = open_for_import(path, passphrase, db.signing_key)[0].manifest
-    with db.write() as tx:
-        return learn_key(tx, manifest.source_hub_id, manifest.source_hub_name, manifest.signing_key,
-                         manifest.encryption_key).trust
 
 
 def _write_delta(db: Database, folder: Path, readers: list[str], recipients: list[str], state: dict[str, Any],
