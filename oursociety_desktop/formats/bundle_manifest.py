@@ -33,7 +33,7 @@ MAX_DECLARED_TYPES = 200
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # `since`: a stamp, or the mark just under one (its time and counter with their dot, models/clock.floor_below).
-_SINCE = re.compile(r"[0-9]{13}\.[0-9a-f]{6}\.(?:[!-~]{1,64})?")
+_SINCE = re.compile(r"[0-9]{13}\.[0-9a-f]{6}\.(?:" + HUB_ID.pattern + ")?")
 _VERSION = re.compile(r"([0-9]{1,4})\.([0-9]{1,4})")
 
 

@@ -23,12 +23,13 @@ MAX_COUNTER = 0xFFFFFF
 FUTURE_TOLERANCE_MS = 24 * 3600 * 1000
 MAX_HUB_ID = 64
 MAX_WALL_MS = 9_000_000_000_000  # 2255-03-14: far below the 13 digits' end, so the counter can never overflow it
-# The whole text form, as a bundle reader checks it: 13 ASCII digits, 6 hex digits, a hub id of printable ASCII.
+# A character of an id, a hub's as a stamp carries it or a record's (models/incoming.py): printable ASCII, no space.
+ID_CHAR = "[!-~]"
+HUB_ID = re.compile(ID_CHAR + "{1,64}")
+# The whole text form, as a bundle reader checks it: 13 ASCII digits, 6 hex digits, a hub id.
 # (Not \d: it takes Arabic-Indic and other digits, which int() reads as small numbers and text order puts above
 # every real stamp, so such a stamp would win every merge.)
-STAMP_PATTERN = re.compile(r"[0-9]{13}\.[0-9a-f]{6}\.[!-~]{1,64}")
-# A hub id as a stamp carries it: 1-64 printable ASCII characters, no spaces.
-HUB_ID = re.compile(r"[!-~]{1,64}")
+STAMP_PATTERN = re.compile(r"[0-9]{13}\.[0-9a-f]{6}\." + HUB_ID.pattern)
 # Characters before the hub id: "<ms:13>.<counter:6>." (the time-and-counter prefix, without its final dot: 20).
 _PREFIX = 20
 

@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import Any
 
 from oursociety_desktop.i18n import _, ngettext
-from oursociety_desktop.models.clock import STAMP_PATTERN, is_stamp
+from oursociety_desktop.models.clock import HUB_ID, ID_CHAR, STAMP_PATTERN, is_stamp
 from oursociety_desktop.models.contacts import MAX_TEXT, erased_values
 from oursociety_desktop.models.errors import UserError
 from oursociety_desktop.models.registry import ENVELOPE, RecordType, values_getter
@@ -113,7 +113,7 @@ def check_envelope(type_name: str, carried: set[str], unknown: list[str], record
         _check_stamp(type_name, rid, stamp, of_field=name)
 
 
-_PLAIN_ID_TEXT = re.compile(r"[!-~]*")
+_PLAIN_ID_TEXT = re.compile(ID_CHAR + "*")
 
 
 def plain_ids(text: str) -> bool:
@@ -124,7 +124,7 @@ def plain_ids(text: str) -> bool:
 
 
 # A stamp `is_stamp` accepts, in ASCII digits and below MAX_WALL_MS (9,000,000,000,000 ms): a batch's usual stamps.
-_PLAIN_STAMP = re.compile(r"[0-8][0-9]{12}\.[0-9a-f]{6}\.[!-~]{1,64}")
+_PLAIN_STAMP = re.compile(r"[0-8][0-9]{12}\.[0-9a-f]{6}\." + HUB_ID.pattern)
 _ENVELOPE_OF = tuple(map(itemgetter, ("id", "origin_hub", "base_stamp", "stamps")))
 
 
