@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,7 @@ from oursociety_desktop.models.database import Database
 from oursociety_desktop.models.groups import add_member, create_group
 from oursociety_desktop.models.records import get_record
 from oursociety_desktop.models.tables import Contact
-from tests.cli_helpers import run
+from tests.cli_helpers import NOT_PLAIN, NOT_PLAIN_KINDS, not_a_plain_file, returns_within, run
 from tests.core.test_core_cli_hostile import add, refused
 from tests.printing.print_fixture import pdf_text
 
@@ -223,22 +222,14 @@ def test_the_skipped_rows_of_a_hostile_file_run_no_formula_and_read_back_the_sam
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and /dev/zero are POSIX")
-@pytest.mark.parametrize("kind", ["link to /dev/zero", "named pipe"])
+@pytest.mark.parametrize("kind", NOT_PLAIN_KINDS)
 @pytest.mark.parametrize(("reader", "name"), [("vcard", "people.vcf"), ("csv", "people.csv"), ("restore", "backup.db")])
 def test_a_file_that_is_not_plain_is_refused_before_a_byte_is_read(hub: Path, tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str], kind: str,
                                                                    reader: str, name: str) -> None:
     """A vCard named on the command line that was a named pipe waited for ever; a link to /dev/zero was read until
     the memory ran out (the bundle reader and the exchange folder were mended first; every reader is now)."""
-    path = tmp_path / name
-    if kind == "named pipe":
-        os.mkfifo(path)
-    else:
-        path.symlink_to("/dev/zero")
+    path = not_a_plain_file(tmp_path / name, kind)
     args = (reader, "import", path) if reader != "restore" else ("restore", path)
-    lines: list[str] = []
-    worker = threading.Thread(target=lambda: lines.append(refused(capsys, hub, *args)), daemon=True)
-    worker.start()
-    worker.join(30)
-    assert lines, f"{reader} of a {kind} did not return within 30 s"
-    assert "it is not a plain file (a pipe, a device, or a link to one)" in lines[0], lines[0]
+    line = returns_within(lambda: refused(capsys, hub, *args), f"{reader} of a {kind}")
+    assert NOT_PLAIN in line, line

@@ -8,65 +8,59 @@ same.
 
 from __future__ import annotations
 
-import os
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from oursociety_desktop.cli import main
+from oursociety_desktop.models.database import Database
 from oursociety_desktop.services.folder_files import MARKER
+from tests.cli_helpers import NOT_PLAIN, NOT_PLAIN_KINDS, not_a_plain_file, returns_within
 from tests.exchange.exchange_helpers import add_contact, file_hash, make_hub
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="named pipes and /dev/zero are POSIX")
 
-NOT_PLAIN = "it is not a plain file (a pipe, a device, or a link to one)."
 
 
-def run_with_deadline(args: list[str], seconds: float = 20) -> int:
-    """main(args) in a thread; fails the test (instead of hanging it) when it does not return in time."""
-    outcome: list[int] = []
-    worker = threading.Thread(target=lambda: outcome.append(main(args)), daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert outcome, f"oursociety {' '.join(args[2:])} did not return within {seconds} s"
-    return outcome[0]
+def run_with_deadline(args: list[str]) -> int:
+    """main(args), failing the test instead of hanging it."""
+    return returns_within(lambda: main(args), f"oursociety {' '.join(args[2:])}", seconds=20)
 
 
-@pytest.mark.parametrize("kind", ["link to /dev/zero", "named pipe"])
-def test_a_marker_that_is_not_a_plain_file_is_refused_in_one_line(tmp_path: Path, capsys, kind: str) -> None:
-    hub = make_hub(tmp_path, "Hub")
-    add_contact(hub, given_name="Ada")
+@pytest.fixture
+def hub(tmp_path: Path) -> Database:
+    """A hub holding one person, so that 'changes nothing' has something to change."""
+    made = make_hub(tmp_path, "Hub")
+    add_contact(made, given_name="Ada")
+    return made
+
+
+@pytest.mark.parametrize("kind", NOT_PLAIN_KINDS)
+def test_a_marker_that_is_not_a_plain_file_is_refused_in_one_line(hub: Database, tmp_path: Path, capsys,
+                                                                  kind: str) -> None:
     before = file_hash(hub)
     folder = tmp_path / "shared"
     folder.mkdir()
     marker = folder / MARKER
-    if kind == "named pipe":
-        os.mkfifo(marker)
-    else:
-        marker.symlink_to("/dev/zero")
+    not_a_plain_file(marker, kind)
     code = run_with_deadline(["--data-dir", str(hub.path.parent), "sync", str(folder)])
     err = capsys.readouterr().err
     assert code == 1
-    assert err == f"oursociety: Cannot read {marker}: {NOT_PLAIN}\n"
+    assert err == f"oursociety: Cannot read {marker}: {NOT_PLAIN}.\n"
     assert sorted(p.name for p in folder.iterdir()) == [MARKER]
     assert file_hash(hub) == before
 
 
-@pytest.mark.parametrize("kind", ["link to /dev/zero", "named pipe"])
-def test_importing_a_bundle_path_that_is_not_a_plain_file_is_refused_in_one_line(tmp_path: Path, capsys,
-                                                                                kind: str) -> None:
-    hub = make_hub(tmp_path, "Hub")
+@pytest.mark.parametrize("kind", NOT_PLAIN_KINDS)
+def test_importing_a_bundle_path_that_is_not_a_plain_file_is_refused_in_one_line(hub: Database, tmp_path: Path,
+                                                                                capsys, kind: str) -> None:
     before = file_hash(hub)
     path = tmp_path / "from-the-stick.oursociety"
-    if kind == "named pipe":
-        os.mkfifo(path)
-    else:
-        path.symlink_to("/dev/zero")
+    not_a_plain_file(path, kind)
     code = run_with_deadline(["--data-dir", str(hub.path.parent), "import", "--dry-run", str(path)])
     assert code == 1
-    assert capsys.readouterr().err == f"oursociety: Cannot read {path}: {NOT_PLAIN}\n"
+    assert capsys.readouterr().err == f"oursociety: Cannot read {path}: {NOT_PLAIN}.\n"
     assert file_hash(hub) == before
 
 
@@ -88,19 +82,15 @@ def test_a_small_file_read_under_a_large_limit_takes_little_memory(tmp_path: Pat
     assert peak < 64 * 1024 ** 2, peak
 
 
-@pytest.mark.parametrize("kind", ["link to /dev/zero", "named pipe"])
-def test_a_passphrase_file_that_is_not_plain_is_refused_in_one_line(tmp_path: Path, capsys, kind: str) -> None:
-    hub = make_hub(tmp_path, "Hub")
-    add_contact(hub, given_name="Ada")
+@pytest.mark.parametrize("kind", NOT_PLAIN_KINDS)
+def test_a_passphrase_file_that_is_not_plain_is_refused_in_one_line(hub: Database, tmp_path: Path, capsys,
+                                                                    kind: str) -> None:
     before = file_hash(hub)
     secret = tmp_path / "passphrase.txt"
-    if kind == "named pipe":
-        os.mkfifo(secret)
-    else:
-        secret.symlink_to("/dev/zero")
+    not_a_plain_file(secret, kind)
     code = run_with_deadline(["--data-dir", str(hub.path.parent), "export", str(tmp_path / "out.oursociety"),
                               "--passphrase-file", str(secret)])
     assert code == 1
-    assert capsys.readouterr().err == f"oursociety: Cannot read the passphrase file {secret}: {NOT_PLAIN}\n"
+    assert capsys.readouterr().err == f"oursociety: Cannot read the passphrase file {secret}: {NOT_PLAIN}.\n"
     assert not (tmp_path / "out.oursociety").exists()
     assert file_hash(hub) == before
