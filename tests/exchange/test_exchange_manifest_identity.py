@@ -9,7 +9,6 @@ line break or a space was accepted as a new hub and printed over two lines.
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from collections.abc import Callable
@@ -20,27 +19,16 @@ import pytest
 from sqlalchemy import text
 
 from oursociety_desktop.cli import main
-from oursociety_desktop.formats.bundle import MANIFEST, SIGNATURE_KEY, signed_bytes
+from oursociety_desktop.formats.bundle import MANIFEST
 from oursociety_desktop.models.clock import is_stamp
-from oursociety_desktop.models.signing import sign
 from oursociety_desktop.services.exchange import import_bundle
 from tests.exchange.exchange_helpers import add_contact, export_to, file_hash, introduce, make_hub
+from tests.exchange.test_exchange_format_two import members_of, repack
 
 
 def resigned(path: Path, out: Path, key: str, change: Callable[[dict[str, Any]], None]) -> Path:
     """`path` with its manifest changed by `change` and signed again with `key` (the genuine hub's own key)."""
-    with zipfile.ZipFile(path) as zf:
-        members = {name: zf.read(name) for name in zf.namelist()}
-    manifest = json.loads(members[MANIFEST])
-    change(manifest)
-    manifest.pop(SIGNATURE_KEY)
-    manifest[SIGNATURE_KEY] = sign(key, signed_bytes(manifest))
-    members[MANIFEST] = json.dumps(manifest).encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, body in members.items():
-            zf.writestr(name, body)
-    out.write_bytes(buffer.getvalue())
+    out.write_bytes(repack(members_of(path), key, change))
     return out
 
 
